@@ -1,0 +1,479 @@
+"""Criteria catalogues: YAML files of legal exclusion criteria, loaded into frozen objects.
+
+A catalogue is data. Every criterion names the layer role it reads, an attribute
+filter in OSM tagging, a setback with its unit, its legal source and the date
+from which it applies. :func:`load_catalogue` reads a shipped preset or a user
+file (which may ``extends:`` a preset and override single values), validates
+everything in one pass, and raises one :class:`CatalogueError` listing every
+problem with its place in the file.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import difflib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import CatalogueError
+from .filters import FeatureFilter, parse_filter
+from .layers import ROLES
+from .units import Distance, Turbine, parse_distance, parse_length_m
+
+PRESET_DIR = Path(__file__).resolve().parent.parent / "presets"
+SCHEMA = "wip-catalogue/1"
+TECHNOLOGIES = ("wind", "pv_ground")
+KINDS = ("hard", "soft", "case_by_case", "permitted")
+EXCLUSION_KINDS = ("hard", "soft", "case_by_case")
+DEFAULT_KINDS = ("hard", "soft")
+
+_TOP_KEYS = {
+    "schema", "id", "version", "technology", "land", "title", "description", "valid_from",
+    "sources", "reference_turbine", "criteria", "extends", "remove",
+}
+_CRIT_KEYS = {
+    "id", "label", "kind", "layer", "filter", "buffer", "line_offset", "source", "valid_from",
+    "valid_to", "tags", "note", "group",
+}
+_TURBINE_KEYS = {"name", "hub_height", "rotor_diameter", "source"}
+_GROUP_KEYS = {"min_dwellings", "max_gap", "dwellings_field"}
+
+
+@dataclass(frozen=True)
+class Label:
+    """A text in German and English."""
+
+    de: str
+    en: str
+
+    def get(self, language: str = "de") -> str:
+        """Return the text in ``language`` ("de" or "en")."""
+        return self.en if language == "en" else self.de
+
+
+@dataclass(frozen=True)
+class GroupRule:
+    """Keep only features in groups with at least ``min_dwellings`` dwellings.
+
+    Buildings closer than ``max_gap_m`` to each other form a group (e.g. the
+    SächsBO § 84 rule on groups of five or more dwellings in the Außenbereich).
+    """
+
+    min_dwellings: int
+    max_gap_m: float
+    dwellings_field: str | None = None
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One exclusion criterion or permitted zone.
+
+    Attributes
+    ----------
+    id : str
+        Stable identifier, unique in the catalogue.
+    label : Label
+        Name shown to users.
+    kind : str
+        ``hard``, ``soft``, ``case_by_case`` (exclusions) or ``permitted``
+        (an area where the technology is allowed, e.g. a PV corridor).
+    layer : str
+        Layer role the criterion reads.
+    filter : FeatureFilter
+        Which features of the layer count.
+    buffer : Distance
+        Setback from the features (``0 m``: the features themselves). [m, H, R]
+    line_offset_m : float
+        Added to the setback where the law measures from an edge but the layer
+        holds centre lines (e.g. half a carriageway). [m]
+    source : str
+        Legal or technical source (a citation or a key of ``sources``).
+    valid_from, valid_to : datetime.date
+        Dates between which the rule applies.
+    tags : tuple of str
+        Free tags; ``settlement_setback`` marks the common override.
+    group : GroupRule or None
+        Optional grouping rule on the features.
+    """
+
+    id: str
+    label: Label
+    kind: str
+    layer: str
+    filter: FeatureFilter
+    buffer: Distance
+    source: str
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    line_offset_m: float = 0.0
+    tags: tuple[str, ...] = ()
+    note: str = ""
+    group: GroupRule | None = None
+
+    def buffer_m(self, turbine: Turbine | None) -> float:
+        """Setback in metres for the given turbine, line offset included. [m]"""
+        return self.buffer.metres(turbine) + self.line_offset_m
+
+    def applies_on(self, day: dt.date) -> bool:
+        """True if the rule is in force on ``day``."""
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+@dataclass(frozen=True)
+class PresetInfo:
+    """Summary of a shipped preset."""
+
+    id: str
+    technology: str
+    title_de: str
+    title_en: str
+    version: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """A validated criteria catalogue (immutable; overrides return a new one)."""
+
+    id: str
+    version: str
+    technology: str
+    land: str | None
+    title: Label
+    valid_from: dt.date
+    criteria: tuple[Criterion, ...]
+    sources: tuple[tuple[str, str], ...] = ()
+    reference_turbine: Turbine | None = None
+    description: str = ""
+    origin: str = ""
+    raw_json: str = field(default="{}", repr=False, compare=False)
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        """Return the criterion with this id (KeyError naming the known ids otherwise)."""
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        raise KeyError(
+            f"No criterion {criterion_id!r} in catalogue {self.id!r}; known: "
+            f"{', '.join(c.id for c in self.criteria)}"
+        )
+
+    def active(self, kinds: tuple[str, ...] = DEFAULT_KINDS, on: dt.date | None = None) -> tuple[Criterion, ...]:
+        """Criteria of the given exclusion kinds in force on ``on``, plus all permitted zones."""
+        day = on or dt.date.today()
+        return tuple(
+            c for c in self.criteria
+            if (c.kind in kinds or c.kind == "permitted") and c.applies_on(day)
+        )
+
+    def roles_needed(self, kinds: tuple[str, ...] = DEFAULT_KINDS, on: dt.date | None = None) -> tuple[str, ...]:
+        """Layer roles the active criteria read, in catalogue order."""
+        seen: list[str] = []
+        for c in self.active(kinds, on):
+            if c.layer not in seen:
+                seen.append(c.layer)
+        return tuple(seen)
+
+    def source_text(self, key: str) -> str:
+        """Full citation for a source key (the key itself if it is a citation)."""
+        return dict(self.sources).get(key, key)
+
+    def with_overrides(self, overrides: Mapping[str, Mapping[str, Any]]) -> "Catalogue":
+        """Return a new catalogue with single fields of criteria replaced.
+
+        ``overrides`` maps criterion ids to fields, e.g.
+        ``{"settlements_soft": {"buffer": "800 m"}}``; ``{"id": None}`` removes a
+        criterion. Raises :class:`CatalogueError` on unknown ids or bad values.
+        """
+        raw = json.loads(self.raw_json)
+        known = {c.get("id") for c in raw.get("criteria", [])}
+        unknown = [k for k in overrides if k not in known]
+        if unknown:
+            raise CatalogueError(
+                f"overrides of {self.id}",
+                [f"overrides.{k}: no such criterion{_suggest(k, known)}" for k in unknown],
+            )
+        new_criteria = []
+        for c in raw.get("criteria", []):
+            ov = overrides.get(c.get("id"), {})
+            if ov is None:
+                continue
+            new_criteria.append({**c, **_jsonable(dict(ov))})
+        raw["criteria"] = new_criteria
+        return _build(raw, f"{self.origin} (with overrides)")
+
+    def with_tag_buffer(self, tag: str, buffer_m: float) -> "Catalogue":
+        """Return a new catalogue where every criterion tagged ``tag`` has ``buffer_m`` metres."""
+        ids = [c.id for c in self.criteria if tag in c.tags]
+        if not ids:
+            raise CatalogueError(self.origin, [f"no criterion is tagged {tag!r}"])
+        return self.with_overrides({i: {"buffer": f"{float(buffer_m):g} m"} for i in ids})
+
+    def provenance(self) -> dict[str, Any]:
+        """What a result must record about the catalogue it came from."""
+        return {"id": self.id, "version": self.version, "origin": self.origin,
+                "technology": self.technology, "land": self.land}
+
+
+def list_presets() -> list[PresetInfo]:
+    """Return the shipped presets, sorted by id."""
+    out = []
+    for path in sorted(PRESET_DIR.glob("*.yaml")):
+        with open(path, encoding="utf-8") as fh:
+            raw = yaml.safe_load(fh)
+        title = raw.get("title", {})
+        out.append(PresetInfo(raw["id"], raw["technology"], title.get("de", ""), title.get("en", ""),
+                              str(raw.get("version", "")), path))
+    return out
+
+
+def load_catalogue(ref: str | Path) -> Catalogue:
+    """Load a preset by id, or a catalogue file (which may extend a preset).
+
+    Raises
+    ------
+    CatalogueError
+        Listing every problem with its place in the file.
+    """
+    raw, origin = _load_raw(ref, chain=())
+    return _build(raw, origin)
+
+
+def _preset_path(preset_id: str) -> Path | None:
+    p = PRESET_DIR / f"{preset_id}.yaml"
+    return p if p.exists() else None
+
+
+def _load_raw(ref: str | Path, chain: tuple[str, ...]) -> tuple[dict[str, Any], str]:
+    preset = _preset_path(str(ref)) if isinstance(ref, str) and "/" not in ref and not str(ref).endswith((".yaml", ".yml")) else None
+    path = preset or Path(ref)
+    origin = f"preset {ref}" if preset else str(path)
+    if not path.exists():
+        ids = [p.stem for p in PRESET_DIR.glob("*.yaml")]
+        raise CatalogueError(str(ref), [f"no such file or preset{_suggest(str(ref), ids)}; presets: {', '.join(sorted(ids))}"])
+    if str(path.resolve()) in chain:
+        raise CatalogueError(origin, ["'extends' forms a cycle: " + " → ".join(chain)])
+    try:
+        with open(path, encoding="utf-8") as fh:
+            raw = yaml.safe_load(fh)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise CatalogueError(origin, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from exc
+    if not isinstance(raw, dict):
+        raise CatalogueError(origin, ["the file must hold a mapping (schema, id, criteria …)"])
+    if "extends" in raw:
+        base, _ = _load_raw(str(raw["extends"]), chain + (str(path.resolve()),))
+        raw = _merge(base, raw, origin)
+    return raw, origin
+
+
+def _merge(base: dict[str, Any], user: dict[str, Any], origin: str) -> dict[str, Any]:
+    """Merge a user catalogue onto its base: criteria by id, other keys replaced."""
+    out = copy.deepcopy(base)
+    for key, value in user.items():
+        if key in ("criteria", "extends", "remove"):
+            continue
+        out[key] = copy.deepcopy(value)
+    problems = []
+    remove = user.get("remove") or []
+    base_ids = [c.get("id") for c in out.get("criteria", [])]
+    for r in remove:
+        if r not in base_ids:
+            problems.append(f"remove: no criterion {r!r} in the base catalogue{_suggest(str(r), base_ids)}")
+    crits = [c for c in out.get("criteria", []) if c.get("id") not in remove]
+    index = {c.get("id"): i for i, c in enumerate(crits)}
+    for i, c in enumerate(user.get("criteria") or []):
+        if not isinstance(c, dict) or "id" not in c:
+            problems.append(f"criteria[{i}]: each entry needs an 'id'")
+            continue
+        if c["id"] in index:
+            crits[index[c["id"]]] = {**crits[index[c["id"]]], **copy.deepcopy(c)}
+        else:
+            crits.append(copy.deepcopy(c))
+            index[c["id"]] = len(crits) - 1
+    if problems:
+        raise CatalogueError(origin, problems)
+    out["criteria"] = crits
+    return out
+
+
+def _suggest(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _jsonable(raw: Any) -> Any:
+    return json.loads(json.dumps(raw, default=str))
+
+
+def _date(value: Any, where: str, problems: list[str]) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        problems.append(f"{where}: {value!r} is not a date; write YYYY-MM-DD")
+        return None
+
+
+def _label(value: Any, where: str, problems: list[str]) -> Label:
+    if isinstance(value, dict) and isinstance(value.get("de"), str) and isinstance(value.get("en"), str):
+        return Label(value["de"], value["en"])
+    problems.append(f"{where}: needs a German and an English text, e.g. {{de: '…', en: '…'}}")
+    return Label("", "")
+
+
+def _unknown_keys(raw: dict[str, Any], allowed: set[str], where: str, problems: list[str]) -> None:
+    for key in raw:
+        if key not in allowed:
+            problems.append(f"{where}{key}: unknown key{_suggest(key, allowed)}")
+
+
+def _build(raw: dict[str, Any], origin: str) -> Catalogue:
+    """Validate a raw (merged) catalogue mapping and build the frozen object."""
+    raw = _jsonable(raw)
+    problems: list[str] = []
+    _unknown_keys(raw, _TOP_KEYS - {"extends", "remove"}, "", problems)
+    if raw.get("schema") != SCHEMA:
+        problems.append(f"schema: must be {SCHEMA!r}, found {raw.get('schema')!r}")
+    for key in ("id", "version"):
+        if not isinstance(raw.get(key), (str, int, float)) or str(raw.get(key)).strip() == "":
+            problems.append(f"{key}: required")
+    tech = raw.get("technology")
+    if tech not in TECHNOLOGIES:
+        problems.append(f"technology: {tech!r} is not one of {', '.join(TECHNOLOGIES)}{_suggest(str(tech), TECHNOLOGIES)}")
+    title = _label(raw.get("title"), "title", problems)
+    valid_from = _date(raw.get("valid_from", "1900-01-01"), "valid_from", problems) or dt.date(1900, 1, 1)
+    sources = raw.get("sources") or {}
+    if not isinstance(sources, dict) or not all(isinstance(v, str) for v in sources.values()):
+        problems.append("sources: must map short keys to citations (text)")
+        sources = {}
+    turbine = None
+    if raw.get("reference_turbine") is not None:
+        turbine = _turbine(raw["reference_turbine"], "reference_turbine", problems)
+    crits_raw = raw.get("criteria")
+    criteria: list[Criterion] = []
+    if not isinstance(crits_raw, list) or not crits_raw:
+        problems.append("criteria: a non-empty list of criteria is required")
+        crits_raw = []
+    seen: set[str] = set()
+    for i, c in enumerate(crits_raw):
+        where = f"criteria[{i}]"
+        if not isinstance(c, dict):
+            problems.append(f"{where}: must be a mapping")
+            continue
+        if isinstance(c.get("id"), str):
+            where = f"criteria[{i}] ({c['id']})"
+        crit = _criterion(c, where, sources, problems)
+        if crit is None:
+            continue
+        if crit.id in seen:
+            problems.append(f"{where}.id: {crit.id!r} is used twice")
+        seen.add(crit.id)
+        if crit.buffer.needs_turbine and turbine is None:
+            problems.append(f"{where}.buffer: {crit.buffer} needs a 'reference_turbine' in the catalogue")
+        criteria.append(crit)
+    if problems:
+        raise CatalogueError(origin, problems)
+    return Catalogue(
+        id=str(raw["id"]), version=str(raw["version"]), technology=tech, land=raw.get("land"),
+        title=title, valid_from=valid_from, criteria=tuple(criteria),
+        sources=tuple(sorted(sources.items())), reference_turbine=turbine,
+        description=str(raw.get("description", "")), origin=origin, raw_json=json.dumps(raw),
+    )
+
+
+def _turbine(raw: Any, where: str, problems: list[str]) -> Turbine | None:
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: must be a mapping with hub_height, rotor_diameter, source")
+        return None
+    _unknown_keys(raw, _TURBINE_KEYS, f"{where}.", problems)
+    if not raw.get("source"):
+        problems.append(f"{where}.source: required (data sheet or publication)")
+    try:
+        hub = parse_length_m(raw.get("hub_height"), "hub_height")
+        rotor = parse_length_m(raw.get("rotor_diameter"), "rotor_diameter")
+    except ValueError as exc:
+        problems.append(f"{where}: {exc}")
+        return None
+    if hub <= 0 or rotor <= 0:
+        problems.append(f"{where}: hub_height and rotor_diameter must be positive")
+        return None
+    return Turbine(hub, rotor, str(raw.get("name", "")))
+
+
+def _criterion(c: dict[str, Any], where: str, sources: dict[str, str], problems: list[str]) -> Criterion | None:
+    n_before = len(problems)
+    _unknown_keys(c, _CRIT_KEYS, f"{where}.", problems)
+    cid = c.get("id")
+    if not isinstance(cid, str) or not cid.isidentifier():
+        problems.append(f"{where}.id: {cid!r} must be a word of letters, digits and _")
+    label = _label(c.get("label"), f"{where}.label", problems)
+    kind = c.get("kind")
+    if kind not in KINDS:
+        problems.append(f"{where}.kind: {kind!r} is not one of {', '.join(KINDS)}{_suggest(str(kind), KINDS)}")
+    layer = c.get("layer")
+    if layer not in ROLES:
+        problems.append(f"{where}.layer: {layer!r} is not a layer role{_suggest(str(layer), ROLES)}; roles: {', '.join(ROLES)}")
+    try:
+        flt = parse_filter(c.get("filter") or {})
+    except ValueError as exc:
+        problems.append(f"{where}.filter: {exc}")
+        flt = FeatureFilter()
+    buffer = Distance()
+    if "buffer" not in c:
+        problems.append(f"{where}.buffer: required (write '0 m' for the features themselves)")
+    else:
+        try:
+            buffer = parse_distance(c["buffer"])
+        except ValueError as exc:
+            problems.append(f"{where}.buffer: {exc}")
+    offset = 0.0
+    if c.get("line_offset") is not None:
+        try:
+            offset = parse_length_m(c["line_offset"], "line_offset")
+        except ValueError as exc:
+            problems.append(f"{where}.line_offset: {exc}")
+    source = c.get("source")
+    if not isinstance(source, str) or not source.strip():
+        problems.append(f"{where}.source: required (legal source or a key of 'sources')")
+        source = ""
+    elif source.isidentifier() and source not in sources:
+        problems.append(f"{where}.source: {source!r} is not a key of 'sources'{_suggest(source, sources)}")
+    valid_from = None
+    if "valid_from" not in c:
+        problems.append(f"{where}.valid_from: required (date from which the rule applies, YYYY-MM-DD)")
+    else:
+        valid_from = _date(c["valid_from"], f"{where}.valid_from", problems)
+    valid_to = _date(c["valid_to"], f"{where}.valid_to", problems) if c.get("valid_to") else None
+    tags = c.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        problems.append(f"{where}.tags: must be a list of words")
+        tags = []
+    group = None
+    if c.get("group") is not None:
+        g = c["group"]
+        if not isinstance(g, dict):
+            problems.append(f"{where}.group: must be a mapping (min_dwellings, max_gap)")
+        else:
+            _unknown_keys(g, _GROUP_KEYS, f"{where}.group.", problems)
+            try:
+                group = GroupRule(int(g["min_dwellings"]), parse_length_m(g["max_gap"], "max_gap"),
+                                  g.get("dwellings_field"))
+            except (KeyError, ValueError, TypeError) as exc:
+                problems.append(f"{where}.group: needs min_dwellings (integer) and max_gap (e.g. '50 m'): {exc}")
+    if len(problems) > n_before:
+        return None
+    return Criterion(
+        id=cid, label=label, kind=kind, layer=layer, filter=flt, buffer=buffer, source=source,
+        valid_from=valid_from, valid_to=valid_to, line_offset_m=offset, tags=tuple(tags),
+        note=str(c.get("note", "")), group=group,
+    )
