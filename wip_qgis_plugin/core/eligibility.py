@@ -181,6 +181,13 @@ class _Plan:
 
 def _read_aoi(aoi: AreaOfInterest, crs: Any, invalid: str) -> tuple[list[str], list[str], np.ndarray]:
     info = layer_info(aoi.layer, "area of interest")
+    if not aoi.name_field:  # the whole layer is one area
+        frame = read_layer(aoi.layer, "area of interest", crs, invalid=invalid)
+        polys = frame.geometry.values[shapely.area(frame.geometry.values) > 0]
+        if len(polys) == 0:
+            raise InputError(f"The area-of-interest layer ({aoi.layer.describe()}) holds no polygons.")
+        name = aoi.layer.layer or Path(aoi.layer.path).stem
+        return [name], [""], np.asarray([shapely.union_all(polys)], dtype=object)
     if aoi.name_field not in info.fields:
         raise InputError(
             f"The area-of-interest layer ({aoi.layer.describe()}) has no field {aoi.name_field!r}; "

@@ -24,6 +24,8 @@ from .errors import InputError
 ROLES: dict[str, str] = {
     "municipalities": "municipality boundaries (name, ags, population)",
     "landuse": "land use polygons (OSM landuse=*)",
+    "settlements": "settlement area polygons from another source (e.g. ALKIS/ATKIS Ortslage)",
+    "forest": "forest polygons from another source (when not part of the land use layer)",
     "buildings": "building footprints (OSM building=*)",
     "roads": "road centre lines (OSM highway=*)",
     "railways": "railway centre lines (OSM railway=*, tracks)",

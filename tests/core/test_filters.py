@@ -1,0 +1,45 @@
+"""Attribute filters in OSM tagging."""
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+from wip_qgis_plugin.core.filters import evaluate, parse_filter
+
+
+@pytest.fixture
+def lines():
+    return gpd.GeoDataFrame({
+        "power": ["line", "line", "minor_line", "line", None],
+        "voltage": ["380000;110000", "110000", "20000", None, "110000"],
+        "tracks": [2.0, 1.0, np.nan, 2.0, 2.0],
+    }, geometry=[shapely.LineString([(0, 0), (i + 1, 0)]) for i in range(5)], crs=25832)
+
+
+def test_membership_and_numeric_osm_multivalues(lines):
+    f = parse_filter({"power": ["line"], "voltage": {">=": 110000}})
+    assert evaluate(f, lines).tolist() == [True, True, False, False, False]
+
+
+def test_integral_floats_match_their_text(lines):
+    assert evaluate(parse_filter({"tracks": [2]}), lines).tolist() == [True, False, False, True, True]
+    assert evaluate(parse_filter({"tracks": {">=": 2}}), lines).tolist() == [True, False, False, True, True]
+
+
+def test_pseudo_fields_and_any(lines):
+    f = parse_filter({"$length_km": {">": 0.0035}})
+    assert evaluate(f, lines).tolist() == [False, False, False, True, True]
+    g = parse_filter({"any": [{"power": "minor_line"}, {"voltage": {">": 200000}}]})
+    assert evaluate(g, lines).tolist() == [True, False, True, False, False]
+
+
+def test_not_in(lines):
+    assert evaluate(parse_filter({"power": {"not_in": ["line"]}}), lines).tolist() == [False, False, True, False, True]
+
+
+@pytest.mark.parametrize("bad", [{"x": {"~": 1}}, {"x": {">": "a"}}, {"$volume": {">": 1}}, "landuse=forest"])
+def test_bad_filters_are_refused(bad):
+    with pytest.raises(ValueError):
+        parse_filter(bad)

@@ -1,0 +1,192 @@
+"""The ``wip`` command line: the same engine as the QGIS algorithms, headless.
+
+Examples::
+
+    wip run sample_layers/scenario.yaml
+    wip eligibility --catalogue wind_sachsen_anhalt --gpkg region.gpkg --resolution 25 --out-dir out
+    wip presets
+    wip presets show wind_sachsen
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .core import __version__
+
+
+class TerminalProgress:
+    """A one-line progress bar on stderr implementing the engine's Progress protocol."""
+
+    def __init__(self, label: str = "", stream=None, width: int = 30):
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.width = width
+        self._last = -1.0
+        self._tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+
+    def report(self, fraction: float, message: str | None = None) -> None:  # noqa: D102
+        pct = max(0.0, min(1.0, fraction))
+        if not self._tty and pct - self._last < 0.1 and pct < 1.0:
+            return
+        self._last = pct
+        filled = int(self.width * pct)
+        bar = "#" * filled + "-" * (self.width - filled)
+        end = "\n" if (pct >= 1.0 or not self._tty) else ""
+        self.stream.write(f"\r{self.label} [{bar}] {pct * 100:5.1f} % {message or ''}".ljust(90)[:100] + end)
+        self.stream.flush()
+
+    def info(self, message: str) -> None:  # noqa: D102
+        if self._tty:
+            self.stream.write("\r" + " " * 100 + "\r")
+        self.stream.write(f"  {message}\n")
+
+    def warning(self, message: str) -> None:  # noqa: D102
+        self.stream.write(f"  WARNING: {message}\n")
+
+    def is_cancelled(self) -> bool:  # noqa: D102
+        return False
+
+
+def _print_result(key: str, result, out=sys.stdout) -> None:
+    out.write(f"\n{key}: eligible area per municipality (grid {result.grid.resolution_m:g} m)\n")
+    out.write(f"  {'municipality':<28} {'area ha':>10} {'eligible ha':>12} {'share':>8}\n")
+    for m in result.municipalities:
+        out.write(f"  {m.name:<28} {m.total_ha:>10,.1f} {m.eligible_ha:>12,.1f} {m.eligible_pct:>7.2f}%\n")
+    share = 100 * result.eligible_ha / result.total_ha if result.total_ha else 0.0
+    out.write(f"  {'TOTAL':<28} {result.total_ha:>10,.1f} {result.eligible_ha:>12,.1f} {share:>7.2f}%\n")
+    for p in (result.outputs.eligibility, result.outputs.reasons, result.outputs.polygons, result.outputs.table):
+        if p is not None:
+            out.write(f"  → {p}\n")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run every step of a scenario."""
+    from .core.eligibility import run_eligibility
+    from .core.scenario import load_scenario
+
+    sc = load_scenario(args.scenario)
+    print(f"Scenario '{sc.name}' → {sc.output_dir}")
+    for run in sc.runs:
+        if args.only and run.key not in args.only:
+            continue
+        settings = run.settings
+        if args.resolution:
+            from dataclasses import replace
+            settings = replace(settings, resolution_m=args.resolution)
+        t0 = time.perf_counter()
+        result = run_eligibility(run.catalogue, sc.layers, sc.aoi, run.outputs, settings,
+                                 TerminalProgress(run.key))
+        _print_result(run.key, result)
+        print(f"  ({time.perf_counter() - t0:.1f} s, catalogue {run.catalogue.id} {run.catalogue.version})")
+    return 0
+
+
+def cmd_eligibility(args: argparse.Namespace) -> int:
+    """Run one eligibility step from command-line arguments."""
+    import pyogrio
+
+    from .core.catalogue import load_catalogue
+    from .core.eligibility import AreaOfInterest, EligibilitySettings, run_eligibility
+    from .core.layers import ROLES, LayerRef
+    from .core.scenario import outputs_for
+
+    cat = load_catalogue(args.catalogue)
+    if args.settlement_setback is not None:
+        cat = cat.with_tag_buffer("settlement_setback", args.settlement_setback)
+    layers: dict[str, LayerRef] = {}
+    if args.gpkg:
+        present = {name for name, _ in pyogrio.list_layers(args.gpkg)}
+        layers.update({r: LayerRef(args.gpkg, r) for r in ROLES if r in present})
+    for item in args.layer or []:
+        role, _, src = item.partition("=")
+        path, _, layer = src.partition(":")
+        layers[role] = LayerRef(path, layer or None)
+    if "municipalities" not in layers:
+        raise SystemExit("wip eligibility: give --gpkg with a 'municipalities' layer or --layer municipalities=FILE[:LAYER]")
+    names = tuple(n.strip() for n in (args.names or "").split(",") if n.strip())
+    aoi = AreaOfInterest(layers["municipalities"], args.name_field, names)
+    kinds = tuple(args.kinds.split(","))
+    settings = EligibilitySettings(resolution_m=args.resolution, crs=args.crs, kinds=kinds,
+                                   min_area_ha=args.min_area, **({"workers": args.workers} if args.workers else {}))
+    key = args.prefix or cat.technology
+    result = run_eligibility(cat, layers, aoi, outputs_for(Path(args.out_dir), key), settings,
+                             TerminalProgress(key))
+    _print_result(key, result)
+    return 0
+
+
+def cmd_presets(args: argparse.Namespace) -> int:
+    """List the presets, or show one."""
+    from .core.catalogue import list_presets, load_catalogue
+
+    if args.action == "show":
+        cat = load_catalogue(args.preset)
+        print(f"{cat.id} {cat.version} ({cat.technology}, {cat.land or '-'}): {cat.title.en}")
+        if cat.reference_turbine:
+            t = cat.reference_turbine
+            print(f"reference turbine: {t.name}, hub {t.hub_height_m:g} m, rotor {t.rotor_diameter_m:g} m, H = {t.total_height_m:g} m")
+        print(f"{'id':<28} {'kind':<13} {'layer':<16} {'setback':<12} {'m':>7}  valid from  source")
+        for c in cat.criteria:
+            print(f"{c.id:<28} {c.kind:<13} {c.layer:<16} {str(c.buffer):<12} {c.buffer_m(cat.reference_turbine):>7.0f}  "
+                  f"{c.valid_from.isoformat()}  {cat.source_text(c.source)[:60]}")
+        return 0
+    for p in list_presets():
+        print(f"{p.id:<22} {p.technology:<10} {p.version:<8} {p.title_en}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``wip``."""
+    p = argparse.ArgumentParser(prog="wip", description="WIP energy and spatial planning engine.")
+    p.add_argument("--version", action="version", version=f"wip {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="run a scenario file")
+    r.add_argument("scenario")
+    r.add_argument("--only", action="append", help="run only this technology key (repeatable)")
+    r.add_argument("--resolution", type=float, help="override the scenario's resolution [m]")
+    r.set_defaults(func=cmd_run)
+    e = sub.add_parser("eligibility", help="land eligibility for one catalogue")
+    e.add_argument("--catalogue", required=True, help="preset id or YAML file")
+    e.add_argument("--gpkg", help="GeoPackage whose layers are named after the roles")
+    e.add_argument("--layer", action="append", metavar="ROLE=FILE[:LAYER]", help="layer for a role (repeatable)")
+    e.add_argument("--names", help="comma-separated municipality names (default: all)")
+    e.add_argument("--name-field", default="name")
+    e.add_argument("--kinds", default="hard,soft", help="exclusion kinds, comma-separated")
+    e.add_argument("--resolution", type=float, default=10.0, help="pixel size [m]")
+    e.add_argument("--crs", default="EPSG:25832")
+    e.add_argument("--min-area", type=float, default=1.0, help="minimum polygon area [ha]")
+    e.add_argument("--settlement-setback", type=float, help="setback to settlements [m]")
+    e.add_argument("--workers", type=int)
+    e.add_argument("--prefix", help="output file prefix (default: the technology)")
+    e.add_argument("--out-dir", default="out")
+    e.set_defaults(func=cmd_eligibility)
+    pr = sub.add_parser("presets", help="list the shipped criteria presets, or show one")
+    pr.add_argument("action", nargs="?", choices=["list", "show"], default="list")
+    pr.add_argument("preset", nargs="?")
+    pr.set_defaults(func=cmd_presets)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``wip`` console script."""
+    from .core.errors import Cancelled, WipError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except Cancelled as exc:
+        print(f"wip: {exc}", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("wip: interrupted; no output was written.", file=sys.stderr)
+        return 130
+    except WipError as exc:
+        print(f"wip: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
