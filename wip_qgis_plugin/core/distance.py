@@ -52,6 +52,8 @@ class FeatureSet:
     geometries: np.ndarray
     tree: shapely.STRtree = field(init=False, repr=False)
     polygonal: np.ndarray = field(init=False, repr=False)
+    pieces: np.ndarray = field(init=False, repr=False)
+    piece_tree: shapely.STRtree = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.geometries = np.asarray(self.geometries, dtype=object)
@@ -60,6 +62,8 @@ class FeatureSet:
         self.polygonal = np.isin(gtype, (3, 6)) | (
             (gtype == 7) & (shapely.area(self.geometries) > 0)
         )
+        self.pieces = _distance_pieces(self.geometries)
+        self.piece_tree = shapely.STRtree(self.pieces)
 
     def __len__(self) -> int:
         return len(self.geometries)
@@ -115,7 +119,7 @@ def within_masks(
     if not positive:
         return out
     burned = rasterize(
-        ((g, 1) for g in geoms), out_shape=(grown.height, grown.width),
+        burn_shapes(geoms), out_shape=(grown.height, grown.width),
         transform=grid.window_transform(grown), all_touched=True, fill=0, dtype="uint8",
     )
     if not burned.any():
@@ -131,7 +135,8 @@ def within_masks(
             band |= (d >= lo) & (d < hi)
     if band.any():
         rows, cols = np.nonzero(band)
-        exact = _exact_distance(features, grid, window, rows, cols, max(positive) + tol)
+        exact = _exact_distance(features, grid, window, rows, cols, max(positive) + tol,
+                                check_inside=min(positive) <= 2 * tol)
         for mask, b in zip(out, buffers_m):
             if b > 0:
                 sel = exact < b
@@ -145,7 +150,7 @@ def _inside_polygons(geoms: np.ndarray, grid: Grid, window: Window) -> np.ndarra
     if geoms.size == 0:
         return np.zeros(shape, dtype=bool)
     burned = rasterize(
-        ((g, 1) for g in geoms), out_shape=shape, transform=grid.window_transform(window),
+        burn_shapes(geoms), out_shape=shape, transform=grid.window_transform(window),
         all_touched=False, fill=0, dtype="uint8",
     )
     return burned.astype(bool)
@@ -153,16 +158,86 @@ def _inside_polygons(geoms: np.ndarray, grid: Grid, window: Window) -> np.ndarra
 
 def _exact_distance(
     features: FeatureSet, grid: Grid, window: Window, rows: np.ndarray, cols: np.ndarray,
-    max_distance: float,
+    max_distance: float, check_inside: bool = False,
 ) -> np.ndarray:
-    """Exact distance from the centres of the given pixels to the nearest feature. [m]"""
+    """Exact distance from the centres of the given pixels to the nearest feature. [m]
+
+    Distances are measured to the features' boundary pieces (short enough that
+    each distance is cheap); where a setback is shorter than the band width a
+    band pixel may lie inside a polygon, so ``check_inside`` tests that too.
+    """
     r = grid.resolution_m
     x0, _, _, y1 = grid.window_bounds(window)
-    xs = x0 + (cols + 0.5) * r
-    ys = y1 - (rows + 0.5) * r
-    points = shapely.points(xs, ys)
-    found, dist = features.tree.query_nearest(points, max_distance=max_distance, return_distance=True)
+    points = shapely.points(x0 + (cols + 0.5) * r, y1 - (rows + 0.5) * r)
+    found, dist = features.piece_tree.query_nearest(points, max_distance=max_distance, return_distance=True)
     out = np.full(points.shape[0], np.inf)
-    # several equidistant features may be returned per point: keep the minimum
+    # several equidistant pieces may be returned per point: keep the minimum
     np.minimum.at(out, found[0], dist)
+    if check_inside and features.polygonal.any():
+        inside, tree_idx = features.tree.query(points, predicate="within")
+        inside = inside[features.polygonal[tree_idx]]
+        out[inside] = 0.0
     return out
+
+
+def _distance_pieces(geoms: np.ndarray, max_segments: int = 8) -> np.ndarray:
+    """Boundaries and lines cut into pieces of at most ``max_segments`` segments, plus points.
+
+    The distance from a point outside every polygon to a feature set equals the
+    distance to the nearest piece; short pieces keep each distance computation
+    cheap however many vertices a lake or forest outline has.
+    """
+    if geoms.size == 0:
+        return np.empty(0, dtype=object)
+    parts = shapely.get_parts(geoms)
+    gtype = shapely.get_type_id(parts)
+    points = parts[gtype == 0]
+    linear = np.concatenate([parts[gtype == 1], parts[gtype == 2]]) if (gtype <= 2).any() else np.empty(0, object)
+    polys = parts[gtype == 3]
+    rings = shapely.get_parts(shapely.boundary(polys)) if polys.size else np.empty(0, dtype=object)
+    lines = np.concatenate([linear, rings]) if rings.size else linear
+    other = parts[gtype > 3]  # nested collections: keep whole
+    pieces = [points, other]
+    if lines.size:
+        coords, line_idx = shapely.get_coordinates(lines, return_index=True)
+        starts = np.r_[0, np.flatnonzero(np.diff(line_idx)) + 1]
+        pos = np.arange(line_idx.size) - np.repeat(starts, np.diff(np.r_[starts, line_idx.size]))
+        piece = pos // max_segments
+        # a vertex starting a new piece also ends the previous one
+        shared = (pos % max_segments == 0) & (pos > 0)
+        all_line = np.concatenate([line_idx, line_idx[shared]])
+        all_piece = np.concatenate([piece, piece[shared] - 1])
+        all_pos = np.concatenate([pos, pos[shared]])
+        all_xy = np.concatenate([coords, coords[shared]])
+        order = np.lexsort((all_pos, all_piece, all_line))
+        key_line, key_piece = all_line[order], all_piece[order]
+        new = np.r_[True, (np.diff(key_line) != 0) | (np.diff(key_piece) != 0)]
+        gid = np.cumsum(new) - 1
+        counts = np.bincount(gid)
+        keep = counts[gid] >= 2
+        gid_kept = np.unique(gid[keep], return_inverse=True)[1]
+        pieces.append(shapely.linestrings(all_xy[order][keep], indices=gid_kept))
+    return np.concatenate([p for p in pieces if p.size]) if any(p.size for p in pieces) else np.empty(0, object)
+
+
+def burn_shapes(geoms: np.ndarray):
+    """``(geometry, 1)`` pairs for rasterio, as GeoJSON-like mappings built in bulk.
+
+    Building the mappings from coordinate arrays is several times faster than
+    letting rasterio call ``__geo_interface__`` on each shapely geometry.
+    """
+    parts = shapely.get_parts(geoms)
+    gtype = shapely.get_type_id(parts)
+    simple_poly = (gtype == 3) & (shapely.get_num_interior_rings(parts) == 0)
+    if simple_poly.any():
+        rings = shapely.get_exterior_ring(parts[simple_poly])
+        coords, idx = shapely.get_coordinates(rings, return_index=True)
+        for ring in np.split(coords, np.flatnonzero(np.diff(idx)) + 1):
+            yield {"type": "Polygon", "coordinates": [ring.tolist()]}, 1
+    line = gtype == 1
+    if line.any():
+        coords, idx = shapely.get_coordinates(parts[line], return_index=True)
+        for c in np.split(coords, np.flatnonzero(np.diff(idx)) + 1):
+            yield {"type": "LineString", "coordinates": c.tolist()}, 1
+    for g in parts[~simple_poly & ~line]:
+        yield g, 1

@@ -127,19 +127,8 @@ def layer_info(ref: LayerRef, role: str) -> LayerInfo:
         except CRSError:
             crs = None
     count = int(info.get("features") or 0)
-    bounds = None
-    try:
-        b = pyogrio.read_bounds(ref.path, layer=ref.layer, max_features=None)
-        if len(b[0]) and b[1].size:
-            arr = b[1]
-            bounds = (
-                float(np.nanmin(arr[0])),
-                float(np.nanmin(arr[1])),
-                float(np.nanmax(arr[2])),
-                float(np.nanmax(arr[3])),
-            )
-    except Exception:  # bounds are only used for messages
-        bounds = None
+    tb = info.get("total_bounds")
+    bounds = tuple(float(v) for v in tb) if tb is not None and len(tb) == 4 else None
     return LayerInfo(
         ref=ref,
         crs=crs,
