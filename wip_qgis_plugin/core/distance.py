@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import edt
 import numpy as np
 import shapely
+from scipy.spatial import cKDTree
 from rasterio.features import rasterize
 
 from .grid import Grid, Window
@@ -54,6 +55,7 @@ class FeatureSet:
     polygonal: np.ndarray = field(init=False, repr=False)
     pieces: np.ndarray = field(init=False, repr=False)
     piece_tree: shapely.STRtree = field(init=False, repr=False)
+    _vertices: dict = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.geometries = np.asarray(self.geometries, dtype=object)
@@ -63,7 +65,19 @@ class FeatureSet:
             (gtype == 7) & (shapely.area(self.geometries) > 0)
         )
         self.pieces = _distance_pieces(self.geometries)
-        self.piece_tree = shapely.STRtree(self.pieces)
+        self.piece_tree = shapely.STRtree(self.pieces) if self.pieces is not self.geometries else self.tree
+        self._vertices: dict[float, tuple[cKDTree, float]] = {}
+
+    def vertex_tree(self, spacing_m: float) -> tuple[cKDTree, float]:
+        """KD-tree of points along every boundary, line and point, at most ``spacing_m`` apart.
+
+        Returns the tree and the spacing actually used. Built once per spacing.
+        """
+        if spacing_m not in self._vertices:
+            dense = shapely.segmentize(self.pieces, max_segment_length=spacing_m)
+            coords = shapely.get_coordinates(dense)
+            self._vertices[spacing_m] = (cKDTree(coords, balanced_tree=False, compact_nodes=False), spacing_m)
+        return self._vertices[spacing_m]
 
     def __len__(self) -> int:
         return len(self.geometries)
@@ -118,15 +132,16 @@ def within_masks(
                 mask |= inside
     if not positive:
         return out
+    tol = _HALF_DIAGONAL * r
     burned = rasterize(
-        burn_shapes(geoms), out_shape=(grown.height, grown.width),
+        burn_shapes(geoms, pack_width_m=2 * r if min(positive) > 2 * tol + 2 * r else None),
+        out_shape=(grown.height, grown.width),
         transform=grid.window_transform(grown), all_touched=True, fill=0, dtype="uint8",
     )
     if not burned.any():
         return out
     d_all = edt.edt(burned == 0, anisotropy=(r, r), black_border=False, parallel=1)
     d = d_all[margin:margin + window.height, margin:margin + window.width]
-    tol = _HALF_DIAGONAL * r
     band = np.zeros(shape, dtype=bool)
     for mask, b in zip(out, buffers_m):
         if b > 0:
@@ -135,13 +150,52 @@ def within_masks(
             band |= (d >= lo) & (d < hi)
     if band.any():
         rows, cols = np.nonzero(band)
-        exact = _exact_distance(features, grid, window, rows, cols, max(positive) + tol,
-                                check_inside=min(positive) <= 2 * tol)
+        small = min(positive) <= 2 * tol
+        if small:
+            exact = _exact_distance(features, grid, window, rows, cols, max(positive) + tol, check_inside=True)
+            for mask, b in zip(out, buffers_m):
+                if b > 0:
+                    sel = exact < b
+                    mask[rows[sel], cols[sel]] = True
+        else:
+            _refine_band(features, grid, window, rows, cols, buffers_m, out, tol)
+    return out
+
+
+def _refine_band(
+    features: FeatureSet, grid: Grid, window: Window, rows: np.ndarray, cols: np.ndarray,
+    buffers_m: tuple[float, ...], out: list[np.ndarray], tol: float,
+) -> None:
+    """Decide the band pixels exactly, mostly from densified vertices, else with shapely.
+
+    ``d_v``, the distance to the nearest densified vertex, is never below the true
+    distance ``d`` and exceeds it by at most ``eps = s²/(8·d)`` (``s`` the vertex
+    spacing). So ``d_v < B`` proves "within", ``d_v - eps >= B`` proves "outside";
+    the few pixels left in between get the exact shapely distance.
+    """
+    r = grid.resolution_m
+    x0, _, _, y1 = grid.window_bounds(window)
+    xy = np.column_stack([x0 + (cols + 0.5) * r, y1 - (rows + 0.5) * r])
+    spacing = r / 2.0
+    tree, spacing = features.vertex_tree(spacing)
+    positive = [b for b in buffers_m if b > 0]
+    d_v, _ = tree.query(xy, k=1, distance_upper_bound=max(positive) + 2 * tol + spacing)
+    undecided = np.zeros(len(xy), dtype=bool)
+    for mask, b in zip(out, buffers_m):
+        if b <= 0:
+            continue
+        d_low = max(b - 2 * tol, 1e-9)  # band pixels are at least this far from every feature
+        eps = min(spacing / 2.0, spacing * spacing / (8.0 * d_low)) * (1 + 1e-6)
+        inside = d_v < b
+        mask[rows[inside], cols[inside]] = True
+        undecided |= ~inside & (d_v - eps < b)
+    if undecided.any():
+        sel = np.flatnonzero(undecided)
+        exact = _exact_distance(features, grid, window, rows[sel], cols[sel], max(positive) + tol)
         for mask, b in zip(out, buffers_m):
             if b > 0:
-                sel = exact < b
-                mask[rows[sel], cols[sel]] = True
-    return out
+                hit = exact < b
+                mask[rows[sel][hit], cols[sel][hit]] = True
 
 
 def _inside_polygons(geoms: np.ndarray, grid: Grid, window: Window) -> np.ndarray:
@@ -188,7 +242,9 @@ def _distance_pieces(geoms: np.ndarray, max_segments: int = 8) -> np.ndarray:
     cheap however many vertices a lake or forest outline has.
     """
     if geoms.size == 0:
-        return np.empty(0, dtype=object)
+        return geoms
+    if (shapely.get_num_coordinates(geoms) <= max_segments + 1).all():
+        return geoms  # already short: measure to the features themselves
     parts = shapely.get_parts(geoms)
     gtype = shapely.get_type_id(parts)
     points = parts[gtype == 0]
@@ -220,24 +276,51 @@ def _distance_pieces(geoms: np.ndarray, max_segments: int = 8) -> np.ndarray:
     return np.concatenate([p for p in pieces if p.size]) if any(p.size for p in pieces) else np.empty(0, object)
 
 
-def burn_shapes(geoms: np.ndarray):
+def burn_shapes(geoms: np.ndarray, pack_width_m: float | None = None, chunk: int = 4096):
     """``(geometry, 1)`` pairs for rasterio, as GeoJSON-like mappings built in bulk.
 
     Building the mappings from coordinate arrays is several times faster than
     letting rasterio call ``__geo_interface__`` on each shapely geometry.
+    With ``pack_width_m``, lines are burned as multi-lines and simple polygons
+    narrower than ``pack_width_m`` (bounding box) as multi-polygons of ``chunk``
+    parts, which saves rasterio's per-shape overhead. GDAL fills a
+    multi-polygon even-odd, so where two packed polygons overlap, pixels inside
+    the overlap may stay unburned; they lie within half the width of a burned
+    outline pixel, so a caller whose setbacks exceed the band by that much
+    classifies them correctly. Larger polygons are always burned one by one.
     """
     parts = shapely.get_parts(geoms)
     gtype = shapely.get_type_id(parts)
     simple_poly = (gtype == 3) & (shapely.get_num_interior_rings(parts) == 0)
+    pack = pack_width_m is not None
     if simple_poly.any():
-        rings = shapely.get_exterior_ring(parts[simple_poly])
-        coords, idx = shapely.get_coordinates(rings, return_index=True)
-        for ring in np.split(coords, np.flatnonzero(np.diff(idx)) + 1):
-            yield {"type": "Polygon", "coordinates": [ring.tolist()]}, 1
+        polys = parts[simple_poly]
+        narrow = np.zeros(polys.size, dtype=bool)
+        if pack:
+            b = shapely.bounds(polys)
+            narrow = np.minimum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) <= pack_width_m
+        for sel, packed in ((narrow, True), (~narrow, False)):
+            if sel.any():
+                rings = shapely.get_exterior_ring(polys[sel])
+                coords, idx = shapely.get_coordinates(rings, return_index=True)
+                yield from _shapes_from_coords(coords, idx, "Polygon", packed, chunk)
     line = gtype == 1
     if line.any():
         coords, idx = shapely.get_coordinates(parts[line], return_index=True)
-        for c in np.split(coords, np.flatnonzero(np.diff(idx)) + 1):
-            yield {"type": "LineString", "coordinates": c.tolist()}, 1
+        yield from _shapes_from_coords(coords, idx, "LineString", pack, chunk)
     for g in parts[~simple_poly & ~line]:
         yield g, 1
+
+
+def _shapes_from_coords(coords: np.ndarray, idx: np.ndarray, kind: str, pack: bool, chunk: int):
+    flat = coords.tolist()
+    bounds = np.r_[0, np.flatnonzero(np.diff(idx)) + 1, idx.size].tolist()
+    pieces = [flat[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    if kind == "Polygon":
+        pieces = [[p] for p in pieces]
+    if not pack:
+        for p in pieces:
+            yield {"type": kind, "coordinates": p}, 1
+        return
+    for i in range(0, len(pieces), chunk):
+        yield {"type": "Multi" + kind, "coordinates": pieces[i:i + chunk]}, 1

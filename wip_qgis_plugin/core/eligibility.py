@@ -309,6 +309,9 @@ def _prepare(
             if len(geoms) == 0:
                 progress.info(f"Criterion '{c.id}': no feature of '{c.layer}' matches {c.filter} within reach.")
         uses.setdefault(key, []).append((i, buffers[i]))
+    for key, fs in sets.items():  # build the vertex trees once, before workers fork
+        if len(fs) and any(b > 0 for _, b in uses[key]):
+            fs.vertex_tree(settings.resolution_m / 2.0)
 
     permitted = [i for i, c in enumerate(criteria) if c.kind == "permitted"]
     bit_of = [-1] * len(criteria)
