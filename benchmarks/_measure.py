@@ -41,7 +41,7 @@ def _tree_rss_bytes(root: int) -> int:
     return total
 
 
-def measure(cmd: list[str], interval_s: float = 0.1, env: dict | None = None) -> dict:
+def measure(cmd: list[str], interval_s: float = 0.5, env: dict | None = None) -> dict:
     """Run ``cmd``; return wall time [s], peak tree RSS [MiB], exit code and output."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)

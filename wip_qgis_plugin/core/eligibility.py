@@ -311,7 +311,7 @@ def _prepare(
         uses.setdefault(key, []).append((i, buffers[i]))
     for key, fs in sets.items():  # build the vertex trees once, before workers fork
         if len(fs) and any(b > 0 for _, b in uses[key]):
-            fs.vertex_tree(settings.resolution_m / 2.0)
+            fs.vertex_tree(settings.resolution_m)
 
     permitted = [i for i, c in enumerate(criteria) if c.kind == "permitted"]
     bit_of = [-1] * len(criteria)
@@ -451,7 +451,7 @@ def run_eligibility(
     excluded = np.zeros((n_total_bits, n_areas + 1))
     only = np.zeros((n_total_bits, n_areas + 1))
     polygons: list[tuple[Any, int]] = []
-    tiles = list(grid.tiles(settings.tile_px))
+    tiles = list(grid.tiles(max(2, settings.tile_px // 2 * 2)))  # even: coarse cells align
     tags = _provenance_tags(catalogue, settings, layers, aoi)
 
     with io.OutputTransaction() as tx:
