@@ -1,0 +1,80 @@
+"""Fixtures for the QGIS tests (pytest-qgis 2.1, headless).
+
+``wip_plugin`` loads the plugin as QGIS does (classFactory → initGui) into the session's
+QgsApplication; ``small_region`` is a tiny synthetic GeoPackage written here; ``sample_region``
+is sample_layers/revier_sample.gpkg (skipped while absent). Helpers live in wip_qgis_testing.py.
+"""
+from __future__ import annotations
+
+import pytest
+from qgis.core import QgsApplication
+from wip_qgis_testing import SAMPLE_GPKG, X0, Y0, Region, require_engine
+
+
+@pytest.fixture(scope="session")
+def wip_plugin(qgis_processing, qgis_iface):
+    """The plugin, loaded as QGIS loads it; its provider is registered for the session."""
+    from wip_qgis_plugin import classFactory
+
+    plugin = classFactory(qgis_iface)
+    plugin.initGui()
+    yield plugin
+    plugin.unload()
+
+
+@pytest.fixture
+def provider(wip_plugin):
+    """The registered provider (looked up per test: unloading deletes the old object)."""
+    return QgsApplication.processingRegistry().providerById("wip")
+
+
+@pytest.fixture(scope="session")
+def small_region(tmp_path_factory) -> Region:
+    """Two 4 × 3 km municipalities with a village, a forest, houses, a lake, a river, a motorway
+    and a nature reserve just outside (EPSG:25832); deterministic, written once per session."""
+    require_engine()
+    import geopandas as gpd
+    import shapely
+
+    def frame(geoms, **cols):
+        return gpd.GeoDataFrame(dict(cols), geometry=list(geoms), crs="EPSG:25832")
+
+    layers = {
+        "municipalities": frame(
+            [shapely.box(X0, Y0, X0 + 4000, Y0 + 3000), shapely.box(X0 + 4000, Y0, X0 + 8000, Y0 + 3000)],
+            name=["Westdorf", "Ostheim"], ags=["15082001", "15082002"]),
+        "landuse": frame(
+            [shapely.Point(X0 + 2000, Y0 + 1500).buffer(300), shapely.box(X0 + 5000, Y0 + 200, X0 + 6000, Y0 + 1200)],
+            landuse=["residential", "forest"]),
+        "buildings": frame(
+            [shapely.box(X0 + 300, Y0 + 300, X0 + 312, Y0 + 310),
+             shapely.box(X0 + 7000, Y0 + 2600, X0 + 7012, Y0 + 2610)],
+            building=["house", "barn"]),
+        "protected_areas": frame([shapely.box(X0 + 8150, Y0 + 500, X0 + 9000, Y0 + 1500)],
+                                 protection_title=["Naturschutzgebiet"], zone=[None]),
+        "water": frame([shapely.Point(X0 + 7000, Y0 + 700).buffer(250)], natural=["water"], water=["lake"]),
+        "waterways": frame([shapely.LineString([(X0 + 3500, Y0 - 100), (X0 + 3600, Y0 + 3100)])],
+                           waterway=["river"]),
+        "roads": frame([shapely.LineString([(X0 - 500, Y0 + 2200), (X0 + 8600, Y0 + 2000)])],
+                       highway=["motorway"]),
+    }
+    path = tmp_path_factory.mktemp("region") / "region.gpkg"
+    for name, gdf in layers.items():
+        gdf.to_file(path, layer=name, driver="GPKG", engine="pyogrio", dataset_options={"VERSION": "1.2"})
+    return Region(path, tuple(layers), ("Westdorf", "Ostheim"))
+
+
+@pytest.fixture(scope="session")
+def sample_region() -> Region:
+    """sample_layers/revier_sample.gpkg, with up to three municipality names from it."""
+    if not SAMPLE_GPKG.is_file():
+        pytest.skip(f"{SAMPLE_GPKG} does not exist (sample_layers/make_sample_region.py writes it)")
+    require_engine()
+    import pyogrio
+
+    layers = tuple(name for name, _ in pyogrio.list_layers(SAMPLE_GPKG))
+    munis = pyogrio.read_dataframe(SAMPLE_GPKG, layer="municipalities", columns=["name"],
+                                   read_geometry=False)
+    return Region(SAMPLE_GPKG, layers, tuple(sorted(munis["name"].astype(str)))[:3])
+
+

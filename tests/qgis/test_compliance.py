@@ -1,0 +1,59 @@
+"""Metadata every algorithm of the provider must have (looped over all of them)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from wip_qgis_plugin.processing_algorithms import ALGORITHMS
+from wip_qgis_plugin.processing_algorithms.base import help_for
+
+# A short description starts with a verb in the third person: "Computes …", "Berechnet …".
+FIRST_WORD_IS_VERB = {"en": re.compile(r"^[A-Z][a-z]+s\b"), "de": re.compile(r"^[A-ZÄÖÜ][a-zäöüß]+t\b")}
+
+
+@pytest.fixture(params=[cls().name() for cls in ALGORITHMS])
+def algorithm(request, provider):
+    return provider.algorithm(request.param)
+
+
+def test_every_algorithm_class_is_in_the_provider(provider):
+    assert sorted(a.name() for a in provider.algorithms()) == sorted(c().name() for c in ALGORITHMS)
+
+
+def test_id_is_a_stable_lowercase_name(algorithm):
+    assert re.fullmatch(r"[a-z][a-z0-9_]*", algorithm.name())
+    assert algorithm.id() == f"wip:{algorithm.name()}"
+
+
+def test_texts_and_icon(algorithm):
+    assert algorithm.displayName().strip()
+    assert algorithm.group().strip() and algorithm.groupId().strip()
+    assert algorithm.shortHelpString().strip()
+    assert algorithm.shortDescription().strip()
+    assert not algorithm.icon().isNull()
+    assert algorithm.helpUrl().startswith("https://")
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_help_exists_in_english_and_german(algorithm, language):
+    text = help_for(algorithm.name(), language)
+    assert text is help_for(algorithm.name(), language)  # cached, loaded once
+    assert FIRST_WORD_IS_VERB[language].match(text["description"]), text["description"]
+    assert text["help"] and all(p.strip() for p in text["help"])
+    names = {d.name() for d in algorithm.parameterDefinitions()}
+    assert set(text["parameters"]) == names, "help must document exactly the parameters"
+
+
+def test_every_parameter_and_output_has_a_description(algorithm):
+    for definition in algorithm.parameterDefinitions():
+        assert definition.description().strip(), definition.name()
+        assert definition.name() == definition.name().upper(), definition.name()
+    for output in algorithm.outputDefinitions():
+        assert output.description().strip(), output.name()
+
+
+def test_units_are_in_the_labels_of_numeric_parameters(algorithm):
+    for definition in algorithm.parameterDefinitions():
+        if definition.type() == "number":
+            assert re.search(r"\[(m|ha|%|°|kW|MW|€)\]", definition.description()), definition.name()

@@ -1,0 +1,211 @@
+"""wip:landeligibility through processing.run: same result as the engine, any layer source,
+styled outputs, clear errors that leave no file behind."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import rasterio
+from qgis.core import (
+    QgsFeatureRequest,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingOutputLayerDefinition,
+    QgsProject,
+    QgsRasterLayer,
+    QgsVectorLayer,
+)
+from wip_qgis_testing import ALG_ID
+
+from wip_qgis_plugin.core.catalogue import load_catalogue
+from wip_qgis_plugin.core.eligibility import (
+    AreaOfInterest,
+    EligibilityOutputs,
+    EligibilitySettings,
+    run_eligibility,
+)
+from wip_qgis_plugin.core.layers import LayerRef
+from wip_qgis_plugin.processing_algorithms.output_styles import StylePostProcessor
+
+WIND_ROLES = ("landuse", "buildings", "protected_areas", "water", "waterways")
+
+
+def run(parameters, context=None, feedback=None):
+    import processing
+
+    return processing.run(ALG_ID, parameters, context=context, feedback=feedback)
+
+
+def engine_result(region, roles, out: Path, names=(), resolution=50.0, **settings):
+    """The engine's own result for the same inputs (the oracle of the wrapper)."""
+    return run_eligibility(
+        load_catalogue("wind_sachsen_anhalt"),
+        layers={r: LayerRef(str(region.path), r) for r in roles},
+        aoi=AreaOfInterest(LayerRef(str(region.path), "municipalities"), "name", tuple(names)),
+        outputs=EligibilityOutputs(eligibility=out),
+        settings=EligibilitySettings(resolution_m=resolution, crs="EPSG:25832", **settings),
+    )
+
+
+def read_band(path) -> np.ndarray:
+    with rasterio.open(path) as ds:
+        return ds.read(1)
+
+
+def test_matches_the_engine_on_the_small_region(provider, small_region, tmp_path):
+    out = tmp_path / "elig.tif"
+    result = run(small_region.parameters(
+        WIND_ROLES, PRESET="wind_sachsen_anhalt", RESOLUTION=50, OUTPUT_ELIGIBILITY=str(out),
+        OUTPUT_TABLE=str(tmp_path / "table.csv")))
+    expected = engine_result(small_region, WIND_ROLES, tmp_path / "engine.tif")
+    assert result["OUTPUT_ELIGIBILITY"] == str(out) and out.is_file()
+    assert (tmp_path / "table.csv").is_file()
+    assert result["OUTPUT_REASONS"] is None and result["OUTPUT_AREAS"] is None
+    assert result["TOTAL_HA"] == pytest.approx(2400.0)  # two 4 × 3 km municipalities
+    assert result["ELIGIBLE_HA"] == pytest.approx(expected.eligible_ha)
+    assert 0.0 < result["ELIGIBLE_PCT"] < 100.0
+    np.testing.assert_array_equal(read_band(out), read_band(tmp_path / "engine.tif"))
+
+
+def test_memory_and_filtered_layers_work_like_files(provider, small_region, tmp_path):
+    aoi = QgsVectorLayer(small_region.uri("municipalities"), "municipalities", "ogr")
+    memory = aoi.materialize(QgsFeatureRequest())
+    assert memory.providerType() == "memory"
+    filtered = QgsVectorLayer(small_region.uri("landuse"), "landuse", "ogr")
+    filtered.setSubsetString("landuse = 'residential'")  # the forest does not count any more
+    params = small_region.parameters(WIND_ROLES, PRESET="wind_sachsen_anhalt", RESOLUTION=50,
+                                     AOI=memory, LANDUSE=filtered, AOI_NAMES="Ostheim",
+                                     OUTPUT_ELIGIBILITY=str(tmp_path / "m.tif"))
+    result = run(params)
+    assert result["TOTAL_HA"] == pytest.approx(1200.0)
+    with_forest = run(dict(params, LANDUSE=small_region.uri("landuse"),
+                           OUTPUT_ELIGIBILITY=str(tmp_path / "f.tif")))
+    assert result["ELIGIBLE_HA"] > with_forest["ELIGIBLE_HA"]
+
+
+def test_all_outputs_are_written_and_styled_when_loaded(provider, small_region, tmp_path):
+    project = QgsProject.instance()
+    context = QgsProcessingContext()
+    context.setProject(project)
+    outputs = {name: str(tmp_path / f) for name, f in (
+        ("OUTPUT_ELIGIBILITY", "e.tif"), ("OUTPUT_REASONS", "r.tif"),
+        ("OUTPUT_AREAS", "a.gpkg"), ("OUTPUT_TABLE", "t.csv"))}
+    params = small_region.parameters(WIND_ROLES, PRESET="wind_sachsen_anhalt", RESOLUTION=50)
+    params.update({k: QgsProcessingOutputLayerDefinition(v, project) for k, v in outputs.items()})
+    result = run(params, context=context)
+    for name, path in outputs.items():
+        assert result[name] == path and Path(path).is_file(), name
+    renderers = {"OUTPUT_ELIGIBILITY": "paletted", "OUTPUT_REASONS": "singlebandpseudocolor",
+                 "OUTPUT_AREAS": "singleSymbol"}
+    for name, renderer in renderers.items():
+        details = context.layerToLoadOnCompletionDetails(outputs[name])
+        assert isinstance(details.postProcessor(), StylePostProcessor), name
+        layer = (QgsVectorLayer(outputs[name]) if name == "OUTPUT_AREAS"
+                 else QgsRasterLayer(outputs[name]))
+        details.postProcessor().postProcessLayer(layer, context, QgsProcessingFeedback())
+        assert layer.renderer().type() == renderer, name
+
+
+def test_settlement_setback_overrides_the_preset(provider, small_region, tmp_path):
+    def eligible(setback):
+        extra = {} if setback is None else {"SETTLEMENT_SETBACK": setback}
+        return run(small_region.parameters(
+            WIND_ROLES, PRESET="wind_sachsen_anhalt", RESOLUTION=50,
+            OUTPUT_ELIGIBILITY=str(tmp_path / f"s{setback}.tif"), **extra))["ELIGIBLE_HA"]
+
+    assert eligible(600) > eligible(None) > eligible(1500)  # preset: 1000 m
+
+
+def test_catalogue_file_replaces_the_preset(provider, small_region, tmp_path):
+    catalogue = tmp_path / "mine.yaml"
+    catalogue.write_text("extends: wind_sachsen_anhalt\nid: mine\nversion: '1'\ncriteria:\n"
+                         "  - {id: settlements_soft, buffer: 600 m}\n", encoding="utf-8")
+    base = small_region.parameters(WIND_ROLES, PRESET="wind_sachsen_anhalt", RESOLUTION=50)
+    mine = run(dict(base, CATALOGUE=str(catalogue), OUTPUT_ELIGIBILITY=str(tmp_path / "c.tif")))
+    setback = run(dict(base, SETTLEMENT_SETBACK=600, OUTPUT_ELIGIBILITY=str(tmp_path / "s.tif")))
+    assert mine["ELIGIBLE_HA"] == pytest.approx(setback["ELIGIBLE_HA"])
+
+
+# ----------------------------------------------------------------- errors
+def assert_refused(parameters, tmp_path, *fragments, feedback=None):
+    with pytest.raises(QgsProcessingException) as info:
+        run(parameters, feedback=feedback)
+    for fragment in fragments:
+        assert fragment in str(info.value)
+    assert [p.name for p in tmp_path.iterdir()] == [], "an output was left behind"
+
+
+def test_geographic_crs_is_refused(provider, small_region, tmp_path):
+    params = small_region.parameters(WIND_ROLES, CRS="EPSG:4326",
+                                     OUTPUT_ELIGIBILITY=str(tmp_path / "e.tif"))
+    assert_refused(params, tmp_path, "EPSG:4326", "not a projected CRS in metres", "EPSG:25832")
+
+
+def test_missing_layer_the_catalogue_needs_is_named(provider, small_region, tmp_path):
+    roles = [r for r in WIND_ROLES if r != "buildings"]
+    params = small_region.parameters(roles, OUTPUT_ELIGIBILITY=str(tmp_path / "e.tif"),
+                                     OUTPUT_TABLE=str(tmp_path / "t.csv"))
+    assert_refused(params, tmp_path, "wind_sachsen_anhalt", "“Buildings [polygons or points")
+
+
+def test_case_by_case_criteria_need_more_layers(provider, small_region, tmp_path):
+    params = small_region.parameters(WIND_ROLES, KINDS=[0, 1, 2],
+                                     OUTPUT_ELIGIBILITY=str(tmp_path / "e.tif"))
+    assert_refused(params, tmp_path, "case_by_case", "“Railways [", "“Power lines [", "“Airfields [")
+
+
+def test_missing_area_of_interest_is_refused(provider, small_region, tmp_path):
+    params = small_region.parameters(WIND_ROLES, OUTPUT_ELIGIBILITY=str(tmp_path / "e.tif"))
+    del params["AOI"]
+    assert_refused(params, tmp_path, "AOI")
+
+
+def test_engine_errors_keep_their_message(provider, small_region, tmp_path):
+    params = small_region.parameters(WIND_ROLES, AOI_NAMES="Nirgendwo",
+                                     OUTPUT_ELIGIBILITY=str(tmp_path / "e.tif"))
+    assert_refused(params, tmp_path, "Nirgendwo")
+
+
+def test_cancelled_run_leaves_nothing(provider, small_region, tmp_path):
+    feedback = QgsProcessingFeedback()
+    feedback.cancel()
+    params = small_region.parameters(WIND_ROLES, OUTPUT_ELIGIBILITY=str(tmp_path / "e.tif"))
+    assert_refused(params, tmp_path, "cancel", feedback=feedback)
+
+
+def test_packages_built_against_other_libraries_are_warned_about(provider, small_region, tmp_path, monkeypatch):
+    from wip_qgis_plugin.processing_algorithms import base
+
+    class Recorder(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.warnings = []
+
+        def pushWarning(self, message):  # noqa: N802 (QGIS API)
+            self.warnings.append(message)
+
+    monkeypatch.setattr(base, "library_mismatches", lambda: ["shapely: GEOS 9.9.9 (QGIS: 3.11.1)"])
+    feedback = Recorder()
+    run(small_region.parameters(WIND_ROLES, OUTPUT_ELIGIBILITY=str(tmp_path / "e.tif")), feedback=feedback)
+    assert any("GEOS 9.9.9" in w and "--no-binary" in w for w in feedback.warnings)
+
+
+# ----------------------------------------------------------------- the sample region
+def test_sample_region_subset_at_50_m(provider, sample_region, tmp_path):
+    roles = [r for r in ("landuse", "buildings", "protected_areas", "water", "waterways")
+             if r in sample_region.layers]
+    names = sample_region.names[:2]
+    out = tmp_path / "elig.tif"
+    result = run(sample_region.parameters(
+        roles, PRESET="wind_sachsen_anhalt", RESOLUTION=50, AOI_NAMES=", ".join(names),
+        OUTPUT_ELIGIBILITY=str(out), OUTPUT_TABLE=str(tmp_path / "t.csv")))
+    expected = engine_result(sample_region, roles, tmp_path / "engine.tif", names=names)
+    assert out.is_file() and (tmp_path / "t.csv").is_file()
+    assert 0.0 < result["ELIGIBLE_PCT"] < 100.0
+    assert result["ELIGIBLE_HA"] == pytest.approx(expected.eligible_ha)
+    assert result["TOTAL_HA"] == pytest.approx(expected.total_ha)
+    assert {m.name for m in expected.municipalities} == set(names)
+    np.testing.assert_array_equal(read_band(out), read_band(tmp_path / "engine.tif"))
+

@@ -1,0 +1,83 @@
+"""API names that differ between QGIS 3.22 (Qt5) and QGIS 3.36+ / 4.x (Qt6).
+
+QGIS 3.36 moved the Processing enums into scoped enums on ``Qgis`` (the old names are
+deprecated and gone in QGIS 4); Qt6 only accepts scoped Qt enums. The plugin uses the names
+defined here, so each difference is resolved once. Qt is always imported through
+``qgis.PyQt``, which maps to PyQt5 or PyQt6.
+"""
+from __future__ import annotations
+
+from qgis.core import (
+    Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsProcessing,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+    QgsUnitTypes,
+)
+
+#: QGIS version as an integer, e.g. 32216 for 3.22.16.
+QGIS_VERSION_INT: int = Qgis.versionInt() if hasattr(Qgis, "versionInt") else Qgis.QGIS_VERSION_INT
+
+if hasattr(Qgis, "ProcessingSourceType"):  # QGIS >= 3.36
+    SOURCE_POLYGON = Qgis.ProcessingSourceType.VectorPolygon
+    SOURCE_ANY_GEOMETRY = Qgis.ProcessingSourceType.VectorAnyGeometry
+else:
+    SOURCE_POLYGON = QgsProcessing.TypeVectorPolygon
+    SOURCE_ANY_GEOMETRY = QgsProcessing.TypeVectorAnyGeometry
+
+if hasattr(Qgis, "ProcessingNumberParameterType"):  # QGIS >= 3.36
+    NUMBER_DOUBLE = Qgis.ProcessingNumberParameterType.Double
+    NUMBER_INTEGER = Qgis.ProcessingNumberParameterType.Integer
+else:
+    NUMBER_DOUBLE = QgsProcessingParameterNumber.Double
+    NUMBER_INTEGER = QgsProcessingParameterNumber.Integer
+
+if hasattr(Qgis, "ProcessingParameterFlag"):  # QGIS >= 3.36
+    FLAG_ADVANCED = Qgis.ProcessingParameterFlag.Advanced
+    FLAG_OPTIONAL = Qgis.ProcessingParameterFlag.Optional
+else:
+    FLAG_ADVANCED = QgsProcessingParameterDefinition.FlagAdvanced
+    FLAG_OPTIONAL = QgsProcessingParameterDefinition.FlagOptional
+
+if hasattr(Qgis, "ProcessingFieldParameterDataType"):  # QGIS >= 3.36
+    FIELD_ANY = Qgis.ProcessingFieldParameterDataType.Any
+else:
+    FIELD_ANY = QgsProcessingParameterField.Any
+
+if hasattr(Qgis, "ProcessingFileParameterBehavior"):  # QGIS >= 3.36
+    FILE_BEHAVIOR_FILE = Qgis.ProcessingFileParameterBehavior.File
+else:
+    FILE_BEHAVIOR_FILE = QgsProcessingParameterFile.File
+
+if hasattr(Qgis, "DistanceUnit"):  # QGIS >= 3.30
+    DISTANCE_METERS = Qgis.DistanceUnit.Meters
+else:
+    DISTANCE_METERS = QgsUnitTypes.DistanceMeters
+
+if hasattr(Qgis, "CrsWktVariant"):  # QGIS >= 3.36
+    WKT_PREFERRED = Qgis.CrsWktVariant.Preferred
+else:
+    WKT_PREFERRED = QgsCoordinateReferenceSystem.WKT_PREFERRED
+
+
+def crs_for_engine(crs: QgsCoordinateReferenceSystem) -> str:
+    """The CRS as pyproj understands it: the EPSG code if it has one, else WKT2."""
+    authid = crs.authid()
+    return authid if authid.upper().startswith("EPSG:") else crs.toWkt(WKT_PREFERRED)
+
+
+def set_advanced(param: QgsProcessingParameterDefinition) -> QgsProcessingParameterDefinition:
+    """Mark a parameter as advanced (shown under "Advanced Parameters") and return it."""
+    param.setFlags(param.flags() | FLAG_ADVANCED)
+    return param
+
+
+def push_warning(feedback, message: str) -> None:
+    """Show a warning in the log; ``pushWarning`` exists only since QGIS 3.16."""
+    if hasattr(feedback, "pushWarning"):
+        feedback.pushWarning(message)
+    else:  # pragma: no cover - QGIS < 3.16 is not supported, kept for forks
+        feedback.reportError(message, False)

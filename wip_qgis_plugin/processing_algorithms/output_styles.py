@@ -1,0 +1,47 @@
+"""QML styles for algorithm outputs, applied when QGIS loads them into the project."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import QgsProcessingLayerPostProcessorInterface
+
+STYLE_DIR = Path(__file__).resolve().parent.parent / "styles"
+
+
+class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
+    """Applies a QML style from ``styles/`` to an output loaded into the project.
+
+    Stateless apart from the style path, so one instance per style serves every run
+    (QGIS needs the object to outlive the algorithm; see :func:`style_post_processor`).
+    """
+
+    def __init__(self, qml: Path):
+        super().__init__()
+        self.qml = qml
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS API)
+        if layer is not None and layer.isValid():
+            layer.loadNamedStyle(str(self.qml))
+            layer.triggerRepaint()
+
+
+_POST_PROCESSORS: dict[str, StylePostProcessor] = {}
+
+
+def style_post_processor(style: str) -> StylePostProcessor:
+    """The shared post-processor applying ``styles/<style>.qml``."""
+    if style not in _POST_PROCESSORS:
+        _POST_PROCESSORS[style] = StylePostProcessor(STYLE_DIR / f"{style}.qml")
+    return _POST_PROCESSORS[style]
+
+
+def attach_style(context, value, style: str) -> None:
+    """Style an output with ``styles/<style>.qml`` when QGIS loads it into the project.
+
+    Only outputs the user asked to open get a post-processor (processing.run and qgis_process
+    load nothing). Never touches the project itself: QGIS calls the post-processor in the main
+    thread after the algorithm has finished.
+    """
+    if value and context.willLoadLayerOnCompletion(str(value)):
+        details = context.layerToLoadOnCompletionDetails(str(value))
+        details.setPostProcessor(style_post_processor(style))
