@@ -6,7 +6,6 @@ as a sum of RSS would.
 """
 from __future__ import annotations
 
-import os
 import subprocess
 import time
 from pathlib import Path

@@ -105,7 +105,8 @@ def cmd_eligibility(args: argparse.Namespace) -> int:
         path, _, layer = src.partition(":")
         layers[role] = LayerRef(path, layer or None)
     if "municipalities" not in layers:
-        raise SystemExit("wip eligibility: give --gpkg with a 'municipalities' layer or --layer municipalities=FILE[:LAYER]")
+        raise SystemExit("wip eligibility: give --gpkg with a 'municipalities' layer "
+                         "or --layer municipalities=FILE[:LAYER]")
     names = tuple(n.strip() for n in (args.names or "").split(",") if n.strip())
     aoi = AreaOfInterest(layers["municipalities"], args.name_field, names)
     kinds = tuple(args.kinds.split(","))
@@ -127,10 +128,12 @@ def cmd_presets(args: argparse.Namespace) -> int:
         print(f"{cat.id} {cat.version} ({cat.technology}, {cat.land or '-'}): {cat.title.en}")
         if cat.reference_turbine:
             t = cat.reference_turbine
-            print(f"reference turbine: {t.name}, hub {t.hub_height_m:g} m, rotor {t.rotor_diameter_m:g} m, H = {t.total_height_m:g} m")
+            print(f"reference turbine: {t.name}, hub {t.hub_height_m:g} m, rotor {t.rotor_diameter_m:g} m, "
+                  f"H = {t.total_height_m:g} m")
         print(f"{'id':<28} {'kind':<13} {'layer':<16} {'setback':<12} {'m':>7}  valid from  source")
         for c in cat.criteria:
-            print(f"{c.id:<28} {c.kind:<13} {c.layer:<16} {str(c.buffer):<12} {c.buffer_m(cat.reference_turbine):>7.0f}  "
+            metres = c.buffer_m(cat.reference_turbine)
+            print(f"{c.id:<28} {c.kind:<13} {c.layer:<16} {str(c.buffer):<12} {metres:>7.0f}  "
                   f"{c.valid_from.isoformat()}  {cat.source_text(c.source)[:60]}")
         return 0
     for p in list_presets():

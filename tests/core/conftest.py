@@ -39,7 +39,8 @@ def small_region(tmp_path: Path) -> dict:
                   population=[1200, 800])
     village = shapely.Point(X0 + 2000, Y0 + 1500).buffer(300, quad_segs=32)
     industrial = shapely.box(X0 + 6500, Y0 + 2500, X0 + 7000, Y0 + 2900)
-    forest = shapely.Polygon([(X0 + 5000, Y0 + 200), (X0 + 6200, Y0 + 400), (X0 + 5900, Y0 + 1300), (X0 + 5100, Y0 + 900)])
+    forest = shapely.Polygon([(X0 + 5000, Y0 + 200), (X0 + 6200, Y0 + 400),
+                              (X0 + 5900, Y0 + 1300), (X0 + 5100, Y0 + 900)])
     landuse = frame([village, industrial, forest], landuse=["residential", "industrial", "forest"])
     pts = np.column_stack([rng.uniform(X0 + 300, X0 + 7700, 12), rng.uniform(Y0 + 200, Y0 + 2800, 12)])
     houses = [shapely.box(x - 6, y - 5, x + 6, y + 5) for x, y in pts]

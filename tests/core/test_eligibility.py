@@ -9,14 +9,11 @@ import pytest
 import rasterio
 import shapely
 import yaml
+from conftest import X0, Y0, frame, write_layers
 
 from wip_qgis_plugin.core.catalogue import load_catalogue
-from wip_qgis_plugin.core.eligibility import (
-    AreaOfInterest, EligibilityOutputs, EligibilitySettings, run_eligibility)
+from wip_qgis_plugin.core.eligibility import AreaOfInterest, EligibilityOutputs, EligibilitySettings, run_eligibility
 from wip_qgis_plugin.core.errors import Cancelled, CatalogueError, InputError
-from wip_qgis_plugin.core.layers import LayerRef
-
-from conftest import CRS, X0, Y0, frame, write_layers
 
 BASE = {
     "schema": "wip-catalogue/1", "id": "test", "version": "1", "technology": "wind",
@@ -29,7 +26,8 @@ CRITERIA = [
     {"id": "motorway", "kind": "hard", "layer": "roads", "filter": {"highway": ["motorway"]}, "buffer": "100 m"},
     {"id": "forest", "kind": "soft", "layer": "landuse", "filter": {"landuse": ["forest"]}, "buffer": "0 m"},
     {"id": "lake", "kind": "hard", "layer": "water", "filter": {}, "buffer": "65 m"},
-    {"id": "nsg", "kind": "hard", "layer": "protected_areas", "filter": {"protection_title": ["Naturschutzgebiet"]}, "buffer": "200 m"},
+    {"id": "nsg", "kind": "hard", "layer": "protected_areas",
+     "filter": {"protection_title": ["Naturschutzgebiet"]}, "buffer": "200 m"},
 ]
 
 
@@ -66,7 +64,8 @@ def exact_eligible_ha(region: dict, criteria: list[dict], turbine_h: float = 225
         b = c["buffer"]
         dist = 2 * turbine_h if b == "2 H" else float(b.split()[0])
         geoms = layer.geometry.values[sel]
-        parts.append(shapely.union_all(shapely.buffer(geoms, dist, quad_segs=64)) if dist > 0 else shapely.union_all(geoms))
+        exact = shapely.buffer(geoms, dist, quad_segs=64) if dist > 0 else geoms
+        parts.append(shapely.union_all(exact))
     return shapely.difference(aoi, shapely.union_all(parts)).area / 1e4
 
 
@@ -178,7 +177,7 @@ def test_outputs_are_consistent(small_region):
     # per-municipality table sums to the AOI and areas are conserved
     assert sum(m.total_ha for m in r.municipalities) == pytest.approx(2400.0)
     for m in r.municipalities:
-        for cid, st in m.criteria.items():
+        for st in m.criteria.values():
             assert 0 <= st.only_this_ha <= st.excluded_ha <= m.total_ha - m.eligible_ha + 1e-9
     table = (r.outputs.table).read_text(encoding="utf-8").splitlines()
     assert table[0].startswith("name,ags,total_ha,eligible_ha,eligible_pct,excl_village_ha,only_village_ha")

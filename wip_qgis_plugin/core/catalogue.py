@@ -183,7 +183,7 @@ class Catalogue:
         """Full citation for a source key (the key itself if it is a citation)."""
         return dict(self.sources).get(key, key)
 
-    def with_overrides(self, overrides: Mapping[str, Mapping[str, Any]]) -> "Catalogue":
+    def with_overrides(self, overrides: Mapping[str, Mapping[str, Any]]) -> Catalogue:
         """Return a new catalogue with single fields of criteria replaced.
 
         ``overrides`` maps criterion ids to fields, e.g.
@@ -207,7 +207,7 @@ class Catalogue:
         raw["criteria"] = new_criteria
         return _build(raw, f"{self.origin} (with overrides)")
 
-    def with_tag_buffer(self, tag: str, buffer_m: float) -> "Catalogue":
+    def with_tag_buffer(self, tag: str, buffer_m: float) -> Catalogue:
         """Return a new catalogue where every criterion tagged ``tag`` has ``buffer_m`` metres."""
         ids = [c.id for c in self.criteria if tag in c.tags]
         if not ids:
@@ -250,12 +250,14 @@ def _preset_path(preset_id: str) -> Path | None:
 
 
 def _load_raw(ref: str | Path, chain: tuple[str, ...]) -> tuple[dict[str, Any], str]:
-    preset = _preset_path(str(ref)) if isinstance(ref, str) and "/" not in ref and not str(ref).endswith((".yaml", ".yml")) else None
+    looks_like_id = isinstance(ref, str) and "/" not in ref and not ref.endswith((".yaml", ".yml"))
+    preset = _preset_path(str(ref)) if looks_like_id else None
     path = preset or Path(ref)
     origin = f"preset {ref}" if preset else str(path)
     if not path.exists():
         ids = [p.stem for p in PRESET_DIR.glob("*.yaml")]
-        raise CatalogueError(str(ref), [f"no such file or preset{_suggest(str(ref), ids)}; presets: {', '.join(sorted(ids))}"])
+        raise CatalogueError(str(ref), [
+            f"no such file or preset{_suggest(str(ref), ids)}; presets: {', '.join(sorted(ids))}"])
     if str(path.resolve()) in chain:
         raise CatalogueError(origin, ["'extends' forms a cycle: " + " → ".join(chain)])
     try:
@@ -349,7 +351,8 @@ def _build(raw: dict[str, Any], origin: str) -> Catalogue:
             problems.append(f"{key}: required")
     tech = raw.get("technology")
     if tech not in TECHNOLOGIES:
-        problems.append(f"technology: {tech!r} is not one of {', '.join(TECHNOLOGIES)}{_suggest(str(tech), TECHNOLOGIES)}")
+        problems.append(
+            f"technology: {tech!r} is not one of {', '.join(TECHNOLOGIES)}{_suggest(str(tech), TECHNOLOGIES)}")
     title = _label(raw.get("title"), "title", problems)
     valid_from = _date(raw.get("valid_from", "1900-01-01"), "valid_from", problems) or dt.date(1900, 1, 1)
     sources = raw.get("sources") or {}
@@ -422,7 +425,8 @@ def _criterion(c: dict[str, Any], where: str, sources: dict[str, str], problems:
         problems.append(f"{where}.kind: {kind!r} is not one of {', '.join(KINDS)}{_suggest(str(kind), KINDS)}")
     layer = c.get("layer")
     if layer not in ROLES:
-        problems.append(f"{where}.layer: {layer!r} is not a layer role{_suggest(str(layer), ROLES)}; roles: {', '.join(ROLES)}")
+        problems.append(f"{where}.layer: {layer!r} is not a layer role{_suggest(str(layer), ROLES)}; "
+                        f"roles: {', '.join(ROLES)}")
     try:
         flt = parse_filter(c.get("filter") or {})
     except ValueError as exc:

@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 import edt
 import numpy as np
 import shapely
-from scipy.spatial import cKDTree
 from affine import Affine
 from rasterio.features import rasterize
+from scipy.spatial import cKDTree
 
 from .grid import Grid, Window
 

@@ -18,11 +18,10 @@ Memory stays bounded by the tile size whatever the extent; tiles run on up to
 from __future__ import annotations
 
 import datetime as dt
-import math
 import multiprocessing as mp
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ from rasterio.features import rasterize, shapes
 
 from . import io
 from .catalogue import DEFAULT_KINDS, EXCLUSION_KINDS, Catalogue, Criterion
-from .distance import FeatureSet, margin_pixels, within_masks
+from .distance import FeatureSet, within_masks
 from .errors import Cancelled, InputError
 from .filters import evaluate
 from .grid import Grid, Window

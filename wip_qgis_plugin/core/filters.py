@@ -40,7 +40,7 @@ class FeatureFilter:
     """All ``conditions`` hold and, if ``any_of`` is given, at least one of those filters."""
 
     conditions: tuple[Condition, ...] = ()
-    any_of: tuple["FeatureFilter", ...] = ()
+    any_of: tuple[FeatureFilter, ...] = ()
 
     def fields(self) -> tuple[str, ...]:
         """Attribute fields the filter reads (pseudo fields excluded)."""

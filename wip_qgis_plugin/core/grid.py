@@ -23,7 +23,7 @@ class Window:
     height: int
     width: int
 
-    def grow(self, margin: int) -> "Window":
+    def grow(self, margin: int) -> Window:
         """The window grown by ``margin`` pixels on every side (may reach off the grid)."""
         return Window(self.row - margin, self.col - margin, self.height + 2 * margin, self.width + 2 * margin)
 
@@ -49,7 +49,7 @@ class Grid:
     height: int
 
     @classmethod
-    def aligned(cls, bounds: tuple[float, float, float, float], resolution_m: float) -> "Grid":
+    def aligned(cls, bounds: tuple[float, float, float, float], resolution_m: float) -> Grid:
         """Smallest grid aligned to multiples of ``resolution_m`` covering ``bounds``."""
         if not resolution_m > 0:
             raise ValueError(f"resolution must be positive, got {resolution_m!r} m")

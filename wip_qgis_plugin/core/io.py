@@ -58,14 +58,15 @@ class OutputTransaction:
     def rollback(self) -> None:
         """Delete every temporary file (and GDAL side files such as .aux.xml)."""
         for tmp, _ in self._pending:
-            for p in (tmp, Path(str(tmp) + ".aux.xml"), Path(str(tmp) + "-journal"), Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
+            for suffix in ("", ".aux.xml", "-journal", "-wal", "-shm"):
+                p = Path(str(tmp) + suffix)
                 try:
                     p.unlink()
                 except FileNotFoundError:
                     pass
         self._pending.clear()
 
-    def __enter__(self) -> "OutputTransaction":
+    def __enter__(self) -> OutputTransaction:
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
