@@ -81,3 +81,15 @@ def test_empty_feature_set_excludes_nothing():
     fs = FeatureSet("none", np.array([], dtype=object))
     (mask,) = within_masks(fs, grid, Window(0, 0, 100, 100), (500.0,))
     assert not mask.any()
+
+
+def test_distance_field_is_within_half_a_pixel_diagonal(features):
+    from wip_qgis_plugin.core.distance import distance_field
+    grid = Grid.aligned((0.0, 0.0, 3000.0, 3000.0), 25.0)
+    window = Window(0, 0, grid.height, grid.width)
+    exact_d, inside = oracle(features, grid, window)
+    d = distance_field(features, grid, window, 800.0)
+    near = exact_d < 790.0
+    assert np.all(np.abs(d[near] - exact_d[near]) <= 25.0 * np.sqrt(2) / 2 + 1e-3)
+    assert np.isinf(d[exact_d > 820.0]).all()
+    assert (d[inside] == 0).all()
