@@ -330,6 +330,7 @@ def _prepare(
 
 # ----------------------------------------------------------------- tile work
 _PLAN: _Plan | None = None
+_TILE_FN: Any = None
 
 
 @dataclass
@@ -393,9 +394,9 @@ def _compute_tile(plan: _Plan, window: Window) -> _TileResult:
     return _TileResult(window, eligible, reasons, total, elig_count, excluded, only, polys)
 
 
-def _worker(window: Window) -> _TileResult:
-    assert _PLAN is not None
-    return _compute_tile(_PLAN, window)
+def _worker(window: Window) -> Any:
+    assert _PLAN is not None and _TILE_FN is not None
+    return _TILE_FN(_PLAN, window)
 
 
 # ----------------------------------------------------------------- the run
@@ -435,7 +436,6 @@ def run_eligibility(
     Cancelled
         The user cancelled (nothing is written).
     """
-    global _PLAN
     progress = progress or NullProgress()
     progress.report(0.0, "Reading layers")
     plan, names, ids = _prepare(catalogue, layers, aoi, settings, outputs.polygons is not None,
@@ -467,8 +467,7 @@ def run_eligibility(
                     tx.temp_for(outputs.reasons), grid.width, grid.height, grid.transform, crs,
                     plan.reason_dtype, float(np.iinfo(plan.reason_dtype).max), reason_tags,
                     "exclusion reasons (bit field)")
-            _PLAN = plan
-            results = _iterate_tiles(plan, tiles, settings.workers, progress)
+            results = iterate_tiles(plan, tiles, settings.workers, progress)
             for done, res in enumerate(results, 1):
                 check_cancelled(progress)
                 win = ((res.window.row, res.window.row + res.window.height),
@@ -484,7 +483,6 @@ def run_eligibility(
                 progress.report(0.15 + 0.75 * done / len(tiles),
                                 f"Tile {done} of {len(tiles)}")
         finally:
-            _PLAN = None
             elig_ds.close()
             if reason_ds is not None:
                 reason_ds.close()
@@ -516,13 +514,19 @@ def run_eligibility(
     return EligibilityResult(written, stats, bits, grid, n_polys)
 
 
-def _iterate_tiles(plan: _Plan, tiles: list[Window], workers: int, progress: Progress):
-    """Yield tile results in order, from a process pool when ``workers`` > 1."""
+def iterate_tiles(plan: _Plan, tiles: list[Window], workers: int, progress: Progress, tile_fn: Any = None):
+    """Yield ``tile_fn(plan, window)`` for every tile in order, from a process pool when ``workers`` > 1.
+
+    Workers are forked, so they share the plan (features, trees) with this process.
+    """
+    global _PLAN, _TILE_FN
+    tile_fn = tile_fn or _compute_tile
     if workers <= 1 or len(tiles) == 1 or "fork" not in mp.get_all_start_methods():
         for w in tiles:
             check_cancelled(progress)
-            yield _compute_tile(plan, w)
+            yield tile_fn(plan, w)
         return
+    _PLAN, _TILE_FN = plan, tile_fn
     ctx = mp.get_context("fork")
     pool = ctx.Pool(processes=min(workers, len(tiles)))
     try:
@@ -535,6 +539,7 @@ def _iterate_tiles(plan: _Plan, tiles: list[Window], workers: int, progress: Pro
     finally:
         pool.terminate()
         pool.join()
+        _PLAN, _TILE_FN = None, None
 
 
 def _bit_table(plan: _Plan, catalogue: Catalogue, settings: EligibilitySettings) -> list[dict[str, Any]]:
