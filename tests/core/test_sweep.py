@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_eligibility import CRITERIA, catalogue_file, run
 
 from wip_qgis_plugin.core.catalogue import load_catalogue
 from wip_qgis_plugin.core.eligibility import AreaOfInterest, EligibilitySettings
 from wip_qgis_plugin.core.errors import InputError
 from wip_qgis_plugin.core.sweep import run_setback_sweep
-from test_eligibility import CRITERIA, catalogue_file, run
 
 
 def test_sweep_equals_separate_runs_and_is_monotone(small_region):

@@ -122,7 +122,7 @@ def run_setback_sweep(
     aoi: AreaOfInterest,
     criterion_id: str,
     setbacks_m: Sequence[float],
-    settings: EligibilitySettings = EligibilitySettings(),
+    settings: EligibilitySettings | None = None,
     variants: Mapping[str, Sequence[str]] | None = None,
     table: Path | None = None,
     chart: Path | None = None,
@@ -156,6 +156,7 @@ def run_setback_sweep(
     SweepResult
     """
     progress = progress or NullProgress()
+    settings = settings or EligibilitySettings()
     steps = tuple(sorted({float(s) for s in setbacks_m}))
     if not steps or steps[0] < 0:
         raise InputError("Give one or more non-negative setbacks for the sweep, e.g. 400 … 1500 m.")
