@@ -50,7 +50,8 @@ class TerminalProgress:
         return False
 
 
-def _print_result(key: str, result, out=sys.stdout) -> None:
+def _print_result(key: str, result, out=None) -> None:
+    out = out or sys.stdout
     out.write(f"\n{key}: eligible area per municipality (grid {result.grid.resolution_m:g} m)\n")
     out.write(f"  {'municipality':<28} {'area ha':>10} {'eligible ha':>12} {'share':>8}\n")
     for m in result.municipalities:
@@ -81,17 +82,35 @@ def cmd_run(args: argparse.Namespace) -> int:
                                  TerminalProgress(run.key))
         _print_result(run.key, result)
         print(f"  ({time.perf_counter() - t0:.1f} s, catalogue {run.catalogue.id} {run.catalogue.version})")
+    for sw in sc.sweeps:
+        if args.only and sw.key not in args.only:
+            continue
+        _run_sweep(sw.run.catalogue, sc.layers, sc.aoi, sw.criterion_id, sw.setbacks_m, sw.run.settings,
+                   sw.variants, sw.table, sw.chart, sw.key)
     return 0
 
 
-def cmd_eligibility(args: argparse.Namespace) -> int:
-    """Run one eligibility step from command-line arguments."""
+def _run_sweep(catalogue, layers, aoi, criterion_id, setbacks, settings, variants, table, chart, key) -> None:
+    from .core.sweep import run_setback_sweep
+
+    t0 = time.perf_counter()
+    result = run_setback_sweep(catalogue, layers, aoi, criterion_id, setbacks, settings, variants, table, chart,
+                               progress=TerminalProgress(f"{key} sweep"))
+    print(f"\n{key}: setback sweep of '{criterion_id}' (eligible share of the whole area)")
+    print("  " + f"{'setback m':>10}" + "".join(f"{v:>14}" for v in result.variants))
+    series = [result.series(v) for v in result.variants]
+    for k, s in enumerate(result.setbacks_m):
+        print("  " + f"{s:>10.0f}" + "".join(f"{ser[k]:>13.2f}%" for ser in series))
+    print(f"  → {table}\n  → {chart}\n  ({time.perf_counter() - t0:.1f} s)")
+
+
+def _engine_inputs(args: argparse.Namespace):
+    """Catalogue, layers, AOI and settings from the common command-line options."""
     import pyogrio
 
     from .core.catalogue import load_catalogue
-    from .core.eligibility import AreaOfInterest, EligibilitySettings, run_eligibility
+    from .core.eligibility import AreaOfInterest, EligibilitySettings
     from .core.layers import ROLES, LayerRef
-    from .core.scenario import outputs_for
 
     cat = load_catalogue(args.catalogue)
     if args.settlement_setback is not None:
@@ -105,17 +124,41 @@ def cmd_eligibility(args: argparse.Namespace) -> int:
         path, _, layer = src.partition(":")
         layers[role] = LayerRef(path, layer or None)
     if "municipalities" not in layers:
-        raise SystemExit("wip eligibility: give --gpkg with a 'municipalities' layer "
-                         "or --layer municipalities=FILE[:LAYER]")
+        raise SystemExit("wip: give --gpkg with a 'municipalities' layer or --layer municipalities=FILE[:LAYER]")
     names = tuple(n.strip() for n in (args.names or "").split(",") if n.strip())
     aoi = AreaOfInterest(layers["municipalities"], args.name_field, names)
-    kinds = tuple(args.kinds.split(","))
-    settings = EligibilitySettings(resolution_m=args.resolution, crs=args.crs, kinds=kinds,
+    settings = EligibilitySettings(resolution_m=args.resolution, crs=args.crs, kinds=tuple(args.kinds.split(",")),
                                    min_area_ha=args.min_area, **({"workers": args.workers} if args.workers else {}))
+    return cat, layers, aoi, settings
+
+
+def cmd_eligibility(args: argparse.Namespace) -> int:
+    """Run one eligibility step from command-line arguments."""
+    from .core.eligibility import run_eligibility
+    from .core.scenario import outputs_for
+
+    cat, layers, aoi, settings = _engine_inputs(args)
     key = args.prefix or cat.technology
     result = run_eligibility(cat, layers, aoi, outputs_for(Path(args.out_dir), key), settings,
                              TerminalProgress(key))
     _print_result(key, result)
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run a setback sweep from command-line arguments."""
+    from .core.scenario import parse_setbacks
+
+    cat, layers, aoi, settings = _engine_inputs(args)
+    steps = parse_setbacks({"from": args.start, "to": args.stop, "step": args.step})
+    variants: dict[str, list[str]] = {"all": []}
+    for item in args.variant or []:
+        name, _, drop = item.partition("=")
+        variants[name] = [d for d in drop.split(",") if d]
+    out = Path(args.out_dir)
+    key = args.prefix or cat.technology
+    _run_sweep(cat, layers, aoi, args.criterion, steps, settings, variants, out / f"{key}_sweep.csv",
+               out / f"{key}_sweep.png", key)
     return 0
 
 
@@ -141,6 +184,22 @@ def cmd_presets(args: argparse.Namespace) -> int:
     return 0
 
 
+def _common_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--catalogue", required=True, help="preset id or YAML file")
+    p.add_argument("--gpkg", help="GeoPackage whose layers are named after the roles")
+    p.add_argument("--layer", action="append", metavar="ROLE=FILE[:LAYER]", help="layer for a role (repeatable)")
+    p.add_argument("--names", help="comma-separated municipality names (default: all)")
+    p.add_argument("--name-field", default="name")
+    p.add_argument("--kinds", default="hard,soft", help="exclusion kinds, comma-separated")
+    p.add_argument("--resolution", type=float, default=10.0, help="pixel size [m]")
+    p.add_argument("--crs", default="EPSG:25832")
+    p.add_argument("--min-area", type=float, default=1.0, help="minimum polygon area [ha]")
+    p.add_argument("--settlement-setback", type=float, help="setback to settlements [m]")
+    p.add_argument("--workers", type=int)
+    p.add_argument("--prefix", help="output file prefix (default: the technology)")
+    p.add_argument("--out-dir", default="out")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``wip``."""
     p = argparse.ArgumentParser(prog="wip", description="WIP energy and spatial planning engine.")
@@ -152,20 +211,17 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--resolution", type=float, help="override the scenario's resolution [m]")
     r.set_defaults(func=cmd_run)
     e = sub.add_parser("eligibility", help="land eligibility for one catalogue")
-    e.add_argument("--catalogue", required=True, help="preset id or YAML file")
-    e.add_argument("--gpkg", help="GeoPackage whose layers are named after the roles")
-    e.add_argument("--layer", action="append", metavar="ROLE=FILE[:LAYER]", help="layer for a role (repeatable)")
-    e.add_argument("--names", help="comma-separated municipality names (default: all)")
-    e.add_argument("--name-field", default="name")
-    e.add_argument("--kinds", default="hard,soft", help="exclusion kinds, comma-separated")
-    e.add_argument("--resolution", type=float, default=10.0, help="pixel size [m]")
-    e.add_argument("--crs", default="EPSG:25832")
-    e.add_argument("--min-area", type=float, default=1.0, help="minimum polygon area [ha]")
-    e.add_argument("--settlement-setback", type=float, help="setback to settlements [m]")
-    e.add_argument("--workers", type=int)
-    e.add_argument("--prefix", help="output file prefix (default: the technology)")
-    e.add_argument("--out-dir", default="out")
+    _common_options(e)
     e.set_defaults(func=cmd_eligibility)
+    s = sub.add_parser("sweep", help="eligible share as a function of one criterion's setback")
+    _common_options(s)
+    s.add_argument("--criterion", required=True, help="criterion id, e.g. settlements_soft")
+    s.add_argument("--from", dest="start", type=float, default=400.0, help="first setback [m]")
+    s.add_argument("--to", dest="stop", type=float, default=1500.0, help="last setback [m]")
+    s.add_argument("--step", type=float, default=100.0, help="step [m]")
+    s.add_argument("--variant", action="append", metavar="NAME=ID[,ID]",
+                   help="a variant dropping criteria, e.g. 'ohne Wald=forest' (repeatable)")
+    s.set_defaults(func=cmd_sweep)
     pr = sub.add_parser("presets", help="list the shipped criteria presets, or show one")
     pr.add_argument("action", nargs="?", choices=["list", "show"], default="list")
     pr.add_argument("preset", nargs="?")

@@ -17,7 +17,7 @@ Paths in a scenario are relative to the scenario file. Example::
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,8 @@ from .layers import ROLES, LayerRef
 from .units import Turbine
 
 _TOP = {"name", "crs", "resolution_m", "output_dir", "layers", "area_of_interest", "eligibility",
-        "turbine", "invalid_geometries", "workers", "on_date"}
+        "turbine", "invalid_geometries", "workers", "on_date", "sweep"}
+_SWEEP = {"criterion", "setbacks_m", "variants", "resolution_m"}
 _AOI = {"layer", "name_field", "names", "id_field"}
 _TECH = {"catalogue", "kinds", "overrides", "min_area_ha", "settlement_setback_m"}
 
@@ -46,6 +47,32 @@ class TechnologyRun:
 
 
 @dataclass(frozen=True)
+class SweepRun:
+    """A setback sweep of a scenario, on the catalogue of one technology run."""
+
+    key: str
+    run: TechnologyRun
+    criterion_id: str
+    setbacks_m: tuple[float, ...]
+    variants: dict[str, list[str]]
+    table: Path
+    chart: Path
+
+
+def parse_setbacks(raw: Any) -> tuple[float, ...]:
+    """``[400, 500]`` or ``{from: 400, to: 1500, step: 100}`` → setbacks. [m]"""
+    if isinstance(raw, dict):
+        start, stop, step = float(raw["from"]), float(raw["to"]), float(raw["step"])
+        if step <= 0 or stop < start:
+            raise ValueError("needs from ≤ to and a positive step")
+        n = int(round((stop - start) / step))
+        return tuple(start + i * step for i in range(n + 1))
+    if isinstance(raw, list) and raw:
+        return tuple(float(v) for v in raw)
+    raise ValueError("give a list of setbacks in metres or {from: 400, to: 1500, step: 100}")
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A loaded, validated scenario."""
 
@@ -55,6 +82,7 @@ class Scenario:
     aoi: AreaOfInterest
     output_dir: Path
     runs: tuple[TechnologyRun, ...] = field(default=())
+    sweeps: tuple[SweepRun, ...] = field(default=())
 
 
 def outputs_for(output_dir: Path, key: str) -> EligibilityOutputs:
@@ -166,9 +194,34 @@ def load_scenario(path: str | Path) -> Scenario:
             problems.append(f"{where}: {exc}")
             continue
         runs.append(TechnologyRun(key, cat, settings, outputs_for(out_dir, key)))
+    sweeps = []
+    by_key = {r.key: r for r in runs}
+    for key, spec in (raw.get("sweep") or {}).items():
+        where = f"sweep.{key}"
+        if key not in by_key:
+            problems.append(f"{where}: no technology {key!r} under 'eligibility'{_suggest(key, by_key)}")
+            continue
+        if not isinstance(spec, dict) or "criterion" not in spec or "setbacks_m" not in spec:
+            problems.append(f"{where}: needs 'criterion' and 'setbacks_m'")
+            continue
+        for k in spec:
+            if k not in _SWEEP:
+                problems.append(f"{where}.{k}: unknown key{_suggest(k, _SWEEP)}")
+        try:
+            steps = parse_setbacks(spec["setbacks_m"])
+        except (KeyError, TypeError, ValueError) as exc:
+            problems.append(f"{where}.setbacks_m: {exc}")
+            continue
+        variants = {str(k): list(v or []) for k, v in (spec.get("variants") or {"all": []}).items()}
+        run = by_key[key]
+        if spec.get("resolution_m"):
+            run = TechnologyRun(run.key, run.catalogue,
+                                replace(run.settings, resolution_m=float(spec["resolution_m"])), run.outputs)
+        sweeps.append(SweepRun(key, run, str(spec["criterion"]), steps, variants,
+                               out_dir / f"{key}_sweep.csv", out_dir / f"{key}_sweep.png"))
     if problems:
         raise InputError(f"Scenario {path} has {len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems))
     assert aoi_layer is not None
     aoi = AreaOfInterest(aoi_layer, str(aoi_raw.get("name_field", "name")), tuple(str(n) for n in names),
                          aoi_raw.get("id_field", "ags"))
-    return Scenario(str(raw.get("name", path.stem)), path, layers, aoi, out_dir, tuple(runs))
+    return Scenario(str(raw.get("name", path.stem)), path, layers, aoi, out_dir, tuple(runs), tuple(sweeps))

@@ -1,0 +1,70 @@
+"""The `wip` command line: scenario runs, single steps, presets, errors as exit codes."""
+from __future__ import annotations
+
+import yaml
+from test_eligibility import CRITERIA, catalogue_file
+
+from wip_qgis_plugin.cli import main
+
+
+def scenario(region: dict, **extra) -> str:
+    tmp = region["tmp"]
+    cat = catalogue_file(tmp, CRITERIA, "cli_cat.yaml")
+    layers = {role: {"path": "region.gpkg", "layer": role} for role in region["layers"]}
+    data = {
+        "name": "Test", "resolution_m": 25, "output_dir": "out", "layers": layers,
+        "area_of_interest": {"layer": "municipalities", "name_field": "name"},
+        "eligibility": {"wind": {"catalogue": cat.name, "min_area_ha": 2}},
+        **extra,
+    }
+    path = tmp / "scenario.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return str(path)
+
+
+def test_run_scenario_writes_outputs_and_prints_the_table(small_region, capsys):
+    path = scenario(small_region, sweep={"wind": {"criterion": "village",
+                                                  "setbacks_m": {"from": 500, "to": 1000, "step": 250},
+                                                  "variants": {"mit Wald": [], "ohne Wald": ["forest"]}}})
+    assert main(["run", path]) == 0
+    out = capsys.readouterr().out
+    assert "Westdorf" in out and "Ostheim" in out and "TOTAL" in out
+    folder = small_region["tmp"] / "out"
+    for name in ("wind_eligibility.tif", "wind_reasons.tif", "wind_areas.gpkg", "wind_table.csv",
+                 "wind_reasons_bits.json", "wind_sweep.csv", "wind_sweep.png"):
+        assert (folder / name).exists(), name
+    assert "ohne Wald" in out
+
+
+def test_scenario_problems_are_listed_together(small_region, capsys):
+    path = scenario(small_region, resolutoin_m=10, sweep={"pv": {"criterion": "x", "setbacks_m": [1]}})
+    assert main(["run", path]) == 2
+    err = capsys.readouterr().err
+    assert "resolutoin_m: unknown key (did you mean 'resolution_m'?)" in err
+    assert "sweep.pv: no technology 'pv'" in err
+
+
+def test_eligibility_subcommand_with_gpkg(small_region, capsys):
+    gpkg = str(small_region["path"])
+    cat = str(catalogue_file(small_region["tmp"], CRITERIA, "cli2.yaml"))
+    out_dir = str(small_region["tmp"] / "single")
+    assert main(["eligibility", "--catalogue", cat, "--gpkg", gpkg, "--names", "Westdorf",
+                 "--resolution", "50", "--out-dir", out_dir, "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Westdorf" in out and "Ostheim" not in out
+
+
+def test_presets_list_and_show(capsys):
+    assert main(["presets"]) == 0
+    assert "wind_sachsen_anhalt" in capsys.readouterr().out
+    assert main(["presets", "show", "pv_ground"]) == 0
+    out = capsys.readouterr().out
+    assert "baugb_privilege_motorway" in out and "215" in out
+
+
+def test_broken_catalogue_gives_exit_code_2(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema: wip-catalogue/1\nid: x\n", encoding="utf-8")
+    gpkg = tmp_path / "none.gpkg"
+    assert main(["eligibility", "--catalogue", str(bad), "--gpkg", str(gpkg)]) == 2
+    assert "problem(s)" in capsys.readouterr().err
