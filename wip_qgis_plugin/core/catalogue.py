@@ -18,11 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from .errors import CatalogueError
 from .filters import FeatureFilter, parse_filter
 from .layers import ROLES
+from .mcda import AGGREGATIONS, AhpResult, ValueFunction, ahp_weights, normalise_weights, pairwise_matrix
+from .rasters import RASTER_ROLES
 from .units import Distance, Turbine, parse_distance, parse_length_m
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "presets"
@@ -34,7 +37,7 @@ DEFAULT_KINDS = ("hard", "soft")
 
 _TOP_KEYS = {
     "schema", "id", "version", "technology", "land", "title", "description", "valid_from",
-    "sources", "reference_turbine", "criteria", "extends", "remove",
+    "sources", "reference_turbine", "criteria", "extends", "remove", "suitability",
 }
 _CRIT_KEYS = {
     "id", "label", "kind", "layer", "filter", "buffer", "line_offset", "source", "valid_from",
@@ -42,6 +45,9 @@ _CRIT_KEYS = {
 }
 _TURBINE_KEYS = {"name", "hub_height", "rotor_diameter", "source"}
 _GROUP_KEYS = {"min_dwellings", "max_gap", "dwellings_field"}
+_SUIT_KEYS = {"aggregation", "weighting", "criteria", "ahp", "note"}
+_SUIT_CRIT_KEYS = {"id", "label", "input", "value_function", "weight", "source", "missing_score", "note"}
+WEIGHTINGS = ("direct", "ahp")
 
 
 @dataclass(frozen=True)
@@ -125,6 +131,127 @@ class Criterion:
 
 
 @dataclass(frozen=True)
+class SuitabilityInput:
+    """What a suitability criterion measures: a raster role, or the distance to features of a layer role.
+
+    Attributes
+    ----------
+    raster : str or None
+        Raster role (a key of :data:`core.rasters.RASTER_ROLES`).
+    layer : str or None
+        Layer role the distance is measured to.
+    filter : FeatureFilter
+        Which features of ``layer`` count.
+    """
+
+    raster: str | None = None
+    layer: str | None = None
+    filter: FeatureFilter = field(default_factory=FeatureFilter)
+
+    @property
+    def dimension(self) -> str:
+        """Physical dimension of the input: ``length`` for distances, else the raster role's."""
+        return RASTER_ROLES[self.raster].dimension if self.raster else "length"
+
+    def describe(self) -> str:
+        """Short text such as ``raster wind_speed_150m`` or ``distance to substations (voltage >= 110000)``."""
+        if self.raster:
+            return f"raster {self.raster} [{RASTER_ROLES[self.raster].unit}]"
+        return f"distance to {self.layer} ({self.filter}) [m]"
+
+
+@dataclass(frozen=True)
+class SuitabilityCriterion:
+    """One soft criterion: an input mapped by a value function to a score in [0, 1].
+
+    Attributes
+    ----------
+    id : str
+        Identifier, unique in the suitability section.
+    label : Label
+        Name shown to users.
+    input : SuitabilityInput
+        The physical input.
+    value_function : ValueFunction
+        Maps the input (in its canonical unit) to a score.
+    source : str
+        Source of the value function (a citation or a key of ``sources``).
+    weight : float or None
+        Direct weight (not normalised); unused with AHP weighting.
+    missing_score : float or None
+        Score where the input is undefined (e.g. the aspect of flat ground);
+        None leaves such pixels unscored.
+    """
+
+    id: str
+    label: Label
+    input: SuitabilityInput
+    value_function: ValueFunction
+    source: str
+    weight: float | None = None
+    missing_score: float | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SuitabilitySpec:
+    """The ``suitability:`` section of a catalogue: soft criteria, weighting and aggregation.
+
+    Attributes
+    ----------
+    criteria : tuple of SuitabilityCriterion
+        The soft criteria.
+    aggregation : str
+        ``weighted_linear`` or ``weighted_geometric`` (a key of :data:`core.mcda.AGGREGATIONS`).
+    weighting : str
+        ``direct`` (each criterion's ``weight``) or ``ahp`` (pairwise comparisons).
+    ahp : tuple of (str, str, float)
+        Upper-triangle judgements ``(a, b, v)``: a is v times as important as b.
+    """
+
+    criteria: tuple[SuitabilityCriterion, ...]
+    aggregation: str = "weighted_linear"
+    weighting: str = "direct"
+    ahp: tuple[tuple[str, str, float], ...] = ()
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Criterion ids in order."""
+        return tuple(c.id for c in self.criteria)
+
+    def criterion(self, criterion_id: str) -> SuitabilityCriterion:
+        """Return the criterion with this id (KeyError naming the known ids otherwise)."""
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        raise KeyError(f"No suitability criterion {criterion_id!r}; known: {', '.join(self.ids)}")
+
+    def ahp_matrix(self) -> np.ndarray:
+        """The full reciprocal pairwise comparison matrix in criterion order."""
+        return pairwise_matrix(self.ids, self.ahp)
+
+    def ahp_result(self) -> AhpResult | None:
+        """AHP weights and consistency (None with direct weighting)."""
+        return ahp_weights(self.ahp_matrix(), self.ids) if self.weighting == "ahp" else None
+
+    def weights(self) -> tuple[float, ...]:
+        """Normalised weights in criterion order (sum 1), from ``weight`` or the AHP matrix."""
+        if self.weighting == "ahp":
+            res = self.ahp_result()
+            assert res is not None
+            return res.weights
+        return tuple(float(w) for w in normalise_weights([c.weight or 0.0 for c in self.criteria]))
+
+    def layer_roles(self) -> tuple[str, ...]:
+        """Layer roles the distance criteria read, in order."""
+        return tuple(dict.fromkeys(c.input.layer for c in self.criteria if c.input.layer))
+
+    def raster_roles(self) -> tuple[str, ...]:
+        """Raster roles the criteria read, in order."""
+        return tuple(dict.fromkeys(c.input.raster for c in self.criteria if c.input.raster))
+
+
+@dataclass(frozen=True)
 class PresetInfo:
     """Summary of a shipped preset."""
 
@@ -152,6 +279,7 @@ class Catalogue:
     description: str = ""
     origin: str = ""
     raw_json: str = field(default="{}", repr=False, compare=False)
+    suitability: SuitabilitySpec | None = None
 
     def criterion(self, criterion_id: str) -> Criterion:
         """Return the criterion with this id (KeyError naming the known ids otherwise)."""
@@ -213,6 +341,50 @@ class Catalogue:
         if not ids:
             raise CatalogueError(self.origin, [f"no criterion is tagged {tag!r}"])
         return self.with_overrides({i: {"buffer": f"{float(buffer_m):g} m"} for i in ids})
+
+    def with_suitability_overrides(self, overrides: Mapping[str, Any]) -> Catalogue:
+        """Return a new catalogue with parts of the ``suitability:`` section replaced.
+
+        ``overrides`` may hold ``aggregation``, ``weighting``, ``ahp`` (a list of
+        ``[a, b, value]``), ``weights`` (``{criterion id: weight}``) and ``criteria``
+        (``{criterion id: {field: value}}``; ``None`` removes a criterion). The
+        result is validated like a file. Raises :class:`CatalogueError`.
+        """
+        raw = json.loads(self.raw_json)
+        section = raw.get("suitability")
+        if not isinstance(section, dict):
+            raise CatalogueError(f"overrides of {self.id}", ["suitability: the catalogue has no suitability section"])
+        section = copy.deepcopy(section)
+        problems = []
+        known = [c.get("id") for c in section.get("criteria") or [] if isinstance(c, dict)]
+        allowed = {"aggregation", "weighting", "ahp", "weights", "criteria"}
+        for key, value in overrides.items():
+            if key not in allowed:
+                problems.append(f"overrides.suitability.{key}: unknown key{_suggest(key, allowed)}")
+            elif key in ("weights", "criteria"):
+                if not isinstance(value, Mapping):
+                    problems.append(f"overrides.suitability.{key}: must map criterion ids to values")
+                    continue
+                for cid in value:
+                    if cid not in known:
+                        problems.append(f"overrides.suitability.{key}.{cid}: no such criterion{_suggest(cid, known)}")
+            else:
+                section[key] = _jsonable(value)
+        if problems:
+            raise CatalogueError(f"overrides of {self.id}", problems)
+        crits = []
+        for c in section.get("criteria") or []:
+            cid = c.get("id") if isinstance(c, dict) else None
+            ov = (overrides.get("criteria") or {}).get(cid, {})
+            if ov is None:
+                continue
+            c = {**c, **_jsonable(dict(ov))}
+            if cid in (overrides.get("weights") or {}):
+                c["weight"] = overrides["weights"][cid]
+            crits.append(c)
+        section["criteria"] = crits
+        raw["suitability"] = section
+        return _build(raw, f"{self.origin} (with suitability overrides)")
 
     def provenance(self) -> dict[str, Any]:
         """What a result must record about the catalogue it came from."""
@@ -278,11 +450,14 @@ def _load_raw(ref: str | Path, chain: tuple[str, ...]) -> tuple[dict[str, Any], 
 def _merge(base: dict[str, Any], user: dict[str, Any], origin: str) -> dict[str, Any]:
     """Merge a user catalogue onto its base: criteria by id, other keys replaced."""
     out = copy.deepcopy(base)
+    problems: list[str] = []
     for key, value in user.items():
         if key in ("criteria", "extends", "remove"):
             continue
+        if key == "suitability" and isinstance(value, dict) and isinstance(out.get("suitability"), dict):
+            out[key] = _merge_suitability(out["suitability"], value, problems)
+            continue
         out[key] = copy.deepcopy(value)
-    problems = []
     remove = user.get("remove") or []
     base_ids = [c.get("id") for c in out.get("criteria", [])]
     for r in remove:
@@ -301,6 +476,32 @@ def _merge(base: dict[str, Any], user: dict[str, Any], origin: str) -> dict[str,
             index[c["id"]] = len(crits) - 1
     if problems:
         raise CatalogueError(origin, problems)
+    out["criteria"] = crits
+    return out
+
+
+def _merge_suitability(base: dict[str, Any], user: dict[str, Any], problems: list[str]) -> dict[str, Any]:
+    """Merge a user's suitability section onto the base: criteria by id, ``remove:`` by id."""
+    out = copy.deepcopy(base)
+    for key, value in user.items():
+        if key not in ("criteria", "remove"):
+            out[key] = copy.deepcopy(value)
+    remove = user.get("remove") or []
+    crits = [c for c in out.get("criteria") or [] if isinstance(c, dict)]
+    base_ids = [c.get("id") for c in crits]
+    for r in remove:
+        if r not in base_ids:
+            problems.append(f"suitability.remove: no criterion {r!r} in the base catalogue{_suggest(str(r), base_ids)}")
+    crits = [c for c in crits if c.get("id") not in remove]
+    index = {c.get("id"): i for i, c in enumerate(crits)}
+    for i, c in enumerate(user.get("criteria") or []):
+        if not isinstance(c, dict) or "id" not in c:
+            problems.append(f"suitability.criteria[{i}]: each entry needs an 'id'")
+        elif c["id"] in index:
+            crits[index[c["id"]]] = {**crits[index[c["id"]]], **copy.deepcopy(c)}
+        else:
+            crits.append(copy.deepcopy(c))
+            index[c["id"]] = len(crits) - 1
     out["criteria"] = crits
     return out
 
@@ -384,6 +585,9 @@ def _build(raw: dict[str, Any], origin: str) -> Catalogue:
         if crit.buffer.needs_turbine and turbine is None:
             problems.append(f"{where}.buffer: {crit.buffer} needs a 'reference_turbine' in the catalogue")
         criteria.append(crit)
+    suitability = None
+    if raw.get("suitability") is not None:
+        suitability = _suitability(raw["suitability"], sources, problems)
     if problems:
         raise CatalogueError(origin, problems)
     return Catalogue(
@@ -391,6 +595,7 @@ def _build(raw: dict[str, Any], origin: str) -> Catalogue:
         title=title, valid_from=valid_from, criteria=tuple(criteria),
         sources=tuple(sorted(sources.items())), reference_turbine=turbine,
         description=str(raw.get("description", "")), origin=origin, raw_json=json.dumps(raw),
+        suitability=suitability,
     )
 
 
@@ -481,3 +686,162 @@ def _criterion(c: dict[str, Any], where: str, sources: dict[str, str], problems:
         valid_from=valid_from, valid_to=valid_to, line_offset_m=offset, tags=tuple(tags),
         note=str(c.get("note", "")), group=group,
     )
+
+
+def _source(value: Any, where: str, sources: dict[str, str], problems: list[str]) -> str:
+    if not isinstance(value, str) or not value.strip():
+        problems.append(f"{where}.source: required (publication, data set or 'modelling assumption: …')")
+        return ""
+    if value.isidentifier() and value not in sources:
+        problems.append(f"{where}.source: {value!r} is not a key of 'sources'{_suggest(value, sources)}")
+    return value
+
+
+def _judgement(value: Any) -> float:
+    """A pairwise judgement: a number or a fraction written as text ('1/3')."""
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a number")
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str) and "/" in value:
+        num, den = value.split("/", 1)
+        return float(num) / float(den)
+    return float(value)
+
+
+def _suitability_input(raw: Any, where: str, problems: list[str]) -> SuitabilityInput | None:
+    if not isinstance(raw, dict) or len(raw) != 1 or next(iter(raw)) not in ("raster", "distance_to"):
+        problems.append(f"{where}: must be {{raster: ROLE}} or {{distance_to: {{layer: ROLE, filter: {{…}}}}}}")
+        return None
+    if "raster" in raw:
+        role = raw["raster"]
+        if role not in RASTER_ROLES:
+            problems.append(f"{where}.raster: {role!r} is not a raster role{_suggest(str(role), RASTER_ROLES)}; "
+                            f"roles: {', '.join(RASTER_ROLES)}")
+            return None
+        return SuitabilityInput(raster=role)
+    d = raw["distance_to"]
+    if not isinstance(d, dict):
+        problems.append(f"{where}.distance_to: must be a mapping {{layer: ROLE, filter: {{…}}}}")
+        return None
+    _unknown_keys(d, {"layer", "filter"}, f"{where}.distance_to.", problems)
+    layer = d.get("layer")
+    ok = True
+    if layer not in ROLES:
+        problems.append(f"{where}.distance_to.layer: {layer!r} is not a layer role{_suggest(str(layer), ROLES)}; "
+                        f"roles: {', '.join(ROLES)}")
+        ok = False
+    try:
+        flt = parse_filter(d.get("filter") or {})
+    except ValueError as exc:
+        problems.append(f"{where}.distance_to.filter: {exc}")
+        ok = False
+    return SuitabilityInput(layer=layer, filter=flt) if ok else None
+
+
+def _suitability_criterion(
+    c: dict[str, Any], where: str, weighting: str, sources: dict[str, str], problems: list[str]
+) -> SuitabilityCriterion | None:
+    n_before = len(problems)
+    _unknown_keys(c, _SUIT_CRIT_KEYS, f"{where}.", problems)
+    cid = c.get("id")
+    if not isinstance(cid, str) or not cid.isidentifier():
+        problems.append(f"{where}.id: {cid!r} must be a word of letters, digits and _")
+    label = _label(c.get("label"), f"{where}.label", problems)
+    inp = _suitability_input(c.get("input"), f"{where}.input", problems)
+    vf = None
+    if "value_function" not in c:
+        problems.append(f"{where}.value_function: required, e.g. {{type: linear, from: '500 m', to: '2000 m'}}")
+    elif inp is not None:
+        try:
+            vf = ValueFunction.from_spec(c["value_function"], inp.dimension)
+        except ValueError as exc:
+            problems.append(f"{where}.value_function: {exc}")
+    weight = c.get("weight")
+    if weight is not None and (isinstance(weight, bool) or not isinstance(weight, (int, float)) or not weight > 0):
+        problems.append(f"{where}.weight: {weight!r} must be a positive number")
+        weight = None
+    elif weight is None and weighting == "direct":
+        problems.append(f"{where}.weight: required with weighting: direct (a positive number, e.g. 0.25)")
+    source = _source(c.get("source"), where, sources, problems)
+    missing = c.get("missing_score")
+    if missing is not None and (isinstance(missing, bool) or not isinstance(missing, (int, float))
+                                or not 0 <= missing <= 1):
+        problems.append(f"{where}.missing_score: {missing!r} must be a score between 0 and 1")
+    if len(problems) > n_before or inp is None or vf is None:
+        return None
+    return SuitabilityCriterion(
+        id=cid, label=label, input=inp, value_function=vf, source=source,
+        weight=float(weight) if weight is not None else None,
+        missing_score=float(missing) if missing is not None else None, note=str(c.get("note", "")),
+    )
+
+
+def _suitability(raw: Any, sources: dict[str, str], problems: list[str]) -> SuitabilitySpec | None:
+    """Validate the ``suitability:`` section; append every problem to ``problems``."""
+    if not isinstance(raw, dict):
+        problems.append("suitability: must be a mapping (aggregation, weighting, criteria, ahp)")
+        return None
+    n_before = len(problems)
+    _unknown_keys(raw, _SUIT_KEYS, "suitability.", problems)
+    aggregation = raw.get("aggregation", "weighted_linear")
+    if aggregation not in AGGREGATIONS:
+        problems.append(f"suitability.aggregation: {aggregation!r} is not one of {', '.join(AGGREGATIONS)}"
+                        f"{_suggest(str(aggregation), AGGREGATIONS)}")
+    weighting = raw.get("weighting", "direct")
+    if weighting not in WEIGHTINGS:
+        problems.append(f"suitability.weighting: {weighting!r} is not one of {', '.join(WEIGHTINGS)}"
+                        f"{_suggest(str(weighting), WEIGHTINGS)}")
+    crits_raw = raw.get("criteria")
+    if not isinstance(crits_raw, list) or not crits_raw:
+        problems.append("suitability.criteria: a non-empty list of criteria is required")
+        crits_raw = []
+    criteria: list[SuitabilityCriterion] = []
+    seen: set[str] = set()
+    for i, c in enumerate(crits_raw):
+        where = f"suitability.criteria[{i}]"
+        if not isinstance(c, dict):
+            problems.append(f"{where}: must be a mapping")
+            continue
+        if isinstance(c.get("id"), str):
+            where = f"suitability.criteria[{i}] ({c['id']})"
+            if c["id"] in seen:
+                problems.append(f"{where}.id: {c['id']!r} is used twice")
+            seen.add(c["id"])
+        crit = _suitability_criterion(c, where, weighting, sources, problems)
+        if crit is not None:
+            criteria.append(crit)
+    ids = [c.get("id") for c in crits_raw if isinstance(c, dict) and isinstance(c.get("id"), str)]
+    judgements: list[tuple[str, str, float]] = []
+    ahp_raw = raw.get("ahp")
+    if weighting == "ahp" and not ahp_raw:
+        problems.append("suitability.ahp: required with weighting: ahp — a list of [criterion, criterion, value] "
+                        "for every pair, value on Saaty's scale 1/9 … 9")
+    for k, item in enumerate(ahp_raw or []):
+        where = f"suitability.ahp[{k}]"
+        if not isinstance(item, list) or len(item) != 3:
+            problems.append(f"{where}: must be [criterion, criterion, value], e.g. [wind_speed, grid_distance, 3]")
+            continue
+        a, b, v = item
+        bad = [x for x in (a, b) if x not in ids]
+        for x in bad:
+            problems.append(f"{where}: {x!r} is not a suitability criterion{_suggest(str(x), ids)}")
+        try:
+            value = _judgement(v)
+        except (ValueError, ZeroDivisionError):
+            problems.append(f"{where}: {v!r} is not a number (write 3 or '1/3')")
+            continue
+        if not 1 / 9 - 1e-9 <= value <= 9 + 1e-9:
+            problems.append(f"{where}: {v!r} lies outside Saaty's scale 1/9 … 9")
+            continue
+        if not bad:
+            judgements.append((a, b, value))
+    if ahp_raw and len(problems) == n_before:
+        try:
+            matrix = pairwise_matrix(ids, judgements)
+            ahp_weights(matrix, ids)
+        except ValueError as exc:
+            problems.append(f"suitability.ahp: {exc}")
+    if len(problems) > n_before:
+        return None
+    return SuitabilitySpec(tuple(criteria), aggregation, weighting, tuple(judgements))
