@@ -82,12 +82,65 @@ def cmd_run(args: argparse.Namespace) -> int:
                                  TerminalProgress(run.key))
         _print_result(run.key, result)
         print(f"  ({time.perf_counter() - t0:.1f} s, catalogue {run.catalogue.id} {run.catalogue.version})")
+    for su in sc.suitability:
+        if args.only and su.key not in args.only:
+            continue
+        _run_suitability(su, sc)
+    for wb in sc.windbg:
+        if args.only and wb.key not in args.only:
+            continue
+        _run_windbg(wb, sc)
     for sw in sc.sweeps:
         if args.only and sw.key not in args.only:
             continue
         _run_sweep(sw.run.catalogue, sc.layers, sc.aoi, sw.criterion_id, sw.setbacks_m, sw.run.settings,
                    sw.variants, sw.table, sw.chart, sw.key)
     return 0
+
+
+def _run_suitability(su, sc) -> None:
+    from .core.suitability import SensitivitySettings, SuitabilityOutputs, SuitabilitySettings, run_suitability
+
+    t0 = time.perf_counter()
+    sens = SensitivitySettings(**su.sensitivity) if su.sensitivity else None
+    outputs = SuitabilityOutputs(su.suitability, su.sites, su.sites_table, su.stability)
+    result = run_suitability(su.run.catalogue, sc.layers, sc.rasters, sc.aoi, su.run.outputs.eligibility, outputs,
+                             SuitabilitySettings(sensitivity=sens), TerminalProgress(f"{su.key} suitability"),
+                             eligible_areas=_areas_ref(su.run.outputs.polygons))
+    print(f"\n{su.key}: suitability ({result.aggregation}), mean score {result.mean_score:.1f} of 100 "
+          f"on {result.scored_ha:,.0f} ha")
+    for cid, w in zip(result.criteria, result.weights):
+        print(f"  weight {w:5.3f}  {cid}")
+    if result.ahp is not None:
+        print(f"  AHP consistency ratio {result.ahp.consistency_ratio:.3f}")
+    for site in result.sites[:5]:
+        print(f"  rank {site.rank:>3}: {site.name:<24} {site.area_ha:8.1f} ha, mean score {site.mean:5.1f}")
+    for p in (su.suitability, su.sites, su.sites_table, su.stability):
+        if p is not None:
+            print(f"  → {p}")
+    print(f"  ({time.perf_counter() - t0:.1f} s)")
+
+
+def _areas_ref(path):
+    from .core.layers import LayerRef
+
+    return LayerRef(str(path), "eligible_areas") if path is not None and Path(path).exists() else None
+
+
+def _run_windbg(wb, sc) -> None:
+    from .core.windbg import municipal_areas, windbg_accounting, write_windbg_csv
+
+    munis = municipal_areas(sc.aoi, wb.run.settings.crs, invalid=wb.run.settings.invalid_geometries)
+    turbine = wb.run.settings.turbine or wb.run.catalogue.reference_turbine
+    result = windbg_accounting(munis, _areas_ref(wb.run.outputs.polygons), rotor_in=wb.rotor_in, turbine=turbine,
+                               tower_foot_radius_m=wb.tower_foot_radius_m, crs=wb.run.settings.crs)
+    write_windbg_csv(wb.table, result)
+    print(f"\n{wb.key}: WindBG area accounting ({result.accounting})")
+    print(f"  {'municipality':<24} {'area ha':>9} {'counted ha':>11} {'share':>7} {'2027':>6} {'2032':>6}")
+    for r in (*result.rows, result.total):
+        print(f"  {r.name:<24} {r.area_ha:>9,.0f} {r.counted_ha:>11,.1f} {r.counted_pct:>6.2f}% "
+              f"{r.target_2027_pct:>5.1f}% {r.target_2032_pct:>5.1f}%")
+    print(f"  → {wb.table}")
 
 
 def _run_sweep(catalogue, layers, aoi, criterion_id, setbacks, settings, variants, table, chart, key) -> None:

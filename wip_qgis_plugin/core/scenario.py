@@ -30,7 +30,9 @@ from .layers import ROLES, LayerRef
 from .units import Turbine
 
 _TOP = {"name", "crs", "resolution_m", "output_dir", "layers", "area_of_interest", "eligibility",
-        "turbine", "invalid_geometries", "workers", "on_date", "sweep"}
+        "turbine", "invalid_geometries", "workers", "on_date", "sweep", "rasters", "suitability", "windbg"}
+_SUIT = {"sensitivity", "aggregation", "weights", "ahp", "weighting"}
+_WINDBG = {"rotor_in", "tower_foot_radius_m"}
 _SWEEP = {"criterion", "setbacks_m", "variants", "resolution_m"}
 _AOI = {"layer", "name_field", "names", "id_field"}
 _TECH = {"catalogue", "kinds", "overrides", "min_area_ha", "settlement_setback_m"}
@@ -73,6 +75,30 @@ def parse_setbacks(raw: Any) -> tuple[float, ...]:
 
 
 @dataclass(frozen=True)
+class SuitabilityRun:
+    """Suitability scoring of one technology's eligible land."""
+
+    key: str
+    run: TechnologyRun
+    sensitivity: dict[str, float] | None
+    suitability: Path
+    sites: Path
+    sites_table: Path
+    stability: Path | None
+
+
+@dataclass(frozen=True)
+class WindbgRun:
+    """WindBG area accounting of one technology's eligible areas."""
+
+    key: str
+    run: TechnologyRun
+    rotor_in: bool
+    tower_foot_radius_m: float
+    table: Path
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A loaded, validated scenario."""
 
@@ -83,6 +109,9 @@ class Scenario:
     output_dir: Path
     runs: tuple[TechnologyRun, ...] = field(default=())
     sweeps: tuple[SweepRun, ...] = field(default=())
+    rasters: dict[str, str] = field(default_factory=dict)
+    suitability: tuple[SuitabilityRun, ...] = field(default=())
+    windbg: tuple[WindbgRun, ...] = field(default=())
 
 
 def outputs_for(output_dir: Path, key: str) -> EligibilityOutputs:
@@ -219,9 +248,57 @@ def load_scenario(path: str | Path) -> Scenario:
                                 replace(run.settings, resolution_m=float(spec["resolution_m"])), run.outputs)
         sweeps.append(SweepRun(key, run, str(spec["criterion"]), steps, variants,
                                out_dir / f"{key}_sweep.csv", out_dir / f"{key}_sweep.png"))
+    rasters = {}
+    for role, rpath in (raw.get("rasters") or {}).items():
+        from .rasters import RASTER_ROLES
+
+        if role not in RASTER_ROLES:
+            problems.append(f"rasters.{role}: not a raster role{_suggest(role, RASTER_ROLES)}; "
+                            f"roles: {', '.join(RASTER_ROLES)}")
+            continue
+        rasters[role] = str((base / str(rpath)).resolve())
+    suits = []
+    for key, spec in (raw.get("suitability") or {}).items():
+        where = f"suitability.{key}"
+        spec = spec or {}
+        if key not in by_key:
+            problems.append(f"{where}: no technology {key!r} under 'eligibility'{_suggest(key, by_key)}")
+            continue
+        for k in spec:
+            if k not in _SUIT:
+                problems.append(f"{where}.{k}: unknown key{_suggest(k, _SUIT)}")
+        run = by_key[key]
+        overrides = {k: spec[k] for k in ("aggregation", "weights", "ahp", "weighting") if k in spec}
+        if overrides:
+            try:
+                run = TechnologyRun(run.key, run.catalogue.with_suitability_overrides(overrides), run.settings,
+                                    run.outputs)
+            except ValueError as exc:
+                problems.append(f"{where}: {exc}")
+                continue
+        if run.catalogue.suitability is None:
+            problems.append(f"{where}: the catalogue {run.catalogue.id!r} has no 'suitability' section")
+            continue
+        sens = spec.get("sensitivity")
+        suits.append(SuitabilityRun(key, run, dict(sens) if sens else None, out_dir / f"{key}_suitability.tif",
+                                    out_dir / f"{key}_sites.gpkg", out_dir / f"{key}_sites.csv",
+                                    out_dir / f"{key}_stability.tif" if sens else None))
+    windbgs = []
+    for key, spec in (raw.get("windbg") or {}).items():
+        where = f"windbg.{key}"
+        spec = spec or {}
+        if key not in by_key:
+            problems.append(f"{where}: no technology {key!r} under 'eligibility'{_suggest(key, by_key)}")
+            continue
+        for k in spec:
+            if k not in _WINDBG:
+                problems.append(f"{where}.{k}: unknown key{_suggest(k, _WINDBG)}")
+        windbgs.append(WindbgRun(key, by_key[key], bool(spec.get("rotor_in", False)),
+                                 float(spec.get("tower_foot_radius_m", 4.0)), out_dir / f"{key}_windbg.csv"))
     if problems:
         raise InputError(f"Scenario {path} has {len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems))
     assert aoi_layer is not None
     aoi = AreaOfInterest(aoi_layer, str(aoi_raw.get("name_field", "name")), tuple(str(n) for n in names),
                          aoi_raw.get("id_field", "ags"))
-    return Scenario(str(raw.get("name", path.stem)), path, layers, aoi, out_dir, tuple(runs), tuple(sweeps))
+    return Scenario(str(raw.get("name", path.stem)), path, layers, aoi, out_dir, tuple(runs), tuple(sweeps),
+                    rasters, tuple(suits), tuple(windbgs))
