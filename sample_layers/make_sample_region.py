@@ -25,9 +25,9 @@ import argparse
 import math
 import time
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -346,11 +346,11 @@ class Grid:
         return from_origin(self.xmin, self.ymax, self.res, self.res)
 
     def xs(self) -> np.ndarray:
-        """x of the column centres. [m]"""
+        """X of the column centres. [m]"""
         return self.xmin + (np.arange(self.nx) + 0.5) * self.res
 
     def ys(self) -> np.ndarray:
-        """y of the row centres (north to south). [m]"""
+        """Y of the row centres (north to south). [m]"""
         return self.ymax - (np.arange(self.ny) + 0.5) * self.res
 
     def rowcol(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -2241,7 +2241,7 @@ def open_country_buildings(seed: int, ext: Extent, lu: LanduseGrid, turbines: gp
         ca, sa = math.cos(a), math.sin(a)
 
         def put(u: float, v: float, length: float, width: float, rot: float, code: int) -> None:
-            rows.append((cx + u * ca - v * sa, cy + u * sa + v * ca, length, width, a + rot, code))
+            rows.append((cx + u * ca - v * sa, cy + u * sa + v * ca, length, width, a + rot, code))  # noqa: B023 (called within this iteration)
 
         if k == 0:  # farmstead: buildings on the four sides of a yard (2*D wide)
             n_b = int(rng.integers(3, 9))
@@ -2333,8 +2333,11 @@ def smoothstep(t: np.ndarray) -> np.ndarray:
 
 
 def make_dem(seed: int, ext: Extent, grid: Grid, hydro: Hydro, special: SpecialAreas) -> np.ndarray:
-    """Elevation [m a.s.l.]: gentle fractal lowland falling to the NE, river valleys, a spoil heap,
-    a dry mine pit and flat lake surfaces below their banks."""
+    """Elevation [m a.s.l.] of the region.
+
+    Gentle fractal lowland falling to the NE, river valleys, a spoil heap, a dry mine pit and flat
+    lake surfaces below their banks.
+    """
     rng = make_rng(seed, "dem")
     xs, ys = grid.xs().astype(np.float32), grid.ys().astype(np.float32)
     trend = 14.0 * np.tanh(-((xs[None, :] - 723000.0) + (ys[:, None] - 5720500.0)) / 25000.0)
