@@ -23,30 +23,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(ROOT / "sample_layers"))
 
 from _measure import measure  # noqa: E402
-
-
-def ensure_region(data_dir: Path, size_km: float) -> Path:
-    """Generate the synthetic region once; return the GeoPackage path."""
-    out = data_dir / f"land_{int(size_km)}km"
-    gpkg = out / "revier_sample.gpkg"
-    if gpkg.exists():
-        return gpkg
-    from make_sample_region import generate_region
-
-    t0 = time.perf_counter()
-    paths = generate_region(out, size_km_x=size_km, size_km_y=size_km, x0=640_000.0, y0=5_640_000.0,
-                            seed=2024, rasters=False)
-    print(f"generated {size_km:g} km region in {time.perf_counter() - t0:.0f} s: {paths}")
-    return gpkg
+from _region import ensure_region  # noqa: E402
 
 
 def run_case(gpkg: Path, catalogue: str, res: float, out_dir: Path, extra: list[str]) -> dict:
@@ -74,7 +58,7 @@ def main() -> int:
     a = ap.parse_args()
     rows = []
     if not a.skip_own:
-        gpkg = ensure_region(a.data_dir, a.size_km)
+        gpkg = ensure_region(a.data_dir, a.size_km) / "revier_sample.gpkg"
         for res in a.res:
             m = run_case(gpkg, "wind_sachsen_anhalt", res, a.data_dir / f"out_{int(res)}m", ["--names", ""])
             rows.append({"case": f"own region {a.size_km:g} km, wind_sachsen_anhalt hard+soft", "res_m": res,
