@@ -23,7 +23,7 @@ def plugin_version() -> str:
 
 
 class WipProvider(QgsProcessingProvider):
-    """Provider ``wip`` with the land eligibility and (later) planning algorithms."""
+    """Provider ``wip``: land eligibility, setback sweep, suitability and WindBG accounting."""
 
     def id(self) -> str:
         return "wip"

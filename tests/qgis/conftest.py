@@ -2,13 +2,17 @@
 
 ``wip_plugin`` loads the plugin as QGIS does (classFactory → initGui) into the session's
 QgsApplication; ``small_region`` is a tiny synthetic GeoPackage written here; ``sample_region``
-is sample_layers/revier_sample.gpkg (skipped while absent). Helpers live in wip_qgis_testing.py.
+is sample_layers/revier_sample.gpkg (skipped while absent); ``sample_eligibility`` the engine's wind
+eligibility run on two of its municipalities at 50 m. Helpers live in wip_qgis_testing.py.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 import pytest
 from qgis.core import QgsApplication
-from wip_qgis_testing import SAMPLE_GPKG, X0, Y0, Region, require_engine
+from wip_qgis_testing import SAMPLE_GPKG, WIND_ROLES, X0, Y0, Region, require_engine
 
 
 @pytest.fixture(scope="session")
@@ -78,3 +82,42 @@ def sample_region() -> Region:
     return Region(SAMPLE_GPKG, layers, tuple(sorted(munis["name"].astype(str)))[:3])
 
 
+
+
+@dataclass(frozen=True)
+class EligibilityRun:
+    """Outputs of an eligibility run: raster, eligible-area polygons, the municipalities and totals."""
+
+    region: Region
+    names: tuple[str, ...]
+    raster: Path
+    areas: Path
+    eligible_ha: float
+
+    @property
+    def areas_uri(self) -> str:
+        return f"{self.areas}|layername=eligible_areas"
+
+
+@pytest.fixture(scope="session")
+def sample_eligibility(sample_region, tmp_path_factory) -> EligibilityRun:
+    """wind_sachsen_anhalt eligibility of the first two sample municipalities at 50 m (engine)."""
+    from wip_qgis_plugin.core.catalogue import load_catalogue
+    from wip_qgis_plugin.core.eligibility import (
+        AreaOfInterest,
+        EligibilityOutputs,
+        EligibilitySettings,
+        run_eligibility,
+    )
+    from wip_qgis_plugin.core.layers import LayerRef
+
+    folder = tmp_path_factory.mktemp("eligibility")
+    names = sample_region.names[:2]
+    result = run_eligibility(
+        load_catalogue("wind_sachsen_anhalt"),
+        layers={r: LayerRef(str(sample_region.path), r) for r in WIND_ROLES},
+        aoi=AreaOfInterest(LayerRef(str(sample_region.path), "municipalities"), "name", names),
+        outputs=EligibilityOutputs(eligibility=folder / "elig.tif", polygons=folder / "areas.gpkg"),
+        settings=EligibilitySettings(resolution_m=50.0, crs="EPSG:25832", workers=1),
+    )
+    return EligibilityRun(sample_region, names, folder / "elig.tif", folder / "areas.gpkg", result.eligible_ha)

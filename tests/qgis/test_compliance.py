@@ -55,5 +55,24 @@ def test_every_parameter_and_output_has_a_description(algorithm):
 
 def test_units_are_in_the_labels_of_numeric_parameters(algorithm):
     for definition in algorithm.parameterDefinitions():
-        if definition.type() == "number":
-            assert re.search(r"\[(m|ha|%|°|kW|MW|€)\]", definition.description()), definition.name()
+        if definition.type() == "number":  # [-]: a count or another dimensionless number
+            assert re.search(r"\[(m|ha|%|°|kW|MW|€|-)\]", definition.description()), definition.name()
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_tags_for_the_toolbox_search(algorithm, language, monkeypatch):
+    from wip_qgis_plugin.processing_algorithms import base
+
+    monkeypatch.setattr(base, "ui_language", lambda: language)
+    tags = algorithm.tags()
+    assert len(tags) >= 3 and all(t.strip() for t in tags) and len(set(tags)) == len(tags)
+    assert tags == help_for(algorithm.name(), language)["tags"]
+
+
+def test_help_of_numeric_parameters_states_their_unit(algorithm):
+    """A number parameter whose label has a unit in brackets states it in its help text as well."""
+    text = help_for(algorithm.name(), "en")["parameters"]
+    for definition in algorithm.parameterDefinitions():
+        unit = re.search(r"\[(m|ha|%|-)\]", definition.description())
+        if unit and definition.type() == "number":
+            assert f"[{unit.group(1)}]" in text[definition.name()], definition.name()

@@ -11,7 +11,11 @@ from qgis.PyQt.QtCore import QCoreApplication, QTranslator
 from wip_qgis_testing import PLUGIN_DIR, REPO
 
 from wip_qgis_plugin import i18n
+from wip_qgis_plugin.processing_algorithms.base import help_for
 from wip_qgis_plugin.processing_algorithms.land_eligibility import LandEligibility
+from wip_qgis_plugin.processing_algorithms.setback_sweep import SetbackSweep
+from wip_qgis_plugin.processing_algorithms.suitability import Suitability
+from wip_qgis_plugin.processing_algorithms.windbg_accounting import WindbgAccounting
 
 TS = PLUGIN_DIR / "i18n" / "wip_de.ts"
 QM = PLUGIN_DIR / "i18n" / "wip_de.qm"
@@ -70,6 +74,21 @@ def test_german_locale_translates_the_algorithm(german):
     assert algorithm.shortDescription().startswith("Schließt Flächen")
     algorithm.initAlgorithm()
     assert algorithm.parameterDefinition("RESOLUTION").description() == "Rasterauflösung [m]"
+
+
+@pytest.mark.parametrize("cls, name, group, parameter, label", [
+    (Suitability, "Eignungsbewertung (gewichtete Kriterien)", "Eignungsbewertung", "PERTURBATION",
+     "Sensitivität: Variation der Gewichte ± [%]"),
+    (WindbgAccounting, "WindBG-Flächenbilanz", "Flächenbilanzen", "TOWER_FOOT_RADIUS", "Turmfußradius [m]"),
+    (SetbackSweep, "Abstandsvariation", "Flächeneignung", "SETBACK_STEP", "Schrittweite [m]"),
+])
+def test_german_locale_translates_the_planning_algorithms(german, cls, name, group, parameter, label):
+    algorithm = cls()
+    assert (algorithm.displayName(), algorithm.group()) == (name, group)
+    algorithm.initAlgorithm()
+    assert algorithm.parameterDefinition(parameter).description() == label
+    assert algorithm.shortDescription() == help_for(algorithm.name(), "de")["description"]
+    assert algorithm.tags() == help_for(algorithm.name(), "de")["tags"]
 
 
 def test_english_without_translator():

@@ -58,6 +58,24 @@ def test_input_roles_are_the_engine_roles_except_the_area_of_interest():
     assert set(INPUT_ROLES) == set(ROLES) - {"municipalities"}
 
 
+def test_raster_parameters_are_the_engine_raster_roles():
+    from wip_qgis_plugin.core.rasters import RASTER_ROLES
+    from wip_qgis_plugin.processing_algorithms.roles import DERIVED_RASTER_ROLES, RASTER_INPUT_ROLES
+
+    assert RASTER_INPUT_ROLES == tuple(RASTER_ROLES)
+    assert DERIVED_RASTER_ROLES == {r: v.derived_from for r, v in RASTER_ROLES.items() if v.derived_from}
+
+
+def test_suitability_shows_the_layer_roles_the_presets_score_with():
+    """Roles no shipped suitability section reads are folded away as advanced parameters."""
+    from wip_qgis_plugin.core.catalogue import list_presets, load_catalogue
+    from wip_qgis_plugin.processing_algorithms.suitability import Suitability
+
+    used = {role for p in list_presets() for role in (load_catalogue(p.id).suitability.layer_roles()
+                                                       if load_catalogue(p.id).suitability else ())}
+    assert used == set(Suitability.SHOWN_ROLES)
+
+
 def test_preset_enum_lists_the_engine_presets():
     from wip_qgis_plugin.core.catalogue import list_presets
     from wip_qgis_plugin.processing_algorithms.base import preset_ids

@@ -100,3 +100,22 @@ def test_packaged_zip_installs_into_a_fresh_profile_and_runs(small_region, tmp_p
     results = run_algorithm(small_region, env, tmp_path, out)
     assert out.is_file()
     assert results["TOTAL_HA"] == pytest.approx(2400.0)
+
+
+def test_qgis_process_runs_the_setback_sweep(small_region, tmp_path):
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "wip_qgis_plugin").symlink_to(PLUGIN_DIR, target_is_directory=True)
+    env = qgis_process_env(tmp_path / "profile", plugin_path=plugins)
+    enable_plugin(env, tmp_path)
+    table, chart = tmp_path / "sweep.csv", tmp_path / "sweep.svg"
+    params = small_region.parameters(WIND_ROLES, PRESET="wind_sachsen_anhalt", RESOLUTION=50, SETBACK_FROM=600,
+                                     SETBACK_TO=1200, SETBACK_STEP=300, VARIANTS="forest",
+                                     OUTPUT_TABLE=str(table), OUTPUT_CHART=str(chart))
+    proc = run_qgis_process(["--json", "run", "wip:setbacksweep", *cli_arguments(params)], env, tmp_path)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    results = json.loads(proc.stdout)["results"]
+    assert results["CRITERION_ID"] == "settlements_soft" and results["OUTPUT_TABLE"] == str(table)
+    lines = table.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("variant,name,ags,setback_m") and len(lines) == 1 + 2 * 3 * 2
+    assert "<svg" in chart.read_text(encoding="utf-8")[:1000]

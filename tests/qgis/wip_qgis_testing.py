@@ -13,13 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from qgis.core import QgsProcessingException, QgsProcessingFeedback
 
 REPO = Path(__file__).resolve().parents[2]
 PLUGIN_DIR = REPO / "wip_qgis_plugin"
 # WIP_SAMPLE_GPKG points the sample tests at another region built by make_sample_region.py
 SAMPLE_GPKG = Path(os.environ.get("WIP_SAMPLE_GPKG") or REPO / "sample_layers" / "revier_sample.gpkg")
 DATA_DIR = Path(__file__).resolve().parent / "data"
+SAMPLE_DIR = SAMPLE_GPKG.parent
 ALG_ID = "wip:landeligibility"
+#: Layer roles the wind presets' exclusion criteria (hard and soft) read.
+WIND_ROLES = ("landuse", "buildings", "protected_areas", "water", "waterways")
 X0, Y0 = 700_000.0, 5_700_000.0
 
 
@@ -43,6 +47,46 @@ class Region:
         params.update({parameter_name(r): self.uri(r) for r in chosen})
         params.update(extra)
         return params
+
+
+def run_algorithm(algorithm_id: str, parameters: dict, context=None, feedback=None) -> dict:
+    """processing.run of one of the provider's algorithms."""
+    import processing
+
+    return processing.run(algorithm_id, parameters, context=context, feedback=feedback)
+
+
+def assert_refused(algorithm_id: str, parameters: dict, folder: Path, *fragments, feedback=None) -> str:
+    """The run raises QgsProcessingException naming every fragment and leaves ``folder`` empty."""
+    with pytest.raises(QgsProcessingException) as info:
+        run_algorithm(algorithm_id, parameters, feedback=feedback)
+    for fragment in fragments:
+        assert fragment in str(info.value)
+    assert [p.name for p in folder.iterdir()] == [], "an output was left behind"
+    return str(info.value)
+
+
+def read_band(path):
+    """Band 1 of a raster as a numpy array."""
+    import rasterio
+
+    with rasterio.open(path) as ds:
+        return ds.read(1)
+
+
+class RecordingFeedback(QgsProcessingFeedback):
+    """A feedback that keeps the warnings and infos it was sent."""
+
+    def __init__(self):
+        super().__init__()
+        self.warnings: list[str] = []
+        self.infos: list[str] = []
+
+    def pushWarning(self, message):  # noqa: N802 (QGIS API)
+        self.warnings.append(message)
+
+    def pushInfo(self, message):  # noqa: N802 (QGIS API)
+        self.infos.append(message)
 
 
 def require_engine() -> None:

@@ -4,29 +4,89 @@
   <context>
     <name>wip</name>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="44" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="45" />
       <source>Eligibility</source>
       <translation>Flächeneignung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="92" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="45" />
+      <source>Suitability</source>
+      <translation>Eignungsbewertung</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="46" />
+      <source>Area accounting</source>
+      <translation>Flächenbilanzen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="91" />
       <source>The WIP engine needs Python packages that are missing in the Python environment of QGIS: {packages}. Install them and restart QGIS, e.g. with: python3 -m pip install --user --no-binary shapely,pyproj,pyogrio,rasterio {packages} (on Windows in the OSGeo4W Shell).</source>
       <translation>Der WIP-Rechenkern benötigt Python-Pakete, die in der Python-Umgebung von QGIS fehlen: {packages}. Installieren Sie sie und starten Sie QGIS neu, z. B. mit: python3 -m pip install --user --no-binary shapely,pyproj,pyogrio,rasterio {packages} (unter Windows in der OSGeo4W Shell).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="161" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="160" />
       <source>Parameters</source>
       <translation>Parameter</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="185" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="188" />
       <source>These Python packages use other versions of GEOS, PROJ or GDAL than QGIS: {list}. Inside QGIS this can give wrong results or crashes. Reinstall them compiled against the libraries of QGIS: python3 -m pip install --user --force-reinstall --no-binary shapely,pyproj,pyogrio,rasterio shapely pyproj pyogrio rasterio</source>
       <translation>Diese Python-Pakete verwenden andere Versionen von GEOS, PROJ oder GDAL als QGIS: {list}. In QGIS kann das zu falschen Ergebnissen oder Abstürzen führen. Installieren Sie sie neu, kompiliert gegen die Bibliotheken von QGIS: python3 -m pip install --user --force-reinstall --no-binary shapely,pyproj,pyogrio,rasterio shapely pyproj pyogrio rasterio</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="217" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="220" />
       <source>“{output}”: the file must end in {suffixes} (got “{path}”).</source>
       <translation>„{output}“: Die Datei muss auf {suffixes} enden (angegeben: „{path}“).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="32" />
+      <source>Criteria preset</source>
+      <translation>Kriterien-Preset</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="37" />
+      <source>Criteria catalogue file (YAML, replaces the preset)</source>
+      <translation>Kriterienkatalog-Datei (YAML, ersetzt das Preset)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="38" />
+      <source>YAML files (*.yaml *.yml)</source>
+      <translation>YAML-Dateien (*.yaml *.yml)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="52" />
+      <source>Area of interest: municipalities [polygons]</source>
+      <translation>Untersuchungsgebiet: Gemeinden [Polygone]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="54" />
+      <source>Municipality name field</source>
+      <translation>Feld mit dem Gemeindenamen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="58" />
+      <source>Municipality key field (AGS)</source>
+      <translation>Feld mit dem Gemeindeschlüssel (AGS)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="61" />
+      <source>Only these municipalities (comma-separated names)</source>
+      <translation>Nur diese Gemeinden (Namen, kommagetrennt)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="83" />
+      <source>Working CRS (projected, in metres)</source>
+      <translation>Arbeits-KBS (projiziert, in Metern)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="90" />
+      <source>The working CRS “{crs}” is not a projected CRS in metres; setbacks and areas are measured in metres. Choose EPSG:25832 (ETRS89 / UTM 32N, Sachsen-Anhalt and Thüringen) or EPSG:25833 (ETRS89 / UTM 33N, Sachsen).</source>
+      <translation>Das Arbeits-KBS „{crs}“ ist kein projiziertes KBS in Metern; Abstände und Flächen werden in Metern gemessen. Wählen Sie EPSG:25832 (ETRS89 / UTM 32N, Sachsen-Anhalt und Thüringen) oder EPSG:25833 (ETRS89 / UTM 33N, Sachsen).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="104" />
+      <source>The criteria of catalogue “{catalogue}” ({kinds}) need these input layers, which were not given: {layers}. Add them, or choose fewer criteria kinds or another catalogue.</source>
+      <translation>Die Kriterien des Katalogs „{catalogue}“ ({kinds}) benötigen diese Eingabelayer, die nicht angegeben wurden: {layers}. Geben Sie sie an oder wählen Sie weniger Kriterienarten oder einen anderen Katalog.</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="59" />
@@ -34,204 +94,514 @@
       <translation>Flächeneignung (Ausschlusskriterien)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="64" />
-      <source>Criteria preset</source>
-      <translation>Kriterien-Preset</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="69" />
-      <source>Criteria catalogue file (YAML, replaces the preset)</source>
-      <translation>Kriterienkatalog-Datei (YAML, ersetzt das Preset)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="70" />
-      <source>YAML files (*.yaml *.yml)</source>
-      <translation>YAML-Dateien (*.yaml *.yml)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="72" />
-      <source>Area of interest: municipalities [polygons]</source>
-      <translation>Untersuchungsgebiet: Gemeinden [Polygone]</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="74" />
-      <source>Municipality name field</source>
-      <translation>Feld mit dem Gemeindenamen</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="77" />
-      <source>Only these municipalities (comma-separated names)</source>
-      <translation>Nur diese Gemeinden (Namen, kommagetrennt)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="80" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="66" />
       <source>Criteria kinds to exclude</source>
       <translation>Auszuschließende Kriterienarten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="81" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="67" />
       <source>hard</source>
       <translation>hart</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="81" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="67" />
       <source>soft</source>
       <translation>weich</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="81" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="67" />
       <source>case by case</source>
       <translation>Einzelfall</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="84" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="70" />
       <source>Setback to settlements [m] (replaces the preset's)</source>
       <translation>Abstand zu Siedlungen [m] (ersetzt den des Presets)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="87" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="73" />
       <source>Grid resolution [m]</source>
       <translation>Rasterauflösung [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="90" />
-      <source>Working CRS (projected, in metres)</source>
-      <translation>Arbeits-KBS (projiziert, in Metern)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="93" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="77" />
       <source>Minimum area of an eligible patch [ha]</source>
       <translation>Mindestgröße einer geeigneten Teilfläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="96" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="80" />
       <source>Eligibility raster (1 eligible, 0 excluded)</source>
       <translation>Eignungsraster (1 geeignet, 0 ausgeschlossen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="98" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="82" />
       <source>Exclusion reasons raster</source>
       <translation>Raster der Ausschlussgründe</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="101" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="85" />
       <source>Eligible areas [polygons]</source>
       <translation>Geeignete Flächen [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="104" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="88" />
       <source>Table per municipality (CSV)</source>
       <translation>Tabelle je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="105" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="89" />
       <source>CSV files (*.csv)</source>
       <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="106" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="90" />
       <source>Eligible area [ha]</source>
       <translation>Geeignete Fläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="107" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="91" />
       <source>Total area [ha]</source>
       <translation>Gesamtfläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="108" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="92" />
       <source>Eligible share [%]</source>
       <translation>Geeigneter Anteil [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="117" />
-      <source>The working CRS “{crs}” is not a projected CRS in metres; setbacks and areas are measured in metres. Choose EPSG:25832 (ETRS89 / UTM 32N, Sachsen-Anhalt and Thüringen) or EPSG:25833 (ETRS89 / UTM 33N, Sachsen).</source>
-      <translation>Das Arbeits-KBS „{crs}“ ist kein projiziertes KBS in Metern; Abstände und Flächen werden in Metern gemessen. Wählen Sie EPSG:25832 (ETRS89 / UTM 32N, Sachsen-Anhalt und Thüringen) oder EPSG:25833 (ETRS89 / UTM 33N, Sachsen).</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="124" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="102" />
       <source>Choose at least one kind of criteria to exclude.</source>
       <translation>Wählen Sie mindestens eine auszuschließende Kriterienart.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="151" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="125" />
       <source>{name}: {eligible:.1f} ha eligible of {total:.1f} ha ({pct:.2f} %)</source>
       <translation>{name}: {eligible:.1f} ha geeignet von {total:.1f} ha ({pct:.2f} %)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="187" />
-      <source>The criteria of catalogue “{catalogue}” ({kinds}) need these input layers, which were not given: {layers}. Add them, or choose fewer criteria kinds or another catalogue.</source>
-      <translation>Die Kriterien des Katalogs „{catalogue}“ ({kinds}) benötigen diese Eingabelayer, die nicht angegeben wurden: {layers}. Geben Sie sie an oder wählen Sie weniger Kriterienarten oder einen anderen Katalog.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="29" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="31" />
       <source>Land use, forest and settlement areas [polygons, OSM landuse=*]</source>
       <translation>Landnutzung, Wald und Siedlungsflächen [Polygone, OSM landuse=*]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="30" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="32" />
       <source>Settlement areas from another source [polygons, e.g. ATKIS Ortslage]</source>
       <translation>Siedlungsflächen aus anderer Quelle [Polygone, z. B. ATKIS Ortslage]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="31" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="33" />
       <source>Forest from another source [polygons]</source>
       <translation>Wald aus anderer Quelle [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="32" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="34" />
       <source>Buildings [polygons or points, OSM building=*]</source>
       <translation>Gebäude [Polygone oder Punkte, OSM building=*]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="33" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="35" />
       <source>Roads [lines, OSM highway=*]</source>
       <translation>Straßen [Linien, OSM highway=*]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="34" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="36" />
       <source>Railways [lines, OSM railway=*]</source>
       <translation>Bahnstrecken [Linien, OSM railway=*]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="35" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="37" />
       <source>Power lines [lines, OSM power=line, voltage]</source>
       <translation>Freileitungen [Linien, OSM power=line, voltage]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="36" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="38" />
       <source>Substations [polygons or points, OSM power=substation]</source>
       <translation>Umspannwerke [Polygone oder Punkte, OSM power=substation]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="37" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="39" />
       <source>Water bodies [polygons, OSM natural=water]</source>
       <translation>Gewässerflächen [Polygone, OSM natural=water]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="38" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="40" />
       <source>Watercourses [lines, OSM waterway=*]</source>
       <translation>Fließgewässer [Linien, OSM waterway=*]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="39" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="41" />
       <source>Protected areas [polygons, OSM boundary=protected_area]</source>
       <translation>Schutzgebiete [Polygone, OSM boundary=protected_area]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="40" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="42" />
       <source>Airfields [polygons or points, OSM aeroway=aerodrome]</source>
       <translation>Flugplätze [Polygone oder Punkte, OSM aeroway=aerodrome]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="41" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="43" />
       <source>Existing wind turbines [points, OSM generator:source=wind]</source>
       <translation>Bestehende Windenergieanlagen [Punkte, OSM generator:source=wind]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="42" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="44" />
       <source>Existing PV parks [polygons, OSM plant:source=solar]</source>
       <translation>Bestehende PV-Freiflächenanlagen [Polygone, OSM plant:source=solar]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="88" />
+      <source>Elevation model [raster, m above sea level]</source>
+      <translation>Höhenmodell [Raster, m ü. NHN]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="89" />
+      <source>Slope [raster, °] (derived from the elevation model if empty)</source>
+      <translation>Hangneigung [Raster, °] (aus dem Höhenmodell abgeleitet, wenn leer)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="90" />
+      <source>Aspect [raster, ° from north] (derived from the elevation model if empty)</source>
+      <translation>Exposition [Raster, ° ab Norden] (aus dem Höhenmodell abgeleitet, wenn leer)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="91" />
+      <source>Mean wind speed 100 m above ground [raster, m/s]</source>
+      <translation>Mittlere Windgeschwindigkeit 100 m über Grund [Raster, m/s]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="92" />
+      <source>Mean wind speed 150 m above ground [raster, m/s]</source>
+      <translation>Mittlere Windgeschwindigkeit 150 m über Grund [Raster, m/s]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="93" />
+      <source>Soil quality [raster, Ackerzahl 0–100 points]</source>
+      <translation>Bodengüte [Raster, Ackerzahl 0–100 Punkte]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="116" />
+      <source>“{parameter}”: cannot open the raster “{value}”.</source>
+      <translation>„{parameter}“: Das Raster „{value}“ lässt sich nicht öffnen.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="119" />
+      <source>“{parameter}”: the raster “{layer}” is not a file read by GDAL (provider {provider}). Save it as GeoTIFF first (right-click → Export → Save As).</source>
+      <translation>„{parameter}“: Das Raster „{layer}“ ist keine von GDAL gelesene Datei (Provider {provider}). Speichern Sie es zuerst als GeoTIFF (Rechtsklick → Exportieren → Speichern als).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="53" />
+      <source>Setback sweep</source>
+      <translation>Abstandsvariation</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="63" />
+      <source>Criterion to vary (id; empty: the preset's settlement setback)</source>
+      <translation>Zu variierendes Kriterium (ID; leer: der Siedlungsabstand des Presets)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="64" />
+      <source>Smallest setback [m]</source>
+      <translation>Kleinster Abstand [m]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="65" />
+      <source>Largest setback [m]</source>
+      <translation>Größter Abstand [m]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="66" />
+      <source>Step [m]</source>
+      <translation>Schrittweite [m]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="70" />
+      <source>Variants without some criteria (ids comma-separated, variants separated by ;)</source>
+      <translation>Varianten ohne einzelne Kriterien (IDs kommagetrennt, Varianten durch ; getrennt)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="76" />
+      <source>Sweep table per municipality (CSV)</source>
+      <translation>Tabelle der Abstandsvariation je Gemeinde (CSV)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="78" />
+      <source>Chart (PNG or SVG)</source>
+      <translation>Diagramm (PNG oder SVG)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="78" />
+      <source>PNG images (*.png);;SVG images (*.svg)</source>
+      <translation>PNG-Bilder (*.png);;SVG-Bilder (*.svg)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="80" />
+      <source>Varied criterion</source>
+      <translation>Variiertes Kriterium</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="96" />
+      <source>The chart needs the Python package matplotlib: install it (python3 -m pip install --user matplotlib), or leave the chart out.</source>
+      <translation>Das Diagramm braucht das Python-Paket matplotlib: Installieren Sie es (python3 -m pip install --user matplotlib) oder lassen Sie das Diagramm weg.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="98" />
+      <source>all criteria</source>
+      <translation>alle Kriterien</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="102" />
+      <source>without {ids}</source>
+      <translation>ohne {ids}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="118" />
+      <source>Eligible share of the whole area by setback of “{criterion}”:</source>
+      <translation>Geeigneter Anteil des ganzen Gebiets je Abstand von „{criterion}“:</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="132" />
+      <source>Give setbacks from ≤ to with a positive step, at most {max} of them (got from {start:g} m to {stop:g} m in steps of {step:g} m).</source>
+      <translation>Geben Sie Abstände mit von ≤ bis und positiver Schrittweite an, höchstens {max} (angegeben: von {start:g} m bis {stop:g} m in Schritten von {step:g} m).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="143" />
+      <source>The catalogue “{catalogue}” has no active criterion tagged settlement_setback: give the id of the criterion to vary.</source>
+      <translation>Der Katalog „{catalogue}“ hat kein aktives Kriterium mit der Markierung settlement_setback: Geben Sie die ID des zu variierenden Kriteriums an.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="61" />
+      <source>Suitability analysis</source>
+      <translation>Eignungsbewertung (gewichtete Kriterien)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="65" />
+      <source>Criteria preset (its suitability section is used)</source>
+      <translation>Kriterien-Preset (sein Abschnitt suitability wird verwendet)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="67" />
+      <source>Eligibility raster (from Land eligibility)</source>
+      <translation>Eignungsraster (aus Flächeneignung)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="69" />
+      <source>Eligible areas [polygons] (from Land eligibility; ranks candidate sites)</source>
+      <translation>Geeignete Flächen [Polygone] (aus Flächeneignung; reiht Potenzialflächen)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="75" />
+      <source>Aggregation</source>
+      <translation>Aggregation</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="76" />
+      <source>as in the catalogue</source>
+      <translation>wie im Katalog</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="76" />
+      <source>weighted linear combination</source>
+      <translation>gewichtete Linearkombination</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="76" />
+      <source>weighted geometric mean</source>
+      <translation>gewichtetes geometrisches Mittel</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="79" />
+      <source>AHP pairwise comparisons (replace the weights)</source>
+      <translation>AHP-Paarvergleiche (ersetzen die Gewichte)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="80" />
+      <source>criterion A</source>
+      <translation>Kriterium A</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="80" />
+      <source>criterion B</source>
+      <translation>Kriterium B</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="80" />
+      <source>value (A is … times as important as B)</source>
+      <translation>Wert (A ist …-mal so wichtig wie B)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="82" />
+      <source>Sensitivity: number of runs (0: none) [-]</source>
+      <translation>Sensitivität: Anzahl der Läufe (0: keine) [-]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="85" />
+      <source>Sensitivity: weight perturbation ± [%]</source>
+      <translation>Sensitivität: Variation der Gewichte ± [%]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="88" />
+      <source>Sensitivity: top share of the scored land [%]</source>
+      <translation>Sensitivität: Spitzenanteil der bewerteten Fläche [%]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="91" />
+      <source>Suitability raster (score 0–100)</source>
+      <translation>Eignungsraster (Bewertung 0–100)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="93" />
+      <source>Candidate sites [polygons]</source>
+      <translation>Potenzialflächen [Polygone]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="95" />
+      <source>Candidate sites table (CSV)</source>
+      <translation>Tabelle der Potenzialflächen (CSV)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="98" />
+      <source>Stability raster (% of sensitivity runs in the top share)</source>
+      <translation>Stabilitätsraster (% der Sensitivitätsläufe im Spitzenanteil)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="100" />
+      <source>Mean score of the scored land [0–100]</source>
+      <translation>Mittlere Bewertung der bewerteten Fläche [0–100]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="101" />
+      <source>AHP consistency ratio CR</source>
+      <translation>AHP-Konsistenzquotient CR</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="110" />
+      <source>Give the eligibility raster written by “Land eligibility”.</source>
+      <translation>Geben Sie das von „Flächeneignung“ geschriebene Eignungsraster an.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="116" />
+      <source>No candidate sites: give the eligible areas [polygons] to rank them.</source>
+      <translation>Keine Potenzialflächen: Geben Sie die geeigneten Flächen [Polygone] an, um sie zu reihen.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="120" />
+      <source>The stability raster needs sensitivity runs: set the number of runs above 0, or leave the stability raster out.</source>
+      <translation>Das Stabilitätsraster braucht Sensitivitätsläufe: Setzen Sie die Anzahl der Läufe über 0 oder lassen Sie das Stabilitätsraster weg.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="141" />
+      <source>Weights: {weights}</source>
+      <translation>Gewichte: {weights}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="145" />
+      <source>AHP consistency ratio CR = {cr:.3f} (acceptable up to 0.1)</source>
+      <translation>AHP-Konsistenzquotient CR = {cr:.3f} (annehmbar bis 0,1)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="146" />
+      <source>Mean score {mean:.1f} on {scored:.1f} ha of eligible land</source>
+      <translation>Mittlere Bewertung {mean:.1f} auf {scored:.1f} ha geeigneter Fläche</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="149" />
+      <source>Rank {rank}: site {site} in {name}, {area:.1f} ha, mean score {mean:.1f}</source>
+      <translation>Rang {rank}: Fläche {site} in {name}, {area:.1f} ha, mittlere Bewertung {mean:.1f}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="170" />
+      <source>The AHP matrix needs rows of three values: criterion A, criterion B, how many times A is as important as B (1/9 … 9, e.g. 3 or 1/3); got {n} values.</source>
+      <translation>Die AHP-Matrix braucht Zeilen mit drei Werten: Kriterium A, Kriterium B und wie viel Mal so wichtig A wie B ist (1/9 … 9, z. B. 3 oder 1/3); angegeben wurden {n} Werte.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="191" />
+      <source>The suitability criteria of catalogue “{catalogue}” need these inputs, which were not given: {inputs}. Add them, or remove those criteria from the catalogue.</source>
+      <translation>Die Bewertungskriterien des Katalogs „{catalogue}“ brauchen diese Eingaben, die nicht angegeben wurden: {inputs}. Ergänzen Sie sie oder entfernen Sie diese Kriterien aus dem Katalog.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="58" />
+      <source>WindBG area accounting</source>
+      <translation>WindBG-Flächenbilanz</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="63" />
+      <source>Land (where the AGS does not tell)</source>
+      <translation>Land (wo der AGS es nicht angibt)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="64" />
+      <source>from the AGS</source>
+      <translation>aus dem AGS</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="66" />
+      <source>Eligible wind areas [polygons] (from Land eligibility)</source>
+      <translation>Geeignete Windflächen [Polygone] (aus Flächeneignung)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="69" />
+      <source>Rotor-in: count only the area the whole rotor fits in (WindBG § 4)</source>
+      <translation>Rotor innerhalb: nur die Fläche anrechnen, in der der ganze Rotor liegt (WindBG § 4)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="72" />
+      <source>Reference turbine: hub height [m]</source>
+      <translation>Referenzanlage: Nabenhöhe [m]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="73" />
+      <source>Reference turbine: rotor diameter [m]</source>
+      <translation>Referenzanlage: Rotordurchmesser [m]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="74" />
+      <source>Tower-foot radius [m]</source>
+      <translation>Turmfußradius [m]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="78" />
+      <source>WindBG table per municipality (CSV)</source>
+      <translation>WindBG-Tabelle je Gemeinde (CSV)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="80" />
+      <source>Municipalities with WindBG figures [polygons]</source>
+      <translation>Gemeinden mit WindBG-Kennzahlen [Polygone]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="82" />
+      <source>Counted wind area [ha]</source>
+      <translation>Angerechnete Windfläche [ha]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="83" />
+      <source>Counted share of the area [%]</source>
+      <translation>Angerechneter Flächenanteil [%]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="84" />
+      <source>Gap to the 2032 orientation value [ha]</source>
+      <translation>Lücke zum Orientierungswert 2032 [ha]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="96" />
+      <source>reference turbine</source>
+      <translation>Referenzanlage</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="106" />
+      <source>The run was cancelled; no output was written.</source>
+      <translation>Der Lauf wurde abgebrochen; es wurde keine Ausgabe geschrieben.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="111" />
+      <source>Rotor-in: the boundary moves inward by {offset:g} m (rotor radius minus tower-foot radius).</source>
+      <translation>Rotor innerhalb: Die Grenze rückt um {offset:g} m nach innen (Rotorradius minus Turmfußradius).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="114" />
+      <source>{name}: {counted:.1f} ha = {pct:.2f} % of {area:.1f} ha; target {t27:g} % (2027) / {t32:g} % (2032); gap to the 2032 orientation value {gap:.1f} ha</source>
+      <translation>{name}: {counted:.1f} ha = {pct:.2f} % von {area:.1f} ha; Ziel {t27:g} % (2027) / {t32:g} % (2032); Lücke zum Orientierungswert 2032 {gap:.1f} ha</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/provider.py" line="32" />

@@ -42,7 +42,8 @@ ENGINE_VECTOR_FORMATS = ["gpkg", "shp", "geojson", "json", "fgb", "sqlite", "gml
 
 def group_name(group_id: str) -> str:
     """Translated name of an algorithm group."""
-    return {"eligibility": tr("Eligibility")}[group_id]
+    return {"eligibility": tr("Eligibility"), "suitability": tr("Suitability"),
+            "accounting": tr("Area accounting")}[group_id]
 
 
 @cache
@@ -157,6 +158,10 @@ class WipAlgorithm(QgsProcessingAlgorithm):
                   for d in self.parameterDefinitions()]
         items = "".join(f"<dt><b>{label}</b></dt><dd>{doc}</dd>" for label, doc in params if doc)
         return "".join(parts) + (f"<h3>{tr('Parameters')}</h3><dl>{items}</dl>" if items else "")
+
+    def tags(self) -> list[str]:
+        """Search words of the toolbox, from the help data."""
+        return list(help_for(self.name()).get("tags", []))
 
     def helpUrl(self) -> str:  # noqa: N802 (QGIS API)
         return f"{HOMEPAGE}#{self.name()}"

@@ -4,24 +4,28 @@ from __future__ import annotations
 from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputNumber,
-    QgsProcessingParameterCrs,
     QgsProcessingParameterEnum,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
-    QgsProcessingParameterString,
     QgsProcessingParameterVectorDestination,
 )
 
-from ..compat import DISTANCE_METERS, FIELD_ANY, NUMBER_DOUBLE, SOURCE_POLYGON, crs_for_engine
+from ..compat import NUMBER_DOUBLE, SOURCE_POLYGON
 from ..feedback import FeedbackProgress
 from ..i18n import tr
-from .base import WipAlgorithm, in_main_thread, preset_ids
+from .base import WipAlgorithm, in_main_thread
+from .inputs import (
+    add_aoi_parameters,
+    add_catalogue_parameters,
+    add_crs_parameter,
+    area_of_interest,
+    catalogue_from,
+    check_roles,
+    working_crs,
+)
 from .output_styles import attach_style
-from .roles import add_role_parameters, parameter_name, role_layers
+from .roles import add_role_parameters, role_layers
 
 
 class LandEligibility(WipAlgorithm):
@@ -47,10 +51,6 @@ class LandEligibility(WipAlgorithm):
     ELIGIBLE_PCT = "ELIGIBLE_PCT"
     KIND_IDS = ("hard", "soft", "case_by_case")
     DEFAULT_PRESET = "wind_sachsen_anhalt"
-    # AOI_NAME_FIELD and CRS are optional parameters with defaults: QGIS 3.22 (processing.run,
-    # qgis_process) refuses a missing field or CRS value of a required parameter despite its default.
-    DEFAULT_NAME_FIELD = "name"
-    DEFAULT_CRS = "EPSG:25832"
 
     def name(self) -> str:
         return "landeligibility"
@@ -59,22 +59,8 @@ class LandEligibility(WipAlgorithm):
         return tr("Land eligibility")
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
-        presets = preset_ids()
-        preset = QgsProcessingParameterEnum(
-            self.PRESET, tr("Criteria preset"), options=presets,
-            defaultValue=self.DEFAULT_PRESET if self.DEFAULT_PRESET in presets else None)
-        preset.setUsesStaticStrings(True)  # the value is the preset id, stable across versions
-        self.add_parameter(preset)
-        self.add_parameter(QgsProcessingParameterFile(
-            self.CATALOGUE, tr("Criteria catalogue file (YAML, replaces the preset)"),
-            optional=True, fileFilter=tr("YAML files (*.yaml *.yml)")))
-        self.add_parameter(QgsProcessingParameterFeatureSource(
-            self.AOI, tr("Area of interest: municipalities [polygons]"), [SOURCE_POLYGON]))
-        self.add_parameter(QgsProcessingParameterField(
-            self.AOI_NAME_FIELD, tr("Municipality name field"), defaultValue=self.DEFAULT_NAME_FIELD,
-            parentLayerParameterName=self.AOI, type=FIELD_ANY, optional=True))
-        self.add_parameter(QgsProcessingParameterString(
-            self.AOI_NAMES, tr("Only these municipalities (comma-separated names)"), optional=True))
+        add_catalogue_parameters(self, self.DEFAULT_PRESET)
+        add_aoi_parameters(self)
         add_role_parameters(self)
         self.add_parameter(QgsProcessingParameterEnum(
             self.KINDS, tr("Criteria kinds to exclude"),
@@ -86,9 +72,7 @@ class LandEligibility(WipAlgorithm):
         self.add_parameter(QgsProcessingParameterNumber(
             self.RESOLUTION, tr("Grid resolution [m]"), type=NUMBER_DOUBLE, minValue=1.0,
             defaultValue=10.0))
-        self.add_parameter(QgsProcessingParameterCrs(
-            self.CRS, tr("Working CRS (projected, in metres)"), defaultValue=self.DEFAULT_CRS,
-            optional=True))
+        add_crs_parameter(self)
         self.add_parameter(QgsProcessingParameterNumber(
             self.MIN_AREA, tr("Minimum area of an eligible patch [ha]"), type=NUMBER_DOUBLE,
             minValue=0.0, defaultValue=1.0))
@@ -109,30 +93,20 @@ class LandEligibility(WipAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
         self.require_engine(feedback)
-        from ..core.eligibility import AreaOfInterest, EligibilityOutputs, EligibilitySettings, run_eligibility
+        from ..core.eligibility import EligibilityOutputs, EligibilitySettings, run_eligibility
         from ..core.errors import WipError
 
-        crs = self.parameterAsCrs(parameters, self.CRS, context)
-        if not crs.isValid() or crs.isGeographic() or crs.mapUnits() != DISTANCE_METERS:
-            raise QgsProcessingException(tr(
-                "The working CRS “{crs}” is not a projected CRS in metres; setbacks and areas are "
-                "measured in metres. Choose EPSG:25832 (ETRS89 / UTM 32N, Sachsen-Anhalt and "
-                "Thüringen) or EPSG:25833 (ETRS89 / UTM 33N, Sachsen).").format(
-                    crs=crs.authid() or crs.description()))
+        crs = working_crs(self, parameters, context)
         kinds = tuple(self.KIND_IDS[i] for i in self.parameterAsEnums(parameters, self.KINDS, context))
         if not kinds:
             raise QgsProcessingException(tr("Choose at least one kind of criteria to exclude."))
         try:
             catalogue = self.catalogue(parameters, context)
-            self.check_roles(catalogue, kinds, parameters, context)
+            check_roles(self, catalogue, kinds, parameters, context)
             layers = role_layers(self, parameters, context, feedback)
-            aoi_ref = self.layer_ref(parameters, self.AOI, context, feedback)
+            aoi = area_of_interest(self, parameters, context, feedback)
             if "municipalities" in catalogue.roles_needed(kinds):
-                layers["municipalities"] = aoi_ref
-            names = self.parameterAsString(parameters, self.AOI_NAMES, context)
-            aoi = AreaOfInterest(
-                aoi_ref, name_field=self.parameterAsString(parameters, self.AOI_NAME_FIELD, context),
-                names=tuple(n.strip() for n in names.split(",") if n.strip()))
+                layers["municipalities"] = aoi.layer
             outputs = EligibilityOutputs(
                 eligibility=self.output_path(parameters, self.OUTPUT_ELIGIBILITY, context, (".tif", ".tiff")),
                 reasons=self.output_path(parameters, self.OUTPUT_REASONS, context, (".tif", ".tiff")),
@@ -140,7 +114,7 @@ class LandEligibility(WipAlgorithm):
                 table=self.output_path(parameters, self.OUTPUT_TABLE, context, (".csv",)))
             settings = EligibilitySettings(
                 resolution_m=self.parameterAsDouble(parameters, self.RESOLUTION, context),
-                crs=crs_for_engine(crs), kinds=kinds,
+                crs=crs, kinds=kinds,
                 min_area_ha=self.parameterAsDouble(parameters, self.MIN_AREA, context),
                 **({} if in_main_thread() else {"workers": 1}))
             result = run_eligibility(catalogue, layers=layers, aoi=aoi, outputs=outputs,
@@ -168,24 +142,8 @@ class LandEligibility(WipAlgorithm):
 
     def catalogue(self, parameters, context):
         """The preset, or the catalogue file, with the settlement setback override applied."""
-        from ..core.catalogue import load_catalogue
-
-        path = self.parameterAsFile(parameters, self.CATALOGUE, context)
-        catalogue = load_catalogue(path or self.parameterAsEnumString(parameters, self.PRESET, context))
+        catalogue = catalogue_from(self, parameters, context)
         if parameters.get(self.SETTLEMENT_SETBACK) not in (None, ""):
             setback = self.parameterAsDouble(parameters, self.SETTLEMENT_SETBACK, context)
             catalogue = catalogue.with_tag_buffer("settlement_setback", setback)
         return catalogue
-
-    def check_roles(self, catalogue, kinds, parameters, context) -> None:
-        """Refuse the run, naming every layer parameter the active criteria need but lack."""
-        missing = [
-            self.parameterDefinition(parameter_name(role)).description()
-            for role in catalogue.roles_needed(kinds) if role != "municipalities"
-            and self.parameterAsSource(parameters, parameter_name(role), context) is None]
-        if missing:
-            raise QgsProcessingException(tr(
-                "The criteria of catalogue “{catalogue}” ({kinds}) need these input layers, which "
-                "were not given: {layers}. Add them, or choose fewer criteria kinds or another "
-                "catalogue.").format(catalogue=catalogue.id, kinds=", ".join(kinds),
-                                     layers="; ".join(f"“{m}”" for m in missing)))

@@ -1,12 +1,14 @@
-"""Input layer parameters, one per layer role of the engine (``core.layers.ROLES``).
+"""Input layer parameters, one per layer role of the engine (``core.layers.ROLES``), and
+input raster parameters, one per raster role (``core.rasters.RASTER_ROLES``).
 
 The role ``municipalities`` is the area of interest and has its own parameter; all
 other roles are optional vector parameters named after the role in capitals
 (``buildings`` → ``BUILDINGS``), so models and qgis_process calls read naturally.
+Raster roles are named the same way (``wind_speed_150m`` → ``WIND_SPEED_150M``).
 """
 from __future__ import annotations
 
-from qgis.core import QgsProcessingParameterFeatureSource
+from qgis.core import QgsProcessingException, QgsProcessingParameterFeatureSource, QgsProcessingParameterRasterLayer
 
 from ..compat import SOURCE_ANY_GEOMETRY
 from ..i18n import tr
@@ -43,18 +45,90 @@ def role_label(role: str) -> str:
     }[role]
 
 
-def add_role_parameters(alg) -> None:
-    """Declare one optional vector parameter per input role on ``alg``."""
+def add_role_parameters(alg, shown: tuple[str, ...] | None = None) -> None:
+    """Declare one optional vector parameter per input role on ``alg``.
+
+    With ``shown``, the other roles' parameters are advanced (folded away in the dialog).
+    """
     for role in INPUT_ROLES:
         alg.add_parameter(QgsProcessingParameterFeatureSource(
-            parameter_name(role), role_label(role), [SOURCE_ANY_GEOMETRY], optional=True))
+            parameter_name(role), role_label(role), [SOURCE_ANY_GEOMETRY], optional=True),
+            advanced=shown is not None and role not in shown)
 
 
-def role_layers(alg, parameters, context, feedback) -> dict:
-    """Map each role whose parameter was given to the engine's LayerRef."""
+def role_layers(alg, parameters, context, feedback, roles: tuple[str, ...] = INPUT_ROLES) -> dict:
+    """Map each of ``roles`` whose parameter was given to the engine's LayerRef."""
     layers = {}
-    for role in INPUT_ROLES:
+    for role in roles:
+        if role not in INPUT_ROLES:
+            continue
         ref = alg.layer_ref(parameters, parameter_name(role), context, feedback)
         if ref is not None:
             layers[role] = ref
     return layers
+
+
+def missing_role_labels(alg, roles, parameters, context) -> list[str]:
+    """Labels of the layer parameters of ``roles`` that were left empty (AOI role excluded)."""
+    return [alg.parameterDefinition(parameter_name(role)).description() for role in roles
+            if role in INPUT_ROLES and alg.parameterAsSource(parameters, parameter_name(role), context) is None]
+
+
+#: Raster roles with an input raster parameter (the keys of ``core.rasters.RASTER_ROLES``,
+#: listed here so that loading the provider does not import the engine; a test compares them).
+RASTER_INPUT_ROLES = ("dem", "slope", "aspect", "wind_speed_100m", "wind_speed_150m", "soil_quality")
+
+#: Raster roles the engine derives from another role's raster when none is given.
+DERIVED_RASTER_ROLES = {"slope": "dem", "aspect": "dem"}
+
+
+def raster_role_label(role: str) -> str:
+    """Translated parameter label of a raster role, with its unit."""
+    return {
+        "dem": tr("Elevation model [raster, m above sea level]"),
+        "slope": tr("Slope [raster, °] (derived from the elevation model if empty)"),
+        "aspect": tr("Aspect [raster, ° from north] (derived from the elevation model if empty)"),
+        "wind_speed_100m": tr("Mean wind speed 100 m above ground [raster, m/s]"),
+        "wind_speed_150m": tr("Mean wind speed 150 m above ground [raster, m/s]"),
+        "soil_quality": tr("Soil quality [raster, Ackerzahl 0–100 points]"),
+    }[role]
+
+
+def add_raster_role_parameters(alg, shown: tuple[str, ...] | None = None) -> None:
+    """Declare one optional raster parameter per raster role on ``alg`` (others advanced)."""
+    for role in RASTER_INPUT_ROLES:
+        alg.add_parameter(QgsProcessingParameterRasterLayer(
+            parameter_name(role), raster_role_label(role), optional=True),
+            advanced=shown is not None and role not in shown)
+
+
+def raster_path(alg, parameters, name, context) -> str | None:
+    """File (or GDAL data source) of a raster parameter; None if it was left empty.
+
+    Raises QgsProcessingException for a value that is no readable raster, or a raster
+    that is not read by GDAL (e.g. a WMS layer), which the engine cannot open.
+    """
+    value = parameters.get(name)
+    if value is None or value == "":
+        return None
+    layer = alg.parameterAsRasterLayer(parameters, name, context)
+    if layer is None or not layer.isValid():
+        raise QgsProcessingException(tr("“{parameter}”: cannot open the raster “{value}”.").format(
+            parameter=alg.parameterDefinition(name).description(), value=value))
+    if layer.providerType() != "gdal":
+        raise QgsProcessingException(tr(
+            "“{parameter}”: the raster “{layer}” is not a file read by GDAL (provider {provider}). "
+            "Save it as GeoTIFF first (right-click → Export → Save As).").format(
+                parameter=alg.parameterDefinition(name).description(), layer=layer.name(),
+                provider=layer.providerType()))
+    return layer.source()
+
+
+def raster_roles(alg, parameters, context, roles: tuple[str, ...] = RASTER_INPUT_ROLES) -> dict:
+    """Map each of ``roles`` whose raster parameter was given to its file path."""
+    rasters = {}
+    for role in roles:
+        path = raster_path(alg, parameters, parameter_name(role), context) if role in RASTER_INPUT_ROLES else None
+        if path is not None:
+            rasters[role] = path
+    return rasters

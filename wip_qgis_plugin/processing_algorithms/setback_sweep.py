@@ -1,0 +1,145 @@
+"""Processing algorithm ``wip:setbacksweep``: eligible share as a function of one setback."""
+from __future__ import annotations
+
+import importlib.util
+import math
+
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingOutputString,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+)
+
+from ..compat import NUMBER_DOUBLE
+from ..feedback import FeedbackProgress
+from ..i18n import tr, ui_language
+from .base import WipAlgorithm, in_main_thread
+from .inputs import (
+    add_aoi_parameters,
+    add_catalogue_parameters,
+    add_crs_parameter,
+    area_of_interest,
+    catalogue_from,
+    check_roles,
+    working_crs,
+)
+from .roles import add_role_parameters, role_layers
+
+
+class SetbackSweep(WipAlgorithm):
+    """Eligible area per municipality for a series of setbacks of one criterion."""
+
+    GROUP_ID = "eligibility"
+    PRESET, CATALOGUE = "PRESET", "CATALOGUE"
+    AOI, AOI_NAME_FIELD, AOI_NAMES = "AOI", "AOI_NAME_FIELD", "AOI_NAMES"
+    KINDS, CRITERION, VARIANTS = "KINDS", "CRITERION", "VARIANTS"
+    SETBACK_FROM, SETBACK_TO, SETBACK_STEP = "SETBACK_FROM", "SETBACK_TO", "SETBACK_STEP"
+    RESOLUTION, CRS = "RESOLUTION", "CRS"
+    OUTPUT_TABLE, OUTPUT_CHART = "OUTPUT_TABLE", "OUTPUT_CHART"
+    CRITERION_ID = "CRITERION_ID"
+    KIND_IDS = ("hard", "soft", "case_by_case")
+    DEFAULT_PRESET = "wind_sachsen_anhalt"
+    DEFAULT_TAG = "settlement_setback"
+    #: More setbacks than this are refused (each one holds a mask per tile in memory).
+    MAX_SETBACKS = 100
+
+    def name(self) -> str:
+        return "setbacksweep"
+
+    def displayName(self) -> str:  # noqa: N802 (QGIS API)
+        return tr("Setback sweep")
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
+        add_catalogue_parameters(self, self.DEFAULT_PRESET)
+        add_aoi_parameters(self)
+        add_role_parameters(self)
+        self.add_parameter(QgsProcessingParameterEnum(
+            self.KINDS, tr("Criteria kinds to exclude"),
+            options=[tr("hard"), tr("soft"), tr("case by case")], allowMultiple=True, defaultValue=[0, 1]))
+        self.add_parameter(QgsProcessingParameterString(
+            self.CRITERION, tr("Criterion to vary (id; empty: the preset's settlement setback)"), optional=True))
+        for name, label, default in ((self.SETBACK_FROM, tr("Smallest setback [m]"), 400.0),
+                                     (self.SETBACK_TO, tr("Largest setback [m]"), 1500.0),
+                                     (self.SETBACK_STEP, tr("Step [m]"), 100.0)):
+            self.add_parameter(QgsProcessingParameterNumber(
+                name, label, type=NUMBER_DOUBLE, minValue=0.0, defaultValue=default))
+        self.add_parameter(QgsProcessingParameterString(
+            self.VARIANTS, tr("Variants without some criteria (ids comma-separated, variants separated by ;)"),
+            optional=True))
+        self.add_parameter(QgsProcessingParameterNumber(
+            self.RESOLUTION, tr("Grid resolution [m]"), type=NUMBER_DOUBLE, minValue=1.0, defaultValue=10.0))
+        add_crs_parameter(self)
+        self.add_parameter(QgsProcessingParameterFileDestination(
+            self.OUTPUT_TABLE, tr("Sweep table per municipality (CSV)"), fileFilter=tr("CSV files (*.csv)")))
+        self.add_parameter(QgsProcessingParameterFileDestination(
+            self.OUTPUT_CHART, tr("Chart (PNG or SVG)"), fileFilter=tr("PNG images (*.png);;SVG images (*.svg)"),
+            optional=True))
+        self.addOutput(QgsProcessingOutputString(self.CRITERION_ID, tr("Varied criterion")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
+        self.require_engine(feedback)
+        from ..core.eligibility import EligibilitySettings
+        from ..core.errors import WipError
+        from ..core.sweep import run_setback_sweep
+
+        crs = working_crs(self, parameters, context)
+        kinds = tuple(self.KIND_IDS[i] for i in self.parameterAsEnums(parameters, self.KINDS, context))
+        if not kinds:
+            raise QgsProcessingException(tr("Choose at least one kind of criteria to exclude."))
+        setbacks = self.setbacks(parameters, context)
+        table = self.output_path(parameters, self.OUTPUT_TABLE, context, (".csv",))
+        chart = self.output_path(parameters, self.OUTPUT_CHART, context, (".png", ".svg"))
+        if chart is not None and importlib.util.find_spec("matplotlib") is None:
+            raise QgsProcessingException(tr("The chart needs the Python package matplotlib: install it "
+                                             "(python3 -m pip install --user matplotlib), or leave the chart out."))
+        variants = {tr("all criteria"): []}
+        for group in self.parameterAsString(parameters, self.VARIANTS, context).split(";"):
+            ids = [i.strip() for i in group.split(",") if i.strip()]
+            if ids:
+                variants[tr("without {ids}").format(ids=", ".join(ids))] = ids
+        try:
+            catalogue = catalogue_from(self, parameters, context)
+            criterion = self.parameterAsString(parameters, self.CRITERION, context).strip()
+            criterion = criterion or self.default_criterion(catalogue, kinds)
+            check_roles(self, catalogue, kinds, parameters, context)
+            settings = EligibilitySettings(
+                resolution_m=self.parameterAsDouble(parameters, self.RESOLUTION, context), crs=crs, kinds=kinds,
+                **({} if in_main_thread() else {"workers": 1}))
+            result = run_setback_sweep(
+                catalogue, role_layers(self, parameters, context, feedback),
+                area_of_interest(self, parameters, context, feedback), criterion, setbacks, settings,
+                variants=variants, table=table, chart=chart, language="de" if ui_language() == "de" else "en",
+                progress=FeedbackProgress(feedback))
+        except WipError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        feedback.pushInfo(tr("Eligible share of the whole area by setback of “{criterion}”:").format(
+            criterion=criterion))
+        series = {v: result.series(v) for v in result.variants}
+        for k, setback in enumerate(result.setbacks_m):
+            feedback.pushInfo(f"{setback:8.0f} m: " + "; ".join(f"{v} {s[k]:.2f} %" for v, s in series.items()))
+        return {self.OUTPUT_TABLE: str(table), self.OUTPUT_CHART: str(chart) if chart else None,
+                self.CRITERION_ID: criterion}
+
+    def setbacks(self, parameters, context) -> tuple[float, ...]:
+        """The setbacks from, to, step; refuses an empty, reversed or too long series."""
+        start, stop, step = (self.parameterAsDouble(parameters, p, context)
+                             for p in (self.SETBACK_FROM, self.SETBACK_TO, self.SETBACK_STEP))
+        count = math.floor((stop - start) / step + 1e-9) + 1 if step > 0 and stop >= start else 0
+        if not 1 <= count <= self.MAX_SETBACKS:
+            raise QgsProcessingException(tr(
+                "Give setbacks from ≤ to with a positive step, at most {max} of them (got from {start:g} m "
+                "to {stop:g} m in steps of {step:g} m).").format(max=self.MAX_SETBACKS, start=start, stop=stop,
+                                                                step=step))
+        return tuple(start + i * step for i in range(count))
+
+    def default_criterion(self, catalogue, kinds) -> str:
+        """The first active criterion tagged settlement_setback."""
+        for criterion in catalogue.active(kinds):
+            if self.DEFAULT_TAG in criterion.tags and criterion.kind != "permitted":
+                return criterion.id
+        raise QgsProcessingException(tr(
+            "The catalogue “{catalogue}” has no active criterion tagged settlement_setback: give the id of "
+            "the criterion to vary.").format(catalogue=catalogue.id))

@@ -1,0 +1,145 @@
+"""Processing algorithm ``wip:windbgaccounting``: eligible wind area against the WindBG targets."""
+from __future__ import annotations
+
+from qgis.core import (
+    Qgis,
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
+    QgsWkbTypes,
+)
+
+from ..compat import NUMBER_DOUBLE, QGIS_VERSION_INT, SOURCE_POLYGON
+from ..i18n import tr
+from .base import WipAlgorithm
+from .inputs import add_aoi_parameters, add_crs_parameter, area_of_interest, working_crs
+from .output_styles import attach_style
+
+if QGIS_VERSION_INT >= 33800:  # QgsField takes a QMetaType (Qt6 has no QVariant.Type)
+    from qgis.PyQt.QtCore import QMetaType
+    FIELD_STRING, FIELD_DOUBLE = QMetaType.Type.QString, QMetaType.Type.Double
+else:
+    from qgis.PyQt.QtCore import QVariant
+    FIELD_STRING, FIELD_DOUBLE = QVariant.String, QVariant.Double
+MULTI_POLYGON = getattr(Qgis, "WkbType", QgsWkbTypes).MultiPolygon
+
+
+class WindbgAccounting(WipAlgorithm):
+    """Eligible wind area per municipality against the WindBG area targets, rotor-in optional."""
+
+    GROUP_ID = "accounting"
+    AOI, AOI_NAME_FIELD, AOI_ID_FIELD, AOI_NAMES = "AOI", "AOI_NAME_FIELD", "AOI_ID_FIELD", "AOI_NAMES"
+    LAND, ELIGIBLE_AREAS, CRS = "LAND", "ELIGIBLE_AREAS", "CRS"
+    ROTOR_IN, HUB_HEIGHT, ROTOR_DIAMETER = "ROTOR_IN", "HUB_HEIGHT", "ROTOR_DIAMETER"
+    TOWER_FOOT_RADIUS = "TOWER_FOOT_RADIUS"
+    OUTPUT_TABLE, OUTPUT_MUNICIPALITIES = "OUTPUT_TABLE", "OUTPUT_MUNICIPALITIES"
+    COUNTED_HA, COUNTED_PCT, GAP_2032_HA = "COUNTED_HA", "COUNTED_PCT", "GAP_2032_HA"
+    LAND_IDS = (None, "ST", "SN", "TH")
+    #: Reference turbine of the wind presets (a test keeps these equal to their reference_turbine). [m]
+    REFERENCE_HUB_HEIGHT, REFERENCE_ROTOR_DIAMETER = 159.0, 141.0
+    #: Tower-foot radius (equal to core.windbg.DEFAULT_TOWER_FOOT_RADIUS_M, checked by a test). [m]
+    DEFAULT_TOWER_FOOT_RADIUS = 4.0
+    TEXT_FIELDS = ("name", "ags", "land", "accounting")
+
+    def name(self) -> str:
+        return "windbgaccounting"
+
+    def displayName(self) -> str:  # noqa: N802 (QGIS API)
+        return tr("WindBG area accounting")
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
+        add_aoi_parameters(self, id_field=True)
+        self.add_parameter(QgsProcessingParameterEnum(
+            self.LAND, tr("Land (where the AGS does not tell)"), options=[
+                tr("from the AGS"), "Sachsen-Anhalt (ST)", "Sachsen (SN)", "Thüringen (TH)"], defaultValue=0))
+        self.add_parameter(QgsProcessingParameterFeatureSource(
+            self.ELIGIBLE_AREAS, tr("Eligible wind areas [polygons] (from Land eligibility)"), [SOURCE_POLYGON]))
+        add_crs_parameter(self)
+        self.add_parameter(QgsProcessingParameterBoolean(
+            self.ROTOR_IN, tr("Rotor-in: count only the area the whole rotor fits in (WindBG § 4)"),
+            defaultValue=False))
+        for name, label, default in (
+                (self.HUB_HEIGHT, tr("Reference turbine: hub height [m]"), self.REFERENCE_HUB_HEIGHT),
+                (self.ROTOR_DIAMETER, tr("Reference turbine: rotor diameter [m]"), self.REFERENCE_ROTOR_DIAMETER),
+                (self.TOWER_FOOT_RADIUS, tr("Tower-foot radius [m]"), self.DEFAULT_TOWER_FOOT_RADIUS)):
+            self.add_parameter(QgsProcessingParameterNumber(
+                name, label, type=NUMBER_DOUBLE, minValue=0.0, defaultValue=default))
+        self.add_parameter(QgsProcessingParameterFileDestination(
+            self.OUTPUT_TABLE, tr("WindBG table per municipality (CSV)"), fileFilter=tr("CSV files (*.csv)")))
+        self.add_parameter(QgsProcessingParameterFeatureSink(
+            self.OUTPUT_MUNICIPALITIES, tr("Municipalities with WindBG figures [polygons]"), SOURCE_POLYGON,
+            optional=True))
+        self.addOutput(QgsProcessingOutputNumber(self.COUNTED_HA, tr("Counted wind area [ha]")))
+        self.addOutput(QgsProcessingOutputNumber(self.COUNTED_PCT, tr("Counted share of the area [%]")))
+        self.addOutput(QgsProcessingOutputNumber(self.GAP_2032_HA, tr("Gap to the 2032 orientation value [ha]")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
+        self.require_engine(feedback)
+        from ..core.errors import WipError
+        from ..core.units import Turbine
+        from ..core.windbg import WINDBG_FIELDS, municipal_areas, windbg_accounting, write_windbg_csv
+
+        crs = working_crs(self, parameters, context)
+        table = self.output_path(parameters, self.OUTPUT_TABLE, context, (".csv",))
+        rotor_in = self.parameterAsBoolean(parameters, self.ROTOR_IN, context)
+        turbine = Turbine(self.parameterAsDouble(parameters, self.HUB_HEIGHT, context),
+                          self.parameterAsDouble(parameters, self.ROTOR_DIAMETER, context), tr("reference turbine"))
+        try:
+            aoi = area_of_interest(self, parameters, context, feedback)
+            land = self.LAND_IDS[self.parameterAsEnum(parameters, self.LAND, context)]
+            municipalities = municipal_areas(aoi, crs, land=land)
+            result = windbg_accounting(
+                municipalities, self.layer_ref(parameters, self.ELIGIBLE_AREAS, context, feedback),
+                rotor_in=rotor_in, turbine=turbine if rotor_in else None, crs=crs,
+                tower_foot_radius_m=self.parameterAsDouble(parameters, self.TOWER_FOOT_RADIUS, context))
+            if feedback.isCanceled():
+                raise QgsProcessingException(tr("The run was cancelled; no output was written."))
+            write_windbg_csv(table, result)
+        except WipError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        if result.rotor_in:
+            feedback.pushInfo(tr("Rotor-in: the boundary moves inward by {offset:g} m (rotor radius minus "
+                                 "tower-foot radius).").format(offset=result.inward_offset_m))
+        for row in (*result.rows, result.total):
+            feedback.pushInfo(tr("{name}: {counted:.1f} ha = {pct:.2f} % of {area:.1f} ha; target {t27:g} % "
+                                 "(2027) / {t32:g} % (2032); gap to the 2032 orientation value {gap:.1f} ha").format(
+                name=row.name, counted=row.counted_ha, pct=row.counted_pct, area=row.area_ha,
+                t27=row.target_2027_pct, t32=row.target_2032_pct, gap=row.gap_2032_ha))
+        municipalities_out = self.write_municipalities(parameters, context, aoi.name_field, result, WINDBG_FIELDS)
+        attach_style(context, municipalities_out, "windbg_municipalities")
+        return {self.OUTPUT_TABLE: str(table), self.OUTPUT_MUNICIPALITIES: municipalities_out,
+                self.COUNTED_HA: result.total.counted_ha, self.COUNTED_PCT: result.total.counted_pct,
+                self.GAP_2032_HA: result.total.gap_2032_ha}
+
+    def write_municipalities(self, parameters, context, name_field, result, field_names):
+        """The municipality polygons (dissolved by name) with the WindBG fields; None if not asked for."""
+        fields = QgsFields()
+        for f in field_names:
+            fields.append(QgsField(f, FIELD_STRING if f in self.TEXT_FIELDS else FIELD_DOUBLE))
+        source = self.parameterAsSource(parameters, self.AOI, context)
+        sink, dest = self.parameterAsSink(parameters, self.OUTPUT_MUNICIPALITIES, context, fields,
+                                          MULTI_POLYGON, source.sourceCrs())
+        if sink is None:
+            return None
+        parts: dict[str, list[QgsGeometry]] = {row.name: [] for row in result.rows}
+        request = QgsFeatureRequest().setSubsetOfAttributes([name_field], source.fields())
+        for feature in source.getFeatures(request):
+            parts.get(str(feature[name_field]), []).append(feature.geometry())
+        for row in result.rows:
+            feature = QgsFeature(fields)
+            geometry = QgsGeometry.unaryUnion(parts[row.name])
+            geometry.convertToMultiType()
+            feature.setGeometry(geometry)
+            feature.setAttributes([result.accounting if f == "accounting" else getattr(row, f) for f in field_names])
+            sink.addFeature(feature)
+        return dest
