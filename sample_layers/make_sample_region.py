@@ -394,6 +394,13 @@ def simplify_coverage(geoms: np.ndarray, tolerance: float, simplify_boundary: bo
         return shapely.coverage_simplify(geoms, tolerance=tolerance, simplify_boundary=simplify_boundary)
     return np.asarray(geoms, dtype=object)
 
+
+def union_coverage(parts: np.ndarray):
+    """Union of polygons that tile an area (the fast coverage union where GEOS >= 3.12 allows it)."""
+    if shapely.geos_version >= (3, 12, 0):
+        return shapely.coverage_union_all(parts)
+    return shapely.union_all(parts)
+
 def make_rng(seed: int, topic: str) -> np.random.Generator:
     """Independent random stream for one topic, derived from the global seed."""
     return np.random.default_rng([seed, zlib.crc32(topic.encode("utf-8"))])
@@ -1128,7 +1135,7 @@ def make_municipalities(seed: int, ext: Extent, places: pd.DataFrame, n: int) ->
         mine = parts[owner == m]
         if len(mine) == 0:
             continue
-        geoms.append(shapely.coverage_union_all(mine) if len(mine) > 1 else mine[0])
+        geoms.append(union_coverage(mine) if len(mine) > 1 else mine[0])
         names.append(seeds[m][0])
         agss.append(seeds[m][1])
     geoms = shapely.make_valid(np.array(geoms, dtype=object))
