@@ -215,6 +215,52 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _step_context(args: argparse.Namespace):
+    """A technology run and a scenario-like context from the common options and --eligibility/--areas."""
+    from types import SimpleNamespace
+
+    from .core.eligibility import EligibilityOutputs
+    from .core.scenario import TechnologyRun
+
+    cat, layers, aoi, settings = _engine_inputs(args)
+    outputs = EligibilityOutputs(Path(args.eligibility) if getattr(args, "eligibility", None) else Path("-"),
+                                 polygons=Path(args.areas) if args.areas else None)
+    rasters = {}
+    for item in getattr(args, "raster", None) or []:
+        role, _, path = item.partition("=")
+        rasters[role] = path
+    key = args.prefix or cat.technology
+    return TechnologyRun(key, cat, settings, outputs), SimpleNamespace(layers=layers, aoi=aoi, rasters=rasters), key
+
+
+def cmd_suitability(args: argparse.Namespace) -> int:
+    """Score eligible land with the catalogue's soft criteria."""
+    from .core.scenario import SuitabilityRun
+
+    run, ctx, key = _step_context(args)
+    sens = {"runs": args.runs, "perturbation": args.perturbation, "top_pct": args.top} if args.runs else None
+    out = Path(args.out_dir)
+    _run_suitability(SuitabilityRun(key, run, sens, out / f"{key}_suitability.tif", out / f"{key}_sites.gpkg",
+                                    out / f"{key}_sites.csv", out / f"{key}_stability.tif" if sens else None), ctx)
+    return 0
+
+
+def cmd_windbg(args: argparse.Namespace) -> int:
+    """WindBG area accounting of eligible wind areas."""
+    from dataclasses import replace
+
+    from .core.scenario import TechnologyRun, WindbgRun
+    from .core.units import Turbine
+
+    run, ctx, key = _step_context(args)
+    if args.hub_height or args.rotor_diameter:
+        ref = run.catalogue.reference_turbine
+        turbine = Turbine(args.hub_height or ref.hub_height_m, args.rotor_diameter or ref.rotor_diameter_m)
+        run = TechnologyRun(run.key, run.catalogue, replace(run.settings, turbine=turbine), run.outputs)
+    _run_windbg(WindbgRun(key, run, args.rotor_in, args.tower_foot, Path(args.out_dir) / f"{key}_windbg.csv"), ctx)
+    return 0
+
+
 def cmd_presets(args: argparse.Namespace) -> int:
     """List the presets, or show one."""
     from .core.catalogue import list_presets, load_catalogue
@@ -275,6 +321,24 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--variant", action="append", metavar="NAME=ID[,ID]",
                    help="a variant dropping criteria, e.g. 'ohne Wald=forest' (repeatable)")
     s.set_defaults(func=cmd_sweep)
+    su = sub.add_parser("suitability", help="score eligible land with the catalogue's soft criteria")
+    _common_options(su)
+    su.add_argument("--eligibility", required=True, help="eligibility raster of `wip eligibility`")
+    su.add_argument("--areas", help="eligible-area polygons (GeoPackage) for ranked candidate sites")
+    su.add_argument("--raster", action="append", metavar="ROLE=FILE",
+                    help="raster for a role: dem, slope, aspect, wind_speed_100m, wind_speed_150m, soil_quality")
+    su.add_argument("--runs", type=int, default=0, help="sensitivity runs (0: none)")
+    su.add_argument("--perturbation", type=float, default=0.2, help="weight perturbation (0.2 = ±20 %%)")
+    su.add_argument("--top", type=float, default=10.0, help="top share for the stability raster [%%]")
+    su.set_defaults(func=cmd_suitability)
+    wb = sub.add_parser("windbg", help="WindBG area accounting of eligible wind areas")
+    _common_options(wb)
+    wb.add_argument("--areas", required=True, help="eligible-area polygons (GeoPackage) of `wip eligibility`")
+    wb.add_argument("--rotor-in", action="store_true", help="apply the WindBG § 4 rotor-in deduction")
+    wb.add_argument("--hub-height", type=float, help="reference turbine hub height [m] (default: the catalogue's)")
+    wb.add_argument("--rotor-diameter", type=float, help="reference turbine rotor diameter [m]")
+    wb.add_argument("--tower-foot", type=float, default=4.0, help="tower-foot radius [m]")
+    wb.set_defaults(func=cmd_windbg)
     pr = sub.add_parser("presets", help="list the shipped criteria presets, or show one")
     pr.add_argument("action", nargs="?", choices=["list", "show"], default="list")
     pr.add_argument("preset", nargs="?")

@@ -68,3 +68,24 @@ def test_broken_catalogue_gives_exit_code_2(tmp_path, capsys):
     gpkg = tmp_path / "none.gpkg"
     assert main(["eligibility", "--catalogue", str(bad), "--gpkg", str(gpkg)]) == 2
     assert "problem(s)" in capsys.readouterr().err
+
+
+def test_suitability_and_windbg_subcommands(small_region, capsys, tmp_path):
+    from pathlib import Path
+    ROOT = Path(__file__).resolve().parents[2]
+    gpkg = ROOT / "sample_layers" / "revier_sample.gpkg"
+    if not gpkg.exists():
+        import pytest
+        pytest.skip("sample region not generated")
+    common = ["--catalogue", "wind_sachsen_anhalt", "--gpkg", str(gpkg), "--names", "Zörbig",
+              "--resolution", "50", "--workers", "1", "--out-dir", str(tmp_path)]
+    assert main(["eligibility", *common]) == 0
+    assert main(["suitability", *common, "--eligibility", str(tmp_path / "wind_eligibility.tif"),
+                 "--areas", str(tmp_path / "wind_areas.gpkg"),
+                 "--raster", f"wind_speed_150m={ROOT / 'sample_layers' / 'wind_speed_150m.tif'}",
+                 "--runs", "5"]) == 0
+    assert main(["windbg", *common, "--areas", str(tmp_path / "wind_areas.gpkg"), "--rotor-in"]) == 0
+    out = capsys.readouterr().out
+    assert "mean score" in out and "rotor-in" in out
+    for name in ("wind_suitability.tif", "wind_stability.tif", "wind_sites.csv", "wind_windbg.csv"):
+        assert (tmp_path / name).exists(), name
