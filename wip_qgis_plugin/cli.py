@@ -70,6 +70,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     sc = load_scenario(args.scenario)
     print(f"Scenario '{sc.name}' → {sc.output_dir}")
+    known = {r.key for r in sc.runs}
+    unknown = [k for k in args.only or [] if k not in known]
+    if unknown:
+        raise SystemExit(f"wip run --only: no technology {', '.join(unknown)} in the scenario; it has "
+                         f"{', '.join(sorted(known))}")
     for run in sc.runs:
         if args.only and run.key not in args.only:
             continue
@@ -163,6 +168,7 @@ def _engine_inputs(args: argparse.Namespace):
 
     from .core.catalogue import load_catalogue
     from .core.eligibility import AreaOfInterest, EligibilitySettings
+    from .core.errors import InputError
     from .core.layers import ROLES, LayerRef
 
     cat = load_catalogue(args.catalogue)
@@ -170,11 +176,17 @@ def _engine_inputs(args: argparse.Namespace):
         cat = cat.with_tag_buffer("settlement_setback", args.settlement_setback)
     layers: dict[str, LayerRef] = {}
     if args.gpkg:
+        if not Path(args.gpkg).exists():
+            raise InputError(f"--gpkg {args.gpkg!r} does not exist.")
         present = {name for name, _ in pyogrio.list_layers(args.gpkg)}
         layers.update({r: LayerRef(args.gpkg, r) for r in ROLES if r in present})
     for item in args.layer or []:
         role, _, src = item.partition("=")
-        path, _, layer = src.partition(":")
+        if role not in ROLES:
+            raise InputError(f"--layer {item!r}: {role!r} is not a layer role; roles: {', '.join(ROLES)}")
+        path, sep, layer = src.rpartition(":")
+        if not sep or "/" in layer or "\\" in layer:  # no layer name (or a Windows drive colon)
+            path, layer = src, ""
         layers[role] = LayerRef(path, layer or None)
     if "municipalities" not in layers:
         raise SystemExit("wip: give --gpkg with a 'municipalities' layer or --layer municipalities=FILE[:LAYER]")
@@ -200,10 +212,14 @@ def cmd_eligibility(args: argparse.Namespace) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run a setback sweep from command-line arguments."""
+    from .core.errors import InputError
     from .core.scenario import parse_setbacks
 
     cat, layers, aoi, settings = _engine_inputs(args)
-    steps = parse_setbacks({"from": args.start, "to": args.stop, "step": args.step})
+    try:
+        steps = parse_setbacks({"from": args.start, "to": args.stop, "step": args.step})
+    except ValueError as exc:
+        raise InputError(f"--from/--to/--step: {exc}") from exc
     variants: dict[str, list[str]] = {"all": []}
     for item in args.variant or []:
         name, _, drop = item.partition("=")
@@ -255,6 +271,9 @@ def cmd_windbg(args: argparse.Namespace) -> int:
     run, ctx, key = _step_context(args)
     if args.hub_height or args.rotor_diameter:
         ref = run.catalogue.reference_turbine
+        if ref is None and not (args.hub_height and args.rotor_diameter):
+            raise SystemExit("wip windbg: the catalogue has no reference turbine; give --hub-height and "
+                             "--rotor-diameter")
         turbine = Turbine(args.hub_height or ref.hub_height_m, args.rotor_diameter or ref.rotor_diameter_m)
         run = TechnologyRun(run.key, run.catalogue, replace(run.settings, turbine=turbine), run.outputs)
     _run_windbg(WindbgRun(key, run, args.rotor_in, args.tower_foot, Path(args.out_dir) / f"{key}_windbg.csv"), ctx)
@@ -266,6 +285,8 @@ def cmd_presets(args: argparse.Namespace) -> int:
     from .core.catalogue import list_presets, load_catalogue
 
     if args.action == "show":
+        if not args.preset:
+            raise SystemExit("wip presets show: name a preset, e.g. wip presets show wind_sachsen")
         cat = load_catalogue(args.preset)
         print(f"{cat.id} {cat.version} ({cat.technology}, {cat.land or '-'}): {cat.title.en}")
         if cat.reference_turbine:
@@ -353,8 +374,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except Cancelled as exc:
-        print(f"wip: {exc}", file=sys.stderr)
+    except FileNotFoundError as exc:
+        print(f"wip: error: {exc}", file=sys.stderr)
+        return 2
+    except Cancelled:
+        print("wip: cancelled; the step that was running wrote nothing (completed steps are kept).",
+              file=sys.stderr)
         return 130
     except KeyboardInterrupt:
         print("wip: interrupted; no output was written.", file=sys.stderr)

@@ -89,3 +89,10 @@ def test_suitability_and_windbg_subcommands(small_region, capsys, tmp_path):
     assert "mean score" in out and "rotor-in" in out
     for name in ("wind_suitability.tif", "wind_stability.tif", "wind_sites.csv", "wind_windbg.csv"):
         assert (tmp_path / name).exists(), name
+
+
+def test_scenario_on_date_applies_the_rules_of_that_day(small_region, capsys):
+    from wip_qgis_plugin.core.scenario import load_scenario
+    sc = load_scenario(scenario(small_region, on_date="2021-06-30"))
+    import datetime as dt
+    assert sc.runs[0].settings.on_date == dt.date(2021, 6, 30)

@@ -292,3 +292,34 @@ def test_cancel_leaves_no_output(small_region):
         run_eligibility(cat, small_region["layers"], AreaOfInterest(small_region["layers"]["municipalities"]),
                         outs, EligibilitySettings(resolution_m=10.0, tile_px=64, workers=1), CancelAfterStart())
     assert _no_outputs(tmp, "c")
+
+
+def test_output_onto_an_input_is_refused(small_region):
+    cat = load_catalogue(catalogue_file(small_region["tmp"], CRITERIA, "io.yaml"))
+    before = small_region["path"].read_bytes()
+    with pytest.raises(InputError, match="also an input"):
+        run_eligibility(cat, small_region["layers"], AreaOfInterest(small_region["layers"]["municipalities"]),
+                        EligibilityOutputs(small_region["tmp"] / "e.tif", polygons=small_region["path"]),
+                        EligibilitySettings(resolution_m=50.0))
+    assert small_region["path"].read_bytes() == before
+
+
+def test_dwelling_group_straddling_the_reach_keeps_its_members(tmp_path):
+    """Five houses 40 m apart running away from the AOI: only the first is within 1000 m + 2 px."""
+    aoi = frame([shapely.box(X0, Y0, X0 + 3000, Y0 + 3000)], name=["A"])
+    houses = [shapely.box(X0 + 4000 + 40 * i, Y0 + 1500, X0 + 4010 + 40 * i, Y0 + 1510) for i in range(5)]
+    b = frame(houses, building=["house"] * 5, **{"building:flats": [1] * 5})
+    layers = write_layers(tmp_path / "g.gpkg", {"municipalities": aoi, "buildings": b})
+    crit = [{"id": "groups", "kind": "hard", "layer": "buildings", "filter": {"building": ["house"]},
+             "group": {"min_dwellings": 5, "max_gap": "50 m"}, "buffer": "1010 m"}]
+    r = run({"tmp": tmp_path, "layers": layers}, crit, res=10.0, tag="grp")
+    assert r.municipalities[0].criteria["groups"].excluded_ha > 0
+
+
+def test_repaired_collection_lines_do_not_exclude_with_zero_setback(tmp_path):
+    from wip_qgis_plugin.core.distance import FeatureSet, within_masks
+    from wip_qgis_plugin.core.grid import Grid, Window
+    coll = shapely.GeometryCollection([shapely.box(0, 0, 100, 100), shapely.LineString([(0, 500), (1000, 500)])])
+    grid = Grid.aligned((0, 0, 1000, 1000), 10.0)
+    (mask,) = within_masks(FeatureSet("c", np.array([coll], dtype=object)), grid, Window(0, 0, 100, 100), (0.0,))
+    assert mask.sum() == 100  # the 100 × 100 m box only, no stripe along the line

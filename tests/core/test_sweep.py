@@ -39,3 +39,30 @@ def test_sweep_rejects_unknown_criterion(small_region):
     aoi = AreaOfInterest(small_region["layers"]["municipalities"])
     with pytest.raises(InputError, match="not active"):
         run_setback_sweep(cat, small_region["layers"], aoi, "nope", [500], EligibilitySettings(resolution_m=50.0))
+
+
+def test_sweep_reads_features_as_far_as_its_longest_setback(tmp_path):
+    """A village 1200 m outside the AOI counts at 1300 m although the catalogue's own setback is 500 m."""
+    import shapely
+    from conftest import X0, Y0, frame, write_layers
+    aoi = frame([shapely.box(X0, Y0, X0 + 3000, Y0 + 3000)], name=["A"])
+    village = frame([shapely.box(X0 + 4200, Y0 + 1000, X0 + 4700, Y0 + 2000)], landuse=["residential"])
+    layers = write_layers(tmp_path / "v.gpkg", {"municipalities": aoi, "landuse": village})
+    crit = [{"id": "village", "kind": "hard", "layer": "landuse", "filter": {"landuse": ["residential"]},
+             "buffer": "500 m"}]
+    cat = load_catalogue(catalogue_file(tmp_path, crit, "far.yaml"))
+    res = run_setback_sweep(cat, layers, AreaOfInterest(layers["municipalities"]), "village", [1000, 1300],
+                            EligibilitySettings(resolution_m=25.0, workers=1))
+    share = res.series("all")
+    assert share[0] == pytest.approx(100.0)
+    assert share[1] < 100.0  # the 1300 m setback reaches 100 m into the AOI
+    exact = shapely.intersection(aoi.geometry[0], village.geometry[0].buffer(1300, quad_segs=64)).area
+    assert 100.0 - share[1] == pytest.approx(100 * exact / 9e6, rel=0.02)
+
+
+def test_variant_dropping_the_swept_criterion_is_refused(small_region):
+    cat = load_catalogue(catalogue_file(small_region["tmp"], CRITERIA, "sweep3.yaml"))
+    aoi = AreaOfInterest(small_region["layers"]["municipalities"])
+    with pytest.raises(InputError, match="drops the swept criterion"):
+        run_setback_sweep(cat, small_region["layers"], aoi, "village", [500], EligibilitySettings(resolution_m=50.0),
+                          variants={"x": ["village"]})

@@ -442,7 +442,10 @@ def _load_raw(ref: str | Path, chain: tuple[str, ...]) -> tuple[dict[str, Any], 
     if not isinstance(raw, dict):
         raise CatalogueError(origin, ["the file must hold a mapping (schema, id, criteria …)"])
     if "extends" in raw:
-        base, _ = _load_raw(str(raw["extends"]), chain + (str(path.resolve()),))
+        parent = str(raw["extends"])
+        if parent.endswith((".yaml", ".yml")) and not Path(parent).is_absolute():
+            parent = str(path.parent / parent)  # relative to the extending file, not the working folder
+        base, _ = _load_raw(parent, chain + (str(path.resolve()),))
         raw = _merge(base, raw, origin)
     return raw, origin
 

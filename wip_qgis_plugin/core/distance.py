@@ -304,10 +304,12 @@ def _refine_band(
 def _inside_polygons(geoms: np.ndarray, grid: Grid, window: Window) -> np.ndarray:
     """Pixels of ``window`` whose centre lies inside any of the polygons."""
     shape = (window.height, window.width)
-    if geoms.size == 0:
+    parts = shapely.get_parts(geoms) if geoms.size else geoms
+    parts = parts[np.isin(shapely.get_type_id(parts), (3, 6))] if parts.size else parts
+    if parts.size == 0:  # lines left in a repaired collection must not burn as "inside"
         return np.zeros(shape, dtype=bool)
     burned = rasterize(
-        burn_shapes(geoms), out_shape=shape, transform=grid.window_transform(window),
+        burn_shapes(parts), out_shape=shape, transform=grid.window_transform(window),
         all_touched=False, fill=0, dtype="uint8",
     )
     return burned.astype(bool)

@@ -42,6 +42,7 @@ from .progress import NullProgress, Progress, SubProgress, check_cancelled
 from .units import Turbine
 
 OUTSIDE_PERMITTED = "outside_permitted_zones"
+_MAX_BUILDING_M = 100.0  # longest building diagonal assumed when reading groups of buildings [m]
 ELIGIBLE, EXCLUDED, NODATA = 1, 0, 255
 
 
@@ -244,8 +245,14 @@ def _apply_group_rule(geoms: np.ndarray, frame: gpd.GeoDataFrame, crit: Criterio
 
 def _prepare(
     catalogue: Catalogue, layers: Mapping[str, LayerRef], aoi: AreaOfInterest,
-    settings: EligibilitySettings, want_polygons: bool, progress: Progress,
+    settings: EligibilitySettings, want_polygons: bool, progress: Progress, extra_reach_m: float = 0.0,
 ) -> tuple[_Plan, list[str], list[str]]:
+    """Check the inputs, read every feature within reach and build the tile plan.
+
+    ``extra_reach_m`` reads features farther out than the catalogue's largest setback (a sweep's
+    longest setback). Layers with a group rule are read farther still, so that groups straddling
+    the edge of the reach keep all their members.
+    """
     crs = check_working_crs(settings.crs)
     if not settings.resolution_m > 0:
         raise InputError(f"The resolution must be positive, got {settings.resolution_m!r} m.")
@@ -268,7 +275,7 @@ def _prepare(
     names, ids, aoi_geoms = _read_aoi(aoi, crs, settings.invalid_geometries)
     aoi_union = shapely.union_all(aoi_geoms)
     grid = Grid.aligned(aoi_union.bounds, settings.resolution_m)
-    reach = max(buffers) + 2 * settings.resolution_m
+    reach = max(max(buffers), extra_reach_m) + 2 * settings.resolution_m
     xmin, ymin, xmax, ymax = aoi_union.bounds
     read_box = (xmin - reach, ymin - reach, xmax + reach, ymax + reach)
     progress.info(
@@ -288,7 +295,12 @@ def _prepare(
                              if criteria[i].group and criteria[i].group.dwellings_field)
         info = layer_info(layers[role], role)
         cols = cols + tuple(f for f in group_fields if f in info.fields and f not in cols)
-        frames[role] = read_layer(layers[role], role, crs, read_box, cols, settings.invalid_geometries)
+        box = read_box
+        groups = [criteria[i].group for i in idxs if criteria[i].group is not None]
+        if groups:  # a group with a member in reach has its nearest members within this much more
+            extra = max((g.min_dwellings - 1) * (g.max_gap_m + _MAX_BUILDING_M) for g in groups)
+            box = (read_box[0] - extra, read_box[1] - extra, read_box[2] + extra, read_box[3] + extra)
+        frames[role] = read_layer(layers[role], role, crs, box, cols, settings.invalid_geometries)
         overlapping |= len(frames[role]) > 0
         progress.info(f"Layer '{role}': {len(frames[role])} feature(s) within reach.")
     if not overlapping:
@@ -437,6 +449,7 @@ def run_eligibility(
         The user cancelled (nothing is written).
     """
     progress = progress or NullProgress()
+    check_outputs_not_inputs(outputs, [*layers.values(), aoi.layer])
     progress.report(0.0, "Reading layers")
     plan, names, ids = _prepare(catalogue, layers, aoi, settings, outputs.polygons is not None,
                                 SubProgress(progress, 0.0, 0.15))
@@ -458,6 +471,7 @@ def run_eligibility(
             tx.temp_for(outputs.eligibility), grid.width, grid.height, grid.transform, crs,
             "uint8", NODATA, tags, "eligible (1) / excluded (0)")
         reason_ds = None
+        results = iterate_tiles(plan, tiles, settings.workers, progress)
         try:
             if outputs.reasons is not None:
                 reason_tags = dict(tags, WIP_BITS=_json_bits(bits))
@@ -467,7 +481,6 @@ def run_eligibility(
                     tx.temp_for(outputs.reasons), grid.width, grid.height, grid.transform, crs,
                     plan.reason_dtype, float(np.iinfo(plan.reason_dtype).max), reason_tags,
                     "exclusion reasons (bit field)")
-            results = iterate_tiles(plan, tiles, settings.workers, progress)
             for done, res in enumerate(results, 1):
                 check_cancelled(progress)
                 win = ((res.window.row, res.window.row + res.window.height),
@@ -483,6 +496,7 @@ def run_eligibility(
                 progress.report(0.15 + 0.75 * done / len(tiles),
                                 f"Tile {done} of {len(tiles)}")
         finally:
+            results.close()  # stops the worker pool at once on an error or cancel
             elig_ds.close()
             if reason_ds is not None:
                 reason_ds.close()
@@ -512,6 +526,22 @@ def run_eligibility(
     progress.report(1.0, "Done")
     written = EligibilityOutputs(outputs.eligibility, outputs.reasons, outputs.polygons, outputs.table)
     return EligibilityResult(written, stats, bits, grid, n_polys)
+
+
+def check_outputs_not_inputs(outputs: Any, inputs: list[LayerRef]) -> None:
+    """Refuse an output path that is also an input file (it would be overwritten).
+
+    Raises
+    ------
+    InputError
+        Naming the output and the input.
+    """
+    ins = {Path(ref.path).resolve() for ref in inputs}
+    for value in vars(outputs).values():
+        if value is not None and Path(value).resolve() in ins:
+            raise InputError(
+                f"The output {str(value)!r} is also an input layer's file; writing it would replace the "
+                "input. Choose another output file.")
 
 
 def iterate_tiles(plan: _Plan, tiles: list[Window], workers: int, progress: Progress, tile_fn: Any = None):

@@ -48,12 +48,22 @@ class OutputTransaction:
         return Path(tmp)
 
     def commit(self) -> None:
-        """Move every temporary file onto its destination."""
-        for tmp, final in self._pending:
-            if final.exists() and final.is_file():
-                final.unlink()
-            os.replace(tmp, final)
-        self._pending.clear()
+        """Move every temporary file onto its destination (stale GDAL side files are removed).
+
+        If a move fails (e.g. a destination held open by another program), the files not yet
+        moved are deleted and the error is raised.
+        """
+        try:
+            while self._pending:
+                tmp, final = self._pending[0]
+                os.replace(tmp, final)
+                self._pending.pop(0)
+                stale = Path(str(final) + ".aux.xml")
+                if stale.exists():
+                    stale.unlink()
+        except OSError:
+            self.rollback()
+            raise
 
     def rollback(self) -> None:
         """Delete every temporary file (and GDAL side files such as .aux.xml)."""

@@ -16,6 +16,7 @@ Paths in a scenario are relative to the scenario file. Example::
 """
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -140,6 +141,15 @@ def _layer_ref(raw: Any, base: Path, where: str, problems: list[str]) -> LayerRe
     return None
 
 
+def _kinds(raw: Any) -> tuple[str, ...]:
+    """``[hard, soft]`` or ``"hard, soft"`` → kinds; missing → the default."""
+    if raw is None:
+        return DEFAULT_KINDS
+    if isinstance(raw, str):
+        return tuple(k.strip() for k in raw.split(",") if k.strip())
+    return tuple(str(k) for k in raw)
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file, reporting every problem at once.
 
@@ -187,6 +197,12 @@ def load_scenario(path: str | Path) -> Scenario:
             turbine = Turbine(float(t["hub_height_m"]), float(t["rotor_diameter_m"]), str(t.get("name", "")))
         except (KeyError, TypeError, ValueError):
             problems.append("turbine: needs hub_height_m and rotor_diameter_m (numbers in metres)")
+    on_date = None
+    if raw.get("on_date") is not None:
+        try:
+            on_date = dt.date.fromisoformat(str(raw["on_date"]))
+        except ValueError:
+            problems.append(f"on_date: {raw['on_date']!r} is not a date; write YYYY-MM-DD")
     out_dir = (base / str(raw.get("output_dir", "out"))).resolve()
     runs = []
     techs = raw.get("eligibility") or {}
@@ -205,6 +221,11 @@ def load_scenario(path: str | Path) -> Scenario:
             cat_ref = str((base / cat_ref).resolve())
         try:
             cat = load_catalogue(cat_ref)
+            if spec.get("overrides") is not None and not (
+                    isinstance(spec["overrides"], dict)
+                    and all(isinstance(v, dict) or v is None for v in spec["overrides"].values())):
+                raise ValueError("overrides map criterion ids to fields, e.g. {forest: {buffer: 30 m}} "
+                                 "or {airfields: null} to drop one")
             if spec.get("overrides"):
                 cat = cat.with_overrides(spec["overrides"])
             if spec.get("settlement_setback_m") is not None:
@@ -215,8 +236,8 @@ def load_scenario(path: str | Path) -> Scenario:
         try:
             settings = EligibilitySettings(
                 resolution_m=float(raw.get("resolution_m", 10.0)), crs=str(raw.get("crs", "EPSG:25832")),
-                kinds=tuple(spec.get("kinds") or DEFAULT_KINDS), min_area_ha=float(spec.get("min_area_ha", 1.0)),
-                turbine=turbine, invalid_geometries=str(raw.get("invalid_geometries", "error")),
+                kinds=_kinds(spec.get("kinds")), min_area_ha=float(spec.get("min_area_ha", 1.0)),
+                turbine=turbine, on_date=on_date, invalid_geometries=str(raw.get("invalid_geometries", "error")),
                 **({"workers": int(raw["workers"])} if raw.get("workers") else {}),
             )
         except (TypeError, ValueError) as exc:

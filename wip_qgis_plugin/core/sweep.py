@@ -18,7 +18,7 @@ from rasterio.features import rasterize
 from . import io
 from .catalogue import Catalogue
 from .distance import within_masks
-from .eligibility import AreaOfInterest, EligibilitySettings, _prepare, iterate_tiles
+from .eligibility import AreaOfInterest, EligibilitySettings, _prepare, check_outputs_not_inputs, iterate_tiles
 from .errors import InputError
 from .grid import Window
 from .layers import LayerRef
@@ -62,6 +62,14 @@ class SweepResult:
             total = sum(r.total_ha for r in sel)
             out.append(100.0 * sum(r.eligible_ha for r in sel) / total if total else 0.0)
         return np.asarray(out)
+
+
+@dataclass(frozen=True)
+class SweepFiles:
+    """The files a sweep writes (for the output-is-not-an-input check)."""
+
+    table: Path | None
+    chart: Path | None
 
 
 @dataclass
@@ -157,11 +165,13 @@ def run_setback_sweep(
     """
     progress = progress or NullProgress()
     settings = settings or EligibilitySettings()
+    check_outputs_not_inputs(SweepFiles(table, chart), [*layers.values(), aoi.layer])
     steps = tuple(sorted({float(s) for s in setbacks_m}))
     if not steps or steps[0] < 0:
         raise InputError("Give one or more non-negative setbacks for the sweep, e.g. 400 … 1500 m.")
     variants = dict(variants or {"all": []})
-    base_plan, names, ids = _prepare(catalogue, layers, aoi, settings, False, SubProgress(progress, 0, 0.1))
+    base_plan, names, ids = _prepare(catalogue, layers, aoi, settings, False, SubProgress(progress, 0, 0.1),
+                                     extra_reach_m=steps[-1])
     crit_ids = [c.id for c in base_plan.criteria]
     if criterion_id not in crit_ids:
         raise InputError(
@@ -175,6 +185,8 @@ def run_setback_sweep(
         unknown = [c for c in ids_to_drop if c not in crit_ids]
         if unknown:
             raise InputError(f"Variant {vname!r} drops unknown or inactive criteria {unknown}; active: {crit_ids}.")
+        if criterion_id in ids_to_drop:
+            raise InputError(f"Variant {vname!r} drops the swept criterion {criterion_id!r}; drop other criteria.")
         drop.append({crit_ids.index(c) for c in ids_to_drop})
     # the swept criterion's own buffer is replaced by the sweep's setbacks
     plan = _SweepPlan(base_plan, swept, steps, drop)
@@ -183,11 +195,15 @@ def run_setback_sweep(
     n_areas = len(names)
     total = np.zeros(n_areas + 1)
     eligible = np.zeros((len(drop), len(steps), n_areas + 1))
-    for done, (t, e) in enumerate(iterate_tiles(plan, tiles, settings.workers, progress, _sweep_tile), 1):
-        check_cancelled(progress)
-        total += t
-        eligible += e
-        progress.report(0.1 + 0.8 * done / len(tiles), f"Tile {done} of {len(tiles)}")
+    results = iterate_tiles(plan, tiles, settings.workers, progress, _sweep_tile)
+    try:
+        for done, (t, e) in enumerate(results, 1):
+            check_cancelled(progress)
+            total += t
+            eligible += e
+            progress.report(0.1 + 0.8 * done / len(tiles), f"Tile {done} of {len(tiles)}")
+    finally:
+        results.close()
     px = grid.pixel_area_ha
     rows = tuple(
         SweepRow(vname, names[i], ids[i], s, total[i + 1] * px, eligible[v, k, i + 1] * px)
