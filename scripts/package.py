@@ -3,13 +3,15 @@
 
 One top folder wip_qgis_plugin/ with the code, presets, styles, icons, help, the compiled
 translations (.qm, not the .ts sources) and LICENSE; no caches, no tests. Entries are sorted
-and time-stamped from metadata, so the same tree gives the same zip. Needs only the standard
-library:  python3 scripts/package.py [--output dist/wip_qgis_plugin.zip]
+and time-stamped from metadata, so the same tree gives the same zip. The zip is checked with
+scripts/check_package.py (the plugin repository's rules) before it replaces the old one. Needs
+only the standard library:  python3 scripts/package.py [--output dist/wip_qgis_plugin.zip]
 """
 from __future__ import annotations
 
 import argparse
 import configparser
+import importlib.util
 import sys
 import zipfile
 from pathlib import Path
@@ -19,8 +21,8 @@ PACKAGE = "wip_qgis_plugin"
 MAX_BYTES = 25 * 1024 * 1024
 EXCLUDED_DIRS = {"__pycache__", "tests", ".pytest_cache", ".ruff_cache"}
 EXCLUDED_SUFFIXES = {".pyc", ".pyo", ".ts", ".orig", ".rej", ".swp"}
-REQUIRED_METADATA = ("name", "qgisMinimumVersion", "description", "about", "version", "author",
-                     "email", "repository")
+REQUIRED_METADATA = ("name", "qgisMinimumVersion", "qgisMaximumVersion", "description", "about", "version",
+                     "author", "email", "tracker", "repository", "homepage")
 FIXED_TIME = (2024, 1, 1, 0, 0, 0)
 
 
@@ -73,8 +75,21 @@ def build(output: Path, src: Path = ROOT / PACKAGE) -> Path:
     if size > MAX_BYTES:
         tmp.unlink()
         raise SystemExit(f"The zip would be {size / 2**20:.1f} MB; the plugin repository allows 25 MB.")
+    problems = _check_package().check_zip(tmp)
+    if problems:
+        tmp.unlink()
+        raise SystemExit("The zip would not pass the plugin repository's checks:\n"
+                         + "\n".join(f"  - {p}" for p in problems))
     tmp.replace(output)
     return output
+
+
+def _check_package():
+    """scripts/check_package.py as a module (scripts/ is no package)."""
+    spec = importlib.util.spec_from_file_location("check_package", Path(__file__).resolve().parent / "check_package.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -39,20 +39,27 @@ def collect_messages(package: Path = PACKAGE) -> dict[str, tuple[str, int]]:
 
 
 def read_translations(ts: Path) -> dict[str, str]:
-    """Finished or unfinished translations already in the .ts file."""
+    """Finished translations already in the .ts file."""
+    return {source: text for source, (text, finished) in read_drafts(ts).items() if finished}
+
+
+def read_drafts(ts: Path) -> dict[str, tuple[str, bool]]:
+    """Every translation text in the .ts file, with whether it is finished (not ``type="unfinished"``)."""
     if not ts.exists():
         return {}
     out = {}
     for message in ET.parse(ts).getroot().iter("message"):
         source = message.findtext("source")
-        translation = message.findtext("translation")
-        if source is not None and translation:
-            out[source] = translation
+        element = message.find("translation")
+        if source is not None and element is not None and element.text:
+            out[source] = (element.text, element.get("type") not in ("unfinished", "vanished", "obsolete"))
     return out
 
 
 def write_ts(ts: Path, language: str, messages: dict[str, tuple[str, int]],
-             translations: dict[str, str]) -> None:
+             translations: dict[str, str], drafts: dict[str, str] | None = None) -> None:
+    """Write the .ts: finished ``translations``; ``drafts`` (texts not yet reviewed) stay unfinished."""
+    drafts = drafts or {}
     root = ET.Element("TS", version="2.1", language=language)
     context = ET.SubElement(root, "context")
     ET.SubElement(context, "name").text = CONTEXT
@@ -65,6 +72,7 @@ def write_ts(ts: Path, language: str, messages: dict[str, tuple[str, int]],
             translation.text = translations[source]
         else:
             translation.set("type", "unfinished")
+            translation.text = drafts.get(source)
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     ts.write_text('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n' + body + "\n",
@@ -76,7 +84,8 @@ def main(argv: list[str]) -> int:
     language = ts.stem.split("_", 1)[1] if "_" in ts.stem else "de"
     messages = collect_messages()
     translations = read_translations(ts)
-    write_ts(ts, language, messages, translations)
+    drafts = {source: text for source, (text, finished) in read_drafts(ts).items() if not finished}
+    write_ts(ts, language, messages, translations, drafts)
     todo = [m for m in messages if m not in translations]
     print(f"{ts}: {len(messages)} messages, {len(todo)} untranslated")
     for m in todo:

@@ -6,6 +6,7 @@ Examples::
     wip eligibility --catalogue wind_sachsen_anhalt --gpkg region.gpkg --resolution 25 --out-dir out
     wip presets
     wip presets show wind_sachsen
+    wip worker job.json          # run a job of the QGIS plugin (core/worker_protocol.py)
 """
 from __future__ import annotations
 
@@ -304,6 +305,43 @@ def cmd_presets(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run one job of the QGIS plugin; protocol lines on stdout (see core/worker_protocol.py)."""
+    import json
+    import os
+    import signal
+    import threading
+
+    from .core.worker_protocol import ENTRY_POINTS, check_report, serve
+
+    if args.check:
+        print(json.dumps(check_report(), ensure_ascii=False))
+        return 0
+    if args.list:
+        for name in sorted(ENTRY_POINTS):
+            print(f"{name:<16} {ENTRY_POINTS[name].function}")
+        return 0
+    if not args.job:
+        raise SystemExit("wip worker: give a job file (or --check / --list)")
+    # The protocol owns stdout; anything else printed (by Python or by C libraries) goes to stderr.
+    sys.stdout.flush()
+    protocol = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8", buffering=1)
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    sys.stdout = sys.stderr
+    cancel = threading.Event()
+    for name in ("SIGINT", "SIGTERM", "SIGBREAK"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda *_: cancel.set())
+    control = None
+    if args.control_stdin:  # read raw from a copy of the descriptor (see watch_for_cancel); nobody else reads it
+        control = os.dup(sys.stdin.fileno())
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - for the rest of the process
+    try:
+        return serve(Path(args.job), protocol, control, cancel)
+    finally:
+        protocol.close()
+
+
 def _common_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--catalogue", required=True, help="preset id or YAML file")
     p.add_argument("--gpkg", help="GeoPackage whose layers are named after the roles")
@@ -364,6 +402,13 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("action", nargs="?", choices=["list", "show"], default="list")
     pr.add_argument("preset", nargs="?")
     pr.set_defaults(func=cmd_presets)
+    w = sub.add_parser("worker", help="run a job of the QGIS plugin, reporting JSON lines on stdout")
+    w.add_argument("job", nargs="?", help="job file (JSON) written by the plugin")
+    w.add_argument("--control-stdin", action="store_true",
+                   help="read 'cancel' from stdin; the end of stdin cancels too")
+    w.add_argument("--check", action="store_true", help="print this Python's engine packages as JSON")
+    w.add_argument("--list", action="store_true", help="list the jobs this engine runs")
+    w.set_defaults(func=cmd_worker)
     return p
 
 

@@ -1,9 +1,57 @@
 """Adapter from a ``QgsProcessingFeedback`` to the engine's Progress protocol."""
 from __future__ import annotations
 
+import re
+
 from qgis.core import QgsProcessingFeedback
 
 from .compat import push_warning
+from .i18n import tr
+
+
+def _engine_messages():
+    """The engine's progress and log lines (English, from core/) with their translated wording.
+
+    Each pattern matches one line the engine reports; the groups fill the translated text.
+    Lines not listed pass through as they are.
+    """
+    return (
+        (r"Reading layers", lambda: tr("Reading layers")),
+        (r"Reading inputs", lambda: tr("Reading inputs")),
+        (r"Tile (\d+) of (\d+)", lambda n, m: tr("Tile {n} of {m}").format(n=n, m=m)),
+        (r"Stability: tile (\d+) of (\d+)", lambda n, m: tr("Stability: tile {n} of {m}").format(n=n, m=m)),
+        (r"Building eligible-area polygons", lambda: tr("Building eligible-area polygons")),
+        (r"Ranking candidate sites", lambda: tr("Ranking candidate sites")),
+        (r"Done", lambda: tr("Done")),
+        (r"Area of interest: (\d+) area\(s\), grid (\d+) × (\d+) pixels at (\S+) m; reading features up to "
+         r"(\S+) m around it\.",
+         lambda n, w, h, res, reach: tr("Area of interest: {n} area(s), grid {w} × {h} pixels at {res} m; reading "
+                                        "features up to {reach} m around it.").format(
+                                            n=n, w=w, h=h, res=res, reach=reach)),
+        (r"Layer '([^']+)': (\d+) feature\(s\) within reach\.",
+         lambda role, n: tr("Layer “{role}”: {n} feature(s) within reach.").format(role=role, n=n)),
+        (r"Layer '([^']+)': (\d+) feature\(s\) within (\S+) m\.",
+         lambda role, n, reach: tr("Layer “{role}”: {n} feature(s) within {reach} m.").format(
+             role=role, n=n, reach=reach)),
+        (r"Criterion '([^']+)': no feature of '([^']+)' matches (.+) within reach\.",
+         lambda cid, layer, rule: tr("Criterion “{criterion}”: no feature of “{layer}” matches {filter} within "
+                                     "reach.").format(criterion=cid, layer=layer, filter=rule)),
+    )
+
+
+_COMPILED: list | None = None
+
+
+def translate_engine_message(message: str) -> str:
+    """The engine line in the UI language (unchanged if it is not a known line)."""
+    global _COMPILED
+    if _COMPILED is None:
+        _COMPILED = [(re.compile(f"^{pattern}$"), wording) for pattern, wording in _engine_messages()]
+    for pattern, wording in _COMPILED:
+        match = pattern.match(message)
+        if match:
+            return wording(*match.groups())
+    return message
 
 
 class FeedbackProgress:
@@ -11,7 +59,8 @@ class FeedbackProgress:
 
     Progress fractions in [0, 1] become the 0–100 % bar, step messages the progress text
     (only when they change), warnings go to the log in orange, and cancelling in the dialog
-    (or qgis_process's Ctrl+C) is reported back to the engine.
+    (or qgis_process's Ctrl+C) is reported back to the engine. Known engine lines are shown
+    in the UI language. The engine in a separate Python reports through the same object.
     """
 
     def __init__(self, feedback: QgsProcessingFeedback | None):
@@ -22,13 +71,13 @@ class FeedbackProgress:
         self._feedback.setProgress(100.0 * min(max(float(fraction), 0.0), 1.0))
         if message and message != self._last_message:
             self._last_message = message
-            self._feedback.setProgressText(message)
+            self._feedback.setProgressText(translate_engine_message(message))
 
     def info(self, message: str) -> None:
-        self._feedback.pushInfo(message)
+        self._feedback.pushInfo(translate_engine_message(message))
 
     def warning(self, message: str) -> None:
-        push_warning(self._feedback, message)
+        push_warning(self._feedback, translate_engine_message(message))
 
     def is_cancelled(self) -> bool:
         return self._feedback.isCanceled()

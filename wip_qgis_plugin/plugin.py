@@ -1,18 +1,41 @@
-"""The plugin object QGIS creates: it registers the Processing provider and nothing else."""
+"""The plugin object QGIS creates: the Processing provider, the engine check and the engine menu."""
 from __future__ import annotations
 
-from qgis.core import QgsApplication
+from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsTask
 
-from .i18n import install_translator, remove_translator
+from .i18n import install_translator, remove_translator, tr
 from .provider import WipProvider
+
+LOG_TAG = "WIP"
+
+
+def engine_status_message() -> tuple[str, bool]:
+    """The start-up message about the engine and whether it is a problem ('' if all is well in-process)."""
+    from .processing_algorithms.base import engine_plan
+
+    plan = engine_plan()
+    if plan.where is None:
+        return plan.message, True
+    if plan.where == "worker":
+        return tr("The WIP engine runs in the engine Python {python}.").format(python=plan.python), False
+    return "", False
 
 
 class WipPlugin:
-    """Registers the ``wip`` Processing provider (also when QGIS runs headless, e.g. qgis_process)."""
+    """Registers the ``wip`` Processing provider (also when QGIS runs headless, e.g. qgis_process).
+
+    On start it checks the engine once: when neither QGIS's Python nor a configured engine
+    Python can run it, one message (log, and in the desktop the message bar) says what is
+    missing and what to do; the algorithms are listed all the same. The menu Plugins → WIP
+    Energy & Spatial Planning sets the engine Python or creates an engine environment.
+    """
 
     def __init__(self, iface):
         self.iface = iface
         self.provider: WipProvider | None = None
+        self.actions: list = []
+        self.task: QgsTask | None = None
+        self._reported = False
         install_translator()
 
     def initProcessing(self) -> None:  # noqa: N802 (QGIS API)
@@ -20,12 +43,123 @@ class WipPlugin:
         if self.provider is None:
             self.provider = WipProvider()
             QgsApplication.processingRegistry().addProvider(self.provider)
+        self.report_engine_status()
+
+    def report_engine_status(self) -> str:
+        """Log the engine check once per session (message bar too in the desktop); returns the message."""
+        if self._reported:
+            return ""
+        self._reported = True
+        try:
+            message, problem = engine_status_message()
+        except Exception as exc:  # noqa: BLE001 - a broken environment must not stop QGIS from starting
+            message, problem = tr("The WIP engine could not be checked: {error}").format(error=exc), True
+        if message:
+            level = Qgis.MessageLevel.Warning if problem else Qgis.MessageLevel.Info
+            QgsMessageLog.logMessage(message, LOG_TAG, level)
+            if problem and self.iface is not None and hasattr(self.iface, "messageBar"):
+                self.iface.messageBar().pushMessage(tr("WIP Energy & Spatial Planning"), message, level, 0)
+        return message
 
     def initGui(self) -> None:  # noqa: N802 (QGIS API)
         self.initProcessing()
+        if self.iface is None or not hasattr(self.iface, "addPluginToMenu"):
+            return
+        try:
+            from qgis.PyQt.QtGui import QAction  # Qt6 (QGIS 4)
+        except ImportError:
+            from qgis.PyQt.QtWidgets import QAction  # Qt5
+
+        from .worker import engine_mode
+
+        menu = tr("WIP Energy & Spatial Planning")
+        for text, slot in ((tr("Engine Python…"), self.choose_engine_python),
+                           (tr("Create engine environment"), self.create_engine_environment),
+                           (tr("Check engine"), self.check_engine)):
+            action = QAction(text, self.iface.mainWindow())
+            action.triggered.connect(slot)
+            self.iface.addPluginToMenu(menu, action)
+            self.actions.append(action)
+        force = QAction(tr("Always run the engine in the engine Python"), self.iface.mainWindow())
+        force.setCheckable(True)
+        force.setChecked(engine_mode() == "worker")
+        force.toggled.connect(self.force_worker)
+        self.iface.addPluginToMenu(menu, force)
+        self.actions.append(force)
 
     def unload(self) -> None:
+        if self.iface is not None and hasattr(self.iface, "removePluginMenu"):
+            for action in self.actions:
+                self.iface.removePluginMenu(tr("WIP Energy & Spatial Planning"), action)
+        self.actions = []
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
         remove_translator()
+
+    # ------------------------------------------------------------- menu actions
+    def choose_engine_python(self) -> None:
+        from qgis.PyQt.QtWidgets import QFileDialog
+
+        from .worker import engine_python, set_engine_python
+
+        path, _ = QFileDialog.getOpenFileName(
+            self.iface.mainWindow(), tr("Engine Python (an interpreter with the engine's packages)"),
+            engine_python(), tr("Python interpreter (python*)"))
+        if path:
+            set_engine_python(path)
+            self.check_engine()
+
+    def force_worker(self, checked: bool) -> None:
+        from .worker import set_engine_mode
+
+        set_engine_mode("worker" if checked else "auto")
+
+    def check_engine(self) -> None:
+        message, problem = engine_status_message()
+        level = Qgis.MessageLevel.Warning if problem else Qgis.MessageLevel.Success
+        self.iface.messageBar().pushMessage(
+            tr("WIP Energy & Spatial Planning"),
+            message or tr("The WIP engine runs in the Python of QGIS."), level, 0 if problem else 8)
+
+    def create_engine_environment(self) -> None:
+        """Create the engine environment in a background task (progress in the task bar, log in the log panel)."""
+        from .worker import create_engine_environment, default_environment_dir
+
+        if self.task is not None:
+            return
+        target = default_environment_dir()
+
+        class TaskProgress:
+            def __init__(self, task):
+                self.task = task
+
+            def report(self, fraction, message=None):
+                self.task.setProgress(100.0 * fraction)
+
+            def info(self, message):
+                QgsMessageLog.logMessage(message, LOG_TAG, Qgis.MessageLevel.Info)
+
+            def warning(self, message):
+                QgsMessageLog.logMessage(message, LOG_TAG, Qgis.MessageLevel.Warning)
+
+            def is_cancelled(self):
+                return self.task.isCanceled()
+
+        def work(task):
+            return str(create_engine_environment(target, progress=TaskProgress(task)))
+
+        def finished(exception, result=None):
+            self.task = None
+            if exception is None and result:
+                self.iface.messageBar().pushMessage(
+                    tr("WIP Energy & Spatial Planning"),
+                    tr("Engine environment ready: {python}").format(python=result), Qgis.MessageLevel.Success, 10)
+            else:
+                self.iface.messageBar().pushMessage(
+                    tr("WIP Energy & Spatial Planning"),
+                    tr("Creating the engine environment failed: {error} (details in the log panel, tab WIP)").format(
+                        error=exception), Qgis.MessageLevel.Critical, 0)
+
+        self.task = QgsTask.fromFunction(tr("Creating the WIP engine environment"), work, on_finished=finished)
+        QgsApplication.taskManager().addTask(self.task)

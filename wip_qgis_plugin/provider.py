@@ -1,17 +1,11 @@
 """The Processing provider ``wip``: lists the plugin's algorithms in the toolbox."""
 from __future__ import annotations
 
-from qgis.core import Qgis, QgsMessageLog, QgsProcessingProvider
+from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
-from .i18n import tr
 from .processing_algorithms import ALGORITHMS
-from .processing_algorithms.base import (
-    ICON_PATH,
-    PLUGIN_DIR,
-    missing_dependencies,
-    missing_dependencies_message,
-)
+from .processing_algorithms.base import ICON_PATH, PLUGIN_DIR, menu_name
 
 
 def plugin_version() -> str:
@@ -29,7 +23,7 @@ class WipProvider(QgsProcessingProvider):
         return "wip"
 
     def name(self) -> str:
-        return tr("WIP Energy & Spatial Planning")
+        return menu_name()
 
     def longName(self) -> str:  # noqa: N802 (QGIS API)
         return f"{self.name()} {plugin_version()}"
@@ -41,9 +35,6 @@ class WipProvider(QgsProcessingProvider):
         return str(ICON_PATH)
 
     def loadAlgorithms(self) -> None:  # noqa: N802 (QGIS API)
-        missing = missing_dependencies()
-        if missing:  # the algorithms still load; running them explains what to install
-            QgsMessageLog.logMessage(missing_dependencies_message(missing), self.name(),
-                                     Qgis.MessageLevel.Warning)
+        """All algorithms, also when the engine cannot run (the plugin says why at start, canExecute on use)."""
         for algorithm in ALGORITHMS:
             self.addAlgorithm(algorithm())

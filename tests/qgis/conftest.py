@@ -15,6 +15,28 @@ from qgis.core import QgsApplication
 from wip_qgis_testing import SAMPLE_GPKG, WIND_ROLES, X0, Y0, Region, require_engine
 
 
+@pytest.fixture(autouse=True)
+def clean_engine_settings(monkeypatch):
+    """Every test starts with no engine Python and the engine mode ``auto``, whatever the environment
+    (WIP_ENGINE_PYTHON, WIP_ENGINE_MODE) or the profile say; tests that use the worker set them."""
+    from qgis.core import QgsSettings
+
+    from wip_qgis_plugin import worker
+
+    monkeypatch.delenv(worker.ENV_ENGINE_PYTHON, raising=False)
+    monkeypatch.delenv(worker.ENV_ENGINE_MODE, raising=False)
+    settings = QgsSettings()
+    saved = {k: settings.value(k) for k in (worker.KEY_ENGINE_PYTHON, worker.KEY_ENGINE_MODE)}
+    for key in saved:
+        settings.remove(key)
+    yield
+    for key, value in saved.items():
+        if value is None:
+            settings.remove(key)
+        else:
+            settings.setValue(key, value)
+
+
 @pytest.fixture(scope="session")
 def wip_plugin(qgis_processing, qgis_iface):
     """The plugin, loaded as QGIS loads it; its provider is registered for the session."""

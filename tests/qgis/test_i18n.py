@@ -2,6 +2,7 @@
 the plugin installs it according to the QGIS locale."""
 from __future__ import annotations
 
+import ast
 import importlib.util
 import xml.etree.ElementTree as ET
 
@@ -95,3 +96,96 @@ def test_english_without_translator():
     i18n.remove_translator()
     assert LandEligibility().displayName() == "Land eligibility"
     assert not i18n.install_translator("xx")  # no such translation: stays English
+
+
+def test_ts_has_no_unfinished_or_obsolete_messages():
+    """`make ts` marks new strings unfinished; a translator finishes them before `make i18n`."""
+    root = ET.parse(TS).getroot()
+    states = [m.find("translation").get("type") for m in root.iter("message")]
+    assert states.count("unfinished") == 0, "translate the unfinished messages in wip_de.ts"
+    assert not {"vanished", "obsolete"} & set(states), "run `make ts` to drop messages no longer in the code"
+    assert set(ts_translations()) == set(collect_tr_strings()), "run `make ts`"
+
+
+def plugin_sources():
+    for path in sorted(PLUGIN_DIR.rglob("*.py")):
+        if "core" not in path.relative_to(PLUGIN_DIR).parts:
+            yield path, ast.parse(path.read_text(encoding="utf-8"))
+
+
+def call_name(node: ast.Call) -> str:
+    return node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+
+
+def test_tr_is_called_with_literal_strings_only():
+    """update_ts.py collects literals; tr(variable) would never be translated (except in the tr methods)."""
+    bad = []
+    for path, tree in plugin_sources():
+        wrappers = {id(n) for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) and f.name == "tr"
+                    for n in ast.walk(f)}
+        bad += [f"{path.name}:{node.lineno}" for node in ast.walk(tree)
+                if isinstance(node, ast.Call) and call_name(node) == "tr" and id(node) not in wrappers
+                and not (node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str))]
+    assert not bad, bad
+
+
+#: Calls whose first argument (or, for parameters and outputs, second) is shown to the user.
+USER_TEXT_CALLS = {"pushInfo": 0, "pushWarning": 0, "reportError": 0, "setProgressText": 0, "pushMessage": 1,
+                   "QgsProcessingException": 0, "WorkerFailed": 0, "push_warning": 1, "QAction": 0}
+
+
+def test_user_facing_texts_go_through_tr():
+    def literal_text(node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return any(c.isalpha() for c in node.value)
+        return isinstance(node, ast.JoinedStr) and any(
+            isinstance(v, ast.Constant) and any(c.isalpha() for c in v.value) for v in node.values)
+
+    bad = []
+    for path, tree in plugin_sources():
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = call_name(node)
+            is_definition = name.startswith(("QgsProcessingParameter", "QgsProcessingOutput"))
+            index = 1 if is_definition else USER_TEXT_CALLS.get(name)
+            if index is not None and len(node.args) > index and literal_text(node.args[index]):
+                bad.append(f"{path.relative_to(PLUGIN_DIR)}:{node.lineno} {name}")
+    assert not bad, f"wrap these texts in tr(): {bad}"
+
+
+def engine_lines() -> list[str]:
+    """Samples of the progress and info lines of the engine modules the algorithms run (values as 1)."""
+    samples = []
+    for module in ("eligibility", "sweep", "suitability", "windbg", "worker_protocol"):
+        tree = ast.parse((PLUGIN_DIR / "core" / f"{module}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and call_name(node) in ("report", "info"):
+                for arg in node.args:
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                        samples.append(arg.value)
+                    elif isinstance(arg, ast.JoinedStr):
+                        samples.append("".join(v.value if isinstance(v, ast.Constant) else "1" for v in arg.values))
+    return samples
+
+
+def test_the_engine_lines_shown_in_qgis_are_translated(german):
+    from wip_qgis_plugin.feedback import translate_engine_message
+
+    samples = engine_lines()
+    assert "Reading layers" in samples and "Tile 1 of 1" in samples
+    untranslated = [s for s in samples if translate_engine_message(s) == s]
+    assert not untranslated, f"add these engine lines to feedback._engine_messages: {untranslated}"
+    assert translate_engine_message("Tile 3 of 8") == "Kachel 3 von 8"
+    assert translate_engine_message("Layer 'roads': 2 feature(s) within reach.") == \
+        "Layer „roads“: 2 Objekt(e) in Reichweite."
+    assert translate_engine_message("AOI has no feature 'X'") == "AOI has no feature 'X'"  # others pass through
+
+
+def test_german_dependency_message(german, monkeypatch):
+    from wip_qgis_plugin.processing_algorithms import base
+
+    monkeypatch.setattr(base, "numpy_abi_error", lambda: "")
+    message = base.missing_dependencies_message(["geopandas"])
+    assert message.startswith("Der WIP-Rechenkern benötigt Python-Pakete")
+    assert "Erweiterungen → WIP Energie & Raumplanung → Rechenkernumgebung erstellen" in message

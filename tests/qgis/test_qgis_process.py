@@ -119,3 +119,27 @@ def test_qgis_process_runs_the_setback_sweep(small_region, tmp_path):
     lines = table.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("variant,name,ags,setback_m") and len(lines) == 1 + 2 * 3 * 2
     assert "<svg" in chart.read_text(encoding="utf-8")[:1000]
+
+
+def test_qgis_process_runs_through_the_engine_python(small_region, tmp_path):
+    """WIP_ENGINE_MODE=worker: the algorithm runs in the engine Python; relative paths still work."""
+    import sys
+
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "wip_qgis_plugin").symlink_to(PLUGIN_DIR, target_is_directory=True)
+    env = qgis_process_env(tmp_path / "profile", plugin_path=plugins)
+    env.update(WIP_ENGINE_MODE="worker", WIP_ENGINE_PYTHON=sys.executable)
+    enable_plugin(env, tmp_path)
+    folder = small_region.path.parent
+    params = {"AOI": f"{small_region.path.name}|layername=municipalities", "AOI_NAME_FIELD": "name",
+              **{role.upper(): f"{small_region.path.name}|layername={role}" for role in WIND_ROLES},
+              "RESOLUTION": 50, "OUTPUT_ELIGIBILITY": str(tmp_path / "worker.tif")}
+    proc = run_qgis_process(["--json", "run", ALG_ID, *cli_arguments(params)], env, folder)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    output = json.loads(proc.stdout)
+    assert output["results"]["TOTAL_HA"] == pytest.approx(2400.0)
+    assert (tmp_path / "worker.tif").is_file()
+    infos = output["log"]["info"]
+    assert infos[0] == f"Running the engine in the engine Python {sys.executable}"
+    assert any(line.startswith("Layer “buildings”:") for line in infos)  # the worker's messages

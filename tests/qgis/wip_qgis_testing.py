@@ -75,12 +75,18 @@ def read_band(path):
 
 
 class RecordingFeedback(QgsProcessingFeedback):
-    """A feedback that keeps the warnings and infos it was sent."""
+    """A feedback that keeps the warnings, infos, progress values and progress texts it was sent."""
 
     def __init__(self):
         super().__init__()
         self.warnings: list[str] = []
         self.infos: list[str] = []
+        self.progress_values: list[float] = []
+        self.progress_texts: list[str] = []
+        self.progressChanged.connect(self.progress_values.append)
+
+    def setProgressText(self, text):  # noqa: N802 (QGIS API)
+        self.progress_texts.append(text)
 
     def pushWarning(self, message):  # noqa: N802 (QGIS API)
         self.warnings.append(message)

@@ -4,37 +4,212 @@
   <context>
     <name>wip</name>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="45" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="19" />
+      <source>Reading layers</source>
+      <translation>Layer werden gelesen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="20" />
+      <source>Reading inputs</source>
+      <translation>Eingaben werden gelesen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="21" />
+      <source>Tile {n} of {m}</source>
+      <translation>Kachel {n} von {m}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="22" />
+      <source>Stability: tile {n} of {m}</source>
+      <translation>Stabilität: Kachel {n} von {m}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="23" />
+      <source>Building eligible-area polygons</source>
+      <translation>Polygone der geeigneten Flächen werden gebildet</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="24" />
+      <source>Ranking candidate sites</source>
+      <translation>Potenzialflächen werden gereiht</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="25" />
+      <source>Done</source>
+      <translation>Fertig</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="28" />
+      <source>Area of interest: {n} area(s), grid {w} × {h} pixels at {res} m; reading features up to {reach} m around it.</source>
+      <translation>Untersuchungsgebiet: {n} Fläche(n), Raster {w} × {h} Pixel zu {res} m; Objekte werden bis {reach} m um das Gebiet gelesen.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="32" />
+      <source>Layer “{role}”: {n} feature(s) within reach.</source>
+      <translation>Layer „{role}“: {n} Objekt(e) in Reichweite.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="34" />
+      <source>Layer “{role}”: {n} feature(s) within {reach} m.</source>
+      <translation>Layer „{role}“: {n} Objekt(e) innerhalb von {reach} m.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="37" />
+      <source>Criterion “{criterion}”: no feature of “{layer}” matches {filter} within reach.</source>
+      <translation>Kriterium „{criterion}“: kein Objekt von „{layer}“ erfüllt {filter} in Reichweite.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/plugin.py" line="20" />
+      <source>The WIP engine runs in the engine Python {python}.</source>
+      <translation>Der WIP-Rechenkern läuft im Rechenkern-Python {python}.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/plugin.py" line="56" />
+      <source>The WIP engine could not be checked: {error}</source>
+      <translation>Der WIP-Rechenkern konnte nicht geprüft werden: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/plugin.py" line="72" />
+      <source>WIP Energy &amp; Spatial Planning</source>
+      <translation>WIP Energie &amp; Raumplanung</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/plugin.py" line="73" />
+      <source>Engine Python…</source>
+      <translation>Rechenkern-Python…</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/plugin.py" line="74" />
+      <source>Create engine environment</source>
+      <translation>Rechenkernumgebung erstellen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/plugin.py" line="75" />
+      <source>Check engine</source>
+      <translation>Rechenkern prüfen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/plugin.py" line="80" />
+      <source>Always run the engine in the engine Python</source>
+      <translation>Rechenkern immer im Rechenkern-Python ausführen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/plugin.py" line="104" />
+      <source>Engine Python (an interpreter with the engine's packages)</source>
+      <translation>Rechenkern-Python (ein Interpreter mit den Paketen des Rechenkerns)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/plugin.py" line="105" />
+      <source>Python interpreter (python*)</source>
+      <translation>Python-Interpreter (python*)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/plugin.py" line="120" />
+      <source>The WIP engine runs in the Python of QGIS.</source>
+      <translation>Der WIP-Rechenkern läuft im Python von QGIS.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/plugin.py" line="154" />
+      <source>Engine environment ready: {python}</source>
+      <translation>Rechenkernumgebung bereit: {python}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/plugin.py" line="158" />
+      <source>Creating the engine environment failed: {error} (details in the log panel, tab WIP)</source>
+      <translation>Das Erstellen der Rechenkernumgebung ist fehlgeschlagen: {error} (Einzelheiten im Protokollfenster, Reiter WIP)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/plugin.py" line="161" />
+      <source>Creating the WIP engine environment</source>
+      <translation>WIP-Rechenkernumgebung wird erstellt</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="57" />
       <source>Eligibility</source>
       <translation>Flächeneignung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="45" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="57" />
       <source>Suitability</source>
       <translation>Eignungsbewertung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="46" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="58" />
       <source>Area accounting</source>
       <translation>Flächenbilanzen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="91" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="137" />
       <source>The WIP engine needs Python packages that are missing in the Python environment of QGIS: {packages}. Install them and restart QGIS, e.g. with: python3 -m pip install --user --no-binary shapely,pyproj,pyogrio,rasterio {packages} (on Windows in the OSGeo4W Shell).</source>
       <translation>Der WIP-Rechenkern benötigt Python-Pakete, die in der Python-Umgebung von QGIS fehlen: {packages}. Installieren Sie sie und starten Sie QGIS neu, z. B. mit: python3 -m pip install --user --no-binary shapely,pyproj,pyogrio,rasterio {packages} (unter Windows in der OSGeo4W Shell).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="160" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="145" />
+      <source>The numpy found does not work with the GDAL bindings of QGIS ({error}).</source>
+      <translation>Das gefundene numpy funktioniert nicht mit den GDAL-Anbindungen von QGIS ({error}).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="146" />
+      <source>Or run the engine in a separate Python that has them: set it under Plugins → {menu} → Engine Python…, or let the plugin create one under Plugins → {menu} → Create engine environment (QGIS's own Python stays unchanged).</source>
+      <translation>Oder führen Sie den Rechenkern in einem eigenen Python aus, das sie hat: wählen Sie es unter Erweiterungen → {menu} → Rechenkern-Python…, oder lassen Sie die Erweiterung eines erstellen unter Erweiterungen → {menu} → Rechenkernumgebung erstellen (das Python von QGIS bleibt unverändert).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="155" />
+      <source>The engine Python “{python}” lacks these packages: {packages}. Install them with: "{python}" -m pip install {packages}, or run Plugins → {menu} → Create engine environment.</source>
+      <translation>Dem Rechenkern-Python „{python}“ fehlen diese Pakete: {packages}. Installieren Sie sie mit: "{python}" -m pip install {packages}, oder führen Sie Erweiterungen → {menu} → Rechenkernumgebung erstellen aus.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="159" />
+      <source>The engine Python “{python}” cannot run the engine ({error}). Set another one under Plugins → {menu} → Engine Python…, or run Plugins → {menu} → Create engine environment.</source>
+      <translation>Das Rechenkern-Python „{python}“ kann den Rechenkern nicht ausführen ({error}). Wählen Sie ein anderes unter Erweiterungen → {menu} → Rechenkern-Python…, oder führen Sie Erweiterungen → {menu} → Rechenkernumgebung erstellen aus.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="184" />
+      <source>The engine is set to run in a separate Python (wip/engine_mode = worker), but no engine Python is set: set one under Plugins → {menu} → Engine Python…, or run Plugins → {menu} → Create engine environment.</source>
+      <translation>Der Rechenkern soll in einem eigenen Python laufen (wip/engine_mode = worker), aber es ist kein Rechenkern-Python eingestellt: Wählen Sie eines unter Erweiterungen → {menu} → Rechenkern-Python…, oder führen Sie Erweiterungen → {menu} → Rechenkernumgebung erstellen aus.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="256" />
       <source>Parameters</source>
       <translation>Parameter</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="188" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="285" />
       <source>These Python packages use other versions of GEOS, PROJ or GDAL than QGIS: {list}. Inside QGIS this can give wrong results or crashes. Reinstall them compiled against the libraries of QGIS: python3 -m pip install --user --force-reinstall --no-binary shapely,pyproj,pyogrio,rasterio shapely pyproj pyogrio rasterio</source>
       <translation>Diese Python-Pakete verwenden andere Versionen von GEOS, PROJ oder GDAL als QGIS: {list}. In QGIS kann das zu falschen Ergebnissen oder Abstürzen führen. Installieren Sie sie neu, kompiliert gegen die Bibliotheken von QGIS: python3 -m pip install --user --force-reinstall --no-binary shapely,pyproj,pyogrio,rasterio shapely pyproj pyogrio rasterio</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="220" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="303" />
+      <source>Running the engine in the engine Python {python}</source>
+      <translation>Der Rechenkern läuft im Rechenkern-Python {python}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="309" />
+      <source>The run was cancelled; no output was written.</source>
+      <translation>Der Lauf wurde abgebrochen; es wurde keine Ausgabe geschrieben.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="319" />
+      <source>The criteria of catalogue “{catalogue}” ({kinds}) need these input layers, which were not given: {layers}. Add them, or choose fewer criteria kinds or another catalogue.</source>
+      <translation>Die Kriterien des Katalogs „{catalogue}“ ({kinds}) benötigen diese Eingabelayer, die nicht angegeben wurden: {layers}. Geben Sie sie an oder wählen Sie weniger Kriterienarten oder einen anderen Katalog.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="326" />
+      <source>The suitability criteria of catalogue “{catalogue}” need these inputs, which were not given: {inputs}. Add them, or remove those criteria from the catalogue.</source>
+      <translation>Die Bewertungskriterien des Katalogs „{catalogue}“ brauchen diese Eingaben, die nicht angegeben wurden: {inputs}. Ergänzen Sie sie oder entfernen Sie diese Kriterien aus dem Katalog.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="331" />
+      <source>The catalogue “{catalogue}” has no active criterion tagged settlement_setback: give the id of the criterion to vary.</source>
+      <translation>Der Katalog „{catalogue}“ hat kein aktives Kriterium mit der Markierung settlement_setback: Geben Sie die ID des zu variierenden Kriteriums an.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="335" />
+      <source>The chart needs the Python package matplotlib: install it ("{python}" -m pip install matplotlib), or leave the chart out.</source>
+      <translation>Das Diagramm benötigt das Python-Paket matplotlib: Installieren Sie es ("{python}" -m pip install matplotlib) oder lassen Sie das Diagramm weg.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="364" />
       <source>“{output}”: the file must end in {suffixes} (got “{path}”).</source>
       <translation>„{output}“: Die Datei muss auf {suffixes} enden (angegeben: „{path}“).</translation>
     </message>
@@ -54,127 +229,122 @@
       <translation>YAML-Dateien (*.yaml *.yml)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="52" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="56" />
       <source>Area of interest: municipalities [polygons]</source>
       <translation>Untersuchungsgebiet: Gemeinden [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="54" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="58" />
       <source>Municipality name field</source>
       <translation>Feld mit dem Gemeindenamen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="58" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="62" />
       <source>Municipality key field (AGS)</source>
       <translation>Feld mit dem Gemeindeschlüssel (AGS)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="61" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="65" />
       <source>Only these municipalities (comma-separated names)</source>
       <translation>Nur diese Gemeinden (Namen, kommagetrennt)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="83" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="85" />
       <source>Working CRS (projected, in metres)</source>
       <translation>Arbeits-KBS (projiziert, in Metern)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="90" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="92" />
       <source>The working CRS “{crs}” is not a projected CRS in metres; setbacks and areas are measured in metres. Choose EPSG:25832 (ETRS89 / UTM 32N, Sachsen-Anhalt and Thüringen) or EPSG:25833 (ETRS89 / UTM 33N, Sachsen).</source>
       <translation>Das Arbeits-KBS „{crs}“ ist kein projiziertes KBS in Metern; Abstände und Flächen werden in Metern gemessen. Wählen Sie EPSG:25832 (ETRS89 / UTM 32N, Sachsen-Anhalt und Thüringen) oder EPSG:25833 (ETRS89 / UTM 33N, Sachsen).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="104" />
-      <source>The criteria of catalogue “{catalogue}” ({kinds}) need these input layers, which were not given: {layers}. Add them, or choose fewer criteria kinds or another catalogue.</source>
-      <translation>Die Kriterien des Katalogs „{catalogue}“ ({kinds}) benötigen diese Eingabelayer, die nicht angegeben wurden: {layers}. Geben Sie sie an oder wählen Sie weniger Kriterienarten oder einen anderen Katalog.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="59" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="58" />
       <source>Land eligibility</source>
       <translation>Flächeneignung (Ausschlusskriterien)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="66" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="65" />
       <source>Criteria kinds to exclude</source>
       <translation>Auszuschließende Kriterienarten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="67" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="66" />
       <source>hard</source>
       <translation>hart</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="67" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="66" />
       <source>soft</source>
       <translation>weich</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="67" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="66" />
       <source>case by case</source>
       <translation>Einzelfall</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="70" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="69" />
       <source>Setback to settlements [m] (replaces the preset's)</source>
       <translation>Abstand zu Siedlungen [m] (ersetzt den des Presets)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="73" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="72" />
       <source>Grid resolution [m]</source>
       <translation>Rasterauflösung [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="77" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="76" />
       <source>Minimum area of an eligible patch [ha]</source>
       <translation>Mindestgröße einer geeigneten Teilfläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="80" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="79" />
       <source>Eligibility raster (1 eligible, 0 excluded)</source>
       <translation>Eignungsraster (1 geeignet, 0 ausgeschlossen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="82" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="81" />
       <source>Exclusion reasons raster</source>
       <translation>Raster der Ausschlussgründe</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="85" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="84" />
       <source>Eligible areas [polygons]</source>
       <translation>Geeignete Flächen [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="88" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="87" />
       <source>Table per municipality (CSV)</source>
       <translation>Tabelle je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="89" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="88" />
       <source>CSV files (*.csv)</source>
       <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="90" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="89" />
       <source>Eligible area [ha]</source>
       <translation>Geeignete Fläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="91" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="90" />
       <source>Total area [ha]</source>
       <translation>Gesamtfläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="92" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="91" />
       <source>Eligible share [%]</source>
       <translation>Geeigneter Anteil [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="102" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="97" />
       <source>Choose at least one kind of criteria to exclude.</source>
       <translation>Wählen Sie mindestens eine auszuschließende Kriterienart.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="125" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="113" />
       <source>{name}: {eligible:.1f} ha eligible of {total:.1f} ha ({pct:.2f} %)</source>
       <translation>{name}: {eligible:.1f} ha geeignet von {total:.1f} ha ({pct:.2f} %)</translation>
     </message>
@@ -249,274 +419,259 @@
       <translation>Bestehende PV-Freiflächenanlagen [Polygone, OSM plant:source=solar]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="88" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="92" />
       <source>Elevation model [raster, m above sea level]</source>
       <translation>Höhenmodell [Raster, m ü. NHN]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="89" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="93" />
       <source>Slope [raster, °] (derived from the elevation model if empty)</source>
       <translation>Hangneigung [Raster, °] (aus dem Höhenmodell abgeleitet, wenn leer)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="90" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="94" />
       <source>Aspect [raster, ° from north] (derived from the elevation model if empty)</source>
       <translation>Exposition [Raster, ° ab Norden] (aus dem Höhenmodell abgeleitet, wenn leer)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="91" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="95" />
       <source>Mean wind speed 100 m above ground [raster, m/s]</source>
       <translation>Mittlere Windgeschwindigkeit 100 m über Grund [Raster, m/s]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="92" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="96" />
       <source>Mean wind speed 150 m above ground [raster, m/s]</source>
       <translation>Mittlere Windgeschwindigkeit 150 m über Grund [Raster, m/s]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="93" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="97" />
       <source>Soil quality [raster, Ackerzahl 0–100 points]</source>
       <translation>Bodengüte [Raster, Ackerzahl 0–100 Punkte]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="116" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="120" />
       <source>“{parameter}”: cannot open the raster “{value}”.</source>
       <translation>„{parameter}“: Das Raster „{value}“ lässt sich nicht öffnen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="119" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="123" />
       <source>“{parameter}”: the raster “{layer}” is not a file read by GDAL (provider {provider}). Save it as GeoTIFF first (right-click → Export → Save As).</source>
       <translation>„{parameter}“: Das Raster „{layer}“ ist keine von GDAL gelesene Datei (Provider {provider}). Speichern Sie es zuerst als GeoTIFF (Rechtsklick → Exportieren → Speichern als).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="53" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="50" />
       <source>Setback sweep</source>
       <translation>Abstandsvariation</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="63" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="60" />
       <source>Criterion to vary (id; empty: the preset's settlement setback)</source>
       <translation>Zu variierendes Kriterium (ID; leer: der Siedlungsabstand des Presets)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="64" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="61" />
       <source>Smallest setback [m]</source>
       <translation>Kleinster Abstand [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="65" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="62" />
       <source>Largest setback [m]</source>
       <translation>Größter Abstand [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="66" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="63" />
       <source>Step [m]</source>
       <translation>Schrittweite [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="70" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="67" />
       <source>Variants without some criteria (ids comma-separated, variants separated by ;)</source>
       <translation>Varianten ohne einzelne Kriterien (IDs kommagetrennt, Varianten durch ; getrennt)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="76" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="73" />
       <source>Sweep table per municipality (CSV)</source>
       <translation>Tabelle der Abstandsvariation je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="78" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="75" />
       <source>Chart (PNG or SVG)</source>
       <translation>Diagramm (PNG oder SVG)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="78" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="75" />
       <source>PNG images (*.png);;SVG images (*.svg)</source>
       <translation>PNG-Bilder (*.png);;SVG-Bilder (*.svg)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="80" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="77" />
       <source>Varied criterion</source>
       <translation>Variiertes Kriterium</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="96" />
-      <source>The chart needs the Python package matplotlib: install it (python3 -m pip install --user matplotlib), or leave the chart out.</source>
-      <translation>Das Diagramm braucht das Python-Paket matplotlib: Installieren Sie es (python3 -m pip install --user matplotlib) oder lassen Sie das Diagramm weg.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="98" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="87" />
       <source>all criteria</source>
       <translation>alle Kriterien</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="102" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="91" />
       <source>without {ids}</source>
       <translation>ohne {ids}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="118" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="104" />
       <source>Eligible share of the whole area by setback of “{criterion}”:</source>
       <translation>Geeigneter Anteil des ganzen Gebiets je Abstand von „{criterion}“:</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="132" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="118" />
       <source>Give setbacks from ≤ to with a positive step, at most {max} of them (got from {start:g} m to {stop:g} m in steps of {step:g} m).</source>
       <translation>Geben Sie Abstände mit von ≤ bis und positiver Schrittweite an, höchstens {max} (angegeben: von {start:g} m bis {stop:g} m in Schritten von {step:g} m).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="143" />
-      <source>The catalogue “{catalogue}” has no active criterion tagged settlement_setback: give the id of the criterion to vary.</source>
-      <translation>Der Katalog „{catalogue}“ hat kein aktives Kriterium mit der Markierung settlement_setback: Geben Sie die ID des zu variierenden Kriteriums an.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="61" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="51" />
       <source>Suitability analysis</source>
       <translation>Eignungsbewertung (gewichtete Kriterien)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="65" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="55" />
       <source>Criteria preset (its suitability section is used)</source>
       <translation>Kriterien-Preset (sein Abschnitt suitability wird verwendet)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="67" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="57" />
       <source>Eligibility raster (from Land eligibility)</source>
       <translation>Eignungsraster (aus Flächeneignung)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="69" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="59" />
       <source>Eligible areas [polygons] (from Land eligibility; ranks candidate sites)</source>
       <translation>Geeignete Flächen [Polygone] (aus Flächeneignung; reiht Potenzialflächen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="75" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="65" />
       <source>Aggregation</source>
       <translation>Aggregation</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="76" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="66" />
       <source>as in the catalogue</source>
       <translation>wie im Katalog</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="76" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="66" />
       <source>weighted linear combination</source>
       <translation>gewichtete Linearkombination</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="76" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="66" />
       <source>weighted geometric mean</source>
       <translation>gewichtetes geometrisches Mittel</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="79" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="69" />
       <source>AHP pairwise comparisons (replace the weights)</source>
       <translation>AHP-Paarvergleiche (ersetzen die Gewichte)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="80" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="70" />
       <source>criterion A</source>
       <translation>Kriterium A</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="80" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="70" />
       <source>criterion B</source>
       <translation>Kriterium B</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="80" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="70" />
       <source>value (A is … times as important as B)</source>
       <translation>Wert (A ist …-mal so wichtig wie B)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="82" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="72" />
       <source>Sensitivity: number of runs (0: none) [-]</source>
       <translation>Sensitivität: Anzahl der Läufe (0: keine) [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="85" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="75" />
       <source>Sensitivity: weight perturbation ± [%]</source>
       <translation>Sensitivität: Variation der Gewichte ± [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="88" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="78" />
       <source>Sensitivity: top share of the scored land [%]</source>
       <translation>Sensitivität: Spitzenanteil der bewerteten Fläche [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="91" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="81" />
       <source>Suitability raster (score 0–100)</source>
       <translation>Eignungsraster (Bewertung 0–100)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="93" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="83" />
       <source>Candidate sites [polygons]</source>
       <translation>Potenzialflächen [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="95" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="85" />
       <source>Candidate sites table (CSV)</source>
       <translation>Tabelle der Potenzialflächen (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="98" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="88" />
       <source>Stability raster (% of sensitivity runs in the top share)</source>
       <translation>Stabilitätsraster (% der Sensitivitätsläufe im Spitzenanteil)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="100" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="90" />
       <source>Mean score of the scored land [0–100]</source>
       <translation>Mittlere Bewertung der bewerteten Fläche [0–100]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="101" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="91" />
       <source>AHP consistency ratio CR</source>
       <translation>AHP-Konsistenzquotient CR</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="110" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="96" />
       <source>Give the eligibility raster written by “Land eligibility”.</source>
       <translation>Geben Sie das von „Flächeneignung“ geschriebene Eignungsraster an.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="116" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="102" />
       <source>No candidate sites: give the eligible areas [polygons] to rank them.</source>
       <translation>Keine Potenzialflächen: Geben Sie die geeigneten Flächen [Polygone] an, um sie zu reihen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="120" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="106" />
       <source>The stability raster needs sensitivity runs: set the number of runs above 0, or leave the stability raster out.</source>
       <translation>Das Stabilitätsraster braucht Sensitivitätsläufe: Setzen Sie die Anzahl der Läufe über 0 oder lassen Sie das Stabilitätsraster weg.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="141" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="124" />
       <source>Weights: {weights}</source>
       <translation>Gewichte: {weights}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="145" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="128" />
       <source>AHP consistency ratio CR = {cr:.3f} (acceptable up to 0.1)</source>
       <translation>AHP-Konsistenzquotient CR = {cr:.3f} (annehmbar bis 0,1)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="146" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="130" />
       <source>Mean score {mean:.1f} on {scored:.1f} ha of eligible land</source>
       <translation>Mittlere Bewertung {mean:.1f} auf {scored:.1f} ha geeigneter Fläche</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="149" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="133" />
       <source>Rank {rank}: site {site} in {name}, {area:.1f} ha, mean score {mean:.1f}</source>
       <translation>Rang {rank}: Fläche {site} in {name}, {area:.1f} ha, mittlere Bewertung {mean:.1f}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="170" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="153" />
       <source>The AHP matrix needs rows of three values: criterion A, criterion B, how many times A is as important as B (1/9 … 9, e.g. 3 or 1/3); got {n} values.</source>
       <translation>Die AHP-Matrix braucht Zeilen mit drei Werten: Kriterium A, Kriterium B und wie viel Mal so wichtig A wie B ist (1/9 … 9, z. B. 3 oder 1/3); angegeben wurden {n} Werte.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="191" />
-      <source>The suitability criteria of catalogue “{catalogue}” need these inputs, which were not given: {inputs}. Add them, or remove those criteria from the catalogue.</source>
-      <translation>Die Bewertungskriterien des Katalogs „{catalogue}“ brauchen diese Eingaben, die nicht angegeben wurden: {inputs}. Ergänzen Sie sie oder entfernen Sie diese Kriterien aus dem Katalog.</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="58" />
@@ -584,29 +739,83 @@
       <translation>Lücke zum Orientierungswert 2032 [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="96" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="92" />
       <source>reference turbine</source>
       <translation>Referenzanlage</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="106" />
-      <source>The run was cancelled; no output was written.</source>
-      <translation>Der Lauf wurde abgebrochen; es wurde keine Ausgabe geschrieben.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="111" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="102" />
       <source>Rotor-in: the boundary moves inward by {offset:g} m (rotor radius minus tower-foot radius).</source>
       <translation>Rotor innerhalb: Die Grenze rückt um {offset:g} m nach innen (Rotorradius minus Turmfußradius).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="114" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="105" />
       <source>{name}: {counted:.1f} ha = {pct:.2f} % of {area:.1f} ha; target {t27:g} % (2027) / {t32:g} % (2032); gap to the 2032 orientation value {gap:.1f} ha</source>
       <translation>{name}: {counted:.1f} ha = {pct:.2f} % von {area:.1f} ha; Ziel {t27:g} % (2027) / {t32:g} % (2032); Lücke zum Orientierungswert 2032 {gap:.1f} ha</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/provider.py" line="32" />
-      <source>WIP Energy &amp; Spatial Planning</source>
-      <translation>WIP Energie &amp; Raumplanung</translation>
+      <location filename="../../wip_qgis_plugin/worker.py" line="171" />
+      <source>The engine Python “{python}” cannot be started: {error}. Check the setting Plugins → WIP Energy &amp; Spatial Planning → Engine Python.</source>
+      <translation>Das Rechenkern-Python „{python}“ lässt sich nicht starten: {error}. Prüfen Sie die Einstellung Erweiterungen → WIP Energie &amp; Raumplanung → Rechenkern-Python.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/worker.py" line="210" />
+      <source>No engine Python is set.</source>
+      <translation>Es ist kein Rechenkern-Python eingestellt.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/worker.py" line="240" />
+      <source>The engine Python runs another version of the plugin's engine (protocol {theirs}, needed {ours}).</source>
+      <translation>Das Rechenkern-Python führt eine andere Version des Rechenkerns der Erweiterung aus (Protokoll {theirs}, benötigt {ours}).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/worker.py" line="265" />
+      <source>The engine Python “{python}” ended without a result (exit code {code}):
+{output}</source>
+      <translation>Das Rechenkern-Python „{python}“ endete ohne Ergebnis (Exit-Code {code}):
+{output}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/worker.py" line="314" />
+      <source>no such file</source>
+      <translation>Datei nicht vorhanden</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/worker.py" line="345" />
+      <source>No Python interpreter found to create the engine environment with. Install Python 3 and set its path as the engine Python.</source>
+      <translation>Kein Python-Interpreter gefunden, mit dem die Rechenkernumgebung erstellt werden kann. Installieren Sie Python 3 und stellen Sie seinen Pfad als Rechenkern-Python ein.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/worker.py" line="364" />
+      <source>Creating the engine environment was cancelled.</source>
+      <translation>Das Erstellen der Rechenkernumgebung wurde abgebrochen.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/worker.py" line="379" />
+      <source>“{command}” failed (exit code {code}):
+{output}</source>
+      <translation>„{command}“ ist fehlgeschlagen (Exit-Code {code}):
+{output}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/worker.py" line="403" />
+      <source>Creating the engine environment in {folder}</source>
+      <translation>Rechenkernumgebung wird in {folder} erstellt</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/worker.py" line="409" />
+      <source>“{python} -m venv” made no interpreter at {path}. On Debian and Ubuntu install python3-venv.</source>
+      <translation>„{python} -m venv“ hat keinen Interpreter unter {path} angelegt. Unter Debian und Ubuntu installieren Sie python3-venv.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/worker.py" line="411" />
+      <source>Installing the engine's packages (pinned versions)</source>
+      <translation>Pakete des Rechenkerns werden installiert (festgelegte Versionen)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/worker.py" line="417" />
+      <source>Engine environment ready ({seconds:.0f} s): {python}</source>
+      <translation>Rechenkernumgebung bereit ({seconds:.0f} s): {python}</translation>
     </message>
   </context>
 </TS>

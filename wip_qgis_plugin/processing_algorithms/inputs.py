@@ -38,12 +38,16 @@ def add_catalogue_parameters(alg, default_preset: str, preset_label: str | None 
         optional=True, fileFilter=tr("YAML files (*.yaml *.yml)")))
 
 
-def catalogue_from(alg, parameters, context):
-    """The catalogue file if one was given, else the preset (engine errors propagate)."""
-    from ..core.catalogue import load_catalogue
+def catalogue_spec(alg, parameters, context, **overrides) -> dict:
+    """The catalogue as the engine job names it: the catalogue file if one was given, else the preset.
 
+    ``overrides`` are added as they are (``tag_buffers``, ``overrides``, ``suitability_overrides``;
+    see ``core.worker_protocol``); the engine loads and checks the catalogue.
+    """
     path = alg.parameterAsFile(parameters, alg.CATALOGUE, context)
-    return load_catalogue(path or alg.parameterAsEnumString(parameters, alg.PRESET, context))
+    spec = {"source": path or alg.parameterAsEnumString(parameters, alg.PRESET, context)}
+    spec.update({k: v for k, v in overrides.items() if v})
+    return spec
 
 
 def add_aoi_parameters(alg, optional: bool = False, id_field: bool = False) -> None:
@@ -61,20 +65,18 @@ def add_aoi_parameters(alg, optional: bool = False, id_field: bool = False) -> N
         alg.AOI_NAMES, tr("Only these municipalities (comma-separated names)"), optional=True))
 
 
-def area_of_interest(alg, parameters, context, feedback):
-    """The engine's AreaOfInterest, or None if the (optional) AOI parameter was left empty."""
-    from ..core.eligibility import AreaOfInterest
-
+def area_of_interest(alg, parameters, context, feedback) -> dict | None:
+    """The engine's AreaOfInterest (as JSON), or None if the (optional) AOI parameter was left empty."""
     ref = alg.layer_ref(parameters, alg.AOI, context, feedback)
     if ref is None:
         return None
     names = alg.parameterAsString(parameters, alg.AOI_NAMES, context)
-    extra = {}
+    aoi = {"layer": ref,
+           "name_field": alg.parameterAsString(parameters, alg.AOI_NAME_FIELD, context) or DEFAULT_NAME_FIELD,
+           "names": [n.strip() for n in names.split(",") if n.strip()]}
     if hasattr(alg, "AOI_ID_FIELD"):
-        extra["id_field"] = alg.parameterAsString(parameters, alg.AOI_ID_FIELD, context) or None
-    return AreaOfInterest(
-        ref, name_field=alg.parameterAsString(parameters, alg.AOI_NAME_FIELD, context) or DEFAULT_NAME_FIELD,
-        names=tuple(n.strip() for n in names.split(",") if n.strip()), **extra)
+        aoi["id_field"] = alg.parameterAsString(parameters, alg.AOI_ID_FIELD, context) or None
+    return aoi
 
 
 def add_crs_parameter(alg) -> None:
@@ -93,16 +95,3 @@ def working_crs(alg, parameters, context) -> str:
             "Thüringen) or EPSG:25833 (ETRS89 / UTM 33N, Sachsen).").format(
                 crs=crs.authid() or crs.description()))
     return crs_for_engine(crs)
-
-
-def check_roles(alg, catalogue, kinds, parameters, context) -> None:
-    """Refuse the run, naming every layer parameter the active exclusion criteria need but lack."""
-    from .roles import missing_role_labels
-
-    missing = missing_role_labels(alg, catalogue.roles_needed(kinds), parameters, context)
-    if missing:
-        raise QgsProcessingException(tr(
-            "The criteria of catalogue “{catalogue}” ({kinds}) need these input layers, which "
-            "were not given: {layers}. Add them, or choose fewer criteria kinds or another "
-            "catalogue.").format(catalogue=catalogue.id, kinds=", ".join(kinds),
-                                 layers="; ".join(f"“{m}”" for m in missing)))

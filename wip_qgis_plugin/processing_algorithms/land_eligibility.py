@@ -12,16 +12,15 @@ from qgis.core import (
 )
 
 from ..compat import NUMBER_DOUBLE, SOURCE_POLYGON
-from ..feedback import FeedbackProgress
+from ..core.worker_protocol import Job
 from ..i18n import tr
-from .base import WipAlgorithm, in_main_thread
+from .base import WipAlgorithm
 from .inputs import (
     add_aoi_parameters,
     add_catalogue_parameters,
     add_crs_parameter,
     area_of_interest,
-    catalogue_from,
-    check_roles,
+    catalogue_spec,
     working_crs,
 )
 from .output_styles import attach_style
@@ -92,46 +91,35 @@ class LandEligibility(WipAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.ELIGIBLE_PCT, tr("Eligible share [%]")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
-        self.require_engine(feedback)
-        from ..core.eligibility import EligibilityOutputs, EligibilitySettings, run_eligibility
-        from ..core.errors import WipError
-
         crs = working_crs(self, parameters, context)
-        kinds = tuple(self.KIND_IDS[i] for i in self.parameterAsEnums(parameters, self.KINDS, context))
+        kinds = [self.KIND_IDS[i] for i in self.parameterAsEnums(parameters, self.KINDS, context)]
         if not kinds:
             raise QgsProcessingException(tr("Choose at least one kind of criteria to exclude."))
-        try:
-            catalogue = self.catalogue(parameters, context)
-            check_roles(self, catalogue, kinds, parameters, context)
-            layers = role_layers(self, parameters, context, feedback)
-            aoi = area_of_interest(self, parameters, context, feedback)
-            if "municipalities" in catalogue.roles_needed(kinds):
-                layers["municipalities"] = aoi.layer
-            outputs = EligibilityOutputs(
-                eligibility=self.output_path(parameters, self.OUTPUT_ELIGIBILITY, context, (".tif", ".tiff")),
-                reasons=self.output_path(parameters, self.OUTPUT_REASONS, context, (".tif", ".tiff")),
-                polygons=self.output_path(parameters, self.OUTPUT_AREAS, context, (".gpkg",)),
-                table=self.output_path(parameters, self.OUTPUT_TABLE, context, (".csv",)))
-            settings = EligibilitySettings(
-                resolution_m=self.parameterAsDouble(parameters, self.RESOLUTION, context),
-                crs=crs, kinds=kinds,
-                min_area_ha=self.parameterAsDouble(parameters, self.MIN_AREA, context),
-                **({} if in_main_thread() else {"workers": 1}))
-            result = run_eligibility(catalogue, layers=layers, aoi=aoi, outputs=outputs,
-                                     settings=settings, progress=FeedbackProgress(feedback))
-        except WipError as exc:
-            raise QgsProcessingException(str(exc)) from exc
-        for m in result.municipalities:
+        outputs = {
+            "eligibility": self.output_path(parameters, self.OUTPUT_ELIGIBILITY, context, (".tif", ".tiff")),
+            "reasons": self.output_path(parameters, self.OUTPUT_REASONS, context, (".tif", ".tiff")),
+            "polygons": self.output_path(parameters, self.OUTPUT_AREAS, context, (".gpkg",)),
+            "table": self.output_path(parameters, self.OUTPUT_TABLE, context, (".csv",))}
+        result = self.run_engine(Job("eligibility", {
+            "catalogue": self.catalogue(parameters, context),
+            "layers": role_layers(self, parameters, context, feedback),
+            "aoi": area_of_interest(self, parameters, context, feedback),
+            "outputs": outputs,
+            "settings": {"resolution_m": self.parameterAsDouble(parameters, self.RESOLUTION, context),
+                         "crs": crs, "kinds": kinds,
+                         "min_area_ha": self.parameterAsDouble(parameters, self.MIN_AREA, context)},
+        }), feedback)
+        for m in result["municipalities"]:
             feedback.pushInfo(tr("{name}: {eligible:.1f} ha eligible of {total:.1f} ha ({pct:.2f} %)")
-                              .format(name=m.name, eligible=m.eligible_ha, total=m.total_ha,
-                                      pct=m.eligible_pct))
-        written = result.outputs
-        eligible_ha, total_ha = float(result.eligible_ha), float(result.total_ha)
+                              .format(name=m["name"], eligible=m["eligible_ha"], total=m["total_ha"],
+                                      pct=m["eligible_pct"]))
+        written = result["outputs"]
+        eligible_ha, total_ha = float(result["eligible_ha"]), float(result["total_ha"])
         results = {
-            self.OUTPUT_ELIGIBILITY: str(written.eligibility),
-            self.OUTPUT_REASONS: str(written.reasons) if written.reasons else None,
-            self.OUTPUT_AREAS: str(written.polygons) if written.polygons else None,
-            self.OUTPUT_TABLE: str(written.table) if written.table else None,
+            self.OUTPUT_ELIGIBILITY: written["eligibility"],
+            self.OUTPUT_REASONS: written["reasons"],
+            self.OUTPUT_AREAS: written["polygons"],
+            self.OUTPUT_TABLE: written["table"],
             self.ELIGIBLE_HA: eligible_ha, self.TOTAL_HA: total_ha,
             self.ELIGIBLE_PCT: 100.0 * eligible_ha / total_ha if total_ha else 0.0,
         }
@@ -140,10 +128,9 @@ class LandEligibility(WipAlgorithm):
             attach_style(context, results[key], style)
         return results
 
-    def catalogue(self, parameters, context):
-        """The preset, or the catalogue file, with the settlement setback override applied."""
-        catalogue = catalogue_from(self, parameters, context)
+    def catalogue(self, parameters, context) -> dict:
+        """The preset, or the catalogue file, with the settlement setback override (the job's catalogue)."""
+        tag_buffers = {}
         if parameters.get(self.SETTLEMENT_SETBACK) not in (None, ""):
-            setback = self.parameterAsDouble(parameters, self.SETTLEMENT_SETBACK, context)
-            catalogue = catalogue.with_tag_buffer("settlement_setback", setback)
-        return catalogue
+            tag_buffers["settlement_setback"] = self.parameterAsDouble(parameters, self.SETTLEMENT_SETBACK, context)
+        return catalogue_spec(self, parameters, context, tag_buffers=tag_buffers)

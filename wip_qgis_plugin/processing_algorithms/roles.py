@@ -57,7 +57,7 @@ def add_role_parameters(alg, shown: tuple[str, ...] | None = None) -> None:
 
 
 def role_layers(alg, parameters, context, feedback, roles: tuple[str, ...] = INPUT_ROLES) -> dict:
-    """Map each of ``roles`` whose parameter was given to the engine's LayerRef."""
+    """Map each of ``roles`` whose parameter was given to the engine's LayerRef (as JSON)."""
     layers = {}
     for role in roles:
         if role not in INPUT_ROLES:
@@ -68,10 +68,14 @@ def role_layers(alg, parameters, context, feedback, roles: tuple[str, ...] = INP
     return layers
 
 
-def missing_role_labels(alg, roles, parameters, context) -> list[str]:
-    """Labels of the layer parameters of ``roles`` that were left empty (AOI role excluded)."""
-    return [alg.parameterDefinition(parameter_name(role)).description() for role in roles
-            if role in INPUT_ROLES and alg.parameterAsSource(parameters, parameter_name(role), context) is None]
+def role_parameter_label(alg, role: str) -> str:
+    """Label of the parameter of a layer or raster role on ``alg`` (the role's label if it has none)."""
+    definition = alg.parameterDefinition(parameter_name(role))
+    if definition is not None:
+        return definition.description()
+    if role in INPUT_ROLES:
+        return role_label(role)
+    return raster_role_label(role) if role in RASTER_INPUT_ROLES else role
 
 
 #: Raster roles with an input raster parameter (the keys of ``core.rasters.RASTER_ROLES``,

@@ -1,7 +1,6 @@
 """Processing algorithm ``wip:setbacksweep``: eligible share as a function of one setback."""
 from __future__ import annotations
 
-import importlib.util
 import math
 
 from qgis.core import (
@@ -14,16 +13,15 @@ from qgis.core import (
 )
 
 from ..compat import NUMBER_DOUBLE
-from ..feedback import FeedbackProgress
+from ..core.worker_protocol import Job
 from ..i18n import tr, ui_language
-from .base import WipAlgorithm, in_main_thread
+from .base import WipAlgorithm
 from .inputs import (
     add_aoi_parameters,
     add_catalogue_parameters,
     add_crs_parameter,
     area_of_interest,
-    catalogue_from,
-    check_roles,
+    catalogue_spec,
     working_crs,
 )
 from .roles import add_role_parameters, role_layers
@@ -42,7 +40,6 @@ class SetbackSweep(WipAlgorithm):
     CRITERION_ID = "CRITERION_ID"
     KIND_IDS = ("hard", "soft", "case_by_case")
     DEFAULT_PRESET = "wind_sachsen_anhalt"
-    DEFAULT_TAG = "settlement_setback"
     #: More setbacks than this are refused (each one holds a mask per tile in memory).
     MAX_SETBACKS = 100
 
@@ -80,45 +77,34 @@ class SetbackSweep(WipAlgorithm):
         self.addOutput(QgsProcessingOutputString(self.CRITERION_ID, tr("Varied criterion")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
-        self.require_engine(feedback)
-        from ..core.eligibility import EligibilitySettings
-        from ..core.errors import WipError
-        from ..core.sweep import run_setback_sweep
-
         crs = working_crs(self, parameters, context)
-        kinds = tuple(self.KIND_IDS[i] for i in self.parameterAsEnums(parameters, self.KINDS, context))
+        kinds = [self.KIND_IDS[i] for i in self.parameterAsEnums(parameters, self.KINDS, context)]
         if not kinds:
             raise QgsProcessingException(tr("Choose at least one kind of criteria to exclude."))
         setbacks = self.setbacks(parameters, context)
         table = self.output_path(parameters, self.OUTPUT_TABLE, context, (".csv",))
         chart = self.output_path(parameters, self.OUTPUT_CHART, context, (".png", ".svg"))
-        if chart is not None and importlib.util.find_spec("matplotlib") is None:
-            raise QgsProcessingException(tr("The chart needs the Python package matplotlib: install it "
-                                             "(python3 -m pip install --user matplotlib), or leave the chart out."))
         variants = {tr("all criteria"): []}
         for group in self.parameterAsString(parameters, self.VARIANTS, context).split(";"):
             ids = [i.strip() for i in group.split(",") if i.strip()]
             if ids:
                 variants[tr("without {ids}").format(ids=", ".join(ids))] = ids
-        try:
-            catalogue = catalogue_from(self, parameters, context)
-            criterion = self.parameterAsString(parameters, self.CRITERION, context).strip()
-            criterion = criterion or self.default_criterion(catalogue, kinds)
-            check_roles(self, catalogue, kinds, parameters, context)
-            settings = EligibilitySettings(
-                resolution_m=self.parameterAsDouble(parameters, self.RESOLUTION, context), crs=crs, kinds=kinds,
-                **({} if in_main_thread() else {"workers": 1}))
-            result = run_setback_sweep(
-                catalogue, role_layers(self, parameters, context, feedback),
-                area_of_interest(self, parameters, context, feedback), criterion, setbacks, settings,
-                variants=variants, table=table, chart=chart, language="de" if ui_language() == "de" else "en",
-                progress=FeedbackProgress(feedback))
-        except WipError as exc:
-            raise QgsProcessingException(str(exc)) from exc
+        result = self.run_engine(Job("setback_sweep", {
+            "catalogue": catalogue_spec(self, parameters, context),
+            "layers": role_layers(self, parameters, context, feedback),
+            "aoi": area_of_interest(self, parameters, context, feedback),
+            "criterion": self.parameterAsString(parameters, self.CRITERION, context).strip() or None,
+            "setbacks_m": list(setbacks),
+            "settings": {"resolution_m": self.parameterAsDouble(parameters, self.RESOLUTION, context),
+                         "crs": crs, "kinds": kinds},
+            "variants": variants, "table": table, "chart": chart,
+            "language": "de" if ui_language() == "de" else "en",
+        }), feedback)
+        criterion = result["criterion_id"]
         feedback.pushInfo(tr("Eligible share of the whole area by setback of “{criterion}”:").format(
             criterion=criterion))
-        series = {v: result.series(v) for v in result.variants}
-        for k, setback in enumerate(result.setbacks_m):
+        series = result["series"]
+        for k, setback in enumerate(result["setbacks_m"]):
             feedback.pushInfo(f"{setback:8.0f} m: " + "; ".join(f"{v} {s[k]:.2f} %" for v, s in series.items()))
         return {self.OUTPUT_TABLE: str(table), self.OUTPUT_CHART: str(chart) if chart else None,
                 self.CRITERION_ID: criterion}
@@ -134,12 +120,3 @@ class SetbackSweep(WipAlgorithm):
                 "to {stop:g} m in steps of {step:g} m).").format(max=self.MAX_SETBACKS, start=start, stop=stop,
                                                                 step=step))
         return tuple(start + i * step for i in range(count))
-
-    def default_criterion(self, catalogue, kinds) -> str:
-        """The first active criterion tagged settlement_setback."""
-        for criterion in catalogue.active(kinds):
-            if self.DEFAULT_TAG in criterion.tags and criterion.kind != "permitted":
-                return criterion.id
-        raise QgsProcessingException(tr(
-            "The catalogue “{catalogue}” has no active criterion tagged settlement_setback: give the id of "
-            "the criterion to vary.").format(catalogue=catalogue.id))

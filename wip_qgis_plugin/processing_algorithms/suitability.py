@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 from qgis.core import (
     NULL,
@@ -20,21 +19,12 @@ from qgis.core import (
 )
 
 from ..compat import NUMBER_DOUBLE, NUMBER_INTEGER, SOURCE_POLYGON, push_warning
-from ..feedback import FeedbackProgress
+from ..core.worker_protocol import Job
 from ..i18n import tr
 from .base import WipAlgorithm
-from .inputs import add_aoi_parameters, add_catalogue_parameters, area_of_interest, catalogue_from
+from .inputs import add_aoi_parameters, add_catalogue_parameters, area_of_interest, catalogue_spec
 from .output_styles import attach_style
-from .roles import (
-    DERIVED_RASTER_ROLES,
-    add_raster_role_parameters,
-    add_role_parameters,
-    missing_role_labels,
-    parameter_name,
-    raster_path,
-    raster_roles,
-    role_layers,
-)
+from .roles import add_raster_role_parameters, add_role_parameters, raster_path, raster_roles, role_layers
 
 
 class Suitability(WipAlgorithm):
@@ -101,10 +91,6 @@ class Suitability(WipAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.CONSISTENCY_RATIO, tr("AHP consistency ratio CR")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
-        self.require_engine(feedback)
-        from ..core.errors import WipError
-        from ..core.suitability import SensitivitySettings, SuitabilityOutputs, SuitabilitySettings, run_suitability
-
         eligibility = raster_path(self, parameters, self.ELIGIBILITY, context)
         if eligibility is None:
             raise QgsProcessingException(tr("Give the eligibility raster written by “Land eligibility”."))
@@ -121,44 +107,41 @@ class Suitability(WipAlgorithm):
                                              "runs above 0, or leave the stability raster out."))
         wants_sensitivity = runs > 0 and (out[self.OUTPUT_STABILITY] or out[self.OUTPUT_SITES]
                                           or out[self.OUTPUT_SITES_TABLE])
-        sensitivity = SensitivitySettings(
-            runs=runs, perturbation=self.parameterAsDouble(parameters, self.PERTURBATION, context) / 100.0,
-            top_pct=self.parameterAsDouble(parameters, self.TOP_SHARE, context)) if wants_sensitivity else None
-        try:
-            catalogue = self.catalogue(parameters, context)
-            self.check_inputs(catalogue, parameters, context)
-            roles = catalogue.suitability.layer_roles() if catalogue.suitability else ()
-            result = run_suitability(
-                catalogue, role_layers(self, parameters, context, feedback, roles),
-                raster_roles(self, parameters, context), area_of_interest(self, parameters, context, feedback),
-                Path(eligibility), SuitabilityOutputs(
-                    out[self.OUTPUT_SUITABILITY], sites=out[self.OUTPUT_SITES],
-                    sites_table=out[self.OUTPUT_SITES_TABLE], stability=out[self.OUTPUT_STABILITY]),
-                SuitabilitySettings(sensitivity=sensitivity, temp_dir=Path(QgsProcessingUtils.tempFolder())),
-                FeedbackProgress(feedback), eligible_areas=areas)
-        except WipError as exc:
-            raise QgsProcessingException(str(exc)) from exc
+        sensitivity = {
+            "runs": runs, "perturbation": self.parameterAsDouble(parameters, self.PERTURBATION, context) / 100.0,
+            "top_pct": self.parameterAsDouble(parameters, self.TOP_SHARE, context)} if wants_sensitivity else None
+        result = self.run_engine(Job("suitability", {
+            "catalogue": self.catalogue(parameters, context),
+            "layers": role_layers(self, parameters, context, feedback),
+            "rasters": raster_roles(self, parameters, context),
+            "aoi": area_of_interest(self, parameters, context, feedback),
+            "eligibility": eligibility,
+            "outputs": {"suitability": out[self.OUTPUT_SUITABILITY], "sites": out[self.OUTPUT_SITES],
+                        "sites_table": out[self.OUTPUT_SITES_TABLE], "stability": out[self.OUTPUT_STABILITY]},
+            "settings": {"sensitivity": sensitivity, "temp_dir": QgsProcessingUtils.tempFolder()},
+            "eligible_areas": areas,
+        }), feedback)
         feedback.pushInfo(tr("Weights: {weights}").format(weights=", ".join(
-            f"{c} {w:.3f}" for c, w in zip(result.criteria, result.weights))))
-        cr = result.ahp.consistency_ratio if result.ahp is not None else None
+            f"{c} {w:.3f}" for c, w in zip(result["criteria"], result["weights"]))))
+        cr = result["consistency_ratio"]
         if cr is not None:
             feedback.pushInfo(tr("AHP consistency ratio CR = {cr:.3f} (acceptable up to 0.1)").format(cr=cr))
+        mean = result["mean_score"]
         feedback.pushInfo(tr("Mean score {mean:.1f} on {scored:.1f} ha of eligible land").format(
-            mean=result.mean_score, scored=result.scored_ha))
-        for site in result.sites[:5]:
+            mean=math.nan if mean is None else mean, scored=result["scored_ha"]))
+        for site in result["sites"][:5]:
             feedback.pushInfo(tr("Rank {rank}: site {site} in {name}, {area:.1f} ha, mean score {mean:.1f}").format(
-                rank=site.rank, site=site.site_id, name=site.name, area=site.area_ha, mean=site.mean))
+                rank=site["rank"], site=site["site_id"], name=site["name"], area=site["area_ha"], mean=site["mean"]))
         results = {key: str(path) if path else None for key, path in out.items()}
         for key, style in ((self.OUTPUT_SUITABILITY, "suitability"), (self.OUTPUT_SITES, "candidate_sites"),
                            (self.OUTPUT_STABILITY, "stability")):
             attach_style(context, results[key], style)
-        results[self.MEAN_SCORE] = None if math.isnan(result.mean_score) else float(result.mean_score)
+        results[self.MEAN_SCORE] = mean
         results[self.CONSISTENCY_RATIO] = cr
         return results
 
-    def catalogue(self, parameters, context):
-        """The catalogue with the aggregation and AHP overrides of the parameters."""
-        catalogue = catalogue_from(self, parameters, context)
+    def catalogue(self, parameters, context) -> dict:
+        """The job's catalogue with the aggregation and AHP overrides of the parameters."""
         overrides = {}
         aggregation = self.AGGREGATION_IDS[self.parameterAsEnum(parameters, self.AGGREGATION, context)]
         if aggregation:
@@ -174,21 +157,4 @@ class Suitability(WipAlgorithm):
             overrides.update(weighting="ahp", ahp=[
                 [str(a).strip(), str(b).strip(), v if isinstance(v, (int, float)) else str(v).strip()]
                 for a, b, v in zip(values[0::3], values[1::3], values[2::3])])
-        return catalogue.with_suitability_overrides(overrides) if overrides and catalogue.suitability else catalogue
-
-    def check_inputs(self, catalogue, parameters, context) -> None:
-        """Refuse the run, naming every layer and raster parameter the soft criteria need but lack."""
-        spec = catalogue.suitability
-        if spec is None:
-            return  # the engine explains what a suitability section is
-        def given(role):
-            return role is not None and parameters.get(parameter_name(role)) not in (None, "")
-
-        missing = missing_role_labels(self, spec.layer_roles(), parameters, context)
-        missing += [self.parameterDefinition(parameter_name(r)).description() for r in spec.raster_roles()
-                    if not given(r) and not given(DERIVED_RASTER_ROLES.get(r))]
-        if missing:
-            raise QgsProcessingException(tr(
-                "The suitability criteria of catalogue “{catalogue}” need these inputs, which were not "
-                "given: {inputs}. Add them, or remove those criteria from the catalogue.").format(
-                    catalogue=catalogue.id, inputs="; ".join(f"“{m}”" for m in missing)))
+        return catalogue_spec(self, parameters, context, suitability_overrides=overrides)

@@ -8,7 +8,6 @@ from qgis.core import (
     QgsField,
     QgsFields,
     QgsGeometry,
-    QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
@@ -20,6 +19,7 @@ from qgis.core import (
 )
 
 from ..compat import NUMBER_DOUBLE, QGIS_VERSION_INT, SOURCE_POLYGON
+from ..core.worker_protocol import Job
 from ..i18n import tr
 from .base import WipAlgorithm
 from .inputs import add_aoi_parameters, add_crs_parameter, area_of_interest, working_crs
@@ -84,45 +84,38 @@ class WindbgAccounting(WipAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.GAP_2032_HA, tr("Gap to the 2032 orientation value [ha]")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
-        self.require_engine(feedback)
-        from ..core.errors import WipError
-        from ..core.units import Turbine
-        from ..core.windbg import WINDBG_FIELDS, municipal_areas, windbg_accounting, write_windbg_csv
-
         crs = working_crs(self, parameters, context)
         table = self.output_path(parameters, self.OUTPUT_TABLE, context, (".csv",))
         rotor_in = self.parameterAsBoolean(parameters, self.ROTOR_IN, context)
-        turbine = Turbine(self.parameterAsDouble(parameters, self.HUB_HEIGHT, context),
-                          self.parameterAsDouble(parameters, self.ROTOR_DIAMETER, context), tr("reference turbine"))
-        try:
-            aoi = area_of_interest(self, parameters, context, feedback)
-            land = self.LAND_IDS[self.parameterAsEnum(parameters, self.LAND, context)]
-            municipalities = municipal_areas(aoi, crs, land=land)
-            result = windbg_accounting(
-                municipalities, self.layer_ref(parameters, self.ELIGIBLE_AREAS, context, feedback),
-                rotor_in=rotor_in, turbine=turbine if rotor_in else None, crs=crs,
-                tower_foot_radius_m=self.parameterAsDouble(parameters, self.TOWER_FOOT_RADIUS, context))
-            if feedback.isCanceled():
-                raise QgsProcessingException(tr("The run was cancelled; no output was written."))
-            write_windbg_csv(table, result)
-        except WipError as exc:
-            raise QgsProcessingException(str(exc)) from exc
-        if result.rotor_in:
+        turbine = {"hub_height_m": self.parameterAsDouble(parameters, self.HUB_HEIGHT, context),
+                   "rotor_diameter_m": self.parameterAsDouble(parameters, self.ROTOR_DIAMETER, context),
+                   "name": tr("reference turbine")}
+        aoi = area_of_interest(self, parameters, context, feedback)
+        result = self.run_engine(Job("windbg", {
+            "aoi": aoi, "crs": crs, "land": self.LAND_IDS[self.parameterAsEnum(parameters, self.LAND, context)],
+            "eligible_areas": self.layer_ref(parameters, self.ELIGIBLE_AREAS, context, feedback),
+            "rotor_in": rotor_in, "turbine": turbine if rotor_in else None,
+            "tower_foot_radius_m": self.parameterAsDouble(parameters, self.TOWER_FOOT_RADIUS, context),
+            "table": table,
+        }), feedback)
+        if result["rotor_in"]:
             feedback.pushInfo(tr("Rotor-in: the boundary moves inward by {offset:g} m (rotor radius minus "
-                                 "tower-foot radius).").format(offset=result.inward_offset_m))
-        for row in (*result.rows, result.total):
+                                 "tower-foot radius).").format(offset=result["inward_offset_m"]))
+        for row in (*result["rows"], result["total"]):
             feedback.pushInfo(tr("{name}: {counted:.1f} ha = {pct:.2f} % of {area:.1f} ha; target {t27:g} % "
                                  "(2027) / {t32:g} % (2032); gap to the 2032 orientation value {gap:.1f} ha").format(
-                name=row.name, counted=row.counted_ha, pct=row.counted_pct, area=row.area_ha,
-                t27=row.target_2027_pct, t32=row.target_2032_pct, gap=row.gap_2032_ha))
-        municipalities_out = self.write_municipalities(parameters, context, aoi.name_field, result, WINDBG_FIELDS)
+                name=row["name"], counted=row["counted_ha"], pct=row["counted_pct"], area=row["area_ha"],
+                t27=row["target_2027_pct"], t32=row["target_2032_pct"], gap=row["gap_2032_ha"]))
+        municipalities_out = self.write_municipalities(parameters, context, aoi["name_field"], result)
         attach_style(context, municipalities_out, "windbg_municipalities")
+        total = result["total"]
         return {self.OUTPUT_TABLE: str(table), self.OUTPUT_MUNICIPALITIES: municipalities_out,
-                self.COUNTED_HA: result.total.counted_ha, self.COUNTED_PCT: result.total.counted_pct,
-                self.GAP_2032_HA: result.total.gap_2032_ha}
+                self.COUNTED_HA: total["counted_ha"], self.COUNTED_PCT: total["counted_pct"],
+                self.GAP_2032_HA: total["gap_2032_ha"]}
 
-    def write_municipalities(self, parameters, context, name_field, result, field_names):
+    def write_municipalities(self, parameters, context, name_field, result):
         """The municipality polygons (dissolved by name) with the WindBG fields; None if not asked for."""
+        field_names = result["fields"]
         fields = QgsFields()
         for f in field_names:
             fields.append(QgsField(f, FIELD_STRING if f in self.TEXT_FIELDS else FIELD_DOUBLE))
@@ -131,15 +124,15 @@ class WindbgAccounting(WipAlgorithm):
                                           MULTI_POLYGON, source.sourceCrs())
         if sink is None:
             return None
-        parts: dict[str, list[QgsGeometry]] = {row.name: [] for row in result.rows}
+        parts: dict[str, list[QgsGeometry]] = {row["name"]: [] for row in result["rows"]}
         request = QgsFeatureRequest().setSubsetOfAttributes([name_field], source.fields())
         for feature in source.getFeatures(request):
             parts.get(str(feature[name_field]), []).append(feature.geometry())
-        for row in result.rows:
+        for row in result["rows"]:
             feature = QgsFeature(fields)
-            geometry = QgsGeometry.unaryUnion(parts[row.name])
+            geometry = QgsGeometry.unaryUnion(parts[row["name"]])
             geometry.convertToMultiType()
             feature.setGeometry(geometry)
-            feature.setAttributes([result.accounting if f == "accounting" else getattr(row, f) for f in field_names])
+            feature.setAttributes([row[f] for f in field_names])
             sink.addFeature(feature)
         return dest
