@@ -9,13 +9,14 @@ TS    := wip_qgis_plugin/i18n/wip_de.ts
 QM    := wip_qgis_plugin/i18n/wip_de.qm
 ZIP   := dist/wip_qgis_plugin.zip
 
-.PHONY: help venv demo test test-core test-qgis package i18n ts clean distclean
+.PHONY: help venv demo test test-core test-qgis package check-package qt6-scan i18n ts clean distclean
 
 help:
 	@echo "make venv     - check/install QGIS (apt, as root) and create .venv with the engine's packages"
 	@echo "make demo     - run the sample scenario: eligible hectares per municipality"
 	@echo "make test     - engine tests without QGIS, then the QGIS tests (headless)"
-	@echo "make package  - build $(ZIP) for Plugins > Install from ZIP"
+	@echo "make package  - build $(ZIP) for Plugins > Install from ZIP (checked like the plugin repository)"
+	@echo "make qt6-scan - scan the plugin for Qt5-only / QGIS 3-only API use"
 	@echo "make ts       - collect tr() strings into $(TS); make i18n compiles $(QM)"
 	@echo "make clean    - remove build output and caches (distclean also removes .venv)"
 
@@ -56,6 +57,12 @@ test-qgis: venv
 
 package: $(QM)
 	$(PY) scripts/package.py --output $(ZIP)
+
+check-package: package
+	$(PY) scripts/check_package.py $(ZIP)
+
+qt6-scan:
+	$(PY) scripts/qt6_scan.py wip_qgis_plugin
 
 i18n: $(QM)
 
