@@ -30,12 +30,13 @@ venv: $(STAMP)
 NO_BINARY := shapely,pyproj,pyogrio,rasterio
 PIP := $(VENV)/bin/python -m pip install --quiet --disable-pip-version-check
 
-$(STAMP): requirements.txt constraints.txt scripts/pyproj-build-constraints.txt pyproject.toml
+$(STAMP): requirements.txt requirements-nodeps.txt constraints.txt scripts/pyproj-build-constraints.txt pyproject.toml
 	@PY=$(PY) scripts/ensure_system_deps.sh qgis build
 	@test -x $(VENV)/bin/python || $(PY) -m venv --system-site-packages $(VENV)
 	PIP_CONSTRAINT=scripts/pyproj-build-constraints.txt $(PIP) --no-binary pyproj -c constraints.txt \
 		"$$(grep -E '^pyproj' requirements.txt)"
 	$(PIP) --no-binary $(NO_BINARY) -c constraints.txt -r requirements.txt
+	$(PIP) --no-deps -r requirements-nodeps.txt
 	$(PIP) --no-deps --no-build-isolation -e .
 	@touch $@
 

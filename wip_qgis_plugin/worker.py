@@ -417,7 +417,11 @@ def create_engine_environment(target: Path | None = None, python: str | None = N
                               "python3-venv.").format(python=base, path=interpreter))
     progress.report(0.2, tr("Installing the engine's packages (pinned versions)"))
     _stream([str(interpreter), "-m", "pip", "install", "--disable-pip-version-check", *pip_options,
-             "-c", str(constraints), "-r", str(requirements)], progress, 0.2, 0.95, target)
+             "-c", str(constraints), "-r", str(requirements)], progress, 0.2, 0.9, target)
+    nodeps = requirements.with_name("requirements-nodeps.txt")
+    if nodeps.is_file():  # packages whose metadata over-asks (demandlib wants numpy>=2), see the file
+        _stream([str(interpreter), "-m", "pip", "install", "--disable-pip-version-check", *pip_options,
+                 "--no-deps", "-r", str(nodeps)], progress, 0.9, 0.95, target)
     if store:
         set_engine_python(str(interpreter))
     _probe.cache_clear()

@@ -388,10 +388,44 @@ def test_shipped_requirements_are_pinned_and_cover_the_engine():
     folder = worker.ENGINE_ENV_FILES
     names = [line.split("#")[0].strip() for line in (folder / "requirements.txt").read_text().splitlines()]
     names = {n.lower() for n in names if n}
+    no_deps = [line.split("#")[0].strip() for line in (folder / "requirements-nodeps.txt").read_text().splitlines()]
+    no_deps = {n.split("==")[0].lower() for n in no_deps if n}
+    assert all("==" in line for line in (folder / "requirements-nodeps.txt").read_text().splitlines()
+               if line.strip() and not line.startswith("#")), "requirements-nodeps.txt must pin exact versions"
     from wip_qgis_plugin.core.worker_protocol import ENGINE_DEPENDENCIES
 
     wanted = {r.split(">=")[0].lower() for r in ENGINE_DEPENDENCIES.values()}
-    assert wanted <= names
+    assert wanted <= names | no_deps
+    assert not names & no_deps
     pins = {line.split("==")[0].strip().lower() for line in (folder / "constraints.txt").read_text().splitlines()
             if "==" in line and not line.startswith("#")}
     assert names <= pins, f"not pinned: {names - pins}"
+
+
+def _requirement_names(path) -> set[str]:
+    import re
+
+    lines = (line.split("#")[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return {re.split(r"[<>=!;\s]", line, maxsplit=1)[0].lower() for line in lines if line}
+
+
+def test_shipped_engine_requirements_follow_the_project_requirements():
+    """The copies in engine_env/ (shipped in the zip) name the same engine packages as the top level."""
+    root = worker.ENGINE_ENV_FILES.parents[1]
+    tests_only = {"pytest", "pytest-qgis"}
+    assert _requirement_names(root / "requirements.txt") - tests_only == \
+        _requirement_names(worker.ENGINE_ENV_FILES / "requirements.txt")
+    assert _requirement_names(root / "requirements-nodeps.txt") == \
+        _requirement_names(worker.ENGINE_ENV_FILES / "requirements-nodeps.txt")
+
+
+def test_dependency_message_installs_demandlib_without_its_dependencies(monkeypatch):
+    from wip_qgis_plugin.processing_algorithms import base
+
+    monkeypatch.setattr(base, "numpy_abi_error", lambda: "")
+    message = base.missing_dependencies_message(["pvlib", "demandlib"])
+    assert "--no-binary shapely,pyproj,pyogrio,rasterio pvlib " in message
+    assert "--no-deps demandlib" in message
+    assert "rasterio pvlib demandlib" not in message
+    only = base.missing_dependencies_message(["demandlib"])
+    assert "--no-binary" not in only and "--no-deps demandlib" in only

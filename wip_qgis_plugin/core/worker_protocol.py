@@ -74,8 +74,12 @@ MESSAGE_FIELDS: dict[str, tuple[str, ...]] = {
 ENGINE_DEPENDENCIES: dict[str, str] = {
     "numpy": "numpy>=1.22", "shapely": "shapely>=2", "geopandas": "geopandas", "pyogrio": "pyogrio",
     "rasterio": "rasterio", "pyproj": "pyproj>=3.5", "scipy": "scipy", "yaml": "pyyaml", "edt": "edt",
-    "networkx": "networkx",
+    "networkx": "networkx", "pandas": "pandas", "pvlib": "pvlib", "windpowerlib": "windpowerlib",
+    "demandlib": "demandlib",
 }
+
+#: Requirements installed with ``pip --no-deps`` (requirements-nodeps.txt: their metadata over-asks).
+NO_DEPS_REQUIREMENTS: frozenset[str] = frozenset({"demandlib"})
 
 
 class ProtocolError(WipError):

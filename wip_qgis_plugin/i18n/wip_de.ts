@@ -69,147 +69,152 @@
       <translation>Der WIP-Rechenkern konnte nicht geprüft werden: {error}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="72" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="75" />
       <source>WIP Energy &amp; Spatial Planning</source>
       <translation>WIP Energie &amp; Raumplanung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="73" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="76" />
       <source>Engine Python…</source>
       <translation>Rechenkern-Python…</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="74" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="77" />
       <source>Create engine environment</source>
       <translation>Rechenkernumgebung erstellen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="75" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="78" />
       <source>Check engine</source>
       <translation>Rechenkern prüfen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="80" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="83" />
       <source>Always run the engine in the engine Python</source>
       <translation>Rechenkern immer im Rechenkern-Python ausführen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="104" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="107" />
       <source>Engine Python (an interpreter with the engine's packages)</source>
       <translation>Rechenkern-Python (ein Interpreter mit den Paketen des Rechenkerns)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="105" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="108" />
       <source>Python interpreter (python*)</source>
       <translation>Python-Interpreter (python*)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="120" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="123" />
       <source>The WIP engine runs in the Python of QGIS.</source>
       <translation>Der WIP-Rechenkern läuft im Python von QGIS.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="154" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="157" />
       <source>Engine environment ready: {python}</source>
       <translation>Rechenkernumgebung bereit: {python}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="158" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="161" />
       <source>Creating the engine environment failed: {error} (details in the log panel, tab WIP)</source>
       <translation>Das Erstellen der Rechenkernumgebung ist fehlgeschlagen: {error} (Einzelheiten im Protokollfenster, Reiter WIP)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="161" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="164" />
       <source>Creating the WIP engine environment</source>
       <translation>WIP-Rechenkernumgebung wird erstellt</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="57" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="60" />
       <source>Eligibility</source>
       <translation>Flächeneignung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="57" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="60" />
       <source>Suitability</source>
       <translation>Eignungsbewertung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="58" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="61" />
       <source>Area accounting</source>
       <translation>Flächenbilanzen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="137" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="142" />
       <source>The WIP engine needs Python packages that are missing in the Python environment of QGIS: {packages}. Install them and restart QGIS, e.g. with: python3 -m pip install --user --no-binary shapely,pyproj,pyogrio,rasterio {packages} (on Windows in the OSGeo4W Shell).</source>
       <translation>Der WIP-Rechenkern benötigt Python-Pakete, die in der Python-Umgebung von QGIS fehlen: {packages}. Installieren Sie sie und starten Sie QGIS neu, z. B. mit: python3 -m pip install --user --no-binary shapely,pyproj,pyogrio,rasterio {packages} (unter Windows in der OSGeo4W Shell).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="145" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="149" />
+      <source>Install {packages} without its dependencies (its metadata asks for numpy 2, which the GDAL bindings of QGIS cannot load): python3 -m pip install --user --no-deps {packages}</source>
+      <translation>Installieren Sie {packages} ohne Abhängigkeiten (die Paketdaten verlangen numpy 2, das die GDAL-Anbindung von QGIS nicht laden kann): python3 -m pip install --user --no-deps {packages}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="155" />
       <source>The numpy found does not work with the GDAL bindings of QGIS ({error}).</source>
       <translation>Das gefundene numpy funktioniert nicht mit den GDAL-Anbindungen von QGIS ({error}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="146" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="156" />
       <source>Or run the engine in a separate Python that has them: set it under Plugins → {menu} → Engine Python…, or let the plugin create one under Plugins → {menu} → Create engine environment (QGIS's own Python stays unchanged).</source>
       <translation>Oder führen Sie den Rechenkern in einem eigenen Python aus, das sie hat: wählen Sie es unter Erweiterungen → {menu} → Rechenkern-Python…, oder lassen Sie die Erweiterung eines erstellen unter Erweiterungen → {menu} → Rechenkernumgebung erstellen (das Python von QGIS bleibt unverändert).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="155" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="165" />
       <source>The engine Python “{python}” lacks these packages: {packages}. Install them with: "{python}" -m pip install {packages}, or run Plugins → {menu} → Create engine environment.</source>
       <translation>Dem Rechenkern-Python „{python}“ fehlen diese Pakete: {packages}. Installieren Sie sie mit: "{python}" -m pip install {packages}, oder führen Sie Erweiterungen → {menu} → Rechenkernumgebung erstellen aus.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="159" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="169" />
       <source>The engine Python “{python}” cannot run the engine ({error}). Set another one under Plugins → {menu} → Engine Python…, or run Plugins → {menu} → Create engine environment.</source>
       <translation>Das Rechenkern-Python „{python}“ kann den Rechenkern nicht ausführen ({error}). Wählen Sie ein anderes unter Erweiterungen → {menu} → Rechenkern-Python…, oder führen Sie Erweiterungen → {menu} → Rechenkernumgebung erstellen aus.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="184" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="194" />
       <source>The engine is set to run in a separate Python (wip/engine_mode = worker), but no engine Python is set: set one under Plugins → {menu} → Engine Python…, or run Plugins → {menu} → Create engine environment.</source>
       <translation>Der Rechenkern soll in einem eigenen Python laufen (wip/engine_mode = worker), aber es ist kein Rechenkern-Python eingestellt: Wählen Sie eines unter Erweiterungen → {menu} → Rechenkern-Python…, oder führen Sie Erweiterungen → {menu} → Rechenkernumgebung erstellen aus.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="256" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="266" />
       <source>Parameters</source>
       <translation>Parameter</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="285" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="295" />
       <source>These Python packages use other versions of GEOS, PROJ or GDAL than QGIS: {list}. Inside QGIS this can give wrong results or crashes. Reinstall them compiled against the libraries of QGIS: python3 -m pip install --user --force-reinstall --no-binary shapely,pyproj,pyogrio,rasterio shapely pyproj pyogrio rasterio</source>
       <translation>Diese Python-Pakete verwenden andere Versionen von GEOS, PROJ oder GDAL als QGIS: {list}. In QGIS kann das zu falschen Ergebnissen oder Abstürzen führen. Installieren Sie sie neu, kompiliert gegen die Bibliotheken von QGIS: python3 -m pip install --user --force-reinstall --no-binary shapely,pyproj,pyogrio,rasterio shapely pyproj pyogrio rasterio</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="303" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="313" />
       <source>Running the engine in the engine Python {python}</source>
       <translation>Der Rechenkern läuft im Rechenkern-Python {python}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="309" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="319" />
       <source>The run was cancelled; no output was written.</source>
       <translation>Der Lauf wurde abgebrochen; es wurde keine Ausgabe geschrieben.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="319" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="329" />
       <source>The criteria of catalogue “{catalogue}” ({kinds}) need these input layers, which were not given: {layers}. Add them, or choose fewer criteria kinds or another catalogue.</source>
       <translation>Die Kriterien des Katalogs „{catalogue}“ ({kinds}) benötigen diese Eingabelayer, die nicht angegeben wurden: {layers}. Geben Sie sie an oder wählen Sie weniger Kriterienarten oder einen anderen Katalog.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="326" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="336" />
       <source>The suitability criteria of catalogue “{catalogue}” need these inputs, which were not given: {inputs}. Add them, or remove those criteria from the catalogue.</source>
       <translation>Die Bewertungskriterien des Katalogs „{catalogue}“ brauchen diese Eingaben, die nicht angegeben wurden: {inputs}. Ergänzen Sie sie oder entfernen Sie diese Kriterien aus dem Katalog.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="331" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="341" />
       <source>The catalogue “{catalogue}” has no active criterion tagged settlement_setback: give the id of the criterion to vary.</source>
       <translation>Der Katalog „{catalogue}“ hat kein aktives Kriterium mit der Markierung settlement_setback: Geben Sie die ID des zu variierenden Kriteriums an.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="335" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="345" />
       <source>The chart needs the Python package matplotlib: install it ("{python}" -m pip install matplotlib), or leave the chart out.</source>
       <translation>Das Diagramm benötigt das Python-Paket matplotlib: Installieren Sie es ("{python}" -m pip install matplotlib) oder lassen Sie das Diagramm weg.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="364" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="374" />
       <source>“{output}”: the file must end in {suffixes} (got “{path}”).</source>
       <translation>„{output}“: Die Datei muss auf {suffixes} enden (angegeben: „{path}“).</translation>
     </message>
@@ -754,66 +759,66 @@
       <translation>{name}: {counted:.1f} ha = {pct:.2f} % von {area:.1f} ha; Ziel {t27:g} % (2027) / {t32:g} % (2032); Lücke zum Orientierungswert 2032 {gap:.1f} ha</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="171" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="176" />
       <source>The engine Python “{python}” cannot be started: {error}. Check the setting Plugins → WIP Energy &amp; Spatial Planning → Engine Python.</source>
       <translation>Das Rechenkern-Python „{python}“ lässt sich nicht starten: {error}. Prüfen Sie die Einstellung Erweiterungen → WIP Energie &amp; Raumplanung → Rechenkern-Python.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="210" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="217" />
       <source>No engine Python is set.</source>
       <translation>Es ist kein Rechenkern-Python eingestellt.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="240" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="247" />
       <source>The engine Python runs another version of the plugin's engine (protocol {theirs}, needed {ours}).</source>
       <translation>Das Rechenkern-Python führt eine andere Version des Rechenkerns der Erweiterung aus (Protokoll {theirs}, benötigt {ours}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="265" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="272" />
       <source>The engine Python “{python}” ended without a result (exit code {code}):
 {output}</source>
       <translation>Das Rechenkern-Python „{python}“ endete ohne Ergebnis (Exit-Code {code}):
 {output}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="314" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="321" />
       <source>no such file</source>
       <translation>Datei nicht vorhanden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="345" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="352" />
       <source>No Python interpreter found to create the engine environment with. Install Python 3 and set its path as the engine Python.</source>
       <translation>Kein Python-Interpreter gefunden, mit dem die Rechenkernumgebung erstellt werden kann. Installieren Sie Python 3 und stellen Sie seinen Pfad als Rechenkern-Python ein.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="364" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="371" />
       <source>Creating the engine environment was cancelled.</source>
       <translation>Das Erstellen der Rechenkernumgebung wurde abgebrochen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="379" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="386" />
       <source>“{command}” failed (exit code {code}):
 {output}</source>
       <translation>„{command}“ ist fehlgeschlagen (Exit-Code {code}):
 {output}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="403" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="410" />
       <source>Creating the engine environment in {folder}</source>
       <translation>Rechenkernumgebung wird in {folder} erstellt</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="409" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="416" />
       <source>“{python} -m venv” made no interpreter at {path}. On Debian and Ubuntu install python3-venv.</source>
       <translation>„{python} -m venv“ hat keinen Interpreter unter {path} angelegt. Unter Debian und Ubuntu installieren Sie python3-venv.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="411" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="418" />
       <source>Installing the engine's packages (pinned versions)</source>
       <translation>Pakete des Rechenkerns werden installiert (festgelegte Versionen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="417" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="428" />
       <source>Engine environment ready ({seconds:.0f} s): {python}</source>
       <translation>Rechenkernumgebung bereit ({seconds:.0f} s): {python}</translation>
     </message>

@@ -137,12 +137,19 @@ def _quoted(requirements: list[str]) -> str:
 
 def missing_dependencies_message(missing: list[str]) -> str:
     """What is missing in QGIS's Python and the three ways to fix it."""
+    no_deps = [m for m in missing if m in worker_protocol.NO_DEPS_REQUIREMENTS]
+    with_deps = [m for m in missing if m not in worker_protocol.NO_DEPS_REQUIREMENTS]
     text = tr(
         "The WIP engine needs Python packages that are missing in the Python environment of "
         "QGIS: {packages}. Install them and restart QGIS, e.g. with: python3 -m pip install "
         "--user --no-binary shapely,pyproj,pyogrio,rasterio {packages} (on Windows in the "
         "OSGeo4W Shell)."
-    ).format(packages=_quoted(missing))
+    ).format(packages=_quoted(with_deps)) if with_deps else ""
+    if no_deps:
+        text += (" " if text else "") + tr(
+            "Install {packages} without its dependencies (its metadata asks for numpy 2, which the GDAL "
+            "bindings of QGIS cannot load): python3 -m pip install --user --no-deps {packages}"
+        ).format(packages=_quoted(no_deps))
     abi = numpy_abi_error()
     if abi:
         text += " " + tr("The numpy found does not work with the GDAL bindings of QGIS ({error}).").format(error=abi)
