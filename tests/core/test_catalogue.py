@@ -142,3 +142,11 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
 def test_unknown_preset_suggests_the_right_one():
     with pytest.raises(CatalogueError, match="did you mean 'wind_sachsen'"):
         load_catalogue("wind_sachsn")
+
+
+def test_saechsbo_distance_applies_from_8_june_2022():
+    """SächsBO § 84 (Fourth amending Act of 1 June 2022, SächsGVBl. S. 366) applies from 8 June 2022."""
+    cat = load_catalogue("wind_sachsen")
+    before = {c.id for c in cat.active(("hard",), dt.date(2022, 6, 7))}
+    after = {c.id for c in cat.active(("hard",), dt.date(2022, 6, 8))}
+    assert {"settlements_saechsbo", "dwelling_groups_saechsbo"} <= after - before
