@@ -41,7 +41,7 @@ import difflib
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -62,7 +62,7 @@ from .errors import CatalogueError, InputError
 from .io import OutputTransaction, write_csv, write_vector
 from .layers import LayerRef, check_working_crs, layer_info, read_layer
 from .progress import NullProgress, Progress, SubProgress, check_cancelled
-from .topology import parse_voltages
+from .topology import GridTopology, TopologySettings, build_topology, issues_frame, parse_voltages, read_grid_layers
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "presets"
 SCHEMA = "wip-grid-connection/1"
@@ -460,7 +460,13 @@ class ConnectionSettings:
     Parameters
     ----------
     capacity_field : str
-        Site field with the capacity. [MW]
+        Site field with the capacity (used unless ``site_capacity_mw`` or
+        ``area_ha_per_mw`` is set). [MW]
+    site_capacity_mw : float or None
+        The same capacity for every site (e.g. one turbine group). [MW]
+    area_ha_per_mw : float or None
+        Capacity from the site's area: area / this (polygon sites only; PV on the ground
+        1–2.5 ha per MW, wind areas about 5 ha per MW, DOMAIN.md). [ha/MW]
     site_id_field : str or None
         Site field with an identifier (None: the row number).
     substation_voltage_field, substation_free_field, substation_name_field : str
@@ -489,6 +495,8 @@ class ConnectionSettings:
     """
 
     capacity_field: str = "capacity_mw"
+    site_capacity_mw: float | None = None
+    area_ha_per_mw: float | None = None
     site_id_field: str | None = None
     substation_voltage_field: str = "voltage"
     substation_free_field: str = "free_capacity_mw"
@@ -516,9 +524,50 @@ class ConnectionSettings:
             raise InputError(f"mw_unit = {self.mw_unit!r} MW: use a positive size, e.g. 0.1 MW.")
         if self.max_candidates < 1:
             raise InputError(f"max_candidates = {self.max_candidates}: keep at least 1 substation per site.")
+        if self.site_capacity_mw is not None and self.area_ha_per_mw is not None:
+            raise InputError("Give either a capacity per site [MW] or an area per MW [ha], not both.")
+        for name, value, unit in (("site_capacity_mw", self.site_capacity_mw, "MW"),
+                                  ("area_ha_per_mw", self.area_ha_per_mw, "ha per MW")):
+            if value is not None and not value > 0:
+                raise InputError(f"{name} = {value!r} {unit}: use a positive number.")
         for cls, f in self.road_factors:
             if not f > 0:
                 raise InputError(f"road factor for {cls!r} is {f!r}: use a positive factor (1 = normal).")
+
+    @property
+    def capacity_source(self) -> str:
+        """Where site capacities come from: a key of :data:`SITE_CAPACITY` (``field``, ``per_site``, ``area``)."""
+        if self.site_capacity_mw is not None:
+            return "per_site"
+        return "field" if self.area_ha_per_mw is None else "area"
+
+    def site_columns(self) -> tuple[str, ...]:
+        """Site fields a run reads."""
+        fields = (self.capacity_field if self.capacity_source == "field" else None, self.site_id_field,
+                  self.terrain_factor_field)
+        return tuple(dict.fromkeys(f for f in fields if f))
+
+
+def _capacity_from_field(sites: gpd.GeoDataFrame, settings: ConnectionSettings) -> np.ndarray:
+    return np.array(pd.to_numeric(sites[settings.capacity_field], errors="coerce"), dtype=float)
+
+
+def _capacity_per_site(sites: gpd.GeoDataFrame, settings: ConnectionSettings) -> np.ndarray:
+    return np.full(len(sites), float(settings.site_capacity_mw))
+
+
+def _capacity_from_area(sites: gpd.GeoDataFrame, settings: ConnectionSettings) -> np.ndarray:
+    types = shapely.get_type_id(sites.geometry.values)
+    if not np.isin(types, (3, 6)).all():
+        raise InputError("Capacity from the area (ha per MW) needs polygon sites; the sites layer holds "
+                         "points. Give a capacity field or a capacity per site instead.")
+    return shapely.area(sites.geometry.values) / 10_000.0 / float(settings.area_ha_per_mw)
+
+
+#: How site capacities are obtained (:attr:`ConnectionSettings.capacity_source`). [MW]
+SITE_CAPACITY: dict[str, Callable[[gpd.GeoDataFrame, ConnectionSettings], np.ndarray]] = {
+    "field": _capacity_from_field, "per_site": _capacity_per_site, "area": _capacity_from_area,
+}
 
 
 @dataclass(frozen=True)
@@ -578,24 +627,29 @@ def prepare_sites(sites: gpd.GeoDataFrame, catalogue: ConnectionCatalogue, setti
         Missing capacity field, capacities that are not positive numbers, bad geometries.
     """
     fields = [c for c in sites.columns if c != sites.geometry.name]
-    for role, name in (("capacity", settings.capacity_field), ("site id", settings.site_id_field),
+    capacity_field = settings.capacity_field if settings.capacity_source == "field" else None
+    for role, name in (("capacity", capacity_field), ("site id", settings.site_id_field),
                        ("terrain factor", settings.terrain_factor_field)):
         if name is not None and name not in sites.columns:
             raise InputError(f"The sites layer has no {role} field {name!r}. Fields present: "
-                             f"{', '.join(fields) or 'none'}. Choose the field or add it.")
+                             f"{', '.join(fields) or 'none'}. Choose the field or add it"
+                             + (", or give a capacity per site or an area per MW." if role == "capacity" else "."))
     if len(sites) == 0:
         raise InputError("The sites layer holds no features; give at least one candidate site.")
-    cap = np.array(pd.to_numeric(sites[settings.capacity_field], errors="coerce"), dtype=float)
-    bad = np.flatnonzero(~(cap > 0))
-    if len(bad):
-        raise InputError(
-            f"{len(bad)} site(s) have no positive capacity in field {settings.capacity_field!r} [MW] "
-            f"(first: row {int(bad[0])}, value {sites[settings.capacity_field].iat[int(bad[0])]!r}). "
-            "Fill the field with the capacity in MW, or remove those sites.")
     types = set(shapely.get_type_id(sites.geometry.values).tolist()) - {0, 3, 4, 6}
     if types or sites.geometry.isna().any() or sites.geometry.is_empty.any():
-        raise InputError("Sites must be points or polygons without empty geometries; "
-                         "repair them (QGIS: Fix geometries) or remove the empty ones.")
+        raise InputError("Sites must be points or polygons without empty geometries (the sites layer holds "
+                         "lines or empty geometries); give point or polygon sites, repair them (QGIS: Fix "
+                         "geometries) or remove the empty ones.")
+    cap = SITE_CAPACITY[settings.capacity_source](sites, settings)
+    bad = np.flatnonzero(~(cap > 0))
+    if len(bad):
+        value = sites[capacity_field].iat[int(bad[0])] if capacity_field else cap[bad[0]]
+        raise InputError(
+            f"{len(bad)} site(s) have no positive capacity [MW] "
+            f"{f'in field {capacity_field!r} ' if capacity_field else ''}"
+            f"(first: row {int(bad[0])}, value {value!r}). "
+            "Fill the field with the capacity in MW, or remove those sites.")
     terrain = np.ones(len(sites))
     if settings.terrain_factor_field is not None:
         terrain = np.array(pd.to_numeric(sites[settings.terrain_factor_field], errors="coerce"), dtype=float)
@@ -1476,6 +1530,8 @@ class ConnectionResult:
         The greedy allocation, for comparison.
     catalogue : ConnectionCatalogue
         Levels and costs used.
+    topology : GridTopology or None
+        The checked power-line topology, when power lines were given.
     """
 
     connections: gpd.GeoDataFrame
@@ -1484,6 +1540,7 @@ class ConnectionResult:
     allocation: Allocation
     baseline: Allocation | None
     catalogue: ConnectionCatalogue
+    topology: GridTopology | None = None
 
     def summary(self) -> dict[str, Any]:
         """Totals for logs and reports."""
@@ -1499,6 +1556,8 @@ class ConnectionResult:
             b = self.baseline
             out["baseline"] = {"allocation": b.method, "connected_mw": float(b.connected_mw_per_site.sum()),
                                "cost_eur": b.connection_cost_eur}
+        if self.topology is not None:
+            out["topology"] = self.topology.summary()
         return out
 
 
@@ -1688,12 +1747,20 @@ class ConnectionOutputs:
         CSV of the site table.
     substations : Path or None
         GeoPackage, layer ``substation_load``.
+    topology_report : Path or None
+        GeoPackage, layer ``topology_report`` (needs power lines).
     """
 
     connections: Path | None = None
     sites: Path | None = None
     site_table: Path | None = None
     substations: Path | None = None
+    topology_report: Path | None = None
+
+    def paths(self) -> list[Path]:
+        """Every file written (each once)."""
+        return list(dict.fromkeys(Path(p) for p in (self.connections, self.sites, self.site_table,
+                                                     self.substations, self.topology_report) if p))
 
 
 def write_connection_outputs(result: ConnectionResult, outputs: ConnectionOutputs) -> ConnectionOutputs:
@@ -1701,6 +1768,10 @@ def write_connection_outputs(result: ConnectionResult, outputs: ConnectionOutput
     layers = [(outputs.connections, "connections", result.connections),
               (outputs.sites, "connection_sites", result.sites),
               (outputs.substations, "substation_load", result.substations)]
+    if outputs.topology_report is not None:
+        report = (result.topology.report_frame() if result.topology is not None
+                  else issues_frame((), result.connections.crs))
+        layers.append((outputs.topology_report, "topology_report", report))
     with OutputTransaction() as tx:
         temps: dict[Path, Path] = {}
         for path, layer, frame in layers:
@@ -1727,11 +1798,16 @@ def run_grid_connection(
     crs: str | CRS = "EPSG:25832",
     cost_raster: Path | str | None = None,
     progress: Progress | None = None,
+    power_lines: LayerRef | None = None,
+    topology: TopologySettings | None = None,
 ) -> ConnectionResult:
-    """Read the layers, plan the connections and write the outputs.
+    """Read the layers, plan the connections and write the outputs (all or nothing).
 
-    Substations and roads are read within the sites' extent grown by the longest route of the
-    catalogue, so that substations just outside the area are considered.
+    Substations, roads and power lines are read within the sites' extent grown by the longest
+    route of the catalogue, so that substations just outside the area are considered. With
+    ``power_lines`` the grid topology is checked as well (``topology`` settings; its voltage
+    and name fields default to the substation fields of ``settings``) and its report is
+    written to ``outputs.topology_report``.
 
     Raises
     ------
@@ -1742,12 +1818,15 @@ def run_grid_connection(
     working = check_working_crs(crs)
     cat = catalogue if isinstance(catalogue, ConnectionCatalogue) else load_connection_catalogue(
         catalogue or DEFAULT_PRESET)
+    settings.check()
     sinfo = layer_info(sites, "sites")
-    cols = tuple(f for f in (settings.capacity_field, settings.site_id_field, settings.terrain_factor_field) if f)
+    cols = settings.site_columns()
     missing = [c for c in cols if c not in sinfo.fields]
     if missing:
+        hint = (" Choose the capacity field, or give a capacity per site or an area per MW."
+                if settings.capacity_source == "field" and settings.capacity_field in missing else "")
         raise InputError(f"Sites layer ({sites.describe()}) has no field {', '.join(map(repr, missing))}. "
-                         f"Fields present: {', '.join(sinfo.fields) or 'none'}.")
+                         f"Fields present: {', '.join(sinfo.fields) or 'none'}.{hint}")
     site_frame = read_layer(sites, "sites", working, None, cols, invalid="repair")
     reach = max(lv.max_route_m for lv in cat.levels) + 1000.0
     x0, y0, x1, y1 = site_frame.total_bounds
@@ -1761,7 +1840,20 @@ def run_grid_connection(
         rinfo = layer_info(roads, "roads")
         rcols = (settings.highway_field,) if settings.highway_field in rinfo.fields else ()
         road_frame = read_layer(roads, "roads", working, bbox, rcols, invalid="repair")
+    if outputs.topology_report is not None and power_lines is None:
+        raise InputError("The topology report needs the power-line layer; give it, or leave the report out.")
+    grid = None
+    if power_lines is not None:
+        topo_settings = topology or TopologySettings(substation_voltage_field=settings.substation_voltage_field,
+                                                     name_field=settings.substation_name_field)
+        topo_settings.check()
+        line_frame, topo_subs = read_grid_layers(power_lines, substations, working, topo_settings, bbox)
+        grid = build_topology(line_frame, topo_subs, topo_settings, SubProgress(progress, 0.0, 0.1))
     surface = read_cost_surface(cost_raster) if cost_raster is not None else None
-    result = plan_connections(site_frame, sub_frame, cat, settings, road_frame, surface, progress)
+    result = plan_connections(site_frame, sub_frame, cat, settings, road_frame, surface,
+                              SubProgress(progress, 0.1 if grid is not None else 0.0, 1.0))
+    if grid is not None:
+        result = replace(result, topology=grid)
+    check_cancelled(progress)
     write_connection_outputs(result, outputs)
     return result
