@@ -1,0 +1,154 @@
+"""Turbine layout: spacing holds for every pair, no tower (or rotor, under rotor-in) outside the
+eligible areas, the lattice is the dense packing, Jensen wakes behave, totals add up."""
+from __future__ import annotations
+
+import csv
+import math
+
+import numpy as np
+import pyogrio
+import pytest
+import shapely
+
+from wip_qgis_plugin.core.layout import (
+    LayoutOutputs,
+    LayoutSettings,
+    circle_overlap_fraction,
+    direction_frequencies,
+    jensen_deficits,
+    lattice_points,
+    place_turbines,
+    run_turbine_layout,
+    spacing_violations,
+)
+from wip_qgis_plugin.core.layers import LayerRef
+from wip_qgis_plugin.core.turbines import load_turbine
+from wip_qgis_plugin.core.wind import WindResourceSettings
+
+from conftest import X0, Y0, frame, write_layers
+
+D = 141.0
+
+
+@pytest.mark.parametrize("direction", [0.0, 37.0, 249.0])
+def test_lattice_keeps_the_ellipse_exactly_and_is_dense(direction):
+    pts = lattice_points((0, 0, 6000, 6000), direction, 5 * D, 3 * D)
+    assert spacing_violations(pts, direction, 5 * D, 3 * D) == []
+    # hexagonal packing in ellipse-scaled space: one turbine per (5D·3D·√3/2)
+    assert len(pts) == pytest.approx(36e6 / (5 * D * 3 * D * math.sqrt(3) / 2), rel=0.08)
+
+
+def test_violations_are_found():
+    assert spacing_violations(np.array([[0, 0], [0, 4 * D]]), 0.0, 5 * D, 3 * D) == [(0, 1)]  # along: 4 D < 5 D
+    assert spacing_violations(np.array([[0, 0], [4 * D, 0]]), 0.0, 5 * D, 3 * D) == []  # across: 4 D ≥ 3 D
+
+
+def _odd_areas():
+    """An L-shaped area, a thin strip and a ring: irregular eligible land."""
+    ell = shapely.Polygon([(0, 0), (3000, 0), (3000, 900), (1000, 900), (1000, 2500), (0, 2500)])
+    strip = shapely.box(3300, 0, 3600, 4000)
+    ring = shapely.Point(6000, 2000).buffer(1500).difference(shapely.Point(6000, 2000).buffer(700))
+    return shapely.MultiPolygon([ell, strip, *shapely.get_parts(ring)])
+
+
+@pytest.mark.parametrize("objective", ["count", "energy"])
+@pytest.mark.parametrize("direction", [0.0, 249.0])
+def test_every_pair_keeps_spacing_and_every_tower_is_inside(objective, direction):
+    area = _odd_areas()
+    energy = (lambda xy: xy[:, 0]) if objective == "energy" else None
+    xy = place_turbines(area, direction, 5 * D, 3 * D, energy_at=energy, objective=objective)
+    assert len(xy) >= 10
+    assert spacing_violations(xy, direction, 5 * D, 3 * D) == []
+    assert shapely.contains_xy(area, xy[:, 0], xy[:, 1]).all()
+
+
+def test_greedy_fill_places_more_than_the_lattice_alone():
+    strip = shapely.box(0, 0, 200, 5000)  # too thin for most lattice shifts
+    xy = place_turbines(strip, 0.0, 5 * D, 3 * D, offsets=1)
+    lattice = lattice_points(strip.bounds, 0.0, 5 * D, 3 * D)
+    assert len(xy) > shapely.contains_xy(strip, lattice[:, 0], lattice[:, 1]).sum()
+    assert len(xy) == pytest.approx(5000 / (5 * D), abs=1.5)
+
+
+def test_overlap_fraction():
+    assert circle_overlap_fraction(0.0, 100.0, 50.0) == 1.0
+    assert circle_overlap_fraction(200.0, 100.0, 50.0) == 0.0
+    half = float(circle_overlap_fraction(0.0001, 50.0, 50.0))
+    assert half == pytest.approx(1.0, abs=1e-3)
+    mid = float(circle_overlap_fraction(75.0, 100.0, 50.0))
+    assert 0.0 < mid < 1.0
+
+
+def test_jensen_deficit_downstream_only():
+    xy = np.array([[0.0, 0.0], [0.0, -5 * D], [3 * D, 0.0]])  # 2nd is 5 D south of the 1st
+    deficit = jensen_deficits(xy, 0.0, D / 2, 0.8, 0.075)  # wind from north blows south
+    expected = (1 - math.sqrt(0.2)) * (1 / (1 + 0.075 * 5 * 2)) ** 2
+    assert deficit[1] == pytest.approx(expected) and deficit[0] == 0.0 and deficit[2] == 0.0
+    assert jensen_deficits(xy, 180.0, D / 2)[0] == pytest.approx(expected)
+
+
+def test_direction_frequencies():
+    centres, freq = direction_frequencies([5, 5, 5, 0], [0, 355, 90, 180], 4)
+    np.testing.assert_allclose(centres, [0, 90, 180, 270])
+    np.testing.assert_allclose(freq, [2 / 3, 1 / 3, 0, 0])
+
+
+@pytest.fixture
+def areas_gpkg(tmp_path):
+    a = shapely.box(X0, Y0, X0 + 3000, Y0 + 2000)
+    b = shapely.Polygon([(X0 + 3500, Y0), (X0 + 6000, Y0), (X0 + 6000, Y0 + 3000)])
+    layers = write_layers(tmp_path / "areas.gpkg", {
+        "eligible_areas": frame([a, b], area_id=[1, 2], name=["Westdorf", "Ostheim"], ags=["15082001", "15082002"]),
+        "buildings": frame([shapely.box(X0 - 1000, Y0 + 1000, X0 - 990, Y0 + 1010),
+                            shapely.box(X0 + 9000, Y0, X0 + 9010, Y0 + 10)], building=["house", "barn"]),
+    })
+    return layers
+
+
+@pytest.mark.parametrize("rotor_in", [False, True])
+def test_run_layout(tmp_path, areas_gpkg, rotor_in):
+    out = LayoutOutputs(tmp_path / "t.gpkg", tmp_path / "sites.csv", tmp_path / "munis.csv")
+    res = run_turbine_layout("E-141/4200", areas_gpkg["eligible_areas"], {}, {"buildings": areas_gpkg["buildings"]},
+                             out, LayoutSettings(hub_height_m=159.0, rotor_in=rotor_in, main_direction_deg=250.0,
+                                                 resource=WindResourceSettings(weather="4")))
+    t = pyogrio.read_dataframe(out.turbines, layer="turbines")
+    assert len(t) == res.n_turbines > 0
+    xy = shapely.get_coordinates(t.geometry.values)
+    assert spacing_violations(xy, 250.0, 5 * D, 3 * D) == []
+    areas = shapely.union_all(pyogrio.read_dataframe(areas_gpkg["eligible_areas"].path, layer="eligible_areas").geometry.values)
+    if rotor_in:  # the whole rotor disc inside (tolerance for the polygonised buffer)
+        discs = shapely.buffer(t.geometry.values, D / 2 - 0.05)
+        assert shapely.within(discs, areas).all()
+    else:
+        assert shapely.within(t.geometry.values, areas).all()
+    assert set(t.columns) >= {"site_id", "turbine_id", "municipality", "capacity_mw", "energy_mwh_per_a",
+                              "full_load_hours", "wake_loss_pct", "dist_house_m"}
+    assert t["turbine_id"].is_unique and (t["capacity_mw"] == 4.2).all()
+    assert ((t["wake_loss_pct"] >= 0) & (t["wake_loss_pct"] < 40)).all()
+    np.testing.assert_allclose(t["full_load_hours"], t["energy_mwh_per_a"] / 4.2)
+    assert (t["energy_mwh_per_a"] < t["energy_gross_mwh_per_a"]).all()
+    house = shapely.Point(X0 - 1000, Y0 + 1000)
+    west = t[t["municipality"] == "Westdorf"]
+    assert west["dist_house_m"].min() >= shapely.distance(house, shapely.box(X0, Y0, X0 + 3000, Y0 + 2000)) - 1
+    with open(out.municipalities_table, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert sum(int(r["n_turbines"]) for r in rows) == len(t)
+    assert sum(float(r["energy_mwh_per_a"]) for r in rows) == pytest.approx(t["energy_mwh_per_a"].sum(), rel=1e-4)
+    with open(out.sites_table, encoding="utf-8") as fh:
+        assert {r["site_id"] for r in csv.DictReader(fh)} == {"W1", "W2"}
+
+
+def test_rotor_in_places_fewer(tmp_path, areas_gpkg):
+    counts = []
+    for rotor_in in (False, True):
+        res = run_turbine_layout("E-141/4200", areas_gpkg["eligible_areas"], {}, {},
+                                 LayoutOutputs(tmp_path / f"t{rotor_in}.gpkg"),
+                                 LayoutSettings(rotor_in=rotor_in, main_direction_deg=250.0))
+        counts.append(res.n_turbines)
+    assert counts[1] < counts[0]
+
+
+def test_spacing_must_be_positive(tmp_path, areas_gpkg):
+    with pytest.raises(ValueError, match="spacing"):
+        run_turbine_layout(load_turbine("E-141/4200"), areas_gpkg["eligible_areas"], {}, {},
+                           LayoutOutputs(tmp_path / "t.gpkg"), LayoutSettings(spacing_along_d=0))
