@@ -1,0 +1,219 @@
+"""Municipal energy profile on two sample municipalities: indicator sums equal the per-site figures,
+the hourly balance conserves energy, missing sources are reported (never estimated), provenance is
+recorded, earlier outputs are reused, a failing run writes nothing."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+from wip_qgis_plugin.core.eligibility import AreaOfInterest
+from wip_qgis_plugin.core.errors import InputError
+from wip_qgis_plugin.core.layers import LayerRef
+from wip_qgis_plugin.core.profile import (
+    GENERATION_SOURCES,
+    SITE_FIELDS,
+    ProfilePlan,
+    SourceSpec,
+    TechnologyStep,
+    run_profile,
+    total_row,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+GPKG = REPO / "sample_layers" / "revier_sample.gpkg"
+NAMES = ("Zörbig", "Landsberg")
+ROLES = ("landuse", "buildings", "roads", "railways", "power_lines", "substations", "water", "waterways",
+         "protected_areas", "airfields")
+PV_FULL_LOAD_H = 950.0
+WIND_FULL_LOAD_H = 2000.0
+
+pytestmark = pytest.mark.skipif(not GPKG.is_file(), reason="sample region missing")
+
+
+class Recorder:
+    def __init__(self):
+        self.infos, self.warnings = [], []
+
+    def report(self, fraction, message=None):
+        pass
+
+    def info(self, message):
+        self.infos.append(message)
+
+    def warning(self, message):
+        self.warnings.append(message)
+
+    def is_cancelled(self):
+        return False
+
+
+def capacity_factor(full_load_h: float, phase: float) -> np.ndarray:
+    """A deterministic hourly capacity factor whose year sums to ``full_load_h``."""
+    h = np.arange(8760)
+    daily = np.sin(2 * np.pi * (h % 24 - 6 + phase) / 24)
+    daily = np.clip(daily, 0, None) if full_load_h < 1500 else 1.0 + 0.5 * daily  # PV by day, wind always
+    shape = daily * (1.2 + np.cos(2 * np.pi * h / 8760))
+    return shape / shape.sum() * full_load_h
+
+
+def write_sites(folder: Path, key: str, full_load_h: float, seed: int) -> tuple[LayerRef, str]:
+    """Reused sites: seeded points inside the two municipalities, with an hourly CSV."""
+    munis = gpd.read_file(GPKG, layer="municipalities", engine="pyogrio")
+    rng = np.random.default_rng(seed)
+    rows = []
+    for name in NAMES:
+        poly = munis.loc[munis["name"] == name].geometry.iloc[0]
+        x0, y0, x1, y1 = poly.bounds
+        n = 0
+        while n < 4:
+            p = shapely.Point(rng.uniform(x0, x1), rng.uniform(y0, y1))
+            if poly.contains(p):
+                cap = float(rng.uniform(3.0, 25.0))
+                rows.append({"site_id": f"{key}-{name[:3]}-{n}", "municipality": name, "capacity_mw": cap,
+                             "energy_mwh_per_a": cap * full_load_h, "geometry": p})
+                n += 1
+    frame = gpd.GeoDataFrame(rows, crs=munis.crs)
+    path = folder / f"{key}_reused.gpkg"
+    frame.to_file(path, layer="sites", driver="GPKG", engine="pyogrio")
+    hourly = folder / f"{key}_hourly.csv"
+    np.savetxt(hourly, capacity_factor(full_load_h, seed), header="capacity_factor", comments="", fmt="%.9f")
+    return LayerRef(str(path), "sites"), str(hourly)
+
+
+def make_plan(out: Path, inputs: Path, **extra) -> ProfilePlan:
+    pv, pv_hourly = write_sites(inputs, "pv_ground", PV_FULL_LOAD_H, 1)
+    wind, wind_hourly = write_sites(inputs, "wind", WIND_FULL_LOAD_H, 2)
+    kwargs = dict(
+        layers={r: LayerRef(str(GPKG), r) for r in ROLES},
+        aoi=AreaOfInterest(LayerRef(str(GPKG), "municipalities"), "name", NAMES),
+        output_dir=out,
+        technologies=(TechnologyStep("wind", {"source": "wind_sachsen_anhalt"}, min_area_ha=5),
+                      TechnologyStep("pv_ground", {"source": "pv_ground"})),
+        sources=(SourceSpec("wind", wind, wind_hourly), SourceSpec("pv_ground", pv, pv_hourly),
+                 SourceSpec("agri_pv"), SourceSpec("pv_rooftop")),
+        rasters={"dem": str(REPO / "sample_layers/dem.tif"),
+                 "wind_speed_150m": str(REPO / "sample_layers/wind_speed_150m.tif"),
+                 "soil_quality": str(REPO / "sample_layers/soil_quality.tif")},
+        resolution_m=100.0, workers=1, report=False)
+    kwargs.update(extra)
+    return ProfilePlan(**kwargs)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    inputs = tmp_path_factory.mktemp("inputs")
+    out = tmp_path_factory.mktemp("profile")
+    progress = Recorder()
+    plan = make_plan(out, inputs)
+    return run_profile(plan, progress), progress, plan
+
+
+def test_indicator_sums_equal_the_per_site_figures(run):
+    result, _, _ = run
+    sites = result.sites
+    assert set(sites.columns) >= set(SITE_FIELDS) | {"source", "grid_cost_eur"}
+    for m in result.municipalities:
+        for key in ("wind", "pv_ground"):
+            part = sites[(sites["municipality"] == m.name) & (sites["source"] == key)]
+            assert len(part) == 4
+            assert m.indicators[f"{key}_capacity_mw"] == pytest.approx(part["capacity_mw"].sum())
+            assert m.indicators[f"{key}_energy_gwh"] == pytest.approx(part["energy_mwh_per_a"].sum() / 1000)
+            assert m.indicators[f"{key}_sites"] == 4
+        assert m.indicators["capacity_mw"] == pytest.approx(
+            m.indicators["wind_capacity_mw"] + m.indicators["pv_ground_capacity_mw"])
+        own = sites[sites["municipality"] == m.name]
+        assert m.indicators["grid_cost_meur"] == pytest.approx(own["grid_cost_eur"].sum() / 1e6)
+    tot = total_row(result)
+    for key in ("capacity_mw", "energy_gwh", "area_ha", "demand_gwh", "wind_eligible_ha", "grid_cost_meur"):
+        assert tot[key] == pytest.approx(sum(m.indicators[key] for m in result.municipalities))
+    assert tot["capacity_mw"] == pytest.approx(sites["capacity_mw"].sum())
+
+
+def test_balance_conserves_energy_and_matches_the_sites(run):
+    result, _, _ = run
+    for m in result.municipalities:
+        b = m.balance
+        assert b is not None and b.hours == 8760
+        np.testing.assert_allclose(b.self_consumed + b.surplus, b.generation, atol=1e-9)
+        np.testing.assert_allclose(b.self_consumed + b.deficit, b.demand, atol=1e-9)
+        assert b.demand_mwh == pytest.approx(m.demand.annual_mwh)
+        assert b.generation_mwh == pytest.approx(m.indicators["energy_gwh"] * 1000, rel=1e-6)
+        assert m.indicators["self_sufficiency_pct"] <= min(100.0, m.indicators["balance_pct"]) + 1e-9
+        assert 0 <= m.indicators["hours_covered_pct"] <= 100
+
+
+def test_missing_sources_are_reported_not_estimated(run):
+    result, progress, _ = run
+    for key in ("agri_pv", "pv_rooftop"):
+        src = result.sources[key]
+        if src.status != "missing":
+            continue
+        assert src.reason
+        assert all(f"{key}_capacity_mw" not in m.indicators for m in result.municipalities)
+        assert any(key in w for w in progress.warnings)
+    assert result.sources["pv_ground"].status == "reused"
+
+
+def test_areas_demand_and_windbg(run):
+    result, _, _ = run
+    for m in result.municipalities:
+        ind = m.indicators
+        assert 0 < ind["wind_eligible_ha"] < ind["area_ha"]
+        assert ind["wind_eligible_pct"] == pytest.approx(100 * ind["wind_eligible_ha"] /
+                                                         result.technologies["wind"].stats[m.name].total_ha)
+        assert 0 <= ind["wind_suitable_ha"] <= ind["wind_eligible_ha"] + 1e-6
+        assert ind["windbg_target_2032_pct"] == 2.2                       # Sachsen-Anhalt
+        assert ind["windbg_counted_ha"] <= ind["wind_eligible_ha"] + 1e-6  # rotor-in shrinks the areas
+        assert ind["demand_gwh"] == pytest.approx(ind["population"] * 6.05 / 1000)  # 6,050 kWh per inhabitant
+
+
+def test_outputs_carry_the_provenance(run):
+    result, _, plan = run
+    data = json.loads(result.files["json"].read_text(encoding="utf-8"))
+    prov = data["provenance"]
+    assert prov["catalogues"]["wind"]["id"] == "wind_sachsen_anhalt" and prov["catalogues"]["wind"]["version"]
+    assert prov["demand"]["id"] == "demand" and prov["grid"]["id"] == "grid_connection"
+    assert prov["parameters"]["resolution_m"] == 100.0
+    assert prov["input_layers"]["buildings"].endswith("layername=buildings")
+    assert {m["name"] for m in data["municipalities"]} == set(NAMES)
+    with open(result.files["indicators"], encoding="utf-8") as fh:
+        assert fh.readline().startswith("# WIP municipal energy profile")
+        rows = list(csv.DictReader(fh))
+    assert [r["name"] for r in rows] == [*NAMES, "TOTAL"]
+    layers = {n for n, _ in __import__("pyogrio").list_layers(result.files["gpkg"])}
+    assert {"municipalities", "sites", "connections"} <= layers
+
+
+def test_second_run_reuses_the_eligibility(run, tmp_path):
+    result, _, plan = run
+    progress = Recorder()
+    again = run_profile(plan, progress)
+    assert any("reusing" in i for i in progress.infos)
+    assert again.technologies["wind"].reused
+    for a, b in zip(result.municipalities, again.municipalities):
+        assert a.indicators["wind_eligible_ha"] == pytest.approx(b.indicators["wind_eligible_ha"])
+
+
+def test_a_failing_run_leaves_no_output(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    bad = inputs / "demand.csv"
+    bad.write_text("name,total_mwh\nZörbig,-5\n", encoding="utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(InputError, match="row 2"):
+        run_profile(make_plan(out, inputs, demand_table=str(bad), technologies=()))
+    assert not out.exists() or not any(out.rglob("*.*"))
+
+
+def test_bad_settings_are_named(tmp_path):
+    plan = make_plan(tmp_path / "o", tmp_path, sources=(SourceSpec("tidal"),), language="fr")
+    with pytest.raises(InputError) as info:
+        run_profile(plan)
+    assert "tidal" in str(info.value) and "fr" in str(info.value)
+    assert set(GENERATION_SOURCES) == {"wind", "pv_ground", "agri_pv", "pv_rooftop"}

@@ -1,0 +1,68 @@
+"""HTML reports: one per municipality and an overview, self-contained (images embedded), German by
+default and English on request; charts and maps drawn headless."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from test_profile import GPKG, NAMES, make_plan
+
+from wip_qgis_plugin.core.profile import run_profile
+from wip_qgis_plugin.core.report import INDICATOR_LABELS, MESSAGES, slug
+
+pytestmark = pytest.mark.skipif(not GPKG.is_file(), reason="sample region missing")
+
+
+@pytest.fixture(scope="module", params=["de", "en"])
+def reports(request, tmp_path_factory):
+    inputs = tmp_path_factory.mktemp("in")
+    out = tmp_path_factory.mktemp("out")
+    result = run_profile(make_plan(out, inputs, report=True, language=request.param, suitability=False))
+    return result, request.param
+
+
+def test_report_files_exist_for_each_municipality(reports):
+    result, _ = reports
+    index = result.files["report"]
+    assert index == result.plan.output_dir / "report" / "index.html" and index.is_file()
+    for name in NAMES:
+        page = result.files[f"report:{name}"]
+        assert page.is_file() and page.name == f"{slug(name)}.html"
+        assert name in page.read_text(encoding="utf-8")
+    overview = index.read_text(encoding="utf-8")
+    for name in NAMES:
+        assert f'href="{slug(name)}.html"' in overview and name in overview
+
+
+def test_reports_are_self_contained(reports):
+    result, _ = reports
+    for path in (result.plan.output_dir / "report").glob("*.html"):
+        page = path.read_text(encoding="utf-8")
+        sources = re.findall(r'src="([^"]*)"', page)
+        assert sources, path
+        assert all(s.startswith("data:image/png;base64,") for s in sources), path
+        assert "<link" not in page and "<script" not in page and "http://" not in page
+    page = result.files[f"report:{NAMES[0]}"].read_text(encoding="utf-8")
+    assert len(re.findall(r"<img ", page)) >= 3  # map, monthly balance, duration curve
+    assert not list((result.plan.output_dir / "report").glob(".*"))  # no temporary map files left
+
+
+def test_language_switch(reports):
+    result, language = reports
+    page = result.files[f"report:{NAMES[0]}"].read_text(encoding="utf-8")
+    assert f'<html lang="{language}">' in page
+    assert MESSAGES[language]["title"] in page
+    assert INDICATOR_LABELS[language]["demand_gwh"][0] in page
+    other = "en" if language == "de" else "de"
+    assert MESSAGES[other]["top_sites"] not in page
+
+
+def test_message_tables_match():
+    assert set(MESSAGES["de"]) == set(MESSAGES["en"])
+    assert set(INDICATOR_LABELS["de"]) == set(INDICATOR_LABELS["en"])
+
+
+def test_slug():
+    assert slug("Zörbig") == "Zoerbig" and slug("Raguhn-Jeßnitz") == "Raguhn_Jessnitz"
+    assert slug("///") == "municipality"
