@@ -228,3 +228,53 @@ def test_qgis_process_runs_grid_connection_on_the_sample(sample_region, grid_sit
     assert results["OUTPUT_CONNECTIONS"] == str(out / "conn.gpkg")
     assert results["CONNECTED_MW"] == pytest.approx(expected.summary()["connected_mw"])
     assert csv_rows(out / "sites.csv") == csv_rows(tmp_path / "engine" / "sites.csv")
+
+
+def test_engine_python_gives_the_same_result(provider, sample_region, grid_sites, tmp_path, monkeypatch):
+    """The job runs in a separate engine Python (QGIS's lacks the packages): same files, same numbers."""
+    import sys
+
+    from wip_qgis_plugin import worker
+    from wip_qgis_plugin.processing_algorithms import base
+
+    inside, outside = tmp_path / "in", tmp_path / "out"
+    inside.mkdir()
+    outside.mkdir()
+    params = parameters(sample_region, uri(grid_sites, "points"), inside)
+    first = run_algorithm(ALG, params)
+    monkeypatch.setattr(base, "missing_dependencies", lambda: ["geopandas"])
+    monkeypatch.setenv(worker.ENV_ENGINE_PYTHON, sys.executable)
+    feedback = RecordingFeedback()
+    second = run_algorithm(ALG, parameters(sample_region, uri(grid_sites, "points"), outside), feedback=feedback)
+    assert any("engine Python" in line for line in feedback.infos)
+    assert csv_rows(outside / "sites.csv") == csv_rows(inside / "sites.csv")
+    for key in ("CONNECTED_MW", "COST_EUR", "UNCONNECTED_SITES", "BASELINE_COST_EUR"):
+        assert second[key] == pytest.approx(first[key]), key
+
+
+def test_memory_layer_sites_are_exported_for_the_engine(provider, sample_region, grid_sites, tmp_path):
+    from qgis.core import QgsFeature
+
+    source = QgsVectorLayer(uri(grid_sites, "parks"), "parks", "ogr")
+    memory = QgsVectorLayer("MultiPolygon?crs=EPSG:25832&field=site_id:string&field=leistung:double",
+                            "sites", "memory")
+    features = []
+    for k, feature in enumerate(source.getFeatures()):
+        copy = QgsFeature(memory.fields())
+        copy.setGeometry(feature.geometry())
+        copy.setAttributes([f"park{k}", 12.5])
+        features.append(copy)
+    memory.dataProvider().addFeatures(features)
+    project = QgsProject.instance()
+    project.addMapLayer(memory)
+    try:
+        context = QgsProcessingContext()
+        context.setProject(project)
+        result = run_algorithm(ALG, parameters(sample_region, memory.id(), tmp_path, CAPACITY_FIELD="leistung",
+                                               POWER_LINES=None, OUTPUT_TOPOLOGY=None), context=context)
+    finally:
+        project.removeMapLayer(memory.id())
+    rows = csv_rows(tmp_path / "sites.csv")
+    assert [r["site_id"] for r in rows] == ["park0", "park1", "park2", "park3"]
+    assert [float(r["capacity_mw"]) for r in rows] == [12.5] * 4
+    assert result["CONNECTED_MW"] > 0

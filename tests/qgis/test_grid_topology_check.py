@@ -132,3 +132,22 @@ def test_cancelled_run_leaves_nothing(provider, sample_region, tmp_path):
     feedback = RecordingFeedback()
     feedback.cancel()
     assert_refused(ALG, parameters(sample_region, tmp_path), tmp_path, "cancel", feedback=feedback)
+
+
+def test_a_second_styled_run_after_the_first_context_is_gone(provider, sample_region, tmp_path):
+    """The context owns (and deletes) the post-processors: a later run must get a living one."""
+    import gc
+
+    project = QgsProject.instance()
+    for run in ("first", "second"):
+        folder = tmp_path / run
+        folder.mkdir()
+        context = QgsProcessingContext()
+        context.setProject(project)
+        params = parameters(sample_region, folder, OUTPUT_LINES=None)
+        params["OUTPUT_REPORT"] = QgsProcessingOutputLayerDefinition(str(folder / "report.gpkg"), project)
+        run_algorithm(ALG, params, context=context)
+        processor = context.layerToLoadOnCompletionDetails(str(folder / "report.gpkg")).postProcessor()
+        assert isinstance(processor, StylePostProcessor)
+        del context, processor
+        gc.collect()

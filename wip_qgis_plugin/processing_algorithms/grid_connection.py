@@ -100,8 +100,8 @@ class GridConnection(WipAlgorithm):
             self.UNKNOWN_FREE_CAPACITY, tr("Free capacity assumed where the field is empty [MW]"),
             type=NUMBER_DOUBLE, minValue=0.0, optional=True), advanced=True)
         self.add_parameter(QgsProcessingParameterEnum(
-            self.ROUTING, tr("Routing"), options=[tr("along the road network"), tr("least-cost path over a cost raster")],
-            defaultValue=0))
+            self.ROUTING, tr("Routing"),
+            options=[tr("along the road network"), tr("least-cost path over a cost raster")], defaultValue=0))
         self.add_parameter(QgsProcessingParameterFeatureSource(
             self.ROADS, tr("Roads [lines, OSM highway=*]"), [SOURCE_ANY_GEOMETRY], optional=True))
         self.add_parameter(QgsProcessingParameterField(
@@ -235,8 +235,9 @@ class GridConnection(WipAlgorithm):
         return self.parameterAsDouble(parameters, name, context)
 
     def sites_are_polygons(self, parameters, context) -> bool:
+        """True for polygon sites (their style fills them; points get markers)."""
         source = self.parameterAsSource(parameters, self.SITES, context)
-        return source is not None and QgsWkbTypes.geometryType(source.wkbType()) == QgsWkbTypes.PolygonGeometry
+        return source is not None and "Polygon" in QgsWkbTypes.displayString(source.wkbType())
 
     def report(self, summary: dict, result: dict, feedback) -> None:
         """Totals and the unconnected sites in the log."""
