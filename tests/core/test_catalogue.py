@@ -150,3 +150,18 @@ def test_saechsbo_distance_applies_from_8_june_2022():
     before = {c.id for c in cat.active(("hard",), dt.date(2022, 6, 7))}
     after = {c.id for c in cat.active(("hard",), dt.date(2022, 6, 8))}
     assert {"settlements_saechsbo", "dwelling_groups_saechsbo"} <= after - before
+
+
+def test_preset_list_holds_only_criteria_catalogues(tmp_path, monkeypatch):
+    """Equipment and cost tables in the preset folder (other schemas) are not listed as presets."""
+    import shutil
+
+    from wip_qgis_plugin.core import catalogue as catalogue_module
+
+    for path in catalogue_module.PRESET_DIR.glob("*.yaml"):
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "zz_equipment.yaml").write_text("schema: wip-something/1\nitems: []\n", encoding="utf-8")
+    monkeypatch.setattr(catalogue_module, "PRESET_DIR", tmp_path)
+    ids = {p.id for p in catalogue_module.list_presets()}
+    assert {"wind_sachsen_anhalt", "wind_sachsen", "wind_thueringen", "pv_ground"} <= ids
+    assert "zz_equipment" not in ids and all(p.technology for p in catalogue_module.list_presets())

@@ -393,11 +393,17 @@ class Catalogue:
 
 
 def list_presets() -> list[PresetInfo]:
-    """Return the shipped presets, sorted by id."""
+    """Return the shipped criteria presets, sorted by id.
+
+    Other YAML files in the preset folder (equipment, roughness tables, grid connection costs) have
+    their own ``schema`` and are not criteria catalogues: they are skipped.
+    """
     out = []
     for path in sorted(PRESET_DIR.glob("*.yaml")):
         with open(path, encoding="utf-8") as fh:
             raw = yaml.safe_load(fh)
+        if not isinstance(raw, dict) or raw.get("schema") != SCHEMA:
+            continue
         title = raw.get("title", {})
         out.append(PresetInfo(raw["id"], raw["technology"], title.get("de", ""), title.get("en", ""),
                               str(raw.get("version", "")), path))
