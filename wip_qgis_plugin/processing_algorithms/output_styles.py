@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import QgsProcessingLayerPostProcessorInterface
+from qgis.PyQt import sip
 
 STYLE_DIR = Path(__file__).resolve().parent.parent / "styles"
 
@@ -29,8 +30,12 @@ _POST_PROCESSORS: dict[str, StylePostProcessor] = {}
 
 
 def style_post_processor(style: str) -> StylePostProcessor:
-    """The shared post-processor applying ``styles/<style>.qml``."""
-    if style not in _POST_PROCESSORS:
+    """The post-processor applying ``styles/<style>.qml``.
+
+    A context owns the post-processors it is given and deletes them with itself (the C++ object;
+    the Python wrapper stays), so a new one is made once the last one's context is gone.
+    """
+    if style not in _POST_PROCESSORS or sip.isdeleted(_POST_PROCESSORS[style]):
         _POST_PROCESSORS[style] = StylePostProcessor(STYLE_DIR / f"{style}.qml")
     return _POST_PROCESSORS[style]
 
