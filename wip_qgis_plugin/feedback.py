@@ -23,6 +23,14 @@ def _engine_messages():
         (r"Building eligible-area polygons", lambda: tr("Building eligible-area polygons")),
         (r"Ranking candidate sites", lambda: tr("Ranking candidate sites")),
         (r"Done", lambda: tr("Done")),
+        (r"Road network", lambda: tr("Road network")),
+        (r"Routes", lambda: tr("Routes")),
+        (r"Allocation", lambda: tr("Allocation")),
+        (r"Drawing routes", lambda: tr("Drawing routes")),
+        (r"Reading voltage levels", lambda: tr("Reading voltage levels")),
+        (r"Cleaning lines", lambda: tr("Cleaning lines")),
+        (r"Building the graph", lambda: tr("Building the graph")),
+        (r"Topology report", lambda: tr("Topology report")),
         (r"Area of interest: (\d+) area\(s\), grid (\d+) × (\d+) pixels at (\S+) m; reading features up to "
          r"(\S+) m around it\.",
          lambda n, w, h, res, reach: tr("Area of interest: {n} area(s), grid {w} × {h} pixels at {res} m; reading "

@@ -1609,7 +1609,7 @@ def plan_connections(
         substations = substations.to_crs(crs)
     site_in = prepare_sites(sites, catalogue, settings)
     sub_in = prepare_substations(substations, settings)
-    progress.report(0.02, "Straßennetz / road network")
+    progress.report(0.02, "Road network")
     network = None
     if isinstance(roads, RoadNetwork):
         network = roads
@@ -1624,18 +1624,18 @@ def plan_connections(
     suitable = np.array([[lv.suits(s) for s in sub_in.levels_v] for lv in levels], dtype=bool).reshape(
         len(levels), len(sub_in.names))
     limit = np.array([lv.max_route_m for lv in levels])
-    progress.report(0.1, "Routen / routes")
+    progress.report(0.1, "Routes")
     cand = router.candidates(site_in.level, suitable, limit, SubProgress(progress, 0.1, 0.6))
     cost = _pair_costs(cand, site_in, levels)
     keep = _cheapest_per_site(cand.site, cost, settings.max_candidates)
     problem = AllocationProblem(site_in.capacity_mw, sub_in.free_mw, cand.site[keep], cand.substation[keep],
                                 cost[keep], settings.mw_unit)
-    progress.report(0.6, "Zuordnung / allocation")
+    progress.report(0.6, "Allocation")
     allocation = ALLOCATORS[settings.allocation](problem)
     baseline = allocate_greedy(problem) if settings.baseline and settings.allocation != "greedy" else None
     check_cancelled(progress)
     used = np.flatnonzero(allocation.pair_units > 0)
-    progress.report(0.7, "Trassen zeichnen / drawing routes")
+    progress.report(0.7, "Drawing routes")
     routes = router.routes([(int(problem.pair_site[k]), int(problem.pair_sub[k])) for k in used],
                            SubProgress(progress, 0.7, 0.95))
     frames = _frames(site_in, sub_in, catalogue, problem, allocation, used, routes, cand, crs)

@@ -695,19 +695,19 @@ def build_topology(
     if lines.crs is not None:
         check_working_crs(lines.crs)
     subs = _substation_frame(substations, lines.crs, settings)
-    progress.report(0.05, "Spannungsebenen lesen / reading voltage levels")
+    progress.report(0.05, "Reading voltage levels")
     exploded, no_voltage = explode_lines(lines, settings.voltage_field, settings.min_voltage_v)
     check_cancelled(progress)
     point_subs = np.flatnonzero(shapely.get_type_id(subs.geometry.values) == 0)
     anchors = shapely.get_coordinates(subs.geometry.values[point_subs]) if len(point_subs) else None
-    progress.report(0.15, "Leitungen bereinigen / cleaning lines")
+    progress.report(0.15, "Cleaning lines")
     cleaned = clean_lines(exploded, settings.snap_tolerance_m, anchors, settings.attach_tolerance_m,
                           settings.max_passes)
     check_cancelled(progress)
-    progress.report(0.6, "Graph aufbauen / building the graph")
+    progress.report(0.6, "Building the graph")
     graph, pieces, subs = _graph(cleaned.lines, subs, settings)
     check_cancelled(progress)
-    progress.report(0.85, "Bericht / report")
+    progress.report(0.85, "Topology report")
     issues = _issues(lines, graph, pieces, subs, cleaned, no_voltage, settings)
     progress.report(1.0)
     return GridTopology(graph, pieces, subs, tuple(issues), settings, cleaned.converged)
