@@ -1,0 +1,42 @@
+"""wip:windyield through processing.run: the engine's rasters on the same inputs, outputs, refusals."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from wip_qgis_testing import SAMPLE_DIR, assert_refused, read_band, run_algorithm
+
+from wip_qgis_plugin.core.eligibility import AreaOfInterest
+from wip_qgis_plugin.core.layers import LayerRef
+from wip_qgis_plugin.core.wind import WindYieldOutputs, WindYieldSettings, run_wind_yield
+
+ALG = "wip:windyield"
+
+
+def test_matches_the_engine(provider, sample_region, tmp_path):
+    names = sample_region.names[:1]
+    params = {"TURBINE": "E-141/4200", "HUB_HEIGHT": 159, "AOI": sample_region.uri("municipalities"),
+              "AOI_NAME_FIELD": "name", "AOI_NAMES": ",".join(names),
+              "WIND_SPEED_100M": str(SAMPLE_DIR / "wind_speed_100m.tif"),
+              "WIND_SPEED_150M": str(SAMPLE_DIR / "wind_speed_150m.tif"), "DEM": str(SAMPLE_DIR / "dem.tif"),
+              "RESOLUTION": 100, "OUTPUT_ENERGY": str(tmp_path / "e.tif"),
+              "OUTPUT_FULL_LOAD_HOURS": str(tmp_path / "flh.tif"), "OUTPUT_TABLE": str(tmp_path / "t.csv")}
+    result = run_algorithm(ALG, params)
+    assert (tmp_path / "e.tif").exists() and (tmp_path / "t.csv").exists()
+    engine = run_wind_yield(
+        "E-141/4200", AreaOfInterest(LayerRef(str(sample_region.path), "municipalities"), "name", names),
+        {"wind_speed_100m": SAMPLE_DIR / "wind_speed_100m.tif", "wind_speed_150m": SAMPLE_DIR / "wind_speed_150m.tif",
+         "dem": SAMPLE_DIR / "dem.tif"}, {}, WindYieldOutputs(tmp_path / "ref.tif"),
+        WindYieldSettings(resolution_m=100, hub_height_m=159))
+    np.testing.assert_allclose(read_band(tmp_path / "e.tif"), read_band(tmp_path / "ref.tif"))
+    assert result["MEAN_FULL_LOAD_HOURS"] == pytest.approx(engine.mean_full_load_hours)
+    flh = read_band(tmp_path / "flh.tif")
+    assert 1500 < np.median(flh[flh > 0]) < 3500
+
+
+def test_refuses_an_unknown_turbine_file(provider, sample_region, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema: wip-turbine/1\nid: x\nhub_height: 100\n", encoding="utf-8")
+    assert_refused(ALG, {"TURBINE_FILE": str(bad), "WIND_SPEED_150M": str(SAMPLE_DIR / "wind_speed_150m.tif"),
+                         "RESOLUTION": 500, "OUTPUT_ENERGY": str(out / "e.tif")}, out, "hub_height", "power_curve")
