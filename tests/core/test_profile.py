@@ -200,6 +200,19 @@ def test_second_run_reuses_the_eligibility(run, tmp_path):
         assert a.indicators["wind_eligible_ha"] == pytest.approx(b.indicators["wind_eligible_ha"])
 
 
+def test_changed_setbacks_are_not_reused(run):
+    _, _, plan = run
+    from dataclasses import replace
+
+    changed = replace(plan, technologies=(TechnologyStep("wind", {"source": "wind_sachsen_anhalt",
+                                                                  "tag_buffers": {"settlement_setback": 800}},
+                                                         min_area_ha=5),), sources=(), suitability=False)
+    progress = Recorder()
+    result = run_profile(changed, progress)
+    assert not result.technologies["wind"].reused
+    assert not any("reusing" in i for i in progress.infos)
+
+
 def test_a_failing_run_leaves_no_output(tmp_path):
     inputs = tmp_path / "in"
     inputs.mkdir()

@@ -40,6 +40,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import yaml
 
 from .balance import HourlyBalance, hourly_balance
 from .demand import DemandCatalogue, MunicipalDemand, demands_for, hourly_demand_mw, load_demand_catalogue, \
@@ -479,6 +480,19 @@ def _read_table(path: Path) -> dict[str, MunicipalityStats]:
     return out
 
 
+def _same_criteria(reasons: Path, catalogue: Any, kinds: tuple[str, ...]) -> bool:
+    """Whether the reason bits written with a raster name the catalogue's active criteria with the
+    same setbacks and filters (overrides change them without changing the catalogue version)."""
+    sidecar = Path(reasons).with_name(Path(reasons).stem + "_bits.json")
+    try:
+        bits = json.loads(sidecar.read_text(encoding="utf-8"))["bits"]
+    except (OSError, ValueError, KeyError):
+        return False
+    found = {(b["id"], b["buffer"], b["filter"]) for b in bits if b.get("kind") != "permitted"}
+    wanted = {(c.id, str(c.buffer), str(c.filter)) for c in catalogue.active(kinds) if c.kind != "permitted"}
+    return found == wanted
+
+
 def _eligibility_step(plan: ProfilePlan, step: TechnologyStep, progress: Progress) -> TechnologyFigures:
     from .eligibility import run_eligibility
     from .worker_protocol import _catalogue
@@ -488,11 +502,12 @@ def _eligibility_step(plan: ProfilePlan, step: TechnologyStep, progress: Progres
     outputs = EligibilityOutputs(out / f"{step.key}_eligibility.tif", out / f"{step.key}_reasons.tif",
                                  out / f"{step.key}_areas.gpkg", out / f"{step.key}_table.csv")
     tags = _raster_tags(outputs.eligibility) if plan.reuse and outputs.eligibility.exists() else {}
-    wanted = {"WIP_CATALOGUE": f"{catalogue.id} {catalogue.version} ({catalogue.origin})",
-              "WIP_RESOLUTION_M": f"{plan.resolution_m:g}", "WIP_KINDS": ",".join(step.kinds),
+    wanted = {"WIP_RESOLUTION_M": f"{plan.resolution_m:g}", "WIP_KINDS": ",".join(step.kinds),
               "WIP_AOI": _aoi_tag(plan.aoi)}
-    if tags and all(tags.get(k) == v for k, v in wanted.items()) and outputs.polygons.exists() \
-            and outputs.table.exists():
+    # the catalogue's id and version must match; overrides are compared criterion by criterion
+    same_catalogue = tags.get("WIP_CATALOGUE", "").startswith(f"{catalogue.id} {catalogue.version} (")
+    if tags and same_catalogue and all(tags.get(k) == v for k, v in wanted.items()) and outputs.polygons.exists() \
+            and outputs.table.exists() and _same_criteria(outputs.reasons, catalogue, step.kinds):
         progress.info(f"{step.key}: reusing {outputs.eligibility} (same catalogue, resolution and area)")
         return TechnologyFigures(step.key, catalogue, _read_table(outputs.table), outputs, True)
     settings = EligibilitySettings(resolution_m=plan.resolution_m, crs=plan.crs, kinds=step.kinds,
@@ -972,6 +987,24 @@ def write_profile_json(path: Path, result: ProfileResult) -> None:
     path.write_text(json.dumps(profile_json(result), ensure_ascii=False, indent=1), encoding="utf-8")
 
 
+def profile_output_files(plan: Mapping[str, Any]) -> list[Path]:
+    """Every file a profile job (its plan as JSON) may write, for cleaning up after a killed worker."""
+    out = plan.get("output_dir")
+    if not out:
+        return []
+    out = Path(out)
+    files = [out / f"profile{s}" for s in ("_indicators.csv", ".json", "_hourly.csv", "_sites.gpkg")]
+    for step in plan.get("technologies") or []:
+        key = step.get("key") if isinstance(step, Mapping) else None
+        if key:
+            files += [out / f"{key}_{s}" for s in ("eligibility.tif", "reasons.tif", "reasons_bits.json", "areas.gpkg",
+                                                  "table.csv", "suitability.tif", "sites.gpkg")]
+    report = out / "report"
+    if report.is_dir():
+        files += sorted(report.glob("*.html"))
+    return files
+
+
 def reuse_specs(raw: Mapping[str, Any] | None, base: Path) -> tuple[SourceSpec, ...]:
     """Source specs from a scenario's ``profile.sources`` mapping (paths relative to ``base``)."""
     specs = []
@@ -989,8 +1022,101 @@ def reuse_specs(raw: Mapping[str, Any] | None, base: Path) -> tuple[SourceSpec, 
     return tuple(specs)
 
 
+#: Keys of a scenario's ``profile:`` section.
+PROFILE_KEYS = {"names", "technologies", "sources", "demand", "grid", "weather", "year", "top_n",
+                "suitable_min_score", "rotor_in", "language", "report", "suitability", "reuse"}
+_DEMAND_KEYS = {"catalogue", "table", "population_field", "land"}
+
+
+def check_profile_spec(raw: Any, technology_keys: Sequence[str], problems: list[str]) -> None:
+    """Validate a scenario's ``profile:`` section, appending every problem with its place."""
+    if not isinstance(raw, Mapping):
+        problems.append("profile: give a mapping, e.g. {sources: {pv_ground: {}}, top_n: 5}")
+        return
+    from .scenario import _suggest
+
+    for key in raw:
+        if key not in PROFILE_KEYS:
+            problems.append(f"profile.{key}: unknown key{_suggest(key, PROFILE_KEYS)}")
+    for key in raw.get("technologies") or []:
+        if key not in technology_keys:
+            problems.append(f"profile.technologies: no technology {key!r} under 'eligibility'"
+                            f"{_suggest(key, technology_keys)}")
+    sources = raw.get("sources") if raw.get("sources") is not None else {}
+    if not isinstance(sources, Mapping):
+        problems.append("profile.sources: map source keys to {} or {sites: file.gpkg|layername=x, hourly: x.csv}")
+    else:
+        for key, spec in sources.items():
+            if key not in GENERATION_SOURCES:
+                problems.append(f"profile.sources.{key}: not a generation source{_suggest(key, GENERATION_SOURCES)}; "
+                                f"sources: {', '.join(GENERATION_SOURCES)}")
+            for k in (spec or {}):
+                if k not in ("sites", "hourly", "options"):
+                    problems.append(f"profile.sources.{key}.{k}: unknown key; use sites, hourly, options")
+    for k in (raw.get("demand") or {}):
+        if k not in _DEMAND_KEYS:
+            problems.append(f"profile.demand.{k}: unknown key{_suggest(k, _DEMAND_KEYS)}")
+    if raw.get("language", "de") not in ("de", "en"):
+        problems.append("profile.language: de or en")
+    for key, kind in (("top_n", int), ("year", int), ("suitable_min_score", (int, float))):
+        if key in raw and not isinstance(raw[key], kind):
+            problems.append(f"profile.{key}: a number")
+
+
+def _catalogue_spec(raw: Mapping[str, Any], catalogue: Any, base: Path) -> dict[str, Any]:
+    """A scenario technology's catalogue as an engine job names it (the settlement setback folded
+    into the overrides, applied after the user's, as the scenario does)."""
+    ref = str(raw.get("catalogue", catalogue.id))
+    if ref.endswith((".yaml", ".yml")):
+        ref = str((base / ref).resolve())
+    overrides = {k: (None if v is None else dict(v)) for k, v in (raw.get("overrides") or {}).items()}
+    if raw.get("settlement_setback_m") is not None:
+        metres = float(raw["settlement_setback_m"])
+        for c in catalogue.criteria:
+            if "settlement_setback" in c.tags:
+                overrides[c.id] = {**(overrides.get(c.id) or {}), "buffer": f"{metres:g} m"}
+    return {"source": ref, **({"overrides": overrides} if overrides else {})}
+
+
+def plan_from_scenario(sc: Any, resolution_m: float | None = None) -> ProfilePlan:
+    """The profile plan of a scenario's ``profile:`` section (outputs in the scenario's folder, so the
+    eligibility and suitability outputs of the same scenario run are reused)."""
+    raw = dict(sc.profile or {})
+    base = Path(sc.path).parent
+    runs = {r.key: r for r in sc.runs}
+    keys = list(raw.get("technologies") or runs)
+    techs = []
+    raw_scenario = yaml.safe_load(Path(sc.path).read_text(encoding="utf-8")) or {}
+    for key in keys:
+        run = runs[key]
+        spec = _catalogue_spec((raw_scenario.get("eligibility") or {}).get(key) or {}, run.catalogue, base)
+        techs.append(TechnologyStep(key, spec, tuple(run.settings.kinds), float(run.settings.min_area_ha)))
+    first = runs[keys[0]].settings if keys else None
+    demand = raw.get("demand") or {}
+    names = raw.get("names")
+    aoi = sc.aoi if not names else dataclasses.replace(sc.aoi, names=tuple(str(n) for n in names))
+    sources = reuse_specs(raw.get("sources") if raw.get("sources") is not None
+                          else {k: {} for k in GENERATION_SOURCES}, base)
+    grid = raw.get("grid", {"catalogue": "grid_connection"})
+    return ProfilePlan(
+        layers=dict(sc.layers), aoi=aoi, output_dir=Path(sc.output_dir), technologies=tuple(techs),
+        sources=sources, rasters={k: str(v) for k, v in sc.rasters.items()},
+        resolution_m=float(resolution_m or (first.resolution_m if first else 25.0)),
+        crs=first.crs if first else "EPSG:25832", reuse=bool(raw.get("reuse", True)),
+        suitability=bool(raw.get("suitability", True)), rotor_in=bool(raw.get("rotor_in", True)),
+        demand_catalogue=str(demand.get("catalogue", "demand")),
+        demand_table=str((base / demand["table"]).resolve()) if demand.get("table") else None,
+        population_field=str(demand.get("population_field", "population")), land=demand.get("land"),
+        grid_catalogue=None if grid is None else str(grid.get("catalogue", "grid_connection")),
+        weather=raw.get("weather"), year=int(raw.get("year", 2010)), top_n=int(raw.get("top_n", 5)),
+        suitable_min_score=float(raw.get("suitable_min_score", 70.0)), report=bool(raw.get("report", True)),
+        language=str(raw.get("language", "de")),
+        workers=first.workers if first else 2,
+        invalid_geometries=first.invalid_geometries if first else "error")
+
+
 __all__ = [
     "GENERATION_SOURCES", "SITE_FIELDS", "SOURCE_ENGINES", "GenerationSource", "MunicipalProfile", "ProfilePlan",
     "ProfileResult", "SourceContext", "SourceResult", "SourceSpec", "SourceUnavailable", "TechnologyStep",
-    "indicator_columns", "profile_json", "run_profile", "total_row",
+    "check_profile_spec", "indicator_columns", "plan_from_scenario", "profile_json", "profile_output_files", "run_profile", "total_row",
 ]

@@ -1,0 +1,106 @@
+"""wip:municipalprofile through processing.run: the engine's profile on the same inputs, reused sites,
+missing sources reported, the report as HTML output, the source keys in step with the engine."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from wip_qgis_testing import SAMPLE_DIR, RecordingFeedback, run_algorithm
+
+ALG = "wip:municipalprofile"
+ROLES = ("landuse", "buildings", "roads", "railways", "substations", "water", "waterways", "protected_areas",
+         "airfields")
+
+
+def parameters(region, folder: Path, **extra) -> dict:
+    params = region.parameters(ROLES, AOI_NAMES=", ".join(region.names[:2]), RESOLUTION=100,
+                               DEM=str(SAMPLE_DIR / "dem.tif"), WIND_SPEED_150M=str(SAMPLE_DIR / "wind_speed_150m.tif"),
+                               SOIL_QUALITY=str(SAMPLE_DIR / "soil_quality.tif"), OUTPUT_FOLDER=str(folder))
+    params.update(extra)
+    return params
+
+
+def reused_sites(region, tmp_path: Path) -> Path:
+    """Two reused PV sites per municipality (points with the site fields)."""
+    import geopandas as gpd
+
+    munis = gpd.read_file(region.path, layer="municipalities", engine="pyogrio")
+    rows = []
+    for name in region.names[:2]:
+        point = munis.loc[munis["name"] == name].geometry.iloc[0].representative_point()
+        for i, cap in enumerate((4.0, 12.5)):
+            rows.append({"site_id": f"{name}-{i}", "municipality": name, "capacity_mw": cap,
+                         "energy_mwh_per_a": cap * 950.0, "geometry": point})
+    path = tmp_path / "pv_sites.gpkg"
+    gpd.GeoDataFrame(rows, crs=munis.crs).to_file(path, layer="sites", driver="GPKG", engine="pyogrio")
+    return path
+
+
+def test_matches_the_engine_and_reports_missing_sources(provider, sample_region, tmp_path):
+    from wip_qgis_plugin.core.eligibility import AreaOfInterest
+    from wip_qgis_plugin.core.layers import LayerRef
+    from wip_qgis_plugin.core.profile import ProfilePlan, SourceSpec, TechnologyStep, run_profile
+
+    sites = reused_sites(sample_region, tmp_path)
+    feedback = RecordingFeedback()
+    result = run_algorithm(ALG, parameters(sample_region, tmp_path / "alg", SOURCES=[1, 2],
+                                           PV_GROUND_SITES=f"{sites}|layername=sites", LANGUAGE=1),
+                           feedback=feedback)
+    names = sample_region.names[:2]
+    assert result["N_MUNICIPALITIES"] == 2
+    report = Path(result["OUTPUT_REPORT"])
+    assert report.name == "index.html" and all(n in report.read_text(encoding="utf-8") for n in names)
+    assert '<html lang="en">' in report.read_text(encoding="utf-8")
+    assert any("agrivoltaics" in w and "missing" in w for w in feedback.warnings)
+    data = json.loads((tmp_path / "alg" / "profile.json").read_text(encoding="utf-8"))
+    assert data["sources"]["pv_ground"]["status"] == "reused"
+
+    engine = run_profile(ProfilePlan(
+        layers={r: LayerRef(str(sample_region.path), r) for r in ROLES},
+        aoi=AreaOfInterest(LayerRef(str(sample_region.path), "municipalities"), "name", names),
+        output_dir=tmp_path / "engine",
+        technologies=(TechnologyStep("wind", {"source": "wind_sachsen_anhalt"}, min_area_ha=5),
+                      TechnologyStep("pv_ground", {"source": "pv_ground"})),
+        sources=(SourceSpec("pv_ground", LayerRef(str(sites), "sites")), SourceSpec("agri_pv")),
+        rasters={"dem": str(SAMPLE_DIR / "dem.tif"), "wind_speed_150m": str(SAMPLE_DIR / "wind_speed_150m.tif"),
+                 "soil_quality": str(SAMPLE_DIR / "soil_quality.tif")},
+        resolution_m=100.0, report=False, workers=1))
+    by_name = {m["name"]: m["indicators"] for m in data["municipalities"]}
+    for m in engine.municipalities:
+        for key, value in m.indicators.items():
+            assert by_name[m.name][key] == pytest.approx(value, rel=1e-9, nan_ok=True), key
+        assert by_name[m.name]["pv_ground_capacity_mw"] == pytest.approx(16.5)
+
+
+def test_outputs_load_as_layers(provider, sample_region, tmp_path):
+    from qgis.core import QgsVectorLayer
+
+    result = run_algorithm(ALG, parameters(sample_region, tmp_path, SOURCES=[3], PV_PRESET="none"))
+    munis = QgsVectorLayer(result["OUTPUT_MUNICIPALITIES"], "m", "ogr")
+    assert munis.isValid() and munis.featureCount() == 2
+    fields = munis.fields().names()
+    assert "wind_eligible_ha" in fields and "demand_gwh" in fields and "pv_ground_eligible_ha" not in fields
+    indicators = Path(result["OUTPUT_INDICATORS"]).read_text(encoding="utf-8")
+    assert indicators.startswith("# WIP municipal energy profile")
+    page = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    assert all(s.startswith("data:image/png") for s in re.findall(r'src="([^"]*)"', page))
+
+
+def test_source_keys_match_the_engine():
+    from wip_qgis_plugin.core.profile import GENERATION_SOURCES
+    from wip_qgis_plugin.processing_algorithms.municipal_profile import SOURCE_KEYS
+
+    assert tuple(GENERATION_SOURCES) == SOURCE_KEYS
+
+
+def test_hourly_output_has_a_full_year(provider, sample_region, tmp_path):
+    import pandas as pd
+
+    run_algorithm(ALG, parameters(sample_region, tmp_path, SOURCES=[], WIND_PRESET=None, PV_PRESET="none"))
+    hourly = pd.read_csv(tmp_path / "profile_hourly.csv")
+    assert len(hourly) == 8760
+    cols = [c for c in hourly.columns if c.endswith("_demand_mw")]
+    assert len(cols) == 2 and np.all(hourly[cols].to_numpy() > 0)

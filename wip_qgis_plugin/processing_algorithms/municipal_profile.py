@@ -1,0 +1,154 @@
+"""Processing algorithm ``wip:municipalprofile``: the municipal energy profile and its reports."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingOutputFile,
+    QgsProcessingOutputHtml,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputVectorLayer,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterNumber,
+)
+
+from ..compat import FIELD_ANY, FILE_BEHAVIOR_FILE, NUMBER_DOUBLE, NUMBER_INTEGER, SOURCE_ANY_GEOMETRY, push_warning
+from ..core.worker_protocol import Job
+from ..i18n import tr
+from .base import WipAlgorithm, preset_ids
+from .inputs import add_aoi_parameters, add_crs_parameter, area_of_interest, working_crs
+from .roles import add_raster_role_parameters, add_role_parameters, raster_roles, role_layers
+
+#: Generation sources of the profile (the keys of core.profile.GENERATION_SOURCES, listed here so
+#: that loading the provider does not import the engine; a test compares them).
+SOURCE_KEYS = ("wind", "pv_ground", "agri_pv", "pv_rooftop")
+
+
+def source_label(key: str) -> str:
+    """Translated name of a generation source."""
+    return {"wind": tr("wind (turbine layout)"), "pv_ground": tr("ground-mounted PV"),
+            "agri_pv": tr("agrivoltaics"), "pv_rooftop": tr("rooftop PV")}[key]
+
+
+class MunicipalProfile(WipAlgorithm):
+    """Eligibility, suitability, generation, grid connection, demand and balance per municipality."""
+
+    GROUP_ID = "profile"
+    AOI, AOI_NAME_FIELD, AOI_ID_FIELD, AOI_NAMES = "AOI", "AOI_NAME_FIELD", "AOI_ID_FIELD", "AOI_NAMES"
+    POPULATION_FIELD, DEMAND_TABLE = "POPULATION_FIELD", "DEMAND_TABLE"
+    WIND_PRESET, PV_PRESET = "WIND_PRESET", "PV_PRESET"
+    RESOLUTION, CRS = "RESOLUTION", "CRS"
+    SOURCES, TOP_N, LANGUAGE, REUSE = "SOURCES", "TOP_N", "LANGUAGE", "REUSE"
+    OUTPUT_FOLDER = "OUTPUT_FOLDER"
+    OUTPUT_REPORT, OUTPUT_INDICATORS = "OUTPUT_REPORT", "OUTPUT_INDICATORS"
+    OUTPUT_SITES, OUTPUT_MUNICIPALITIES = "OUTPUT_SITES", "OUTPUT_MUNICIPALITIES"
+    N_MUNICIPALITIES = "N_MUNICIPALITIES"
+    LANGUAGES = ("de", "en")
+    NO_PRESET = "none"
+    SHOWN_ROLES = ("landuse", "buildings", "roads", "substations", "water", "waterways", "protected_areas")
+
+    def name(self) -> str:
+        return "municipalprofile"
+
+    def displayName(self) -> str:  # noqa: N802 (QGIS API)
+        return tr("Municipal energy profile")
+
+    @staticmethod
+    def site_parameter(key: str) -> str:
+        """Name of the parameter with a reused site layer of a source (``pv_ground`` → ``PV_GROUND_SITES``)."""
+        return f"{key.upper()}_SITES"
+
+    def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
+        add_aoi_parameters(self, id_field=True)
+        self.add_parameter(QgsProcessingParameterField(
+            self.POPULATION_FIELD, tr("Population field"), defaultValue="population",
+            parentLayerParameterName=self.AOI, type=FIELD_ANY, optional=True))
+        for name, label, prefix, default in (
+                (self.WIND_PRESET, tr("Wind criteria preset (none: no wind areas)"), "wind", "wind_sachsen_anhalt"),
+                (self.PV_PRESET, tr("Ground-mounted PV criteria preset (none: no PV areas)"), "pv", "pv_ground")):
+            options = [self.NO_PRESET] + [p for p in preset_ids() if p.startswith(prefix)]
+            param = QgsProcessingParameterEnum(name, label, options=options, optional=True,
+                                               defaultValue=default if default in options else self.NO_PRESET)
+            param.setUsesStaticStrings(True)
+            self.add_parameter(param)
+        add_role_parameters(self, shown=self.SHOWN_ROLES)
+        add_raster_role_parameters(self, shown=("dem", "wind_speed_150m", "soil_quality"))
+        self.add_parameter(QgsProcessingParameterNumber(
+            self.RESOLUTION, tr("Grid resolution [m]"), type=NUMBER_DOUBLE, minValue=1.0, defaultValue=25.0))
+        add_crs_parameter(self)
+        self.add_parameter(QgsProcessingParameterEnum(
+            self.SOURCES, tr("Generation sources"), options=[source_label(k) for k in SOURCE_KEYS],
+            allowMultiple=True, optional=True, defaultValue=list(range(len(SOURCE_KEYS)))))
+        for key in SOURCE_KEYS:
+            self.add_parameter(QgsProcessingParameterFeatureSource(
+                self.site_parameter(key),
+                tr("Reuse computed sites: {source} (site_id, municipality, capacity_mw, energy_mwh_per_a)").format(
+                    source=source_label(key)), [SOURCE_ANY_GEOMETRY], optional=True), advanced=True)
+        self.add_parameter(QgsProcessingParameterFile(
+            self.DEMAND_TABLE, tr("Demand table (CSV: name or ags, MWh/a per sector or total_mwh)"),
+            behavior=FILE_BEHAVIOR_FILE, optional=True, fileFilter=tr("CSV files (*.csv)")))
+        self.add_parameter(QgsProcessingParameterNumber(
+            self.TOP_N, tr("Top sites per municipality [-]"), type=NUMBER_INTEGER, minValue=0, defaultValue=5))
+        self.add_parameter(QgsProcessingParameterEnum(
+            self.LANGUAGE, tr("Report language"), options=[tr("German"), tr("English")], defaultValue=0))
+        self.add_parameter(QgsProcessingParameterBoolean(
+            self.REUSE, tr("Reuse outputs of an earlier run in the output folder (same catalogue, grid and area)"),
+            defaultValue=True), advanced=True)
+        self.add_parameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, tr("Output folder")))
+        self.addOutput(QgsProcessingOutputHtml(self.OUTPUT_REPORT, tr("Profile report (overview)")))
+        self.addOutput(QgsProcessingOutputFile(self.OUTPUT_INDICATORS, tr("Indicators per municipality (CSV)")))
+        self.addOutput(QgsProcessingOutputVectorLayer(self.OUTPUT_SITES, tr("Sites of the profile")))
+        self.addOutput(QgsProcessingOutputVectorLayer(self.OUTPUT_MUNICIPALITIES, tr("Municipalities with indicators")))
+        self.addOutput(QgsProcessingOutputNumber(self.N_MUNICIPALITIES, tr("Number of municipalities")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
+        folder = Path(self.parameterAsString(parameters, self.OUTPUT_FOLDER, context))
+        technologies = []
+        for key, name in (("wind", self.WIND_PRESET), ("pv_ground", self.PV_PRESET)):
+            preset = self.parameterAsEnumString(parameters, name, context)
+            if preset and preset != self.NO_PRESET:
+                technologies.append({"key": key, "catalogue": {"source": preset},
+                                     "min_area_ha": 5.0 if key == "wind" else 1.0})
+        chosen = [SOURCE_KEYS[i] for i in self.parameterAsEnums(parameters, self.SOURCES, context)]
+        sources = []
+        for key in chosen:
+            reused = self.layer_ref(parameters, self.site_parameter(key), context, feedback)
+            sources.append({"key": key, "sites": reused})
+        aoi = area_of_interest(self, parameters, context, feedback)
+        if aoi is None:
+            raise QgsProcessingException(tr("Give the municipalities layer."))
+        plan = {
+            "layers": role_layers(self, parameters, context, feedback), "aoi": aoi, "output_dir": str(folder),
+            "technologies": technologies, "sources": sources, "rasters": raster_roles(self, parameters, context),
+            "resolution_m": self.parameterAsDouble(parameters, self.RESOLUTION, context),
+            "crs": working_crs(self, parameters, context),
+            "reuse": self.parameterAsBool(parameters, self.REUSE, context),
+            "demand_table": self.parameterAsFile(parameters, self.DEMAND_TABLE, context) or None,
+            "population_field": self.parameterAsString(parameters, self.POPULATION_FIELD, context) or "population",
+            "top_n": self.parameterAsInt(parameters, self.TOP_N, context),
+            "language": self.LANGUAGES[self.parameterAsEnum(parameters, self.LANGUAGE, context)],
+        }
+        result = self.run_engine(Job("profile", {"plan": plan}), feedback)
+        for key, src in result["sources"].items():
+            if src["status"] == "missing":
+                push_warning(feedback, tr("{source}: missing — {reason}").format(source=source_label(key),
+                                                                             reason=src["reason"]))
+        for m in result["municipalities"]:
+            ind = m["indicators"]
+            feedback.pushInfo(tr("{name}: {area:.0f} ha, demand {demand:.1f} GWh/a, energy {energy} GWh/a").format(
+                name=m["name"], area=ind.get("area_ha", 0.0), demand=ind.get("demand_gwh") or 0.0,
+                energy=f"{ind['energy_gwh']:.1f}" if ind.get("energy_gwh") is not None else "–"))
+        files = result["files"]
+        return {
+            self.OUTPUT_FOLDER: str(folder), self.OUTPUT_REPORT: files.get("report"),
+            self.OUTPUT_INDICATORS: files.get("indicators"),
+            self.OUTPUT_SITES: f"{files['gpkg']}|layername=sites",
+            self.OUTPUT_MUNICIPALITIES: f"{files['gpkg']}|layername=municipalities",
+            self.N_MUNICIPALITIES: len(result["municipalities"]),
+        }
