@@ -63,6 +63,8 @@ def parse_value(value: Any, unit: str) -> float:
             return float(value) * accepted[""]
         raise ValueError(f"{value!r} has no unit; write e.g. '{value} {next(iter(accepted))}'")
     match = _NUMBER.match(str(value))
+    if match and match.group(2) == "" and "" not in accepted:
+        raise ValueError(f"{value!r} has no unit; write e.g. '{match.group(1)} {next(iter(accepted))}'")
     if not match or match.group(2) not in accepted:
         raise ValueError(f"cannot read {value!r}; write a number and one of "
                          f"{', '.join(repr(u) if u else 'no unit' for u in accepted)}")

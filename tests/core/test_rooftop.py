@@ -1,0 +1,153 @@
+"""Rooftop PV: roof geometry, tags, orientation classes, scaling with roof area, municipal totals."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from conftest import X0, Y0, frame, write_layers
+from shapely import affinity
+
+from wip_qgis_plugin.core import solar_model as sm
+from wip_qgis_plugin.core.eligibility import AreaOfInterest
+from wip_qgis_plugin.core.errors import Cancelled, InputError
+from wip_qgis_plugin.core.rooftop import (
+    BUILDING_FIELDS,
+    RooftopOutputs,
+    RooftopSettings,
+    compass_class,
+    long_axis_deg,
+    roof_faces,
+    run_rooftop_solar,
+)
+from wip_qgis_plugin.core.solar_systems import load_pv_systems
+from wip_qgis_plugin.core.weather import load_try
+
+
+def _house(x, y, length, width, rotation=0.0):
+    box = shapely.box(x - length / 2, y - width / 2, x + length / 2, y + width / 2)
+    return affinity.rotate(box, rotation, origin=(x, y))
+
+
+@pytest.fixture
+def town(tmp_path):
+    """Buildings with different tags in two municipalities (and one outside)."""
+    b = [
+        _house(X0 + 100, Y0 + 100, 20, 10),            # 0 gabled, ridge E-W: faces S and N
+        _house(X0 + 200, Y0 + 100, 20, 10, 90),        # 1 gabled, ridge N-S: faces E and W
+        _house(X0 + 300, Y0 + 100, 30, 20),            # 2 flat (commercial default)
+        _house(X0 + 400, Y0 + 100, 6, 3),              # 3 tiny: below the minimum module area
+        _house(X0 + 500, Y0 + 100, 8, 6),              # 4 garage: usable 0
+        _house(X0 + 1600, Y0 + 100, 20, 10),           # 5 east municipality, hipped, roof:angle 45
+        _house(X0 + 1700, Y0 + 100, 12, 10),           # 6 skillion facing SW by tag
+        _house(X0 + 5000, Y0 + 100, 20, 10),           # 7 outside the area
+    ]
+    buildings = frame(b, building=["house", "house", "commercial", "house", "garage", "detached", "shed", None],
+                      **{"roof:shape": ["gabled", "gabled", None, "gabled", None, "hipped", "skillion", None],
+                         "roof:angle": [None, None, None, None, None, "45", None, None],
+                         "roof:direction": [None, None, None, None, None, None, "SW", None],
+                         "height": [7.5, 8.0, 12.0, 3.0, 2.5, 9.0, 4.0, 6.0]})
+    west = shapely.box(X0, Y0, X0 + 1000, Y0 + 1000)
+    east = shapely.box(X0 + 1000, Y0, X0 + 2000, Y0 + 1000)
+    layers = write_layers(tmp_path / "town.gpkg", {
+        "buildings": buildings, "municipalities": frame([west, east], name=["Westdorf", "Ostheim"], ags=["1", "2"])})
+    return {"layers": layers, "tmp": tmp_path, "buildings": buildings,
+            "aoi": AreaOfInterest(layers["municipalities"], "name", (), "ags")}
+
+
+def _run(town, **kw):
+    out = RooftopOutputs(town["tmp"] / "roof.gpkg", town["tmp"] / "roof.csv", town["tmp"] / "munis.csv")
+    return run_rooftop_solar(town["layers"]["buildings"], out, RooftopSettings(**kw), town["aoi"]), out
+
+
+def test_buildings_and_tags(town):
+    result, out = _run(town)
+    t = result.buildings
+    assert len(t) == 7 and list(t["municipality"]) == ["Westdorf"] * 5 + ["Ostheim"] * 2
+    assert list(t["orientation"]) == ["S", "E", "flat E-W", "-", "-", "S", "SW"]
+    assert list(t["roof_shape"]) == ["gabled", "gabled", "flat", "gabled", "flat", "hipped", "skillion"]
+    assert t["roof_tilt_deg"].iloc[5] == 45 and t["roof_tilt_deg"].iloc[0] == 35
+    assert t["building"].iloc[6] == "yes"          # 'shed' is not in the table: unknown type
+    assert t["capacity_kwp"].iloc[3] == 0 and t["capacity_kwp"].iloc[4] == 0
+    # gabled E-W ridge: only the south face (100 m² plan / cos 35°) × 50 % usable × 65 % × 215 W/m²
+    expected = 100 / math.cos(math.radians(35)) * 0.5 * 0.65 * 0.215
+    assert t["capacity_kwp"].iloc[0] == pytest.approx(expected, rel=1e-6)
+    # N-S ridge: both faces (east and west)
+    assert t["capacity_kwp"].iloc[1] == pytest.approx(2 * expected, rel=1e-6)
+    assert t["yield_kwh_per_kwp"].iloc[0] > t["yield_kwh_per_kwp"].iloc[1]
+    assert t["height_m"].iloc[2] == 12.0
+    assert (t["capacity_mw"] == t["capacity_kwp"] / 1000 / 1.2).all()
+    written = pd.read_csv(out.buildings_table)
+    assert list(written.columns) == list(BUILDING_FIELDS) and len(written) == 7
+
+
+def test_south_face_yield_matches_the_kernel(town):
+    result, _ = _run(town)
+    systems = load_pv_systems()
+    sky = sm.prepare_sky(load_try(4), 51.43, 11.87, 81)
+    direct = sm.plane_yields(sky, systems, [35.0], [180.0], "close_mount_glass_glass")[0]
+    assert result.buildings["yield_kwh_per_kwp"].iloc[0] == pytest.approx(direct, rel=0.005)
+
+
+def test_rooftop_totals_scale_with_roof_area(town, tmp_path):
+    base, _ = _run(town)
+    scaled = town["buildings"].copy()
+    scaled["geometry"] = [affinity.scale(g, 2.0, 2.0, origin="centroid") for g in scaled.geometry]
+    layers = write_layers(tmp_path / "big.gpkg", {"buildings": scaled})
+    big = run_rooftop_solar(layers["buildings"], RooftopOutputs(), RooftopSettings(), town["aoi"])
+    keep = base.buildings["capacity_kwp"] > 0        # the tiny house crosses the minimum when scaled
+    assert big.buildings["capacity_kwp"][keep].sum() == pytest.approx(4 * base.capacity_mwp * 1000, rel=1e-9)
+    assert big.buildings["energy_mwh_per_a"][keep].sum() == pytest.approx(4 * base.energy_mwh_per_a, rel=1e-9)
+    assert big.buildings["usable_roof_m2"].sum() == pytest.approx(4 * base.usable_roof_m2, rel=1e-9)
+
+
+def test_municipal_totals(town):
+    result, out = _run(town)
+    table = pd.read_csv(out.municipalities_table)
+    assert list(table["municipality"]) == ["Westdorf", "Ostheim", "TOTAL"]
+    assert table["n_buildings"].tolist() == [5, 2, 7] and table["n_with_pv"].tolist() == [3, 2, 5]
+    assert table["energy_mwh_per_a"].iloc[:2].sum() == pytest.approx(table["energy_mwh_per_a"].iloc[2], rel=1e-4)
+    assert result.capacity_mwp == pytest.approx(result.buildings["capacity_kwp"].sum() / 1000)
+    assert 700 < result.mean_yield_kwh_per_kwp < 1000
+
+
+def test_roof_faces_geometry():
+    faces = roof_faces("hipped", 30, 90, 20, 10, float("nan"), 10)
+    assert sum(f.plan_share for f in faces) == pytest.approx(1.0)
+    assert [f.azimuth_deg for f in faces] == [180, 0, 90, 270]
+    assert faces[2].plan_share == pytest.approx(10 * 10 / 4 / 200)
+    assert roof_faces("skillion", 15, 90, 10, 8, float("nan"), 10)[0].azimuth_deg == 180
+    flat = roof_faces("flat", 0, 0, 10, 10, float("nan"), 10)
+    assert len(flat) == 1 and math.isnan(flat[0].azimuth_deg) and flat[0].tilt_deg == 10
+
+
+def test_long_axis_and_compass():
+    az, long, short = long_axis_deg(np.array([_house(0, 0, 20, 10), _house(0, 0, 20, 10, 30)]))
+    assert az[0] == pytest.approx(90) and az[1] == pytest.approx(60) and long[0] == pytest.approx(20)
+    assert short[1] == pytest.approx(10)
+    assert [compass_class(a) for a in (0, 44, 46, 180, 200, 350)] == ["N", "NE", "NE", "S", "S", "N"]
+
+
+def test_errors_and_cancel(town, tmp_path):
+    with pytest.raises(InputError, match="area of interest"):
+        run_rooftop_solar(town["layers"]["buildings"], RooftopOutputs(municipalities_table=tmp_path / "m.csv"))
+
+    class Stop:
+        def report(self, fraction, message=None):
+            pass
+
+        def info(self, message):
+            pass
+
+        def warning(self, message):
+            pass
+
+        def is_cancelled(self):
+            return True
+
+    out = RooftopOutputs(tmp_path / "c" / "roof.gpkg")
+    with pytest.raises(Cancelled):
+        run_rooftop_solar(town["layers"]["buildings"], out, RooftopSettings(), town["aoi"], Stop())
+    assert not out.buildings.exists()
