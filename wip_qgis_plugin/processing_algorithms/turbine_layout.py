@@ -54,13 +54,13 @@ class TurbineLayout(WipAlgorithm):
         self.add_parameter(QgsProcessingParameterBoolean(
             self.ROTOR_IN, tr("Rotor-in: the whole rotor inside the eligible area"), defaultValue=False))
         self.add_parameter(QgsProcessingParameterNumber(
-            self.SPACING_ALONG, tr("Spacing along the main wind direction [rotor diameters]"), type=NUMBER_DOUBLE,
+            self.SPACING_ALONG, tr("Spacing along the main wind direction, in rotor diameters [-]"), type=NUMBER_DOUBLE,
             minValue=1.0, defaultValue=5.0))
         self.add_parameter(QgsProcessingParameterNumber(
-            self.SPACING_ACROSS, tr("Spacing across the main wind direction [rotor diameters]"), type=NUMBER_DOUBLE,
+            self.SPACING_ACROSS, tr("Spacing across the main wind direction, in rotor diameters [-]"), type=NUMBER_DOUBLE,
             minValue=1.0, defaultValue=3.0))
         self.add_parameter(QgsProcessingParameterNumber(
-            self.MAIN_DIRECTION, tr("Main wind direction [° from north] (empty: from the weather)"),
+            self.MAIN_DIRECTION, tr("Main wind direction, clockwise from north [°] (empty: from the weather)"),
             type=NUMBER_DOUBLE, minValue=0.0, maxValue=360.0, optional=True))
         self.add_parameter(QgsProcessingParameterEnum(
             self.OBJECTIVE, tr("Maximise"), options=[tr("number of turbines"), tr("energy")], defaultValue=0))
