@@ -40,7 +40,7 @@ from .progress import NullProgress, Progress, check_cancelled
 from .rasters import RasterRef, check_raster, read_on_grid
 from .turbines import WindTurbine, density_corrected_power_kw, load_turbine
 
-ROUGHNESS_PRESET = Path(__file__).resolve().parent.parent / "presets" / "roughness.yaml"
+ROUGHNESS_PRESET = Path(__file__).resolve().parent.parent / "presets" / "roughness.yml"
 HOURS_PER_YEAR = 8760.0
 #: Temperature lapse rate of the standard atmosphere (ISO 2533). [K/m]
 LAPSE_RATE_K_M = 0.0065
@@ -56,7 +56,7 @@ NODATA = -9999.0
 # ----------------------------------------------------------------- roughness
 @dataclass(frozen=True)
 class RoughnessTable:
-    """Roughness length z0 per land-use class (``presets/roughness.yaml``).
+    """Roughness length z0 per land-use class (``presets/roughness.yml``).
 
     Attributes
     ----------
@@ -486,7 +486,7 @@ class WindResourceSettings:
         Weather source (TRY region ``"4"``, ``.epw``, PVGIS ``.csv``/``.json``); None: the TRY
         region of the area's centre.
     roughness_table : str or None
-        Roughness YAML (default: ``presets/roughness.yaml``).
+        Roughness YAML (default: ``presets/roughness.yml``).
     roughness_field : str or None
         Field of the land-use layer holding CORINE codes; None: OSM keys (landuse, natural …).
     station_roughness_m : float or None
