@@ -694,6 +694,16 @@ def _site_records(sites: gpd.GeoDataFrame, top_n: int) -> dict[str, list[dict[st
     return out
 
 
+def _unique_ids(sites: gpd.GeoDataFrame) -> pd.Series:
+    """``source:site_id``, made unique with the municipality and then the row where ids repeat."""
+    uid = sites["source"].astype(str) + ":" + sites["site_id"].astype(str)
+    if uid.duplicated().any():
+        uid = sites["source"].astype(str) + ":" + sites["municipality"].astype(str) + ":" + sites["site_id"].astype(str)
+    if uid.duplicated().any():
+        uid = uid + "#" + pd.Series(np.arange(len(uid)), index=uid.index).astype(str)
+    return uid
+
+
 def run_profile(plan: ProfilePlan, progress: Progress | None = None) -> ProfileResult:
     """Run the whole profile and write its outputs (all or nothing).
 
@@ -739,7 +749,7 @@ def run_profile(plan: ProfilePlan, progress: Progress | None = None) -> ProfileR
     frames = [s.sites for s in sources.values() if s.sites is not None and not s.sites.empty]
     sites = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=crs) if frames else \
         gpd.GeoDataFrame({f: [] for f in (*SITE_FIELDS, "source")}, geometry=[], crs=crs)
-    sites["uid"] = sites["source"].astype(str) + ":" + sites["site_id"].astype(str)
+    sites["uid"] = _unique_ids(sites)
     progress.report(0.8, "grid connection")
     grid_sites = sites[sites["source"].map(lambda k: GENERATION_SOURCES[k].grid_connected)] if len(sites) else sites
     connections, per_site, grid_note, grid_prov = _grid_step(plan, grid_sites, crs, SubProgress(progress, 0.8, 0.9))

@@ -1,0 +1,81 @@
+"""wip:sitemaps: an atlas PDF with one page per municipality and per top site, rendered headless."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from qgis.core import QgsProcessingException
+from wip_qgis_testing import SAMPLE_DIR, run_algorithm
+
+
+def pdf_pages(path: Path) -> int:
+    """Number of page objects in a PDF (Qt writes no object streams, so they are plain text)."""
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", path.read_bytes()))
+
+
+@pytest.fixture(scope="module")
+def profile_dir(sample_region, tmp_path_factory):
+    """A profile of two sample municipalities with two reused PV sites each (engine, 100 m)."""
+    import geopandas as gpd
+
+    from wip_qgis_plugin.core.eligibility import AreaOfInterest
+    from wip_qgis_plugin.core.layers import LayerRef
+    from wip_qgis_plugin.core.profile import ProfilePlan, SourceSpec, TechnologyStep, run_profile
+
+    folder = tmp_path_factory.mktemp("profile")
+    names = sample_region.names[:2]
+    munis = gpd.read_file(sample_region.path, layer="municipalities", engine="pyogrio")
+    rows = []
+    for name in names:
+        poly = munis.loc[munis["name"] == name].geometry.iloc[0]
+        for i, cap in enumerate((4.0, 12.0, 8.0)):
+            rows.append({"site_id": f"s{i}", "municipality": name, "capacity_mw": cap,
+                         "energy_mwh_per_a": cap * 950.0,
+                         "geometry": poly.representative_point().buffer(150.0 * (i + 1))})
+    sites = folder / "pv.gpkg"
+    gpd.GeoDataFrame(rows, crs=munis.crs).to_file(sites, layer="sites", driver="GPKG", engine="pyogrio")
+    roles = ("landuse", "buildings", "roads", "substations", "water", "waterways", "protected_areas", "railways",
+             "airfields")
+    run_profile(ProfilePlan(
+        layers={r: LayerRef(str(sample_region.path), r) for r in roles},
+        aoi=AreaOfInterest(LayerRef(str(sample_region.path), "municipalities"), "name", names), output_dir=folder,
+        technologies=(TechnologyStep("wind", {"source": "wind_sachsen_anhalt"}, min_area_ha=5),
+                      TechnologyStep("pv_ground", {"source": "pv_ground"})),
+        sources=(SourceSpec("pv_ground", LayerRef(str(sites), "sites")),),
+        rasters={"wind_speed_150m": str(SAMPLE_DIR / "wind_speed_150m.tif")}, resolution_m=100.0, report=False,
+        workers=1))
+    return folder
+
+
+def params(folder: Path, out: Path, **extra) -> dict:
+    gpkg = folder / "profile_sites.gpkg"
+    p = {"MUNICIPALITIES": f"{gpkg}|layername=municipalities", "SITES": f"{gpkg}|layername=sites",
+         "CONNECTIONS": f"{gpkg}|layername=connections",
+         "WIND_AREAS": f"{folder / 'wind_areas.gpkg'}|layername=eligible_areas",
+         "PV_AREAS": f"{folder / 'pv_ground_areas.gpkg'}|layername=eligible_areas",
+         "SUITABILITY": str(folder / "wind_suitability.tif"), "TOP_N": 2, "OUTPUT_PDF": str(out)}
+    p.update(extra)
+    return p
+
+
+def test_one_page_per_municipality_and_top_site(provider, profile_dir, tmp_path):
+    out = tmp_path / "maps.pdf"
+    result = run_algorithm("wip:sitemaps", params(profile_dir, out))
+    assert result["PAGES"] == 2 + 2 * 2
+    assert out.is_file() and out.read_bytes().startswith(b"%PDF")
+    assert pdf_pages(out) == 6
+    assert [p.name for p in tmp_path.iterdir()] == ["maps.pdf"]
+
+
+def test_municipality_pages_only(provider, profile_dir, tmp_path):
+    out = tmp_path / "m.pdf"
+    result = run_algorithm("wip:sitemaps", {"MUNICIPALITIES": params(profile_dir, out)["MUNICIPALITIES"],
+                                            "TOP_N": 0, "OUTPUT_PDF": str(out)})
+    assert result["PAGES"] == 2 and pdf_pages(out) == 2
+
+
+def test_wrong_name_field_is_refused(provider, profile_dir, tmp_path):
+    with pytest.raises(QgsProcessingException, match="gemeinde"):
+        run_algorithm("wip:sitemaps", params(profile_dir, tmp_path / "x.pdf", NAME_FIELD="gemeinde"))
+    assert not list(tmp_path.iterdir())
