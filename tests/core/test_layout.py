@@ -152,3 +152,11 @@ def test_spacing_must_be_positive(tmp_path, areas_gpkg):
     with pytest.raises(ValueError, match="spacing"):
         run_turbine_layout(load_turbine("E-141/4200"), areas_gpkg["eligible_areas"], {}, {},
                            LayoutOutputs(tmp_path / "t.gpkg"), LayoutSettings(spacing_along_d=0))
+
+
+def test_shrink_equals_the_buffer_of_the_union():
+    from wip_qgis_plugin.core.layout import shrink
+
+    area = _odd_areas()
+    np.testing.assert_allclose(shrink(area, 70.5).area, shapely.buffer(area, -70.5, quad_segs=16).area, rtol=1e-9)
+    assert shrink(shapely.box(0, 0, 100, 100), 70.5).is_empty

@@ -166,3 +166,21 @@ def test_cancel_leaves_no_file(tmp_path):
         run_wind_yield("E-141/4200", aoi, {"wind_speed_150m": SAMPLE / "wind_speed_150m.tif"}, {},
                        WindYieldOutputs(tmp_path / "aep.tif"), WindYieldSettings(resolution_m=100.0), Cancel())
     assert list(tmp_path.iterdir()) == []
+
+
+@needs_sample
+def test_weibull_k_raster_agrees_with_the_constant(tmp_path):
+    """A k raster of 2.0 everywhere gives what k = 2.0 gives (the two table paths agree)."""
+    import rasterio
+
+    with rasterio.open(SAMPLE / "wind_speed_150m.tif") as src:
+        profile = src.profile
+        profile.update(dtype="float32", nodata=-9999.0)
+        with rasterio.open(tmp_path / "k.tif", "w", **profile) as dst:
+            dst.write(np.full((src.height, src.width), 2.0, np.float32), 1)
+    rasters = {"wind_speed_150m": SAMPLE / "wind_speed_150m.tif"}
+    const, out1 = _run(tmp_path / "a", rasters)
+    raster, out2 = _run(tmp_path / "b", rasters, resource=WindResourceSettings(weibull_k_raster=str(tmp_path / "k.tif")))
+    assert raster.weibull_k is None
+    with rasterio.open(out1.energy) as a, rasterio.open(out2.energy) as b:
+        np.testing.assert_allclose(b.read(1, masked=True), a.read(1, masked=True), rtol=2e-3)

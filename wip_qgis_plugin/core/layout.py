@@ -535,7 +535,7 @@ def run_turbine_layout(
 
     geoms = areas.geometry.values
     union = shapely.union_all(geoms)
-    feasible = shapely.buffer(union, -turbine.rotor_radius_m, quad_segs=16) if settings.rotor_in else union
+    feasible = shrink(union, turbine.rotor_radius_m) if settings.rotor_in else union
     along = settings.spacing_along_d * turbine.rotor_diameter_m
     across = settings.spacing_across_d * turbine.rotor_diameter_m
     xy = place_turbines(feasible, direction, along, across, energy_at, settings.objective, settings.offsets,
@@ -585,6 +585,25 @@ def run_turbine_layout(
     return LayoutResult(turbine, len(frame), total.capacity_mw, total.energy_mwh_per_a, total.full_load_hours,
                         100.0 * float(np.nansum(gross * wake)) / total_gross_free if total_gross_free else 0.0,
                         float(direction), settings.rotor_in, tuple(sites), tuple(munis), frame, outputs)
+
+
+def shrink(area: shapely.Geometry, distance_m: float, threads: int = 2) -> shapely.Geometry:
+    """The area with its boundary moved inward by ``distance_m`` (rotor-in).
+
+    The parts of a dissolved area are disjoint, so shrinking each alone equals shrinking the whole
+    (and is about twice as fast, GEOS skips the final union); two threads share the parts (shapely
+    releases the GIL).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    parts = shapely.get_parts(area)
+    if len(parts) == 0:
+        return shapely.MultiPolygon()
+    chunks = [c for c in np.array_split(parts, max(1, min(threads, len(parts)))) if len(c)]
+    with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
+        shrunk = list(pool.map(lambda c: shapely.buffer(c, -float(distance_m), quad_segs=16), chunks))
+    pieces = shapely.get_parts(np.concatenate(shrunk))
+    return shapely.multipolygons(pieces[~shapely.is_empty(pieces)])
 
 
 def _resource_grid(model: str, inp: Any, grid: Grid, crs: Any, hub: float, progress: Progress):
