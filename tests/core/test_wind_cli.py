@@ -64,3 +64,21 @@ def test_scenario_wind_key(tmp_path):
     with pytest.raises(InputError) as err:
         load_scenario(_scenario(tmp_path, {"turbine": "N131/360", "colour": 1, "layout": {"areas": "pv"}}))
     assert "wind.colour" in str(err.value) and "N131/3600" in str(err.value)
+
+
+def test_grid_step_can_connect_the_layout_turbines(tmp_path):
+    sc = load_scenario(_grid_scenario(tmp_path))
+    conn = sc.grid.connections[0]
+    assert conn.sites.path.endswith("wind_turbines.gpkg") and conn.sites.layer == "turbines"
+    assert conn.sites.path == str(sc.wind.layout_outputs.turbines)
+
+
+def _grid_scenario(tmp_path):
+    gpkg = str(SAMPLE / "revier_sample.gpkg")
+    raw = {"layers": {r: {"path": gpkg, "layer": r} for r in ("municipalities", "substations", "roads", "power_lines")},
+           "eligibility": {"wind": {"catalogue": "wind_sachsen_anhalt"}},
+           "wind": {"layout": {"areas": "wind"}},
+           "grid": {"connect": {"wind": {"sites": "layout.wind"}}}}
+    path = tmp_path / "g.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
