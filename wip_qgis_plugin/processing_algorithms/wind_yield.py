@@ -81,6 +81,8 @@ def add_resource_parameters(alg) -> None:
     alg.add_parameter(QgsProcessingParameterNumber(
         alg.WEIBULL_K, tr("Weibull shape k [-] (0: fit to the weather)"), type=NUMBER_DOUBLE, minValue=0.0,
         maxValue=5.0, defaultValue=2.0))
+    alg.add_parameter(QgsProcessingParameterRasterLayer(
+        alg.WEIBULL_K_RASTER, tr("Weibull shape k [raster, -] (replaces the number)"), optional=True), advanced=True)
     alg.add_parameter(QgsProcessingParameterString(
         alg.WEATHER, tr("Weather: DWD TRY region (1–15) or weather file (empty: TRY region of the area)"),
         optional=True), advanced=True)
@@ -99,7 +101,8 @@ def resource_inputs(alg, parameters, context, feedback) -> tuple[dict, dict, dic
         ("landuse", alg.LANDUSE), ("water", alg.WATER))}
     k = alg.parameterAsDouble(parameters, alg.WEIBULL_K, context)
     weather = alg.parameterAsString(parameters, alg.WEATHER, context).strip()
-    resource = {"weibull_k": k or None, "weather": weather or None}
+    resource = {"weibull_k": k or None, "weather": weather or None,
+                "weibull_k_raster": raster_path(alg, parameters, alg.WEIBULL_K_RASTER, context)}
     losses = {"availability_pct": alg.parameterAsDouble(parameters, alg.AVAILABILITY_LOSS, context),
               "electrical_pct": alg.parameterAsDouble(parameters, alg.ELECTRICAL_LOSS, context),
               "other_pct": alg.parameterAsDouble(parameters, alg.OTHER_LOSS, context)}
@@ -114,6 +117,7 @@ class WindYield(WipAlgorithm):
     AOI, AOI_NAME_FIELD, AOI_NAMES, CRS = "AOI", "AOI_NAME_FIELD", "AOI_NAMES", "CRS"
     WIND_SPEED_100M, WIND_SPEED_150M, DEM = "WIND_SPEED_100M", "WIND_SPEED_150M", "DEM"
     LANDUSE, WATER, WEIBULL_K, WEATHER = "LANDUSE", "WATER", "WEIBULL_K", "WEATHER"
+    WEIBULL_K_RASTER = "WEIBULL_K_RASTER"
     AVAILABILITY_LOSS, ELECTRICAL_LOSS, OTHER_LOSS = "AVAILABILITY_LOSS", "ELECTRICAL_LOSS", "OTHER_LOSS"
     WAKE_LOSS, RESOLUTION = "WAKE_LOSS", "RESOLUTION"
     OUTPUT_ENERGY, OUTPUT_FULL_LOAD_HOURS = "OUTPUT_ENERGY", "OUTPUT_FULL_LOAD_HOURS"
