@@ -82,3 +82,18 @@ def _grid_scenario(tmp_path):
     path = tmp_path / "g.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def test_scenario_turbine_by_type_feeds_setbacks_and_the_wind_step(tmp_path):
+    path = _scenario(tmp_path, {"layout": {"areas": "wind"}})
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw["turbine"] = {"type": "nrel_6mw_170", "hub_height_m": 145}
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    sc = load_scenario(path)
+    turbine = sc.runs[0].settings.turbine
+    assert turbine.total_height_m == pytest.approx(145 + 85)  # "2 H" setbacks use it
+    assert sc.wind.turbine == "nrel_6mw_170" and sc.wind.settings.hub_height_m == 145
+    raw["turbine"] = "E-141/42"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError, match="E-141/4200"):
+        load_scenario(path)
