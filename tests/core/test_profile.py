@@ -4,6 +4,7 @@ recorded, earlier outputs are reused, a failing run writes nothing."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from pathlib import Path
 
@@ -118,21 +119,29 @@ def test_indicator_sums_equal_the_per_site_figures(run):
     result, _, _ = run
     sites = result.sites
     assert set(sites.columns) >= set(SITE_FIELDS) | {"source", "grid_cost_eur"}
+    present = [k for k, s in result.sources.items() if s.status != "missing"]
+    assert {"wind", "pv_ground"} <= set(present)
     for m in result.municipalities:
-        for key in ("wind", "pv_ground"):
+        for key in present:
             part = sites[(sites["municipality"] == m.name) & (sites["source"] == key)]
-            assert len(part) == 4
             assert m.indicators[f"{key}_capacity_mw"] == pytest.approx(part["capacity_mw"].sum())
             assert m.indicators[f"{key}_energy_gwh"] == pytest.approx(part["energy_mwh_per_a"].sum() / 1000)
+            assert m.indicators[f"{key}_sites"] == len(part)
+        for key in ("wind", "pv_ground"):  # the reused layers: four sites each
             assert m.indicators[f"{key}_sites"] == 4
-        assert m.indicators["capacity_mw"] == pytest.approx(
-            m.indicators["wind_capacity_mw"] + m.indicators["pv_ground_capacity_mw"])
+        additive = [k for k in present if GENERATION_SOURCES[k].additive]
+        assert m.indicators["capacity_mw"] == pytest.approx(sum(m.indicators[f"{k}_capacity_mw"] for k in additive))
+        assert m.indicators["energy_gwh"] == pytest.approx(sum(m.indicators[f"{k}_energy_gwh"] for k in additive))
         own = sites[sites["municipality"] == m.name]
         assert m.indicators["grid_cost_meur"] == pytest.approx(own["grid_cost_eur"].sum() / 1e6)
+        connected = own[own["source"].map(lambda k: GENERATION_SOURCES[k].grid_connected)]
+        assert m.indicators["grid_connected_mw"] + m.indicators["grid_unconnected_mw"] == pytest.approx(
+            connected["capacity_mw"].sum())
     tot = total_row(result)
     for key in ("capacity_mw", "energy_gwh", "area_ha", "demand_gwh", "wind_eligible_ha", "grid_cost_meur"):
         assert tot[key] == pytest.approx(sum(m.indicators[key] for m in result.municipalities))
-    assert tot["capacity_mw"] == pytest.approx(sites["capacity_mw"].sum())
+    additive_sites = sites[sites["source"].map(lambda k: GENERATION_SOURCES[k].additive)]
+    assert tot["capacity_mw"] == pytest.approx(additive_sites["capacity_mw"].sum())
 
 
 def test_balance_conserves_energy_and_matches_the_sites(run):
@@ -193,7 +202,7 @@ def test_outputs_carry_the_provenance(run):
 def test_second_run_reuses_the_eligibility(run, tmp_path):
     result, _, plan = run
     progress = Recorder()
-    again = run_profile(plan, progress)
+    again = run_profile(dataclasses.replace(plan, sources=plan.sources[:2]), progress)
     assert any("reusing" in i for i in progress.infos)
     assert again.technologies["wind"].reused
     for a, b in zip(result.municipalities, again.municipalities):
@@ -230,3 +239,39 @@ def test_bad_settings_are_named(tmp_path):
         run_profile(plan)
     assert "tidal" in str(info.value) and "fr" in str(info.value)
     assert set(GENERATION_SOURCES) == {"wind", "pv_ground", "agri_pv", "pv_rooftop"}
+
+
+def test_hourly_shapes_of_the_weather_year():
+    from wip_qgis_plugin.core.profile import pv_hourly_shares, wind_hourly_shares
+    from wip_qgis_plugin.core.turbines import load_turbine
+    from wip_qgis_plugin.core.weather import load_try
+
+    weather = load_try(4)
+    pv = pv_hourly_shares(weather, ((30.0, 180.0, 1.0),))
+    assert pv.shape == (8760,) and pv.sum() == pytest.approx(1.0) and np.all(pv >= 0)
+    by_hour = pv.reshape(365, 24).sum(axis=0)
+    assert by_hour[:3].sum() == 0 and by_hour.argmax() in (11, 12, 13)   # night dark, peak about noon (MEZ)
+    assert pv[4000:5000].sum() > 3 * pv[:1000].sum()                     # summer above winter
+    wind = wind_hourly_shares(weather, load_turbine("E-141/4200", 159.0))
+    assert wind.sum() == pytest.approx(1.0) and np.all(wind >= 0) and np.count_nonzero(wind) > 4000
+
+
+def test_wind_layout_source_sums_its_turbines(tmp_path):
+    import geopandas as gpd
+
+    plan = ProfilePlan(
+        layers={r: LayerRef(str(GPKG), r) for r in ROLES}, output_dir=tmp_path,
+        aoi=AreaOfInterest(LayerRef(str(GPKG), "municipalities"), "name", ("Petersberg",)),
+        technologies=(TechnologyStep("wind", {"source": "wind_sachsen_anhalt"}, min_area_ha=5),),
+        sources=(SourceSpec("wind"),), rasters={"wind_speed_150m": str(REPO / "sample_layers/wind_speed_150m.tif")},
+        resolution_m=100.0, workers=1, report=False, suitability=False, grid_catalogue=None)
+    result = run_profile(plan)
+    src = result.sources["wind"]
+    assert src.status == "computed" and "E-141" in src.density and "MW per km²" in src.density
+    turbines = gpd.read_file(tmp_path / "profile_wind_turbines.gpkg", layer="turbines", engine="pyogrio")
+    m = result.municipalities[0]
+    assert m.indicators["wind_capacity_mw"] == pytest.approx(turbines["capacity_mw"].sum())
+    assert len(turbines) > 0 and m.indicators["wind_capacity_mw"] == pytest.approx(4.2 * len(turbines))
+    assert m.indicators["wind_energy_gwh"] == pytest.approx(turbines["energy_mwh_per_a"].sum() / 1000)
+    assert m.balance.generation_mwh == pytest.approx(m.indicators["wind_energy_gwh"] * 1000)
+    assert "grid: no grid step in this profile" in m.notes

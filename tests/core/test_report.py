@@ -2,13 +2,14 @@
 default and English on request; charts and maps drawn headless."""
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
 import pytest
 from test_profile import GPKG, NAMES, make_plan
 
-from wip_qgis_plugin.core.profile import run_profile
+from wip_qgis_plugin.core.profile import SourceSpec, run_profile
 from wip_qgis_plugin.core.report import INDICATOR_LABELS, MESSAGES, slug
 
 pytestmark = pytest.mark.skipif(not GPKG.is_file(), reason="sample region missing")
@@ -18,7 +19,8 @@ pytestmark = pytest.mark.skipif(not GPKG.is_file(), reason="sample region missin
 def reports(request, tmp_path_factory):
     inputs = tmp_path_factory.mktemp("in")
     out = tmp_path_factory.mktemp("out")
-    result = run_profile(make_plan(out, inputs, report=True, language=request.param, suitability=False))
+    plan = make_plan(out, inputs, report=True, language=request.param, suitability=False)
+    result = run_profile(dataclasses.replace(plan, sources=plan.sources[:2] + (SourceSpec("agri_pv"),)))
     return result, request.param
 
 

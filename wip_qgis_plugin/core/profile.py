@@ -324,6 +324,11 @@ class GenerationSource:
         Whether its sites get a grid connection (rooftop PV does not: it feeds the local grid).
     compute : callable
         ``compute(context, spec, progress) -> SourceResult``; raises :class:`SourceUnavailable`.
+    additive : bool
+        Counted in the totals and the hourly balance (agri-PV is not: it is an alternative use of
+        the ground-PV land).
+    ranked : bool
+        Its sites compete for the top-N list and site maps (single roofs do not).
     """
 
     key: str
@@ -332,6 +337,8 @@ class GenerationSource:
     technology: str | None
     grid_connected: bool
     compute: Callable[[SourceContext, SourceSpec, Progress], SourceResult]
+    additive: bool = True
+    ranked: bool = True
 
     def label(self, language: str = "de") -> str:
         """Name in ``language``."""
@@ -366,16 +373,210 @@ def _not_computable(key: str, engine: str) -> Callable[[SourceContext, SourceSpe
 #: solar and wind integrations below when their engines are present.
 SOURCE_ENGINES: dict[str, Callable[[SourceContext, SourceSpec, Progress], SourceResult]] = {}
 
+# ----------------------------------------------------------------- engine adapters
+#: Hub height of the hourly wind shape when the layout does not say. [m]
+_SHAPE_ROUGHNESS_M = 0.1
+
+
+def _centre_lonlat(ctx: SourceContext) -> tuple[float, float]:
+    from pyproj import Transformer
+
+    c = shapely.union_all(np.asarray(ctx.boundaries.geometry.values)).centroid
+    lon, lat = Transformer.from_crs(ctx.crs, "EPSG:4326", always_xy=True).transform(c.x, c.y)
+    return float(lon), float(lat)
+
+
+def profile_weather(ctx: SourceContext) -> Any:
+    """The weather year of the hourly series: ``plan.weather`` or the TRY region of the area's centre."""
+    from .weather import weather_for_site
+
+    lon, lat = _centre_lonlat(ctx)
+    weather = weather_for_site(lon, lat, ctx.plan.weather)
+    if len(weather.data) != _hours(ctx.plan.year):
+        raise InputError(f"The weather {weather.name!r} has {len(weather.data)} hours; the profile year "
+                         f"{ctx.plan.year} has {_hours(ctx.plan.year)}. Give a weather file of one whole year.")
+    return weather
+
+
+def _shares(values: np.ndarray) -> np.ndarray:
+    values = np.clip(np.nan_to_num(np.asarray(values, dtype=float)), 0.0, None)
+    total = values.sum()
+    if total <= 0:
+        raise SourceUnavailable("the weather year gives no generation at all (check the weather file)")
+    return values / total
+
+
+def pv_hourly_shares(weather: Any, planes: Sequence[tuple[float, float, float]], albedo: float = 0.2) -> np.ndarray:
+    """Hourly shares of a year's PV energy (sum 1) from the plane-of-array irradiance of weighted planes.
+
+    ``planes`` are (tilt [°], azimuth [°], weight [-]); the cell temperature lowers the output
+    by 0.35 %/K above 25 °C (PVWatts γ of crystalline modules). The annual level comes from the
+    solar engine; this gives only the distribution over the hours of the same weather year.
+    """
+    import pvlib
+
+    from .solar_model import prepare_sky
+
+    sky = prepare_sky(weather, weather.latitude, weather.longitude, weather.elevation_m)
+    power = np.zeros(sky.ghi.size)
+    for tilt, azimuth, weight in planes:
+        irr = pvlib.irradiance.get_total_irradiance(tilt, azimuth, sky.zenith, sky.azimuth, sky.dni, sky.ghi,
+                                                    sky.dhi, dni_extra=sky.dni_extra, albedo=albedo,
+                                                    model="haydavies")
+        poa = np.nan_to_num(np.asarray(irr["poa_global"], dtype=float))
+        cell = sky.temp_air + poa / 800.0 * 25.0  # NOCT-like rise: 25 K at 800 W/m²
+        power += weight * poa * (1.0 - 0.0035 * np.clip(cell - 25.0, 0.0, None))
+    return _shares(power)
+
+
+def wind_hourly_shares(weather: Any, turbine: Any) -> np.ndarray:
+    """Hourly shares of a year's wind energy (sum 1): the weather's wind carried to hub height by a
+    log profile (z0 = 0.1 m, farmland) through the turbine's power curve. The annual level comes
+    from the layout (local resource, wakes, losses)."""
+    height = float(getattr(weather, "wind_height_m", 10.0))
+    v = np.nan_to_num(weather.data["wind_speed"].to_numpy(dtype=float))
+    hub = v * math.log(turbine.hub_height_m / _SHAPE_ROUGHNESS_M) / math.log(height / _SHAPE_ROUGHNESS_M)
+    return _shares(np.asarray(turbine.power_curve_kw(hub), dtype=float))
+
+
+def _scaled_hourly(sites: gpd.GeoDataFrame, names: Sequence[str], shares: np.ndarray) -> dict[str, np.ndarray]:
+    energy = sites.groupby("municipality")["energy_mwh_per_a"].sum().to_dict()
+    return {n: float(energy.get(n, 0.0)) * shares for n in names}
+
+
+def _wind_layout(ctx: SourceContext, spec: SourceSpec, progress: Progress) -> SourceResult:
+    layout = _engine("layout", "run_turbine_layout")
+    from .layout import LayoutOutputs, LayoutSettings
+
+    tech = ctx.technologies["wind"]
+    ref = tech.catalogue.reference_turbine
+    turbine = str(spec.options.get("turbine") or "E-141/4200")  # the wind presets' reference turbine (DOMAIN.md)
+    hub = spec.options.get("hub_height_m", ref.hub_height_m if ref is not None else None)
+    wind_rasters = {k: v for k, v in ctx.plan.rasters.items() if k in ("wind_speed_100m", "wind_speed_150m", "dem")}
+    layers = {k: v for k, v in ctx.plan.layers.items() if k in ("landuse", "water", "buildings")}
+    out = ctx.plan.output_dir / "profile_wind_turbines.gpkg"
+    try:
+        res = layout(turbine, LayerRef(str(tech.outputs.polygons), "eligible_areas"), wind_rasters, layers,
+                     LayoutOutputs(turbines=out), LayoutSettings(crs=ctx.plan.crs, hub_height_m=hub,
+                                                                 rotor_in=bool(spec.options.get("rotor_in", False))),
+                     progress)
+    except InputError as exc:
+        raise SourceUnavailable(f"the turbine layout cannot run: {exc}") from exc
+    turbines = res.turbines
+    names = list(ctx.boundaries["name"])
+    turbines = turbines[turbines["municipality"].isin(names)]
+    rows = []
+    radius = res.turbine.rotor_radius_m
+    for (site, muni), group in turbines.groupby(["site_id", "municipality"], sort=False):
+        rows.append({"site_id": str(site), "municipality": str(muni), "capacity_mw": float(group["capacity_mw"].sum()),
+                     "energy_mwh_per_a": float(group["energy_mwh_per_a"].sum()), "n_turbines": int(len(group)),
+                     "geometry": shapely.convex_hull(shapely.union_all(np.asarray(group.geometry.values))).buffer(radius)})
+    sites = gpd.GeoDataFrame(rows, geometry="geometry", crs=ctx.crs) if rows else \
+        gpd.GeoDataFrame({f: [] for f in SITE_FIELDS}, geometry=[], crs=ctx.crs)
+    shares = wind_hourly_shares(profile_weather(ctx), res.turbine)
+    t = res.turbine
+    density = (f"turbine layout: {t.name} ({t.nominal_power_mw:g} MW, hub {t.hub_height_m:g} m, rotor "
+               f"{t.rotor_diameter_m:g} m), spacing {LayoutSettings().spacing_along_d:g} D × "
+               f"{LayoutSettings().spacing_across_d:g} D, {res.capacity_mw / max(tech_area_km2(tech, names), 1e-9):.1f} "
+               f"MW per km² of eligible area, net of wakes ({res.wake_loss_pct:.1f} %) and losses")
+    return SourceResult("wind", "computed", sites=sites, hourly_mw=_scaled_hourly(sites, names, shares),
+                        density=density, provenance={"engine": "core.layout.run_turbine_layout", "turbine": t.name,
+                                                     "hub_height_m": t.hub_height_m, "file": str(out),
+                                                     "hourly_shape": "TRY wind, log law z0 0.1 m, power curve"})
+
+
+def tech_area_km2(tech: TechnologyFigures, names: Sequence[str]) -> float:
+    """Eligible area of a technology over some municipalities. [km²]"""
+    return sum(tech.stats[n].eligible_ha for n in names if n in tech.stats) / 100.0
+
+
+#: Planes of the hourly PV shapes: (tilt [°], azimuth [°], weight [-]).
+_PV_PLANES = {
+    "fixed_south": ((30.0, 180.0, 1.0),), "east_west": ((15.0, 90.0, 0.5), (15.0, 270.0, 0.5)),
+    "single_axis": ((30.0, 120.0, 0.5), (30.0, 240.0, 0.5)),
+    "agri_vertical": ((90.0, 90.0, 1.0), (90.0, 270.0, 0.7)), "agri_elevated": ((25.0, 180.0, 1.0),),
+    "rooftop": ((35.0, 180.0, 0.4), (35.0, 90.0, 0.3), (35.0, 270.0, 0.3)),
+}
+
+
+def _solar(default_system: str) -> Callable[[SourceContext, SourceSpec, Progress], SourceResult]:
+    def run(ctx: SourceContext, spec: SourceSpec, progress: Progress) -> SourceResult:
+        solar = _engine("solar", "run_solar_potential")
+        from .solar import SolarOutputs, SolarSettings
+
+        tech = ctx.technologies["pv_ground"]
+        system = str(spec.options.get("system", default_system))
+        out = ctx.plan.output_dir / f"profile_{spec.key}_sites.gpkg"
+        sites_ref = LayerRef(str(tech.sites), "candidate_sites") if tech.sites is not None and tech.sites.exists() \
+            else LayerRef(str(tech.outputs.polygons), "eligible_areas")
+        rasters = {k: v for k, v in ctx.plan.rasters.items() if k in ("dem", "slope", "aspect")}
+        try:
+            res = solar(tech.outputs.eligibility, SolarOutputs(specific_yield=ctx.plan.output_dir / f"profile_{spec.key}_yield.tif", sites=out),
+                        SolarSettings(system=system, weather=ctx.plan.weather), rasters, ctx.plan.aoi, sites_ref,
+                        progress)
+        except InputError as exc:
+            raise SourceUnavailable(f"the solar engine cannot run: {exc}") from exc
+        frame = gpd.read_file(out, layer="solar_sites", engine="pyogrio")
+        names = list(ctx.boundaries["name"])
+        frame = frame[frame["municipality"].isin(names)].reset_index(drop=True)
+        frame["site_id"] = frame["site_id"].astype(str)
+        shares = pv_hourly_shares(profile_weather(ctx), _PV_PLANES.get(system, _PV_PLANES["fixed_south"]))
+        eligible = frame["eligible_ha"].sum() if "eligible_ha" in frame.columns else float("nan")
+        dens = frame["capacity_mwp"].sum() / eligible if eligible and eligible > 0 else float("nan")
+        yld = 1000.0 * frame["energy_mwh_per_a"].sum() / frame["capacity_mwp"].sum() \
+            if frame["capacity_mwp"].sum() > 0 else float("nan")
+        density = (f"{system}: {dens:.2f} MWp/ha of eligible land ({100 * dens:.0f} MWp/km²), AC = MWp / "
+                   f"DC-AC ratio; {yld:.0f} kWh/kWp/a")
+        if spec.key == "agri_pv":
+            density += "; an alternative use of the ground-PV land: not added to the totals"
+        return SourceResult(spec.key, "computed", sites=frame, hourly_mw=_scaled_hourly(frame, names, shares),
+                            density=density, provenance={"engine": "core.solar.run_solar_potential", "system": system,
+                                                         "file": str(out), "weather": ctx.plan.weather or "TRY",
+                                                         "hourly_shape": f"pvlib POA of {system} planes",
+                                                         "eligible_ha": float(res.eligible_ha)
+                                                         if hasattr(res, "eligible_ha") else None})
+    return run
+
+
+def _rooftop(ctx: SourceContext, spec: SourceSpec, progress: Progress) -> SourceResult:
+    rooftop = _engine("rooftop", "run_rooftop_solar")
+    from .rooftop import RooftopOutputs, RooftopSettings
+
+    if "buildings" not in ctx.plan.layers:
+        raise SourceUnavailable("no building layer given")
+    out = ctx.plan.output_dir / "profile_pv_rooftop.gpkg"
+    try:
+        rooftop(ctx.plan.layers["buildings"], RooftopOutputs(buildings=out),
+                RooftopSettings(crs=ctx.plan.crs, weather=ctx.plan.weather,
+                                invalid_geometries=ctx.plan.invalid_geometries), ctx.plan.aoi, progress)
+    except InputError as exc:
+        raise SourceUnavailable(f"the rooftop engine cannot run: {exc}") from exc
+    frame = gpd.read_file(out, layer="rooftop_pv", engine="pyogrio")
+    names = list(ctx.boundaries["name"])
+    frame = frame[frame["municipality"].isin(names) & (frame["capacity_mw"] > 0)].reset_index(drop=True)
+    frame["site_id"] = frame["site_id"].astype(str)
+    usable = frame["usable_roof_m2"].sum() if "usable_roof_m2" in frame.columns else float("nan")
+    dens = frame["capacity_kwp"].sum() / 1000.0 / (usable / 1e6) if usable and usable > 0 else float("nan")
+    density = f"rooftop: {dens:.0f} MWp per km² of usable roof, {len(frame)} roofs"
+    shares = pv_hourly_shares(profile_weather(ctx), _PV_PLANES["rooftop"])
+    return SourceResult("pv_rooftop", "computed", sites=frame, hourly_mw=_scaled_hourly(frame, names, shares),
+                        density=density, provenance={"engine": "core.rooftop.run_rooftop_solar", "file": str(out),
+                                                     "hourly_shape": "pvlib POA, 35° S/E/W mix"})
+
+
+SOURCE_ENGINES.update({"wind": _wind_layout, "pv_ground": _solar("fixed_south"), "agri_pv": _solar("agri_vertical"),
+                       "pv_rooftop": _rooftop})
+
 #: The generation sources a profile can include.
 GENERATION_SOURCES: dict[str, GenerationSource] = {
     "wind": GenerationSource("wind", "Windenergie (Anlagenlayout)", "wind (turbine layout)", "wind", True,
                              _not_computable("wind", "core/wind.py, issue 5")),
     "pv_ground": GenerationSource("pv_ground", "Freiflächen-PV", "ground-mounted PV", "pv_ground", True,
                                   _not_computable("pv_ground", "core/solar.py, issue 4")),
-    "agri_pv": GenerationSource("agri_pv", "Agri-PV", "agrivoltaics", "pv_ground", True,
-                                _not_computable("agri_pv", "core/solar.py, issue 4")),
+    "agri_pv": GenerationSource("agri_pv", "Agri-PV", "agrivoltaics", "pv_ground", False,
+                                _not_computable("agri_pv", "core/solar.py, issue 4"), additive=False),
     "pv_rooftop": GenerationSource("pv_rooftop", "Dach-PV", "rooftop PV", None, False,
-                                   _not_computable("pv_rooftop", "core/solar.py, issue 4")),
+                                   _not_computable("pv_rooftop", "core/rooftop.py, issue 4"), ranked=False),
 }
 
 
@@ -683,6 +884,7 @@ def _site_records(sites: gpd.GeoDataFrame, top_n: int) -> dict[str, list[dict[st
     out: dict[str, list[dict[str, Any]]] = {}
     if sites.empty:
         return out
+    sites = sites[sites["source"].map(lambda k: GENERATION_SOURCES[k].ranked)]
     ranked = sites.sort_values(["municipality", "energy_mwh_per_a", "capacity_mw"], ascending=[True, False, False])
     for name, group in ranked.groupby("municipality", sort=False):
         rows = []
@@ -813,12 +1015,15 @@ def _municipal_profile(plan: ProfilePlan, row: Any, technologies: Mapping[str, T
         ind[f"{key}_capacity_mw"] = float(part["capacity_mw"].sum())
         ind[f"{key}_energy_gwh"] = float(part["energy_mwh_per_a"].sum()) / 1000.0
         ind[f"{key}_sites"] = float(len(part))
+        if not GENERATION_SOURCES[key].additive:
+            notes.append(f"{key}: alternative use of the ground-PV land, not in the totals or the balance")
+            continue
         if src.hourly_mw is not None and name in src.hourly_mw:
             series = np.asarray(src.hourly_mw[name], dtype=float)
             gen_hourly = series if gen_hourly is None else gen_hourly + series
         else:
             notes.append(f"{key}: no hourly series, not in the hourly balance")
-    present = [k for k, s in sources.items() if s.status != "missing"]
+    present = [k for k, s in sources.items() if s.status != "missing" and GENERATION_SOURCES[k].additive]
     if present:
         ind["capacity_mw"] = sum(ind[f"{k}_capacity_mw"] for k in present)
         ind["energy_gwh"] = sum(ind[f"{k}_energy_gwh"] for k in present)
