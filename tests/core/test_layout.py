@@ -107,7 +107,7 @@ def areas_gpkg(tmp_path):
 
 @pytest.mark.parametrize("rotor_in", [False, True])
 def test_run_layout(tmp_path, areas_gpkg, rotor_in):
-    out = LayoutOutputs(tmp_path / "t.gpkg", tmp_path / "sites.csv", tmp_path / "munis.csv")
+    out = LayoutOutputs(tmp_path / "t.gpkg", tmp_path / "sites.csv", tmp_path / "munis.csv", tmp_path / "s.gpkg")
     res = run_turbine_layout("E-141/4200", areas_gpkg["eligible_areas"], {}, {"buildings": areas_gpkg["buildings"]},
                              out, LayoutSettings(hub_height_m=159.0, rotor_in=rotor_in, main_direction_deg=250.0,
                                                  resource=WindResourceSettings(weather="4")))
@@ -136,6 +136,9 @@ def test_run_layout(tmp_path, areas_gpkg, rotor_in):
     assert sum(float(r["energy_mwh_per_a"]) for r in rows) == pytest.approx(t["energy_mwh_per_a"].sum(), rel=1e-4)
     with open(out.sites_table, encoding="utf-8") as fh:
         assert {r["site_id"] for r in csv.DictReader(fh)} == {"W1", "W2"}
+    polys = pyogrio.read_dataframe(out.sites, layer="layout_sites")
+    assert set(polys["site_id"]) == {"W1", "W2"} and polys["n_turbines"].sum() == len(t)
+    assert polys.geometry.area.sum() / 1e4 == pytest.approx(polys["area_ha"].sum())
 
 
 def test_rotor_in_places_fewer(tmp_path, areas_gpkg):

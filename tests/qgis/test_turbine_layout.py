@@ -17,7 +17,8 @@ def test_layout_on_the_sample_eligibility(provider, sample_eligibility, tmp_path
     region = sample_eligibility.region
     params = {"ELIGIBLE_AREAS": sample_eligibility.areas_uri, "TURBINE": "E-141/4200", "HUB_HEIGHT": 159,
               "ROTOR_IN": True, "MAIN_DIRECTION": 250, "WEATHER": "4", "BUILDINGS": region.uri("buildings"),
-              "OUTPUT_TURBINES": str(tmp_path / "t.gpkg"), "OUTPUT_MUNICIPALITIES_TABLE": str(tmp_path / "m.csv")}
+              "OUTPUT_TURBINES": str(tmp_path / "t.gpkg"), "OUTPUT_MUNICIPALITIES_TABLE": str(tmp_path / "m.csv"),
+              "OUTPUT_SITES": str(tmp_path / "sites.gpkg")}
     result = run_algorithm(ALG, params)
     turbines = pyogrio.read_dataframe(tmp_path / "t.gpkg")
     assert len(turbines) == result["N_TURBINES"] > 0
@@ -27,5 +28,7 @@ def test_layout_on_the_sample_eligibility(provider, sample_eligibility, tmp_path
     areas = shapely.union_all(pyogrio.read_dataframe(sample_eligibility.areas, layer="eligible_areas").geometry.values)
     assert shapely.within(shapely.buffer(turbines.geometry.values, 70.45), areas).all()
     assert turbines["dist_house_m"].min() > 500  # hard settlement setback of the preset
+    sites = pyogrio.read_dataframe(tmp_path / "sites.gpkg")
+    assert sites["n_turbines"].sum() == len(turbines) and set(turbines["site_id"]) <= set(sites["site_id"])
     with open(tmp_path / "m.csv", encoding="utf-8") as fh:
         assert sum(int(r["n_turbines"]) for r in csv.DictReader(fh)) == len(turbines)

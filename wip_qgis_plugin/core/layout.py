@@ -325,11 +325,14 @@ class LayoutOutputs:
         Totals per eligible area (CSV).
     municipalities_table : Path or None
         Totals per municipality (CSV).
+    sites : Path or None
+        The eligible areas with their totals (GeoPackage, layer ``layout_sites``; polygons).
     """
 
     turbines: Path
     sites_table: Path | None = None
     municipalities_table: Path | None = None
+    sites: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -574,6 +577,8 @@ def run_turbine_layout(
     munis = _totals(frame, areas, "municipality")
     with io.OutputTransaction() as tx:
         io.write_vector(tx.temp_for(Path(outputs.turbines)), frame, "turbines")
+        if outputs.sites is not None:
+            io.write_vector(tx.temp_for(Path(outputs.sites)), _sites_frame(areas, sites), "layout_sites")
         for path, rows in ((outputs.sites_table, sites), (outputs.municipalities_table, munis)):
             if path is not None:
                 io.write_csv(tx.temp_for(Path(path)), SITE_FIELDS,
@@ -618,6 +623,13 @@ def _resource_grid(model: str, inp: Any, grid: Grid, crs: Any, hub: float, progr
         speed[sl], k[sl], rho[sl] = s, kk, r
         progress.report((i + 1) / len(tiles), "Wind resource at hub height")
     return speed, k, rho
+
+
+def _sites_frame(areas: gpd.GeoDataFrame, sites: list[SiteTotals]) -> gpd.GeoDataFrame:
+    """The eligible areas (dissolved by site_id) with the layout's totals."""
+    shapes = areas.dissolve(by="site_id", sort=False).geometry
+    rows = {f: [getattr(r, f) for r in sites] for f in SITE_FIELDS}
+    return gpd.GeoDataFrame(rows, geometry=[shapes.loc[r.site_id] for r in sites], crs=areas.crs)
 
 
 def _site_of(areas: gpd.GeoDataFrame, xy: np.ndarray) -> np.ndarray:

@@ -38,7 +38,7 @@ class TurbineLayout(WipAlgorithm):
     ROTOR_IN, SPACING_ALONG, SPACING_ACROSS = "ROTOR_IN", "SPACING_ALONG", "SPACING_ACROSS"
     MAIN_DIRECTION, OBJECTIVE = "MAIN_DIRECTION", "OBJECTIVE"
     OUTPUT_TURBINES, OUTPUT_SITES_TABLE = "OUTPUT_TURBINES", "OUTPUT_SITES_TABLE"
-    OUTPUT_MUNICIPALITIES_TABLE = "OUTPUT_MUNICIPALITIES_TABLE"
+    OUTPUT_MUNICIPALITIES_TABLE, OUTPUT_SITES = "OUTPUT_MUNICIPALITIES_TABLE", "OUTPUT_SITES"
     N_TURBINES, CAPACITY_MW, ENERGY_GWH, WAKE_LOSS_PCT = "N_TURBINES", "CAPACITY_MW", "ENERGY_GWH", "WAKE_LOSS_PCT"
     OBJECTIVES = ("count", "energy")
 
@@ -72,6 +72,9 @@ class TurbineLayout(WipAlgorithm):
         add_crs_parameter(self)
         self.add_parameter(QgsProcessingParameterVectorDestination(
             self.OUTPUT_TURBINES, tr("Turbines [points]"), type=SOURCE_POINT))
+        self.add_parameter(QgsProcessingParameterVectorDestination(
+            self.OUTPUT_SITES, tr("Eligible areas with layout totals [polygons]"), type=SOURCE_POLYGON, optional=True,
+            createByDefault=False))
         self.add_parameter(QgsProcessingParameterFileDestination(
             self.OUTPUT_SITES_TABLE, tr("Totals per eligible area (CSV)"), fileFilter=tr("CSV files (*.csv)"),
             optional=True))
@@ -87,7 +90,7 @@ class TurbineLayout(WipAlgorithm):
         crs = working_crs(self, parameters, context)
         out = {key: self.output_path(parameters, key, context, suffixes) for key, suffixes in (
             (self.OUTPUT_TURBINES, (".gpkg",)), (self.OUTPUT_SITES_TABLE, (".csv",)),
-            (self.OUTPUT_MUNICIPALITIES_TABLE, (".csv",)))}
+            (self.OUTPUT_MUNICIPALITIES_TABLE, (".csv",)), (self.OUTPUT_SITES, (".gpkg",)))}
         turbine, hub = turbine_spec(self, parameters, context)
         rasters, layers, resource, losses = resource_inputs(self, parameters, context, feedback)
         buildings = self.layer_ref(parameters, self.BUILDINGS, context, feedback)
@@ -100,7 +103,7 @@ class TurbineLayout(WipAlgorithm):
             "turbine": turbine, "eligible_areas": self.layer_ref(parameters, self.ELIGIBLE_AREAS, context, feedback),
             "rasters": rasters, "layers": layers,
             "outputs": {"turbines": out[self.OUTPUT_TURBINES], "sites_table": out[self.OUTPUT_SITES_TABLE],
-                        "municipalities_table": out[self.OUTPUT_MUNICIPALITIES_TABLE]},
+                        "municipalities_table": out[self.OUTPUT_MUNICIPALITIES_TABLE], "sites": out[self.OUTPUT_SITES]},
             "settings": {"crs": crs, "hub_height_m": hub,
                          "rotor_in": self.parameterAsBoolean(parameters, self.ROTOR_IN, context),
                          "spacing_along_d": self.parameterAsDouble(parameters, self.SPACING_ALONG, context),
