@@ -163,3 +163,18 @@ def test_shrink_equals_the_buffer_of_the_union():
     area = _odd_areas()
     np.testing.assert_allclose(shrink(area, 70.5).area, shapely.buffer(area, -70.5, quad_segs=16).area, rtol=1e-9)
     assert shrink(shapely.box(0, 0, 100, 100), 70.5).is_empty
+
+
+def test_efficiency_curve_wake_models(tmp_path, areas_gpkg):
+    losses = {}
+    for model in ("jensen", "dena_mean", "knorr_mean"):
+        res = run_turbine_layout("E-141/4200", areas_gpkg["eligible_areas"], {}, {},
+                                 LayoutOutputs(tmp_path / f"{model}.gpkg"),
+                                 LayoutSettings(main_direction_deg=250.0, wake_model=model,
+                                                resource=WindResourceSettings(weather="4")))
+        losses[model] = res.wake_loss_pct
+    assert all(0.5 < v < 25 for v in losses.values()), losses
+    assert losses["dena_mean"] != losses["jensen"]
+    with pytest.raises(ValueError, match="wake model"):
+        run_turbine_layout("E-141/4200", areas_gpkg["eligible_areas"], {}, {}, LayoutOutputs(tmp_path / "x.gpkg"),
+                           LayoutSettings(wake_model="park"))

@@ -32,3 +32,10 @@ def test_layout_on_the_sample_eligibility(provider, sample_eligibility, tmp_path
     assert sites["n_turbines"].sum() == len(turbines) and set(turbines["site_id"]) <= set(sites["site_id"])
     with open(tmp_path / "m.csv", encoding="utf-8") as fh:
         assert sum(int(r["n_turbines"]) for r in csv.DictReader(fh)) == len(turbines)
+
+
+def test_wake_models_match_the_engine():
+    from wip_qgis_plugin.core.layout import WAKE_MODELS
+    from wip_qgis_plugin.processing_algorithms.turbine_layout import TurbineLayout
+
+    assert TurbineLayout.WAKE_MODELS == WAKE_MODELS

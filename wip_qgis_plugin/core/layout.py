@@ -25,8 +25,8 @@ read from the same Weibull table as the yield raster; the wake loss is
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -312,6 +312,31 @@ def jensen_wake_loss(xy: np.ndarray, turbine: WindTurbine, mean_speed_m_s: np.nd
         return np.where(free > 0, 1.0 - waked / free, 0.0)
 
 
+def efficiency_curve_wake_loss(curve_name: str, turbine: WindTurbine, mean_speed_m_s: np.ndarray, k: np.ndarray,
+                               density_kg_m3: np.ndarray, table: AepTable, table_builder: Callable[..., AepTable],
+                               ) -> np.ndarray:
+    """Wake loss from a wind-farm efficiency curve of windpowerlib (dena-Netzstudie II, Knorr 2016). [-]
+
+    The curve reduces every wind speed by a farm efficiency that depends on the speed only, not
+    on the layout (a farm-average figure, as windpowerlib uses it for aggregated farms); the
+    reduced power curve is tabulated like the free one and the loss read per turbine.
+    """
+    from windpowerlib.wake_losses import reduce_wind_speed
+
+    speeds = np.arange(0.0, 40.0001, 0.05)
+    reduced = np.asarray(reduce_wind_speed(speeds, wind_efficiency_curve_name=curve_name), dtype=float)
+    waked_turbine = replace(turbine, wind_speeds_m_s=tuple(speeds.tolist()),
+                            power_kw=tuple(turbine.power_curve_kw(reduced).tolist()))
+    free = table.lookup(mean_speed_m_s, k, density_kg_m3)
+    waked = table_builder(waked_turbine).lookup(mean_speed_m_s, k, density_kg_m3)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(free > 0, np.clip(1.0 - waked / free, 0.0, 1.0), 0.0)
+
+
+#: Wake models by id: ``jensen`` (the layout's own geometry) or a windpowerlib efficiency curve.
+WAKE_MODELS = ("jensen", "dena_mean", "knorr_mean")
+
+
 # ----------------------------------------------------------------- the run
 @dataclass(frozen=True)
 class LayoutOutputs:
@@ -367,6 +392,8 @@ class LayoutSettings:
         Wake decay constant k of the Jensen model (0.075 onshore). [-]
     wake_sectors : int
         Direction sectors of the wake loss. [-]
+    wake_model : str
+        ``jensen`` (default) or a windpowerlib wind-farm efficiency curve (``dena_mean``, ``knorr_mean``).
     """
 
     crs: str = "EPSG:25832"
@@ -383,6 +410,7 @@ class LayoutSettings:
     thrust_coefficient: float = 0.8
     wake_decay: float = 0.075
     wake_sectors: int = 12
+    wake_model: str = "jensen"
 
 
 @dataclass(frozen=True)
@@ -507,6 +535,8 @@ def run_turbine_layout(
     progress = progress or NullProgress()
     crs = check_working_crs(settings.crs)
     turbine = load_turbine(turbine, settings.hub_height_m)
+    if settings.wake_model not in WAKE_MODELS:
+        raise InputError(f"Unknown wake model {settings.wake_model!r}; use one of {', '.join(WAKE_MODELS)}.")
     if settings.spacing_along_d <= 0 or settings.spacing_across_d <= 0:
         raise InputError("The spacing along and across the main wind direction must be positive (rotor diameters).")
     progress.report(0.0, "Reading the eligible areas")
@@ -549,8 +579,14 @@ def run_turbine_layout(
     sectors, freq = direction_frequencies(weather.data["wind_speed"], weather.data["wind_direction"],
                                           settings.wake_sectors)
     gross = table.lookup(speed, k, rho) if len(xy) else np.empty(0)
-    wake = jensen_wake_loss(xy, turbine, speed, k, rho, table, sectors, freq, settings.thrust_coefficient,
-                            settings.wake_decay) if len(xy) else np.empty(0)
+    if not len(xy):
+        wake = np.empty(0)
+    elif settings.wake_model == "jensen":
+        wake = jensen_wake_loss(xy, turbine, speed, k, rho, table, sectors, freq, settings.thrust_coefficient,
+                                settings.wake_decay)
+    else:
+        wake = efficiency_curve_wake_loss(settings.wake_model, turbine, speed, k, rho, table,
+                                          lambda t: table_for(t, settings.resource, climate))
     net = gross * (1 - wake) * settings.losses.factor(include_wake=False)
     check_cancelled(progress)
     progress.report(0.9, "Distance to houses")
