@@ -275,3 +275,36 @@ def test_wind_layout_source_sums_its_turbines(tmp_path):
     assert m.indicators["wind_energy_gwh"] == pytest.approx(turbines["energy_mwh_per_a"].sum() / 1000)
     assert m.balance.generation_mwh == pytest.approx(m.indicators["wind_energy_gwh"] * 1000)
     assert "grid: no grid step in this profile" in m.notes
+
+
+# ------------------------------------------------------------------ real boundaries (../shared/realdata)
+REAL_MUNICIPALITIES = REPO.parent / "shared" / "realdata" / "vg250ew_gemeinden" / "gemeinden_mitteldeutsches_revier.gpkg"
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+@pytest.mark.skipif(not REAL_MUNICIPALITIES.is_file(), reason="../shared/realdata absent")
+def test_real_revier_municipalities(tmp_path):
+    """The 177 real municipalities of the Revier (BKG VG250-EW, EPSG:4326, Sachsen, Sachsen-Anhalt,
+    Thüringen) with the sample region's layers where they overlap: eligibility, WindBG, demand and
+    the reports of all of them, on a 500 m grid (about 30 s on 2 cores; the same at 100 m with every
+    report: scripts in docs/profile.md)."""
+    import pyogrio
+
+    plan = ProfilePlan(
+        layers={r: LayerRef(str(GPKG), r) for r in ROLES},
+        aoi=AreaOfInterest(LayerRef(str(REAL_MUNICIPALITIES), "gemeinden"), "name", ()), output_dir=tmp_path,
+        technologies=(TechnologyStep("wind", {"source": "wind_sachsen_anhalt"}, min_area_ha=5),),
+        sources=(), population_field="pop", resolution_m=500.0, suitability=False, grid_catalogue=None, workers=2)
+    result = run_profile(plan)
+    real = pyogrio.read_dataframe(REAL_MUNICIPALITIES, layer="gemeinden", read_geometry=False)
+    assert len(result.municipalities) == real["name"].nunique() == 177
+    lands = {m.ags[:2]: m.indicators["windbg_target_2032_pct"] for m in result.municipalities}
+    assert lands == {"14": 2.0, "15": 2.2, "16": 2.2}                     # Sachsen, Sachsen-Anhalt, Thüringen
+    pops = dict(zip(real["name"], real["pop"]))
+    for m in result.municipalities:
+        assert m.indicators["demand_gwh"] == pytest.approx(pops[m.name] * 6.05 / 1000)
+        assert 0 <= m.indicators["wind_eligible_pct"] <= 100
+    # inside the sample region the sample's layers exclude land; far outside nothing does
+    assert result.municipality("Zörbig").indicators["wind_eligible_pct"] < 30
+    assert len(list((tmp_path / "report").glob("*.html"))) == 178

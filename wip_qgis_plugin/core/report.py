@@ -245,12 +245,15 @@ def chart_sweep(rows: list[dict[str, Any]], name: str | None, language: str) -> 
     return _png(fig)
 
 
-def _areas(path: Path | None, names: set[str] | None, crs: Any):
+def _areas(path: Path | None, names: set[str] | None, crs: Any, cache: dict[str, Any] | None = None):
     import geopandas as gpd
 
     if path is None or not Path(path).exists():
         return None
-    frame = gpd.read_file(path, layer="eligible_areas", engine="pyogrio")
+    cache = {} if cache is None else cache
+    if str(path) not in cache:
+        cache[str(path)] = gpd.read_file(path, layer="eligible_areas", engine="pyogrio")
+    frame = cache[str(path)]
     if names is not None and "name" in frame.columns:
         frame = frame[frame["name"].isin(names)]
     return frame.to_crs(crs) if frame.crs is not None and not frame.crs.equals(crs) else frame
@@ -269,7 +272,8 @@ def matplotlib_map(result: Any, name: str | None, path: Path) -> None:
     handles = []
     for key, color, label in (("wind", "#9ecae1", "eligible_wind"), ("pv_ground", "#fdd0a2", "eligible_pv")):
         tech = result.technologies.get(key)
-        frame = _areas(tech.outputs.polygons if tech else None, names, result.boundaries.crs)
+        frame = _areas(tech.outputs.polygons if tech else None, names, result.boundaries.crs,
+                       result.__dict__.setdefault("_area_frames", {}))
         if frame is not None and len(frame):
             frame.plot(ax=ax, color=color, alpha=0.8 if key == "wind" else 0.6, linewidth=0)
             handles.append(Patch(color=color, label=text(label, lang)))
