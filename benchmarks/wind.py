@@ -47,8 +47,9 @@ from wip_qgis_plugin.core.layers import LayerRef
 from wip_qgis_plugin.core.layout import LayoutOutputs, LayoutSettings, run_turbine_layout
 region, areas, out = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
 r = run_turbine_layout("E-141/4200", LayerRef(str(areas), "eligible_areas"),
-                       {"wind_speed_100m": region / "wind_speed_100m.tif", "wind_speed_150m": region / "wind_speed_150m.tif",
-                        "dem": region / "dem.tif"}, {"buildings": LayerRef(str(region / "revier_sample.gpkg"), "buildings")},
+                       {"wind_speed_100m": region / "wind_speed_100m.tif",
+                        "wind_speed_150m": region / "wind_speed_150m.tif", "dem": region / "dem.tif"},
+                       {"buildings": LayerRef(str(region / "revier_sample.gpkg"), "buildings")},
                        LayoutOutputs(out / "turbines.gpkg", out / "sites.csv", out / "municipalities.csv"),
                        LayoutSettings(hub_height_m=159.0, rotor_in=True))
 print(json.dumps({"turbines": r.n_turbines, "capacity_mw": round(r.capacity_mw), "flh": round(r.full_load_hours),
@@ -81,7 +82,9 @@ def main() -> int:
                                                                     str(a.res)], res_m=a.res)
     if rc or a.skip_layout:
         return rc
-    elig_dir = a.data_dir / f"out_{int(a.res)}m" if a.size_km == 140 else a.data_dir / f"out_{int(a.size_km)}km_{int(a.res)}m"
+    # the 140 km eligibility of benchmarks/suitability.py is reused; other sizes get their own folder
+    name = f"out_{int(a.res)}m" if a.size_km == 140 else f"out_{int(a.size_km)}km_{int(a.res)}m"
+    elig_dir = a.data_dir / name
     if not (elig_dir / "wind_areas.gpkg").exists():
         subprocess.run([sys.executable, "-m", "wip_qgis_plugin.cli", "eligibility", "--catalogue",
                         "wind_sachsen_anhalt", "--gpkg", str(region / "revier_sample.gpkg"), "--resolution",

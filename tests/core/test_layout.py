@@ -115,7 +115,8 @@ def test_run_layout(tmp_path, areas_gpkg, rotor_in):
     assert len(t) == res.n_turbines > 0
     xy = shapely.get_coordinates(t.geometry.values)
     assert spacing_violations(xy, 250.0, 5 * D, 3 * D) == []
-    areas = shapely.union_all(pyogrio.read_dataframe(areas_gpkg["eligible_areas"].path, layer="eligible_areas").geometry.values)
+    frame_areas = pyogrio.read_dataframe(areas_gpkg["eligible_areas"].path, layer="eligible_areas")
+    areas = shapely.union_all(frame_areas.geometry.values)
     if rotor_in:  # the whole rotor disc inside (tolerance for the polygonised buffer)
         discs = shapely.buffer(t.geometry.values, D / 2 - 0.05)
         assert shapely.within(discs, areas).all()

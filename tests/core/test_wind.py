@@ -52,7 +52,8 @@ def test_weibull_aep_against_direct_numerical_integration():
         scale = weibull_scale_m_s(mean, k)
 
         def integrand(v):
-            return density_corrected_power_kw(E141, v, rho) * (k / scale) * (v / scale) ** (k - 1) * math.exp(-(v / scale) ** k)
+            pdf = (k / scale) * (v / scale) ** (k - 1) * math.exp(-(v / scale) ** k)
+            return density_corrected_power_kw(E141, v, rho) * pdf
 
         kinks = sorted(set(np.asarray(E141.wind_speeds_m_s) * (1.225 / rho) ** (1 / 3)) | {25.0})
         direct = integrate.quad(integrand, 0, 40, points=kinks[:50], limit=500)[0] * 8.76
@@ -180,7 +181,8 @@ def test_weibull_k_raster_agrees_with_the_constant(tmp_path):
             dst.write(np.full((src.height, src.width), 2.0, np.float32), 1)
     rasters = {"wind_speed_150m": SAMPLE / "wind_speed_150m.tif"}
     const, out1 = _run(tmp_path / "a", rasters)
-    raster, out2 = _run(tmp_path / "b", rasters, resource=WindResourceSettings(weibull_k_raster=str(tmp_path / "k.tif")))
+    k_raster = WindResourceSettings(weibull_k_raster=str(tmp_path / "k.tif"))
+    raster, out2 = _run(tmp_path / "b", rasters, resource=k_raster)
     assert raster.weibull_k is None
     with rasterio.open(out1.energy) as a, rasterio.open(out2.energy) as b:
         np.testing.assert_allclose(b.read(1, masked=True), a.read(1, masked=True), rtol=2e-3)

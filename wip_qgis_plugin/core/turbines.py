@@ -153,7 +153,8 @@ def _hub_heights(text: Any) -> tuple[float, ...]:
     """``"99; 129; 135; 159"`` (or ``"127,5"``, ``"75/85"``) → hub heights. [m]"""
     if not isinstance(text, str):
         return ()
-    return tuple(float(t.replace(",", ".")) for t in re.split(r"[;/]\s*|\s+", text) if re.fullmatch(r"\d+(?:[.,]\d+)?", t))
+    tokens = re.split(r"[;/]\s*|\s+", text)
+    return tuple(float(t.replace(",", ".")) for t in tokens if re.fullmatch(r"\d+(?:[.,]\d+)?", t))
 
 
 @lru_cache(maxsize=1)
@@ -163,7 +164,8 @@ def _windpowerlib_table() -> dict[str, dict[str, Any]]:
 
     data = pd.read_csv(_windpowerlib_dir() / "turbine_data.csv")
     data = data[data["has_power_curve"].astype(str).str.lower() == "true"]
-    return {str(r.turbine_type): {"nominal_power_w": float(r.nominal_power), "rotor_diameter_m": float(r.rotor_diameter),
+    return {str(r.turbine_type): {"nominal_power_w": float(r.nominal_power),
+                                  "rotor_diameter_m": float(r.rotor_diameter),
                                   "hub_heights_m": _hub_heights(r.hub_height), "manufacturer": str(r.manufacturer)}
             for r in data.itertuples()}
 
@@ -227,7 +229,8 @@ def windpowerlib_turbine(turbine_type: str, hub_height_m: float | None = None) -
         hub_height_m=float(hub_height_m), rotor_diameter_m=info["rotor_diameter_m"],
         name=f"{info['manufacturer']} {turbine_type}", id=turbine_type,
         nominal_power_kw=info["nominal_power_w"] / 1000.0, wind_speeds_m_s=tuple(speeds.tolist()),
-        power_kw=tuple((power_w / 1000.0).tolist()), source=WINDPOWERLIB_SOURCE.format(version=windpowerlib.__version__),
+        power_kw=tuple((power_w / 1000.0).tolist()),
+        source=WINDPOWERLIB_SOURCE.format(version=windpowerlib.__version__),
         hub_heights_m=info["hub_heights_m"])
     return turbine.with_hub_height(hub_height_m)
 

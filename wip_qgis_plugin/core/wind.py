@@ -150,7 +150,8 @@ def log_law_speed(speed_m_s: Any, height_m: Any, hub_height_m: Any, roughness_m:
         Roughness length z0, smaller than both heights. [m]
     """
     z0 = np.asarray(roughness_m, dtype=float)
-    return np.asarray(speed_m_s, dtype=float) * np.log(np.asarray(hub_height_m) / z0) / np.log(np.asarray(height_m) / z0)
+    ratio = np.log(np.asarray(hub_height_m) / z0) / np.log(np.asarray(height_m) / z0)
+    return np.asarray(speed_m_s, dtype=float) * ratio
 
 
 def shear_exponent(speed_low_m_s: Any, height_low_m: float, speed_high_m_s: Any, height_high_m: float) -> np.ndarray:

@@ -59,8 +59,8 @@ class TurbineLayout(WipAlgorithm):
             self.SPACING_ALONG, tr("Spacing along the main wind direction, in rotor diameters [-]"), type=NUMBER_DOUBLE,
             minValue=1.0, defaultValue=5.0))
         self.add_parameter(QgsProcessingParameterNumber(
-            self.SPACING_ACROSS, tr("Spacing across the main wind direction, in rotor diameters [-]"), type=NUMBER_DOUBLE,
-            minValue=1.0, defaultValue=3.0))
+            self.SPACING_ACROSS, tr("Spacing across the main wind direction, in rotor diameters [-]"),
+            type=NUMBER_DOUBLE, minValue=1.0, defaultValue=3.0))
         self.add_parameter(QgsProcessingParameterNumber(
             self.MAIN_DIRECTION, tr("Main wind direction, clockwise from north [°] (empty: from the weather)"),
             type=NUMBER_DOUBLE, minValue=0.0, maxValue=360.0, optional=True))
