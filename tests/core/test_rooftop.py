@@ -151,3 +151,19 @@ def test_errors_and_cancel(town, tmp_path):
     with pytest.raises(Cancelled):
         run_rooftop_solar(town["layers"]["buildings"], out, RooftopSettings(), town["aoi"], Stop())
     assert not out.buildings.exists()
+
+
+def test_long_axis_equals_the_minimum_rotated_rectangle_for_rectangles():
+    rng = np.random.default_rng(3)
+    lengths, widths = rng.uniform(8, 40, 200), rng.uniform(5, 7.9, 200)
+    angles = rng.uniform(0, 180, 200)
+    geoms = np.array([_house(700_000 + 50 * i, 5_700_000, lo, wi, a)
+                      for i, (lo, wi, a) in enumerate(zip(lengths, widths, angles))], dtype=object)
+    az, long, short = long_axis_deg(geoms)
+    rect = shapely.get_coordinates(shapely.minimum_rotated_rectangle(geoms)).reshape(200, -1, 2)
+    sides = [rect[:, 1] - rect[:, 0], rect[:, 2] - rect[:, 1]]
+    longer = np.where((np.hypot(*sides[0].T) >= np.hypot(*sides[1].T))[:, None], sides[0], sides[1])
+    expected = np.mod(np.degrees(np.arctan2(longer[:, 0], longer[:, 1])), 180.0)
+    diff = np.abs((az - expected + 90.0) % 180.0 - 90.0)
+    assert diff.max() < 1e-6
+    assert np.allclose(long, lengths) and np.allclose(short, widths)

@@ -169,23 +169,51 @@ def compass_class(azimuth_deg: float) -> str:
 # ----------------------------------------------------------------------------- geometry
 
 def long_axis_deg(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Direction of the longer side of each footprint's minimum rotated rectangle.
+    """Direction and extent of each footprint's long axis (vectorised, no per-building loop).
+
+    The long axis is the principal axis of the second moments of area of the footprint's convex
+    hull (for a rectangle: its longer side); length and width are the hull's extents along and
+    across it.
 
     Returns
     -------
     (numpy.ndarray, numpy.ndarray, numpy.ndarray)
-        Azimuth of the long side in [0, 180) [°], long and short side lengths [m].
+        Azimuth of the long axis in [0, 180) [°], length and width [m].
     """
-    rects = shapely.minimum_rotated_rectangle(geoms)
-    coords = shapely.get_coordinates(shapely.get_exterior_ring(rects)).reshape(len(geoms), -1, 2)
-    if coords.shape[1] < 3:
-        raise InputError("Building footprints must be polygons.")
-    a = coords[:, 1] - coords[:, 0]
-    b = coords[:, 2] - coords[:, 1]
-    la, lb = np.hypot(a[:, 0], a[:, 1]), np.hypot(b[:, 0], b[:, 1])
-    side = np.where((la >= lb)[:, None], a, b)
-    azimuth = np.mod(np.degrees(np.arctan2(side[:, 0], side[:, 1])), 180.0)
-    return azimuth, np.maximum(la, lb), np.minimum(la, lb)
+    n = len(geoms)
+    if n == 0:
+        return np.zeros(0), np.zeros(0), np.zeros(0)
+    hulls = shapely.convex_hull(np.asarray(geoms, dtype=object))
+    coords, index = shapely.get_coordinates(shapely.get_exterior_ring(hulls), return_index=True)
+    if coords.size == 0 or np.unique(index).size != n:
+        raise InputError("Building footprints must be polygons with an area.")
+    start = np.searchsorted(index, np.arange(n))
+    origin = coords[start]                      # shift each ring to one of its vertices (precision)
+    xy = coords - origin[index]
+    same = index[:-1] == index[1:]
+    x0, y0, x1, y1 = xy[:-1, 0][same], xy[:-1, 1][same], xy[1:, 0][same], xy[1:, 1][same]
+    owner = index[:-1][same]
+    cross = x0 * y1 - x1 * y0
+
+    def total(values: np.ndarray) -> np.ndarray:
+        return np.bincount(owner, weights=values, minlength=n)
+
+    area = total(cross) / 2.0
+    area = np.where(area == 0, 1e-12, area)
+    cx, cy = total((x0 + x1) * cross) / (6.0 * area), total((y0 + y1) * cross) / (6.0 * area)
+    sxx = total((x0 * x0 + x0 * x1 + x1 * x1) * cross) / 12.0 - area * cx * cx
+    syy = total((y0 * y0 + y0 * y1 + y1 * y1) * cross) / 12.0 - area * cy * cy
+    sxy = total((x0 * y1 + 2 * x0 * y0 + 2 * x1 * y1 + x1 * y0) * cross) / 24.0 - area * cx * cy
+    sign = np.sign(area)                                   # rings may run clockwise
+    sxx, syy, sxy = sxx * sign, syy * sign, sxy * sign
+    theta = 0.5 * np.arctan2(2.0 * sxy, sxx - syy)          # from the x axis (east), counter-clockwise
+    azimuth = np.mod(90.0 - np.degrees(theta), 180.0)
+    ux, uy = np.sin(np.radians(azimuth)), np.cos(np.radians(azimuth))
+    along = xy[:, 0] * ux[index] + xy[:, 1] * uy[index]
+    across = xy[:, 0] * uy[index] - xy[:, 1] * ux[index]
+    length = np.maximum.reduceat(along, start) - np.minimum.reduceat(along, start)
+    width = np.maximum.reduceat(across, start) - np.minimum.reduceat(across, start)
+    return azimuth, length, width
 
 
 @dataclass(frozen=True)
@@ -233,43 +261,75 @@ def roof_faces(shape: str, tilt_deg: float, ridge_deg: float, length_m: float, w
 
 # ----------------------------------------------------------------------------- the run
 
-def _faces_table(frame: gpd.GeoDataFrame, systems: PvSystems, columns: Mapping[str, str]) -> pd.DataFrame:
-    """One row per usable roof face: building index, face area, tilt, azimuth, usable share."""
+def _faces_table(frame: gpd.GeoDataFrame, systems: PvSystems,
+                 columns: Mapping[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Roof faces of every building (vectorised :func:`roof_faces`) and each building's type, form and tilt.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        Faces: ``building`` (row of ``frame``), ``area_m2`` (inclined), ``tilt_deg``, ``azimuth_deg``
+        (NaN: east–west racks on a flat roof), ``usable`` (0 for faces towards north), ``flat``.
+        Buildings: ``type``, ``shape``, ``tilt_deg``, ``footprint_m2``.
+    """
     spec = systems.rooftop
+    n = len(frame)
     geoms = np.asarray(frame.geometry.values, dtype=object)
     footprint = shapely.area(geoms)
-    long_az, long_m, short_m = long_axis_deg(geoms)
-    types = frame[columns["building"]].astype(str).str.strip().str.lower() if columns.get("building") else \
-        pd.Series(["yes"] * len(frame))
-    shapes_raw = frame[columns["roof_shape"]] if columns.get("roof_shape") else pd.Series([None] * len(frame))
-    angles = frame[columns["roof_angle"]] if columns.get("roof_angle") else pd.Series([None] * len(frame))
-    dirs = frame[columns["roof_direction"]] if columns.get("roof_direction") else pd.Series([None] * len(frame))
-    orient = frame[columns["roof_orientation"]] if columns.get("roof_orientation") else pd.Series([None] * len(frame))
-    rows = []
-    info = []
-    for i in range(len(frame)):
-        btype = types.iloc[i] if types.iloc[i] in spec.building_types else "yes"
-        bt = spec.building_types[btype]
-        raw_shape = shapes_raw.iloc[i]
-        shape = str(raw_shape).strip().lower() if isinstance(raw_shape, str) else ""
-        shape = shape if shape in spec.roof_shapes else bt.default_shape
-        tilt = _number(angles.iloc[i])
-        tilt = tilt if math.isfinite(tilt) and 0 <= tilt < 80 else spec.roof_shapes[shape].tilt_deg
-        ridge, length, width = long_az[i], long_m[i], short_m[i]
-        if isinstance(orient.iloc[i], str) and orient.iloc[i].strip().lower() == "across":
-            ridge, length, width = (ridge + 90.0) % 180.0, width, length
-        faces = roof_faces(shape, tilt, ridge, length, width, _direction(dirs.iloc[i]), spec.flat_roof_tilt_deg)
-        info.append((btype, shape, tilt if shape != "flat" else 0.0))
-        for face in faces:
-            flat = math.isnan(face.azimuth_deg)
-            north = not flat and abs(((face.azimuth_deg + 180.0) % 360.0) - 180.0) < spec.exclude_north_deg
-            plan = footprint[i] * face.plan_share
-            area = plan if flat else plan / math.cos(math.radians(face.tilt_deg))
-            rows.append((i, area, face.tilt_deg, face.azimuth_deg, 0.0 if north else bt.usable, flat))
-    faces = pd.DataFrame(rows, columns=["building", "area_m2", "tilt_deg", "azimuth_deg", "usable", "flat"])
-    meta = pd.DataFrame(info, columns=["type", "shape", "tilt_deg"])
-    meta["footprint_m2"] = footprint
-    return faces, meta
+    ridge, length, width = long_axis_deg(geoms)
+
+    def tag(name: str) -> pd.Series:
+        return frame[columns[name]].reset_index(drop=True) if columns.get(name) else pd.Series([None] * n, dtype=object)
+
+    types = tag("building").map(lambda v: str(v).strip().lower() if isinstance(v, str) else "yes")
+    types = types.where(types.isin(list(spec.building_types)), "yes")
+    shapes = tag("roof_shape").map(lambda v: str(v).strip().lower() if isinstance(v, str) else "")
+    default_shape = types.map({k: v.default_shape for k, v in spec.building_types.items()})
+    shapes = shapes.where(shapes.isin(list(spec.roof_shapes)), default_shape).to_numpy(str)
+    usable = types.map({k: v.usable for k, v in spec.building_types.items()}).to_numpy(float)
+    tagged = tag("roof_angle").map(_number).to_numpy(float)
+    tilt = np.where(np.isfinite(tagged) & (tagged >= 0) & (tagged < 80), tagged,
+                    np.array([spec.roof_shapes[x].tilt_deg for x in shapes]))
+    across = tag("roof_orientation").map(lambda v: isinstance(v, str) and v.strip().lower() == "across").to_numpy(bool)
+    ridge = np.where(across, (ridge + 90.0) % 180.0, ridge)
+    length, width = np.where(across, width, length), np.where(across, length, width)
+    direction = tag("roof_direction").map(_direction).to_numpy(float)
+
+    flat = (shapes == "flat") | (tilt < 5.0)
+    skillion = ~flat & (shapes == "skillion")
+    hipped = ~flat & np.isin(shapes, ("hipped", "mansard")) & (length > 0) & (width > 0)
+    gabled = ~flat & ~skillion & ~hipped
+    left, right = (ridge + 90.0) % 360.0, (ridge + 270.0) % 360.0
+    off_south = lambda a: np.abs(((a - 180.0) + 180.0) % 360.0 - 180.0)  # noqa: E731
+    nearer_south = np.where(off_south(left) <= off_south(right), left, right)
+    end = np.minimum(0.5, width / np.maximum(4.0 * length, 1e-9))
+    main = (1.0 - 2.0 * end) / 2.0
+    parts = []
+
+    def add(sel: np.ndarray, share: np.ndarray | float, face_tilt: np.ndarray | float, azimuth: np.ndarray | float,
+            is_flat: bool) -> None:
+        idx = np.flatnonzero(sel)
+        parts.append(pd.DataFrame({
+            "building": idx, "share": np.broadcast_to(share, (n,))[idx],
+            "tilt_deg": np.broadcast_to(face_tilt, (n,))[idx], "azimuth_deg": np.broadcast_to(azimuth, (n,))[idx],
+            "flat": is_flat}))
+
+    add(flat, 1.0, spec.flat_roof_tilt_deg, np.nan, True)
+    add(skillion, 1.0, tilt, np.where(np.isfinite(direction), direction % 360.0, nearer_south), False)
+    for share, azimuth in ((main, left), (main, right), (end, ridge % 360.0), (end, (ridge + 180.0) % 360.0)):
+        add(hipped, share, tilt, azimuth, False)
+    for azimuth in (left, right):
+        add(gabled, 0.5, tilt, azimuth, False)
+    faces = pd.concat(parts, ignore_index=True).sort_values(["building"], kind="stable").reset_index(drop=True)
+    b = faces["building"].to_numpy(int)
+    plan = footprint[b] * faces["share"].to_numpy(float)
+    is_flat = faces["flat"].to_numpy(bool)
+    faces["area_m2"] = np.where(is_flat, plan, plan / np.cos(np.radians(faces["tilt_deg"].to_numpy(float))))
+    north = ~is_flat & (off_south(faces["azimuth_deg"].to_numpy(float) + 180.0) < spec.exclude_north_deg)
+    faces["usable"] = np.where(north, 0.0, usable[b])
+    meta = pd.DataFrame({"type": types.to_numpy(str), "shape": shapes, "tilt_deg": np.where(flat, 0.0, tilt),
+                         "footprint_m2": footprint})
+    return faces[["building", "area_m2", "tilt_deg", "azimuth_deg", "usable", "flat"]], meta
 
 
 def _columns(info_fields: list[str]) -> dict[str, str]:

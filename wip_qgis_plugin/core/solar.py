@@ -424,8 +424,8 @@ def run_solar_potential(
             acc[0] += sel.sum()
             acc[1] += xs[sel].sum()
             acc[2] += ys[sel].sum()
-        saved.append(_TileBins(window, index, region.astype(np.int16), key.astype(np.int32),
-                               muni.ravel()[index]))
+        saved.append(_TileBins(window, index.astype(np.int32), region.astype(np.int16), key.astype(np.int32),
+                               muni.ravel()[index].astype(np.int32)))
         progress.report(0.3 * (t + 1) / len(tiles), f"Terrain: tile {t + 1} of {len(tiles)}")
     if not saved:
         progress.warning("No eligible pixel in the area: nothing to model.")
