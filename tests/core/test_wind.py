@@ -186,3 +186,12 @@ def test_weibull_k_raster_agrees_with_the_constant(tmp_path):
     assert raster.weibull_k is None
     with rasterio.open(out1.energy) as a, rasterio.open(out2.energy) as b:
         np.testing.assert_allclose(b.read(1, masked=True), a.read(1, masked=True), rtol=2e-3)
+
+
+def test_wind_only_try_reader_equals_load_try():
+    """The fallback reader (used where pvlib cannot be imported) gives the same wind climate."""
+    from wip_qgis_plugin.core.weather import load_try
+    from wip_qgis_plugin.core.wind import _try_wind_only, climate_from_weather
+
+    full, light = climate_from_weather(load_try(4)), climate_from_weather(_try_wind_only(4))
+    assert light == full

@@ -40,3 +40,24 @@ def test_refuses_an_unknown_turbine_file(provider, sample_region, tmp_path):
     bad.write_text("schema: wip-turbine/1\nid: x\nhub_height: 100\n", encoding="utf-8")
     assert_refused(ALG, {"TURBINE_FILE": str(bad), "WIND_SPEED_150M": str(SAMPLE_DIR / "wind_speed_150m.tif"),
                          "RESOLUTION": 500, "OUTPUT_ENERGY": str(out / "e.tif")}, out, "hub_height", "power_curve")
+
+
+def test_qgis_process_runs_the_wind_yield(tmp_path):
+    """qgis_process sees the algorithm and runs it in-process (the TRY weather without pvlib, whose
+    h5py clashes with QGIS's HDF5 there)."""
+    import json
+
+    from wip_qgis_testing import PLUGIN_DIR, enable_plugin, qgis_process_env, run_qgis_process
+
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "wip_qgis_plugin").symlink_to(PLUGIN_DIR, target_is_directory=True)
+    env = qgis_process_env(tmp_path / "profile", plugin_path=plugins)
+    enable_plugin(env, tmp_path)
+    out = tmp_path / "e.tif"
+    proc = run_qgis_process(["--json", "run", ALG, "--", "TURBINE=nrel_6mw_170",
+                             f"WIND_SPEED_150M={SAMPLE_DIR / 'wind_speed_150m.tif'}", "RESOLUTION=500",
+                             f"OUTPUT_ENERGY={out}"], env, tmp_path)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    results = json.loads(proc.stdout)["results"]
+    assert out.is_file() and 2000 < results["MEAN_FULL_LOAD_HOURS"] < 4000

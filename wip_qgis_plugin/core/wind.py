@@ -475,7 +475,42 @@ def site_weather(source: str | int | None, lon: float, lat: float) -> Any:
 
     if isinstance(source, str) and source.strip().isdigit():
         source = int(source)  # a TRY region number
-    return weather_for_site(lon, lat, source)
+    try:
+        return weather_for_site(lon, lat, source)
+    except (ImportError, ValueError, OSError) as exc:
+        if isinstance(exc, InputError) or not (source is None or isinstance(source, int)
+                                               or str(source).strip().lower() in ("", "try", "auto")):
+            raise
+        # load_try derives DNI with pvlib, whose h5py import fails inside qgis_process (HDF5 clash);
+        # the wind needs no irradiance (see /tmp/wip-coord/REQUEST-weather.md)
+        from .weather import find_try_region
+
+        return _try_wind_only(int(source) if isinstance(source, int) else find_try_region(lon, lat))
+
+
+def _try_wind_only(region: int) -> Any:
+    """The wind, temperature and pressure columns of a DWD TRY 2010 region (no irradiance, no pvlib).
+
+    A stand-in for :func:`core.weather.load_try` where pvlib cannot be imported.
+    """
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from .weather import _demandlib_weather_dir, _parse_try_header
+
+    path = _demandlib_weather_dir() / f"TRY2010_{region:02d}_Jahr.dat"
+    if not path.is_file():
+        raise InputError(f"TRY file for region {region} not found: {path}. Reinstall demandlib.")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("***"))
+    meta = _parse_try_header(lines[:start], path)
+    raw = pd.DataFrame([line.split() for line in lines[start + 1:] if line.strip()],
+                       columns=lines[start - 1].split()).astype(float)
+    data = pd.DataFrame({"wind_speed": raw["WG"], "wind_direction": raw["WR"].where(raw["WR"].between(0, 360)),
+                         "temp_air": raw["t"], "pressure": raw["p"] * 100.0})
+    return SimpleNamespace(data=data, elevation_m=meta["elevation_m"], wind_height_m=10.0,
+                           name=f"TRY 2010 region {region} ({meta['station']})", region=region)
 
 
 @dataclass(frozen=True)
