@@ -308,3 +308,15 @@ def test_real_revier_municipalities(tmp_path):
     # inside the sample region the sample's layers exclude land; far outside nothing does
     assert result.municipality("Zörbig").indicators["wind_eligible_pct"] < 30
     assert len(list((tmp_path / "report").glob("*.html"))) == 178
+
+
+def test_reused_sites_without_hourly_values_follow_the_weather_year(tmp_path):
+    pv, _ = write_sites(tmp_path, "pv_ground", PV_FULL_LOAD_H, 5)
+    plan = make_plan(tmp_path / "out", tmp_path, technologies=(TechnologyStep("pv_ground", {"source": "pv_ground"}),),
+                     sources=(SourceSpec("pv_ground", pv),), suitability=False, grid_catalogue=None)
+    result = run_profile(plan)
+    assert "30° south" in result.provenance["sources"]["pv_ground"]["hourly_shape"]
+    for m in result.municipalities:
+        assert m.balance.generation_mwh == pytest.approx(m.indicators["pv_ground_energy_gwh"] * 1000)
+        night = m.balance.generation.reshape(365, 24)[:, :3]
+        assert night.sum() == 0

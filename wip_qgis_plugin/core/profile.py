@@ -620,13 +620,43 @@ def reuse_source(ctx: SourceContext, spec: SourceSpec) -> SourceResult:
     names = set(ctx.boundaries["name"])
     sites = sites[sites["municipality"].isin(names)].reset_index(drop=True)
     hourly = None
+    names = list(ctx.boundaries["name"])
     if spec.hourly:
         caps = sites.groupby("municipality")["capacity_mw"].sum().to_dict()
-        hourly = read_hourly(spec.hourly, {n: caps.get(n, 0.0) for n in ctx.boundaries["name"]}, _hours(ctx.plan.year))
+        hourly = read_hourly(spec.hourly, {n: caps.get(n, 0.0) for n in names}, _hours(ctx.plan.year))
+        shape = f"from {spec.hourly}"
+    else:
+        try:
+            hourly = _scaled_hourly(sites, names, default_shares(ctx, spec))
+            shape = DEFAULT_SHAPES[spec.key]
+        except (InputError, SourceUnavailable) as exc:
+            shape = f"none ({exc})"
     density = str(sites["density"].iloc[0]) if "density" in sites.columns and len(sites) else \
         "as in the reused site layer"
     return SourceResult(spec.key, "reused", sites=sites, hourly_mw=hourly, density=density,
-                        provenance={"reused": spec.sites.describe(), "hourly": spec.hourly})
+                        provenance={"reused": spec.sites.describe(), "hourly_shape": shape})
+
+
+#: How the hourly series of a reused source without an hourly file is shaped (its annual energy is kept).
+DEFAULT_SHAPES = {
+    "wind": "weather year's wind, log law z0 0.1 m, power curve of the turbine (option turbine, default E-141/4200)",
+    "pv_ground": "weather year's irradiance on a 30° south plane (pvlib)",
+    "agri_pv": "weather year's irradiance on vertical east/west planes (pvlib)",
+    "pv_rooftop": "weather year's irradiance on 35° south/east/west roofs (pvlib)",
+}
+
+
+def default_shares(ctx: SourceContext, spec: SourceSpec) -> np.ndarray:
+    """Hourly shares (sum 1) of a source over the weather year, for reused sites without hourly values."""
+    weather = profile_weather(ctx)
+    if spec.key == "wind":
+        from .turbines import load_turbine
+
+        turbine = load_turbine(str(spec.options.get("turbine") or "E-141/4200"),
+                               float(spec.options.get("hub_height_m") or 159.0))
+        return wind_hourly_shares(weather, turbine)
+    system = {"pv_ground": "fixed_south", "agri_pv": "agri_vertical", "pv_rooftop": "rooftop"}[spec.key]
+    return pv_hourly_shares(weather, _PV_PLANES[system])
 
 
 def _hours(year: int) -> int:
