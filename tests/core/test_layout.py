@@ -179,3 +179,16 @@ def test_efficiency_curve_wake_models(tmp_path, areas_gpkg):
     with pytest.raises(ValueError, match="wake model"):
         run_turbine_layout("E-141/4200", areas_gpkg["eligible_areas"], {}, {}, LayoutOutputs(tmp_path / "x.gpkg"),
                            LayoutSettings(wake_model="park"))
+
+
+def test_energy_objective_prefers_the_windier_part():
+    area = _odd_areas()
+
+    def energy(xy):
+        return 1.0 + xy[:, 0] / 1000.0  # windier towards the east
+
+    by_count = place_turbines(area, 249.0, 5 * D, 3 * D, energy_at=energy, objective="count")
+    by_energy = place_turbines(area, 249.0, 5 * D, 3 * D, energy_at=energy, objective="energy")
+    assert energy(by_energy).sum() >= energy(by_count).sum() * 0.98
+    assert energy(by_energy).mean() >= energy(by_count).mean()
+    assert spacing_violations(by_energy, 249.0, 5 * D, 3 * D) == []

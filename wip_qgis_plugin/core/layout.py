@@ -157,7 +157,7 @@ def place_turbines(feasible: shapely.Geometry, main_direction_deg: float, along_
     along_m, across_m : float
         Spacing along and across the main direction. [m]
     energy_at : callable, optional
-        ``f(xy) -> energy`` per point (for ``objective="energy"`` and the fill order).
+        ``f(xy) -> energy`` per point (used by ``objective="energy"``: lattice shift and fill order).
     objective : {"count", "energy"}
         What the lattice shift maximises.
     offsets : int
@@ -189,8 +189,10 @@ def place_turbines(feasible: shapely.Geometry, main_direction_deg: float, along_
                 pts = lattice_points(part.bounds, main_direction_deg, along_m, across_m,
                                      2 * row_step * i / offsets, across_m * j / offsets)
                 pts = pts[shapely.contains_xy(part, pts[:, 0], pts[:, 1])] if len(pts) else pts
-                energy = float(np.nansum(energy_at(pts))) if energy_at is not None and len(pts) else 0.0
-                score = (len(pts), energy) if objective == "count" else (energy, len(pts))
+                if objective == "energy" and energy_at is not None and len(pts):
+                    score = (float(np.nansum(energy_at(pts))), len(pts))
+                else:
+                    score = (len(pts), 0.0)  # the first shift with the most turbines
                 if score > best_score:
                     best, best_score = pts, score
         accepted = []
