@@ -17,6 +17,9 @@ the bin's centre and mapped back onto the pixels. The work grows with the number
 area touches, not with the number of pixels. The mapping error is bounded by the yield change
 within half a bin (tested against the per-pixel computation).
 
+Optional horizon shading from the DEM (:mod:`.solar_horizon`): the beam is blocked while the sun
+stands behind the terrain horizon of a pixel (linearised per-pixel correction of the bin yield).
+
 Weather: the DWD TRY 2010 region containing each pixel (:mod:`.weather`), or one weather
 file/region for all pixels. The sun is computed at the centroid of each region's eligible
 pixels.
@@ -46,8 +49,9 @@ from .errors import InputError
 from .grid import Grid, Window
 from .layers import LayerRef, check_working_crs, layer_info, read_layer
 from .progress import NullProgress, Progress, SubProgress, check_cancelled
-from .rasters import FLAT_SLOPE_DEG, RasterRef, check_raster, role_values
-from .solar_model import prepare_sky, specific_yields
+from .rasters import FLAT_SLOPE_DEG, RasterRef, check_raster, read_on_grid, role_values
+from .solar_horizon import horizon_angles, horizon_loss
+from .solar_model import HorizonBands, prepare_sky, specific_yields
 from .solar_systems import PvSystem, PvSystems, load_pv_systems
 from .weather import Weather, _try_polygons, find_try_region, load_try, read_weather
 
@@ -115,6 +119,12 @@ class SolarSettings:
         Steeper ground is put in the bin of this slope [°].
     preset : str
         PV system preset id or YAML file.
+    horizon : bool
+        Block the beam behind the terrain horizon (needs the ``dem`` raster; :mod:`.solar_horizon`).
+    horizon_distance_m : float
+        How far the horizon is searched [m].
+    horizon_sectors : int
+        Number of horizon directions.
     tile_px : int
         Tile edge [pixels].
     invalid_geometries : str
@@ -131,6 +141,9 @@ class SolarSettings:
     aspect_step_deg: float = 10.0
     max_slope_deg: float = 30.0
     preset: str = "pv_systems"
+    horizon: bool = False
+    horizon_distance_m: float = 2000.0
+    horizon_sectors: int = 16
     tile_px: int = 2048
     invalid_geometries: str = "error"
 
@@ -197,6 +210,7 @@ class SolarResult:
     sites: tuple[SiteYield, ...] = ()
     municipalities: tuple[MunicipalYield, ...] = ()
     n_bins: int = 0
+    horizon_loss_pct: float = 0.0
 
 
 # ----------------------------------------------------------------------------- binning
@@ -297,6 +311,7 @@ class _TileBins:
     region: np.ndarray     # region code per pixel (0 = user weather)
     key: np.ndarray        # orientation bin per pixel
     muni: np.ndarray       # municipality label (0 = none)
+    horizon: np.ndarray | None = None   # (n, sectors) horizon angles [°]
 
 
 def _region_polygons(crs: CRS) -> tuple[list[Any], list[int]]:
@@ -379,6 +394,15 @@ def run_solar_potential(
         progress.warning("No elevation model (raster role 'dem'): the ground is taken as level everywhere.")
     for role in (("slope", "aspect") if {"slope", "aspect"} <= set(refs) else ("dem",)) if terrain else ():
         check_raster(refs[role], role, grid, crs)
+    if settings.horizon:
+        if "dem" not in refs:
+            raise InputError("Horizon shading needs the elevation model (raster role 'dem'); give it, or switch "
+                             "the horizon off.")
+        check_raster(refs["dem"], "dem", grid, crs)
+        if not settings.horizon_distance_m > 0 or settings.horizon_sectors < 4:
+            raise InputError("Horizon shading needs a positive search distance and at least 4 directions.")
+    bands = HorizonBands(settings.horizon_sectors, 1.0, 45.0) if settings.horizon else None
+    margin = int(math.ceil(settings.horizon_distance_m / grid.resolution_m)) if settings.horizon else 0
     user_weather = None
     if settings.weather not in (None, "", "auto", "try"):
         user_weather = read_weather(int(settings.weather) if str(settings.weather).isdigit() else settings.weather)
@@ -424,8 +448,14 @@ def run_solar_potential(
             acc[0] += sel.sum()
             acc[1] += xs[sel].sum()
             acc[2] += ys[sel].sum()
+        angles = None
+        if bands is not None:
+            dem = read_on_grid(refs["dem"], grid, window.grow(margin), crs, "bilinear")
+            rows, cols = np.divmod(index, window.width)
+            angles = horizon_angles(dem, rows + margin, cols + margin, grid.resolution_m, bands.sectors,
+                                    settings.horizon_distance_m)
         saved.append(_TileBins(window, index.astype(np.int32), region.astype(np.int16), key.astype(np.int32),
-                               muni.ravel()[index].astype(np.int32)))
+                               muni.ravel()[index].astype(np.int32), angles))
         progress.report(0.3 * (t + 1) / len(tiles), f"Terrain: tile {t + 1} of {len(tiles)}")
     if not saved:
         progress.warning("No eligible pixel in the area: nothing to model.")
@@ -445,6 +475,7 @@ def run_solar_potential(
 
     # model each region's bins
     tables: dict[int, np.ndarray] = {}
+    beam_tables: dict[int, np.ndarray] = {}
     regions: list[RegionModel] = []
     n_regions = max(1, len(stats))
     for r, (code, (n, sx, sy)) in enumerate(sorted(stats.items())):
@@ -466,7 +497,11 @@ def run_solar_potential(
             sub.report(fraction, f"pvlib: region {code}")
 
         values = specific_yields(sky, system, systems, slope_c, aspect_c, tilt_deg=tilt, losses_pct=losses,
-                                 progress=step)
+                                 progress=step, horizon=bands)
+        if bands is not None:
+            values, beam = values
+            beam_tables[code] = np.zeros((bins.size, bands.sectors, bands.n_bands))
+            beam_tables[code][used] = beam
         table = np.full(bins.size, np.nan)
         table[used] = values
         tables[code] = table
@@ -487,6 +522,7 @@ def run_solar_potential(
     muni_y = np.zeros(len(names) + 1)
     total_n = 0
     total_y = 0.0
+    unshaded_y = 0.0
     tags = _tags(systems, system, settings, losses, density, regions)
     px_ha = grid.pixel_area_ha
     by_window = {(tile.window.row, tile.window.col): tile for tile in saved}
@@ -513,6 +549,10 @@ def run_solar_potential(
                 for code in np.unique(tile.region):
                     sel = tile.region == code
                     yields[sel] = tables[int(code)][tile.key[sel]]
+                    if bands is not None and tile.horizon is not None:
+                        lost = horizon_loss(beam_tables[int(code)], tile.key[sel], tile.horizon[sel], bands.band_deg)
+                        unshaded_y += float(yields[sel].sum())
+                        yields[sel] -= lost
                 values = {"specific_yield": yields, "capacity_density": np.full(yields.size, density),
                           "energy_density": yields * density}
                 for name, ds in writers.items():
@@ -560,7 +600,8 @@ def run_solar_potential(
         losses_pct=losses, eligible_ha=total.eligible_ha, capacity_mwp=total.capacity_mwp,
         capacity_mw=total.capacity_mw, energy_mwh_per_a=total.energy_mwh_per_a,
         mean_yield_kwh_per_kwp=total.yield_kwh_per_kwp, regions=tuple(regions), sites=tuple(site_rows),
-        municipalities=tuple(munis), n_bins=sum(r.n_bins for r in regions))
+        municipalities=tuple(munis), n_bins=sum(r.n_bins for r in regions),
+        horizon_loss_pct=100.0 * (1.0 - total_y / unshaded_y) if unshaded_y > 0 else 0.0)
 
 
 def _municipal(name: str, ags: str, n: float, sum_yield: float, px_ha: float, density: float,
@@ -637,6 +678,8 @@ def _tags(systems: PvSystems, system: PvSystem, settings: SolarSettings, losses:
                                               f"tilt {r.tilt_deg:g}°" for r in regions}, ensure_ascii=False),
         "WIP_BINS": f"slope {settings.slope_step_deg:g}°, aspect {settings.aspect_step_deg:g}°, "
                     f"max {settings.max_slope_deg:g}°, terrain {'on' if settings.use_terrain else 'off'}",
+        "WIP_HORIZON": (f"{settings.horizon_sectors} directions up to {settings.horizon_distance_m:g} m"
+                        if settings.horizon else "off"),
         "WIP_CREATED": dt.datetime.now().isoformat(timespec="seconds"),
     }
 

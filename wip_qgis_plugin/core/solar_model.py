@@ -176,6 +176,24 @@ def _poa(sky: Sky, tilt: np.ndarray, azimuth: np.ndarray, albedo: float) -> tupl
     return direct + diffuse, direct * iam + diffuse, diffuse
 
 
+def _beam_dependent_diffuse(sky: Sky, tilt: np.ndarray, azimuth: np.ndarray, albedo: float) -> np.ndarray:
+    """The part of the diffuse irradiance that goes with the beam [W/m²] (for horizon shading).
+
+    With the sun behind the horizon the Hay–Davies circumsolar term ``dhi·AI·Rb`` becomes
+    isotropic (``dhi·AI·(1 + cos β)/2``) and the ground no longer reflects the beam
+    (``albedo·(ghi − dhi)·(1 − cos β)/2``): the difference, as pvlib.irradiance.haydavies writes it.
+    """
+    import pvlib
+
+    cos_aoi = np.maximum(pvlib.irradiance.aoi_projection(tilt, azimuth, sky.zenith, sky.azimuth), 0.0)
+    rb = cos_aoi / np.maximum(np.cos(np.radians(sky.zenith)), 0.01745)
+    ai = sky.dni / sky.dni_extra
+    cos_tilt = np.cos(np.radians(tilt))
+    circumsolar = sky.dhi * ai * (rb - 0.5 * (1.0 + cos_tilt))
+    ground = albedo * (sky.ghi - sky.dhi) * 0.5 * (1.0 - cos_tilt)
+    return np.nan_to_num(np.maximum(circumsolar, 0.0) + ground)
+
+
 def _ac_energy(sky: Sky, effective: np.ndarray, poa_global: np.ndarray, systems: PvSystems,
                temperature_model: str, losses_pct: float) -> np.ndarray:
     """Annual AC energy per kWp DC [kWh/kWp/a] of each row of ``effective`` [W/m²]."""
@@ -228,10 +246,26 @@ def row_shaded_fraction(sky: Sky, tilt_deg: float, azimuth_deg: float, gcr: floa
     return np.where(alpha <= 0, 1.0, shaded) * up[None, :]
 
 
+@dataclass(frozen=True)
+class Planes:
+    """Irradiance on the modules of k orientations, (k, hours) arrays [W/m²].
+
+    ``effective`` is what the DC model converts (beam × IAM + diffuse, plus the bifacial rear
+    gain), ``poa`` what heats the cells, ``beam`` the part of ``effective`` the horizon takes
+    away when it hides the sun (front beam × IAM and the beam-dependent diffuse).
+    """
+
+    effective: np.ndarray
+    poa: np.ndarray
+    beam: np.ndarray
+
+
 def _fixed(sky: Sky, system: PvSystem, systems: PvSystems, tilt: float, slope: np.ndarray,
-           aspect: np.ndarray, losses_pct: float) -> np.ndarray:
+           aspect: np.ndarray) -> Planes:
     t, a = on_terrain(tilt, system.azimuth_deg, slope, aspect)
     poa, eff, diffuse = _poa(sky, t[:, None], a[:, None], systems.albedo)
+    beam = eff - diffuse
+    extra_diffuse = _beam_dependent_diffuse(sky, t[:, None], a[:, None], systems.albedo)
     # the PVWatts shading item stands for row shading on level ground: on a slope, add the
     # difference of the geometric beam shading on the slope and on level ground
     fall = np.where(np.isnan(aspect), 0.0, np.degrees(np.arctan(
@@ -239,39 +273,42 @@ def _fixed(sky: Sky, system: PvSystem, systems: PvSystems, tilt: float, slope: n
     if np.any(fall != 0):
         extra = (row_shaded_fraction(sky, tilt, system.azimuth_deg, system.gcr, fall)
                  - row_shaded_fraction(sky, tilt, system.azimuth_deg, system.gcr, np.zeros(1)))
-        beam = eff - diffuse
-        eff = diffuse + beam * np.clip(1.0 - extra, 0.0, None)
+        beam = beam * np.clip(1.0 - extra, 0.0, None)
+        eff = diffuse + beam
     if system.bifaciality > 0:
         rear, _, _ = _poa(sky, (180.0 - t)[:, None], np.mod(a + 180.0, 360.0)[:, None], systems.albedo)
         gain = system.bifaciality * system.rear_factor * rear
         eff, poa = eff + gain, poa + gain
-    return _ac_energy(sky, eff, poa, systems, system.temperature_model, losses_pct)
+    return Planes(eff, poa, beam + extra_diffuse)
 
 
 def _east_west(sky: Sky, system: PvSystem, systems: PvSystems, tilt: float, slope: np.ndarray,
-               aspect: np.ndarray, losses_pct: float) -> np.ndarray:
+               aspect: np.ndarray) -> Planes:
     halves = []
+    extra = 0.0
     for azimuth in (system.azimuth_deg, system.azimuth_deg + 180.0):
         t, a = on_terrain(tilt, azimuth, slope, aspect)
-        poa, eff, _ = _poa(sky, t[:, None], a[:, None], systems.albedo)
-        halves.append((poa, eff))
+        halves.append(_poa(sky, t[:, None], a[:, None], systems.albedo))
+        extra = extra + 0.5 * _beam_dependent_diffuse(sky, t[:, None], a[:, None], systems.albedo)
     # one inverter for both halves: half the capacity faces each way
     poa = 0.5 * (halves[0][0] + halves[1][0])
     eff = 0.5 * (halves[0][1] + halves[1][1])
-    return _ac_energy(sky, eff, poa, systems, system.temperature_model, losses_pct)
+    diffuse = 0.5 * (halves[0][2] + halves[1][2])
+    return Planes(eff, poa, eff - diffuse + extra)
 
 
 def _vertical_bifacial(sky: Sky, system: PvSystem, systems: PvSystems, tilt: float, slope: np.ndarray,
-                       aspect: np.ndarray, losses_pct: float) -> np.ndarray:
+                       aspect: np.ndarray) -> Planes:
     t, a = on_terrain(tilt, system.azimuth_deg, slope, aspect)
-    poa, eff, _ = _poa(sky, t[:, None], a[:, None], systems.albedo)
+    poa, eff, diffuse = _poa(sky, t[:, None], a[:, None], systems.albedo)
     rear, _, _ = _poa(sky, (180.0 - t)[:, None], np.mod(a + 180.0, 360.0)[:, None], systems.albedo)
     gain = system.bifaciality * system.rear_factor * rear
-    return _ac_energy(sky, eff + gain, poa + gain, systems, system.temperature_model, losses_pct)
+    extra = _beam_dependent_diffuse(sky, t[:, None], a[:, None], systems.albedo)
+    return Planes(eff + gain, poa + gain, eff - diffuse + extra)
 
 
 def _single_axis(sky: Sky, system: PvSystem, systems: PvSystems, tilt: float, slope: np.ndarray,
-                 aspect: np.ndarray, losses_pct: float) -> np.ndarray:
+                 aspect: np.ndarray) -> Planes:
     import pvlib
 
     tilts, azimuths = [], []
@@ -283,12 +320,13 @@ def _single_axis(sky: Sky, system: PvSystem, systems: PvSystems, tilt: float, sl
         # stowed flat at night (pvlib gives NaN there)
         tilts.append(np.nan_to_num(np.asarray(track["surface_tilt"], float), nan=0.0))
         azimuths.append(np.nan_to_num(np.asarray(track["surface_azimuth"], float), nan=180.0))
-    poa, eff, _ = _poa(sky, np.array(tilts), np.array(azimuths), systems.albedo)
-    return _ac_energy(sky, eff, poa, systems, system.temperature_model, losses_pct)
+    poa, eff, diffuse = _poa(sky, np.array(tilts), np.array(azimuths), systems.albedo)
+    extra = _beam_dependent_diffuse(sky, np.array(tilts), np.array(azimuths), systems.albedo)
+    return Planes(eff, poa, eff - diffuse + extra)
 
 
-#: Yield models by mounting kind: f(sky, system, systems, tilt, slopes, aspects, losses) -> kWh/kWp/a.
-MOUNTINGS: dict[str, Callable[..., np.ndarray]] = {
+#: Irradiance models by mounting kind: f(sky, system, systems, tilt, slopes, aspects) -> Planes.
+MOUNTINGS: dict[str, Callable[..., Planes]] = {
     "fixed": _fixed,
     "east_west": _east_west,
     "vertical_bifacial": _vertical_bifacial,
@@ -296,9 +334,36 @@ MOUNTINGS: dict[str, Callable[..., np.ndarray]] = {
 }
 
 
+@dataclass(frozen=True)
+class HorizonBands:
+    """Where the sun stands, for horizon shading: azimuth sectors × elevation bands.
+
+    Sector k is centred on ``k · 360 / sectors`` degrees; band m spans
+    ``[m · band_deg, (m + 1) · band_deg)`` of solar elevation, the last band reaching 90°.
+    """
+
+    sectors: int = 16
+    band_deg: float = 1.0
+    max_deg: float = 45.0
+
+    @property
+    def n_bands(self) -> int:
+        return int(math.ceil(self.max_deg / self.band_deg))
+
+    def cells(self, sky: Sky) -> np.ndarray:
+        """Flat (sector, band) cell of each hour; -1 with the sun down or above ``max_deg``."""
+        elevation = 90.0 - sky.zenith
+        width = 360.0 / self.sectors
+        sector = (np.floor(np.mod(sky.azimuth + width / 2.0, 360.0) / width).astype(int)) % self.sectors
+        band = np.floor(elevation / self.band_deg).astype(int)
+        ok = (elevation > 0) & (band < self.n_bands)
+        return np.where(ok, sector * self.n_bands + np.clip(band, 0, self.n_bands - 1), -1)
+
+
 def specific_yields(sky: Sky, system: PvSystem, systems: PvSystems, slope_deg: Sequence[float],
                     aspect_deg: Sequence[float], tilt_deg: float | None = None,
-                    losses_pct: float | None = None, progress: Callable[[float], None] | None = None) -> np.ndarray:
+                    losses_pct: float | None = None, progress: Callable[[float], None] | None = None,
+                    horizon: HorizonBands | None = None) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Annual specific yield of a system type on ground of each (slope, aspect).
 
     Parameters
@@ -318,11 +383,16 @@ def specific_yields(sky: Sky, system: PvSystem, systems: PvSystems, slope_deg: S
         Combined DC loss [%]; default: the preset's items combined (pvwatts_losses).
     progress : callable, optional
         Called with the fraction done after each chunk; may raise to stop.
+    horizon : HorizonBands, optional
+        Also return, per orientation, the yield the beam brings while the sun stands in each
+        (sector, band) cell: ``(n, sectors, bands)`` [kWh/kWp/a]. It is the cell's share of the
+        effective irradiance times the orientation's yield per effective irradiance
+        (linearised: the inverter's clipping and the cell temperature are taken as unchanged).
 
     Returns
     -------
-    numpy.ndarray
-        Specific yield [kWh/kWp/a] per orientation.
+    numpy.ndarray, or (numpy.ndarray, numpy.ndarray) with ``horizon``
+        Specific yield [kWh/kWp/a] per orientation (and the beam yield table).
     """
     slope = np.asarray(slope_deg, dtype=float).ravel()
     aspect = np.asarray(aspect_deg, dtype=float).ravel()
@@ -331,12 +401,25 @@ def specific_yields(sky: Sky, system: PvSystem, systems: PvSystems, slope_deg: S
     losses = systems.total_loss_pct() if losses_pct is None else float(losses_pct)
     model = MOUNTINGS[system.mounting]
     out = np.empty(slope.size)
+    cells = horizon.cells(sky) if horizon is not None else None
+    n_cells = horizon.sectors * horizon.n_bands if horizon is not None else 0
+    table = np.zeros((slope.size, n_cells))
     chunk = CHUNK if system.mounting != "single_axis" else 8
     for i in range(0, slope.size, chunk):
-        out[i:i + chunk] = model(sky, system, systems, float(tilt_deg), slope[i:i + chunk], aspect[i:i + chunk],
-                                 losses)
+        planes = model(sky, system, systems, float(tilt_deg), slope[i:i + chunk], aspect[i:i + chunk])
+        energy = _ac_energy(sky, planes.effective, planes.poa, systems, system.temperature_model, losses)
+        out[i:i + chunk] = energy
+        if cells is not None:
+            total = planes.effective.sum(axis=1)
+            per_irradiance = np.where(total > 0, energy / np.where(total > 0, total, 1.0), 0.0)
+            up = cells >= 0
+            for j in range(planes.beam.shape[0]):
+                sums = np.bincount(cells[up], weights=planes.beam[j, up], minlength=n_cells)
+                table[i + j] = sums * per_irradiance[j]
         if progress is not None:
             progress(min(1.0, (i + chunk) / max(1, slope.size)))
+    if horizon is not None:
+        return out, table.reshape(slope.size, horizon.sectors, horizon.n_bands)
     return out
 
 

@@ -56,6 +56,7 @@ class SolarPotential(WipAlgorithm):
     AOI, AOI_NAME_FIELD, AOI_NAMES = "AOI", "AOI_NAME_FIELD", "AOI_NAMES"
     SYSTEM, TILT, GCR, LOSSES = "SYSTEM", "TILT", "GCR", "LOSSES"
     WEATHER_FILE, TRY_REGION, USE_TERRAIN = "WEATHER_FILE", "TRY_REGION", "USE_TERRAIN"
+    HORIZON = "HORIZON"
     OUTPUT_YIELD, OUTPUT_CAPACITY_DENSITY = "OUTPUT_YIELD", "OUTPUT_CAPACITY_DENSITY"
     OUTPUT_ENERGY_DENSITY, OUTPUT_SITES = "OUTPUT_ENERGY_DENSITY", "OUTPUT_SITES"
     OUTPUT_SITES_TABLE, OUTPUT_MUNICIPALITIES = "OUTPUT_SITES_TABLE", "OUTPUT_MUNICIPALITIES"
@@ -96,6 +97,8 @@ class SolarPotential(WipAlgorithm):
         self.add_parameter(QgsProcessingParameterBoolean(
             self.USE_TERRAIN, tr("Racks follow the terrain slope and aspect (needs the elevation model)"),
             defaultValue=True), advanced=True)
+        self.add_parameter(QgsProcessingParameterBoolean(
+            self.HORIZON, tr("Horizon shading from the elevation model (slower)"), defaultValue=False), advanced=True)
         self.add_parameter(QgsProcessingParameterRasterDestination(
             self.OUTPUT_YIELD, tr("Specific yield [kWh/kWp/a]")))
         self.add_parameter(QgsProcessingParameterRasterDestination(
@@ -142,10 +145,13 @@ class SolarPotential(WipAlgorithm):
                          "gcr": optional_number(self, parameters, self.GCR, context),
                          "losses_pct": optional_number(self, parameters, self.LOSSES, context),
                          "weather": weather_source(self, parameters, context),
-                         "use_terrain": self.parameterAsBool(parameters, self.USE_TERRAIN, context)},
+                         "use_terrain": self.parameterAsBool(parameters, self.USE_TERRAIN, context),
+                         "horizon": self.parameterAsBool(parameters, self.HORIZON, context)},
             "rasters": {"dem": dem} if dem else {},
             "aoi": aoi, "sites": sites,
         }), feedback)
+        if result["horizon_loss_pct"]:
+            feedback.pushInfo(tr("Horizon shading: {loss:.2f} % of the yield").format(loss=result["horizon_loss_pct"]))
         for region in result["regions"]:
             feedback.pushInfo(tr("{weather}: tilt {tilt:g}°, {bins} orientation bin(s), level ground "
                                  "{flat:.0f} kWh/kWp/a").format(weather=region["weather"], tilt=region["tilt_deg"],
