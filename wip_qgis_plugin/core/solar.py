@@ -49,7 +49,7 @@ from .errors import InputError
 from .grid import Grid, Window
 from .layers import LayerRef, check_working_crs, layer_info, read_layer
 from .progress import NullProgress, Progress, SubProgress, check_cancelled
-from .rasters import FLAT_SLOPE_DEG, RasterRef, check_raster, read_on_grid, role_values
+from .rasters import FLAT_SLOPE_DEG, RasterRef, aspect_deg, check_raster, read_on_grid, role_values, slope_deg
 from .solar_horizon import horizon_angles, horizon_loss
 from .solar_model import HorizonBands, prepare_sky, specific_yields
 from .solar_systems import PvSystem, PvSystems, load_pv_systems
@@ -299,6 +299,20 @@ def resolve_system(systems: PvSystems, settings: SolarSettings) -> PvSystem:
     return dataclasses.replace(system, **changes) if changes else system
 
 
+def _terrain(refs: Mapping[str, RasterRef], grid: Grid, window: Window, crs: CRS, dem: np.ndarray | None,
+             margin: int) -> tuple[np.ndarray, np.ndarray]:
+    """Slope and aspect [°] on a window: from their rasters, or from the DEM read once (grown by ``margin``).
+
+    The same values as :func:`.rasters.role_values` (one ring of pixels for the central
+    differences; beyond the raster the edge is repeated).
+    """
+    if {"slope", "aspect"} <= set(refs) or dem is None:
+        return (role_values("slope", refs, grid, window, crs), role_values("aspect", refs, grid, window, crs))
+    base = dem[margin - 1:dem.shape[0] - margin + 1, margin - 1:dem.shape[1] - margin + 1]
+    base = np.where(np.isnan(base), np.pad(base[1:-1, 1:-1], 1, mode="edge"), base)
+    return slope_deg(base, grid.resolution_m)[1:-1, 1:-1], aspect_deg(base, grid.resolution_m)[1:-1, 1:-1]
+
+
 def capacity_density_mwp_per_ha(systems: PvSystems, system: PvSystem) -> float:
     """Installed DC capacity per hectare: gcr × area use × module power [MWp/ha]."""
     return system.gcr * system.area_use * systems.module_w_per_m2 / 100.0
@@ -429,10 +443,11 @@ def run_solar_potential(
         if not mask.any():
             continue
         index = np.flatnonzero(mask)
+        dem = read_on_grid(refs["dem"], grid, window.grow(max(1, margin)), crs, "bilinear") \
+            if "dem" in refs and (bands is not None or (terrain and not {"slope", "aspect"} <= set(refs))) else None
         if terrain:
-            slope = role_values("slope", refs, grid, window, crs).ravel()[index]
-            aspect = role_values("aspect", refs, grid, window, crs).ravel()[index]
-            key = bins.keys(slope, aspect)
+            slope, aspect = _terrain(refs, grid, window, crs, dem, max(1, margin))
+            key = bins.keys(slope.ravel()[index], aspect.ravel()[index])
         else:
             key = np.zeros(index.size, np.int32)
         if user_weather is None:
@@ -450,7 +465,6 @@ def run_solar_potential(
             acc[2] += ys[sel].sum()
         angles = None
         if bands is not None:
-            dem = read_on_grid(refs["dem"], grid, window.grow(margin), crs, "bilinear")
             rows, cols = np.divmod(index, window.width)
             angles = horizon_angles(dem, rows + margin, cols + margin, grid.resolution_m, bands.sectors,
                                     settings.horizon_distance_m)
