@@ -374,3 +374,74 @@ def test_parse_value_rejects_missing_unit():
     with pytest.raises(ValueError, match="no unit"):
         parse_value(35, "deg")
     assert math.isnan(float("nan"))
+
+
+# --------------------------------------------------------------------------- scenario keys and CLI
+
+def _scenario(tmp_path: Path, hill, body: str) -> Path:
+    text = f"""
+name: Hügel
+crs: EPSG:25832
+output_dir: out
+layers:
+  municipalities: {{path: {hill['layers']['municipalities'].path}, layer: municipalities}}
+  buildings: {{path: {hill['layers']['municipalities'].path}, layer: sites}}
+eligibility:
+  pv_ground: {{catalogue: pv_ground}}
+rasters: {{dem: {hill['dem']}}}
+{body}
+"""
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_scenario_solar_and_rooftop_keys(hill, tmp_path):
+    from wip_qgis_plugin.core.scenario import load_scenario
+
+    sc = load_scenario(_scenario(tmp_path, hill, """
+solar:
+  pv_ground: {system: fixed_south, horizon: true}
+  agri: {eligibility: pv_ground, system: agri_vertical, weather: 9, sites: false}
+rooftop: {weather: TRY04}
+"""))
+    ground, agri = sc.solar
+    assert ground.settings.horizon and ground.sites.layer == "eligible_areas"
+    assert ground.eligibility == sc.runs[0].outputs.eligibility
+    assert agri.settings.system == "agri_vertical" and agri.settings.weather == "9" and agri.sites is None
+    assert agri.outputs.specific_yield.name == "agri_solar_yield.tif" and agri.outputs.sites is None
+    assert sc.rooftop.settings.weather == "TRY04" and sc.rooftop.buildings.layer == "sites"
+
+
+def test_scenario_solar_problems_are_reported(hill, tmp_path):
+    from wip_qgis_plugin.core.scenario import load_scenario
+
+    with pytest.raises(InputError) as info:
+        load_scenario(_scenario(tmp_path, hill, """
+solar:
+  wind: {system: fixed_south}
+  pv_ground: {system: fixed_sout, tilt: 30}
+rooftop: {buildngs: buildings}
+"""))
+    text = str(info.value)
+    assert "solar.wind.eligibility: no technology 'wind'" in text
+    assert "solar.pv_ground.tilt: unknown key (did you mean 'tilt_deg'?)" in text
+    assert "solar.pv_ground.system" in text and "fixed_south" in text
+    assert "rooftop.buildngs: unknown key (did you mean 'buildings'?)" in text
+
+
+def test_cli_solar_and_rooftop(hill, tmp_path, capsys):
+    from wip_qgis_plugin.cli import main
+
+    gpkg = hill["layers"]["municipalities"].path
+    assert main(["solar", "--eligibility", str(hill["elig"]), "--dem", str(hill["dem"]), "--sites", f"{gpkg}:sites",
+                 "--aoi", f"{gpkg}:municipalities", "--system", "agri_elevated", "--out-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "solar potential (agri_elevated)" in out and "Westdorf" in out
+    assert (tmp_path / "pv_ground_solar_sites.csv").exists() and (tmp_path / "pv_ground_solar_yield.tif").exists()
+    assert main(["rooftop", "--buildings", f"{gpkg}:sites", "--aoi", f"{gpkg}:municipalities",
+                 "--out-dir", str(tmp_path)]) == 0
+    assert "rooftop PV" in capsys.readouterr().out
+    assert (tmp_path / "rooftop_municipalities.csv").exists()
+    assert main(["solar", "--eligibility", str(hill["elig"]), "--system", "nope", "--out-dir", str(tmp_path)]) == 2
+    assert "not defined" in capsys.readouterr().err
