@@ -445,3 +445,14 @@ def test_cli_solar_and_rooftop(hill, tmp_path, capsys):
     assert (tmp_path / "rooftop_municipalities.csv").exists()
     assert main(["solar", "--eligibility", str(hill["elig"]), "--system", "nope", "--out-dir", str(tmp_path)]) == 2
     assert "not defined" in capsys.readouterr().err
+
+
+def test_hourly_output_sums_to_the_specific_yield(systems, sky):
+    weather = load_try(4)
+    fixed = systems.system("fixed_south")
+    hourly = sm.hourly_output(weather, *HALLE, fixed, systems, tilt_deg=34)
+    assert hourly.index.equals(weather.data.index) and hourly.min() >= 0
+    assert hourly.max() <= 1 / systems.dc_ac_ratio + 1e-9          # the inverter clips at its AC rating
+    sky81 = sm.prepare_sky(weather, *HALLE, weather.elevation_m)
+    assert hourly.sum() == pytest.approx(sm.specific_yields(sky81, fixed, systems, [0.0], [np.nan], tilt_deg=34)[0])
+    assert hourly.groupby(hourly.index.month).sum().idxmax() in (5, 6, 7)

@@ -194,9 +194,9 @@ def _beam_dependent_diffuse(sky: Sky, tilt: np.ndarray, azimuth: np.ndarray, alb
     return np.nan_to_num(np.maximum(circumsolar, 0.0) + ground)
 
 
-def _ac_energy(sky: Sky, effective: np.ndarray, poa_global: np.ndarray, systems: PvSystems,
-               temperature_model: str, losses_pct: float) -> np.ndarray:
-    """Annual AC energy per kWp DC [kWh/kWp/a] of each row of ``effective`` [W/m²]."""
+def _ac_power(sky: Sky, effective: np.ndarray, poa_global: np.ndarray, systems: PvSystems,
+              temperature_model: str, losses_pct: float) -> np.ndarray:
+    """Hourly AC power per kWp DC [kW/kWp] of each row of ``effective`` [W/m²]."""
     import pvlib
 
     params = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"][temperature_model]
@@ -205,7 +205,32 @@ def _ac_energy(sky: Sky, effective: np.ndarray, poa_global: np.ndarray, systems:
     pdc = np.asarray(pdc, float) * (1.0 - losses_pct / 100.0)
     pac0 = 1.0 / systems.dc_ac_ratio
     pac = pvlib.inverter.pvwatts(pdc, pac0 / systems.inverter_efficiency, systems.inverter_efficiency)
-    return np.nansum(np.clip(np.asarray(pac, float), 0.0, None), axis=-1) / sky.years
+    return np.nan_to_num(np.clip(np.asarray(pac, float), 0.0, None))
+
+
+def hourly_output(weather: Weather, latitude: float, longitude: float, system: PvSystem, systems: PvSystems,
+                  slope_deg: float = 0.0, aspect_deg: float = float("nan"), tilt_deg: float | None = None,
+                  losses_pct: float | None = None) -> pd.Series:
+    """Hourly AC output of one kWp of a system type on ground of one orientation [kW/kWp].
+
+    For load-balance and profile steps: the same chain as :func:`specific_yields` (its sum over
+    a year is the specific yield), indexed like ``weather.data`` (UTC, hour-ending labels for
+    the TRY: the energy of the hour ending at the label, in kWh per kWp).
+    """
+    sky = prepare_sky(weather, latitude, longitude, weather.elevation_m if math.isfinite(weather.elevation_m) else 0.0)
+    if tilt_deg is None:
+        tilt_deg = system.tilt_deg if system.tilt_deg is not None else optimal_tilt(sky, system, systems)
+    losses = systems.total_loss_pct() if losses_pct is None else float(losses_pct)
+    planes = MOUNTINGS[system.mounting](sky, system, systems, float(tilt_deg), np.array([slope_deg], float),
+                                        np.array([aspect_deg], float))
+    power = _ac_power(sky, planes.effective, planes.poa, systems, system.temperature_model, losses)[0]
+    return pd.Series(power, index=weather.data.index, name="ac_kw_per_kwp")
+
+
+def _ac_energy(sky: Sky, effective: np.ndarray, poa_global: np.ndarray, systems: PvSystems,
+               temperature_model: str, losses_pct: float) -> np.ndarray:
+    """Annual AC energy per kWp DC [kWh/kWp/a] of each row of ``effective`` [W/m²]."""
+    return _ac_power(sky, effective, poa_global, systems, temperature_model, losses_pct).sum(axis=-1) / sky.years
 
 
 def row_shaded_fraction(sky: Sky, tilt_deg: float, azimuth_deg: float, gcr: float,
