@@ -501,11 +501,11 @@ def run_rooftop_solar(
 
 def _try_regions(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """TRY region per point (points outside every outline: the region of their mean position)."""
-    from .weather import _try_polygons
+    from .weather import try_region_outlines
 
     points = shapely.points(lon, lat)
     region = np.zeros(len(points), int)
-    for code, _name, _station, (geometry, _prepared) in _try_polygons():
+    for code, geometry in try_region_outlines():
         inside = shapely.covers(geometry, points) & (region == 0)
         region[inside] = code
     if (region == 0).any():

@@ -53,7 +53,7 @@ from .rasters import FLAT_SLOPE_DEG, RasterRef, aspect_deg, check_raster, read_o
 from .solar_horizon import horizon_angles, horizon_loss
 from .solar_model import HorizonBands, prepare_sky, specific_yields
 from .solar_systems import PvSystem, PvSystems, load_pv_systems
-from .weather import Weather, _try_polygons, find_try_region, load_try, read_weather
+from .weather import Weather, find_try_region, load_try, read_weather, try_region_outlines
 
 NODATA = -9999.0
 #: Fields of the site outputs (units in the names).
@@ -329,8 +329,9 @@ class _TileBins:
 
 
 def _region_polygons(crs: CRS) -> tuple[list[Any], list[int]]:
-    frame = gpd.GeoDataFrame({"code": [r[0] for r in _try_polygons()]},
-                             geometry=[r[3][0] for r in _try_polygons()], crs="OGC:CRS84").to_crs(crs)
+    outlines = try_region_outlines()
+    frame = gpd.GeoDataFrame({"code": [code for code, _ in outlines]},
+                             geometry=[geometry for _, geometry in outlines], crs="OGC:CRS84").to_crs(crs)
     return list(frame.geometry.values), list(frame["code"])
 
 

@@ -205,6 +205,11 @@ def find_try_region(lon: float, lat: float) -> int:
     )
 
 
+def try_region_outlines() -> list[tuple[int, object]]:
+    """``(region, shapely geometry in lon/lat)`` of the 15 TRY regions, by region number."""
+    return [(code, geometry) for code, _name, _station, (geometry, _prepared) in _try_polygons()]
+
+
 def try_region_names() -> dict[int, str]:
     """Names of the TRY climate regions, keyed by region number."""
     return {code: name for code, name, _station, _geometry in _try_polygons()}
