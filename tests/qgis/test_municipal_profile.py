@@ -40,39 +40,43 @@ def reused_sites(region, tmp_path: Path) -> Path:
 
 
 def test_matches_the_engine_and_reports_missing_sources(provider, sample_region, tmp_path):
+    """Ground PV from reused sites; rooftop PV missing (no building layer given): reported, not estimated."""
     from wip_qgis_plugin.core.eligibility import AreaOfInterest
     from wip_qgis_plugin.core.layers import LayerRef
     from wip_qgis_plugin.core.profile import ProfilePlan, SourceSpec, TechnologyStep, run_profile
 
     sites = reused_sites(sample_region, tmp_path)
     feedback = RecordingFeedback()
-    result = run_algorithm(ALG, parameters(sample_region, tmp_path / "alg", SOURCES=[1, 2],
-                                           PV_GROUND_SITES=f"{sites}|layername=sites", LANGUAGE=1),
-                           feedback=feedback)
+    roles = tuple(r for r in ROLES if r != "buildings")
+    params = parameters(sample_region, tmp_path / "alg", SOURCES=[1, 3], WIND_PRESET="none",
+                        PV_GROUND_SITES=f"{sites}|layername=sites", LANGUAGE=1)
+    del params["BUILDINGS"]
+    result = run_algorithm(ALG, params, feedback=feedback)
     names = sample_region.names[:2]
     assert result["N_MUNICIPALITIES"] == 2
     report = Path(result["OUTPUT_REPORT"])
     assert report.name == "index.html" and all(n in report.read_text(encoding="utf-8") for n in names)
     assert '<html lang="en">' in report.read_text(encoding="utf-8")
-    assert any("agrivoltaics" in w and "missing" in w for w in feedback.warnings)
+    assert any("rooftop PV" in w and "missing" in w and "building" in w for w in feedback.warnings)
     data = json.loads((tmp_path / "alg" / "profile.json").read_text(encoding="utf-8"))
     assert data["sources"]["pv_ground"]["status"] == "reused"
+    assert data["sources"]["pv_rooftop"]["status"] == "missing"
 
     engine = run_profile(ProfilePlan(
-        layers={r: LayerRef(str(sample_region.path), r) for r in ROLES},
+        layers={r: LayerRef(str(sample_region.path), r) for r in roles},
         aoi=AreaOfInterest(LayerRef(str(sample_region.path), "municipalities"), "name", names),
-        output_dir=tmp_path / "engine",
-        technologies=(TechnologyStep("wind", {"source": "wind_sachsen_anhalt"}, min_area_ha=5),
-                      TechnologyStep("pv_ground", {"source": "pv_ground"})),
-        sources=(SourceSpec("pv_ground", LayerRef(str(sites), "sites")), SourceSpec("agri_pv")),
+        output_dir=tmp_path / "engine", technologies=(TechnologyStep("pv_ground", {"source": "pv_ground"}),),
+        sources=(SourceSpec("pv_ground", LayerRef(str(sites), "sites")), SourceSpec("pv_rooftop")),
         rasters={"dem": str(SAMPLE_DIR / "dem.tif"), "wind_speed_150m": str(SAMPLE_DIR / "wind_speed_150m.tif"),
                  "soil_quality": str(SAMPLE_DIR / "soil_quality.tif")},
         resolution_m=100.0, report=False, workers=1))
     by_name = {m["name"]: m["indicators"] for m in data["municipalities"]}
     for m in engine.municipalities:
+        assert set(by_name[m.name]) == set(m.indicators)
         for key, value in m.indicators.items():
             assert by_name[m.name][key] == pytest.approx(value, rel=1e-9, nan_ok=True), key
         assert by_name[m.name]["pv_ground_capacity_mw"] == pytest.approx(16.5)
+        assert "pv_rooftop_capacity_mw" not in by_name[m.name]
 
 
 def test_outputs_load_as_layers(provider, sample_region, tmp_path):

@@ -239,7 +239,12 @@ class SourceResult:
     hourly_mw : dict of str to ndarray, or None
         Hourly generation per municipality [MW] (None: the source has no hourly series).
     density : str
-        The capacity density or layout rule used, stated for the report.
+        The capacity density or layout rule used, in English (the report words ``facts`` in its
+        language).
+    facts : dict
+        Numbers behind the density: ``capacity_mw``, ``n_sites``, ``mw_per_km2_eligible``,
+        ``mwp_per_ha``, ``yield_kwh_per_kwp``, ``full_load_hours``, ``turbine`` … (see
+        :func:`density_facts`).
     provenance : dict
         Engine, catalogue/equipment versions and parameters.
     """
@@ -251,6 +256,7 @@ class SourceResult:
     hourly_mw: dict[str, np.ndarray] | None = None
     density: str = ""
     provenance: dict[str, Any] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -465,22 +471,15 @@ def _wind_layout(ctx: SourceContext, spec: SourceSpec, progress: Progress) -> So
     turbines = res.turbines
     names = list(ctx.boundaries["name"])
     turbines = turbines[turbines["municipality"].isin(names)]
-    rows = []
-    radius = res.turbine.rotor_radius_m
-    for (site, muni), group in turbines.groupby(["site_id", "municipality"], sort=False):
-        rows.append({"site_id": str(site), "municipality": str(muni), "capacity_mw": float(group["capacity_mw"].sum()),
-                     "energy_mwh_per_a": float(group["energy_mwh_per_a"].sum()), "n_turbines": int(len(group)),
-                     "geometry": shapely.convex_hull(shapely.union_all(np.asarray(group.geometry.values))).buffer(radius)})
-    sites = gpd.GeoDataFrame(rows, geometry="geometry", crs=ctx.crs) if rows else \
-        gpd.GeoDataFrame({f: [] for f in SITE_FIELDS}, geometry=[], crs=ctx.crs)
+    sites = wind_farms(turbines, res.turbine.rotor_radius_m, ctx.crs)
     shares = wind_hourly_shares(profile_weather(ctx), res.turbine)
     t = res.turbine
-    density = (f"turbine layout: {t.name} ({t.nominal_power_mw:g} MW, hub {t.hub_height_m:g} m, rotor "
-               f"{t.rotor_diameter_m:g} m), spacing {LayoutSettings().spacing_along_d:g} D × "
-               f"{LayoutSettings().spacing_across_d:g} D, {res.capacity_mw / max(tech_area_km2(tech, names), 1e-9):.1f} "
-               f"MW per km² of eligible area, net of wakes ({res.wake_loss_pct:.1f} %) and losses")
+    facts = {"turbine": t.name, "turbine_mw": t.nominal_power_mw, "hub_height_m": t.hub_height_m,
+             "rotor_diameter_m": t.rotor_diameter_m, "spacing_d": (LayoutSettings().spacing_along_d,
+                                                                   LayoutSettings().spacing_across_d),
+             "wake_loss_pct": res.wake_loss_pct}
     return SourceResult("wind", "computed", sites=sites, hourly_mw=_scaled_hourly(sites, names, shares),
-                        density=density, provenance={"engine": "core.layout.run_turbine_layout", "turbine": t.name,
+                        facts=facts, provenance={"engine": "core.layout.run_turbine_layout", "turbine": t.name,
                                                      "hub_height_m": t.hub_height_m, "file": str(out),
                                                      "hourly_shape": "TRY wind, log law z0 0.1 m, power curve"})
 
@@ -521,16 +520,8 @@ def _solar(default_system: str) -> Callable[[SourceContext, SourceSpec, Progress
         frame = frame[frame["municipality"].isin(names)].reset_index(drop=True)
         frame["site_id"] = frame["site_id"].astype(str)
         shares = pv_hourly_shares(profile_weather(ctx), _PV_PLANES.get(system, _PV_PLANES["fixed_south"]))
-        eligible = frame["eligible_ha"].sum() if "eligible_ha" in frame.columns else float("nan")
-        dens = frame["capacity_mwp"].sum() / eligible if eligible and eligible > 0 else float("nan")
-        yld = 1000.0 * frame["energy_mwh_per_a"].sum() / frame["capacity_mwp"].sum() \
-            if frame["capacity_mwp"].sum() > 0 else float("nan")
-        density = (f"{system}: {dens:.2f} MWp/ha of eligible land ({100 * dens:.0f} MWp/km²), AC = MWp / "
-                   f"DC-AC ratio; {yld:.0f} kWh/kWp/a")
-        if spec.key == "agri_pv":
-            density += "; an alternative use of the ground-PV land: not added to the totals"
         return SourceResult(spec.key, "computed", sites=frame, hourly_mw=_scaled_hourly(frame, names, shares),
-                            density=density, provenance={"engine": "core.solar.run_solar_potential", "system": system,
+                            facts={"system": system}, provenance={"engine": "core.solar.run_solar_potential", "system": system,
                                                          "file": str(out), "weather": ctx.plan.weather or "TRY",
                                                          "hourly_shape": f"pvlib POA of {system} planes",
                                                          "eligible_ha": float(res.eligible_ha)
@@ -555,12 +546,9 @@ def _rooftop(ctx: SourceContext, spec: SourceSpec, progress: Progress) -> Source
     names = list(ctx.boundaries["name"])
     frame = frame[frame["municipality"].isin(names) & (frame["capacity_mw"] > 0)].reset_index(drop=True)
     frame["site_id"] = frame["site_id"].astype(str)
-    usable = frame["usable_roof_m2"].sum() if "usable_roof_m2" in frame.columns else float("nan")
-    dens = frame["capacity_kwp"].sum() / 1000.0 / (usable / 1e6) if usable and usable > 0 else float("nan")
-    density = f"rooftop: {dens:.0f} MWp per km² of usable roof, {len(frame)} roofs"
     shares = pv_hourly_shares(profile_weather(ctx), _PV_PLANES["rooftop"])
     return SourceResult("pv_rooftop", "computed", sites=frame, hourly_mw=_scaled_hourly(frame, names, shares),
-                        density=density, provenance={"engine": "core.rooftop.run_rooftop_solar", "file": str(out),
+                        provenance={"engine": "core.rooftop.run_rooftop_solar", "file": str(out),
                                                      "hourly_shape": "pvlib POA, 35° S/E/W mix"})
 
 
@@ -587,7 +575,8 @@ def read_sites(ref: LayerRef, crs: Any, key: str) -> gpd.GeoDataFrame:
     if missing:
         raise InputError(f"The {key} site layer ({ref.describe()}) lacks the field(s) {', '.join(missing)}; a "
                          f"reused site layer needs {', '.join(SITE_FIELDS)} (capacity in MW, energy in MWh/a).")
-    extra = tuple(f for f in ("score", "mean", "rank", "density") if f in info.fields)
+    extra = tuple(f for f in ("score", "mean", "rank", "density", "turbine_id", "rotor_diameter_m", "eligible_ha",
+                              "usable_roof_m2", "capacity_mwp", "capacity_kwp") if f in info.fields)
     frame = read_layer(ref, f"{key} sites", crs, columns=SITE_FIELDS + extra, invalid="repair")
     frame["site_id"] = frame["site_id"].astype(str)
     frame["municipality"] = frame["municipality"].astype(str)
@@ -617,8 +606,11 @@ def reuse_source(ctx: SourceContext, spec: SourceSpec) -> SourceResult:
     """A source from a site layer computed before (and its hourly CSV, if given)."""
     assert spec.sites is not None
     sites = read_sites(spec.sites, ctx.crs, spec.key)
-    names = set(ctx.boundaries["name"])
-    sites = sites[sites["municipality"].isin(names)].reset_index(drop=True)
+    names_set = set(ctx.boundaries["name"])
+    sites = sites[sites["municipality"].isin(names_set) & (sites["capacity_mw"] > 0)].reset_index(drop=True)
+    if "turbine_id" in sites.columns:  # a turbine layer: one site per wind farm (eligible area)
+        radius = float(sites["rotor_diameter_m"].max()) / 2.0 if "rotor_diameter_m" in sites.columns else 0.0
+        sites = wind_farms(sites, radius, ctx.crs)
     hourly = None
     names = list(ctx.boundaries["name"])
     if spec.hourly:
@@ -631,10 +623,52 @@ def reuse_source(ctx: SourceContext, spec: SourceSpec) -> SourceResult:
             shape = DEFAULT_SHAPES[spec.key]
         except (InputError, SourceUnavailable) as exc:
             shape = f"none ({exc})"
-    density = str(sites["density"].iloc[0]) if "density" in sites.columns and len(sites) else \
-        "as in the reused site layer"
+    density = str(sites["density"].iloc[0]) if "density" in sites.columns and len(sites) else ""
     return SourceResult(spec.key, "reused", sites=sites, hourly_mw=hourly, density=density,
                         provenance={"reused": spec.sites.describe(), "hourly_shape": shape})
+
+
+def wind_farms(turbines: gpd.GeoDataFrame, rotor_radius_m: float, crs: Any) -> gpd.GeoDataFrame:
+    """Turbine points → one site per (site_id, municipality): capacity and energy summed, the
+    footprint the convex hull of the turbines grown by the rotor radius."""
+    rows = []
+    for (site, muni), group in turbines.groupby(["site_id", "municipality"], sort=False):
+        hull = shapely.convex_hull(shapely.union_all(np.asarray(group.geometry.values)))
+        rows.append({"site_id": str(site), "municipality": str(muni), "capacity_mw": float(group["capacity_mw"].sum()),
+                     "energy_mwh_per_a": float(group["energy_mwh_per_a"].sum()), "n_turbines": int(len(group)),
+                     "geometry": hull.buffer(rotor_radius_m) if rotor_radius_m > 0 else hull})
+    if not rows:
+        return gpd.GeoDataFrame({f: [] for f in SITE_FIELDS}, geometry=[], crs=crs)
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=crs)
+
+
+def density_facts(ctx: SourceContext, key: str, sites: gpd.GeoDataFrame) -> dict[str, Any]:
+    """Capacity densities and full-load hours of a source's sites (the report words them)."""
+    cap = float(sites["capacity_mw"].sum()) if len(sites) else 0.0
+    source = GENERATION_SOURCES[key]
+    facts: dict[str, Any] = {"capacity_mw": cap, "n_sites": int(len(sites))}
+    if "n_turbines" in sites.columns:
+        facts["n_turbines"] = int(sites["n_turbines"].sum())
+    if source.technology in ctx.technologies:
+        km2 = tech_area_km2(ctx.technologies[source.technology], list(ctx.boundaries["name"]))
+        if km2 > 0:
+            facts["mw_per_km2_eligible"] = cap / km2
+    dc = "capacity_mwp" if "capacity_mwp" in sites.columns else "capacity_kwp" if "capacity_kwp" in sites.columns \
+        else None
+    if dc is not None:
+        mwp = float(sites[dc].sum()) / (1000.0 if dc == "capacity_kwp" else 1.0)
+        facts["capacity_mwp"] = mwp
+        if mwp > 0:
+            facts["yield_kwh_per_kwp"] = float(sites["energy_mwh_per_a"].sum()) / mwp  # MWh/MWp = kWh/kWp
+        if "eligible_ha" in sites.columns and sites["eligible_ha"].sum() > 0:
+            facts["mwp_per_ha"] = mwp / float(sites["eligible_ha"].sum())
+        if "usable_roof_m2" in sites.columns and sites["usable_roof_m2"].sum() > 0:
+            facts["mwp_per_km2_roof"] = mwp / (float(sites["usable_roof_m2"].sum()) / 1e6)
+    if cap > 0:
+        facts["full_load_hours"] = float(sites["energy_mwh_per_a"].sum()) / cap
+    if not source.additive:
+        facts["alternative"] = True
+    return facts
 
 
 #: How the hourly series of a reused source without an hourly file is shaped (its annual energy is kept).
@@ -677,6 +711,12 @@ def run_source(ctx: SourceContext, spec: SourceSpec, progress: Progress) -> Sour
     except SourceUnavailable as exc:
         progress.warning(f"{spec.key}: missing — {exc}")
         return SourceResult(spec.key, "missing", reason=str(exc))
+    if result.sites is not None:
+        from .report import density_text
+
+        result.facts = {**density_facts(ctx, spec.key, result.sites), **result.facts,
+                        "reused": result.status == "reused"}
+        result.density = result.density or density_text(result.facts, "en")
     if result.sites is not None:
         missing = [f for f in SITE_FIELDS if f not in result.sites.columns]
         if missing:
@@ -903,7 +943,8 @@ def provenance_of(plan: ProfilePlan, technologies: Mapping[str, TechnologyFigure
         "catalogues": {k: {**t.catalogue.provenance(), "kinds": next(
             (list(s.kinds) for s in plan.technologies if s.key == k), []), "reused": t.reused}
             for k, t in technologies.items()},
-        "sources": {k: {"status": s.status, "reason": s.reason, "density": s.density, **s.provenance}
+        "sources": {k: {"status": s.status, "reason": s.reason, "density": s.density, "facts": s.facts,
+                        **s.provenance}
                     for k, s in sources.items()},
         "demand": {**demand_cat.provenance(), "table": plan.demand_table, "population_field": plan.population_field},
         "grid": grid,
@@ -1123,6 +1164,9 @@ def total_row(result: ProfileResult) -> dict[str, float]:
         if f"{key}_suitable_ha" in tot and tot.get("area_ha"):
             tot[f"{key}_suitable_pct"] = 100.0 * tot[f"{key}_suitable_ha"] / sum(
                 s.total_ha for s in result.technologies[key].stats.values())
+    if "windbg_counted_ha" in tot and "wind" in result.technologies:
+        area = sum(s.total_ha for s in result.technologies["wind"].stats.values())
+        tot["windbg_counted_pct"] = 100.0 * tot["windbg_counted_ha"] / area if area else float("nan")
     bals = [m.balance for m in result.municipalities if m.balance is not None]
     if bals and len(bals) == len(result.municipalities):
         b = hourly_balance(sum(x.generation for x in bals), sum(x.demand for x in bals))

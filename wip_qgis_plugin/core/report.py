@@ -125,6 +125,45 @@ _COLORS = {"wind": "#1f78b4", "pv_ground": "#ff7f00", "agri_pv": "#33a02c", "pv_
 MapRenderer = Callable[[Any, "str | None", Path], None]
 
 
+#: Parts of the density statement of a generation source, by language: fact → template.
+DENSITY_PARTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "de": (("reused", "übernommene Standorte"), ("turbine", "Anlagenlayout {turbine} ({turbine_mw:g} MW, Nabe "
+           "{hub_height_m:g} m, Rotor {rotor_diameter_m:g} m), Abstände {spacing_d[0]:g} D × {spacing_d[1]:g} D"),
+           ("system", "System {system}"), ("capacity_mw", "{capacity_mw:,.1f} MW an {n_sites} Standorten"),
+           ("n_turbines", "{n_turbines} Anlagen"),
+           ("mw_per_km2_eligible", "{mw_per_km2_eligible:.1f} MW je km² Potenzialfläche"),
+           ("mwp_per_ha", "{mwp_per_ha:.2f} MWp je ha"), ("mwp_per_km2_roof", "{mwp_per_km2_roof:.0f} MWp je km² "
+           "nutzbarer Dachfläche"), ("yield_kwh_per_kwp", "{yield_kwh_per_kwp:,.0f} kWh/kWp/a"),
+           ("full_load_hours", "{full_load_hours:,.0f} Volllaststunden"),
+           ("wake_loss_pct", "Parkverluste {wake_loss_pct:.1f} %"),
+           ("alternative", "Alternative zur Freiflächen-PV auf derselben Fläche, nicht in den Summen")),
+    "en": (("reused", "reused sites"), ("turbine", "turbine layout {turbine} ({turbine_mw:g} MW, hub "
+           "{hub_height_m:g} m, rotor {rotor_diameter_m:g} m), spacing {spacing_d[0]:g} D × {spacing_d[1]:g} D"),
+           ("system", "system {system}"), ("capacity_mw", "{capacity_mw:,.1f} MW in {n_sites} sites"),
+           ("n_turbines", "{n_turbines} turbines"),
+           ("mw_per_km2_eligible", "{mw_per_km2_eligible:.1f} MW per km² of eligible area"),
+           ("mwp_per_ha", "{mwp_per_ha:.2f} MWp per ha"), ("mwp_per_km2_roof", "{mwp_per_km2_roof:.0f} MWp per km² "
+           "of usable roof"), ("yield_kwh_per_kwp", "{yield_kwh_per_kwp:,.0f} kWh/kWp/a"),
+           ("full_load_hours", "{full_load_hours:,.0f} full-load hours"),
+           ("wake_loss_pct", "wake losses {wake_loss_pct:.1f} %"),
+           ("alternative", "an alternative to ground PV on the same land, not in the totals")),
+}
+
+
+def density_text(facts: Mapping[str, Any], language: str = "de") -> str:
+    """The density statement of a source from its facts (see ``core.profile.density_facts``)."""
+    parts = []
+    for key, template in DENSITY_PARTS.get(language, DENSITY_PARTS["de"]):
+        if facts.get(key) not in (None, False):
+            try:
+                part = template.format(**facts)
+            except (KeyError, IndexError, TypeError, ValueError):
+                continue
+            parts.append(part.replace(",", "\u2009").replace(".", ",") if language == "de" and "{" not in part
+                         and any(c.isdigit() for c in part) and key not in ("turbine", "system") else part)
+    return "; ".join(parts)
+
+
 def text(key: str, language: str) -> str:
     """A report text in ``language`` (English where a German text is missing)."""
     return MESSAGES.get(language, MESSAGES["de"]).get(key) or MESSAGES["en"][key]
@@ -346,7 +385,7 @@ def _sources_table(result: Any, lang: str) -> str:
         status = text(src.status, lang)
         cls = ' class="missing"' if src.status == "missing" else ""
         rows.append([GENERATION_SOURCES[key].label(lang), f"<span{cls}>{status}</span>",
-                     html.escape(src.density or "–"), html.escape(src.reason or "")])
+                     html.escape(density_text(src.facts, lang) or src.density or "–"), html.escape(src.reason or "")])
     if not rows:
         return ""
     return _table([text("source", lang), text("status", lang), text("density", lang), text("reason", lang)], rows)
@@ -398,8 +437,8 @@ def municipality_html(result: Any, m: Any, map_png: str | None) -> str:
              f"<h2>{text('indicators', lang)}</h2>",
              _table([text("indicator", lang), text("value", lang), text("unit", lang)],
                     _indicator_rows(m.indicators, cols, lang, result.sources), {1})]
-    densities = [[GENERATION_SOURCES[k].label(lang), html.escape(s.density)] for k, s in result.sources.items()
-                 if s.status != "missing" and s.density]
+    densities = [[GENERATION_SOURCES[k].label(lang), html.escape(density_text(s.facts, lang) or s.density)]
+                 for k, s in result.sources.items() if s.status != "missing" and (s.facts or s.density)]
     if densities:
         parts.append(_table([text("source", lang), text("density", lang)], densities))
     parts.append(f"<h2>{text('sources_status', lang)}</h2>" + _sources_table(result, lang))

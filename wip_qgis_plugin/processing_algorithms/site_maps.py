@@ -300,6 +300,8 @@ class SiteMaps(WipAlgorithm):
         if munis.fields().indexOf(name_field) < 0:
             raise QgsProcessingException(tr("The municipalities layer has no field “{field}”.").format(field=name_field))
         sites = self._layer(parameters, self.SITES, context)
+        if sites is not None and sites.fields().indexOf("source") >= 0:
+            sites.setSubsetString("\"source\" <> 'pv_rooftop'")  # single roofs: neither drawn nor paged
         connections = self._layer(parameters, self.CONNECTIONS, context)
         wind = self._layer(parameters, self.WIND_AREAS, context)
         pv = self._layer(parameters, self.PV_AREAS, context)
