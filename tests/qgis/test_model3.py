@@ -66,6 +66,16 @@ def build_model():
         alg.setPosition(QPointF(x, y))
         for name, source in params.items():
             alg.addParameterSources(name, source if isinstance(source, list) else [source])
+        # every other mandatory parameter at its default (models store no implicit defaults)
+        from qgis.core import QgsApplication
+
+        from wip_qgis_plugin.compat import FLAG_OPTIONAL
+
+        definition = QgsApplication.processingRegistry().algorithmById(CHILDREN[cid])
+        for d in definition.parameterDefinitions():
+            optional = d.flags() & FLAG_OPTIONAL
+            if d.name() not in params and not optional and not d.isDestination() and d.defaultValue() is not None:
+                alg.addParameterSources(d.name(), [Source.fromStaticValue(d.defaultValue())])
         if outputs:
             outs = {}
             for out_name, (child_output, label) in outputs.items():
