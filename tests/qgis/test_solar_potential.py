@@ -77,3 +77,23 @@ def test_refusals_leave_nothing(provider, sample_eligibility, tmp_path):
                    folder, "not both")
     assert_refused(ALG, parameters(run, OUTPUT_YIELD=str(folder / "y.tif"), WEATHER_FILE=str(bad)), folder,
                    "w.csv", "temp_air")
+
+
+def test_qgis_process_runs_the_solar_potential(sample_eligibility, tmp_path):
+    """qgis_process sees the algorithm and runs it in-process, with pvlib imported although its h5py
+    clashes with QGIS's HDF5 there (core/solar_pvlib.py)."""
+    import json
+
+    from wip_qgis_testing import PLUGIN_DIR, enable_plugin, qgis_process_env, run_qgis_process
+
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "wip_qgis_plugin").symlink_to(PLUGIN_DIR, target_is_directory=True)
+    env = qgis_process_env(tmp_path / "profile", plugin_path=plugins)
+    enable_plugin(env, tmp_path)
+    out = tmp_path / "y.tif"
+    proc = run_qgis_process(["--json", "run", ALG, "--", f"ELIGIBILITY={sample_eligibility.raster}",
+                             f"DEM={DEM}", f"OUTPUT_YIELD={out}"], env, tmp_path)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    results = json.loads(proc.stdout)["results"]
+    assert out.is_file() and 950 < results["MEAN_YIELD_KWH_PER_KWP"] < 1000

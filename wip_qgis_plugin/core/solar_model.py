@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .solar_pvlib import pvlib_module
 from .solar_systems import PvSystem, PvSystems
 from .weather import Weather
 
@@ -75,7 +76,7 @@ def prepare_sky(weather: Weather, latitude: float, longitude: float, elevation_m
     elevation_m : float
         Site elevation [m] (only used where the weather has no pressure).
     """
-    import pvlib
+    pvlib = pvlib_module()
 
     times = weather.solar_times()
     d = weather.data
@@ -164,7 +165,7 @@ def _poa(sky: Sky, tilt: np.ndarray, azimuth: np.ndarray, albedo: float) -> tupl
 
     ``tilt``/``azimuth`` are (k, 1) or (k, hours) arrays; the results are (k, hours).
     """
-    import pvlib
+    pvlib = pvlib_module()
 
     irr = pvlib.irradiance.get_total_irradiance(
         tilt, azimuth, sky.zenith, sky.azimuth, sky.dni, sky.ghi, sky.dhi, dni_extra=sky.dni_extra,
@@ -183,7 +184,7 @@ def _beam_dependent_diffuse(sky: Sky, tilt: np.ndarray, azimuth: np.ndarray, alb
     isotropic (``dhi·AI·(1 + cos β)/2``) and the ground no longer reflects the beam
     (``albedo·(ghi − dhi)·(1 − cos β)/2``): the difference, as pvlib.irradiance.haydavies writes it.
     """
-    import pvlib
+    pvlib = pvlib_module()
 
     cos_aoi = np.maximum(pvlib.irradiance.aoi_projection(tilt, azimuth, sky.zenith, sky.azimuth), 0.0)
     rb = cos_aoi / np.maximum(np.cos(np.radians(sky.zenith)), 0.01745)
@@ -197,7 +198,7 @@ def _beam_dependent_diffuse(sky: Sky, tilt: np.ndarray, azimuth: np.ndarray, alb
 def _ac_power(sky: Sky, effective: np.ndarray, poa_global: np.ndarray, systems: PvSystems,
               temperature_model: str, losses_pct: float) -> np.ndarray:
     """Hourly AC power per kWp DC [kW/kWp] of each row of ``effective`` [W/m²]."""
-    import pvlib
+    pvlib = pvlib_module()
 
     params = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"][temperature_model]
     temp_cell = pvlib.temperature.sapm_cell(poa_global, sky.temp_air, sky.wind_speed, **params)
@@ -334,7 +335,7 @@ def _vertical_bifacial(sky: Sky, system: PvSystem, systems: PvSystems, tilt: flo
 
 def _single_axis(sky: Sky, system: PvSystem, systems: PvSystems, tilt: float, slope: np.ndarray,
                  aspect: np.ndarray) -> Planes:
-    import pvlib
+    pvlib = pvlib_module()
 
     tilts, azimuths = [], []
     for s, asp in zip(slope, aspect):

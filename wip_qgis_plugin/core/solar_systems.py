@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from .errors import CatalogueError
+from .solar_pvlib import pvlib_module
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "presets"
 DEFAULT_PRESET = "pv_systems"
@@ -206,7 +207,7 @@ class PvSystems:
 
     def total_loss_pct(self, overrides: Mapping[str, float] | None = None) -> float:
         """Combined loss of the items (pvlib.pvsystem.pvwatts_losses) [%]."""
-        import pvlib
+        pvlib = pvlib_module()
 
         return float(pvlib.pvsystem.pvwatts_losses(**{**self.losses_pct, **(overrides or {})}))
 

@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
+from .solar_pvlib import pvlib_module
 
 #: Columns of :attr:`Weather.data` and their units.
 COLUMNS: dict[str, str] = {
@@ -309,7 +310,7 @@ def load_try(region: int) -> Weather:
 
 def _solar_zenith(times: pd.DatetimeIndex, latitude: float, longitude: float,
                   elevation_m: float) -> pd.Series:
-    import pvlib
+    pvlib = pvlib_module()
 
     altitude = 0.0 if not math.isfinite(elevation_m) else elevation_m
     position = pvlib.solarposition.get_solarposition(times, latitude, longitude, altitude=altitude)
@@ -343,7 +344,7 @@ def dni_from_beam_horizontal(beam_horizontal: pd.Series | np.ndarray, times: pd.
     numpy.ndarray
         Direct normal irradiance [W/m²].
     """
-    import pvlib
+    pvlib = pvlib_module()
 
     beam = np.clip(np.asarray(beam_horizontal, dtype=float), 0.0, None)
     zenith = _solar_zenith(pd.DatetimeIndex(times), latitude, longitude, elevation_m)
@@ -471,7 +472,7 @@ def read_pvgis_tmy(path: str | Path) -> Weather:
     into :data:`TYPICAL_YEAR`; timestamps are instants in UTC (offset from the file's
     "Irradiance Time Offset" where given). Wind at 10 m.
     """
-    import pvlib
+    pvlib = pvlib_module()
 
     path = Path(path)
     try:
@@ -509,7 +510,7 @@ def read_epw(path: str | Path) -> Weather:
     EPW values are means over the hour ending at the EPW ``hour`` (1..24) in local standard time;
     they are labelled by the end of their hour in UTC (pvlib labels the start) and relabelled into :data:`TYPICAL_YEAR` (offset ``-30`` min). Wind at 10 m.
     """
-    import pvlib
+    pvlib = pvlib_module()
 
     path = Path(path)
     try:
