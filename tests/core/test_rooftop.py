@@ -167,3 +167,16 @@ def test_long_axis_equals_the_minimum_rotated_rectangle_for_rectangles():
     diff = np.abs((az - expected + 90.0) % 180.0 - 90.0)
     assert diff.max() < 1e-6
     assert np.allclose(long, lengths) and np.allclose(short, widths)
+
+
+def test_roof_orientation_across_and_angle_tags(tmp_path):
+    houses = [_house(X0 + 100, Y0 + 100, 20, 10), _house(X0 + 200, Y0 + 100, 20, 10)]
+    layers = write_layers(tmp_path / "b.gpkg", {"buildings": frame(
+        houses, building=["house", "house"], **{"roof:shape": ["gabled", "gabled"],
+                                                "roof:orientation": [None, "across"], "roof:angle": ["45°", "20"]})})
+    t = run_rooftop_solar(layers["buildings"], RooftopOutputs(), RooftopSettings()).buildings
+    assert list(t["orientation"]) == ["S", "E"]          # ridge across the long side: faces east and west
+    assert list(t["roof_tilt_deg"]) == [45.0, 20.0]
+    # the 20 × 10 m house: one 100 m² south face at 45°; across: two 100 m² faces (east, west) at 20°
+    assert t["roof_area_m2"].iloc[0] == pytest.approx(200 / math.cos(math.radians(45)))
+    assert t["usable_roof_m2"].iloc[1] == pytest.approx(2 * 100 / math.cos(math.radians(20)) * 0.5)
