@@ -320,3 +320,24 @@ def test_reused_sites_without_hourly_values_follow_the_weather_year(tmp_path):
         assert m.balance.generation_mwh == pytest.approx(m.indicators["pv_ground_energy_gwh"] * 1000)
         night = m.balance.generation.reshape(365, 24)[:, :3]
         assert night.sum() == 0
+
+
+def test_cancelled_after_the_sources_leaves_no_profile_file(tmp_path):
+    from wip_qgis_plugin.core.errors import Cancelled
+
+    class CancelAtGrid(Recorder):
+        seen = False
+
+        def report(self, fraction, message=None):
+            self.seen = self.seen or message == "grid connection"
+
+        def is_cancelled(self):
+            return self.seen
+
+    plan = make_plan(tmp_path / "out", tmp_path, technologies=(TechnologyStep("pv_ground", {"source": "pv_ground"}),),
+                     sources=(SourceSpec("pv_ground"), SourceSpec("pv_rooftop")), suitability=False)
+    with pytest.raises(Cancelled):
+        run_profile(plan, CancelAtGrid())
+    left = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert left and all(not n.startswith(("profile", ".")) for n in left), left   # only the eligibility step's files
+    assert not (tmp_path / "out" / "report").exists() or not any((tmp_path / "out" / "report").iterdir())

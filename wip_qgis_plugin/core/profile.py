@@ -30,6 +30,7 @@ import datetime as dt
 import importlib
 import json
 import math
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -312,6 +313,13 @@ class SourceContext:
     technologies: Mapping[str, TechnologyFigures]
     boundaries: gpd.GeoDataFrame
     crs: Any
+    tx: Any = None
+
+    def output(self, name: str) -> Path:
+        """Where a source writes ``output_dir/name``: a temporary file of the run's transaction
+        (renamed when the whole profile succeeds), or the final path without one."""
+        final = self.plan.output_dir / name
+        return self.tx.temp_for(final) if self.tx is not None else final
 
 
 @dataclass(frozen=True)
@@ -392,6 +400,13 @@ def _centre_lonlat(ctx: SourceContext) -> tuple[float, float]:
     return float(lon), float(lat)
 
 
+def final_name(path: Path) -> str:
+    """The final path of a transaction's temporary file (``dir/.stem.XXXX.part.ext`` → ``dir/stem.ext``)."""
+    path = Path(path)
+    m = re.fullmatch(r"\.(.+)\.[^.]+\.part(\.[^.]+)", path.name)
+    return str(path.with_name(m.group(1) + m.group(2)) if m else path)
+
+
 def profile_weather(ctx: SourceContext) -> Any:
     """The weather year of the hourly series: ``plan.weather`` or the TRY region of the area's centre."""
     from .weather import weather_for_site
@@ -460,7 +475,7 @@ def _wind_layout(ctx: SourceContext, spec: SourceSpec, progress: Progress) -> So
     hub = spec.options.get("hub_height_m", ref.hub_height_m if ref is not None else None)
     wind_rasters = {k: v for k, v in ctx.plan.rasters.items() if k in ("wind_speed_100m", "wind_speed_150m", "dem")}
     layers = {k: v for k, v in ctx.plan.layers.items() if k in ("landuse", "water", "buildings")}
-    out = ctx.plan.output_dir / "profile_wind_turbines.gpkg"
+    out = ctx.output("profile_wind_turbines.gpkg")
     try:
         res = layout(turbine, LayerRef(str(tech.outputs.polygons), "eligible_areas"), wind_rasters, layers,
                      LayoutOutputs(turbines=out), LayoutSettings(crs=ctx.plan.crs, hub_height_m=hub,
@@ -480,7 +495,7 @@ def _wind_layout(ctx: SourceContext, spec: SourceSpec, progress: Progress) -> So
              "wake_loss_pct": res.wake_loss_pct}
     return SourceResult("wind", "computed", sites=sites, hourly_mw=_scaled_hourly(sites, names, shares),
                         facts=facts, provenance={"engine": "core.layout.run_turbine_layout", "turbine": t.name,
-                                                     "hub_height_m": t.hub_height_m, "file": str(out),
+                                                     "hub_height_m": t.hub_height_m, "file": final_name(out),
                                                      "hourly_shape": "TRY wind, log law z0 0.1 m, power curve"})
 
 
@@ -505,12 +520,12 @@ def _solar(default_system: str) -> Callable[[SourceContext, SourceSpec, Progress
 
         tech = ctx.technologies["pv_ground"]
         system = str(spec.options.get("system", default_system))
-        out = ctx.plan.output_dir / f"profile_{spec.key}_sites.gpkg"
+        out = ctx.output(f"profile_{spec.key}_sites.gpkg")
         sites_ref = LayerRef(str(tech.sites), "candidate_sites") if tech.sites is not None and tech.sites.exists() \
             else LayerRef(str(tech.outputs.polygons), "eligible_areas")
         rasters = {k: v for k, v in ctx.plan.rasters.items() if k in ("dem", "slope", "aspect")}
         try:
-            res = solar(tech.outputs.eligibility, SolarOutputs(specific_yield=ctx.plan.output_dir / f"profile_{spec.key}_yield.tif", sites=out),
+            res = solar(tech.outputs.eligibility, SolarOutputs(specific_yield=ctx.output(f"profile_{spec.key}_yield.tif"), sites=out),
                         SolarSettings(system=system, weather=ctx.plan.weather), rasters, ctx.plan.aoi, sites_ref,
                         progress)
         except InputError as exc:
@@ -522,7 +537,7 @@ def _solar(default_system: str) -> Callable[[SourceContext, SourceSpec, Progress
         shares = pv_hourly_shares(profile_weather(ctx), _PV_PLANES.get(system, _PV_PLANES["fixed_south"]))
         return SourceResult(spec.key, "computed", sites=frame, hourly_mw=_scaled_hourly(frame, names, shares),
                             facts={"system": system}, provenance={"engine": "core.solar.run_solar_potential", "system": system,
-                                                         "file": str(out), "weather": ctx.plan.weather or "TRY",
+                                                         "file": final_name(out), "weather": ctx.plan.weather or "TRY",
                                                          "hourly_shape": f"pvlib POA of {system} planes",
                                                          "eligible_ha": float(res.eligible_ha)
                                                          if hasattr(res, "eligible_ha") else None})
@@ -535,7 +550,7 @@ def _rooftop(ctx: SourceContext, spec: SourceSpec, progress: Progress) -> Source
 
     if "buildings" not in ctx.plan.layers:
         raise SourceUnavailable("no building layer given")
-    out = ctx.plan.output_dir / "profile_pv_rooftop.gpkg"
+    out = ctx.output("profile_pv_rooftop.gpkg")
     try:
         rooftop(ctx.plan.layers["buildings"], RooftopOutputs(buildings=out),
                 RooftopSettings(crs=ctx.plan.crs, weather=ctx.plan.weather,
@@ -548,7 +563,7 @@ def _rooftop(ctx: SourceContext, spec: SourceSpec, progress: Progress) -> Source
     frame["site_id"] = frame["site_id"].astype(str)
     shares = pv_hourly_shares(profile_weather(ctx), _PV_PLANES["rooftop"])
     return SourceResult("pv_rooftop", "computed", sites=frame, hourly_mw=_scaled_hourly(frame, names, shares),
-                        provenance={"engine": "core.rooftop.run_rooftop_solar", "file": str(out),
+                        provenance={"engine": "core.rooftop.run_rooftop_solar", "file": final_name(out),
                                                      "hourly_shape": "pvlib POA, 35° S/E/W mix"})
 
 
@@ -1012,7 +1027,24 @@ def run_profile(plan: ProfilePlan, progress: Progress | None = None) -> ProfileR
         technologies[step.key] = tech
         check_cancelled(progress)
     windbg = _windbg(plan, technologies["wind"]) if "wind" in technologies else {}
-    ctx = SourceContext(plan, technologies, boundaries, crs)
+    tx = OutputTransaction()
+    try:
+        result = _generation_to_outputs(plan, progress, t0, crs, boundaries, demand_cat, demands, technologies,
+                                        windbg, tx)
+        tx.commit()
+    except BaseException:
+        tx.rollback()
+        raise
+    progress.report(1.0, "done")
+    return result
+
+
+def _generation_to_outputs(plan: ProfilePlan, progress: Progress, t0: float, crs: Any, boundaries: gpd.GeoDataFrame,
+                           demand_cat: DemandCatalogue, demands: Mapping[str, MunicipalDemand],
+                           technologies: dict[str, TechnologyFigures], windbg: Mapping[str, Any],
+                           tx: OutputTransaction) -> ProfileResult:
+    """Sources, grid, indicators and outputs, all written through ``tx``."""
+    ctx = SourceContext(plan, technologies, boundaries, crs, tx)
     sources: dict[str, SourceResult] = {}
     for i, spec in enumerate(plan.sources):
         progress.report(0.5 + 0.3 * i / max(1, len(plan.sources)), f"{spec.key}: generation")
@@ -1046,8 +1078,7 @@ def run_profile(plan: ProfilePlan, progress: Progress | None = None) -> ProfileR
     result.provenance["windbg_accounting"] = windbg.get("_accounting")
     result.seconds = time.perf_counter() - t0
     check_cancelled(progress)
-    _write_outputs(result, progress)
-    progress.report(1.0, "done")
+    _write_outputs(result, progress, tx)
     return result
 
 
@@ -1178,53 +1209,52 @@ def total_row(result: ProfileResult) -> dict[str, float]:
     return tot
 
 
-def _write_outputs(result: ProfileResult, progress: Progress) -> None:
+def _write_outputs(result: ProfileResult, progress: Progress, tx: OutputTransaction) -> None:
     out = result.plan.output_dir
     files = {"indicators": out / "profile_indicators.csv", "json": out / "profile.json",
              "hourly": out / "profile_hourly.csv", "gpkg": out / "profile_sites.gpkg"}
     cols = indicator_columns(result)
-    with OutputTransaction() as tx:
-        tmp = tx.temp_for(files["indicators"])
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            fh.write(f"# WIP municipal energy profile {result.provenance['wip_version']}, "
-                     f"{result.provenance['created']}; provenance in profile.json\n")
-            w = csv.writer(fh)
-            w.writerow(["name", "ags", *cols])
-            for m in result.municipalities:
-                w.writerow([m.name, m.ags, *(_fmt(m.indicators.get(c)) for c in cols)])
-            tot = total_row(result)
-            w.writerow(["TOTAL", "", *(_fmt(tot.get(c)) for c in cols)])
-        hours = _hours(result.plan.year)
-        hourly = {"hour": np.arange(hours)}
+    tmp = tx.temp_for(files["indicators"])
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        fh.write(f"# WIP municipal energy profile {result.provenance['wip_version']}, "
+                 f"{result.provenance['created']}; provenance in profile.json\n")
+        w = csv.writer(fh)
+        w.writerow(["name", "ags", *cols])
         for m in result.municipalities:
-            if m.balance is not None:
-                hourly[f"{m.name}_demand_mw"] = m.balance.demand
-                hourly[f"{m.name}_generation_mw"] = m.balance.generation
-            elif m.demand is not None:
-                hourly[f"{m.name}_demand_mw"] = hourly_demand_mw(m.demand, result.demand_catalogue,
-                                                                  result.plan.year, _land(result.plan, m.ags))
-        pd.DataFrame(hourly).to_csv(tx.temp_for(files["hourly"]), index=False, float_format="%.4f")
-        gpkg = tx.temp_for(files["gpkg"])
-        munis = result.boundaries[["name", "ags", "geometry"]].copy()
-        for c in cols:
-            munis[c] = [m.indicators.get(c, np.nan) for m in result.municipalities]
-        write_vector(gpkg, munis, "municipalities")
-        site_cols = [c for c in ("uid", "source", "site_id", "municipality", "capacity_mw", "energy_mwh_per_a",
-                                 "grid_cost_eur", "grid_connected_mw", "grid_status", "substation", "grid_length_km")
-                     if c in result.sites.columns]
-        sites = result.sites[site_cols + ["geometry"]].copy()
-        sites["rank"] = sites.groupby("municipality")["energy_mwh_per_a"].rank(ascending=False, method="first") \
-            if len(sites) else []
-        _write_layer(gpkg, sites, "sites")
-        if result.connections is not None and len(result.connections):
-            _write_layer(gpkg, result.connections, "connections")
-        if result.plan.report:
-            from .report import write_reports
+            w.writerow([m.name, m.ags, *(_fmt(m.indicators.get(c)) for c in cols)])
+        tot = total_row(result)
+        w.writerow(["TOTAL", "", *(_fmt(tot.get(c)) for c in cols)])
+    hours = _hours(result.plan.year)
+    hourly = {"hour": np.arange(hours)}
+    for m in result.municipalities:
+        if m.balance is not None:
+            hourly[f"{m.name}_demand_mw"] = m.balance.demand
+            hourly[f"{m.name}_generation_mw"] = m.balance.generation
+        elif m.demand is not None:
+            hourly[f"{m.name}_demand_mw"] = hourly_demand_mw(m.demand, result.demand_catalogue,
+                                                              result.plan.year, _land(result.plan, m.ags))
+    pd.DataFrame(hourly).to_csv(tx.temp_for(files["hourly"]), index=False, float_format="%.4f")
+    gpkg = tx.temp_for(files["gpkg"])
+    munis = result.boundaries[["name", "ags", "geometry"]].copy()
+    for c in cols:
+        munis[c] = [m.indicators.get(c, np.nan) for m in result.municipalities]
+    write_vector(gpkg, munis, "municipalities")
+    site_cols = [c for c in ("uid", "source", "site_id", "municipality", "capacity_mw", "energy_mwh_per_a",
+                             "grid_cost_eur", "grid_connected_mw", "grid_status", "substation", "grid_length_km")
+                 if c in result.sites.columns]
+    sites = result.sites[site_cols + ["geometry"]].copy()
+    sites["rank"] = sites.groupby("municipality")["energy_mwh_per_a"].rank(ascending=False, method="first") \
+        if len(sites) else []
+    _write_layer(gpkg, sites, "sites")
+    if result.connections is not None and len(result.connections):
+        _write_layer(gpkg, result.connections, "connections")
+    if result.plan.report:
+        from .report import write_reports
 
-            files.update(write_reports(result, tx, progress))
-        result.files = files
-        tmpj = tx.temp_for(files["json"])
-        write_json(tmpj, profile_json(result))
+        files.update(write_reports(result, tx, progress))
+    result.files = files
+    tmpj = tx.temp_for(files["json"])
+    write_json(tmpj, profile_json(result))
 
 
 def _write_layer(path: Path, frame: gpd.GeoDataFrame, layer: str) -> None:
@@ -1282,7 +1312,9 @@ def profile_output_files(plan: Mapping[str, Any]) -> list[Path]:
     if not out:
         return []
     out = Path(out)
-    files = [out / f"profile{s}" for s in ("_indicators.csv", ".json", "_hourly.csv", "_sites.gpkg")]
+    files = [out / f"profile{s}" for s in ("_indicators.csv", ".json", "_hourly.csv", "_sites.gpkg",
+                                            "_wind_turbines.gpkg", "_pv_rooftop.gpkg", "_pv_ground_sites.gpkg",
+                                            "_pv_ground_yield.tif", "_agri_pv_sites.gpkg", "_agri_pv_yield.tif")]
     for step in plan.get("technologies") or []:
         key = step.get("key") if isinstance(step, Mapping) else None
         if key:
