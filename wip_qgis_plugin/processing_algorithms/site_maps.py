@@ -139,15 +139,16 @@ class SiteMaps(WipAlgorithm):
     def _style_sites(self, layer: QgsVectorLayer) -> None:
         from qgis.core import QgsCategorizedSymbolRenderer, QgsRendererCategory, QgsWkbTypes
 
-        from .municipal_profile import SOURCE_KEYS, source_label
+        from .municipal_profile import source_label
 
         cats = []
         point = layer.geometryType() == getattr(QgsWkbTypes, "PointGeometry", 0)
-        for key in SOURCE_KEYS:
+        for key in ("wind", "pv_ground"):
             color = _SOURCE_COLORS[key]
             symbol = QgsMarkerSymbol.createSimple({"name": "circle", "color": color, "size": "3",
                                                    "outline_color": "white"}) if point else \
                 QgsFillSymbol.createSimple({"color": color, "outline_color": "black", "outline_width": "0.3"})
+            symbol.setOpacity(0.85)
             cats.append(QgsRendererCategory(key, symbol, source_label(key)))
         if layer.fields().indexOf("source") >= 0:
             layer.setRenderer(QgsCategorizedSymbolRenderer("source", cats))
@@ -301,7 +302,8 @@ class SiteMaps(WipAlgorithm):
             raise QgsProcessingException(tr("The municipalities layer has no field “{field}”.").format(field=name_field))
         sites = self._layer(parameters, self.SITES, context)
         if sites is not None and sites.fields().indexOf("source") >= 0:
-            sites.setSubsetString("\"source\" <> 'pv_rooftop'")  # single roofs: neither drawn nor paged
+            # single roofs and agri-PV (an alternative use of the ground-PV land) are neither drawn nor paged
+            sites.setSubsetString("\"source\" NOT IN ('pv_rooftop', 'agri_pv')")
         connections = self._layer(parameters, self.CONNECTIONS, context)
         wind = self._layer(parameters, self.WIND_AREAS, context)
         pv = self._layer(parameters, self.PV_AREAS, context)
