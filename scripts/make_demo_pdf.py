@@ -104,12 +104,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=2, help="site pages per municipality")
     parser.add_argument("--title", default="Kommunales Energieprofil")
     parser.add_argument("--images", help="also write README pictures (PNG) into this folder")
+    parser.add_argument("--language", default="de", help="language of the map texts (de or en)")
     args = parser.parse_args(argv)
     folder = Path(args.folder).resolve()
     pdf = Path(args.pdf) if args.pdf else folder / "site_maps.pdf"
     app, plugin = start_qgis()
     import processing
 
+    from wip_qgis_plugin.i18n import install_translator
+
+    if args.language != "en":
+        install_translator(args.language)
     params = site_map_parameters(folder, pdf, args.top, args.title)
     result = processing.run("wip:sitemaps", params)
     print(f"{result['OUTPUT_PDF']}: {result['PAGES']} pages")
