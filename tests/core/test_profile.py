@@ -341,3 +341,64 @@ def test_cancelled_after_the_sources_leaves_no_profile_file(tmp_path):
     left = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert left and all(not n.startswith(("profile", ".")) for n in left), left   # only the eligibility step's files
     assert not (tmp_path / "out" / "report").exists() or not any((tmp_path / "out" / "report").iterdir())
+
+
+def test_worker_job_round_trip(tmp_path):
+    """The `profile` job (JSON arguments, as the QGIS plugin and the engine worker send them)."""
+    from wip_qgis_plugin.core.worker_protocol import ENTRY_POINTS, Job, job_outputs, run_job, to_jsonable
+
+    plan = make_plan(tmp_path / "out", tmp_path, technologies=(TechnologyStep("pv_ground", {"source": "pv_ground"}),),
+                     sources=(make_plan(tmp_path / "o", tmp_path).sources[1], SourceSpec("agri_pv")),
+                     suitability=False, grid_catalogue=None)
+    job = Job("profile", {"plan": plan})
+    result = run_job(Job.from_dict(json.loads(json.dumps(job.to_dict()))))
+    direct = run_profile(dataclasses.replace(plan, output_dir=tmp_path / "direct"))
+    assert [m["name"] for m in result["municipalities"]] == list(NAMES)
+    for m, d in zip(result["municipalities"], direct.municipalities):
+        assert m["indicators"]["pv_ground_energy_gwh"] == pytest.approx(d.indicators["pv_ground_energy_gwh"])
+        assert m["indicators"]["self_sufficiency_pct"] == pytest.approx(d.indicators["self_sufficiency_pct"])
+    assert "profile" in ENTRY_POINTS
+    outputs = {p.name for p in job_outputs(Job("profile", to_jsonable({"plan": plan})))}
+    assert {"profile.json", "profile_indicators.csv", "pv_ground_eligibility.tif", "profile_agri_pv_sites.gpkg"} <= outputs
+
+
+def test_scenario_profile_section(tmp_path, capsys):
+    from wip_qgis_plugin.cli import main
+    from wip_qgis_plugin.core.scenario import load_scenario
+
+    text = f"""
+name: t
+resolution_m: 100
+output_dir: out
+layers:
+  municipalities: {{path: {GPKG}, layer: municipalities}}
+  roads: {{path: {GPKG}, layer: roads}}
+  railways: {{path: {GPKG}, layer: railways}}
+  landuse: {{path: {GPKG}, layer: landuse}}
+  water: {{path: {GPKG}, layer: water}}
+  waterways: {{path: {GPKG}, layer: waterways}}
+  protected_areas: {{path: {GPKG}, layer: protected_areas}}
+area_of_interest: {{layer: municipalities, names: [Petersberg]}}
+eligibility:
+  pv_ground: {{catalogue: pv_ground}}
+profile:
+  sources: {{pv_ground: {{}}}}
+  grid: null
+  language: en
+"""
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_scenario(path).profile["language"] == "en"
+    assert main(["run", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "profile: 1 municipalities" in out and "Petersberg" in out
+    page = (tmp_path / "out" / "report" / "Petersberg.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in page
+    assert main(["profile", str(path), "--language", "de", "--no-report"]) == 0   # reuses the eligibility
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("language: en", "langauge: en\n  sources2: {}").replace(
+        "pv_ground: {}}", "pv_groud: {}}"), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_scenario(bad)
+    msg = str(info.value)
+    assert "profile.langauge" in msg and "did you mean 'language'" in msg and "profile.sources.pv_groud" in msg
