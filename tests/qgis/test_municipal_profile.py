@@ -108,3 +108,19 @@ def test_hourly_output_has_a_full_year(provider, sample_region, tmp_path):
     assert len(hourly) == 8760
     cols = [c for c in hourly.columns if c.endswith("_demand_mw")]
     assert len(cols) == 2 and np.all(hourly[cols].to_numpy() > 0)
+
+
+def test_outputs_are_loaded_styled_on_completion(provider, sample_region, tmp_path):
+    from qgis.core import QgsProcessingContext, QgsProject
+
+    from wip_qgis_plugin.processing_algorithms.output_styles import STYLE_DIR
+
+    context = QgsProcessingContext()
+    project = QgsProject()
+    context.setProject(project)
+    run_algorithm(ALG, parameters(sample_region, tmp_path, SOURCES=[], PV_PRESET="none"), context=context)
+    details = context.layersToLoadOnCompletion()
+    assert len(details) == 2
+    for uri, detail in details.items():
+        assert uri.startswith(str(tmp_path / "profile_sites.gpkg"))
+        assert Path(detail.postProcessor().qml).parent == STYLE_DIR and Path(detail.postProcessor().qml).is_file()

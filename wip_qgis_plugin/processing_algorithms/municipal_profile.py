@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
+    QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingOutputFile,
     QgsProcessingOutputHtml,
@@ -23,6 +24,7 @@ from ..core.worker_protocol import Job
 from ..i18n import tr
 from .base import WipAlgorithm, preset_ids
 from .inputs import add_aoi_parameters, add_crs_parameter, area_of_interest, working_crs
+from .output_styles import style_post_processor
 from .roles import add_raster_role_parameters, add_role_parameters, raster_roles, role_layers
 
 #: Generation sources of the profile (the keys of core.profile.GENERATION_SOURCES, listed here so
@@ -107,6 +109,21 @@ class MunicipalProfile(WipAlgorithm):
         self.addOutput(QgsProcessingOutputVectorLayer(self.OUTPUT_MUNICIPALITIES, tr("Municipalities with indicators")))
         self.addOutput(QgsProcessingOutputNumber(self.N_MUNICIPALITIES, tr("Number of municipalities")))
 
+    @staticmethod
+    def load_on_completion(context, layers) -> None:
+        """Have QGIS load ``(uri, name, style)`` layers into the run's project when the run ends, styled.
+
+        Only recorded on the context (QGIS loads them in the main thread afterwards); nothing is
+        loaded by processing.run or qgis_process.
+        """
+        project = context.project()
+        if project is None:
+            return
+        for uri, name, style in layers:
+            details = QgsProcessingContext.LayerDetails(name, project, name)
+            details.setPostProcessor(style_post_processor(style))
+            context.addLayerToLoadOnCompletion(uri, details)
+
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
         folder = Path(self.parameterAsString(parameters, self.OUTPUT_FOLDER, context))
         technologies = []
@@ -145,6 +162,9 @@ class MunicipalProfile(WipAlgorithm):
                 name=m["name"], area=ind.get("area_ha", 0.0), demand=ind.get("demand_gwh") or 0.0,
                 energy=f"{ind['energy_gwh']:.1f}" if ind.get("energy_gwh") is not None else "–"))
         files = result["files"]
+        self.load_on_completion(context, [
+            (f"{files['gpkg']}|layername=municipalities", tr("Municipalities with indicators"), "profile_municipalities"),
+            (f"{files['gpkg']}|layername=sites", tr("Sites of the profile"), "profile_sites")])
         return {
             self.OUTPUT_FOLDER: str(folder), self.OUTPUT_REPORT: files.get("report"),
             self.OUTPUT_INDICATORS: files.get("indicators"),
