@@ -19,7 +19,8 @@ pytestmark = pytest.mark.skipif(not GPKG.is_file(), reason="sample region missin
 def reports(request, tmp_path_factory):
     inputs = tmp_path_factory.mktemp("in")
     out = tmp_path_factory.mktemp("out")
-    plan = make_plan(out, inputs, report=True, language=request.param, suitability=False)
+    plan = make_plan(out, inputs, report=True, language=request.param, suitability=False,
+                     sweep_setbacks_m=(500.0, 1000.0, 1500.0), sweep_resolution_m=100.0)
     result = run_profile(dataclasses.replace(plan, sources=plan.sources[:2] + (SourceSpec("agri_pv"),)))
     return result, request.param
 
@@ -46,7 +47,7 @@ def test_reports_are_self_contained(reports):
         assert all(s.startswith("data:image/png;base64,") for s in sources), path
         assert "<link" not in page and "<script" not in page and "http://" not in page
     page = result.files[f"report:{NAMES[0]}"].read_text(encoding="utf-8")
-    assert len(re.findall(r"<img ", page)) >= 3  # map, monthly balance, duration curve
+    assert len(re.findall(r"<img ", page)) == 4  # map, monthly balance, duration curve, setback sweep
     assert not list((result.plan.output_dir / "report").glob(".*"))  # no temporary map files left
 
 
@@ -68,3 +69,22 @@ def test_message_tables_match():
 def test_slug():
     assert slug("Zörbig") == "Zoerbig" and slug("Raguhn-Jeßnitz") == "Raguhn_Jessnitz"
     assert slug("///") == "municipality"
+
+
+def test_setback_sweep_chart_data(reports):
+    import csv
+
+    result, language = reports
+    with open(result.plan.output_dir / "profile_wind_sweep.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    variants = {r["variant"] for r in rows}
+    assert variants == ({"with forest", "without forest"} if language == "en" else {"mit Wald", "ohne Wald"})
+    for name in NAMES:
+        for variant in variants:
+            share = [float(r["eligible_pct"]) for r in rows if r["name"] == name and r["variant"] == variant]
+            assert len(share) == 3 and share[0] >= share[1] >= share[2]        # larger setback, less land
+        at_1000 = {r["variant"]: float(r["eligible_ha"]) for r in rows
+                   if r["name"] == name and float(r["setback_m"]) == 1000.0}
+        with_forest, without_forest = (at_1000[v] for v in sorted(variants, key=lambda v: ("ohne" in v or "out" in v)))
+        assert without_forest >= with_forest                                   # dropping the forest rule adds land
+    assert result.sweep["criterion"] == "settlements_soft"

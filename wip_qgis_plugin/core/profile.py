@@ -161,6 +161,11 @@ class ProfilePlan:
         Processes for the eligibility tiles.
     invalid_geometries : str
         ``error`` or ``repair``.
+    sweep_setbacks_m : tuple of float
+        Settlement setbacks of the wind sweep chart (empty: none, or the scenario's
+        ``wind_sweep.csv`` in the output folder). [m]
+    sweep_resolution_m : float
+        Grid of the sweep (coarser than the eligibility is fine for a chart). [m]
     """
 
     layers: dict[str, LayerRef]
@@ -187,6 +192,8 @@ class ProfilePlan:
     language: str = "de"
     workers: int = 2
     invalid_geometries: str = "error"
+    sweep_setbacks_m: tuple[float, ...] = ()
+    sweep_resolution_m: float = 50.0
 
     def check(self) -> None:
         """Raise :class:`InputError` naming every impossible setting."""
@@ -853,8 +860,36 @@ def _windbg(plan: ProfilePlan, tech: TechnologyFigures) -> dict[str, Any]:
     return {r.name: r for r in res.rows} | {"_accounting": res.accounting}
 
 
-def _sweep_series(plan: ProfilePlan) -> dict[str, Any] | None:
-    """The setback sweep of a scenario run before (``wind_sweep.csv`` in the output folder), if any."""
+def _sweep_series(plan: ProfilePlan, technologies: Mapping[str, TechnologyFigures], tx: OutputTransaction,
+                  progress: Progress) -> dict[str, Any] | None:
+    """The wind setback sweep for the charts: computed with ``plan.sweep_setbacks_m`` (settlement setback,
+    with and without forest), else the one a scenario run wrote (``wind_sweep.csv``), else None."""
+    if plan.sweep_setbacks_m and "wind" in technologies:
+        from .sweep import run_setback_sweep
+
+        cat = technologies["wind"].catalogue
+        step = next(s for s in plan.technologies if s.key == "wind")
+        swept = [c.id for c in cat.active(step.kinds) if "settlement_setback" in c.tags and c.kind != "permitted"]
+        if not swept:
+            progress.warning("sweep: the wind catalogue has no criterion tagged settlement_setback")
+            return None
+        forest = [c.id for c in cat.active(step.kinds) if c.id == "forest" or "forest" in c.tags]
+        labels = ("with forest", "without forest") if plan.language == "en" else ("mit Wald", "ohne Wald")
+        variants = {labels[0]: [], labels[1]: forest} if forest else {labels[0]: []}
+        layers = {r: ref for r, ref in plan.layers.items() if r in cat.roles_needed(step.kinds)}
+        if "municipalities" in cat.roles_needed(step.kinds):
+            layers.setdefault("municipalities", plan.aoi.layer)
+        table = plan.output_dir / "profile_wind_sweep.csv"
+        settings = EligibilitySettings(resolution_m=max(plan.sweep_resolution_m, plan.resolution_m), crs=plan.crs,
+                                       kinds=step.kinds, workers=plan.workers,
+                                       invalid_geometries=plan.invalid_geometries)
+        res = run_setback_sweep(cat, layers, plan.aoi, swept[-1], plan.sweep_setbacks_m, settings, variants,
+                                progress=progress)
+        rows = [{"variant": r.variant, "name": r.name, "ags": r.ags, "setback_m": r.setback_m, "total_ha": r.total_ha,
+                 "eligible_ha": r.eligible_ha, "eligible_pct": r.eligible_pct} for r in res.rows]
+        pd.DataFrame(rows).to_csv(tx.temp_for(table), index=False, float_format="%.4f")
+        return {"file": str(table), "criterion": swept[-1], "rows": rows,
+                "resolution_m": settings.resolution_m}
     path = plan.output_dir / "wind_sweep.csv"
     if not path.exists():
         return None
@@ -1066,6 +1101,8 @@ def _generation_to_outputs(plan: ProfilePlan, progress: Progress, t0: float, crs
     sites["grid_length_km"] = sites["uid"].map(
         lambda u: float(per_site[u]["length_km"]) if u in per_site else np.nan)
     check_cancelled(progress)
+    progress.report(0.88, "setback sweep")
+    sweep = _sweep_series(plan, technologies, tx, SubProgress(progress, 0.88, 0.9))
     progress.report(0.9, "indicators and balance")
     tops = _site_records(sites, plan.top_n)
     municipalities = []
@@ -1074,7 +1111,7 @@ def _generation_to_outputs(plan: ProfilePlan, progress: Progress, t0: float, crs
                                                  demand_cat, per_site, grid_note, tops))
     result = ProfileResult(plan, municipalities, technologies, sources, sites, connections, boundaries, demand_cat,
                            provenance_of(plan, technologies, sources, demand_cat, grid_prov), {},
-                           _sweep_series(plan), grid_note)
+                           sweep, grid_note)
     result.provenance["windbg_accounting"] = windbg.get("_accounting")
     result.seconds = time.perf_counter() - t0
     check_cancelled(progress)
@@ -1345,7 +1382,7 @@ def reuse_specs(raw: Mapping[str, Any] | None, base: Path) -> tuple[SourceSpec, 
 
 #: Keys of a scenario's ``profile:`` section.
 PROFILE_KEYS = {"names", "technologies", "sources", "demand", "grid", "weather", "year", "top_n",
-                "suitable_min_score", "rotor_in", "language", "report", "suitability", "reuse"}
+                "suitable_min_score", "rotor_in", "language", "report", "suitability", "reuse", "sweep"}
 _DEMAND_KEYS = {"catalogue", "table", "population_field", "land"}
 
 
@@ -1379,6 +1416,13 @@ def check_profile_spec(raw: Any, technology_keys: Sequence[str], problems: list[
             problems.append(f"profile.demand.{k}: unknown key{_suggest(k, _DEMAND_KEYS)}")
     if raw.get("language", "de") not in ("de", "en"):
         problems.append("profile.language: de or en")
+    if raw.get("sweep") is not None:
+        from .scenario import parse_setbacks
+
+        try:
+            parse_setbacks((raw["sweep"] or {}).get("setbacks_m") if isinstance(raw["sweep"], Mapping) else None)
+        except (KeyError, TypeError, ValueError) as exc:
+            problems.append(f"profile.sweep.setbacks_m: {exc}")
     for key, kind in (("top_n", int), ("year", int), ("suitable_min_score", (int, float))):
         if key in raw and not isinstance(raw[key], kind):
             problems.append(f"profile.{key}: a number")
@@ -1397,6 +1441,14 @@ def _catalogue_spec(raw: Mapping[str, Any], catalogue: Any, base: Path) -> dict[
             if "settlement_setback" in c.tags:
                 overrides[c.id] = {**(overrides.get(c.id) or {}), "buffer": f"{metres:g} m"}
     return {"source": ref, **({"overrides": overrides} if overrides else {})}
+
+
+def _sweep_setbacks(raw: Any) -> tuple[float, ...]:
+    if not raw:
+        return ()
+    from .scenario import parse_setbacks
+
+    return parse_setbacks(raw.get("setbacks_m"))
 
 
 def plan_from_scenario(sc: Any, resolution_m: float | None = None) -> ProfilePlan:
@@ -1432,6 +1484,8 @@ def plan_from_scenario(sc: Any, resolution_m: float | None = None) -> ProfilePla
         weather=raw.get("weather"), year=int(raw.get("year", 2010)), top_n=int(raw.get("top_n", 5)),
         suitable_min_score=float(raw.get("suitable_min_score", 70.0)), report=bool(raw.get("report", True)),
         language=str(raw.get("language", "de")),
+        sweep_setbacks_m=_sweep_setbacks(raw.get("sweep")),
+        sweep_resolution_m=float((raw.get("sweep") or {}).get("resolution_m", 50.0)),
         workers=first.workers if first else 2,
         invalid_geometries=first.invalid_geometries if first else "error")
 

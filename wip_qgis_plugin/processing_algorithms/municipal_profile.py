@@ -47,6 +47,9 @@ class MunicipalProfile(WipAlgorithm):
     WIND_PRESET, PV_PRESET = "WIND_PRESET", "PV_PRESET"
     RESOLUTION, CRS = "RESOLUTION", "CRS"
     SOURCES, TOP_N, LANGUAGE, REUSE = "SOURCES", "TOP_N", "LANGUAGE", "REUSE"
+    SWEEP = "SWEEP"
+    #: Settlement setbacks of the sweep chart [m] and its grid [m].
+    SWEEP_SETBACKS_M, SWEEP_RESOLUTION_M = tuple(range(400, 1501, 100)), 50.0
     OUTPUT_FOLDER = "OUTPUT_FOLDER"
     OUTPUT_REPORT, OUTPUT_INDICATORS = "OUTPUT_REPORT", "OUTPUT_INDICATORS"
     OUTPUT_SITES, OUTPUT_MUNICIPALITIES = "OUTPUT_SITES", "OUTPUT_MUNICIPALITIES"
@@ -100,6 +103,9 @@ class MunicipalProfile(WipAlgorithm):
         self.add_parameter(QgsProcessingParameterEnum(
             self.LANGUAGE, tr("Report language"), options=[tr("German"), tr("English")], defaultValue=0))
         self.add_parameter(QgsProcessingParameterBoolean(
+            self.SWEEP, tr("Chart of the wind area share by settlement setback, 400–1500 m (50 m grid)"),
+            defaultValue=True))
+        self.add_parameter(QgsProcessingParameterBoolean(
             self.REUSE, tr("Reuse outputs of an earlier run in the output folder (same catalogue, grid and area)"),
             defaultValue=True), advanced=True)
         self.add_parameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, tr("Output folder")))
@@ -150,6 +156,9 @@ class MunicipalProfile(WipAlgorithm):
             "population_field": self.parameterAsString(parameters, self.POPULATION_FIELD, context) or "population",
             "top_n": self.parameterAsInt(parameters, self.TOP_N, context),
             "language": self.LANGUAGES[self.parameterAsEnum(parameters, self.LANGUAGE, context)],
+            "sweep_setbacks_m": list(self.SWEEP_SETBACKS_M) if self.parameterAsBool(parameters, self.SWEEP, context)
+            else [],
+            "sweep_resolution_m": self.SWEEP_RESOLUTION_M,
         }
         result = self.run_engine(Job("profile", {"plan": plan}), feedback)
         for key, src in result["sources"].items():
