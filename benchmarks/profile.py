@@ -46,7 +46,8 @@ class Steps:
     def warning(self, m): print("warning:", m, file=sys.stderr)
     def is_cancelled(self): return False
 
-sample, out, res, names, report = Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3]), sys.argv[4], sys.argv[5] == "1"
+sample, out, res = Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3])
+names, report = sys.argv[4], sys.argv[5] == "1"
 gpkg = str(sample / "revier_sample.gpkg")
 roles = ("landuse", "buildings", "roads", "railways", "power_lines", "substations", "water", "waterways",
          "protected_areas", "airfields", "wind_turbines", "pv_parks")

@@ -278,7 +278,8 @@ def test_wind_layout_source_sums_its_turbines(tmp_path):
 
 
 # ------------------------------------------------------------------ real boundaries (../shared/realdata)
-REAL_MUNICIPALITIES = REPO.parent / "shared" / "realdata" / "vg250ew_gemeinden" / "gemeinden_mitteldeutsches_revier.gpkg"
+REAL_MUNICIPALITIES = (REPO.parent / "shared" / "realdata" / "vg250ew_gemeinden"
+                       / "gemeinden_mitteldeutsches_revier.gpkg")
 
 
 @pytest.mark.realdata
@@ -359,7 +360,8 @@ def test_worker_job_round_trip(tmp_path):
         assert m["indicators"]["self_sufficiency_pct"] == pytest.approx(d.indicators["self_sufficiency_pct"])
     assert "profile" in ENTRY_POINTS
     outputs = {p.name for p in job_outputs(Job("profile", to_jsonable({"plan": plan})))}
-    assert {"profile.json", "profile_indicators.csv", "pv_ground_eligibility.tif", "profile_agri_pv_sites.gpkg"} <= outputs
+    assert {"profile.json", "profile_indicators.csv", "pv_ground_eligibility.tif",
+            "profile_agri_pv_sites.gpkg"} <= outputs
 
 
 def test_scenario_profile_section(tmp_path, capsys):

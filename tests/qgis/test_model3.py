@@ -50,7 +50,8 @@ def build_model():
     inputs = [QgsProcessingParameterFeatureSource("aoi", "Municipalities", [QgsProcessing.TypeVectorPolygon]),
               QgsProcessingParameterString("names", "Only these municipalities (comma-separated)", optional=True)]
     inputs += [QgsProcessingParameterFeatureSource(n, n.replace("_", " ").capitalize(),
-                                                   [QgsProcessing.TypeVectorAnyGeometry], optional=True) for n in LAYERS]
+                                                   [QgsProcessing.TypeVectorAnyGeometry], optional=True)
+               for n in LAYERS]
     inputs += [QgsProcessingParameterRasterLayer(r, r.replace("_", " "), optional=True) for r in RASTERS]
     inputs.append(QgsProcessingParameterNumber("resolution", "Grid resolution [m]", QgsProcessingParameterNumber.Double,
                                                25.0, minValue=1.0))

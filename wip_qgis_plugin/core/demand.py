@@ -270,17 +270,9 @@ def read_demand_table(path: str | Path, catalogue: DemandCatalogue) -> dict[str,
     out: dict[str, dict[str, float]] = {}
     problems = []
     for i, row in enumerate(rows, start=2):
-        def number(col: str) -> float:
-            text = (row.get(col) or "").strip()
-            if semicolon and "," in text:  # 1.234,5 → 1234.5
-                text = text.replace(".", "").replace(",", ".")
-            if not text:
-                return 0.0
-            try:
-                value = float(text)
-            except ValueError:
-                value = -1.0
-            if not np.isfinite(value) or value < 0:
+        def number(col: str, row: Mapping[str, Any] = row, i: int = i) -> float:
+            value = _table_number(row.get(col), semicolon)
+            if value is None:
                 problems.append(f"row {i}, column {col}: {row.get(col)!r} is not a number ≥ 0")
                 return 0.0
             return value
@@ -298,6 +290,20 @@ def read_demand_table(path: str | Path, catalogue: DemandCatalogue) -> dict[str,
         raise InputError(f"Demand table {path} has {len(problems)} problem(s):\n" +
                          "\n".join(f"  - {p}" for p in problems))
     return out
+
+
+def _table_number(raw: Any, semicolon: bool) -> float | None:
+    """A table cell as a number ≥ 0 (empty: 0; ``1.234,5`` in semicolon files); None if it is none."""
+    text = (raw or "").strip()
+    if semicolon and "," in text:  # 1.234,5 → 1234.5
+        text = text.replace(".", "").replace(",", ".")
+    if not text:
+        return 0.0
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if np.isfinite(value) and value >= 0 else None
 
 
 # ----------------------------------------------------------------- hourly profiles
@@ -426,8 +432,9 @@ def sector_hourly_mw(demand: MunicipalDemand, catalogue: DemandCatalogue, year: 
 def demands_for(names: Sequence[str], ags: Sequence[str], population: Sequence[float | None],
                 catalogue: DemandCatalogue, table: Mapping[str, Mapping[str, float]] | None = None,
                 table_origin: str = "table") -> list[MunicipalDemand]:
-    """One :class:`MunicipalDemand` per municipality: the table's figures where it has the
-    name or AGS, else from the population.
+    """One :class:`MunicipalDemand` per municipality.
+
+    The table's figures where it has the name or AGS, else from the population.
 
     Raises
     ------

@@ -44,8 +44,14 @@ import shapely
 import yaml
 
 from .balance import HourlyBalance, hourly_balance
-from .demand import DemandCatalogue, MunicipalDemand, demands_for, hourly_demand_mw, load_demand_catalogue, \
-    read_demand_table
+from .demand import (
+    DemandCatalogue,
+    MunicipalDemand,
+    demands_for,
+    hourly_demand_mw,
+    load_demand_catalogue,
+    read_demand_table,
+)
 from .eligibility import AreaOfInterest, EligibilityOutputs, EligibilitySettings, MunicipalityStats
 from .errors import InputError, WipError
 from .io import OutputTransaction, write_json, write_vector
@@ -323,8 +329,11 @@ class SourceContext:
     tx: Any = None
 
     def output(self, name: str) -> Path:
-        """Where a source writes ``output_dir/name``: a temporary file of the run's transaction
-        (renamed when the whole profile succeeds), or the final path without one."""
+        """Where a source writes ``output_dir/name``.
+
+        A temporary file of the run's transaction (renamed when the whole profile succeeds), or
+        the final path without one.
+        """
         final = self.plan.output_dir / name
         return self.tx.temp_for(final) if self.tx is not None else final
 
@@ -458,9 +467,11 @@ def pv_hourly_shares(weather: Any, planes: Sequence[tuple[float, float, float]],
 
 
 def wind_hourly_shares(weather: Any, turbine: Any) -> np.ndarray:
-    """Hourly shares of a year's wind energy (sum 1): the weather's wind carried to hub height by a
-    log profile (z0 = 0.1 m, farmland) through the turbine's power curve. The annual level comes
-    from the layout (local resource, wakes, losses)."""
+    """Hourly shares of a year's wind energy (sum 1). [-]
+
+    The weather's wind carried to hub height by a log profile (z0 = 0.1 m, farmland) through the
+    turbine's power curve. The annual level comes from the layout (local resource, wakes, losses).
+    """
     height = float(getattr(weather, "wind_height_m", 10.0))
     v = np.nan_to_num(weather.data["wind_speed"].to_numpy(dtype=float))
     hub = v * math.log(turbine.hub_height_m / _SHAPE_ROUGHNESS_M) / math.log(height / _SHAPE_ROUGHNESS_M)
@@ -532,7 +543,8 @@ def _solar(default_system: str) -> Callable[[SourceContext, SourceSpec, Progress
             else LayerRef(str(tech.outputs.polygons), "eligible_areas")
         rasters = {k: v for k, v in ctx.plan.rasters.items() if k in ("dem", "slope", "aspect")}
         try:
-            res = solar(tech.outputs.eligibility, SolarOutputs(specific_yield=ctx.output(f"profile_{spec.key}_yield.tif"), sites=out),
+            outputs = SolarOutputs(specific_yield=ctx.output(f"profile_{spec.key}_yield.tif"), sites=out)
+            res = solar(tech.outputs.eligibility, outputs,
                         SolarSettings(system=system, weather=ctx.plan.weather), rasters, ctx.plan.aoi, sites_ref,
                         progress)
         except InputError as exc:
@@ -543,7 +555,8 @@ def _solar(default_system: str) -> Callable[[SourceContext, SourceSpec, Progress
         frame["site_id"] = frame["site_id"].astype(str)
         shares = pv_hourly_shares(profile_weather(ctx), _PV_PLANES.get(system, _PV_PLANES["fixed_south"]))
         return SourceResult(spec.key, "computed", sites=frame, hourly_mw=_scaled_hourly(frame, names, shares),
-                            facts={"system": system}, provenance={"engine": "core.solar.run_solar_potential", "system": system,
+                            facts={"system": system},
+                            provenance={"engine": "core.solar.run_solar_potential", "system": system,
                                                          "file": final_name(out), "weather": ctx.plan.weather or "TRY",
                                                          "hourly_shape": f"pvlib POA of {system} planes",
                                                          "eligible_ha": float(res.eligible_ha)
@@ -651,8 +664,11 @@ def reuse_source(ctx: SourceContext, spec: SourceSpec) -> SourceResult:
 
 
 def wind_farms(turbines: gpd.GeoDataFrame, rotor_radius_m: float, crs: Any) -> gpd.GeoDataFrame:
-    """Turbine points → one site per (site_id, municipality): capacity and energy summed, the
-    footprint the convex hull of the turbines grown by the rotor radius."""
+    """Turbine points → one site per (site_id, municipality).
+
+    Capacity and energy are summed; the footprint is the convex hull of the turbines grown by the
+    rotor radius.
+    """
     rows = []
     for (site, muni), group in turbines.groupby(["site_id", "municipality"], sort=False):
         hull = shapely.convex_hull(shapely.union_all(np.asarray(group.geometry.values)))
@@ -774,8 +790,10 @@ def _read_table(path: Path) -> dict[str, MunicipalityStats]:
 
 
 def _same_criteria(reasons: Path, catalogue: Any, kinds: tuple[str, ...]) -> bool:
-    """Whether the reason bits written with a raster name the catalogue's active criteria with the
-    same setbacks and filters (overrides change them without changing the catalogue version)."""
+    """Whether the reason bits of a raster name the catalogue's active criteria, setbacks and filters.
+
+    Overrides change them without changing the catalogue version.
+    """
     sidecar = Path(reasons).with_name(Path(reasons).stem + "_bits.json")
     try:
         bits = json.loads(sidecar.read_text(encoding="utf-8"))["bits"]
@@ -862,8 +880,11 @@ def _windbg(plan: ProfilePlan, tech: TechnologyFigures) -> dict[str, Any]:
 
 def _sweep_series(plan: ProfilePlan, technologies: Mapping[str, TechnologyFigures], tx: OutputTransaction,
                   progress: Progress) -> dict[str, Any] | None:
-    """The wind setback sweep for the charts: computed with ``plan.sweep_setbacks_m`` (settlement setback,
-    with and without forest), else the one a scenario run wrote (``wind_sweep.csv``), else None."""
+    """The wind setback sweep for the charts.
+
+    Computed with ``plan.sweep_setbacks_m`` (settlement setback, with and without forest), else the
+    one a scenario run wrote (``wind_sweep.csv``), else None.
+    """
     if plan.sweep_setbacks_m and "wind" in technologies:
         from .sweep import run_setback_sweep
 
@@ -1430,8 +1451,10 @@ def check_profile_spec(raw: Any, technology_keys: Sequence[str], problems: list[
 
 
 def _catalogue_spec(raw: Mapping[str, Any], catalogue: Any, base: Path) -> dict[str, Any]:
-    """A scenario technology's catalogue as an engine job names it (the settlement setback folded
-    into the overrides, applied after the user's, as the scenario does)."""
+    """A scenario technology's catalogue as an engine job names it.
+
+    The settlement setback is folded into the overrides, applied after the user's, as the scenario does.
+    """
     ref = str(raw.get("catalogue", catalogue.id))
     if ref.endswith((".yaml", ".yml")):
         ref = str((base / ref).resolve())
@@ -1453,8 +1476,11 @@ def _sweep_setbacks(raw: Any) -> tuple[float, ...]:
 
 
 def plan_from_scenario(sc: Any, resolution_m: float | None = None) -> ProfilePlan:
-    """The profile plan of a scenario's ``profile:`` section (outputs in the scenario's folder, so the
-    eligibility and suitability outputs of the same scenario run are reused)."""
+    """The profile plan of a scenario's ``profile:`` section.
+
+    Outputs go to the scenario's folder, so the eligibility and suitability outputs of the same
+    scenario run are reused.
+    """
     raw = dict(sc.profile or {})
     base = Path(sc.path).parent
     runs = {r.key: r for r in sc.runs}
@@ -1494,5 +1520,6 @@ def plan_from_scenario(sc: Any, resolution_m: float | None = None) -> ProfilePla
 __all__ = [
     "GENERATION_SOURCES", "SITE_FIELDS", "SOURCE_ENGINES", "GenerationSource", "MunicipalProfile", "ProfilePlan",
     "ProfileResult", "SourceContext", "SourceResult", "SourceSpec", "SourceUnavailable", "TechnologyStep",
-    "check_profile_spec", "indicator_columns", "plan_from_scenario", "profile_json", "profile_output_files", "run_profile", "total_row",
+    "check_profile_spec", "indicator_columns", "plan_from_scenario", "profile_json", "profile_output_files",
+    "run_profile", "total_row",
 ]

@@ -33,7 +33,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "assumptions": "Annahmen und Quellen", "provenance": "Herkunft der Daten",
         "sources_status": "Erzeugungsarten", "missing": "fehlt", "computed": "berechnet", "reused": "übernommen",
         "density": "Dichte / Layout", "reason": "Grund", "status": "Stand", "source": "Erzeugungsart",
-        "site": "Standort", "capacity": "Leistung [MW]", "energy": "Ertrag [GWh/a]", "grid_cost": "Netzanschluss [Mio. €]",
+        "site": "Standort", "capacity": "Leistung [MW]", "energy": "Ertrag [GWh/a]",
+        "grid_cost": "Netzanschluss [Mio. €]",
         "substation": "Umspannwerk", "no_sites": "Keine Standorte berechnet.", "notes": "Hinweise",
         "sweep": "Flächenanteil Wind nach Abstand zu Siedlungen", "setback": "Abstand zu Siedlungen [m]",
         "share": "geeigneter Flächenanteil [%]", "monthly": "Monatliche Energiebilanz",
@@ -81,13 +82,16 @@ INDICATOR_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "de": {
         "area_ha": ("Gemeindefläche", "ha"), "population": ("Einwohner", "-"),
         "wind_eligible_ha": ("Potenzialfläche Wind", "ha"), "wind_eligible_pct": ("Potenzialfläche Wind", "%"),
-        "wind_suitable_ha": ("gut geeignete Fläche Wind", "ha"), "wind_suitable_pct": ("gut geeignete Fläche Wind", "%"),
+        "wind_suitable_ha": ("gut geeignete Fläche Wind", "ha"),
+        "wind_suitable_pct": ("gut geeignete Fläche Wind", "%"),
         "windbg_counted_ha": ("WindBG anrechenbare Fläche", "ha"), "windbg_counted_pct": ("WindBG Flächenanteil", "%"),
-        "windbg_target_2027_pct": ("WindBG Landesziel 2027", "%"), "windbg_target_2032_pct": ("WindBG Landesziel 2032", "%"),
+        "windbg_target_2027_pct": ("WindBG Landesziel 2027", "%"),
+        "windbg_target_2032_pct": ("WindBG Landesziel 2032", "%"),
         "windbg_share_of_target_2032_pct": ("Flächenanteil im Verhältnis zum Ziel 2032", "%"),
         "pv_ground_eligible_ha": ("Potenzialfläche Freiflächen-PV", "ha"),
         "pv_ground_eligible_pct": ("Potenzialfläche Freiflächen-PV", "%"),
-        "pv_ground_suitable_ha": ("gut geeignete Fläche PV", "ha"), "pv_ground_suitable_pct": ("gut geeignete Fläche PV", "%"),
+        "pv_ground_suitable_ha": ("gut geeignete Fläche PV", "ha"),
+        "pv_ground_suitable_pct": ("gut geeignete Fläche PV", "%"),
         "capacity_mw": ("Leistung gesamt", "MW"), "energy_gwh": ("Ertrag gesamt", "GWh/a"),
         "demand_gwh": ("Strombedarf", "GWh/a"), "peak_demand_mw": ("Spitzenlast", "MW"),
         "balance_pct": ("bilanzielle Deckung", "%"), "self_sufficiency_pct": ("zeitgleiche Eigenversorgung", "%"),
@@ -101,9 +105,11 @@ INDICATOR_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "wind_eligible_ha": ("Eligible area wind", "ha"), "wind_eligible_pct": ("Eligible area wind", "%"),
         "wind_suitable_ha": ("Well-suited area wind", "ha"), "wind_suitable_pct": ("Well-suited area wind", "%"),
         "windbg_counted_ha": ("WindBG counted area", "ha"), "windbg_counted_pct": ("WindBG area share", "%"),
-        "windbg_target_2027_pct": ("WindBG Land target 2027", "%"), "windbg_target_2032_pct": ("WindBG Land target 2032", "%"),
+        "windbg_target_2027_pct": ("WindBG Land target 2027", "%"),
+        "windbg_target_2032_pct": ("WindBG Land target 2032", "%"),
         "windbg_share_of_target_2032_pct": ("Area share relative to the 2032 target", "%"),
-        "pv_ground_eligible_ha": ("Eligible area ground PV", "ha"), "pv_ground_eligible_pct": ("Eligible area ground PV", "%"),
+        "pv_ground_eligible_ha": ("Eligible area ground PV", "ha"),
+        "pv_ground_eligible_pct": ("Eligible area ground PV", "%"),
         "pv_ground_suitable_ha": ("Well-suited area PV", "ha"), "pv_ground_suitable_pct": ("Well-suited area PV", "%"),
         "capacity_mw": ("Total capacity", "MW"), "energy_gwh": ("Total energy", "GWh/a"),
         "demand_gwh": ("Electricity demand", "GWh/a"), "peak_demand_mw": ("Peak demand", "MW"),
@@ -179,7 +185,7 @@ def indicator_label(key: str, language: str, sources: Mapping[str, Any] | None =
     for src in GENERATION_SOURCES.values():
         for suffix, (what, unit) in _SOURCE_FIELDS.items():
             if key == f"{src.key}_{suffix}":
-                return f"{src.label(language)}: {text(what if what != 'sites' else 'sites', language).split(' [')[0]}", unit
+                return f"{src.label(language)}: {text(what, language).split(' [')[0]}", unit
     return key, ""
 
 
@@ -250,8 +256,8 @@ def chart_duration(balance: Any, language: str) -> str:
     hours = np.arange(1, balance.hours + 1)
     ax.plot(hours, np.sort(balance.generation)[::-1], label=text("generation", language), color="#4daf4a")
     ax.plot(hours, np.sort(balance.demand)[::-1], label=text("demand", language), color="#984ea3")
-    ax.plot(hours, balance.residual_duration_curve(), label=f"{text('demand', language)} − {text('generation', language)}",
-            color="#555555", linestyle="--")
+    residual = f"{text('demand', language)} − {text('generation', language)}"
+    ax.plot(hours, balance.residual_duration_curve(), label=residual, color="#555555", linestyle="--")
     ax.axhline(0, color="black", linewidth=0.6)
     ax.set_xlabel(text("hours", language))
     ax.set_ylabel(text("mw", language))
@@ -299,8 +305,10 @@ def _areas(path: Path | None, names: set[str] | None, crs: Any, cache: dict[str,
 
 
 def matplotlib_map(result: Any, name: str | None, path: Path) -> None:
-    """A map of one municipality (or all, ``name=None``): boundary, eligible areas, sites, connections,
-    with a scale bar, a north arrow and the attribution (PNG)."""
+    """A map of one municipality (or all, ``name=None``) as PNG.
+
+    Boundary, eligible areas, sites, connections, with a scale bar, a north arrow and the attribution.
+    """
     plt = _pyplot()
     from matplotlib.patches import Patch
 
@@ -515,8 +523,10 @@ def _map_b64(renderer: MapRenderer, result: Any, name: str | None, tmp_dir: Path
 
 def write_reports(result: Any, tx: Any, progress: Progress | None = None,
                   map_renderer: MapRenderer | None = None) -> dict[str, Path]:
-    """Write ``report/index.html`` and one ``report/<name>.html`` per municipality through the
-    output transaction ``tx``; returns the files by key (``report`` = the overview)."""
+    """Write ``report/index.html`` and one ``report/<name>.html`` per municipality.
+
+    Through the output transaction ``tx``; returns the files by key (``report`` = the overview).
+    """
     progress = progress or NullProgress()
     renderer = map_renderer or matplotlib_map
     folder = result.plan.output_dir / "report"

@@ -172,7 +172,8 @@ class MunicipalProfile(WipAlgorithm):
                 energy=f"{ind['energy_gwh']:.1f}" if ind.get("energy_gwh") is not None else "–"))
         files = result["files"]
         self.load_on_completion(context, [
-            (f"{files['gpkg']}|layername=municipalities", tr("Municipalities with indicators"), "profile_municipalities"),
+            (f"{files['gpkg']}|layername=municipalities", tr("Municipalities with indicators"),
+             "profile_municipalities"),
             (f"{files['gpkg']}|layername=sites", tr("Sites of the profile"), "profile_sites")])
         return {
             self.OUTPUT_FOLDER: str(folder), self.OUTPUT_REPORT: files.get("report"),

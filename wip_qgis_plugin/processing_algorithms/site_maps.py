@@ -18,12 +18,11 @@ from qgis.core import (
     QgsField,
     QgsFillSymbol,
     QgsGeometry,
-    QgsLayout,
     QgsLayoutExporter,
     QgsLayoutItemLabel,
     QgsLayoutItemLegend,
-    QgsLayoutItemPage,
     QgsLayoutItemMap,
+    QgsLayoutItemPage,
     QgsLayoutItemPicture,
     QgsLayoutItemScaleBar,
     QgsLayoutPoint,
@@ -48,7 +47,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QMetaType, QVariant
-from qgis.PyQt.QtGui import QColor, QFont
+from qgis.PyQt.QtGui import QFont
 
 from ..compat import NUMBER_INTEGER, SOURCE_ANY_GEOMETRY, SOURCE_POLYGON
 from ..i18n import tr
@@ -66,8 +65,8 @@ def _enum(scoped: str, member: str, fallback):
 _NO_THREADING = _enum("ProcessingAlgorithmFlag", "NoThreading", getattr(QgsProcessingAlgorithm, "FlagNoThreading", 0))
 _MM = _enum("LayoutUnit", "Millimeters", getattr(QgsUnitTypes, "LayoutMillimeters", 0))
 _KM = _enum("DistanceUnit", "Kilometers", getattr(QgsUnitTypes, "DistanceKilometers", 0))
-_ATLAS_AUTO = getattr(getattr(QgsLayoutItemMap, "AtlasScalingMode", QgsLayoutItemMap), "Auto")
-_LANDSCAPE = getattr(getattr(QgsLayoutItemPage, "Orientation", QgsLayoutItemPage), "Landscape")
+_ATLAS_AUTO = getattr(QgsLayoutItemMap, "AtlasScalingMode", QgsLayoutItemMap).Auto
+_LANDSCAPE = getattr(QgsLayoutItemPage, "Orientation", QgsLayoutItemPage).Landscape
 _STRING = QMetaType.Type.QString if Qgis.QGIS_VERSION_INT >= 33800 else QVariant.String
 _SOURCE_COLORS = {"wind": "#1f78b4", "pv_ground": "#ff7f00", "agri_pv": "#33a02c", "pv_rooftop": "#e31a1c"}
 
@@ -268,8 +267,8 @@ class SiteMaps(WipAlgorithm):
         arrow.attemptMove(QgsLayoutPoint(200, 20, _MM))
         arrow.attemptResize(QgsLayoutSize(12, 12, _MM))
         layout.addLayoutItem(arrow)
-        label(tr("Date: {date}").format(date=dt.date.today().isoformat()) + " · " + tr("Page [% @atlas_featurenumber %] of "
-              "[% @atlas_totalfeatures %]"), 220, 178, 70, 6, 8)
+        page_of = tr("Page [% @atlas_featurenumber %] of [% @atlas_totalfeatures %]")
+        label(tr("Date: {date}").format(date=dt.date.today().isoformat()) + " · " + page_of, 220, 178, 70, 6, 8)
         label(ATTRIBUTION, 220, 185, 70, 12, 7)
         label(tr("Potentials under the stated assumptions, not plans. WIP energy and spatial planning."),
               220, 197, 70, 8, 7)
@@ -299,7 +298,8 @@ class SiteMaps(WipAlgorithm):
         munis = self._layer(parameters, self.MUNICIPALITIES, context)
         name_field = self.parameterAsString(parameters, self.NAME_FIELD, context) or "name"
         if munis.fields().indexOf(name_field) < 0:
-            raise QgsProcessingException(tr("The municipalities layer has no field “{field}”.").format(field=name_field))
+            raise QgsProcessingException(
+                tr("The municipalities layer has no field “{field}”.").format(field=name_field))
         sites = self._layer(parameters, self.SITES, context)
         if sites is not None and sites.fields().indexOf("source") >= 0:
             # single roofs and agri-PV (an alternative use of the ground-PV land) are neither drawn nor paged
