@@ -195,8 +195,12 @@ def test_outputs_carry_the_provenance(run):
         assert fh.readline().startswith("# WIP municipal energy profile")
         rows = list(csv.DictReader(fh))
     assert [r["name"] for r in rows] == [*NAMES, "TOTAL"]
-    layers = {n for n, _ in __import__("pyogrio").list_layers(result.files["gpkg"])}
+    import pyogrio
+
+    layers = {n for n, _ in pyogrio.list_layers(result.files["gpkg"])}
     assert {"municipalities", "sites", "connections"} <= layers
+    meta = pyogrio.read_info(result.files["gpkg"], layer="municipalities")["layer_metadata"]
+    assert json.loads(meta["WIP_PROVENANCE"])["catalogues"]["pv_ground"]["id"] == "pv_ground"
 
 
 def test_second_run_reuses_the_eligibility(run, tmp_path):

@@ -54,7 +54,7 @@ from .demand import (
 )
 from .eligibility import AreaOfInterest, EligibilityOutputs, EligibilitySettings, MunicipalityStats
 from .errors import InputError, WipError
-from .io import OutputTransaction, write_json, write_vector
+from .io import OutputTransaction, write_json
 from .layers import LayerRef, check_working_crs, layer_info, read_layer
 from .progress import NullProgress, Progress, SubProgress, check_cancelled
 
@@ -1296,7 +1296,9 @@ def _write_outputs(result: ProfileResult, progress: Progress, tx: OutputTransact
     munis = result.boundaries[["name", "ags", "geometry"]].copy()
     for c in cols:
         munis[c] = [m.indicators.get(c, np.nan) for m in result.municipalities]
-    write_vector(gpkg, munis, "municipalities")
+    # the provenance travels with the layer (GDAL layer metadata; QGIS: Layer Properties → Information)
+    munis.to_file(gpkg, layer="municipalities", driver="GPKG", engine="pyogrio", dataset_options={"VERSION": "1.2"},
+                  layer_metadata={"WIP_PROVENANCE": json.dumps(to_plain(result.provenance), ensure_ascii=False)})
     site_cols = [c for c in ("uid", "source", "site_id", "municipality", "capacity_mw", "energy_mwh_per_a",
                              "grid_cost_eur", "grid_connected_mw", "grid_status", "substation", "grid_length_km")
                  if c in result.sites.columns]
@@ -1329,18 +1331,24 @@ def _fmt(value: Any) -> Any:
     return f"{value:.4f}" if isinstance(value, float) else value
 
 
+def to_plain(v: Any) -> Any:
+    """JSON-able data: NaN as None, numpy scalars as numbers, paths as strings."""
+    if isinstance(v, float):
+        return v if math.isfinite(v) else None
+    if isinstance(v, (np.floating, np.integer)):
+        return to_plain(v.item())
+    if isinstance(v, dict):
+        return {str(k): to_plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [to_plain(x) for x in v]
+    if isinstance(v, Path):
+        return str(v)
+    return v
+
+
 def profile_json(result: ProfileResult) -> dict[str, Any]:
     """The profile as JSON data (indicators, sources, top sites, monthly balance, provenance)."""
-    def clean(v: Any) -> Any:
-        if isinstance(v, float):
-            return v if math.isfinite(v) else None
-        if isinstance(v, (np.floating, np.integer)):
-            return clean(v.item())
-        if isinstance(v, dict):
-            return {k: clean(x) for k, x in v.items()}
-        if isinstance(v, (list, tuple)):
-            return [clean(x) for x in v]
-        return v
+    clean = to_plain
 
     munis = []
     for m in result.municipalities:
