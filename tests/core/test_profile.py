@@ -408,3 +408,14 @@ profile:
         load_scenario(bad)
     msg = str(info.value)
     assert "profile.langauge" in msg and "did you mean 'language'" in msg and "profile.sources.pv_groud" in msg
+
+
+def test_municipalities_without_population_are_reported_not_failed(tmp_path):
+    progress = Recorder()
+    plan = make_plan(tmp_path / "out", tmp_path, technologies=(), sources=(), population_field="einwohner",
+                     grid_catalogue=None)
+    result = run_profile(plan, progress)
+    assert any("demand: missing for" in w and "einwohner" in w for w in progress.warnings)
+    for m in result.municipalities:
+        assert "demand_gwh" not in m.indicators and m.balance is None
+        assert any("no population" in n for n in m.notes)

@@ -981,10 +981,20 @@ def _boundaries(plan: ProfilePlan, crs: Any) -> gpd.GeoDataFrame:
     return out
 
 
-def _demand(plan: ProfilePlan, boundaries: gpd.GeoDataFrame, cat: DemandCatalogue) -> list[MunicipalDemand]:
+def _demand(plan: ProfilePlan, boundaries: gpd.GeoDataFrame, cat: DemandCatalogue,
+            progress: Progress) -> list[MunicipalDemand]:
+    """Demand of every municipality with a table row or a population; the others are reported."""
     table = read_demand_table(plan.demand_table, cat) if plan.demand_table else None
     pops = [None if not np.isfinite(p) else float(p) for p in boundaries["population"].astype(float)]
-    return demands_for(list(boundaries["name"]), list(boundaries["ags"]), pops, cat, table,
+    names, ags = list(boundaries["name"]), list(boundaries["ags"])
+    known = [i for i in range(len(names)) if pops[i] is not None or names[i] in (table or {})
+             or ags[i] in (table or {})]
+    lacking = [names[i] for i in range(len(names)) if i not in set(known)]
+    if lacking:
+        progress.warning(f"demand: missing for {', '.join(lacking[:10])}{' …' if len(lacking) > 10 else ''} — no "
+                         f"population (field {plan.population_field!r}) and no row in a demand table; no balance "
+                         "for them")
+    return demands_for([names[i] for i in known], [ags[i] for i in known], [pops[i] for i in known], cat, table,
                        f"table {plan.demand_table}" if plan.demand_table else "table")
 
 
@@ -1070,7 +1080,7 @@ def run_profile(plan: ProfilePlan, progress: Progress | None = None) -> ProfileR
     plan.output_dir.mkdir(parents=True, exist_ok=True)
     boundaries = _boundaries(plan, crs)
     demand_cat = load_demand_catalogue(plan.demand_catalogue)
-    demands = {d.name: d for d in _demand(plan, boundaries, demand_cat)}
+    demands = {d.name: d for d in _demand(plan, boundaries, demand_cat, progress)}
     n_tech = max(1, len(plan.technologies))
     technologies: dict[str, TechnologyFigures] = {}
     for i, step in enumerate(plan.technologies):
@@ -1203,6 +1213,8 @@ def _municipal_profile(plan: ProfilePlan, row: Any, technologies: Mapping[str, T
                        deficit_gwh=balance.deficit_mwh / 1000.0)
         else:
             notes.append("no generation source with an hourly series: no hourly balance")
+    else:
+        notes.append(f"demand: no population (field {plan.population_field!r}) and no demand table row")
     uids = [u for u in mine["uid"] if u in per_site] if len(mine) else []
     if uids:
         ind["grid_cost_meur"] = float(np.nansum([float(per_site[u]["cost_eur"]) for u in uids])) / 1e6
