@@ -332,12 +332,14 @@ def matplotlib_map(result: Any, name: str | None, path: Path) -> None:
         if len(conn):
             conn.plot(ax=ax, color="#6a3d9a", linewidth=1.0)
             handles.append(Patch(color="#6a3d9a", label=text("connections", lang)))
+    from .profile import GENERATION_SOURCES
+
     sites = result.sites if name is None else result.sites[result.sites["municipality"] == name]
+    if len(sites):  # single roofs and agri-PV (an alternative on the ground-PV land) are not drawn
+        sites = sites[sites["source"].map(lambda k: GENERATION_SOURCES[k].ranked and GENERATION_SOURCES[k].additive)]
     for key, group in sites.groupby("source") if len(sites) else []:
         pts = group.geometry.representative_point()
         ax.scatter(pts.x, pts.y, s=14, color=_COLORS.get(key, "black"), zorder=3)
-        from .profile import GENERATION_SOURCES
-
         handles.append(Patch(color=_COLORS.get(key, "black"), label=GENERATION_SOURCES[key].label(lang)))
     bounds.boundary.plot(ax=ax, color="#333333", linewidth=1.2)
     handles.append(Patch(facecolor="none", edgecolor="#333333", label=text("boundary", lang)))
