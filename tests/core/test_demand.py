@@ -118,7 +118,7 @@ def test_catalogue_problems_are_all_reported():
                                 "sectors": [{"id": "a", "per_inhabitant": {"value": "12", "source": "s"},
                                              "profile": {"id": "h0"}},
                                             {"id": "b", "per_inhabitant": {"value": "1 kWh", "source": "q"},
-                                             "profile": {"id": "zz"}}]})
+                                             "profile": {"id": "zz"}, "label": {"de": "V (B", "E)": None}}]})
     text = str(info.value)
     assert "sectors[0].per_inhabitant.value" in text and "sectors[1].per_inhabitant.source" in text
-    assert "sectors[1].profile.id" in text
+    assert "sectors[1].profile.id" in text and "sectors[1].label" in text

@@ -185,6 +185,10 @@ def build_demand_catalogue(raw: Any, origin: str = "<mapping>") -> DemandCatalog
             problems.append(f"{where}.profile.id: {profile!r} is not a profile; profiles: "
                             f"{', '.join(sorted(PROFILE_BUILDERS))}")
         label = s.get("label") or {}
+        if not isinstance(label, Mapping) or set(label) - {"de", "en"} or not all(
+                isinstance(label.get(k), str) for k in ("de", "en")):
+            problems.append(f"{where}.label: give {{de: text, en: text}} (quote texts with commas)")
+            label = {}
         sectors.append(Sector(sid, str(label.get("de", sid)), str(label.get("en", sid)), kwh, str(profile),
                               sources.get(src, ""), assumptions.get(assumption, "") if assumption else "",
                               str(figure.get("note", ""))))

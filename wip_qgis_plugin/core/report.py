@@ -50,6 +50,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "attribution": "Kartengrundlage: Eingabedaten des Nutzers; © GeoBasis-DE / BKG (Gemeindegrenzen, wo "
                        "VG250 genutzt), © OpenStreetMap-Mitwirkende (OSM-Ebenen)",
         "back": "zur Übersicht", "grid": "Netz",
+        "density_scope": "Dichten und Summen der Erzeugungsarten gelten für alle Gemeinden dieses Laufs.",
+        "demand_from_population": "Aus der Einwohnerzahl × Sektorwerten je Einwohner (presets/demand.yml, "
+                                  "Bundesdurchschnitte); stündlich nach BDEW-Standardlastprofilen (demandlib).",
+        "demand_from_table": "Eigene Werte der Gemeinde aus {table}; stündlich nach BDEW-Standardlastprofilen "
+                             "(demandlib).",
     },
     "en": {
         "title": "Municipal energy profile", "overview": "Overview", "municipality": "Municipality",
@@ -74,6 +79,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "attribution": "Map data: the user's input layers; © GeoBasis-DE / BKG (municipal boundaries where VG250 "
                        "is used), © OpenStreetMap contributors (OSM layers)",
         "back": "back to the overview", "grid": "Grid",
+        "density_scope": "Densities and totals of the sources are for all municipalities of this run.",
+        "demand_from_population": "From the population × sector figures per inhabitant (presets/demand.yml, "
+                                  "national averages); hourly by BDEW standard load profiles (demandlib).",
+        "demand_from_table": "The municipality's own figures from {table}; hourly by BDEW standard load profiles "
+                             "(demandlib).",
     },
 }
 
@@ -168,6 +178,13 @@ def density_text(facts: Mapping[str, Any], language: str = "de") -> str:
             parts.append(part.replace(",", "\u2009").replace(".", ",") if language == "de" and "{" not in part
                          and any(c.isdigit() for c in part) and key not in ("turbine", "system") else part)
     return "; ".join(parts)
+
+
+def demand_origin(origin: str, language: str) -> str:
+    """Where a municipality's demand comes from, in words."""
+    if origin == "population":
+        return text("demand_from_population", language)
+    return text("demand_from_table", language).format(table=origin.removeprefix("table ").strip())
 
 
 def text(key: str, language: str) -> str:
@@ -447,17 +464,14 @@ def municipality_html(result: Any, m: Any, map_png: str | None) -> str:
              f"<h2>{text('indicators', lang)}</h2>",
              _table([text("indicator", lang), text("value", lang), text("unit", lang)],
                     _indicator_rows(m.indicators, cols, lang, result.sources), {1})]
-    densities = [[GENERATION_SOURCES[k].label(lang), html.escape(density_text(s.facts, lang) or s.density)]
-                 for k, s in result.sources.items() if s.status != "missing" and (s.facts or s.density)]
-    if densities:
-        parts.append(_table([text("source", lang), text("density", lang)], densities))
-    parts.append(f"<h2>{text('sources_status', lang)}</h2>" + _sources_table(result, lang))
+    parts.append(f"<h2>{text('sources_status', lang)}</h2>" + _sources_table(result, lang)
+                 + f"<p class=\"note\">{text('density_scope', lang)}</p>")
     if m.demand is not None:
         rows = [[html.escape(result.demand_catalogue.sector(s).label(lang)), _fmt(v / 1000.0, "GWh/a", lang), "GWh/a"]
                 for s, v in m.demand.by_sector_mwh.items()]
         parts.append(f"<h3>{text('demand_sectors', lang)}</h3>" + _table(
             [text("sector", lang), text("value", lang), text("unit", lang)], rows, {1}) +
-            f"<p class=\"note\">{html.escape(m.demand.origin)}</p>")
+            f"<p class=\"note\">{html.escape(demand_origin(m.demand.origin, lang))}</p>")
     if map_png:
         parts.append(f"<h2>{text('map', lang)}</h2>" + _img(map_png, f"{text('map', lang)} {m.name}"))
     parts.append(f"<h2>{text('charts', lang)}</h2>")
