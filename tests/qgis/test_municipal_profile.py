@@ -124,3 +124,24 @@ def test_outputs_are_loaded_styled_on_completion(provider, sample_region, tmp_pa
     for uri, detail in details.items():
         assert uri.startswith(str(tmp_path / "profile_sites.gpkg"))
         assert Path(detail.postProcessor().qml).parent == STYLE_DIR and Path(detail.postProcessor().qml).is_file()
+
+
+def test_through_the_engine_worker(provider, sample_region, tmp_path, monkeypatch, clean_engine_settings):
+    """The same profile in the engine Python (a `wip worker` subprocess) as in QGIS's Python."""
+    import sys
+
+    from wip_qgis_plugin import worker
+    from wip_qgis_plugin.processing_algorithms import base
+
+    params = dict(SOURCES=[3], PV_PRESET="none", SWEEP=False)
+    inside = run_algorithm(ALG, parameters(sample_region, tmp_path / "in", **params))
+    monkeypatch.setattr(base, "missing_dependencies", lambda: ["geopandas"])
+    monkeypatch.setenv(worker.ENV_ENGINE_PYTHON, sys.executable)
+    feedback = RecordingFeedback()
+    outside = run_algorithm(ALG, parameters(sample_region, tmp_path / "out", **params), feedback=feedback)
+    assert any("engine Python" in line for line in feedback.infos)
+    assert outside["N_MUNICIPALITIES"] == inside["N_MUNICIPALITIES"] == 2
+    a = json.loads((tmp_path / "in" / "profile.json").read_text(encoding="utf-8"))
+    b = json.loads((tmp_path / "out" / "profile.json").read_text(encoding="utf-8"))
+    assert [m["indicators"] for m in a["municipalities"]] == [m["indicators"] for m in b["municipalities"]]
+    assert Path(outside["OUTPUT_REPORT"]).is_file()
