@@ -60,7 +60,6 @@ from .progress import NullProgress, Progress, SubProgress, check_cancelled
 
 #: Fields every site layer (computed or reused) carries.
 SITE_FIELDS = ("site_id", "municipality", "capacity_mw", "energy_mwh_per_a")
-HOURS_PER_YEAR = 8760
 
 
 class SourceUnavailable(WipError):
@@ -404,7 +403,7 @@ def _not_computable(key: str, engine: str) -> Callable[[SourceContext, SourceSpe
 SOURCE_ENGINES: dict[str, Callable[[SourceContext, SourceSpec, Progress], SourceResult]] = {}
 
 # ----------------------------------------------------------------- engine adapters
-#: Hub height of the hourly wind shape when the layout does not say. [m]
+#: Roughness length of the log profile that carries the weather's wind to hub height (farmland). [m]
 _SHAPE_ROUGHNESS_M = 0.1
 
 
@@ -1377,11 +1376,6 @@ def profile_json(result: ProfileResult) -> dict[str, Any]:
                               for k, s in result.sources.items()},
                   "provenance": result.provenance, "files": {k: str(v) for k, v in result.files.items()},
                   "seconds": result.seconds})
-
-
-def write_profile_json(path: Path, result: ProfileResult) -> None:
-    """Write :func:`profile_json` to a file."""
-    path.write_text(json.dumps(profile_json(result), ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def profile_output_files(plan: Mapping[str, Any]) -> list[Path]:
