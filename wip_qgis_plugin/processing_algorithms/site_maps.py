@@ -47,7 +47,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QMetaType, QVariant
-from qgis.PyQt.QtGui import QFont
+from qgis.PyQt.QtGui import QColor, QFont
 
 from ..compat import NUMBER_INTEGER, SOURCE_ANY_GEOMETRY, SOURCE_POLYGON
 from ..i18n import tr
@@ -129,11 +129,16 @@ class SiteMaps(WipAlgorithm):
     @staticmethod
     def _fill(layer: QgsVectorLayer, color: str, outline: str = "transparent", width: float = 0.0,
               opacity: float = 0.75) -> None:
-        symbol = QgsFillSymbol.createSimple({"color": color, "outline_color": outline,
+        # transparency in the colour, not the layer: layer opacity makes QGIS rasterise the layer in PDFs
+        fill = QColor(color)
+        fill.setAlphaF(opacity if color != "transparent" else 0.0)
+        symbol = QgsFillSymbol.createSimple({"color": fill.name(QColor.HexArgb) if color != "transparent"
+                                             else "transparent", "outline_color": outline,
                                              "outline_width": str(width), "outline_style":
                                              "solid" if outline != "transparent" else "no"})
+        if color != "transparent":
+            symbol.setColor(fill)
         layer.setRenderer(QgsSingleSymbolRenderer(symbol))
-        layer.setOpacity(opacity)
 
     def _style_sites(self, layer: QgsVectorLayer) -> None:
         from qgis.core import QgsCategorizedSymbolRenderer, QgsRendererCategory, QgsWkbTypes
@@ -147,7 +152,9 @@ class SiteMaps(WipAlgorithm):
             symbol = QgsMarkerSymbol.createSimple({"name": "circle", "color": color, "size": "3",
                                                    "outline_color": "white"}) if point else \
                 QgsFillSymbol.createSimple({"color": color, "outline_color": "black", "outline_width": "0.3"})
-            symbol.setOpacity(0.85)
+            fill = QColor(color)
+            fill.setAlphaF(0.85)
+            symbol.setColor(fill)
             cats.append(QgsRendererCategory(key, symbol, source_label(key)))
         if layer.fields().indexOf("source") >= 0:
             layer.setRenderer(QgsCategorizedSymbolRenderer("source", cats))
