@@ -29,7 +29,6 @@ CHILDREN = {"wind_eligibility": "wip:landeligibility", "wind_suitability": "wip:
 def build_model():
     """The model, built with the Processing model API."""
     from qgis.core import (
-        QgsProcessing,
         QgsProcessingModelAlgorithm,
         QgsProcessingModelChildAlgorithm,
         QgsProcessingModelOutput,
@@ -47,14 +46,15 @@ def build_model():
                                       "and suitability for wind and ground PV, turbine layout, solar potential, the "
                                       "profile with its reports, and the site maps (PDF).",
                           "ALG_CREATOR": "WIP", "ALG_VERSION": "1"})
-    inputs = [QgsProcessingParameterFeatureSource("aoi", "Municipalities", [QgsProcessing.TypeVectorPolygon]),
+    from wip_qgis_plugin.compat import NUMBER_DOUBLE, SOURCE_ANY_GEOMETRY, SOURCE_POLYGON
+
+    inputs = [QgsProcessingParameterFeatureSource("aoi", "Municipalities", [SOURCE_POLYGON]),
               QgsProcessingParameterString("names", "Only these municipalities (comma-separated)", optional=True)]
     inputs += [QgsProcessingParameterFeatureSource(n, n.replace("_", " ").capitalize(),
-                                                   [QgsProcessing.TypeVectorAnyGeometry], optional=True)
+                                                   [SOURCE_ANY_GEOMETRY], optional=True)
                for n in LAYERS]
     inputs += [QgsProcessingParameterRasterLayer(r, r.replace("_", " "), optional=True) for r in RASTERS]
-    inputs.append(QgsProcessingParameterNumber("resolution", "Grid resolution [m]", QgsProcessingParameterNumber.Double,
-                                               25.0, minValue=1.0))
+    inputs.append(QgsProcessingParameterNumber("resolution", "Grid resolution [m]", NUMBER_DOUBLE, 25.0, minValue=1.0))
     for i, definition in enumerate(inputs):
         component = QgsProcessingModelParameter(definition.name())
         component.setPosition(QPointF(120, 40 + 45 * i))
@@ -195,6 +195,7 @@ def main() -> int:
     import os
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("QT_HASH_SEED", "0")  # XML attributes in the same order on every run
     sys.path.append("/usr/share/qgis/python/plugins")
     from qgis.core import QgsApplication
 

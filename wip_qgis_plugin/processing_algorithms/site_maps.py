@@ -132,7 +132,7 @@ class SiteMaps(WipAlgorithm):
         # transparency in the colour, not the layer: layer opacity makes QGIS rasterise the layer in PDFs
         fill = QColor(color)
         fill.setAlphaF(opacity if color != "transparent" else 0.0)
-        symbol = QgsFillSymbol.createSimple({"color": fill.name(QColor.HexArgb) if color != "transparent"
+        symbol = QgsFillSymbol.createSimple({"color": fill.name(QColor.NameFormat.HexArgb) if color != "transparent"
                                              else "transparent", "outline_color": outline,
                                              "outline_width": str(width), "outline_style":
                                              "solid" if outline != "transparent" else "no"})
@@ -246,7 +246,7 @@ class SiteMaps(WipAlgorithm):
         model_root.removeAllChildren()
         for lyr in layers:
             model_root.addLayer(lyr)
-        for style in (QgsLegendStyle.SymbolLabel, QgsLegendStyle.Subgroup):
+        for style in (QgsLegendStyle.Style.SymbolLabel, QgsLegendStyle.Style.Subgroup):
             font = legend.style(style).font()
             font.setPointSizeF(8.0)
             legend.rstyle(style).setFont(font)
@@ -293,7 +293,7 @@ class SiteMaps(WipAlgorithm):
         settings.rasterizeWholeImage = False
         tmp = pdf.with_name(f".{pdf.stem}.part.pdf")
         result, error = QgsLayoutExporter.exportToPdf(layout.atlas(), str(tmp), settings)
-        if result != QgsLayoutExporter.Success or feedback.isCanceled():
+        if result != QgsLayoutExporter.ExportResult.Success or feedback.isCanceled():
             if tmp.exists():
                 tmp.unlink()
             raise QgsProcessingException(tr("The PDF could not be written: {error}").format(error=error))
