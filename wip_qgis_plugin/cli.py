@@ -71,7 +71,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     sc = load_scenario(args.scenario)
     print(f"Scenario '{sc.name}' → {sc.output_dir}")
-    known = {r.key for r in sc.runs}
+    known = {r.key for r in sc.runs} | ({"grid", *(c.key for c in sc.grid.connections)} if sc.grid else set())
+    known |= {"wind"} if sc.wind is not None else set()
+    known |= {"profile"} if sc.profile is not None else set()  # municipal energy profile
+    known |= {r.key for r in sc.solar} | ({"rooftop"} if sc.rooftop is not None else set())  # solar, rooftop PV
     unknown = [k for k in args.only or [] if k not in known]
     if unknown:
         raise SystemExit(f"wip run --only: no technology {', '.join(unknown)} in the scenario; it has "
@@ -96,11 +99,26 @@ def cmd_run(args: argparse.Namespace) -> int:
         if args.only and wb.key not in args.only:
             continue
         _run_windbg(wb, sc)
+    for so in sc.solar:  # solar potential of eligible land
+        if not args.only or so.key in args.only:
+            _run_solar(so, sc.rasters, sc.aoi)
+    if sc.rooftop is not None and (not args.only or "rooftop" in args.only):
+        _run_rooftop(sc.rooftop, sc.aoi)
+    if sc.wind is not None and (not args.only or "wind" in args.only):
+        _run_wind(sc.wind, sc.layers, sc.aoi)
     for sw in sc.sweeps:
         if args.only and sw.key not in args.only:
             continue
         _run_sweep(sw.run.catalogue, sc.layers, sc.aoi, sw.criterion_id, sw.setbacks_m, sw.run.settings,
                    sw.variants, sw.table, sw.chart, sw.key)
+    if sc.grid is not None:
+        if sc.grid.lines is not None and (not args.only or "grid" in args.only):
+            _run_grid_topology(sc.grid)
+        for conn in sc.grid.connections:
+            if not args.only or conn.key in args.only or "grid" in args.only:
+                _run_grid_connection(sc.grid, conn)
+    if sc.profile is not None and (not args.only or "profile" in args.only):
+        _run_profile(sc, args.resolution)
     return 0
 
 
@@ -149,6 +167,51 @@ def _run_windbg(wb, sc) -> None:
     print(f"  → {wb.table}")
 
 
+def _run_profile(sc, resolution=None, names=None, language=None, report=None) -> None:
+    """The ``profile:`` step: indicators, balance and reports per municipality (core/profile.py)."""
+    from dataclasses import replace
+
+    from .core.profile import indicator_columns, plan_from_scenario, run_profile
+    from .core.report import indicator_label
+
+    plan = plan_from_scenario(sc, resolution)
+    if names:
+        plan = replace(plan, aoi=replace(plan.aoi, names=tuple(names)))
+    if language:
+        plan = replace(plan, language=language)
+    if report is not None:
+        plan = replace(plan, report=report)
+    result = run_profile(plan, TerminalProgress("profile"))
+    print(f"\nprofile: {len(result.municipalities)} municipalities ({result.seconds:.1f} s)")
+    for key, src in result.sources.items():
+        print(f"  {key:<11} {src.status:<8} {src.density or src.reason}")
+    cols = [c for c in ("area_ha", "wind_eligible_pct", "pv_ground_eligible_pct", "capacity_mw", "energy_gwh",
+                        "demand_gwh", "balance_pct", "self_sufficiency_pct", "grid_cost_meur")
+            if c in indicator_columns(result)]
+    print("  " + f"{'municipality':<22}" + "".join(f"{c:>24}" for c in cols))
+    for m in result.municipalities:
+        print("  " + f"{m.name:<22}" + "".join(
+            f"{m.indicators[c]:>24,.1f}" if c in m.indicators else f"{'-':>24}" for c in cols))
+    print("  units: " + ", ".join(f"{c} [{indicator_label(c, 'en')[1]}]" for c in cols))
+    for key in ("indicators", "json", "hourly", "gpkg", "report"):
+        if key in result.files:
+            print(f"  → {result.files[key]}")
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    """Run the ``profile:`` step of a scenario (reusing the outputs of earlier runs)."""
+    from .core.scenario import load_scenario
+
+    sc = load_scenario(args.scenario)
+    if sc.profile is None:
+        from dataclasses import replace
+
+        sc = replace(sc, profile={})
+    names = [n.strip() for n in (args.names or "").split(",") if n.strip()]
+    _run_profile(sc, args.resolution, names, args.language, False if args.no_report else None)
+    return 0
+
+
 def _run_sweep(catalogue, layers, aoi, criterion_id, setbacks, settings, variants, table, chart, key) -> None:
     from .core.sweep import run_setback_sweep
 
@@ -161,6 +224,354 @@ def _run_sweep(catalogue, layers, aoi, criterion_id, setbacks, settings, variant
     for k, s in enumerate(result.setbacks_m):
         print("  " + f"{s:>10.0f}" + "".join(f"{ser[k]:>13.2f}%" for ser in series))
     print(f"  → {table}\n  → {chart}\n  ({time.perf_counter() - t0:.1f} s)")
+
+
+def _run_grid_topology(grid) -> None:
+    from .core.topology import check_grid_topology
+
+    t0 = time.perf_counter()
+    topo = check_grid_topology(grid.lines, grid.substations, grid.crs, grid.topology, report=grid.report,
+                               cleaned_lines=grid.cleaned_lines, progress=TerminalProgress("grid topology"))
+    s = topo.summary()
+    print(f"\ngrid topology: {s['length_km']:,.1f} km of lines in {s['line_pieces']} pieces, {s['components']} "
+          f"connected part(s), levels {', '.join(f'{v / 1000:g}' for v in s['levels_v'])} kV, "
+          f"{s['substations']} substations (snap tolerance {grid.topology.snap_tolerance_m:g} m)")
+    for kind, n in s["issues"].items():
+        print(f"  {kind:<28} {n:>5}")
+    print(f"  → {grid.report}\n  ({time.perf_counter() - t0:.1f} s)")
+
+
+def _with_site_ids(sites, settings):
+    """The settings with ``site_id_field = "site_id"`` where none is set and the sites layer has one."""
+    from dataclasses import replace
+
+    from .core.layers import layer_info
+
+    if settings.site_id_field is None and "site_id" in layer_info(sites, "sites").fields:
+        return replace(settings, site_id_field="site_id")
+    return settings
+
+
+def _run_grid_connection(grid, conn) -> None:
+    from .core.connection import run_grid_connection
+
+    t0 = time.perf_counter()
+    result = run_grid_connection(conn.sites, grid.substations, grid.roads, grid.catalogue,
+                                 _with_site_ids(conn.sites, conn.settings), conn.outputs, grid.crs, grid.cost_raster,
+                                 TerminalProgress(f"{conn.key} grid"))
+    s = result.summary()
+    base = s.get("baseline")
+    print(f"\n{conn.key}: grid connection of {s['sites']} sites ({s['capacity_mw']:,.1f} MW, "
+          f"{s['allocation']}, routes along {'roads' if grid.cost_raster is None else 'the cost raster'})")
+    print(f"  connected {s['connected_mw']:,.1f} MW for {s['cost_eur'] / 1e6:,.2f} M€ "
+          f"({s['cost_eur_per_kw']:.1f} €/kW); not connected {s['unconnected_mw']:,.1f} MW")
+    if base:
+        print(f"  greedy for comparison: {base['connected_mw']:,.1f} MW for {base['cost_eur'] / 1e6:,.2f} M€")
+    for status, n in sorted(s["status"].items()):
+        print(f"  {status:<24} {n:>5} site(s)")
+    loaded = result.substations[result.substations["allocated_mw"] > 0]
+    for row in loaded.itertuples():
+        print(f"  {row.name:<28} {row.allocated_mw:>8.1f} of {row.free_capacity_mw:>8.1f} MW free allocated")
+    for p in dict.fromkeys(conn.outputs.paths()):
+        print(f"  → {p}")
+    print(f"  ({time.perf_counter() - t0:.1f} s)")
+
+
+def _layer_arg(text: str, role: str):
+    """``FILE[:LAYER]`` → LayerRef (a Windows drive colon is no layer)."""
+    from .core.errors import InputError
+    from .core.layers import LayerRef
+
+    path, sep, layer = text.rpartition(":")
+    if not sep or "/" in layer or "\\" in layer:
+        path, layer = text, ""
+    if not Path(path).exists():
+        raise InputError(f"--{role} {text!r}: file {path!r} does not exist.")
+    return LayerRef(path, layer or None)
+
+
+def _grid_from_args(args: argparse.Namespace, need_substations: bool):
+    """A GridRun from the grid options: --gpkg (layers named after the roles) and single layers."""
+    import pyogrio
+
+    from .core.errors import InputError
+    from .core.scenario import GridRun
+    from .core.topology import TopologySettings
+
+    present = {name for name, _ in pyogrio.list_layers(args.gpkg)} if args.gpkg else set()
+
+    def layer(option: str, role: str):
+        value = getattr(args, option, None)
+        if value:
+            return _layer_arg(value, option)
+        return _layer_arg(f"{args.gpkg}:{role}", option) if role in present else None
+
+    subs = layer("substations", "substations")
+    if need_substations and subs is None:
+        raise InputError("wip connect: give --substations FILE[:LAYER] or --gpkg with a 'substations' layer.")
+    out = Path(args.out_dir)
+    topology = TopologySettings(snap_tolerance_m=args.snap, voltage_field=args.voltage_field)
+    raster = Path(args.cost_raster) if getattr(args, "cost_raster", None) else None
+    roads = None if raster is not None else layer("roads", "roads") if hasattr(args, "roads") else None
+    return GridRun(layer("lines", "power_lines"), subs, roads, raster, getattr(args, "connection_catalogue", ""),
+                   topology, args.crs, out / f"{args.prefix}_topology.gpkg", out / f"{args.prefix}_topology.gpkg")
+
+
+def cmd_grid_check(args: argparse.Namespace) -> int:
+    """Check the topology of power-line layers."""
+    grid = _grid_from_args(args, need_substations=False)
+    if grid.lines is None:
+        raise SystemExit("wip grid-check: give --lines FILE[:LAYER] or --gpkg with a 'power_lines' layer")
+    _run_grid_topology(grid)
+    return 0
+
+
+def cmd_connect(args: argparse.Namespace) -> int:
+    """Connect sites to substations: route, price, allocate."""
+    from .core.connection import ConnectionOutputs, ConnectionSettings
+    from .core.scenario import GridConnectionRun
+
+    grid = _grid_from_args(args, need_substations=True)
+    settings = ConnectionSettings(
+        capacity_field=args.capacity_field, site_capacity_mw=args.site_capacity, area_ha_per_mw=args.area_per_mw,
+        site_id_field=args.site_id_field, unknown_free_capacity_mw=args.unknown_free_capacity,
+        allocation=args.allocation, router="cost_raster" if grid.cost_raster is not None else "roads",
+        substation_free_field=args.free_capacity_field)
+    out = Path(args.out_dir)
+    gpkg = out / f"{args.prefix}.gpkg"
+    outputs = ConnectionOutputs(connections=gpkg, sites=gpkg, site_table=out / f"{args.prefix}_sites.csv",
+                                substations=gpkg)
+    _run_grid_connection(grid, GridConnectionRun(args.prefix, _layer_arg(args.sites, "sites"), settings, outputs))
+    return 0
+
+
+def _grid_options(p: argparse.ArgumentParser, prefix: str) -> None:
+    p.add_argument("--gpkg", help="GeoPackage whose layers are named after the roles (power_lines, substations, roads)")
+    p.add_argument("--lines", metavar="FILE[:LAYER]", help="power lines (default: the gpkg's power_lines)")
+    p.add_argument("--substations", metavar="FILE[:LAYER]", help="substations (default: the gpkg's substations)")
+    p.add_argument("--voltage-field", default="voltage", help="voltage field of the lines (volts, OSM style)")
+    p.add_argument("--snap", type=float, default=10.0, help="snap tolerance [m]")
+    p.add_argument("--crs", default="EPSG:25832")
+    p.add_argument("--prefix", default=prefix, help=f"output file prefix (default: {prefix})")
+    p.add_argument("--out-dir", default="out")
+
+
+def _run_wind(run, layers, aoi) -> None:
+    """Wind yield rasters, then the layout if the run has one (``wip run``, ``wip wind``, ``wip layout``)."""
+    from .core.layout import run_turbine_layout
+    from .core.wind import RESOURCE_DESCRIPTIONS, run_wind_yield
+
+    if run.outputs is not None:
+        t0 = time.perf_counter()
+        res = run_wind_yield(run.turbine, aoi, run.rasters, layers, run.outputs, run.settings,
+                             TerminalProgress("wind yield"))
+        print(f"\nwind yield: {res.turbine.describe()}")
+        print(f"  wind at hub: {RESOURCE_DESCRIPTIONS[res.resource_model]}; weather {res.climate.name}; "
+              f"Weibull k {res.weibull_k if res.weibull_k is not None else 'raster'}")
+        print(f"  losses: {res.losses.describe()} (net = {res.loss_factor:.3f} × gross)")
+        print(f"  {'municipality':<24} {'wind m/s':>9} {'FLH h/a':>9} {'max FLH':>9}")
+        for m in res.municipalities:
+            print(f"  {m.name:<24} {m.mean_wind_speed_m_s:>9.2f} {m.mean_full_load_hours:>9,.0f} "
+                  f"{m.max_full_load_hours:>9,.0f}")
+        print(f"  {'mean':<24} {res.mean_wind_speed_m_s:>9.2f} {res.mean_full_load_hours:>9,.0f}")
+        for p in (run.outputs.energy, run.outputs.full_load_hours, run.outputs.wind_speed, run.outputs.table):
+            if p is not None:
+                print(f"  → {p}")
+        print(f"  ({time.perf_counter() - t0:.1f} s)")
+    if run.layout is None:
+        return
+    t0 = time.perf_counter()
+    res = run_turbine_layout(run.turbine, run.areas, run.rasters, layers, run.layout_outputs, run.layout,
+                             TerminalProgress("turbine layout"))
+    print(f"\nturbine layout ({'rotor-in' if res.rotor_in else 'rotor-out'}, main wind direction "
+          f"{res.main_direction_deg:.0f}°): {res.n_turbines} × {res.turbine.describe()}")
+    print(f"  {'municipality':<24} {'turbines':>8} {'MW':>8} {'GWh/a':>9} {'FLH h/a':>8} {'wake %':>7} {'MW/km²':>7}")
+    for m in res.municipalities:
+        print(f"  {m.municipality:<24} {m.n_turbines:>8} {m.capacity_mw:>8,.1f} {m.energy_mwh_per_a / 1000:>9,.1f} "
+              f"{m.full_load_hours:>8,.0f} {m.wake_loss_pct:>7.1f} {m.density_mw_per_km2:>7.1f}")
+    print(f"  {'TOTAL':<24} {res.n_turbines:>8} {res.capacity_mw:>8,.1f} {res.energy_mwh_per_a / 1000:>9,.1f} "
+          f"{res.full_load_hours:>8,.0f} {res.wake_loss_pct:>7.1f}")
+    for p in (run.layout_outputs.turbines, run.layout_outputs.sites_table, run.layout_outputs.municipalities_table,
+              run.layout_outputs.sites):
+        if p is not None:
+            print(f"  → {p}")
+    print(f"  ({time.perf_counter() - t0:.1f} s)")
+
+
+def _wind_from_args(args: argparse.Namespace, layout: bool):
+    """A scenario WindRun, layers and AOI from the options of ``wip wind`` / ``wip layout``."""
+    import pyogrio
+
+    from .core.eligibility import AreaOfInterest
+    from .core.layers import ROLES, LayerRef
+    from .core.layout import LayoutOutputs, LayoutSettings
+    from .core.scenario import WindRun
+    from .core.wind import Losses, WindResourceSettings, WindYieldOutputs, WindYieldSettings
+
+    layers = {}
+    if args.gpkg:
+        present = {name for name, _ in pyogrio.list_layers(args.gpkg)}
+        layers = {r: LayerRef(args.gpkg, r) for r in ROLES if r in present}
+    rasters = dict(item.partition("=")[::2] for item in args.raster or [])
+    losses = Losses(args.availability_loss, args.electrical_loss, args.wake_loss, args.other_loss)
+    resource = WindResourceSettings(weibull_k=args.weibull_k or None, weather=args.weather,
+                                    weibull_k_raster=args.weibull_k_raster)
+    settings = WindYieldSettings(resolution_m=args.resolution, crs=args.crs, hub_height_m=args.hub_height,
+                                 losses=losses, resource=resource)
+    out = Path(args.out_dir)
+    key = args.prefix
+    aoi = None
+    if "municipalities" in layers:
+        names = tuple(n.strip() for n in (args.names or "").split(",") if n.strip())
+        aoi = AreaOfInterest(layers["municipalities"], args.name_field, names)
+    if not layout:
+        outputs = WindYieldOutputs(out / f"{key}_energy.tif", out / f"{key}_full_load_hours.tif",
+                                   out / f"{key}_speed_hub.tif", out / f"{key}_yield.csv")
+        return WindRun(args.turbine, rasters, settings, outputs), layers, aoi
+    path, _, layer = args.areas.partition(":")
+    lay = LayoutSettings(crs=args.crs, hub_height_m=args.hub_height, rotor_in=args.rotor_in,
+                         spacing_along_d=args.along, spacing_across_d=args.across, main_direction_deg=args.direction,
+                         objective=args.objective, resolution_m=args.resolution, losses=losses, resource=resource,
+                         wake_model=args.wake_model)
+    layout_out = LayoutOutputs(out / f"{key}_turbines.gpkg", out / f"{key}_layout_sites.csv",
+                               out / f"{key}_layout_municipalities.csv", out / f"{key}_layout_sites.gpkg")
+    return (WindRun(args.turbine, rasters, settings, None, LayerRef(path, layer or "eligible_areas"), lay, layout_out),
+            layers, aoi)
+
+
+def cmd_wind(args: argparse.Namespace) -> int:
+    """Wind yield rasters (or the list of turbines)."""
+    if args.list_turbines:
+        from .core.turbines import turbine_catalogue
+
+        print(f"{'turbine':<16} {'origin':<13} {'MW':>6} {'rotor m':>8}  hub heights m")
+        for t in turbine_catalogue():
+            print(f"{t['id']:<16} {t['origin']:<13} {t['nominal_power_kw'] / 1000:>6.2f} {t['rotor_diameter_m']:>8.0f}  "
+                  f"{', '.join(f'{h:g}' for h in t['hub_heights_m'])}")
+        return 0
+    run, layers, aoi = _wind_from_args(args, layout=False)
+    _run_wind(run, layers, aoi)
+    return 0
+
+
+def cmd_layout(args: argparse.Namespace) -> int:
+    """Turbine layout in eligible areas."""
+    run, layers, aoi = _wind_from_args(args, layout=True)
+    _run_wind(run, layers, aoi)
+    return 0
+
+
+def _wind_options(p: argparse.ArgumentParser, resolution: float) -> None:
+    p.add_argument("--turbine", default="E-141/4200", help="windpowerlib type, turbine preset or YAML file")
+    p.add_argument("--hub-height", type=float, help="hub height [m] (default: the turbine's)")
+    p.add_argument("--gpkg", help="GeoPackage with municipalities, landuse, water, buildings layers")
+    p.add_argument("--names", help="comma-separated municipality names (default: all)")
+    p.add_argument("--name-field", default="name")
+    p.add_argument("--raster", action="append", metavar="ROLE=FILE",
+                   help="wind_speed_100m, wind_speed_150m (one, two or none: TRY wind) and dem")
+    p.add_argument("--weibull-k", type=float, default=2.0, help="Weibull shape k (0: fit to the weather)")
+    p.add_argument("--weibull-k-raster", help="raster of Weibull k (e.g. Global Wind Atlas), replaces --weibull-k")
+    p.add_argument("--weather", help="weather: TRY region number, .epw, PVGIS .csv/.json (default: TRY of the area)")
+    p.add_argument("--availability-loss", type=float, default=3.0, help="[%%]")
+    p.add_argument("--electrical-loss", type=float, default=2.0, help="[%%]")
+    p.add_argument("--wake-loss", type=float, default=5.0, help="wake placeholder of the yield raster [%%]")
+    p.add_argument("--other-loss", type=float, default=0.0, help="curtailment and other losses [%%]")
+    p.add_argument("--resolution", type=float, default=resolution, help="pixel size [m]")
+    p.add_argument("--crs", default="EPSG:25832")
+    p.add_argument("--prefix", default="wind", help="output file prefix")
+    p.add_argument("--out-dir", default="out")
+
+
+# --- solar potential and rooftop PV (core/solar.py, core/rooftop.py)
+def _run_solar(run, rasters, aoi) -> None:
+    from .core.solar import run_solar_potential
+
+    t0 = time.perf_counter()
+    res = run_solar_potential(run.eligibility, run.outputs, run.settings, rasters, aoi, run.sites,
+                              TerminalProgress(f"{run.key} solar"))
+    print(f"\n{run.key}: solar potential ({res.system}), {res.eligible_ha:,.0f} ha × "
+          f"{res.capacity_density_mwp_per_ha:.2f} MWp/ha = {res.capacity_mwp:,.1f} MWp "
+          f"({res.capacity_mw:,.1f} MW AC), {res.energy_mwh_per_a / 1000:,.1f} GWh/a, "
+          f"{res.mean_yield_kwh_per_kwp:,.0f} kWh/kWp/a, losses {res.losses_pct:.1f} %"
+          + (f", horizon {res.horizon_loss_pct:.2f} %" if run.settings.horizon else ""))
+    for r in res.regions:
+        print(f"  {r.weather}: tilt {r.tilt_deg:g}°, {r.n_bins} orientation bin(s), level ground "
+              f"{r.flat_yield_kwh_per_kwp:,.0f} kWh/kWp/a")
+    for m in res.municipalities:
+        print(f"  {m.municipality:<28} {m.capacity_mwp:10,.1f} MWp {m.energy_mwh_per_a / 1000:10,.1f} GWh/a")
+    for p in vars(run.outputs).values():
+        if p is not None:
+            print(f"  → {p}")
+    print(f"  ({time.perf_counter() - t0:.1f} s)")
+
+
+def _run_rooftop(run, aoi) -> None:
+    from .core.rooftop import run_rooftop_solar
+
+    t0 = time.perf_counter()
+    res = run_rooftop_solar(run.buildings, run.outputs, run.settings, aoi, TerminalProgress("rooftop PV"))
+    print(f"\nrooftop PV: {res.n_with_pv:,} of {res.n_buildings:,} buildings, {res.usable_roof_m2 / 1e4:,.1f} ha "
+          f"usable roof, {res.capacity_mwp:,.1f} MWp ({res.capacity_mw:,.1f} MW AC), "
+          f"{res.energy_mwh_per_a / 1000:,.1f} GWh/a, {res.mean_yield_kwh_per_kwp:,.0f} kWh/kWp/a")
+    for m in res.municipalities:
+        print(f"  {m.municipality:<28} {m.capacity_mwp:10,.1f} MWp {m.energy_mwh_per_a / 1000:10,.1f} GWh/a")
+    for p in vars(run.outputs).values():
+        if p is not None:
+            print(f"  → {p}")
+    print(f"  ({time.perf_counter() - t0:.1f} s)")
+
+
+def _aoi_from_args(args: argparse.Namespace):
+    from .core.eligibility import AreaOfInterest
+
+    if not args.aoi:
+        return None
+    names = tuple(n.strip() for n in (args.names or "").split(",") if n.strip())
+    return AreaOfInterest(_layer_arg(args.aoi, "aoi"), args.name_field, names, "ags")
+
+
+def cmd_solar(args: argparse.Namespace) -> int:
+    """Solar potential of eligible land (ground-mounted PV, agri-PV)."""
+    from .core.scenario import SolarRun, _weather_source
+    from .core.solar import SolarOutputs, SolarSettings
+
+    out, key = Path(args.out_dir), args.prefix
+    sites = _layer_arg(args.sites, "sites") if args.sites else None
+    settings = SolarSettings(system=args.system, tilt_deg=args.tilt, gcr=args.gcr, losses_pct=args.losses,
+                             weather=_weather_source(args.weather, Path.cwd()), use_terrain=not args.no_terrain,
+                             horizon=args.horizon)
+    outputs = SolarOutputs(out / f"{key}_solar_yield.tif", out / f"{key}_solar_capacity_density.tif",
+                           out / f"{key}_solar_energy_density.tif",
+                           out / f"{key}_solar_sites.gpkg" if sites else None,
+                           out / f"{key}_solar_sites.csv" if sites else None,
+                           out / f"{key}_solar_municipalities.csv" if args.aoi else None)
+    rasters = {"dem": args.dem} if args.dem else {}
+    _run_solar(SolarRun(key, Path(args.eligibility), sites, settings, outputs), rasters, _aoi_from_args(args))
+    return 0
+
+
+def cmd_rooftop(args: argparse.Namespace) -> int:
+    """Rooftop PV potential of building footprints."""
+    from .core.rooftop import RooftopOutputs, RooftopSettings
+    from .core.scenario import RooftopRun, _weather_source
+
+    out, key = Path(args.out_dir), args.prefix
+    settings = RooftopSettings(crs=args.crs, weather=_weather_source(args.weather, Path.cwd()), losses_pct=args.losses)
+    outputs = RooftopOutputs(out / f"{key}_pv.gpkg", out / f"{key}_pv.csv",
+                             out / f"{key}_municipalities.csv" if args.aoi else None)
+    _run_rooftop(RooftopRun(_layer_arg(args.buildings, "buildings"), settings, outputs), _aoi_from_args(args))
+    return 0
+
+
+def _solar_options(p: argparse.ArgumentParser, prefix: str) -> None:
+    p.add_argument("--aoi", metavar="FILE[:LAYER]", help="municipality polygons (totals per municipality)")
+    p.add_argument("--name-field", default="name")
+    p.add_argument("--names", help="comma-separated municipality names (default: all)")
+    p.add_argument("--weather", help="TRY region (e.g. 4) or weather file (PVGIS TMY .csv/.json, .epw, CSV); "
+                                     "default: the TRY region of each site")
+    p.add_argument("--losses", type=float, help="combined DC losses [%%] (default: the preset's items, 14.08)")
+    p.add_argument("--prefix", default=prefix, help="output file prefix")
+    p.add_argument("--out-dir", default="out")
 
 
 def _engine_inputs(args: argparse.Namespace):
@@ -398,6 +809,62 @@ def build_parser() -> argparse.ArgumentParser:
     wb.add_argument("--rotor-diameter", type=float, help="reference turbine rotor diameter [m]")
     wb.add_argument("--tower-foot", type=float, default=4.0, help="tower-foot radius [m]")
     wb.set_defaults(func=cmd_windbg)
+    gc = sub.add_parser("grid-check", help="check power lines as a graph: dangling ends, islands, missing voltages")
+    _grid_options(gc, "grid")
+    gc.set_defaults(func=cmd_grid_check)
+    cn = sub.add_parser("connect", help="connect sites to substations: route, price and allocate under free capacity")
+    _grid_options(cn, "grid")
+    cn.add_argument("--sites", required=True, metavar="FILE[:LAYER]", help="candidate sites (points or polygons)")
+    cn.add_argument("--roads", metavar="FILE[:LAYER]", help="roads for routing (default: the gpkg's roads)")
+    cn.add_argument("--cost-raster", help="cost-factor raster: least-cost paths instead of roads")
+    cn.add_argument("--capacity-field", default="capacity_mw", help="site capacity field [MW]")
+    cn.add_argument("--site-capacity", type=float, help="the same capacity for every site [MW]")
+    cn.add_argument("--area-per-mw", type=float, help="capacity from the polygon area: hectares per MW [ha]")
+    cn.add_argument("--site-id-field", help="site id field (default: site_id if present, else the row number)")
+    cn.add_argument("--free-capacity-field", default="free_capacity_mw", help="substation free capacity field [MW]")
+    cn.add_argument("--unknown-free-capacity", type=float, help="free capacity where the field is empty [MW]")
+    cn.add_argument("--catalogue", dest="connection_catalogue", default="grid_connection",
+                    help="connection levels and costs: preset id or YAML file")
+    cn.add_argument("--allocation", default="min_cost_flow", choices=["min_cost_flow", "greedy"])
+    cn.set_defaults(func=cmd_connect)
+    wy = sub.add_parser("wind", help="wind yield: annual energy, full-load hours, hub-height wind per pixel")
+    _wind_options(wy, 25.0)
+    wy.add_argument("--list-turbines", action="store_true", help="list the turbines with power curves")
+    wy.set_defaults(func=cmd_wind)
+    wl = sub.add_parser("layout", help="place turbines in eligible areas; energy, wake losses, totals")
+    _wind_options(wl, 50.0)
+    wl.add_argument("--areas", required=True, metavar="FILE[:LAYER]", help="eligible areas of `wip eligibility`")
+    wl.add_argument("--rotor-in", action="store_true", help="the whole rotor inside the area")
+    wl.add_argument("--along", type=float, default=5.0, help="spacing along the main wind direction [D]")
+    wl.add_argument("--across", type=float, default=3.0, help="spacing across it [D]")
+    wl.add_argument("--direction", type=float, help="main wind direction [°] (default: from the weather)")
+    wl.add_argument("--objective", choices=["count", "energy"], default="count")
+    wl.add_argument("--wake-model", choices=["jensen", "dena_mean", "knorr_mean"], default="jensen")
+    wl.set_defaults(func=cmd_layout)
+    pf = sub.add_parser("profile", help="municipal energy profile and reports of a scenario")
+    pf.add_argument("scenario")
+    pf.add_argument("--names", help="comma-separated municipality names (default: the scenario's)")
+    pf.add_argument("--resolution", type=float, help="override the scenario's resolution [m]")
+    pf.add_argument("--language", choices=["de", "en"], help="report language (default: the scenario's, else de)")
+    pf.add_argument("--no-report", action="store_true", help="indicators only, no HTML reports")
+    pf.set_defaults(func=cmd_profile)
+    so = sub.add_parser("solar", help="solar potential of eligible land: yield, capacity and energy density, sites")
+    so.add_argument("--eligibility", required=True, help="eligibility raster of `wip eligibility`")
+    so.add_argument("--sites", metavar="FILE[:LAYER]", help="candidate sites (suitability sites or eligible areas)")
+    so.add_argument("--dem", help="elevation model (slope and aspect turn the racks)")
+    so.add_argument("--system", default="fixed_south",
+                    help="fixed_south, east_west, single_axis, agri_vertical or agri_elevated")
+    so.add_argument("--tilt", type=float, help="rack tilt [°] (default: the system's; fixed south: the optimum)")
+    so.add_argument("--gcr", type=float, help="ground coverage ratio [-] (default: the system's)")
+    so.add_argument("--no-terrain", action="store_true", help="take the ground as level")
+    so.add_argument("--horizon", action="store_true", help="horizon shading from the DEM (slower)")
+    _solar_options(so, "pv_ground")
+    so.set_defaults(func=cmd_solar)
+    rt = sub.add_parser("rooftop", help="rooftop PV of building footprints: per building and municipality")
+    rt.add_argument("--buildings", required=True, metavar="FILE[:LAYER]", help="building footprints (OSM tags)")
+    rt.add_argument("--crs", default="EPSG:25832")
+    _solar_options(rt, "rooftop")
+    rt.set_defaults(func=cmd_rooftop)
     pr = sub.add_parser("presets", help="list the shipped criteria presets, or show one")
     pr.add_argument("action", nargs="?", choices=["list", "show"], default="list")
     pr.add_argument("preset", nargs="?")

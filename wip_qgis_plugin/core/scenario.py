@@ -31,7 +31,9 @@ from .layers import ROLES, LayerRef
 from .units import Turbine
 
 _TOP = {"name", "crs", "resolution_m", "output_dir", "layers", "area_of_interest", "eligibility",
-        "turbine", "invalid_geometries", "workers", "on_date", "sweep", "rasters", "suitability", "windbg"}
+        "turbine", "invalid_geometries", "workers", "on_date", "sweep", "rasters", "suitability", "windbg", "grid", "wind"}
+_TOP |= {"profile"}  # municipal energy profile (core/profile.py)
+_TOP |= {"solar", "rooftop"}  # solar potential and rooftop PV (core/solar.py, core/rooftop.py)
 _SUIT = {"sensitivity", "aggregation", "weights", "ahp", "weighting"}
 _WINDBG = {"rotor_in", "tower_foot_radius_m"}
 _SWEEP = {"criterion", "setbacks_m", "variants", "resolution_m"}
@@ -113,6 +115,11 @@ class Scenario:
     rasters: dict[str, str] = field(default_factory=dict)
     suitability: tuple[SuitabilityRun, ...] = field(default=())
     windbg: tuple[WindbgRun, ...] = field(default=())
+    grid: GridRun | None = None
+    wind: WindRun | None = None
+    profile: dict[str, Any] | None = None  # the raw `profile:` section, checked by core/profile.py
+    solar: tuple[Any, ...] = ()  # SolarRun per `solar:` entry
+    rooftop: Any = None  # RooftopRun of the `rooftop:` key
 
 
 def outputs_for(output_dir: Path, key: str) -> EligibilityOutputs:
@@ -194,9 +201,19 @@ def load_scenario(path: str | Path) -> Scenario:
     if raw.get("turbine"):
         t = raw["turbine"]
         try:
-            turbine = Turbine(float(t["hub_height_m"]), float(t["rotor_diameter_m"]), str(t.get("name", "")))
+            if isinstance(t, str) or (isinstance(t, dict) and "type" in t):  # a turbine with a power curve
+                from .turbines import load_turbine
+
+                name = t if isinstance(t, str) else str(t["type"])
+                hub = None if isinstance(t, str) or t.get("hub_height_m") is None else float(t["hub_height_m"])
+                turbine = load_turbine(str((base / name).resolve()) if name.endswith((".yaml", ".yml")) else name, hub)
+            else:
+                turbine = Turbine(float(t["hub_height_m"]), float(t["rotor_diameter_m"]), str(t.get("name", "")))
+        except InputError as exc:
+            problems.append(f"turbine: {exc}")
         except (KeyError, TypeError, ValueError):
-            problems.append("turbine: needs hub_height_m and rotor_diameter_m (numbers in metres)")
+            problems.append("turbine: needs hub_height_m and rotor_diameter_m (numbers in metres), or a turbine "
+                            "type: E-141/4200, {type: nrel_6mw_170, hub_height_m: 165} or a turbine YAML file")
     on_date = None
     if raw.get("on_date") is not None:
         try:
@@ -316,10 +333,401 @@ def load_scenario(path: str | Path) -> Scenario:
                 problems.append(f"{where}.{k}: unknown key{_suggest(k, _WINDBG)}")
         windbgs.append(WindbgRun(key, by_key[key], bool(spec.get("rotor_in", False)),
                                  float(spec.get("tower_foot_radius_m", 4.0)), out_dir / f"{key}_windbg.csv"))
+    wind = _wind_run(raw.get("wind"), base, by_key, out_dir, rasters, raw, problems) if raw.get("wind") else None
+    grid = _grid_run(raw.get("grid"), base, layers, out_dir, str(raw.get("crs", "EPSG:25832")),
+                     {"suitability": {s.key for s in suits},
+                      "layout": {"wind"} if wind is not None and wind.layout is not None else set()},
+                     problems) if raw.get("grid") else None
+    if "profile" in raw:  # municipal energy profile (core/profile.py)
+        from .profile import check_profile_spec
+
+        check_profile_spec(raw["profile"] or {}, [r.key for r in runs], problems)
+    solar = _solar_runs(raw.get("solar"), base, by_key, {s.key: s for s in suits}, out_dir, rasters, raw, problems)
+    rooftop = _rooftop_run(raw.get("rooftop"), base, layers, out_dir, raw, problems) if "rooftop" in raw else None
     if problems:
         raise InputError(f"Scenario {path} has {len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems))
     assert aoi_layer is not None
     aoi = AreaOfInterest(aoi_layer, str(aoi_raw.get("name_field", "name")), tuple(str(n) for n in names),
                          aoi_raw.get("id_field", "ags"))
     return Scenario(str(raw.get("name", path.stem)), path, layers, aoi, out_dir, tuple(runs), tuple(sweeps),
-                    rasters, tuple(suits), tuple(windbgs))
+                    rasters, tuple(suits), tuple(windbgs), grid, wind,
+                    profile=(raw["profile"] or {}) if "profile" in raw else None, solar=solar, rooftop=rooftop)
+
+
+# ----------------------------------------------------------------------------------------------
+# grid: topology check and grid connection of sites (core/topology.py, core/connection.py)
+# ----------------------------------------------------------------------------------------------
+#: Scenario steps whose sites the grid step connects (``sites: suitability.wind``): step → where
+#: its run ``key`` writes them in the output folder.
+SITE_STEPS: dict[str, Any] = {
+    "suitability": lambda out_dir, key: LayerRef(str(out_dir / f"{key}_sites.gpkg"), "candidate_sites"),
+}
+_GRID = {"lines", "substations", "roads", "cost_raster", "catalogue", "snap_tolerance_m", "voltage_field",
+         "substation_voltage_field", "free_capacity_field", "name_field", "unknown_free_capacity_mw",
+         "allocation", "connect"}
+_CONNECT = {"sites", "capacity_field", "site_capacity_mw", "area_ha_per_mw", "site_id_field", "terrain_factor_field"}
+
+
+@dataclass(frozen=True)
+class GridConnectionRun:
+    """The connection of one set of sites (``grid.connect.<key>``)."""
+
+    key: str
+    sites: LayerRef
+    settings: Any  # core.connection.ConnectionSettings
+    outputs: Any  # core.connection.ConnectionOutputs
+
+
+@dataclass(frozen=True)
+class GridRun:
+    """The scenario's grid step: the topology check and the connections of its site sets."""
+
+    lines: LayerRef | None
+    substations: LayerRef
+    roads: LayerRef | None
+    cost_raster: Path | None
+    catalogue: str
+    topology: Any  # core.topology.TopologySettings
+    crs: str
+    report: Path
+    cleaned_lines: Path
+    connections: tuple[GridConnectionRun, ...] = ()
+
+
+def _grid_layer(raw: Any, role: str, base: Path, layers: dict[str, LayerRef], where: str,
+                problems: list[str]) -> LayerRef | None:
+    """A grid input: a role of ``layers`` (default: ``role``), or {path, layer} / a path."""
+    raw = role if raw is None else raw
+    if isinstance(raw, str) and raw in ROLES:
+        if raw not in layers:
+            problems.append(f"{where}: the role {raw!r} is not under 'layers'; add it or give {{path, layer}}")
+        return layers.get(raw)
+    return _layer_ref(raw, base, where, problems)
+
+
+def _grid_sites(raw: Any, base: Path, out_dir: Path, steps: dict[str, set[str]], where: str,
+                problems: list[str]) -> LayerRef | None:
+    """Sites: ``<step>.<key>`` (the sites another step of this scenario writes) or a layer."""
+    if isinstance(raw, str) and "." in raw and not raw.endswith((".gpkg", ".shp", ".geojson", ".fgb")):
+        step, _, key = raw.partition(".")
+        if step not in SITE_STEPS:
+            problems.append(f"{where}: unknown step {step!r}{_suggest(step, SITE_STEPS)}; steps with sites: "
+                            f"{', '.join(SITE_STEPS)} (or give {{path, layer}})")
+            return None
+        if key not in steps.get(step, set()):
+            problems.append(f"{where}: the scenario has no {step} step {key!r}{_suggest(key, steps.get(step, ()))}")
+            return None
+        return SITE_STEPS[step](out_dir, key)
+    if raw is None:
+        problems.append(f"{where}: give the sites: a step's sites (e.g. suitability.wind) or {{path, layer}}")
+        return None
+    return _layer_ref(raw, base, where, problems)
+
+
+def _grid_run(raw: Any, base: Path, layers: dict[str, LayerRef], out_dir: Path, crs: str,
+              steps: dict[str, set[str]], problems: list[str]) -> GridRun | None:
+    """Read the ``grid:`` key (problems are collected, not raised)."""
+    from .connection import ConnectionOutputs, ConnectionSettings
+    from .topology import TopologySettings
+
+    if not isinstance(raw, dict):
+        problems.append("grid: give a mapping, e.g. {snap_tolerance_m: 10, connect: {wind: {sites: suitability.wind}}}")
+        return None
+    for k in raw:
+        if k not in _GRID:
+            problems.append(f"grid.{k}: unknown key{_suggest(k, _GRID)}")
+    lines = None if raw.get("lines") is None and "power_lines" not in layers else _grid_layer(
+        raw.get("lines"), "power_lines", base, layers, "grid.lines", problems)  # no lines: no topology check
+    subs = _grid_layer(raw.get("substations"), "substations", base, layers, "grid.substations", problems)
+    cost_raster = (base / str(raw["cost_raster"])).resolve() if raw.get("cost_raster") else None
+    roads = None if cost_raster is not None and raw.get("roads") is None else _grid_layer(
+        raw.get("roads"), "roads", base, layers, "grid.roads", problems)
+    catalogue = str(raw.get("catalogue", "grid_connection"))
+    if catalogue.endswith((".yaml", ".yml")):
+        catalogue = str((base / catalogue).resolve())
+    fields = {"substation_voltage_field": str(raw.get("substation_voltage_field", "voltage")),
+              "substation_name_field": str(raw.get("name_field", "name"))}
+    try:
+        topology = TopologySettings(snap_tolerance_m=float(raw.get("snap_tolerance_m", 10.0)),
+                                    voltage_field=str(raw.get("voltage_field", "voltage")),
+                                    substation_voltage_field=fields["substation_voltage_field"],
+                                    name_field=fields["substation_name_field"])
+        topology.check()
+    except (TypeError, ValueError) as exc:
+        problems.append(f"grid.snap_tolerance_m: {exc}")
+        return None
+    connections = []
+    for key, spec in (raw.get("connect") or {}).items():
+        where = f"grid.connect.{key}"
+        spec = spec if isinstance(spec, dict) else {"sites": spec}
+        for k in spec:
+            if k not in _CONNECT:
+                problems.append(f"{where}.{k}: unknown key{_suggest(k, _CONNECT)}")
+        sites = _grid_sites(spec.get("sites"), base, out_dir, steps, f"{where}.sites", problems)
+        try:
+            settings = ConnectionSettings(
+                capacity_field=str(spec.get("capacity_field", "capacity_mw")),
+                site_capacity_mw=None if spec.get("site_capacity_mw") is None else float(spec["site_capacity_mw"]),
+                area_ha_per_mw=None if spec.get("area_ha_per_mw") is None else float(spec["area_ha_per_mw"]),
+                site_id_field=spec.get("site_id_field"),  # None: site_id where the layer has it
+                terrain_factor_field=spec.get("terrain_factor_field"),
+                substation_free_field=str(raw.get("free_capacity_field", "free_capacity_mw")),
+                unknown_free_capacity_mw=(None if raw.get("unknown_free_capacity_mw") is None
+                                          else float(raw["unknown_free_capacity_mw"])),
+                allocation=str(raw.get("allocation", "min_cost_flow")),
+                router="cost_raster" if cost_raster is not None else "roads", **fields)
+            settings.check()
+        except (TypeError, ValueError) as exc:
+            problems.append(f"{where}: {exc}")
+            continue
+        if sites is not None:
+            gpkg = out_dir / f"{key}_grid.gpkg"
+            connections.append(GridConnectionRun(key, sites, settings, ConnectionOutputs(
+                connections=gpkg, sites=gpkg, site_table=out_dir / f"{key}_grid_sites.csv", substations=gpkg)))
+    if subs is None:
+        return None
+    return GridRun(lines, subs, roads, cost_raster, catalogue, topology, crs, out_dir / "grid_topology.gpkg",
+                   out_dir / "grid_topology.gpkg", tuple(connections))
+
+
+# ----------------------------------------------------------------------------------------------
+# wind: yield rasters and turbine layout (core/wind.py, core/layout.py)
+# ----------------------------------------------------------------------------------------------
+_WIND = {"turbine", "hub_height_m", "resolution_m", "weibull_k", "weibull_k_raster", "weather", "losses", "layout",
+         "roughness_field"}
+_LAYOUT = {"areas", "rotor_in", "spacing_along_d", "spacing_across_d", "main_direction_deg", "objective",
+           "offsets", "resolution_m", "thrust_coefficient", "wake_decay", "wake_model"}
+
+
+@dataclass(frozen=True)
+class WindRun:
+    """The scenario's wind step: yield rasters, and a layout in eligible areas if asked for."""
+
+    turbine: str
+    rasters: dict[str, str]
+    settings: Any  # core.wind.WindYieldSettings
+    outputs: Any  # core.wind.WindYieldOutputs
+    areas: LayerRef | None = None
+    layout: Any = None  # core.layout.LayoutSettings
+    layout_outputs: Any = None  # core.layout.LayoutOutputs
+
+
+#: ``grid.connect.<key>.sites: layout.wind``: the turbines of the scenario's wind layout (grouped by site_id).
+SITE_STEPS["layout"] = lambda out_dir, key: LayerRef(str(out_dir / f"{key}_turbines.gpkg"), "turbines")
+
+
+def _wind_run(raw: Any, base: Path, by_key: dict[str, TechnologyRun], out_dir: Path, rasters: dict[str, str],
+              top: dict[str, Any], problems: list[str]) -> WindRun | None:
+    """Read the ``wind:`` key (problems are collected, not raised)."""
+    from .layout import LayoutOutputs, LayoutSettings
+    from .turbines import load_turbine
+    from .wind import Losses, WindResourceSettings, WindYieldOutputs, WindYieldSettings
+
+    if not isinstance(raw, dict):
+        problems.append("wind: give a mapping, e.g. {turbine: E-141/4200, hub_height_m: 159, layout: {areas: wind}}")
+        return None
+    for k in raw:
+        if k not in _WIND:
+            problems.append(f"wind.{k}: unknown key{_suggest(k, _WIND)}")
+    default = top.get("turbine")
+    default = default if isinstance(default, str) else default.get("type") if isinstance(default, dict) else None
+    turbine = str(raw.get("turbine", default or "E-141/4200"))
+    if turbine.endswith((".yaml", ".yml")):
+        turbine = str((base / turbine).resolve())
+    hub = raw.get("hub_height_m")
+    if hub is None and "turbine" not in raw and isinstance(top.get("turbine"), dict):
+        hub = top["turbine"].get("hub_height_m")  # the scenario's turbine, as for the setbacks
+    try:
+        load_turbine(turbine, None if hub is None else float(hub))
+        settings = WindYieldSettings(
+            resolution_m=float(raw.get("resolution_m", top.get("resolution_m", 25.0))),
+            crs=str(top.get("crs", "EPSG:25832")),
+            hub_height_m=None if hub is None else float(hub),
+            losses=Losses(**{k: float(v) for k, v in (raw.get("losses") or {}).items()}),
+            resource=WindResourceSettings(
+                weibull_k=None if raw.get("weibull_k", 2.0) == "weather" else float(raw.get("weibull_k", 2.0)),
+                weather=None if raw.get("weather") is None else str(raw["weather"]),
+                roughness_field=raw.get("roughness_field"),
+                weibull_k_raster=str((base / str(raw["weibull_k_raster"])).resolve()) if raw.get("weibull_k_raster")
+                else None))
+        settings.losses.factor()
+    except (TypeError, ValueError) as exc:
+        problems.append(f"wind: {exc}")
+        return None
+    wind_rasters = {r: p for r, p in rasters.items() if r in ("wind_speed_100m", "wind_speed_150m", "dem")}
+    outputs = WindYieldOutputs(out_dir / "wind_energy.tif", out_dir / "wind_full_load_hours.tif",
+                               out_dir / "wind_speed_hub.tif", out_dir / "wind_yield.csv")
+    spec = raw.get("layout")
+    if not spec:
+        return WindRun(turbine, wind_rasters, settings, outputs)
+    spec = spec if isinstance(spec, dict) else {}
+    for k in spec:
+        if k not in _LAYOUT:
+            problems.append(f"wind.layout.{k}: unknown key{_suggest(k, _LAYOUT)}")
+    areas_raw = spec.get("areas", "wind")
+    if isinstance(areas_raw, str) and areas_raw in by_key:
+        areas = LayerRef(str(by_key[areas_raw].outputs.polygons), "eligible_areas")
+    elif isinstance(areas_raw, (dict, str)) and not (isinstance(areas_raw, str) and areas_raw.isidentifier()):
+        areas = _layer_ref(areas_raw, base, "wind.layout.areas", problems)
+    else:
+        problems.append(f"wind.layout.areas: no technology {areas_raw!r} under 'eligibility'{_suggest(areas_raw, by_key)}; "
+                        "give its key or {path, layer}")
+        return None
+    try:
+        layout = LayoutSettings(
+            crs=settings.crs, hub_height_m=settings.hub_height_m, rotor_in=bool(spec.get("rotor_in", False)),
+            spacing_along_d=float(spec.get("spacing_along_d", 5.0)),
+            spacing_across_d=float(spec.get("spacing_across_d", 3.0)),
+            main_direction_deg=None if spec.get("main_direction_deg") is None else float(spec["main_direction_deg"]),
+            objective=str(spec.get("objective", "count")), offsets=int(spec.get("offsets", 4)),
+            resolution_m=float(spec.get("resolution_m", 50.0)), losses=settings.losses, resource=settings.resource,
+            thrust_coefficient=float(spec.get("thrust_coefficient", 0.8)), wake_decay=float(spec.get("wake_decay", 0.075)),
+            wake_model=str(spec.get("wake_model", "jensen")))
+        if layout.objective not in ("count", "energy"):
+            raise ValueError(f"objective must be count or energy, not {layout.objective!r}")
+    except (TypeError, ValueError) as exc:
+        problems.append(f"wind.layout: {exc}")
+        return None
+    layout_out = LayoutOutputs(out_dir / "wind_turbines.gpkg", out_dir / "wind_layout_sites.csv",
+                               out_dir / "wind_layout_municipalities.csv", out_dir / "wind_layout_sites.gpkg")
+    return WindRun(turbine, wind_rasters, settings, outputs, areas, layout, layout_out)
+
+
+# ----------------------------------------------------------------------------------------------
+# solar: potential of eligible land (core/solar.py) and rooftop PV (core/rooftop.py)
+# ----------------------------------------------------------------------------------------------
+_SOLAR = {"eligibility", "system", "tilt_deg", "gcr", "losses_pct", "weather", "use_terrain", "slope_step_deg",
+          "aspect_step_deg", "max_slope_deg", "sites", "preset", "horizon", "horizon_distance_m"}
+_ROOFTOP = {"buildings", "weather", "losses_pct", "preset"}
+
+
+@dataclass(frozen=True)
+class SolarRun:
+    """One ``solar:`` entry: PV on the eligible land of an eligibility run."""
+
+    key: str
+    eligibility: Path
+    sites: LayerRef | None
+    settings: Any  # core.solar.SolarSettings
+    outputs: Any  # core.solar.SolarOutputs
+
+
+@dataclass(frozen=True)
+class RooftopRun:
+    """The ``rooftop:`` key: PV on the buildings' roofs."""
+
+    buildings: LayerRef
+    settings: Any  # core.rooftop.RooftopSettings
+    outputs: Any  # core.rooftop.RooftopOutputs
+
+
+def _weather_source(raw: Any, base: Path) -> str | None:
+    """``weather:`` as the engine takes it: None (TRY region per site), a region, or a file (relative to the scenario)."""
+    if raw is None or str(raw).strip().lower() in ("", "auto", "try"):
+        return None
+    import re
+
+    text = str(raw).strip()
+    if re.fullmatch(r"(?i)(try\s*[:_ -]?\s*)?\d{1,2}", text):
+        return text
+    return str((base / text).resolve())
+
+
+def _solar_runs(raw: Any, base: Path, by_key: dict[str, Any], suits: dict[str, Any], out_dir: Path,
+                rasters: dict[str, str], top: dict[str, Any], problems: list[str]) -> tuple[SolarRun, ...]:
+    """Read the ``solar:`` key: ``{output key: {eligibility: <technology key>, system: …}}``."""
+    from .solar import SolarOutputs, SolarSettings
+
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        problems.append("solar: give a mapping, e.g. {pv_ground: {system: fixed_south}}")
+        return ()
+    runs = []
+    for key, spec in raw.items():
+        where = f"solar.{key}"
+        spec = spec or {}
+        if not isinstance(spec, dict):
+            problems.append(f"{where}: give a mapping, e.g. {{system: agri_vertical}}")
+            continue
+        for k in spec:
+            if k not in _SOLAR:
+                problems.append(f"{where}.{k}: unknown key{_suggest(k, _SOLAR)}")
+        tech = str(spec.get("eligibility", key))
+        if tech not in by_key:
+            problems.append(f"{where}.eligibility: no technology {tech!r} under 'eligibility'{_suggest(tech, by_key)}")
+            continue
+        run = by_key[tech]
+        if spec.get("sites", True) is False:
+            sites = None
+        elif tech in suits:
+            sites = LayerRef(str(suits[tech].sites), "candidate_sites")
+        else:
+            sites = LayerRef(str(run.outputs.polygons), "eligible_areas")
+        try:
+            settings = SolarSettings(
+                system=str(spec.get("system", "fixed_south")),
+                tilt_deg=None if spec.get("tilt_deg") is None else float(spec["tilt_deg"]),
+                gcr=None if spec.get("gcr") is None else float(spec["gcr"]),
+                losses_pct=None if spec.get("losses_pct") is None else float(spec["losses_pct"]),
+                weather=_weather_source(spec.get("weather"), base),
+                use_terrain=bool(spec.get("use_terrain", True)),
+                slope_step_deg=float(spec.get("slope_step_deg", 1.0)),
+                aspect_step_deg=float(spec.get("aspect_step_deg", 10.0)),
+                max_slope_deg=float(spec.get("max_slope_deg", 30.0)),
+                horizon=bool(spec.get("horizon", False)),
+                horizon_distance_m=float(spec.get("horizon_distance_m", 2000.0)),
+                preset=str((base / spec["preset"]).resolve()) if str(spec.get("preset", "")).endswith((".yml", ".yaml"))
+                else str(spec.get("preset", "pv_systems")),
+                invalid_geometries=str(top.get("invalid_geometries", "error")))
+        except (TypeError, ValueError) as exc:
+            problems.append(f"{where}: {exc}")
+            continue
+        try:
+            from .solar_systems import load_pv_systems
+
+            load_pv_systems(settings.preset).system(settings.system)
+        except ValueError as exc:
+            problems.append(f"{where}.system: {exc}")
+            continue
+        outputs = SolarOutputs(out_dir / f"{key}_solar_yield.tif", out_dir / f"{key}_solar_capacity_density.tif",
+                               out_dir / f"{key}_solar_energy_density.tif",
+                               out_dir / f"{key}_solar_sites.gpkg" if sites is not None else None,
+                               out_dir / f"{key}_solar_sites.csv" if sites is not None else None,
+                               out_dir / f"{key}_solar_municipalities.csv")
+        runs.append(SolarRun(str(key), run.outputs.eligibility, sites, settings, outputs))
+    return tuple(runs)
+
+
+def _rooftop_run(raw: Any, base: Path, layers: dict[str, LayerRef], out_dir: Path, top: dict[str, Any],
+                 problems: list[str]) -> RooftopRun | None:
+    """Read the ``rooftop:`` key: ``{buildings: <role or {path, layer}>, weather: …, losses_pct: …}``."""
+    from .rooftop import RooftopOutputs, RooftopSettings
+
+    spec = raw or {}
+    if not isinstance(spec, dict):
+        problems.append("rooftop: give a mapping (or {} for the defaults)")
+        return None
+    for k in spec:
+        if k not in _ROOFTOP:
+            problems.append(f"rooftop.{k}: unknown key{_suggest(k, _ROOFTOP)}")
+    ref = spec.get("buildings", "buildings")
+    if isinstance(ref, str) and ref in ROLES:
+        buildings = layers.get(ref)
+        if buildings is None:
+            problems.append(f"rooftop.buildings: the role {ref!r} is not under 'layers'")
+            return None
+    else:
+        buildings = _layer_ref(ref, base, "rooftop.buildings", problems)
+        if buildings is None:
+            return None
+    try:
+        settings = RooftopSettings(
+            crs=str(top.get("crs", "EPSG:25832")), weather=_weather_source(spec.get("weather"), base),
+            losses_pct=None if spec.get("losses_pct") is None else float(spec["losses_pct"]),
+            preset=str(spec.get("preset", "pv_systems")), invalid_geometries=str(top.get("invalid_geometries", "error")))
+    except (TypeError, ValueError) as exc:
+        problems.append(f"rooftop: {exc}")
+        return None
+    return RooftopRun(buildings, settings, RooftopOutputs(out_dir / "rooftop_pv.gpkg", out_dir / "rooftop_pv.csv",
+                                                          out_dir / "rooftop_municipalities.csv"))

@@ -771,6 +771,193 @@ def _run_windbg(arguments: Mapping[str, Any], single_process: bool, progress: An
             "accounting": result.accounting, "table": str(arguments["table"])}
 
 
+@entry_point("grid_topology", "wip_qgis_plugin.core.topology:check_grid_topology",
+             lambda a: _paths(a.get("report"), a.get("cleaned_lines")))
+def _run_grid_topology(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Run a grid topology check. Arguments: lines, substations or None, crs, settings, report, cleaned_lines."""
+    from .layers import LayerRef
+    from .topology import TopologySettings, check_grid_topology
+
+    topo = check_grid_topology(
+        decode_dataclass(LayerRef, arguments.get("lines"), "lines"),
+        _optional(LayerRef, arguments.get("substations"), "substations"),
+        crs=str(arguments.get("crs") or "EPSG:25832"),
+        settings=_settings(TopologySettings, arguments.get("settings"), single_process),
+        report=Path(arguments["report"]) if arguments.get("report") else None,
+        cleaned_lines=Path(arguments["cleaned_lines"]) if arguments.get("cleaned_lines") else None,
+        progress=progress)
+    return {"summary": topo.summary(), "converged": topo.converged,
+            "report": arguments.get("report"), "cleaned_lines": arguments.get("cleaned_lines")}
+
+
+def _grid_connection_outputs(arguments: Mapping[str, Any]) -> list[str]:
+    out = arguments.get("outputs") or {}
+    return _paths(*dict.fromkeys(out.get(k) for k in ("connections", "sites", "site_table", "substations",
+                                                      "topology_report")))
+
+
+@entry_point("grid_connection", "wip_qgis_plugin.core.connection:run_grid_connection", _grid_connection_outputs)
+def _run_grid_connection(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Run a grid connection job.
+
+    Arguments: sites, substations, roads or None, power_lines or None, catalogue (preset id or
+    YAML file), settings (ConnectionSettings), topology (TopologySettings or None), outputs
+    (ConnectionOutputs), crs, cost_raster or None (see :func:`.connection.run_grid_connection`).
+    """
+    from .connection import ConnectionOutputs, ConnectionSettings, run_grid_connection
+    from .layers import LayerRef
+    from .topology import TopologySettings
+
+    result = run_grid_connection(
+        decode_dataclass(LayerRef, arguments.get("sites"), "sites"),
+        decode_dataclass(LayerRef, arguments.get("substations"), "substations"),
+        _optional(LayerRef, arguments.get("roads"), "roads"),
+        catalogue=str(arguments.get("catalogue") or "grid_connection"),
+        settings=_settings(ConnectionSettings, arguments.get("settings"), single_process),
+        outputs=decode_dataclass(ConnectionOutputs, arguments.get("outputs") or {}, "outputs"),
+        crs=str(arguments.get("crs") or "EPSG:25832"),
+        cost_raster=arguments.get("cost_raster") or None, progress=progress,
+        power_lines=_optional(LayerRef, arguments.get("power_lines"), "power_lines"),
+        topology=_optional(TopologySettings, arguments.get("topology"), "topology"))
+    sites = result.sites.drop(columns=result.sites.geometry.name)
+    subs = result.substations.drop(columns=result.substations.geometry.name)
+    return {"summary": result.summary(),
+            "sites": [{k: to_jsonable(v) for k, v in row.items()} for row in sites.to_dict("records")],
+            "substations": [{k: to_jsonable(v) for k, v in row.items()} for row in subs.to_dict("records")],
+            "n_connections": len(result.connections)}
+
+
+# --- wind yield and turbine layout (core/wind.py, core/layout.py)
+def _wind_yield_outputs(arguments: Mapping[str, Any]) -> list[str]:
+    out = arguments.get("outputs") or {}
+    return _paths(out.get("energy"), out.get("full_load_hours"), out.get("wind_speed"), out.get("table"))
+
+
+@entry_point("wind_yield", "wip_qgis_plugin.core.wind:run_wind_yield", _wind_yield_outputs)
+def _run_wind_yield(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Run a wind yield job.
+
+    Arguments: turbine (preset id, YAML file or windpowerlib type), aoi or None, rasters ({role: path}:
+    wind_speed_100m, wind_speed_150m, dem), layers (landuse, water), outputs, settings (see
+    :func:`.wind.run_wind_yield`).
+    """
+    from .eligibility import AreaOfInterest
+    from .wind import WindYieldOutputs, WindYieldSettings, run_wind_yield
+
+    result = run_wind_yield(
+        str(arguments.get("turbine") or "E-141/4200"), _optional(AreaOfInterest, arguments.get("aoi"), "aoi"),
+        {str(k): str(v) for k, v in (arguments.get("rasters") or {}).items() if v}, _layers(arguments.get("layers")),
+        decode_dataclass(WindYieldOutputs, arguments.get("outputs"), "outputs"),
+        _settings(WindYieldSettings, arguments.get("settings"), single_process), progress)
+    return {"turbine": result.turbine.describe(), "nominal_power_mw": result.turbine.nominal_power_mw,
+            "resource_model": result.resource_model, "weather": result.climate.name, "weibull_k": result.weibull_k,
+            "losses": result.losses.describe(), "loss_factor": result.loss_factor,
+            "mean_wind_speed_m_s": result.mean_wind_speed_m_s, "mean_full_load_hours": result.mean_full_load_hours,
+            "mean_density_kg_m3": result.mean_density_kg_m3,
+            "municipalities": [encode_dataclass(m) for m in result.municipalities],
+            "outputs": encode_dataclass(result.outputs)}
+
+
+def _layout_outputs(arguments: Mapping[str, Any]) -> list[str]:
+    out = arguments.get("outputs") or {}
+    return _paths(out.get("turbines"), out.get("sites_table"), out.get("municipalities_table"), out.get("sites"))
+
+
+@entry_point("turbine_layout", "wip_qgis_plugin.core.layout:run_turbine_layout", _layout_outputs)
+def _run_turbine_layout(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Run a turbine layout job.
+
+    Arguments: turbine, eligible_areas, rasters, layers (landuse, water, buildings), outputs, settings
+    (see :func:`.layout.run_turbine_layout`).
+    """
+    from .layers import LayerRef
+    from .layout import LayoutOutputs, LayoutSettings, run_turbine_layout
+
+    result = run_turbine_layout(
+        str(arguments.get("turbine") or "E-141/4200"),
+        decode_dataclass(LayerRef, arguments.get("eligible_areas"), "eligible_areas"),
+        {str(k): str(v) for k, v in (arguments.get("rasters") or {}).items() if v}, _layers(arguments.get("layers")),
+        decode_dataclass(LayoutOutputs, arguments.get("outputs"), "outputs"),
+        _settings(LayoutSettings, arguments.get("settings"), single_process), progress)
+    return {"turbine": result.turbine.describe(), "n_turbines": result.n_turbines,
+            "capacity_mw": result.capacity_mw, "energy_mwh_per_a": result.energy_mwh_per_a,
+            "full_load_hours": result.full_load_hours, "wake_loss_pct": result.wake_loss_pct,
+            "main_direction_deg": result.main_direction_deg, "rotor_in": result.rotor_in,
+            "sites": [encode_dataclass(s) for s in result.sites],
+            "municipalities": [encode_dataclass(m) for m in result.municipalities],
+            "outputs": encode_dataclass(result.outputs)}
+
+
+# --- municipal energy profile (core/profile.py)
+def _profile_outputs(arguments: Mapping[str, Any]) -> list[str]:
+    from .profile import profile_output_files
+
+    return [str(p) for p in profile_output_files(arguments.get("plan") or {})]
+
+
+@entry_point("profile", "wip_qgis_plugin.core.profile:run_profile", _profile_outputs)
+def _run_profile(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Run a municipal energy profile. Arguments: plan (:class:`.profile.ProfilePlan` as JSON)."""
+    from .profile import ProfilePlan, profile_json, run_profile
+
+    plan = _settings(ProfilePlan, arguments.get("plan"), single_process, "plan")
+    return profile_json(run_profile(plan, progress))
+
+
+# --- solar potential and rooftop PV (core/solar.py, core/rooftop.py)
+def _solar_outputs(arguments: Mapping[str, Any]) -> list[str]:
+    out = arguments.get("outputs") or {}
+    return _paths(out.get("specific_yield"), out.get("capacity_density"), out.get("energy_density"),
+                  out.get("sites"), out.get("sites_table"), out.get("municipalities_table"))
+
+
+@entry_point("solar_potential", "wip_qgis_plugin.core.solar:run_solar_potential", _solar_outputs)
+def _run_solar_potential(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Run a solar potential job.
+
+    Arguments: eligibility (raster path), outputs (SolarOutputs), settings (SolarSettings), rasters
+    ({role: path}: dem or slope + aspect), aoi or None, sites or None (see :func:`.solar.run_solar_potential`).
+    """
+    from .eligibility import AreaOfInterest
+    from .layers import LayerRef
+    from .solar import SolarOutputs, SolarSettings, run_solar_potential
+
+    result = run_solar_potential(
+        Path(arguments["eligibility"]), decode_dataclass(SolarOutputs, arguments.get("outputs"), "outputs"),
+        _settings(SolarSettings, arguments.get("settings"), single_process),
+        {str(k): str(v) for k, v in (arguments.get("rasters") or {}).items()},
+        _optional(AreaOfInterest, arguments.get("aoi"), "aoi"), _optional(LayerRef, arguments.get("sites"), "sites"),
+        progress)
+    data = encode_dataclass(result)
+    data["sites"] = data["sites"][:200]
+    return data
+
+
+def _rooftop_outputs(arguments: Mapping[str, Any]) -> list[str]:
+    out = arguments.get("outputs") or {}
+    return _paths(out.get("buildings"), out.get("buildings_table"), out.get("municipalities_table"))
+
+
+@entry_point("rooftop_solar", "wip_qgis_plugin.core.rooftop:run_rooftop_solar", _rooftop_outputs)
+def _run_rooftop_solar(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Run a rooftop PV job. Arguments: buildings, outputs (RooftopOutputs), settings (RooftopSettings), aoi or None."""
+    from .eligibility import AreaOfInterest
+    from .layers import LayerRef
+    from .rooftop import RooftopOutputs, RooftopSettings, run_rooftop_solar
+
+    result = run_rooftop_solar(
+        decode_dataclass(LayerRef, arguments.get("buildings"), "buildings"),
+        decode_dataclass(RooftopOutputs, arguments.get("outputs") or {}, "outputs"),
+        _settings(RooftopSettings, arguments.get("settings"), single_process),
+        _optional(AreaOfInterest, arguments.get("aoi"), "aoi"), progress)
+    return {"n_buildings": result.n_buildings, "n_with_pv": result.n_with_pv,
+            "usable_roof_m2": result.usable_roof_m2, "capacity_mwp": result.capacity_mwp,
+            "capacity_mw": result.capacity_mw, "energy_mwh_per_a": result.energy_mwh_per_a,
+            "mean_yield_kwh_per_kwp": result.mean_yield_kwh_per_kwp, "n_classes": result.n_classes,
+            "municipalities": [encode_dataclass(m) for m in result.municipalities],
+            "outputs": encode_dataclass(result.outputs)}
+
+
 def entry_point_names() -> list[str]:
     """Names of the registered jobs, sorted."""
     return sorted(ENTRY_POINTS)

@@ -3,9 +3,22 @@
 To add an algorithm, subclass :class:`.base.WipAlgorithm` in a new module, write its
 help in ``help/<name>.json`` (en and de) and list the class in :data:`ALGORITHMS`.
 """
+from .grid_connection import GridConnection
+from .grid_topology_check import GridTopologyCheck
 from .land_eligibility import LandEligibility
+from .municipal_profile import MunicipalProfile
+from .rooftop_solar import RooftopSolar
 from .setback_sweep import SetbackSweep
+from .site_maps import SiteMaps
+from .solar_potential import SolarPotential
 from .suitability import Suitability
+from .turbine_layout import TurbineLayout
+from .wind_yield import WindYield
 from .windbg_accounting import WindbgAccounting
 
-ALGORITHMS = (LandEligibility, SetbackSweep, Suitability, WindbgAccounting)
+ALGORITHMS = (
+    LandEligibility, SetbackSweep, Suitability, WindbgAccounting,  # eligibility, suitability, accounting
+    SolarPotential, RooftopSolar, WindYield, TurbineLayout,  # potential
+    GridTopologyCheck, GridConnection,  # grid
+    MunicipalProfile, SiteMaps,  # profile
+)

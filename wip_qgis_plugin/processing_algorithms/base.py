@@ -58,7 +58,8 @@ def menu_name() -> str:
 def group_name(group_id: str) -> str:
     """Translated name of an algorithm group."""
     return {"eligibility": tr("Eligibility"), "suitability": tr("Suitability"),
-            "accounting": tr("Area accounting")}[group_id]
+            "accounting": tr("Area accounting"), "grid": tr("Grid"), "potential": tr("Potential"),
+            "profile": tr("Profile")}[group_id]
 
 
 @cache
