@@ -149,6 +149,244 @@ def _vector_styles() -> None:
     munis.setLabeling(_labels('"name" || \'\\n\' || format_number("counted_pct", 2) || \' %\''))
     munis.setLabelsEnabled(True)
     _save(munis, "windbg_municipalities", labels=True)
+    _grid_styles()
+
+
+# Grid connection lines by level: level id, colour, width [mm], label.
+GRID_CONNECTIONS = [
+    ("mv_20kv", (46, 125, 50), 0.6, "Mittelspannung 20 kV / medium voltage 20 kV"),
+    ("hv_110kv", (230, 120, 0), 0.9, "110 kV"),
+    ("ehv_transmission", (198, 40, 40), 1.2, "110 kV zum Höchstspannungs-UW / 110 kV to a 220/380 kV substation"),
+]
+# Power lines by voltage [kV]: lower bound, upper bound, colour, width [mm], label.
+GRID_LINES = [
+    (0.0, 60.0, (46, 125, 50), 0.4, "Mittelspannung / medium voltage (< 60 kV)"),
+    (60.0, 150.0, (230, 120, 0), 0.7, "Hochspannung / high voltage (110 kV)"),
+    (150.0, 1000.0, (198, 40, 40), 1.0, "Höchstspannung / extra-high voltage (220/380 kV)"),
+]
+# Sites by connection cost [€/kW]; sites without a connection grey.
+CONNECTION_COST = [
+    ('"cost_eur_per_kw" < 25', (26, 150, 65), "< 25 €/kW"),
+    ('"cost_eur_per_kw" >= 25 AND "cost_eur_per_kw" < 50', (166, 217, 106), "25–50 €/kW"),
+    ('"cost_eur_per_kw" >= 50 AND "cost_eur_per_kw" < 100', (255, 255, 191), "50–100 €/kW"),
+    ('"cost_eur_per_kw" >= 100 AND "cost_eur_per_kw" < 200', (253, 174, 97), "100–200 €/kW"),
+    ('"cost_eur_per_kw" >= 200', (215, 25, 28), "≥ 200 €/kW"),
+    ('"cost_eur_per_kw" IS NULL', (150, 150, 150), "nicht anschließbar / not connectable (status)"),
+]
+# Substations by the share of their free capacity allocated.
+SUBSTATION_LOAD = [
+    ('"free_capacity_mw" <= 0', (150, 150, 150), "keine freie Kapazität / no free capacity"),
+    ('"free_capacity_mw" > 0 AND "remaining_mw" <= 0.0001', (198, 40, 40), "voll belegt / fully allocated"),
+    ('"free_capacity_mw" > 0 AND "remaining_mw" > 0.0001 AND "allocated_mw" > 0', (230, 120, 0),
+     "teilweise belegt / partly allocated"),
+    ('"free_capacity_mw" > 0 AND "allocated_mw" <= 0', (46, 125, 50), "frei / free"),
+]
+# Topology report: issue kind, colour, marker shape, label.
+TOPOLOGY_KINDS = [
+    ("dangling_end", (215, 25, 28), "circle", "offenes Leitungsende / dangling end"),
+    ("isolated_component", (123, 50, 148), "diamond", "isolierter Netzteil / isolated grid part"),
+    ("no_voltage", (255, 127, 0), "triangle", "Leitung ohne Spannung / line without voltage"),
+    ("substation_not_attached", (0, 0, 0), "square", "Umspannwerk ohne Leitung / substation without lines"),
+    ("collapsed_line", (255, 127, 0), "cross2", "zu kurze Leitung entfernt / collapsed line dropped"),
+    ("snapped_endpoint", (33, 113, 181), "circle", "Ende gefangen / end snapped"),
+    ("snapped_to_substation", (33, 113, 181), "square", "Ende an Umspannwerk gefangen / end snapped to substation"),
+    ("t_junction", (33, 113, 181), "triangle", "T-Abzweig / T-junction"),
+    ("substation_voltage_mismatch", (120, 120, 120), "star", "Spannung fehlt im UW-Tag / level missing in tag"),
+]
+
+
+def _grid_styles() -> None:
+    """Styles of the grid outputs: connections, sites, substation load, topology report, lines."""
+    from qgis.core import QgsCategorizedSymbolRenderer, QgsLineSymbol, QgsMarkerSymbol, QgsRendererCategory
+
+    def line(rgb, width):
+        r, g, b = rgb
+        return QgsLineSymbol.createSimple({"color": f"{r},{g},{b},255", "width": str(width), "width_unit": "MM"})
+
+    def marker(rgb, shape="circle", size=3.0):
+        r, g, b = rgb
+        return QgsMarkerSymbol.createSimple({"name": shape, "color": f"{r},{g},{b},230", "size": str(size),
+                                             "outline_color": "40,40,40,255", "size_unit": "MM"})
+
+    def rules(layer, items, symbol):
+        root = QgsRuleBasedRenderer.Rule(None)
+        for expression, rgba, label in items:
+            root.appendChild(QgsRuleBasedRenderer.Rule(symbol(rgba), 0, 0, expression, label))
+        layer.setRenderer(QgsRuleBasedRenderer(root))
+
+    conn = QgsVectorLayer("LineString?crs=EPSG:25832&field=level:string&field=allocated_mw:double",
+                          "connections", "memory")
+    conn.setRenderer(QgsCategorizedSymbolRenderer("level", [
+        QgsRendererCategory(value, line(rgb, width), label) for value, rgb, width, label in GRID_CONNECTIONS]))
+    _save(conn, "grid_connections")
+
+    lines = QgsVectorLayer("LineString?crs=EPSG:25832&field=voltage_kv:double", "grid lines", "memory")
+    lines.setRenderer(QgsGraduatedSymbolRenderer("voltage_kv", [
+        QgsRendererRange(lo, hi, line(rgb, width), label) for lo, hi, rgb, width, label in GRID_LINES]))
+    _save(lines, "grid_lines")
+
+    fields = "&field=site_id:string&field=status:string&field=cost_eur_per_kw:double"
+    polygons = QgsVectorLayer(f"MultiPolygon?crs=EPSG:25832{fields}", "connection sites", "memory")
+    rules(polygons, CONNECTION_COST, lambda rgb: _fill(rgb, alpha=190))
+    _save(polygons, "connection_sites")
+    points = QgsVectorLayer(f"Point?crs=EPSG:25832{fields}", "connection sites", "memory")
+    rules(points, CONNECTION_COST, lambda rgb: marker(rgb, "circle", 3.0))
+    _save(points, "connection_sites_points")
+
+    subs = QgsVectorLayer("Point?crs=EPSG:25832&field=name:string&field=free_capacity_mw:double"
+                          "&field=allocated_mw:double&field=remaining_mw:double", "substation load", "memory")
+    rules(subs, SUBSTATION_LOAD, lambda rgb: marker(rgb, "square", 4.0))
+    subs.setLabeling(_labels('"name" || \'\\n\' || format_number("allocated_mw", 1) || \' / \' || '
+                             'format_number("free_capacity_mw", 1) || \' MW\''))
+    subs.setLabelsEnabled(True)
+    _save(subs, "substation_load", labels=True)
+
+    report = QgsVectorLayer("Point?crs=EPSG:25832&field=kind:string", "topology report", "memory")
+    report.setRenderer(QgsCategorizedSymbolRenderer("kind", [
+        QgsRendererCategory(kind, marker(rgb, shape, 3.0 if kind in ("dangling_end", "isolated_component") else 2.2),
+                            label) for kind, rgb, shape, label in TOPOLOGY_KINDS]))
+    _save(report, "topology_report")
+
+# Wind yield rasters: value ramps (min, max) with colours from low to high.
+WIND_RASTERS = {
+    "wind_full_load_hours": (1500.0, 3500.0, "h/a"),
+    "wind_energy": (5000.0, 25000.0, "MWh/a"),
+    "wind_speed_hub": (5.0, 8.0, "m/s"),
+}
+WIND_RAMP = [(0.0, (43, 131, 186, 255)), (0.25, (171, 221, 164, 255)), (0.5, (255, 255, 191, 255)),
+             (0.75, (253, 174, 97, 255)), (1.0, (215, 25, 28, 255))]
+# Turbines by net full-load hours: lower bound, upper bound, colour, label.
+WIND_TURBINES = [
+    (0.0, 2000.0, (215, 25, 28), "< 2.000 h/a"),
+    (2000.0, 2500.0, (253, 174, 97), "2.000–2.500 h/a"),
+    (2500.0, 3000.0, (166, 217, 106), "2.500–3.000 h/a"),
+    (3000.0, 99999.0, (26, 150, 65), "≥ 3.000 h/a"),
+]
+
+
+def _wind_styles(raster) -> None:
+    """Styles of the wind yield rasters and the turbine layout points."""
+    from qgis.core import QgsMarkerSymbol
+
+    for name, (lo, hi, unit) in WIND_RASTERS.items():
+        ramp = QgsColorRampShader(lo, hi)
+        ramp.setColorRampType(QgsColorRampShader.Interpolated)
+        ramp.setColorRampItemList([QgsColorRampShader.ColorRampItem(lo + f * (hi - lo), QColor(*rgba),
+                                                                    f"{lo + f * (hi - lo):g} {unit}")
+                                   for f, rgba in WIND_RAMP])
+        shader = QgsRasterShader(lo, hi)
+        shader.setRasterShaderFunction(ramp)
+        renderer = QgsSingleBandPseudoColorRenderer(raster.dataProvider(), 1, shader)
+        renderer.setClassificationMin(lo)
+        renderer.setClassificationMax(hi)
+        raster.setRenderer(renderer)
+        _save(raster, name)
+    points = QgsVectorLayer("Point?crs=EPSG:25832&field=turbine_id:string&field=full_load_hours:double",
+                            "turbines", "memory")
+    points.setRenderer(QgsGraduatedSymbolRenderer("full_load_hours", [
+        QgsRendererRange(lo, hi, QgsMarkerSymbol.createSimple({
+            "name": "circle", "color": f"{r},{g},{b},230", "size": "2.6", "size_unit": "MM",
+            "outline_color": "30,30,30,255"}), label) for lo, hi, (r, g, b), label in WIND_TURBINES]))
+    _save(points, "wind_turbines")
+
+
+# Solar potential rasters (min, max, unit) and the colours of their ramp from low to high.
+SOLAR_RASTERS = {
+    "solar_yield": (850.0, 1100.0, "kWh/kWp/a"),
+    "solar_capacity_density": (0.2, 1.5, "MWp/ha"),
+    "solar_energy_density": (200.0, 1500.0, "MWh/ha/a"),
+}
+SOLAR_RAMP = [(0.0, (255, 255, 204, 255)), (0.25, (254, 217, 118, 255)), (0.5, (253, 141, 60, 255)),
+              (0.75, (227, 26, 28, 255)), (1.0, (128, 0, 38, 255))]
+# Solar sites by AC capacity [MW]: lower bound, upper bound, colour, label.
+SOLAR_SITES = [
+    (0.0, 1.0, (255, 255, 204), "< 1 MW"),
+    (1.0, 5.0, (254, 217, 118), "1–5 MW"),
+    (5.0, 20.0, (253, 141, 60), "5–20 MW"),
+    (20.0, 50.0, (227, 26, 28), "20–50 MW"),
+    (50.0, 1e9, (128, 0, 38), "≥ 50 MW"),
+]
+# Rooftop PV by specific yield [kWh/kWp/a]; roofs without PV grey.
+ROOFTOP = [
+    ('"capacity_kwp" <= 0', (170, 170, 170), "keine PV / no PV"),
+    ('"capacity_kwp" > 0 AND "yield_kwh_per_kwp" < 750', (254, 217, 118), "< 750 kWh/kWp"),
+    ('"capacity_kwp" > 0 AND "yield_kwh_per_kwp" >= 750 AND "yield_kwh_per_kwp" < 850', (253, 141, 60),
+     "750–850 kWh/kWp"),
+    ('"capacity_kwp" > 0 AND "yield_kwh_per_kwp" >= 850 AND "yield_kwh_per_kwp" < 950', (227, 26, 28),
+     "850–950 kWh/kWp"),
+    ('"capacity_kwp" > 0 AND "yield_kwh_per_kwp" >= 950', (128, 0, 38), "≥ 950 kWh/kWp"),
+]
+
+
+def _solar_styles(raster) -> None:
+    """Styles of the solar potential rasters, the solar sites and the rooftop PV buildings."""
+    for name, (lo, hi, unit) in SOLAR_RASTERS.items():
+        ramp = QgsColorRampShader(lo, hi)
+        ramp.setColorRampType(QgsColorRampShader.Interpolated)
+        ramp.setColorRampItemList([QgsColorRampShader.ColorRampItem(lo + f * (hi - lo), QColor(*rgba),
+                                                                    f"{lo + f * (hi - lo):g} {unit}")
+                                   for f, rgba in SOLAR_RAMP])
+        shader = QgsRasterShader(lo, hi)
+        shader.setRasterShaderFunction(ramp)
+        renderer = QgsSingleBandPseudoColorRenderer(raster.dataProvider(), 1, shader)
+        renderer.setClassificationMin(lo)
+        renderer.setClassificationMax(hi)
+        raster.setRenderer(renderer)
+        _save(raster, name)
+
+
+def _solar_vector_styles() -> None:
+    sites = QgsVectorLayer("MultiPolygon?crs=EPSG:25832&field=capacity_mw:double&field=capacity_mwp:double",
+                           "solar sites", "memory")
+    sites.setRenderer(QgsGraduatedSymbolRenderer("capacity_mw", [
+        QgsRendererRange(lo, hi, _fill(rgb), label) for lo, hi, rgb, label in SOLAR_SITES]))
+    sites.setLabeling(_labels('format_number("capacity_mwp", 1) || \' MWp\''))
+    sites.setLabelsEnabled(True)
+    _save(sites, "solar_sites", labels=True)
+    roofs = QgsVectorLayer("Polygon?crs=EPSG:25832&field=capacity_kwp:double&field=yield_kwh_per_kwp:double",
+                           "rooftop PV", "memory")
+    root = QgsRuleBasedRenderer.Rule(None)
+    for expression, rgb, label in ROOFTOP:
+        root.appendChild(QgsRuleBasedRenderer.Rule(_fill(rgb, 230), 0, 0, expression, label))
+    roofs.setRenderer(QgsRuleBasedRenderer(root))
+    _save(roofs, "rooftop_pv")
+
+
+# Municipal energy profile: municipalities by self-sufficiency [%], sites by generation source.
+PROFILE_SELF_SUFFICIENCY = [
+    ('"self_sufficiency_pct" < 25', (215, 25, 28), "< 25 % zeitgleiche Eigenversorgung / self-sufficiency"),
+    ('"self_sufficiency_pct" >= 25 AND "self_sufficiency_pct" < 50', (253, 174, 97), "25–50 %"),
+    ('"self_sufficiency_pct" >= 50 AND "self_sufficiency_pct" < 75', (255, 255, 191), "50–75 %"),
+    ('"self_sufficiency_pct" >= 75 AND "self_sufficiency_pct" < 90', (166, 217, 106), "75–90 %"),
+    ('"self_sufficiency_pct" >= 90', (26, 150, 65), "≥ 90 %"),
+    ('"self_sufficiency_pct" IS NULL', (190, 190, 190), "keine Stundenbilanz / no hourly balance"),
+]
+PROFILE_SOURCES = [
+    ("wind", (31, 120, 180), "Wind (Anlagenlayout) / wind (turbine layout)"),
+    ("pv_ground", (255, 127, 0), "Freiflächen-PV / ground-mounted PV"),
+    ("agri_pv", (51, 160, 44), "Agri-PV / agrivoltaics"),
+    ("pv_rooftop", (227, 26, 28), "Dach-PV / rooftop PV"),
+]
+
+
+def _profile_styles() -> None:
+    """Styles of the profile's municipalities (by self-sufficiency) and sites (by source)."""
+    from qgis.core import QgsCategorizedSymbolRenderer, QgsRendererCategory
+
+    munis = QgsVectorLayer("MultiPolygon?crs=EPSG:25832&field=name:string&field=self_sufficiency_pct:double",
+                           "profile municipalities", "memory")
+    root = QgsRuleBasedRenderer.Rule(None)
+    for expression, rgb, label in PROFILE_SELF_SUFFICIENCY:
+        root.appendChild(QgsRuleBasedRenderer.Rule(_fill(rgb, 170), 0, 0, expression, label))
+    munis.setRenderer(QgsRuleBasedRenderer(root))
+    label = '"name" || coalesce(\'\\n\' || format_number("self_sufficiency_pct", 0) || \' %\', \'\')'
+    munis.setLabeling(_labels(label))
+    munis.setLabelsEnabled(True)
+    _save(munis, "profile_municipalities", labels=True)
+    sites = QgsVectorLayer("MultiPolygon?crs=EPSG:25832&field=source:string", "profile sites", "memory")
+    sites.setRenderer(QgsCategorizedSymbolRenderer("source", [
+        QgsRendererCategory(key, _fill(rgb, 220), label) for key, rgb, label in PROFILE_SOURCES]))
+    _save(sites, "profile_sites")
 
 
 def main() -> int:
@@ -183,9 +421,13 @@ def main() -> int:
             renderer.setClassificationMax(100.0)
             raster.setRenderer(renderer)
             _save(raster, name)
+        _wind_styles(raster)
+        _solar_styles(raster)  # solar potential rasters
         del raster, renderer, shader, ramp  # free the layer before its file and QGIS go (else a crash)
 
     _vector_styles()  # layers are gone before exitQgis (else a crash at exit)
+    _solar_vector_styles()  # solar sites, rooftop PV
+    _profile_styles()  # municipal energy profile
     app.exitQgis()
     return 0
 
