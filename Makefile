@@ -13,7 +13,7 @@ ZIP   := dist/wip_qgis_plugin.zip
 
 help:
 	@echo "make venv     - check/install QGIS (apt, as root) and create .venv with the engine's packages"
-	@echo "make demo     - run the sample scenario: eligible hectares per municipality"
+	@echo "make demo     - run the sample scenario: eligibility to municipal profile, reports and site maps (PDF)"
 	@echo "make test     - engine tests without QGIS, then the QGIS tests (headless)"
 	@echo "make package  - build $(ZIP) for Plugins > Install from ZIP (checked like the plugin repository)"
 	@echo "make qt6-scan - scan the plugin for Qt5-only / QGIS 3-only API use"
@@ -42,6 +42,7 @@ $(STAMP): requirements.txt requirements-nodeps.txt constraints.txt scripts/pypro
 
 demo: venv
 	$(VENV)/bin/wip run sample_layers/scenario.yaml
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python scripts/make_demo_pdf.py out
 
 # Both suites always run; the target fails if either fails.
 test: venv
