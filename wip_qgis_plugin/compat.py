@@ -23,9 +23,13 @@ QGIS_VERSION_INT: int = Qgis.versionInt() if hasattr(Qgis, "versionInt") else Qg
 
 if hasattr(Qgis, "ProcessingSourceType"):  # QGIS >= 3.36
     SOURCE_POLYGON = Qgis.ProcessingSourceType.VectorPolygon
+    SOURCE_LINE = Qgis.ProcessingSourceType.VectorLine
+    SOURCE_POINT = Qgis.ProcessingSourceType.VectorPoint
     SOURCE_ANY_GEOMETRY = Qgis.ProcessingSourceType.VectorAnyGeometry
 else:
     SOURCE_POLYGON = QgsProcessing.TypeVectorPolygon
+    SOURCE_LINE = QgsProcessing.TypeVectorLine
+    SOURCE_POINT = QgsProcessing.TypeVectorPoint
     SOURCE_ANY_GEOMETRY = QgsProcessing.TypeVectorAnyGeometry
 
 if hasattr(Qgis, "ProcessingNumberParameterType"):  # QGIS >= 3.36

@@ -449,9 +449,10 @@ def pv_hourly_shares(weather: Any, planes: Sequence[tuple[float, float, float]],
     by 0.35 %/K above 25 °C (PVWatts γ of crystalline modules). The annual level comes from the
     solar engine; this gives only the distribution over the hours of the same weather year.
     """
-    import pvlib
-
     from .solar_model import prepare_sky
+    from .solar_pvlib import pvlib_module
+
+    pvlib = pvlib_module()  # with a stand-in h5py where QGIS's HDF5 clashes with h5py (qgis_process)
 
     sky = prepare_sky(weather, weather.latitude, weather.longitude, weather.elevation_m)
     power = np.zeros(sky.ghi.size)

@@ -16,11 +16,11 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..compat import FIELD_ANY, NUMBER_DOUBLE, SOURCE_ANY_GEOMETRY
+from ..compat import FIELD_ANY, NUMBER_DOUBLE, SOURCE_ANY_GEOMETRY, SOURCE_LINE, SOURCE_POINT
 from ..core.worker_protocol import Job
 from ..i18n import tr
 from .base import PLUGIN_DIR, WipAlgorithm
-from .grid_topology_check import SOURCE_LINE, SOURCE_POINT, field_value, topology_report_style
+from .grid_topology_check import field_value, topology_report_style
 from .inputs import add_crs_parameter, working_crs
 from .output_styles import attach_style
 from .roles import raster_path

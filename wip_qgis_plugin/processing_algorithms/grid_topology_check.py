@@ -11,17 +11,12 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
-from ..compat import FIELD_ANY, NUMBER_DOUBLE, SOURCE_ANY_GEOMETRY
+from ..compat import FIELD_ANY, NUMBER_DOUBLE, SOURCE_ANY_GEOMETRY, SOURCE_LINE, SOURCE_POINT
 from ..core.worker_protocol import Job
 from ..i18n import tr
 from .base import WipAlgorithm
 from .inputs import add_crs_parameter, working_crs
 from .output_styles import attach_style
-
-if hasattr(Qgis, "ProcessingSourceType"):  # QGIS >= 3.36
-    SOURCE_POINT, SOURCE_LINE = Qgis.ProcessingSourceType.VectorPoint, Qgis.ProcessingSourceType.VectorLine
-else:
-    SOURCE_POINT, SOURCE_LINE = QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVectorLine
 
 #: Issue kinds counted in the summary outputs: output name → kinds (core.topology.ISSUE_KINDS).
 SUMMARY_KINDS = {

@@ -13,16 +13,13 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
-from ..compat import NUMBER_DOUBLE, SOURCE_ANY_GEOMETRY, SOURCE_POLYGON
+from ..compat import NUMBER_DOUBLE, SOURCE_ANY_GEOMETRY, SOURCE_POINT, SOURCE_POLYGON
 from ..core.worker_protocol import Job
 from ..i18n import tr
 from .base import WipAlgorithm
 from .inputs import add_crs_parameter, working_crs
 from .output_styles import attach_style
 from .wind_yield import add_resource_parameters, add_turbine_parameters, resource_inputs, turbine_spec
-
-SOURCE_POINT = getattr(getattr(Qgis, "ProcessingSourceType", None), "VectorPoint", None) \
-    or QgsProcessing.TypeVectorPoint
 
 
 class TurbineLayout(WipAlgorithm):
