@@ -27,6 +27,7 @@ from wip_qgis_plugin import worker
 from wip_qgis_plugin.core.errors import Cancelled
 from wip_qgis_plugin.core.worker_protocol import Job
 from wip_qgis_plugin.feedback import FeedbackProgress
+from wip_qgis_plugin.processing_algorithms import ALGORITHMS
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def eligibility_parameters(region, out: Path, **extra) -> dict:
 
 # ----------------------------------------------------------------- the message
 def test_missing_packages_are_named_with_every_way_out(provider, without_engine_packages):
-    assert len(provider.algorithms()) == 4  # the algorithms are listed all the same
+    assert len(provider.algorithms()) == len(ALGORITHMS)  # the algorithms are listed all the same
     for algorithm in provider.algorithms():
         ok, message = algorithm.canExecute()
         assert not ok
@@ -339,7 +340,7 @@ def test_qgis_without_geopandas_runs_through_the_worker(small_region, tmp_path):
     report = json.loads(lines[-1][7:])
     assert not report["ok"] and "geopandas" in report["message"] and "pip install" in report["message"]
     assert len(report["logged"]) == 1 and "geopandas" in report["logged"][0]
-    assert report["algorithms"] == 4
+    assert report["algorithms"] == len(ALGORITHMS)
     assert report["total_ha"] == pytest.approx(2400.0) and 0 < report["eligible_ha"] < 2400.0
     assert report["geopandas_loaded"] is False
     assert (tmp_path / "e.tif").is_file()
