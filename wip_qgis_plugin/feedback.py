@@ -31,6 +31,47 @@ def _engine_messages():
         (r"Cleaning lines", lambda: tr("Cleaning lines")),
         (r"Building the graph", lambda: tr("Building the graph")),
         (r"Topology report", lambda: tr("Topology report")),
+        # solar, rooftop, wind, layout, profile, report
+        (r"Terrain: tile (\d+) of (\d+)", lambda n, m: tr("Terrain: tile {n} of {m}").format(n=n, m=m)),
+        (r"Writing: tile (\d+) of (\d+)", lambda n, m: tr("Writing: tile {n} of {m}").format(n=n, m=m)),
+        (r"pvlib: region (\S+)", lambda code: tr("pvlib: TRY region {code}").format(code=code)),
+        (r"Reading buildings", lambda: tr("Reading buildings")),
+        (r"Roof faces of ([\d,]+) buildings", lambda n: tr("Roof faces of {n} buildings").format(n=n)),
+        (r"Writing", lambda: tr("Writing")),
+        (r"Reading the area and the rasters", lambda: tr("Reading the area and the rasters")),
+        (r"Computing the yield", lambda: tr("Computing the yield")),
+        (r"Reading the eligible areas", lambda: tr("Reading the eligible areas")),
+        (r"Wind resource at hub height", lambda: tr("Wind resource at hub height")),
+        (r"Placing turbines", lambda: tr("Placing turbines")),
+        (r"Wake losses", lambda: tr("Wake losses")),
+        (r"Distance to houses", lambda: tr("Distance to houses")),
+        (r"Grid connection", lambda: tr("Grid connection")),
+        (r"Setback sweep", lambda: tr("Setback sweep")),
+        (r"Indicators and balance", lambda: tr("Indicators and balance")),
+        (r"(\S+): eligibility", lambda key: tr("{source}: eligibility").format(source=key)),
+        (r"(\S+): suitability", lambda key: tr("{source}: suitability").format(source=key)),
+        (r"(\S+): generation", lambda key: tr("{source}: generation").format(source=key)),
+        (r"(\S+): reusing (.+) \(same catalogue, resolution and area\)",
+         lambda key, path: tr("{source}: reusing {path} (same catalogue, resolution and area)").format(
+             source=key, path=path)),
+        (r"(\S+): reusing (.+)", lambda key, path: tr("{source}: reusing {path}").format(source=key, path=path)),
+        (r"Report (.+)", lambda name: tr("Report {name}").format(name=name)),
+        (r"([\d,.]+) ha lie outside the TRY region outlines: TRY region (\S+) is used there\.",
+         lambda ha, code: tr("{ha} ha lie outside the TRY region outlines: TRY region {code} is used there.").format(
+             ha=ha, code=code)),
+        (r"(.+): (\d+) orientation bin\(s\), tilt (\S+)°, level ground (\S+) kWh/kWp/a\.",
+         lambda name, n, tilt, kwh: tr("{weather}: {n} orientation bin(s), tilt {tilt}°, level ground {kwh} "
+                                       "kWh/kWp/a.").format(weather=name, n=n, tilt=tilt, kwh=kwh)),
+        (r"Turbine (.+); wind at hub from (.+); weather (.+)",
+         lambda turbine, source, weather: tr("Turbine {turbine}; wind at hub height from {source}; weather "
+                                             "{weather}").format(turbine=turbine, source=source, weather=weather)),
+        (r"Losses: (.+) → net = (\S+) × gross",
+         lambda losses, factor: tr("Losses: {losses} → net = {factor} × gross").format(losses=losses, factor=factor)),
+        (r"Turbine (.+); main wind direction (\S+)° \((.+)\); spacing (\S+) D along × (\S+) D across; (.+)",
+         lambda turbine, direction, origin, along, across, rest: tr(
+             "Turbine {turbine}; main wind direction {direction}° ({origin}); spacing {along} D along × {across} D "
+             "across; {rest}").format(turbine=turbine, direction=direction, origin=origin, along=along,
+                                      across=across, rest=rest)),
         (r"Area of interest: (\d+) area\(s\), grid (\d+) × (\d+) pixels at (\S+) m; reading features up to "
          r"(\S+) m around it\.",
          lambda n, w, h, res, reach: tr("Area of interest: {n} area(s), grid {w} × {h} pixels at {res} m; reading "

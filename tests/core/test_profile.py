@@ -334,7 +334,7 @@ def test_cancelled_after_the_sources_leaves_no_profile_file(tmp_path):
         seen = False
 
         def report(self, fraction, message=None):
-            self.seen = self.seen or message == "grid connection"
+            self.seen = self.seen or message == "Grid connection"
 
         def is_cancelled(self):
             return self.seen

@@ -1101,7 +1101,7 @@ def run_profile(plan: ProfilePlan, progress: Progress | None = None) -> ProfileR
     except BaseException:
         tx.rollback()
         raise
-    progress.report(1.0, "done")
+    progress.report(1.0, "Done")
     return result
 
 
@@ -1121,7 +1121,7 @@ def _generation_to_outputs(plan: ProfilePlan, progress: Progress, t0: float, crs
     sites = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=crs) if frames else \
         gpd.GeoDataFrame({f: [] for f in (*SITE_FIELDS, "source")}, geometry=[], crs=crs)
     sites["uid"] = _unique_ids(sites)
-    progress.report(0.8, "grid connection")
+    progress.report(0.8, "Grid connection")
     grid_sites = sites[sites["source"].map(lambda k: GENERATION_SOURCES[k].grid_connected)] if len(sites) else sites
     connections, per_site, grid_note, grid_prov = _grid_step(plan, grid_sites, crs, SubProgress(progress, 0.8, 0.9))
     sites["grid_cost_eur"] = sites["uid"].map(lambda u: float(per_site[u]["cost_eur"]) if u in per_site else np.nan)
@@ -1132,9 +1132,9 @@ def _generation_to_outputs(plan: ProfilePlan, progress: Progress, t0: float, crs
     sites["grid_length_km"] = sites["uid"].map(
         lambda u: float(per_site[u]["length_km"]) if u in per_site else np.nan)
     check_cancelled(progress)
-    progress.report(0.88, "setback sweep")
+    progress.report(0.88, "Setback sweep")
     sweep = _sweep_series(plan, technologies, tx, SubProgress(progress, 0.88, 0.9))
-    progress.report(0.9, "indicators and balance")
+    progress.report(0.9, "Indicators and balance")
     tops = _site_records(sites, plan.top_n)
     municipalities = []
     for _, row in boundaries.iterrows():

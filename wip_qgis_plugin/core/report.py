@@ -550,7 +550,7 @@ def write_reports(result: Any, tx: Any, progress: Progress | None = None,
     links = {m.name: f"{slug(m.name)}.html" for m in result.municipalities}
     files: dict[str, Path] = {}
     for i, m in enumerate(result.municipalities):
-        progress.report(0.92 + 0.07 * i / max(1, len(result.municipalities)), f"report {m.name}")
+        progress.report(0.92 + 0.07 * i / max(1, len(result.municipalities)), f"Report {m.name}")
         page = municipality_html(result, m, _map_b64(renderer, result, m.name, folder))
         target = folder / links[m.name]
         tmp = tx.temp_for(target)

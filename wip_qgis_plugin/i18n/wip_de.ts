@@ -79,22 +79,157 @@
       <translation>Topologiebericht</translation>
     </message>
     <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="35" />
+      <source>Terrain: tile {n} of {m}</source>
+      <translation>Gelände: Kachel {n} von {m}</translation>
+    </message>
+    <message>
       <location filename="../../wip_qgis_plugin/feedback.py" line="36" />
+      <source>Writing: tile {n} of {m}</source>
+      <translation>Schreiben: Kachel {n} von {m}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="37" />
+      <source>pvlib: TRY region {code}</source>
+      <translation>pvlib: TRY-Region {code}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="38" />
+      <source>Reading buildings</source>
+      <translation>Gebäude werden gelesen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="39" />
+      <source>Roof faces of {n} buildings</source>
+      <translation>Dachflächen von {n} Gebäuden</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="40" />
+      <source>Writing</source>
+      <translation>Schreiben</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="41" />
+      <source>Reading the area and the rasters</source>
+      <translation>Gebiet und Raster werden gelesen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="42" />
+      <source>Computing the yield</source>
+      <translation>Ertrag wird berechnet</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="43" />
+      <source>Reading the eligible areas</source>
+      <translation>Geeignete Flächen werden gelesen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="44" />
+      <source>Wind resource at hub height</source>
+      <translation>Windangebot in Nabenhöhe</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="45" />
+      <source>Placing turbines</source>
+      <translation>Anlagen werden platziert</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="46" />
+      <source>Wake losses</source>
+      <translation>Nachlaufverluste</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="47" />
+      <source>Distance to houses</source>
+      <translation>Abstand zu Wohngebäuden</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="48" />
+      <source>Grid connection</source>
+      <translation>Netzanschluss</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="49" />
+      <source>Setback sweep</source>
+      <translation>Abstandsvariation</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="50" />
+      <source>Indicators and balance</source>
+      <translation>Kennzahlen und Bilanz</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="51" />
+      <source>{source}: eligibility</source>
+      <translation>{source}: Flächeneignung</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="52" />
+      <source>{source}: suitability</source>
+      <translation>{source}: Standortgüte</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="53" />
+      <source>{source}: generation</source>
+      <translation>{source}: Erzeugung</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="55" />
+      <source>{source}: reusing {path} (same catalogue, resolution and area)</source>
+      <translation>{source}: {path} wird wiederverwendet (gleicher Katalog, gleiche Auflösung und Fläche)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="57" />
+      <source>{source}: reusing {path}</source>
+      <translation>{source}: {path} wird wiederverwendet</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="58" />
+      <source>Report {name}</source>
+      <translation>Bericht {name}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="60" />
+      <source>{ha} ha lie outside the TRY region outlines: TRY region {code} is used there.</source>
+      <translation>{ha} ha liegen außerhalb der TRY-Regionsgrenzen: dort wird TRY-Region {code} verwendet.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="63" />
+      <source>{weather}: {n} orientation bin(s), tilt {tilt}°, level ground {kwh} kWh/kWp/a.</source>
+      <translation>{weather}: {n} Ausrichtungsklasse(n), Neigung {tilt}°, ebenes Gelände {kwh} kWh/kWp/a.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="66" />
+      <source>Turbine {turbine}; wind at hub height from {source}; weather {weather}</source>
+      <translation>Anlage {turbine}; Wind in Nabenhöhe aus {source}; Wetter {weather}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="69" />
+      <source>Losses: {losses} → net = {factor} × gross</source>
+      <translation>Verluste: {losses} → netto = {factor} × brutto</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="71" />
+      <source>Turbine {turbine}; main wind direction {direction}° ({origin}); spacing {along} D along × {across} D across; {rest}</source>
+      <translation>Anlage {turbine}; Hauptwindrichtung {direction}° ({origin}); Abstand {along} D längs × {across} D quer; {rest}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="77" />
       <source>Area of interest: {n} area(s), grid {w} × {h} pixels at {res} m; reading features up to {reach} m around it.</source>
       <translation>Untersuchungsgebiet: {n} Fläche(n), Raster {w} × {h} Pixel zu {res} m; Objekte werden bis {reach} m um das Gebiet gelesen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="40" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="81" />
       <source>Layer “{role}”: {n} feature(s) within reach.</source>
       <translation>Layer „{role}“: {n} Objekt(e) in Reichweite.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="42" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="83" />
       <source>Layer “{role}”: {n} feature(s) within {reach} m.</source>
       <translation>Layer „{role}“: {n} Objekt(e) innerhalb von {reach} m.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="45" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="86" />
       <source>Criterion “{criterion}”: no feature of “{layer}” matches {filter} within reach.</source>
       <translation>Kriterium „{criterion}“: kein Objekt von „{layer}“ erfüllt {filter} in Reichweite.</translation>
     </message>
@@ -272,11 +407,6 @@
       <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="375" />
       <source>“{output}”: the file must end in {suffixes} (got “{path}”).</source>
       <translation>„{output}“: Die Datei muss auf {suffixes} enden (angegeben: „{path}“).</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="70" />
-      <source>Grid connection</source>
-      <translation>Netzanschluss</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="74" />
@@ -489,87 +619,87 @@
       <translation>Topologie: {issues}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="61" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="56" />
       <source>Grid topology check</source>
       <translation>Netztopologie prüfen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="65" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="60" />
       <source>Power lines [lines, OSM power=line, voltage]</source>
       <translation>Freileitungen [Linien, OSM power=line, voltage]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="67" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="62" />
       <source>Voltage field (volts, OSM style: 110000;20000)</source>
       <translation>Spannungsfeld (Volt, wie in OSM: 110000;20000)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="73" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="68" />
       <source>Substation voltage field</source>
       <translation>Spannungsfeld der Umspannwerke</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="79" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="74" />
       <source>Snap tolerance [m]</source>
       <translation>Fangtoleranz [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="81" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="76" />
       <source>Substation tolerance [m] (empty: the snap tolerance)</source>
       <translation>Toleranz am Umspannwerk [m] (leer: die Fangtoleranz)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="85" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="80" />
       <source>Topology report [points]</source>
       <translation>Topologiebericht [Punkte]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="87" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="82" />
       <source>Cleaned power lines [lines]</source>
       <translation>Bereinigte Stromleitungen [Linien]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="90" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="85" />
       <source>Dangling line ends</source>
       <translation>Offene Leitungsenden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="90" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="85" />
       <source>Isolated grid parts</source>
       <translation>Isolierte Netzteile</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="91" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="86" />
       <source>Lines without voltage</source>
       <translation>Leitungen ohne Spannung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="91" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="86" />
       <source>Line ends snapped</source>
       <translation>Gefangene Leitungsenden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="92" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="87" />
       <source>Substations without lines</source>
       <translation>Umspannwerke ohne Leitungen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="93" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="88" />
       <source>Connected grid parts</source>
       <translation>Zusammenhängende Netzteile</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="93" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="88" />
       <source>Line length [km]</source>
       <translation>Leitungslänge [km]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="117" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="112" />
       <source>{length:.1f} km of lines in {pieces} pieces, {components} connected part(s), voltage levels {levels} kV</source>
       <translation>{length:.1f} km Leitungen in {pieces} Stücken, {components} zusammenhängende(r) Teil(e), Spannungsebenen {levels} kV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="122" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="117" />
       <source>{kind}: {count}</source>
       <translation>{kind}: {count}</translation>
     </message>
@@ -994,11 +1124,6 @@
       <translation>{n} von {total} Gebäuden: {roof:.1f} ha nutzbare Dachfläche, {mwp:.1f} MWp ({mw:.1f} MW AC), {gwh:.1f} GWh/a, {yield_:.0f} kWh/kWp/a</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="50" />
-      <source>Setback sweep</source>
-      <translation>Abstandsvariation</translation>
-    </message>
-    <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="60" />
       <source>Criterion to vary (id; empty: the preset's settlement setback)</source>
       <translation>Zu variierendes Kriterium (ID; leer: der Siedlungsabstand des Presets)</translation>
@@ -1064,137 +1189,137 @@
       <translation>Geben Sie Abstände mit von ≤ bis und positiver Schrittweite an, höchstens {max} (angegeben: von {start:g} m bis {stop:g} m in Schritten von {step:g} m).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="88" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="87" />
       <source>Site maps (PDF)</source>
       <translation>Standortkarten (PDF)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="96" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="95" />
       <source>Municipalities [polygons] (profile_sites.gpkg, layer municipalities)</source>
       <translation>Gemeinden [Polygone] (profile_sites.gpkg, Ebene municipalities)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="101" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="100" />
       <source>Sites (profile_sites.gpkg, layer sites: municipality, source, energy_mwh_per_a)</source>
       <translation>Standorte (profile_sites.gpkg, Ebene sites: municipality, source, energy_mwh_per_a)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="104" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="103" />
       <source>Grid connection lines (profile_sites.gpkg, layer connections)</source>
       <translation>Netzanschlussleitungen (profile_sites.gpkg, Ebene connections)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="107" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="106" />
       <source>Eligible wind areas [polygons]</source>
       <translation>Potenzialflächen Wind [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="109" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="108" />
       <source>Eligible ground-mounted PV areas [polygons]</source>
       <translation>Potenzialflächen Freiflächen-PV [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="111" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="110" />
       <source>Suitability raster (score 0–100)</source>
       <translation>Eignungsraster (Bewertung 0–100)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="113" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="112" />
       <source>Site pages per municipality [-]</source>
       <translation>Standortseiten je Gemeinde [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="115" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="114" />
       <source>Title</source>
       <translation>Titel</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="117" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="116" />
       <source>PDF files (*.pdf)</source>
       <translation>PDF-Dateien (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="118" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="117" />
       <source>Number of pages</source>
       <translation>Anzahl der Seiten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="126" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="125" />
       <source>“{parameter}”: cannot open the layer.</source>
       <translation>„{parameter}“: die Ebene lässt sich nicht öffnen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="155" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="161" />
       <source>Sites</source>
       <translation>Standorte</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="193" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="199" />
       <source>{name} – site {rank}: {source} {site} ({gwh:.1f} GWh/a)</source>
       <translation>{name} – Standort {rank}: {source} {site} ({gwh:.1f} GWh/a)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="236" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="242" />
       <source>Legend</source>
       <translation>Legende</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="271" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="277" />
       <source>Page [% @atlas_featurenumber %] of [% @atlas_totalfeatures %]</source>
       <translation>Seite [% @atlas_featurenumber %] von [% @atlas_totalfeatures %]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="271" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="278" />
       <source>Date: {date}</source>
       <translation>Datum: {date}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="274" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="280" />
       <source>Potentials under the stated assumptions, not plans. WIP energy and spatial planning.</source>
       <translation>Potenziale unter den genannten Annahmen, keine Planung. WIP Energie &amp; Raumplanung.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="281" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="287" />
       <source>“{output}”: the file must end in .pdf (got “{path}”).</source>
       <translation>„{output}“: die Datei muss auf .pdf enden (angegeben: „{path}“).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="284" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="290" />
       <source>Printing {n} pages</source>
       <translation>Drucke {n} Seiten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="293" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="299" />
       <source>The PDF could not be written: {error}</source>
       <translation>Die PDF-Datei konnte nicht geschrieben werden: {error}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="302" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="309" />
       <source>The municipalities layer has no field “{field}”.</source>
       <translation>Die Gemeindeebene hat kein Feld „{field}“.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="314" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="321" />
       <source>Suitability (0–100)</source>
       <translation>Eignung (0–100)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="325" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="332" />
       <source>Municipal boundary</source>
       <translation>Gemeindegrenze</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="337" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="344" />
       <source>Potential area wind</source>
       <translation>Potenzialfläche Wind</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="341" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="348" />
       <source>Potential area ground PV</source>
       <translation>Potenzialfläche Freiflächen-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="350" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="357" />
       <source>The municipalities layer has no features: nothing to print.</source>
       <translation>Die Gemeindeebene enthält keine Objekte: nichts zu drucken.</translation>
     </message>
@@ -1454,117 +1579,117 @@
       <translation>Die AHP-Matrix braucht Zeilen mit drei Werten: Kriterium A, Kriterium B und wie viel Mal so wichtig A wie B ist (1/9 … 9, z. B. 3 oder 1/3); angegeben wurden {n} Werte.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="50" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="47" />
       <source>Turbine layout</source>
       <translation>Anlagenlayout</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="54" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="51" />
       <source>Eligible wind areas [polygons] (from Land eligibility)</source>
       <translation>Geeignete Windflächen [Polygone] (aus Flächeneignung)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="57" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="54" />
       <source>Rotor-in: the whole rotor inside the eligible area</source>
       <translation>Rotor innerhalb: der ganze Rotor in der geeigneten Fläche</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="59" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="56" />
       <source>Spacing along the main wind direction, in rotor diameters [-]</source>
       <translation>Abstand in Hauptwindrichtung, in Rotordurchmessern [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="62" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="59" />
       <source>Spacing across the main wind direction, in rotor diameters [-]</source>
       <translation>Abstand quer zur Hauptwindrichtung, in Rotordurchmessern [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="65" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="62" />
       <source>Main wind direction, clockwise from north [°] (empty: from the weather)</source>
       <translation>Hauptwindrichtung, im Uhrzeigersinn von Nord [°] (leer: aus dem Wetter)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="68" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="65" />
       <source>Maximise</source>
       <translation>Maximieren</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="68" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="65" />
       <source>number of turbines</source>
       <translation>Anzahl der Anlagen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="68" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="65" />
       <source>energy</source>
       <translation>Energie</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="70" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="67" />
       <source>Wake model</source>
       <translation>Nachlaufmodell</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="71" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="68" />
       <source>Jensen (layout geometry, wind directions)</source>
       <translation>Jensen (Geometrie des Layouts, Windrichtungen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="71" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="68" />
       <source>dena wind-farm efficiency curve (windpowerlib)</source>
       <translation>dena-Windpark-Wirkungsgradkurve (windpowerlib)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="72" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="69" />
       <source>Knorr wind-farm efficiency curve (windpowerlib)</source>
       <translation>Knorr-Windpark-Wirkungsgradkurve (windpowerlib)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="74" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="71" />
       <source>Buildings [polygons or points, OSM building=*] (distance to the nearest house)</source>
       <translation>Gebäude [Polygone oder Punkte, OSM building=*] (Abstand zum nächsten Wohnhaus)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="79" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="76" />
       <source>Turbines [points]</source>
       <translation>Anlagen [Punkte]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="81" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="78" />
       <source>Eligible areas with layout totals [polygons]</source>
       <translation>Geeignete Flächen mit den Summen des Layouts [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="84" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="81" />
       <source>Totals per eligible area (CSV)</source>
       <translation>Summen je geeigneter Fläche (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="89" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="86" />
       <source>Number of turbines</source>
       <translation>Anzahl der Anlagen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="89" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="86" />
       <source>Capacity [MW]</source>
       <translation>Leistung [MW]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="90" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="87" />
       <source>Net annual energy [GWh/a]</source>
       <translation>Netto-Jahresenergie [GWh/a]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="91" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="88" />
       <source>Wake loss [%]</source>
       <translation>Parkverlust [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="121" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="118" />
       <source>{n} turbines ({turbine}), {mw:.1f} MW, {gwh:.1f} GWh/a net, {flh:.0f} full-load hours, wake loss {wake:.1f} %, main wind direction {direction:.0f}°</source>
       <translation>{n} Anlagen ({turbine}), {mw:.1f} MW, {gwh:.1f} GWh/a netto, {flh:.0f} Volllaststunden, Parkverlust {wake:.1f} %, Hauptwindrichtung {direction:.0f}°</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="127" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="124" />
       <source>{name}: {n} turbines, {mw:.1f} MW, {gwh:.1f} GWh/a</source>
       <translation>{name}: {n} Anlagen, {mw:.1f} MW, {gwh:.1f} GWh/a</translation>
     </message>
