@@ -179,7 +179,28 @@ class _Plan:
     reason_dtype: str
 
 
-def _read_aoi(aoi: AreaOfInterest, crs: Any, invalid: str) -> tuple[list[str], list[str], np.ndarray]:
+def read_aoi_areas(aoi: AreaOfInterest, crs: Any, invalid: str) -> tuple[list[str], list[str], np.ndarray]:
+    """Names, ids and polygons of the areas of interest, in ``crs``.
+
+    Parameters
+    ----------
+    aoi : AreaOfInterest
+        The municipalities layer, its name/id fields and the chosen names (all when empty).
+    crs : Any
+        Working CRS the polygons are returned in.
+    invalid : str
+        How invalid geometries are handled: "error" (refuse, naming them) or "repair".
+
+    Returns
+    -------
+    tuple of (list of str, list of str, numpy.ndarray)
+        Names, ids ("" without an id field) and one (multi)polygon per area.
+
+    Raises
+    ------
+    InputError
+        If the layer holds no polygons, lacks the name field or a chosen name is missing.
+    """
     info = layer_info(aoi.layer, "area of interest")
     if not aoi.name_field:  # the whole layer is one area
         frame = read_layer(aoi.layer, "area of interest", crs, invalid=invalid)
@@ -272,7 +293,7 @@ def _prepare(
     turbine = settings.turbine or catalogue.reference_turbine
     buffers = [c.buffer_m(turbine) for c in criteria]
 
-    names, ids, aoi_geoms = _read_aoi(aoi, crs, settings.invalid_geometries)
+    names, ids, aoi_geoms = read_aoi_areas(aoi, crs, settings.invalid_geometries)
     aoi_union = shapely.union_all(aoi_geoms)
     grid = Grid.aligned(aoi_union.bounds, settings.resolution_m)
     reach = max(max(buffers), extra_reach_m) + 2 * settings.resolution_m

@@ -38,7 +38,7 @@ from pyproj import Transformer
 
 from . import io
 from .eligibility import AreaOfInterest
-from .eligibility import _read_aoi as read_aoi_areas
+from .eligibility import read_aoi_areas
 from .errors import InputError
 from .layers import LayerRef, check_working_crs, layer_info, read_layer
 from .progress import NullProgress, Progress, check_cancelled

@@ -44,7 +44,7 @@ from rasterio.features import rasterize
 
 from . import io
 from .eligibility import ELIGIBLE, AreaOfInterest
-from .eligibility import _read_aoi as read_aoi_areas
+from .eligibility import read_aoi_areas
 from .errors import InputError
 from .grid import Grid, Window
 from .layers import LayerRef, check_working_crs, layer_info, read_layer

@@ -751,9 +751,9 @@ class _Accumulator:
 
 def _aoi_frame(aoi: Any, crs: Any):
     """Municipal polygons (dissolved by name) of an AreaOfInterest: names, ags, geometries."""
-    from .eligibility import _read_aoi
+    from .eligibility import read_aoi_areas
 
-    return _read_aoi(aoi, crs, "error")
+    return read_aoi_areas(aoi, crs, "error")
 
 
 def _climate(settings: WindResourceSettings, centre_xy: tuple[float, float], crs: Any) -> SiteClimate:
