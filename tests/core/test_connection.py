@@ -380,3 +380,23 @@ def test_sample_pv_parks_connect_along_roads():
         end = shapely.Point(shapely.get_coordinates(row.geometry)[-1])
         assert end.distance(by_name[row.substation]) < 1e-6
     assert pd.api.types.is_float_dtype(res.sites["cost_eur_per_kw"])
+
+
+def test_sites_sharing_an_id_are_one_site():
+    """Turbines of one wind farm (same site_id) are connected as one site: capacities summed."""
+    from wip_qgis_plugin.core.connection import group_sites
+
+    frame = gpd.GeoDataFrame({"site_id": ["A", "B", "A", "A"], "capacity_mw": [4.2, 6.0, 4.2, 4.2],
+                              "terrain": [1.0, 1.5, 2.0, 3.0]},
+                             geometry=shapely.points([(0, 0), (5000, 0), (500, 0), (1000, 0)]), crs="EPSG:25832")
+    settings = ConnectionSettings(site_id_field="site_id", terrain_factor_field="terrain")
+    grouped = group_sites(frame, settings)
+    assert list(grouped["site_id"]) == ["A", "B"]
+    assert list(grouped["capacity_mw"]) == pytest.approx([12.6, 6.0])
+    assert grouped["capacity_mw"].sum() == pytest.approx(frame["capacity_mw"].sum())  # capacity conserved
+    assert list(grouped["terrain"]) == pytest.approx([2.0, 1.5])
+    assert shapely.get_num_geometries(grouped.geometry.values[0]) == 3
+    unique = frame.assign(site_id=["A", "B", "C", "D"])
+    assert group_sites(unique, settings) is unique
+    assert group_sites(frame, ConnectionSettings(site_id_field="site_id", area_ha_per_mw=2.0)) is frame
+    assert group_sites(frame, ConnectionSettings()) is frame

@@ -160,13 +160,44 @@ def test_scenario_grid_problems_are_listed_together(sites, tmp_path):
     assert "grid.connect.d.capacity: unknown key" in text
 
 
+def test_scenario_grid_connects_the_solar_sites(sites, tmp_path, capsys):
+    """``sites: solar.<key>``: the solar step's sites with their AC capacity (field capacity_mw)."""
+    path = grid_scenario(tmp_path, sites, {"connect": {"pv": {"sites": "solar.pv"}}})
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw["eligibility"]["pv"] = {"catalogue": "pv_ground"}
+    raw["suitability"]["pv"] = {}
+    raw["solar"] = {"pv": {}, "agri": {"eligibility": "pv", "sites": False}}
+    raw["grid"]["connect"]["agri"] = {"sites": "solar.agri"}
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError, match="grid.connect.agri.sites: the scenario has no solar step 'agri'"):
+        load_scenario(path)  # a solar step without sites has none to connect
+    del raw["grid"]["connect"]["agri"]
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    sc = load_scenario(path)
+    solar = {r.key: r for r in sc.solar}["pv"]
+    conn = sc.grid.connections[0]
+    assert conn.sites == LayerRef(str(solar.outputs.sites), "solar_sites")
+    assert conn.settings.capacity_field == "capacity_mw"
+    # what the solar step "pv" writes (the test does not run it): polygons with capacity_mw
+    out = sc.output_dir
+    out.mkdir(exist_ok=True)
+    polygons = gpd.read_file(sites, layer="candidate_sites")
+    polygons["capacity_mw"] = np.round(polygons.area / 10_000 * 0.6, 2)
+    polygons.to_file(solar.outputs.sites, layer="solar_sites", engine="pyogrio")
+    assert main(["run", str(path), "--only", "grid"]) == 0
+    rows, _ = engine_csv(conn.sites, tmp_path / "e", site_id_field="site_id")
+    assert csv_rows(out / "pv_grid_sites.csv") == rows
+    assert sum(float(r["capacity_mw"]) for r in rows) == pytest.approx(polygons["capacity_mw"].sum(), abs=0.05)
+
+
 def test_sample_scenario_has_a_grid_step():
     sc = load_scenario(ROOT / "sample_layers" / "scenario.yaml")
     assert sc.grid is not None and sc.grid.lines == LayerRef(str(SAMPLE), "power_lines")
     keys = {c.key: c for c in sc.grid.connections}
     assert set(keys) == {"wind", "pv_ground"}
-    assert keys["wind"].sites == LayerRef(str(sc.output_dir / "wind_sites.gpkg"), "candidate_sites")
-    assert keys["pv_ground"].settings.area_ha_per_mw == 1.5
+    assert keys["wind"].sites == LayerRef(str(sc.output_dir / "wind_turbines.gpkg"), "turbines")  # layout.wind
+    assert keys["pv_ground"].sites == LayerRef(str(sc.output_dir / "pv_ground_solar_sites.gpkg"), "solar_sites")
+    assert keys["pv_ground"].settings.area_ha_per_mw is None  # capacity_mw of the solar sites
 
 
 # ------------------------------------------------------------------ worker jobs

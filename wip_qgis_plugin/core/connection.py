@@ -617,6 +617,48 @@ class SubstationInputs:
     geometry: np.ndarray
 
 
+def group_sites(sites: gpd.GeoDataFrame, settings: ConnectionSettings) -> gpd.GeoDataFrame:
+    """Rows that share a site id become one site (e.g. the turbines of one wind farm).
+
+    Applies when the capacity comes from a field and ``site_id_field`` is set: capacities are
+    summed, the geometries joined (MultiPoint / MultiPolygon), a terrain factor is averaged
+    weighted by capacity. Layers with unique ids come back unchanged.
+
+    Parameters
+    ----------
+    sites : geopandas.GeoDataFrame
+        Site rows with the fields :meth:`ConnectionSettings.site_columns` names.
+    settings : ConnectionSettings
+        Capacity source, site id and terrain factor fields.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per site id, in the order of first appearance.
+    """
+    key = settings.site_id_field
+    if key is None or settings.capacity_source != "field" or key not in sites.columns or len(sites) == 0:
+        return sites
+    ids = sites[key].astype(str)
+    if not ids.duplicated().any():
+        return sites
+    cap = pd.to_numeric(sites[settings.capacity_field], errors="coerce")
+    frame = pd.DataFrame({"_id": ids.to_numpy(), "_cap": cap.to_numpy(dtype=float)})
+    order = pd.unique(frame["_id"])
+    groups = frame.groupby("_id", sort=False).indices
+    geoms = sites.geometry.values
+    caps = frame["_cap"].to_numpy()
+    # a missing capacity stays missing in the sum (NaN): prepare_sites names the row
+    rows = {key: list(order), settings.capacity_field: [float(np.sum(caps[groups[i]])) for i in order]}
+    if settings.terrain_factor_field:
+        terrain = pd.to_numeric(sites[settings.terrain_factor_field], errors="coerce").to_numpy(dtype=float)
+        rows[settings.terrain_factor_field] = [
+            float(np.average(terrain[groups[i]], weights=caps[groups[i]])) if np.nansum(caps[groups[i]]) > 0
+            else float(np.mean(terrain[groups[i]])) for i in order]
+    geometry = [shapely.union_all(geoms[groups[i]]) for i in order]
+    return gpd.GeoDataFrame(rows, geometry=geometry, crs=sites.crs)
+
+
 def prepare_sites(sites: gpd.GeoDataFrame, catalogue: ConnectionCatalogue, settings: ConnectionSettings
                   ) -> SiteInputs:
     """Validate the sites and pick each one's connection level.
@@ -1827,7 +1869,7 @@ def run_grid_connection(
                 if settings.capacity_source == "field" and settings.capacity_field in missing else "")
         raise InputError(f"Sites layer ({sites.describe()}) has no field {', '.join(map(repr, missing))}. "
                          f"Fields present: {', '.join(sinfo.fields) or 'none'}.{hint}")
-    site_frame = read_layer(sites, "sites", working, None, cols, invalid="repair")
+    site_frame = group_sites(read_layer(sites, "sites", working, None, cols, invalid="repair"), settings)
     reach = max(lv.max_route_m for lv in cat.levels) + 1000.0
     x0, y0, x1, y1 = site_frame.total_bounds
     bbox = (x0 - reach, y0 - reach, x1 + reach, y1 + reach)

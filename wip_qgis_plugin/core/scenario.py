@@ -334,15 +334,16 @@ def load_scenario(path: str | Path) -> Scenario:
         windbgs.append(WindbgRun(key, by_key[key], bool(spec.get("rotor_in", False)),
                                  float(spec.get("tower_foot_radius_m", 4.0)), out_dir / f"{key}_windbg.csv"))
     wind = _wind_run(raw.get("wind"), base, by_key, out_dir, rasters, raw, problems) if raw.get("wind") else None
+    solar = _solar_runs(raw.get("solar"), base, by_key, {s.key: s for s in suits}, out_dir, rasters, raw, problems)
     grid = _grid_run(raw.get("grid"), base, layers, out_dir, str(raw.get("crs", "EPSG:25832")),
                      {"suitability": {s.key for s in suits},
-                      "layout": {"wind"} if wind is not None and wind.layout is not None else set()},
+                      "layout": {"wind"} if wind is not None and wind.layout is not None else set(),
+                      "solar": {r.key for r in solar if r.outputs.sites is not None}},
                      problems) if raw.get("grid") else None
     if "profile" in raw:  # municipal energy profile (core/profile.py)
         from .profile import check_profile_spec
 
         check_profile_spec(raw["profile"] or {}, [r.key for r in runs], problems)
-    solar = _solar_runs(raw.get("solar"), base, by_key, {s.key: s for s in suits}, out_dir, rasters, raw, problems)
     rooftop = _rooftop_run(raw.get("rooftop"), base, layers, out_dir, raw, problems) if "rooftop" in raw else None
     if problems:
         raise InputError(f"Scenario {path} has {len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems))
@@ -697,6 +698,10 @@ def _solar_runs(raw: Any, base: Path, by_key: dict[str, Any], suits: dict[str, A
                                out_dir / f"{key}_solar_municipalities.csv")
         runs.append(SolarRun(str(key), run.outputs.eligibility, sites, settings, outputs))
     return tuple(runs)
+
+
+#: ``grid.connect.<key>.sites: solar.pv_ground``: the solar sites of a solar step (their AC capacity_mw).
+SITE_STEPS["solar"] = lambda out_dir, key: LayerRef(str(out_dir / f"{key}_solar_sites.gpkg"), "solar_sites")
 
 
 def _rooftop_run(raw: Any, base: Path, layers: dict[str, LayerRef], out_dir: Path, top: dict[str, Any],
