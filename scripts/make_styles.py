@@ -264,16 +264,14 @@ WIND_TURBINES = [
 ]
 
 
-def _wind_styles(raster) -> None:
-    """Styles of the wind yield rasters and the turbine layout points."""
-    from qgis.core import QgsMarkerSymbol
-
-    for name, (lo, hi, unit) in WIND_RASTERS.items():
+def _ramp_styles(raster, rasters: dict, ramp_colours: list) -> None:
+    """One interpolated pseudo-colour style per raster: {name: (min, max, unit)}, colours (fraction, RGBA)."""
+    for name, (lo, hi, unit) in rasters.items():
         ramp = QgsColorRampShader(lo, hi)
         ramp.setColorRampType(QgsColorRampShader.Interpolated)
         ramp.setColorRampItemList([QgsColorRampShader.ColorRampItem(lo + f * (hi - lo), QColor(*rgba),
                                                                     f"{lo + f * (hi - lo):g} {unit}")
-                                   for f, rgba in WIND_RAMP])
+                                   for f, rgba in ramp_colours])
         shader = QgsRasterShader(lo, hi)
         shader.setRasterShaderFunction(ramp)
         renderer = QgsSingleBandPseudoColorRenderer(raster.dataProvider(), 1, shader)
@@ -281,6 +279,13 @@ def _wind_styles(raster) -> None:
         renderer.setClassificationMax(hi)
         raster.setRenderer(renderer)
         _save(raster, name)
+
+
+def _wind_styles(raster) -> None:
+    """Styles of the wind yield rasters and the turbine layout points."""
+    from qgis.core import QgsMarkerSymbol
+
+    _ramp_styles(raster, WIND_RASTERS, WIND_RAMP)
     points = QgsVectorLayer("Point?crs=EPSG:25832&field=turbine_id:string&field=full_load_hours:double",
                             "turbines", "memory")
     points.setRenderer(QgsGraduatedSymbolRenderer("full_load_hours", [
@@ -320,19 +325,7 @@ ROOFTOP = [
 
 def _solar_styles(raster) -> None:
     """Styles of the solar potential rasters, the solar sites and the rooftop PV buildings."""
-    for name, (lo, hi, unit) in SOLAR_RASTERS.items():
-        ramp = QgsColorRampShader(lo, hi)
-        ramp.setColorRampType(QgsColorRampShader.Interpolated)
-        ramp.setColorRampItemList([QgsColorRampShader.ColorRampItem(lo + f * (hi - lo), QColor(*rgba),
-                                                                    f"{lo + f * (hi - lo):g} {unit}")
-                                   for f, rgba in SOLAR_RAMP])
-        shader = QgsRasterShader(lo, hi)
-        shader.setRasterShaderFunction(ramp)
-        renderer = QgsSingleBandPseudoColorRenderer(raster.dataProvider(), 1, shader)
-        renderer.setClassificationMin(lo)
-        renderer.setClassificationMax(hi)
-        raster.setRenderer(renderer)
-        _save(raster, name)
+    _ramp_styles(raster, SOLAR_RASTERS, SOLAR_RAMP)
 
 
 def _solar_vector_styles() -> None:

@@ -427,6 +427,23 @@ def _preset_path(preset_id: str) -> Path | None:
     return p if p.exists() else None
 
 
+def read_yaml(path: Path, origin: str) -> Any:
+    """The content of a YAML file.
+
+    Raises
+    ------
+    CatalogueError
+        If the file is not valid YAML, naming ``origin`` and the line and column.
+    """
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise CatalogueError(origin, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from exc
+
+
 def _load_raw(ref: str | Path, chain: tuple[str, ...]) -> tuple[dict[str, Any], str]:
     looks_like_id = isinstance(ref, str) and "/" not in ref and not ref.endswith((".yaml", ".yml"))
     preset = _preset_path(str(ref)) if looks_like_id else None
@@ -438,13 +455,7 @@ def _load_raw(ref: str | Path, chain: tuple[str, ...]) -> tuple[dict[str, Any], 
             f"no such file or preset{_suggest(str(ref), ids)}; presets: {', '.join(sorted(ids))}"])
     if str(path.resolve()) in chain:
         raise CatalogueError(origin, ["'extends' forms a cycle: " + " → ".join(chain)])
-    try:
-        with open(path, encoding="utf-8") as fh:
-            raw = yaml.safe_load(fh)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise CatalogueError(origin, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from exc
+    raw = read_yaml(path, origin)
     if not isinstance(raw, dict):
         raise CatalogueError(origin, ["the file must hold a mapping (schema, id, criteria …)"])
     if "extends" in raw:

@@ -50,14 +50,13 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import shapely
-import yaml
 from pyproj import CRS
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.sparse.csgraph import dijkstra as csgraph_dijkstra
 from shapely.ops import substring
 
-from .catalogue import Label
+from .catalogue import Label, read_yaml
 from .errors import CatalogueError, InputError
 from .io import OutputTransaction, write_csv, write_vector
 from .layers import LayerRef, check_working_crs, layer_info, read_layer
@@ -249,13 +248,7 @@ def load_connection_catalogue(ref: str | Path = DEFAULT_PRESET) -> ConnectionCat
     origin = f"preset {ref}" if path.parent == PRESET_DIR and str(ref) == path.stem else str(path)
     if not path.exists():
         raise CatalogueError(str(ref), [f"no such file or preset; the shipped preset is {DEFAULT_PRESET!r}"])
-    try:
-        with open(path, encoding="utf-8") as fh:
-            raw = yaml.safe_load(fh)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise CatalogueError(origin, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from exc
+    raw = read_yaml(path, origin)
     return build_connection_catalogue(raw, origin)
 
 

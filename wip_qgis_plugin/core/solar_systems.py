@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 
+from .catalogue import read_yaml
 from .errors import CatalogueError
 from .solar_pvlib import pvlib_module
 
@@ -405,11 +405,5 @@ def load_pv_systems(ref: str | Path = DEFAULT_PRESET) -> PvSystems:
     origin = f"preset {ref}" if path.parent == PRESET_DIR else str(path)
     if not path.exists():
         raise CatalogueError(str(ref), [f"no such file or preset; the shipped preset is {DEFAULT_PRESET!r}"])
-    try:
-        with open(path, encoding="utf-8") as fh:
-            raw = yaml.safe_load(fh)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise CatalogueError(origin, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from exc
+    raw = read_yaml(path, origin)
     return build_pv_systems(raw, origin)
