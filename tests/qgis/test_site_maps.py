@@ -79,3 +79,43 @@ def test_wrong_name_field_is_refused(provider, profile_dir, tmp_path):
     with pytest.raises(QgsProcessingException, match="gemeinde"):
         run_algorithm("wip:sitemaps", params(profile_dir, tmp_path / "x.pdf", NAME_FIELD="gemeinde"))
     assert not list(tmp_path.iterdir())
+
+
+SESSION = r"""
+import json, os, sys
+sys.path.append("/usr/share/qgis/python/plugins")
+from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingException, QgsProcessingFeedback
+app = QgsApplication([], False)
+app.initQgis()
+from processing.core.Processing import Processing
+Processing.initialize()
+from wip_qgis_plugin import classFactory
+plugin = classFactory(None)
+plugin.initProcessing()
+alg = QgsApplication.processingRegistry().createAlgorithmById("wip:sitemaps")
+try:
+    alg.run(json.loads(sys.argv[1]), QgsProcessingContext(), QgsProcessingFeedback())
+except QgsProcessingException:
+    pass
+print("REFUSED", flush=True)
+app.exitQgis()
+"""
+
+
+def test_a_refused_run_leaves_qgis_able_to_exit(provider, profile_dir, tmp_path):
+    """The refusal keeps no cloned layer alive past QGIS's exit (that crashed qgis_process and the session)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from wip_qgis_testing import REPO
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QGIS_CUSTOM_CONFIG_PATH=str(tmp_path / "profile"))
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])])
+    bad = params(profile_dir, tmp_path / "x.pdf", NAME_FIELD="gemeinde")
+    proc = subprocess.run([sys.executable, "-c", SESSION, json.dumps(bad)], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert "REFUSED" in proc.stdout, proc.stderr[-2000:]
+    assert proc.returncode == 0, f"exit status {proc.returncode}: {proc.stderr[-2000:]}"
+    assert not (tmp_path / "x.pdf").exists()

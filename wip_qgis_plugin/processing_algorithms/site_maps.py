@@ -8,6 +8,7 @@ memory layer of pages: each municipality, then its best sites (by annual energy)
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from pathlib import Path
 
 from qgis.core import (
@@ -286,19 +287,35 @@ class SiteMaps(WipAlgorithm):
         if pdf.suffix.lower() != ".pdf":
             raise QgsProcessingException(tr("“{output}”: the file must end in .pdf (got “{path}”).").format(
                 output=self.parameterDefinition(self.OUTPUT_PDF).description(), path=str(pdf)))
-        project, layout, pages = self.build(parameters, context)
-        feedback.pushInfo(tr("Printing {n} pages").format(n=pages.featureCount()))
-        settings = QgsLayoutExporter.PdfExportSettings()
-        settings.dpi = 150
-        settings.rasterizeWholeImage = False
-        tmp = pdf.with_name(f".{pdf.stem}.part.pdf")
-        result, error = QgsLayoutExporter.exportToPdf(layout.atlas(), str(tmp), settings)
-        if result != QgsLayoutExporter.ExportResult.Success or feedback.isCanceled():
-            if tmp.exists():
-                tmp.unlink()
-            raise QgsProcessingException(tr("The PDF could not be written: {error}").format(error=error))
-        tmp.replace(pdf)
-        return {self.OUTPUT_PDF: str(pdf), self.PAGES: pages.featureCount()}
+        try:
+            project, layout, pages = self.build(parameters, context)
+            refusal = None
+        except QgsProcessingException as exc:
+            refusal = str(exc)
+        if refusal is not None:  # raised afresh: the first one's traceback holds cloned layers (see below)
+            raise QgsProcessingException(refusal)
+        n_pages = pages.featureCount()
+        try:
+            feedback.pushInfo(tr("Printing {n} pages").format(n=n_pages))
+            settings = QgsLayoutExporter.PdfExportSettings()
+            settings.dpi = 150
+            settings.rasterizeWholeImage = False
+            tmp = pdf.with_name(f".{pdf.stem}.part.pdf")
+            result, error = QgsLayoutExporter.exportToPdf(layout.atlas(), str(tmp), settings)
+            if result != QgsLayoutExporter.ExportResult.Success or feedback.isCanceled():
+                if tmp.exists():
+                    tmp.unlink()
+                raise QgsProcessingException(tr("The PDF could not be written: {error}").format(error=error))
+            tmp.replace(pdf)
+        finally:
+            # The layout and its private project go now, while QGIS runs: left to Python's garbage
+            # collector they may be destroyed after QGIS has exited (a crash at the end of
+            # qgis_process or of the session).
+            del layout, pages
+            project.clear()
+            del project
+            gc.collect()
+        return {self.OUTPUT_PDF: str(pdf), self.PAGES: n_pages}
 
     def build(self, parameters, context):
         """The project (styled layers), the print layout with its atlas, and the pages layer."""
