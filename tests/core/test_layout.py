@@ -20,6 +20,7 @@ from wip_qgis_plugin.core.layout import (
     place_turbines,
     run_turbine_layout,
     spacing_violations,
+    union_touching,
 )
 from wip_qgis_plugin.core.layers import LayerRef
 from wip_qgis_plugin.core.turbines import load_turbine
@@ -192,3 +193,20 @@ def test_energy_objective_prefers_the_windier_part():
     assert energy(by_energy).sum() >= energy(by_count).sum() * 0.98
     assert energy(by_energy).mean() >= energy(by_count).mean()
     assert spacing_violations(by_energy, 249.0, 5 * D, 3 * D) == []
+
+
+def test_union_of_touching_areas_equals_the_full_union():
+    """Areas split at municipal boundaries are joined; apart ones stay apart; area conserved."""
+    rng = np.random.default_rng(5)
+    boxes = []
+    for x, y in rng.uniform(0, 20_000, (60, 2)):
+        w = rng.uniform(200, 1500)
+        boxes.append(shapely.box(x, y, x + w, y + 800))
+        boxes.append(shapely.box(x + w, y, x + 2 * w, y + 800))  # touches its neighbour along an edge
+    boxes.append(shapely.Polygon())
+    got = union_touching(np.asarray(boxes, dtype=object))
+    want = shapely.union_all(boxes)
+    assert got.area == pytest.approx(want.area, rel=1e-12)
+    assert shapely.symmetric_difference(got, want).area < 1e-6 * want.area
+    assert shapely.get_num_geometries(got) == shapely.get_num_geometries(want)
+    assert union_touching(np.asarray([], dtype=object)).is_empty

@@ -568,8 +568,7 @@ def run_turbine_layout(
     def energy_at(xy: np.ndarray) -> np.ndarray:
         return table.lookup(*at(xy)) if len(xy) else np.empty(0)
 
-    geoms = areas.geometry.values
-    union = shapely.union_all(geoms)
+    union = union_touching(areas.geometry.values)
     feasible = shrink(union, turbine.rotor_radius_m) if settings.rotor_in else union
     along = settings.spacing_along_d * turbine.rotor_diameter_m
     across = settings.spacing_across_d * turbine.rotor_diameter_m
@@ -628,6 +627,30 @@ def run_turbine_layout(
     return LayoutResult(turbine, len(frame), total.capacity_mw, total.energy_mwh_per_a, total.full_load_hours,
                         100.0 * float(np.nansum(gross * wake)) / total_gross_free if total_gross_free else 0.0,
                         float(direction), settings.rotor_in, tuple(sites), tuple(munis), frame, outputs)
+
+
+def union_touching(geoms: np.ndarray) -> shapely.Geometry:
+    """The union of polygons, merging only those that touch or overlap.
+
+    Eligible areas are mostly apart (setbacks separate them); only parts cut by a municipal
+    boundary touch. Joining just those groups gives the same result as a union of all, many
+    times faster on a Land-size region.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    geoms = np.asarray(geoms, dtype=object)
+    geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+    if len(geoms) == 0:
+        return shapely.MultiPolygon()
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(len(geoms), len(geoms)))
+    _, label = connected_components(graph, directed=False)
+    order = np.argsort(label, kind="stable")
+    bounds = np.flatnonzero(np.diff(label[order])) + 1
+    pieces = [geoms[g[0]] if len(g) == 1 else shapely.union_all(geoms[g]) for g in np.split(order, bounds)]
+    parts = shapely.get_parts(np.asarray(pieces, dtype=object))
+    return shapely.multipolygons(parts[shapely.get_type_id(parts) == 3])
 
 
 def shrink(area: shapely.Geometry, distance_m: float, threads: int = 2) -> shapely.Geometry:
@@ -701,13 +724,16 @@ def _total_row(frame: gpd.GeoDataFrame, area_ha: float, site_id: str, municipali
 
 
 def _totals(frame: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, key: str) -> list[SiteTotals]:
+    """Totals per value of ``key`` (site_id or municipality), in the order of the areas."""
+    area_ha = (areas.geometry.area / 1e4).groupby(areas[key].to_numpy(), sort=False).sum()
+    first_muni = areas.groupby(key, sort=False)["municipality"].first()
+    turbines = frame.groupby(key, sort=False).indices if len(frame) else {}
+    empty = frame.iloc[:0]
     rows = []
-    area_ha = areas.groupby(key, sort=False).apply(lambda g: float(g.geometry.area.sum()) / 1e4, include_groups=False)
     for value, ha in area_ha.items():
-        sub = frame[frame[key] == value]
+        sub = frame.iloc[turbines[value]] if value in turbines else empty
         if key == "site_id":
-            muni = str(areas.loc[areas["site_id"] == value, "municipality"].iloc[0])
-            rows.append(_total_row(sub, ha, str(value), muni))
+            rows.append(_total_row(sub, float(ha), str(value), str(first_muni[value])))
         else:
-            rows.append(_total_row(sub, ha, "", str(value)))
+            rows.append(_total_row(sub, float(ha), "", str(value)))
     return rows
