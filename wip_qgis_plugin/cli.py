@@ -122,6 +122,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_written(paths, t0: float) -> None:
+    """List the files a step wrote (each once, None skipped) and its time since ``t0`` [s]."""
+    for p in dict.fromkeys(p for p in paths if p is not None):
+        print(f"  → {p}")
+    print(f"  ({time.perf_counter() - t0:.1f} s)")
+
+
 def _run_suitability(su, sc) -> None:
     from .core.suitability import SensitivitySettings, SuitabilityOutputs, SuitabilitySettings, run_suitability
 
@@ -139,10 +146,7 @@ def _run_suitability(su, sc) -> None:
         print(f"  AHP consistency ratio {result.ahp.consistency_ratio:.3f}")
     for site in result.sites[:5]:
         print(f"  rank {site.rank:>3}: {site.name:<24} {site.area_ha:8.1f} ha, mean score {site.mean:5.1f}")
-    for p in (su.suitability, su.sites, su.sites_table, su.stability):
-        if p is not None:
-            print(f"  → {p}")
-    print(f"  ({time.perf_counter() - t0:.1f} s)")
+    _print_written((su.suitability, su.sites, su.sites_table, su.stability), t0)
 
 
 def _areas_ref(path):
@@ -272,9 +276,7 @@ def _run_grid_connection(grid, conn) -> None:
     loaded = result.substations[result.substations["allocated_mw"] > 0]
     for row in loaded.itertuples():
         print(f"  {row.name:<28} {row.allocated_mw:>8.1f} of {row.free_capacity_mw:>8.1f} MW free allocated")
-    for p in dict.fromkeys(conn.outputs.paths()):
-        print(f"  → {p}")
-    print(f"  ({time.perf_counter() - t0:.1f} s)")
+    _print_written(conn.outputs.paths(), t0)
 
 
 def _layer_arg(text: str, role: str):
@@ -374,10 +376,8 @@ def _run_wind(run, layers, aoi) -> None:
             print(f"  {m.name:<24} {m.mean_wind_speed_m_s:>9.2f} {m.mean_full_load_hours:>9,.0f} "
                   f"{m.max_full_load_hours:>9,.0f}")
         print(f"  {'mean':<24} {res.mean_wind_speed_m_s:>9.2f} {res.mean_full_load_hours:>9,.0f}")
-        for p in (run.outputs.energy, run.outputs.full_load_hours, run.outputs.wind_speed, run.outputs.table):
-            if p is not None:
-                print(f"  → {p}")
-        print(f"  ({time.perf_counter() - t0:.1f} s)")
+        _print_written((run.outputs.energy, run.outputs.full_load_hours, run.outputs.wind_speed, run.outputs.table),
+                       t0)
     if run.layout is None:
         return
     t0 = time.perf_counter()
@@ -391,11 +391,8 @@ def _run_wind(run, layers, aoi) -> None:
               f"{m.full_load_hours:>8,.0f} {m.wake_loss_pct:>7.1f} {m.density_mw_per_km2:>7.1f}")
     print(f"  {'TOTAL':<24} {res.n_turbines:>8} {res.capacity_mw:>8,.1f} {res.energy_mwh_per_a / 1000:>9,.1f} "
           f"{res.full_load_hours:>8,.0f} {res.wake_loss_pct:>7.1f}")
-    for p in (run.layout_outputs.turbines, run.layout_outputs.sites_table, run.layout_outputs.municipalities_table,
-              run.layout_outputs.sites):
-        if p is not None:
-            print(f"  → {p}")
-    print(f"  ({time.perf_counter() - t0:.1f} s)")
+    _print_written((run.layout_outputs.turbines, run.layout_outputs.sites_table,
+                    run.layout_outputs.municipalities_table, run.layout_outputs.sites), t0)
 
 
 def _wind_from_args(args: argparse.Namespace, layout: bool):
@@ -499,10 +496,7 @@ def _run_solar(run, rasters, aoi) -> None:
               f"{r.flat_yield_kwh_per_kwp:,.0f} kWh/kWp/a")
     for m in res.municipalities:
         print(f"  {m.municipality:<28} {m.capacity_mwp:10,.1f} MWp {m.energy_mwh_per_a / 1000:10,.1f} GWh/a")
-    for p in vars(run.outputs).values():
-        if p is not None:
-            print(f"  → {p}")
-    print(f"  ({time.perf_counter() - t0:.1f} s)")
+    _print_written(vars(run.outputs).values(), t0)
 
 
 def _run_rooftop(run, aoi) -> None:
@@ -515,10 +509,7 @@ def _run_rooftop(run, aoi) -> None:
           f"{res.energy_mwh_per_a / 1000:,.1f} GWh/a, {res.mean_yield_kwh_per_kwp:,.0f} kWh/kWp/a")
     for m in res.municipalities:
         print(f"  {m.municipality:<28} {m.capacity_mwp:10,.1f} MWp {m.energy_mwh_per_a / 1000:10,.1f} GWh/a")
-    for p in vars(run.outputs).values():
-        if p is not None:
-            print(f"  → {p}")
-    print(f"  ({time.perf_counter() - t0:.1f} s)")
+    _print_written(vars(run.outputs).values(), t0)
 
 
 def _aoi_from_args(args: argparse.Namespace):

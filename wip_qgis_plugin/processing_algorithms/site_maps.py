@@ -308,9 +308,9 @@ class SiteMaps(WipAlgorithm):
                 raise QgsProcessingException(tr("The PDF could not be written: {error}").format(error=error))
             tmp.replace(pdf)
         finally:
-            # The layout and its private project go now, while QGIS runs: left to Python's garbage
-            # collector they may be destroyed after QGIS has exited (a crash at the end of
-            # qgis_process or of the session).
+            # The layout and its private project go now, while QGIS runs. A failed or cancelled export
+            # raises from this frame: its traceback (kept by the caller) would otherwise hold them past
+            # QGIS's exit, where destroying them crashes qgis_process or the session.
             del layout, pages
             project.clear()
             del project
