@@ -29,9 +29,9 @@ from _measure import measure  # noqa: E402
 SCRIPT = r"""
 import sys, json, time
 from pathlib import Path
-from wip_qgis_plugin.core.eligibility import AreaOfInterest
-from wip_qgis_plugin.core.layers import LayerRef
-from wip_qgis_plugin.core.profile import GENERATION_SOURCES, ProfilePlan, SourceSpec, TechnologyStep, run_profile
+from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
+from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.profile.engine import GENERATION_SOURCES, ProfilePlan, SourceSpec, TechnologyStep, run_profile
 
 class Steps:
     def __init__(self):

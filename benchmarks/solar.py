@@ -31,9 +31,9 @@ from _region import ensure_region  # noqa: E402
 GROUND = r"""
 import sys, json
 from pathlib import Path
-from wip_qgis_plugin.core.eligibility import AreaOfInterest
-from wip_qgis_plugin.core.layers import LayerRef
-from wip_qgis_plugin.core.solar import SolarOutputs, SolarSettings, run_solar_potential
+from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
+from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.solar.ground import SolarOutputs, SolarSettings, run_solar_potential
 region, elig, areas, out_dir = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])
 gpkg = str(region / "revier_sample.gpkg")
 outs = SolarOutputs(out_dir / "yield.tif", out_dir / "capacity_density.tif", out_dir / "energy_density.tif",
@@ -49,9 +49,9 @@ print(json.dumps({"eligible_ha": round(res.eligible_ha), "capacity_mwp": round(r
 ROOFTOP = r"""
 import sys, json
 from pathlib import Path
-from wip_qgis_plugin.core.eligibility import AreaOfInterest
-from wip_qgis_plugin.core.layers import LayerRef
-from wip_qgis_plugin.core.rooftop import RooftopOutputs, RooftopSettings, run_rooftop_solar
+from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
+from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.solar.rooftop import RooftopOutputs, RooftopSettings, run_rooftop_solar
 region, out_dir = Path(sys.argv[1]), Path(sys.argv[2])
 gpkg = str(region / "revier_sample.gpkg")
 res = run_rooftop_solar(LayerRef(gpkg, "buildings"),

@@ -29,9 +29,9 @@ from _region import ensure_region  # noqa: E402
 SCRIPT = r"""
 import sys, json
 from pathlib import Path
-from wip_qgis_plugin.core.catalogue import load_catalogue
-from wip_qgis_plugin.core.layers import LayerRef
-from wip_qgis_plugin.core.suitability import (SensitivitySettings, SuitabilityOutputs, SuitabilitySettings,
+from wip_qgis_plugin.core.catalogue.loader import load_catalogue
+from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.suitability.engine import (SensitivitySettings, SuitabilityOutputs, SuitabilitySettings,
                                               run_suitability)
 region, elig_dir, out_dir, runs = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
 gpkg = str(region / "revier_sample.gpkg")

@@ -30,7 +30,7 @@ from _region import ensure_region  # noqa: E402
 YIELD = r"""
 import sys, json
 from pathlib import Path
-from wip_qgis_plugin.core.wind import WindYieldOutputs, WindYieldSettings, run_wind_yield
+from wip_qgis_plugin.core.wind.energy import WindYieldOutputs, WindYieldSettings, run_wind_yield
 region, out, res = Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3])
 r = run_wind_yield("E-141/4200", None, {"wind_speed_100m": region / "wind_speed_100m.tif",
                    "wind_speed_150m": region / "wind_speed_150m.tif", "dem": region / "dem.tif"}, {},
@@ -43,8 +43,8 @@ print(json.dumps({"pixels": r.grid.width * r.grid.height, "mean_flh": round(r.me
 LAYOUT = r"""
 import sys, json
 from pathlib import Path
-from wip_qgis_plugin.core.layers import LayerRef
-from wip_qgis_plugin.core.layout import LayoutOutputs, LayoutSettings, run_turbine_layout
+from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.wind.layout import LayoutOutputs, LayoutSettings, run_turbine_layout
 region, areas, out = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
 r = run_turbine_layout("E-141/4200", LayerRef(str(areas), "eligible_areas"),
                        {"wind_speed_100m": region / "wind_speed_100m.tif",

@@ -6,7 +6,7 @@ Examples::
     wip eligibility --catalogue wind_sachsen_anhalt --gpkg region.gpkg --resolution 25 --out-dir out
     wip presets
     wip presets show wind_sachsen
-    wip worker job.json          # run a job of the QGIS plugin (core/worker_protocol.py)
+    wip worker job.json          # run a job of the QGIS plugin (core/jobs/protocol.py)
 """
 from __future__ import annotations
 
@@ -66,8 +66,8 @@ def _print_result(key: str, result, out=None) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run every step of a scenario."""
-    from .core.eligibility import run_eligibility
-    from .core.scenario import load_scenario
+    from .core.eligibility.engine import run_eligibility
+    from .core.scenario.spec import load_scenario
 
     sc = load_scenario(args.scenario)
     print(f"Scenario '{sc.name}' → {sc.output_dir}")
@@ -130,7 +130,7 @@ def _print_written(paths, t0: float) -> None:
 
 
 def _run_suitability(su, sc) -> None:
-    from .core.suitability import SensitivitySettings, SuitabilityOutputs, SuitabilitySettings, run_suitability
+    from .core.suitability.engine import SensitivitySettings, SuitabilityOutputs, SuitabilitySettings, run_suitability
 
     t0 = time.perf_counter()
     sens = SensitivitySettings(**su.sensitivity) if su.sensitivity else None
@@ -150,13 +150,13 @@ def _run_suitability(su, sc) -> None:
 
 
 def _areas_ref(path):
-    from .core.layers import LayerRef
+    from .core.data.layers import LayerRef
 
     return LayerRef(str(path), "eligible_areas") if path is not None and Path(path).exists() else None
 
 
 def _run_windbg(wb, sc) -> None:
-    from .core.windbg import municipal_areas, windbg_accounting, write_windbg_csv
+    from .core.eligibility.windbg import municipal_areas, windbg_accounting, write_windbg_csv
 
     munis = municipal_areas(sc.aoi, wb.run.settings.crs, invalid=wb.run.settings.invalid_geometries)
     turbine = wb.run.settings.turbine or wb.run.catalogue.reference_turbine
@@ -172,11 +172,11 @@ def _run_windbg(wb, sc) -> None:
 
 
 def _run_profile(sc, resolution=None, names=None, language=None, report=None) -> None:
-    """The ``profile:`` step: indicators, balance and reports per municipality (core/profile.py)."""
+    """The ``profile:`` step: indicators, balance and reports per municipality (core/profile/)."""
     from dataclasses import replace
 
-    from .core.profile import indicator_columns, plan_from_scenario, run_profile
-    from .core.report import indicator_label
+    from .core.profile.engine import indicator_columns, plan_from_scenario, run_profile
+    from .core.profile.report import indicator_label
 
     plan = plan_from_scenario(sc, resolution)
     if names:
@@ -204,7 +204,7 @@ def _run_profile(sc, resolution=None, names=None, language=None, report=None) ->
 
 def cmd_profile(args: argparse.Namespace) -> int:
     """Run the ``profile:`` step of a scenario (reusing the outputs of earlier runs)."""
-    from .core.scenario import load_scenario
+    from .core.scenario.spec import load_scenario
 
     sc = load_scenario(args.scenario)
     if sc.profile is None:
@@ -217,7 +217,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
 
 
 def _run_sweep(catalogue, layers, aoi, criterion_id, setbacks, settings, variants, table, chart, key) -> None:
-    from .core.sweep import run_setback_sweep
+    from .core.eligibility.sweep import run_setback_sweep
 
     t0 = time.perf_counter()
     result = run_setback_sweep(catalogue, layers, aoi, criterion_id, setbacks, settings, variants, table, chart,
@@ -231,7 +231,7 @@ def _run_sweep(catalogue, layers, aoi, criterion_id, setbacks, settings, variant
 
 
 def _run_grid_topology(grid) -> None:
-    from .core.topology import check_grid_topology
+    from .core.grid.topology import check_grid_topology
 
     t0 = time.perf_counter()
     topo = check_grid_topology(grid.lines, grid.substations, grid.crs, grid.topology, report=grid.report,
@@ -249,7 +249,7 @@ def _with_site_ids(sites, settings):
     """The settings with ``site_id_field = "site_id"`` where none is set and the sites layer has one."""
     from dataclasses import replace
 
-    from .core.layers import layer_info
+    from .core.data.layers import layer_info
 
     if settings.site_id_field is None and "site_id" in layer_info(sites, "sites").fields:
         return replace(settings, site_id_field="site_id")
@@ -257,7 +257,7 @@ def _with_site_ids(sites, settings):
 
 
 def _run_grid_connection(grid, conn) -> None:
-    from .core.connection import run_grid_connection
+    from .core.grid.connection import run_grid_connection
 
     t0 = time.perf_counter()
     result = run_grid_connection(conn.sites, grid.substations, grid.roads, grid.catalogue,
@@ -282,7 +282,7 @@ def _run_grid_connection(grid, conn) -> None:
 def _layer_arg(text: str, role: str):
     """``FILE[:LAYER]`` → LayerRef (a Windows drive colon is no layer)."""
     from .core.errors import InputError
-    from .core.layers import LayerRef
+    from .core.data.layers import LayerRef
 
     path, sep, layer = text.rpartition(":")
     if not sep or "/" in layer or "\\" in layer:
@@ -297,8 +297,8 @@ def _grid_from_args(args: argparse.Namespace, need_substations: bool):
     import pyogrio
 
     from .core.errors import InputError
-    from .core.scenario import GridRun
-    from .core.topology import TopologySettings
+    from .core.scenario.spec import GridRun
+    from .core.grid.topology import TopologySettings
 
     present = {name for name, _ in pyogrio.list_layers(args.gpkg)} if args.gpkg else set()
 
@@ -330,8 +330,8 @@ def cmd_grid_check(args: argparse.Namespace) -> int:
 
 def cmd_connect(args: argparse.Namespace) -> int:
     """Connect sites to substations: route, price, allocate."""
-    from .core.connection import ConnectionOutputs, ConnectionSettings
-    from .core.scenario import GridConnectionRun
+    from .core.grid.connection import ConnectionOutputs, ConnectionSettings
+    from .core.scenario.spec import GridConnectionRun
 
     grid = _grid_from_args(args, need_substations=True)
     settings = ConnectionSettings(
@@ -360,8 +360,8 @@ def _grid_options(p: argparse.ArgumentParser, prefix: str) -> None:
 
 def _run_wind(run, layers, aoi) -> None:
     """Wind yield rasters, then the layout if the run has one (``wip run``, ``wip wind``, ``wip layout``)."""
-    from .core.layout import run_turbine_layout
-    from .core.wind import RESOURCE_DESCRIPTIONS, run_wind_yield
+    from .core.wind.layout import run_turbine_layout
+    from .core.wind.energy import RESOURCE_DESCRIPTIONS, run_wind_yield
 
     if run.outputs is not None:
         t0 = time.perf_counter()
@@ -399,11 +399,11 @@ def _wind_from_args(args: argparse.Namespace, layout: bool):
     """A scenario WindRun, layers and AOI from the options of ``wip wind`` / ``wip layout``."""
     import pyogrio
 
-    from .core.eligibility import AreaOfInterest
-    from .core.layers import ROLES, LayerRef
-    from .core.layout import LayoutOutputs, LayoutSettings
-    from .core.scenario import WindRun
-    from .core.wind import Losses, WindResourceSettings, WindYieldOutputs, WindYieldSettings
+    from .core.eligibility.engine import AreaOfInterest
+    from .core.data.layers import ROLES, LayerRef
+    from .core.wind.layout import LayoutOutputs, LayoutSettings
+    from .core.scenario.spec import WindRun
+    from .core.wind.energy import Losses, WindResourceSettings, WindYieldOutputs, WindYieldSettings
 
     layers = {}
     if args.gpkg:
@@ -439,7 +439,7 @@ def _wind_from_args(args: argparse.Namespace, layout: bool):
 def cmd_wind(args: argparse.Namespace) -> int:
     """Wind yield rasters (or the list of turbines)."""
     if args.list_turbines:
-        from .core.turbines import turbine_catalogue
+        from .core.wind.turbines import turbine_catalogue
 
         print(f"{'turbine':<16} {'origin':<13} {'MW':>6} {'rotor m':>8}  hub heights m")
         for t in turbine_catalogue():
@@ -479,9 +479,9 @@ def _wind_options(p: argparse.ArgumentParser, resolution: float) -> None:
     p.add_argument("--out-dir", default="out")
 
 
-# --- solar potential and rooftop PV (core/solar.py, core/rooftop.py)
+# --- solar potential and rooftop PV (core/solar/ground.py, core/solar/rooftop.py)
 def _run_solar(run, rasters, aoi) -> None:
-    from .core.solar import run_solar_potential
+    from .core.solar.ground import run_solar_potential
 
     t0 = time.perf_counter()
     res = run_solar_potential(run.eligibility, run.outputs, run.settings, rasters, aoi, run.sites,
@@ -500,7 +500,7 @@ def _run_solar(run, rasters, aoi) -> None:
 
 
 def _run_rooftop(run, aoi) -> None:
-    from .core.rooftop import run_rooftop_solar
+    from .core.solar.rooftop import run_rooftop_solar
 
     t0 = time.perf_counter()
     res = run_rooftop_solar(run.buildings, run.outputs, run.settings, aoi, TerminalProgress("rooftop PV"))
@@ -513,7 +513,7 @@ def _run_rooftop(run, aoi) -> None:
 
 
 def _aoi_from_args(args: argparse.Namespace):
-    from .core.eligibility import AreaOfInterest
+    from .core.eligibility.engine import AreaOfInterest
 
     if not args.aoi:
         return None
@@ -523,8 +523,8 @@ def _aoi_from_args(args: argparse.Namespace):
 
 def cmd_solar(args: argparse.Namespace) -> int:
     """Solar potential of eligible land (ground-mounted PV, agri-PV)."""
-    from .core.scenario import SolarRun, _weather_source
-    from .core.solar import SolarOutputs, SolarSettings
+    from .core.scenario.spec import SolarRun, _weather_source
+    from .core.solar.ground import SolarOutputs, SolarSettings
 
     out, key = Path(args.out_dir), args.prefix
     sites = _layer_arg(args.sites, "sites") if args.sites else None
@@ -543,8 +543,8 @@ def cmd_solar(args: argparse.Namespace) -> int:
 
 def cmd_rooftop(args: argparse.Namespace) -> int:
     """Rooftop PV potential of building footprints."""
-    from .core.rooftop import RooftopOutputs, RooftopSettings
-    from .core.scenario import RooftopRun, _weather_source
+    from .core.solar.rooftop import RooftopOutputs, RooftopSettings
+    from .core.scenario.spec import RooftopRun, _weather_source
 
     out, key = Path(args.out_dir), args.prefix
     settings = RooftopSettings(crs=args.crs, weather=_weather_source(args.weather, Path.cwd()), losses_pct=args.losses)
@@ -569,10 +569,10 @@ def _engine_inputs(args: argparse.Namespace):
     """Catalogue, layers, AOI and settings from the common command-line options."""
     import pyogrio
 
-    from .core.catalogue import load_catalogue
-    from .core.eligibility import AreaOfInterest, EligibilitySettings
+    from .core.catalogue.loader import load_catalogue
+    from .core.eligibility.engine import AreaOfInterest, EligibilitySettings
     from .core.errors import InputError
-    from .core.layers import ROLES, LayerRef
+    from .core.data.layers import ROLES, LayerRef
 
     cat = load_catalogue(args.catalogue)
     if args.settlement_setback is not None:
@@ -602,8 +602,8 @@ def _engine_inputs(args: argparse.Namespace):
 
 def cmd_eligibility(args: argparse.Namespace) -> int:
     """Run one eligibility step from command-line arguments."""
-    from .core.eligibility import run_eligibility
-    from .core.scenario import outputs_for
+    from .core.eligibility.engine import run_eligibility
+    from .core.scenario.spec import outputs_for
 
     cat, layers, aoi, settings = _engine_inputs(args)
     key = args.prefix or cat.technology
@@ -616,7 +616,7 @@ def cmd_eligibility(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run a setback sweep from command-line arguments."""
     from .core.errors import InputError
-    from .core.scenario import parse_setbacks
+    from .core.scenario.spec import parse_setbacks
 
     cat, layers, aoi, settings = _engine_inputs(args)
     try:
@@ -638,8 +638,8 @@ def _step_context(args: argparse.Namespace):
     """A technology run and a scenario-like context from the common options and --eligibility/--areas."""
     from types import SimpleNamespace
 
-    from .core.eligibility import EligibilityOutputs
-    from .core.scenario import TechnologyRun
+    from .core.eligibility.engine import EligibilityOutputs
+    from .core.scenario.spec import TechnologyRun
 
     cat, layers, aoi, settings = _engine_inputs(args)
     outputs = EligibilityOutputs(Path(args.eligibility) if getattr(args, "eligibility", None) else Path("-"),
@@ -654,7 +654,7 @@ def _step_context(args: argparse.Namespace):
 
 def cmd_suitability(args: argparse.Namespace) -> int:
     """Score eligible land with the catalogue's soft criteria."""
-    from .core.scenario import SuitabilityRun
+    from .core.scenario.spec import SuitabilityRun
 
     run, ctx, key = _step_context(args)
     sens = {"runs": args.runs, "perturbation": args.perturbation, "top_pct": args.top} if args.runs else None
@@ -668,7 +668,7 @@ def cmd_windbg(args: argparse.Namespace) -> int:
     """WindBG area accounting of eligible wind areas."""
     from dataclasses import replace
 
-    from .core.scenario import TechnologyRun, WindbgRun
+    from .core.scenario.spec import TechnologyRun, WindbgRun
     from .core.units import Turbine
 
     run, ctx, key = _step_context(args)
@@ -685,7 +685,7 @@ def cmd_windbg(args: argparse.Namespace) -> int:
 
 def cmd_presets(args: argparse.Namespace) -> int:
     """List the presets, or show one."""
-    from .core.catalogue import list_presets, load_catalogue
+    from .core.catalogue.loader import list_presets, load_catalogue
 
     if args.action == "show":
         if not args.preset:
@@ -708,13 +708,13 @@ def cmd_presets(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    """Run one job of the QGIS plugin; protocol lines on stdout (see core/worker_protocol.py)."""
+    """Run one job of the QGIS plugin; protocol lines on stdout (see core/jobs/protocol.py)."""
     import json
     import os
     import signal
     import threading
 
-    from .core.worker_protocol import ENTRY_POINTS, check_report, serve
+    from .core.jobs.protocol import ENTRY_POINTS, check_report, serve
 
     if args.check:
         print(json.dumps(check_report(), ensure_ascii=False))

@@ -3,7 +3,7 @@
 Where the Python of QGIS lacks the engine's packages (geopandas, rasterio … are missing in many
 Windows and macOS installs, and pip wheels there clash with QGIS's own GDAL and PROJ), the
 algorithms hand their job to another interpreter: ``<python> -m wip_qgis_plugin.cli worker
-JOB.json``. The protocol is in :mod:`.core.worker_protocol`; this module is its QGIS side.
+JOB.json``. The protocol is in :mod:`.core.jobs.protocol`; this module is its QGIS side.
 
 Settings (QgsSettings; the environment variables override them, e.g. for qgis_process):
 
@@ -31,7 +31,7 @@ from pathlib import Path
 from qgis.core import QgsApplication, QgsProcessingUtils, QgsSettings
 
 from .core.errors import Cancelled
-from .core.worker_protocol import (
+from .core.jobs.protocol import (
     PROTOCOL_VERSION,
     Job,
     ProtocolError,

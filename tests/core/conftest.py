@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import shapely
 
-from wip_qgis_plugin.core.layers import LayerRef
+from wip_qgis_plugin.core.data.layers import LayerRef
 
 CRS = "EPSG:25832"
 X0, Y0 = 700_000.0, 5_700_000.0

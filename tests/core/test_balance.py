@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from wip_qgis_plugin.core.balance import hourly_balance
+from wip_qgis_plugin.core.profile.balance import hourly_balance
 from wip_qgis_plugin.core.errors import InputError
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 import yaml
 
-from wip_qgis_plugin.core.catalogue import list_presets, load_catalogue
+from wip_qgis_plugin.core.catalogue.loader import list_presets, load_catalogue
 from wip_qgis_plugin.core.errors import CatalogueError
 from wip_qgis_plugin.core.units import Distance, Turbine, parse_distance
 
@@ -156,7 +156,7 @@ def test_preset_list_holds_only_criteria_catalogues(tmp_path, monkeypatch):
     """Equipment and cost tables in the preset folder (other schemas) are not listed as presets."""
     import shutil
 
-    from wip_qgis_plugin.core import catalogue as catalogue_module
+    from wip_qgis_plugin.core.catalogue import loader as catalogue_module
 
     for path in catalogue_module.PRESET_DIR.glob("*.yaml"):
         shutil.copy(path, tmp_path / path.name)

@@ -92,7 +92,7 @@ def test_suitability_and_windbg_subcommands(small_region, capsys, tmp_path):
 
 
 def test_scenario_on_date_applies_the_rules_of_that_day(small_region, capsys):
-    from wip_qgis_plugin.core.scenario import load_scenario
+    from wip_qgis_plugin.core.scenario.spec import load_scenario
     sc = load_scenario(scenario(small_region, on_date="2021-06-30"))
     import datetime as dt
     assert sc.runs[0].settings.on_date == dt.date(2021, 6, 30)

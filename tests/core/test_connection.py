@@ -11,12 +11,14 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+
+from wip_qgis_plugin.core.units import parse_quantity
 import shapely
 import yaml
 from conftest import CRS, X0, Y0
 from scipy.sparse.csgraph import dijkstra
 
-from wip_qgis_plugin.core.connection import (
+from wip_qgis_plugin.core.grid.connection import (
     ALLOCATORS,
     PRESET_DIR,
     AllocationProblem,
@@ -31,14 +33,13 @@ from wip_qgis_plugin.core.connection import (
     build_connection_catalogue,
     build_road_network,
     load_connection_catalogue,
-    parse_quantity,
     plan_connections,
     prepare_sites,
     prepare_substations,
     run_grid_connection,
 )
-from wip_qgis_plugin.core.errors import CatalogueError, InputError
-from wip_qgis_plugin.core.layers import LayerRef
+from wip_qgis_plugin.core.errors import SpecError, InputError
+from wip_qgis_plugin.core.data.layers import LayerRef
 from wip_qgis_plugin.core.progress import NullProgress
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,7 +81,7 @@ def test_catalogue_validation_reports_every_problem_at_once():
     raw["levels"][1]["bay_cost"]["source"] = "dena_vns_203"       # typo
     raw["levels"][2]["colour"] = "red"                            # unknown key
     raw["levels"][1]["max_capacity"]["value"] = "10 MW"           # limits no longer rising
-    with pytest.raises(CatalogueError) as err:
+    with pytest.raises(SpecError) as err:
         build_connection_catalogue(raw, "test.yml")
     text = str(err.value)
     assert len(err.value.problems) == 4, text
@@ -384,7 +385,7 @@ def test_sample_pv_parks_connect_along_roads():
 
 def test_sites_sharing_an_id_are_one_site():
     """Turbines of one wind farm (same site_id) are connected as one site: capacities summed."""
-    from wip_qgis_plugin.core.connection import group_sites
+    from wip_qgis_plugin.core.grid.connection import group_sites
 
     frame = gpd.GeoDataFrame({"site_id": ["A", "B", "A", "A"], "capacity_mw": [4.2, 6.0, 4.2, 4.2],
                               "terrain": [1.0, 1.5, 2.0, 3.0]},

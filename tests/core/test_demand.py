@@ -6,7 +6,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from wip_qgis_plugin.core.demand import (
+from wip_qgis_plugin.core.profile.demand import (
     PROFILE_BUILDERS,
     build_demand_catalogue,
     demand_from_population,
@@ -18,7 +18,7 @@ from wip_qgis_plugin.core.demand import (
     public_holidays,
     read_demand_table,
 )
-from wip_qgis_plugin.core.errors import CatalogueError, InputError
+from wip_qgis_plugin.core.errors import SpecError, InputError
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +113,7 @@ def test_demands_for_prefers_the_table_and_names_gaps(cat):
 
 
 def test_catalogue_problems_are_all_reported():
-    with pytest.raises(CatalogueError) as info:
+    with pytest.raises(SpecError) as info:
         build_demand_catalogue({"schema": "wip-demand/1", "valid_from": "2020-01-01", "sources": {"s": "x"},
                                 "sectors": [{"id": "a", "per_inhabitant": {"value": "12", "source": "s"},
                                              "profile": {"id": "h0"}},

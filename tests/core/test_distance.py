@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 import shapely
 
-from wip_qgis_plugin.core.distance import FeatureSet, burn_shapes, within_masks
-from wip_qgis_plugin.core.grid import Grid, Window
+from wip_qgis_plugin.core.eligibility.distance import FeatureSet, burn_shapes, within_masks
+from wip_qgis_plugin.core.data.raster_grid import Grid, Window
 
 
 def pixel_centres(grid: Grid, window: Window) -> np.ndarray:
@@ -84,7 +84,7 @@ def test_empty_feature_set_excludes_nothing():
 
 
 def test_distance_field_is_within_half_a_pixel_diagonal(features):
-    from wip_qgis_plugin.core.distance import distance_field
+    from wip_qgis_plugin.core.eligibility.distance import distance_field
     grid = Grid.aligned((0.0, 0.0, 3000.0, 3000.0), 25.0)
     window = Window(0, 0, grid.height, grid.width)
     exact_d, inside = oracle(features, grid, window)

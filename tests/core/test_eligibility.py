@@ -11,8 +11,8 @@ import shapely
 import yaml
 from conftest import X0, Y0, frame, write_layers
 
-from wip_qgis_plugin.core.catalogue import load_catalogue
-from wip_qgis_plugin.core.eligibility import AreaOfInterest, EligibilityOutputs, EligibilitySettings, run_eligibility
+from wip_qgis_plugin.core.catalogue.loader import load_catalogue
+from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest, EligibilityOutputs, EligibilitySettings, run_eligibility
 from wip_qgis_plugin.core.errors import Cancelled, CatalogueError, InputError
 
 BASE = {
@@ -317,8 +317,8 @@ def test_dwelling_group_straddling_the_reach_keeps_its_members(tmp_path):
 
 
 def test_repaired_collection_lines_do_not_exclude_with_zero_setback(tmp_path):
-    from wip_qgis_plugin.core.distance import FeatureSet, within_masks
-    from wip_qgis_plugin.core.grid import Grid, Window
+    from wip_qgis_plugin.core.eligibility.distance import FeatureSet, within_masks
+    from wip_qgis_plugin.core.data.raster_grid import Grid, Window
     coll = shapely.GeometryCollection([shapely.box(0, 0, 100, 100), shapely.LineString([(0, 500), (1000, 500)])])
     grid = Grid.aligned((0, 0, 1000, 1000), 10.0)
     (mask,) = within_masks(FeatureSet("c", np.array([coll], dtype=object)), grid, Window(0, 0, 100, 100), (0.0,))

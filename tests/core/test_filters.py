@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import shapely
 
-from wip_qgis_plugin.core.filters import evaluate, parse_filter
+from wip_qgis_plugin.core.catalogue.filters import evaluate, parse_filter
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pyogrio
 import pytest
 import shapely
 
-from wip_qgis_plugin.core.layout import (
+from wip_qgis_plugin.core.wind.layout import (
     LayoutOutputs,
     LayoutSettings,
     circle_overlap_fraction,
@@ -22,9 +22,9 @@ from wip_qgis_plugin.core.layout import (
     spacing_violations,
     union_touching,
 )
-from wip_qgis_plugin.core.layers import LayerRef
-from wip_qgis_plugin.core.turbines import load_turbine
-from wip_qgis_plugin.core.wind import WindResourceSettings
+from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.wind.turbines import load_turbine
+from wip_qgis_plugin.core.wind.energy import WindResourceSettings
 
 from conftest import X0, Y0, frame, write_layers
 
@@ -160,7 +160,7 @@ def test_spacing_must_be_positive(tmp_path, areas_gpkg):
 
 
 def test_shrink_equals_the_buffer_of_the_union():
-    from wip_qgis_plugin.core.layout import shrink
+    from wip_qgis_plugin.core.wind.layout import shrink
 
     area = _odd_areas()
     np.testing.assert_allclose(shrink(area, 70.5).area, shapely.buffer(area, -70.5, quad_segs=16).area, rtol=1e-9)

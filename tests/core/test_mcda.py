@@ -6,7 +6,9 @@ import math
 import numpy as np
 import pytest
 
-from wip_qgis_plugin.core.mcda import (
+from wip_qgis_plugin.core.units import parse_quantity
+
+from wip_qgis_plugin.core.suitability.mcda import (
     AGGREGATIONS,
     SAATY_RANDOM_INDEX,
     VALUE_FUNCTIONS,
@@ -20,7 +22,6 @@ from wip_qgis_plugin.core.mcda import (
     linear,
     normalise_weights,
     pairwise_matrix,
-    parse_quantity,
     perturbed_weights,
     piecewise,
     rank_sites,

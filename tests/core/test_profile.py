@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 import shapely
 
-from wip_qgis_plugin.core.eligibility import AreaOfInterest
+from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
 from wip_qgis_plugin.core.errors import InputError
-from wip_qgis_plugin.core.layers import LayerRef
-from wip_qgis_plugin.core.profile import (
+from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.profile.engine import (
     GENERATION_SOURCES,
     SITE_FIELDS,
     ProfilePlan,
@@ -246,9 +246,9 @@ def test_bad_settings_are_named(tmp_path):
 
 
 def test_hourly_shapes_of_the_weather_year():
-    from wip_qgis_plugin.core.profile import pv_hourly_shares, wind_hourly_shares
-    from wip_qgis_plugin.core.turbines import load_turbine
-    from wip_qgis_plugin.core.weather import load_try
+    from wip_qgis_plugin.core.profile.engine import pv_hourly_shares, wind_hourly_shares
+    from wip_qgis_plugin.core.wind.turbines import load_turbine
+    from wip_qgis_plugin.core.data.weather import load_try
 
     weather = load_try(4)
     pv = pv_hourly_shares(weather, ((30.0, 180.0, 1.0),))
@@ -350,7 +350,7 @@ def test_cancelled_after_the_sources_leaves_no_profile_file(tmp_path):
 
 def test_worker_job_round_trip(tmp_path):
     """The `profile` job (JSON arguments, as the QGIS plugin and the engine worker send them)."""
-    from wip_qgis_plugin.core.worker_protocol import ENTRY_POINTS, Job, job_outputs, run_job, to_jsonable
+    from wip_qgis_plugin.core.jobs.protocol import ENTRY_POINTS, Job, job_outputs, run_job, to_jsonable
 
     plan = make_plan(tmp_path / "out", tmp_path, technologies=(TechnologyStep("pv_ground", {"source": "pv_ground"}),),
                      sources=(make_plan(tmp_path / "o", tmp_path).sources[1], SourceSpec("agri_pv")),
@@ -370,7 +370,7 @@ def test_worker_job_round_trip(tmp_path):
 
 def test_scenario_profile_section(tmp_path, capsys):
     from wip_qgis_plugin.cli import main
-    from wip_qgis_plugin.core.scenario import load_scenario
+    from wip_qgis_plugin.core.scenario.spec import load_scenario
 
     text = f"""
 name: t

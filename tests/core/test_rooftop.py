@@ -10,10 +10,10 @@ import shapely
 from conftest import X0, Y0, frame, write_layers
 from shapely import affinity
 
-from wip_qgis_plugin.core import solar_model as sm
-from wip_qgis_plugin.core.eligibility import AreaOfInterest
+from wip_qgis_plugin.core.solar import model as sm
+from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
 from wip_qgis_plugin.core.errors import Cancelled, InputError
-from wip_qgis_plugin.core.rooftop import (
+from wip_qgis_plugin.core.solar.rooftop import (
     BUILDING_FIELDS,
     RooftopOutputs,
     RooftopSettings,
@@ -22,8 +22,8 @@ from wip_qgis_plugin.core.rooftop import (
     roof_faces,
     run_rooftop_solar,
 )
-from wip_qgis_plugin.core.solar_systems import load_pv_systems
-from wip_qgis_plugin.core.weather import load_try
+from wip_qgis_plugin.core.solar.systems import load_pv_systems
+from wip_qgis_plugin.core.data.weather import load_try
 
 
 def _house(x, y, length, width, rotation=0.0):

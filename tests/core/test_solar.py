@@ -15,21 +15,22 @@ import yaml
 from affine import Affine
 from conftest import CRS, X0, Y0, frame, write_layers
 
-from wip_qgis_plugin.core import solar_model as sm
-from wip_qgis_plugin.core.eligibility import AreaOfInterest
-from wip_qgis_plugin.core.errors import Cancelled, CatalogueError, InputError
-from wip_qgis_plugin.core.grid import Grid, Window
-from wip_qgis_plugin.core.layers import LayerRef
-from wip_qgis_plugin.core.rasters import RasterRef, role_values
-from wip_qgis_plugin.core.solar import (
+from wip_qgis_plugin.core.solar import model as sm
+from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
+from wip_qgis_plugin.core.errors import Cancelled, SpecError, InputError
+from wip_qgis_plugin.core.data.raster_grid import Grid, Window
+from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.data.rasters import RasterRef, role_values
+from wip_qgis_plugin.core.solar.ground import (
     NODATA,
     OrientationBins,
     SolarOutputs,
     SolarSettings,
     run_solar_potential,
 )
-from wip_qgis_plugin.core.solar_systems import PRESET_DIR, build_pv_systems, load_pv_systems, parse_value
-from wip_qgis_plugin.core.weather import load_try
+from wip_qgis_plugin.core.solar.systems import PRESET_DIR, build_pv_systems, load_pv_systems
+from wip_qgis_plugin.core.units import parse_quantity as parse_value
+from wip_qgis_plugin.core.data.weather import load_try
 
 HALLE = (51.48, 11.97)   # lat, lon
 
@@ -354,7 +355,7 @@ def test_preset_problems_are_all_reported():
     raw["defaults"]["losses"]["dirt"] = {"value": "1 %", "source": "pvwatts"}
     raw["systems"]["fixed_south"]["gcr"]["source"] = "nowhere"
     raw["systems"]["east_west"]["mounting"] = "eastwest"
-    with pytest.raises(CatalogueError) as info:
+    with pytest.raises(SpecError) as info:
         build_pv_systems(raw, "test")
     text = str(info.value)
     assert "module.power_density.value" in text and "has no unit" in text
@@ -397,7 +398,7 @@ rasters: {{dem: {hill['dem']}}}
 
 
 def test_scenario_solar_and_rooftop_keys(hill, tmp_path):
-    from wip_qgis_plugin.core.scenario import load_scenario
+    from wip_qgis_plugin.core.scenario.spec import load_scenario
 
     sc = load_scenario(_scenario(tmp_path, hill, """
 solar:
@@ -414,7 +415,7 @@ rooftop: {weather: TRY04}
 
 
 def test_scenario_solar_problems_are_reported(hill, tmp_path):
-    from wip_qgis_plugin.core.scenario import load_scenario
+    from wip_qgis_plugin.core.scenario.spec import load_scenario
 
     with pytest.raises(InputError) as info:
         load_scenario(_scenario(tmp_path, hill, """

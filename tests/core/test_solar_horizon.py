@@ -9,12 +9,12 @@ import pytest
 import rasterio
 from test_solar import HALLE, _outputs, _write_raster, hill  # noqa: F401 (fixture)
 
-from wip_qgis_plugin.core import solar_model as sm
+from wip_qgis_plugin.core.solar import model as sm
 from wip_qgis_plugin.core.errors import InputError
-from wip_qgis_plugin.core.solar import NODATA, SolarOutputs, SolarSettings, run_solar_potential
-from wip_qgis_plugin.core.solar_horizon import horizon_angles, horizon_loss, sample_offsets
-from wip_qgis_plugin.core.solar_systems import load_pv_systems
-from wip_qgis_plugin.core.weather import load_try
+from wip_qgis_plugin.core.solar.ground import NODATA, SolarOutputs, SolarSettings, run_solar_potential
+from wip_qgis_plugin.core.solar.horizon import horizon_angles, horizon_loss, sample_offsets
+from wip_qgis_plugin.core.solar.systems import load_pv_systems
+from wip_qgis_plugin.core.data.weather import load_try
 
 
 def test_flat_ground_has_no_horizon():

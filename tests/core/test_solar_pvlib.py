@@ -10,9 +10,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = r"""
 import sys
 sys.path.insert(0, sys.argv[1])          # a broken h5py first on the path
-from wip_qgis_plugin.core.weather import load_try
-from wip_qgis_plugin.core.solar_systems import load_pv_systems
-from wip_qgis_plugin.core import solar_model as sm
+from wip_qgis_plugin.core.data.weather import load_try
+from wip_qgis_plugin.core.solar.systems import load_pv_systems
+from wip_qgis_plugin.core.solar import model as sm
 w = load_try(4)
 systems = load_pv_systems()
 sky = sm.prepare_sky(w, 51.48, 11.97, 100.0)

@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from wip_qgis_plugin.core import solar_model as sm
-from wip_qgis_plugin.core.solar_systems import load_pv_systems
-from wip_qgis_plugin.core.weather import find_try_region, load_try
+from wip_qgis_plugin.core.solar import model as sm
+from wip_qgis_plugin.core.solar.systems import load_pv_systems
+from wip_qgis_plugin.core.data.weather import find_try_region, load_try
 
 UFZ = Path("/work/shared/realdata/ufz_re_plants_2015/ufz_re_plants_mitteldeutschland.gpkg")
 

@@ -15,13 +15,13 @@ from pyproj import CRS as ProjCRS
 from pyproj import Transformer
 from rasterio.features import rasterize
 
-from wip_qgis_plugin.core.catalogue import load_catalogue
-from wip_qgis_plugin.core.eligibility import AreaOfInterest, EligibilityOutputs, EligibilitySettings, run_eligibility
+from wip_qgis_plugin.core.catalogue.loader import load_catalogue
+from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest, EligibilityOutputs, EligibilitySettings, run_eligibility
 from wip_qgis_plugin.core.errors import Cancelled, CatalogueError, InputError
-from wip_qgis_plugin.core.grid import Grid, Window
-from wip_qgis_plugin.core.layers import ROLES, LayerRef
+from wip_qgis_plugin.core.data.raster_grid import Grid, Window
+from wip_qgis_plugin.core.data.layers import ROLES, LayerRef
 from wip_qgis_plugin.core.progress import NullProgress
-from wip_qgis_plugin.core.rasters import (
+from wip_qgis_plugin.core.data.rasters import (
     RASTER_ROLES,
     RasterRef,
     aspect_deg,
@@ -30,7 +30,7 @@ from wip_qgis_plugin.core.rasters import (
     role_values,
     slope_deg,
 )
-from wip_qgis_plugin.core.suitability import (
+from wip_qgis_plugin.core.suitability.engine import (
     SCORE_NODATA,
     SensitivitySettings,
     SuitabilityOutputs,

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 from test_eligibility import CRITERIA, catalogue_file, run
 
-from wip_qgis_plugin.core.catalogue import load_catalogue
-from wip_qgis_plugin.core.eligibility import AreaOfInterest, EligibilitySettings
+from wip_qgis_plugin.core.catalogue.loader import load_catalogue
+from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest, EligibilitySettings
 from wip_qgis_plugin.core.errors import InputError
-from wip_qgis_plugin.core.sweep import run_setback_sweep
+from wip_qgis_plugin.core.eligibility.sweep import run_setback_sweep
 
 
 def test_sweep_equals_separate_runs_and_is_monotone(small_region):

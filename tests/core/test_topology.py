@@ -11,8 +11,8 @@ import shapely
 from conftest import CRS, X0, Y0
 
 from wip_qgis_plugin.core.errors import InputError
-from wip_qgis_plugin.core.layers import LayerRef
-from wip_qgis_plugin.core.topology import (
+from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.grid.topology import (
     ISSUE_KINDS,
     TopologySettings,
     build_topology,

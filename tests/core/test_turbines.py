@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from wip_qgis_plugin.core.turbines import (
+from wip_qgis_plugin.core.wind.turbines import (
     TurbineError,
     WindTurbine,
     _curve_from_data_file,
@@ -18,7 +18,7 @@ from wip_qgis_plugin.core.turbines import (
     windpowerlib_turbine,
 )
 from wip_qgis_plugin.core.units import Turbine, parse_distance
-from wip_qgis_plugin.core.windbg import inward_offset_m
+from wip_qgis_plugin.core.eligibility.windbg import inward_offset_m
 
 
 @pytest.mark.parametrize("name, kw, rotor", [("E-141/4200", 4200, 141), ("N131/3600", 3600, 131),

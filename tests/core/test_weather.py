@@ -10,9 +10,9 @@ import pandas as pd
 import pvlib
 import pytest
 
-from wip_qgis_plugin.core import weather as wx
+from wip_qgis_plugin.core.data import weather as wx
 from wip_qgis_plugin.core.errors import InputError
-from wip_qgis_plugin.core.weather import (
+from wip_qgis_plugin.core.data.weather import (
     COLUMNS,
     Weather,
     dni_from_beam_horizontal,

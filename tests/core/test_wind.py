@@ -10,11 +10,11 @@ import pytest
 import rasterio
 from scipy import integrate
 
-from wip_qgis_plugin.core.eligibility import AreaOfInterest
+from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
 from wip_qgis_plugin.core.errors import Cancelled
-from wip_qgis_plugin.core.layers import LayerRef
-from wip_qgis_plugin.core.turbines import density_corrected_power_kw, load_turbine
-from wip_qgis_plugin.core.wind import (
+from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.wind.turbines import density_corrected_power_kw, load_turbine
+from wip_qgis_plugin.core.wind.energy import (
     Losses,
     WindResourceSettings,
     WindYieldOutputs,
@@ -190,8 +190,8 @@ def test_weibull_k_raster_agrees_with_the_constant(tmp_path):
 
 def test_wind_only_try_reader_equals_load_try():
     """The fallback reader (used where pvlib cannot be imported) gives the same wind climate."""
-    from wip_qgis_plugin.core.weather import load_try
-    from wip_qgis_plugin.core.wind import _try_wind_only, climate_from_weather
+    from wip_qgis_plugin.core.data.weather import load_try
+    from wip_qgis_plugin.core.wind.energy import _try_wind_only, climate_from_weather
 
     full, light = climate_from_weather(load_try(4)), climate_from_weather(_try_wind_only(4))
     assert light == full

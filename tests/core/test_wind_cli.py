@@ -11,8 +11,8 @@ import yaml
 from conftest import X0, Y0, frame, write_layers
 from wip_qgis_plugin.cli import main
 from wip_qgis_plugin.core.errors import InputError
-from wip_qgis_plugin.core.scenario import load_scenario
-from wip_qgis_plugin.core.worker_protocol import ENTRY_POINTS, Job, job_outputs, resolve_function, run_job
+from wip_qgis_plugin.core.scenario.spec import load_scenario
+from wip_qgis_plugin.core.jobs.protocol import ENTRY_POINTS, Job, job_outputs, resolve_function, run_job
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_layers"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from wip_qgis_plugin.core.turbines import load_turbine, nearest_windpowerlib_type
-from wip_qgis_plugin.core.weather import find_try_region, load_try
-from wip_qgis_plugin.core.wind import (
+from wip_qgis_plugin.core.wind.turbines import load_turbine, nearest_windpowerlib_type
+from wip_qgis_plugin.core.data.weather import find_try_region, load_try
+from wip_qgis_plugin.core.wind.energy import (
     Losses,
     air_density_kg_m3,
     load_roughness_table,

@@ -10,11 +10,11 @@ import pytest
 import shapely
 from conftest import CRS, X0, Y0
 
-from wip_qgis_plugin.core.catalogue import load_catalogue
-from wip_qgis_plugin.core.eligibility import AreaOfInterest
+from wip_qgis_plugin.core.catalogue.loader import load_catalogue
+from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
 from wip_qgis_plugin.core.errors import InputError
 from wip_qgis_plugin.core.units import Turbine
-from wip_qgis_plugin.core.windbg import (
+from wip_qgis_plugin.core.eligibility.windbg import (
     WINDBG_TARGETS,
     MunicipalArea,
     inward_offset_m,
@@ -128,7 +128,7 @@ def test_accounting_from_the_eligibility_layers(small_region, tmp_path):
     assert [m.area_ha for m in munis] == pytest.approx([1200.0, 1200.0])
     areas = polys([shapely.box(X0 + 100, Y0 + 100, X0 + 900, Y0 + 700)], ["Westdorf"])
     areas.to_file(tmp_path / "areas.gpkg", layer="eligible_areas", driver="GPKG", engine="pyogrio")
-    from wip_qgis_plugin.core.layers import LayerRef
+    from wip_qgis_plugin.core.data.layers import LayerRef
 
     res = windbg_accounting(munis, LayerRef(str(tmp_path / "areas.gpkg"), "eligible_areas"), rotor_in=True,
                             turbine=load_catalogue("wind_sachsen_anhalt").reference_turbine)
@@ -146,7 +146,7 @@ def test_accounting_from_the_eligibility_layers(small_region, tmp_path):
 
 
 def test_accounting_from_eligibility_statistics():
-    from wip_qgis_plugin.core.eligibility import MunicipalityStats
+    from wip_qgis_plugin.core.eligibility.engine import MunicipalityStats
 
     stats = [MunicipalityStats("A", "15082001", 1000.0, 25.0, {}), MunicipalityStats("B", "16077001", 500.0, 0.0, {})]
     res = windbg_from_stats(stats)

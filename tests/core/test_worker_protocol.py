@@ -1,4 +1,4 @@
-"""The JSON job and message protocol of the out-of-process engine (core/worker_protocol.py)."""
+"""The JSON job and message protocol of the out-of-process engine (core/jobs/protocol.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 import rasterio
 
-from wip_qgis_plugin.core import worker_protocol as wp
-from wip_qgis_plugin.core.catalogue import load_catalogue
-from wip_qgis_plugin.core.eligibility import (
+from wip_qgis_plugin.core.jobs import protocol as wp
+from wip_qgis_plugin.core.catalogue.loader import load_catalogue
+from wip_qgis_plugin.core.eligibility.engine import (
     AreaOfInterest,
     EligibilityOutputs,
     EligibilitySettings,
@@ -23,9 +23,9 @@ from wip_qgis_plugin.core.eligibility import (
     run_eligibility,
 )
 from wip_qgis_plugin.core.errors import Cancelled, InputError
-from wip_qgis_plugin.core.io import OutputTransaction
-from wip_qgis_plugin.core.layers import LayerRef
-from wip_qgis_plugin.core.suitability import SensitivitySettings, SuitabilityOutputs, SuitabilitySettings
+from wip_qgis_plugin.core.data.outputs import OutputTransaction
+from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.suitability.engine import SensitivitySettings, SuitabilityOutputs, SuitabilitySettings
 from wip_qgis_plugin.core.units import Turbine
 
 REPO = Path(__file__).resolve().parents[2]

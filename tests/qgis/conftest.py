@@ -124,14 +124,14 @@ class EligibilityRun:
 @pytest.fixture(scope="session")
 def sample_eligibility(sample_region, tmp_path_factory) -> EligibilityRun:
     """wind_sachsen_anhalt eligibility of the first two sample municipalities at 50 m (engine)."""
-    from wip_qgis_plugin.core.catalogue import load_catalogue
-    from wip_qgis_plugin.core.eligibility import (
+    from wip_qgis_plugin.core.catalogue.loader import load_catalogue
+    from wip_qgis_plugin.core.eligibility.engine import (
         AreaOfInterest,
         EligibilityOutputs,
         EligibilitySettings,
         run_eligibility,
     )
-    from wip_qgis_plugin.core.layers import LayerRef
+    from wip_qgis_plugin.core.data.layers import LayerRef
 
     folder = tmp_path_factory.mktemp("eligibility")
     names = sample_region.names[:2]

@@ -25,9 +25,9 @@ from wip_qgis_testing import (
     run_qgis_process,
 )
 
-from wip_qgis_plugin.core.connection import ConnectionOutputs, ConnectionSettings, run_grid_connection
-from wip_qgis_plugin.core.layers import LayerRef
-from wip_qgis_plugin.core.topology import TopologySettings
+from wip_qgis_plugin.core.grid.connection import ConnectionOutputs, ConnectionSettings, run_grid_connection
+from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.grid.topology import TopologySettings
 from wip_qgis_plugin.processing_algorithms.output_styles import StylePostProcessor
 
 ALG = "wip:gridconnection"

@@ -14,8 +14,8 @@ from qgis.core import (
 )
 from wip_qgis_testing import RecordingFeedback, assert_refused, run_algorithm
 
-from wip_qgis_plugin.core.layers import LayerRef
-from wip_qgis_plugin.core.topology import TopologySettings, check_grid_topology
+from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.grid.topology import TopologySettings, check_grid_topology
 from wip_qgis_plugin.processing_algorithms.output_styles import StylePostProcessor
 
 ALG = "wip:gridtopologycheck"

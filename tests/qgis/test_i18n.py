@@ -157,9 +157,8 @@ def test_user_facing_texts_go_through_tr():
 def engine_lines() -> list[str]:
     """Samples of the progress and info lines of the engine modules the algorithms run (values as 1)."""
     samples = []
-    for module in ("eligibility", "sweep", "suitability", "windbg", "worker_protocol", "connection", "topology",
-                   "solar", "rooftop", "wind", "layout", "profile", "report"):
-        tree = ast.parse((PLUGIN_DIR / "core" / f"{module}.py").read_text(encoding="utf-8"))
+    for path in sorted((PLUGIN_DIR / "core").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and call_name(node) in ("report", "info"):
                 for arg in node.args:

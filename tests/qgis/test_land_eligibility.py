@@ -19,14 +19,14 @@ from qgis.core import (
 )
 from wip_qgis_testing import ALG_ID
 
-from wip_qgis_plugin.core.catalogue import load_catalogue
-from wip_qgis_plugin.core.eligibility import (
+from wip_qgis_plugin.core.catalogue.loader import load_catalogue
+from wip_qgis_plugin.core.eligibility.engine import (
     AreaOfInterest,
     EligibilityOutputs,
     EligibilitySettings,
     run_eligibility,
 )
-from wip_qgis_plugin.core.layers import LayerRef
+from wip_qgis_plugin.core.data.layers import LayerRef
 from wip_qgis_plugin.processing_algorithms.output_styles import StylePostProcessor
 
 WIND_ROLES = ("landuse", "buildings", "protected_areas", "water", "waterways")

@@ -41,9 +41,9 @@ def reused_sites(region, tmp_path: Path) -> Path:
 
 def test_matches_the_engine_and_reports_missing_sources(provider, sample_region, tmp_path):
     """Ground PV from reused sites; rooftop PV missing (no building layer given): reported, not estimated."""
-    from wip_qgis_plugin.core.eligibility import AreaOfInterest
-    from wip_qgis_plugin.core.layers import LayerRef
-    from wip_qgis_plugin.core.profile import ProfilePlan, SourceSpec, TechnologyStep, run_profile
+    from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
+    from wip_qgis_plugin.core.data.layers import LayerRef
+    from wip_qgis_plugin.core.profile.engine import ProfilePlan, SourceSpec, TechnologyStep, run_profile
 
     sites = reused_sites(sample_region, tmp_path)
     feedback = RecordingFeedback()
@@ -94,7 +94,7 @@ def test_outputs_load_as_layers(provider, sample_region, tmp_path):
 
 
 def test_source_keys_match_the_engine():
-    from wip_qgis_plugin.core.profile import GENERATION_SOURCES
+    from wip_qgis_plugin.core.profile.engine import GENERATION_SOURCES
     from wip_qgis_plugin.processing_algorithms.municipal_profile import SOURCE_KEYS
 
     assert tuple(GENERATION_SOURCES) == SOURCE_KEYS

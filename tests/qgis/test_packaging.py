@@ -39,7 +39,7 @@ def test_built_zip_passes_the_repository_checks(built_zip):
     with zipfile.ZipFile(built_zip) as zf:
         names = set(zf.namelist())
     for required in ("LICENSE", "metadata.txt", "i18n/wip_de.qm", "engine_env/requirements.txt",
-                     "engine_env/constraints.txt", "worker.py", "core/worker_protocol.py"):
+                     "engine_env/constraints.txt", "worker.py", "core/jobs/protocol.py"):
         assert f"wip_qgis_plugin/{required}" in names, required
     assert not [n for n in names if n.endswith(".ts")]
 

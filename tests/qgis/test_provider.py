@@ -52,14 +52,14 @@ def test_metadata_has_the_fields_the_plugin_repository_requires():
 
 
 def test_input_roles_are_the_engine_roles_except_the_area_of_interest():
-    from wip_qgis_plugin.core.layers import ROLES
+    from wip_qgis_plugin.core.data.layers import ROLES
     from wip_qgis_plugin.processing_algorithms.roles import INPUT_ROLES
 
     assert set(INPUT_ROLES) == set(ROLES) - {"municipalities"}
 
 
 def test_raster_parameters_are_the_engine_raster_roles():
-    from wip_qgis_plugin.core.rasters import RASTER_ROLES
+    from wip_qgis_plugin.core.data.rasters import RASTER_ROLES
     from wip_qgis_plugin.processing_algorithms.roles import DERIVED_RASTER_ROLES, RASTER_INPUT_ROLES
 
     assert RASTER_INPUT_ROLES == tuple(RASTER_ROLES)
@@ -68,7 +68,7 @@ def test_raster_parameters_are_the_engine_raster_roles():
 
 def test_suitability_shows_the_layer_roles_the_presets_score_with():
     """Roles no shipped suitability section reads are folded away as advanced parameters."""
-    from wip_qgis_plugin.core.catalogue import list_presets, load_catalogue
+    from wip_qgis_plugin.core.catalogue.loader import list_presets, load_catalogue
     from wip_qgis_plugin.processing_algorithms.suitability import Suitability
 
     used = {role for p in list_presets() for role in (load_catalogue(p.id).suitability.layer_roles()
@@ -77,7 +77,7 @@ def test_suitability_shows_the_layer_roles_the_presets_score_with():
 
 
 def test_preset_enum_lists_the_engine_presets():
-    from wip_qgis_plugin.core.catalogue import list_presets
+    from wip_qgis_plugin.core.catalogue.loader import list_presets
     from wip_qgis_plugin.processing_algorithms.base import preset_ids
 
     assert preset_ids() == sorted(p.id for p in list_presets())

@@ -7,9 +7,9 @@ import pytest
 from qgis.core import QgsVectorLayer
 from wip_qgis_testing import RecordingFeedback, assert_refused, run_algorithm
 
-from wip_qgis_plugin.core.eligibility import AreaOfInterest
-from wip_qgis_plugin.core.layers import LayerRef
-from wip_qgis_plugin.core.rooftop import RooftopOutputs, RooftopSettings, run_rooftop_solar
+from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
+from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.solar.rooftop import RooftopOutputs, RooftopSettings, run_rooftop_solar
 
 ALG = "wip:rooftopsolar"
 

@@ -9,10 +9,10 @@ import pytest
 from qgis.core import QgsProcessingFeedback
 from wip_qgis_testing import WIND_ROLES, assert_refused, run_algorithm
 
-from wip_qgis_plugin.core.catalogue import load_catalogue
-from wip_qgis_plugin.core.eligibility import AreaOfInterest, EligibilitySettings
-from wip_qgis_plugin.core.layers import LayerRef
-from wip_qgis_plugin.core.sweep import run_setback_sweep
+from wip_qgis_plugin.core.catalogue.loader import load_catalogue
+from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest, EligibilitySettings
+from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.eligibility.sweep import run_setback_sweep
 
 ALG = "wip:setbacksweep"
 

@@ -19,9 +19,9 @@ def profile_dir(sample_region, tmp_path_factory):
     """A profile of two sample municipalities with two reused PV sites each (engine, 100 m)."""
     import geopandas as gpd
 
-    from wip_qgis_plugin.core.eligibility import AreaOfInterest
-    from wip_qgis_plugin.core.layers import LayerRef
-    from wip_qgis_plugin.core.profile import ProfilePlan, SourceSpec, TechnologyStep, run_profile
+    from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
+    from wip_qgis_plugin.core.data.layers import LayerRef
+    from wip_qgis_plugin.core.profile.engine import ProfilePlan, SourceSpec, TechnologyStep, run_profile
 
     folder = tmp_path_factory.mktemp("profile")
     names = sample_region.names[:2]

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from wip_qgis_testing import SAMPLE_DIR, RecordingFeedback, assert_refused, read_band, run_algorithm
 
-from wip_qgis_plugin.core.eligibility import AreaOfInterest
-from wip_qgis_plugin.core.layers import LayerRef
-from wip_qgis_plugin.core.solar import NODATA, SolarOutputs, SolarSettings, run_solar_potential
+from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
+from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.solar.ground import NODATA, SolarOutputs, SolarSettings, run_solar_potential
 
 ALG = "wip:solarpotential"
 DEM = SAMPLE_DIR / "dem.tif"
@@ -81,7 +81,7 @@ def test_refusals_leave_nothing(provider, sample_eligibility, tmp_path):
 
 def test_qgis_process_runs_the_solar_potential(sample_eligibility, tmp_path):
     """qgis_process sees the algorithm and runs it in-process, with pvlib imported although its h5py
-    clashes with QGIS's HDF5 there (core/solar_pvlib.py)."""
+    clashes with QGIS's HDF5 there (core/data/pvlib_shim.py)."""
     import json
 
     from wip_qgis_testing import PLUGIN_DIR, enable_plugin, qgis_process_env, run_qgis_process

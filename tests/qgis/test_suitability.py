@@ -17,11 +17,11 @@ from qgis.core import (
 )
 from wip_qgis_testing import SAMPLE_DIR, RecordingFeedback, assert_refused, read_band, run_algorithm
 
-from wip_qgis_plugin.core.catalogue import load_catalogue
-from wip_qgis_plugin.core.eligibility import AreaOfInterest
-from wip_qgis_plugin.core.layers import LayerRef
-from wip_qgis_plugin.core.rasters import RasterRef
-from wip_qgis_plugin.core.suitability import (
+from wip_qgis_plugin.core.catalogue.loader import load_catalogue
+from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
+from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.data.rasters import RasterRef
+from wip_qgis_plugin.core.suitability.engine import (
     SensitivitySettings,
     SuitabilityOutputs,
     SuitabilitySettings,

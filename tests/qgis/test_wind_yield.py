@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from wip_qgis_testing import SAMPLE_DIR, assert_refused, read_band, run_algorithm
 
-from wip_qgis_plugin.core.eligibility import AreaOfInterest
-from wip_qgis_plugin.core.layers import LayerRef
-from wip_qgis_plugin.core.wind import WindYieldOutputs, WindYieldSettings, run_wind_yield
+from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
+from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.wind.energy import WindYieldOutputs, WindYieldSettings, run_wind_yield
 
 ALG = "wip:windyield"
 

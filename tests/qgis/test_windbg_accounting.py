@@ -12,10 +12,10 @@ from qgis.core import (
 )
 from wip_qgis_testing import assert_refused, run_algorithm
 
-from wip_qgis_plugin.core.catalogue import list_presets, load_catalogue
-from wip_qgis_plugin.core.eligibility import AreaOfInterest
-from wip_qgis_plugin.core.layers import LayerRef
-from wip_qgis_plugin.core.windbg import (
+from wip_qgis_plugin.core.catalogue.loader import list_presets, load_catalogue
+from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
+from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.eligibility.windbg import (
     DEFAULT_TOWER_FOOT_RADIUS_M,
     WINDBG_FIELDS,
     municipal_areas,

@@ -25,7 +25,7 @@ from wip_qgis_testing import ALG_ID, REPO, WIND_ROLES, RecordingFeedback, read_b
 
 from wip_qgis_plugin import worker
 from wip_qgis_plugin.core.errors import Cancelled
-from wip_qgis_plugin.core.worker_protocol import Job
+from wip_qgis_plugin.core.jobs.protocol import Job
 from wip_qgis_plugin.feedback import FeedbackProgress
 from wip_qgis_plugin.processing_algorithms import ALGORITHMS
 
@@ -393,7 +393,7 @@ def test_shipped_requirements_are_pinned_and_cover_the_engine():
     no_deps = {n.split("==")[0].lower() for n in no_deps if n}
     assert all("==" in line for line in (folder / "requirements-nodeps.txt").read_text().splitlines()
                if line.strip() and not line.startswith("#")), "requirements-nodeps.txt must pin exact versions"
-    from wip_qgis_plugin.core.worker_protocol import ENGINE_DEPENDENCIES
+    from wip_qgis_plugin.core.jobs.protocol import ENGINE_DEPENDENCIES
 
     wanted = {r.split(">=")[0].lower() for r in ENGINE_DEPENDENCIES.values()}
     assert wanted <= names | no_deps

@@ -96,9 +96,9 @@ class RecordingFeedback(QgsProcessingFeedback):
 
 
 def require_engine() -> None:
-    """Skip when the engine (wip_qgis_plugin.core.eligibility) is not importable."""
-    pytest.importorskip("wip_qgis_plugin.core.eligibility",
-                        reason="the engine (wip_qgis_plugin/core/eligibility.py) is not ready")
+    """Skip when the engine (wip_qgis_plugin.core.eligibility.engine) is not importable."""
+    pytest.importorskip("wip_qgis_plugin.core.eligibility.engine",
+                        reason="the engine (wip_qgis_plugin/core/eligibility/engine.py) is not ready")
 
 
 # ----------------------------------------------------------------- qgis_process

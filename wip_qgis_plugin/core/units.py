@@ -1,16 +1,148 @@
-"""Distances with units as written in catalogues: ``"500 m"``, ``"2 H"``, ``"1 R + 50 m"``.
+"""Values with units as written in configuration files: one grammar for the whole engine.
 
-``H`` is the total height of the reference turbine (hub height + rotor radius),
-``R`` its rotor radius. A :class:`Distance` keeps the three parts apart until a
-turbine is known, then :meth:`Distance.metres` resolves it.
+A value is a number (``.`` or ``,`` as the decimal mark, an optional exponent, ``-`` or ``−``)
+followed by a unit symbol: ``"500 m"``, ``"6,5 m/s"``, ``"70 kEUR/km"``, ``"-0.35 %/K"``.
+:func:`parse_quantity` reads one into the canonical unit of a *kind* (:data:`KINDS`);
+:func:`parse_distance` reads a setback, a sum of such terms in ``m``, ``km``, ``H`` (the total
+height of the reference turbine, hub height + rotor radius) and ``R`` (its rotor radius). A
+:class:`Distance` keeps the three parts apart until a turbine is known, then
+:meth:`Distance.metres` resolves it.
 """
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
-_TERM = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(m|km|H|R)\s*$")
-_UNITS = {"m": "metres", "km": "kilometres", "H": "total turbine heights", "R": "rotor radii"}
+#: One number and a unit symbol (possibly empty); the number group is read by :func:`_number`.
+_QUANTITY = re.compile(r"^\s*([+\-−]?\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
+_TERM_UNITS = ("m", "km", "H", "R")
+
+
+def _number(text: str) -> float:
+    return float(text.replace("−", "-").replace(",", "."))
+
+
+@dataclass(frozen=True)
+class QuantityKind:
+    """What a value may be written in, and its canonical unit.
+
+    Attributes
+    ----------
+    dimension : str
+        Physical dimension, named in messages (``length``, ``speed``, ``power`` …).
+    unit : str
+        Canonical unit the value is converted to.
+    symbols : mapping of str to float or callable
+        Accepted unit symbols, each with its factor to ``unit`` (or a function). ``""`` (no
+        symbol) is accepted only where it is listed, for dimensionless values.
+    example : str
+        An example value, for messages.
+    """
+
+    dimension: str
+    unit: str
+    symbols: Mapping[str, float | Callable[[float], float]] = field(default_factory=dict)
+    example: str = ""
+
+    def convert(self, number: float, symbol: str) -> float:
+        """``number`` given in ``symbol``, in the canonical unit."""
+        factor = self.symbols[symbol]
+        return float(factor(number)) if callable(factor) else float(number * factor)
+
+
+def _slope_percent_to_deg(v: float) -> float:
+    return math.degrees(math.atan(v / 100.0))
+
+
+_LENGTH = {"m": 1.0, "km": 1000.0}
+_DEG = {"°": 1.0, "deg": 1.0}
+#: Every kind of value the configuration files hold, by name (the name is mostly the canonical unit).
+KINDS: dict[str, QuantityKind] = {
+    # criterion inputs of the suitability analysis (by dimension)
+    "length": QuantityKind("length", "m", _LENGTH, "'500 m'"),
+    "speed": QuantityKind("speed", "m/s", {"m/s": 1.0, "km/h": 1.0 / 3.6}, "'6.5 m/s'"),
+    "angle": QuantityKind("angle", "°", {**_DEG, "%": _slope_percent_to_deg}, "'10 °'"),
+    "points": QuantityKind("points", "points", {"": 1.0, "points": 1.0, "AZ": 1.0, "SQR": 1.0}, "35"),
+    # grid connection catalogue
+    "MW": QuantityKind("power", "MW", {"W": 1e-6, "kW": 1e-3, "MW": 1.0, "GW": 1e3}, "'20 MW'"),
+    "kW": QuantityKind("power", "kW", {"W": 1e-3, "kW": 1.0, "MW": 1e3}, "'4200 kW'"),
+    "V": QuantityKind("voltage", "V", {"V": 1.0, "kV": 1e3}, "'110 kV'"),
+    "EUR": QuantityKind("money", "EUR", {"EUR": 1.0, "kEUR": 1e3, "MEUR": 1e6, "€": 1.0, "k€": 1e3, "M€": 1e6},
+                        "'9.2 MEUR'"),
+    "EUR/km": QuantityKind("cost per length", "EUR/km",
+                           {"EUR/km": 1.0, "kEUR/km": 1e3, "MEUR/km": 1e6, "EUR/m": 1e3,
+                            "€/km": 1.0, "k€/km": 1e3, "M€/km": 1e6, "€/m": 1e3}, "'70 kEUR/km'"),
+    "km": QuantityKind("length", "km", {"m": 1e-3, "km": 1.0}, "'12 km'"),
+    # PV systems
+    "deg": QuantityKind("angle", "°", _DEG, "'35 °'"),
+    "percent": QuantityKind("percentage", "%", {"%": 1.0}, "'14 %'"),
+    "fraction": QuantityKind("fraction", "-", {"%": 0.01, "": 1.0}, "'40 %'"),
+    "w_per_m2": QuantityKind("irradiance or power per area", "W/m²",
+                             {"W/m²": 1.0, "W/m2": 1.0, "kW/m²": 1000.0, "kW/m2": 1000.0}, "'215 W/m²'"),
+    "per_k": QuantityKind("temperature coefficient", "1/K", {"%/K": 0.01, "1/K": 1.0}, "'-0.35 %/K'"),
+    "m2": QuantityKind("area", "m²", {"m²": 1.0, "m2": 1.0}, "'2 m²'"),
+}
+
+
+def _dimension_of(symbol: str) -> str | None:
+    """The dimension a unit symbol belongs to, if exactly one dimension knows it."""
+    dims = {k.dimension for k in KINDS.values() if symbol and symbol in k.symbols}
+    return dims.pop() if len(dims) == 1 else None
+
+
+def parse_quantity(value: object, kind: str) -> float:
+    """Read a value with its unit into the canonical unit of ``kind``.
+
+    ``"500 m"``, ``"1.5 km"`` → 1500 (``length``, metres); ``"36 km/h"`` → 10 (``speed``, m/s);
+    ``"15 %"`` → 8.53 (``angle``: a slope gradient, converted with atan); ``"70 kEUR/km"`` →
+    70,000 (``EUR/km``); ``"40 %"`` or ``0.4`` → 0.4 (``fraction``). A bare number is accepted
+    only for dimensionless kinds (``points``, ``fraction``).
+
+    Parameters
+    ----------
+    value : str or float
+        The value as written in the file.
+    kind : str
+        A key of :data:`KINDS`.
+
+    Returns
+    -------
+    float
+        The value in the kind's canonical unit.
+
+    Raises
+    ------
+    ValueError
+        If the value has no unit, an unknown unit, or a unit of another dimension; the message
+        lists the accepted units.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind of value {kind!r}; use one of {', '.join(KINDS)}")
+    k = KINDS[kind]
+    accepted = ", ".join(s for s in k.symbols if s) or "no unit"
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a number; write e.g. {k.example}")
+    if isinstance(value, (int, float)):
+        if "" in k.symbols:
+            return k.convert(float(value), "")
+        raise ValueError(f"{value!r} has no unit; write e.g. {k.example} (units: {accepted})")
+    match = _QUANTITY.match(value) if isinstance(value, str) else None
+    if not match:
+        raise ValueError(f"cannot read {value!r}; write a number and one of {accepted}, e.g. {k.example}")
+    number, symbol = _number(match.group(1)), match.group(2)
+    if symbol not in k.symbols and symbol.replace(" ", "") in k.symbols:
+        symbol = symbol.replace(" ", "")
+    if symbol in k.symbols:
+        return k.convert(number, symbol)
+    if symbol == "":
+        raise ValueError(f"{value!r} has no unit; write e.g. {k.example} (units: {accepted})")
+    other = _dimension_of(symbol)
+    if other is not None and other != k.dimension:
+        raise ValueError(f"{value!r} is a {other}, but this value is a {k.dimension} [{k.unit}]; "
+                         f"write a number and one of {accepted}")
+    raise ValueError(f"{value!r}: unknown unit {symbol!r}; write a number and one of {accepted}")
 
 
 @dataclass(frozen=True)
@@ -116,17 +248,14 @@ def parse_distance(value: object) -> Distance:
         raise ValueError(f"{value!r} is not a distance; write e.g. '500 m', '2 H' or '1 R + 50 m'")
     m = h = r = 0.0
     for term in value.replace("−", "-").split("+"):
-        match = _TERM.match(term)
-        if not match:
+        match = _QUANTITY.match(term)
+        if not match or match.group(2) not in _TERM_UNITS:
             raise ValueError(
                 f"cannot read {value!r}; write e.g. '500 m', '1.5 km', '2 H' or '1 R + 50 m'"
             )
-        number = float(match.group(1).replace(",", "."))
-        unit = match.group(2)
-        if unit == "m":
-            m += number
-        elif unit == "km":
-            m += 1000.0 * number
+        number, unit = _number(match.group(1)), match.group(2)
+        if unit in _LENGTH:
+            m += _LENGTH[unit] * number
         elif unit == "H":
             h += number
         else:

@@ -1,7 +1,7 @@
 """Shared plumbing of the WIP Processing algorithms.
 
 Each algorithm is a thin class: it declares parameters, turns layers into file paths, builds
-one engine job (``core.worker_protocol.Job``: the engine function's name and JSON arguments)
+one engine job (``core.jobs.protocol.Job``: the engine function's name and JSON arguments)
 and hands it to :meth:`WipAlgorithm.run_engine`, which runs it in QGIS's Python or, where that
 lacks the engine's packages, in the engine Python (``worker.py``), and maps engine errors to
 ``QgsProcessingException``. What they all need lives here: translation, help text from
@@ -28,9 +28,9 @@ from qgis.PyQt.QtGui import QIcon
 
 from .. import worker
 from ..compat import push_warning, set_advanced
-from ..core import worker_protocol
+from ..core.jobs import protocol as worker_protocol
 from ..core.errors import Cancelled, WipError
-from ..core.worker_protocol import Job, JobError
+from ..core.jobs.protocol import Job, JobError
 from ..feedback import FeedbackProgress
 from ..i18n import tr, ui_language
 
@@ -40,7 +40,7 @@ HELP_DIR = PLUGIN_DIR / "help"
 HOMEPAGE = "https://github.com/wip-energy/wip_qgis_plugin"
 
 #: Python modules the engine imports, with the pip requirement that provides each (a copy of
-#: core.worker_protocol.ENGINE_DEPENDENCIES, which the engine Python checks itself against).
+#: core.jobs.protocol.ENGINE_DEPENDENCIES, which the engine Python checks itself against).
 ENGINE_DEPENDENCIES = dict(worker_protocol.ENGINE_DEPENDENCIES)
 
 #: Vector formats the engine reads straight from the file; other layers are exported to gpkg.

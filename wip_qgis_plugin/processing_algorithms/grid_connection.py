@@ -17,7 +17,7 @@ from qgis.core import (
 )
 
 from ..compat import FIELD_ANY, NUMBER_DOUBLE, SOURCE_ANY_GEOMETRY, SOURCE_LINE, SOURCE_POINT
-from ..core.worker_protocol import Job
+from ..core.jobs.protocol import Job
 from ..i18n import tr
 from .base import PLUGIN_DIR, WipAlgorithm
 from .grid_topology_check import field_value, topology_report_style
@@ -25,7 +25,7 @@ from .inputs import add_crs_parameter, working_crs
 from .output_styles import attach_style
 from .roles import raster_path
 
-#: First line of a connection catalogue (core.connection.SCHEMA), to tell them from other presets.
+#: First line of a connection catalogue (core.grid.connection.SCHEMA), to tell them from other presets.
 CONNECTION_SCHEMA = "wip-grid-connection/1"
 
 

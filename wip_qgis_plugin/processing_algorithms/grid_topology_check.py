@@ -12,13 +12,13 @@ from qgis.core import (
 )
 
 from ..compat import FIELD_ANY, NUMBER_DOUBLE, SOURCE_ANY_GEOMETRY, SOURCE_LINE, SOURCE_POINT
-from ..core.worker_protocol import Job
+from ..core.jobs.protocol import Job
 from ..i18n import tr
 from .base import WipAlgorithm
 from .inputs import add_crs_parameter, working_crs
 from .output_styles import attach_style
 
-#: Issue kinds counted in the summary outputs: output name → kinds (core.topology.ISSUE_KINDS).
+#: Issue kinds counted in the summary outputs: output name → kinds (core.grid.topology.ISSUE_KINDS).
 SUMMARY_KINDS = {
     "DANGLING_ENDS": ("dangling_end",),
     "ISOLATED_COMPONENTS": ("isolated_component",),

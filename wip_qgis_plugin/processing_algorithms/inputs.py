@@ -42,7 +42,7 @@ def catalogue_spec(alg, parameters, context, **overrides) -> dict:
     """The catalogue as the engine job names it: the catalogue file if one was given, else the preset.
 
     ``overrides`` are added as they are (``tag_buffers``, ``overrides``, ``suitability_overrides``;
-    see ``core.worker_protocol``); the engine loads and checks the catalogue.
+    see ``core.jobs.protocol``); the engine loads and checks the catalogue.
     """
     path = alg.parameterAsFile(parameters, alg.CATALOGUE, context)
     spec = {"source": path or alg.parameterAsEnumString(parameters, alg.PRESET, context)}

@@ -12,7 +12,7 @@ from qgis.core import (
 )
 
 from ..compat import NUMBER_DOUBLE, SOURCE_POLYGON
-from ..core.worker_protocol import Job
+from ..core.jobs.protocol import Job
 from ..i18n import tr
 from .base import WipAlgorithm
 from .inputs import (

@@ -20,14 +20,14 @@ from qgis.core import (
 )
 
 from ..compat import FIELD_ANY, FILE_BEHAVIOR_FILE, NUMBER_DOUBLE, NUMBER_INTEGER, SOURCE_ANY_GEOMETRY, push_warning
-from ..core.worker_protocol import Job
+from ..core.jobs.protocol import Job
 from ..i18n import tr
 from .base import WipAlgorithm, preset_ids
 from .inputs import add_aoi_parameters, add_crs_parameter, area_of_interest, working_crs
 from .output_styles import style_post_processor
 from .roles import add_raster_role_parameters, add_role_parameters, raster_roles, role_layers
 
-#: Generation sources of the profile (the keys of core.profile.GENERATION_SOURCES, listed here so
+#: Generation sources of the profile (the keys of core.profile.engine.GENERATION_SOURCES, listed here so
 #: that loading the provider does not import the engine; a test compares them).
 SOURCE_KEYS = ("wind", "pv_ground", "agri_pv", "pv_rooftop")
 

@@ -1,5 +1,5 @@
-"""Input layer parameters, one per layer role of the engine (``core.layers.ROLES``), and
-input raster parameters, one per raster role (``core.rasters.RASTER_ROLES``).
+"""Input layer parameters, one per layer role of the engine (``core.data.layers.ROLES``), and
+input raster parameters, one per raster role (``core.data.rasters.RASTER_ROLES``).
 
 The role ``municipalities`` is the area of interest and has its own parameter; all
 other roles are optional vector parameters named after the role in capitals
@@ -78,7 +78,7 @@ def role_parameter_label(alg, role: str) -> str:
     return raster_role_label(role) if role in RASTER_INPUT_ROLES else role
 
 
-#: Raster roles with an input raster parameter (the keys of ``core.rasters.RASTER_ROLES``,
+#: Raster roles with an input raster parameter (the keys of ``core.data.rasters.RASTER_ROLES``,
 #: listed here so that loading the provider does not import the engine; a test compares them).
 RASTER_INPUT_ROLES = ("dem", "slope", "aspect", "wind_speed_100m", "wind_speed_150m", "soil_quality")
 

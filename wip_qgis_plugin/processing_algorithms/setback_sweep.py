@@ -13,7 +13,7 @@ from qgis.core import (
 )
 
 from ..compat import NUMBER_DOUBLE
-from ..core.worker_protocol import Job
+from ..core.jobs.protocol import Job
 from ..i18n import tr, ui_language
 from .base import WipAlgorithm
 from .inputs import (

@@ -19,7 +19,7 @@ from qgis.core import (
 )
 
 from ..compat import NUMBER_DOUBLE, NUMBER_INTEGER, SOURCE_POLYGON, push_warning
-from ..core.worker_protocol import Job
+from ..core.jobs.protocol import Job
 from ..i18n import tr
 from .base import WipAlgorithm
 from .inputs import add_aoi_parameters, add_catalogue_parameters, area_of_interest, catalogue_spec

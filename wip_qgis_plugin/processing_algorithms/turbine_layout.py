@@ -14,7 +14,7 @@ from qgis.core import (
 )
 
 from ..compat import NUMBER_DOUBLE, SOURCE_ANY_GEOMETRY, SOURCE_POINT, SOURCE_POLYGON
-from ..core.worker_protocol import Job
+from ..core.jobs.protocol import Job
 from ..i18n import tr
 from .base import WipAlgorithm
 from .inputs import add_crs_parameter, working_crs
@@ -38,7 +38,7 @@ class TurbineLayout(WipAlgorithm):
     OUTPUT_MUNICIPALITIES_TABLE, OUTPUT_SITES = "OUTPUT_MUNICIPALITIES_TABLE", "OUTPUT_SITES"
     N_TURBINES, CAPACITY_MW, ENERGY_GWH, WAKE_LOSS_PCT = "N_TURBINES", "CAPACITY_MW", "ENERGY_GWH", "WAKE_LOSS_PCT"
     OBJECTIVES = ("count", "energy")
-    WAKE_MODELS = ("jensen", "dena_mean", "knorr_mean")  # core.layout.WAKE_MODELS (a test compares them)
+    WAKE_MODELS = ("jensen", "dena_mean", "knorr_mean")  # core.wind.layout.WAKE_MODELS (a test compares them)
 
     def name(self) -> str:
         return "turbinelayout"

@@ -23,7 +23,7 @@ from qgis.core import (
 )
 
 from ..compat import NUMBER_DOUBLE, SOURCE_POLYGON
-from ..core.worker_protocol import Job
+from ..core.jobs.protocol import Job
 from ..i18n import tr
 from .base import PLUGIN_DIR, WipAlgorithm
 from .inputs import add_aoi_parameters, add_crs_parameter, area_of_interest, working_crs

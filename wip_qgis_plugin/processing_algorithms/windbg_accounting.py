@@ -19,7 +19,7 @@ from qgis.core import (
 )
 
 from ..compat import NUMBER_DOUBLE, QGIS_VERSION_INT, SOURCE_POLYGON
-from ..core.worker_protocol import Job
+from ..core.jobs.protocol import Job
 from ..i18n import tr
 from .base import WipAlgorithm
 from .inputs import add_aoi_parameters, add_crs_parameter, area_of_interest, working_crs
@@ -47,7 +47,7 @@ class WindbgAccounting(WipAlgorithm):
     LAND_IDS = (None, "ST", "SN", "TH")
     #: Reference turbine of the wind presets (a test keeps these equal to their reference_turbine). [m]
     REFERENCE_HUB_HEIGHT, REFERENCE_ROTOR_DIAMETER = 159.0, 141.0
-    #: Tower-foot radius (equal to core.windbg.DEFAULT_TOWER_FOOT_RADIUS_M, checked by a test). [m]
+    #: Tower-foot radius (equal to core.eligibility.windbg.DEFAULT_TOWER_FOOT_RADIUS_M, checked by a test). [m]
     DEFAULT_TOWER_FOOT_RADIUS = 4.0
     TEXT_FIELDS = ("name", "ags", "land", "accounting")
 

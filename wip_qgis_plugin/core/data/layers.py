@@ -1,0 +1,241 @@
+"""Input layers: references, roles, and reading them safely into the working CRS.
+
+A *role* is what a layer means to the engine (``buildings``, ``roads`` …); the
+criteria catalogue names roles, a scenario or a Processing algorithm maps each
+role to a concrete layer. Attribute values follow OpenStreetMap tagging, so a
+layer downloaded with QuickOSM works unchanged.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pyogrio
+import shapely
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from ..errors import InputError
+
+#: Vector layer roles the catalogues may name, with a short description.
+ROLES: dict[str, str] = {
+    "municipalities": "municipality boundaries (name, ags, population)",
+    "landuse": "land use polygons (OSM landuse=*)",
+    "settlements": "settlement area polygons from another source (e.g. ALKIS/ATKIS Ortslage)",
+    "forest": "forest polygons from another source (when not part of the land use layer)",
+    "buildings": "building footprints (OSM building=*)",
+    "roads": "road centre lines (OSM highway=*)",
+    "railways": "railway centre lines (OSM railway=*, tracks)",
+    "power_lines": "power lines (OSM power=line/minor_line, voltage)",
+    "substations": "substations (OSM power=substation, voltage)",
+    "water": "standing and flowing water polygons (OSM natural=water)",
+    "waterways": "watercourse centre lines (OSM waterway=*)",
+    "protected_areas": "protected areas (OSM boundary=protected_area, protection_title)",
+    "airfields": "airfields (OSM aeroway=aerodrome)",
+    "wind_turbines": "existing wind turbines (OSM power=generator, generator:source=wind)",
+    "pv_parks": "existing PV parks (OSM power=plant, plant:source=solar)",
+}
+
+
+@dataclass(frozen=True)
+class LayerRef:
+    """A vector layer in a file: a path and, for multi-layer files, a layer name.
+
+    Parameters
+    ----------
+    path : str
+        File path (GeoPackage, Shapefile, GeoJSON, FlatGeobuf …).
+    layer : str or None
+        Layer name inside the file; None for single-layer formats.
+    """
+
+    path: str
+    layer: str | None = None
+
+    def describe(self) -> str:
+        """Return ``path|layername=…`` as QGIS shows a layer source."""
+        return f"{self.path}|layername={self.layer}" if self.layer else str(self.path)
+
+
+def check_working_crs(crs: str | CRS) -> CRS:
+    """Return the working CRS as a pyproj CRS, refusing geographic ones.
+
+    Raises
+    ------
+    InputError
+        If the CRS is unknown or geographic (setbacks need metres).
+    """
+    try:
+        out = CRS.from_user_input(crs)
+    except CRSError as exc:
+        raise InputError(
+            f"Unknown working CRS {crs!r}: give an EPSG code such as EPSG:25832 "
+            "(ETRS89 / UTM 32N) or EPSG:25833."
+        ) from exc
+    if not out.is_projected:
+        raise InputError(
+            f"The working CRS {out.to_string()} is geographic (degrees); setbacks are "
+            "measured in metres. Choose a projected CRS: EPSG:25832 (ETRS89 / UTM 32N, "
+            "Sachsen-Anhalt, Thüringen) or EPSG:25833 (UTM 33N, Sachsen)."
+        )
+    unit = out.axis_info[0].unit_name if out.axis_info else "metre"
+    if unit not in ("metre", "meter", "m"):
+        raise InputError(f"The working CRS {out.to_string()} uses {unit!r}; use a CRS in metres.")
+    return out
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    """What a layer holds, read without loading its features."""
+
+    ref: LayerRef
+    crs: CRS | None
+    fields: tuple[str, ...]
+    geometry_type: str | None
+    feature_count: int
+    bounds: tuple[float, float, float, float] | None
+
+
+def layer_info(ref: LayerRef, role: str) -> LayerInfo:
+    """Read a layer's CRS, fields, geometry type, count and extent.
+
+    Raises
+    ------
+    InputError
+        If the file or layer does not exist or cannot be opened.
+    """
+    path = Path(ref.path)
+    if not path.exists():
+        raise InputError(f"Layer for role '{role}': file {ref.path!r} does not exist.")
+    try:
+        layers = [name for name, _ in pyogrio.list_layers(ref.path)]
+    except Exception as exc:  # pyogrio raises DataSourceError and friends
+        raise InputError(f"Layer for role '{role}': cannot open {ref.path!r}: {exc}") from exc
+    if ref.layer is not None and ref.layer not in layers:
+        raise InputError(
+            f"Layer for role '{role}': {ref.path!r} has no layer {ref.layer!r}; "
+            f"it has: {', '.join(layers)}."
+        )
+    info = pyogrio.read_info(ref.path, layer=ref.layer)
+    crs = None
+    if info.get("crs"):
+        try:
+            crs = CRS.from_user_input(info["crs"])
+        except CRSError:
+            crs = None
+    count = int(info.get("features") or 0)
+    tb = info.get("total_bounds")
+    bounds = tuple(float(v) for v in tb) if tb is not None and len(tb) == 4 else None
+    return LayerInfo(
+        ref=ref,
+        crs=crs,
+        fields=tuple(str(f) for f in info.get("fields", ())),
+        geometry_type=info.get("geometry_type"),
+        feature_count=count,
+        bounds=bounds,
+    )
+
+
+def read_layer(
+    ref: LayerRef,
+    role: str,
+    working_crs: CRS,
+    bbox: tuple[float, float, float, float] | None = None,
+    columns: tuple[str, ...] = (),
+    invalid: str = "error",
+) -> gpd.GeoDataFrame:
+    """Read the features of a layer that may matter, reprojected to the working CRS.
+
+    Parameters
+    ----------
+    ref : LayerRef
+        The layer.
+    role : str
+        Its role, used in messages.
+    working_crs : pyproj.CRS
+        Projected CRS the result is returned in.
+    bbox : tuple of float, optional
+        ``(xmin, ymin, xmax, ymax)`` in the working CRS: only features
+        intersecting this box are read (the AOI grown by the largest buffer).
+    columns : tuple of str
+        Attribute fields needed; each must exist in the layer.
+    invalid : {"error", "repair"}
+        What to do with invalid geometries.
+
+    Raises
+    ------
+    InputError
+        Missing file, layer, CRS or field; empty layer; invalid geometries
+        under ``invalid="error"``.
+    """
+    info = layer_info(ref, role)
+    if info.feature_count == 0:
+        raise InputError(
+            f"Layer for role '{role}' ({ref.describe()}) contains no features. "
+            "Choose the right layer, or leave the role empty if no criterion should use it."
+        )
+    if info.crs is None:
+        raise InputError(
+            f"Layer for role '{role}' ({ref.describe()}) has no coordinate reference system. "
+            "Assign its CRS (QGIS: Layer Properties → Source → Assigned CRS) and save it."
+        )
+    missing = [c for c in columns if c not in info.fields]
+    if missing:
+        raise InputError(
+            f"Layer for role '{role}' ({ref.describe()}) has no field "
+            f"{', '.join(repr(m) for m in missing)}; the criteria filter on it. "
+            f"Fields present: {', '.join(info.fields) or 'none'}. Rename the field or adapt the "
+            "criterion's filter in the catalogue."
+        )
+    read_bbox = None
+    if bbox is not None:
+        read_bbox = _bbox_to_crs(bbox, working_crs, info.crs)
+    kwargs: dict[str, Any] = {"columns": list(columns)}
+    if read_bbox is not None:
+        kwargs["bbox"] = read_bbox
+    gdf = pyogrio.read_dataframe(ref.path, layer=ref.layer, **kwargs)
+    if gdf.crs is None:
+        gdf = gdf.set_crs(info.crs)
+    gdf = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
+    gdf = _check_validity(gdf, ref, role, invalid)
+    if not gdf.crs.equals(working_crs):
+        gdf = gdf.to_crs(working_crs)
+        if (~gdf.geometry.is_valid).any():
+            gdf = gdf.set_geometry(shapely.make_valid(gdf.geometry.values))
+    return gdf.reset_index(drop=True)
+
+
+def _check_validity(gdf: gpd.GeoDataFrame, ref: LayerRef, role: str, invalid: str) -> gpd.GeoDataFrame:
+    valid = shapely.is_valid(gdf.geometry.values)
+    if valid.all():
+        return gdf
+    bad = np.flatnonzero(~valid)
+    if invalid == "repair":
+        geoms = gdf.geometry.values.copy()
+        geoms[bad] = shapely.make_valid(geoms[bad])
+        return gdf.set_geometry(geoms)
+    first = int(bad[0])
+    reason = shapely.is_valid_reason(gdf.geometry.values[first])
+    raise InputError(
+        f"Layer for role '{role}' ({ref.describe()}) has {len(bad)} invalid geometr"
+        f"{'y' if len(bad) == 1 else 'ies'} (first: feature index {first}, {reason}). "
+        "Repair them (QGIS: Processing → Fix geometries) or allow automatic repair "
+        "(scenario: invalid_geometries: repair)."
+    )
+
+
+def _bbox_to_crs(
+    bbox: tuple[float, float, float, float], src: CRS, dst: CRS
+) -> tuple[float, float, float, float]:
+    if src.equals(dst):
+        return bbox
+    from pyproj import Transformer
+
+    t = Transformer.from_crs(src, dst, always_xy=True)
+    xmin, ymin, xmax, ymax = t.transform_bounds(*bbox, densify_pts=21)
+    # a little slack against curvature between the densified points
+    dx, dy = (xmax - xmin) * 0.01, (ymax - ymin) * 0.01
+    return (xmin - dx, ymin - dy, xmax + dx, ymax + dy)

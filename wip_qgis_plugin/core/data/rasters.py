@@ -1,0 +1,283 @@
+"""Input rasters (elevation, wind speed, soil quality …) read onto the analysis grid.
+
+A *raster role* is what a raster means to the engine (``wind_speed_150m``,
+``soil_quality`` …), just as layer roles name vector layers. Any raster in any
+CRS is warped onto a window of the analysis grid (:class:`core.data.raster_grid.Grid`):
+bilinear for continuous values, nearest for classes and angles; the source's
+nodata becomes NaN. ``slope`` and ``aspect`` are derived from ``dem`` when no
+raster is given for them.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import rasterio
+from pyproj import CRS
+from rasterio.enums import Resampling
+from rasterio.warp import reproject, transform_bounds
+
+from ..errors import InputError
+from .raster_grid import Grid, Window
+
+
+@dataclass(frozen=True)
+class RasterRole:
+    """What a raster role holds.
+
+    Attributes
+    ----------
+    description : str
+        Short text for users.
+    unit : str
+        Unit of the values (canonical unit of ``dimension``).
+    dimension : str
+        ``length``, ``speed``, ``angle`` or ``points`` (see :mod:`core.suitability.mcda`).
+    resampling : str
+        ``bilinear`` (continuous values) or ``nearest`` (classes, angles).
+    derived_from : str or None
+        Role it can be computed from when no raster is given.
+    """
+
+    description: str
+    unit: str
+    dimension: str
+    resampling: str
+    derived_from: str | None = None
+
+
+#: Raster roles a suitability criterion may read.
+RASTER_ROLES: dict[str, RasterRole] = {
+    "dem": RasterRole("digital elevation model, height above sea level", "m", "length", "bilinear"),
+    "slope": RasterRole("terrain slope (derived from dem if not given)", "°", "angle", "bilinear", "dem"),
+    "aspect": RasterRole("direction the slope faces, clockwise from north (derived from dem if not "
+                         "given; NaN on ground flatter than 1°)", "°", "angle", "nearest", "dem"),
+    "wind_speed_100m": RasterRole("mean wind speed 100 m above ground (e.g. Global Wind Atlas)",
+                                  "m/s", "speed", "bilinear"),
+    "wind_speed_150m": RasterRole("mean wind speed 150 m above ground (e.g. Global Wind Atlas)",
+                                  "m/s", "speed", "bilinear"),
+    "soil_quality": RasterRole("soil quality: Ackerzahl or Soil Quality Rating, 0–100 points",
+                               "points", "points", "nearest"),
+}
+
+
+@dataclass(frozen=True)
+class RasterRef:
+    """A raster file and band.
+
+    Parameters
+    ----------
+    path : str
+        File path (GeoTIFF or anything GDAL reads).
+    band : int
+        Band number (1-based).
+    """
+
+    path: str
+    band: int = 1
+
+    def describe(self) -> str:
+        """Return ``path`` (and the band if not 1)."""
+        return f"{self.path} (band {self.band})" if self.band != 1 else str(self.path)
+
+
+def check_raster(ref: RasterRef, role: str, grid: Grid, crs: CRS) -> None:
+    """Check that a raster can be read and covers every pixel centre of ``grid``.
+
+    Parameters
+    ----------
+    ref : RasterRef
+        The raster.
+    role : str
+        Its role, used in messages.
+    grid : Grid
+        The analysis grid.
+    crs : pyproj.CRS
+        CRS of the grid.
+
+    Raises
+    ------
+    InputError
+        Missing file or band, no CRS, or an extent that does not cover the grid.
+    """
+    if not Path(ref.path).exists():
+        raise InputError(f"Raster for role '{role}': file {ref.path!r} does not exist.")
+    try:
+        src = rasterio.open(ref.path)
+    except rasterio.errors.RasterioIOError as exc:
+        raise InputError(f"Raster for role '{role}': cannot open {ref.path!r}: {exc}") from exc
+    with src:
+        if not 1 <= ref.band <= src.count:
+            raise InputError(f"Raster for role '{role}' ({ref.path}) has {src.count} band(s); band {ref.band} "
+                             "does not exist.")
+        if src.crs is None:
+            raise InputError(
+                f"Raster for role '{role}' ({ref.path}) has no coordinate reference system. Assign one "
+                "(QGIS: Raster → Projections → Assign Projection, or gdal_edit.py -a_srs EPSG:…)."
+            )
+        xmin, ymin, xmax, ymax = transform_bounds(src.crs, crs.to_wkt(), *src.bounds, densify_pts=21)
+    half = grid.resolution_m / 2.0
+    gx0, gy0, gx1, gy1 = grid.bounds
+    need = (gx0 + half, gy0 + half, gx1 - half, gy1 - half)
+    if xmin > need[0] or ymin > need[1] or xmax < need[2] or ymax < need[3]:
+        raise InputError(
+            f"Raster for role '{role}' ({ref.path}) does not cover the area of interest: it spans "
+            f"{xmin:.0f}, {ymin:.0f} – {xmax:.0f}, {ymax:.0f}, the area needs {need[0]:.0f}, {need[1]:.0f} – "
+            f"{need[2]:.0f}, {need[3]:.0f} (in {crs.to_string()}). Use a raster of the whole area."
+        )
+
+
+def read_on_grid(
+    ref: RasterRef, grid: Grid, window: Window, crs: CRS, resampling: str = "bilinear"
+) -> np.ndarray:
+    """Warp a raster onto a window of the analysis grid.
+
+    Parameters
+    ----------
+    ref : RasterRef
+        The raster (any CRS).
+    grid : Grid
+        The analysis grid.
+    window : Window
+        The window to fill (may reach off the grid).
+    crs : pyproj.CRS
+        CRS of the grid.
+    resampling : str
+        ``bilinear`` or ``nearest`` (a :class:`rasterio.enums.Resampling` name).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``float32`` array of the window's shape; nodata and uncovered pixels are NaN.
+    """
+    out = np.full((window.height, window.width), np.nan, dtype=np.float32)
+    with rasterio.open(ref.path) as src:
+        src_nodata = src.nodatavals[ref.band - 1]
+        reproject(
+            source=rasterio.band(src, ref.band), destination=out,
+            src_crs=src.crs, src_nodata=src_nodata,
+            dst_transform=grid.window_transform(window), dst_crs=crs.to_wkt(), dst_nodata=np.nan,
+            resampling=Resampling[resampling],
+        )
+    return out
+
+
+def _gradients(dem: np.ndarray, resolution_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """East and north components of the elevation gradient. [m/m]"""
+    d_row, d_col = np.gradient(dem.astype(np.float64), resolution_m)
+    return d_col, -d_row  # rows run north to south
+
+
+def slope_deg(dem: np.ndarray, resolution_m: float) -> np.ndarray:
+    """Terrain slope from elevations on a north-up grid. [°]
+
+    Central differences inside, one-sided at the edges (``numpy.gradient``).
+
+    Parameters
+    ----------
+    dem : numpy.ndarray
+        Elevations, rows north to south. [m]
+    resolution_m : float
+        Pixel size. [m]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``float32`` slope in [0, 90). NaN where a neighbour is NaN.
+    """
+    if dem.size == 0:
+        return np.zeros(dem.shape, np.float32)
+    gx, gy = _gradients(dem, resolution_m)
+    return np.degrees(np.arctan(np.hypot(gx, gy))).astype(np.float32)
+
+
+#: Ground flatter than this has no aspect (modelling assumption: on such slopes the
+#: direction hardly matters and DEM noise decides it). [°]
+FLAT_SLOPE_DEG = 1.0
+
+
+def aspect_deg(dem: np.ndarray, resolution_m: float, flat_slope_deg: float = FLAT_SLOPE_DEG) -> np.ndarray:
+    """Direction the terrain faces (downslope), clockwise from north. [°]
+
+    0 = north, 90 = east, 180 = south, 270 = west; NaN on flat ground.
+
+    Parameters
+    ----------
+    dem : numpy.ndarray
+        Elevations, rows north to south. [m]
+    resolution_m : float
+        Pixel size. [m]
+    flat_slope_deg : float
+        Pixels with a slope below this are flat (NaN); 0 marks only a zero gradient. [°]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``float32`` aspect in [0, 360), NaN where flat or where a neighbour is NaN.
+    """
+    if dem.size == 0:
+        return np.zeros(dem.shape, np.float32)
+    gx, gy = _gradients(dem, resolution_m)
+    out = np.mod(np.degrees(np.arctan2(-gx, -gy)), 360.0)
+    grad = np.hypot(gx, gy)
+    out[(grad == 0) | (grad < np.tan(np.radians(flat_slope_deg)))] = np.nan
+    return out.astype(np.float32)
+
+
+#: Derivations of roles computed from another role's values: f(values, resolution_m).
+DERIVED: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {"slope": slope_deg, "aspect": aspect_deg}
+
+
+def sources_for(role: str, rasters: Mapping[str, RasterRef]) -> tuple[str, RasterRef]:
+    """The raster a role is read from: its own, or the one it derives from.
+
+    Returns
+    -------
+    (str, RasterRef)
+        The role actually read and its raster.
+
+    Raises
+    ------
+    InputError
+        If neither the role nor its source role has a raster.
+    """
+    if role in rasters:
+        return role, rasters[role]
+    base = RASTER_ROLES[role].derived_from if role in RASTER_ROLES else None
+    if base is not None and base in rasters:
+        return base, rasters[base]
+    alt = f" or a '{base}' raster to derive it from" if base else ""
+    raise InputError(f"The suitability criteria need a raster for role '{role}'{alt}; none was given.")
+
+
+def role_values(
+    role: str, rasters: Mapping[str, RasterRef], grid: Grid, window: Window, crs: CRS
+) -> np.ndarray:
+    """Values of a raster role on a window of the grid, derived from ``dem`` if needed.
+
+    Parameters
+    ----------
+    role : str
+        A key of :data:`RASTER_ROLES`.
+    rasters : mapping of str to RasterRef
+        Rasters by role.
+    grid, window : Grid, Window
+        Where to read.
+    crs : pyproj.CRS
+        CRS of the grid.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``float32`` values in the role's unit; NaN where unknown.
+    """
+    read_role, ref = sources_for(role, rasters)
+    if read_role == role:
+        return read_on_grid(ref, grid, window, crs, RASTER_ROLES[role].resampling)
+    grown = window.grow(1)  # one pixel more for the central differences at the edges
+    base = read_on_grid(ref, grid, grown, crs, RASTER_ROLES[read_role].resampling)
+    # the ring outside the window may lie beyond the raster: repeat the edge there
+    base = np.where(np.isnan(base), np.pad(base[1:-1, 1:-1], 1, mode="edge"), base)
+    return DERIVED[role](base, grid.resolution_m)[1:-1, 1:-1]

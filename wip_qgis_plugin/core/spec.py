@@ -1,0 +1,254 @@
+"""The toolkit every configuration file of the engine is read with.
+
+Catalogues, source profiles, turbines, PV systems, demand and grid presets and scenarios are YAML
+files that users edit by hand. Each loader reads its file with :func:`read_yaml`, walks the raw
+mapping, and collects **every** problem it finds in a :class:`Problems` collector, each with its
+place in the file (``criteria[3].buffer``), before it raises one :class:`~.errors.SpecError` that
+lists them all. The small readers here (:func:`read_label`, :func:`read_date`, :func:`read_quantity`,
+:meth:`Problems.unknown_keys`) append to the collector instead of raising, so one pass reports
+everything.
+
+This module may import only the standard library, PyYAML, :mod:`.errors` and :mod:`.units`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import SpecError, spec_error
+from .units import parse_quantity
+
+#: Folder of the presets shipped with the plugin (catalogues, turbines, PV systems, grid, demand).
+PRESET_DIR = Path(__file__).resolve().parent.parent / "presets"
+
+
+def suggest(word: object, choices: Iterable[object]) -> str:
+    """A ``" (did you mean 'x'?)"`` hint for a misspelt word, or ``""`` if nothing is close.
+
+    Parameters
+    ----------
+    word : object
+        What the user wrote.
+    choices : iterable
+        The accepted words.
+    """
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def to_plain(value: Any) -> Any:
+    """``value`` as plain JSON types (dicts, lists, str, numbers, bool, None).
+
+    Dataclasses, tuples, paths, dates and numpy scalars/arrays become their JSON equivalents;
+    anything else becomes its ``str``. Used for provenance files, job arguments and for freezing
+    raw YAML before validation.
+    """
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (int, float)):
+        return value
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: to_plain(getattr(value, k)) for k in value.__dataclass_fields__}
+    if isinstance(value, Mapping):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
+        return [to_plain(v) for v in items]
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if hasattr(value, "tolist"):  # numpy scalars and arrays
+        return to_plain(value.tolist())
+    if hasattr(value, "item"):
+        return to_plain(value.item())
+    return str(value)
+
+
+def json_roundtrip(raw: Any) -> Any:
+    """``raw`` through JSON (dates and other objects as strings): a deep, plain copy of a YAML tree."""
+    return json.loads(json.dumps(raw, default=str))
+
+
+@dataclass(frozen=True)
+class Label:
+    """A name shown to people, in German and English.
+
+    Attributes
+    ----------
+    de, en : str
+        The German and the English text.
+    """
+
+    de: str
+    en: str
+
+    def get(self, language: str = "de") -> str:
+        """The text in ``language`` (``"en"``: English; anything else: German)."""
+        return self.en if language == "en" else self.de
+
+
+class Problems:
+    """Collects the problems of one configuration file, each with its place in the file.
+
+    Parameters
+    ----------
+    kind : str
+        What the file is, as :class:`~.errors.SpecError` names it (``"Criteria catalogue"``,
+        ``"Turbine file"`` …).
+    source : str
+        The file or preset the problems are in.
+
+    Examples
+    --------
+    >>> p = Problems("Scenario", "s.yaml")
+    >>> p.unknown_keys({"resolutoin_m": 10}, {"resolution_m"}, "")
+    >>> p.messages
+    ["resolutoin_m: unknown key (did you mean 'resolution_m'?)"]
+    """
+
+    def __init__(self, kind: str, source: str):
+        self.kind = kind
+        self.source = source
+        self.messages: list[str] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.messages)
+
+    def __len__(self) -> int:
+        return len(self.messages)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.messages)
+
+    def add(self, message: str) -> None:
+        """Record one problem (already prefixed with its place)."""
+        self.messages.append(message)
+
+    def append(self, message: str) -> None:
+        """Alias of :meth:`add`, so a collector can stand where a ``list[str]`` of problems did."""
+        self.add(message)
+
+    def extend(self, messages: Iterable[str]) -> None:
+        """Record several problems."""
+        self.messages.extend(messages)
+
+    def unknown_keys(self, raw: Mapping[str, Any], allowed: Iterable[str], where: str) -> None:
+        """Record every key of ``raw`` that is not in ``allowed``, with a suggestion.
+
+        Parameters
+        ----------
+        raw : mapping
+            The mapping as written in the file.
+        allowed : iterable of str
+            The keys the schema knows.
+        where : str
+            Prefix of the place, ending in ``.`` (or empty for the top level).
+        """
+        unknown_keys(raw, allowed, where, self.messages)
+
+    def error(self) -> SpecError:
+        """The :class:`~.errors.SpecError` listing every problem recorded."""
+        return spec_error(self.kind, self.source, self.messages)
+
+    def raise_if_any(self) -> None:
+        """Raise :meth:`error` if any problem was recorded.
+
+        Raises
+        ------
+        SpecError
+            Listing every problem.
+        """
+        if self.messages:
+            raise self.error()
+
+
+def unknown_keys(raw: Mapping[str, Any], allowed: Iterable[str], where: str, problems: list[str]) -> None:
+    """Append ``"<where><key>: unknown key (did you mean …?)"`` for every key not in ``allowed``.
+
+    The functional form of :meth:`Problems.unknown_keys`, for loaders that collect problems in a
+    plain list.
+    """
+    allowed = set(allowed)
+    for key in raw:
+        if key not in allowed:
+            problems.append(f"{where}{key}: unknown key{suggest(key, sorted(allowed))}")
+
+
+def read_label(value: Any, where: str, problems: list[str] | Problems) -> Label:
+    """A :class:`Label` from ``{de: …, en: …}``; a problem (and an empty label) otherwise."""
+    if isinstance(value, Mapping) and isinstance(value.get("de"), str) and isinstance(value.get("en"), str):
+        return Label(value["de"], value["en"])
+    problems.append(f"{where}: needs a German and an English text, e.g. {{de: '…', en: '…'}}")
+    return Label("", "")
+
+
+def read_date(value: Any, where: str, problems: list[str] | Problems) -> dt.date | None:
+    """A date from a YAML date or an ISO string ``YYYY-MM-DD``; a problem (and None) otherwise."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        problems.append(f"{where}: {value!r} is not a date; write YYYY-MM-DD")
+        return None
+
+
+def read_quantity(value: Any, unit: str, where: str, problems: list[str] | Problems) -> float | None:
+    """A value in the canonical ``unit`` (see :func:`~.units.parse_quantity`); a problem (and None) if unreadable."""
+    try:
+        return parse_quantity(value, unit)
+    except ValueError as exc:
+        problems.append(f"{where}: {exc}")
+        return None
+
+
+def read_yaml(path: Path | str, origin: str, kind: str = "Configuration file") -> Any:
+    """The content of a YAML file.
+
+    Parameters
+    ----------
+    path : path
+        The file.
+    origin : str
+        How the file is named in messages (``preset wind_sachsen``, a path …).
+    kind : str
+        What the file is, for the error (``"Criteria catalogue"``, ``"Turbine file"`` …).
+
+    Raises
+    ------
+    SpecError
+        If the file cannot be read or is not valid YAML, naming ``origin`` and the line and column.
+    """
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise spec_error(kind, origin, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from exc
+    except UnicodeDecodeError as exc:
+        raise spec_error(kind, origin, [f"not a UTF-8 text file ({exc.reason} at byte {exc.start})"]) from exc
+    except OSError as exc:
+        raise spec_error(kind, origin, [f"cannot be read ({exc.strerror or exc})"]) from exc
+
+
+def preset_path(ref: str | Path, suffixes: tuple[str, ...] = (".yaml", ".yml"),
+                folder: Path = PRESET_DIR) -> Path | None:
+    """The shipped preset named ``ref`` (an id, no folder or suffix), or None if ``ref`` is a path or unknown."""
+    if not isinstance(ref, str) or "/" in ref or "\\" in ref or ref.endswith(suffixes):
+        return None
+    for suffix in suffixes:
+        candidate = folder / f"{ref}{suffix}"
+        if candidate.exists():
+            return candidate
+    return None

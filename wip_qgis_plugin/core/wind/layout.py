@@ -1,0 +1,739 @@
+"""Turbine layouts in eligible areas: elliptical spacing, lattice-offset search, Jensen wakes.
+
+**Placement.** Turbines stand where their tower (rotor-out) or their whole rotor disc
+(rotor-in: the area shrunk by one rotor radius) lies inside an eligible area. Two turbines
+keep an elliptical distance: ``(u / (a·D))² + (w / (c·D))² ≥ 1`` for their separation ``u``
+along the main wind direction and ``w`` across it (default a = 5, c = 3 rotor diameters).
+In coordinates scaled by the ellipse's axes this is a minimum distance of 1, whose densest
+packing is the hexagonal lattice; so each connected piece of the eligible land gets a
+staggered lattice (rows across the wind, ``c·D`` apart within a row, rows ``a·D·√3/2`` apart,
+every other row shifted by half a spacing). :func:`place_turbines` tries ``offsets²`` shifts
+of the lattice per piece and keeps the one with the most turbines (``objective="count"``) or
+the most energy (``"energy"``), then fills what the lattice missed greedily from a finer
+candidate grid (best energy first, or in grid order), accepting a candidate only if it keeps
+the distance to every turbine placed so far (also across pieces). Every pair is checked, so
+the spacing holds for all pairs by construction; the count is good, not proven maximal.
+
+**Wakes.** :func:`jensen_wake_loss` (N. O. Jensen 1983, Katic et al. 1986): behind a rotor the
+speed deficit is ``(1 − √(1 − Ct)) · (R / (R + k·x))²`` on a wake widening linearly with the
+decay constant ``k``, weighted by the part of the downstream rotor disc inside the wake;
+deficits of several wakes add in squares. Per direction sector (frequencies from the weather's
+hourly directions) the mean hub speed of each turbine is reduced by its deficit and its energy
+read from the same Weibull table as the yield raster; the wake loss is
+``1 − Σ_s f_s · E(v · (1 − δ_s)) / E(v)``. Ct is a constant (default 0.8, below rated power).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from scipy.spatial import cKDTree
+
+from ..data.outputs import OutputTransaction, write_csv, write_vector
+from ..errors import InputError
+from ..data.raster_grid import Grid
+from ..data.layers import LayerRef, check_working_crs, layer_info, read_layer
+from ..progress import NullProgress, Progress, SubProgress, check_cancelled
+from .turbines import WindTurbine, load_turbine
+from .energy import (
+    AepTable,
+    Losses,
+    WindResourceSettings,
+    climate_from_weather,
+    prepare_resource,
+    resource_on_window,
+    site_weather,
+    table_for,
+)
+
+#: Building values counted as houses for ``dist_house_m`` (OSM ``building=*``; others are ignored
+#: when the layer has a ``building`` field).
+HOUSE_VALUES = frozenset({"house", "detached", "semidetached_house", "terrace", "apartments", "residential",
+                          "bungalow", "farm", "dormitory", "yes"})
+#: Distance beyond which houses are not searched (dist_house_m is NaN then). [m]
+HOUSE_SEARCH_M = 5000.0
+#: Wakes are followed this many rotor diameters downstream. [-]
+WAKE_REACH_D = 30.0
+
+
+# ----------------------------------------------------------------- spacing
+def _axes(main_direction_deg: float) -> tuple[np.ndarray, np.ndarray]:
+    """Unit vectors (east, north) along the main wind direction and across it."""
+    t = math.radians(main_direction_deg)
+    return np.array([math.sin(t), math.cos(t)]), np.array([math.cos(t), -math.sin(t)])
+
+
+def spacing_ratio(dx: Any, dy: Any, main_direction_deg: float, along_m: float, across_m: float) -> np.ndarray:
+    """``(u / along)² + (w / across)²`` of separations (dx, dy); ≥ 1 keeps the spacing. [-]"""
+    eu, ew = _axes(main_direction_deg)
+    dx = np.asarray(dx, dtype=float)
+    dy = np.asarray(dy, dtype=float)
+    u = dx * eu[0] + dy * eu[1]
+    w = dx * ew[0] + dy * ew[1]
+    return (u / along_m) ** 2 + (w / across_m) ** 2
+
+
+def spacing_violations(xy: np.ndarray, main_direction_deg: float, along_m: float, across_m: float,
+                       tolerance: float = 1e-6) -> list[tuple[int, int]]:
+    """Pairs of turbines closer than the spacing ellipse (every pair within ``along_m`` is checked)."""
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    if len(xy) < 2:
+        return []
+    pairs = np.array(sorted(cKDTree(xy).query_pairs(max(along_m, across_m) * (1 + 1e-9))), dtype=int).reshape(-1, 2)
+    if not len(pairs):
+        return []
+    d = xy[pairs[:, 1]] - xy[pairs[:, 0]]
+    bad = spacing_ratio(d[:, 0], d[:, 1], main_direction_deg, along_m, across_m) < 1.0 - tolerance
+    return [tuple(p) for p in pairs[bad].tolist()]
+
+
+class _SpacingIndex:
+    """Placed turbines in a hash grid; answers 'does a new one keep the spacing to all?'."""
+
+    def __init__(self, main_direction_deg: float, along_m: float, across_m: float):
+        self.eu, self.ew = _axes(main_direction_deg)
+        self.along, self.across = along_m, across_m
+        self.cell = max(along_m, across_m)
+        self.cells: dict[tuple[int, int], list[tuple[float, float]]] = {}
+
+    def fits(self, x: float, y: float) -> bool:
+        cx, cy = int(math.floor(x / self.cell)), int(math.floor(y / self.cell))
+        for i in (cx - 1, cx, cx + 1):
+            for j in (cy - 1, cy, cy + 1):
+                for px, py in self.cells.get((i, j), ()):
+                    dx, dy = x - px, y - py
+                    u = dx * self.eu[0] + dy * self.eu[1]
+                    w = dx * self.ew[0] + dy * self.ew[1]
+                    if (u / self.along) ** 2 + (w / self.across) ** 2 < 1.0 - 1e-9:
+                        return False
+        return True
+
+    def add(self, x: float, y: float) -> None:
+        key = (int(math.floor(x / self.cell)), int(math.floor(y / self.cell)))
+        self.cells.setdefault(key, []).append((x, y))
+
+
+def lattice_points(bounds: tuple[float, float, float, float], main_direction_deg: float, along_m: float,
+                   across_m: float, offset_u: float = 0.0, offset_w: float = 0.0) -> np.ndarray:
+    """Staggered lattice covering ``bounds`` that keeps the spacing ellipse exactly. [m]
+
+    Rows run across the main direction, ``across_m`` apart within a row; rows are
+    ``along_m · √3/2`` apart and every other row is shifted by ``across_m / 2``.
+    """
+    eu, ew = _axes(main_direction_deg)
+    x0, y0, x1, y1 = bounds
+    corners = np.array([[x0, y0], [x0, y1], [x1, y0], [x1, y1]])
+    u = corners @ eu
+    w = corners @ ew
+    row_step = along_m * math.sqrt(3.0) / 2.0 * (1 + 1e-6)
+    col_step = across_m * (1 + 1e-6)
+    rows = np.arange(math.floor((u.min() - offset_u) / row_step) - 1, math.ceil((u.max() - offset_u) / row_step) + 2)
+    cols = np.arange(math.floor((w.min() - offset_w) / col_step) - 2, math.ceil((w.max() - offset_w) / col_step) + 2)
+    rr, cc = np.meshgrid(rows, cols, indexing="ij")
+    uu = offset_u + rr * row_step
+    ww = offset_w + (cc + 0.5 * (rr % 2)) * col_step
+    pts = uu.ravel()[:, None] * eu[None, :] + ww.ravel()[:, None] * ew[None, :]
+    inside = (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)
+    return pts[inside]
+
+
+def place_turbines(feasible: shapely.Geometry, main_direction_deg: float, along_m: float, across_m: float,
+                   energy_at: Any = None, objective: str = "count", offsets: int = 4, fill_step_m: float | None = None,
+                   index: _SpacingIndex | None = None, progress: Progress | None = None) -> np.ndarray:
+    """Tower positions in ``feasible`` keeping the spacing ellipse (see the module docstring).
+
+    Parameters
+    ----------
+    feasible : shapely geometry
+        Where a tower may stand (eligible land, shrunk by the rotor radius under rotor-in).
+    main_direction_deg : float
+        Main wind direction, clockwise from north. [°]
+    along_m, across_m : float
+        Spacing along and across the main direction. [m]
+    energy_at : callable, optional
+        ``f(xy) -> energy`` per point (used by ``objective="energy"``: lattice shift and fill order).
+    objective : {"count", "energy"}
+        What the lattice shift maximises.
+    offsets : int
+        Lattice shifts tried per axis (``offsets²`` in all).
+    fill_step_m : float, optional
+        Spacing of the greedy fill's candidate grid [m]; default ``across_m / 3``.
+    index : _SpacingIndex, optional
+        Turbines already placed (other areas); new ones are added to it.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, 2)`` tower coordinates. [m]
+    """
+    if objective not in ("count", "energy"):
+        raise InputError(f"objective must be 'count' or 'energy', not {objective!r}")
+    index = index or _SpacingIndex(main_direction_deg, along_m, across_m)
+    progress = progress or NullProgress()
+    placed: list[np.ndarray] = []
+    parts = [p for p in shapely.get_parts(feasible) if not p.is_empty and p.area > 0]
+    row_step = along_m * math.sqrt(3.0) / 2.0
+    step = fill_step_m or across_m / 3.0
+    for n_part, part in enumerate(parts):
+        check_cancelled(progress)
+        shapely.prepare(part)
+        best, best_score = np.empty((0, 2)), (-1.0, -1.0)
+        for i in range(offsets):
+            for j in range(offsets):
+                pts = lattice_points(part.bounds, main_direction_deg, along_m, across_m,
+                                     2 * row_step * i / offsets, across_m * j / offsets)
+                pts = pts[shapely.contains_xy(part, pts[:, 0], pts[:, 1])] if len(pts) else pts
+                if objective == "energy" and energy_at is not None and len(pts):
+                    score = (float(np.nansum(energy_at(pts))), len(pts))
+                else:
+                    score = (len(pts), 0.0)  # the first shift with the most turbines
+                if score > best_score:
+                    best, best_score = pts, score
+        accepted = []
+        for x, y in best:
+            if index.fits(x, y):
+                index.add(x, y)
+                accepted.append((x, y))
+        cand = lattice_grid(part.bounds, step)
+        cand = cand[shapely.contains_xy(part, cand[:, 0], cand[:, 1])] if len(cand) else cand
+        if len(cand) and energy_at is not None and objective == "energy":
+            cand = cand[np.argsort(-np.nan_to_num(energy_at(cand), nan=-1.0), kind="stable")]
+        for x, y in cand:
+            if index.fits(x, y):
+                index.add(x, y)
+                accepted.append((x, y))
+        if accepted:
+            placed.append(np.asarray(accepted))
+        progress.report((n_part + 1) / max(len(parts), 1), "Placing turbines")
+    return np.vstack(placed) if placed else np.empty((0, 2))
+
+
+def lattice_grid(bounds: tuple[float, float, float, float], step_m: float) -> np.ndarray:
+    """Square grid of candidate points (cell centres) over ``bounds``. [m]"""
+    x0, y0, x1, y1 = bounds
+    xs = np.arange(x0 + step_m / 2, x1, step_m)
+    ys = np.arange(y0 + step_m / 2, y1, step_m)
+    xx, yy = np.meshgrid(xs, ys)
+    return np.column_stack([xx.ravel(), yy.ravel()])
+
+
+# ----------------------------------------------------------------- wakes
+def circle_overlap_fraction(distance_m: Any, wake_radius_m: Any, rotor_radius_m: float) -> np.ndarray:
+    """Share of a rotor disc inside a wake circle (centres ``distance_m`` apart). [-]"""
+    d = np.asarray(distance_m, dtype=float)
+    rw = np.asarray(wake_radius_m, dtype=float)
+    r = float(rotor_radius_m)
+    out = np.zeros(np.broadcast(d, rw).shape)
+    full = d <= rw - r
+    out[full] = 1.0
+    part = (d < rw + r) & ~full
+    if part.any():
+        dd, ww = np.broadcast_to(d, out.shape)[part], np.broadcast_to(rw, out.shape)[part]
+        a1 = r ** 2 * np.arccos(np.clip((dd ** 2 + r ** 2 - ww ** 2) / (2 * dd * r), -1, 1))
+        a2 = ww ** 2 * np.arccos(np.clip((dd ** 2 + ww ** 2 - r ** 2) / (2 * dd * ww), -1, 1))
+        a3 = 0.5 * np.sqrt(np.clip((-dd + r + ww) * (dd + r - ww) * (dd - r + ww) * (dd + r + ww), 0, None))
+        out[part] = (a1 + a2 - a3) / (math.pi * r ** 2)
+    return out
+
+
+def jensen_deficits(xy: np.ndarray, wind_from_deg: float, rotor_radius_m: float, thrust_coefficient: float = 0.8,
+                    wake_decay: float = 0.075, pairs: np.ndarray | None = None) -> np.ndarray:
+    """Speed deficit of each turbine for wind from one direction (Jensen, squares summed). [-]"""
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    n = len(xy)
+    if n < 2:
+        return np.zeros(n)
+    if pairs is None:
+        pairs = np.array(sorted(cKDTree(xy).query_pairs(WAKE_REACH_D * 2 * rotor_radius_m)), dtype=int).reshape(-1, 2)
+    if not len(pairs):
+        return np.zeros(n)
+    t = math.radians(wind_from_deg)
+    down = -np.array([math.sin(t), math.cos(t)])  # the wind blows towards this
+    i = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    j = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    d = xy[j] - xy[i]
+    x = d @ down
+    lateral = np.abs(d[:, 0] * down[1] - d[:, 1] * down[0])
+    behind = x > 0
+    r = rotor_radius_m
+    rw = r + wake_decay * np.where(behind, x, 0.0)
+    deficit = (1 - math.sqrt(1 - thrust_coefficient)) * (r / rw) ** 2
+    deficit = np.where(behind, deficit * circle_overlap_fraction(lateral, rw, r), 0.0)
+    return np.sqrt(np.bincount(j, weights=deficit ** 2, minlength=n))
+
+
+def direction_frequencies(speeds_m_s: Any, directions_deg: Any, sectors: int = 12) -> tuple[np.ndarray, np.ndarray]:
+    """Sector centres [°] and the share of hours with wind from each sector [-] (calm hours left out)."""
+    v = np.asarray(speeds_m_s, dtype=float)
+    d = np.asarray(directions_deg, dtype=float)
+    ok = np.isfinite(d) & np.isfinite(v) & (v > 0)
+    width = 360.0 / sectors
+    idx = np.floor(((d[ok] + width / 2) % 360.0) / width).astype(int)
+    counts = np.bincount(idx, minlength=sectors).astype(float)
+    if counts.sum() == 0:
+        raise InputError("The weather has no wind directions; the wake loss needs them.")
+    return np.arange(sectors) * width, counts / counts.sum()
+
+
+def jensen_wake_loss(xy: np.ndarray, turbine: WindTurbine, mean_speed_m_s: np.ndarray, k: np.ndarray,
+                     density_kg_m3: np.ndarray, table: AepTable, sector_deg: np.ndarray, sector_freq: np.ndarray,
+                     thrust_coefficient: float = 0.8, wake_decay: float = 0.075) -> np.ndarray:
+    """Wake loss of each turbine of a layout, over the direction sectors. [-] (0 … 1)
+
+    Parameters
+    ----------
+    xy : numpy.ndarray
+        Tower positions ``(n, 2)``. [m]
+    turbine : WindTurbine
+        The turbine.
+    mean_speed_m_s, k, density_kg_m3 : numpy.ndarray
+        Free-stream mean hub speed [m/s], Weibull k [-] and air density [kg/m³] per turbine.
+    table : AepTable
+        Energy table of the turbine.
+    sector_deg, sector_freq : numpy.ndarray
+        Sector centres (wind from) [°] and their frequencies [-].
+    """
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    free = table.lookup(mean_speed_m_s, k, density_kg_m3)
+    if len(xy) < 2:
+        return np.zeros(len(xy))
+    pairs = np.array(sorted(cKDTree(xy).query_pairs(WAKE_REACH_D * turbine.rotor_diameter_m)), dtype=int).reshape(-1, 2)
+    waked = np.zeros(len(xy))
+    for deg, freq in zip(sector_deg, sector_freq):
+        if freq == 0:
+            continue
+        deficit = jensen_deficits(xy, float(deg), turbine.rotor_radius_m, thrust_coefficient, wake_decay, pairs)
+        waked += freq * table.lookup(mean_speed_m_s * (1 - deficit), k, density_kg_m3)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(free > 0, 1.0 - waked / free, 0.0)
+
+
+def efficiency_curve_wake_loss(curve_name: str, turbine: WindTurbine, mean_speed_m_s: np.ndarray, k: np.ndarray,
+                               density_kg_m3: np.ndarray, table: AepTable, table_builder: Callable[..., AepTable],
+                               ) -> np.ndarray:
+    """Wake loss from a wind-farm efficiency curve of windpowerlib (dena-Netzstudie II, Knorr 2016). [-]
+
+    The curve reduces every wind speed by a farm efficiency that depends on the speed only, not
+    on the layout (a farm-average figure, as windpowerlib uses it for aggregated farms); the
+    reduced power curve is tabulated like the free one and the loss read per turbine.
+    """
+    from windpowerlib.wake_losses import reduce_wind_speed
+
+    speeds = np.arange(0.0, 40.0001, 0.05)
+    reduced = np.asarray(reduce_wind_speed(speeds, wind_efficiency_curve_name=curve_name), dtype=float)
+    waked_turbine = replace(turbine, wind_speeds_m_s=tuple(speeds.tolist()),
+                            power_kw=tuple(turbine.power_curve_kw(reduced).tolist()))
+    free = table.lookup(mean_speed_m_s, k, density_kg_m3)
+    waked = table_builder(waked_turbine).lookup(mean_speed_m_s, k, density_kg_m3)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(free > 0, np.clip(1.0 - waked / free, 0.0, 1.0), 0.0)
+
+
+#: Wake models by id: ``jensen`` (the layout's own geometry) or a windpowerlib efficiency curve.
+WAKE_MODELS = ("jensen", "dena_mean", "knorr_mean")
+
+
+# ----------------------------------------------------------------- the run
+@dataclass(frozen=True)
+class LayoutOutputs:
+    """Destination files; ``None`` skips an output (the turbine points are required).
+
+    Attributes
+    ----------
+    turbines : Path
+        Turbine points (GeoPackage, layer ``turbines``).
+    sites_table : Path or None
+        Totals per eligible area (CSV).
+    municipalities_table : Path or None
+        Totals per municipality (CSV).
+    sites : Path or None
+        The eligible areas with their totals (GeoPackage, layer ``layout_sites``; polygons).
+    """
+
+    turbines: Path
+    sites_table: Path | None = None
+    municipalities_table: Path | None = None
+    sites: Path | None = None
+
+
+@dataclass(frozen=True)
+class LayoutSettings:
+    """How to place turbines.
+
+    Attributes
+    ----------
+    crs : str
+        Projected working CRS.
+    hub_height_m : float or None
+        Hub height replacing the turbine's. [m]
+    rotor_in : bool
+        The whole rotor disc must lie inside the eligible area (else only the tower).
+    spacing_along_d, spacing_across_d : float
+        Spacing along and across the main wind direction. [rotor diameters]
+    main_direction_deg : float or None
+        Main wind direction (from north, clockwise); None: from the weather. [°]
+    objective : str
+        ``count`` (most turbines) or ``energy`` (most energy).
+    offsets : int
+        Lattice shifts tried per axis. [-]
+    resolution_m : float
+        Grid of the wind resource at the turbines. [m]
+    losses : Losses
+        Availability, electrical and other losses (the wake loss is computed, ``wake_pct`` unused).
+    resource : WindResourceSettings
+        Weibull k, weather and roughness (as for the yield raster).
+    thrust_coefficient : float
+        Ct of the Jensen model. [-]
+    wake_decay : float
+        Wake decay constant k of the Jensen model (0.075 onshore). [-]
+    wake_sectors : int
+        Direction sectors of the wake loss. [-]
+    wake_model : str
+        ``jensen`` (default) or a windpowerlib wind-farm efficiency curve (``dena_mean``, ``knorr_mean``).
+    """
+
+    crs: str = "EPSG:25832"
+    hub_height_m: float | None = None
+    rotor_in: bool = False
+    spacing_along_d: float = 5.0
+    spacing_across_d: float = 3.0
+    main_direction_deg: float | None = None
+    objective: str = "count"
+    offsets: int = 4
+    resolution_m: float = 50.0
+    losses: Losses = field(default_factory=Losses)
+    resource: WindResourceSettings = field(default_factory=WindResourceSettings)
+    thrust_coefficient: float = 0.8
+    wake_decay: float = 0.075
+    wake_sectors: int = 12
+    wake_model: str = "jensen"
+
+
+@dataclass(frozen=True)
+class SiteTotals:
+    """Totals of one eligible area (``site_id``) or one municipality (``site_id`` empty).
+
+    Attributes
+    ----------
+    site_id, municipality : str
+        Keys.
+    area_ha : float
+        Eligible area. [ha]
+    n_turbines : int
+        Turbines placed.
+    capacity_mw, energy_mwh_per_a : float
+        Nominal capacity [MW] and net energy [MWh/a].
+    full_load_hours : float
+        Net full-load hours. [h/a]
+    wake_loss_pct : float
+        Energy-weighted wake loss. [%]
+    density_mw_per_km2 : float
+        Capacity per eligible area. [MW/km²]
+    """
+
+    site_id: str
+    municipality: str
+    area_ha: float
+    n_turbines: int
+    capacity_mw: float
+    energy_mwh_per_a: float
+    full_load_hours: float
+    wake_loss_pct: float
+    density_mw_per_km2: float
+
+
+@dataclass(frozen=True)
+class LayoutResult:
+    """What :func:`run_turbine_layout` placed."""
+
+    turbine: WindTurbine
+    n_turbines: int
+    capacity_mw: float
+    energy_mwh_per_a: float
+    full_load_hours: float
+    wake_loss_pct: float
+    main_direction_deg: float
+    rotor_in: bool
+    sites: tuple[SiteTotals, ...]
+    municipalities: tuple[SiteTotals, ...]
+    turbines: gpd.GeoDataFrame
+    outputs: LayoutOutputs
+
+
+TURBINE_FIELDS = ("site_id", "turbine_id", "municipality", "ags", "turbine", "capacity_mw", "hub_height_m",
+                  "rotor_diameter_m", "wind_speed_m_s", "energy_gross_mwh_per_a", "energy_mwh_per_a",
+                  "full_load_hours", "wake_loss_pct", "dist_house_m")
+SITE_FIELDS = ("site_id", "municipality", "area_ha", "n_turbines", "capacity_mw", "energy_mwh_per_a",
+               "full_load_hours", "wake_loss_pct", "density_mw_per_km2")
+
+
+def _read_areas(ref: LayerRef, crs: Any) -> gpd.GeoDataFrame:
+    info = layer_info(ref, "eligible areas")
+    cols = tuple(c for c in ("area_id", "name", "ags") if c in info.fields)
+    frame = read_layer(ref, "eligible areas", crs, columns=cols)
+    frame = frame[shapely.area(frame.geometry.values) > 0].reset_index(drop=True)
+    if frame.empty:
+        raise InputError(f"The eligible-area layer ({ref.describe()}) holds no polygons.")
+    if "area_id" not in frame:
+        frame["area_id"] = np.arange(1, len(frame) + 1)
+    frame["site_id"] = [f"W{int(a)}" if str(a).isdigit() else str(a) for a in frame["area_id"]]
+    frame["municipality"] = frame["name"].astype(str) if "name" in frame else ""
+    frame["ags"] = frame["ags"].astype(str) if "ags" in frame else ""
+    return frame
+
+
+def _house_distance(ref: LayerRef | None, xy: np.ndarray, crs: Any) -> np.ndarray:
+    if ref is None or not len(xy):
+        return np.full(len(xy), np.nan)
+    x0, y0 = xy.min(axis=0) - HOUSE_SEARCH_M
+    x1, y1 = xy.max(axis=0) + HOUSE_SEARCH_M
+    fields = layer_info(ref, "buildings").fields
+    frame = read_layer(ref, "buildings", crs, bbox=(x0, y0, x1, y1),
+                       columns=("building",) if "building" in fields else ())
+    if "building" in frame:
+        frame = frame[frame["building"].astype(str).isin(HOUSE_VALUES)]
+    if frame.empty:
+        return np.full(len(xy), np.nan)
+    tree = shapely.STRtree(frame.geometry.values)
+    pts = shapely.points(xy)
+    _, dist = tree.query_nearest(pts, return_distance=True, all_matches=False)
+    return np.where(dist <= HOUSE_SEARCH_M, dist, np.nan)
+
+
+def run_turbine_layout(
+    turbine: WindTurbine | str,
+    eligible_areas: LayerRef,
+    rasters: Mapping[str, Any],
+    layers: Mapping[str, LayerRef],
+    outputs: LayoutOutputs,
+    settings: LayoutSettings = LayoutSettings(),
+    progress: Progress | None = None,
+) -> LayoutResult:
+    """Place turbines in eligible areas, estimate their energy and wake losses, write the results.
+
+    Parameters
+    ----------
+    turbine : WindTurbine or str
+        The turbine or its name (:func:`core.wind.turbines.load_turbine`).
+    eligible_areas : LayerRef
+        Eligible-area polygons (``eligible_areas`` of the eligibility run: area_id, name, ags).
+    rasters : mapping
+        Wind rasters and dem, as for :func:`core.wind.energy.run_wind_yield`.
+    layers : mapping of str to LayerRef
+        ``landuse``/``water`` (roughness) and ``buildings`` (distance to the nearest house).
+    outputs : LayoutOutputs
+        Destination files.
+    settings : LayoutSettings
+        Spacing, rotor-in, objective, wake model, losses.
+    progress : Progress, optional
+        Progress and cancellation.
+    """
+    progress = progress or NullProgress()
+    crs = check_working_crs(settings.crs)
+    turbine = load_turbine(turbine, settings.hub_height_m)
+    if settings.wake_model not in WAKE_MODELS:
+        raise InputError(f"Unknown wake model {settings.wake_model!r}; use one of {', '.join(WAKE_MODELS)}.")
+    if settings.spacing_along_d <= 0 or settings.spacing_across_d <= 0:
+        raise InputError("The spacing along and across the main wind direction must be positive (rotor diameters).")
+    progress.report(0.0, "Reading the eligible areas")
+    areas = _read_areas(eligible_areas, crs)
+    bounds = tuple(shapely.total_bounds(areas.geometry.values))
+    grid = Grid.aligned(bounds, settings.resolution_m)
+    x0, y0, x1, y1 = grid.bounds
+    from pyproj import Transformer
+
+    lon, lat = Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform((x0 + x1) / 2, (y0 + y1) / 2)
+    weather = site_weather(settings.resource.weather, lon, lat)
+    climate = climate_from_weather(weather)
+    direction = settings.main_direction_deg if settings.main_direction_deg is not None else climate.main_direction_deg
+    progress.info(f"Turbine {turbine.describe()}; main wind direction {direction:.0f}° "
+                  f"({'parameter' if settings.main_direction_deg is not None else climate.name}); spacing "
+                  f"{settings.spacing_along_d:g} D along × {settings.spacing_across_d:g} D across; "
+                  f"{'rotor-in' if settings.rotor_in else 'rotor-out'}")
+    model, inp = prepare_resource(turbine.hub_height_m, rasters, layers, grid, crs, settings.resource, climate)
+    table = table_for(turbine, settings.resource, climate)
+    fields = _resource_grid(model, inp, grid, crs, turbine.hub_height_m, SubProgress(progress, 0.02, 0.3))
+
+    def at(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        col = np.clip(((xy[:, 0] - grid.left) / grid.resolution_m).astype(int), 0, grid.width - 1)
+        row = np.clip(((grid.top - xy[:, 1]) / grid.resolution_m).astype(int), 0, grid.height - 1)
+        return fields[0][row, col], fields[1][row, col], fields[2][row, col]
+
+    def energy_at(xy: np.ndarray) -> np.ndarray:
+        return table.lookup(*at(xy)) if len(xy) else np.empty(0)
+
+    union = union_touching(areas.geometry.values)
+    feasible = shrink(union, turbine.rotor_radius_m) if settings.rotor_in else union
+    along = settings.spacing_along_d * turbine.rotor_diameter_m
+    across = settings.spacing_across_d * turbine.rotor_diameter_m
+    xy = place_turbines(feasible, direction, along, across, energy_at, settings.objective, settings.offsets,
+                        progress=SubProgress(progress, 0.3, 0.8))
+    check_cancelled(progress)
+    progress.report(0.8, "Wake losses")
+    speed, k, rho = at(xy) if len(xy) else (np.empty(0),) * 3
+    sectors, freq = direction_frequencies(weather.data["wind_speed"], weather.data["wind_direction"],
+                                          settings.wake_sectors)
+    gross = table.lookup(speed, k, rho) if len(xy) else np.empty(0)
+    if not len(xy):
+        wake = np.empty(0)
+    elif settings.wake_model == "jensen":
+        wake = jensen_wake_loss(xy, turbine, speed, k, rho, table, sectors, freq, settings.thrust_coefficient,
+                                settings.wake_decay)
+    else:
+        wake = efficiency_curve_wake_loss(settings.wake_model, turbine, speed, k, rho, table,
+                                          lambda t: table_for(t, settings.resource, climate))
+    net = gross * (1 - wake) * settings.losses.factor(include_wake=False)
+    check_cancelled(progress)
+    progress.report(0.9, "Distance to houses")
+    dist = _house_distance(layers.get("buildings"), xy, crs)
+    site_idx = _site_of(areas, xy)
+    frame = gpd.GeoDataFrame({
+        "site_id": areas["site_id"].to_numpy()[site_idx] if len(xy) else [],
+        "municipality": areas["municipality"].to_numpy()[site_idx] if len(xy) else [],
+        "ags": areas["ags"].to_numpy()[site_idx] if len(xy) else [],
+    }, geometry=shapely.points(xy) if len(xy) else [], crs=crs)
+    frame.insert(1, "turbine_id", [f"{s}-{n}" for s, n in zip(frame["site_id"], _running_numbers(frame["site_id"]))])
+    frame["turbine"] = turbine.name or turbine.id
+    frame["capacity_mw"] = turbine.nominal_power_mw
+    frame["hub_height_m"] = turbine.hub_height_m
+    frame["rotor_diameter_m"] = turbine.rotor_diameter_m
+    frame["wind_speed_m_s"] = speed
+    frame["energy_gross_mwh_per_a"] = gross
+    frame["energy_mwh_per_a"] = net
+    frame["full_load_hours"] = net / turbine.nominal_power_mw
+    frame["wake_loss_pct"] = 100.0 * wake
+    frame["dist_house_m"] = dist
+    frame = frame[[*TURBINE_FIELDS, "geometry"]]
+    sites = _totals(frame, areas, "site_id")
+    munis = _totals(frame, areas, "municipality")
+    with OutputTransaction() as tx:
+        write_vector(tx.temp_for(Path(outputs.turbines)), frame, "turbines")
+        if outputs.sites is not None:
+            write_vector(tx.temp_for(Path(outputs.sites)), _sites_frame(areas, sites), "layout_sites")
+        for path, rows in ((outputs.sites_table, sites), (outputs.municipalities_table, munis)):
+            if path is not None:
+                write_csv(tx.temp_for(Path(path)), SITE_FIELDS,
+                             [[getattr(r, f) for f in SITE_FIELDS] for r in rows])
+        check_cancelled(progress)
+    total_gross_free = float(np.nansum(gross))
+    total = _total_row(frame, float(areas.geometry.area.sum()) / 1e4, "", "TOTAL")
+    progress.report(1.0, "Done")
+    return LayoutResult(turbine, len(frame), total.capacity_mw, total.energy_mwh_per_a, total.full_load_hours,
+                        100.0 * float(np.nansum(gross * wake)) / total_gross_free if total_gross_free else 0.0,
+                        float(direction), settings.rotor_in, tuple(sites), tuple(munis), frame, outputs)
+
+
+def union_touching(geoms: np.ndarray) -> shapely.Geometry:
+    """The union of polygons, merging only those that touch or overlap.
+
+    Eligible areas are mostly apart (setbacks separate them); only parts cut by a municipal
+    boundary touch. Joining just those groups gives the same result as a union of all, many
+    times faster on a Land-size region.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    geoms = np.asarray(geoms, dtype=object)
+    geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+    if len(geoms) == 0:
+        return shapely.MultiPolygon()
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(len(geoms), len(geoms)))
+    _, label = connected_components(graph, directed=False)
+    order = np.argsort(label, kind="stable")
+    bounds = np.flatnonzero(np.diff(label[order])) + 1
+    pieces = [geoms[g[0]] if len(g) == 1 else shapely.union_all(geoms[g]) for g in np.split(order, bounds)]
+    parts = shapely.get_parts(np.asarray(pieces, dtype=object))
+    return shapely.multipolygons(parts[shapely.get_type_id(parts) == 3])
+
+
+def shrink(area: shapely.Geometry, distance_m: float, threads: int = 2) -> shapely.Geometry:
+    """The area with its boundary moved inward by ``distance_m`` (rotor-in).
+
+    The parts of a dissolved area are disjoint, so shrinking each alone equals shrinking the whole
+    (and is about twice as fast, GEOS skips the final union); two threads share the parts (shapely
+    releases the GIL).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    parts = shapely.get_parts(area)
+    if len(parts) == 0:
+        return shapely.MultiPolygon()
+    chunks = [c for c in np.array_split(parts, max(1, min(threads, len(parts)))) if len(c)]
+    with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
+        shrunk = list(pool.map(lambda c: shapely.buffer(c, -float(distance_m), quad_segs=16), chunks))
+    pieces = shapely.get_parts(np.concatenate(shrunk))
+    return shapely.multipolygons(pieces[~shapely.is_empty(pieces)])
+
+
+def _resource_grid(model: str, inp: Any, grid: Grid, crs: Any, hub: float, progress: Progress):
+    speed = np.full((grid.height, grid.width), np.nan, np.float32)
+    k = np.full_like(speed, np.nan)
+    rho = np.full_like(speed, np.nan)
+    tiles = list(grid.tiles(1024))
+    for i, w in enumerate(tiles):
+        check_cancelled(progress)
+        s, kk, r = resource_on_window(model, inp, grid, w, crs, hub)
+        sl = (slice(w.row, w.row + w.height), slice(w.col, w.col + w.width))
+        speed[sl], k[sl], rho[sl] = s, kk, r
+        progress.report((i + 1) / len(tiles), "Wind resource at hub height")
+    return speed, k, rho
+
+
+def _sites_frame(areas: gpd.GeoDataFrame, sites: list[SiteTotals]) -> gpd.GeoDataFrame:
+    """The eligible areas (dissolved by site_id) with the layout's totals."""
+    shapes = areas.dissolve(by="site_id", sort=False).geometry
+    rows = {f: [getattr(r, f) for r in sites] for f in SITE_FIELDS}
+    return gpd.GeoDataFrame(rows, geometry=[shapes.loc[r.site_id] for r in sites], crs=areas.crs)
+
+
+def _site_of(areas: gpd.GeoDataFrame, xy: np.ndarray) -> np.ndarray:
+    """Index of the eligible area each tower stands in (the nearest one if on a boundary)."""
+    if not len(xy):
+        return np.empty(0, int)
+    tree = shapely.STRtree(areas.geometry.values)
+    idx = tree.query_nearest(shapely.points(xy), all_matches=False)
+    out = np.empty(len(xy), int)
+    out[idx[0]] = idx[1]
+    return out
+
+
+def _running_numbers(keys: Any) -> list[int]:
+    seen: dict[str, int] = {}
+    out = []
+    for key in keys:
+        seen[key] = seen.get(key, 0) + 1
+        out.append(seen[key])
+    return out
+
+
+def _total_row(frame: gpd.GeoDataFrame, area_ha: float, site_id: str, municipality: str) -> SiteTotals:
+    n = len(frame)
+    cap = float(frame["capacity_mw"].sum()) if n else 0.0
+    energy = float(frame["energy_mwh_per_a"].sum()) if n else 0.0
+    gross = float(frame["energy_gross_mwh_per_a"].sum()) if n else 0.0
+    wake = float((frame["energy_gross_mwh_per_a"] * frame["wake_loss_pct"]).sum() / gross) if gross else 0.0
+    return SiteTotals(site_id, municipality, area_ha, n, cap, energy, energy / cap if cap else 0.0, wake,
+                      cap / (area_ha / 100.0) if area_ha else 0.0)
+
+
+def _totals(frame: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, key: str) -> list[SiteTotals]:
+    """Totals per value of ``key`` (site_id or municipality), in the order of the areas."""
+    area_ha = (areas.geometry.area / 1e4).groupby(areas[key].to_numpy(), sort=False).sum()
+    first_muni = areas.groupby(key, sort=False)["municipality"].first()
+    turbines = frame.groupby(key, sort=False).indices if len(frame) else {}
+    empty = frame.iloc[:0]
+    rows = []
+    for value, ha in area_ha.items():
+        sub = frame.iloc[turbines[value]] if value in turbines else empty
+        if key == "site_id":
+            rows.append(_total_row(sub, float(ha), str(value), str(first_muni[value])))
+        else:
+            rows.append(_total_row(sub, float(ha), "", str(value)))
+    return rows
