@@ -8,26 +8,31 @@ import pytest
 
 from wip_qgis_plugin.core.units import parse_quantity
 
-from wip_qgis_plugin.core.suitability.mcda import (
-    AGGREGATIONS,
-    SAATY_RANDOM_INDEX,
+from wip_qgis_plugin.core.catalogue.value_functions import (
     VALUE_FUNCTIONS,
     ValueFunction,
-    aggregate,
-    aggregate_runs,
-    ahp_weights,
-    check_pairwise,
     gaussian,
-    inconsistent_pairs,
     linear,
-    normalise_weights,
-    pairwise_matrix,
-    perturbed_weights,
     piecewise,
-    rank_sites,
-    rank_spread,
     sigmoid,
     step,
+)
+from wip_qgis_plugin.core.catalogue.weights import (
+    AGGREGATION_NAMES,
+    SAATY_RANDOM_INDEX,
+    ahp_weights,
+    check_pairwise,
+    inconsistent_pairs,
+    normalise_weights,
+    pairwise_matrix,
+)
+from wip_qgis_plugin.core.suitability.mcda import (
+    AGGREGATIONS,
+    aggregate,
+    aggregate_runs,
+    perturbed_weights,
+    rank_sites,
+    rank_spread,
     top_share,
     top_threshold_bins,
     weighted_geometric,
@@ -327,3 +332,7 @@ def test_ranks_and_rank_spread():
     lo, hi = rank_spread(runs, [1.0, 1.0, 1.0])
     np.testing.assert_array_equal(lo, [1, 1, 1])
     np.testing.assert_array_equal(hi, [3, 2, 3])
+
+
+def test_the_catalogue_names_exactly_the_aggregations_suitability_implements():
+    assert tuple(AGGREGATIONS) == AGGREGATION_NAMES

@@ -8,7 +8,7 @@ from test_eligibility import CRITERIA, catalogue_file, run
 from wip_qgis_plugin.core.catalogue.loader import load_catalogue
 from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest, EligibilitySettings
 from wip_qgis_plugin.core.errors import InputError
-from wip_qgis_plugin.core.eligibility.sweep import run_setback_sweep
+from wip_qgis_plugin.core.eligibility.sweep import SweepOutputs, SweepSettings, run_setback_sweep
 
 
 def test_sweep_equals_separate_runs_and_is_monotone(small_region):
@@ -17,8 +17,9 @@ def test_sweep_equals_separate_runs_and_is_monotone(small_region):
     aoi = AreaOfInterest(small_region["layers"]["municipalities"])
     setbacks = [400, 700, 1000, 1300]
     result = run_setback_sweep(
-        cat, small_region["layers"], aoi, "village", setbacks, EligibilitySettings(resolution_m=25.0),
-        variants={"mit Wald": [], "ohne Wald": ["forest"]}, table=tmp / "sweep.csv", chart=tmp / "sweep.png")
+        cat, small_region["layers"], aoi, "village", setbacks, {"mit Wald": [], "ohne Wald": ["forest"]},
+        SweepOutputs(table=tmp / "sweep.csv", chart=tmp / "sweep.png"),
+        SweepSettings(EligibilitySettings(resolution_m=25.0)))
     with_forest = result.series("mit Wald")
     without = result.series("ohne Wald")
     assert np.all(np.diff(with_forest) <= 1e-9) and with_forest[0] > with_forest[-1]
@@ -38,7 +39,8 @@ def test_sweep_rejects_unknown_criterion(small_region):
     cat = load_catalogue(catalogue_file(small_region["tmp"], CRITERIA, "sweep2.yaml"))
     aoi = AreaOfInterest(small_region["layers"]["municipalities"])
     with pytest.raises(InputError, match="not active"):
-        run_setback_sweep(cat, small_region["layers"], aoi, "nope", [500], EligibilitySettings(resolution_m=50.0))
+        run_setback_sweep(cat, small_region["layers"], aoi, "nope", [500],
+                          settings=SweepSettings(EligibilitySettings(resolution_m=50.0)))
 
 
 def test_sweep_reads_features_as_far_as_its_longest_setback(tmp_path):
@@ -52,7 +54,7 @@ def test_sweep_reads_features_as_far_as_its_longest_setback(tmp_path):
              "buffer": "500 m"}]
     cat = load_catalogue(catalogue_file(tmp_path, crit, "far.yaml"))
     res = run_setback_sweep(cat, layers, AreaOfInterest(layers["municipalities"]), "village", [1000, 1300],
-                            EligibilitySettings(resolution_m=25.0, workers=1))
+                            settings=SweepSettings(EligibilitySettings(resolution_m=25.0, workers=1)))
     share = res.series("all")
     assert share[0] == pytest.approx(100.0)
     assert share[1] < 100.0  # the 1300 m setback reaches 100 m into the AOI
@@ -64,5 +66,5 @@ def test_variant_dropping_the_swept_criterion_is_refused(small_region):
     cat = load_catalogue(catalogue_file(small_region["tmp"], CRITERIA, "sweep3.yaml"))
     aoi = AreaOfInterest(small_region["layers"]["municipalities"])
     with pytest.raises(InputError, match="drops the swept criterion"):
-        run_setback_sweep(cat, small_region["layers"], aoi, "village", [500], EligibilitySettings(resolution_m=50.0),
-                          variants={"x": ["village"]})
+        run_setback_sweep(cat, small_region["layers"], aoi, "village", [500], {"x": ["village"]},
+                          settings=SweepSettings(EligibilitySettings(resolution_m=50.0)))

@@ -17,6 +17,7 @@ from wip_qgis_plugin.core.units import Turbine
 from wip_qgis_plugin.core.eligibility.windbg import (
     WINDBG_TARGETS,
     MunicipalArea,
+    WindbgSettings,
     inward_offset_m,
     land_of,
     municipal_areas,
@@ -108,7 +109,7 @@ def test_accounting_per_municipality_and_total():
     assert out.total.land == "mixed" and out.total.area_ha == 4000.0
     assert out.total.target_2027_pct == pytest.approx((18.0 + 39.0) / 4000 * 100)
 
-    rin = windbg_accounting(munis, eligible, rotor_in=True, turbine=E141)
+    rin = windbg_accounting(munis, eligible, settings=WindbgSettings(rotor_in=True, turbine=E141))
     ra, rb = rin.rows
     block = (1000 - 2 * d) * (600 - 2 * d) / 1e4
     assert ra.counted_ha == pytest.approx(block / 2, rel=1e-9)
@@ -118,7 +119,7 @@ def test_accounting_per_municipality_and_total():
         assert r_in.eligible_ha == r_out.eligible_ha
     assert rin.inward_offset_m == pytest.approx(66.5) and rin.accounting == "rotor-in (-66.5 m)"
     with pytest.raises(InputError, match="reference turbine"):
-        windbg_accounting(munis, eligible, rotor_in=True)
+        windbg_accounting(munis, eligible, settings=WindbgSettings(rotor_in=True))
 
 
 def test_accounting_from_the_eligibility_layers(small_region, tmp_path):
@@ -130,8 +131,9 @@ def test_accounting_from_the_eligibility_layers(small_region, tmp_path):
     areas.to_file(tmp_path / "areas.gpkg", layer="eligible_areas", driver="GPKG", engine="pyogrio")
     from wip_qgis_plugin.core.data.layers import LayerRef
 
-    res = windbg_accounting(munis, LayerRef(str(tmp_path / "areas.gpkg"), "eligible_areas"), rotor_in=True,
-                            turbine=load_catalogue("wind_sachsen_anhalt").reference_turbine)
+    res = windbg_accounting(munis, LayerRef(str(tmp_path / "areas.gpkg"), "eligible_areas"),
+                            settings=WindbgSettings(rotor_in=True,
+                                                    turbine=load_catalogue("wind_sachsen_anhalt").reference_turbine))
     assert res.rows[0].eligible_ha == pytest.approx(48.0) and res.rows[1].eligible_ha == 0.0
     assert res.rows[0].counted_ha == pytest.approx((800 - 133) * (600 - 133) / 1e4)
     assert res.total.land == "ST" and res.total.target_2032_pct == pytest.approx(2.2)

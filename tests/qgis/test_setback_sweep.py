@@ -12,7 +12,7 @@ from wip_qgis_testing import WIND_ROLES, assert_refused, run_algorithm
 from wip_qgis_plugin.core.catalogue.loader import load_catalogue
 from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest, EligibilitySettings
 from wip_qgis_plugin.core.data.layers import LayerRef
-from wip_qgis_plugin.core.eligibility.sweep import run_setback_sweep
+from wip_qgis_plugin.core.eligibility.sweep import SweepOutputs, SweepSettings, run_setback_sweep
 
 ALG = "wip:setbacksweep"
 
@@ -38,8 +38,8 @@ def test_matches_the_engine_and_land_eligibility_on_the_sample_region(provider, 
     expected = run_setback_sweep(
         load_catalogue("wind_sachsen_anhalt"), {r: LayerRef(str(region.path), r) for r in WIND_ROLES},
         AreaOfInterest(LayerRef(str(region.path), "municipalities"), "name", names), "settlements_soft",
-        [800, 1000, 1200], EligibilitySettings(resolution_m=50.0, workers=1),
-        variants={"all criteria": [], "without forest": ["forest"]}, table=tmp_path / "engine.csv")
+        [800, 1000, 1200], {"all criteria": [], "without forest": ["forest"]},
+        SweepOutputs(table=tmp_path / "engine.csv"), SweepSettings(EligibilitySettings(resolution_m=50.0, workers=1)))
     rows = csv_rows(table)
     assert rows == csv_rows(tmp_path / "engine.csv")
     assert {r["variant"] for r in rows} == {"all criteria", "without forest"}

@@ -18,6 +18,7 @@ from wip_qgis_plugin.core.data.layers import LayerRef
 from wip_qgis_plugin.core.eligibility.windbg import (
     DEFAULT_TOWER_FOOT_RADIUS_M,
     WINDBG_FIELDS,
+    WindbgSettings,
     municipal_areas,
     windbg_accounting,
     write_windbg_csv,
@@ -41,8 +42,9 @@ def test_matches_the_engine_on_the_sample_region(provider, sample_eligibility, t
     region = sample_eligibility.region
     munis = municipal_areas(AreaOfInterest(LayerRef(str(region.path), "municipalities"), "name",
                                            sample_eligibility.names), "EPSG:25832")
-    expected = windbg_accounting(munis, LayerRef(str(sample_eligibility.areas), "eligible_areas"), rotor_in=rotor_in,
-                                 turbine=load_catalogue("wind_sachsen_anhalt").reference_turbine)
+    expected = windbg_accounting(munis, LayerRef(str(sample_eligibility.areas), "eligible_areas"),
+                                 settings=WindbgSettings(rotor_in=rotor_in,
+                                                         turbine=load_catalogue("wind_sachsen_anhalt").reference_turbine))
     write_windbg_csv(tmp_path / "engine.csv", expected)
     assert table.read_text(encoding="utf-8") == (tmp_path / "engine.csv").read_text(encoding="utf-8")
     assert result["COUNTED_HA"] == pytest.approx(expected.total.counted_ha)

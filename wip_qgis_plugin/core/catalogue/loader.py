@@ -1,11 +1,10 @@
-"""Criteria catalogues: YAML files of legal exclusion criteria, loaded into frozen objects.
+"""Criteria catalogues: reading, merging and validating the YAML files into a :class:`Catalogue`.
 
-A catalogue is data. Every criterion names the layer role it reads, an attribute
-filter in OSM tagging, a setback with its unit, its legal source and the date
-from which it applies. :func:`load_catalogue` reads a shipped preset or a user
-file (which may ``extends:`` a preset and override single values), validates
-everything in one pass, and raises one :class:`CatalogueError` listing every
-problem with its place in the file.
+:func:`load_catalogue` reads a shipped preset or a user file (which may ``extends:`` a preset and
+override single values), validates everything in one pass, and raises one :class:`CatalogueError`
+listing every problem with its place in the file. The objects it builds are in :mod:`.model`;
+:class:`Catalogue` lives here because its ``with_…`` overrides re-validate through the same
+builder.
 """
 from __future__ import annotations
 
@@ -17,22 +16,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import yaml
 
-from ..errors import CatalogueError
-from ..spec import PRESET_DIR, json_roundtrip, Label, read_date, read_label, read_yaml, suggest, unknown_keys
-from .filters import FeatureFilter, parse_filter
 from ..data.layers import ROLES
-from ..suitability.mcda import AGGREGATIONS, AhpResult, ValueFunction, ahp_weights, normalise_weights, pairwise_matrix
 from ..data.rasters import RASTER_ROLES
+from ..errors import CatalogueError
+from ..spec import PRESET_DIR, Label, json_roundtrip, read_date, read_label, read_yaml, suggest, unknown_keys
 from ..units import Distance, Turbine, parse_distance, parse_length_m
-
-SCHEMA = "wip-catalogue/1"
-TECHNOLOGIES = ("wind", "pv_ground")
-KINDS = ("hard", "soft", "case_by_case", "permitted")
-EXCLUSION_KINDS = ("hard", "soft", "case_by_case")
-DEFAULT_KINDS = ("hard", "soft")
+from .filters import FeatureFilter, parse_filter
+from .model import (
+    DEFAULT_KINDS,
+    KINDS,
+    SCHEMA,
+    TECHNOLOGIES,
+    WEIGHTINGS,
+    Criterion,
+    GroupRule,
+    PresetInfo,
+    SuitabilityCriterion,
+    SuitabilityInput,
+    SuitabilitySpec,
+)
+from .value_functions import ValueFunction
+from .weights import AGGREGATION_NAMES, ahp_weights, pairwise_matrix
 
 _TOP_KEYS = {
     "schema", "id", "version", "technology", "land", "title", "description", "valid_from",
@@ -46,208 +52,6 @@ _TURBINE_KEYS = {"name", "hub_height", "rotor_diameter", "source"}
 _GROUP_KEYS = {"min_dwellings", "max_gap", "dwellings_field"}
 _SUIT_KEYS = {"aggregation", "weighting", "criteria", "ahp", "note"}
 _SUIT_CRIT_KEYS = {"id", "label", "input", "value_function", "weight", "source", "missing_score", "note"}
-WEIGHTINGS = ("direct", "ahp")
-
-
-@dataclass(frozen=True)
-class GroupRule:
-    """Keep only features in groups with at least ``min_dwellings`` dwellings.
-
-    Buildings closer than ``max_gap_m`` to each other form a group (e.g. the
-    SächsBO § 84 rule on groups of five or more dwellings in the Außenbereich).
-    """
-
-    min_dwellings: int
-    max_gap_m: float
-    dwellings_field: str | None = None
-
-
-@dataclass(frozen=True)
-class Criterion:
-    """One exclusion criterion or permitted zone.
-
-    Attributes
-    ----------
-    id : str
-        Stable identifier, unique in the catalogue.
-    label : Label
-        Name shown to users.
-    kind : str
-        ``hard``, ``soft``, ``case_by_case`` (exclusions) or ``permitted``
-        (an area where the technology is allowed, e.g. a PV corridor).
-    layer : str
-        Layer role the criterion reads.
-    filter : FeatureFilter
-        Which features of the layer count.
-    buffer : Distance
-        Setback from the features (``0 m``: the features themselves). [m, H, R]
-    line_offset_m : float
-        Added to the setback where the law measures from an edge but the layer
-        holds centre lines (e.g. half a carriageway). [m]
-    source : str
-        Legal or technical source (a citation or a key of ``sources``).
-    valid_from, valid_to : datetime.date
-        Dates between which the rule applies.
-    tags : tuple of str
-        Free tags; ``settlement_setback`` marks the common override.
-    group : GroupRule or None
-        Optional grouping rule on the features.
-    """
-
-    id: str
-    label: Label
-    kind: str
-    layer: str
-    filter: FeatureFilter
-    buffer: Distance
-    source: str
-    valid_from: dt.date
-    valid_to: dt.date | None = None
-    line_offset_m: float = 0.0
-    tags: tuple[str, ...] = ()
-    note: str = ""
-    group: GroupRule | None = None
-
-    def buffer_m(self, turbine: Turbine | None) -> float:
-        """Setback in metres for the given turbine, line offset included. [m]"""
-        return self.buffer.metres(turbine) + self.line_offset_m
-
-    def applies_on(self, day: dt.date) -> bool:
-        """True if the rule is in force on ``day``."""
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
-
-
-@dataclass(frozen=True)
-class SuitabilityInput:
-    """What a suitability criterion measures: a raster role, or the distance to features of a layer role.
-
-    Attributes
-    ----------
-    raster : str or None
-        Raster role (a key of :data:`core.data.rasters.RASTER_ROLES`).
-    layer : str or None
-        Layer role the distance is measured to.
-    filter : FeatureFilter
-        Which features of ``layer`` count.
-    """
-
-    raster: str | None = None
-    layer: str | None = None
-    filter: FeatureFilter = field(default_factory=FeatureFilter)
-
-    @property
-    def dimension(self) -> str:
-        """Physical dimension of the input: ``length`` for distances, else the raster role's."""
-        return RASTER_ROLES[self.raster].dimension if self.raster else "length"
-
-    def describe(self) -> str:
-        """Short text such as ``raster wind_speed_150m`` or ``distance to substations (voltage >= 110000)``."""
-        if self.raster:
-            return f"raster {self.raster} [{RASTER_ROLES[self.raster].unit}]"
-        return f"distance to {self.layer} ({self.filter}) [m]"
-
-
-@dataclass(frozen=True)
-class SuitabilityCriterion:
-    """One soft criterion: an input mapped by a value function to a score in [0, 1].
-
-    Attributes
-    ----------
-    id : str
-        Identifier, unique in the suitability section.
-    label : Label
-        Name shown to users.
-    input : SuitabilityInput
-        The physical input.
-    value_function : ValueFunction
-        Maps the input (in its canonical unit) to a score.
-    source : str
-        Source of the value function (a citation or a key of ``sources``).
-    weight : float or None
-        Direct weight (not normalised); unused with AHP weighting.
-    missing_score : float or None
-        Score where the input is undefined (e.g. the aspect of flat ground);
-        None leaves such pixels unscored.
-    """
-
-    id: str
-    label: Label
-    input: SuitabilityInput
-    value_function: ValueFunction
-    source: str
-    weight: float | None = None
-    missing_score: float | None = None
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class SuitabilitySpec:
-    """The ``suitability:`` section of a catalogue: soft criteria, weighting and aggregation.
-
-    Attributes
-    ----------
-    criteria : tuple of SuitabilityCriterion
-        The soft criteria.
-    aggregation : str
-        ``weighted_linear`` or ``weighted_geometric`` (a key of :data:`core.suitability.mcda.AGGREGATIONS`).
-    weighting : str
-        ``direct`` (each criterion's ``weight``) or ``ahp`` (pairwise comparisons).
-    ahp : tuple of (str, str, float)
-        Upper-triangle judgements ``(a, b, v)``: a is v times as important as b.
-    """
-
-    criteria: tuple[SuitabilityCriterion, ...]
-    aggregation: str = "weighted_linear"
-    weighting: str = "direct"
-    ahp: tuple[tuple[str, str, float], ...] = ()
-
-    @property
-    def ids(self) -> tuple[str, ...]:
-        """Criterion ids in order."""
-        return tuple(c.id for c in self.criteria)
-
-    def criterion(self, criterion_id: str) -> SuitabilityCriterion:
-        """Return the criterion with this id (KeyError naming the known ids otherwise)."""
-        for c in self.criteria:
-            if c.id == criterion_id:
-                return c
-        raise KeyError(f"No suitability criterion {criterion_id!r}; known: {', '.join(self.ids)}")
-
-    def ahp_matrix(self) -> np.ndarray:
-        """The full reciprocal pairwise comparison matrix in criterion order."""
-        return pairwise_matrix(self.ids, self.ahp)
-
-    def ahp_result(self) -> AhpResult | None:
-        """AHP weights and consistency (None with direct weighting)."""
-        return ahp_weights(self.ahp_matrix(), self.ids) if self.weighting == "ahp" else None
-
-    def weights(self) -> tuple[float, ...]:
-        """Normalised weights in criterion order (sum 1), from ``weight`` or the AHP matrix."""
-        if self.weighting == "ahp":
-            res = self.ahp_result()
-            assert res is not None
-            return res.weights
-        return tuple(float(w) for w in normalise_weights([c.weight or 0.0 for c in self.criteria]))
-
-    def layer_roles(self) -> tuple[str, ...]:
-        """Layer roles the distance criteria read, in order."""
-        return tuple(dict.fromkeys(c.input.layer for c in self.criteria if c.input.layer))
-
-    def raster_roles(self) -> tuple[str, ...]:
-        """Raster roles the criteria read, in order."""
-        return tuple(dict.fromkeys(c.input.raster for c in self.criteria if c.input.raster))
-
-
-@dataclass(frozen=True)
-class PresetInfo:
-    """Summary of a shipped preset."""
-
-    id: str
-    technology: str
-    title_de: str
-    title_en: str
-    version: str
-    path: Path
 
 
 @dataclass(frozen=True)
@@ -345,10 +149,11 @@ class Catalogue:
         problems = []
         known = [c.get("id") for c in section.get("criteria") or [] if isinstance(c, dict)]
         allowed = {"aggregation", "weighting", "ahp", "weights", "criteria"}
+        unknown_keys(overrides, allowed, "overrides.suitability.", problems)
         for key, value in overrides.items():
             if key not in allowed:
-                problems.append(f"overrides.suitability.{key}: unknown key{suggest(key, allowed)}")
-            elif key in ("weights", "criteria"):
+                continue
+            if key in ("weights", "criteria"):
                 if not isinstance(value, Mapping):
                     problems.append(f"overrides.suitability.{key}: must map criterion ids to values")
                     continue
@@ -741,9 +546,9 @@ def _suitability(raw: Any, sources: dict[str, str], problems: list[str]) -> Suit
     n_before = len(problems)
     unknown_keys(raw, _SUIT_KEYS, "suitability.", problems)
     aggregation = raw.get("aggregation", "weighted_linear")
-    if aggregation not in AGGREGATIONS:
-        problems.append(f"suitability.aggregation: {aggregation!r} is not one of {', '.join(AGGREGATIONS)}"
-                        f"{suggest(str(aggregation), AGGREGATIONS)}")
+    if aggregation not in AGGREGATION_NAMES:
+        problems.append(f"suitability.aggregation: {aggregation!r} is not one of {', '.join(AGGREGATION_NAMES)}"
+                        f"{suggest(str(aggregation), AGGREGATION_NAMES)}")
     weighting = raw.get("weighting", "direct")
     if weighting not in WEIGHTINGS:
         problems.append(f"suitability.weighting: {weighting!r} is not one of {', '.join(WEIGHTINGS)}"

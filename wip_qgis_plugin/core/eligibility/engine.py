@@ -14,10 +14,14 @@ tile (:mod:`.distance`), and writes
 
 Memory stays bounded by the tile size whatever the extent; tiles run on up to
 ``workers`` processes.
+
+The module is a little longer than 700 lines because the plan, the forked tile workers and the
+writers of one run share private tile structures that are clearer kept together.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 import multiprocessing as mp
 import os
 from collections.abc import Mapping
@@ -31,9 +35,12 @@ import pandas as pd
 import shapely
 from rasterio.features import rasterize, shapes
 
+from .. import __version__ as wip_version
 from ..data.outputs import OutputTransaction, open_raster_writer, write_csv, write_json, write_vector
-from ..catalogue.loader import DEFAULT_KINDS, EXCLUSION_KINDS, Catalogue, Criterion
+from ..catalogue.loader import Catalogue
+from ..catalogue.model import DEFAULT_KINDS, EXCLUSION_KINDS, Criterion
 from .distance import FeatureSet, within_masks
+from ..defaults import DEFAULT_CRS
 from ..errors import Cancelled, InputError
 from ..catalogue.filters import evaluate
 from ..data.raster_grid import Grid, Window
@@ -105,7 +112,7 @@ class EligibilitySettings:
     """
 
     resolution_m: float = 10.0
-    crs: str = "EPSG:25832"
+    crs: str = DEFAULT_CRS
     kinds: tuple[str, ...] = DEFAULT_KINDS
     min_area_ha: float = 1.0
     turbine: Turbine | None = None
@@ -162,8 +169,8 @@ class EligibilityResult:
 
 # ----------------------------------------------------------------- preparation
 @dataclass
-class _Plan:
-    """Everything the tile workers need (inherited by forked workers)."""
+class EligibilityPlan:
+    """Everything the tile workers need (inherited by forked workers); built by :func:`prepare_run`."""
 
     grid: Grid
     aoi_geoms: np.ndarray
@@ -264,15 +271,31 @@ def _apply_group_rule(geoms: np.ndarray, frame: gpd.GeoDataFrame, crit: Criterio
     return geoms[totals[labels] >= rule.min_dwellings]
 
 
-def _prepare(
+def prepare_run(
     catalogue: Catalogue, layers: Mapping[str, LayerRef], aoi: AreaOfInterest,
     settings: EligibilitySettings, want_polygons: bool, progress: Progress, extra_reach_m: float = 0.0,
-) -> tuple[_Plan, list[str], list[str]]:
+) -> tuple[EligibilityPlan, list[str], list[str]]:
     """Check the inputs, read every feature within reach and build the tile plan.
 
-    ``extra_reach_m`` reads features farther out than the catalogue's largest setback (a sweep's
-    longest setback). Layers with a group rule are read farther still, so that groups straddling
-    the edge of the reach keep all their members.
+    Shared by :func:`run_eligibility` and the setback sweep (:mod:`.sweep`).
+
+    Parameters
+    ----------
+    catalogue, layers, aoi, settings
+        As for :func:`run_eligibility`.
+    want_polygons : bool
+        Whether the tiles vectorise the eligible pixels.
+    progress : Progress
+        Progress of the reading.
+    extra_reach_m : float
+        Read features farther out than the catalogue's largest setback (a sweep's longest
+        setback). Layers with a group rule are read farther still, so that groups straddling the
+        edge of the reach keep all their members. [m]
+
+    Returns
+    -------
+    (EligibilityPlan, list of str, list of str)
+        The plan, and the names and ids of the areas of interest.
     """
     crs = check_working_crs(settings.crs)
     if not settings.resolution_m > 0:
@@ -356,13 +379,13 @@ def _prepare(
     if n_total_bits > 31:
         raise InputError(f"{n_total_bits} criteria are active; the reason raster holds at most 31.")
     dtype = "uint8" if n_total_bits <= 7 else "uint16" if n_total_bits <= 15 else "uint32"
-    plan = _Plan(grid, aoi_geoms, criteria, buffers, list(sets.values()), list(uses.values()),
+    plan = EligibilityPlan(grid, aoi_geoms, criteria, buffers, list(sets.values()), list(uses.values()),
                  permitted, bit_of, n_bits, want_polygons, dtype)
     return plan, names, ids
 
 
 # ----------------------------------------------------------------- tile work
-_PLAN: _Plan | None = None
+_PLAN: EligibilityPlan | None = None
 _TILE_FN: Any = None
 
 
@@ -378,7 +401,7 @@ class _TileResult:
     polygons: list[tuple[Any, int]]
 
 
-def _compute_tile(plan: _Plan, window: Window) -> _TileResult:
+def _compute_tile(plan: EligibilityPlan, window: Window) -> _TileResult:
     grid = plan.grid
     shape = (window.height, window.width)
     n_areas = len(plan.aoi_geoms)
@@ -472,7 +495,7 @@ def run_eligibility(
     progress = progress or NullProgress()
     check_outputs_not_inputs(outputs, [*layers.values(), aoi.layer])
     progress.report(0.0, "Reading layers")
-    plan, names, ids = _prepare(catalogue, layers, aoi, settings, outputs.polygons is not None,
+    plan, names, ids = prepare_run(catalogue, layers, aoi, settings, outputs.polygons is not None,
                                 SubProgress(progress, 0.0, 0.15))
     grid = plan.grid
     crs = check_working_crs(settings.crs)
@@ -565,7 +588,7 @@ def check_outputs_not_inputs(outputs: Any, inputs: list[LayerRef]) -> None:
                 "input. Choose another output file.")
 
 
-def iterate_tiles(plan: _Plan, tiles: list[Window], workers: int, progress: Progress, tile_fn: Any = None):
+def iterate_tiles(plan: EligibilityPlan, tiles: list[Window], workers: int, progress: Progress, tile_fn: Any = None):
     """Yield ``tile_fn(plan, window)`` for every tile in order, from a process pool when ``workers`` > 1.
 
     Workers are forked, so they share the plan (features, trees) with this process.
@@ -593,7 +616,7 @@ def iterate_tiles(plan: _Plan, tiles: list[Window], workers: int, progress: Prog
         _PLAN, _TILE_FN = None, None
 
 
-def _bit_table(plan: _Plan, catalogue: Catalogue, settings: EligibilitySettings) -> list[dict[str, Any]]:
+def _bit_table(plan: EligibilityPlan, catalogue: Catalogue, settings: EligibilitySettings) -> list[dict[str, Any]]:
     bits = []
     for ci, c in enumerate(plan.criteria):
         if plan.bit_of[ci] >= 0:
@@ -617,8 +640,6 @@ def _bit_table(plan: _Plan, catalogue: Catalogue, settings: EligibilitySettings)
 
 
 def _json_bits(bits: list[dict[str, Any]]) -> str:
-    import json
-
     return json.dumps([{k: b[k] for k in ("bit", "id", "kind", "buffer_m")} for b in bits])
 
 
@@ -628,8 +649,6 @@ def _bits_sidecar(reasons: Path) -> Path:
 
 def _provenance_tags(catalogue: Catalogue, settings: EligibilitySettings,
                      layers: Mapping[str, LayerRef], aoi: AreaOfInterest) -> dict[str, str]:
-    from .. import __version__ as wip_version
-
     tags = {
         "WIP_VERSION": wip_version,
         "WIP_CATALOGUE": f"{catalogue.id} {catalogue.version} ({catalogue.origin})",

@@ -9,7 +9,7 @@ transform once, and each setback is a threshold on it (exact, as in
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +18,7 @@ from rasterio.features import rasterize
 from ..data.outputs import OutputTransaction, write_csv
 from ..catalogue.loader import Catalogue
 from .distance import within_masks
-from .engine import AreaOfInterest, EligibilitySettings, _prepare, check_outputs_not_inputs, iterate_tiles
+from .engine import AreaOfInterest, EligibilitySettings, check_outputs_not_inputs, prepare_run, iterate_tiles
 from ..errors import InputError
 from ..data.raster_grid import Window
 from ..data.layers import LayerRef
@@ -65,11 +65,35 @@ class SweepResult:
 
 
 @dataclass(frozen=True)
-class SweepFiles:
-    """The files a sweep writes (for the output-is-not-an-input check)."""
+class SweepOutputs:
+    """The files a sweep writes (atomically); ``None`` skips a file.
 
-    table: Path | None
-    chart: Path | None
+    Attributes
+    ----------
+    table : Path or None
+        CSV table, one row per variant, setback and municipality.
+    chart : Path or None
+        Line chart of the eligible share against the setback (PNG or SVG by suffix).
+    """
+
+    table: Path | None = None
+    chart: Path | None = None
+
+
+@dataclass(frozen=True)
+class SweepSettings:
+    """How to run a sweep.
+
+    Attributes
+    ----------
+    eligibility : EligibilitySettings
+        Resolution, CRS, kinds, turbine and tiling, as for :func:`.engine.run_eligibility`.
+    language : str
+        Language of the chart's labels (``de`` or ``en``).
+    """
+
+    eligibility: EligibilitySettings = field(default_factory=EligibilitySettings)
+    language: str = "de"
 
 
 @dataclass
@@ -130,11 +154,9 @@ def run_setback_sweep(
     aoi: AreaOfInterest,
     criterion_id: str,
     setbacks_m: Sequence[float],
-    settings: EligibilitySettings | None = None,
     variants: Mapping[str, Sequence[str]] | None = None,
-    table: Path | None = None,
-    chart: Path | None = None,
-    language: str = "de",
+    outputs: SweepOutputs = SweepOutputs(),
+    settings: SweepSettings = SweepSettings(),
     progress: Progress | None = None,
 ) -> SweepResult:
     """Eligible area per municipality for each setback of one criterion.
@@ -143,8 +165,8 @@ def run_setback_sweep(
     ----------
     catalogue : Catalogue
         Criteria; ``criterion_id`` must be an active exclusion criterion.
-    layers, aoi, settings
-        As for :func:`.eligibility.run_eligibility`.
+    layers, aoi
+        As for :func:`.engine.run_eligibility`.
     criterion_id : str
         The criterion whose setback varies (e.g. ``settlements_soft``).
     setbacks_m : sequence of float
@@ -152,10 +174,10 @@ def run_setback_sweep(
     variants : mapping of str to sequence of str, optional
         Named variants, each dropping the listed criteria, e.g.
         ``{"mit Wald": [], "ohne Wald": ["forest"]}``. Default: one variant ``all``.
-    table, chart : Path, optional
-        CSV table and chart (PNG or SVG by suffix) to write (atomically).
-    language : str
-        Language of the chart's labels ("de" or "en").
+    outputs : SweepOutputs
+        CSV table and chart to write (default: none).
+    settings : SweepSettings
+        Eligibility settings (CRS inside) and the chart's language.
     progress : Progress, optional
         Progress and cancellation.
 
@@ -164,18 +186,20 @@ def run_setback_sweep(
     SweepResult
     """
     progress = progress or NullProgress()
-    settings = settings or EligibilitySettings()
-    check_outputs_not_inputs(SweepFiles(table, chart), [*layers.values(), aoi.layer])
+    language = settings.language
+    eligibility = settings.eligibility
+    table, chart = outputs.table, outputs.chart
+    check_outputs_not_inputs(outputs, [*layers.values(), aoi.layer])
     steps = tuple(sorted({float(s) for s in setbacks_m}))
     if not steps or steps[0] < 0:
         raise InputError("Give one or more non-negative setbacks for the sweep, e.g. 400 … 1500 m.")
     variants = dict(variants or {"all": []})
-    base_plan, names, ids = _prepare(catalogue, layers, aoi, settings, False, SubProgress(progress, 0, 0.1),
-                                     extra_reach_m=steps[-1])
+    base_plan, names, ids = prepare_run(catalogue, layers, aoi, eligibility, False, SubProgress(progress, 0, 0.1),
+                                        extra_reach_m=steps[-1])
     crit_ids = [c.id for c in base_plan.criteria]
     if criterion_id not in crit_ids:
         raise InputError(
-            f"The criterion {criterion_id!r} is not active in {catalogue.id!r} with kinds {settings.kinds}; "
+            f"The criterion {criterion_id!r} is not active in {catalogue.id!r} with kinds {eligibility.kinds}; "
             f"active: {', '.join(crit_ids)}.")
     swept = crit_ids.index(criterion_id)
     if base_plan.criteria[swept].kind == "permitted":
@@ -191,11 +215,11 @@ def run_setback_sweep(
     # the swept criterion's own buffer is replaced by the sweep's setbacks
     plan = _SweepPlan(base_plan, swept, steps, drop)
     grid = base_plan.grid
-    tiles = list(grid.tiles(max(2, settings.tile_px // 2 * 2)))
+    tiles = list(grid.tiles(max(2, eligibility.tile_px // 2 * 2)))
     n_areas = len(names)
     total = np.zeros(n_areas + 1)
     eligible = np.zeros((len(drop), len(steps), n_areas + 1))
-    results = iterate_tiles(plan, tiles, settings.workers, progress, _sweep_tile)
+    results = iterate_tiles(plan, tiles, eligibility.workers, progress, _sweep_tile)
     try:
         for done, (t, e) in enumerate(results, 1):
             check_cancelled(progress)

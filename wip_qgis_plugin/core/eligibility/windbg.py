@@ -16,7 +16,7 @@ splits the result back by municipality.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -25,8 +25,10 @@ import shapely
 
 from ..data.outputs import OutputTransaction, write_csv
 from .engine import AreaOfInterest, MunicipalityStats
+from ..defaults import DEFAULT_CRS
 from ..errors import InputError
 from ..data.layers import LayerRef, check_working_crs, layer_info, read_layer
+from ..progress import NullProgress, Progress, check_cancelled
 from ..units import Turbine
 
 #: Tower-foot radius of the reference turbine (modelling assumption: a modern tubular
@@ -165,7 +167,7 @@ class MunicipalArea:
     land: str
 
 
-def municipal_areas(aoi: AreaOfInterest, crs: str = "EPSG:25832", land: str | None = None,
+def municipal_areas(aoi: AreaOfInterest, crs: str = DEFAULT_CRS, land: str | None = None,
                     invalid: str = "error") -> list[MunicipalArea]:
     """Municipal areas from the area-of-interest layer (areas measured in ``crs``).
 
@@ -288,7 +290,7 @@ class WindbgResult:
         return f"rotor-in (-{self.inward_offset_m:g} m)" if self.rotor_in else "rotor-out"
 
 
-def read_eligible_areas(ref: LayerRef, crs: str = "EPSG:25832", name_field: str = "name") -> gpd.GeoDataFrame:
+def read_eligible_areas(ref: LayerRef, crs: str = DEFAULT_CRS, name_field: str = "name") -> gpd.GeoDataFrame:
     """Eligible polygons of an eligibility run (layer ``eligible_areas``) in the working CRS."""
     working = check_working_crs(crs)
     info = layer_info(ref, "eligible areas")
@@ -300,16 +302,53 @@ def read_eligible_areas(ref: LayerRef, crs: str = "EPSG:25832", name_field: str 
     return read_layer(ref, "eligible areas", working, columns=(name_field,))
 
 
+@dataclass(frozen=True)
+class WindbgOutputs:
+    """The files :func:`windbg_accounting` writes (atomically); ``None`` skips a file.
+
+    Attributes
+    ----------
+    table : Path or None
+        CSV of the accounting (:func:`write_windbg_csv`).
+    """
+
+    table: Path | None = None
+
+
+@dataclass(frozen=True)
+class WindbgSettings:
+    """How to account.
+
+    Attributes
+    ----------
+    rotor_in : bool
+        Apply the WindBG § 4 rotor-in deduction.
+    turbine : Turbine or None
+        Reference turbine (required with ``rotor_in``).
+    tower_foot_radius_m : float
+        Tower-foot radius. [m]
+    crs : str
+        Working CRS when the eligible areas are a layer.
+    name_field : str
+        Field of the eligible areas holding the municipality name.
+    targets : mapping of str to LandTarget
+        Target table (default: WindBG Anlage 1).
+    """
+
+    rotor_in: bool = False
+    turbine: Turbine | None = None
+    tower_foot_radius_m: float = DEFAULT_TOWER_FOOT_RADIUS_M
+    crs: str = DEFAULT_CRS
+    name_field: str = "name"
+    targets: Mapping[str, LandTarget] = field(default_factory=lambda: WINDBG_TARGETS)
+
+
 def windbg_accounting(
     municipalities: Sequence[MunicipalArea],
     eligible: gpd.GeoDataFrame | LayerRef,
-    *,
-    rotor_in: bool = False,
-    turbine: Turbine | None = None,
-    tower_foot_radius_m: float = DEFAULT_TOWER_FOOT_RADIUS_M,
-    crs: str = "EPSG:25832",
-    name_field: str = "name",
-    targets: Mapping[str, LandTarget] = WINDBG_TARGETS,
+    outputs: WindbgOutputs = WindbgOutputs(),
+    settings: WindbgSettings = WindbgSettings(),
+    progress: Progress | None = None,
 ) -> WindbgResult:
     """Eligible (and counted) wind area per municipality against the WindBG targets.
 
@@ -318,19 +357,14 @@ def windbg_accounting(
     municipalities : sequence of MunicipalArea
         The municipalities, with area and Land.
     eligible : GeoDataFrame or LayerRef
-        Eligible polygons in a projected CRS with a field ``name_field`` naming the municipality.
-    rotor_in : bool
-        Apply the WindBG § 4 rotor-in deduction.
-    turbine : Turbine or None
-        Reference turbine (required with ``rotor_in``).
-    tower_foot_radius_m : float
-        Tower-foot radius. [m]
-    crs : str
-        Working CRS when ``eligible`` is a layer.
-    name_field : str
-        Field of ``eligible`` holding the municipality name.
-    targets : mapping of str to LandTarget
-        Target table (default: WindBG Anlage 1).
+        Eligible polygons in a projected CRS with a field ``settings.name_field`` naming the
+        municipality.
+    outputs : WindbgOutputs
+        Table to write (default: none).
+    settings : WindbgSettings
+        Rotor-in deduction, turbine, tower-foot radius, CRS, name field and targets.
+    progress : Progress, optional
+        Progress and cancellation.
 
     Returns
     -------
@@ -340,13 +374,18 @@ def windbg_accounting(
     ------
     InputError
         Rotor-in without a turbine, an unknown Land, or a bad layer.
+    Cancelled
+        The user cancelled (nothing is written).
     """
+    progress = progress or NullProgress()
+    rotor_in, turbine, targets = settings.rotor_in, settings.turbine, settings.targets
+    tower_foot_radius_m, name_field = settings.tower_foot_radius_m, settings.name_field
     if rotor_in and turbine is None:
         raise InputError("The rotor-in deduction needs a reference turbine (rotor diameter).")
     for m in municipalities:
         if m.land not in targets:
             raise InputError(f"No WindBG target for Land {m.land!r} of {m.name!r}; known: {', '.join(targets)}.")
-    frame = read_eligible_areas(eligible, crs, name_field) if isinstance(eligible, LayerRef) else eligible
+    frame = read_eligible_areas(eligible, settings.crs, name_field) if isinstance(eligible, LayerRef) else eligible
     if len(frame) and frame.crs is not None and not frame.crs.is_projected:
         raise InputError("The eligible polygons must be in a projected CRS (areas in metres).")
     names = frame[name_field].astype(str).to_numpy() if len(frame) else np.asarray([], dtype=str)
@@ -381,7 +420,12 @@ def windbg_accounting(
                               t.share_2027_pct, t.share_2032_pct))
     other = geoms[~np.isin(names, list(known))] if names.size else geoms[:0]
     unassigned = float(shapely.area(other).sum()) / 10_000.0 if other.size else 0.0
-    return WindbgResult(tuple(rows), _total(rows), rotor_in, offset, turbine, tower_foot_radius_m, unassigned)
+    result = WindbgResult(tuple(rows), _total(rows), rotor_in, offset, turbine, tower_foot_radius_m, unassigned)
+    check_cancelled(progress)
+    if outputs.table is not None:
+        write_windbg_csv(outputs.table, result)
+    progress.report(1.0, "Done")
+    return result
 
 
 def windbg_from_stats(stats: Sequence[MunicipalityStats], land: str | None = None,

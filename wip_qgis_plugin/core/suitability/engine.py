@@ -1,7 +1,7 @@
 """Suitability: where on eligible land wind turbines or solar parks should go first.
 
 :func:`run_suitability` scores every eligible pixel of an eligibility run with
-the soft criteria of a catalogue's ``suitability:`` section (:mod:`.mcda`):
+the soft criteria of a catalogue's ``suitability:`` section:
 each criterion's physical input (the distance to features of a layer, or a
 raster value such as wind speed or slope) goes through its value function to a
 score in [0, 1]; the scores are weighted and aggregated, and written as a
@@ -14,6 +14,9 @@ the top X % of the scored pixels) and the rank spread of every site.
 Memory stays bounded by the tile size: the sensitivity runs keep, per tile,
 only the quantised criterion scores of the scored pixels in a temporary file,
 and find each run's top-X % threshold from a score histogram.
+
+The module is a little longer than 700 lines because scoring, the two sensitivity passes and the
+site ranking share one private tile plan that is clearer kept together.
 """
 from __future__ import annotations
 
@@ -34,8 +37,11 @@ from pyproj import CRS
 from rasterio.features import rasterize
 from scipy import sparse
 
+from .. import __version__ as wip_version
 from ..data.outputs import OutputTransaction, open_raster_writer, write_csv, write_vector
-from ..catalogue.loader import Catalogue, SuitabilityCriterion, SuitabilitySpec
+from ..catalogue.loader import Catalogue
+from ..catalogue.model import SuitabilityCriterion, SuitabilitySpec
+from ..catalogue.weights import AhpResult, InconsistentPair, inconsistent_pairs
 from ..eligibility.distance import FeatureSet, distance_field
 from ..eligibility.engine import ELIGIBLE, AreaOfInterest
 from ..errors import InputError
@@ -43,11 +49,8 @@ from ..catalogue.filters import evaluate
 from ..data.raster_grid import Grid, Window
 from ..data.layers import LayerRef, check_working_crs, layer_info, read_layer
 from .mcda import (
-    AhpResult,
-    InconsistentPair,
     aggregate,
     aggregate_runs,
-    inconsistent_pairs,
     perturbed_weights,
     rank_sites,
     rank_spread,
@@ -694,8 +697,6 @@ def _write_sites_csv(path: Path, sites: list[SiteScore]) -> None:
 
 
 def _tags(catalogue: Catalogue, spec: SuitabilitySpec, plan: _Plan, settings: SuitabilitySettings) -> dict[str, str]:
-    from .. import __version__ as wip_version
-
     tags = {
         "WIP_VERSION": wip_version,
         "WIP_CATALOGUE": f"{catalogue.id} {catalogue.version} ({catalogue.origin})",
