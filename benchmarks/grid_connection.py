@@ -28,7 +28,8 @@ from _region import ensure_region  # noqa: E402
 SCRIPT = r"""
 import json, sys, time
 from pathlib import Path
-from wip_qgis_plugin.core.grid.connection import ConnectionOutputs, ConnectionSettings, run_grid_connection
+from wip_qgis_plugin.core.grid.connection import ConnectionOutputs, run_grid_connection
+from wip_qgis_plugin.core.grid.settings import ConnectionSettings
 from wip_qgis_plugin.core.data.layers import LayerRef
 
 class Clock:

@@ -11,36 +11,27 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-
-from wip_qgis_plugin.core.units import parse_quantity
 import shapely
 import yaml
 from conftest import CRS, X0, Y0
 from scipy.sparse.csgraph import dijkstra
 
-from wip_qgis_plugin.core.grid.connection import (
+from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.errors import InputError, SpecError
+from wip_qgis_plugin.core.grid.allocation import (
     ALLOCATORS,
-    PRESET_DIR,
     AllocationProblem,
-    ConnectionOutputs,
-    ConnectionSettings,
-    CostSurface,
-    RasterRouter,
-    RoadRouter,
-    RoutingInputs,
     allocate_greedy,
     allocate_min_cost_flow,
-    build_connection_catalogue,
-    build_road_network,
-    load_connection_catalogue,
-    plan_connections,
-    prepare_sites,
-    prepare_substations,
-    run_grid_connection,
 )
-from wip_qgis_plugin.core.errors import SpecError, InputError
-from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.grid.catalogue import build_connection_catalogue, load_connection_catalogue
+from wip_qgis_plugin.core.grid.connection import ConnectionOutputs, plan_connections, run_grid_connection
+from wip_qgis_plugin.core.grid.routing import CostSurface, RasterRouter, RoadRouter, RoutingInputs, build_road_network
+from wip_qgis_plugin.core.grid.settings import ConnectionSettings
+from wip_qgis_plugin.core.grid.sites import group_sites, prepare_sites, prepare_substations
 from wip_qgis_plugin.core.progress import NullProgress
+from wip_qgis_plugin.core.spec import PRESET_DIR
+from wip_qgis_plugin.core.units import parse_quantity
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_layers" / "revier_sample.gpkg"
@@ -385,8 +376,6 @@ def test_sample_pv_parks_connect_along_roads():
 
 def test_sites_sharing_an_id_are_one_site():
     """Turbines of one wind farm (same site_id) are connected as one site: capacities summed."""
-    from wip_qgis_plugin.core.grid.connection import group_sites
-
     frame = gpd.GeoDataFrame({"site_id": ["A", "B", "A", "A"], "capacity_mw": [4.2, 6.0, 4.2, 4.2],
                               "terrain": [1.0, 1.5, 2.0, 3.0]},
                              geometry=shapely.points([(0, 0), (5000, 0), (500, 0), (1000, 0)]), crs="EPSG:25832")

@@ -13,12 +13,13 @@ import shapely
 import yaml
 
 from wip_qgis_plugin.cli import main
-from wip_qgis_plugin.core.grid.connection import ConnectionOutputs, ConnectionSettings, run_grid_connection
-from wip_qgis_plugin.core.errors import InputError
 from wip_qgis_plugin.core.data.layers import LayerRef
-from wip_qgis_plugin.core.scenario.spec import load_scenario
-from wip_qgis_plugin.core.grid.topology import TopologySettings, check_grid_topology
+from wip_qgis_plugin.core.errors import InputError
+from wip_qgis_plugin.core.grid.connection import ConnectionOutputs, run_grid_connection
+from wip_qgis_plugin.core.grid.settings import ConnectionSettings, TopologySettings
+from wip_qgis_plugin.core.grid.topology import check_grid_topology
 from wip_qgis_plugin.core.jobs.protocol import Job, job_outputs, run_job
+from wip_qgis_plugin.core.scenario.spec import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_layers" / "revier_sample.gpkg"

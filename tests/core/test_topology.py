@@ -10,20 +10,20 @@ import pytest
 import shapely
 from conftest import CRS, X0, Y0
 
-from wip_qgis_plugin.core.errors import InputError
 from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.errors import InputError
+from wip_qgis_plugin.core.grid.cleaning import clean_lines
+from wip_qgis_plugin.core.grid.issues import ISSUE_KINDS
+from wip_qgis_plugin.core.grid.settings import TopologySettings
 from wip_qgis_plugin.core.grid.topology import (
-    ISSUE_KINDS,
-    TopologySettings,
+    TopologyOutputs,
     build_topology,
     check_grid_topology,
-    clean_lines,
-    explode_lines,
     layer_names,
-    parse_voltages,
     write_layers_atomic,
     write_topology_outputs,
 )
+from wip_qgis_plugin.core.grid.voltages import explode_lines, parse_voltages
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_layers" / "revier_sample.gpkg"
@@ -234,8 +234,8 @@ def test_outputs_are_written_atomically(tmp_path):
 @pytest.mark.skipif(not SAMPLE.exists(), reason="sample region not generated")
 def test_sample_region_builds_and_the_report_lists_the_two_defects(tmp_path):
     ref = lambda layer: LayerRef(str(SAMPLE), layer)  # noqa: E731
-    topo = check_grid_topology(ref("power_lines"), ref("substations"), settings=TopologySettings(snap_tolerance_m=10),
-                               report=tmp_path / "report.gpkg")
+    topo = check_grid_topology(ref("power_lines"), ref("substations"), TopologyOutputs(report=tmp_path / "report.gpkg"),
+                               settings=TopologySettings(snap_tolerance_m=10))
     assert topo.converged and topo.levels_v() == (380000, 220000, 110000, 20000)
     snapped = topo.issues_of("snapped_to_substation")
     found = {(i.voltage_v, i.substation): i.distance_m for i in snapped}
@@ -295,7 +295,8 @@ def test_osm_high_voltage_grid_builds_and_every_substation_is_reachable_or_repor
     path = tmp_path / "stations.gpkg"
     stations.to_file(path, layer="substations", driver="GPKG", engine="pyogrio")
     topo = check_grid_topology(LayerRef(str(OSMGRID), "lines"), LayerRef(str(path), "substations"),
-                               settings=TopologySettings(snap_tolerance_m=50), report=tmp_path / "report.gpkg")
+                               TopologyOutputs(report=tmp_path / "report.gpkg"),
+                               settings=TopologySettings(snap_tolerance_m=50))
     assert {380000, 220000, 110000} <= set(topo.levels_v())
     assert topo.converged and reachable_or_reported(topo) == []
     assert topo.issues_of("no_voltage")              # the layer has a line without voltage

@@ -15,7 +15,8 @@ from qgis.core import (
 from wip_qgis_testing import RecordingFeedback, assert_refused, run_algorithm
 
 from wip_qgis_plugin.core.data.layers import LayerRef
-from wip_qgis_plugin.core.grid.topology import TopologySettings, check_grid_topology
+from wip_qgis_plugin.core.grid.settings import TopologySettings
+from wip_qgis_plugin.core.grid.topology import TopologyOutputs, check_grid_topology
 from wip_qgis_plugin.processing_algorithms.output_styles import StylePostProcessor
 
 ALG = "wip:gridtopologycheck"
@@ -42,8 +43,8 @@ def test_matches_the_engine_on_the_sample_region(provider, sample_region, tmp_pa
     result = run_algorithm(ALG, parameters(sample_region, out, SNAP_TOLERANCE=tolerance))
     ref = lambda layer: LayerRef(str(sample_region.path), layer)  # noqa: E731
     topo = check_grid_topology(ref("power_lines"), ref("substations"),
-                               settings=TopologySettings(snap_tolerance_m=tolerance),
-                               report=tmp_path / "report.gpkg", cleaned_lines=tmp_path / "lines.gpkg")
+                               TopologyOutputs(report=tmp_path / "report.gpkg", cleaned_lines=tmp_path / "lines.gpkg"),
+                               settings=TopologySettings(snap_tolerance_m=tolerance))
     fields = ("kind", "voltage_kv", "distance_m", "substation")
     assert rows(out / "report.gpkg", "topology_report", fields) == rows(tmp_path / "report.gpkg", "topology_report",
                                                                          fields)

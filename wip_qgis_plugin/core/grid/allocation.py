@@ -1,0 +1,254 @@
+"""Allocation of the sites' capacity to substations without exceeding their free capacity.
+
+An allocator from :data:`ALLOCATORS` solves an :class:`AllocationProblem` (sites, substations and
+the cost of every candidate pair): ``min_cost_flow`` (networkx network simplex, with the marginal
+cost of the next MW per substation) or ``greedy`` (each site, in input order, takes its cheapest
+substation that still has room for all of it: the baseline).
+
+Min-cost-flow formulation (integers, as network simplex needs them): one unit is ``mw_unit`` MW
+(default 0.1 MW). Site *i* supplies ``s_i = ceil(P_i / mw_unit)`` units; substation *j* takes at
+most ``c_j = floor(F_j / mw_unit)`` units (so a substation is never overloaded in MW); a sink *T*
+takes everything. Arcs: site→substation for every candidate pair at ``round(C_ij / s_i)`` EUR per
+unit (a site sending all its units pays its full connection cost ``C_ij``); substation→T with
+capacity ``c_j`` at 0; site→T ("not connected") with capacity ``s_i`` at a penalty ``M`` larger
+than any rerouting can save, so the flow first connects as many MW as possible, then at least
+cost. The flow may split a site between substations (the LP relaxation of the single-source
+problem); a basic optimal solution splits at most one site per saturated substation, and split
+sites are flagged.
+
+Marginal cost of the next MW at a substation: the increase of the optimal cost if one unit of
+the substation's free capacity were taken away, per MW, i.e. the shadow price of its capacity.
+It equals the shortest path from the substation to T in the residual network of the optimal
+flow (Bellman-Ford, no negative cycles at optimality): 0 where capacity is left; for a full
+substation, the extra cost of moving the displaced MW to the next-best substation. Where the
+displaced MW has nowhere else to go the value is NaN and ``next_mw_displaces`` is true.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+
+@dataclass(frozen=True)
+class AllocationProblem:
+    """Sites, substations and the connection cost of every candidate pair.
+
+    Attributes
+    ----------
+    supply_mw : numpy.ndarray
+        Capacity of each site. [MW]
+    capacity_mw : numpy.ndarray
+        Free capacity of each substation. [MW]
+    pair_site, pair_sub : numpy.ndarray
+        Candidate pairs.
+    pair_cost_eur : numpy.ndarray
+        Cost of connecting the whole site over the pair. [EUR]
+    mw_unit : float
+        Size of one flow unit. [MW]
+    """
+
+    supply_mw: np.ndarray
+    capacity_mw: np.ndarray
+    pair_site: np.ndarray
+    pair_sub: np.ndarray
+    pair_cost_eur: np.ndarray
+    mw_unit: float = 0.1
+
+    @property
+    def supply_units(self) -> np.ndarray:
+        """Site capacities in units, rounded up."""
+        return np.ceil(np.asarray(self.supply_mw) / self.mw_unit - 1e-9).astype(np.int64)
+
+    @property
+    def capacity_units(self) -> np.ndarray:
+        """Free capacities in units, rounded down."""
+        return np.floor(np.asarray(self.capacity_mw) / self.mw_unit + 1e-9).astype(np.int64)
+
+    @property
+    def unit_cost(self) -> np.ndarray:
+        """Cost per unit of each pair: pair cost / site units, rounded to whole EUR. [EUR]"""
+        su = self.supply_units[self.pair_site]
+        return np.rint(np.asarray(self.pair_cost_eur) / np.maximum(su, 1)).astype(np.int64)
+
+    @property
+    def penalty(self) -> int:
+        """Cost per unit left unconnected: above anything rerouting can save. [EUR]"""
+        top = int(self.unit_cost.max()) if len(self.pair_site) else 0
+        return max(top, 1) * (2 * len(self.capacity_mw) + 4) + 1
+
+    @property
+    def displacement_threshold(self) -> int:
+        """Residual path costs above this pass through "not connected". [EUR]"""
+        top = int(self.unit_cost.max()) if len(self.pair_site) else 0
+        return max(top, 1) * (len(self.capacity_mw) + 2)
+
+    def objective(self, pair_units: np.ndarray) -> int:
+        """Integer objective of an allocation: pair units × unit cost + unconnected units × penalty."""
+        left = self.supply_units - np.bincount(self.pair_site, weights=pair_units, minlength=len(self.supply_mw))
+        return int(np.dot(pair_units.astype(np.int64), self.unit_cost)) + int(left.sum()) * self.penalty
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """Which share of each site goes to which substation.
+
+    Attributes
+    ----------
+    method : str
+        The allocator used.
+    problem : AllocationProblem
+        The problem solved.
+    pair_units : numpy.ndarray
+        Units sent over each candidate pair.
+    marginal_units : numpy.ndarray
+        Per substation: cost of the next unit [EUR]; NaN where unknown or displacing a site.
+    displaces : numpy.ndarray
+        Per substation: the next MW would push MW out of the grid (no alternative).
+    """
+
+    method: str
+    problem: AllocationProblem
+    pair_units: np.ndarray
+    marginal_units: np.ndarray = field(repr=False, default_factory=lambda: np.empty(0))
+    displaces: np.ndarray = field(repr=False, default_factory=lambda: np.empty(0, dtype=bool))
+
+    @property
+    def pair_share(self) -> np.ndarray:
+        """Share of its site each pair carries. [-]"""
+        return self.pair_units / np.maximum(self.problem.supply_units[self.problem.pair_site], 1)
+
+    @property
+    def pair_mw(self) -> np.ndarray:
+        """MW of its site each pair carries. [MW]"""
+        return self.pair_share * np.asarray(self.problem.supply_mw)[self.problem.pair_site]
+
+    @property
+    def connected_mw_per_site(self) -> np.ndarray:
+        """Connected capacity per site. [MW]"""
+        p = self.problem
+        return np.bincount(p.pair_site, weights=self.pair_mw, minlength=len(p.supply_mw))
+
+    @property
+    def unconnected_mw(self) -> np.ndarray:
+        """Capacity per site left unconnected. [MW]"""
+        return np.maximum(np.asarray(self.problem.supply_mw) - self.connected_mw_per_site, 0.0)
+
+    @property
+    def load_mw(self) -> np.ndarray:
+        """Allocated load per substation (≤ its free capacity). [MW]"""
+        p = self.problem
+        return np.bincount(p.pair_sub, weights=self.pair_mw, minlength=len(p.capacity_mw))
+
+    @property
+    def load_units(self) -> np.ndarray:
+        """Allocated units per substation (≤ its capacity in units)."""
+        p = self.problem
+        return np.bincount(p.pair_sub, weights=self.pair_units, minlength=len(p.capacity_mw)).astype(np.int64)
+
+    @property
+    def connection_cost_eur(self) -> float:
+        """Σ share × pair cost. [EUR]"""
+        return float(np.dot(self.pair_share, self.problem.pair_cost_eur))
+
+    @property
+    def objective(self) -> int:
+        """The integer objective (see :meth:`AllocationProblem.objective`)."""
+        return self.problem.objective(self.pair_units)
+
+    @property
+    def marginal_cost_eur_per_mw(self) -> np.ndarray:
+        """Marginal cost of the next MW at each substation. [EUR/MW]"""
+        if not len(self.marginal_units):
+            return np.full(len(self.problem.capacity_mw), np.nan)
+        return self.marginal_units / self.problem.mw_unit
+
+
+def allocate_min_cost_flow(problem: AllocationProblem) -> Allocation:
+    """Optimal allocation as a minimum-cost flow (networkx network simplex), with marginal costs.
+
+    See the module docstring for the formulation.
+    """
+    graph = _flow_graph(problem)
+    _, flow = nx.network_simplex(graph)
+    n = len(problem.supply_mw)
+    units = np.array([flow[int(i)].get(n + int(j), 0) for i, j in zip(problem.pair_site, problem.pair_sub)],
+                     dtype=np.int64)
+    marginal, displaces = _marginal_units(problem, graph, flow)
+    return Allocation("min_cost_flow", problem, units, marginal, displaces)
+
+
+def _flow_graph(problem: AllocationProblem) -> nx.DiGraph:
+    n, m = len(problem.supply_mw), len(problem.capacity_mw)
+    su, cu, uc, pen = problem.supply_units, problem.capacity_units, problem.unit_cost, problem.penalty
+    sink = n + m
+    g = nx.DiGraph()
+    for i in range(n):
+        g.add_node(i, demand=-int(su[i]))
+    for j in range(m):
+        g.add_node(n + j, demand=0)
+    g.add_node(sink, demand=int(su.sum()))
+    for i, j, c in zip(problem.pair_site.tolist(), problem.pair_sub.tolist(), uc.tolist()):
+        g.add_edge(i, n + j, weight=int(c), capacity=int(su[i]))
+    for i in range(n):
+        g.add_edge(i, sink, weight=pen, capacity=int(su[i]))
+    for j in range(m):
+        g.add_edge(n + j, sink, weight=0, capacity=int(cu[j]))
+    return g
+
+
+def _marginal_units(problem: AllocationProblem, graph: nx.DiGraph, flow: Mapping[Any, Mapping[Any, int]]
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Shortest residual path from each substation to the sink (the shadow price of its capacity)."""
+    n, m = len(problem.supply_mw), len(problem.capacity_mw)
+    sink = n + m
+    rev = nx.DiGraph()
+    rev.add_nodes_from(graph.nodes)
+    for a, b, d in graph.edges(data=True):
+        f = flow[a][b]
+        if f < d["capacity"]:
+            rev.add_edge(b, a, weight=d["weight"])      # residual a→b, reversed
+        if f > 0:
+            rev.add_edge(a, b, weight=-d["weight"])     # residual b→a, reversed
+    dist = nx.single_source_bellman_ford_path_length(rev, sink, weight="weight")
+    marginal = np.full(m, np.nan)
+    displaces = np.zeros(m, dtype=bool)
+    limit = problem.displacement_threshold
+    for j in range(m):
+        d = dist.get(n + j)
+        if d is None:
+            continue
+        if d > limit:
+            displaces[j] = True
+        else:
+            marginal[j] = float(d)
+    return marginal, displaces
+
+
+def allocate_greedy(problem: AllocationProblem) -> Allocation:
+    """Baseline: each site, in input order, takes its cheapest substation with room for all of it."""
+    su, left = problem.supply_units, problem.capacity_units.copy()
+    uc = problem.unit_cost
+    units = np.zeros(len(problem.pair_site), dtype=np.int64)
+    order = np.lexsort((problem.pair_sub, uc, problem.pair_site))
+    bounds = np.flatnonzero(np.r_[True, problem.pair_site[order][1:] != problem.pair_site[order][:-1], True]) \
+        if len(order) else np.array([0])
+    for s, e in zip(bounds[:-1], bounds[1:]):
+        for k in order[s:e]:
+            i, j = problem.pair_site[k], problem.pair_sub[k]
+            if left[j] >= su[i]:
+                units[k] = su[i]
+                left[j] -= su[i]
+                break
+    m = len(problem.capacity_mw)
+    return Allocation("greedy", problem, units, np.full(m, np.nan), np.zeros(m, dtype=bool))
+
+
+#: Allocators by name.
+ALLOCATORS: dict[str, Callable[[AllocationProblem], Allocation]] = {
+    "min_cost_flow": allocate_min_cost_flow,
+    "greedy": allocate_greedy,
+}
