@@ -38,9 +38,8 @@ region, elig, areas, out_dir = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.ar
 gpkg = str(region / "revier_sample.gpkg")
 outs = SolarOutputs(out_dir / "yield.tif", out_dir / "capacity_density.tif", out_dir / "energy_density.tif",
                     out_dir / "sites.gpkg", out_dir / "sites.csv", out_dir / "municipalities.csv")
-res = run_solar_potential(elig, outs, SolarSettings(), {"dem": str(region / "dem.tif")},
-                          AreaOfInterest(LayerRef(gpkg, "municipalities"), "name"),
-                          LayerRef(str(areas), "eligible_areas"))
+res = run_solar_potential(elig, {"dem": str(region / "dem.tif")}, AreaOfInterest(LayerRef(gpkg, "municipalities"), "name"),
+                          LayerRef(str(areas), "eligible_areas"), outs, SolarSettings())
 print(json.dumps({"eligible_ha": round(res.eligible_ha), "capacity_mwp": round(res.capacity_mwp),
                   "energy_gwh_per_a": round(res.energy_mwh_per_a / 1000), "mean_yield": round(res.mean_yield_kwh_per_kwp, 1),
                   "bins": res.n_bins, "regions": [r.region for r in res.regions], "sites": len(res.sites)}))
@@ -54,9 +53,9 @@ from wip_qgis_plugin.core.data.layers import LayerRef
 from wip_qgis_plugin.core.solar.rooftop import RooftopOutputs, RooftopSettings, run_rooftop_solar
 region, out_dir = Path(sys.argv[1]), Path(sys.argv[2])
 gpkg = str(region / "revier_sample.gpkg")
-res = run_rooftop_solar(LayerRef(gpkg, "buildings"),
+res = run_rooftop_solar(LayerRef(gpkg, "buildings"), AreaOfInterest(LayerRef(gpkg, "municipalities"), "name"),
                         RooftopOutputs(out_dir / "rooftop.gpkg", None, out_dir / "rooftop_municipalities.csv"),
-                        RooftopSettings(), AreaOfInterest(LayerRef(gpkg, "municipalities"), "name"))
+                        RooftopSettings())
 print(json.dumps({"buildings": res.n_buildings, "capacity_mwp": round(res.capacity_mwp),
                   "energy_gwh_per_a": round(res.energy_mwh_per_a / 1000), "classes": res.n_classes}))
 """

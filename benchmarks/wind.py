@@ -30,9 +30,10 @@ from _region import ensure_region  # noqa: E402
 YIELD = r"""
 import sys, json
 from pathlib import Path
+from wip_qgis_plugin.core.defaults import DEFAULT_TURBINE
 from wip_qgis_plugin.core.wind.energy import WindYieldOutputs, WindYieldSettings, run_wind_yield
 region, out, res = Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3])
-r = run_wind_yield("E-141/4200", None, {"wind_speed_100m": region / "wind_speed_100m.tif",
+r = run_wind_yield(DEFAULT_TURBINE, None, {"wind_speed_100m": region / "wind_speed_100m.tif",
                    "wind_speed_150m": region / "wind_speed_150m.tif", "dem": region / "dem.tif"}, {},
                    WindYieldOutputs(out / "energy.tif", out / "flh.tif", out / "speed.tif"),
                    WindYieldSettings(resolution_m=res, hub_height_m=159.0))
@@ -44,9 +45,10 @@ LAYOUT = r"""
 import sys, json
 from pathlib import Path
 from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.defaults import DEFAULT_TURBINE
 from wip_qgis_plugin.core.wind.layout import LayoutOutputs, LayoutSettings, run_turbine_layout
 region, areas, out = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
-r = run_turbine_layout("E-141/4200", LayerRef(str(areas), "eligible_areas"),
+r = run_turbine_layout(DEFAULT_TURBINE, LayerRef(str(areas), "eligible_areas"),
                        {"wind_speed_100m": region / "wind_speed_100m.tif",
                         "wind_speed_150m": region / "wind_speed_150m.tif", "dem": region / "dem.tif"},
                        {"buildings": LayerRef(str(region / "revier_sample.gpkg"), "buildings")},

@@ -13,9 +13,6 @@ import shapely
 from wip_qgis_plugin.core.wind.layout import (
     LayoutOutputs,
     LayoutSettings,
-    circle_overlap_fraction,
-    direction_frequencies,
-    jensen_deficits,
     lattice_points,
     place_turbines,
     run_turbine_layout,
@@ -23,8 +20,9 @@ from wip_qgis_plugin.core.wind.layout import (
     union_touching,
 )
 from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.wind.resource import WindResourceSettings
 from wip_qgis_plugin.core.wind.turbines import load_turbine
-from wip_qgis_plugin.core.wind.energy import WindResourceSettings
+from wip_qgis_plugin.core.wind.wakes import circle_overlap_fraction, direction_frequencies, jensen_deficits
 
 from conftest import X0, Y0, frame, write_layers
 

@@ -59,7 +59,7 @@ def town(tmp_path):
 
 def _run(town, **kw):
     out = RooftopOutputs(town["tmp"] / "roof.gpkg", town["tmp"] / "roof.csv", town["tmp"] / "munis.csv")
-    return run_rooftop_solar(town["layers"]["buildings"], out, RooftopSettings(**kw), town["aoi"]), out
+    return run_rooftop_solar(town["layers"]["buildings"], town["aoi"], out, RooftopSettings(**kw)), out
 
 
 def test_buildings_and_tags(town):
@@ -96,7 +96,7 @@ def test_rooftop_totals_scale_with_roof_area(town, tmp_path):
     scaled = town["buildings"].copy()
     scaled["geometry"] = [affinity.scale(g, 2.0, 2.0, origin="centroid") for g in scaled.geometry]
     layers = write_layers(tmp_path / "big.gpkg", {"buildings": scaled})
-    big = run_rooftop_solar(layers["buildings"], RooftopOutputs(), RooftopSettings(), town["aoi"])
+    big = run_rooftop_solar(layers["buildings"], town["aoi"], RooftopOutputs(), RooftopSettings())
     keep = base.buildings["capacity_kwp"] > 0        # the tiny house crosses the minimum when scaled
     assert big.buildings["capacity_kwp"][keep].sum() == pytest.approx(4 * base.capacity_mwp * 1000, rel=1e-9)
     assert big.buildings["energy_mwh_per_a"][keep].sum() == pytest.approx(4 * base.energy_mwh_per_a, rel=1e-9)
@@ -132,7 +132,7 @@ def test_long_axis_and_compass():
 
 def test_errors_and_cancel(town, tmp_path):
     with pytest.raises(InputError, match="area of interest"):
-        run_rooftop_solar(town["layers"]["buildings"], RooftopOutputs(municipalities_table=tmp_path / "m.csv"))
+        run_rooftop_solar(town["layers"]["buildings"], None, RooftopOutputs(municipalities_table=tmp_path / "m.csv"))
 
     class Stop:
         def report(self, fraction, message=None):
@@ -149,7 +149,7 @@ def test_errors_and_cancel(town, tmp_path):
 
     out = RooftopOutputs(tmp_path / "c" / "roof.gpkg")
     with pytest.raises(Cancelled):
-        run_rooftop_solar(town["layers"]["buildings"], out, RooftopSettings(), town["aoi"], Stop())
+        run_rooftop_solar(town["layers"]["buildings"], town["aoi"], out, RooftopSettings(), Stop())
     assert not out.buildings.exists()
 
 
@@ -174,7 +174,7 @@ def test_roof_orientation_across_and_angle_tags(tmp_path):
     layers = write_layers(tmp_path / "b.gpkg", {"buildings": frame(
         houses, building=["house", "house"], **{"roof:shape": ["gabled", "gabled"],
                                                 "roof:orientation": [None, "across"], "roof:angle": ["45°", "20"]})})
-    t = run_rooftop_solar(layers["buildings"], RooftopOutputs(), RooftopSettings()).buildings
+    t = run_rooftop_solar(layers["buildings"], None, RooftopOutputs(), RooftopSettings()).buildings
     assert list(t["orientation"]) == ["S", "E"]          # ridge across the long side: faces east and west
     assert list(t["roof_tilt_deg"]) == [45.0, 20.0]
     # the 20 × 10 m house: one 100 m² south face at 45°; across: two 100 m² faces (east, west) at 20°

@@ -205,8 +205,8 @@ def _outputs(tmp: Path) -> SolarOutputs:
 
 def test_bin_mapping_equals_per_pixel_computation(hill, systems):
     out = _outputs(hill["tmp"])
-    result = run_solar_potential(hill["elig"], out, SolarSettings(), {"dem": str(hill["dem"])}, hill["aoi"],
-                                 hill["layers"]["sites"])
+    result = run_solar_potential(hill["elig"], {"dem": str(hill["dem"])}, hill["aoi"], hill["layers"]["sites"], out,
+                                 SolarSettings())
     with rasterio.open(out.specific_yield) as ds:
         binned = ds.read(1)
     grid = hill["grid"]
@@ -229,8 +229,8 @@ def test_bin_mapping_equals_per_pixel_computation(hill, systems):
 
 def test_outputs_are_consistent(hill, systems):
     out = _outputs(hill["tmp"])
-    result = run_solar_potential(hill["elig"], out, SolarSettings(), {"dem": str(hill["dem"])}, hill["aoi"],
-                                 hill["layers"]["sites"])
+    result = run_solar_potential(hill["elig"], {"dem": str(hill["dem"])}, hill["aoi"], hill["layers"]["sites"], out,
+                                 SolarSettings())
     with rasterio.open(out.specific_yield) as a, rasterio.open(out.capacity_density) as b, \
             rasterio.open(out.energy_density) as c:
         y, d, e = a.read(1), b.read(1), c.read(1)
@@ -258,7 +258,7 @@ def test_outputs_are_consistent(hill, systems):
 def test_level_ground_without_dem_and_other_systems(hill, systems):
     for system in ("agri_vertical", "east_west"):
         out = SolarOutputs(hill["tmp"] / f"{system}.tif")
-        result = run_solar_potential(hill["elig"], out, SolarSettings(system=system, use_terrain=False))
+        result = run_solar_potential(hill["elig"], None, None, None, out, SolarSettings(system=system, use_terrain=False))
         assert result.n_bins == 1
         assert result.capacity_density_mwp_per_ha == pytest.approx(systems.capacity_density_mwp_per_ha(system))
         with rasterio.open(out.specific_yield) as ds:
@@ -267,8 +267,9 @@ def test_level_ground_without_dem_and_other_systems(hill, systems):
 
 
 def test_gcr_and_tilt_parameters(hill, systems):
-    base = run_solar_potential(hill["elig"], SolarOutputs(hill["tmp"] / "a.tif"), SolarSettings(use_terrain=False))
-    dense = run_solar_potential(hill["elig"], SolarOutputs(hill["tmp"] / "b.tif"),
+    base = run_solar_potential(hill["elig"], None, None, None, SolarOutputs(hill["tmp"] / "a.tif"),
+                               SolarSettings(use_terrain=False))
+    dense = run_solar_potential(hill["elig"], None, None, None, SolarOutputs(hill["tmp"] / "b.tif"),
                                 SolarSettings(use_terrain=False, gcr=0.6, tilt_deg=20))
     assert dense.capacity_density_mwp_per_ha == pytest.approx(base.capacity_density_mwp_per_ha * 1.5)
     assert dense.regions[0].tilt_deg == 20 and dense.mean_yield_kwh_per_kwp < base.mean_yield_kwh_per_kwp
@@ -280,10 +281,10 @@ def test_user_weather_file(hill, tmp_path):
     data = weather.data.copy()
     data.insert(0, "time", data.index.strftime("%Y-%m-%dT%H:%MZ"))
     data.to_csv(csv, index=False)
-    result = run_solar_potential(hill["elig"], SolarOutputs(tmp_path / "y.tif"),
+    result = run_solar_potential(hill["elig"], None, None, None, SolarOutputs(tmp_path / "y.tif"),
                                  SolarSettings(weather=str(csv), use_terrain=False))
     assert result.regions[0].region == "user"
-    by_region = run_solar_potential(hill["elig"], SolarOutputs(tmp_path / "z.tif"),
+    by_region = run_solar_potential(hill["elig"], None, None, None, SolarOutputs(tmp_path / "z.tif"),
                                     SolarSettings(weather="9", use_terrain=False))
     assert result.mean_yield_kwh_per_kwp == pytest.approx(by_region.mean_yield_kwh_per_kwp, rel=1e-6)
 
@@ -307,20 +308,21 @@ def test_cancel_leaves_no_files(hill):
 
     out = _outputs(hill["tmp"] / "cancel")
     with pytest.raises(Cancelled):
-        run_solar_potential(hill["elig"], out, SolarSettings(), {"dem": str(hill["dem"])}, hill["aoi"],
-                            hill["layers"]["sites"], CancelLater())
+        run_solar_potential(hill["elig"], {"dem": str(hill["dem"])}, hill["aoi"], hill["layers"]["sites"], out,
+                            SolarSettings(), CancelLater())
     assert not (hill["tmp"] / "cancel").exists() or not any((hill["tmp"] / "cancel").iterdir())
 
 
 def test_input_errors(hill, tmp_path):
     with pytest.raises(InputError, match="sites layer"):
-        run_solar_potential(hill["elig"], SolarOutputs(tmp_path / "y.tif", sites=tmp_path / "s.gpkg"))
+        run_solar_potential(hill["elig"], None, None, None, SolarOutputs(tmp_path / "y.tif", sites=tmp_path / "s.gpkg"))
     with pytest.raises(InputError, match="not defined.*did you mean 'fixed_south'"):
-        run_solar_potential(hill["elig"], SolarOutputs(tmp_path / "y.tif"), SolarSettings(system="fixed_sout"))
+        run_solar_potential(hill["elig"], None, None, None, SolarOutputs(tmp_path / "y.tif"),
+                            SolarSettings(system="fixed_sout"))
     with pytest.raises(InputError, match="does not exist"):
-        run_solar_potential(tmp_path / "none.tif", SolarOutputs(tmp_path / "y.tif"))
+        run_solar_potential(tmp_path / "none.tif", None, None, None, SolarOutputs(tmp_path / "y.tif"))
     with pytest.raises(InputError, match="Ground coverage ratio"):
-        run_solar_potential(hill["elig"], SolarOutputs(tmp_path / "y.tif"), SolarSettings(gcr=3))
+        run_solar_potential(hill["elig"], None, None, None, SolarOutputs(tmp_path / "y.tif"), SolarSettings(gcr=3))
     assert not list(tmp_path.glob("y*"))
 
 

@@ -53,10 +53,10 @@ def test_linearised_loss_matches_an_exact_run():
 
 
 def test_engine_with_horizon(hill):
-    plain = run_solar_potential(hill["elig"], SolarOutputs(hill["tmp"] / "a.tif"), SolarSettings(),
-                                {"dem": str(hill["dem"])})
-    shaded = run_solar_potential(hill["elig"], SolarOutputs(hill["tmp"] / "b.tif"),
-                                 SolarSettings(horizon=True, horizon_distance_m=800.0), {"dem": str(hill["dem"])})
+    plain = run_solar_potential(hill["elig"], {"dem": str(hill["dem"])}, None, None,
+                                SolarOutputs(hill["tmp"] / "a.tif"), SolarSettings())
+    shaded = run_solar_potential(hill["elig"], {"dem": str(hill["dem"])}, None, None,
+                                 SolarOutputs(hill["tmp"] / "b.tif"), SolarSettings(horizon=True, horizon_distance_m=800.0))
     with rasterio.open(hill["tmp"] / "a.tif") as a, rasterio.open(hill["tmp"] / "b.tif") as b:
         ya, yb = a.read(1), b.read(1)
         assert b.tags()["WIP_HORIZON"].startswith("16 directions")
@@ -70,4 +70,4 @@ def test_engine_with_horizon(hill):
 
 def test_horizon_needs_the_dem(hill):
     with pytest.raises(InputError, match="Horizon shading needs the elevation model"):
-        run_solar_potential(hill["elig"], SolarOutputs(hill["tmp"] / "c.tif"), SolarSettings(horizon=True))
+        run_solar_potential(hill["elig"], None, None, None, SolarOutputs(hill["tmp"] / "c.tif"), SolarSettings(horizon=True))

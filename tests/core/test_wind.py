@@ -14,25 +14,22 @@ from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
 from wip_qgis_plugin.core.errors import Cancelled
 from wip_qgis_plugin.core.data.layers import LayerRef
 from wip_qgis_plugin.core.wind.turbines import density_corrected_power_kw, load_turbine
-from wip_qgis_plugin.core.wind.energy import (
-    Losses,
-    WindResourceSettings,
-    WindYieldOutputs,
-    WindYieldSettings,
+from wip_qgis_plugin.core.wind.energy import Losses, WindYieldOutputs, WindYieldSettings, run_wind_yield
+from wip_qgis_plugin.core.wind.physics import (
     air_density_kg_m3,
     build_aep_table,
-    load_roughness_table,
     log_law_speed,
     main_wind_direction_deg,
     power_law_speed,
     reference_to_hub_speed,
-    run_wind_yield,
     series_energy_mwh,
     shear_exponent,
     weibull_aep_mwh,
     weibull_k_from_speeds,
     weibull_scale_m_s,
 )
+from wip_qgis_plugin.core.wind.resource import WindResourceSettings
+from wip_qgis_plugin.core.wind.roughness import load_roughness_table
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_layers"
 GPKG = SAMPLE / "revier_sample.gpkg"
@@ -191,7 +188,7 @@ def test_weibull_k_raster_agrees_with_the_constant(tmp_path):
 def test_wind_only_try_reader_equals_load_try():
     """The fallback reader (used where pvlib cannot be imported) gives the same wind climate."""
     from wip_qgis_plugin.core.data.weather import load_try
-    from wip_qgis_plugin.core.wind.energy import _try_wind_only, climate_from_weather
+    from wip_qgis_plugin.core.wind.resource import climate_from_weather
 
-    full, light = climate_from_weather(load_try(4)), climate_from_weather(_try_wind_only(4))
+    full, light = climate_from_weather(load_try(4)), climate_from_weather(load_try(4, irradiance=False))
     assert light == full

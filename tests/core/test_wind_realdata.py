@@ -11,13 +11,9 @@ import pytest
 
 from wip_qgis_plugin.core.wind.turbines import load_turbine, nearest_windpowerlib_type
 from wip_qgis_plugin.core.data.weather import find_try_region, load_try
-from wip_qgis_plugin.core.wind.energy import (
-    Losses,
-    air_density_kg_m3,
-    load_roughness_table,
-    reference_to_hub_speed,
-    series_energy_mwh,
-)
+from wip_qgis_plugin.core.wind.energy import Losses
+from wip_qgis_plugin.core.wind.physics import air_density_kg_m3, reference_to_hub_speed, series_energy_mwh
+from wip_qgis_plugin.core.wind.roughness import load_roughness_table
 
 REALDATA = Path(__file__).resolve().parents[3] / "shared" / "realdata" / "ufz_re_plants_2015" / \
     "ufz_re_plants_mitteldeutschland.gpkg"

@@ -34,7 +34,7 @@ class RasterRole:
     unit : str
         Unit of the values (canonical unit of ``dimension``).
     dimension : str
-        ``length``, ``speed``, ``angle`` or ``points`` (see :mod:`core.suitability.mcda`).
+        ``length``, ``speed``, ``angle`` or ``points`` (see :mod:`core.catalogue.value_functions`).
     resampling : str
         ``bilinear`` (continuous values) or ``nearest`` (classes, angles).
     derived_from : str or None

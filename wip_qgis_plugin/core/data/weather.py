@@ -1,5 +1,7 @@
 """Hourly weather for the energy models: DWD test reference years and user files.
 
+Slightly longer than 700 lines because every weather reader (TRY, PVGIS, EPW, CSV) stands behind one type.
+
 One data type, :class:`Weather`, whatever the source:
 
 * **DWD TRY 2010** (default): the test reference year of the climate region that contains the
@@ -64,6 +66,8 @@ COLUMNS: dict[str, str] = {
     "pressure": "Pa",
     "relative_humidity": "%",
 }
+#: The irradiance columns of :data:`COLUMNS` (left out by ``load_try(region, irradiance=False)``).
+IRRADIANCE_COLUMNS = ("ghi", "dni", "dhi")
 #: Year the index of typical years (TRY, TMY, EPW) is put into (not a leap year).
 TYPICAL_YEAR = 2010
 #: Apparent solar zenith above which no DNI is derived from beam horizontal [°].
@@ -235,7 +239,8 @@ def _parse_try_header(lines: list[str], path: Path) -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=16)
-def _load_try_cached(region: int) -> Weather:
+def _read_try_file(region: int) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Header facts and hourly rows of a TRY file (``beam_horizontal`` not yet turned into ``dni``)."""
     path = _demandlib_weather_dir() / f"TRY2010_{region:02d}_Jahr.dat"
     if not path.is_file():
         raise InputError(f"TRY file for region {region} not found: {path}. Reinstall demandlib.")
@@ -269,13 +274,25 @@ def _load_try_cached(region: int) -> Weather:
         "pressure": (raw["p"] * 100.0).to_numpy(),
         "relative_humidity": raw["RF"].to_numpy(),
     }, index=index)
+    return meta, frame
+
+
+@functools.lru_cache(maxsize=32)
+def _load_try_cached(region: int, irradiance: bool) -> Weather:
+    meta, frame = _read_try_file(region)
+    frame = frame.copy()
     offset = -30.0
-    frame["dni"] = dni_from_beam_horizontal(
-        frame.pop("beam_horizontal"), frame.index + pd.Timedelta(minutes=offset),
-        meta["latitude"], meta["longitude"], meta["elevation_m"])
+    beam = frame.pop("beam_horizontal")
+    if irradiance:
+        frame["dni"] = dni_from_beam_horizontal(
+            beam, frame.index + pd.Timedelta(minutes=offset), meta["latitude"], meta["longitude"],
+            meta["elevation_m"])
+        columns = list(COLUMNS)
+    else:
+        columns = [c for c in COLUMNS if c not in IRRADIANCE_COLUMNS]
     station = meta["station"]
     return Weather(
-        data=frame[list(COLUMNS)], latitude=meta["latitude"], longitude=meta["longitude"],
+        data=frame[columns], latitude=meta["latitude"], longitude=meta["longitude"],
         elevation_m=meta["elevation_m"], wind_height_m=10.0,
         name=f"TRY 2010 region {region} ({station})",
         source=TRY_SOURCE.format(region=region, region_name=meta["region_name"], station=station),
@@ -283,13 +300,17 @@ def _load_try_cached(region: int) -> Weather:
     )
 
 
-def load_try(region: int) -> Weather:
+def load_try(region: int, irradiance: bool = True) -> Weather:
     """Load the DWD test reference year 2010 of a climate region.
 
     Parameters
     ----------
     region : int
         Climate region 1..15 (see :func:`find_try_region`).
+    irradiance : bool
+        With ``False`` the irradiance columns (``ghi``, ``dni``, ``dhi``) are left out and pvlib is
+        not imported: the wind, temperature, pressure and humidity, for the wind models (pvlib's
+        h5py import fails inside ``qgis_process``, where the wind still runs).
 
     Returns
     -------
@@ -302,7 +323,7 @@ def load_try(region: int) -> Weather:
     """
     if isinstance(region, bool) or not isinstance(region, (int, np.integer)) or not 1 <= int(region) <= 15:
         raise InputError(f"TRY region {region!r} does not exist; the DWD TRY 2010 has the regions 1..15.")
-    cached = _load_try_cached(int(region))
+    cached = _load_try_cached(int(region), bool(irradiance))
     return dataclasses.replace(cached, data=cached.data.copy())
 
 

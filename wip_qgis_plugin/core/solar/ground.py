@@ -1,5 +1,7 @@
 """Solar potential of eligible land: ground-mounted PV and agri-PV.
 
+Slightly longer than 700 lines because the run, its binning and its per-site totals share one set of tile arrays.
+
 :func:`run_solar_potential` turns the eligible pixels of an eligibility run into
 
 * a **specific yield** raster [kWh/kWp/a] (annual AC energy per kWp DC),
@@ -11,16 +13,16 @@
 Performance: pvlib runs once per distinct **orientation bin** and weather region, not per pixel.
 Each eligible pixel's terrain slope and aspect (from the DEM) fall into a bin of
 ``slope_step_deg`` × ``aspect_step_deg`` (ground flatter than 1° is one "flat" bin); the yield
-of every bin that occurs is computed with the full hourly pvlib chain (:mod:`.solar_model`) at
+of every bin that occurs is computed with the full hourly pvlib chain (:mod:`.model`) at
 the bin's centre and mapped back onto the pixels. The work grows with the number of bins
 (at most ``1 + max_slope/slope_step × 360/aspect_step``) times the number of TRY regions the
 area touches, not with the number of pixels. The mapping error is bounded by the yield change
 within half a bin (tested against the per-pixel computation).
 
-Optional horizon shading from the DEM (:mod:`.solar_horizon`): the beam is blocked while the sun
+Optional horizon shading from the DEM (:mod:`.horizon`): the beam is blocked while the sun
 stands behind the terrain horizon of a pixel (linearised per-pixel correction of the bin yield).
 
-Weather: the DWD TRY 2010 region containing each pixel (:mod:`.weather`), or one weather
+Weather: the DWD TRY 2010 region containing each pixel (:mod:`core.data.weather`), or one weather
 file/region for all pixels. The sun is computed at the centroid of each region's eligible
 pixels.
 """
@@ -42,6 +44,7 @@ import shapely
 from pyproj import CRS, Transformer
 from rasterio.features import rasterize
 
+from .. import __version__ as wip_version
 from ..data.outputs import OutputTransaction, open_raster_writer, write_csv, write_vector
 from ..eligibility.engine import ELIGIBLE, AreaOfInterest
 from ..eligibility.engine import read_aoi_areas
@@ -51,7 +54,7 @@ from ..data.layers import LayerRef, check_working_crs, layer_info, read_layer
 from ..progress import NullProgress, Progress, SubProgress, check_cancelled
 from ..data.rasters import FLAT_SLOPE_DEG, RasterRef, aspect_deg, check_raster, read_on_grid, role_values, slope_deg
 from .horizon import horizon_angles, horizon_loss
-from .model import HorizonBands, prepare_sky, specific_yields
+from .model import HorizonBands, optimal_tilt, prepare_sky, specific_yields
 from .systems import PvSystem, PvSystems, load_pv_systems
 from ..data.weather import Weather, find_try_region, load_try, read_weather, try_region_outlines
 
@@ -120,7 +123,7 @@ class SolarSettings:
     preset : str
         PV system preset id or YAML file.
     horizon : bool
-        Block the beam behind the terrain horizon (needs the ``dem`` raster; :mod:`.solar_horizon`).
+        Block the beam behind the terrain horizon (needs the ``dem`` raster; :mod:`.horizon`).
     horizon_distance_m : float
         How far the horizon is searched [m].
     horizon_sectors : int
@@ -348,11 +351,11 @@ def _weather_for(region: int, user: Weather | None) -> Weather:
 
 def run_solar_potential(
     eligibility_raster: Path,
+    rasters: Mapping[str, RasterRef | str | Path] | None,
+    aoi: AreaOfInterest | None,
+    sites: LayerRef | None,
     outputs: SolarOutputs,
     settings: SolarSettings = SolarSettings(),
-    rasters: Mapping[str, RasterRef | str | Path] | None = None,
-    aoi: AreaOfInterest | None = None,
-    sites: LayerRef | None = None,
     progress: Progress | None = None,
 ) -> SolarResult:
     """Model PV on the eligible pixels of an eligibility raster and write the outputs.
@@ -360,19 +363,20 @@ def run_solar_potential(
     Parameters
     ----------
     eligibility_raster : Path
-        Eligibility raster of a previous run (1 = eligible); its grid and CRS are used.
+        Eligibility raster of a previous run (1 = eligible); its grid and CRS are used (the
+        working CRS of the run is the raster's, so the settings hold none).
+    rasters : mapping of str to RasterRef or path, or None
+        ``dem`` (slope and aspect are derived) or ``slope`` and ``aspect``; without them the
+        ground is taken as level.
+    aoi : AreaOfInterest or None
+        Restrict to these areas and total per municipality.
+    sites : LayerRef or None
+        Candidate sites: the suitability sites (``candidate_sites``) or the eligible polygons
+        (``eligible_areas``); needed for ``outputs.sites`` / ``sites_table``.
     outputs : SolarOutputs
         Destination files.
     settings : SolarSettings
         System, weather, terrain and binning.
-    rasters : mapping of str to RasterRef or path, optional
-        ``dem`` (slope and aspect are derived) or ``slope`` and ``aspect``; without them the
-        ground is taken as level.
-    aoi : AreaOfInterest, optional
-        Restrict to these areas and total per municipality.
-    sites : LayerRef, optional
-        Candidate sites: the suitability sites (``candidate_sites``) or the eligible polygons
-        (``eligible_areas``); needed for ``outputs.sites`` / ``sites_table``.
     progress : Progress, optional
 
     Returns
@@ -501,8 +505,6 @@ def run_solar_potential(
         sky = prepare_sky(weather, lat, lon, weather.elevation_m if math.isfinite(weather.elevation_m) else 0.0)
         tilt = system.tilt_deg
         if tilt is None:
-            from .model import optimal_tilt
-
             tilt = optimal_tilt(sky, system, systems)
         slope_c, aspect_c = bins.centres(used)
         sub = SubProgress(progress, 0.3 + 0.4 * r / n_regions, 0.3 + 0.4 * (r + 1) / n_regions)
@@ -679,8 +681,6 @@ def _site_rows(frame: gpd.GeoDataFrame, n: np.ndarray, sum_yield: np.ndarray, px
 
 def _tags(systems: PvSystems, system: PvSystem, settings: SolarSettings, losses: float, density: float,
           regions: list[RegionModel]) -> dict[str, str]:
-    from .. import __version__ as wip_version
-
     return {
         "WIP_VERSION": wip_version,
         "WIP_PV_PRESET": f"{systems.id} {systems.version} ({systems.origin})",

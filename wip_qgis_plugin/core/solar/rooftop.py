@@ -37,6 +37,7 @@ import shapely
 from pyproj import Transformer
 
 from ..data.outputs import OutputTransaction, write_csv, write_vector
+from ..defaults import DEFAULT_CRS
 from ..eligibility.engine import AreaOfInterest
 from ..eligibility.engine import read_aoi_areas
 from ..errors import InputError
@@ -44,7 +45,7 @@ from ..data.layers import LayerRef, check_working_crs, layer_info, read_layer
 from ..progress import NullProgress, Progress, check_cancelled
 from .model import plane_yields, prepare_sky
 from .systems import PvSystems, load_pv_systems
-from ..data.weather import find_try_region, load_try, read_weather
+from ..data.weather import find_try_region, load_try, read_weather, try_region_outlines
 
 #: Fields of the building output (units in the names).
 BUILDING_FIELDS = ("site_id", "municipality", "ags", "building", "roof_shape", "height_m", "footprint_m2",
@@ -100,7 +101,7 @@ class RooftopSettings:
         ``error`` or ``repair``.
     """
 
-    crs: str = "EPSG:25832"
+    crs: str = DEFAULT_CRS
     preset: str = "pv_systems"
     weather: str | None = None
     losses_pct: float | None = None
@@ -341,9 +342,9 @@ def _columns(info_fields: list[str]) -> dict[str, str]:
 
 def run_rooftop_solar(
     buildings: LayerRef,
+    aoi: AreaOfInterest | None,
     outputs: RooftopOutputs,
     settings: RooftopSettings = RooftopSettings(),
-    aoi: AreaOfInterest | None = None,
     progress: Progress | None = None,
 ) -> RooftopResult:
     """Model rooftop PV on building footprints and write the outputs.
@@ -352,11 +353,12 @@ def run_rooftop_solar(
     ----------
     buildings : LayerRef
         Building footprints (polygons), OSM-tagged where possible.
+    aoi : AreaOfInterest or None
+        Only buildings whose centre lies in these areas; totals per municipality.
     outputs : RooftopOutputs
         Destination files.
     settings : RooftopSettings
-    aoi : AreaOfInterest, optional
-        Only buildings whose centre lies in these areas; totals per municipality.
+        PV systems, weather, working CRS (default :data:`core.defaults.DEFAULT_CRS`).
     progress : Progress, optional
 
     Returns
@@ -501,8 +503,6 @@ def run_rooftop_solar(
 
 def _try_regions(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """TRY region per point (points outside every outline: the region of their mean position)."""
-    from ..data.weather import try_region_outlines
-
     points = shapely.points(lon, lat)
     region = np.zeros(len(points), int)
     for code, geometry in try_region_outlines():

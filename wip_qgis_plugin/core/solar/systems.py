@@ -7,15 +7,14 @@ Every value is written with its unit and a source key (``sources`` or ``assumpti
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 
-from ..errors import SpecError
-from ..spec import PRESET_DIR, read_yaml, suggest
+from ..errors import InputError, SpecError
+from ..spec import PRESET_DIR, read_yaml, suggest, unknown_keys
 from ..data.pvlib_shim import pvlib_module
 from ..units import parse_quantity
 
@@ -158,12 +157,9 @@ class PvSystems:
         InputError
             Unknown id (naming the known ones).
         """
-        from ..errors import InputError
-
         if system_id not in self.systems:
-            close = difflib.get_close_matches(system_id, list(self.systems), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise InputError(f"PV system {system_id!r} is not defined{hint}; known: {', '.join(self.systems)}.")
+            raise InputError(f"PV system {system_id!r} is not defined{suggest(system_id, self.systems)}; "
+                             f"known: {', '.join(self.systems)}.")
         return self.systems[system_id]
 
     def capacity_density_mwp_per_ha(self, system_id: str) -> float:
@@ -198,9 +194,7 @@ class _Reader:
         if not isinstance(raw, dict):
             self.problems.append(f"{where}: write {{value: …, source: KEY}}")
             return default
-        for key in raw:
-            if key not in _QKEYS:
-                self.problems.append(f"{where}.{key}: unknown key{suggest(key, _QKEYS)}")
+        unknown_keys(raw, _QKEYS, f"{where}.", self.problems)
         source = raw.get("source")
         if not source:
             self.problems.append(f"{where}.source: required (a key of 'sources' or 'assumptions')")
@@ -234,9 +228,7 @@ def _system(sid: str, raw: Any, r: _Reader) -> PvSystem | None:
     if not isinstance(raw, dict):
         r.problems.append(f"{where}: must be a mapping")
         return None
-    for key in raw:
-        if key not in _SYSTEM:
-            r.problems.append(f"{where}.{key}: unknown key{suggest(key, _SYSTEM)}")
+    unknown_keys(raw, _SYSTEM, f"{where}.", r.problems)
     label = raw.get("label") or {}
     mounting = r.choice(raw.get("mounting"), MOUNTINGS, f"{where}.mounting", "fixed")
     if raw.get("mounting") is None:
@@ -314,9 +306,7 @@ def build_pv_systems(raw: Any, origin: str = "<mapping>") -> PvSystems:
     sources = {**{str(k): str(v) for k, v in (raw.get("sources") or {}).items()},
                **{str(k): str(v) for k, v in (raw.get("assumptions") or {}).items()}}
     r = _Reader(sources)
-    for key in raw:
-        if key not in _TOP:
-            r.problems.append(f"{key}: unknown key{suggest(key, _TOP)}")
+    unknown_keys(raw, _TOP, "", r.problems)
     if raw.get("schema") != SCHEMA:
         r.problems.append(f"schema: must be {SCHEMA!r}, found {raw.get('schema')!r}")
     module = raw.get("module") or {}

@@ -25,33 +25,44 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
-from ..errors import InputError
-from ..units import Turbine, parse_length_m
+from ..defaults import DEFAULT_TURBINE
+from ..errors import InputError, SpecError
+from ..spec import PRESET_DIR, read_quantity, read_yaml, unknown_keys
+from ..units import KINDS, Turbine, parse_length_m
 
-TURBINE_PRESET_DIR = Path(__file__).resolve().parents[2] / "presets" / "turbines"
+TURBINE_PRESET_DIR = PRESET_DIR / "turbines"
 SCHEMA = "wip-turbine/1"
 #: Reference air density of manufacturers' power curves (IEC 61400-12-1, ISA sea level). [kg/m³]
 STANDARD_DENSITY_KG_M3 = 1.225
 WINDPOWERLIB_SOURCE = ("windpowerlib {version} (oemof, MIT licence): power curve and turbine data from the "
                        "OpenEnergy Database (oedb) turbine library shipped with the package")
 
-_POWER_UNITS = {"W": 1e-3, "kW": 1.0, "MW": 1e3}
-_SPEED_UNITS = {"m/s": 1.0, "km/h": 1.0 / 3.6}
+#: Units of a power curve's columns: quantity kinds of :data:`core.units.KINDS` (canonical kW, m/s).
+POWER_KIND, SPEED_KIND = KINDS["kW"], KINDS["speed"]
 _TOP_KEYS = {"schema", "id", "name", "manufacturer", "hub_height", "hub_heights", "rotor_diameter",
              "nominal_power", "power_curve", "source", "notes", "licence"}
 _CURVE_KEYS = {"wind_speed_unit", "power_unit", "air_density", "points", "source"}
 
 
-class TurbineError(InputError):
-    """A turbine file has one or more problems (every one listed with its place)."""
+class TurbineError(SpecError, InputError):
+    """A turbine file has one or more problems (every one listed with its place).
+
+    A :class:`core.errors.SpecError` of kind ``"Turbine file"``, and an ``InputError`` as every
+    other refusal of a turbine, so callers that catch either see it.
+
+    Parameters
+    ----------
+    source : str
+        The file the problems are in.
+    problems : sequence of str
+        Every problem found, each with its place in the file.
+    """
+
+    KIND = "Turbine file"
 
     def __init__(self, source: str, problems: Sequence[str]):
-        self.source = source
-        self.problems = tuple(problems)
-        lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"Turbine file {source!r} has {len(self.problems)} problem(s):\n{lines}")
+        SpecError.__init__(self, self.KIND, source, problems)
 
 
 @dataclass(frozen=True)
@@ -251,16 +262,6 @@ def nearest_windpowerlib_type(rotor_diameter_m: float, nominal_power_kw: float) 
 
 
 # ----------------------------------------------------------------- YAML turbines
-def _quantity(value: Any, units: dict[str, float], what: str) -> float:
-    """``"6 MW"`` → number in the table's base unit; bare numbers are refused."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise ValueError(f"{value!r} has no unit; write e.g. '{value} {next(iter(units))}'")
-    match = re.fullmatch(r"\s*([+-]?\d+(?:[.,]\d+)?)\s*(\S+)\s*", str(value))
-    if not match or match.group(2) not in units:
-        raise ValueError(f"cannot read {value!r} as {what}; units: {', '.join(units)}")
-    return float(match.group(1).replace(",", ".")) * units[match.group(2)]
-
-
 def _density(value: Any) -> float:
     match = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*kg/m(?:3|³)\s*", str(value))
     if not match:
@@ -279,10 +280,7 @@ def parse_turbine(raw: Any, origin: str) -> WindTurbine:
     problems: list[str] = []
     if not isinstance(raw, dict):
         raise TurbineError(origin, ["the file must hold a mapping (schema, id, hub_height, …)"])
-    for key in raw:
-        if key not in _TOP_KEYS:
-            close = difflib.get_close_matches(str(key), _TOP_KEYS, n=1)
-            problems.append(f"{key}: unknown key{f' (did you mean {close[0]!r}?)' if close else ''}")
+    unknown_keys(raw, _TOP_KEYS, "", problems)
     if raw.get("schema") != SCHEMA:
         problems.append(f"schema: must be {SCHEMA!r}, found {raw.get('schema')!r}")
     tid = raw.get("id")
@@ -304,13 +302,11 @@ def parse_turbine(raw: Any, origin: str) -> WindTurbine:
             hub_heights.append(parse_length_m(h, "hub_heights"))
         except ValueError as exc:
             problems.append(f"hub_heights[{i}]: {exc}")
-    try:
-        nominal_kw = _quantity(raw.get("nominal_power"), _POWER_UNITS, "a power")
-        if nominal_kw <= 0:
-            problems.append("nominal_power: must be positive")
-    except ValueError as exc:
-        problems.append(f"nominal_power: {exc}")
+    nominal_kw = read_quantity(raw.get("nominal_power"), "kW", "nominal_power", problems)
+    if nominal_kw is None:
         nominal_kw = float("nan")
+    elif nominal_kw <= 0:
+        problems.append("nominal_power: must be positive")
     if {"hub_height", "rotor_diameter"} <= set(lengths) and lengths["hub_height"] <= lengths["rotor_diameter"] / 2:
         problems.append("hub_height: must exceed the rotor radius (the blade would hit the ground)")
     curve = raw.get("power_curve")
@@ -320,14 +316,13 @@ def parse_turbine(raw: Any, origin: str) -> WindTurbine:
     if not isinstance(curve, dict):
         problems.append("power_curve: required, a mapping with wind_speed_unit, power_unit, air_density, points")
     else:
-        for key in curve:
-            if key not in _CURVE_KEYS:
-                problems.append(f"power_curve.{key}: unknown key; use {', '.join(sorted(_CURVE_KEYS))}")
+        unknown_keys(curve, _CURVE_KEYS, "power_curve.", problems)
         speed_unit, power_unit = curve.get("wind_speed_unit"), curve.get("power_unit")
-        if speed_unit not in _SPEED_UNITS:
-            problems.append(f"power_curve.wind_speed_unit: {speed_unit!r} is not one of {', '.join(_SPEED_UNITS)}")
-        if power_unit not in _POWER_UNITS:
-            problems.append(f"power_curve.power_unit: {power_unit!r} is not one of {', '.join(_POWER_UNITS)}")
+        if speed_unit not in SPEED_KIND.symbols:
+            problems.append(f"power_curve.wind_speed_unit: {speed_unit!r} is not one of "
+                            f"{', '.join(SPEED_KIND.symbols)}")
+        if power_unit not in POWER_KIND.symbols:
+            problems.append(f"power_curve.power_unit: {power_unit!r} is not one of {', '.join(POWER_KIND.symbols)}")
         try:
             density = _density(curve.get("air_density", "1.225 kg/m3"))
         except ValueError as exc:
@@ -343,8 +338,10 @@ def parse_turbine(raw: Any, origin: str) -> WindTurbine:
                 continue
             if pt[0] < 0 or pt[1] < 0:
                 problems.append(f"power_curve.points[{i}]: wind speed and power cannot be negative")
-            speeds.append(float(pt[0]) * _SPEED_UNITS.get(speed_unit, 1.0))
-            power.append(float(pt[1]) * _POWER_UNITS.get(power_unit, 1.0))
+            speeds.append(SPEED_KIND.convert(float(pt[0]), speed_unit) if speed_unit in SPEED_KIND.symbols
+                          else float(pt[0]))
+            power.append(POWER_KIND.convert(float(pt[1]), power_unit) if power_unit in POWER_KIND.symbols
+                         else float(pt[1]))
         if speeds and any(b <= a for a, b in zip(speeds, speeds[1:])):
             problems.append("power_curve.points: wind speeds must increase strictly")
         if power and np.isfinite(nominal_kw) and max(power) > 1.05 * nominal_kw:
@@ -367,16 +364,18 @@ def load_turbine_file(path: str | Path) -> WindTurbine:
 
     Raises
     ------
-    TurbineError, InputError
-        Every problem of the file, or a missing / unreadable file.
+    TurbineError
+        Every problem of the file, or an unreadable file (not valid YAML, not UTF-8).
+    InputError
+        A missing file.
     """
     path = Path(path)
     if not path.is_file():
         raise InputError(f"Turbine file {str(path)!r} does not exist.")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise TurbineError(str(path), [f"not valid YAML: {exc}"]) from exc
+        raw = read_yaml(path, str(path), TurbineError.KIND)
+    except SpecError as exc:
+        raise TurbineError(exc.source, exc.problems) from exc
     return parse_turbine(raw, str(path))
 
 
@@ -385,14 +384,15 @@ def turbine_presets() -> list[str]:
     return sorted(p.stem for p in TURBINE_PRESET_DIR.glob("*.yaml"))
 
 
-def load_turbine(spec: str | Turbine, hub_height_m: float | None = None) -> WindTurbine:
+def load_turbine(spec: str | Turbine | None = None, hub_height_m: float | None = None) -> WindTurbine:
     """A turbine from a name: preset id, YAML path or windpowerlib type.
 
     Parameters
     ----------
-    spec : str or Turbine
+    spec : str, Turbine or None
         ``ref_6mw_170`` (a shipped YAML), ``my_turbine.yaml`` (a file), ``E-141/4200``
-        (windpowerlib); a :class:`WindTurbine` is returned as it is.
+        (windpowerlib); a :class:`WindTurbine` is returned as it is; None (or empty) is
+        :data:`core.defaults.DEFAULT_TURBINE`.
     hub_height_m : float, optional
         Hub height replacing the file's or the type's default. [m]
 
@@ -401,11 +401,13 @@ def load_turbine(spec: str | Turbine, hub_height_m: float | None = None) -> Wind
     InputError
         If the name is none of these, or the file has problems.
     """
+    if spec is None or (isinstance(spec, str) and not spec.strip()):
+        spec = DEFAULT_TURBINE
     if isinstance(spec, WindTurbine):
         turbine = spec
     elif isinstance(spec, Turbine):
         raise InputError(f"The turbine {spec.name or spec} has no power curve; name a windpowerlib type "
-                         "(e.g. E-141/4200), a preset or a turbine YAML file.")
+                         f"(e.g. {DEFAULT_TURBINE}), a preset or a turbine YAML file.")
     else:
         text = str(spec).strip()
         if text in turbine_presets():
