@@ -31,7 +31,8 @@ import sys, json, time
 from pathlib import Path
 from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
 from wip_qgis_plugin.core.data.layers import LayerRef
-from wip_qgis_plugin.core.profile.engine import GENERATION_SOURCES, ProfilePlan, SourceSpec, TechnologyStep, run_profile
+from wip_qgis_plugin.core.profile.engine import run_profile
+from wip_qgis_plugin.core.profile.model import GENERATION_SOURCES, ProfilePlan, SourceSpec, TechnologyStep
 
 class Steps:
     def __init__(self):

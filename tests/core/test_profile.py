@@ -16,14 +16,14 @@ import shapely
 from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
 from wip_qgis_plugin.core.errors import InputError
 from wip_qgis_plugin.core.data.layers import LayerRef
-from wip_qgis_plugin.core.profile.engine import (
+from wip_qgis_plugin.core.profile.engine import run_profile
+from wip_qgis_plugin.core.profile.indicators import total_row
+from wip_qgis_plugin.core.profile.model import (
     GENERATION_SOURCES,
     SITE_FIELDS,
     ProfilePlan,
     SourceSpec,
     TechnologyStep,
-    run_profile,
-    total_row,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -121,6 +121,7 @@ def test_indicator_sums_equal_the_per_site_figures(run):
     assert set(sites.columns) >= set(SITE_FIELDS) | {"source", "grid_cost_eur"}
     present = [k for k, s in result.sources.items() if s.status != "missing"]
     assert {"wind", "pv_ground"} <= set(present)
+    assert result.municipalities
     for m in result.municipalities:
         for key in present:
             part = sites[(sites["municipality"] == m.name) & (sites["source"] == key)]
@@ -146,6 +147,7 @@ def test_indicator_sums_equal_the_per_site_figures(run):
 
 def test_balance_conserves_energy_and_matches_the_sites(run):
     result, _, _ = run
+    assert result.municipalities
     for m in result.municipalities:
         b = m.balance
         assert b is not None and b.hours == 8760
@@ -159,6 +161,7 @@ def test_balance_conserves_energy_and_matches_the_sites(run):
 
 def test_missing_sources_are_reported_not_estimated(run):
     result, progress, _ = run
+    assert result.municipalities
     for key in ("agri_pv", "pv_rooftop"):
         src = result.sources[key]
         if src.status != "missing":
@@ -171,6 +174,7 @@ def test_missing_sources_are_reported_not_estimated(run):
 
 def test_areas_demand_and_windbg(run):
     result, _, _ = run
+    assert result.municipalities
     for m in result.municipalities:
         ind = m.indicators
         assert 0 < ind["wind_eligible_ha"] < ind["area_ha"]
@@ -209,6 +213,7 @@ def test_second_run_reuses_the_eligibility(run, tmp_path):
     again = run_profile(dataclasses.replace(plan, sources=plan.sources[:2]), progress)
     assert any("reusing" in i for i in progress.infos)
     assert again.technologies["wind"].reused
+    assert result.municipalities and len(again.municipalities) == len(result.municipalities)
     for a, b in zip(result.municipalities, again.municipalities):
         assert a.indicators["wind_eligible_ha"] == pytest.approx(b.indicators["wind_eligible_ha"])
 
@@ -246,7 +251,7 @@ def test_bad_settings_are_named(tmp_path):
 
 
 def test_hourly_shapes_of_the_weather_year():
-    from wip_qgis_plugin.core.profile.engine import pv_hourly_shares, wind_hourly_shares
+    from wip_qgis_plugin.core.profile.sources import pv_hourly_shares, wind_hourly_shares
     from wip_qgis_plugin.core.wind.turbines import load_turbine
     from wip_qgis_plugin.core.data.weather import load_try
 
@@ -321,6 +326,7 @@ def test_reused_sites_without_hourly_values_follow_the_weather_year(tmp_path):
                      sources=(SourceSpec("pv_ground", pv),), suitability=False, grid_catalogue=None)
     result = run_profile(plan)
     assert "30° south" in result.provenance["sources"]["pv_ground"]["hourly_shape"]
+    assert result.municipalities
     for m in result.municipalities:
         assert m.balance.generation_mwh == pytest.approx(m.indicators["pv_ground_energy_gwh"] * 1000)
         night = m.balance.generation.reshape(365, 24)[:, :3]
@@ -394,7 +400,7 @@ profile:
 """
     path = tmp_path / "s.yaml"
     path.write_text(text, encoding="utf-8")
-    assert load_scenario(path).profile["language"] == "en"
+    assert load_scenario(path).profile.language == "en"
     assert main(["run", str(path)]) == 0
     out = capsys.readouterr().out
     assert "profile: 1 municipalities" in out and "Petersberg" in out
@@ -416,6 +422,7 @@ def test_municipalities_without_population_are_reported_not_failed(tmp_path):
                      grid_catalogue=None)
     result = run_profile(plan, progress)
     assert any("demand: missing for" in w and "einwohner" in w for w in progress.warnings)
+    assert result.municipalities
     for m in result.municipalities:
         assert "demand_gwh" not in m.indicators and m.balance is None
         assert any("no population" in n for n in m.notes)

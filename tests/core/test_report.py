@@ -8,7 +8,8 @@ import re
 import pytest
 from test_profile import GPKG, NAMES, make_plan
 
-from wip_qgis_plugin.core.profile.engine import SourceSpec, run_profile
+from wip_qgis_plugin.core.profile.engine import run_profile
+from wip_qgis_plugin.core.profile.model import SourceSpec
 from wip_qgis_plugin.core.profile.report import INDICATOR_LABELS, MESSAGES, slug
 
 pytestmark = pytest.mark.skipif(not GPKG.is_file(), reason="sample region missing")

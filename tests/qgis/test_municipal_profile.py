@@ -43,7 +43,8 @@ def test_matches_the_engine_and_reports_missing_sources(provider, sample_region,
     """Ground PV from reused sites; rooftop PV missing (no building layer given): reported, not estimated."""
     from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
     from wip_qgis_plugin.core.data.layers import LayerRef
-    from wip_qgis_plugin.core.profile.engine import ProfilePlan, SourceSpec, TechnologyStep, run_profile
+    from wip_qgis_plugin.core.profile.engine import run_profile
+    from wip_qgis_plugin.core.profile.model import ProfilePlan, SourceSpec, TechnologyStep
 
     sites = reused_sites(sample_region, tmp_path)
     feedback = RecordingFeedback()
@@ -94,8 +95,8 @@ def test_outputs_load_as_layers(provider, sample_region, tmp_path):
 
 
 def test_source_keys_match_the_engine():
-    from wip_qgis_plugin.core.profile.engine import GENERATION_SOURCES
-    from wip_qgis_plugin.processing_algorithms.municipal_profile import SOURCE_KEYS
+    from wip_qgis_plugin.core.profile.model import GENERATION_SOURCES
+    from wip_qgis_plugin.processing_algorithms.inputs import SOURCE_KEYS
 
     assert tuple(GENERATION_SOURCES) == SOURCE_KEYS
 
@@ -130,12 +131,11 @@ def test_through_the_engine_worker(provider, sample_region, tmp_path, monkeypatc
     """The same profile in the engine Python (a `wip worker` subprocess) as in QGIS's Python."""
     import sys
 
-    from wip_qgis_plugin import worker
-    from wip_qgis_plugin.processing_algorithms import base
+    from wip_qgis_plugin import environment, worker
 
     params = dict(SOURCES=[3], PV_PRESET="none", SWEEP=False)
     inside = run_algorithm(ALG, parameters(sample_region, tmp_path / "in", **params))
-    monkeypatch.setattr(base, "missing_dependencies", lambda: ["geopandas"])
+    monkeypatch.setattr(environment, "missing_dependencies", lambda: ["geopandas"])
     monkeypatch.setenv(worker.ENV_ENGINE_PYTHON, sys.executable)
     feedback = RecordingFeedback()
     outside = run_algorithm(ALG, parameters(sample_region, tmp_path / "out", **params), feedback=feedback)

@@ -22,7 +22,21 @@ from typing import Any
 
 import numpy as np
 
+from ..data.outputs import OutputTransaction
 from ..progress import NullProgress, Progress
+from .balance import HourlyBalance
+from .indicators import indicator_columns, total_row
+from .legend import (
+    BOUNDARY_COLOUR,
+    CONNECTION_COLOUR,
+    DEMAND_COLOUR,
+    ELIGIBLE_FILL,
+    GENERATION_COLOUR,
+    RESIDUAL_COLOUR,
+    SELF_CONSUMED_COLOUR,
+    source_colour,
+)
+from .model import GENERATION_SOURCES, MunicipalProfile, ProfileResult
 
 #: User-facing texts of the report, by language.
 MESSAGES: dict[str, dict[str, str]] = {
@@ -135,10 +149,9 @@ INDICATOR_LABELS: dict[str, dict[str, tuple[str, str]]] = {
 _SOURCE_FIELDS = {"capacity_mw": ("capacity", "MW"), "energy_gwh": ("energy", "GWh/a"), "sites": ("sites", "-")}
 _MONTHS = {"de": ["Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"],
            "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]}
-_COLORS = {"wind": "#1f78b4", "pv_ground": "#ff7f00", "agri_pv": "#33a02c", "pv_rooftop": "#e31a1c"}
 
 #: ``renderer(result, municipality name or None, path) -> None``: draws a map PNG at ``path``.
-MapRenderer = Callable[[Any, "str | None", Path], None]
+MapRenderer = Callable[[ProfileResult, "str | None", Path], None]
 
 
 #: Parts of the density statement of a generation source, by language: fact → template.
@@ -167,7 +180,7 @@ DENSITY_PARTS: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 def density_text(facts: Mapping[str, Any], language: str = "de") -> str:
-    """The density statement of a source from its facts (see ``core.profile.engine.density_facts``)."""
+    """The density statement of a source from its facts (see :func:`.sources.density_facts`)."""
     parts = []
     for key, template in DENSITY_PARTS.get(language, DENSITY_PARTS["de"]):
         if facts.get(key) not in (None, False):
@@ -197,8 +210,6 @@ def indicator_label(key: str, language: str, sources: Mapping[str, Any] | None =
     table = INDICATOR_LABELS.get(language, INDICATOR_LABELS["de"])
     if key in table:
         return table[key]
-    from .engine import GENERATION_SOURCES
-
     for src in GENERATION_SOURCES.values():
         for suffix, (what, unit) in _SOURCE_FIELDS.items():
             if key == f"{src.key}_{suffix}":
@@ -248,16 +259,16 @@ def _pyplot():
     return plt
 
 
-def chart_monthly(balance: Any, language: str) -> str:
+def chart_monthly(balance: HourlyBalance, language: str) -> str:
     """Monthly generation and demand bars, the part used in the same hour hatched (PNG, base64)."""
     plt = _pyplot()
     m = balance.monthly()
     x = np.arange(12)
     fig, ax = plt.subplots(figsize=(7.5, 3.2))
-    ax.bar(x - 0.2, m["generation"], 0.4, label=text("generation", language), color="#4daf4a")
-    ax.bar(x + 0.2, m["demand"], 0.4, label=text("demand", language), color="#984ea3")
+    ax.bar(x - 0.2, m["generation"], 0.4, label=text("generation", language), color=GENERATION_COLOUR)
+    ax.bar(x + 0.2, m["demand"], 0.4, label=text("demand", language), color=DEMAND_COLOUR)
     ax.bar(x - 0.2, m["self_consumed"], 0.4, label=text("self_consumed", language), fill=False, hatch="//",
-           edgecolor="#222222", linewidth=0)
+           edgecolor=SELF_CONSUMED_COLOUR, linewidth=0)
     ax.set_xticks(x, _MONTHS.get(language, _MONTHS["de"]))
     ax.set_ylabel(text("mwh", language))
     ax.set_title(text("monthly", language))
@@ -266,15 +277,15 @@ def chart_monthly(balance: Any, language: str) -> str:
     return _png(fig)
 
 
-def chart_duration(balance: Any, language: str) -> str:
+def chart_duration(balance: HourlyBalance, language: str) -> str:
     """Duration curves of demand, generation and the residual load (PNG, base64)."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 3.2))
     hours = np.arange(1, balance.hours + 1)
-    ax.plot(hours, np.sort(balance.generation)[::-1], label=text("generation", language), color="#4daf4a")
-    ax.plot(hours, np.sort(balance.demand)[::-1], label=text("demand", language), color="#984ea3")
+    ax.plot(hours, np.sort(balance.generation)[::-1], label=text("generation", language), color=GENERATION_COLOUR)
+    ax.plot(hours, np.sort(balance.demand)[::-1], label=text("demand", language), color=DEMAND_COLOUR)
     residual = f"{text('demand', language)} − {text('generation', language)}"
-    ax.plot(hours, balance.residual_duration_curve(), label=residual, color="#555555", linestyle="--")
+    ax.plot(hours, balance.residual_duration_curve(), label=residual, color=RESIDUAL_COLOUR, linestyle="--")
     ax.axhline(0, color="black", linewidth=0.6)
     ax.set_xlabel(text("hours", language))
     ax.set_ylabel(text("mw", language))
@@ -321,7 +332,7 @@ def _areas(path: Path | None, names: set[str] | None, crs: Any, cache: dict[str,
     return frame.to_crs(crs) if frame.crs is not None and not frame.crs.equals(crs) else frame
 
 
-def matplotlib_map(result: Any, name: str | None, path: Path) -> None:
+def matplotlib_map(result: ProfileResult, name: str | None, path: Path) -> None:
     """A map of one municipality (or all, ``name=None``) as PNG.
 
     Boundary, eligible areas, sites, connections, with a scale bar, a north arrow and the attribution.
@@ -334,7 +345,8 @@ def matplotlib_map(result: Any, name: str | None, path: Path) -> None:
     names = None if name is None else {name}
     fig, ax = plt.subplots(figsize=(7.0, 6.0))
     handles = []
-    for key, color, label in (("wind", "#9ecae1", "eligible_wind"), ("pv_ground", "#fdd0a2", "eligible_pv")):
+    for key, label in (("wind", "eligible_wind"), ("pv_ground", "eligible_pv")):
+        color = ELIGIBLE_FILL[key]
         tech = result.technologies.get(key)
         frame = _areas(tech.outputs.polygons if tech else None, names, result.boundaries.crs,
                        result.__dict__.setdefault("_area_frames", {}))
@@ -347,19 +359,17 @@ def matplotlib_map(result: Any, name: str | None, path: Path) -> None:
             uids = set(result.sites.loc[result.sites["municipality"] == name, "uid"])
             conn = conn[conn["site_id"].isin(uids)]
         if len(conn):
-            conn.plot(ax=ax, color="#6a3d9a", linewidth=1.0)
-            handles.append(Patch(color="#6a3d9a", label=text("connections", lang)))
-    from .engine import GENERATION_SOURCES
-
+            conn.plot(ax=ax, color=CONNECTION_COLOUR, linewidth=1.0)
+            handles.append(Patch(color=CONNECTION_COLOUR, label=text("connections", lang)))
     sites = result.sites if name is None else result.sites[result.sites["municipality"] == name]
     if len(sites):  # single roofs and agri-PV (an alternative on the ground-PV land) are not drawn
         sites = sites[sites["source"].map(lambda k: GENERATION_SOURCES[k].ranked and GENERATION_SOURCES[k].additive)]
     for key, group in sites.groupby("source") if len(sites) else []:
         pts = group.geometry.representative_point()
-        ax.scatter(pts.x, pts.y, s=14, color=_COLORS.get(key, "black"), zorder=3)
-        handles.append(Patch(color=_COLORS.get(key, "black"), label=GENERATION_SOURCES[key].label(lang)))
-    bounds.boundary.plot(ax=ax, color="#333333", linewidth=1.2)
-    handles.append(Patch(facecolor="none", edgecolor="#333333", label=text("boundary", lang)))
+        ax.scatter(pts.x, pts.y, s=14, color=source_colour(key), zorder=3)
+        handles.append(Patch(color=source_colour(key), label=GENERATION_SOURCES[key].label(lang)))
+    bounds.boundary.plot(ax=ax, color=BOUNDARY_COLOUR, linewidth=1.2)
+    handles.append(Patch(facecolor="none", edgecolor=BOUNDARY_COLOUR, label=text("boundary", lang)))
     x0, y0, x1, y1 = bounds.total_bounds
     pad = 0.03 * max(x1 - x0, y1 - y0)
     ax.set_xlim(x0 - pad, x1 + pad)
@@ -404,9 +414,7 @@ def _table(header: list[str], rows: list[list[str]], numeric: set[int] = frozens
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def _sources_table(result: Any, lang: str) -> str:
-    from .engine import GENERATION_SOURCES
-
+def _sources_table(result: ProfileResult, lang: str) -> str:
     rows = []
     for key, src in result.sources.items():
         status = text(src.status, lang)
@@ -418,7 +426,7 @@ def _sources_table(result: Any, lang: str) -> str:
     return _table([text("source", lang), text("status", lang), text("density", lang), text("reason", lang)], rows)
 
 
-def _assumptions(result: Any, lang: str) -> str:
+def _assumptions(result: ProfileResult, lang: str) -> str:
     prov = result.provenance
     rows = [[html.escape(k), html.escape(f"{v.get('id')} {v.get('version')}"), html.escape(str(v.get("origin", "")))]
             for k, v in prov.get("catalogues", {}).items()]
@@ -450,10 +458,8 @@ def _indicator_rows(ind: Mapping[str, float], cols: list[str], lang: str, source
     return rows
 
 
-def municipality_html(result: Any, m: Any, map_png: str | None) -> str:
+def municipality_html(result: ProfileResult, m: MunicipalProfile, map_png: str | None) -> str:
     """The report of one municipality (HTML text)."""
-    from .engine import GENERATION_SOURCES, indicator_columns
-
     lang = result.plan.language
     cols = indicator_columns(result)
     created = result.provenance.get("created", dt.datetime.now().isoformat(timespec="seconds"))
@@ -499,10 +505,8 @@ def municipality_html(result: Any, m: Any, map_png: str | None) -> str:
     return _page(f"{text('title', lang)} {m.name}", "\n".join(parts), lang)
 
 
-def overview_html(result: Any, links: Mapping[str, str], map_png: str | None) -> str:
+def overview_html(result: ProfileResult, links: Mapping[str, str], map_png: str | None) -> str:
     """The overview report: one row per municipality and the total (HTML text)."""
-    from .engine import indicator_columns, total_row
-
     lang = result.plan.language
     keys = [c for c in ("area_ha", "population", "wind_eligible_pct", "windbg_counted_pct", "pv_ground_eligible_pct",
                         "capacity_mw", "energy_gwh", "demand_gwh", "balance_pct", "self_sufficiency_pct",
@@ -527,7 +531,7 @@ def overview_html(result: Any, links: Mapping[str, str], map_png: str | None) ->
     return _page(f"{text('title', lang)}: {text('overview', lang)}", "\n".join(parts), lang)
 
 
-def _map_b64(renderer: MapRenderer, result: Any, name: str | None, tmp_dir: Path) -> str | None:
+def _map_b64(renderer: MapRenderer, result: ProfileResult, name: str | None, tmp_dir: Path) -> str | None:
     path = tmp_dir / f".map_{slug(name or 'overview')}.png"
     try:
         renderer(result, name, path)
@@ -537,7 +541,7 @@ def _map_b64(renderer: MapRenderer, result: Any, name: str | None, tmp_dir: Path
             path.unlink()
 
 
-def write_reports(result: Any, tx: Any, progress: Progress | None = None,
+def write_reports(result: ProfileResult, tx: OutputTransaction, progress: Progress | None = None,
                   map_renderer: MapRenderer | None = None) -> dict[str, Path]:
     """Write ``report/index.html`` and one ``report/<name>.html`` per municipality.
 

@@ -1,6 +1,11 @@
 """Scenarios: one YAML file naming the input layers by role, the technologies and the outputs.
 
-Paths in a scenario are relative to the scenario file. Example::
+Paths in a scenario are relative to the scenario file. The file is read and checked in one pass
+(every problem with its place, raised together); each step's section becomes a typed run
+(:class:`TechnologyRun`, :class:`WindRun`, :class:`ProfileSection` …). This module is longer than
+700 lines because it is the one validator of the one scenario format, section by section.
+
+Example::
 
     name: Beispielregion
     crs: EPSG:25832
@@ -17,18 +22,33 @@ Paths in a scenario are relative to the scenario file. Example::
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ..catalogue.loader import DEFAULT_KINDS, Catalogue, load_catalogue
-from ..eligibility.engine import AreaOfInterest, EligibilityOutputs, EligibilitySettings
-from ..spec import suggest
-from ..errors import InputError
+from ..catalogue.loader import Catalogue, load_catalogue
+from ..catalogue.model import DEFAULT_KINDS
 from ..data.layers import ROLES, LayerRef
+from ..data.rasters import RASTER_ROLES
+from ..defaults import DEFAULT_CRS, DEFAULT_TURBINE
+from ..eligibility.engine import AreaOfInterest, EligibilityOutputs, EligibilitySettings
+from ..errors import InputError
+from ..grid.connection import ConnectionOutputs
+from ..grid.settings import ConnectionSettings, TopologySettings
+from ..profile.model import GENERATION_SOURCES, ProfilePlan, SourceSpec, TechnologyStep
+from ..solar.ground import SolarOutputs, SolarSettings
+from ..solar.rooftop import RooftopOutputs, RooftopSettings
+from ..solar.systems import load_pv_systems
+from ..spec import suggest, unknown_keys
 from ..units import Turbine
+from ..wind.energy import Losses, WindYieldOutputs, WindYieldSettings
+from ..wind.layout import LayoutOutputs, LayoutSettings
+from ..wind.resource import WindResourceSettings
+from ..wind.turbines import load_turbine
 
 _TOP = {"name", "crs", "resolution_m", "output_dir", "layers", "area_of_interest", "eligibility",
         "turbine", "invalid_geometries", "workers", "on_date", "sweep", "rasters", "suitability", "windbg", "grid", "wind"}
@@ -49,6 +69,7 @@ class TechnologyRun:
     catalogue: Catalogue
     settings: EligibilitySettings
     outputs: EligibilityOutputs
+    catalogue_spec: dict[str, Any] = field(default_factory=dict)  # as a job names it (catalogue_job_spec)
 
 
 @dataclass(frozen=True)
@@ -117,7 +138,7 @@ class Scenario:
     windbg: tuple[WindbgRun, ...] = field(default=())
     grid: GridRun | None = None
     wind: WindRun | None = None
-    profile: dict[str, Any] | None = None  # the raw `profile:` section, checked by core/profile/
+    profile: ProfileSection | None = None  # the `profile:` section (None: the scenario has none)
     solar: tuple[Any, ...] = ()  # SolarRun per `solar:` entry
     rooftop: Any = None  # RooftopRun of the `rooftop:` key
 
@@ -169,9 +190,7 @@ def load_scenario(path: str | Path) -> Scenario:
         raise InputError(f"Scenario {path}: not valid YAML: {exc}") from exc
     base = path.parent
     problems: list[str] = []
-    for key in raw:
-        if key not in _TOP:
-            problems.append(f"{key}: unknown key{suggest(key, _TOP)}")
+    unknown_keys(raw, _TOP, "", problems)
     layers: dict[str, LayerRef] = {}
     for role, ref in (raw.get("layers") or {}).items():
         if role not in ROLES:
@@ -181,9 +200,7 @@ def load_scenario(path: str | Path) -> Scenario:
         if lr is not None:
             layers[role] = lr
     aoi_raw = raw.get("area_of_interest") or {"layer": "municipalities"}
-    for key in aoi_raw:
-        if key not in _AOI:
-            problems.append(f"area_of_interest.{key}: unknown key{suggest(key, _AOI)}")
+    unknown_keys(aoi_raw, _AOI, "area_of_interest.", problems)
     aoi_layer_raw = aoi_raw.get("layer", "municipalities")
     aoi_layer = layers.get(aoi_layer_raw) if isinstance(aoi_layer_raw, str) and aoi_layer_raw in ROLES else \
         _layer_ref(aoi_layer_raw, base, "area_of_interest.layer", problems)
@@ -197,8 +214,6 @@ def load_scenario(path: str | Path) -> Scenario:
         t = raw["turbine"]
         try:
             if isinstance(t, str) or (isinstance(t, dict) and "type" in t):  # a turbine with a power curve
-                from ..wind.turbines import load_turbine
-
                 name = t if isinstance(t, str) else str(t["type"])
                 hub = None if isinstance(t, str) or t.get("hub_height_m") is None else float(t["hub_height_m"])
                 turbine = load_turbine(str((base / name).resolve()) if name.endswith((".yaml", ".yml")) else name, hub)
@@ -208,7 +223,7 @@ def load_scenario(path: str | Path) -> Scenario:
             problems.append(f"turbine: {exc}")
         except (KeyError, TypeError, ValueError):
             problems.append("turbine: needs hub_height_m and rotor_diameter_m (numbers in metres), or a turbine "
-                            "type: E-141/4200, {type: nrel_6mw_170, hub_height_m: 165} or a turbine YAML file")
+                            f"type: {DEFAULT_TURBINE}, {{type: nrel_6mw_170, hub_height_m: 165}} or a turbine YAML file")
     on_date = None
     if raw.get("on_date") is not None:
         try:
@@ -225,9 +240,7 @@ def load_scenario(path: str | Path) -> Scenario:
         if not isinstance(spec, dict) or "catalogue" not in spec:
             problems.append(f"{where}: needs at least 'catalogue' (a preset id or a YAML file)")
             continue
-        for k in spec:
-            if k not in _TECH:
-                problems.append(f"{where}.{k}: unknown key{suggest(k, _TECH)}")
+        unknown_keys(spec, _TECH, f"{where}.", problems)
         cat_ref = str(spec["catalogue"])
         if cat_ref.endswith((".yaml", ".yml")):
             cat_ref = str((base / cat_ref).resolve())
@@ -247,7 +260,7 @@ def load_scenario(path: str | Path) -> Scenario:
             continue
         try:
             settings = EligibilitySettings(
-                resolution_m=float(raw.get("resolution_m", 10.0)), crs=str(raw.get("crs", "EPSG:25832")),
+                resolution_m=float(raw.get("resolution_m", 10.0)), crs=str(raw.get("crs", DEFAULT_CRS)),
                 kinds=_kinds(spec.get("kinds")), min_area_ha=float(spec.get("min_area_ha", 1.0)),
                 turbine=turbine, on_date=on_date, invalid_geometries=str(raw.get("invalid_geometries", "error")),
                 **({"workers": int(raw["workers"])} if raw.get("workers") else {}),
@@ -255,7 +268,7 @@ def load_scenario(path: str | Path) -> Scenario:
         except (TypeError, ValueError) as exc:
             problems.append(f"{where}: {exc}")
             continue
-        runs.append(TechnologyRun(key, cat, settings, outputs_for(out_dir, key)))
+        runs.append(TechnologyRun(key, cat, settings, outputs_for(out_dir, key), catalogue_job_spec(spec, cat, base)))
     sweeps = []
     by_key = {r.key: r for r in runs}
     for key, spec in (raw.get("sweep") or {}).items():
@@ -266,9 +279,7 @@ def load_scenario(path: str | Path) -> Scenario:
         if not isinstance(spec, dict) or "criterion" not in spec or "setbacks_m" not in spec:
             problems.append(f"{where}: needs 'criterion' and 'setbacks_m'")
             continue
-        for k in spec:
-            if k not in _SWEEP:
-                problems.append(f"{where}.{k}: unknown key{suggest(k, _SWEEP)}")
+        unknown_keys(spec, _SWEEP, f"{where}.", problems)
         try:
             steps = parse_setbacks(spec["setbacks_m"])
         except (KeyError, TypeError, ValueError) as exc:
@@ -277,14 +288,11 @@ def load_scenario(path: str | Path) -> Scenario:
         variants = {str(k): list(v or []) for k, v in (spec.get("variants") or {"all": []}).items()}
         run = by_key[key]
         if spec.get("resolution_m"):
-            run = TechnologyRun(run.key, run.catalogue,
-                                replace(run.settings, resolution_m=float(spec["resolution_m"])), run.outputs)
+            run = replace(run, settings=replace(run.settings, resolution_m=float(spec["resolution_m"])))
         sweeps.append(SweepRun(key, run, str(spec["criterion"]), steps, variants,
                                out_dir / f"{key}_sweep.csv", out_dir / f"{key}_sweep.png"))
     rasters = {}
     for role, rpath in (raw.get("rasters") or {}).items():
-        from ..data.rasters import RASTER_ROLES
-
         if role not in RASTER_ROLES:
             problems.append(f"rasters.{role}: not a raster role{suggest(role, RASTER_ROLES)}; "
                             f"roles: {', '.join(RASTER_ROLES)}")
@@ -297,15 +305,12 @@ def load_scenario(path: str | Path) -> Scenario:
         if key not in by_key:
             problems.append(f"{where}: no technology {key!r} under 'eligibility'{suggest(key, by_key)}")
             continue
-        for k in spec:
-            if k not in _SUIT:
-                problems.append(f"{where}.{k}: unknown key{suggest(k, _SUIT)}")
+        unknown_keys(spec, _SUIT, f"{where}.", problems)
         run = by_key[key]
         overrides = {k: spec[k] for k in ("aggregation", "weights", "ahp", "weighting") if k in spec}
         if overrides:
             try:
-                run = TechnologyRun(run.key, run.catalogue.with_suitability_overrides(overrides), run.settings,
-                                    run.outputs)
+                run = replace(run, catalogue=run.catalogue.with_suitability_overrides(overrides))
             except ValueError as exc:
                 problems.append(f"{where}: {exc}")
                 continue
@@ -323,22 +328,18 @@ def load_scenario(path: str | Path) -> Scenario:
         if key not in by_key:
             problems.append(f"{where}: no technology {key!r} under 'eligibility'{suggest(key, by_key)}")
             continue
-        for k in spec:
-            if k not in _WINDBG:
-                problems.append(f"{where}.{k}: unknown key{suggest(k, _WINDBG)}")
+        unknown_keys(spec, _WINDBG, f"{where}.", problems)
         windbgs.append(WindbgRun(key, by_key[key], bool(spec.get("rotor_in", False)),
                                  float(spec.get("tower_foot_radius_m", 4.0)), out_dir / f"{key}_windbg.csv"))
     wind = _wind_run(raw.get("wind"), base, by_key, out_dir, rasters, raw, problems) if raw.get("wind") else None
     solar = _solar_runs(raw.get("solar"), base, by_key, {s.key: s for s in suits}, out_dir, rasters, raw, problems)
-    grid = _grid_run(raw.get("grid"), base, layers, out_dir, str(raw.get("crs", "EPSG:25832")),
+    grid = _grid_run(raw.get("grid"), base, layers, out_dir, str(raw.get("crs", DEFAULT_CRS)),
                      {"suitability": {s.key for s in suits},
                       "layout": {"wind"} if wind is not None and wind.layout is not None else set(),
                       "solar": {r.key for r in solar if r.outputs.sites is not None}},
                      problems) if raw.get("grid") else None
-    if "profile" in raw:  # municipal energy profile (core/profile/)
-        from ..profile.engine import check_profile_spec
-
-        check_profile_spec(raw["profile"] or {}, [r.key for r in runs], problems)
+    profile = _profile_section(raw["profile"] or {}, base, [r.key for r in runs], problems) \
+        if "profile" in raw else None  # municipal energy profile (core/profile/)
     rooftop = _rooftop_run(raw.get("rooftop"), base, layers, out_dir, raw, problems) if "rooftop" in raw else None
     if problems:
         raise InputError(f"Scenario {path} has {len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems))
@@ -347,7 +348,7 @@ def load_scenario(path: str | Path) -> Scenario:
                          aoi_raw.get("id_field", "ags"))
     return Scenario(str(raw.get("name", path.stem)), path, layers, aoi, out_dir, tuple(runs), tuple(sweeps),
                     rasters, tuple(suits), tuple(windbgs), grid, wind,
-                    profile=(raw["profile"] or {}) if "profile" in raw else None, solar=solar, rooftop=rooftop)
+                    profile=profile, solar=solar, rooftop=rooftop)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -370,7 +371,7 @@ class GridConnectionRun:
 
     key: str
     sites: LayerRef
-    settings: Any  # core.grid.connection.ConnectionSettings
+    settings: Any  # core.grid.settings.ConnectionSettings
     outputs: Any  # core.grid.connection.ConnectionOutputs
 
 
@@ -383,7 +384,7 @@ class GridRun:
     roads: LayerRef | None
     cost_raster: Path | None
     catalogue: str
-    topology: Any  # core.grid.topology.TopologySettings
+    topology: Any  # core.grid.settings.TopologySettings
     crs: str
     report: Path
     cleaned_lines: Path
@@ -423,15 +424,10 @@ def _grid_sites(raw: Any, base: Path, out_dir: Path, steps: dict[str, set[str]],
 def _grid_run(raw: Any, base: Path, layers: dict[str, LayerRef], out_dir: Path, crs: str,
               steps: dict[str, set[str]], problems: list[str]) -> GridRun | None:
     """Read the ``grid:`` key (problems are collected, not raised)."""
-    from ..grid.connection import ConnectionOutputs, ConnectionSettings
-    from ..grid.topology import TopologySettings
-
     if not isinstance(raw, dict):
         problems.append("grid: give a mapping, e.g. {snap_tolerance_m: 10, connect: {wind: {sites: suitability.wind}}}")
         return None
-    for k in raw:
-        if k not in _GRID:
-            problems.append(f"grid.{k}: unknown key{suggest(k, _GRID)}")
+    unknown_keys(raw, _GRID, "grid.", problems)
     lines = None if raw.get("lines") is None and "power_lines" not in layers else _grid_layer(
         raw.get("lines"), "power_lines", base, layers, "grid.lines", problems)  # no lines: no topology check
     subs = _grid_layer(raw.get("substations"), "substations", base, layers, "grid.substations", problems)
@@ -456,9 +452,7 @@ def _grid_run(raw: Any, base: Path, layers: dict[str, LayerRef], out_dir: Path, 
     for key, spec in (raw.get("connect") or {}).items():
         where = f"grid.connect.{key}"
         spec = spec if isinstance(spec, dict) else {"sites": spec}
-        for k in spec:
-            if k not in _CONNECT:
-                problems.append(f"{where}.{k}: unknown key{suggest(k, _CONNECT)}")
+        unknown_keys(spec, _CONNECT, f"{where}.", problems)
         sites = _grid_sites(spec.get("sites"), base, out_dir, steps, f"{where}.sites", problems)
         try:
             settings = ConnectionSettings(
@@ -515,19 +509,14 @@ SITE_STEPS["layout"] = lambda out_dir, key: LayerRef(str(out_dir / f"{key}_turbi
 def _wind_run(raw: Any, base: Path, by_key: dict[str, TechnologyRun], out_dir: Path, rasters: dict[str, str],
               top: dict[str, Any], problems: list[str]) -> WindRun | None:
     """Read the ``wind:`` key (problems are collected, not raised)."""
-    from ..wind.layout import LayoutOutputs, LayoutSettings
-    from ..wind.turbines import load_turbine
-    from ..wind.energy import Losses, WindResourceSettings, WindYieldOutputs, WindYieldSettings
-
     if not isinstance(raw, dict):
-        problems.append("wind: give a mapping, e.g. {turbine: E-141/4200, hub_height_m: 159, layout: {areas: wind}}")
+        problems.append(f"wind: give a mapping, e.g. {{turbine: {DEFAULT_TURBINE}, hub_height_m: 159, "
+                        "layout: {areas: wind}}")
         return None
-    for k in raw:
-        if k not in _WIND:
-            problems.append(f"wind.{k}: unknown key{suggest(k, _WIND)}")
+    unknown_keys(raw, _WIND, "wind.", problems)
     default = top.get("turbine")
     default = default if isinstance(default, str) else default.get("type") if isinstance(default, dict) else None
-    turbine = str(raw.get("turbine", default or "E-141/4200"))
+    turbine = str(raw.get("turbine", default or DEFAULT_TURBINE))
     if turbine.endswith((".yaml", ".yml")):
         turbine = str((base / turbine).resolve())
     hub = raw.get("hub_height_m")
@@ -537,7 +526,7 @@ def _wind_run(raw: Any, base: Path, by_key: dict[str, TechnologyRun], out_dir: P
         load_turbine(turbine, None if hub is None else float(hub))
         settings = WindYieldSettings(
             resolution_m=float(raw.get("resolution_m", top.get("resolution_m", 25.0))),
-            crs=str(top.get("crs", "EPSG:25832")),
+            crs=str(top.get("crs", DEFAULT_CRS)),
             hub_height_m=None if hub is None else float(hub),
             losses=Losses(**{k: float(v) for k, v in (raw.get("losses") or {}).items()}),
             resource=WindResourceSettings(
@@ -557,9 +546,7 @@ def _wind_run(raw: Any, base: Path, by_key: dict[str, TechnologyRun], out_dir: P
     if not spec:
         return WindRun(turbine, wind_rasters, settings, outputs)
     spec = spec if isinstance(spec, dict) else {}
-    for k in spec:
-        if k not in _LAYOUT:
-            problems.append(f"wind.layout.{k}: unknown key{suggest(k, _LAYOUT)}")
+    unknown_keys(spec, _LAYOUT, "wind.layout.", problems)
     areas_raw = spec.get("areas", "wind")
     if isinstance(areas_raw, str) and areas_raw in by_key:
         areas = LayerRef(str(by_key[areas_raw].outputs.polygons), "eligible_areas")
@@ -617,12 +604,18 @@ class RooftopRun:
     outputs: Any  # core.solar.rooftop.RooftopOutputs
 
 
-def _weather_source(raw: Any, base: Path) -> str | None:
-    """``weather:`` as the engine takes it: None (TRY region per site), a region, or a file (relative to the scenario)."""
+def weather_source(raw: Any, base: Path) -> str | None:
+    """``weather:`` as the engine takes it: None (TRY region per site), a region, or a file (relative to ``base``).
+
+    Parameters
+    ----------
+    raw : any
+        As written: None, ``auto``/``try``, a TRY region (``4``, ``TRY 4``) or a file.
+    base : Path
+        Folder that a relative file is relative to (the scenario's; the CLI's working folder).
+    """
     if raw is None or str(raw).strip().lower() in ("", "auto", "try"):
         return None
-    import re
-
     text = str(raw).strip()
     if re.fullmatch(r"(?i)(try\s*[:_ -]?\s*)?\d{1,2}", text):
         return text
@@ -632,8 +625,6 @@ def _weather_source(raw: Any, base: Path) -> str | None:
 def _solar_runs(raw: Any, base: Path, by_key: dict[str, Any], suits: dict[str, Any], out_dir: Path,
                 rasters: dict[str, str], top: dict[str, Any], problems: list[str]) -> tuple[SolarRun, ...]:
     """Read the ``solar:`` key: ``{output key: {eligibility: <technology key>, system: …}}``."""
-    from ..solar.ground import SolarOutputs, SolarSettings
-
     if raw is None:
         return ()
     if not isinstance(raw, dict):
@@ -646,9 +637,7 @@ def _solar_runs(raw: Any, base: Path, by_key: dict[str, Any], suits: dict[str, A
         if not isinstance(spec, dict):
             problems.append(f"{where}: give a mapping, e.g. {{system: agri_vertical}}")
             continue
-        for k in spec:
-            if k not in _SOLAR:
-                problems.append(f"{where}.{k}: unknown key{suggest(k, _SOLAR)}")
+        unknown_keys(spec, _SOLAR, f"{where}.", problems)
         tech = str(spec.get("eligibility", key))
         if tech not in by_key:
             problems.append(f"{where}.eligibility: no technology {tech!r} under 'eligibility'{suggest(tech, by_key)}")
@@ -666,7 +655,7 @@ def _solar_runs(raw: Any, base: Path, by_key: dict[str, Any], suits: dict[str, A
                 tilt_deg=None if spec.get("tilt_deg") is None else float(spec["tilt_deg"]),
                 gcr=None if spec.get("gcr") is None else float(spec["gcr"]),
                 losses_pct=None if spec.get("losses_pct") is None else float(spec["losses_pct"]),
-                weather=_weather_source(spec.get("weather"), base),
+                weather=weather_source(spec.get("weather"), base),
                 use_terrain=bool(spec.get("use_terrain", True)),
                 slope_step_deg=float(spec.get("slope_step_deg", 1.0)),
                 aspect_step_deg=float(spec.get("aspect_step_deg", 10.0)),
@@ -680,8 +669,6 @@ def _solar_runs(raw: Any, base: Path, by_key: dict[str, Any], suits: dict[str, A
             problems.append(f"{where}: {exc}")
             continue
         try:
-            from ..solar.systems import load_pv_systems
-
             load_pv_systems(settings.preset).system(settings.system)
         except ValueError as exc:
             problems.append(f"{where}.system: {exc}")
@@ -702,15 +689,11 @@ SITE_STEPS["solar"] = lambda out_dir, key: LayerRef(str(out_dir / f"{key}_solar_
 def _rooftop_run(raw: Any, base: Path, layers: dict[str, LayerRef], out_dir: Path, top: dict[str, Any],
                  problems: list[str]) -> RooftopRun | None:
     """Read the ``rooftop:`` key: ``{buildings: <role or {path, layer}>, weather: …, losses_pct: …}``."""
-    from ..solar.rooftop import RooftopOutputs, RooftopSettings
-
     spec = raw or {}
     if not isinstance(spec, dict):
         problems.append("rooftop: give a mapping (or {} for the defaults)")
         return None
-    for k in spec:
-        if k not in _ROOFTOP:
-            problems.append(f"rooftop.{k}: unknown key{suggest(k, _ROOFTOP)}")
+    unknown_keys(spec, _ROOFTOP, "rooftop.", problems)
     ref = spec.get("buildings", "buildings")
     if isinstance(ref, str) and ref in ROLES:
         buildings = layers.get(ref)
@@ -723,7 +706,7 @@ def _rooftop_run(raw: Any, base: Path, layers: dict[str, LayerRef], out_dir: Pat
             return None
     try:
         settings = RooftopSettings(
-            crs=str(top.get("crs", "EPSG:25832")), weather=_weather_source(spec.get("weather"), base),
+            crs=str(top.get("crs", DEFAULT_CRS)), weather=weather_source(spec.get("weather"), base),
             losses_pct=None if spec.get("losses_pct") is None else float(spec["losses_pct"]),
             preset=str(spec.get("preset", "pv_systems")), invalid_geometries=str(top.get("invalid_geometries", "error")))
     except (TypeError, ValueError) as exc:
@@ -731,3 +714,201 @@ def _rooftop_run(raw: Any, base: Path, layers: dict[str, LayerRef], out_dir: Pat
         return None
     return RooftopRun(buildings, settings, RooftopOutputs(out_dir / "rooftop_pv.gpkg", out_dir / "rooftop_pv.csv",
                                                           out_dir / "rooftop_municipalities.csv"))
+
+
+# ----------------------------------------------------------------------------------------------
+# profile: the municipal energy profile (core/profile/)
+# ----------------------------------------------------------------------------------------------
+#: Keys of a scenario's ``profile:`` section.
+PROFILE_KEYS = {"names", "technologies", "sources", "demand", "grid", "weather", "year", "top_n",
+                "suitable_min_score", "rotor_in", "language", "report", "suitability", "reuse", "sweep"}
+_DEMAND_KEYS = {"catalogue", "table", "population_field", "land"}
+_SOURCE_KEYS = ("sites", "hourly", "options")
+
+
+def _all_sources() -> tuple[SourceSpec, ...]:
+    return tuple(SourceSpec(k) for k in GENERATION_SOURCES)
+
+
+@dataclass(frozen=True)
+class ProfileSection:
+    """The ``profile:`` section of a scenario, read and checked with the rest of the file (paths resolved).
+
+    Attributes
+    ----------
+    technologies : tuple of str or None
+        Keys of the eligibility runs the profile builds on (None: every run of the scenario).
+    sources : tuple of SourceSpec
+        Generation sources (default: every source of :data:`~..profile.model.GENERATION_SOURCES`,
+        computed).
+    names : tuple of str
+        Municipalities (empty: those of the scenario's ``area_of_interest``).
+    demand_catalogue, demand_table, population_field, land
+        The ``demand:`` key (see :class:`~..profile.model.ProfilePlan`).
+    grid_catalogue : str or None
+        Grid connection catalogue (``grid: null``: no grid step).
+    weather : str or None
+        Weather of the hourly series (see :func:`weather_source`).
+    sweep_setbacks_m : tuple of float
+        Settlement setbacks of the sweep chart (``sweep.setbacks_m``). [m]
+    sweep_resolution_m : float
+        Grid of the sweep. [m]
+    year, top_n, suitable_min_score, rotor_in, language, report, suitability, reuse
+        As in :class:`~..profile.model.ProfilePlan`.
+    """
+
+    technologies: tuple[str, ...] | None = None
+    sources: tuple[SourceSpec, ...] = field(default_factory=_all_sources)
+    names: tuple[str, ...] = ()
+    demand_catalogue: str = "demand"
+    demand_table: str | None = None
+    population_field: str = "population"
+    land: str | None = None
+    grid_catalogue: str | None = "grid_connection"
+    weather: str | None = None
+    year: int = 2010
+    top_n: int = 5
+    suitable_min_score: float = 70.0
+    rotor_in: bool = True
+    language: str = "de"
+    report: bool = True
+    suitability: bool = True
+    reuse: bool = True
+    sweep_setbacks_m: tuple[float, ...] = ()
+    sweep_resolution_m: float = 50.0
+
+
+def _resolved(ref: str, base: Path) -> str:
+    """A preset id as it is; a YAML file relative to the scenario resolved against its folder."""
+    return str((base / ref).resolve()) if ref.endswith((".yaml", ".yml")) else ref
+
+
+def catalogue_job_spec(raw: Mapping[str, Any], catalogue: Catalogue, base: Path) -> dict[str, Any]:
+    """A scenario technology's catalogue as an engine job names it (``{"source": …, "overrides": …}``).
+
+    The settlement setback is folded into the overrides, applied after the user's, as the scenario does.
+    """
+    ref = _resolved(str(raw.get("catalogue", catalogue.id)), base)
+    overrides = {k: (None if v is None else dict(v)) for k, v in (raw.get("overrides") or {}).items()}
+    if raw.get("settlement_setback_m") is not None:
+        metres = float(raw["settlement_setback_m"])
+        for c in catalogue.criteria:
+            if "settlement_setback" in c.tags:
+                overrides[c.id] = {**(overrides.get(c.id) or {}), "buffer": f"{metres:g} m"}
+    return {"source": ref, **({"overrides": overrides} if overrides else {})}
+
+
+def _source_specs(raw: Any, base: Path, problems: list[str]) -> tuple[SourceSpec, ...]:
+    """``profile.sources``: ``{key: {} or {sites: file.gpkg|layername=x, hourly: x.csv, options: {…}}}``."""
+    if raw is None:
+        return _all_sources()
+    if not isinstance(raw, Mapping):
+        problems.append("profile.sources: map source keys to {} or {sites: file.gpkg|layername=x, hourly: x.csv}")
+        return ()
+    specs = []
+    for key, spec in raw.items():
+        where = f"profile.sources.{key}"
+        if key not in GENERATION_SOURCES:
+            problems.append(f"{where}: not a generation source{suggest(key, GENERATION_SOURCES)}; "
+                            f"sources: {', '.join(GENERATION_SOURCES)}")
+        spec = spec or {}
+        if not isinstance(spec, Mapping):
+            problems.append(f"{where}: give {{}} or {{sites: file.gpkg|layername=x, hourly: x.csv}}")
+            continue
+        for k in spec:
+            if k not in _SOURCE_KEYS:
+                problems.append(f"{where}.{k}: unknown key; use {', '.join(_SOURCE_KEYS)}")
+        sites = None if spec.get("sites") is None else _layer_ref(spec["sites"], base, f"{where}.sites", problems)
+        hourly = str((base / str(spec["hourly"])).resolve()) if spec.get("hourly") else None
+        specs.append(SourceSpec(str(key), sites, hourly, dict(spec.get("options") or {})))
+    return tuple(specs)
+
+
+def _profile_section(raw: Any, base: Path, technology_keys: list[str], problems: list[str]) -> ProfileSection | None:
+    """Read the ``profile:`` key (problems are collected, not raised)."""
+    if not isinstance(raw, Mapping):
+        problems.append("profile: give a mapping, e.g. {sources: {pv_ground: {}}, top_n: 5}")
+        return None
+    unknown_keys(raw, PROFILE_KEYS, "profile.", problems)
+    techs = raw.get("technologies")
+    for key in techs or []:
+        if key not in technology_keys:
+            problems.append(f"profile.technologies: no technology {key!r} under 'eligibility'"
+                            f"{suggest(key, technology_keys)}")
+    sources = _source_specs(raw.get("sources"), base, problems)
+    demand = raw.get("demand") or {}
+    if not isinstance(demand, Mapping):
+        problems.append("profile.demand: give a mapping, e.g. {table: demand.csv, population_field: population}")
+        demand = {}
+    unknown_keys(demand, _DEMAND_KEYS, "profile.demand.", problems)
+    grid = raw.get("grid", {"catalogue": "grid_connection"})
+    if grid is not None and not isinstance(grid, Mapping):
+        problems.append("profile.grid: give {catalogue: grid_connection} or null (no grid step)")
+        grid = None
+    language = raw.get("language", "de")
+    if language not in ("de", "en"):
+        problems.append("profile.language: de or en")
+    sweep = raw.get("sweep")
+    setbacks: tuple[float, ...] = ()
+    if sweep is not None:
+        try:
+            setbacks = parse_setbacks(sweep.get("setbacks_m") if isinstance(sweep, Mapping) else None)
+        except (KeyError, TypeError, ValueError) as exc:
+            problems.append(f"profile.sweep.setbacks_m: {exc}")
+    for key, kind in (("top_n", int), ("year", int), ("suitable_min_score", (int, float))):
+        if key in raw and not isinstance(raw[key], kind):
+            problems.append(f"profile.{key}: a number")
+    names = raw.get("names") or ()
+    if isinstance(names, str):
+        names = [n.strip() for n in names.split(",") if n.strip()]
+    try:
+        return ProfileSection(
+            technologies=None if not techs else tuple(str(k) for k in techs), sources=sources,
+            names=tuple(str(n) for n in names),
+            demand_catalogue=_resolved(str(demand.get("catalogue", "demand")), base),
+            demand_table=str((base / str(demand["table"])).resolve()) if demand.get("table") else None,
+            population_field=str(demand.get("population_field", "population")),
+            land=None if demand.get("land") is None else str(demand["land"]),
+            grid_catalogue=None if grid is None else _resolved(str(grid.get("catalogue", "grid_connection")), base),
+            weather=weather_source(raw.get("weather"), base), year=int(raw.get("year", 2010)),
+            top_n=int(raw.get("top_n", 5)), suitable_min_score=float(raw.get("suitable_min_score", 70.0)),
+            rotor_in=bool(raw.get("rotor_in", True)), language=str(language), report=bool(raw.get("report", True)),
+            suitability=bool(raw.get("suitability", True)), reuse=bool(raw.get("reuse", True)),
+            sweep_setbacks_m=setbacks,
+            sweep_resolution_m=float((sweep if isinstance(sweep, Mapping) else {}).get("resolution_m", 50.0)))
+    except (TypeError, ValueError) as exc:
+        problems.append(f"profile: {exc}")
+        return None
+
+
+def plan_from_scenario(sc: Scenario, resolution_m: float | None = None) -> ProfilePlan:
+    """The profile plan of a scenario (its ``profile:`` section, or the defaults without one).
+
+    Outputs go to the scenario's folder, so the eligibility and suitability outputs of the same
+    scenario run are reused.
+
+    Parameters
+    ----------
+    sc : Scenario
+        A loaded scenario.
+    resolution_m : float, optional
+        Grid of the eligibility steps (default: that of the scenario's first run). [m]
+    """
+    section = sc.profile or ProfileSection()
+    runs = {r.key: r for r in sc.runs}
+    keys = list(section.technologies or runs)
+    techs = tuple(TechnologyStep(k, dict(runs[k].catalogue_spec or {"source": runs[k].catalogue.id}),
+                                 tuple(runs[k].settings.kinds), float(runs[k].settings.min_area_ha)) for k in keys)
+    first = runs[keys[0]].settings if keys else None
+    aoi = sc.aoi if not section.names else replace(sc.aoi, names=section.names)
+    return ProfilePlan(
+        layers=dict(sc.layers), aoi=aoi, output_dir=Path(sc.output_dir), technologies=techs,
+        sources=section.sources, rasters={k: str(v) for k, v in sc.rasters.items()},
+        resolution_m=float(resolution_m or (first.resolution_m if first else 25.0)),
+        crs=first.crs if first else DEFAULT_CRS, reuse=section.reuse, suitability=section.suitability,
+        rotor_in=section.rotor_in, demand_catalogue=section.demand_catalogue, demand_table=section.demand_table,
+        population_field=section.population_field, land=section.land, grid_catalogue=section.grid_catalogue,
+        weather=section.weather, year=section.year, top_n=section.top_n,
+        suitable_min_score=section.suitable_min_score, report=section.report, language=section.language,
+        sweep_setbacks_m=section.sweep_setbacks_m, sweep_resolution_m=section.sweep_resolution_m,
+        workers=first.workers if first else 2, invalid_geometries=first.invalid_geometries if first else "error")
