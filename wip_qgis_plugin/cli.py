@@ -1,4 +1,9 @@
-"""The ``wip`` command line: the same engine as the QGIS algorithms, headless.
+"""The ``wip`` command line: the same jobs as the QGIS algorithms, headless.
+
+A subcommand turns its options into the job the matching Processing algorithm builds
+(core/jobs/build.py), runs it in this process (core/jobs/protocol.run_job) and prints the JSON
+result; ``wip run`` prints the steps of the scenario runner (core/jobs/runner.py) the same way.
+This module only parses arguments and prints.
 
 Examples::
 
@@ -16,6 +21,9 @@ import time
 from pathlib import Path
 
 from .core import __version__
+
+# Engine modules are imported inside the commands, so that `wip --help` starts without numpy,
+# geopandas and the engine (start-up speed only; the job layer imports the engine at its top).
 
 
 class TerminalProgress:
@@ -51,256 +59,362 @@ class TerminalProgress:
         return False
 
 
-def _print_result(key: str, result, out=None) -> None:
-    out = out or sys.stdout
-    out.write(f"\n{key}: eligible area per municipality (grid {result.grid.resolution_m:g} m)\n")
-    out.write(f"  {'municipality':<28} {'area ha':>10} {'eligible ha':>12} {'share':>8}\n")
-    for m in result.municipalities:
-        out.write(f"  {m.name:<28} {m.total_ha:>10,.1f} {m.eligible_ha:>12,.1f} {m.eligible_pct:>7.2f}%\n")
-    share = 100 * result.eligible_ha / result.total_ha if result.total_ha else 0.0
-    out.write(f"  {'TOTAL':<28} {result.total_ha:>10,.1f} {result.eligible_ha:>12,.1f} {share:>7.2f}%\n")
-    for p in (result.outputs.eligibility, result.outputs.reasons, result.outputs.polygons, result.outputs.table):
-        if p is not None:
-            out.write(f"  → {p}\n")
-
-
-def cmd_run(args: argparse.Namespace) -> int:
-    """Run every step of a scenario."""
-    from .core.eligibility.engine import run_eligibility
-    from .core.scenario.spec import load_scenario
-
-    sc = load_scenario(args.scenario)
-    print(f"Scenario '{sc.name}' → {sc.output_dir}")
-    known = {r.key for r in sc.runs} | ({"grid", *(c.key for c in sc.grid.connections)} if sc.grid else set())
-    known |= {"wind"} if sc.wind is not None else set()
-    known |= {"profile"} if sc.profile is not None else set()  # municipal energy profile
-    known |= {r.key for r in sc.solar} | ({"rooftop"} if sc.rooftop is not None else set())  # solar, rooftop PV
-    unknown = [k for k in args.only or [] if k not in known]
-    if unknown:
-        raise SystemExit(f"wip run --only: no technology {', '.join(unknown)} in the scenario; it has "
-                         f"{', '.join(sorted(known))}")
-    for run in sc.runs:
-        if args.only and run.key not in args.only:
-            continue
-        settings = run.settings
-        if args.resolution:
-            from dataclasses import replace
-            settings = replace(settings, resolution_m=args.resolution)
-        t0 = time.perf_counter()
-        result = run_eligibility(run.catalogue, sc.layers, sc.aoi, run.outputs, settings,
-                                 TerminalProgress(run.key))
-        _print_result(run.key, result)
-        print(f"  ({time.perf_counter() - t0:.1f} s, catalogue {run.catalogue.id} {run.catalogue.version})")
-    for su in sc.suitability:
-        if args.only and su.key not in args.only:
-            continue
-        _run_suitability(su, sc)
-    for wb in sc.windbg:
-        if args.only and wb.key not in args.only:
-            continue
-        _run_windbg(wb, sc)
-    for so in sc.solar:  # solar potential of eligible land
-        if not args.only or so.key in args.only:
-            _run_solar(so, sc.rasters, sc.aoi)
-    if sc.rooftop is not None and (not args.only or "rooftop" in args.only):
-        _run_rooftop(sc.rooftop, sc.aoi)
-    if sc.wind is not None and (not args.only or "wind" in args.only):
-        _run_wind(sc.wind, sc.layers, sc.aoi)
-    for sw in sc.sweeps:
-        if args.only and sw.key not in args.only:
-            continue
-        _run_sweep(sw.run.catalogue, sc.layers, sc.aoi, sw.criterion_id, sw.setbacks_m, sw.run.settings,
-                   sw.variants, sw.table, sw.chart, sw.key)
-    if sc.grid is not None:
-        if sc.grid.lines is not None and (not args.only or "grid" in args.only):
-            _run_grid_topology(sc.grid)
-        for conn in sc.grid.connections:
-            if not args.only or conn.key in args.only or "grid" in args.only:
-                _run_grid_connection(sc.grid, conn)
-    if sc.profile is not None and (not args.only or "profile" in args.only):
-        _run_profile(sc, args.resolution)
-    return 0
-
-
-def _print_written(paths, t0: float) -> None:
-    """List the files a step wrote (each once, None skipped) and its time since ``t0`` [s]."""
+# --- printing a step's JSON result (the same for `wip run` and the subcommands)
+def _print_written(paths, seconds: float) -> None:
+    """List the files a step wrote (each once, None skipped) and its time [s]."""
     for p in dict.fromkeys(p for p in paths if p is not None):
         print(f"  → {p}")
-    print(f"  ({time.perf_counter() - t0:.1f} s)")
+    print(f"  ({seconds:.1f} s)")
 
 
-def _run_suitability(su, sc) -> None:
-    from .core.suitability.engine import SensitivitySettings, SuitabilityOutputs, SuitabilitySettings, run_suitability
+def _print_eligibility(step) -> None:
+    r, out = step.result, sys.stdout
+    out.write(f"\n{step.key}: eligible area per municipality (grid {r['resolution_m']:g} m)\n")
+    out.write(f"  {'municipality':<28} {'area ha':>10} {'eligible ha':>12} {'share':>8}\n")
+    for m in r["municipalities"]:
+        out.write(f"  {m['name']:<28} {m['total_ha']:>10,.1f} {m['eligible_ha']:>12,.1f} {m['eligible_pct']:>7.2f}%\n")
+    share = 100 * r["eligible_ha"] / r["total_ha"] if r["total_ha"] else 0.0
+    out.write(f"  {'TOTAL':<28} {r['total_ha']:>10,.1f} {r['eligible_ha']:>12,.1f} {share:>7.2f}%\n")
+    for key in ("eligibility", "reasons", "polygons", "table"):
+        if r["outputs"].get(key) is not None:
+            out.write(f"  → {r['outputs'][key]}\n")
+    if "catalogue" in step.details:
+        print(f"  ({step.seconds:.1f} s, catalogue {step.details['catalogue']} {step.details['version']})")
 
-    t0 = time.perf_counter()
-    sens = SensitivitySettings(**su.sensitivity) if su.sensitivity else None
-    outputs = SuitabilityOutputs(su.suitability, su.sites, su.sites_table, su.stability)
-    result = run_suitability(su.run.catalogue, sc.layers, sc.rasters, sc.aoi, su.run.outputs.eligibility, outputs,
-                             SuitabilitySettings(sensitivity=sens), TerminalProgress(f"{su.key} suitability"),
-                             eligible_areas=_areas_ref(su.run.outputs.polygons))
-    print(f"\n{su.key}: suitability ({result.aggregation}), mean score {result.mean_score:.1f} of 100 "
-          f"on {result.scored_ha:,.0f} ha")
-    for cid, w in zip(result.criteria, result.weights):
+
+def _print_suitability(step) -> None:
+    r = step.result
+    print(f"\n{step.key}: suitability ({r['aggregation']}), mean score {r['mean_score']:.1f} of 100 "
+          f"on {r['scored_ha']:,.0f} ha")
+    for cid, w in zip(r["criteria"], r["weights"]):
         print(f"  weight {w:5.3f}  {cid}")
-    if result.ahp is not None:
-        print(f"  AHP consistency ratio {result.ahp.consistency_ratio:.3f}")
-    for site in result.sites[:5]:
-        print(f"  rank {site.rank:>3}: {site.name:<24} {site.area_ha:8.1f} ha, mean score {site.mean:5.1f}")
-    _print_written((su.suitability, su.sites, su.sites_table, su.stability), t0)
+    if r["consistency_ratio"] is not None:
+        print(f"  AHP consistency ratio {r['consistency_ratio']:.3f}")
+    for site in r["sites"][:5]:
+        print(f"  rank {site['rank']:>3}: {site['name']:<24} {site['area_ha']:8.1f} ha, mean score {site['mean']:5.1f}")
+    _print_written(step.files, step.seconds)
 
 
-def _areas_ref(path):
-    from .core.data.layers import LayerRef
-
-    return LayerRef(str(path), "eligible_areas") if path is not None and Path(path).exists() else None
-
-
-def _run_windbg(wb, sc) -> None:
-    from .core.eligibility.windbg import municipal_areas, windbg_accounting, write_windbg_csv
-
-    munis = municipal_areas(sc.aoi, wb.run.settings.crs, invalid=wb.run.settings.invalid_geometries)
-    turbine = wb.run.settings.turbine or wb.run.catalogue.reference_turbine
-    result = windbg_accounting(munis, _areas_ref(wb.run.outputs.polygons), rotor_in=wb.rotor_in, turbine=turbine,
-                               tower_foot_radius_m=wb.tower_foot_radius_m, crs=wb.run.settings.crs)
-    write_windbg_csv(wb.table, result)
-    print(f"\n{wb.key}: WindBG area accounting ({result.accounting})")
+def _print_windbg(step) -> None:
+    r = step.result
+    print(f"\n{step.key}: WindBG area accounting ({r['accounting']})")
     print(f"  {'municipality':<24} {'area ha':>9} {'counted ha':>11} {'share':>7} {'2027':>6} {'2032':>6}")
-    for r in (*result.rows, result.total):
-        print(f"  {r.name:<24} {r.area_ha:>9,.0f} {r.counted_ha:>11,.1f} {r.counted_pct:>6.2f}% "
-              f"{r.target_2027_pct:>5.1f}% {r.target_2032_pct:>5.1f}%")
-    print(f"  → {wb.table}")
+    for row in (*r["rows"], r["total"]):
+        print(f"  {row['name']:<24} {row['area_ha']:>9,.0f} {row['counted_ha']:>11,.1f} {row['counted_pct']:>6.2f}% "
+              f"{row['target_2027_pct']:>5.1f}% {row['target_2032_pct']:>5.1f}%")
+    print(f"  → {r['table']}")
 
 
-def _run_profile(sc, resolution=None, names=None, language=None, report=None) -> None:
-    """The ``profile:`` step: indicators, balance and reports per municipality (core/profile/)."""
-    from dataclasses import replace
-
-    from .core.profile.engine import indicator_columns, plan_from_scenario, run_profile
-    from .core.profile.report import indicator_label
-
-    plan = plan_from_scenario(sc, resolution)
-    if names:
-        plan = replace(plan, aoi=replace(plan.aoi, names=tuple(names)))
-    if language:
-        plan = replace(plan, language=language)
-    if report is not None:
-        plan = replace(plan, report=report)
-    result = run_profile(plan, TerminalProgress("profile"))
-    print(f"\nprofile: {len(result.municipalities)} municipalities ({result.seconds:.1f} s)")
-    for key, src in result.sources.items():
-        print(f"  {key:<11} {src.status:<8} {src.density or src.reason}")
-    cols = [c for c in ("area_ha", "wind_eligible_pct", "pv_ground_eligible_pct", "capacity_mw", "energy_gwh",
-                        "demand_gwh", "balance_pct", "self_sufficiency_pct", "grid_cost_meur")
-            if c in indicator_columns(result)]
-    print("  " + f"{'municipality':<22}" + "".join(f"{c:>24}" for c in cols))
-    for m in result.municipalities:
-        print("  " + f"{m.name:<22}" + "".join(
-            f"{m.indicators[c]:>24,.1f}" if c in m.indicators else f"{'-':>24}" for c in cols))
-    print("  units: " + ", ".join(f"{c} [{indicator_label(c, 'en')[1]}]" for c in cols))
-    for key in ("indicators", "json", "hourly", "gpkg", "report"):
-        if key in result.files:
-            print(f"  → {result.files[key]}")
-
-
-def cmd_profile(args: argparse.Namespace) -> int:
-    """Run the ``profile:`` step of a scenario (reusing the outputs of earlier runs)."""
-    from .core.scenario.spec import load_scenario
-
-    sc = load_scenario(args.scenario)
-    if sc.profile is None:
-        from dataclasses import replace
-
-        sc = replace(sc, profile={})
-    names = [n.strip() for n in (args.names or "").split(",") if n.strip()]
-    _run_profile(sc, args.resolution, names, args.language, False if args.no_report else None)
-    return 0
-
-
-def _run_sweep(catalogue, layers, aoi, criterion_id, setbacks, settings, variants, table, chart, key) -> None:
-    from .core.eligibility.sweep import run_setback_sweep
-
-    t0 = time.perf_counter()
-    result = run_setback_sweep(catalogue, layers, aoi, criterion_id, setbacks, settings, variants, table, chart,
-                               progress=TerminalProgress(f"{key} sweep"))
-    print(f"\n{key}: setback sweep of '{criterion_id}' (eligible share of the whole area)")
-    print("  " + f"{'setback m':>10}" + "".join(f"{v:>14}" for v in result.variants))
-    series = [result.series(v) for v in result.variants]
-    for k, s in enumerate(result.setbacks_m):
+def _print_sweep(step) -> None:
+    r = step.result
+    print(f"\n{step.key}: setback sweep of '{r['criterion_id']}' (eligible share of the whole area)")
+    print("  " + f"{'setback m':>10}" + "".join(f"{v:>14}" for v in r["variants"]))
+    series = [r["series"][v] for v in r["variants"]]
+    for k, s in enumerate(r["setbacks_m"]):
         print("  " + f"{s:>10.0f}" + "".join(f"{ser[k]:>13.2f}%" for ser in series))
-    print(f"  → {table}\n  → {chart}\n  ({time.perf_counter() - t0:.1f} s)")
+    print(f"  → {r['table']}\n  → {r['chart']}\n  ({step.seconds:.1f} s)")
 
 
-def _run_grid_topology(grid) -> None:
-    from .core.grid.topology import check_grid_topology
-
-    t0 = time.perf_counter()
-    topo = check_grid_topology(grid.lines, grid.substations, grid.crs, grid.topology, report=grid.report,
-                               cleaned_lines=grid.cleaned_lines, progress=TerminalProgress("grid topology"))
-    s = topo.summary()
+def _print_grid_topology(step) -> None:
+    s = step.result["summary"]
     print(f"\ngrid topology: {s['length_km']:,.1f} km of lines in {s['line_pieces']} pieces, {s['components']} "
           f"connected part(s), levels {', '.join(f'{v / 1000:g}' for v in s['levels_v'])} kV, "
-          f"{s['substations']} substations (snap tolerance {grid.topology.snap_tolerance_m:g} m)")
+          f"{s['substations']} substations (snap tolerance {step.details['snap_tolerance_m']:g} m)")
     for kind, n in s["issues"].items():
         print(f"  {kind:<28} {n:>5}")
-    print(f"  → {grid.report}\n  ({time.perf_counter() - t0:.1f} s)")
+    print(f"  → {step.result['report']}\n  ({step.seconds:.1f} s)")
 
 
-def _with_site_ids(sites, settings):
-    """The settings with ``site_id_field = "site_id"`` where none is set and the sites layer has one."""
-    from dataclasses import replace
-
-    from .core.data.layers import layer_info
-
-    if settings.site_id_field is None and "site_id" in layer_info(sites, "sites").fields:
-        return replace(settings, site_id_field="site_id")
-    return settings
-
-
-def _run_grid_connection(grid, conn) -> None:
-    from .core.grid.connection import run_grid_connection
-
-    t0 = time.perf_counter()
-    result = run_grid_connection(conn.sites, grid.substations, grid.roads, grid.catalogue,
-                                 _with_site_ids(conn.sites, conn.settings), conn.outputs, grid.crs, grid.cost_raster,
-                                 TerminalProgress(f"{conn.key} grid"))
-    s = result.summary()
+def _print_grid_connection(step) -> None:
+    s = step.result["summary"]
     base = s.get("baseline")
-    print(f"\n{conn.key}: grid connection of {s['sites']} sites ({s['capacity_mw']:,.1f} MW, "
-          f"{s['allocation']}, routes along {'roads' if grid.cost_raster is None else 'the cost raster'})")
+    print(f"\n{step.key}: grid connection of {s['sites']} sites ({s['capacity_mw']:,.1f} MW, "
+          f"{s['allocation']}, routes along {step.details['router']})")
     print(f"  connected {s['connected_mw']:,.1f} MW for {s['cost_eur'] / 1e6:,.2f} M€ "
           f"({s['cost_eur_per_kw']:.1f} €/kW); not connected {s['unconnected_mw']:,.1f} MW")
     if base:
         print(f"  greedy for comparison: {base['connected_mw']:,.1f} MW for {base['cost_eur'] / 1e6:,.2f} M€")
     for status, n in sorted(s["status"].items()):
         print(f"  {status:<24} {n:>5} site(s)")
-    loaded = result.substations[result.substations["allocated_mw"] > 0]
-    for row in loaded.itertuples():
-        print(f"  {row.name:<28} {row.allocated_mw:>8.1f} of {row.free_capacity_mw:>8.1f} MW free allocated")
-    _print_written(conn.outputs.paths(), t0)
+    for row in step.result["substations"]:
+        if (row.get("allocated_mw") or 0) > 0:
+            print(f"  {row['name']:<28} {row['allocated_mw']:>8.1f} of {row['free_capacity_mw']:>8.1f} MW free "
+                  "allocated")
+    _print_written(step.files, step.seconds)
 
 
-def _layer_arg(text: str, role: str):
-    """``FILE[:LAYER]`` → LayerRef (a Windows drive colon is no layer)."""
+def _print_wind_yield(step) -> None:
+    from .core.wind.resource import RESOURCE_DESCRIPTIONS
+
+    r = step.result
+    print(f"\nwind yield: {r['turbine']}")
+    print(f"  wind at hub: {RESOURCE_DESCRIPTIONS[r['resource_model']]}; weather {r['weather']}; "
+          f"Weibull k {r['weibull_k'] if r['weibull_k'] is not None else 'raster'}")
+    print(f"  losses: {r['losses']} (net = {r['loss_factor']:.3f} × gross)")
+    print(f"  {'municipality':<24} {'wind m/s':>9} {'FLH h/a':>9} {'max FLH':>9}")
+    for m in r["municipalities"]:
+        print(f"  {m['name']:<24} {m['mean_wind_speed_m_s']:>9.2f} {m['mean_full_load_hours']:>9,.0f} "
+              f"{m['max_full_load_hours']:>9,.0f}")
+    print(f"  {'mean':<24} {r['mean_wind_speed_m_s']:>9.2f} {r['mean_full_load_hours']:>9,.0f}")
+    _print_written(step.files, step.seconds)
+
+
+def _print_turbine_layout(step) -> None:
+    r = step.result
+    print(f"\nturbine layout ({'rotor-in' if r['rotor_in'] else 'rotor-out'}, main wind direction "
+          f"{r['main_direction_deg']:.0f}°): {r['n_turbines']} × {r['turbine']}")
+    print(f"  {'municipality':<24} {'turbines':>8} {'MW':>8} {'GWh/a':>9} {'FLH h/a':>8} {'wake %':>7} {'MW/km²':>7}")
+    for m in r["municipalities"]:
+        print(f"  {m['municipality']:<24} {m['n_turbines']:>8} {m['capacity_mw']:>8,.1f} "
+              f"{m['energy_mwh_per_a'] / 1000:>9,.1f} {m['full_load_hours']:>8,.0f} {m['wake_loss_pct']:>7.1f} "
+              f"{m['density_mw_per_km2']:>7.1f}")
+    print(f"  {'TOTAL':<24} {r['n_turbines']:>8} {r['capacity_mw']:>8,.1f} {r['energy_mwh_per_a'] / 1000:>9,.1f} "
+          f"{r['full_load_hours']:>8,.0f} {r['wake_loss_pct']:>7.1f}")
+    _print_written(step.files, step.seconds)
+
+
+def _print_solar(step) -> None:
+    r = step.result
+    print(f"\n{step.key}: solar potential ({r['system']}), {r['eligible_ha']:,.0f} ha × "
+          f"{r['capacity_density_mwp_per_ha']:.2f} MWp/ha = {r['capacity_mwp']:,.1f} MWp "
+          f"({r['capacity_mw']:,.1f} MW AC), {r['energy_mwh_per_a'] / 1000:,.1f} GWh/a, "
+          f"{r['mean_yield_kwh_per_kwp']:,.0f} kWh/kWp/a, losses {r['losses_pct']:.1f} %"
+          + (f", horizon {r['horizon_loss_pct']:.2f} %" if step.details.get("horizon") else ""))
+    for g in r["regions"]:
+        print(f"  {g['weather']}: tilt {g['tilt_deg']:g}°, {g['n_bins']} orientation bin(s), level ground "
+              f"{g['flat_yield_kwh_per_kwp']:,.0f} kWh/kWp/a")
+    for m in r["municipalities"]:
+        print(f"  {m['municipality']:<28} {m['capacity_mwp']:10,.1f} MWp {m['energy_mwh_per_a'] / 1000:10,.1f} GWh/a")
+    _print_written(step.files, step.seconds)
+
+
+def _print_rooftop(step) -> None:
+    r = step.result
+    print(f"\nrooftop PV: {r['n_with_pv']:,} of {r['n_buildings']:,} buildings, {r['usable_roof_m2'] / 1e4:,.1f} ha "
+          f"usable roof, {r['capacity_mwp']:,.1f} MWp ({r['capacity_mw']:,.1f} MW AC), "
+          f"{r['energy_mwh_per_a'] / 1000:,.1f} GWh/a, {r['mean_yield_kwh_per_kwp']:,.0f} kWh/kWp/a")
+    for m in r["municipalities"]:
+        print(f"  {m['municipality']:<28} {m['capacity_mwp']:10,.1f} MWp {m['energy_mwh_per_a'] / 1000:10,.1f} GWh/a")
+    _print_written(step.files, step.seconds)
+
+
+def _print_profile(step) -> None:
+    from .core.profile.report import indicator_label
+
+    r = step.result
+    print(f"\nprofile: {len(r['municipalities'])} municipalities ({r['seconds']:.1f} s)")
+    for key, src in r["sources"].items():
+        print(f"  {key:<11} {src['status']:<8} {src['density'] or src['reason']}")
+    present = set().union(*(m["indicators"] for m in r["municipalities"])) if r["municipalities"] else set()
+    cols = [c for c in ("area_ha", "wind_eligible_pct", "pv_ground_eligible_pct", "capacity_mw", "energy_gwh",
+                        "demand_gwh", "balance_pct", "self_sufficiency_pct", "grid_cost_meur") if c in present]
+
+    def cell(m, c):
+        if c not in m["indicators"]:
+            return f"{'-':>24}"
+        value = m["indicators"][c]
+        return f"{float('nan') if value is None else value:>24,.1f}"
+
+    print("  " + f"{'municipality':<22}" + "".join(f"{c:>24}" for c in cols))
+    for m in r["municipalities"]:
+        print("  " + f"{m['name']:<22}" + "".join(cell(m, c) for c in cols))
+    print("  units: " + ", ".join(f"{c} [{indicator_label(c, 'en')[1]}]" for c in cols))
+    for key in ("indicators", "json", "hourly", "gpkg", "report"):
+        if key in r["files"]:
+            print(f"  → {r['files'][key]}")
+
+
+#: The printer of each job's result.
+PRINTERS = {
+    "eligibility": _print_eligibility, "suitability": _print_suitability, "windbg": _print_windbg,
+    "setback_sweep": _print_sweep, "grid_topology": _print_grid_topology, "grid_connection": _print_grid_connection,
+    "wind_yield": _print_wind_yield, "turbine_layout": _print_turbine_layout, "solar_potential": _print_solar,
+    "rooftop_solar": _print_rooftop, "profile": _print_profile,
+}
+
+
+def _run(job, key: str, label: str | None = None, **details) -> None:
+    """Run a job in this process (the same path as the plugin's) and print its result."""
+    from .core.jobs.protocol import job_outputs, run_job
+    from .core.jobs.runner import StepResult
+
+    t0 = time.perf_counter()
+    result = run_job(job, TerminalProgress(label or key))
+    files = tuple(str(p) for p in job_outputs(job))
+    PRINTERS[job.name](StepResult(job.name, key, result, time.perf_counter() - t0, files, details))
+
+
+# --- wip run, wip profile: scenario files (core/jobs/runner.py)
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run every step of a scenario."""
+    from .core.jobs.runner import run_scenario, scenario_keys
+    from .core.scenario.spec import load_scenario
+
+    sc = load_scenario(args.scenario)
+    print(f"Scenario '{sc.name}' → {sc.output_dir}")
+    known = scenario_keys(sc)
+    unknown = [k for k in args.only or [] if k not in known]
+    if unknown:
+        raise SystemExit(f"wip run --only: no technology {', '.join(unknown)} in the scenario; it has "
+                         f"{', '.join(sorted(known))}")
+    for step in run_scenario(sc, args.only, args.resolution, TerminalProgress):
+        PRINTERS[step.kind](step)
+    return 0
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    """Run the ``profile:`` step of a scenario (reusing the outputs of earlier runs)."""
+    from dataclasses import replace
+
+    from .core.jobs.runner import run_profile_step
+    from .core.scenario.spec import ProfileSection, load_scenario
+
+    sc = load_scenario(args.scenario)
+    if sc.profile is None:
+        sc = replace(sc, profile=ProfileSection())
+    names = [n.strip() for n in (args.names or "").split(",") if n.strip()]
+    _print_profile(run_profile_step(sc, args.resolution, names, args.language, False if args.no_report else None,
+                                    TerminalProgress))
+    return 0
+
+
+# --- arguments → inputs
+def _names(args: argparse.Namespace) -> list[str]:
+    return [n.strip() for n in (args.names or "").split(",") if n.strip()]
+
+
+def _layer_arg(text: str, role: str) -> dict:
+    """``FILE[:LAYER]`` → a layer of a job (a Windows drive colon is no layer)."""
     from .core.errors import InputError
-    from .core.data.layers import LayerRef
 
     path, sep, layer = text.rpartition(":")
     if not sep or "/" in layer or "\\" in layer:
         path, layer = text, ""
     if not Path(path).exists():
         raise InputError(f"--{role} {text!r}: file {path!r} does not exist.")
-    return LayerRef(path, layer or None)
+    return {"path": path, "layer": layer or None}
 
 
-def _grid_from_args(args: argparse.Namespace, need_substations: bool):
-    """A GridRun from the grid options: --gpkg (layers named after the roles) and single layers."""
+def _gpkg_layers(gpkg: str | None, roles) -> dict[str, dict]:
+    """The layers of a GeoPackage named after the roles, as job layers."""
     import pyogrio
 
-    from .core.errors import InputError
-    from .core.scenario.spec import GridRun
-    from .core.grid.topology import TopologySettings
+    if not gpkg:
+        return {}
+    present = {name for name, _ in pyogrio.list_layers(gpkg)}
+    return {r: {"path": gpkg, "layer": r} for r in roles if r in present}
 
-    present = {name for name, _ in pyogrio.list_layers(args.gpkg)} if args.gpkg else set()
+
+def _engine_inputs(args: argparse.Namespace):
+    """Catalogue, layers, AOI and settings of a job from the common command-line options."""
+    from .core.catalogue.loader import load_catalogue
+    from .core.data.layers import ROLES
+    from .core.errors import InputError
+    from .core.jobs.build import catalogue_spec
+
+    tags = {"settlement_setback": args.settlement_setback} if args.settlement_setback is not None else None
+    catalogue = catalogue_spec(args.catalogue, tags)
+    cat = load_catalogue(args.catalogue)  # its problems first, as the job would report them
+    for tag, metres in (tags or {}).items():
+        cat = cat.with_tag_buffer(tag, metres)
+    if args.gpkg and not Path(args.gpkg).exists():
+        raise InputError(f"--gpkg {args.gpkg!r} does not exist.")
+    layers = _gpkg_layers(args.gpkg, ROLES)
+    for item in args.layer or []:
+        role, _, src = item.partition("=")
+        if role not in ROLES:
+            raise InputError(f"--layer {item!r}: {role!r} is not a layer role; roles: {', '.join(ROLES)}")
+        path, sep, layer = src.rpartition(":")
+        if not sep or "/" in layer or "\\" in layer:  # no layer name (or a Windows drive colon)
+            path, layer = src, ""
+        layers[role] = {"path": path, "layer": layer or None}
+    if "municipalities" not in layers:
+        raise SystemExit("wip: give --gpkg with a 'municipalities' layer or --layer municipalities=FILE[:LAYER]")
+    aoi = {"layer": layers["municipalities"], "name_field": args.name_field, "names": _names(args)}
+    settings = {"resolution_m": args.resolution, "crs": args.crs, "kinds": args.kinds.split(","),
+                "min_area_ha": args.min_area, **({"workers": args.workers} if args.workers else {})}
+    return catalogue, layers, aoi, settings, args.prefix or cat.technology
+
+
+def eligibility_job_from_args(args: argparse.Namespace):
+    """The ``eligibility`` job of ``wip eligibility`` and its output prefix (the algorithm "Land eligibility"
+    builds the same job)."""
+    from .core.jobs.build import eligibility_job
+
+    catalogue, layers, aoi, settings, key = _engine_inputs(args)
+    out = Path(args.out_dir)
+    outputs = {"eligibility": out / f"{key}_eligibility.tif", "reasons": out / f"{key}_reasons.tif",
+               "polygons": out / f"{key}_areas.gpkg", "table": out / f"{key}_table.csv"}
+    return eligibility_job(catalogue, layers, aoi, outputs, settings), key
+
+
+def cmd_eligibility(args: argparse.Namespace) -> int:
+    """Run one eligibility step from command-line arguments."""
+    job, key = eligibility_job_from_args(args)
+    _run(job, key)
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run a setback sweep from command-line arguments."""
+    from .core.errors import InputError
+    from .core.jobs.build import setback_sweep_job
+    from .core.scenario.spec import parse_setbacks
+
+    catalogue, layers, aoi, settings, key = _engine_inputs(args)
+    try:
+        steps = parse_setbacks({"from": args.start, "to": args.stop, "step": args.step})
+    except ValueError as exc:
+        raise InputError(f"--from/--to/--step: {exc}") from exc
+    variants: dict[str, list[str]] = {"all": []}
+    for item in args.variant or []:
+        name, _, drop = item.partition("=")
+        variants[name] = [d for d in drop.split(",") if d]
+    out = Path(args.out_dir)
+    _run(setback_sweep_job(catalogue, layers, aoi, args.criterion, steps, settings, variants, out / f"{key}_sweep.csv",
+                           out / f"{key}_sweep.png"), key, f"{key} sweep")
+    return 0
+
+
+def cmd_suitability(args: argparse.Namespace) -> int:
+    """Score eligible land with the catalogue's soft criteria."""
+    from .core.jobs.build import suitability_job
+
+    catalogue, layers, aoi, _, key = _engine_inputs(args)
+    out = Path(args.out_dir)
+    rasters = dict(item.partition("=")[::2] for item in args.raster or [])
+    sens = {"runs": args.runs, "perturbation": args.perturbation, "top_pct": args.top} if args.runs else None
+    outputs = {"suitability": out / f"{key}_suitability.tif", "sites": out / f"{key}_sites.gpkg",
+               "sites_table": out / f"{key}_sites.csv", "stability": out / f"{key}_stability.tif" if sens else None}
+    areas = {"path": args.areas, "layer": "eligible_areas"} if args.areas and Path(args.areas).exists() else None
+    _run(suitability_job(catalogue, layers, rasters, aoi, args.eligibility, outputs, {"sensitivity": sens},
+                         areas), key, f"{key} suitability")
+    return 0
+
+
+def cmd_windbg(args: argparse.Namespace) -> int:
+    """WindBG area accounting of eligible wind areas."""
+    from .core.catalogue.loader import load_catalogue
+    from .core.jobs.build import windbg_job
+
+    _, _, aoi, settings, key = _engine_inputs(args)
+    turbine = load_catalogue(args.catalogue).reference_turbine
+    if args.hub_height or args.rotor_diameter:
+        if turbine is None and not (args.hub_height and args.rotor_diameter):
+            raise SystemExit("wip windbg: the catalogue has no reference turbine; give --hub-height and "
+                             "--rotor-diameter")
+        turbine = {"hub_height_m": args.hub_height or turbine.hub_height_m,
+                   "rotor_diameter_m": args.rotor_diameter or turbine.rotor_diameter_m}
+    _run(windbg_job(aoi, settings["crs"], {"path": args.areas, "layer": "eligible_areas"},
+                    Path(args.out_dir) / f"{key}_windbg.csv", args.rotor_in, turbine, args.tower_foot), key)
+    return 0
+
+
+def _grid_inputs(args: argparse.Namespace, need_substations: bool):
+    """Lines, substations and roads from the grid options: --gpkg (layers named after the roles) and single layers."""
+    from .core.errors import InputError
+
+    present = _gpkg_layers(args.gpkg, ("power_lines", "substations", "roads"))
 
     def layer(option: str, role: str):
         value = getattr(args, option, None)
@@ -311,129 +425,63 @@ def _grid_from_args(args: argparse.Namespace, need_substations: bool):
     subs = layer("substations", "substations")
     if need_substations and subs is None:
         raise InputError("wip connect: give --substations FILE[:LAYER] or --gpkg with a 'substations' layer.")
-    out = Path(args.out_dir)
-    topology = TopologySettings(snap_tolerance_m=args.snap, voltage_field=args.voltage_field)
-    raster = Path(args.cost_raster) if getattr(args, "cost_raster", None) else None
+    raster = getattr(args, "cost_raster", None) or None
     roads = None if raster is not None else layer("roads", "roads") if hasattr(args, "roads") else None
-    return GridRun(layer("lines", "power_lines"), subs, roads, raster, getattr(args, "connection_catalogue", ""),
-                   topology, args.crs, out / f"{args.prefix}_topology.gpkg", out / f"{args.prefix}_topology.gpkg")
+    topology = {"snap_tolerance_m": args.snap, "voltage_field": args.voltage_field}
+    return layer("lines", "power_lines"), subs, roads, raster, topology
 
 
 def cmd_grid_check(args: argparse.Namespace) -> int:
     """Check the topology of power-line layers."""
-    grid = _grid_from_args(args, need_substations=False)
-    if grid.lines is None:
+    from .core.jobs.build import grid_topology_job
+
+    lines, subs, _, _, topology = _grid_inputs(args, need_substations=False)
+    if lines is None:
         raise SystemExit("wip grid-check: give --lines FILE[:LAYER] or --gpkg with a 'power_lines' layer")
-    _run_grid_topology(grid)
+    report = Path(args.out_dir) / f"{args.prefix}_topology.gpkg"
+    _run(grid_topology_job(lines, subs, args.crs, topology, report, report), "grid", "grid topology",
+         snap_tolerance_m=args.snap)
     return 0
 
 
 def cmd_connect(args: argparse.Namespace) -> int:
     """Connect sites to substations: route, price, allocate."""
-    from .core.grid.connection import ConnectionOutputs, ConnectionSettings
-    from .core.scenario.spec import GridConnectionRun
+    from .core.data.layers import LayerRef, layer_info
+    from .core.jobs.build import grid_connection_job
 
-    grid = _grid_from_args(args, need_substations=True)
-    settings = ConnectionSettings(
-        capacity_field=args.capacity_field, site_capacity_mw=args.site_capacity, area_ha_per_mw=args.area_per_mw,
-        site_id_field=args.site_id_field, unknown_free_capacity_mw=args.unknown_free_capacity,
-        allocation=args.allocation, router="cost_raster" if grid.cost_raster is not None else "roads",
-        substation_free_field=args.free_capacity_field)
+    _, subs, roads, raster, _ = _grid_inputs(args, need_substations=True)
+    sites = _layer_arg(args.sites, "sites")
+    site_id = args.site_id_field
+    if site_id is None and "site_id" in layer_info(LayerRef(sites["path"], sites["layer"]), "sites").fields:
+        site_id = "site_id"
+    settings = {"capacity_field": args.capacity_field, "site_capacity_mw": args.site_capacity,
+                "area_ha_per_mw": args.area_per_mw, "site_id_field": site_id,
+                "unknown_free_capacity_mw": args.unknown_free_capacity, "allocation": args.allocation,
+                "router": "cost_raster" if raster is not None else "roads",
+                "substation_free_field": args.free_capacity_field}
     out = Path(args.out_dir)
     gpkg = out / f"{args.prefix}.gpkg"
-    outputs = ConnectionOutputs(connections=gpkg, sites=gpkg, site_table=out / f"{args.prefix}_sites.csv",
-                                substations=gpkg)
-    _run_grid_connection(grid, GridConnectionRun(args.prefix, _layer_arg(args.sites, "sites"), settings, outputs))
+    outputs = {"connections": gpkg, "sites": gpkg, "site_table": out / f"{args.prefix}_sites.csv",
+               "substations": gpkg}
+    _run(grid_connection_job(sites, subs, roads, args.connection_catalogue, settings, outputs, args.crs, raster),
+         args.prefix, f"{args.prefix} grid", router="roads" if raster is None else "the cost raster")
     return 0
 
 
-def _grid_options(p: argparse.ArgumentParser, prefix: str) -> None:
-    p.add_argument("--gpkg", help="GeoPackage whose layers are named after the roles (power_lines, substations, roads)")
-    p.add_argument("--lines", metavar="FILE[:LAYER]", help="power lines (default: the gpkg's power_lines)")
-    p.add_argument("--substations", metavar="FILE[:LAYER]", help="substations (default: the gpkg's substations)")
-    p.add_argument("--voltage-field", default="voltage", help="voltage field of the lines (volts, OSM style)")
-    p.add_argument("--snap", type=float, default=10.0, help="snap tolerance [m]")
-    p.add_argument("--crs", default="EPSG:25832")
-    p.add_argument("--prefix", default=prefix, help=f"output file prefix (default: {prefix})")
-    p.add_argument("--out-dir", default="out")
+def _wind_inputs(args: argparse.Namespace):
+    """Layers, rasters, AOI, losses and resource of ``wip wind`` / ``wip layout``."""
+    from .core.data.layers import ROLES
 
-
-def _run_wind(run, layers, aoi) -> None:
-    """Wind yield rasters, then the layout if the run has one (``wip run``, ``wip wind``, ``wip layout``)."""
-    from .core.wind.layout import run_turbine_layout
-    from .core.wind.energy import RESOURCE_DESCRIPTIONS, run_wind_yield
-
-    if run.outputs is not None:
-        t0 = time.perf_counter()
-        res = run_wind_yield(run.turbine, aoi, run.rasters, layers, run.outputs, run.settings,
-                             TerminalProgress("wind yield"))
-        print(f"\nwind yield: {res.turbine.describe()}")
-        print(f"  wind at hub: {RESOURCE_DESCRIPTIONS[res.resource_model]}; weather {res.climate.name}; "
-              f"Weibull k {res.weibull_k if res.weibull_k is not None else 'raster'}")
-        print(f"  losses: {res.losses.describe()} (net = {res.loss_factor:.3f} × gross)")
-        print(f"  {'municipality':<24} {'wind m/s':>9} {'FLH h/a':>9} {'max FLH':>9}")
-        for m in res.municipalities:
-            print(f"  {m.name:<24} {m.mean_wind_speed_m_s:>9.2f} {m.mean_full_load_hours:>9,.0f} "
-                  f"{m.max_full_load_hours:>9,.0f}")
-        print(f"  {'mean':<24} {res.mean_wind_speed_m_s:>9.2f} {res.mean_full_load_hours:>9,.0f}")
-        _print_written((run.outputs.energy, run.outputs.full_load_hours, run.outputs.wind_speed, run.outputs.table),
-                       t0)
-    if run.layout is None:
-        return
-    t0 = time.perf_counter()
-    res = run_turbine_layout(run.turbine, run.areas, run.rasters, layers, run.layout_outputs, run.layout,
-                             TerminalProgress("turbine layout"))
-    print(f"\nturbine layout ({'rotor-in' if res.rotor_in else 'rotor-out'}, main wind direction "
-          f"{res.main_direction_deg:.0f}°): {res.n_turbines} × {res.turbine.describe()}")
-    print(f"  {'municipality':<24} {'turbines':>8} {'MW':>8} {'GWh/a':>9} {'FLH h/a':>8} {'wake %':>7} {'MW/km²':>7}")
-    for m in res.municipalities:
-        print(f"  {m.municipality:<24} {m.n_turbines:>8} {m.capacity_mw:>8,.1f} {m.energy_mwh_per_a / 1000:>9,.1f} "
-              f"{m.full_load_hours:>8,.0f} {m.wake_loss_pct:>7.1f} {m.density_mw_per_km2:>7.1f}")
-    print(f"  {'TOTAL':<24} {res.n_turbines:>8} {res.capacity_mw:>8,.1f} {res.energy_mwh_per_a / 1000:>9,.1f} "
-          f"{res.full_load_hours:>8,.0f} {res.wake_loss_pct:>7.1f}")
-    _print_written((run.layout_outputs.turbines, run.layout_outputs.sites_table,
-                    run.layout_outputs.municipalities_table, run.layout_outputs.sites), t0)
-
-
-def _wind_from_args(args: argparse.Namespace, layout: bool):
-    """A scenario WindRun, layers and AOI from the options of ``wip wind`` / ``wip layout``."""
-    import pyogrio
-
-    from .core.eligibility.engine import AreaOfInterest
-    from .core.data.layers import ROLES, LayerRef
-    from .core.wind.layout import LayoutOutputs, LayoutSettings
-    from .core.scenario.spec import WindRun
-    from .core.wind.energy import Losses, WindResourceSettings, WindYieldOutputs, WindYieldSettings
-
-    layers = {}
-    if args.gpkg:
-        present = {name for name, _ in pyogrio.list_layers(args.gpkg)}
-        layers = {r: LayerRef(args.gpkg, r) for r in ROLES if r in present}
+    layers = _gpkg_layers(args.gpkg, ROLES)
     rasters = dict(item.partition("=")[::2] for item in args.raster or [])
-    losses = Losses(args.availability_loss, args.electrical_loss, args.wake_loss, args.other_loss)
-    resource = WindResourceSettings(weibull_k=args.weibull_k or None, weather=args.weather,
-                                    weibull_k_raster=args.weibull_k_raster)
-    settings = WindYieldSettings(resolution_m=args.resolution, crs=args.crs, hub_height_m=args.hub_height,
-                                 losses=losses, resource=resource)
-    out = Path(args.out_dir)
-    key = args.prefix
+    losses = {"availability_pct": args.availability_loss, "electrical_pct": args.electrical_loss,
+              "wake_pct": args.wake_loss, "other_pct": args.other_loss}
+    resource = {"weibull_k": args.weibull_k or None, "weather": args.weather,
+                "weibull_k_raster": args.weibull_k_raster}
     aoi = None
     if "municipalities" in layers:
-        names = tuple(n.strip() for n in (args.names or "").split(",") if n.strip())
-        aoi = AreaOfInterest(layers["municipalities"], args.name_field, names)
-    if not layout:
-        outputs = WindYieldOutputs(out / f"{key}_energy.tif", out / f"{key}_full_load_hours.tif",
-                                   out / f"{key}_speed_hub.tif", out / f"{key}_yield.csv")
-        return WindRun(args.turbine, rasters, settings, outputs), layers, aoi
-    path, _, layer = args.areas.partition(":")
-    lay = LayoutSettings(crs=args.crs, hub_height_m=args.hub_height, rotor_in=args.rotor_in,
-                         spacing_along_d=args.along, spacing_across_d=args.across, main_direction_deg=args.direction,
-                         objective=args.objective, resolution_m=args.resolution, losses=losses, resource=resource,
-                         wake_model=args.wake_model)
-    layout_out = LayoutOutputs(out / f"{key}_turbines.gpkg", out / f"{key}_layout_sites.csv",
-                               out / f"{key}_layout_municipalities.csv", out / f"{key}_layout_sites.gpkg")
-    return (WindRun(args.turbine, rasters, settings, None, LayerRef(path, layer or "eligible_areas"), lay, layout_out),
-            layers, aoi)
+        aoi = {"layer": layers["municipalities"], "name_field": args.name_field, "names": _names(args)}
+    return layers, rasters, aoi, losses, resource
 
 
 def cmd_wind(args: argparse.Namespace) -> int:
@@ -443,243 +491,81 @@ def cmd_wind(args: argparse.Namespace) -> int:
 
         print(f"{'turbine':<16} {'origin':<13} {'MW':>6} {'rotor m':>8}  hub heights m")
         for t in turbine_catalogue():
-            print(f"{t['id']:<16} {t['origin']:<13} {t['nominal_power_kw'] / 1000:>6.2f} {t['rotor_diameter_m']:>8.0f}  "
+            print(f"{t['id']:<16} {t['origin']:<13} {t['nominal_power_kw'] / 1000:>6.2f} "
+                  f"{t['rotor_diameter_m']:>8.0f}  "
                   f"{', '.join(f'{h:g}' for h in t['hub_heights_m'])}")
         return 0
-    run, layers, aoi = _wind_from_args(args, layout=False)
-    _run_wind(run, layers, aoi)
+    from .core.jobs.build import wind_yield_job
+
+    layers, rasters, aoi, losses, resource = _wind_inputs(args)
+    settings = {"resolution_m": args.resolution, "crs": args.crs, "hub_height_m": args.hub_height,
+                "losses": losses, "resource": resource}
+    out, key = Path(args.out_dir), args.prefix
+    outputs = {"energy": out / f"{key}_energy.tif", "full_load_hours": out / f"{key}_full_load_hours.tif",
+               "wind_speed": out / f"{key}_speed_hub.tif", "table": out / f"{key}_yield.csv"}
+    _run(wind_yield_job(args.turbine, aoi, rasters, layers, outputs, settings), "wind", "wind yield")
     return 0
 
 
 def cmd_layout(args: argparse.Namespace) -> int:
     """Turbine layout in eligible areas."""
-    run, layers, aoi = _wind_from_args(args, layout=True)
-    _run_wind(run, layers, aoi)
+    from .core.jobs.build import turbine_layout_job
+
+    layers, rasters, _, losses, resource = _wind_inputs(args)
+    path, _, layer = args.areas.partition(":")
+    settings = {"crs": args.crs, "hub_height_m": args.hub_height, "rotor_in": args.rotor_in,
+                "spacing_along_d": args.along, "spacing_across_d": args.across,
+                "main_direction_deg": args.direction, "objective": args.objective, "resolution_m": args.resolution,
+                "losses": losses, "resource": resource, "wake_model": args.wake_model}
+    out, key = Path(args.out_dir), args.prefix
+    outputs = {"turbines": out / f"{key}_turbines.gpkg", "sites_table": out / f"{key}_layout_sites.csv",
+               "municipalities_table": out / f"{key}_layout_municipalities.csv",
+               "sites": out / f"{key}_layout_sites.gpkg"}
+    _run(turbine_layout_job(args.turbine, {"path": path, "layer": layer or "eligible_areas"}, rasters, layers,
+                            outputs, settings), "wind", "turbine layout")
     return 0
 
 
-def _wind_options(p: argparse.ArgumentParser, resolution: float) -> None:
-    p.add_argument("--turbine", default="E-141/4200", help="windpowerlib type, turbine preset or YAML file")
-    p.add_argument("--hub-height", type=float, help="hub height [m] (default: the turbine's)")
-    p.add_argument("--gpkg", help="GeoPackage with municipalities, landuse, water, buildings layers")
-    p.add_argument("--names", help="comma-separated municipality names (default: all)")
-    p.add_argument("--name-field", default="name")
-    p.add_argument("--raster", action="append", metavar="ROLE=FILE",
-                   help="wind_speed_100m, wind_speed_150m (one, two or none: TRY wind) and dem")
-    p.add_argument("--weibull-k", type=float, default=2.0, help="Weibull shape k (0: fit to the weather)")
-    p.add_argument("--weibull-k-raster", help="raster of Weibull k (e.g. Global Wind Atlas), replaces --weibull-k")
-    p.add_argument("--weather", help="weather: TRY region number, .epw, PVGIS .csv/.json (default: TRY of the area)")
-    p.add_argument("--availability-loss", type=float, default=3.0, help="[%%]")
-    p.add_argument("--electrical-loss", type=float, default=2.0, help="[%%]")
-    p.add_argument("--wake-loss", type=float, default=5.0, help="wake placeholder of the yield raster [%%]")
-    p.add_argument("--other-loss", type=float, default=0.0, help="curtailment and other losses [%%]")
-    p.add_argument("--resolution", type=float, default=resolution, help="pixel size [m]")
-    p.add_argument("--crs", default="EPSG:25832")
-    p.add_argument("--prefix", default="wind", help="output file prefix")
-    p.add_argument("--out-dir", default="out")
-
-
-# --- solar potential and rooftop PV (core/solar/ground.py, core/solar/rooftop.py)
-def _run_solar(run, rasters, aoi) -> None:
-    from .core.solar.ground import run_solar_potential
-
-    t0 = time.perf_counter()
-    res = run_solar_potential(run.eligibility, run.outputs, run.settings, rasters, aoi, run.sites,
-                              TerminalProgress(f"{run.key} solar"))
-    print(f"\n{run.key}: solar potential ({res.system}), {res.eligible_ha:,.0f} ha × "
-          f"{res.capacity_density_mwp_per_ha:.2f} MWp/ha = {res.capacity_mwp:,.1f} MWp "
-          f"({res.capacity_mw:,.1f} MW AC), {res.energy_mwh_per_a / 1000:,.1f} GWh/a, "
-          f"{res.mean_yield_kwh_per_kwp:,.0f} kWh/kWp/a, losses {res.losses_pct:.1f} %"
-          + (f", horizon {res.horizon_loss_pct:.2f} %" if run.settings.horizon else ""))
-    for r in res.regions:
-        print(f"  {r.weather}: tilt {r.tilt_deg:g}°, {r.n_bins} orientation bin(s), level ground "
-              f"{r.flat_yield_kwh_per_kwp:,.0f} kWh/kWp/a")
-    for m in res.municipalities:
-        print(f"  {m.municipality:<28} {m.capacity_mwp:10,.1f} MWp {m.energy_mwh_per_a / 1000:10,.1f} GWh/a")
-    _print_written(vars(run.outputs).values(), t0)
-
-
-def _run_rooftop(run, aoi) -> None:
-    from .core.solar.rooftop import run_rooftop_solar
-
-    t0 = time.perf_counter()
-    res = run_rooftop_solar(run.buildings, run.outputs, run.settings, aoi, TerminalProgress("rooftop PV"))
-    print(f"\nrooftop PV: {res.n_with_pv:,} of {res.n_buildings:,} buildings, {res.usable_roof_m2 / 1e4:,.1f} ha "
-          f"usable roof, {res.capacity_mwp:,.1f} MWp ({res.capacity_mw:,.1f} MW AC), "
-          f"{res.energy_mwh_per_a / 1000:,.1f} GWh/a, {res.mean_yield_kwh_per_kwp:,.0f} kWh/kWp/a")
-    for m in res.municipalities:
-        print(f"  {m.municipality:<28} {m.capacity_mwp:10,.1f} MWp {m.energy_mwh_per_a / 1000:10,.1f} GWh/a")
-    _print_written(vars(run.outputs).values(), t0)
-
-
-def _aoi_from_args(args: argparse.Namespace):
-    from .core.eligibility.engine import AreaOfInterest
-
+def _aoi_arg(args: argparse.Namespace) -> dict | None:
     if not args.aoi:
         return None
-    names = tuple(n.strip() for n in (args.names or "").split(",") if n.strip())
-    return AreaOfInterest(_layer_arg(args.aoi, "aoi"), args.name_field, names, "ags")
+    return {"layer": _layer_arg(args.aoi, "aoi"), "name_field": args.name_field, "names": _names(args),
+            "id_field": "ags"}
 
 
 def cmd_solar(args: argparse.Namespace) -> int:
     """Solar potential of eligible land (ground-mounted PV, agri-PV)."""
-    from .core.scenario.spec import SolarRun, _weather_source
-    from .core.solar.ground import SolarOutputs, SolarSettings
+    from .core.jobs.build import solar_potential_job
+    from .core.scenario.spec import weather_source
 
     out, key = Path(args.out_dir), args.prefix
     sites = _layer_arg(args.sites, "sites") if args.sites else None
-    settings = SolarSettings(system=args.system, tilt_deg=args.tilt, gcr=args.gcr, losses_pct=args.losses,
-                             weather=_weather_source(args.weather, Path.cwd()), use_terrain=not args.no_terrain,
-                             horizon=args.horizon)
-    outputs = SolarOutputs(out / f"{key}_solar_yield.tif", out / f"{key}_solar_capacity_density.tif",
-                           out / f"{key}_solar_energy_density.tif",
-                           out / f"{key}_solar_sites.gpkg" if sites else None,
-                           out / f"{key}_solar_sites.csv" if sites else None,
-                           out / f"{key}_solar_municipalities.csv" if args.aoi else None)
+    settings = {"system": args.system, "tilt_deg": args.tilt, "gcr": args.gcr, "losses_pct": args.losses,
+                "weather": weather_source(args.weather, Path.cwd()), "use_terrain": not args.no_terrain,
+                "horizon": args.horizon}
+    outputs = {"specific_yield": out / f"{key}_solar_yield.tif",
+               "capacity_density": out / f"{key}_solar_capacity_density.tif",
+               "energy_density": out / f"{key}_solar_energy_density.tif",
+               "sites": out / f"{key}_solar_sites.gpkg" if sites else None,
+               "sites_table": out / f"{key}_solar_sites.csv" if sites else None,
+               "municipalities_table": out / f"{key}_solar_municipalities.csv" if args.aoi else None}
     rasters = {"dem": args.dem} if args.dem else {}
-    _run_solar(SolarRun(key, Path(args.eligibility), sites, settings, outputs), rasters, _aoi_from_args(args))
+    _run(solar_potential_job(args.eligibility, outputs, settings, rasters, _aoi_arg(args), sites), key,
+         f"{key} solar", horizon=args.horizon)
     return 0
 
 
 def cmd_rooftop(args: argparse.Namespace) -> int:
     """Rooftop PV potential of building footprints."""
-    from .core.solar.rooftop import RooftopOutputs, RooftopSettings
-    from .core.scenario.spec import RooftopRun, _weather_source
+    from .core.jobs.build import rooftop_solar_job
+    from .core.scenario.spec import weather_source
 
     out, key = Path(args.out_dir), args.prefix
-    settings = RooftopSettings(crs=args.crs, weather=_weather_source(args.weather, Path.cwd()), losses_pct=args.losses)
-    outputs = RooftopOutputs(out / f"{key}_pv.gpkg", out / f"{key}_pv.csv",
-                             out / f"{key}_municipalities.csv" if args.aoi else None)
-    _run_rooftop(RooftopRun(_layer_arg(args.buildings, "buildings"), settings, outputs), _aoi_from_args(args))
-    return 0
-
-
-def _solar_options(p: argparse.ArgumentParser, prefix: str) -> None:
-    p.add_argument("--aoi", metavar="FILE[:LAYER]", help="municipality polygons (totals per municipality)")
-    p.add_argument("--name-field", default="name")
-    p.add_argument("--names", help="comma-separated municipality names (default: all)")
-    p.add_argument("--weather", help="TRY region (e.g. 4) or weather file (PVGIS TMY .csv/.json, .epw, CSV); "
-                                     "default: the TRY region of each site")
-    p.add_argument("--losses", type=float, help="combined DC losses [%%] (default: the preset's items, 14.08)")
-    p.add_argument("--prefix", default=prefix, help="output file prefix")
-    p.add_argument("--out-dir", default="out")
-
-
-def _engine_inputs(args: argparse.Namespace):
-    """Catalogue, layers, AOI and settings from the common command-line options."""
-    import pyogrio
-
-    from .core.catalogue.loader import load_catalogue
-    from .core.eligibility.engine import AreaOfInterest, EligibilitySettings
-    from .core.errors import InputError
-    from .core.data.layers import ROLES, LayerRef
-
-    cat = load_catalogue(args.catalogue)
-    if args.settlement_setback is not None:
-        cat = cat.with_tag_buffer("settlement_setback", args.settlement_setback)
-    layers: dict[str, LayerRef] = {}
-    if args.gpkg:
-        if not Path(args.gpkg).exists():
-            raise InputError(f"--gpkg {args.gpkg!r} does not exist.")
-        present = {name for name, _ in pyogrio.list_layers(args.gpkg)}
-        layers.update({r: LayerRef(args.gpkg, r) for r in ROLES if r in present})
-    for item in args.layer or []:
-        role, _, src = item.partition("=")
-        if role not in ROLES:
-            raise InputError(f"--layer {item!r}: {role!r} is not a layer role; roles: {', '.join(ROLES)}")
-        path, sep, layer = src.rpartition(":")
-        if not sep or "/" in layer or "\\" in layer:  # no layer name (or a Windows drive colon)
-            path, layer = src, ""
-        layers[role] = LayerRef(path, layer or None)
-    if "municipalities" not in layers:
-        raise SystemExit("wip: give --gpkg with a 'municipalities' layer or --layer municipalities=FILE[:LAYER]")
-    names = tuple(n.strip() for n in (args.names or "").split(",") if n.strip())
-    aoi = AreaOfInterest(layers["municipalities"], args.name_field, names)
-    settings = EligibilitySettings(resolution_m=args.resolution, crs=args.crs, kinds=tuple(args.kinds.split(",")),
-                                   min_area_ha=args.min_area, **({"workers": args.workers} if args.workers else {}))
-    return cat, layers, aoi, settings
-
-
-def cmd_eligibility(args: argparse.Namespace) -> int:
-    """Run one eligibility step from command-line arguments."""
-    from .core.eligibility.engine import run_eligibility
-    from .core.scenario.spec import outputs_for
-
-    cat, layers, aoi, settings = _engine_inputs(args)
-    key = args.prefix or cat.technology
-    result = run_eligibility(cat, layers, aoi, outputs_for(Path(args.out_dir), key), settings,
-                             TerminalProgress(key))
-    _print_result(key, result)
-    return 0
-
-
-def cmd_sweep(args: argparse.Namespace) -> int:
-    """Run a setback sweep from command-line arguments."""
-    from .core.errors import InputError
-    from .core.scenario.spec import parse_setbacks
-
-    cat, layers, aoi, settings = _engine_inputs(args)
-    try:
-        steps = parse_setbacks({"from": args.start, "to": args.stop, "step": args.step})
-    except ValueError as exc:
-        raise InputError(f"--from/--to/--step: {exc}") from exc
-    variants: dict[str, list[str]] = {"all": []}
-    for item in args.variant or []:
-        name, _, drop = item.partition("=")
-        variants[name] = [d for d in drop.split(",") if d]
-    out = Path(args.out_dir)
-    key = args.prefix or cat.technology
-    _run_sweep(cat, layers, aoi, args.criterion, steps, settings, variants, out / f"{key}_sweep.csv",
-               out / f"{key}_sweep.png", key)
-    return 0
-
-
-def _step_context(args: argparse.Namespace):
-    """A technology run and a scenario-like context from the common options and --eligibility/--areas."""
-    from types import SimpleNamespace
-
-    from .core.eligibility.engine import EligibilityOutputs
-    from .core.scenario.spec import TechnologyRun
-
-    cat, layers, aoi, settings = _engine_inputs(args)
-    outputs = EligibilityOutputs(Path(args.eligibility) if getattr(args, "eligibility", None) else Path("-"),
-                                 polygons=Path(args.areas) if args.areas else None)
-    rasters = {}
-    for item in getattr(args, "raster", None) or []:
-        role, _, path = item.partition("=")
-        rasters[role] = path
-    key = args.prefix or cat.technology
-    return TechnologyRun(key, cat, settings, outputs), SimpleNamespace(layers=layers, aoi=aoi, rasters=rasters), key
-
-
-def cmd_suitability(args: argparse.Namespace) -> int:
-    """Score eligible land with the catalogue's soft criteria."""
-    from .core.scenario.spec import SuitabilityRun
-
-    run, ctx, key = _step_context(args)
-    sens = {"runs": args.runs, "perturbation": args.perturbation, "top_pct": args.top} if args.runs else None
-    out = Path(args.out_dir)
-    _run_suitability(SuitabilityRun(key, run, sens, out / f"{key}_suitability.tif", out / f"{key}_sites.gpkg",
-                                    out / f"{key}_sites.csv", out / f"{key}_stability.tif" if sens else None), ctx)
-    return 0
-
-
-def cmd_windbg(args: argparse.Namespace) -> int:
-    """WindBG area accounting of eligible wind areas."""
-    from dataclasses import replace
-
-    from .core.scenario.spec import TechnologyRun, WindbgRun
-    from .core.units import Turbine
-
-    run, ctx, key = _step_context(args)
-    if args.hub_height or args.rotor_diameter:
-        ref = run.catalogue.reference_turbine
-        if ref is None and not (args.hub_height and args.rotor_diameter):
-            raise SystemExit("wip windbg: the catalogue has no reference turbine; give --hub-height and "
-                             "--rotor-diameter")
-        turbine = Turbine(args.hub_height or ref.hub_height_m, args.rotor_diameter or ref.rotor_diameter_m)
-        run = TechnologyRun(run.key, run.catalogue, replace(run.settings, turbine=turbine), run.outputs)
-    _run_windbg(WindbgRun(key, run, args.rotor_in, args.tower_foot, Path(args.out_dir) / f"{key}_windbg.csv"), ctx)
+    settings = {"crs": args.crs, "weather": weather_source(args.weather, Path.cwd()), "losses_pct": args.losses}
+    outputs = {"buildings": out / f"{key}_pv.gpkg", "buildings_table": out / f"{key}_pv.csv",
+               "municipalities_table": out / f"{key}_municipalities.csv" if args.aoi else None}
+    _run(rooftop_solar_job(_layer_arg(args.buildings, "buildings"), outputs, settings, _aoi_arg(args)), "rooftop",
+         "rooftop PV")
     return 0
 
 
@@ -742,6 +628,49 @@ def cmd_worker(args: argparse.Namespace) -> int:
         return serve(Path(args.job), protocol, control, cancel)
     finally:
         protocol.close()
+
+
+def _grid_options(p: argparse.ArgumentParser, prefix: str) -> None:
+    p.add_argument("--gpkg", help="GeoPackage whose layers are named after the roles (power_lines, substations, roads)")
+    p.add_argument("--lines", metavar="FILE[:LAYER]", help="power lines (default: the gpkg's power_lines)")
+    p.add_argument("--substations", metavar="FILE[:LAYER]", help="substations (default: the gpkg's substations)")
+    p.add_argument("--voltage-field", default="voltage", help="voltage field of the lines (volts, OSM style)")
+    p.add_argument("--snap", type=float, default=10.0, help="snap tolerance [m]")
+    p.add_argument("--crs", default="EPSG:25832")
+    p.add_argument("--prefix", default=prefix, help=f"output file prefix (default: {prefix})")
+    p.add_argument("--out-dir", default="out")
+
+
+def _wind_options(p: argparse.ArgumentParser, resolution: float) -> None:
+    p.add_argument("--turbine", default="E-141/4200", help="windpowerlib type, turbine preset or YAML file")
+    p.add_argument("--hub-height", type=float, help="hub height [m] (default: the turbine's)")
+    p.add_argument("--gpkg", help="GeoPackage with municipalities, landuse, water, buildings layers")
+    p.add_argument("--names", help="comma-separated municipality names (default: all)")
+    p.add_argument("--name-field", default="name")
+    p.add_argument("--raster", action="append", metavar="ROLE=FILE",
+                   help="wind_speed_100m, wind_speed_150m (one, two or none: TRY wind) and dem")
+    p.add_argument("--weibull-k", type=float, default=2.0, help="Weibull shape k (0: fit to the weather)")
+    p.add_argument("--weibull-k-raster", help="raster of Weibull k (e.g. Global Wind Atlas), replaces --weibull-k")
+    p.add_argument("--weather", help="weather: TRY region number, .epw, PVGIS .csv/.json (default: TRY of the area)")
+    p.add_argument("--availability-loss", type=float, default=3.0, help="[%%]")
+    p.add_argument("--electrical-loss", type=float, default=2.0, help="[%%]")
+    p.add_argument("--wake-loss", type=float, default=5.0, help="wake placeholder of the yield raster [%%]")
+    p.add_argument("--other-loss", type=float, default=0.0, help="curtailment and other losses [%%]")
+    p.add_argument("--resolution", type=float, default=resolution, help="pixel size [m]")
+    p.add_argument("--crs", default="EPSG:25832")
+    p.add_argument("--prefix", default="wind", help="output file prefix")
+    p.add_argument("--out-dir", default="out")
+
+
+def _solar_options(p: argparse.ArgumentParser, prefix: str) -> None:
+    p.add_argument("--aoi", metavar="FILE[:LAYER]", help="municipality polygons (totals per municipality)")
+    p.add_argument("--name-field", default="name")
+    p.add_argument("--names", help="comma-separated municipality names (default: all)")
+    p.add_argument("--weather", help="TRY region (e.g. 4) or weather file (PVGIS TMY .csv/.json, .epw, CSV); "
+                                     "default: the TRY region of each site")
+    p.add_argument("--losses", type=float, help="combined DC losses [%%] (default: the preset's items, 14.08)")
+    p.add_argument("--prefix", default=prefix, help="output file prefix")
+    p.add_argument("--out-dir", default="out")
 
 
 def _common_options(p: argparse.ArgumentParser) -> None:

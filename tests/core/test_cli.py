@@ -96,3 +96,27 @@ def test_scenario_on_date_applies_the_rules_of_that_day(small_region, capsys):
     sc = load_scenario(scenario(small_region, on_date="2021-06-30"))
     import datetime as dt
     assert sc.runs[0].settings.on_date == dt.date(2021, 6, 30)
+
+
+def test_wip_eligibility_builds_the_job_of_the_land_eligibility_algorithm():
+    """One job path: the flags give the arguments the algorithm's parameters give (processing_algorithms/
+    land_eligibility.py: catalogue spec with the settlement setback, role layers, AOI, outputs, settings)."""
+    from wip_qgis_plugin.cli import build_parser, eligibility_job_from_args
+
+    args = build_parser().parse_args([
+        "eligibility", "--catalogue", "wind_sachsen_anhalt",
+        "--layer", "municipalities=/data/region.gpkg:municipalities",
+        "--layer", "buildings=/data/region.gpkg:buildings", "--names", "Aland, Barby", "--resolution", "25",
+        "--settlement-setback", "900", "--out-dir", "/out"])
+    job, key = eligibility_job_from_args(args)
+    assert key == "wind" and job.name == "eligibility"
+    assert dict(job.arguments) == {
+        "catalogue": {"source": "wind_sachsen_anhalt", "tag_buffers": {"settlement_setback": 900.0}},
+        "layers": {"municipalities": {"path": "/data/region.gpkg", "layer": "municipalities"},
+                   "buildings": {"path": "/data/region.gpkg", "layer": "buildings"}},
+        "aoi": {"layer": {"path": "/data/region.gpkg", "layer": "municipalities"}, "name_field": "name",
+                "names": ["Aland", "Barby"]},
+        "outputs": {"eligibility": "/out/wind_eligibility.tif", "reasons": "/out/wind_reasons.tif",
+                    "polygons": "/out/wind_areas.gpkg", "table": "/out/wind_table.csv"},
+        "settings": {"resolution_m": 25.0, "crs": "EPSG:25832", "kinds": ["hard", "soft"], "min_area_ha": 1.0},
+    }

@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 import rasterio
 
-from wip_qgis_plugin.core.jobs import protocol as wp
 from wip_qgis_plugin.core.catalogue.loader import load_catalogue
+from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.data.outputs import OutputTransaction
 from wip_qgis_plugin.core.eligibility.engine import (
     AreaOfInterest,
     EligibilityOutputs,
@@ -23,8 +24,7 @@ from wip_qgis_plugin.core.eligibility.engine import (
     run_eligibility,
 )
 from wip_qgis_plugin.core.errors import Cancelled, InputError
-from wip_qgis_plugin.core.data.outputs import OutputTransaction
-from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.jobs import protocol as wp
 from wip_qgis_plugin.core.suitability.engine import SensitivitySettings, SuitabilityOutputs, SuitabilitySettings
 from wip_qgis_plugin.core.units import Turbine
 
@@ -284,3 +284,23 @@ def test_worker_command_reports_its_python_and_cancels_on_request(small_region, 
     assert proc.wait(timeout=30) == 130
     assert rest[-1]["type"] == "error" and rest[-1]["code"] == "cancelled"
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_the_protocol_imports_with_the_standard_library_only():
+    """The plugin reads and writes jobs in a QGIS Python without the engine's packages."""
+    code = ("import wip_qgis_plugin.core.jobs.protocol, sys; print(sorted(m for m in sys.modules if m.split('.')[0] "
+            "in {'numpy','pandas','geopandas','shapely','rasterio','yaml'}))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+def test_every_job_has_an_adapter_and_lists_its_outputs_without_the_engine():
+    code = ("import sys; from wip_qgis_plugin.core.jobs import protocol as wp; "
+            "j = wp.Job('eligibility', {'outputs': {'eligibility': '/x/e.tif', 'reasons': '/x/r.tif'}}); "
+            "print([str(p) for p in wp.job_outputs(j)], 'wip_qgis_plugin.core.jobs.adapters' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "['/x/e.tif', '/x/r.tif', '/x/r_bits.json'] False", out.stderr
+    for entry in wp.ENTRY_POINTS.values():
+        assert callable(wp.resolve(entry.adapter)), entry.adapter
+        assert entry.adapter == f"wip_qgis_plugin.core.jobs.adapters:{entry.name}_job"

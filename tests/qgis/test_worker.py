@@ -33,7 +33,7 @@ from wip_qgis_plugin.processing_algorithms import ALGORITHMS
 @pytest.fixture
 def without_engine_packages(monkeypatch, clean_engine_settings):
     """QGIS's Python as if geopandas were missing (the in-process dependency check says so)."""
-    from wip_qgis_plugin.processing_algorithms import base
+    from wip_qgis_plugin import environment as base
 
     monkeypatch.setattr(base, "missing_dependencies", lambda: ["geopandas"])
 
@@ -62,7 +62,7 @@ def test_missing_packages_are_named_with_every_way_out(provider, without_engine_
 
 
 def test_numpy_that_breaks_the_gdal_bindings_is_named(provider, monkeypatch):
-    from wip_qgis_plugin.processing_algorithms import base
+    from wip_qgis_plugin import environment as base
 
     assert base.numpy_abi_error() == ""  # here osgeo.gdal_array imports with the numpy found
     monkeypatch.setattr(base, "numpy_abi_error", lambda: "numpy 2.1.0: osgeo.gdal_array: _ARRAY_API not found")
@@ -128,7 +128,7 @@ def test_worker_gives_the_in_process_result(provider, small_region, tmp_path, mo
     (tmp_path / "out").mkdir()
     inside = run_algorithm(ALG_ID, eligibility_parameters(small_region, tmp_path / "in"))
 
-    from wip_qgis_plugin.processing_algorithms import base
+    from wip_qgis_plugin import environment as base
 
     monkeypatch.setattr(base, "missing_dependencies", lambda: ["geopandas"])
     monkeypatch.setenv(worker.ENV_ENGINE_PYTHON, sys.executable)
@@ -156,7 +156,7 @@ def test_setback_sweep_through_the_worker_matches(provider, small_region, tmp_pa
     params = small_region.parameters(WIND_ROLES, PRESET="wind_sachsen_anhalt", RESOLUTION=50, SETBACK_FROM=600,
                                      SETBACK_TO=1200, SETBACK_STEP=300, VARIANTS="forest")
     inside = run_algorithm("wip:setbacksweep", dict(params, OUTPUT_TABLE=str(tmp_path / "in.csv")))
-    from wip_qgis_plugin.processing_algorithms import base
+    from wip_qgis_plugin import environment as base
 
     monkeypatch.setattr(base, "missing_dependencies", lambda: ["geopandas"])
     monkeypatch.setenv(worker.ENV_ENGINE_PYTHON, sys.executable)
@@ -421,7 +421,7 @@ def test_shipped_engine_requirements_follow_the_project_requirements():
 
 
 def test_dependency_message_installs_demandlib_without_its_dependencies(monkeypatch):
-    from wip_qgis_plugin.processing_algorithms import base
+    from wip_qgis_plugin import environment as base
 
     monkeypatch.setattr(base, "numpy_abi_error", lambda: "")
     message = base.missing_dependencies_message(["pvlib", "demandlib"])

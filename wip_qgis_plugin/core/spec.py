@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from .errors import SpecError, spec_error
+from .plain import to_plain  # noqa: F401 - the toolkit's to_plain (one implementation, standard library only)
 from .units import parse_quantity
 
 #: Folder of the presets shipped with the plugin (catalogues, turbines, PV systems, grid, demand).
@@ -41,35 +42,6 @@ def suggest(word: object, choices: Iterable[object]) -> str:
     """
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def to_plain(value: Any) -> Any:
-    """``value`` as plain JSON types (dicts, lists, str, numbers, bool, None).
-
-    Dataclasses, tuples, paths, dates and numpy scalars/arrays become their JSON equivalents;
-    anything else becomes its ``str``. Used for provenance files, job arguments and for freezing
-    raw YAML before validation.
-    """
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, (int, float)):
-        return value
-    if hasattr(value, "__dataclass_fields__"):
-        return {k: to_plain(getattr(value, k)) for k in value.__dataclass_fields__}
-    if isinstance(value, Mapping):
-        return {str(k): to_plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
-        return [to_plain(v) for v in items]
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if hasattr(value, "tolist"):  # numpy scalars and arrays
-        return to_plain(value.tolist())
-    if hasattr(value, "item"):
-        return to_plain(value.item())
-    return str(value)
 
 
 def json_roundtrip(raw: Any) -> Any:

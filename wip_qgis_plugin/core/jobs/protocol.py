@@ -29,11 +29,15 @@ The caller cancels by writing ``cancel`` to the worker's stdin (closing stdin do
 the engine stops at its next check and removes its temporary files. A caller that cannot wait
 kills the worker and removes what :func:`partial_files` names.
 
-Engine entry points are registered in :data:`ENTRY_POINTS` by job name. Each decodes its
-arguments into the engine's dataclasses (:func:`decode_dataclass`, which reads the field
-annotations), calls one engine function and encodes the result as JSON. :func:`run_job` runs a
-job in this process; the plugin uses it too when the engine imports in QGIS, so both paths share
-every line between the parameters and the engine.
+The jobs are listed in :data:`ENTRY_POINTS` by name: the engine function each calls, the
+files it writes and its *adapter* in :mod:`.adapters`, which decodes the arguments into the
+engine's dataclasses (:func:`decode_dataclass`, which reads the field annotations), calls the
+engine and encodes the result as JSON. :func:`run_job` runs a job in this process; the CLI, the
+scenario runner and the plugin (when the engine imports in QGIS) use it too, so every path shares
+every line between the arguments and the engine.
+
+This module imports only the standard library (a test checks it): the adapters, which import the
+engine, are loaded by :func:`run_job` on first use, by module name.
 """
 from __future__ import annotations
 
@@ -43,7 +47,6 @@ import importlib
 import importlib.metadata
 import importlib.util
 import json
-import math
 import os
 import re
 import sys
@@ -54,7 +57,10 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from .. import __version__
 from ..errors import Cancelled, WipError
+from ..plain import to_plain
+from ..progress import NullProgress
 
 #: Version of the job and message format; a worker refuses jobs of another version.
 PROTOCOL_VERSION = 1
@@ -142,8 +148,6 @@ def dependency_problems(dependencies: Mapping[str, str] | None = None) -> list[s
 
 def check_report() -> dict[str, Any]:
     """What ``wip worker --check`` prints: this Python, the plugin version and missing packages."""
-    from .. import __version__
-
     return {"type": "check", "protocol": PROTOCOL_VERSION, "python": sys.version.split()[0],
             "executable": sys.executable, "version": __version__, "problems": dependency_problems()}
 
@@ -212,25 +216,13 @@ class Job:
         return cls.from_dict(data)
 
 
-def to_jsonable(value: Any) -> Any:
-    """JSON data of a value: dataclasses as objects, paths as strings, NaN as null, numpy scalars as numbers."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Mapping):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if hasattr(value, "item"):  # numpy scalar
-        return to_jsonable(value.item())
+def _refuse(value: Any) -> Any:
     raise ProtocolError(f"Cannot send a {type(value).__name__} to the engine: {value!r}")
+
+
+def to_jsonable(value: Any) -> Any:
+    """JSON data of a value (:func:`.plain.to_plain`: NaN as null), refusing what JSON cannot hold."""
+    return to_plain(value, _refuse)
 
 
 # ----------------------------------------------------------------- dataclass codec
@@ -472,8 +464,6 @@ def serve(job_path: Path, out: IO[str], control: IO[str] | int | None = None,
     int
         Exit code: 0 result sent, 1 error sent, 130 cancelled.
     """
-    from .. import __version__
-
     writer = MessageWriter(out)
     cancel = cancel or threading.Event()
     writer.send("hello", protocol=PROTOCOL_VERSION, pid=os.getpid(), python=sys.version.split()[0],
@@ -490,7 +480,12 @@ def serve(job_path: Path, out: IO[str], control: IO[str] | int | None = None,
     return 0
 
 
-# ----------------------------------------------------------------- entry points
+# ----------------------------------------------------------------- the jobs
+#: Module of the adapters (``<job>_job`` functions), imported by :func:`run_job` on first use so that
+#: this module needs only the standard library.
+ADAPTERS_MODULE = "wip_qgis_plugin.core.jobs.adapters"
+
+
 @dataclasses.dataclass(frozen=True)
 class EntryPoint:
     """An engine function the worker runs for a job.
@@ -501,39 +496,124 @@ class EntryPoint:
         The job name.
     function : str
         The engine function, ``module:name`` (for documentation and ``wip worker --list``).
-    run : callable
-        ``run(arguments, single_process, progress) -> dict``: decodes the arguments, calls the
-        function and returns its result as JSON data.
     outputs : callable
         ``outputs(arguments) -> list of str``: every file the job writes (for cleaning up after
-        a killed worker).
+        a killed worker; standard library only, the plugin calls it where the engine is missing).
+    adapter : str
+        ``module:name`` of ``run(arguments, single_process, progress) -> dict`` in :mod:`.adapters`,
+        which decodes the arguments, calls the function and returns its result as JSON data.
     """
 
     name: str
     function: str
-    run: Callable[[Mapping[str, Any], bool, Any], dict[str, Any]]
     outputs: Callable[[Mapping[str, Any]], list[str]]
+    adapter: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.adapter:
+            object.__setattr__(self, "adapter", f"{ADAPTERS_MODULE}:{self.name}_job")
 
 
-ENTRY_POINTS: dict[str, EntryPoint] = {}
+def output_paths(*values: Any) -> list[str]:
+    """The given paths as strings, empty ones left out."""
+    return [str(v) for v in values if v]
 
 
-def entry_point(name: str, function: str, outputs: Callable[[Mapping[str, Any]], list[str]]):
-    """Register the decorated ``run`` function as the entry point of job ``name``."""
-    def register(run):
-        ENTRY_POINTS[name] = EntryPoint(name, function, run, outputs)
-        return run
-    return register
+def _outputs_of(*keys: str) -> Callable[[Mapping[str, Any]], list[str]]:
+    """The output function of a job whose ``outputs`` object names its files under ``keys``."""
+    def outputs(arguments: Mapping[str, Any]) -> list[str]:
+        out = arguments.get("outputs") or {}
+        return output_paths(*dict.fromkeys(out.get(k) for k in keys))
+    return outputs
+
+
+def _arguments_of(*keys: str) -> Callable[[Mapping[str, Any]], list[str]]:
+    """The output function of a job that names its files in the top-level arguments ``keys``."""
+    return lambda arguments: output_paths(*(arguments.get(k) for k in keys))
+
+
+def eligibility_outputs(arguments: Mapping[str, Any]) -> list[str]:
+    """The files of an eligibility job, with the reasons raster's bit-table sidecar."""
+    out = arguments.get("outputs") or {}
+    reasons = out.get("reasons")
+    sidecar = str(Path(reasons).with_name(Path(reasons).stem + "_bits.json")) if reasons else None
+    return output_paths(out.get("eligibility"), reasons, sidecar, out.get("polygons"), out.get("table"))
+
+
+def profile_outputs(arguments: Mapping[str, Any]) -> list[str]:
+    """Every file a profile job (its plan as JSON) may write, for cleaning up after a killed worker."""
+    plan = arguments.get("plan") or {}
+    out = plan.get("output_dir")
+    if not out:
+        return []
+    out = Path(out)
+    files = [out / f"profile{s}" for s in ("_indicators.csv", ".json", "_hourly.csv", "_sites.gpkg",
+                                            "_wind_turbines.gpkg", "_pv_rooftop.gpkg", "_pv_ground_sites.gpkg",
+                                            "_pv_ground_yield.tif", "_agri_pv_sites.gpkg", "_agri_pv_yield.tif",
+                                            "_wind_sweep.csv")]
+    for step in plan.get("technologies") or []:
+        key = step.get("key") if isinstance(step, Mapping) else None
+        if key:
+            files += [out / f"{key}_{s}" for s in ("eligibility.tif", "reasons.tif", "reasons_bits.json", "areas.gpkg",
+                                                  "table.csv", "suitability.tif", "sites.gpkg")]
+    report = out / "report"
+    if report.is_dir():
+        files += sorted(report.glob("*.html"))
+    return [str(p) for p in files]
+
+
+#: The jobs by name.
+ENTRY_POINTS: dict[str, EntryPoint] = {e.name: e for e in (
+    EntryPoint("eligibility", "wip_qgis_plugin.core.eligibility.engine:run_eligibility", eligibility_outputs),
+    EntryPoint("setback_sweep", "wip_qgis_plugin.core.eligibility.sweep:run_setback_sweep",
+               _arguments_of("table", "chart")),
+    EntryPoint("suitability", "wip_qgis_plugin.core.suitability.engine:run_suitability",
+               _outputs_of("suitability", "sites", "sites_table", "stability")),
+    EntryPoint("windbg", "wip_qgis_plugin.core.eligibility.windbg:windbg_accounting", _arguments_of("table")),
+    EntryPoint("grid_topology", "wip_qgis_plugin.core.grid.topology:check_grid_topology",
+               _arguments_of("report", "cleaned_lines")),
+    EntryPoint("grid_connection", "wip_qgis_plugin.core.grid.connection:run_grid_connection",
+               _outputs_of("connections", "sites", "site_table", "substations", "topology_report")),
+    EntryPoint("wind_yield", "wip_qgis_plugin.core.wind.energy:run_wind_yield",
+               _outputs_of("energy", "full_load_hours", "wind_speed", "table")),
+    EntryPoint("turbine_layout", "wip_qgis_plugin.core.wind.layout:run_turbine_layout",
+               _outputs_of("turbines", "sites_table", "municipalities_table", "sites")),
+    EntryPoint("profile", "wip_qgis_plugin.core.profile.engine:run_profile", profile_outputs),
+    EntryPoint("solar_potential", "wip_qgis_plugin.core.solar.ground:run_solar_potential",
+               _outputs_of("specific_yield", "capacity_density", "energy_density", "sites", "sites_table",
+                           "municipalities_table")),
+    EntryPoint("rooftop_solar", "wip_qgis_plugin.core.solar.rooftop:run_rooftop_solar",
+               _outputs_of("buildings", "buildings_table", "municipalities_table")),
+)}
+
+
+def entry_point_names() -> list[str]:
+    """Names of the registered jobs, sorted."""
+    return sorted(ENTRY_POINTS)
+
+
+def resolve(reference: str) -> Callable[..., Any]:
+    """The function a ``module:name`` reference names, imported (for the adapters and the tests)."""
+    module, _, name = reference.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def resolve_function(entry: EntryPoint) -> Callable[..., Any]:
+    """Import the engine function an entry point names (checks the registry in tests)."""
+    return resolve(entry.function)
 
 
 def run_job(job: Job, progress: Any = None) -> dict[str, Any]:
-    """Run a job in this process and return its JSON result (the worker calls this too)."""
-    from ..progress import NullProgress
+    """Run a job in this process and return its JSON result (the worker, CLI and plugin call this).
 
+    The adapter is imported here, by name, on the first job: the engine's packages are needed
+    only to run a job, not to write or read one.
+    """
     if job.name not in ENTRY_POINTS:
         raise ProtocolError(f"Unknown job {job.name!r}; known: {', '.join(sorted(ENTRY_POINTS))}.")
     arguments = to_jsonable(dict(job.arguments))  # what a worker reads from the file, in this process too
-    return to_jsonable(ENTRY_POINTS[job.name].run(arguments, job.single_process, progress or NullProgress()))
+    run = resolve(ENTRY_POINTS[job.name].adapter)
+    return to_jsonable(run(arguments, job.single_process, progress or NullProgress()))
 
 
 def job_outputs(job: Job) -> list[Path]:
@@ -544,7 +624,7 @@ def job_outputs(job: Job) -> list[Path]:
 def partial_files(output: Path) -> list[Path]:
     """Temporary files of ``output`` that a killed engine may leave behind.
 
-    :class:`.io.OutputTransaction` writes ``<dir>/.<stem>.<random>.part<suffix>`` (plus GDAL
+    :class:`.data.outputs.OutputTransaction` writes ``<dir>/.<stem>.<random>.part<suffix>`` (plus GDAL
     and SQLite side files with further suffixes) and renames it on success.
     """
     output = Path(output)
@@ -564,406 +644,3 @@ def remove_partial_files(outputs: Sequence[Path]) -> list[Path]:
             except FileNotFoundError:
                 pass
     return removed
-
-
-def _paths(*values: Any) -> list[str]:
-    return [str(v) for v in values if v]
-
-
-def _catalogue(spec: Mapping[str, Any]):
-    """The catalogue a job names: ``source`` (preset id or YAML path) and optional overrides.
-
-    ``tag_buffers`` (``{tag: metres}``), ``overrides`` (``{criterion id: {field: value}}``) and
-    ``suitability_overrides`` are applied in this order.
-    """
-    from ..catalogue.loader import load_catalogue
-
-    if not isinstance(spec, Mapping) or not spec.get("source"):
-        raise ProtocolError("catalogue: give {'source': preset id or YAML file}.")
-    unknown = sorted(set(spec) - {"source", "tag_buffers", "overrides", "suitability_overrides"})
-    if unknown:
-        raise ProtocolError(f"catalogue: unknown keys {', '.join(unknown)}.")
-    catalogue = load_catalogue(spec["source"])
-    for tag, metres in (spec.get("tag_buffers") or {}).items():
-        catalogue = catalogue.with_tag_buffer(tag, float(metres))
-    if spec.get("overrides"):
-        catalogue = catalogue.with_overrides(spec["overrides"])
-    if spec.get("suitability_overrides") and catalogue.suitability is not None:
-        catalogue = catalogue.with_suitability_overrides(spec["suitability_overrides"])
-    return catalogue
-
-
-def _layers(data: Mapping[str, Any] | None) -> dict[str, Any]:
-    from ..data.layers import LayerRef
-
-    return {role: decode_dataclass(LayerRef, ref, f"layers.{role}") for role, ref in (data or {}).items()}
-
-
-def _optional(cls: type, data: Any, where: str) -> Any:
-    return None if data is None else decode_dataclass(cls, data, where)
-
-
-def _settings(cls: type, data: Mapping[str, Any] | None, single_process: bool, where: str = "settings") -> Any:
-    data = dict(data or {})
-    if single_process and "workers" in {f.name for f in dataclasses.fields(cls)}:
-        data["workers"] = 1
-    return decode_dataclass(cls, data, where)
-
-
-def _check_roles(catalogue: Any, kinds: tuple[str, ...], layers: Mapping[str, Any], aoi: Any) -> None:
-    """Refuse a job whose active criteria read layer roles it does not give."""
-    missing = [r for r in catalogue.roles_needed(kinds) if r not in layers and not (r == "municipalities" and aoi)]
-    if missing:
-        raise JobError("missing_roles", f"The criteria of catalogue {catalogue.id!r} ({', '.join(kinds)}) need "
-                       f"layers for these roles, which were not given: {', '.join(missing)}.",
-                       {"catalogue": catalogue.id, "kinds": list(kinds), "roles": missing})
-
-
-def _eligibility_outputs(arguments: Mapping[str, Any]) -> list[str]:
-    out = arguments.get("outputs") or {}
-    reasons = out.get("reasons")
-    sidecar = str(Path(reasons).with_name(Path(reasons).stem + "_bits.json")) if reasons else None
-    return _paths(out.get("eligibility"), reasons, sidecar, out.get("polygons"), out.get("table"))
-
-
-@entry_point("eligibility", "wip_qgis_plugin.core.eligibility.engine:run_eligibility", _eligibility_outputs)
-def _run_eligibility(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
-    """Run an eligibility job: catalogue, layers, aoi, outputs, settings (see :func:`.eligibility.run_eligibility`)."""
-    from ..eligibility.engine import AreaOfInterest, EligibilityOutputs, EligibilitySettings, run_eligibility
-
-    catalogue = _catalogue(arguments.get("catalogue"))
-    layers = _layers(arguments.get("layers"))
-    aoi = decode_dataclass(AreaOfInterest, arguments.get("aoi"), "aoi")
-    settings = _settings(EligibilitySettings, arguments.get("settings"), single_process)
-    _check_roles(catalogue, settings.kinds, layers, aoi)
-    if "municipalities" in catalogue.roles_needed(settings.kinds):
-        layers.setdefault("municipalities", aoi.layer)
-    outputs = decode_dataclass(EligibilityOutputs, arguments.get("outputs"), "outputs")
-    result = run_eligibility(catalogue, layers, aoi, outputs, settings, progress)
-    return {
-        "eligible_ha": float(result.eligible_ha), "total_ha": float(result.total_ha),
-        "municipalities": [{"name": m.name, "ags": m.ags, "total_ha": m.total_ha, "eligible_ha": m.eligible_ha,
-                            "eligible_pct": m.eligible_pct} for m in result.municipalities],
-        "outputs": encode_dataclass(result.outputs), "n_polygons": result.n_polygons,
-    }
-
-
-def _first_setback_criterion(catalogue: Any, kinds: tuple[str, ...], tag: str = "settlement_setback") -> str:
-    for criterion in catalogue.active(kinds):
-        if tag in criterion.tags and criterion.kind != "permitted":
-            return criterion.id
-    raise JobError("no_default_criterion", f"The catalogue {catalogue.id!r} has no active criterion tagged {tag}: "
-                   "give the id of the criterion to vary.", {"catalogue": catalogue.id})
-
-
-@entry_point("setback_sweep", "wip_qgis_plugin.core.eligibility.sweep:run_setback_sweep",
-             lambda a: _paths(a.get("table"), a.get("chart")))
-def _run_sweep(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
-    """Run a setback sweep job.
-
-    Arguments: catalogue, layers, aoi, criterion (None: the settlement setback), setbacks_m,
-    settings, variants, table, chart, language (see :func:`.sweep.run_setback_sweep`).
-    """
-    from ..eligibility.engine import AreaOfInterest, EligibilitySettings
-    from ..eligibility.sweep import run_setback_sweep
-
-    catalogue = _catalogue(arguments.get("catalogue"))
-    layers = _layers(arguments.get("layers"))
-    aoi = decode_dataclass(AreaOfInterest, arguments.get("aoi"), "aoi")
-    settings = _settings(EligibilitySettings, arguments.get("settings"), single_process)
-    criterion = arguments.get("criterion") or _first_setback_criterion(catalogue, settings.kinds)
-    _check_roles(catalogue, settings.kinds, layers, aoi)
-    chart = Path(arguments["chart"]) if arguments.get("chart") else None
-    if chart is not None and importlib.util.find_spec("matplotlib") is None:
-        raise JobError("needs_matplotlib", "The chart needs the Python package matplotlib: install it, or leave "
-                       "the chart out.", {"python": sys.executable})
-    result = run_setback_sweep(
-        catalogue, layers, aoi, criterion, [float(s) for s in arguments.get("setbacks_m") or ()], settings,
-        variants={str(k): list(v) for k, v in (arguments.get("variants") or {}).items()} or None,
-        table=Path(arguments["table"]) if arguments.get("table") else None, chart=chart,
-        language=str(arguments.get("language") or "de"), progress=progress)
-    return {
-        "criterion_id": result.criterion_id, "setbacks_m": list(result.setbacks_m),
-        "variants": list(result.variants), "series": {v: result.series(v).tolist() for v in result.variants},
-        "rows": [dict(encode_dataclass(r), eligible_pct=r.eligible_pct) for r in result.rows],
-        "table": result.table, "chart": result.chart,
-    }
-
-
-def _suitability_outputs(arguments: Mapping[str, Any]) -> list[str]:
-    out = arguments.get("outputs") or {}
-    return _paths(out.get("suitability"), out.get("sites"), out.get("sites_table"), out.get("stability"))
-
-
-@entry_point("suitability", "wip_qgis_plugin.core.suitability.engine:run_suitability", _suitability_outputs)
-def _run_suitability(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
-    """Run a suitability job.
-
-    Arguments: catalogue, layers (all given; the criteria's roles are used), rasters ({role: path}),
-    aoi or None, eligibility (raster path), outputs, settings, eligible_areas or None.
-    """
-    from ..eligibility.engine import AreaOfInterest
-    from ..data.layers import LayerRef
-    from ..data.rasters import RASTER_ROLES
-    from ..suitability.engine import SuitabilityOutputs, SuitabilitySettings, run_suitability
-
-    catalogue = _catalogue(arguments.get("catalogue"))
-    layers = _layers(arguments.get("layers"))
-    rasters = {str(k): str(v) for k, v in (arguments.get("rasters") or {}).items()}
-    spec = catalogue.suitability
-    if spec is not None:
-        missing_layers = [r for r in spec.layer_roles() if r not in layers and r != "municipalities"]
-        missing_rasters = [r for r in spec.raster_roles() if r not in rasters
-                           and (RASTER_ROLES[r].derived_from if r in RASTER_ROLES else None) not in rasters]
-        if missing_layers or missing_rasters:
-            raise JobError("missing_inputs", f"The suitability criteria of catalogue {catalogue.id!r} need these "
-                           f"inputs, which were not given: {', '.join(missing_layers + missing_rasters)}.",
-                           {"catalogue": catalogue.id, "layers": missing_layers, "rasters": missing_rasters})
-        layers = {r: ref for r, ref in layers.items() if r in spec.layer_roles()}
-    aoi = _optional(AreaOfInterest, arguments.get("aoi"), "aoi")
-    outputs = decode_dataclass(SuitabilityOutputs, arguments.get("outputs"), "outputs")
-    settings = _settings(SuitabilitySettings, arguments.get("settings"), single_process)
-    result = run_suitability(catalogue, layers, rasters, aoi, Path(arguments["eligibility"]), outputs, settings,
-                             progress, eligible_areas=_optional(LayerRef, arguments.get("eligible_areas"),
-                                                                "eligible_areas"))
-    return {
-        "criteria": list(result.criteria), "weights": [float(w) for w in result.weights],
-        "aggregation": result.aggregation,
-        "consistency_ratio": float(result.ahp.consistency_ratio) if result.ahp is not None else None,
-        "mean_score": float(result.mean_score), "scored_ha": float(result.scored_ha),
-        "sites": [{"rank": s.rank, "site_id": s.site_id, "name": s.name, "area_ha": s.area_ha, "mean": s.mean}
-                  for s in result.sites],
-        "outputs": encode_dataclass(result.outputs),
-    }
-
-
-@entry_point("windbg", "wip_qgis_plugin.core.eligibility.windbg:windbg_accounting", lambda a: _paths(a.get("table")))
-def _run_windbg(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
-    """Run a WindBG accounting job (and write its table).
-
-    Arguments: aoi, crs, land (None: from the AGS), eligible_areas, rotor_in, turbine or None,
-    tower_foot_radius_m, table (see :mod:`.windbg`).
-    """
-    from ..eligibility.engine import AreaOfInterest
-    from ..data.layers import LayerRef
-    from ..progress import check_cancelled
-    from ..units import Turbine
-    from ..eligibility.windbg import WINDBG_FIELDS, municipal_areas, windbg_accounting, write_windbg_csv
-
-    aoi = decode_dataclass(AreaOfInterest, arguments.get("aoi"), "aoi")
-    crs = str(arguments.get("crs") or "EPSG:25832")
-    turbine = _optional(Turbine, arguments.get("turbine"), "turbine")
-    progress.report(0.0, "Reading layers")
-    municipalities = municipal_areas(aoi, crs, land=arguments.get("land"))
-    result = windbg_accounting(
-        municipalities, decode_dataclass(LayerRef, arguments.get("eligible_areas"), "eligible_areas"),
-        rotor_in=bool(arguments.get("rotor_in")), turbine=turbine, crs=crs,
-        tower_foot_radius_m=float(arguments.get("tower_foot_radius_m", 4.0)))
-    check_cancelled(progress)
-    write_windbg_csv(Path(arguments["table"]), result)
-    progress.report(1.0, "Done")
-
-    def row(r: Any) -> dict[str, Any]:
-        return {f: result.accounting if f == "accounting" else to_jsonable(getattr(r, f)) for f in WINDBG_FIELDS}
-
-    return {"fields": list(WINDBG_FIELDS), "rows": [row(r) for r in result.rows], "total": row(result.total),
-            "rotor_in": result.rotor_in, "inward_offset_m": result.inward_offset_m,
-            "accounting": result.accounting, "table": str(arguments["table"])}
-
-
-@entry_point("grid_topology", "wip_qgis_plugin.core.grid.topology:check_grid_topology",
-             lambda a: _paths(a.get("report"), a.get("cleaned_lines")))
-def _run_grid_topology(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
-    """Run a grid topology check. Arguments: lines, substations or None, crs, settings, report, cleaned_lines."""
-    from ..data.layers import LayerRef
-    from ..grid.topology import TopologySettings, check_grid_topology
-
-    topo = check_grid_topology(
-        decode_dataclass(LayerRef, arguments.get("lines"), "lines"),
-        _optional(LayerRef, arguments.get("substations"), "substations"),
-        crs=str(arguments.get("crs") or "EPSG:25832"),
-        settings=_settings(TopologySettings, arguments.get("settings"), single_process),
-        report=Path(arguments["report"]) if arguments.get("report") else None,
-        cleaned_lines=Path(arguments["cleaned_lines"]) if arguments.get("cleaned_lines") else None,
-        progress=progress)
-    return {"summary": topo.summary(), "converged": topo.converged,
-            "report": arguments.get("report"), "cleaned_lines": arguments.get("cleaned_lines")}
-
-
-def _grid_connection_outputs(arguments: Mapping[str, Any]) -> list[str]:
-    out = arguments.get("outputs") or {}
-    return _paths(*dict.fromkeys(out.get(k) for k in ("connections", "sites", "site_table", "substations",
-                                                      "topology_report")))
-
-
-@entry_point("grid_connection", "wip_qgis_plugin.core.grid.connection:run_grid_connection", _grid_connection_outputs)
-def _run_grid_connection(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
-    """Run a grid connection job.
-
-    Arguments: sites, substations, roads or None, power_lines or None, catalogue (preset id or
-    YAML file), settings (ConnectionSettings), topology (TopologySettings or None), outputs
-    (ConnectionOutputs), crs, cost_raster or None (see :func:`.connection.run_grid_connection`).
-    """
-    from ..grid.connection import ConnectionOutputs, ConnectionSettings, run_grid_connection
-    from ..data.layers import LayerRef
-    from ..grid.topology import TopologySettings
-
-    result = run_grid_connection(
-        decode_dataclass(LayerRef, arguments.get("sites"), "sites"),
-        decode_dataclass(LayerRef, arguments.get("substations"), "substations"),
-        _optional(LayerRef, arguments.get("roads"), "roads"),
-        catalogue=str(arguments.get("catalogue") or "grid_connection"),
-        settings=_settings(ConnectionSettings, arguments.get("settings"), single_process),
-        outputs=decode_dataclass(ConnectionOutputs, arguments.get("outputs") or {}, "outputs"),
-        crs=str(arguments.get("crs") or "EPSG:25832"),
-        cost_raster=arguments.get("cost_raster") or None, progress=progress,
-        power_lines=_optional(LayerRef, arguments.get("power_lines"), "power_lines"),
-        topology=_optional(TopologySettings, arguments.get("topology"), "topology"))
-    sites = result.sites.drop(columns=result.sites.geometry.name)
-    subs = result.substations.drop(columns=result.substations.geometry.name)
-    return {"summary": result.summary(),
-            "sites": [{k: to_jsonable(v) for k, v in row.items()} for row in sites.to_dict("records")],
-            "substations": [{k: to_jsonable(v) for k, v in row.items()} for row in subs.to_dict("records")],
-            "n_connections": len(result.connections)}
-
-
-# --- wind yield and turbine layout (core/wind/, core/wind/layout.py)
-def _wind_yield_outputs(arguments: Mapping[str, Any]) -> list[str]:
-    out = arguments.get("outputs") or {}
-    return _paths(out.get("energy"), out.get("full_load_hours"), out.get("wind_speed"), out.get("table"))
-
-
-@entry_point("wind_yield", "wip_qgis_plugin.core.wind.energy:run_wind_yield", _wind_yield_outputs)
-def _run_wind_yield(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
-    """Run a wind yield job.
-
-    Arguments: turbine (preset id, YAML file or windpowerlib type), aoi or None, rasters ({role: path}:
-    wind_speed_100m, wind_speed_150m, dem), layers (landuse, water), outputs, settings (see
-    :func:`.wind.run_wind_yield`).
-    """
-    from ..eligibility.engine import AreaOfInterest
-    from ..wind.energy import WindYieldOutputs, WindYieldSettings, run_wind_yield
-
-    result = run_wind_yield(
-        str(arguments.get("turbine") or "E-141/4200"), _optional(AreaOfInterest, arguments.get("aoi"), "aoi"),
-        {str(k): str(v) for k, v in (arguments.get("rasters") or {}).items() if v}, _layers(arguments.get("layers")),
-        decode_dataclass(WindYieldOutputs, arguments.get("outputs"), "outputs"),
-        _settings(WindYieldSettings, arguments.get("settings"), single_process), progress)
-    return {"turbine": result.turbine.describe(), "nominal_power_mw": result.turbine.nominal_power_mw,
-            "resource_model": result.resource_model, "weather": result.climate.name, "weibull_k": result.weibull_k,
-            "losses": result.losses.describe(), "loss_factor": result.loss_factor,
-            "mean_wind_speed_m_s": result.mean_wind_speed_m_s, "mean_full_load_hours": result.mean_full_load_hours,
-            "mean_density_kg_m3": result.mean_density_kg_m3,
-            "municipalities": [encode_dataclass(m) for m in result.municipalities],
-            "outputs": encode_dataclass(result.outputs)}
-
-
-def _layout_outputs(arguments: Mapping[str, Any]) -> list[str]:
-    out = arguments.get("outputs") or {}
-    return _paths(out.get("turbines"), out.get("sites_table"), out.get("municipalities_table"), out.get("sites"))
-
-
-@entry_point("turbine_layout", "wip_qgis_plugin.core.wind.layout:run_turbine_layout", _layout_outputs)
-def _run_turbine_layout(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
-    """Run a turbine layout job.
-
-    Arguments: turbine, eligible_areas, rasters, layers (landuse, water, buildings), outputs, settings
-    (see :func:`.layout.run_turbine_layout`).
-    """
-    from ..data.layers import LayerRef
-    from ..wind.layout import LayoutOutputs, LayoutSettings, run_turbine_layout
-
-    result = run_turbine_layout(
-        str(arguments.get("turbine") or "E-141/4200"),
-        decode_dataclass(LayerRef, arguments.get("eligible_areas"), "eligible_areas"),
-        {str(k): str(v) for k, v in (arguments.get("rasters") or {}).items() if v}, _layers(arguments.get("layers")),
-        decode_dataclass(LayoutOutputs, arguments.get("outputs"), "outputs"),
-        _settings(LayoutSettings, arguments.get("settings"), single_process), progress)
-    return {"turbine": result.turbine.describe(), "n_turbines": result.n_turbines,
-            "capacity_mw": result.capacity_mw, "energy_mwh_per_a": result.energy_mwh_per_a,
-            "full_load_hours": result.full_load_hours, "wake_loss_pct": result.wake_loss_pct,
-            "main_direction_deg": result.main_direction_deg, "rotor_in": result.rotor_in,
-            "sites": [encode_dataclass(s) for s in result.sites],
-            "municipalities": [encode_dataclass(m) for m in result.municipalities],
-            "outputs": encode_dataclass(result.outputs)}
-
-
-# --- municipal energy profile (core/profile/)
-def _profile_outputs(arguments: Mapping[str, Any]) -> list[str]:
-    from ..profile.engine import profile_output_files
-
-    return [str(p) for p in profile_output_files(arguments.get("plan") or {})]
-
-
-@entry_point("profile", "wip_qgis_plugin.core.profile.engine:run_profile", _profile_outputs)
-def _run_profile(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
-    """Run a municipal energy profile. Arguments: plan (:class:`.profile.ProfilePlan` as JSON)."""
-    from ..profile.engine import ProfilePlan, profile_json, run_profile
-
-    plan = _settings(ProfilePlan, arguments.get("plan"), single_process, "plan")
-    return profile_json(run_profile(plan, progress))
-
-
-# --- solar potential and rooftop PV (core/solar/ground.py, core/solar/rooftop.py)
-def _solar_outputs(arguments: Mapping[str, Any]) -> list[str]:
-    out = arguments.get("outputs") or {}
-    return _paths(out.get("specific_yield"), out.get("capacity_density"), out.get("energy_density"),
-                  out.get("sites"), out.get("sites_table"), out.get("municipalities_table"))
-
-
-@entry_point("solar_potential", "wip_qgis_plugin.core.solar.ground:run_solar_potential", _solar_outputs)
-def _run_solar_potential(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
-    """Run a solar potential job.
-
-    Arguments: eligibility (raster path), outputs (SolarOutputs), settings (SolarSettings), rasters
-    ({role: path}: dem or slope + aspect), aoi or None, sites or None (see :func:`.solar.run_solar_potential`).
-    """
-    from ..eligibility.engine import AreaOfInterest
-    from ..data.layers import LayerRef
-    from ..solar.ground import SolarOutputs, SolarSettings, run_solar_potential
-
-    result = run_solar_potential(
-        Path(arguments["eligibility"]), decode_dataclass(SolarOutputs, arguments.get("outputs"), "outputs"),
-        _settings(SolarSettings, arguments.get("settings"), single_process),
-        {str(k): str(v) for k, v in (arguments.get("rasters") or {}).items()},
-        _optional(AreaOfInterest, arguments.get("aoi"), "aoi"), _optional(LayerRef, arguments.get("sites"), "sites"),
-        progress)
-    data = encode_dataclass(result)
-    data["sites"] = data["sites"][:200]
-    return data
-
-
-def _rooftop_outputs(arguments: Mapping[str, Any]) -> list[str]:
-    out = arguments.get("outputs") or {}
-    return _paths(out.get("buildings"), out.get("buildings_table"), out.get("municipalities_table"))
-
-
-@entry_point("rooftop_solar", "wip_qgis_plugin.core.solar.rooftop:run_rooftop_solar", _rooftop_outputs)
-def _run_rooftop_solar(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
-    """Run a rooftop PV job. Arguments: buildings, outputs (RooftopOutputs), settings (RooftopSettings), aoi or None."""
-    from ..eligibility.engine import AreaOfInterest
-    from ..data.layers import LayerRef
-    from ..solar.rooftop import RooftopOutputs, RooftopSettings, run_rooftop_solar
-
-    result = run_rooftop_solar(
-        decode_dataclass(LayerRef, arguments.get("buildings"), "buildings"),
-        decode_dataclass(RooftopOutputs, arguments.get("outputs") or {}, "outputs"),
-        _settings(RooftopSettings, arguments.get("settings"), single_process),
-        _optional(AreaOfInterest, arguments.get("aoi"), "aoi"), progress)
-    return {"n_buildings": result.n_buildings, "n_with_pv": result.n_with_pv,
-            "usable_roof_m2": result.usable_roof_m2, "capacity_mwp": result.capacity_mwp,
-            "capacity_mw": result.capacity_mw, "energy_mwh_per_a": result.energy_mwh_per_a,
-            "mean_yield_kwh_per_kwp": result.mean_yield_kwh_per_kwp, "n_classes": result.n_classes,
-            "municipalities": [encode_dataclass(m) for m in result.municipalities],
-            "outputs": encode_dataclass(result.outputs)}
-
-
-def entry_point_names() -> list[str]:
-    """Names of the registered jobs, sorted."""
-    return sorted(ENTRY_POINTS)
-
-
-def resolve_function(entry: EntryPoint) -> Callable[..., Any]:
-    """Import the engine function an entry point names (checks the registry in tests)."""
-    module, _, name = entry.function.partition(":")
-    return getattr(importlib.import_module(module), name)

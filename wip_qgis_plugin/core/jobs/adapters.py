@@ -1,0 +1,380 @@
+"""The engine's entry points: one adapter per job of :data:`.protocol.ENTRY_POINTS`.
+
+An adapter ``<job>_job(arguments, single_process, progress) -> dict`` decodes the job's JSON
+arguments into the engine's dataclasses (:func:`.protocol.decode_dataclass`), refuses a job that
+lacks inputs (:class:`.protocol.JobError` with a stable code), calls one engine orchestrator and
+maps its result to JSON data. The result mappings (``<job>_json``) are public: the scenario runner
+(:mod:`.runner`) maps the results of its steps with the same functions, so the CLI prints the same
+fields whichever way a step ran.
+
+:func:`.protocol.run_job` imports this module by name; it is the only module of the job layer that
+imports the engine.
+"""
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..catalogue.loader import load_catalogue
+from ..data.layers import LayerRef
+from ..data.rasters import RASTER_ROLES
+from ..defaults import DEFAULT_TURBINE
+from ..eligibility.engine import AreaOfInterest, EligibilityOutputs, EligibilitySettings, run_eligibility
+from ..eligibility.sweep import SweepOutputs, SweepSettings, run_setback_sweep
+from ..eligibility.windbg import WINDBG_FIELDS, WindbgOutputs, WindbgSettings, municipal_areas, windbg_accounting
+from ..grid.connection import ConnectionOutputs, run_grid_connection
+from ..grid.settings import ConnectionSettings, TopologySettings
+from ..grid.topology import TopologyOutputs, check_grid_topology
+from ..profile.engine import run_profile
+from ..profile.model import ProfilePlan
+from ..profile.outputs import profile_json
+from ..solar.ground import SolarOutputs, SolarSettings, run_solar_potential
+from ..solar.rooftop import RooftopOutputs, RooftopSettings, run_rooftop_solar
+from ..suitability.engine import SuitabilityOutputs, SuitabilitySettings, run_suitability
+from ..units import Turbine
+from ..wind.energy import WindYieldOutputs, WindYieldSettings, run_wind_yield
+from ..wind.layout import LayoutOutputs, LayoutSettings, run_turbine_layout
+from .protocol import JobError, ProtocolError, decode_dataclass, encode_dataclass, to_jsonable
+
+
+def _catalogue(spec: Mapping[str, Any]):
+    """The catalogue a job names: ``source`` (preset id or YAML path) and optional overrides.
+
+    ``tag_buffers`` (``{tag: metres}``), ``overrides`` (``{criterion id: {field: value}}``) and
+    ``suitability_overrides`` are applied in this order.
+    """
+    if not isinstance(spec, Mapping) or not spec.get("source"):
+        raise ProtocolError("catalogue: give {'source': preset id or YAML file}.")
+    unknown = sorted(set(spec) - {"source", "tag_buffers", "overrides", "suitability_overrides"})
+    if unknown:
+        raise ProtocolError(f"catalogue: unknown keys {', '.join(unknown)}.")
+    catalogue = load_catalogue(spec["source"])
+    for tag, metres in (spec.get("tag_buffers") or {}).items():
+        catalogue = catalogue.with_tag_buffer(tag, float(metres))
+    if spec.get("overrides"):
+        catalogue = catalogue.with_overrides(spec["overrides"])
+    if spec.get("suitability_overrides") and catalogue.suitability is not None:
+        catalogue = catalogue.with_suitability_overrides(spec["suitability_overrides"])
+    return catalogue
+
+
+def _layers(data: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {role: decode_dataclass(LayerRef, ref, f"layers.{role}") for role, ref in (data or {}).items()}
+
+
+def _optional(cls: type, data: Any, where: str) -> Any:
+    return None if data is None else decode_dataclass(cls, data, where)
+
+
+def _settings(cls: type, data: Mapping[str, Any] | None, single_process: bool, where: str = "settings") -> Any:
+    data = dict(data or {})
+    if single_process and "workers" in {f.name for f in dataclasses.fields(cls)}:
+        data["workers"] = 1
+    return decode_dataclass(cls, data, where)
+
+
+def _check_roles(catalogue: Any, kinds: tuple[str, ...], layers: Mapping[str, Any], aoi: Any) -> None:
+    """Refuse a job whose active criteria read layer roles it does not give."""
+    missing = [r for r in catalogue.roles_needed(kinds) if r not in layers and not (r == "municipalities" and aoi)]
+    if missing:
+        raise JobError("missing_roles", f"The criteria of catalogue {catalogue.id!r} ({', '.join(kinds)}) need "
+                       f"layers for these roles, which were not given: {', '.join(missing)}.",
+                       {"catalogue": catalogue.id, "kinds": list(kinds), "roles": missing})
+
+
+def eligibility_json(result: Any) -> dict[str, Any]:
+    """JSON result of an eligibility run (:class:`.eligibility.engine.EligibilityResult`)."""
+    return {
+        "eligible_ha": float(result.eligible_ha), "total_ha": float(result.total_ha),
+        "resolution_m": float(result.grid.resolution_m),
+        "municipalities": [{"name": m.name, "ags": m.ags, "total_ha": m.total_ha, "eligible_ha": m.eligible_ha,
+                            "eligible_pct": m.eligible_pct} for m in result.municipalities],
+        "outputs": encode_dataclass(result.outputs), "n_polygons": result.n_polygons,
+    }
+
+
+def eligibility_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Run an eligibility job: catalogue, layers, aoi, outputs, settings (see :func:`.eligibility.run_eligibility`)."""
+    catalogue = _catalogue(arguments.get("catalogue"))
+    layers = _layers(arguments.get("layers"))
+    aoi = decode_dataclass(AreaOfInterest, arguments.get("aoi"), "aoi")
+    settings = _settings(EligibilitySettings, arguments.get("settings"), single_process)
+    _check_roles(catalogue, settings.kinds, layers, aoi)
+    if "municipalities" in catalogue.roles_needed(settings.kinds):
+        layers.setdefault("municipalities", aoi.layer)
+    outputs = decode_dataclass(EligibilityOutputs, arguments.get("outputs"), "outputs")
+    result = run_eligibility(catalogue, layers, aoi, outputs, settings, progress)
+    return eligibility_json(result)
+
+
+def _first_setback_criterion(catalogue: Any, kinds: tuple[str, ...], tag: str = "settlement_setback") -> str:
+    for criterion in catalogue.active(kinds):
+        if tag in criterion.tags and criterion.kind != "permitted":
+            return criterion.id
+    raise JobError("no_default_criterion", f"The catalogue {catalogue.id!r} has no active criterion tagged {tag}: "
+                   "give the id of the criterion to vary.", {"catalogue": catalogue.id})
+
+
+def setback_sweep_json(result: Any) -> dict[str, Any]:
+    """JSON result of a setback sweep."""
+    return {
+        "criterion_id": result.criterion_id, "setbacks_m": list(result.setbacks_m),
+        "variants": list(result.variants), "series": {v: result.series(v).tolist() for v in result.variants},
+        "rows": [dict(encode_dataclass(r), eligible_pct=r.eligible_pct) for r in result.rows],
+        "table": result.table, "chart": result.chart,
+    }
+
+
+def setback_sweep_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Run a setback sweep job.
+
+    Arguments: catalogue, layers, aoi, criterion (None: the settlement setback), setbacks_m,
+    settings, variants, table, chart, language (see :func:`.sweep.run_setback_sweep`).
+    """
+    catalogue = _catalogue(arguments.get("catalogue"))
+    layers = _layers(arguments.get("layers"))
+    aoi = decode_dataclass(AreaOfInterest, arguments.get("aoi"), "aoi")
+    settings = _settings(EligibilitySettings, arguments.get("settings"), single_process)
+    criterion = arguments.get("criterion") or _first_setback_criterion(catalogue, settings.kinds)
+    _check_roles(catalogue, settings.kinds, layers, aoi)
+    chart = Path(arguments["chart"]) if arguments.get("chart") else None
+    if chart is not None and importlib.util.find_spec("matplotlib") is None:
+        raise JobError("needs_matplotlib", "The chart needs the Python package matplotlib: install it, or leave "
+                       "the chart out.", {"python": sys.executable})
+    result = run_setback_sweep(
+        catalogue, layers, aoi, criterion, [float(s) for s in arguments.get("setbacks_m") or ()],
+        {str(k): list(v) for k, v in (arguments.get("variants") or {}).items()} or None,
+        SweepOutputs(table=Path(arguments["table"]) if arguments.get("table") else None, chart=chart),
+        SweepSettings(settings, language=str(arguments.get("language") or "de")), progress=progress)
+    return setback_sweep_json(result)
+
+
+def suitability_json(result: Any) -> dict[str, Any]:
+    """JSON result of a suitability run."""
+    return {
+        "criteria": list(result.criteria), "weights": [float(w) for w in result.weights],
+        "aggregation": result.aggregation,
+        "consistency_ratio": float(result.ahp.consistency_ratio) if result.ahp is not None else None,
+        "mean_score": float(result.mean_score), "scored_ha": float(result.scored_ha),
+        "sites": [{"rank": s.rank, "site_id": s.site_id, "name": s.name, "area_ha": s.area_ha, "mean": s.mean}
+                  for s in result.sites],
+        "outputs": encode_dataclass(result.outputs),
+    }
+
+
+def suitability_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Run a suitability job.
+
+    Arguments: catalogue, layers (all given; the criteria's roles are used), rasters ({role: path}),
+    aoi or None, eligibility (raster path), outputs, settings, eligible_areas or None.
+    """
+    catalogue = _catalogue(arguments.get("catalogue"))
+    layers = _layers(arguments.get("layers"))
+    rasters = {str(k): str(v) for k, v in (arguments.get("rasters") or {}).items()}
+    spec = catalogue.suitability
+    if spec is not None:
+        missing_layers = [r for r in spec.layer_roles() if r not in layers and r != "municipalities"]
+        missing_rasters = [r for r in spec.raster_roles() if r not in rasters
+                           and (RASTER_ROLES[r].derived_from if r in RASTER_ROLES else None) not in rasters]
+        if missing_layers or missing_rasters:
+            raise JobError("missing_inputs", f"The suitability criteria of catalogue {catalogue.id!r} need these "
+                           f"inputs, which were not given: {', '.join(missing_layers + missing_rasters)}.",
+                           {"catalogue": catalogue.id, "layers": missing_layers, "rasters": missing_rasters})
+        layers = {r: ref for r, ref in layers.items() if r in spec.layer_roles()}
+    aoi = _optional(AreaOfInterest, arguments.get("aoi"), "aoi")
+    outputs = decode_dataclass(SuitabilityOutputs, arguments.get("outputs"), "outputs")
+    settings = _settings(SuitabilitySettings, arguments.get("settings"), single_process)
+    result = run_suitability(catalogue, layers, rasters, aoi, Path(arguments["eligibility"]), outputs, settings,
+                             progress, eligible_areas=_optional(LayerRef, arguments.get("eligible_areas"),
+                                                                "eligible_areas"))
+    return suitability_json(result)
+
+
+def windbg_json(result: Any, table: Any) -> dict[str, Any]:
+    """JSON result of a WindBG accounting (``table``: the CSV it wrote)."""
+    def row(r: Any) -> dict[str, Any]:
+        return {f: result.accounting if f == "accounting" else to_jsonable(getattr(r, f)) for f in WINDBG_FIELDS}
+
+    return {"fields": list(WINDBG_FIELDS), "rows": [row(r) for r in result.rows], "total": row(result.total),
+            "rotor_in": result.rotor_in, "inward_offset_m": result.inward_offset_m,
+            "accounting": result.accounting, "table": str(table)}
+
+
+def windbg_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Run a WindBG accounting job (and write its table).
+
+    Arguments: aoi, crs, land (None: from the AGS), eligible_areas, rotor_in, turbine or None,
+    tower_foot_radius_m, table, invalid_geometries (default ``error``; see :mod:`.windbg`).
+    """
+    aoi = decode_dataclass(AreaOfInterest, arguments.get("aoi"), "aoi")
+    crs = str(arguments.get("crs") or "EPSG:25832")
+    turbine = _optional(Turbine, arguments.get("turbine"), "turbine")
+    progress.report(0.0, "Reading layers")
+    municipalities = municipal_areas(aoi, crs, land=arguments.get("land"),
+                                     invalid=str(arguments.get("invalid_geometries") or "error"))
+    result = windbg_accounting(
+        municipalities, decode_dataclass(LayerRef, arguments.get("eligible_areas"), "eligible_areas"),
+        WindbgOutputs(Path(arguments["table"])),
+        WindbgSettings(rotor_in=bool(arguments.get("rotor_in")), turbine=turbine, crs=crs,
+                       tower_foot_radius_m=float(arguments.get("tower_foot_radius_m", 4.0))), progress)
+    return windbg_json(result, arguments["table"])
+
+
+def grid_topology_json(topo: Any, report: Any = None, cleaned_lines: Any = None) -> dict[str, Any]:
+    """JSON result of a grid topology check (with the files it wrote)."""
+    return {"summary": topo.summary(), "converged": topo.converged,
+            "report": None if report is None else str(report),
+            "cleaned_lines": None if cleaned_lines is None else str(cleaned_lines)}
+
+
+def grid_topology_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Run a grid topology check. Arguments: lines, substations or None, crs, settings, report, cleaned_lines."""
+    settings = _settings(TopologySettings, arguments.get("settings"), single_process)
+    topo = check_grid_topology(
+        decode_dataclass(LayerRef, arguments.get("lines"), "lines"),
+        _optional(LayerRef, arguments.get("substations"), "substations"),
+        outputs=TopologyOutputs(report=Path(arguments["report"]) if arguments.get("report") else None,
+                                cleaned_lines=Path(arguments["cleaned_lines"]) if arguments.get("cleaned_lines")
+                                else None),
+        settings=dataclasses.replace(settings, crs=str(arguments.get("crs") or settings.crs)),
+        progress=progress)
+    return grid_topology_json(topo, arguments.get("report"), arguments.get("cleaned_lines"))
+
+
+def grid_connection_json(result: Any) -> dict[str, Any]:
+    """JSON result of a grid connection run (sites and substations without geometry)."""
+    sites = result.sites.drop(columns=result.sites.geometry.name)
+    subs = result.substations.drop(columns=result.substations.geometry.name)
+    return {"summary": result.summary(),
+            "sites": [{k: to_jsonable(v) for k, v in row.items()} for row in sites.to_dict("records")],
+            "substations": [{k: to_jsonable(v) for k, v in row.items()} for row in subs.to_dict("records")],
+            "n_connections": len(result.connections)}
+
+
+def grid_connection_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Run a grid connection job.
+
+    Arguments: sites, substations, roads or None, power_lines or None, catalogue (preset id or
+    YAML file), settings (ConnectionSettings), topology (TopologySettings or None), outputs
+    (ConnectionOutputs), crs, cost_raster or None (see :func:`.connection.run_grid_connection`).
+    """
+    settings = _settings(ConnectionSettings, arguments.get("settings"), single_process)
+    result = run_grid_connection(
+        decode_dataclass(LayerRef, arguments.get("sites"), "sites"),
+        decode_dataclass(LayerRef, arguments.get("substations"), "substations"),
+        _optional(LayerRef, arguments.get("roads"), "roads"),
+        catalogue=str(arguments.get("catalogue") or "grid_connection"),
+        cost_raster=arguments.get("cost_raster") or None,
+        power_lines=_optional(LayerRef, arguments.get("power_lines"), "power_lines"),
+        outputs=decode_dataclass(ConnectionOutputs, arguments.get("outputs") or {}, "outputs"),
+        settings=dataclasses.replace(
+            settings, crs=str(arguments.get("crs") or settings.crs),
+            topology=_optional(TopologySettings, arguments.get("topology"), "topology") or settings.topology),
+        progress=progress)
+    return grid_connection_json(result)
+
+
+# --- wind yield and turbine layout (core/wind/, core/wind/layout.py)
+def wind_yield_json(result: Any) -> dict[str, Any]:
+    """JSON result of a wind yield run."""
+    return {"turbine": result.turbine.describe(), "nominal_power_mw": result.turbine.nominal_power_mw,
+            "resource_model": result.resource_model, "weather": result.climate.name, "weibull_k": result.weibull_k,
+            "losses": result.losses.describe(), "loss_factor": result.loss_factor,
+            "mean_wind_speed_m_s": result.mean_wind_speed_m_s, "mean_full_load_hours": result.mean_full_load_hours,
+            "mean_density_kg_m3": result.mean_density_kg_m3,
+            "municipalities": [encode_dataclass(m) for m in result.municipalities],
+            "outputs": encode_dataclass(result.outputs)}
+
+
+def wind_yield_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Run a wind yield job.
+
+    Arguments: turbine (preset id, YAML file or windpowerlib type), aoi or None, rasters ({role: path}:
+    wind_speed_100m, wind_speed_150m, dem), layers (landuse, water), outputs, settings (see
+    :func:`.wind.run_wind_yield`).
+    """
+    result = run_wind_yield(
+        str(arguments.get("turbine") or DEFAULT_TURBINE), _optional(AreaOfInterest, arguments.get("aoi"), "aoi"),
+        {str(k): str(v) for k, v in (arguments.get("rasters") or {}).items() if v}, _layers(arguments.get("layers")),
+        decode_dataclass(WindYieldOutputs, arguments.get("outputs"), "outputs"),
+        _settings(WindYieldSettings, arguments.get("settings"), single_process), progress)
+    return wind_yield_json(result)
+
+
+def turbine_layout_json(result: Any) -> dict[str, Any]:
+    """JSON result of a turbine layout."""
+    return {"turbine": result.turbine.describe(), "n_turbines": result.n_turbines,
+            "capacity_mw": result.capacity_mw, "energy_mwh_per_a": result.energy_mwh_per_a,
+            "full_load_hours": result.full_load_hours, "wake_loss_pct": result.wake_loss_pct,
+            "main_direction_deg": result.main_direction_deg, "rotor_in": result.rotor_in,
+            "sites": [encode_dataclass(s) for s in result.sites],
+            "municipalities": [encode_dataclass(m) for m in result.municipalities],
+            "outputs": encode_dataclass(result.outputs)}
+
+
+def turbine_layout_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Run a turbine layout job.
+
+    Arguments: turbine, eligible_areas, rasters, layers (landuse, water, buildings), outputs, settings
+    (see :func:`.layout.run_turbine_layout`).
+    """
+    result = run_turbine_layout(
+        str(arguments.get("turbine") or DEFAULT_TURBINE),
+        decode_dataclass(LayerRef, arguments.get("eligible_areas"), "eligible_areas"),
+        {str(k): str(v) for k, v in (arguments.get("rasters") or {}).items() if v}, _layers(arguments.get("layers")),
+        decode_dataclass(LayoutOutputs, arguments.get("outputs"), "outputs"),
+        _settings(LayoutSettings, arguments.get("settings"), single_process), progress)
+    return turbine_layout_json(result)
+
+
+# --- municipal energy profile (core/profile/)
+def profile_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Run a municipal energy profile. Arguments: plan (:class:`.profile.ProfilePlan` as JSON)."""
+    plan = _settings(ProfilePlan, arguments.get("plan"), single_process, "plan")
+    return profile_json(run_profile(plan, progress))
+
+
+# --- solar potential and rooftop PV (core/solar/ground.py, core/solar/rooftop.py)
+def solar_potential_json(result: Any) -> dict[str, Any]:
+    """JSON result of a solar potential run (the first 200 sites)."""
+    data = encode_dataclass(result)
+    data["sites"] = data["sites"][:200]
+    return data
+
+
+def solar_potential_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Run a solar potential job.
+
+    Arguments: eligibility (raster path), outputs (SolarOutputs), settings (SolarSettings), rasters
+    ({role: path}: dem or slope + aspect), aoi or None, sites or None (see :func:`.solar.run_solar_potential`).
+    """
+    result = run_solar_potential(
+        Path(arguments["eligibility"]), {str(k): str(v) for k, v in (arguments.get("rasters") or {}).items()},
+        _optional(AreaOfInterest, arguments.get("aoi"), "aoi"), _optional(LayerRef, arguments.get("sites"), "sites"),
+        decode_dataclass(SolarOutputs, arguments.get("outputs"), "outputs"),
+        _settings(SolarSettings, arguments.get("settings"), single_process), progress)
+    return solar_potential_json(result)
+
+
+def rooftop_solar_json(result: Any) -> dict[str, Any]:
+    """JSON result of a rooftop PV run."""
+    return {"n_buildings": result.n_buildings, "n_with_pv": result.n_with_pv,
+            "usable_roof_m2": result.usable_roof_m2, "capacity_mwp": result.capacity_mwp,
+            "capacity_mw": result.capacity_mw, "energy_mwh_per_a": result.energy_mwh_per_a,
+            "mean_yield_kwh_per_kwp": result.mean_yield_kwh_per_kwp, "n_classes": result.n_classes,
+            "municipalities": [encode_dataclass(m) for m in result.municipalities],
+            "outputs": encode_dataclass(result.outputs)}
+
+
+def rooftop_solar_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Run a rooftop PV job. Arguments: buildings, outputs (RooftopOutputs), settings (RooftopSettings), aoi or None."""
+    result = run_rooftop_solar(
+        decode_dataclass(LayerRef, arguments.get("buildings"), "buildings"),
+        _optional(AreaOfInterest, arguments.get("aoi"), "aoi"),
+        decode_dataclass(RooftopOutputs, arguments.get("outputs") or {}, "outputs"),
+        _settings(RooftopSettings, arguments.get("settings"), single_process), progress)
+    return rooftop_solar_json(result)

@@ -1,0 +1,108 @@
+"""Job builders: the arguments of each job, named, for every front end (standard library only).
+
+``wip eligibility …`` and the Processing algorithm "Land eligibility" both call
+:func:`eligibility_job`, so a command-line flag and an algorithm parameter end in the same
+:class:`.protocol.Job` and can never disagree. Values may be engine dataclasses (``LayerRef``,
+``AreaOfInterest``, settings, outputs) or their JSON data; the job holds JSON data either way
+(:func:`.protocol.to_jsonable`), exactly what a worker reads from a job file.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .protocol import Job, to_jsonable
+
+
+def _job(name: str, **arguments: Any) -> Job:
+    return Job(name, to_jsonable(arguments))
+
+
+def catalogue_spec(source: str, tag_buffers: Mapping[str, float] | None = None,
+                   overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A job's catalogue: a preset id or YAML file, with tag buffers [m] and criterion overrides."""
+    spec: dict[str, Any] = {"source": str(source)}
+    if tag_buffers:
+        spec["tag_buffers"] = {str(k): float(v) for k, v in tag_buffers.items()}
+    if overrides:
+        spec["overrides"] = dict(overrides)
+    return spec
+
+
+def eligibility_job(catalogue: Mapping[str, Any], layers: Mapping[str, Any], aoi: Any, outputs: Any,
+                    settings: Any) -> Job:
+    """The ``eligibility`` job (see :func:`.eligibility.engine.run_eligibility`)."""
+    return _job("eligibility", catalogue=catalogue, layers=layers, aoi=aoi, outputs=outputs, settings=settings)
+
+
+def setback_sweep_job(catalogue: Mapping[str, Any], layers: Mapping[str, Any], aoi: Any, criterion: str | None,
+                      setbacks_m: Sequence[float], settings: Any, variants: Mapping[str, Sequence[str]],
+                      table: Any, chart: Any, language: str = "de") -> Job:
+    """The ``setback_sweep`` job (see :func:`.eligibility.sweep.run_setback_sweep`); setbacks [m]."""
+    return _job("setback_sweep", catalogue=catalogue, layers=layers, aoi=aoi, criterion=criterion,
+                setbacks_m=[float(s) for s in setbacks_m], settings=settings, variants=variants, table=table,
+                chart=chart, language=language)
+
+
+def suitability_job(catalogue: Mapping[str, Any], layers: Mapping[str, Any], rasters: Mapping[str, Any], aoi: Any,
+                    eligibility: Any, outputs: Any, settings: Any, eligible_areas: Any = None) -> Job:
+    """The ``suitability`` job (see :func:`.suitability.engine.run_suitability`)."""
+    return _job("suitability", catalogue=catalogue, layers=layers, rasters=rasters, aoi=aoi, eligibility=eligibility,
+                outputs=outputs, settings=settings, eligible_areas=eligible_areas)
+
+
+def windbg_job(aoi: Any, crs: str, eligible_areas: Any, table: Any, rotor_in: bool = False, turbine: Any = None,
+               tower_foot_radius_m: float = 4.0, land: str | None = None,
+               invalid_geometries: str | None = None) -> Job:
+    """The ``windbg`` job (see :func:`.eligibility.windbg.windbg_accounting`); tower-foot radius [m]."""
+    arguments: dict[str, Any] = dict(aoi=aoi, crs=crs, land=land, eligible_areas=eligible_areas, rotor_in=rotor_in,
+                                     turbine=turbine, tower_foot_radius_m=tower_foot_radius_m, table=table)
+    if invalid_geometries is not None:
+        arguments["invalid_geometries"] = invalid_geometries
+    return _job("windbg", **arguments)
+
+
+def grid_topology_job(lines: Any, substations: Any, crs: str, settings: Any, report: Any = None,
+                      cleaned_lines: Any = None) -> Job:
+    """The ``grid_topology`` job (see :func:`.grid.topology.check_grid_topology`)."""
+    return _job("grid_topology", lines=lines, substations=substations, crs=crs, settings=settings, report=report,
+                cleaned_lines=cleaned_lines)
+
+
+def grid_connection_job(sites: Any, substations: Any, roads: Any, catalogue: str, settings: Any, outputs: Any,
+                        crs: str, cost_raster: Any = None, power_lines: Any = None, topology: Any = None) -> Job:
+    """The ``grid_connection`` job (see :func:`.grid.connection.run_grid_connection`)."""
+    return _job("grid_connection", sites=sites, substations=substations, roads=roads, power_lines=power_lines,
+                catalogue=catalogue, settings=settings, topology=topology, outputs=outputs, crs=crs,
+                cost_raster=cost_raster)
+
+
+def wind_yield_job(turbine: str, aoi: Any, rasters: Mapping[str, Any], layers: Mapping[str, Any], outputs: Any,
+                   settings: Any) -> Job:
+    """The ``wind_yield`` job (see :func:`.wind.energy.run_wind_yield`)."""
+    return _job("wind_yield", turbine=turbine, aoi=aoi, rasters=rasters, layers=layers, outputs=outputs,
+                settings=settings)
+
+
+def turbine_layout_job(turbine: str, eligible_areas: Any, rasters: Mapping[str, Any], layers: Mapping[str, Any],
+                       outputs: Any, settings: Any) -> Job:
+    """The ``turbine_layout`` job (see :func:`.wind.layout.run_turbine_layout`)."""
+    return _job("turbine_layout", turbine=turbine, eligible_areas=eligible_areas, rasters=rasters, layers=layers,
+                outputs=outputs, settings=settings)
+
+
+def profile_job(plan: Any) -> Job:
+    """The ``profile`` job (see :func:`.profile.engine.run_profile`): a ProfilePlan or its JSON data."""
+    return _job("profile", plan=plan)
+
+
+def solar_potential_job(eligibility: Any, outputs: Any, settings: Any, rasters: Mapping[str, Any] | None = None,
+                        aoi: Any = None, sites: Any = None) -> Job:
+    """The ``solar_potential`` job (see :func:`.solar.ground.run_solar_potential`)."""
+    return _job("solar_potential", eligibility=eligibility, outputs=outputs, settings=settings, rasters=rasters or {},
+                aoi=aoi, sites=sites)
+
+
+def rooftop_solar_job(buildings: Any, outputs: Any, settings: Any, aoi: Any = None) -> Job:
+    """The ``rooftop_solar`` job (see :func:`.solar.rooftop.run_rooftop_solar`)."""
+    return _job("rooftop_solar", buildings=buildings, outputs=outputs, settings=settings, aoi=aoi)
