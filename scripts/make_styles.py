@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Write the QML styles of the algorithm outputs into wip_qgis_plugin/styles/.
+"""Write the QML styles of the algorithm outputs and the site-map layers into wip_qgis_plugin/styles/.
 
 The styles are built with the QGIS API (so QGIS 3.22 and later read them) and committed;
-rerun after changing colours here:  QT_QPA_PLATFORM=offscreen python3 scripts/make_styles.py
+rerun after changing colours here or in wip_qgis_plugin/core/profile/legend.py (the colours
+of the generation sources, eligible areas and connections, shared with the report):
+    QT_QPA_PLATFORM=offscreen python3 scripts/make_styles.py
 """
 import os
 import sys
@@ -11,6 +13,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_HASH_SEED", "0")  # XML attributes in the same order on every run
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from qgis.core import (  # noqa: E402
     QgsApplication,
     QgsColorRampShader,
@@ -30,6 +33,12 @@ from qgis.core import (  # noqa: E402
     QgsVectorLayerSimpleLabeling,
 )
 from qgis.PyQt.QtGui import QColor  # noqa: E402
+
+from wip_qgis_plugin.core.profile.legend import (  # noqa: E402
+    CONNECTION_COLOUR,
+    ELIGIBLE_FILL,
+    SOURCE_COLOURS,
+)
 
 STYLES = Path(__file__).resolve().parent.parent / "wip_qgis_plugin" / "styles"
 
@@ -382,6 +391,61 @@ def _profile_styles() -> None:
     _save(sites, "profile_sites")
 
 
+# Site maps (wip:sitemaps): the sources drawn on the atlas pages, and the layers' opacity.
+# Transparency is in the colours, not the layer: layer opacity makes QGIS rasterise the layer in PDFs.
+SITE_MAP_SOURCES = ("wind", "pv_ground")
+SITE_MAP_SITE_ALPHA = 0.85
+SITE_MAP_AREA_ALPHA = 0.75
+
+
+def _argb(hex_rgb: str, alpha: float) -> str:
+    """``r,g,b,a`` of a ``#rrggbb`` colour with opacity ``alpha`` [0–1]."""
+    colour = QColor(hex_rgb)
+    colour.setAlphaF(alpha)
+    return f"{colour.red()},{colour.green()},{colour.blue()},{colour.alpha()}"
+
+
+def _site_map_styles() -> None:
+    """Styles of the site-map layers: boundary, connections, sites (polygons, points), eligible areas.
+
+    The category labels of the sites are the source keys; the algorithm replaces them by the
+    translated source names.
+    """
+    from qgis.core import QgsCategorizedSymbolRenderer, QgsLineSymbol, QgsMarkerSymbol, QgsRendererCategory
+
+    boundary = QgsVectorLayer("MultiPolygon?crs=EPSG:25832", "municipal boundary", "memory")
+    boundary.setRenderer(QgsSingleSymbolRenderer(QgsFillSymbol.createSimple({
+        "color": "transparent", "outline_color": "#222222", "outline_width": "0.6", "outline_style": "solid"})))
+    _save(boundary, "site_map_boundary")
+
+    connections = QgsVectorLayer("LineString?crs=EPSG:25832", "grid connection", "memory")
+    connections.setRenderer(QgsSingleSymbolRenderer(QgsLineSymbol.createSimple({
+        "line_color": CONNECTION_COLOUR, "line_width": "0.6"})))
+    _save(connections, "site_map_connections")
+
+    def site_fill(key):
+        return QgsFillSymbol.createSimple({"color": _argb(SOURCE_COLOURS[key], SITE_MAP_SITE_ALPHA),
+                                           "outline_color": "black", "outline_width": "0.3"})
+
+    def site_marker(key):
+        return QgsMarkerSymbol.createSimple({"name": "circle", "color": _argb(SOURCE_COLOURS[key], SITE_MAP_SITE_ALPHA),
+                                             "size": "3", "outline_color": "white"})
+
+    for name, geometry, symbol in (("site_map_sites", "MultiPolygon", site_fill),
+                                   ("site_map_sites_points", "Point", site_marker)):
+        sites = QgsVectorLayer(f"{geometry}?crs=EPSG:25832&field=source:string", "sites", "memory")
+        sites.setRenderer(QgsCategorizedSymbolRenderer("source", [
+            QgsRendererCategory(key, symbol(key), key) for key in SITE_MAP_SOURCES]))
+        _save(sites, name)
+
+    for key, name in (("wind", "site_map_wind_areas"), ("pv_ground", "site_map_pv_areas")):
+        areas = QgsVectorLayer("MultiPolygon?crs=EPSG:25832", name, "memory")
+        areas.setRenderer(QgsSingleSymbolRenderer(QgsFillSymbol.createSimple({
+            "color": _argb(ELIGIBLE_FILL[key], SITE_MAP_AREA_ALPHA), "outline_color": "transparent",
+            "outline_width": "0", "outline_style": "no"})))
+        _save(areas, name)
+
+
 def main() -> int:
     app = QgsApplication([], False)
     app.initQgis()
@@ -421,6 +485,7 @@ def main() -> int:
     _vector_styles()  # layers are gone before exitQgis (else a crash at exit)
     _solar_vector_styles()  # solar sites, rooftop PV
     _profile_styles()  # municipal energy profile
+    _site_map_styles()  # layers of the site-map atlas
     app.exitQgis()
     return 0
 

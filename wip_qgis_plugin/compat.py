@@ -10,7 +10,10 @@ from __future__ import annotations
 from qgis.core import (
     Qgis,
     QgsCoordinateReferenceSystem,
+    QgsLayoutItemMap,
+    QgsLayoutItemPage,
     QgsProcessing,
+    QgsProcessingAlgorithm,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
@@ -65,6 +68,30 @@ if hasattr(Qgis, "CrsWktVariant"):  # QGIS >= 3.36
     WKT_PREFERRED = Qgis.CrsWktVariant.Preferred
 else:
     WKT_PREFERRED = QgsCoordinateReferenceSystem.WKT_PREFERRED
+
+
+if QGIS_VERSION_INT >= 33800:  # QgsField takes a QMetaType (Qt6 has no QVariant.Type)
+    from qgis.PyQt.QtCore import QMetaType
+    FIELD_TYPE_STRING, FIELD_TYPE_DOUBLE = QMetaType.Type.QString, QMetaType.Type.Double
+else:
+    from qgis.PyQt.QtCore import QVariant
+    FIELD_TYPE_STRING, FIELD_TYPE_DOUBLE = QVariant.String, QVariant.Double
+
+
+def qgis_enum(scoped: str, member: str, fallback):
+    """``Qgis.<scoped>.<member>`` where it exists (QGIS ≥ 3.30/3.36, required by QGIS 4), else ``fallback``."""
+    group = getattr(Qgis, scoped, None)
+    return getattr(group, member) if group is not None and hasattr(group, member) else fallback
+
+
+#: Algorithm flag: run in the main thread (print layouts).
+FLAG_NO_THREADING = qgis_enum("ProcessingAlgorithmFlag", "NoThreading",
+                              getattr(QgsProcessingAlgorithm, "FlagNoThreading", 0))
+#: Print layout units and map-item modes.
+LAYOUT_MILLIMETERS = qgis_enum("LayoutUnit", "Millimeters", getattr(QgsUnitTypes, "LayoutMillimeters", 0))
+DISTANCE_KILOMETERS = qgis_enum("DistanceUnit", "Kilometers", getattr(QgsUnitTypes, "DistanceKilometers", 0))
+ATLAS_SCALING_AUTO = getattr(QgsLayoutItemMap, "AtlasScalingMode", QgsLayoutItemMap).Auto
+PAGE_LANDSCAPE = getattr(QgsLayoutItemPage, "Orientation", QgsLayoutItemPage).Landscape
 
 
 def crs_for_engine(crs: QgsCoordinateReferenceSystem) -> str:

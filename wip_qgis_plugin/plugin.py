@@ -3,17 +3,24 @@ from __future__ import annotations
 
 from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsTask
 
+from . import environment
 from .i18n import install_translator, remove_translator, tr
 from .provider import WipProvider
+from .worker import (
+    create_engine_environment,
+    default_environment_dir,
+    engine_mode,
+    engine_python,
+    set_engine_mode,
+    set_engine_python,
+)
 
 LOG_TAG = "WIP"
 
 
 def engine_status_message() -> tuple[str, bool]:
     """The start-up message about the engine and whether it is a problem ('' if all is well in-process)."""
-    from .processing_algorithms.base import engine_plan
-
-    plan = engine_plan()
+    plan = environment.engine_plan()
     if plan.where is None:
         return plan.message, True
     if plan.where == "worker":
@@ -70,9 +77,7 @@ class WipPlugin:
         except ImportError:
             from qgis.PyQt.QtWidgets import QAction  # Qt5
 
-        from .worker import engine_mode
-
-        menu = tr("WIP Energy & Spatial Planning")
+        menu = environment.menu_name()
         for text, slot in ((tr("Engine Python…"), self.choose_engine_python),
                            (tr("Create engine environment"), self.create_engine_environment),
                            (tr("Check engine"), self.check_engine)):
@@ -101,8 +106,6 @@ class WipPlugin:
     def choose_engine_python(self) -> None:
         from qgis.PyQt.QtWidgets import QFileDialog
 
-        from .worker import engine_python, set_engine_python
-
         path, _ = QFileDialog.getOpenFileName(
             self.iface.mainWindow(), tr("Engine Python (an interpreter with the engine's packages)"),
             engine_python(), tr("Python interpreter (python*)"))
@@ -111,8 +114,6 @@ class WipPlugin:
             self.check_engine()
 
     def force_worker(self, checked: bool) -> None:
-        from .worker import set_engine_mode
-
         set_engine_mode("worker" if checked else "auto")
 
     def check_engine(self) -> None:
@@ -124,8 +125,6 @@ class WipPlugin:
 
     def create_engine_environment(self) -> None:
         """Create the engine environment in a background task (progress in the task bar, log in the log panel)."""
-        from .worker import create_engine_environment, default_environment_dir
-
         if self.task is not None:
             return
         target = default_environment_dir()

@@ -4,8 +4,9 @@ from __future__ import annotations
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
+from .environment import menu_name
 from .processing_algorithms import ALGORITHMS
-from .processing_algorithms.base import ICON_PATH, PLUGIN_DIR, menu_name
+from .processing_algorithms.base import ICON_PATH, PLUGIN_DIR
 
 
 def plugin_version() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -25,9 +26,9 @@ from wip_qgis_testing import (
     run_qgis_process,
 )
 
-from wip_qgis_plugin.core.grid.connection import ConnectionOutputs, ConnectionSettings, run_grid_connection
+from wip_qgis_plugin.core.grid.connection import ConnectionOutputs, run_grid_connection
 from wip_qgis_plugin.core.data.layers import LayerRef
-from wip_qgis_plugin.core.grid.topology import TopologySettings
+from wip_qgis_plugin.core.grid.settings import ConnectionSettings, TopologySettings
 from wip_qgis_plugin.processing_algorithms.output_styles import StylePostProcessor
 
 ALG = "wip:gridconnection"
@@ -79,8 +80,8 @@ def engine(region, sites: LayerRef, folder: Path, settings: ConnectionSettings):
     ref = lambda layer: LayerRef(str(region.path), layer)  # noqa: E731
     outputs = ConnectionOutputs(folder / "conn.gpkg", folder / "sites.gpkg", folder / "sites.csv",
                                 folder / "subs.gpkg", folder / "topo.gpkg")
-    return run_grid_connection(sites, ref("substations"), ref("roads"), settings=settings, outputs=outputs,
-                               power_lines=ref("power_lines"), topology=TopologySettings(snap_tolerance_m=10.0))
+    return run_grid_connection(sites, ref("substations"), ref("roads"), power_lines=ref("power_lines"), outputs=outputs,
+                               settings=replace(settings, topology=TopologySettings(snap_tolerance_m=10.0)))
 
 
 def features(path: Path, layer: str, fields: tuple[str, ...]) -> list[tuple]:
@@ -234,15 +235,14 @@ def test_engine_python_gives_the_same_result(provider, sample_region, grid_sites
     """The job runs in a separate engine Python (QGIS's lacks the packages): same files, same numbers."""
     import sys
 
-    from wip_qgis_plugin import worker
-    from wip_qgis_plugin.processing_algorithms import base
+    from wip_qgis_plugin import environment, worker
 
     inside, outside = tmp_path / "in", tmp_path / "out"
     inside.mkdir()
     outside.mkdir()
     params = parameters(sample_region, uri(grid_sites, "points"), inside)
     first = run_algorithm(ALG, params)
-    monkeypatch.setattr(base, "missing_dependencies", lambda: ["geopandas"])
+    monkeypatch.setattr(environment, "missing_dependencies", lambda: ["geopandas"])
     monkeypatch.setenv(worker.ENV_ENGINE_PYTHON, sys.executable)
     feedback = RecordingFeedback()
     second = run_algorithm(ALG, parameters(sample_region, uri(grid_sites, "points"), outside), feedback=feedback)

@@ -183,9 +183,9 @@ def test_the_engine_lines_shown_in_qgis_are_translated(german):
 
 
 def test_german_dependency_message(german, monkeypatch):
-    from wip_qgis_plugin.processing_algorithms import base
+    from wip_qgis_plugin import environment
 
-    monkeypatch.setattr(base, "numpy_abi_error", lambda: "")
-    message = base.missing_dependencies_message(["geopandas"])
+    monkeypatch.setattr(environment, "numpy_abi_error", lambda: "")
+    message = environment.missing_dependencies_message(["geopandas"])
     assert message.startswith("Der WIP-Rechenkern benötigt Python-Pakete")
     assert "Erweiterungen → WIP Energie & Raumplanung → Rechenkernumgebung erstellen" in message

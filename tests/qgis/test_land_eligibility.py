@@ -176,7 +176,7 @@ def test_cancelled_run_leaves_nothing(provider, small_region, tmp_path):
 
 
 def test_packages_built_against_other_libraries_are_warned_about(provider, small_region, tmp_path, monkeypatch):
-    from wip_qgis_plugin.processing_algorithms import base
+    from wip_qgis_plugin import environment
 
     class Recorder(QgsProcessingFeedback):
         def __init__(self):
@@ -186,7 +186,7 @@ def test_packages_built_against_other_libraries_are_warned_about(provider, small
         def pushWarning(self, message):  # noqa: N802 (QGIS API)
             self.warnings.append(message)
 
-    monkeypatch.setattr(base, "library_mismatches", lambda: ["shapely: GEOS 9.9.9 (QGIS: 3.11.1)"])
+    monkeypatch.setattr(environment, "library_mismatches", lambda: ["shapely: GEOS 9.9.9 (QGIS: 3.11.1)"])
     feedback = Recorder()
     run(small_region.parameters(WIND_ROLES, OUTPUT_ELIGIBILITY=str(tmp_path / "e.tif")), feedback=feedback)
     assert any("GEOS 9.9.9" in w and "--no-binary" in w for w in feedback.warnings)

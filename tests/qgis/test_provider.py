@@ -103,9 +103,9 @@ def test_feedback_adapter_implements_the_progress_protocol():
 
 
 def test_missing_engine_packages_are_named_with_an_install_command(provider, monkeypatch):
-    from wip_qgis_plugin.processing_algorithms import base
+    from wip_qgis_plugin import environment
 
-    monkeypatch.setitem(base.ENGINE_DEPENDENCIES, "wip_no_such_module", "wip-no-such-package")
+    monkeypatch.setitem(environment.ENGINE_DEPENDENCIES, "wip_no_such_module", "wip-no-such-package")
     ok, message = provider.algorithm("landeligibility").canExecute()
     assert not ok
     assert "wip-no-such-package" in message and "pip install" in message

@@ -39,7 +39,7 @@ def run_algorithm(small_region, env, cwd, out):
 def test_engine_packages_use_the_libraries_of_qgis():
     """Wheels that bundle their own GEOS/PROJ/GDAL give wrong results or crash inside
     qgis_process and QGIS; `make venv` compiles them against QGIS's libraries."""
-    from wip_qgis_plugin.processing_algorithms.base import library_mismatches
+    from wip_qgis_plugin.environment import library_mismatches
 
     assert library_mismatches() == []
 

@@ -27,8 +27,8 @@ def test_matches_the_engine_on_the_sample_region(provider, sample_region, tmp_pa
                                  "AOI_NAME_FIELD": "name", "AOI_NAMES": ", ".join(names), "CRS": "EPSG:25832",
                                  **out}, feedback=feedback)
     engine = run_rooftop_solar(LayerRef(str(sample_region.path), "buildings"),
-                               RooftopOutputs(municipalities_table=tmp_path / "engine.csv"), RooftopSettings(),
-                               AreaOfInterest(LayerRef(str(sample_region.path), "municipalities"), "name", names))
+                               AreaOfInterest(LayerRef(str(sample_region.path), "municipalities"), "name", names),
+                               RooftopOutputs(municipalities_table=tmp_path / "engine.csv"), RooftopSettings())
     assert csv_rows(out["OUTPUT_MUNICIPALITIES"]) == csv_rows(tmp_path / "engine.csv")
     assert result["CAPACITY_MWP"] == pytest.approx(engine.capacity_mwp)
     assert result["ENERGY_GWH_PER_A"] == pytest.approx(engine.energy_mwh_per_a / 1000)

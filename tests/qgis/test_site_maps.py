@@ -21,7 +21,8 @@ def profile_dir(sample_region, tmp_path_factory):
 
     from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
     from wip_qgis_plugin.core.data.layers import LayerRef
-    from wip_qgis_plugin.core.profile.engine import ProfilePlan, SourceSpec, TechnologyStep, run_profile
+    from wip_qgis_plugin.core.profile.engine import run_profile
+    from wip_qgis_plugin.core.profile.model import ProfilePlan, SourceSpec, TechnologyStep
 
     folder = tmp_path_factory.mktemp("profile")
     names = sample_region.names[:2]

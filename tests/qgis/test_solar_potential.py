@@ -37,10 +37,10 @@ def test_matches_the_engine_on_the_sample_region(provider, sample_eligibility, t
     result = run_algorithm(ALG, parameters(run, SYSTEM=3, **out), feedback=feedback)   # agri-PV vertical
     engine_dir = tmp_path / "engine"
     engine = run_solar_potential(
-        run.raster, SolarOutputs(engine_dir / "y.tif", sites_table=engine_dir / "sites.csv"),
-        SolarSettings(system="agri_vertical"), {"dem": str(DEM)},
+        run.raster, {"dem": str(DEM)},
         AreaOfInterest(LayerRef(str(run.region.path), "municipalities"), "name", run.names),
-        LayerRef(str(run.areas), "eligible_areas"))
+        LayerRef(str(run.areas), "eligible_areas"),
+        SolarOutputs(engine_dir / "y.tif", sites_table=engine_dir / "sites.csv"), SolarSettings(system="agri_vertical"))
     assert np.array_equal(read_band(out["OUTPUT_YIELD"]), read_band(engine_dir / "y.tif"))
     assert result["CAPACITY_MWP"] == pytest.approx(engine.capacity_mwp)
     assert result["ENERGY_GWH_PER_A"] == pytest.approx(engine.energy_mwh_per_a / 1000)

@@ -35,7 +35,7 @@ def test_layout_on_the_sample_eligibility(provider, sample_eligibility, tmp_path
 
 
 def test_wake_models_match_the_engine():
-    from wip_qgis_plugin.core.wind.layout import WAKE_MODELS
+    from wip_qgis_plugin.core.wind.wakes import WAKE_MODELS
     from wip_qgis_plugin.processing_algorithms.turbine_layout import TurbineLayout
 
     assert TurbineLayout.WAKE_MODELS == WAKE_MODELS

@@ -4,6 +4,51 @@
   <context>
     <name>wip</name>
     <message>
+      <location filename="../../wip_qgis_plugin/environment.py" line="31" />
+      <source>WIP Energy &amp; Spatial Planning</source>
+      <translation>WIP Energie &amp; Raumplanung</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/environment.py" line="121" />
+      <source>The engine is set to run in a separate Python (wip/engine_mode = worker), but no engine Python is set: set one under Plugins → {menu} → Engine Python…, or run Plugins → {menu} → Create engine environment.</source>
+      <translation>Der Rechenkern soll in einem eigenen Python laufen (wip/engine_mode = worker), aber es ist kein Rechenkern-Python eingestellt: Wählen Sie eines unter Erweiterungen → {menu} → Rechenkern-Python…, oder führen Sie Erweiterungen → {menu} → Rechenkernumgebung erstellen aus.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/environment.py" line="141" />
+      <source>The WIP engine needs Python packages that are missing in the Python environment of QGIS: {packages}. Install them and restart QGIS, e.g. with: python3 -m pip install --user --no-binary shapely,pyproj,pyogrio,rasterio {packages} (on Windows in the OSGeo4W Shell).</source>
+      <translation>Der WIP-Rechenkern benötigt Python-Pakete, die in der Python-Umgebung von QGIS fehlen: {packages}. Installieren Sie sie und starten Sie QGIS neu, z. B. mit: python3 -m pip install --user --no-binary shapely,pyproj,pyogrio,rasterio {packages} (unter Windows in der OSGeo4W Shell).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/environment.py" line="148" />
+      <source>Install {packages} without its dependencies (its metadata asks for numpy 2, which the GDAL bindings of QGIS cannot load): python3 -m pip install --user --no-deps {packages}</source>
+      <translation>Installieren Sie {packages} ohne Abhängigkeiten (die Paketdaten verlangen numpy 2, das die GDAL-Anbindung von QGIS nicht laden kann): python3 -m pip install --user --no-deps {packages}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/environment.py" line="154" />
+      <source>The numpy found does not work with the GDAL bindings of QGIS ({error}).</source>
+      <translation>Das gefundene numpy funktioniert nicht mit den GDAL-Anbindungen von QGIS ({error}).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/environment.py" line="155" />
+      <source>Or run the engine in a separate Python that has them: set it under Plugins → {menu} → Engine Python…, or let the plugin create one under Plugins → {menu} → Create engine environment (QGIS's own Python stays unchanged).</source>
+      <translation>Oder führen Sie den Rechenkern in einem eigenen Python aus, das sie hat: wählen Sie es unter Erweiterungen → {menu} → Rechenkern-Python…, oder lassen Sie die Erweiterung eines erstellen unter Erweiterungen → {menu} → Rechenkernumgebung erstellen (das Python von QGIS bleibt unverändert).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/environment.py" line="164" />
+      <source>The engine Python “{python}” lacks these packages: {packages}. Install them with: "{python}" -m pip install {packages}, or run Plugins → {menu} → Create engine environment.</source>
+      <translation>Dem Rechenkern-Python „{python}“ fehlen diese Pakete: {packages}. Installieren Sie sie mit: "{python}" -m pip install {packages}, oder führen Sie Erweiterungen → {menu} → Rechenkernumgebung erstellen aus.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/environment.py" line="168" />
+      <source>The engine Python “{python}” cannot run the engine ({error}). Set another one under Plugins → {menu} → Engine Python…, or run Plugins → {menu} → Create engine environment.</source>
+      <translation>Das Rechenkern-Python „{python}“ kann den Rechenkern nicht ausführen ({error}). Wählen Sie ein anderes unter Erweiterungen → {menu} → Rechenkern-Python…, oder führen Sie Erweiterungen → {menu} → Rechenkernumgebung erstellen aus.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/environment.py" line="175" />
+      <source>These Python packages use other versions of GEOS, PROJ or GDAL than QGIS: {list}. Inside QGIS this can give wrong results or crashes. Reinstall them compiled against the libraries of QGIS: python3 -m pip install --user --force-reinstall --no-binary shapely,pyproj,pyogrio,rasterio shapely pyproj pyogrio rasterio</source>
+      <translation>Diese Python-Pakete verwenden andere Versionen von GEOS, PROJ oder GDAL als QGIS: {list}. In QGIS kann das zu falschen Ergebnissen oder Abstürzen führen. Installieren Sie sie neu, kompiliert gegen die Bibliotheken von QGIS: python3 -m pip install --user --force-reinstall --no-binary shapely,pyproj,pyogrio,rasterio shapely pyproj pyogrio rasterio</translation>
+    </message>
+    <message>
       <location filename="../../wip_qgis_plugin/feedback.py" line="19" />
       <source>Reading layers</source>
       <translation>Layer werden gelesen</translation>
@@ -234,514 +279,609 @@
       <translation>Kriterium „{criterion}“: kein Objekt von „{layer}“ erfüllt {filter} in Reichweite.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="20" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="27" />
       <source>The WIP engine runs in the engine Python {python}.</source>
       <translation>Der WIP-Rechenkern läuft im Rechenkern-Python {python}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="56" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="63" />
       <source>The WIP engine could not be checked: {error}</source>
       <translation>Der WIP-Rechenkern konnte nicht geprüft werden: {error}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="75" />
-      <source>WIP Energy &amp; Spatial Planning</source>
-      <translation>WIP Energie &amp; Raumplanung</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="76" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="81" />
       <source>Engine Python…</source>
       <translation>Rechenkern-Python…</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="77" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="82" />
       <source>Create engine environment</source>
       <translation>Rechenkernumgebung erstellen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="78" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="83" />
       <source>Check engine</source>
       <translation>Rechenkern prüfen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="83" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="88" />
       <source>Always run the engine in the engine Python</source>
       <translation>Rechenkern immer im Rechenkern-Python ausführen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="107" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="110" />
       <source>Engine Python (an interpreter with the engine's packages)</source>
       <translation>Rechenkern-Python (ein Interpreter mit den Paketen des Rechenkerns)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="108" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="111" />
       <source>Python interpreter (python*)</source>
       <translation>Python-Interpreter (python*)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="123" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="124" />
       <source>The WIP engine runs in the Python of QGIS.</source>
       <translation>Der WIP-Rechenkern läuft im Python von QGIS.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="157" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="156" />
       <source>Engine environment ready: {python}</source>
       <translation>Rechenkernumgebung bereit: {python}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="161" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="160" />
       <source>Creating the engine environment failed: {error} (details in the log panel, tab WIP)</source>
       <translation>Das Erstellen der Rechenkernumgebung ist fehlgeschlagen: {error} (Einzelheiten im Protokollfenster, Reiter WIP)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="164" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="163" />
       <source>Creating the WIP engine environment</source>
       <translation>WIP-Rechenkernumgebung wird erstellt</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="60" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="85" />
+      <source>{name} – site {rank}: {source} {site} ({gwh:.1f} GWh/a)</source>
+      <translation>{name} – Standort {rank}: {source} {site} ({gwh:.1f} GWh/a)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="129" />
+      <source>Legend</source>
+      <translation>Legende</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="164" />
+      <source>Page [% @atlas_featurenumber %] of [% @atlas_totalfeatures %]</source>
+      <translation>Seite [% @atlas_featurenumber %] von [% @atlas_totalfeatures %]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="165" />
+      <source>Date: {date}</source>
+      <translation>Datum: {date}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="167" />
+      <source>Potentials under the stated assumptions, not plans. WIP energy and spatial planning.</source>
+      <translation>Potenziale unter den genannten Annahmen, keine Planung. WIP Energie &amp; Raumplanung.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="48" />
       <source>Eligibility</source>
       <translation>Flächeneignung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="60" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="48" />
       <source>Suitability</source>
       <translation>Eignungsbewertung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="61" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="49" />
       <source>Area accounting</source>
       <translation>Flächenbilanzen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="61" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="49" />
       <source>Grid</source>
       <translation>Netz</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="61" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="49" />
       <source>Potential</source>
       <translation>Potenzial</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="62" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="50" />
       <source>Profile</source>
       <translation>Profil</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="143" />
-      <source>The WIP engine needs Python packages that are missing in the Python environment of QGIS: {packages}. Install them and restart QGIS, e.g. with: python3 -m pip install --user --no-binary shapely,pyproj,pyogrio,rasterio {packages} (on Windows in the OSGeo4W Shell).</source>
-      <translation>Der WIP-Rechenkern benötigt Python-Pakete, die in der Python-Umgebung von QGIS fehlen: {packages}. Installieren Sie sie und starten Sie QGIS neu, z. B. mit: python3 -m pip install --user --no-binary shapely,pyproj,pyogrio,rasterio {packages} (unter Windows in der OSGeo4W Shell).</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="150" />
-      <source>Install {packages} without its dependencies (its metadata asks for numpy 2, which the GDAL bindings of QGIS cannot load): python3 -m pip install --user --no-deps {packages}</source>
-      <translation>Installieren Sie {packages} ohne Abhängigkeiten (die Paketdaten verlangen numpy 2, das die GDAL-Anbindung von QGIS nicht laden kann): python3 -m pip install --user --no-deps {packages}</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="156" />
-      <source>The numpy found does not work with the GDAL bindings of QGIS ({error}).</source>
-      <translation>Das gefundene numpy funktioniert nicht mit den GDAL-Anbindungen von QGIS ({error}).</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="157" />
-      <source>Or run the engine in a separate Python that has them: set it under Plugins → {menu} → Engine Python…, or let the plugin create one under Plugins → {menu} → Create engine environment (QGIS's own Python stays unchanged).</source>
-      <translation>Oder führen Sie den Rechenkern in einem eigenen Python aus, das sie hat: wählen Sie es unter Erweiterungen → {menu} → Rechenkern-Python…, oder lassen Sie die Erweiterung eines erstellen unter Erweiterungen → {menu} → Rechenkernumgebung erstellen (das Python von QGIS bleibt unverändert).</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="166" />
-      <source>The engine Python “{python}” lacks these packages: {packages}. Install them with: "{python}" -m pip install {packages}, or run Plugins → {menu} → Create engine environment.</source>
-      <translation>Dem Rechenkern-Python „{python}“ fehlen diese Pakete: {packages}. Installieren Sie sie mit: "{python}" -m pip install {packages}, oder führen Sie Erweiterungen → {menu} → Rechenkernumgebung erstellen aus.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="170" />
-      <source>The engine Python “{python}” cannot run the engine ({error}). Set another one under Plugins → {menu} → Engine Python…, or run Plugins → {menu} → Create engine environment.</source>
-      <translation>Das Rechenkern-Python „{python}“ kann den Rechenkern nicht ausführen ({error}). Wählen Sie ein anderes unter Erweiterungen → {menu} → Rechenkern-Python…, oder führen Sie Erweiterungen → {menu} → Rechenkernumgebung erstellen aus.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="195" />
-      <source>The engine is set to run in a separate Python (wip/engine_mode = worker), but no engine Python is set: set one under Plugins → {menu} → Engine Python…, or run Plugins → {menu} → Create engine environment.</source>
-      <translation>Der Rechenkern soll in einem eigenen Python laufen (wip/engine_mode = worker), aber es ist kein Rechenkern-Python eingestellt: Wählen Sie eines unter Erweiterungen → {menu} → Rechenkern-Python…, oder führen Sie Erweiterungen → {menu} → Rechenkernumgebung erstellen aus.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="267" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="118" />
       <source>Parameters</source>
       <translation>Parameter</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="296" />
-      <source>These Python packages use other versions of GEOS, PROJ or GDAL than QGIS: {list}. Inside QGIS this can give wrong results or crashes. Reinstall them compiled against the libraries of QGIS: python3 -m pip install --user --force-reinstall --no-binary shapely,pyproj,pyogrio,rasterio shapely pyproj pyogrio rasterio</source>
-      <translation>Diese Python-Pakete verwenden andere Versionen von GEOS, PROJ oder GDAL als QGIS: {list}. In QGIS kann das zu falschen Ergebnissen oder Abstürzen führen. Installieren Sie sie neu, kompiliert gegen die Bibliotheken von QGIS: python3 -m pip install --user --force-reinstall --no-binary shapely,pyproj,pyogrio,rasterio shapely pyproj pyogrio rasterio</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="314" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="160" />
       <source>Running the engine in the engine Python {python}</source>
       <translation>Der Rechenkern läuft im Rechenkern-Python {python}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="320" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="166" />
       <source>The run was cancelled; no output was written.</source>
       <translation>Der Lauf wurde abgebrochen; es wurde keine Ausgabe geschrieben.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="330" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="174" />
       <source>The criteria of catalogue “{catalogue}” ({kinds}) need these input layers, which were not given: {layers}. Add them, or choose fewer criteria kinds or another catalogue.</source>
       <translation>Die Kriterien des Katalogs „{catalogue}“ ({kinds}) benötigen diese Eingabelayer, die nicht angegeben wurden: {layers}. Geben Sie sie an oder wählen Sie weniger Kriterienarten oder einen anderen Katalog.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="337" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="181" />
       <source>The suitability criteria of catalogue “{catalogue}” need these inputs, which were not given: {inputs}. Add them, or remove those criteria from the catalogue.</source>
       <translation>Die Bewertungskriterien des Katalogs „{catalogue}“ brauchen diese Eingaben, die nicht angegeben wurden: {inputs}. Ergänzen Sie sie oder entfernen Sie diese Kriterien aus dem Katalog.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="342" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="186" />
       <source>The catalogue “{catalogue}” has no active criterion tagged settlement_setback: give the id of the criterion to vary.</source>
       <translation>Der Katalog „{catalogue}“ hat kein aktives Kriterium mit der Markierung settlement_setback: Geben Sie die ID des zu variierenden Kriteriums an.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="346" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="190" />
       <source>The chart needs the Python package matplotlib: install it ("{python}" -m pip install matplotlib), or leave the chart out.</source>
       <translation>Das Diagramm benötigt das Python-Paket matplotlib: Installieren Sie es ("{python}" -m pip install matplotlib) oder lassen Sie das Diagramm weg.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="375" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="219" />
       <source>“{output}”: the file must end in {suffixes} (got “{path}”).</source>
       <translation>„{output}“: Die Datei muss auf {suffixes} enden (angegeben: „{path}“).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="74" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="73" />
       <source>Candidate sites [polygons or points]</source>
       <translation>Standorte [Polygone oder Punkte]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="76" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="75" />
       <source>Capacity field [MW]</source>
       <translation>Leistungsfeld [MW]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="79" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="78" />
       <source>Or: the same capacity for every site [MW]</source>
       <translation>Oder: dieselbe Leistung für jeden Standort [MW]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="82" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="81" />
       <source>Or: capacity from the area, area per MW [ha]</source>
       <translation>Oder: Leistung aus der Fläche, Fläche je MW [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="85" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="84" />
       <source>Site id field (empty: site_id if present, else the row number)</source>
       <translation>Feld mit der Standortkennung (leer: site_id, falls vorhanden, sonst die Zeilennummer)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="88" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="87" />
       <source>Terrain cost factor field (≥ 1 on difficult ground)</source>
       <translation>Feld mit dem Geländekostenfaktor (≥ 1 bei schwierigem Gelände)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="91" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="90" />
       <source>Substations [polygons or points, OSM power=substation]</source>
       <translation>Umspannwerke [Polygone oder Punkte, OSM power=substation]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="93" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="92" />
       <source>Free capacity field of the substations [MW]</source>
       <translation>Feld mit der freien Kapazität der Umspannwerke [MW]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="94" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="93" />
       <source>Substation voltage field (volts, OSM style)</source>
       <translation>Spannungsfeld der Umspannwerke (Volt, wie in OSM)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="95" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="94" />
       <source>Substation name field</source>
       <translation>Namensfeld der Umspannwerke</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="100" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="99" />
       <source>Free capacity assumed where the field is empty [MW]</source>
       <translation>Angenommene freie Kapazität bei leerem Feld [MW]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="103" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="102" />
       <source>Routing</source>
       <translation>Trassenführung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="104" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="103" />
       <source>along the road network</source>
       <translation>entlang des Straßennetzes</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="104" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="103" />
       <source>least-cost path over a cost raster</source>
       <translation>kostengünstigster Pfad über ein Kostenraster</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="106" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="105" />
       <source>Roads [lines, OSM highway=*]</source>
       <translation>Straßen [Linien, OSM highway=*]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="108" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="107" />
       <source>Road class field</source>
       <translation>Feld mit der Straßenklasse</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="111" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="110" />
       <source>Cost raster (factor per cell: 1 farmland, higher harder, ≤ 0 or nodata impassable)</source>
       <translation>Kostenraster (Faktor je Zelle: 1 Ackerland, höher schwieriger, ≤ 0 oder NoData unpassierbar)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="115" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="114" />
       <source>Connection costs preset</source>
       <translation>Vorgabe Anschlusskosten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="120" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="119" />
       <source>Connection costs file (YAML, replaces the preset)</source>
       <translation>Datei mit Anschlusskosten (YAML, ersetzt die Vorgabe)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="121" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="120" />
       <source>YAML files (*.yaml *.yml)</source>
       <translation>YAML-Dateien (*.yaml *.yml)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="124" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="123" />
       <source>minimum-cost flow (no substation overloaded, least total cost)</source>
       <translation>Mindestkostenfluss (kein Umspannwerk überlastet, geringste Gesamtkosten)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="125" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="124" />
       <source>greedy (each site in turn takes its cheapest substation with room)</source>
       <translation>gierig (jeder Standort nimmt der Reihe nach sein günstigstes Umspannwerk mit Platz)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="128" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="127" />
       <source>Power lines for the topology report [lines, OSM power=line]</source>
       <translation>Stromleitungen für den Topologiebericht [Linien, OSM power=line]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="131" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="130" />
       <source>Voltage field of the power lines</source>
       <translation>Spannungsfeld der Stromleitungen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="134" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="133" />
       <source>Snap tolerance of the topology check [m]</source>
       <translation>Fangtoleranz der Topologieprüfung [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="138" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="137" />
       <source>Connection lines [lines]</source>
       <translation>Anschlusstrassen [Linien]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="140" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="139" />
       <source>Sites with connection cost</source>
       <translation>Standorte mit Anschlusskosten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="142" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="141" />
       <source>Site table (CSV)</source>
       <translation>Standorttabelle (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="142" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="141" />
       <source>CSV files (*.csv)</source>
       <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="145" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="144" />
       <source>Substation load</source>
       <translation>Auslastung der Umspannwerke</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="147" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="146" />
       <source>Topology report [points] (needs the power lines)</source>
       <translation>Topologiebericht [Punkte] (braucht die Stromleitungen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="150" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="149" />
       <source>Connected capacity [MW]</source>
       <translation>Angeschlossene Leistung [MW]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="151" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="150" />
       <source>Capacity not connected [MW]</source>
       <translation>Nicht angeschlossene Leistung [MW]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="152" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="151" />
       <source>Sites not (fully) connected</source>
       <translation>Nicht (vollständig) angeschlossene Standorte</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="153" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="152" />
       <source>Connection cost [€]</source>
       <translation>Anschlusskosten [€]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="154" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="153" />
       <source>Connection cost per connected kW [€/kW]</source>
       <translation>Anschlusskosten je angeschlossenem kW [€/kW]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="155" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="154" />
       <source>Cost of the greedy allocation, for comparison [€]</source>
       <translation>Kosten der gierigen Zuordnung, zum Vergleich [€]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="244" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="237" />
       <source>{connected:.1f} MW of {capacity:.1f} MW connected for {cost:,.0f} € ({per_kw:.1f} €/kW)</source>
       <translation>{connected:.1f} MW von {capacity:.1f} MW angeschlossen für {cost:,.0f} € ({per_kw:.1f} €/kW)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="250" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="243" />
       <source>Greedy allocation for comparison: {connected:.1f} MW for {cost:,.0f} €</source>
       <translation>Gierige Zuordnung zum Vergleich: {connected:.1f} MW für {cost:,.0f} €</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="253" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="246" />
       <source>Sites {status}: {count}</source>
       <translation>Standorte {status}: {count}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="256" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="249" />
       <source>{name}: {allocated:.1f} MW of {free:.1f} MW free capacity allocated</source>
       <translation>{name}: {allocated:.1f} MW von {free:.1f} MW freier Kapazität zugeteilt</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="260" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="253" />
       <source>Topology: {issues}</source>
       <translation>Topologie: {issues}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="56" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="44" />
       <source>Grid topology check</source>
       <translation>Netztopologie prüfen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="60" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="48" />
       <source>Power lines [lines, OSM power=line, voltage]</source>
       <translation>Freileitungen [Linien, OSM power=line, voltage]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="62" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="50" />
       <source>Voltage field (volts, OSM style: 110000;20000)</source>
       <translation>Spannungsfeld (Volt, wie in OSM: 110000;20000)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="68" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="56" />
       <source>Substation voltage field</source>
       <translation>Spannungsfeld der Umspannwerke</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="74" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="62" />
       <source>Snap tolerance [m]</source>
       <translation>Fangtoleranz [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="76" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="64" />
       <source>Substation tolerance [m] (empty: the snap tolerance)</source>
       <translation>Toleranz am Umspannwerk [m] (leer: die Fangtoleranz)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="80" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="68" />
       <source>Topology report [points]</source>
       <translation>Topologiebericht [Punkte]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="82" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="70" />
       <source>Cleaned power lines [lines]</source>
       <translation>Bereinigte Stromleitungen [Linien]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="85" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="73" />
       <source>Dangling line ends</source>
       <translation>Offene Leitungsenden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="85" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="73" />
       <source>Isolated grid parts</source>
       <translation>Isolierte Netzteile</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="86" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="74" />
       <source>Lines without voltage</source>
       <translation>Leitungen ohne Spannung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="86" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="74" />
       <source>Line ends snapped</source>
       <translation>Gefangene Leitungsenden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="87" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="75" />
       <source>Substations without lines</source>
       <translation>Umspannwerke ohne Leitungen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="88" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="76" />
       <source>Connected grid parts</source>
       <translation>Zusammenhängende Netzteile</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="88" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="76" />
       <source>Line length [km]</source>
       <translation>Leitungslänge [km]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="112" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="99" />
       <source>{length:.1f} km of lines in {pieces} pieces, {components} connected part(s), voltage levels {levels} kV</source>
       <translation>{length:.1f} km Leitungen in {pieces} Stücken, {components} zusammenhängende(r) Teil(e), Spannungsebenen {levels} kV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="117" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="104" />
       <source>{kind}: {count}</source>
       <translation>{kind}: {count}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="32" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="51" />
       <source>Criteria preset</source>
       <translation>Kriterien-Preset</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="37" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="56" />
       <source>Criteria catalogue file (YAML, replaces the preset)</source>
       <translation>Kriterienkatalog-Datei (YAML, ersetzt das Preset)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="56" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="75" />
       <source>Area of interest: municipalities [polygons]</source>
       <translation>Untersuchungsgebiet: Gemeinden [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="58" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="77" />
       <source>Municipality name field</source>
       <translation>Feld mit dem Gemeindenamen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="62" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="81" />
       <source>Municipality key field (AGS)</source>
       <translation>Feld mit dem Gemeindeschlüssel (AGS)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="65" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="84" />
       <source>Only these municipalities (comma-separated names)</source>
       <translation>Nur diese Gemeinden (Namen, kommagetrennt)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="85" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="104" />
       <source>Working CRS (projected, in metres)</source>
       <translation>Arbeits-KBS (projiziert, in Metern)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="92" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="111" />
       <source>The working CRS “{crs}” is not a projected CRS in metres; setbacks and areas are measured in metres. Choose EPSG:25832 (ETRS89 / UTM 32N, Sachsen-Anhalt and Thüringen) or EPSG:25833 (ETRS89 / UTM 33N, Sachsen).</source>
       <translation>Das Arbeits-KBS „{crs}“ ist kein projiziertes KBS in Metern; Abstände und Flächen werden in Metern gemessen. Wählen Sie EPSG:25832 (ETRS89 / UTM 32N, Sachsen-Anhalt und Thüringen) oder EPSG:25833 (ETRS89 / UTM 33N, Sachsen).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="135" />
+      <source>DC losses (empty: the itemised PVWatts defaults, 14.1) [%]</source>
+      <translation>DC-Verluste (leer: die einzeln aufgeführten PVWatts-Standardwerte, 14,1) [%]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="138" />
+      <source>Weather file (PVGIS TMY, EPW or CSV; empty: DWD test reference year)</source>
+      <translation>Wetterdatei (PVGIS-TMY, EPW oder CSV; leer: DWD-Testreferenzjahr)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="139" />
+      <source>Weather files (*.csv *.json *.epw)</source>
+      <translation>Wetterdateien (*.csv *.json *.epw)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="142" />
+      <source>DWD TRY climate region 1–15 (0: the region of each site) [-]</source>
+      <translation>DWD-TRY-Klimaregion 1–15 (0: die Region des jeweiligen Standorts) [-]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="151" />
+      <source>Give either a weather file or a TRY region, not both.</source>
+      <translation>Geben Sie entweder eine Wetterdatei oder eine TRY-Region an, nicht beides.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="172" />
+      <source>Turbine (windpowerlib power curve or preset)</source>
+      <translation>Anlage (Leistungskennlinie aus windpowerlib oder Vorlage)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="177" />
+      <source>Turbine file (YAML with power curve, replaces the turbine)</source>
+      <translation>Anlagendatei (YAML mit Leistungskennlinie, ersetzt die Anlage)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="180" />
+      <source>Hub height [m] (empty: the turbine's)</source>
+      <translation>Nabenhöhe [m] (leer: die der Anlage)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="193" />
+      <source>Mean wind speed 100 m above ground [raster, m/s]</source>
+      <translation>Mittlere Windgeschwindigkeit 100 m über Grund [Raster, m/s]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="194" />
+      <source>Mean wind speed 150 m above ground [raster, m/s]</source>
+      <translation>Mittlere Windgeschwindigkeit 150 m über Grund [Raster, m/s]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="195" />
+      <source>Elevation model [raster, m above sea level]</source>
+      <translation>Höhenmodell [Raster, m ü. NHN]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="197" />
+      <source>Land use, forest and settlement areas [polygons, OSM landuse=*]</source>
+      <translation>Landnutzung, Wald und Siedlungsflächen [Polygone, OSM landuse=*]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="198" />
+      <source>Water bodies [polygons, OSM natural=water]</source>
+      <translation>Gewässerflächen [Polygone, OSM natural=water]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="201" />
+      <source>Weibull shape k [-] (0: fit to the weather)</source>
+      <translation>Weibull-Formparameter k [-] (0: an das Wetter angepasst)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="204" />
+      <source>Weibull shape k [raster, -] (replaces the number)</source>
+      <translation>Weibull-Formparameter k [Raster, -] (ersetzt die Zahl)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="206" />
+      <source>Weather: DWD TRY region (1–15) or weather file (empty: TRY region of the area)</source>
+      <translation>Wetter: DWD-TRY-Region (1–15) oder Wetterdatei (leer: TRY-Region des Gebiets)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="208" />
+      <source>Availability loss [%]</source>
+      <translation>Verfügbarkeitsverlust [%]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="209" />
+      <source>Electrical loss [%]</source>
+      <translation>Elektrische Verluste [%]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="210" />
+      <source>Curtailment and other losses [%]</source>
+      <translation>Abschaltungen und sonstige Verluste [%]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="239" />
+      <source>wind (turbine layout)</source>
+      <translation>Wind (Anlagenlayout)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="239" />
+      <source>ground-mounted PV</source>
+      <translation>Freiflächen-PV</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="240" />
+      <source>agrivoltaics</source>
+      <translation>Agri-PV</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="240" />
+      <source>rooftop PV</source>
+      <translation>Dach-PV</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="58" />
@@ -829,139 +969,114 @@
       <translation>{name}: {eligible:.1f} ha geeignet von {total:.1f} ha ({pct:.2f} %)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="37" />
-      <source>wind (turbine layout)</source>
-      <translation>Wind (Anlagenlayout)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="37" />
-      <source>ground-mounted PV</source>
-      <translation>Freiflächen-PV</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="38" />
-      <source>agrivoltaics</source>
-      <translation>Agri-PV</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="38" />
-      <source>rooftop PV</source>
-      <translation>Dach-PV</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="65" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="55" />
       <source>Municipal energy profile</source>
       <translation>Kommunales Energieprofil</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="75" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="65" />
       <source>Population field</source>
       <translation>Feld mit der Einwohnerzahl</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="78" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="68" />
       <source>Wind criteria preset (none: no wind areas)</source>
       <translation>Kriterienkatalog Wind (none: keine Windflächen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="79" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="69" />
       <source>Ground-mounted PV criteria preset (none: no PV areas)</source>
       <translation>Kriterienkatalog Freiflächen-PV (none: keine PV-Flächen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="91" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="81" />
       <source>Generation sources</source>
       <translation>Erzeugungsarten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="96" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="86" />
       <source>Reuse computed sites: {source} (site_id, municipality, capacity_mw, energy_mwh_per_a)</source>
       <translation>Berechnete Standorte übernehmen: {source} (site_id, municipality, capacity_mw, energy_mwh_per_a)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="99" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="89" />
       <source>Demand table (CSV: name or ags, MWh/a per sector or total_mwh)</source>
       <translation>Bedarfstabelle (CSV: name oder ags, MWh/a je Sektor oder total_mwh)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="102" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="92" />
       <source>Top sites per municipality [-]</source>
       <translation>Beste Standorte je Gemeinde [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="104" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="94" />
       <source>Report language</source>
       <translation>Sprache der Berichte</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="104" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="94" />
       <source>German</source>
       <translation>Deutsch</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="104" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="94" />
       <source>English</source>
       <translation>Englisch</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="106" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="96" />
       <source>Chart of the wind area share by settlement setback, 400–1500 m (50 m grid)</source>
       <translation>Diagramm des Windflächenanteils nach Abstand zu Siedlungen, 400–1500 m (50-m-Raster)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="109" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="99" />
       <source>Reuse outputs of an earlier run in the output folder (same catalogue, grid and area)</source>
       <translation>Ergebnisse eines früheren Laufs im Ausgabeordner wiederverwenden (gleicher Katalog, gleiches Raster, gleiches Gebiet)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="111" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="101" />
       <source>Output folder</source>
       <translation>Ausgabeordner</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="112" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="102" />
       <source>Profile report (overview)</source>
       <translation>Profilbericht (Übersicht)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="113" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="103" />
       <source>Indicators per municipality (CSV)</source>
       <translation>Kennzahlen je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="114" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="104" />
       <source>Sites of the profile</source>
       <translation>Standorte des Profils</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="115" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="105" />
       <source>Municipalities with indicators</source>
       <translation>Gemeinden mit Kennzahlen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="116" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="106" />
       <source>Number of municipalities</source>
       <translation>Anzahl der Gemeinden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="148" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="138" />
       <source>Give the municipalities layer.</source>
       <translation>Geben Sie die Gemeindeebene an.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="166" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="156" />
       <source>{source}: missing — {reason}</source>
       <translation>{source}: fehlt – {reason}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="170" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="160" />
       <source>{name}: {area:.0f} ha, demand {demand:.1f} GWh/a, energy {energy} GWh/a</source>
       <translation>{name}: {area:.0f} ha, Bedarf {demand:.1f} GWh/a, Ertrag {energy} GWh/a</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="31" />
-      <source>Land use, forest and settlement areas [polygons, OSM landuse=*]</source>
-      <translation>Landnutzung, Wald und Siedlungsflächen [Polygone, OSM landuse=*]</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="32" />
@@ -982,11 +1097,6 @@
       <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="36" />
       <source>Railways [lines, OSM railway=*]</source>
       <translation>Bahnstrecken [Linien, OSM railway=*]</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="39" />
-      <source>Water bodies [polygons, OSM natural=water]</source>
-      <translation>Gewässerflächen [Polygone, OSM natural=water]</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="40" />
@@ -1014,11 +1124,6 @@
       <translation>Bestehende PV-Freiflächenanlagen [Polygone, OSM plant:source=solar]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="92" />
-      <source>Elevation model [raster, m above sea level]</source>
-      <translation>Höhenmodell [Raster, m ü. NHN]</translation>
-    </message>
-    <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="93" />
       <source>Slope [raster, °] (derived from the elevation model if empty)</source>
       <translation>Hangneigung [Raster, °] (aus dem Höhenmodell abgeleitet, wenn leer)</translation>
@@ -1027,16 +1132,6 @@
       <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="94" />
       <source>Aspect [raster, ° from north] (derived from the elevation model if empty)</source>
       <translation>Exposition [Raster, ° ab Norden] (aus dem Höhenmodell abgeleitet, wenn leer)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="95" />
-      <source>Mean wind speed 100 m above ground [raster, m/s]</source>
-      <translation>Mittlere Windgeschwindigkeit 100 m über Grund [Raster, m/s]</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="96" />
-      <source>Mean wind speed 150 m above ground [raster, m/s]</source>
-      <translation>Mittlere Windgeschwindigkeit 150 m über Grund [Raster, m/s]</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="97" />
@@ -1054,72 +1149,52 @@
       <translation>„{parameter}“: Das Raster „{layer}“ ist keine von GDAL gelesene Datei (Provider {provider}). Speichern Sie es zuerst als GeoTIFF (Rechtsklick → Exportieren → Speichern als).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="37" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="42" />
       <source>Rooftop solar potential</source>
       <translation>Dachflächen-Solarpotenzial</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="41" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="46" />
       <source>Building footprints [polygons] (OSM tags building, roof:shape, roof:angle …)</source>
       <translation>Gebäudegrundrisse [Polygone] (OSM-Tags building, roof:shape, roof:angle …)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="46" />
-      <source>DC losses (empty: the itemised PVWatts defaults, 14.1) [%]</source>
-      <translation>DC-Verluste (leer: die einzeln aufgeführten PVWatts-Standardwerte, 14,1) [%]</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="49" />
-      <source>Weather file (PVGIS TMY, EPW or CSV; empty: DWD test reference year)</source>
-      <translation>Wetterdatei (PVGIS-TMY, EPW oder CSV; leer: DWD-Testreferenzjahr)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="50" />
-      <source>Weather files (*.csv *.json *.epw)</source>
-      <translation>Wetterdateien (*.csv *.json *.epw)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="53" />
-      <source>DWD TRY climate region 1–15 (0: the region of each site) [-]</source>
-      <translation>DWD-TRY-Klimaregion 1–15 (0: die Region des jeweiligen Standorts) [-]</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="56" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="52" />
       <source>Rooftop PV per building [polygons]</source>
       <translation>Dach-PV je Gebäude [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="58" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="54" />
       <source>Rooftop PV per building (CSV)</source>
       <translation>Dach-PV je Gebäude (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="61" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="57" />
       <source>Totals per municipality (CSV)</source>
       <translation>Summen je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="63" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="59" />
       <source>Installable capacity [MWp]</source>
       <translation>Installierbare Leistung [MWp]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="64" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="60" />
       <source>Annual energy [GWh/a]</source>
       <translation>Jahresenergie [GWh/a]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="65" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="61" />
       <source>Usable roof area [ha]</source>
       <translation>Nutzbare Dachfläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="73" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="69" />
       <source>No totals per municipality: give the area of interest (municipalities).</source>
       <translation>Keine Summen je Gemeinde: geben Sie das Untersuchungsgebiet (Gemeinden) an.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="84" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="80" />
       <source>{n} of {total} buildings: {roof:.1f} ha usable roof, {mwp:.1f} MWp ({mw:.1f} MW AC), {gwh:.1f} GWh/a, {yield_:.0f} kWh/kWp/a</source>
       <translation>{n} von {total} Gebäuden: {roof:.1f} ha nutzbare Dachfläche, {mwp:.1f} MWp ({mw:.1f} MW AC), {gwh:.1f} GWh/a, {yield_:.0f} kWh/kWp/a</translation>
     </message>
@@ -1189,262 +1264,232 @@
       <translation>Geben Sie Abstände mit von ≤ bis und positiver Schrittweite an, höchstens {max} (angegeben: von {start:g} m bis {stop:g} m in Schritten von {step:g} m).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="87" />
-      <source>Site maps (PDF)</source>
-      <translation>Standortkarten (PDF)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="95" />
-      <source>Municipalities [polygons] (profile_sites.gpkg, layer municipalities)</source>
-      <translation>Gemeinden [Polygone] (profile_sites.gpkg, Ebene municipalities)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="100" />
-      <source>Sites (profile_sites.gpkg, layer sites: municipality, source, energy_mwh_per_a)</source>
-      <translation>Standorte (profile_sites.gpkg, Ebene sites: municipality, source, energy_mwh_per_a)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="103" />
-      <source>Grid connection lines (profile_sites.gpkg, layer connections)</source>
-      <translation>Netzanschlussleitungen (profile_sites.gpkg, Ebene connections)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="106" />
-      <source>Eligible wind areas [polygons]</source>
-      <translation>Potenzialflächen Wind [Polygone]</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="108" />
-      <source>Eligible ground-mounted PV areas [polygons]</source>
-      <translation>Potenzialflächen Freiflächen-PV [Polygone]</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="110" />
-      <source>Suitability raster (score 0–100)</source>
-      <translation>Eignungsraster (Bewertung 0–100)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="112" />
-      <source>Site pages per municipality [-]</source>
-      <translation>Standortseiten je Gemeinde [-]</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="114" />
-      <source>Title</source>
-      <translation>Titel</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="116" />
-      <source>PDF files (*.pdf)</source>
-      <translation>PDF-Dateien (*.pdf)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="117" />
-      <source>Number of pages</source>
-      <translation>Anzahl der Seiten</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="125" />
-      <source>“{parameter}”: cannot open the layer.</source>
-      <translation>„{parameter}“: die Ebene lässt sich nicht öffnen.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="161" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="50" />
       <source>Sites</source>
       <translation>Standorte</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="199" />
-      <source>{name} – site {rank}: {source} {site} ({gwh:.1f} GWh/a)</source>
-      <translation>{name} – Standort {rank}: {source} {site} ({gwh:.1f} GWh/a)</translation>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="70" />
+      <source>Site maps (PDF)</source>
+      <translation>Standortkarten (PDF)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="242" />
-      <source>Legend</source>
-      <translation>Legende</translation>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="78" />
+      <source>Municipalities [polygons] (profile_sites.gpkg, layer municipalities)</source>
+      <translation>Gemeinden [Polygone] (profile_sites.gpkg, Ebene municipalities)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="277" />
-      <source>Page [% @atlas_featurenumber %] of [% @atlas_totalfeatures %]</source>
-      <translation>Seite [% @atlas_featurenumber %] von [% @atlas_totalfeatures %]</translation>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="83" />
+      <source>Sites (profile_sites.gpkg, layer sites: municipality, source, energy_mwh_per_a)</source>
+      <translation>Standorte (profile_sites.gpkg, Ebene sites: municipality, source, energy_mwh_per_a)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="278" />
-      <source>Date: {date}</source>
-      <translation>Datum: {date}</translation>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="86" />
+      <source>Grid connection lines (profile_sites.gpkg, layer connections)</source>
+      <translation>Netzanschlussleitungen (profile_sites.gpkg, Ebene connections)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="280" />
-      <source>Potentials under the stated assumptions, not plans. WIP energy and spatial planning.</source>
-      <translation>Potenziale unter den genannten Annahmen, keine Planung. WIP Energie &amp; Raumplanung.</translation>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="89" />
+      <source>Eligible wind areas [polygons]</source>
+      <translation>Potenzialflächen Wind [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="287" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="91" />
+      <source>Eligible ground-mounted PV areas [polygons]</source>
+      <translation>Potenzialflächen Freiflächen-PV [Polygone]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="93" />
+      <source>Suitability raster (score 0–100)</source>
+      <translation>Eignungsraster (Bewertung 0–100)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="95" />
+      <source>Site pages per municipality [-]</source>
+      <translation>Standortseiten je Gemeinde [-]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="97" />
+      <source>Title</source>
+      <translation>Titel</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="99" />
+      <source>PDF files (*.pdf)</source>
+      <translation>PDF-Dateien (*.pdf)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="100" />
+      <source>Number of pages</source>
+      <translation>Anzahl der Seiten</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="108" />
+      <source>“{parameter}”: cannot open the layer.</source>
+      <translation>„{parameter}“: die Ebene lässt sich nicht öffnen.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="115" />
       <source>“{output}”: the file must end in .pdf (got “{path}”).</source>
       <translation>„{output}“: die Datei muss auf .pdf enden (angegeben: „{path}“).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="290" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="126" />
       <source>Printing {n} pages</source>
       <translation>Drucke {n} Seiten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="299" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="135" />
       <source>The PDF could not be written: {error}</source>
       <translation>Die PDF-Datei konnte nicht geschrieben werden: {error}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="309" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="153" />
       <source>The municipalities layer has no field “{field}”.</source>
       <translation>Die Gemeindeebene hat kein Feld „{field}“.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="321" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="165" />
       <source>Suitability (0–100)</source>
       <translation>Eignung (0–100)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="332" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="173" />
       <source>Municipal boundary</source>
       <translation>Gemeindegrenze</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="344" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="179" />
       <source>Potential area wind</source>
       <translation>Potenzialfläche Wind</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="348" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="181" />
       <source>Potential area ground PV</source>
       <translation>Potenzialfläche Freiflächen-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="357" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="189" />
       <source>The municipalities layer has no features: nothing to print.</source>
       <translation>Die Gemeindeebene enthält keine Objekte: nichts zu drucken.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="32" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="31" />
       <source>Fixed south-facing racks</source>
       <translation>Feste Süd-Aufständerung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="32" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="31" />
       <source>East–west racks</source>
       <translation>Ost-West-Aufständerung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="32" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="31" />
       <source>Single-axis tracking (north–south axis)</source>
       <translation>Einachsige Nachführung (Nord-Süd-Achse)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="33" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="32" />
       <source>Agri-PV, vertical bifacial (east–west)</source>
       <translation>Agri-PV, senkrecht bifazial (Ost-West)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="33" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="32" />
       <source>Agri-PV, elevated</source>
       <translation>Agri-PV, hoch aufgeständert</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="41" />
-      <source>Give either a weather file or a TRY region, not both.</source>
-      <translation>Geben Sie entweder eine Wetterdatei oder eine TRY-Region an, nicht beides.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="69" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="53" />
       <source>Solar potential (ground/agri-PV)</source>
       <translation>Solarpotenzial (Freifläche/Agri-PV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="73" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="57" />
       <source>Eligibility raster (from Land eligibility)</source>
       <translation>Eignungsraster (aus Flächeneignung)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="75" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="59" />
       <source>Candidate sites [polygons] (from Suitability analysis or Land eligibility)</source>
       <translation>Standorte [Polygone] (aus Eignungsbewertung oder Flächeneignung)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="80" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="64" />
       <source>PV system</source>
       <translation>PV-Anlagentyp</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="82" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="66" />
       <source>Rack tilt (empty: the system's; fixed south: the optimum) [°]</source>
       <translation>Neigung der Gestelle (leer: die des Anlagentyps; Süd fest: das Optimum) [°]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="85" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="69" />
       <source>Ground coverage ratio (empty: the system's) [-]</source>
       <translation>Flächenbelegungsgrad (leer: der des Anlagentyps) [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="98" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="73" />
       <source>Racks follow the terrain slope and aspect (needs the elevation model)</source>
       <translation>Gestelle folgen Hangneigung und Exposition (braucht das Höhenmodell)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="101" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="76" />
       <source>Horizon shading from the elevation model (slower)</source>
       <translation>Horizontverschattung aus dem Höhenmodell (langsamer)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="103" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="78" />
       <source>Specific yield [kWh/kWp/a]</source>
       <translation>Spezifischer Ertrag [kWh/kWp/a]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="105" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="80" />
       <source>Capacity density [MWp/ha]</source>
       <translation>Leistungsdichte [MWp/ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="107" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="82" />
       <source>Energy density [MWh/ha/a]</source>
       <translation>Energiedichte [MWh/ha/a]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="109" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="84" />
       <source>Solar sites [polygons]</source>
       <translation>Solarstandorte [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="111" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="86" />
       <source>Solar sites table (CSV)</source>
       <translation>Tabelle der Solarstandorte (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="118" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="93" />
       <source>Mean specific yield [kWh/kWp/a]</source>
       <translation>Mittlerer spezifischer Ertrag [kWh/kWp/a]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="123" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="98" />
       <source>Give the eligibility raster written by “Land eligibility”.</source>
       <translation>Geben Sie das von „Flächeneignung“ geschriebene Eignungsraster an.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="130" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="105" />
       <source>No solar sites: give the candidate sites [polygons] to total them.</source>
       <translation>Keine Solarstandorte: geben Sie die Standorte [Polygone] an, um sie zu summieren.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="154" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="129" />
       <source>Horizon shading: {loss:.2f} % of the yield</source>
       <translation>Horizontverschattung: {loss:.2f} % des Ertrags</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="156" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="131" />
       <source>{weather}: tilt {tilt:g}°, {bins} orientation bin(s), level ground {flat:.0f} kWh/kWp/a</source>
       <translation>{weather}: Neigung {tilt:g}°, {bins} Ausrichtungsklasse(n), ebenes Gelände {flat:.0f} kWh/kWp/a</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="160" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="135" />
       <source>{ha:.1f} ha × {density:.2f} MWp/ha = {mwp:.1f} MWp ({mw:.1f} MW AC), {gwh:.1f} GWh/a, {yield_:.0f} kWh/kWp/a with {losses:.1f} % losses</source>
       <translation>{ha:.1f} ha × {density:.2f} MWp/ha = {mwp:.1f} MWp ({mw:.1f} MW AC), {gwh:.1f} GWh/a, {yield_:.0f} kWh/kWp/a bei {losses:.1f} % Verlusten</translation>
     </message>
@@ -1579,287 +1624,242 @@
       <translation>Die AHP-Matrix braucht Zeilen mit drei Werten: Kriterium A, Kriterium B und wie viel Mal so wichtig A wie B ist (1/9 … 9, z. B. 3 oder 1/3); angegeben wurden {n} Werte.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="47" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="52" />
       <source>Turbine layout</source>
       <translation>Anlagenlayout</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="51" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="56" />
       <source>Eligible wind areas [polygons] (from Land eligibility)</source>
       <translation>Geeignete Windflächen [Polygone] (aus Flächeneignung)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="54" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="59" />
       <source>Rotor-in: the whole rotor inside the eligible area</source>
       <translation>Rotor innerhalb: der ganze Rotor in der geeigneten Fläche</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="56" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="61" />
       <source>Spacing along the main wind direction, in rotor diameters [-]</source>
       <translation>Abstand in Hauptwindrichtung, in Rotordurchmessern [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="59" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="64" />
       <source>Spacing across the main wind direction, in rotor diameters [-]</source>
       <translation>Abstand quer zur Hauptwindrichtung, in Rotordurchmessern [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="62" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="67" />
       <source>Main wind direction, clockwise from north [°] (empty: from the weather)</source>
       <translation>Hauptwindrichtung, im Uhrzeigersinn von Nord [°] (leer: aus dem Wetter)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="65" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="70" />
       <source>Maximise</source>
       <translation>Maximieren</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="65" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="70" />
       <source>number of turbines</source>
       <translation>Anzahl der Anlagen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="65" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="70" />
       <source>energy</source>
       <translation>Energie</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="67" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="72" />
       <source>Wake model</source>
       <translation>Nachlaufmodell</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="68" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="73" />
       <source>Jensen (layout geometry, wind directions)</source>
       <translation>Jensen (Geometrie des Layouts, Windrichtungen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="68" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="73" />
       <source>dena wind-farm efficiency curve (windpowerlib)</source>
       <translation>dena-Windpark-Wirkungsgradkurve (windpowerlib)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="69" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="74" />
       <source>Knorr wind-farm efficiency curve (windpowerlib)</source>
       <translation>Knorr-Windpark-Wirkungsgradkurve (windpowerlib)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="71" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="76" />
       <source>Buildings [polygons or points, OSM building=*] (distance to the nearest house)</source>
       <translation>Gebäude [Polygone oder Punkte, OSM building=*] (Abstand zum nächsten Wohnhaus)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="76" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="81" />
       <source>Turbines [points]</source>
       <translation>Anlagen [Punkte]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="78" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="83" />
       <source>Eligible areas with layout totals [polygons]</source>
       <translation>Geeignete Flächen mit den Summen des Layouts [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="81" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="86" />
       <source>Totals per eligible area (CSV)</source>
       <translation>Summen je geeigneter Fläche (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="86" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="91" />
       <source>Number of turbines</source>
       <translation>Anzahl der Anlagen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="86" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="91" />
       <source>Capacity [MW]</source>
       <translation>Leistung [MW]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="87" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="92" />
       <source>Net annual energy [GWh/a]</source>
       <translation>Netto-Jahresenergie [GWh/a]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="88" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="93" />
       <source>Wake loss [%]</source>
       <translation>Parkverlust [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="118" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="121" />
       <source>{n} turbines ({turbine}), {mw:.1f} MW, {gwh:.1f} GWh/a net, {flh:.0f} full-load hours, wake loss {wake:.1f} %, main wind direction {direction:.0f}°</source>
       <translation>{n} Anlagen ({turbine}), {mw:.1f} MW, {gwh:.1f} GWh/a netto, {flh:.0f} Volllaststunden, Parkverlust {wake:.1f} %, Hauptwindrichtung {direction:.0f}°</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="124" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="127" />
       <source>{name}: {n} turbines, {mw:.1f} MW, {gwh:.1f} GWh/a</source>
       <translation>{name}: {n} Anlagen, {mw:.1f} MW, {gwh:.1f} GWh/a</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="52" />
-      <source>Turbine (windpowerlib power curve or preset)</source>
-      <translation>Anlage (Leistungskennlinie aus windpowerlib oder Vorlage)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="57" />
-      <source>Turbine file (YAML with power curve, replaces the turbine)</source>
-      <translation>Anlagendatei (YAML mit Leistungskennlinie, ersetzt die Anlage)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="60" />
-      <source>Hub height [m] (empty: the turbine's)</source>
-      <translation>Nabenhöhe [m] (leer: die der Anlage)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="82" />
-      <source>Weibull shape k [-] (0: fit to the weather)</source>
-      <translation>Weibull-Formparameter k [-] (0: an das Wetter angepasst)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="85" />
-      <source>Weibull shape k [raster, -] (replaces the number)</source>
-      <translation>Weibull-Formparameter k [Raster, -] (ersetzt die Zahl)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="87" />
-      <source>Weather: DWD TRY region (1–15) or weather file (empty: TRY region of the area)</source>
-      <translation>Wetter: DWD-TRY-Region (1–15) oder Wetterdatei (leer: TRY-Region des Gebiets)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="89" />
-      <source>Availability loss [%]</source>
-      <translation>Verfügbarkeitsverlust [%]</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="90" />
-      <source>Electrical loss [%]</source>
-      <translation>Elektrische Verluste [%]</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="91" />
-      <source>Curtailment and other losses [%]</source>
-      <translation>Abschaltungen und sonstige Verluste [%]</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="131" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="50" />
       <source>Wind resource and yield</source>
       <translation>Windressource und Ertrag</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="138" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="57" />
       <source>Wake loss placeholder [%]</source>
       <translation>Platzhalter für den Parkverlust [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="141" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="60" />
       <source>Resolution [m]</source>
       <translation>Auflösung [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="144" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="63" />
       <source>Net annual energy per turbine [MWh/a]</source>
       <translation>Netto-Jahresenergie je Anlage [MWh/a]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="146" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="65" />
       <source>Full-load hours [h/a]</source>
       <translation>Volllaststunden [h/a]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="148" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="67" />
       <source>Mean wind speed at hub height [m/s]</source>
       <translation>Mittlere Windgeschwindigkeit in Nabenhöhe [m/s]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="151" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="70" />
       <source>Mean full-load hours [h/a]</source>
       <translation>Mittlere Volllaststunden [h/a]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="170" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="89" />
       <source>Turbine: {turbine}</source>
       <translation>Anlage: {turbine}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="171" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="90" />
       <source>Weather: {weather}; Weibull k {k}; losses: {losses}</source>
       <translation>Wetter: {weather}; Weibull-k {k}; Verluste: {losses}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="174" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="93" />
       <source>{name}: mean wind speed {speed:.2f} m/s, {flh:.0f} full-load hours</source>
       <translation>{name}: mittlere Windgeschwindigkeit {speed:.2f} m/s, {flh:.0f} Volllaststunden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="58" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="52" />
       <source>WindBG area accounting</source>
       <translation>WindBG-Flächenbilanz</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="63" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="57" />
       <source>Land (where the AGS does not tell)</source>
       <translation>Land (wo der AGS es nicht angibt)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="64" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="58" />
       <source>from the AGS</source>
       <translation>aus dem AGS</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="69" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="63" />
       <source>Rotor-in: count only the area the whole rotor fits in (WindBG § 4)</source>
       <translation>Rotor innerhalb: nur die Fläche anrechnen, in der der ganze Rotor liegt (WindBG § 4)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="72" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="66" />
       <source>Reference turbine: hub height [m]</source>
       <translation>Referenzanlage: Nabenhöhe [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="73" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="67" />
       <source>Reference turbine: rotor diameter [m]</source>
       <translation>Referenzanlage: Rotordurchmesser [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="74" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="68" />
       <source>Tower-foot radius [m]</source>
       <translation>Turmfußradius [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="78" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="72" />
       <source>WindBG table per municipality (CSV)</source>
       <translation>WindBG-Tabelle je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="80" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="74" />
       <source>Municipalities with WindBG figures [polygons]</source>
       <translation>Gemeinden mit WindBG-Kennzahlen [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="82" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="76" />
       <source>Counted wind area [ha]</source>
       <translation>Angerechnete Windfläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="83" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="77" />
       <source>Counted share of the area [%]</source>
       <translation>Angerechneter Flächenanteil [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="84" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="78" />
       <source>Gap to the 2032 orientation value [ha]</source>
       <translation>Lücke zum Orientierungswert 2032 [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="92" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="86" />
       <source>reference turbine</source>
       <translation>Referenzanlage</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="102" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="96" />
       <source>Rotor-in: the boundary moves inward by {offset:g} m (rotor radius minus tower-foot radius).</source>
       <translation>Rotor innerhalb: Die Grenze rückt um {offset:g} m nach innen (Rotorradius minus Turmfußradius).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="105" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="99" />
       <source>{name}: {counted:.1f} ha = {pct:.2f} % of {area:.1f} ha; target {t27:g} % (2027) / {t32:g} % (2032); gap to the 2032 orientation value {gap:.1f} ha</source>
       <translation>{name}: {counted:.1f} ha = {pct:.2f} % von {area:.1f} ha; Ziel {t27:g} % (2027) / {t32:g} % (2032); Lücke zum Orientierungswert 2032 {gap:.1f} ha</translation>
     </message>

@@ -2,6 +2,9 @@
 
 To add an algorithm, subclass :class:`.base.WipAlgorithm` in a new module, write its
 help in ``help/<name>.json`` (en and de) and list the class in :data:`ALGORITHMS`.
+Parameter blocks two algorithms share go into ``inputs.py`` (layer roles: ``roles.py``), output
+styles into ``styles/`` via ``output_styles.py``; no algorithm module imports another. Whether the
+engine can run at all is ``wip_qgis_plugin/environment.py``.
 """
 from .grid_connection import GridConnection
 from .grid_topology_check import GridTopologyCheck

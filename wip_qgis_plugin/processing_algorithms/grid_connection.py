@@ -20,12 +20,11 @@ from ..compat import FIELD_ANY, NUMBER_DOUBLE, SOURCE_ANY_GEOMETRY, SOURCE_LINE,
 from ..core.jobs.protocol import Job
 from ..i18n import tr
 from .base import PLUGIN_DIR, WipAlgorithm
-from .grid_topology_check import field_value, topology_report_style
-from .inputs import add_crs_parameter, working_crs
+from .inputs import add_crs_parameter, field_value, optional_number, working_crs
 from .output_styles import attach_style
 from .roles import raster_path
 
-#: First line of a connection catalogue (core.grid.connection.SCHEMA), to tell them from other presets.
+#: First line of a connection catalogue (core.grid.catalogue.SCHEMA), to tell them from other presets.
 CONNECTION_SCHEMA = "wip-grid-connection/1"
 
 
@@ -193,7 +192,7 @@ class GridConnection(WipAlgorithm):
                            (self.OUTPUT_SITES, "connection_sites" if polygons else "connection_sites_points"),
                            (self.OUTPUT_SUBSTATIONS, "substation_load")):
             attach_style(context, results[key], style)
-        topology_report_style(context, results[self.OUTPUT_TOPOLOGY])
+        attach_style(context, results[self.OUTPUT_TOPOLOGY], "topology_report")
         baseline = summary.get("baseline") or {}
         per_kw = summary["cost_eur_per_kw"]
         results.update({
@@ -212,8 +211,8 @@ class GridConnection(WipAlgorithm):
             site_id = "site_id"
         settings = {
             "capacity_field": field_value(self, parameters, self.CAPACITY_FIELD, context, "capacity_mw"),
-            "site_capacity_mw": self.optional_number(parameters, self.SITE_CAPACITY, context),
-            "area_ha_per_mw": self.optional_number(parameters, self.AREA_PER_MW, context),
+            "site_capacity_mw": optional_number(self, parameters, self.SITE_CAPACITY, context),
+            "area_ha_per_mw": optional_number(self, parameters, self.AREA_PER_MW, context),
             "site_id_field": site_id or None,
             "terrain_factor_field": self.parameterAsString(parameters, self.TERRAIN_FACTOR_FIELD, context) or None,
             "substation_voltage_field": field_value(self, parameters, self.SUBSTATION_VOLTAGE_FIELD, context,
@@ -221,18 +220,12 @@ class GridConnection(WipAlgorithm):
             "substation_free_field": field_value(self, parameters, self.FREE_CAPACITY_FIELD, context,
                                                  "free_capacity_mw"),
             "substation_name_field": field_value(self, parameters, self.SUBSTATION_NAME_FIELD, context, "name"),
-            "unknown_free_capacity_mw": self.optional_number(parameters, self.UNKNOWN_FREE_CAPACITY, context),
+            "unknown_free_capacity_mw": optional_number(self, parameters, self.UNKNOWN_FREE_CAPACITY, context),
             "allocation": self.ALLOCATION_IDS[self.parameterAsEnum(parameters, self.ALLOCATION, context)],
             "router": router,
             "highway_field": field_value(self, parameters, self.ROAD_CLASS_FIELD, context, "highway"),
         }
         return settings
-
-    def optional_number(self, parameters, name, context) -> float | None:
-        """A number parameter's value, None if it was left empty."""
-        if parameters.get(name) in (None, ""):
-            return None
-        return self.parameterAsDouble(parameters, name, context)
 
     def sites_are_polygons(self, parameters, context) -> bool:
         """True for polygon sites (their style fills them; points get markers)."""

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 from qgis.core import (
-    Qgis,
-    QgsProcessing,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -15,10 +13,10 @@ from ..compat import FIELD_ANY, NUMBER_DOUBLE, SOURCE_ANY_GEOMETRY, SOURCE_LINE,
 from ..core.jobs.protocol import Job
 from ..i18n import tr
 from .base import WipAlgorithm
-from .inputs import add_crs_parameter, working_crs
+from .inputs import add_crs_parameter, field_value, optional_number, working_crs
 from .output_styles import attach_style
 
-#: Issue kinds counted in the summary outputs: output name → kinds (core.grid.topology.ISSUE_KINDS).
+#: Issue kinds counted in the summary outputs: output name → kinds (core.grid.issues.ISSUE_KINDS).
 SUMMARY_KINDS = {
     "DANGLING_ENDS": ("dangling_end",),
     "ISOLATED_COMPONENTS": ("isolated_component",),
@@ -26,16 +24,6 @@ SUMMARY_KINDS = {
     "SNAPS": ("snapped_endpoint", "snapped_to_substation", "t_junction"),
     "UNATTACHED_SUBSTATIONS": ("substation_not_attached",),
 }
-
-
-def field_value(alg, parameters, name, context, default: str | None) -> str | None:
-    """A field parameter's value, ``default`` if it was left empty."""
-    return alg.parameterAsString(parameters, name, context) or default
-
-
-def topology_report_style(context, value) -> None:
-    """Style the topology report (defects by kind) when it is loaded."""
-    attach_style(context, value, "topology_report")
 
 
 class GridTopologyCheck(WipAlgorithm):
@@ -92,8 +80,7 @@ class GridTopologyCheck(WipAlgorithm):
         crs = working_crs(self, parameters, context)
         report = self.output_path(parameters, self.OUTPUT_REPORT, context, (".gpkg",))
         lines = self.output_path(parameters, self.OUTPUT_LINES, context, (".gpkg",))
-        substation_tolerance = (self.parameterAsDouble(parameters, self.SUBSTATION_TOLERANCE, context)
-                                if parameters.get(self.SUBSTATION_TOLERANCE) not in (None, "") else None)
+        substation_tolerance = optional_number(self, parameters, self.SUBSTATION_TOLERANCE, context)
         result = self.run_engine(Job("grid_topology", {
             "lines": self.layer_ref(parameters, self.POWER_LINES, context, feedback),
             "substations": self.layer_ref(parameters, self.SUBSTATIONS, context, feedback),
@@ -119,6 +106,6 @@ class GridTopologyCheck(WipAlgorithm):
                    self.COMPONENTS: summary["components"], self.LENGTH_KM: summary["length_km"]}
         for name, kinds in SUMMARY_KINDS.items():
             results[name] = sum(issues.get(k, 0) for k in kinds)
-        topology_report_style(context, results[self.OUTPUT_REPORT])
+        attach_style(context, results[self.OUTPUT_REPORT], "topology_report")
         attach_style(context, results[self.OUTPUT_LINES], "grid_lines")
         return results

@@ -1,9 +1,17 @@
-"""Parameter blocks several algorithms share: catalogue, area of interest, working CRS.
+"""Parameter blocks several algorithms share, each as an ``add_…`` (declare) and a reading function.
 
-Each function takes the algorithm and uses its class constants for the parameter names
-(``alg.PRESET``, ``alg.AOI`` …), so the declaring and the reading side cannot drift apart.
+Catalogue, area of interest, working CRS, optional numbers and fields, PV weather and losses,
+turbine and wind resource, generation sources. Each function takes the algorithm and uses its
+class constants for the parameter names (``alg.PRESET``, ``alg.AOI`` …), so the declaring and
+the reading side cannot drift apart. No algorithm module imports another: what two of them
+share lives here (or in ``roles.py`` for the layer roles).
 """
 from __future__ import annotations
+
+import csv
+import importlib.util
+from functools import cache
+from pathlib import Path
 
 from qgis.core import (
     QgsProcessingException,
@@ -12,14 +20,25 @@ from qgis.core import (
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
 )
 
-from ..compat import DISTANCE_METERS, FIELD_ANY, SOURCE_POLYGON, crs_for_engine
+from ..compat import (
+    DISTANCE_METERS,
+    FIELD_ANY,
+    FILE_BEHAVIOR_FILE,
+    NUMBER_DOUBLE,
+    NUMBER_INTEGER,
+    SOURCE_POLYGON,
+    crs_for_engine,
+)
+from ..core.defaults import DEFAULT_CRS, DEFAULT_TURBINE
 from ..i18n import tr
-from .base import preset_ids
+from .base import PLUGIN_DIR, preset_ids
+from .roles import raster_path
 
-DEFAULT_CRS = "EPSG:25832"
 # Field and CRS parameters are optional with defaults: QGIS 3.22 (processing.run, qgis_process)
 # refuses a missing value of a required field or CRS parameter despite its default.
 DEFAULT_NAME_FIELD = "name"
@@ -95,3 +114,127 @@ def working_crs(alg, parameters, context) -> str:
             "Thüringen) or EPSG:25833 (ETRS89 / UTM 33N, Sachsen).").format(
                 crs=crs.authid() or crs.description()))
     return crs_for_engine(crs)
+
+
+# ----------------------------------------------------------------- single values
+def optional_number(alg, parameters, name, context) -> float | None:
+    """A number parameter's value, None if it was left empty."""
+    value = parameters.get(name)
+    return None if value is None or value == "" else alg.parameterAsDouble(parameters, name, context)
+
+
+def field_value(alg, parameters, name, context, default: str | None) -> str | None:
+    """A field parameter's value, ``default`` if it was left empty."""
+    return alg.parameterAsString(parameters, name, context) or default
+
+
+# ----------------------------------------------------------------- PV weather and losses
+def add_pv_weather_parameters(alg) -> None:
+    """LOSSES (DC losses [%]), WEATHER_FILE and TRY_REGION, all advanced."""
+    alg.add_parameter(QgsProcessingParameterNumber(
+        alg.LOSSES, tr("DC losses (empty: the itemised PVWatts defaults, 14.1) [%]"), type=NUMBER_DOUBLE,
+        minValue=0.0, maxValue=99.0, optional=True), advanced=True)
+    alg.add_parameter(QgsProcessingParameterFile(
+        alg.WEATHER_FILE, tr("Weather file (PVGIS TMY, EPW or CSV; empty: DWD test reference year)"),
+        behavior=FILE_BEHAVIOR_FILE, optional=True, fileFilter=tr("Weather files (*.csv *.json *.epw)")),
+        advanced=True)
+    alg.add_parameter(QgsProcessingParameterNumber(
+        alg.TRY_REGION, tr("DWD TRY climate region 1–15 (0: the region of each site) [-]"),
+        type=NUMBER_INTEGER, minValue=0, maxValue=15, defaultValue=0), advanced=True)
+
+
+def weather_source(alg, parameters, context) -> str | None:
+    """The engine's weather: a file, a TRY region, or None (the TRY region of each site)."""
+    path = alg.parameterAsFile(parameters, alg.WEATHER_FILE, context)
+    region = alg.parameterAsInt(parameters, alg.TRY_REGION, context)
+    if path and region:
+        raise QgsProcessingException(tr("Give either a weather file or a TRY region, not both."))
+    return path or (str(region) if region else None)
+
+
+# ----------------------------------------------------------------- turbine and wind resource
+@cache
+def turbine_ids() -> list[str]:
+    """Turbine presets and windpowerlib types with a power curve, read without importing the engine."""
+    ids = sorted(p.stem for p in (PLUGIN_DIR / "presets" / "turbines").glob("*.yaml"))
+    spec = importlib.util.find_spec("windpowerlib")
+    if spec is not None and spec.origin:
+        path = Path(spec.origin).parent / "oedb" / "turbine_data.csv"
+        if path.is_file():
+            with open(path, encoding="utf-8") as fh:
+                ids += sorted(r["turbine_type"] for r in csv.DictReader(fh)
+                              if str(r.get("has_power_curve")).lower() == "true")
+    return ids if DEFAULT_TURBINE in ids else [DEFAULT_TURBINE, *ids]
+
+
+def add_turbine_parameters(alg) -> None:
+    """TURBINE (enum), TURBINE_FILE (YAML replacing it) and HUB_HEIGHT."""
+    turbine = QgsProcessingParameterEnum(alg.TURBINE, tr("Turbine (windpowerlib power curve or preset)"),
+                                         options=turbine_ids(), defaultValue=DEFAULT_TURBINE)
+    turbine.setUsesStaticStrings(True)
+    alg.add_parameter(turbine)
+    alg.add_parameter(QgsProcessingParameterFile(
+        alg.TURBINE_FILE, tr("Turbine file (YAML with power curve, replaces the turbine)"), optional=True,
+        fileFilter=tr("YAML files (*.yaml *.yml)")))
+    alg.add_parameter(QgsProcessingParameterNumber(
+        alg.HUB_HEIGHT, tr("Hub height [m] (empty: the turbine's)"), type=NUMBER_DOUBLE, minValue=10.0,
+        optional=True))
+
+
+def turbine_spec(alg, parameters, context) -> tuple[str, float | None]:
+    """The turbine name or file and the hub height [m] (None: the turbine's)."""
+    path = alg.parameterAsFile(parameters, alg.TURBINE_FILE, context)
+    hub = optional_number(alg, parameters, alg.HUB_HEIGHT, context)
+    return path or alg.parameterAsEnumString(parameters, alg.TURBINE, context), hub
+
+
+def add_resource_parameters(alg) -> None:
+    """Wind rasters, DEM, land use and water (roughness), Weibull k, weather, losses."""
+    for name, label in ((alg.WIND_SPEED_100M, tr("Mean wind speed 100 m above ground [raster, m/s]")),
+                        (alg.WIND_SPEED_150M, tr("Mean wind speed 150 m above ground [raster, m/s]")),
+                        (alg.DEM, tr("Elevation model [raster, m above sea level]"))):
+        alg.add_parameter(QgsProcessingParameterRasterLayer(name, label, optional=True))
+    for name, label in ((alg.LANDUSE, tr("Land use, forest and settlement areas [polygons, OSM landuse=*]")),
+                        (alg.WATER, tr("Water bodies [polygons, OSM natural=water]"))):
+        alg.add_parameter(QgsProcessingParameterFeatureSource(name, label, [SOURCE_POLYGON], optional=True))
+    alg.add_parameter(QgsProcessingParameterNumber(
+        alg.WEIBULL_K, tr("Weibull shape k [-] (0: fit to the weather)"), type=NUMBER_DOUBLE, minValue=0.0,
+        maxValue=5.0, defaultValue=2.0))
+    alg.add_parameter(QgsProcessingParameterRasterLayer(
+        alg.WEIBULL_K_RASTER, tr("Weibull shape k [raster, -] (replaces the number)"), optional=True), advanced=True)
+    alg.add_parameter(QgsProcessingParameterString(
+        alg.WEATHER, tr("Weather: DWD TRY region (1–15) or weather file (empty: TRY region of the area)"),
+        optional=True), advanced=True)
+    for name, label, default in ((alg.AVAILABILITY_LOSS, tr("Availability loss [%]"), 3.0),
+                                 (alg.ELECTRICAL_LOSS, tr("Electrical loss [%]"), 2.0),
+                                 (alg.OTHER_LOSS, tr("Curtailment and other losses [%]"), 0.0)):
+        alg.add_parameter(QgsProcessingParameterNumber(name, label, type=NUMBER_DOUBLE, minValue=0.0, maxValue=99.0,
+                                                       defaultValue=default), advanced=True)
+
+
+def resource_inputs(alg, parameters, context, feedback) -> tuple[dict, dict, dict, dict]:
+    """Rasters, layers, resource settings and losses (JSON for the engine job)."""
+    rasters = {role: raster_path(alg, parameters, name, context) for role, name in (
+        ("wind_speed_100m", alg.WIND_SPEED_100M), ("wind_speed_150m", alg.WIND_SPEED_150M), ("dem", alg.DEM))}
+    layers = {role: alg.layer_ref(parameters, name, context, feedback) for role, name in (
+        ("landuse", alg.LANDUSE), ("water", alg.WATER))}
+    k = alg.parameterAsDouble(parameters, alg.WEIBULL_K, context)
+    weather = alg.parameterAsString(parameters, alg.WEATHER, context).strip()
+    resource = {"weibull_k": k or None, "weather": weather or None,
+                "weibull_k_raster": raster_path(alg, parameters, alg.WEIBULL_K_RASTER, context)}
+    losses = {"availability_pct": alg.parameterAsDouble(parameters, alg.AVAILABILITY_LOSS, context),
+              "electrical_pct": alg.parameterAsDouble(parameters, alg.ELECTRICAL_LOSS, context),
+              "other_pct": alg.parameterAsDouble(parameters, alg.OTHER_LOSS, context)}
+    return ({r: p for r, p in rasters.items() if p}, {r: ref for r, ref in layers.items() if ref}, resource, losses)
+
+
+# ----------------------------------------------------------------- generation sources
+#: Generation sources of the profile (the keys of core.profile.model.GENERATION_SOURCES, listed here so
+#: that loading the provider does not import the engine; a test compares them).
+SOURCE_KEYS = ("wind", "pv_ground", "agri_pv", "pv_rooftop")
+
+
+def source_label(key: str) -> str:
+    """Translated name of a generation source."""
+    return {"wind": tr("wind (turbine layout)"), "pv_ground": tr("ground-mounted PV"),
+            "agri_pv": tr("agrivoltaics"), "pv_rooftop": tr("rooftop PV")}[key]

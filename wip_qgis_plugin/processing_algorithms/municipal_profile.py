@@ -23,19 +23,9 @@ from ..compat import FIELD_ANY, FILE_BEHAVIOR_FILE, NUMBER_DOUBLE, NUMBER_INTEGE
 from ..core.jobs.protocol import Job
 from ..i18n import tr
 from .base import WipAlgorithm, preset_ids
-from .inputs import add_aoi_parameters, add_crs_parameter, area_of_interest, working_crs
+from .inputs import SOURCE_KEYS, add_aoi_parameters, add_crs_parameter, area_of_interest, source_label, working_crs
 from .output_styles import style_post_processor
 from .roles import add_raster_role_parameters, add_role_parameters, raster_roles, role_layers
-
-#: Generation sources of the profile (the keys of core.profile.engine.GENERATION_SOURCES, listed here so
-#: that loading the provider does not import the engine; a test compares them).
-SOURCE_KEYS = ("wind", "pv_ground", "agri_pv", "pv_rooftop")
-
-
-def source_label(key: str) -> str:
-    """Translated name of a generation source."""
-    return {"wind": tr("wind (turbine layout)"), "pv_ground": tr("ground-mounted PV"),
-            "agri_pv": tr("agrivoltaics"), "pv_rooftop": tr("rooftop PV")}[key]
 
 
 class MunicipalProfile(WipAlgorithm):

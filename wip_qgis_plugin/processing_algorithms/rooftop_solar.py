@@ -4,19 +4,24 @@ from __future__ import annotations
 from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
-    QgsProcessingParameterNumber,
     QgsProcessingParameterVectorDestination,
 )
 
-from ..compat import FILE_BEHAVIOR_FILE, NUMBER_DOUBLE, NUMBER_INTEGER, SOURCE_POLYGON, push_warning
+from ..compat import SOURCE_POLYGON, push_warning
 from ..core.jobs.protocol import Job
 from ..i18n import tr
 from .base import WipAlgorithm
-from .inputs import add_aoi_parameters, add_crs_parameter, area_of_interest, working_crs
+from .inputs import (
+    add_aoi_parameters,
+    add_crs_parameter,
+    add_pv_weather_parameters,
+    area_of_interest,
+    optional_number,
+    weather_source,
+    working_crs,
+)
 from .output_styles import attach_style
-from .solar_potential import optional_number, weather_source
 
 
 class RooftopSolar(WipAlgorithm):
@@ -42,16 +47,7 @@ class RooftopSolar(WipAlgorithm):
             [SOURCE_POLYGON]))
         add_aoi_parameters(self, optional=True)
         add_crs_parameter(self)
-        self.add_parameter(QgsProcessingParameterNumber(
-            self.LOSSES, tr("DC losses (empty: the itemised PVWatts defaults, 14.1) [%]"), type=NUMBER_DOUBLE,
-            minValue=0.0, maxValue=99.0, optional=True), advanced=True)
-        self.add_parameter(QgsProcessingParameterFile(
-            self.WEATHER_FILE, tr("Weather file (PVGIS TMY, EPW or CSV; empty: DWD test reference year)"),
-            behavior=FILE_BEHAVIOR_FILE, optional=True, fileFilter=tr("Weather files (*.csv *.json *.epw)")),
-            advanced=True)
-        self.add_parameter(QgsProcessingParameterNumber(
-            self.TRY_REGION, tr("DWD TRY climate region 1–15 (0: the region of each site) [-]"),
-            type=NUMBER_INTEGER, minValue=0, maxValue=15, defaultValue=0), advanced=True)
+        add_pv_weather_parameters(self)
         self.add_parameter(QgsProcessingParameterVectorDestination(
             self.OUTPUT_BUILDINGS, tr("Rooftop PV per building [polygons]"), type=SOURCE_POLYGON))
         self.add_parameter(QgsProcessingParameterFileDestination(

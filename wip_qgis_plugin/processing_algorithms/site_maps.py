@@ -1,38 +1,17 @@
 """Processing algorithm ``wip:sitemaps``: a print-layout atlas, one PDF page per municipality and top site.
 
-The layout is built in code (no template file to keep in step): an A4 landscape page with the
-map (eligible areas, suitability, sites, connection lines, municipal boundaries), a legend, a
-scale bar, a north arrow, the title, the date and the data attribution. The atlas runs over a
-memory layer of pages: each municipality, then its best sites (by annual energy).
+The map shows eligible areas, suitability, sites, connection lines and municipal boundaries,
+styled from ``styles/site_map_*.qml`` in the colours of the report (``core.profile.legend``).
+The pages and the layout are built in ``atlas.py``.
 """
 from __future__ import annotations
 
-import datetime as dt
 import gc
 from pathlib import Path
 
 from qgis.core import (
-    Qgis,
     QgsCoordinateReferenceSystem,
-    QgsCoordinateTransform,
-    QgsFeature,
-    QgsField,
-    QgsFillSymbol,
-    QgsGeometry,
     QgsLayoutExporter,
-    QgsLayoutItemLabel,
-    QgsLayoutItemLegend,
-    QgsLayoutItemMap,
-    QgsLayoutItemPage,
-    QgsLayoutItemPicture,
-    QgsLayoutItemScaleBar,
-    QgsLayoutPoint,
-    QgsLayoutSize,
-    QgsLegendStyle,
-    QgsLineSymbol,
-    QgsMarkerSymbol,
-    QgsPrintLayout,
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFeatureSource,
@@ -42,34 +21,37 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsProject,
     QgsRasterLayer,
-    QgsSingleSymbolRenderer,
-    QgsSymbolLayerUtils,
-    QgsUnitTypes,
     QgsVectorLayer,
+    QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QMetaType, QVariant
-from qgis.PyQt.QtGui import QColor, QFont
 
-from ..compat import NUMBER_INTEGER, SOURCE_ANY_GEOMETRY, SOURCE_POLYGON
+from ..compat import FLAG_NO_THREADING, NUMBER_INTEGER, SOURCE_ANY_GEOMETRY, SOURCE_POLYGON
+from ..core.defaults import DEFAULT_CRS
 from ..i18n import tr
+from .atlas import atlas_layout, pages_layer
 from .base import WipAlgorithm
+from .inputs import source_label
 from .output_styles import STYLE_DIR
 
-ATTRIBUTION = "© GeoBasis-DE / BKG (VG250), © OpenStreetMap contributors (ODbL)"
 
-def _enum(scoped: str, member: str, fallback):
-    """``Qgis.<scoped>.<member>`` where it exists (QGIS ≥ 3.30/3.36, required by QGIS 4), else the old name."""
-    group = getattr(Qgis, scoped, None)
-    return getattr(group, member) if group is not None and hasattr(group, member) else fallback
+def styled(layer, style: str, name: str):
+    """``layer`` with ``styles/<style>.qml`` (colours of core.profile.legend, see scripts/make_styles.py), renamed."""
+    layer.loadNamedStyle(str(STYLE_DIR / f"{style}.qml"))
+    layer.setName(name)
+    return layer
 
 
-_NO_THREADING = _enum("ProcessingAlgorithmFlag", "NoThreading", getattr(QgsProcessingAlgorithm, "FlagNoThreading", 0))
-_MM = _enum("LayoutUnit", "Millimeters", getattr(QgsUnitTypes, "LayoutMillimeters", 0))
-_KM = _enum("DistanceUnit", "Kilometers", getattr(QgsUnitTypes, "DistanceKilometers", 0))
-_ATLAS_AUTO = getattr(QgsLayoutItemMap, "AtlasScalingMode", QgsLayoutItemMap).Auto
-_LANDSCAPE = getattr(QgsLayoutItemPage, "Orientation", QgsLayoutItemPage).Landscape
-_STRING = QMetaType.Type.QString if Qgis.QGIS_VERSION_INT >= 33800 else QVariant.String
-_SOURCE_COLORS = {"wind": "#1f78b4", "pv_ground": "#ff7f00", "agri_pv": "#33a02c", "pv_rooftop": "#e31a1c"}
+def style_sites(sites: QgsVectorLayer) -> QgsVectorLayer:
+    """Sites by generation source (markers for points), labelled with the translated source names."""
+    if sites.fields().indexOf("source") < 0:
+        sites.setName(tr("Sites"))
+        return sites
+    point = sites.geometryType() == getattr(QgsWkbTypes, "PointGeometry", 0)
+    styled(sites, "site_map_sites_points" if point else "site_map_sites", tr("Sites"))
+    renderer = sites.renderer()
+    for index, category in enumerate(renderer.categories()):
+        renderer.updateCategoryLabel(index, source_label(category.value()))
+    return sites
 
 
 class SiteMaps(WipAlgorithm):
@@ -89,7 +71,7 @@ class SiteMaps(WipAlgorithm):
 
     def flags(self):
         # print layouts render in the main thread (as QGIS's own layout export algorithms do)
-        return super().flags() | _NO_THREADING
+        return super().flags() | FLAG_NO_THREADING
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.add_parameter(QgsProcessingParameterFeatureSource(
@@ -126,161 +108,6 @@ class SiteMaps(WipAlgorithm):
             raise QgsProcessingException(tr("“{parameter}”: cannot open the layer.").format(
                 parameter=self.parameterDefinition(name).description()))
         return layer.clone()
-
-    @staticmethod
-    def _fill(layer: QgsVectorLayer, color: str, outline: str = "transparent", width: float = 0.0,
-              opacity: float = 0.75) -> None:
-        # transparency in the colour, not the layer: layer opacity makes QGIS rasterise the layer in PDFs
-        fill = QColor(color)
-        fill.setAlphaF(opacity if color != "transparent" else 0.0)
-        symbol = QgsFillSymbol.createSimple({"color": fill.name(QColor.NameFormat.HexArgb) if color != "transparent"
-                                             else "transparent", "outline_color": outline,
-                                             "outline_width": str(width), "outline_style":
-                                             "solid" if outline != "transparent" else "no"})
-        if color != "transparent":
-            symbol.setColor(fill)
-        layer.setRenderer(QgsSingleSymbolRenderer(symbol))
-
-    def _style_sites(self, layer: QgsVectorLayer) -> None:
-        from qgis.core import QgsCategorizedSymbolRenderer, QgsRendererCategory, QgsWkbTypes
-
-        from .municipal_profile import source_label
-
-        cats = []
-        point = layer.geometryType() == getattr(QgsWkbTypes, "PointGeometry", 0)
-        for key in ("wind", "pv_ground"):
-            color = _SOURCE_COLORS[key]
-            symbol = QgsMarkerSymbol.createSimple({"name": "circle", "color": color, "size": "3",
-                                                   "outline_color": "white"}) if point else \
-                QgsFillSymbol.createSimple({"color": color, "outline_color": "black", "outline_width": "0.3"})
-            fill = QColor(color)
-            fill.setAlphaF(0.85)
-            symbol.setColor(fill)
-            cats.append(QgsRendererCategory(key, symbol, source_label(key)))
-        if layer.fields().indexOf("source") >= 0:
-            layer.setRenderer(QgsCategorizedSymbolRenderer("source", cats))
-        layer.setName(tr("Sites"))
-
-    def _pages_layer(self, munis: QgsVectorLayer, sites: QgsVectorLayer | None, name_field: str, top_n: int,
-                     crs: QgsCoordinateReferenceSystem) -> QgsVectorLayer:
-        pages = QgsVectorLayer(f"Polygon?crs={crs.authid() or 'EPSG:25832'}", "pages", "memory")
-        provider = pages.dataProvider()
-        provider.addAttributes([QgsField("page_title", _STRING), QgsField("kind", _STRING),
-                                QgsField("municipality", _STRING)])
-        pages.updateFields()
-        features = []
-        by_name: dict[str, list] = {}
-        if sites is not None and top_n > 0 and sites.fields().indexOf("municipality") >= 0:
-            transform = QgsCoordinateTransform(sites.crs(), crs, QgsProject.instance().transformContext()) \
-                if sites.crs() != crs else None
-            energy = sites.fields().indexOf("energy_mwh_per_a")
-            for f in sites.getFeatures():
-                geom = QgsGeometry(f.geometry())
-                if transform is not None:
-                    geom.transform(transform)
-                by_name.setdefault(str(f["municipality"]), []).append(
-                    (float(f[energy]) if energy >= 0 and f[energy] is not None else 0.0, f, geom))
-        m_transform = QgsCoordinateTransform(munis.crs(), crs, QgsProject.instance().transformContext()) \
-            if munis.crs() != crs else None
-        for f in munis.getFeatures():
-            name = str(f[name_field])
-            geom = QgsGeometry(f.geometry())
-            if m_transform is not None:
-                geom.transform(m_transform)
-            feat = QgsFeature(pages.fields())
-            feat.setGeometry(geom)
-            feat.setAttributes([name, "municipality", name])
-            features.append(feat)
-            ranked = sorted(by_name.get(name, []), key=lambda t: -t[0])[:top_n]
-            for rank, (mwh, site, sgeom) in enumerate(ranked, start=1):
-                sf = QgsFeature(pages.fields())
-                sf.setGeometry(sgeom.buffer(1500.0 if sgeom.area() < 1e6 else 500.0, 16))
-                src = str(site["source"]) if site.fields().indexOf("source") >= 0 else ""
-                sid = str(site["site_id"]) if site.fields().indexOf("site_id") >= 0 else str(site.id())
-                sf.setAttributes([tr("{name} – site {rank}: {source} {site} ({gwh:.1f} GWh/a)").format(
-                    name=name, rank=rank, source=src, site=sid, gwh=mwh / 1000.0), "site", name])
-                features.append(sf)
-        provider.addFeatures(features)
-        pages.updateExtents()
-        return pages
-
-    # ----------------------------------------------------------------- layout
-    def _layout(self, project: QgsProject, layers: list, pages: QgsVectorLayer, title: str) -> QgsPrintLayout:
-        layout = QgsPrintLayout(project)
-        layout.initializeDefaults()  # one A4 page
-        page = layout.pageCollection().page(0)
-        page.setPageSize("A4", _LANDSCAPE)
-        layout.setName("WIP site maps")
-
-        def label(text_value: str, x: float, y: float, w: float, h: float, size: int, bold: bool = False):
-            item = QgsLayoutItemLabel(layout)
-            item.setText(text_value)
-            font = QFont("Sans", size)
-            font.setBold(bold)
-            item.setFont(font)
-            item.attemptMove(QgsLayoutPoint(x, y, _MM))
-            item.attemptResize(QgsLayoutSize(w, h, _MM))
-            layout.addLayoutItem(item)
-            return item
-
-        label(f"{title}: [% \"page_title\" %]", 10, 6, 270, 10, 15, True)
-        map_item = QgsLayoutItemMap(layout)
-        map_item.attemptMove(QgsLayoutPoint(10, 18, _MM))
-        map_item.attemptResize(QgsLayoutSize(205, 170, _MM))
-        map_item.setLayers(layers)
-        map_item.setCrs(pages.crs())
-        map_item.setFrameEnabled(True)
-        map_item.setExtent(pages.extent())
-        layout.addLayoutItem(map_item)
-        atlas = layout.atlas()
-        atlas.setCoverageLayer(pages)
-        atlas.setEnabled(True)
-        atlas.setPageNameExpression('"page_title"')
-        map_item.setAtlasDriven(True)
-        map_item.setAtlasScalingMode(_ATLAS_AUTO)
-        map_item.setAtlasMargin(0.08)
-        legend = QgsLayoutItemLegend(layout)
-        legend.setTitle(tr("Legend"))
-        legend.setLinkedMap(map_item)
-        legend.setAutoUpdateModel(False)
-        model_root = legend.model().rootGroup()
-        model_root.removeAllChildren()
-        for lyr in layers:
-            model_root.addLayer(lyr)
-        for style in (QgsLegendStyle.Style.SymbolLabel, QgsLegendStyle.Style.Subgroup):
-            font = legend.style(style).font()
-            font.setPointSizeF(8.0)
-            legend.rstyle(style).setFont(font)
-        legend.setWrapString("~")
-        legend.attemptMove(QgsLayoutPoint(220, 18, _MM))
-        layout.addLayoutItem(legend)
-        scale = QgsLayoutItemScaleBar(layout)
-        scale.setStyle("Single Box")
-        scale.setLinkedMap(map_item)
-        scale.applyDefaultSize()
-        scale.setUnits(_KM)
-        scale.setUnitLabel("km")
-        scale.setNumberOfSegments(2)
-        scale.setNumberOfSegmentsLeft(0)
-        scale.setUnitsPerSegment(1.0)
-        scale.setSegmentSizeMode(getattr(QgsLayoutItemScaleBar, "SegmentSizeFitWidth", 1))
-        scale.setMinimumBarWidth(25)
-        scale.setMaximumBarWidth(60)
-        scale.attemptMove(QgsLayoutPoint(12, 190, _MM))
-        layout.addLayoutItem(scale)
-        arrow = QgsLayoutItemPicture(layout)
-        arrow.setPicturePath(QgsSymbolLayerUtils.svgSymbolNameToPath("arrows/NorthArrow_02.svg",
-                                                                      project.pathResolver()))
-        arrow.setLinkedMap(map_item)
-        arrow.attemptMove(QgsLayoutPoint(200, 20, _MM))
-        arrow.attemptResize(QgsLayoutSize(12, 12, _MM))
-        layout.addLayoutItem(arrow)
-        page_of = tr("Page [% @atlas_featurenumber %] of [% @atlas_totalfeatures %]")
-        label(tr("Date: {date}").format(date=dt.date.today().isoformat()) + " · " + page_of, 220, 178, 70, 6, 8)
-        label(ATTRIBUTION, 220, 185, 70, 12, 7)
-        label(tr("Potentials under the stated assumptions, not plans. WIP energy and spatial planning."),
-              220, 197, 70, 8, 7)
-        return layout
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
         pdf = Path(self.parameterAsFileOutput(parameters, self.OUTPUT_PDF, context))
@@ -341,35 +168,23 @@ class SiteMaps(WipAlgorithm):
         title = self.parameterAsString(parameters, self.TITLE, context) or tr("Municipal energy profile")
 
         project = QgsProject()
-        crs = munis.crs() if not munis.crs().isGeographic() else QgsCoordinateReferenceSystem("EPSG:25832")
+        crs = munis.crs() if not munis.crs().isGeographic() else QgsCoordinateReferenceSystem(DEFAULT_CRS)
         project.setCrs(crs)
-        styled = []
-        boundary = munis.clone()
-        self._fill(boundary, "transparent", "#222222", 0.6, 1.0)
-        boundary.setName(tr("Municipal boundary"))
-        styled.append(boundary)
+        styled_layers = [styled(munis.clone(), "site_map_boundary", tr("Municipal boundary"))]
         if connections is not None:
-            connections.setRenderer(QgsSingleSymbolRenderer(QgsLineSymbol.createSimple(
-                {"line_color": "#6a3d9a", "line_width": "0.6"})))
-            connections.setName(tr("Grid connection"))
-            styled.append(connections)
+            styled_layers.append(styled(connections, "site_map_connections", tr("Grid connection")))
         if sites is not None:
-            self._style_sites(sites)
-            styled.append(sites)
+            styled_layers.append(style_sites(sites))
         if wind is not None:
-            self._fill(wind, "#9ecae1")
-            wind.setName(tr("Potential area wind"))
-            styled.append(wind)
+            styled_layers.append(styled(wind, "site_map_wind_areas", tr("Potential area wind")))
         if pv is not None:
-            self._fill(pv, "#fdd0a2")
-            pv.setName(tr("Potential area ground PV"))
-            styled.append(pv)
+            styled_layers.append(styled(pv, "site_map_pv_areas", tr("Potential area ground PV")))
         if suitability is not None:
-            styled.append(suitability)
-        for lyr in styled:
+            styled_layers.append(suitability)
+        for lyr in styled_layers:
             project.addMapLayer(lyr, False)
-        pages = self._pages_layer(munis, sites, name_field, top_n, crs)
+        pages = pages_layer(munis, sites, name_field, top_n, crs)
         project.addMapLayer(pages, False)
         if pages.featureCount() == 0:
             raise QgsProcessingException(tr("The municipalities layer has no features: nothing to print."))
-        return project, self._layout(project, styled, pages, title), pages
+        return project, atlas_layout(project, styled_layers, pages, title), pages

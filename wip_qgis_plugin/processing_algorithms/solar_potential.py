@@ -7,7 +7,6 @@ from qgis.core import (
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
@@ -15,11 +14,11 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
-from ..compat import FILE_BEHAVIOR_FILE, NUMBER_DOUBLE, NUMBER_INTEGER, SOURCE_POLYGON, push_warning
+from ..compat import NUMBER_DOUBLE, SOURCE_POLYGON, push_warning
 from ..core.jobs.protocol import Job
 from ..i18n import tr
 from .base import WipAlgorithm
-from .inputs import add_aoi_parameters, area_of_interest
+from .inputs import add_aoi_parameters, add_pv_weather_parameters, area_of_interest, optional_number, weather_source
 from .output_styles import attach_style
 from .roles import raster_path, raster_role_label
 
@@ -31,21 +30,6 @@ def system_labels() -> list[str]:
     """Translated names of :data:`SYSTEMS`."""
     return [tr("Fixed south-facing racks"), tr("East–west racks"), tr("Single-axis tracking (north–south axis)"),
             tr("Agri-PV, vertical bifacial (east–west)"), tr("Agri-PV, elevated")]
-
-
-def weather_source(alg, parameters, context) -> str | None:
-    """The engine's weather: a file, a TRY region, or None (the TRY region of each site)."""
-    path = alg.parameterAsFile(parameters, alg.WEATHER_FILE, context)
-    region = alg.parameterAsInt(parameters, alg.TRY_REGION, context)
-    if path and region:
-        raise QgsProcessingException(tr("Give either a weather file or a TRY region, not both."))
-    return path or (str(region) if region else None)
-
-
-def optional_number(alg, parameters, name, context) -> float | None:
-    """A number parameter left empty → None."""
-    value = parameters.get(name)
-    return None if value is None or value == "" else alg.parameterAsDouble(parameters, name, context)
 
 
 class SolarPotential(WipAlgorithm):
@@ -84,16 +68,7 @@ class SolarPotential(WipAlgorithm):
         self.add_parameter(QgsProcessingParameterNumber(
             self.GCR, tr("Ground coverage ratio (empty: the system's) [-]"), type=NUMBER_DOUBLE,
             minValue=0.05, maxValue=1.0, optional=True), advanced=True)
-        self.add_parameter(QgsProcessingParameterNumber(
-            self.LOSSES, tr("DC losses (empty: the itemised PVWatts defaults, 14.1) [%]"), type=NUMBER_DOUBLE,
-            minValue=0.0, maxValue=99.0, optional=True), advanced=True)
-        self.add_parameter(QgsProcessingParameterFile(
-            self.WEATHER_FILE, tr("Weather file (PVGIS TMY, EPW or CSV; empty: DWD test reference year)"),
-            behavior=FILE_BEHAVIOR_FILE, optional=True, fileFilter=tr("Weather files (*.csv *.json *.epw)")),
-            advanced=True)
-        self.add_parameter(QgsProcessingParameterNumber(
-            self.TRY_REGION, tr("DWD TRY climate region 1–15 (0: the region of each site) [-]"),
-            type=NUMBER_INTEGER, minValue=0, maxValue=15, defaultValue=0), advanced=True)
+        add_pv_weather_parameters(self)
         self.add_parameter(QgsProcessingParameterBoolean(
             self.USE_TERRAIN, tr("Racks follow the terrain slope and aspect (needs the elevation model)"),
             defaultValue=True), advanced=True)

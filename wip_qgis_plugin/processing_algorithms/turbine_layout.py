@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 from qgis.core import (
-    Qgis,
-    QgsProcessing,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
@@ -17,9 +15,16 @@ from ..compat import NUMBER_DOUBLE, SOURCE_ANY_GEOMETRY, SOURCE_POINT, SOURCE_PO
 from ..core.jobs.protocol import Job
 from ..i18n import tr
 from .base import WipAlgorithm
-from .inputs import add_crs_parameter, working_crs
+from .inputs import (
+    add_crs_parameter,
+    add_resource_parameters,
+    add_turbine_parameters,
+    optional_number,
+    resource_inputs,
+    turbine_spec,
+    working_crs,
+)
 from .output_styles import attach_style
-from .wind_yield import add_resource_parameters, add_turbine_parameters, resource_inputs, turbine_spec
 
 
 class TurbineLayout(WipAlgorithm):
@@ -38,7 +43,7 @@ class TurbineLayout(WipAlgorithm):
     OUTPUT_MUNICIPALITIES_TABLE, OUTPUT_SITES = "OUTPUT_MUNICIPALITIES_TABLE", "OUTPUT_SITES"
     N_TURBINES, CAPACITY_MW, ENERGY_GWH, WAKE_LOSS_PCT = "N_TURBINES", "CAPACITY_MW", "ENERGY_GWH", "WAKE_LOSS_PCT"
     OBJECTIVES = ("count", "energy")
-    WAKE_MODELS = ("jensen", "dena_mean", "knorr_mean")  # core.wind.layout.WAKE_MODELS (a test compares them)
+    WAKE_MODELS = ("jensen", "dena_mean", "knorr_mean")  # core.wind.wakes.WAKE_MODELS (a test compares them)
 
     def name(self) -> str:
         return "turbinelayout"
@@ -98,9 +103,7 @@ class TurbineLayout(WipAlgorithm):
         buildings = self.layer_ref(parameters, self.BUILDINGS, context, feedback)
         if buildings:
             layers["buildings"] = buildings
-        direction = parameters.get(self.MAIN_DIRECTION)
-        direction = self.parameterAsDouble(parameters, self.MAIN_DIRECTION, context) \
-            if direction not in (None, "") else None
+        direction = optional_number(self, parameters, self.MAIN_DIRECTION, context)
         result = self.run_engine(Job("turbine_layout", {
             "turbine": turbine, "eligible_areas": self.layer_ref(parameters, self.ELIGIBLE_AREAS, context, feedback),
             "rasters": rasters, "layers": layers,

@@ -1,112 +1,31 @@
 """Processing algorithm ``wip:windyield``: annual energy, full-load hours and hub-height wind per pixel.
 
-The turbine and wind-resource parameters are shared with ``wip:turbinelayout`` (the functions
-below take the algorithm and use its class constants for the parameter names).
+The turbine and wind-resource parameters are shared with ``wip:turbinelayout`` (``inputs.py``).
 """
 from __future__ import annotations
 
-import csv
-import importlib.util
-from functools import cache
-from pathlib import Path
-
 from qgis.core import (
     QgsProcessingOutputNumber,
-    QgsProcessingParameterEnum,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
-    QgsProcessingParameterRasterLayer,
-    QgsProcessingParameterString,
 )
 
-from ..compat import NUMBER_DOUBLE, SOURCE_POLYGON
+from ..compat import NUMBER_DOUBLE
 from ..core.jobs.protocol import Job
 from ..i18n import tr
-from .base import PLUGIN_DIR, WipAlgorithm
-from .inputs import add_aoi_parameters, add_crs_parameter, area_of_interest, working_crs
+from .base import WipAlgorithm
+from .inputs import (
+    add_aoi_parameters,
+    add_crs_parameter,
+    add_resource_parameters,
+    add_turbine_parameters,
+    area_of_interest,
+    resource_inputs,
+    turbine_spec,
+    working_crs,
+)
 from .output_styles import attach_style
-from .roles import raster_path
-
-DEFAULT_TURBINE = "E-141/4200"
-
-
-@cache
-def turbine_ids() -> list[str]:
-    """Turbine presets and windpowerlib types with a power curve, read without importing the engine."""
-    ids = sorted(p.stem for p in (PLUGIN_DIR / "presets" / "turbines").glob("*.yaml"))
-    spec = importlib.util.find_spec("windpowerlib")
-    if spec is not None and spec.origin:
-        path = Path(spec.origin).parent / "oedb" / "turbine_data.csv"
-        if path.is_file():
-            with open(path, encoding="utf-8") as fh:
-                ids += sorted(r["turbine_type"] for r in csv.DictReader(fh)
-                              if str(r.get("has_power_curve")).lower() == "true")
-    return ids if DEFAULT_TURBINE in ids else [DEFAULT_TURBINE, *ids]
-
-
-def add_turbine_parameters(alg) -> None:
-    """TURBINE (enum), TURBINE_FILE (YAML replacing it) and HUB_HEIGHT."""
-    turbine = QgsProcessingParameterEnum(alg.TURBINE, tr("Turbine (windpowerlib power curve or preset)"),
-                                         options=turbine_ids(), defaultValue=DEFAULT_TURBINE)
-    turbine.setUsesStaticStrings(True)
-    alg.add_parameter(turbine)
-    alg.add_parameter(QgsProcessingParameterFile(
-        alg.TURBINE_FILE, tr("Turbine file (YAML with power curve, replaces the turbine)"), optional=True,
-        fileFilter=tr("YAML files (*.yaml *.yml)")))
-    alg.add_parameter(QgsProcessingParameterNumber(
-        alg.HUB_HEIGHT, tr("Hub height [m] (empty: the turbine's)"), type=NUMBER_DOUBLE, minValue=10.0,
-        optional=True))
-
-
-def turbine_spec(alg, parameters, context) -> tuple[str, float | None]:
-    """The turbine name or file and the hub height (None: the turbine's)."""
-    path = alg.parameterAsFile(parameters, alg.TURBINE_FILE, context)
-    hub = parameters.get(alg.HUB_HEIGHT)
-    hub = alg.parameterAsDouble(parameters, alg.HUB_HEIGHT, context) if hub not in (None, "") else None
-    return path or alg.parameterAsEnumString(parameters, alg.TURBINE, context), hub
-
-
-def add_resource_parameters(alg) -> None:
-    """Wind rasters, DEM, land use and water (roughness), Weibull k, weather, losses."""
-    for name, label in ((alg.WIND_SPEED_100M, tr("Mean wind speed 100 m above ground [raster, m/s]")),
-                        (alg.WIND_SPEED_150M, tr("Mean wind speed 150 m above ground [raster, m/s]")),
-                        (alg.DEM, tr("Elevation model [raster, m above sea level]"))):
-        alg.add_parameter(QgsProcessingParameterRasterLayer(name, label, optional=True))
-    for name, label in ((alg.LANDUSE, tr("Land use, forest and settlement areas [polygons, OSM landuse=*]")),
-                        (alg.WATER, tr("Water bodies [polygons, OSM natural=water]"))):
-        alg.add_parameter(QgsProcessingParameterFeatureSource(name, label, [SOURCE_POLYGON], optional=True))
-    alg.add_parameter(QgsProcessingParameterNumber(
-        alg.WEIBULL_K, tr("Weibull shape k [-] (0: fit to the weather)"), type=NUMBER_DOUBLE, minValue=0.0,
-        maxValue=5.0, defaultValue=2.0))
-    alg.add_parameter(QgsProcessingParameterRasterLayer(
-        alg.WEIBULL_K_RASTER, tr("Weibull shape k [raster, -] (replaces the number)"), optional=True), advanced=True)
-    alg.add_parameter(QgsProcessingParameterString(
-        alg.WEATHER, tr("Weather: DWD TRY region (1–15) or weather file (empty: TRY region of the area)"),
-        optional=True), advanced=True)
-    for name, label, default in ((alg.AVAILABILITY_LOSS, tr("Availability loss [%]"), 3.0),
-                                 (alg.ELECTRICAL_LOSS, tr("Electrical loss [%]"), 2.0),
-                                 (alg.OTHER_LOSS, tr("Curtailment and other losses [%]"), 0.0)):
-        alg.add_parameter(QgsProcessingParameterNumber(name, label, type=NUMBER_DOUBLE, minValue=0.0, maxValue=99.0,
-                                                       defaultValue=default), advanced=True)
-
-
-def resource_inputs(alg, parameters, context, feedback) -> tuple[dict, dict, dict, dict]:
-    """Rasters, layers, resource settings and losses (JSON for the engine job)."""
-    rasters = {role: raster_path(alg, parameters, name, context) for role, name in (
-        ("wind_speed_100m", alg.WIND_SPEED_100M), ("wind_speed_150m", alg.WIND_SPEED_150M), ("dem", alg.DEM))}
-    layers = {role: alg.layer_ref(parameters, name, context, feedback) for role, name in (
-        ("landuse", alg.LANDUSE), ("water", alg.WATER))}
-    k = alg.parameterAsDouble(parameters, alg.WEIBULL_K, context)
-    weather = alg.parameterAsString(parameters, alg.WEATHER, context).strip()
-    resource = {"weibull_k": k or None, "weather": weather or None,
-                "weibull_k_raster": raster_path(alg, parameters, alg.WEIBULL_K_RASTER, context)}
-    losses = {"availability_pct": alg.parameterAsDouble(parameters, alg.AVAILABILITY_LOSS, context),
-              "electrical_pct": alg.parameterAsDouble(parameters, alg.ELECTRICAL_LOSS, context),
-              "other_pct": alg.parameterAsDouble(parameters, alg.OTHER_LOSS, context)}
-    return ({r: p for r, p in rasters.items() if p}, {r: ref for r, ref in layers.items() if ref}, resource, losses)
 
 
 class WindYield(WipAlgorithm):

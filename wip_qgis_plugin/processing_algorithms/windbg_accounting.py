@@ -18,19 +18,13 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..compat import NUMBER_DOUBLE, QGIS_VERSION_INT, SOURCE_POLYGON
+from ..compat import FIELD_TYPE_DOUBLE, FIELD_TYPE_STRING, NUMBER_DOUBLE, SOURCE_POLYGON
 from ..core.jobs.protocol import Job
 from ..i18n import tr
 from .base import WipAlgorithm
 from .inputs import add_aoi_parameters, add_crs_parameter, area_of_interest, working_crs
 from .output_styles import attach_style
 
-if QGIS_VERSION_INT >= 33800:  # QgsField takes a QMetaType (Qt6 has no QVariant.Type)
-    from qgis.PyQt.QtCore import QMetaType
-    FIELD_STRING, FIELD_DOUBLE = QMetaType.Type.QString, QMetaType.Type.Double
-else:
-    from qgis.PyQt.QtCore import QVariant
-    FIELD_STRING, FIELD_DOUBLE = QVariant.String, QVariant.Double
 MULTI_POLYGON = getattr(Qgis, "WkbType", QgsWkbTypes).MultiPolygon
 
 
@@ -118,7 +112,7 @@ class WindbgAccounting(WipAlgorithm):
         field_names = result["fields"]
         fields = QgsFields()
         for f in field_names:
-            fields.append(QgsField(f, FIELD_STRING if f in self.TEXT_FIELDS else FIELD_DOUBLE))
+            fields.append(QgsField(f, FIELD_TYPE_STRING if f in self.TEXT_FIELDS else FIELD_TYPE_DOUBLE))
         source = self.parameterAsSource(parameters, self.AOI, context)
         sink, dest = self.parameterAsSink(parameters, self.OUTPUT_MUNICIPALITIES, context, fields,
                                           MULTI_POLYGON, source.sourceCrs())
