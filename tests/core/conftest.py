@@ -11,6 +11,38 @@ import shapely
 from wip_qgis_plugin.core.data.layers import LayerRef
 
 CRS = "EPSG:25832"
+
+
+class CancelAfter:
+    """A progress (see core/progress.py) that says "cancelled" from its (n + 1)-th ``is_cancelled`` call on.
+
+    ``CancelAfter(0)`` cancels at the first check. Messages are recorded in ``lines``.
+    """
+
+    def __init__(self, n: int):
+        self.n = n
+        self.calls = 0
+        self.lines: list[str] = []
+
+    def report(self, fraction, message=None):
+        if message:
+            self.lines.append(message)
+
+    def info(self, message):
+        self.lines.append(message)
+
+    def warning(self, message):
+        self.lines.append(message)
+
+    def is_cancelled(self):
+        self.calls += 1
+        return self.calls > self.n
+
+
+@pytest.fixture
+def cancel_after():
+    """``cancel_after(n)``: a :class:`CancelAfter` progress."""
+    return CancelAfter
 X0, Y0 = 700_000.0, 5_700_000.0
 
 
