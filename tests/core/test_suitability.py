@@ -380,31 +380,15 @@ def test_aoi_subset_and_geometric_aggregation(scored_region, tmp_path):
     assert {s.name for s in res.sites} == {"Westdorf"}
 
 
-class CancelAfter:
-    def __init__(self, n):
-        self.n = n
-
-    def report(self, fraction, message=None):
-        pass
-
-    def info(self, message):
-        pass
-
-    def warning(self, message):
-        pass
-
-    def is_cancelled(self):
-        self.n -= 1
-        return self.n < 0
 
 
-def test_cancel_leaves_no_output(scored_region, tmp_path):
+def test_cancel_leaves_no_output(scored_region, tmp_path, cancel_after):
     reg = scored_region
     out = tmp_path / "cancel"
     outs = SuitabilityOutputs(out / "s.tif", sites=out / "s.gpkg", stability=out / "st.tif")
     with pytest.raises(Cancelled):
         run_suitability(reg["catalogue"], reg["layers"], reg["rasters"], None, reg["tmp"] / "elig.tif", outs,
-                        SuitabilitySettings(tile_px=32, sensitivity=SensitivitySettings(runs=3)), CancelAfter(12),
+                        SuitabilitySettings(tile_px=32, sensitivity=SensitivitySettings(runs=3)), cancel_after(12),
                         eligible_areas=reg["areas"])
     assert not [p for p in out.iterdir()] if out.exists() else True
 

@@ -152,17 +152,11 @@ def test_resource_models_agree_roughly_and_shear_path_uses_both_rasters(tmp_path
 
 
 @needs_sample
-def test_cancel_leaves_no_file(tmp_path):
-    class Cancel:
-        def report(self, *a): pass
-        def info(self, *a): pass
-        def warning(self, *a): pass
-        def is_cancelled(self): return True
-
+def test_cancel_leaves_no_file(tmp_path, cancel_after):
     aoi = AreaOfInterest(LayerRef(str(GPKG), "municipalities"), "name", ("Zörbig",))
     with pytest.raises(Cancelled):
         run_wind_yield("E-141/4200", aoi, {"wind_speed_150m": SAMPLE / "wind_speed_150m.tif"}, {},
-                       WindYieldOutputs(tmp_path / "aep.tif"), WindYieldSettings(resolution_m=100.0), Cancel())
+                       WindYieldOutputs(tmp_path / "aep.tif"), WindYieldSettings(resolution_m=100.0), cancel_after(0))
     assert list(tmp_path.iterdir()) == []
 
 
