@@ -1,7 +1,7 @@
-"""The scenario spec (core/scenario/spec.py): the sample scenario loads with its steps, every problem of
-a broken file is reported at once with its place, the ``profile:`` section is typed, the profile plan
-of a scenario is the one the engine ran before the spec read the section itself, and paths are
-relative to the scenario file."""
+"""The scenario spec (core/scenario/: spec, model and the section readers): the sample scenario loads
+with its steps, every problem of a broken file is reported at once with its place and in the order of
+the sections, the ``profile:`` section is typed, the profile plan of a scenario is the one the engine
+ran before the spec read the section itself, and paths are relative to the scenario file."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,7 +12,8 @@ from wip_qgis_plugin.core.data.layers import LayerRef
 from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
 from wip_qgis_plugin.core.errors import InputError
 from wip_qgis_plugin.core.profile.model import ProfilePlan, SourceSpec, TechnologyStep
-from wip_qgis_plugin.core.scenario.spec import ProfileSection, load_scenario, plan_from_scenario
+from wip_qgis_plugin.core.scenario.model import ProfileSection
+from wip_qgis_plugin.core.scenario.spec import load_scenario, plan_from_scenario
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "sample_layers" / "scenario.yaml"
@@ -100,6 +101,43 @@ def test_every_problem_is_reported_at_once_with_its_place_and_a_suggestion(tmp_p
                  "profile.sources.wnd: not a generation source (did you mean 'wind'?)",
                  "profile.language: de or en"):
         assert f"  - {line}" in msg, line
+
+
+def test_the_problems_of_every_section_come_in_the_order_of_the_sections(tmp_path):
+    """One reader per group of sections; together they report in the order the file is read."""
+    text = f"""
+layers:
+  municipalities: {{path: {GPKG}, layer: municipalities, extra: 1}}
+  munis: x.gpkg
+area_of_interest: {{layer: municipalities, names: 5}}
+on_date: 2024-13-45x
+eligibility:
+  agri: {{catalogue: pv_ground}}
+  bad: 5
+sweep: {{agri: {{criterion: x, setbacks_m: {{from: 5, to: 1, step: 1}}}}}}
+rasters: {{dme: a.tif}}
+windbg: {{wnd: {{}}}}
+wind: {{layout: {{areas: nope1}}}}
+solar: 5
+grid:
+  connect: {{a: {{sites: solar.agri}}, c: {{sites: foo.bar}}}}
+profile: [1]
+rooftop: 5
+"""
+    with pytest.raises(InputError) as info:
+        load_scenario(write(tmp_path, text))
+    lines = [line[4:] for line in str(info.value).splitlines()[1:]]
+    assert [line.split(":")[0] for line in lines] == [
+        "layers.municipalities", "layers.munis", "area_of_interest.names", "on_date", "eligibility.bad",
+        "sweep.agri.setbacks_m", "rasters.dme", "windbg.wnd", "wind.layout.areas", "solar",
+        "grid.substations", "grid.roads", "grid.connect.a.sites", "grid.connect.c.sites", "profile", "rooftop"]
+    assert lines[0] == "layers.municipalities: unknown key(s) ['extra']; use path and layer"
+    assert lines[2].startswith("area_of_interest.names: give a list of names")
+    assert lines[5] == "sweep.agri.setbacks_m: needs from ≤ to and a positive step"
+    assert lines[6].startswith("rasters.dme: not a raster role (did you mean 'dem'?)")
+    assert lines[12] == "grid.connect.a.sites: the scenario has no solar step 'agri'"
+    assert lines[13].startswith("grid.connect.c.sites: unknown step 'foo'; "
+                                "steps with sites: suitability, layout, solar")
 
 
 def test_a_profile_section_that_is_not_a_mapping_is_named(tmp_path):

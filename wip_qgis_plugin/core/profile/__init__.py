@@ -8,5 +8,5 @@ runs it all.
 
 May import: the root modules, data, catalogue, eligibility, suitability, solar, wind and grid.
 Not scenario/, jobs/, the CLI or QGIS (a scenario's ``profile:`` section is read in
-scenario/spec.py).
+scenario/profile_section.py).
 """

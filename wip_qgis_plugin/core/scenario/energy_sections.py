@@ -1,0 +1,199 @@
+"""Readers of the scenario's energy sections: ``wind:`` (yield rasters and turbine layout), ``solar:``
+(PV on eligible land) and ``rooftop:`` (PV on the buildings' roofs).
+
+Each reader takes the raw value of its key, the runs it builds on and the problems collector;
+problems are collected, not raised.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..data.layers import ROLES, LayerRef
+from ..defaults import DEFAULT_CRS, DEFAULT_TURBINE
+from ..solar.ground import SolarOutputs, SolarSettings
+from ..solar.rooftop import RooftopOutputs, RooftopSettings
+from ..solar.systems import load_pv_systems
+from ..spec import suggest, unknown_keys
+from ..wind.energy import Losses, WindYieldOutputs, WindYieldSettings
+from ..wind.layout import LayoutOutputs, LayoutSettings
+from ..wind.resource import WindResourceSettings
+from ..wind.turbines import load_turbine
+from .model import RooftopRun, SolarRun, SuitabilityRun, TechnologyRun, WindRun
+from .values import layer_ref, weather_source
+
+_WIND = {"turbine", "hub_height_m", "resolution_m", "weibull_k", "weibull_k_raster", "weather", "losses", "layout",
+         "roughness_field"}
+_LAYOUT = {"areas", "rotor_in", "spacing_along_d", "spacing_across_d", "main_direction_deg", "objective",
+           "offsets", "resolution_m", "thrust_coefficient", "wake_decay", "wake_model"}
+
+
+def read_wind(raw: Any, base: Path, by_key: dict[str, TechnologyRun], out_dir: Path, rasters: dict[str, str],
+              top: dict[str, Any], problems: list[str]) -> WindRun | None:
+    """Read the ``wind:`` key (problems are collected, not raised)."""
+    if not isinstance(raw, dict):
+        problems.append(f"wind: give a mapping, e.g. {{turbine: {DEFAULT_TURBINE}, hub_height_m: 159, "
+                        "layout: {areas: wind}}")
+        return None
+    unknown_keys(raw, _WIND, "wind.", problems)
+    default = top.get("turbine")
+    default = default if isinstance(default, str) else default.get("type") if isinstance(default, dict) else None
+    turbine = str(raw.get("turbine", default or DEFAULT_TURBINE))
+    if turbine.endswith((".yaml", ".yml")):
+        turbine = str((base / turbine).resolve())
+    hub = raw.get("hub_height_m")
+    if hub is None and "turbine" not in raw and isinstance(top.get("turbine"), dict):
+        hub = top["turbine"].get("hub_height_m")  # the scenario's turbine, as for the setbacks
+    try:
+        load_turbine(turbine, None if hub is None else float(hub))
+        settings = WindYieldSettings(
+            resolution_m=float(raw.get("resolution_m", top.get("resolution_m", 25.0))),
+            crs=str(top.get("crs", DEFAULT_CRS)),
+            hub_height_m=None if hub is None else float(hub),
+            losses=Losses(**{k: float(v) for k, v in (raw.get("losses") or {}).items()}),
+            resource=WindResourceSettings(
+                weibull_k=None if raw.get("weibull_k", 2.0) == "weather" else float(raw.get("weibull_k", 2.0)),
+                weather=None if raw.get("weather") is None else str(raw["weather"]),
+                roughness_field=raw.get("roughness_field"),
+                weibull_k_raster=str((base / str(raw["weibull_k_raster"])).resolve()) if raw.get("weibull_k_raster")
+                else None))
+        settings.losses.factor()
+    except (TypeError, ValueError) as exc:
+        problems.append(f"wind: {exc}")
+        return None
+    wind_rasters = {r: p for r, p in rasters.items() if r in ("wind_speed_100m", "wind_speed_150m", "dem")}
+    outputs = WindYieldOutputs(out_dir / "wind_energy.tif", out_dir / "wind_full_load_hours.tif",
+                               out_dir / "wind_speed_hub.tif", out_dir / "wind_yield.csv")
+    spec = raw.get("layout")
+    if not spec:
+        return WindRun(turbine, wind_rasters, settings, outputs)
+    spec = spec if isinstance(spec, dict) else {}
+    unknown_keys(spec, _LAYOUT, "wind.layout.", problems)
+    areas_raw = spec.get("areas", "wind")
+    if isinstance(areas_raw, str) and areas_raw in by_key:
+        areas = LayerRef(str(by_key[areas_raw].outputs.polygons), "eligible_areas")
+    elif isinstance(areas_raw, (dict, str)) and not (isinstance(areas_raw, str) and areas_raw.isidentifier()):
+        areas = layer_ref(areas_raw, base, "wind.layout.areas", problems)
+    else:
+        problems.append(f"wind.layout.areas: no technology {areas_raw!r} under 'eligibility'"
+                        f"{suggest(areas_raw, by_key)}; "
+                        "give its key or {path, layer}")
+        return None
+    try:
+        layout = LayoutSettings(
+            crs=settings.crs, hub_height_m=settings.hub_height_m, rotor_in=bool(spec.get("rotor_in", False)),
+            spacing_along_d=float(spec.get("spacing_along_d", 5.0)),
+            spacing_across_d=float(spec.get("spacing_across_d", 3.0)),
+            main_direction_deg=None if spec.get("main_direction_deg") is None else float(spec["main_direction_deg"]),
+            objective=str(spec.get("objective", "count")), offsets=int(spec.get("offsets", 4)),
+            resolution_m=float(spec.get("resolution_m", 50.0)), losses=settings.losses, resource=settings.resource,
+            thrust_coefficient=float(spec.get("thrust_coefficient", 0.8)),
+            wake_decay=float(spec.get("wake_decay", 0.075)),
+            wake_model=str(spec.get("wake_model", "jensen")))
+        if layout.objective not in ("count", "energy"):
+            raise ValueError(f"objective must be count or energy, not {layout.objective!r}")
+    except (TypeError, ValueError) as exc:
+        problems.append(f"wind.layout: {exc}")
+        return None
+    layout_out = LayoutOutputs(out_dir / "wind_turbines.gpkg", out_dir / "wind_layout_sites.csv",
+                               out_dir / "wind_layout_municipalities.csv", out_dir / "wind_layout_sites.gpkg")
+    return WindRun(turbine, wind_rasters, settings, outputs, areas, layout, layout_out)
+
+
+
+_SOLAR = {"eligibility", "system", "tilt_deg", "gcr", "losses_pct", "weather", "use_terrain", "slope_step_deg",
+          "aspect_step_deg", "max_slope_deg", "sites", "preset", "horizon", "horizon_distance_m"}
+_ROOFTOP = {"buildings", "weather", "losses_pct", "preset"}
+
+
+def read_solar(raw: Any, base: Path, by_key: dict[str, TechnologyRun], suits: dict[str, SuitabilityRun],
+               out_dir: Path, rasters: dict[str, str], top: dict[str, Any],
+               problems: list[str]) -> tuple[SolarRun, ...]:
+    """Read the ``solar:`` key: ``{output key: {eligibility: <technology key>, system: …}}``."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        problems.append("solar: give a mapping, e.g. {pv_ground: {system: fixed_south}}")
+        return ()
+    runs = []
+    for key, spec in raw.items():
+        where = f"solar.{key}"
+        spec = spec or {}
+        if not isinstance(spec, dict):
+            problems.append(f"{where}: give a mapping, e.g. {{system: agri_vertical}}")
+            continue
+        unknown_keys(spec, _SOLAR, f"{where}.", problems)
+        tech = str(spec.get("eligibility", key))
+        if tech not in by_key:
+            problems.append(f"{where}.eligibility: no technology {tech!r} under 'eligibility'{suggest(tech, by_key)}")
+            continue
+        run = by_key[tech]
+        if spec.get("sites", True) is False:
+            sites = None
+        elif tech in suits:
+            sites = LayerRef(str(suits[tech].sites), "candidate_sites")
+        else:
+            sites = LayerRef(str(run.outputs.polygons), "eligible_areas")
+        try:
+            settings = SolarSettings(
+                system=str(spec.get("system", "fixed_south")),
+                tilt_deg=None if spec.get("tilt_deg") is None else float(spec["tilt_deg"]),
+                gcr=None if spec.get("gcr") is None else float(spec["gcr"]),
+                losses_pct=None if spec.get("losses_pct") is None else float(spec["losses_pct"]),
+                weather=weather_source(spec.get("weather"), base),
+                use_terrain=bool(spec.get("use_terrain", True)),
+                slope_step_deg=float(spec.get("slope_step_deg", 1.0)),
+                aspect_step_deg=float(spec.get("aspect_step_deg", 10.0)),
+                max_slope_deg=float(spec.get("max_slope_deg", 30.0)),
+                horizon=bool(spec.get("horizon", False)),
+                horizon_distance_m=float(spec.get("horizon_distance_m", 2000.0)),
+                preset=str((base / spec["preset"]).resolve()) if str(spec.get("preset", "")).endswith((".yml", ".yaml"))
+                else str(spec.get("preset", "pv_systems")),
+                invalid_geometries=str(top.get("invalid_geometries", "error")))
+        except (TypeError, ValueError) as exc:
+            problems.append(f"{where}: {exc}")
+            continue
+        try:
+            load_pv_systems(settings.preset).system(settings.system)
+        except ValueError as exc:
+            problems.append(f"{where}.system: {exc}")
+            continue
+        outputs = SolarOutputs(out_dir / f"{key}_solar_yield.tif", out_dir / f"{key}_solar_capacity_density.tif",
+                               out_dir / f"{key}_solar_energy_density.tif",
+                               out_dir / f"{key}_solar_sites.gpkg" if sites is not None else None,
+                               out_dir / f"{key}_solar_sites.csv" if sites is not None else None,
+                               out_dir / f"{key}_solar_municipalities.csv")
+        runs.append(SolarRun(str(key), run.outputs.eligibility, sites, settings, outputs))
+    return tuple(runs)
+
+
+def read_rooftop(raw: Any, base: Path, layers: dict[str, LayerRef], out_dir: Path, top: dict[str, Any],
+                 problems: list[str]) -> RooftopRun | None:
+    """Read the ``rooftop:`` key: ``{buildings: <role or {path, layer}>, weather: …, losses_pct: …}``."""
+    spec = raw or {}
+    if not isinstance(spec, dict):
+        problems.append("rooftop: give a mapping (or {} for the defaults)")
+        return None
+    unknown_keys(spec, _ROOFTOP, "rooftop.", problems)
+    ref = spec.get("buildings", "buildings")
+    if isinstance(ref, str) and ref in ROLES:
+        buildings = layers.get(ref)
+        if buildings is None:
+            problems.append(f"rooftop.buildings: the role {ref!r} is not under 'layers'")
+            return None
+    else:
+        buildings = layer_ref(ref, base, "rooftop.buildings", problems)
+        if buildings is None:
+            return None
+    try:
+        settings = RooftopSettings(
+            crs=str(top.get("crs", DEFAULT_CRS)), weather=weather_source(spec.get("weather"), base),
+            losses_pct=None if spec.get("losses_pct") is None else float(spec["losses_pct"]),
+            preset=str(spec.get("preset", "pv_systems")),
+            invalid_geometries=str(top.get("invalid_geometries", "error")))
+    except (TypeError, ValueError) as exc:
+        problems.append(f"rooftop: {exc}")
+        return None
+    return RooftopRun(buildings, settings, RooftopOutputs(out_dir / "rooftop_pv.gpkg", out_dir / "rooftop_pv.csv",
+                                                          out_dir / "rooftop_municipalities.csv"))
+

@@ -1,0 +1,103 @@
+"""Reader of the scenario's ``profile:`` section (the municipal energy profile, core/profile/).
+
+Returns the typed :class:`~.model.ProfileSection`, paths resolved against the scenario's folder;
+problems are collected, not raised.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..profile.model import GENERATION_SOURCES, SourceSpec
+from ..spec import suggest, unknown_keys
+from .model import ProfileSection, all_sources
+from .values import layer_ref, parse_setbacks, read_names, resolved, weather_source
+
+#: Keys of a scenario's ``profile:`` section.
+PROFILE_KEYS = {"names", "technologies", "sources", "demand", "grid", "weather", "year", "top_n",
+                "suitable_min_score", "rotor_in", "language", "report", "suitability", "reuse", "sweep"}
+_DEMAND_KEYS = {"catalogue", "table", "population_field", "land"}
+_SOURCE_KEYS = ("sites", "hourly", "options")
+
+
+def read_sources(raw: Any, base: Path, problems: list[str]) -> tuple[SourceSpec, ...]:
+    """``profile.sources``: ``{key: {} or {sites: file.gpkg|layername=x, hourly: x.csv, options: {…}}}``."""
+    if raw is None:
+        return all_sources()
+    if not isinstance(raw, Mapping):
+        problems.append("profile.sources: map source keys to {} or {sites: file.gpkg|layername=x, hourly: x.csv}")
+        return ()
+    specs = []
+    for key, spec in raw.items():
+        where = f"profile.sources.{key}"
+        if key not in GENERATION_SOURCES:
+            problems.append(f"{where}: not a generation source{suggest(key, GENERATION_SOURCES)}; "
+                            f"sources: {', '.join(GENERATION_SOURCES)}")
+        spec = spec or {}
+        if not isinstance(spec, Mapping):
+            problems.append(f"{where}: give {{}} or {{sites: file.gpkg|layername=x, hourly: x.csv}}")
+            continue
+        for k in spec:
+            if k not in _SOURCE_KEYS:
+                problems.append(f"{where}.{k}: unknown key; use {', '.join(_SOURCE_KEYS)}")
+        sites = None if spec.get("sites") is None else layer_ref(spec["sites"], base, f"{where}.sites", problems)
+        hourly = str((base / str(spec["hourly"])).resolve()) if spec.get("hourly") else None
+        specs.append(SourceSpec(str(key), sites, hourly, dict(spec.get("options") or {})))
+    return tuple(specs)
+
+
+def read_profile(raw: Any, base: Path, technology_keys: list[str], problems: list[str]) -> ProfileSection | None:
+    """Read the ``profile:`` key (problems are collected, not raised)."""
+    if not isinstance(raw, Mapping):
+        problems.append("profile: give a mapping, e.g. {sources: {pv_ground: {}}, top_n: 5}")
+        return None
+    unknown_keys(raw, PROFILE_KEYS, "profile.", problems)
+    techs = raw.get("technologies")
+    for key in techs or []:
+        if key not in technology_keys:
+            problems.append(f"profile.technologies: no technology {key!r} under 'eligibility'"
+                            f"{suggest(key, technology_keys)}")
+    sources = read_sources(raw.get("sources"), base, problems)
+    demand = raw.get("demand") or {}
+    if not isinstance(demand, Mapping):
+        problems.append("profile.demand: give a mapping, e.g. {table: demand.csv, population_field: population}")
+        demand = {}
+    unknown_keys(demand, _DEMAND_KEYS, "profile.demand.", problems)
+    grid = raw.get("grid", {"catalogue": "grid_connection"})
+    if grid is not None and not isinstance(grid, Mapping):
+        problems.append("profile.grid: give {catalogue: grid_connection} or null (no grid step)")
+        grid = None
+    language = raw.get("language", "de")
+    if language not in ("de", "en"):
+        problems.append("profile.language: de or en")
+    sweep = raw.get("sweep")
+    setbacks: tuple[float, ...] = ()
+    if sweep is not None:
+        try:
+            setbacks = parse_setbacks(sweep.get("setbacks_m") if isinstance(sweep, Mapping) else None)
+        except (KeyError, TypeError, ValueError) as exc:
+            problems.append(f"profile.sweep.setbacks_m: {exc}")
+    for key, kind in (("top_n", int), ("year", int), ("suitable_min_score", (int, float))):
+        if key in raw and not isinstance(raw[key], kind):
+            problems.append(f"profile.{key}: a number")
+    names = read_names(raw.get("names"))
+    try:
+        return ProfileSection(
+            technologies=None if not techs else tuple(str(k) for k in techs), sources=sources,
+            names=tuple(str(n) for n in names),
+            demand_catalogue=resolved(str(demand.get("catalogue", "demand")), base),
+            demand_table=str((base / str(demand["table"])).resolve()) if demand.get("table") else None,
+            population_field=str(demand.get("population_field", "population")),
+            land=None if demand.get("land") is None else str(demand["land"]),
+            grid_catalogue=None if grid is None else resolved(str(grid.get("catalogue", "grid_connection")), base),
+            weather=weather_source(raw.get("weather"), base), year=int(raw.get("year", 2010)),
+            top_n=int(raw.get("top_n", 5)), suitable_min_score=float(raw.get("suitable_min_score", 70.0)),
+            rotor_in=bool(raw.get("rotor_in", True)), language=str(language), report=bool(raw.get("report", True)),
+            suitability=bool(raw.get("suitability", True)), reuse=bool(raw.get("reuse", True)),
+            sweep_setbacks_m=setbacks,
+            sweep_resolution_m=float((sweep if isinstance(sweep, Mapping) else {}).get("resolution_m", 50.0)))
+    except (TypeError, ValueError) as exc:
+        problems.append(f"profile: {exc}")
+        return None
+
