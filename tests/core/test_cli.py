@@ -112,11 +112,66 @@ def test_wip_eligibility_builds_the_job_of_the_land_eligibility_algorithm():
     assert key == "wind" and job.name == "eligibility"
     assert dict(job.arguments) == {
         "catalogue": {"source": "wind_sachsen_anhalt", "tag_buffers": {"settlement_setback": 900.0}},
-        "layers": {"municipalities": {"path": "/data/region.gpkg", "layer": "municipalities"},
-                   "buildings": {"path": "/data/region.gpkg", "layer": "buildings"}},
+        "layers": {"buildings": {"path": "/data/region.gpkg", "layer": "buildings"}},  # municipalities: the AOI
         "aoi": {"layer": {"path": "/data/region.gpkg", "layer": "municipalities"}, "name_field": "name",
                 "names": ["Aland", "Barby"]},
         "outputs": {"eligibility": "/out/wind_eligibility.tif", "reasons": "/out/wind_reasons.tif",
                     "polygons": "/out/wind_areas.gpkg", "table": "/out/wind_table.csv"},
-        "settings": {"resolution_m": 25.0, "crs": "EPSG:25832", "kinds": ["hard", "soft"], "min_area_ha": 1.0},
+        "settings": {"resolution_m": 25.0, "crs": "EPSG:25832", "kinds": ["hard", "soft"], "min_area_ha": 1.0,
+                     "require_all": False, "invalid_geometries": "error"},
     }
+
+
+# --- wip run: every step is the job of its subcommand (core/jobs/runner.py)
+def tagged_catalogue(region: dict):
+    """The test criteria with the village tagged as the settlement setback."""
+    criteria = [{**c, "tags": ["settlement_setback"]} if c["id"] == "village" else c for c in CRITERIA]
+    return catalogue_file(region["tmp"], criteria, "tagged.yaml")
+
+
+def test_scenario_steps_are_the_jobs_of_the_subcommands(small_region):
+    """The runner builds each step with the builders of core/jobs/build.py; the catalogue travels as the
+    scenario's job spec (preset or file, overrides with the settlement setback, suitability overrides)."""
+    from wip_qgis_plugin.core.jobs.protocol import Job
+    from wip_qgis_plugin.core.jobs.runner import scenario_steps
+    from wip_qgis_plugin.core.scenario.spec import load_scenario
+
+    tagged_catalogue(small_region)
+    sc = load_scenario(scenario(small_region, eligibility={"wind": {
+        "catalogue": "tagged.yaml", "min_area_ha": 2, "overrides": {"lake": {"buffer": "100 m"}},
+        "settlement_setback_m": 800}}, sweep={"wind": {"criterion": "village", "setbacks_m": [500, 1000]}}))
+    steps = list(scenario_steps(sc))
+    assert [s.job.name for s in steps] == ["eligibility", "setback_sweep"]
+    assert all(isinstance(s.job, Job) for s in steps)
+    elig, sweep = (s.job.arguments for s in steps)
+    cat = str(small_region["tmp"] / "tagged.yaml")
+    assert elig["catalogue"] == sweep["catalogue"] == {
+        "source": cat, "overrides": {"lake": {"buffer": "100 m"}, "village": {"buffer": "800 m"}}}
+    assert elig["settings"]["resolution_m"] == 25.0 and elig["settings"]["min_area_ha"] == 2.0
+    assert elig["outputs"]["polygons"] == str(small_region["tmp"] / "out" / "wind_areas.gpkg")
+    assert sweep["setbacks_m"] == [500.0, 1000.0] and sweep["criterion"] == "village"
+
+
+def test_scenario_step_as_a_job_gives_the_engine_result(small_region):
+    """The eligibility step of `wip run`, sent as a job, gives the figures of the engine called with the
+    scenario's own loaded catalogue (override and settlement setback applied by the scenario), as the runner
+    did before it sent jobs."""
+    import pytest
+
+    from wip_qgis_plugin.core.eligibility.engine import EligibilityOutputs, run_eligibility
+    from wip_qgis_plugin.core.jobs.runner import run_scenario
+    from wip_qgis_plugin.core.scenario.spec import load_scenario
+
+    tagged_catalogue(small_region)
+    sc = load_scenario(scenario(small_region, eligibility={"wind": {
+        "catalogue": "tagged.yaml", "min_area_ha": 2, "overrides": {"lake": {"buffer": "300 m"}},
+        "settlement_setback_m": 600}}))
+    (step,) = list(run_scenario(sc))
+    run = sc.runs[0]
+    direct = run_eligibility(run.catalogue, sc.layers, sc.aoi, EligibilityOutputs(small_region["tmp"] / "direct.tif"),
+                             run.settings)
+    assert step.kind == "eligibility" and step.details["catalogue"] == run.catalogue.id
+    assert step.result["eligible_ha"] == pytest.approx(direct.eligible_ha, abs=1e-9)
+    assert [m["eligible_ha"] for m in step.result["municipalities"]] == pytest.approx(
+        [m.eligible_ha for m in direct.municipalities], abs=1e-9)
+    assert 0 < step.result["eligible_ha"] < step.result["total_ha"] == pytest.approx(2400.0)  # two 4 × 3 km areas

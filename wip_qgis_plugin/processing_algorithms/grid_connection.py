@@ -17,7 +17,7 @@ from qgis.core import (
 )
 
 from ..compat import FIELD_ANY, NUMBER_DOUBLE, SOURCE_ANY_GEOMETRY, SOURCE_LINE, SOURCE_POINT
-from ..core.jobs.protocol import Job
+from ..core.jobs.build import grid_connection_job
 from ..i18n import tr
 from .base import PLUGIN_DIR, WipAlgorithm
 from .inputs import add_crs_parameter, field_value, optional_number, working_crs
@@ -164,26 +164,25 @@ class GridConnection(WipAlgorithm):
         lines = self.layer_ref(parameters, self.POWER_LINES, context, feedback)
         if lines is None:
             out[self.OUTPUT_TOPOLOGY] = None  # nothing to check: no report
-        result = self.run_engine(Job("grid_connection", {
-            "sites": self.layer_ref(parameters, self.SITES, context, feedback),
-            "substations": self.layer_ref(parameters, self.SUBSTATIONS, context, feedback),
-            "roads": self.layer_ref(parameters, self.ROADS, context, feedback) if router == "roads" else None,
-            "cost_raster": raster_path(self, parameters, self.COST_RASTER, context) if router != "roads" else None,
-            "power_lines": lines,
-            "catalogue": self.parameterAsFile(parameters, self.CATALOGUE, context)
+        result = self.run_engine(grid_connection_job(
+            sites=self.layer_ref(parameters, self.SITES, context, feedback),
+            substations=self.layer_ref(parameters, self.SUBSTATIONS, context, feedback),
+            roads=self.layer_ref(parameters, self.ROADS, context, feedback) if router == "roads" else None,
+            cost_raster=raster_path(self, parameters, self.COST_RASTER, context) if router != "roads" else None,
+            power_lines=lines,
+            catalogue=self.parameterAsFile(parameters, self.CATALOGUE, context)
             or self.parameterAsEnumString(parameters, self.PRESET, context) or self.DEFAULT_PRESET,
-            "settings": self.settings(parameters, context, router),
-            "topology": None if lines is None else {
+            settings=self.settings(parameters, context, router),
+            topology=None if lines is None else {
                 "snap_tolerance_m": self.parameterAsDouble(parameters, self.SNAP_TOLERANCE, context),
                 "voltage_field": field_value(self, parameters, self.VOLTAGE_FIELD, context, "voltage"),
                 "substation_voltage_field": field_value(self, parameters, self.SUBSTATION_VOLTAGE_FIELD,
                                                         context, "voltage"),
                 "name_field": field_value(self, parameters, self.SUBSTATION_NAME_FIELD, context, "name")},
-            "outputs": {"connections": out[self.OUTPUT_CONNECTIONS], "sites": out[self.OUTPUT_SITES],
-                        "site_table": out[self.OUTPUT_SITES_TABLE], "substations": out[self.OUTPUT_SUBSTATIONS],
-                        "topology_report": out[self.OUTPUT_TOPOLOGY]},
-            "crs": crs,
-        }), feedback)
+            outputs={"connections": out[self.OUTPUT_CONNECTIONS], "sites": out[self.OUTPUT_SITES],
+                     "site_table": out[self.OUTPUT_SITES_TABLE], "substations": out[self.OUTPUT_SUBSTATIONS],
+                     "topology_report": out[self.OUTPUT_TOPOLOGY]},
+            crs=crs), feedback)
         summary = result["summary"]
         self.report(summary, result, feedback)
         results = {key: str(path) if path else None for key, path in out.items()}

@@ -10,7 +10,7 @@ from qgis.core import (
 )
 
 from ..compat import FIELD_ANY, NUMBER_DOUBLE, SOURCE_ANY_GEOMETRY, SOURCE_LINE, SOURCE_POINT
-from ..core.jobs.protocol import Job
+from ..core.jobs.build import grid_topology_job
 from ..i18n import tr
 from .base import WipAlgorithm
 from .inputs import add_crs_parameter, field_value, optional_number, working_crs
@@ -81,19 +81,17 @@ class GridTopologyCheck(WipAlgorithm):
         report = self.output_path(parameters, self.OUTPUT_REPORT, context, (".gpkg",))
         lines = self.output_path(parameters, self.OUTPUT_LINES, context, (".gpkg",))
         substation_tolerance = optional_number(self, parameters, self.SUBSTATION_TOLERANCE, context)
-        result = self.run_engine(Job("grid_topology", {
-            "lines": self.layer_ref(parameters, self.POWER_LINES, context, feedback),
-            "substations": self.layer_ref(parameters, self.SUBSTATIONS, context, feedback),
-            "crs": crs,
-            "settings": {
+        result = self.run_engine(grid_topology_job(
+            self.layer_ref(parameters, self.POWER_LINES, context, feedback),
+            self.layer_ref(parameters, self.SUBSTATIONS, context, feedback), crs,
+            settings={
                 "snap_tolerance_m": self.parameterAsDouble(parameters, self.SNAP_TOLERANCE, context),
                 "substation_tolerance_m": substation_tolerance,
                 "voltage_field": field_value(self, parameters, self.VOLTAGE_FIELD, context, "voltage"),
                 "substation_voltage_field": field_value(self, parameters, self.SUBSTATION_VOLTAGE_FIELD, context,
                                                         "voltage"),
                 "name_field": field_value(self, parameters, self.SUBSTATION_NAME_FIELD, context, "name")},
-            "report": report, "cleaned_lines": lines,
-        }), feedback)
+            report=report, cleaned_lines=lines), feedback)
         summary = result["summary"]
         issues = summary["issues"]
         feedback.pushInfo(tr("{length:.1f} km of lines in {pieces} pieces, {components} connected part(s), "

@@ -20,7 +20,7 @@ from qgis.core import (
 )
 
 from ..compat import FIELD_ANY, FILE_BEHAVIOR_FILE, NUMBER_DOUBLE, NUMBER_INTEGER, SOURCE_ANY_GEOMETRY, push_warning
-from ..core.jobs.protocol import Job
+from ..core.jobs.build import profile_job
 from ..i18n import tr
 from .base import WipAlgorithm, preset_ids
 from .inputs import SOURCE_KEYS, add_aoi_parameters, add_crs_parameter, area_of_interest, source_label, working_crs
@@ -150,7 +150,7 @@ class MunicipalProfile(WipAlgorithm):
             else [],
             "sweep_resolution_m": self.SWEEP_RESOLUTION_M,
         }
-        result = self.run_engine(Job("profile", {"plan": plan}), feedback)
+        result = self.run_engine(profile_job(plan), feedback)
         for key, src in result["sources"].items():
             if src["status"] == "missing":
                 push_warning(feedback, tr("{source}: missing — {reason}").format(source=source_label(key),

@@ -9,7 +9,7 @@ from qgis.core import (
 )
 
 from ..compat import SOURCE_POLYGON, push_warning
-from ..core.jobs.protocol import Job
+from ..core.jobs.build import rooftop_solar_job
 from ..i18n import tr
 from .base import WipAlgorithm
 from .inputs import (
@@ -68,15 +68,14 @@ class RooftopSolar(WipAlgorithm):
         if aoi is None and out[self.OUTPUT_MUNICIPALITIES]:
             push_warning(feedback, tr("No totals per municipality: give the area of interest (municipalities)."))
             out[self.OUTPUT_MUNICIPALITIES] = None
-        result = self.run_engine(Job("rooftop_solar", {
-            "buildings": self.layer_ref(parameters, self.BUILDINGS, context, feedback),
-            "outputs": {"buildings": out[self.OUTPUT_BUILDINGS], "buildings_table": out[self.OUTPUT_BUILDINGS_TABLE],
-                        "municipalities_table": out[self.OUTPUT_MUNICIPALITIES]},
-            "settings": {"crs": working_crs(self, parameters, context),
-                         "losses_pct": optional_number(self, parameters, self.LOSSES, context),
-                         "weather": weather_source(self, parameters, context)},
-            "aoi": aoi,
-        }), feedback)
+        result = self.run_engine(rooftop_solar_job(
+            self.layer_ref(parameters, self.BUILDINGS, context, feedback),
+            outputs={"buildings": out[self.OUTPUT_BUILDINGS], "buildings_table": out[self.OUTPUT_BUILDINGS_TABLE],
+                     "municipalities_table": out[self.OUTPUT_MUNICIPALITIES]},
+            settings={"crs": working_crs(self, parameters, context),
+                      "losses_pct": optional_number(self, parameters, self.LOSSES, context),
+                      "weather": weather_source(self, parameters, context)},
+            aoi=aoi), feedback)
         feedback.pushInfo(tr("{n} of {total} buildings: {roof:.1f} ha usable roof, {mwp:.1f} MWp ({mw:.1f} MW AC), "
                              "{gwh:.1f} GWh/a, {yield_:.0f} kWh/kWp/a").format(
             n=result["n_with_pv"], total=result["n_buildings"], roof=result["usable_roof_m2"] / 10_000.0,

@@ -13,7 +13,7 @@ from qgis.core import (
 )
 
 from ..compat import NUMBER_DOUBLE
-from ..core.jobs.protocol import Job
+from ..core.jobs.build import setback_sweep_job
 from ..i18n import tr, ui_language
 from .base import WipAlgorithm
 from .inputs import (
@@ -89,17 +89,14 @@ class SetbackSweep(WipAlgorithm):
             ids = [i.strip() for i in group.split(",") if i.strip()]
             if ids:
                 variants[tr("without {ids}").format(ids=", ".join(ids))] = ids
-        result = self.run_engine(Job("setback_sweep", {
-            "catalogue": catalogue_spec(self, parameters, context),
-            "layers": role_layers(self, parameters, context, feedback),
-            "aoi": area_of_interest(self, parameters, context, feedback),
-            "criterion": self.parameterAsString(parameters, self.CRITERION, context).strip() or None,
-            "setbacks_m": list(setbacks),
-            "settings": {"resolution_m": self.parameterAsDouble(parameters, self.RESOLUTION, context),
-                         "crs": crs, "kinds": kinds},
-            "variants": variants, "table": table, "chart": chart,
-            "language": "de" if ui_language() == "de" else "en",
-        }), feedback)
+        result = self.run_engine(setback_sweep_job(
+            catalogue_spec(self, parameters, context), role_layers(self, parameters, context, feedback),
+            area_of_interest(self, parameters, context, feedback),
+            self.parameterAsString(parameters, self.CRITERION, context).strip() or None, setbacks,
+            settings={"resolution_m": self.parameterAsDouble(parameters, self.RESOLUTION, context),
+                      "crs": crs, "kinds": kinds},
+            variants=variants, table=table, chart=chart,
+            language="de" if ui_language() == "de" else "en"), feedback)
         criterion = result["criterion_id"]
         feedback.pushInfo(tr("Eligible share of the whole area by setback of “{criterion}”:").format(
             criterion=criterion))

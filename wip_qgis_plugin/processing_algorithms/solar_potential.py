@@ -15,7 +15,7 @@ from qgis.core import (
 )
 
 from ..compat import NUMBER_DOUBLE, SOURCE_POLYGON, push_warning
-from ..core.jobs.protocol import Job
+from ..core.jobs.build import solar_potential_job
 from ..i18n import tr
 from .base import WipAlgorithm
 from .inputs import add_aoi_parameters, add_pv_weather_parameters, area_of_interest, optional_number, weather_source
@@ -110,21 +110,19 @@ class SolarPotential(WipAlgorithm):
             out[self.OUTPUT_MUNICIPALITIES] = None
         dem = raster_path(self, parameters, self.DEM, context)
         system = SYSTEMS[self.parameterAsEnum(parameters, self.SYSTEM, context)]
-        result = self.run_engine(Job("solar_potential", {
-            "eligibility": eligibility,
-            "outputs": {"specific_yield": out[self.OUTPUT_YIELD], "capacity_density": out[self.OUTPUT_CAPACITY_DENSITY],
-                        "energy_density": out[self.OUTPUT_ENERGY_DENSITY], "sites": out[self.OUTPUT_SITES],
-                        "sites_table": out[self.OUTPUT_SITES_TABLE],
-                        "municipalities_table": out[self.OUTPUT_MUNICIPALITIES]},
-            "settings": {"system": system, "tilt_deg": optional_number(self, parameters, self.TILT, context),
-                         "gcr": optional_number(self, parameters, self.GCR, context),
-                         "losses_pct": optional_number(self, parameters, self.LOSSES, context),
-                         "weather": weather_source(self, parameters, context),
-                         "use_terrain": self.parameterAsBool(parameters, self.USE_TERRAIN, context),
-                         "horizon": self.parameterAsBool(parameters, self.HORIZON, context)},
-            "rasters": {"dem": dem} if dem else {},
-            "aoi": aoi, "sites": sites,
-        }), feedback)
+        result = self.run_engine(solar_potential_job(
+            eligibility,
+            outputs={"specific_yield": out[self.OUTPUT_YIELD], "capacity_density": out[self.OUTPUT_CAPACITY_DENSITY],
+                     "energy_density": out[self.OUTPUT_ENERGY_DENSITY], "sites": out[self.OUTPUT_SITES],
+                     "sites_table": out[self.OUTPUT_SITES_TABLE],
+                     "municipalities_table": out[self.OUTPUT_MUNICIPALITIES]},
+            settings={"system": system, "tilt_deg": optional_number(self, parameters, self.TILT, context),
+                      "gcr": optional_number(self, parameters, self.GCR, context),
+                      "losses_pct": optional_number(self, parameters, self.LOSSES, context),
+                      "weather": weather_source(self, parameters, context),
+                      "use_terrain": self.parameterAsBool(parameters, self.USE_TERRAIN, context),
+                      "horizon": self.parameterAsBool(parameters, self.HORIZON, context)},
+            rasters={"dem": dem} if dem else {}, aoi=aoi, sites=sites), feedback)
         if result["horizon_loss_pct"]:
             feedback.pushInfo(tr("Horizon shading: {loss:.2f} % of the yield").format(loss=result["horizon_loss_pct"]))
         for region in result["regions"]:

@@ -19,7 +19,7 @@ from qgis.core import (
 )
 
 from ..compat import NUMBER_DOUBLE, NUMBER_INTEGER, SOURCE_POLYGON, push_warning
-from ..core.jobs.protocol import Job
+from ..core.jobs.build import suitability_job
 from ..i18n import tr
 from .base import WipAlgorithm
 from .inputs import add_aoi_parameters, add_catalogue_parameters, area_of_interest, catalogue_spec
@@ -110,17 +110,14 @@ class Suitability(WipAlgorithm):
         sensitivity = {
             "runs": runs, "perturbation": self.parameterAsDouble(parameters, self.PERTURBATION, context) / 100.0,
             "top_pct": self.parameterAsDouble(parameters, self.TOP_SHARE, context)} if wants_sensitivity else None
-        result = self.run_engine(Job("suitability", {
-            "catalogue": self.catalogue(parameters, context),
-            "layers": role_layers(self, parameters, context, feedback),
-            "rasters": raster_roles(self, parameters, context),
-            "aoi": area_of_interest(self, parameters, context, feedback),
-            "eligibility": eligibility,
-            "outputs": {"suitability": out[self.OUTPUT_SUITABILITY], "sites": out[self.OUTPUT_SITES],
-                        "sites_table": out[self.OUTPUT_SITES_TABLE], "stability": out[self.OUTPUT_STABILITY]},
-            "settings": {"sensitivity": sensitivity, "temp_dir": QgsProcessingUtils.tempFolder()},
-            "eligible_areas": areas,
-        }), feedback)
+        result = self.run_engine(suitability_job(
+            self.catalogue(parameters, context), role_layers(self, parameters, context, feedback),
+            raster_roles(self, parameters, context), area_of_interest(self, parameters, context, feedback),
+            eligibility,
+            outputs={"suitability": out[self.OUTPUT_SUITABILITY], "sites": out[self.OUTPUT_SITES],
+                     "sites_table": out[self.OUTPUT_SITES_TABLE], "stability": out[self.OUTPUT_STABILITY]},
+            settings={"sensitivity": sensitivity, "temp_dir": QgsProcessingUtils.tempFolder()},
+            eligible_areas=areas), feedback)
         feedback.pushInfo(tr("Weights: {weights}").format(weights=", ".join(
             f"{c} {w:.3f}" for c, w in zip(result["criteria"], result["weights"]))))
         cr = result["consistency_ratio"]

@@ -1,6 +1,8 @@
 """Processing algorithm ``wip:turbinelayout``: turbines in eligible areas, energy, wake losses, totals."""
 from __future__ import annotations
 
+import math
+
 from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
@@ -12,7 +14,7 @@ from qgis.core import (
 )
 
 from ..compat import NUMBER_DOUBLE, SOURCE_ANY_GEOMETRY, SOURCE_POINT, SOURCE_POLYGON
-from ..core.jobs.protocol import Job
+from ..core.jobs.build import turbine_layout_job
 from ..i18n import tr
 from .base import WipAlgorithm
 from .inputs import (
@@ -104,25 +106,23 @@ class TurbineLayout(WipAlgorithm):
         if buildings:
             layers["buildings"] = buildings
         direction = optional_number(self, parameters, self.MAIN_DIRECTION, context)
-        result = self.run_engine(Job("turbine_layout", {
-            "turbine": turbine, "eligible_areas": self.layer_ref(parameters, self.ELIGIBLE_AREAS, context, feedback),
-            "rasters": rasters, "layers": layers,
-            "outputs": {"turbines": out[self.OUTPUT_TURBINES], "sites_table": out[self.OUTPUT_SITES_TABLE],
-                        "municipalities_table": out[self.OUTPUT_MUNICIPALITIES_TABLE], "sites": out[self.OUTPUT_SITES]},
-            "settings": {"crs": crs, "hub_height_m": hub,
-                         "rotor_in": self.parameterAsBoolean(parameters, self.ROTOR_IN, context),
-                         "spacing_along_d": self.parameterAsDouble(parameters, self.SPACING_ALONG, context),
-                         "spacing_across_d": self.parameterAsDouble(parameters, self.SPACING_ACROSS, context),
-                         "main_direction_deg": direction,
-                         "objective": self.OBJECTIVES[self.parameterAsEnum(parameters, self.OBJECTIVE, context)],
-                         "wake_model": self.WAKE_MODELS[self.parameterAsEnum(parameters, self.WAKE_MODEL, context)],
-                         "losses": losses, "resource": resource},
-        }), feedback)
+        result = self.run_engine(turbine_layout_job(
+            turbine, self.layer_ref(parameters, self.ELIGIBLE_AREAS, context, feedback), rasters, layers,
+            outputs={"turbines": out[self.OUTPUT_TURBINES], "sites_table": out[self.OUTPUT_SITES_TABLE],
+                     "municipalities_table": out[self.OUTPUT_MUNICIPALITIES_TABLE], "sites": out[self.OUTPUT_SITES]},
+            settings={"crs": crs, "hub_height_m": hub,
+                      "rotor_in": self.parameterAsBoolean(parameters, self.ROTOR_IN, context),
+                      "spacing_along_d": self.parameterAsDouble(parameters, self.SPACING_ALONG, context),
+                      "spacing_across_d": self.parameterAsDouble(parameters, self.SPACING_ACROSS, context),
+                      "main_direction_deg": direction,
+                      "objective": self.OBJECTIVES[self.parameterAsEnum(parameters, self.OBJECTIVE, context)],
+                      "wake_model": self.WAKE_MODELS[self.parameterAsEnum(parameters, self.WAKE_MODEL, context)],
+                      "losses": losses, "resource": resource}), feedback)
         feedback.pushInfo(tr("{n} turbines ({turbine}), {mw:.1f} MW, {gwh:.1f} GWh/a net, {flh:.0f} full-load hours, "
                              "wake loss {wake:.1f} %, main wind direction {direction:.0f}°").format(
             n=result["n_turbines"], turbine=result["turbine"], mw=result["capacity_mw"],
             gwh=result["energy_mwh_per_a"] / 1000.0, flh=result["full_load_hours"], wake=result["wake_loss_pct"],
-            direction=result["main_direction_deg"]))
+            direction=math.nan if result["main_direction_deg"] is None else result["main_direction_deg"]))  # 0 ha
         for m in result["municipalities"]:
             feedback.pushInfo(tr("{name}: {n} turbines, {mw:.1f} MW, {gwh:.1f} GWh/a").format(
                 name=m["municipality"], n=m["n_turbines"], mw=m["capacity_mw"], gwh=m["energy_mwh_per_a"] / 1000.0))

@@ -12,7 +12,7 @@ from qgis.core import (
 )
 
 from ..compat import NUMBER_DOUBLE
-from ..core.jobs.protocol import Job
+from ..core.jobs.build import wind_yield_job
 from ..i18n import tr
 from .base import WipAlgorithm
 from .inputs import (
@@ -78,14 +78,12 @@ class WindYield(WipAlgorithm):
         turbine, hub = turbine_spec(self, parameters, context)
         rasters, layers, resource, losses = resource_inputs(self, parameters, context, feedback)
         losses["wake_pct"] = self.parameterAsDouble(parameters, self.WAKE_LOSS, context)
-        result = self.run_engine(Job("wind_yield", {
-            "turbine": turbine, "aoi": area_of_interest(self, parameters, context, feedback),
-            "rasters": rasters, "layers": layers,
-            "outputs": {"energy": out[self.OUTPUT_ENERGY], "full_load_hours": out[self.OUTPUT_FULL_LOAD_HOURS],
-                        "wind_speed": out[self.OUTPUT_WIND_SPEED], "table": out[self.OUTPUT_TABLE]},
-            "settings": {"resolution_m": self.parameterAsDouble(parameters, self.RESOLUTION, context), "crs": crs,
-                         "hub_height_m": hub, "losses": losses, "resource": resource},
-        }), feedback)
+        result = self.run_engine(wind_yield_job(
+            turbine, area_of_interest(self, parameters, context, feedback), rasters, layers,
+            outputs={"energy": out[self.OUTPUT_ENERGY], "full_load_hours": out[self.OUTPUT_FULL_LOAD_HOURS],
+                     "wind_speed": out[self.OUTPUT_WIND_SPEED], "table": out[self.OUTPUT_TABLE]},
+            settings={"resolution_m": self.parameterAsDouble(parameters, self.RESOLUTION, context), "crs": crs,
+                      "hub_height_m": hub, "losses": losses, "resource": resource}), feedback)
         feedback.pushInfo(tr("Turbine: {turbine}").format(turbine=result["turbine"]))
         feedback.pushInfo(tr("Weather: {weather}; Weibull k {k}; losses: {losses}").format(
             weather=result["weather"], k=result["weibull_k"], losses=result["losses"]))

@@ -19,7 +19,7 @@ from qgis.core import (
 )
 
 from ..compat import FIELD_TYPE_DOUBLE, FIELD_TYPE_STRING, NUMBER_DOUBLE, SOURCE_POLYGON
-from ..core.jobs.protocol import Job
+from ..core.jobs.build import windbg_job
 from ..i18n import tr
 from .base import WipAlgorithm
 from .inputs import add_aoi_parameters, add_crs_parameter, area_of_interest, working_crs
@@ -85,13 +85,11 @@ class WindbgAccounting(WipAlgorithm):
                    "rotor_diameter_m": self.parameterAsDouble(parameters, self.ROTOR_DIAMETER, context),
                    "name": tr("reference turbine")}
         aoi = area_of_interest(self, parameters, context, feedback)
-        result = self.run_engine(Job("windbg", {
-            "aoi": aoi, "crs": crs, "land": self.LAND_IDS[self.parameterAsEnum(parameters, self.LAND, context)],
-            "eligible_areas": self.layer_ref(parameters, self.ELIGIBLE_AREAS, context, feedback),
-            "rotor_in": rotor_in, "turbine": turbine if rotor_in else None,
-            "tower_foot_radius_m": self.parameterAsDouble(parameters, self.TOWER_FOOT_RADIUS, context),
-            "table": table,
-        }), feedback)
+        land = self.LAND_IDS[self.parameterAsEnum(parameters, self.LAND, context)]
+        result = self.run_engine(windbg_job(
+            aoi, crs, self.layer_ref(parameters, self.ELIGIBLE_AREAS, context, feedback), table, rotor_in,
+            turbine if rotor_in else None, self.parameterAsDouble(parameters, self.TOWER_FOOT_RADIUS, context),
+            land=land), feedback)
         if result["rotor_in"]:
             feedback.pushInfo(tr("Rotor-in: the boundary moves inward by {offset:g} m (rotor radius minus "
                                  "tower-foot radius).").format(offset=result["inward_offset_m"]))

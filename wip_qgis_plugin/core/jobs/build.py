@@ -30,8 +30,15 @@ def catalogue_spec(source: str, tag_buffers: Mapping[str, float] | None = None,
 
 
 def eligibility_job(catalogue: Mapping[str, Any], layers: Mapping[str, Any], aoi: Any, outputs: Any,
-                    settings: Any) -> Job:
-    """The ``eligibility`` job (see :func:`.eligibility.engine.run_eligibility`)."""
+                    settings: Any, sources: Sequence[Mapping[str, Any]] | None = None) -> Job:
+    """The ``eligibility`` job (see :func:`.eligibility.engine.run_eligibility`).
+
+    ``sources``: ``[{path, profile}]`` files in a source profile for the roles ``layers`` does not give
+    (see :func:`.data.sources.prepare.prepare_sources`); ``aoi`` may then lack its ``layer``.
+    """
+    if sources:
+        return _job("eligibility", catalogue=catalogue, layers=layers, aoi=aoi, outputs=outputs, settings=settings,
+                    sources=[{"path": str(s["path"]), "profile": s.get("profile")} for s in sources])
     return _job("eligibility", catalogue=catalogue, layers=layers, aoi=aoi, outputs=outputs, settings=settings)
 
 
@@ -85,10 +92,10 @@ def wind_yield_job(turbine: str, aoi: Any, rasters: Mapping[str, Any], layers: M
 
 
 def turbine_layout_job(turbine: str, eligible_areas: Any, rasters: Mapping[str, Any], layers: Mapping[str, Any],
-                       outputs: Any, settings: Any) -> Job:
+                       outputs: Any, settings: Any, aoi: Any = None) -> Job:
     """The ``turbine_layout`` job (see :func:`.wind.layout.run_turbine_layout`)."""
     return _job("turbine_layout", turbine=turbine, eligible_areas=eligible_areas, rasters=rasters, layers=layers,
-                outputs=outputs, settings=settings)
+                outputs=outputs, settings=settings, aoi=aoi)
 
 
 def profile_job(plan: Any) -> Job:
@@ -106,3 +113,17 @@ def solar_potential_job(eligibility: Any, outputs: Any, settings: Any, rasters: 
 def rooftop_solar_job(buildings: Any, outputs: Any, settings: Any, aoi: Any = None) -> Job:
     """The ``rooftop_solar`` job (see :func:`.solar.rooftop.run_rooftop_solar`)."""
     return _job("rooftop_solar", buildings=buildings, outputs=outputs, settings=settings, aoi=aoi)
+
+
+def osm_plan_job(catalogue: Mapping[str, Any], aoi: Any, settings: Any = None) -> Job:
+    """The ``osm_plan`` job: the Overpass query for the catalogue's roles around the area.
+
+    See :func:`.osm_download.plan_osm_download`.
+    """
+    return _job("osm_plan", catalogue=catalogue, aoi=aoi, settings=settings or {})
+
+
+def osm_convert_job(osm: Any, geopackage: Any, crs: str, bbox: Sequence[float] | None = None) -> Job:
+    """The ``osm_convert`` job: an ``.osm`` file → the canonical GeoPackage (see :func:`.osm_download.convert_osm`)."""
+    return _job("osm_convert", osm=osm, outputs={"geopackage": geopackage}, crs=crs,
+                bbox=[float(v) for v in bbox] if bbox is not None else None)

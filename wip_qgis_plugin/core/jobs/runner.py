@@ -1,13 +1,15 @@
-"""The scenario runner (``wip run``): every step of a scenario, in order, as JSON results.
+"""The scenario runner (``wip run``): every step of a scenario, in order, as jobs.
 
-A step runs the engine orchestrator with the scenario's typed sections and maps its result with
-the adapter's ``<job>_json`` (:mod:`.adapters`), so the CLI prints a ``wip run`` step and the
-matching subcommand's job alike. The runner lives in ``jobs/``, not in ``scenario/``, because it
-uses those mappings; it prints nothing (the CLI does).
+Each step of a scenario becomes the :class:`.protocol.Job` of the matching subcommand and
+Processing algorithm, built with the same builder (:mod:`.build`) and run in this process with
+:func:`.protocol.run_job`; so a ``wip run`` step, ``wip <subcommand>`` and the QGIS algorithm
+decode their inputs with the same adapter (:mod:`.adapters`) and return the same JSON result. A
+technology's catalogue travels as the job spec the scenario keeps beside the loaded catalogue
+(:attr:`.scenario.model.TechnologyRun.catalogue_spec`: preset or file plus overrides).
 
-A scenario step is not sent as a :class:`.protocol.Job`: its catalogue is loaded and modified
-by the scenario file (overrides, settlement setback, suitability overrides), which a job's
-catalogue argument (a preset or file plus overrides) cannot yet describe.
+Steps are built lazily (:func:`scenario_steps`): a step reads the outputs of earlier steps (the
+eligible areas, the sites of the layout), so its job is made only after those ran. The runner
+lives in ``jobs/``, not in ``scenario/``, because it builds jobs; it prints nothing (the CLI does).
 """
 from __future__ import annotations
 
@@ -18,32 +20,25 @@ from pathlib import Path
 from typing import Any
 
 from ..data.layers import LayerRef, layer_info
-from ..eligibility.engine import run_eligibility
-from ..eligibility.sweep import SweepOutputs, SweepSettings, run_setback_sweep
-from ..eligibility.windbg import WindbgOutputs, WindbgSettings, municipal_areas, windbg_accounting
-from ..grid.connection import run_grid_connection
-from ..grid.topology import TopologyOutputs, check_grid_topology
-from ..profile.engine import run_profile
-from ..profile.outputs import profile_json
+from ..errors import InputError
 from ..progress import NullProgress, Progress
-from ..scenario.spec import Scenario, plan_from_scenario
-from ..solar.ground import run_solar_potential
-from ..solar.rooftop import run_rooftop_solar
-from ..suitability.engine import SensitivitySettings, SuitabilityOutputs, SuitabilitySettings, run_suitability
-from ..wind.energy import run_wind_yield
-from ..wind.layout import run_turbine_layout
-from .adapters import (
-    eligibility_json,
-    grid_connection_json,
-    grid_topology_json,
-    rooftop_solar_json,
-    setback_sweep_json,
-    solar_potential_json,
-    suitability_json,
-    turbine_layout_json,
-    wind_yield_json,
-    windbg_json,
+from ..scenario.model import Scenario, TechnologyRun
+from ..scenario.spec import plan_from_scenario
+from ..units import Turbine
+from .build import (
+    eligibility_job,
+    grid_connection_job,
+    grid_topology_job,
+    profile_job,
+    rooftop_solar_job,
+    setback_sweep_job,
+    solar_potential_job,
+    suitability_job,
+    turbine_layout_job,
+    wind_yield_job,
+    windbg_job,
 )
+from .protocol import Job, run_job
 
 #: ``progress_for(label)``: the progress of one step (the CLI gives a terminal bar per step).
 ProgressFactory = Callable[[str], Progress]
@@ -79,6 +74,31 @@ class StepResult:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class ScenarioStep:
+    """One step of a scenario before it runs: the job and what the CLI prints beside its result.
+
+    Attributes
+    ----------
+    key : str
+        The technology key of the step.
+    label : str
+        Label of the step's progress.
+    job : Job
+        The job the step runs (its name is the step's kind).
+    files : tuple of str
+        The files the step writes (None left out).
+    details : dict
+        Step settings the CLI prints beside the result.
+    """
+
+    key: str
+    label: str
+    job: Job
+    files: tuple[str, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)
+
+
 def scenario_keys(sc: Scenario) -> set[str]:
     """The technology keys ``wip run --only`` accepts for a scenario."""
     known = {r.key for r in sc.runs} | ({"grid", *(c.key for c in sc.grid.connections)} if sc.grid else set())
@@ -100,13 +120,142 @@ def with_site_ids(sites: LayerRef, settings: Any) -> Any:
     return settings
 
 
+def job_catalogue(run: TechnologyRun) -> dict[str, Any]:
+    """The catalogue of a scenario's technology run as a job names it (preset or file plus overrides)."""
+    if not run.catalogue_spec:
+        raise InputError(f"Scenario technology {run.key!r}: no catalogue spec to send as a job; load the scenario "
+                         "with load_scenario (it records the catalogue, overrides and setbacks).")
+    return dict(run.catalogue_spec)
+
+
+def setback_turbine(turbine: Turbine | None) -> Turbine | None:
+    """The dimensions of a turbine (a power-curve turbine reduced to the :class:`.units.Turbine` a job carries)."""
+    return None if turbine is None else Turbine(turbine.hub_height_m, turbine.rotor_diameter_m, turbine.name)
+
+
 def _files(*paths: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(str(p) for p in paths if p is not None))
 
 
+def run_step(step: ScenarioStep, progress: Progress | None = None) -> StepResult:
+    """Run one step's job in this process (:func:`.protocol.run_job`), timing it."""
+    t0 = time.perf_counter()
+    result = run_job(step.job, progress or NullProgress())
+    return StepResult(step.job.name, step.key, result, time.perf_counter() - t0, step.files, step.details)
+
+
+def scenario_steps(sc: Scenario, only: Collection[str] | None = None,
+                   resolution_m: float | None = None) -> Iterator[ScenarioStep]:
+    """The steps of a scenario in order, each built when the previous one has run.
+
+    A step's job may depend on the files of earlier steps (the eligible areas of windbg and
+    suitability, the site ids of the grid connection), so build the next step only after running
+    the last one (as :func:`run_scenario` does).
+
+    Parameters
+    ----------
+    sc : Scenario
+        The loaded scenario.
+    only : collection of str, optional
+        Technology keys to run (see :func:`scenario_keys`); default: every step.
+    resolution_m : float, optional
+        Overrides the scenario's resolution of the eligibility and profile steps [m].
+    """
+    def wanted(key: str) -> bool:
+        return not only or key in only
+
+    for run in sc.runs:
+        if wanted(run.key):
+            settings = replace(run.settings, resolution_m=resolution_m) if resolution_m else run.settings
+            yield ScenarioStep(run.key, run.key, eligibility_job(
+                job_catalogue(run), sc.layers, sc.aoi, run.outputs,
+                replace(settings, turbine=setback_turbine(settings.turbine))),
+                details={"catalogue": run.catalogue.id, "version": run.catalogue.version})
+    for su in sc.suitability:
+        if wanted(su.key):
+            outputs = {"suitability": su.suitability, "sites": su.sites, "sites_table": su.sites_table,
+                       "stability": su.stability}
+            yield ScenarioStep(su.key, f"{su.key} suitability", suitability_job(
+                job_catalogue(su.run), sc.layers, sc.rasters, sc.aoi, su.run.outputs.eligibility, outputs,
+                {"sensitivity": su.sensitivity}, eligible_areas_ref(su.run.outputs.polygons)),
+                _files(su.suitability, su.sites, su.sites_table, su.stability))
+    for wb in sc.windbg:
+        if wanted(wb.key):
+            settings = wb.run.settings
+            turbine = settings.turbine or wb.run.catalogue.reference_turbine
+            yield ScenarioStep(wb.key, wb.key, windbg_job(
+                sc.aoi, settings.crs, eligible_areas_ref(wb.run.outputs.polygons), wb.table, wb.rotor_in,
+                setback_turbine(turbine), wb.tower_foot_radius_m, invalid_geometries=settings.invalid_geometries),
+                _files(wb.table))
+    for so in sc.solar:  # solar potential of eligible land
+        if wanted(so.key):
+            yield ScenarioStep(so.key, f"{so.key} solar", solar_potential_job(
+                so.eligibility, so.outputs, so.settings, sc.rasters, sc.aoi, so.sites),
+                _files(*vars(so.outputs).values()), {"horizon": so.settings.horizon})
+    if sc.rooftop is not None and wanted("rooftop"):
+        rt = sc.rooftop
+        yield ScenarioStep("rooftop", "rooftop PV", rooftop_solar_job(rt.buildings, rt.outputs, rt.settings, sc.aoi),
+                           _files(*vars(rt.outputs).values()))
+    if sc.wind is not None and wanted("wind"):
+        yield from wind_steps(sc.wind, sc.layers, sc.aoi)
+    for sw in sc.sweeps:
+        if wanted(sw.key):
+            settings = sw.run.settings
+            yield ScenarioStep(sw.key, f"{sw.key} sweep", setback_sweep_job(
+                job_catalogue(sw.run), sc.layers, sc.aoi, sw.criterion_id, sw.setbacks_m,
+                replace(settings, turbine=setback_turbine(settings.turbine)), sw.variants, sw.table, sw.chart),
+                _files(sw.table, sw.chart))
+    if sc.grid is not None:
+        yield from grid_steps(sc.grid, wanted)
+    if sc.profile is not None and wanted("profile"):
+        yield profile_step(sc, resolution_m)
+
+
+def wind_steps(run: Any, layers: Any, aoi: Any) -> Iterator[ScenarioStep]:
+    """The wind steps of a scenario (a :class:`.scenario.model.WindRun`): yield rasters, then the layout if any."""
+    if run.outputs is not None:
+        out = run.outputs
+        yield ScenarioStep("wind", "wind yield", wind_yield_job(run.turbine, aoi, run.rasters, layers, out,
+                                                                run.settings),
+                           _files(out.energy, out.full_load_hours, out.wind_speed, out.table))
+    if run.layout is not None:
+        out = run.layout_outputs
+        yield ScenarioStep("wind", "turbine layout", turbine_layout_job(run.turbine, run.areas, run.rasters, layers,
+                                                                        out, run.layout, aoi),
+                           _files(out.turbines, out.sites_table, out.municipalities_table, out.sites))
+
+
+def grid_steps(grid: Any, wanted: Callable[[str], bool]) -> Iterator[ScenarioStep]:
+    """The grid steps of a scenario (a :class:`.scenario.model.GridRun`): the topology check, then each connection."""
+    if grid.lines is not None and wanted("grid"):
+        yield ScenarioStep("grid", "grid topology", grid_topology_job(
+            grid.lines, grid.substations, grid.crs, grid.topology, grid.report, grid.cleaned_lines),
+            _files(grid.report), {"snap_tolerance_m": grid.topology.snap_tolerance_m})
+    for conn in grid.connections:
+        if wanted(conn.key) or wanted("grid"):
+            settings = replace(with_site_ids(conn.sites, conn.settings), crs=grid.crs)  # the sites exist by now
+            yield ScenarioStep(conn.key, f"{conn.key} grid", grid_connection_job(
+                conn.sites, grid.substations, grid.roads, grid.catalogue, settings, conn.outputs, grid.crs,
+                grid.cost_raster), _files(*conn.outputs.paths()),
+                {"router": "roads" if grid.cost_raster is None else "the cost raster"})
+
+
+def profile_step(sc: Scenario, resolution_m: float | None = None, names: Collection[str] | None = None,
+                 language: str | None = None, report: bool | None = None) -> ScenarioStep:
+    """The ``profile:`` step as a job: the scenario's plan, with the CLI's overrides."""
+    plan = plan_from_scenario(sc, resolution_m)
+    if names:
+        plan = replace(plan, aoi=replace(plan.aoi, names=tuple(names)))
+    if language:
+        plan = replace(plan, language=language)
+    if report is not None:
+        plan = replace(plan, report=report)
+    return ScenarioStep("profile", "profile", profile_job(plan))
+
+
 def run_scenario(sc: Scenario, only: Collection[str] | None = None, resolution_m: float | None = None,
                  progress_for: ProgressFactory | None = None) -> Iterator[StepResult]:
-    """Run the steps of a scenario in order, yielding each result as it finishes.
+    """Run the steps of a scenario in order (:func:`scenario_steps`), yielding each result as it finishes.
 
     Parameters
     ----------
@@ -120,115 +269,21 @@ def run_scenario(sc: Scenario, only: Collection[str] | None = None, resolution_m
         ``progress_for(label)`` gives the progress of each step.
     """
     progress_for = progress_for or (lambda label: NullProgress())
-
-    def wanted(key: str) -> bool:
-        return not only or key in only
-
-    for run in sc.runs:
-        if wanted(run.key):
-            settings = replace(run.settings, resolution_m=resolution_m) if resolution_m else run.settings
-            t0 = time.perf_counter()
-            res = run_eligibility(run.catalogue, sc.layers, sc.aoi, run.outputs, settings, progress_for(run.key))
-            yield StepResult("eligibility", run.key, eligibility_json(res), time.perf_counter() - t0,
-                             details={"catalogue": run.catalogue.id, "version": run.catalogue.version})
-    for su in sc.suitability:
-        if wanted(su.key):
-            t0 = time.perf_counter()
-            sens = SensitivitySettings(**su.sensitivity) if su.sensitivity else None
-            outputs = SuitabilityOutputs(su.suitability, su.sites, su.sites_table, su.stability)
-            res = run_suitability(su.run.catalogue, sc.layers, sc.rasters, sc.aoi, su.run.outputs.eligibility,
-                                  outputs, SuitabilitySettings(sensitivity=sens),
-                                  progress_for(f"{su.key} suitability"),
-                                  eligible_areas=eligible_areas_ref(su.run.outputs.polygons))
-            yield StepResult("suitability", su.key, suitability_json(res), time.perf_counter() - t0,
-                             _files(su.suitability, su.sites, su.sites_table, su.stability))
-    for wb in sc.windbg:
-        if wanted(wb.key):
-            t0 = time.perf_counter()
-            settings = wb.run.settings
-            munis = municipal_areas(sc.aoi, settings.crs, invalid=settings.invalid_geometries)
-            turbine = settings.turbine or wb.run.catalogue.reference_turbine
-            res = windbg_accounting(munis, eligible_areas_ref(wb.run.outputs.polygons), WindbgOutputs(wb.table),
-                                    WindbgSettings(rotor_in=wb.rotor_in, turbine=turbine, crs=settings.crs,
-                                                   tower_foot_radius_m=wb.tower_foot_radius_m))
-            yield StepResult("windbg", wb.key, windbg_json(res, wb.table), time.perf_counter() - t0, _files(wb.table))
-    for so in sc.solar:  # solar potential of eligible land
-        if wanted(so.key):
-            t0 = time.perf_counter()
-            res = run_solar_potential(so.eligibility, sc.rasters, sc.aoi, so.sites, so.outputs, so.settings,
-                                      progress_for(f"{so.key} solar"))
-            yield StepResult("solar_potential", so.key, solar_potential_json(res), time.perf_counter() - t0,
-                             _files(*vars(so.outputs).values()), {"horizon": so.settings.horizon})
-    if sc.rooftop is not None and wanted("rooftop"):
-        rt = sc.rooftop
-        t0 = time.perf_counter()
-        res = run_rooftop_solar(rt.buildings, sc.aoi, rt.outputs, rt.settings, progress_for("rooftop PV"))
-        yield StepResult("rooftop_solar", "rooftop", rooftop_solar_json(res), time.perf_counter() - t0,
-                         _files(*vars(rt.outputs).values()))
-    if sc.wind is not None and wanted("wind"):
-        yield from run_wind(sc.wind, sc.layers, sc.aoi, progress_for)
-    for sw in sc.sweeps:
-        if wanted(sw.key):
-            t0 = time.perf_counter()
-            res = run_setback_sweep(sw.run.catalogue, sc.layers, sc.aoi, sw.criterion_id, sw.setbacks_m,
-                                    sw.variants, SweepOutputs(table=sw.table, chart=sw.chart),
-                                    SweepSettings(sw.run.settings), progress=progress_for(f"{sw.key} sweep"))
-            yield StepResult("setback_sweep", sw.key, setback_sweep_json(res), time.perf_counter() - t0,
-                             _files(sw.table, sw.chart))
-    if sc.grid is not None:
-        grid = sc.grid
-        if grid.lines is not None and wanted("grid"):
-            t0 = time.perf_counter()
-            topo = check_grid_topology(grid.lines, grid.substations, TopologyOutputs(grid.report, grid.cleaned_lines),
-                                       replace(grid.topology, crs=grid.crs), progress=progress_for("grid topology"))
-            yield StepResult("grid_topology", "grid", grid_topology_json(topo, grid.report, grid.cleaned_lines),
-                             time.perf_counter() - t0, _files(grid.report),
-                             {"snap_tolerance_m": grid.topology.snap_tolerance_m})
-        for conn in grid.connections:
-            if wanted(conn.key) or wanted("grid"):
-                t0 = time.perf_counter()
-                settings = replace(with_site_ids(conn.sites, conn.settings), crs=grid.crs)
-                res = run_grid_connection(conn.sites, grid.substations, grid.roads, grid.catalogue, grid.cost_raster,
-                                          outputs=conn.outputs, settings=settings,
-                                          progress=progress_for(f"{conn.key} grid"))
-                yield StepResult("grid_connection", conn.key, grid_connection_json(res), time.perf_counter() - t0,
-                                 _files(*conn.outputs.paths()),
-                                 {"router": "roads" if grid.cost_raster is None else "the cost raster"})
-    if sc.profile is not None and wanted("profile"):
-        yield run_profile_step(sc, resolution_m, progress_for=progress_for)
+    for step in scenario_steps(sc, only, resolution_m):
+        yield run_step(step, progress_for(step.label))
 
 
 def run_wind(run: Any, layers: Any, aoi: Any, progress_for: ProgressFactory | None = None) -> Iterator[StepResult]:
-    """The wind steps of a scenario: yield rasters, then the layout if the run has one."""
+    """Run the wind steps of a scenario: yield rasters, then the layout if the run has one."""
     progress_for = progress_for or (lambda label: NullProgress())
-    if run.outputs is not None:
-        t0 = time.perf_counter()
-        res = run_wind_yield(run.turbine, aoi, run.rasters, layers, run.outputs, run.settings,
-                             progress_for("wind yield"))
-        out = run.outputs
-        yield StepResult("wind_yield", "wind", wind_yield_json(res), time.perf_counter() - t0,
-                         _files(out.energy, out.full_load_hours, out.wind_speed, out.table))
-    if run.layout is not None:
-        t0 = time.perf_counter()
-        res = run_turbine_layout(run.turbine, run.areas, run.rasters, layers, run.layout_outputs, run.layout,
-                                 progress_for("turbine layout"))
-        out = run.layout_outputs
-        yield StepResult("turbine_layout", "wind", turbine_layout_json(res), time.perf_counter() - t0,
-                         _files(out.turbines, out.sites_table, out.municipalities_table, out.sites))
+    for step in wind_steps(run, layers, aoi):
+        yield run_step(step, progress_for(step.label))
 
 
 def run_profile_step(sc: Scenario, resolution_m: float | None = None, names: Collection[str] | None = None,
                      language: str | None = None, report: bool | None = None,
                      progress_for: ProgressFactory | None = None) -> StepResult:
-    """The ``profile:`` step: indicators, balance and reports per municipality (core/profile/)."""
+    """Run the ``profile:`` step: indicators, balance and reports per municipality (core/profile/)."""
     progress_for = progress_for or (lambda label: NullProgress())
-    plan = plan_from_scenario(sc, resolution_m)
-    if names:
-        plan = replace(plan, aoi=replace(plan.aoi, names=tuple(names)))
-    if language:
-        plan = replace(plan, language=language)
-    if report is not None:
-        plan = replace(plan, report=report)
-    t0 = time.perf_counter()
-    res = run_profile(plan, progress_for("profile"))
-    return StepResult("profile", "profile", profile_json(res), time.perf_counter() - t0)
+    step = profile_step(sc, resolution_m, names, language, report)
+    return run_step(step, progress_for(step.label))
