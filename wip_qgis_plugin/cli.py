@@ -60,6 +60,17 @@ class TerminalProgress:
 
 
 # --- printing a step's JSON result (the same for `wip run` and the subcommands)
+def _num(value, spec: str, missing: str = "n/a") -> str:
+    """``value`` formatted with ``spec``; ``missing`` (as wide) where there is no value.
+
+    A step on 0 ha has no mean (None in its JSON result, NaN in the engine): it prints "n/a".
+    """
+    if value is None or value != value:
+        width = "".join(ch for ch in spec.split(",")[0].split(".")[0] if ch.isdigit())
+        return f"{missing:>{width}}" if width else missing
+    return format(value, spec)
+
+
 def _print_written(paths, seconds: float) -> None:
     """List the files a step wrote (each once, None skipped) and its time [s]."""
     for p in dict.fromkeys(p for p in paths if p is not None):
@@ -75,6 +86,16 @@ def _print_eligibility(step) -> None:
         out.write(f"  {m['name']:<28} {m['total_ha']:>10,.1f} {m['eligible_ha']:>12,.1f} {m['eligible_pct']:>7.2f}%\n")
     share = 100 * r["eligible_ha"] / r["total_ha"] if r["total_ha"] else 0.0
     out.write(f"  {'TOTAL':<28} {r['total_ha']:>10,.1f} {r['eligible_ha']:>12,.1f} {share:>7.2f}%\n")
+    for cid, d in (r.get("dwellings") or {}).items():
+        out.write(f"  {cid}: {d['explicit']} building(s) tagged as dwellings, {d['unknown']} of unknown use "
+                  f"{'treated as dwellings' if d['treated_as_dwelling'] == d['explicit'] + d['unknown'] else 'not counted'}, "
+                  f"{d['not_dwelling']} not dwellings\n")
+    for a in r.get("not_assessed") or []:
+        out.write(f"  NOT ASSESSED: {a['criterion']} (role {a['role']}: {a['reason']}); {a['hint']}\n")
+    if r.get("sources"):
+        counts = r["sources"]["counts"]
+        out.write(f"  sources ({r['sources']['seconds']:.1f} s): "
+                  + ", ".join(f"{role} {c['kept']:,}" for role, c in counts.items()) + "\n")
     for key in ("eligibility", "reasons", "polygons", "table"):
         if r["outputs"].get(key) is not None:
             out.write(f"  → {r['outputs'][key]}\n")
@@ -84,7 +105,7 @@ def _print_eligibility(step) -> None:
 
 def _print_suitability(step) -> None:
     r = step.result
-    print(f"\n{step.key}: suitability ({r['aggregation']}), mean score {r['mean_score']:.1f} of 100 "
+    print(f"\n{step.key}: suitability ({r['aggregation']}), mean score {_num(r['mean_score'], '.1f')} of 100 "
           f"on {r['scored_ha']:,.0f} ha")
     for cid, w in zip(r["criteria"], r["weights"]):
         print(f"  weight {w:5.3f}  {cid}")
@@ -117,8 +138,9 @@ def _print_sweep(step) -> None:
 
 def _print_grid_topology(step) -> None:
     s = step.result["summary"]
+    levels = f"levels {', '.join(f'{v / 1000:g}' for v in s['levels_v'])} kV" if s["levels_v"] else "no voltage level"
     print(f"\ngrid topology: {s['length_km']:,.1f} km of lines in {s['line_pieces']} pieces, {s['components']} "
-          f"connected part(s), levels {', '.join(f'{v / 1000:g}' for v in s['levels_v'])} kV, "
+          f"connected part(s), {levels}, "
           f"{s['substations']} substations (snap tolerance {step.details['snap_tolerance_m']:g} m)")
     for kind, n in s["issues"].items():
         print(f"  {kind:<28} {n:>5}")
@@ -131,7 +153,7 @@ def _print_grid_connection(step) -> None:
     print(f"\n{step.key}: grid connection of {s['sites']} sites ({s['capacity_mw']:,.1f} MW, "
           f"{s['allocation']}, routes along {step.details['router']})")
     print(f"  connected {s['connected_mw']:,.1f} MW for {s['cost_eur'] / 1e6:,.2f} M€ "
-          f"({s['cost_eur_per_kw']:.1f} €/kW); not connected {s['unconnected_mw']:,.1f} MW")
+          f"({_num(s.get('cost_eur_per_kw'), '.1f')} €/kW); not connected {s['unconnected_mw']:,.1f} MW")
     if base:
         print(f"  greedy for comparison: {base['connected_mw']:,.1f} MW for {base['cost_eur'] / 1e6:,.2f} M€")
     for status, n in sorted(s["status"].items()):
@@ -153,16 +175,17 @@ def _print_wind_yield(step) -> None:
     print(f"  losses: {r['losses']} (net = {r['loss_factor']:.3f} × gross)")
     print(f"  {'municipality':<24} {'wind m/s':>9} {'FLH h/a':>9} {'max FLH':>9}")
     for m in r["municipalities"]:
-        print(f"  {m['name']:<24} {m['mean_wind_speed_m_s']:>9.2f} {m['mean_full_load_hours']:>9,.0f} "
-              f"{m['max_full_load_hours']:>9,.0f}")
-    print(f"  {'mean':<24} {r['mean_wind_speed_m_s']:>9.2f} {r['mean_full_load_hours']:>9,.0f}")
+        print(f"  {m['name']:<24} {_num(m['mean_wind_speed_m_s'], '>9.2f')} "
+              f"{_num(m['mean_full_load_hours'], '>9,.0f')} {_num(m['max_full_load_hours'], '>9,.0f')}")
+    print(f"  {'mean':<24} {_num(r['mean_wind_speed_m_s'], '>9.2f')} {_num(r['mean_full_load_hours'], '>9,.0f')}")
     _print_written(step.files, step.seconds)
 
 
 def _print_turbine_layout(step) -> None:
     r = step.result
     print(f"\nturbine layout ({'rotor-in' if r['rotor_in'] else 'rotor-out'}, main wind direction "
-          f"{r['main_direction_deg']:.0f}°): {r['n_turbines']} × {r['turbine']}")
+          + (f"{r['main_direction_deg']:.0f}°" if r['main_direction_deg'] is not None else "n/a")
+          + f"): {r['n_turbines']} × {r['turbine']}")
     print(f"  {'municipality':<24} {'turbines':>8} {'MW':>8} {'GWh/a':>9} {'FLH h/a':>8} {'wake %':>7} {'MW/km²':>7}")
     for m in r["municipalities"]:
         print(f"  {m['municipality']:<24} {m['n_turbines']:>8} {m['capacity_mw']:>8,.1f} "
@@ -178,7 +201,7 @@ def _print_solar(step) -> None:
     print(f"\n{step.key}: solar potential ({r['system']}), {r['eligible_ha']:,.0f} ha × "
           f"{r['capacity_density_mwp_per_ha']:.2f} MWp/ha = {r['capacity_mwp']:,.1f} MWp "
           f"({r['capacity_mw']:,.1f} MW AC), {r['energy_mwh_per_a'] / 1000:,.1f} GWh/a, "
-          f"{r['mean_yield_kwh_per_kwp']:,.0f} kWh/kWp/a, losses {r['losses_pct']:.1f} %"
+          f"{_num(r['mean_yield_kwh_per_kwp'], ',.0f')} kWh/kWp/a, losses {r['losses_pct']:.1f} %"
           + (f", horizon {r['horizon_loss_pct']:.2f} %" if step.details.get("horizon") else ""))
     for g in r["regions"]:
         print(f"  {g['weather']}: tilt {g['tilt_deg']:g}°, {g['n_bins']} orientation bin(s), level ground "
@@ -192,7 +215,7 @@ def _print_rooftop(step) -> None:
     r = step.result
     print(f"\nrooftop PV: {r['n_with_pv']:,} of {r['n_buildings']:,} buildings, {r['usable_roof_m2'] / 1e4:,.1f} ha "
           f"usable roof, {r['capacity_mwp']:,.1f} MWp ({r['capacity_mw']:,.1f} MW AC), "
-          f"{r['energy_mwh_per_a'] / 1000:,.1f} GWh/a, {r['mean_yield_kwh_per_kwp']:,.0f} kWh/kWp/a")
+          f"{r['energy_mwh_per_a'] / 1000:,.1f} GWh/a, {_num(r['mean_yield_kwh_per_kwp'], ',.0f')} kWh/kWp/a")
     for m in r["municipalities"]:
         print(f"  {m['municipality']:<28} {m['capacity_mwp']:10,.1f} MWp {m['energy_mwh_per_a'] / 1000:10,.1f} GWh/a")
     _print_written(step.files, step.seconds)
@@ -267,7 +290,8 @@ def cmd_profile(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from .core.jobs.runner import run_profile_step
-    from .core.scenario.spec import ProfileSection, load_scenario
+    from .core.scenario.model import ProfileSection
+    from .core.scenario.spec import load_scenario
 
     sc = load_scenario(args.scenario)
     if sc.profile is None:
@@ -328,11 +352,19 @@ def _engine_inputs(args: argparse.Namespace):
         if not sep or "/" in layer or "\\" in layer:  # no layer name (or a Windows drive colon)
             path, layer = src, ""
         layers[role] = {"path": path, "layer": layer or None}
-    if "municipalities" not in layers:
-        raise SystemExit("wip: give --gpkg with a 'municipalities' layer or --layer municipalities=FILE[:LAYER]")
-    aoi = {"layer": layers["municipalities"], "name_field": args.name_field, "names": _names(args)}
+    if "municipalities" not in layers and not getattr(args, "source", None):
+        raise SystemExit("wip: give --gpkg with a 'municipalities' layer, --layer municipalities=FILE[:LAYER] "
+                         "or --source FILE (an OSM extract with administrative boundaries)")
+    aoi = {"name_field": args.name_field, "names": _names(args)}
+    if "municipalities" in layers:
+        aoi["layer"] = layers["municipalities"]
     settings = {"resolution_m": args.resolution, "crs": args.crs, "kinds": args.kinds.split(","),
                 "min_area_ha": args.min_area, **({"workers": args.workers} if args.workers else {})}
+    # always given, as the algorithm "Land eligibility" gives them (the same job for the same choices)
+    settings["require_all"] = bool(getattr(args, "require_all", False))
+    settings["invalid_geometries"] = getattr(args, "invalid_geometries", None) or "error"
+    if _bindings(args):
+        settings["layer_bindings"] = _bindings(args)
     return catalogue, layers, aoi, settings, args.prefix or cat.technology
 
 
@@ -342,10 +374,25 @@ def eligibility_job_from_args(args: argparse.Namespace):
     from .core.jobs.build import eligibility_job
 
     catalogue, layers, aoi, settings, key = _engine_inputs(args)
+    # the AOI's layer serves the role municipalities (the job adds it), as the algorithm's AOI parameter does
+    layers = {role: ref for role, ref in layers.items() if role != "municipalities"}
     out = Path(args.out_dir)
     outputs = {"eligibility": out / f"{key}_eligibility.tif", "reasons": out / f"{key}_reasons.tif",
                "polygons": out / f"{key}_areas.gpkg", "table": out / f"{key}_table.csv"}
-    return eligibility_job(catalogue, layers, aoi, outputs, settings), key
+    return eligibility_job(catalogue, layers, aoi, outputs, settings, _sources(args)), key
+
+
+def _sources(args: argparse.Namespace) -> list[dict]:
+    """``--source PATH`` (repeatable) with ``--source-profile ID[:PART]`` as job sources, each checked and its
+    detection line printed (the schema only is read)."""
+    from .core.data.sources.detect import detect_source
+
+    out = []
+    for path in getattr(args, "source", None) or []:
+        profile = getattr(args, "source_profile", None)
+        print(detect_source(path, profile).describe())
+        out.append({"path": path, "profile": profile})
+    return out
 
 
 def cmd_eligibility(args: argparse.Namespace) -> int:
@@ -359,7 +406,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     """Run a setback sweep from command-line arguments."""
     from .core.errors import InputError
     from .core.jobs.build import setback_sweep_job
-    from .core.scenario.spec import parse_setbacks
+    from .core.scenario.values import parse_setbacks
 
     catalogue, layers, aoi, settings, key = _engine_inputs(args)
     try:
@@ -406,7 +453,8 @@ def cmd_windbg(args: argparse.Namespace) -> int:
         turbine = {"hub_height_m": args.hub_height or turbine.hub_height_m,
                    "rotor_diameter_m": args.rotor_diameter or turbine.rotor_diameter_m}
     _run(windbg_job(aoi, settings["crs"], {"path": args.areas, "layer": "eligible_areas"},
-                    Path(args.out_dir) / f"{key}_windbg.csv", args.rotor_in, turbine, args.tower_foot), key)
+                    Path(args.out_dir) / f"{key}_windbg.csv", args.rotor_in, turbine, args.tower_foot,
+                    invalid_geometries=settings.get("invalid_geometries")), key)
     return 0
 
 
@@ -444,8 +492,9 @@ def cmd_grid_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_connect(args: argparse.Namespace) -> int:
-    """Connect sites to substations: route, price, allocate."""
+def grid_connection_job_from_args(args: argparse.Namespace):
+    """The ``grid_connection`` job of ``wip connect`` and its output prefix (the algorithm "Grid connection"
+    builds the same job; the fields without a flag take the algorithm's defaults)."""
     from .core.data.layers import LayerRef, layer_info
     from .core.jobs.build import grid_connection_job
 
@@ -455,32 +504,39 @@ def cmd_connect(args: argparse.Namespace) -> int:
     if site_id is None and "site_id" in layer_info(LayerRef(sites["path"], sites["layer"]), "sites").fields:
         site_id = "site_id"
     settings = {"capacity_field": args.capacity_field, "site_capacity_mw": args.site_capacity,
-                "area_ha_per_mw": args.area_per_mw, "site_id_field": site_id,
-                "unknown_free_capacity_mw": args.unknown_free_capacity, "allocation": args.allocation,
-                "router": "cost_raster" if raster is not None else "roads",
-                "substation_free_field": args.free_capacity_field}
+                "area_ha_per_mw": args.area_per_mw, "site_id_field": site_id, "terrain_factor_field": None,
+                "substation_voltage_field": "voltage", "substation_free_field": args.free_capacity_field,
+                "substation_name_field": "name", "unknown_free_capacity_mw": args.unknown_free_capacity,
+                "allocation": args.allocation, "router": "cost_raster" if raster is not None else "roads",
+                "highway_field": "highway"}
     out = Path(args.out_dir)
     gpkg = out / f"{args.prefix}.gpkg"
     outputs = {"connections": gpkg, "sites": gpkg, "site_table": out / f"{args.prefix}_sites.csv",
-               "substations": gpkg}
-    _run(grid_connection_job(sites, subs, roads, args.connection_catalogue, settings, outputs, args.crs, raster),
-         args.prefix, f"{args.prefix} grid", router="roads" if raster is None else "the cost raster")
+               "substations": gpkg, "topology_report": None}
+    return grid_connection_job(sites, subs, roads, args.connection_catalogue, settings, outputs, args.crs,
+                               raster), args.prefix
+
+
+def cmd_connect(args: argparse.Namespace) -> int:
+    """Connect sites to substations: route, price, allocate."""
+    job, key = grid_connection_job_from_args(args)
+    _run(job, key, f"{key} grid", router="roads" if job.arguments["cost_raster"] is None else "the cost raster")
     return 0
 
 
-def _wind_inputs(args: argparse.Namespace):
-    """Layers, rasters, AOI, losses and resource of ``wip wind`` / ``wip layout``."""
-    from .core.data.layers import ROLES
-
-    layers = _gpkg_layers(args.gpkg, ROLES)
+def _wind_inputs(args: argparse.Namespace, roles: tuple[str, ...] = ("landuse", "water")):
+    """Layers (the ``roles`` the step reads, as the algorithms pass them), rasters, AOI, losses and resource of
+    ``wip wind`` / ``wip layout``."""
+    layers = _gpkg_layers(args.gpkg, roles)
     rasters = dict(item.partition("=")[::2] for item in args.raster or [])
     losses = {"availability_pct": args.availability_loss, "electrical_pct": args.electrical_loss,
               "wake_pct": args.wake_loss, "other_pct": args.other_loss}
     resource = {"weibull_k": args.weibull_k or None, "weather": args.weather,
                 "weibull_k_raster": args.weibull_k_raster}
     aoi = None
-    if "municipalities" in layers:
-        aoi = {"layer": layers["municipalities"], "name_field": args.name_field, "names": _names(args)}
+    municipalities = _gpkg_layers(args.gpkg, ("municipalities",)).get("municipalities")
+    if municipalities is not None:
+        aoi = {"layer": municipalities, "name_field": args.name_field, "names": _names(args)}
     return layers, rasters, aoi, losses, resource
 
 
@@ -495,6 +551,12 @@ def cmd_wind(args: argparse.Namespace) -> int:
                   f"{t['rotor_diameter_m']:>8.0f}  "
                   f"{', '.join(f'{h:g}' for h in t['hub_heights_m'])}")
         return 0
+    _run(wind_yield_job_from_args(args), "wind", "wind yield")
+    return 0
+
+
+def wind_yield_job_from_args(args: argparse.Namespace):
+    """The ``wind_yield`` job of ``wip wind`` (the algorithm "Wind yield" builds the same job)."""
     from .core.jobs.build import wind_yield_job
 
     layers, rasters, aoi, losses, resource = _wind_inputs(args)
@@ -503,15 +565,14 @@ def cmd_wind(args: argparse.Namespace) -> int:
     out, key = Path(args.out_dir), args.prefix
     outputs = {"energy": out / f"{key}_energy.tif", "full_load_hours": out / f"{key}_full_load_hours.tif",
                "wind_speed": out / f"{key}_speed_hub.tif", "table": out / f"{key}_yield.csv"}
-    _run(wind_yield_job(args.turbine, aoi, rasters, layers, outputs, settings), "wind", "wind yield")
-    return 0
+    return wind_yield_job(args.turbine, aoi, rasters, layers, outputs, settings)
 
 
 def cmd_layout(args: argparse.Namespace) -> int:
     """Turbine layout in eligible areas."""
     from .core.jobs.build import turbine_layout_job
 
-    layers, rasters, _, losses, resource = _wind_inputs(args)
+    layers, rasters, _, losses, resource = _wind_inputs(args, ("landuse", "water", "buildings"))
     path, _, layer = args.areas.partition(":")
     settings = {"crs": args.crs, "hub_height_m": args.hub_height, "rotor_in": args.rotor_in,
                 "spacing_along_d": args.along, "spacing_across_d": args.across,
@@ -529,14 +590,21 @@ def cmd_layout(args: argparse.Namespace) -> int:
 def _aoi_arg(args: argparse.Namespace) -> dict | None:
     if not args.aoi:
         return None
-    return {"layer": _layer_arg(args.aoi, "aoi"), "name_field": args.name_field, "names": _names(args),
-            "id_field": "ags"}
+    return {"layer": _layer_arg(args.aoi, "aoi"), "name_field": args.name_field, "names": _names(args)}
 
 
 def cmd_solar(args: argparse.Namespace) -> int:
     """Solar potential of eligible land (ground-mounted PV, agri-PV)."""
+    job, key = solar_potential_job_from_args(args)
+    _run(job, key, f"{key} solar", horizon=args.horizon)
+    return 0
+
+
+def solar_potential_job_from_args(args: argparse.Namespace):
+    """The ``solar_potential`` job of ``wip solar`` and its output prefix (the algorithm "Solar potential"
+    builds the same job)."""
     from .core.jobs.build import solar_potential_job
-    from .core.scenario.spec import weather_source
+    from .core.scenario.values import weather_source
 
     out, key = Path(args.out_dir), args.prefix
     sites = _layer_arg(args.sites, "sites") if args.sites else None
@@ -550,15 +618,13 @@ def cmd_solar(args: argparse.Namespace) -> int:
                "sites_table": out / f"{key}_solar_sites.csv" if sites else None,
                "municipalities_table": out / f"{key}_solar_municipalities.csv" if args.aoi else None}
     rasters = {"dem": args.dem} if args.dem else {}
-    _run(solar_potential_job(args.eligibility, outputs, settings, rasters, _aoi_arg(args), sites), key,
-         f"{key} solar", horizon=args.horizon)
-    return 0
+    return solar_potential_job(args.eligibility, outputs, settings, rasters, _aoi_arg(args), sites), key
 
 
 def cmd_rooftop(args: argparse.Namespace) -> int:
     """Rooftop PV potential of building footprints."""
     from .core.jobs.build import rooftop_solar_job
-    from .core.scenario.spec import weather_source
+    from .core.scenario.values import weather_source
 
     out, key = Path(args.out_dir), args.prefix
     settings = {"crs": args.crs, "weather": weather_source(args.weather, Path.cwd()), "losses_pct": args.losses}
@@ -566,6 +632,35 @@ def cmd_rooftop(args: argparse.Namespace) -> int:
                "municipalities_table": out / f"{key}_municipalities.csv" if args.aoi else None}
     _run(rooftop_solar_job(_layer_arg(args.buildings, "buildings"), outputs, settings, _aoi_arg(args)), "rooftop",
          "rooftop PV")
+    return 0
+
+
+def cmd_osm_download(args: argparse.Namespace) -> int:
+    """OSM data for the municipalities and the catalogue's setbacks from an Overpass server (network)."""
+    from .core.data.overpass import download_osm, urllib_fetch
+    from .core.jobs.build import catalogue_spec, osm_convert_job, osm_plan_job
+    from .core.jobs.protocol import run_job
+
+    out = Path(args.out)
+    osm = Path(args.osm) if args.osm else out.with_suffix(".osm")
+    settings = {"server_url": args.server, "timeout_s": args.timeout, "crs": args.crs,
+                "kinds": [k.strip() for k in args.kinds.split(",") if k.strip()]}
+    progress = TerminalProgress("osm-download")
+    plan = run_job(osm_plan_job(catalogue_spec(args.catalogue), _aoi_arg(args), settings), progress)
+    print(f"osm-download: {plan['areas']} area(s), margin {plan['margin_m']:,.0f} m "
+          f"(largest setback: {plan['margin_criterion'] or 'none'}), roles {', '.join(plan['roles'])}")
+    print("  box (W, S, E, N) [°]: " + ", ".join(f"{v:.6f}" for v in plan["bbox_wgs84"]))
+    download = download_osm(plan["query"], osm, urllib_fetch, progress, args.server, args.timeout)
+    print(f"  {download.nodes:,} nodes, {download.ways:,} ways, {download.relations:,} relations "
+          f"({download.size_bytes / 1e6:.1f} MB) from {args.server}" +
+          (f", data of {download.timestamp}" if download.timestamp else ""))
+    print(f"  → {osm}")
+    converted = run_job(osm_convert_job(str(osm), str(out), args.crs, plan["bbox"]), progress)
+    for role, n in converted["counts"].items():
+        print(f"  {role:<16} {n:>8,}")
+    for note in converted["notes"]:
+        print(f"  note: {note}")
+    print(f"  → {out}")
     return 0
 
 
@@ -582,6 +677,10 @@ def cmd_presets(args: argparse.Namespace) -> int:
             t = cat.reference_turbine
             print(f"reference turbine: {t.name}, hub {t.hub_height_m:g} m, rotor {t.rotor_diameter_m:g} m, "
                   f"H = {t.total_height_m:g} m")
+        if cat.dwelling_rule is not None:
+            users = ", ".join(c.id for c in cat.criteria if c.dwellings)
+            treated = "count as possible dwellings" if cat.dwelling_rule.unknown == "dwelling" else "do not count"
+            print(f"dwelling rule: buildings of unknown use (building=yes …) {treated} (criteria: {users or '-'})")
         print(f"{'id':<28} {'kind':<13} {'layer':<16} {'setback':<12} {'m':>7}  valid from  source")
         for c in cat.criteria:
             metres = c.buffer_m(cat.reference_turbine)
@@ -673,6 +772,15 @@ def _solar_options(p: argparse.ArgumentParser, prefix: str) -> None:
     p.add_argument("--out-dir", default="out")
 
 
+def _source_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--source", action="append", metavar="PATH",
+                   help="data in a source profile (OSM .osm/.pbf/GeoPackage, QuickOSM layers, Geofabrik shapefiles "
+                        "or zip, ATKIS, ALKIS, authority layers) for every role --layer does not give (repeatable)")
+    p.add_argument("--source-profile", metavar="ID[:PART]",
+                   help="the profile of the --source files instead of detecting it, e.g. osm_gdal, "
+                        "authority_layer:nsg (docs/sources.md)")
+
+
 def _common_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--catalogue", required=True, help="preset id or YAML file")
     p.add_argument("--gpkg", help="GeoPackage whose layers are named after the roles")
@@ -687,6 +795,35 @@ def _common_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int)
     p.add_argument("--prefix", help="output file prefix (default: the technology)")
     p.add_argument("--out-dir", default="out")
+    p.add_argument("--require-all", action="store_true",
+                   help="refuse to run if a criterion's layer is missing (default: run, list it as not assessed)")
+    p.add_argument("--invalid-geometries", choices=("error", "repair", "skip"),
+                   help="invalid geometries of the features read: refuse (default), repair or leave them out")
+    p.add_argument("--criterion-layer", action="append", metavar="CRITERION=FILE[:LAYER]",
+                   help="the criterion reads only this layer, every feature counts (repeatable)")
+    p.add_argument("--role-layer", action="append", metavar="ROLE=FILE[:LAYER][;FIELD=VALUE…]",
+                   help="more features for a role, with fixed values, e.g. "
+                        "'protected_areas=NSG.shp;protection_title=Naturschutzgebiet' (repeatable)")
+
+
+def _bindings(args: argparse.Namespace) -> list[dict]:
+    """``--criterion-layer`` and ``--role-layer`` → the layer bindings of the eligibility settings."""
+    def layer(src: str) -> dict:  # FILE[:LAYER]; a missing file makes the criterion "not assessed"
+        path, sep, name = src.rpartition(":")
+        if not sep or "/" in name or "\\" in name:
+            path, name = src, ""
+        return {"path": path, "layer": name or None}
+
+    out = []
+    for item in getattr(args, "criterion_layer", None) or []:
+        cid, _, src = item.partition("=")
+        out.append({"layer": layer(src), "criterion": cid.strip()})
+    for item in getattr(args, "role_layer", None) or []:
+        role, _, rest = item.partition("=")
+        src, *fixed = rest.split(";")
+        attributes = [[f.strip(), v.strip()] for f, _, v in (x.partition("=") for x in fixed if x.strip())]
+        out.append({"layer": layer(src), "role": role.strip(), "attributes": attributes})
+    return out
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -701,6 +838,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_run)
     e = sub.add_parser("eligibility", help="land eligibility for one catalogue")
     _common_options(e)
+    _source_options(e)
     e.set_defaults(func=cmd_eligibility)
     s = sub.add_parser("sweep", help="eligible share as a function of one criterion's setback")
     _common_options(s)
@@ -785,6 +923,20 @@ def build_parser() -> argparse.ArgumentParser:
     rt.add_argument("--crs", default="EPSG:25832")
     _solar_options(rt, "rooftop")
     rt.set_defaults(func=cmd_rooftop)
+    od = sub.add_parser("osm-download", help="download OSM data for the municipalities plus the largest setback "
+                                             "(Overpass, network) into a GeoPackage with one layer per role")
+    od.add_argument("--catalogue", required=True, help="preset id or YAML file: its roles and largest setback")
+    od.add_argument("--aoi", required=True, metavar="FILE[:LAYER]", help="municipality polygons")
+    od.add_argument("--name-field", default="name")
+    od.add_argument("--names", help="comma-separated municipality names (default: all)")
+    od.add_argument("--kinds", default="hard,soft,case_by_case,permitted",
+                    help="criteria kinds whose layers and setbacks count, comma-separated")
+    od.add_argument("--crs", default="EPSG:25832", help="working CRS of the GeoPackage")
+    od.add_argument("--server", default="https://overpass-api.de/api/interpreter", help="Overpass API endpoint")
+    od.add_argument("--timeout", type=float, default=300.0, help="time limit of the query [s]")
+    od.add_argument("--osm", help="where to keep the downloaded OSM XML (default: OUT with .osm)")
+    od.add_argument("--out", required=True, help="the GeoPackage to write")
+    od.set_defaults(func=cmd_osm_download)
     pr = sub.add_parser("presets", help="list the shipped criteria presets, or show one")
     pr.add_argument("action", nargs="?", choices=["list", "show"], default="list")
     pr.add_argument("preset", nargs="?")

@@ -31,11 +31,24 @@ def _engine_messages():
         (r"Cleaning lines", lambda: tr("Cleaning lines")),
         (r"Building the graph", lambda: tr("Building the graph")),
         (r"Topology report", lambda: tr("Topology report")),
+        # zero is a result (a technology of 0 ha)
+        (r"0 turbines: no eligible area \((.+) holds no polygons\)\.",
+         lambda layer: tr("0 turbines: no eligible area ({layer} holds no polygons).").format(layer=layer)),
+        (r"0 turbines: no eligible area is large enough for one turbine \(rotor (\S+) m, (\S+)\)\.",
+         lambda d, mode: tr("0 turbines: no eligible area is large enough for one turbine (rotor {d} m, "
+                            "{mode}).").format(d=d, mode=mode)),
+        (r"0 sites to connect \((.+) holds none\): 0 MW connected, cost 0 EUR\.",
+         lambda layer: tr("0 sites to connect ({layer} holds none): 0 MW connected, cost 0 EUR.").format(layer=layer)),
+        (r"0 power lines in (.+): no grid to check; (\d+) substation\(s\) not attached\.",
+         lambda layer, n: tr("0 power lines in {layer}: no grid to check; {n} substation(s) not attached.").format(
+             layer=layer, n=n)),
         # solar, rooftop, wind, layout, profile, report
         (r"Terrain: tile (\d+) of (\d+)", lambda n, m: tr("Terrain: tile {n} of {m}").format(n=n, m=m)),
         (r"Writing: tile (\d+) of (\d+)", lambda n, m: tr("Writing: tile {n} of {m}").format(n=n, m=m)),
         (r"pvlib: region (\S+)", lambda code: tr("pvlib: TRY region {code}").format(code=code)),
         (r"Reading buildings", lambda: tr("Reading buildings")),
+        (r"Reading source layer (.+)", lambda name: tr("Reading source layer {name}").format(name=name)),
+        (r"Writing the prepared layers", lambda: tr("Writing the prepared layers")),
         (r"Roof faces of ([\d,]+) buildings", lambda n: tr("Roof faces of {n} buildings").format(n=n)),
         (r"Writing", lambda: tr("Writing")),
         (r"Reading the area and the rasters", lambda: tr("Reading the area and the rasters")),
@@ -82,9 +95,41 @@ def _engine_messages():
         (r"Layer '([^']+)': (\d+) feature\(s\) within (\S+) m\.",
          lambda role, n, reach: tr("Layer “{role}”: {n} feature(s) within {reach} m.").format(
              role=role, n=n, reach=reach)),
+        (r"Criterion '([^']+)': (\d+) building\(s\) tagged as dwellings, (\d+) of unknown use treated as "
+         r"dwellings, (\d+) excluded as non-dwellings \(within reach\)\.",
+         lambda cid, n, u, x: tr("Criterion “{criterion}”: {n} building(s) tagged as dwellings, {u} of unknown use "
+                                 "treated as dwellings, {x} excluded as non-dwellings (within reach).").format(
+                                     criterion=cid, n=n, u=u, x=x)),
+        (r"Criterion '([^']+)': (\d+) building\(s\) tagged as dwellings, (\d+) of unknown use not counted, "
+         r"(\d+) excluded as non-dwellings \(within reach\)\.",
+         lambda cid, n, u, x: tr("Criterion “{criterion}”: {n} building(s) tagged as dwellings, {u} of unknown use "
+                                 "not counted, {x} excluded as non-dwellings (within reach).").format(
+                                     criterion=cid, n=n, u=u, x=x)),
+        (r"Criterion '([^']+)' is NOT ASSESSED: (.+)\. Its land counts as not excluded by it; to assess it, (.+)\.",
+         lambda cid, reason, hint: tr("Criterion “{criterion}” is NOT ASSESSED: {reason}. Its land counts as not "
+                                      "excluded by it; to assess it, {hint}.").format(
+                                          criterion=cid, reason=reason, hint=hint)),
+        (r"Not assessed: criterion '([^']+)' \(role '([^']+)': (.+)\)\.",
+         lambda cid, role, reason: tr("Not assessed: criterion “{criterion}” (layer role “{role}”: {reason}).").format(
+             criterion=cid, role=role, reason=reason)),
         (r"Criterion '([^']+)': no feature of '([^']+)' matches (.+) within reach\.",
          lambda cid, layer, rule: tr("Criterion “{criterion}”: no feature of “{layer}” matches {filter} within "
                                      "reach.").format(criterion=cid, layer=layer, filter=rule)),
+        # OSM download (core/data/overpass.py, core/jobs/osm_download.py)
+        (r"Querying the Overpass server (\S+)",
+         lambda url: tr("Querying the Overpass server {server}").format(server=url)),
+        (r"Downloaded (\S+) MB from (\S+)",
+         lambda mb, url: tr("Downloaded {mb} MB from {server}").format(mb=mb, server=url)),
+        (r"Checking the OSM data", lambda: tr("Checking the OSM data")),
+        (r"OSM data from (\S+): (\d+) nodes, (\d+) ways, (\d+) relations \((\S+) MB\)\.",
+         lambda url, n, w, r, mb: tr("OSM data from {server}: {nodes} nodes, {ways} ways, {relations} relations "
+                                     "({mb} MB).").format(server=url, nodes=n, ways=w, relations=r, mb=mb)),
+        (r"The Overpass server (\S+) remarked: (.+)",
+         lambda url, remark: tr("The Overpass server {server} remarked: {remark}").format(server=url, remark=remark)),
+        (r"OSM download: (\d+) area\(s\), margin ([\d,]+) m \(largest setback: ([^)]*)\), roles (.+)\.",
+         lambda n, margin, cid, roles: tr("OSM download: {n} area(s), margin {margin} m (largest setback: "
+                                          "{criterion}), layers {roles}.").format(
+                                              n=n, margin=margin, criterion=cid, roles=roles)),
     )
 
 

@@ -165,3 +165,20 @@ def test_preset_list_holds_only_criteria_catalogues(tmp_path, monkeypatch):
     ids = {p.id for p in catalogue_module.list_presets()}
     assert {"wind_sachsen_anhalt", "wind_sachsen", "wind_thueringen", "pv_ground"} <= ids
     assert "zz_equipment" not in ids and all(p.technology for p in catalogue_module.list_presets())
+
+
+def test_a_user_file_replaces_the_dwelling_rule_and_overrides_the_selection(tmp_path):
+    user = tmp_path / "mine.yaml"
+    user.write_text(yaml.safe_dump({
+        "extends": "wind_sachsen_anhalt", "id": "mine", "version": "1",
+        "dwelling_rule": {"dwelling": {"building": ["house"]}, "not_dwelling": {"building": ["garage"]},
+                          "unknown": "not_dwelling", "source": "local building register: every use is known"},
+    }), encoding="utf-8")
+    cat = load_catalogue(user)
+    assert cat.dwelling_rule.unknown == "not_dwelling"
+    assert cat.criterion("dwellings_2h").dwelling_rule is cat.dwelling_rule
+    assert cat.criterion("dwellings_2h").fields() == ("building",)
+    explicit = load_catalogue("wind_sachsen_anhalt").with_overrides({"dwellings_2h": {"dwellings": "explicit"}})
+    assert explicit.criterion("dwellings_2h").dwellings == "explicit"
+    with pytest.raises(CatalogueError, match=r"dwellings_2h\).dwellings: 'all' is not one of possible, explicit"):
+        load_catalogue("wind_sachsen_anhalt").with_overrides({"dwellings_2h": {"dwellings": "all"}})

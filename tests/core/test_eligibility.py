@@ -208,13 +208,18 @@ def _no_outputs(tmp: Path, tag: str) -> bool:
                    for p in tmp.iterdir())
 
 
-def test_empty_layer_is_refused(small_region, tmp_path):
+def test_empty_layer_means_no_such_features(small_region, tmp_path):
+    """An empty layer is assessed: the criterion excludes 0 ha, the others as without it."""
     f = small_region["frames"]
     empty = f["roads"].iloc[0:0]
     layers = dict(small_region["layers"], **write_layers(tmp_path / "e.gpkg", {"roads": empty}))
-    with pytest.raises(InputError, match=r"role 'roads'.*contains no features"):
-        run(small_region, CRITERIA, res=25.0, tag="empty", layers=layers)
-    assert _no_outputs(small_region["tmp"], "empty")
+    r = run(small_region, CRITERIA, res=25.0, tag="empty", layers=layers)
+    assert r.not_assessed == ()
+    assert sum(m.criteria["motorway"].excluded_ha for m in r.municipalities) == 0.0
+    others = [c for c in CRITERIA if c["id"] != "motorway"]
+    assert r.eligible_ha == pytest.approx(exact_eligible_ha(small_region, others), rel=0.01)
+    status = {s["id"]: s for s in r.criteria}
+    assert status["motorway"]["status"] == "assessed" and status["motorway"]["features"] == 0
 
 
 def test_missing_filter_field_is_named(small_region):

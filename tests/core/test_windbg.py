@@ -155,3 +155,21 @@ def test_accounting_from_eligibility_statistics():
     assert [r.counted_ha for r in res.rows] == [25.0, 0.0] and res.total.eligible_ha == 25.0
     assert res.rows[0].counted_pct == pytest.approx(2.5) and res.rows[1].land == "TH"
     assert res.total.land == "mixed" and res.accounting == "rotor-out"
+
+
+def test_municipal_areas_ignore_an_invalid_polygon_elsewhere_and_label_null_names(tmp_path):
+    from wip_qgis_plugin.core.data.layers import LayerRef
+
+    bowtie = shapely.Polygon([(X0 + 3000, Y0), (X0 + 4000, Y0 + 1000), (X0 + 4000, Y0), (X0 + 3000, Y0 + 1000)])
+    frame = gpd.GeoDataFrame({"name": ["Gut", "Kaputt", None], "ags": ["15001001", "16001001", "14001001"]},
+                             geometry=[shapely.box(X0, Y0, X0 + 1000, Y0 + 1000), bowtie,
+                                       shapely.box(X0, Y0 + 2000, X0 + 2000, Y0 + 3000)], crs=CRS)
+    frame.to_file(tmp_path / "m.gpkg", layer="m", driver="GPKG", engine="pyogrio")
+    ref = LayerRef(str(tmp_path / "m.gpkg"), "m")
+    (gut,) = municipal_areas(AreaOfInterest(ref, names=("Gut",)), CRS)
+    assert (gut.name, gut.ags, gut.land, gut.area_ha) == ("Gut", "15001001", "ST", pytest.approx(100.0))
+    with pytest.raises(InputError, match="Kaputt"):
+        municipal_areas(AreaOfInterest(ref), CRS)
+    munis = municipal_areas(AreaOfInterest(ref), CRS, invalid="skip")
+    assert [(m.name, m.land) for m in munis] == [("Gut", "ST"), ("14001001", "SN")]
+    assert munis[1].area_ha == pytest.approx(200.0)

@@ -222,7 +222,7 @@ def test_serve_runs_the_job_like_the_engine(small_region, tmp_path):
 
 
 def test_refused_job_reports_a_coded_error(small_region, tmp_path):
-    job = eligibility_job(small_region, tmp_path / "out")
+    job = eligibility_job(small_region, tmp_path / "out", require_all=True)  # without: "not assessed", no refusal
     del job.arguments["layers"]["buildings"]
     code, messages = serve(job, tmp_path)
     assert code == 1
@@ -287,8 +287,9 @@ def test_worker_command_reports_its_python_and_cancels_on_request(small_region, 
 
 
 def test_the_protocol_imports_with_the_standard_library_only():
-    """The plugin reads and writes jobs in a QGIS Python without the engine's packages."""
-    code = ("import wip_qgis_plugin.core.jobs.protocol, sys; print(sorted(m for m in sys.modules if m.split('.')[0] "
+    """The plugin reads, writes and builds jobs (core/jobs/build.py) in a QGIS Python without the engine's packages."""
+    code = ("import wip_qgis_plugin.core.jobs.protocol, wip_qgis_plugin.core.jobs.build, sys; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] "
             "in {'numpy','pandas','geopandas','shapely','rasterio','yaml'}))")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr

@@ -171,10 +171,24 @@ def test_outputs_are_styled_when_loaded(provider, sample_region, grid_sites, tmp
 
 
 # ----------------------------------------------------------------- refusals
+def test_an_empty_sites_layer_connects_0_mw(provider, sample_region, grid_sites, tmp_path):
+    """Zero is a result (a technology of 0 ha): empty layers with their fields, 0 MW for 0 EUR, no EUR/kW."""
+    out = tmp_path / "alg"
+    out.mkdir()
+    result = run_algorithm(ALG, parameters(sample_region, uri(grid_sites, "empty"), out))
+    assert (result["CONNECTED_MW"], result["UNCONNECTED_MW"], result["COST_EUR"]) == (0.0, 0.0, 0.0)
+    assert result["COST_EUR_PER_KW"] is None
+    routes = QgsVectorLayer(uri(out / "conn.gpkg", "connections"))
+    sites = QgsVectorLayer(uri(out / "sites.gpkg", "connection_sites"))
+    assert routes.isValid() and sites.isValid() and routes.featureCount() == sites.featureCount() == 0
+    assert {"site_id", "substation", "allocated_mw", "cost_eur"} <= set(routes.fields().names())
+    assert {"site_id", "connected_mw", "cost_eur_per_kw", "status"} <= set(sites.fields().names())
+    assert csv_rows(out / "sites.csv") == []
+
+
 @pytest.mark.parametrize("case, fragments", [
     ("no_capacity", ("no field 'capacity_mw'", "capacity per site or an area per MW")),
     ("lines", ("points or polygons",)),
-    ("empty", ("contains no features",)),
     ("geographic", ("not a projected CRS in metres", "EPSG:25832")),
     ("area_of_points", ("needs polygon sites",)),
     ("both_capacities", ("not both",)),

@@ -116,7 +116,8 @@ def test_bad_input_is_refused_with_a_clear_message(provider, sample_region, tmp_
     assert_refused(ALG, params, tmp_path, *fragments)
 
 
-def test_empty_line_layer_is_refused(provider, tmp_path):
+def test_empty_line_layer_is_a_result(provider, tmp_path):
+    """Zero is a result: 0 km of lines in 0 pieces, and the log says there is no grid to check."""
     import geopandas as gpd
 
     gpkg = tmp_path / "in" / "empty.gpkg"
@@ -125,8 +126,11 @@ def test_empty_line_layer_is_refused(provider, tmp_path):
         gpkg, layer="lines", driver="GPKG", engine="pyogrio")
     out = tmp_path / "out"
     out.mkdir()
-    assert_refused(ALG, {"POWER_LINES": f"{gpkg}|layername=lines", "OUTPUT_REPORT": str(out / "r.gpkg")}, out,
-                   "contains no features")
+    feedback = RecordingFeedback()
+    result = run_algorithm(ALG, {"POWER_LINES": f"{gpkg}|layername=lines", "OUTPUT_REPORT": str(out / "r.gpkg")},
+                           feedback=feedback)
+    assert result["COMPONENTS"] == 0 and result["LENGTH_KM"] == 0.0
+    assert (out / "r.gpkg").is_file() and any("0 power lines in" in line for line in feedback.infos)
 
 
 def test_cancelled_run_leaves_nothing(provider, sample_region, tmp_path):

@@ -146,12 +146,29 @@ def test_geographic_crs_is_refused(provider, small_region, tmp_path):
 def test_missing_layer_the_catalogue_needs_is_named(provider, small_region, tmp_path):
     roles = [r for r in WIND_ROLES if r != "buildings"]
     params = small_region.parameters(roles, OUTPUT_ELIGIBILITY=str(tmp_path / "e.tif"),
-                                     OUTPUT_TABLE=str(tmp_path / "t.csv"))
+                                     OUTPUT_TABLE=str(tmp_path / "t.csv"), REQUIRE_ALL=True)
     assert_refused(params, tmp_path, "wind_sachsen_anhalt", "“Buildings [polygons or points")
 
 
+def test_missing_layer_without_require_all_is_not_assessed(provider, small_region, tmp_path):
+    class Warnings(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.lines = []
+
+        def pushWarning(self, text):  # noqa: N802 (QGIS API)
+            self.lines.append(text)
+            super().pushWarning(text)
+
+    roles = [r for r in WIND_ROLES if r != "buildings"]
+    feedback = Warnings()
+    result = run(small_region.parameters(roles, OUTPUT_ELIGIBILITY=str(tmp_path / "e.tif")), feedback=feedback)
+    assert result["ELIGIBLE_HA"] > 0
+    assert any("dwellings_2h" in line and "buildings" in line for line in feedback.lines), feedback.lines
+
+
 def test_case_by_case_criteria_need_more_layers(provider, small_region, tmp_path):
-    params = small_region.parameters(WIND_ROLES, KINDS=[0, 1, 2],
+    params = small_region.parameters(WIND_ROLES, KINDS=[0, 1, 2], REQUIRE_ALL=True,
                                      OUTPUT_ELIGIBILITY=str(tmp_path / "e.tif"))
     assert_refused(params, tmp_path, "case_by_case", "“Railways [", "“Power lines [", "“Airfields [")
 

@@ -182,7 +182,8 @@ def test_memory_layers_reach_the_worker_as_files(provider, small_region, tmp_pat
 
 
 @pytest.mark.parametrize("change, fragments", [
-    ({"drop": "BUILDINGS"}, ("wind_sachsen_anhalt", "“Buildings [polygons or points")),
+    # a missing layer is refused only with REQUIRE_ALL (otherwise its criteria are "not assessed", issue 13)
+    ({"drop": "BUILDINGS", "REQUIRE_ALL": True}, ("wind_sachsen_anhalt", "“Buildings [polygons or points")),
     ({"AOI_NAMES": "Nirgendwo"}, ("Nirgendwo",)),
 ])
 def test_worker_errors_arrive_as_clear_messages(provider, small_region, tmp_path, engine_python, change, fragments):

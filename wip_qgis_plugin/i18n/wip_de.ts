@@ -124,159 +124,239 @@
       <translation>Topologiebericht</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="35" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="36" />
+      <source>0 turbines: no eligible area ({layer} holds no polygons).</source>
+      <translation>0 Windenergieanlagen: keine Potenzialfläche ({layer} enthält keine Polygone).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="38" />
+      <source>0 turbines: no eligible area is large enough for one turbine (rotor {d} m, {mode}).</source>
+      <translation>0 Windenergieanlagen: keine Potenzialfläche ist groß genug für eine Anlage (Rotor {d} m, {mode}).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="41" />
+      <source>0 sites to connect ({layer} holds none): 0 MW connected, cost 0 EUR.</source>
+      <translation>0 Standorte anzuschließen ({layer} enthält keine): 0 MW angeschlossen, Kosten 0 EUR.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="43" />
+      <source>0 power lines in {layer}: no grid to check; {n} substation(s) not attached.</source>
+      <translation>0 Stromleitungen in {layer}: kein Netz zu prüfen; {n} Umspannwerk(e) nicht angebunden.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="46" />
       <source>Terrain: tile {n} of {m}</source>
       <translation>Gelände: Kachel {n} von {m}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="36" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="47" />
       <source>Writing: tile {n} of {m}</source>
       <translation>Schreiben: Kachel {n} von {m}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="37" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="48" />
       <source>pvlib: TRY region {code}</source>
       <translation>pvlib: TRY-Region {code}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="38" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="49" />
       <source>Reading buildings</source>
       <translation>Gebäude werden gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="39" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="50" />
+      <source>Reading source layer {name}</source>
+      <translation>Quell-Layer {name} wird gelesen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="51" />
+      <source>Writing the prepared layers</source>
+      <translation>Die aufbereiteten Layer werden geschrieben</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="52" />
       <source>Roof faces of {n} buildings</source>
       <translation>Dachflächen von {n} Gebäuden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="40" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="53" />
       <source>Writing</source>
       <translation>Schreiben</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="41" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="54" />
       <source>Reading the area and the rasters</source>
       <translation>Gebiet und Raster werden gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="42" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="55" />
       <source>Computing the yield</source>
       <translation>Ertrag wird berechnet</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="43" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="56" />
       <source>Reading the eligible areas</source>
       <translation>Geeignete Flächen werden gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="44" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="57" />
       <source>Wind resource at hub height</source>
       <translation>Windangebot in Nabenhöhe</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="45" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="58" />
       <source>Placing turbines</source>
       <translation>Anlagen werden platziert</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="46" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="59" />
       <source>Wake losses</source>
       <translation>Nachlaufverluste</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="47" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="60" />
       <source>Distance to houses</source>
       <translation>Abstand zu Wohngebäuden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="48" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="61" />
       <source>Grid connection</source>
       <translation>Netzanschluss</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="49" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="62" />
       <source>Setback sweep</source>
       <translation>Abstandsvariation</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="50" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="63" />
       <source>Indicators and balance</source>
       <translation>Kennzahlen und Bilanz</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="51" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="64" />
       <source>{source}: eligibility</source>
       <translation>{source}: Flächeneignung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="52" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="65" />
       <source>{source}: suitability</source>
       <translation>{source}: Standortgüte</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="53" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="66" />
       <source>{source}: generation</source>
       <translation>{source}: Erzeugung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="55" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="68" />
       <source>{source}: reusing {path} (same catalogue, resolution and area)</source>
       <translation>{source}: {path} wird wiederverwendet (gleicher Katalog, gleiche Auflösung und Fläche)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="57" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="70" />
       <source>{source}: reusing {path}</source>
       <translation>{source}: {path} wird wiederverwendet</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="58" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="71" />
       <source>Report {name}</source>
       <translation>Bericht {name}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="60" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="73" />
       <source>{ha} ha lie outside the TRY region outlines: TRY region {code} is used there.</source>
       <translation>{ha} ha liegen außerhalb der TRY-Regionsgrenzen: dort wird TRY-Region {code} verwendet.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="63" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="76" />
       <source>{weather}: {n} orientation bin(s), tilt {tilt}°, level ground {kwh} kWh/kWp/a.</source>
       <translation>{weather}: {n} Ausrichtungsklasse(n), Neigung {tilt}°, ebenes Gelände {kwh} kWh/kWp/a.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="66" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="79" />
       <source>Turbine {turbine}; wind at hub height from {source}; weather {weather}</source>
       <translation>Anlage {turbine}; Wind in Nabenhöhe aus {source}; Wetter {weather}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="69" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="82" />
       <source>Losses: {losses} → net = {factor} × gross</source>
       <translation>Verluste: {losses} → netto = {factor} × brutto</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="71" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="84" />
       <source>Turbine {turbine}; main wind direction {direction}° ({origin}); spacing {along} D along × {across} D across; {rest}</source>
       <translation>Anlage {turbine}; Hauptwindrichtung {direction}° ({origin}); Abstand {along} D längs × {across} D quer; {rest}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="77" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="90" />
       <source>Area of interest: {n} area(s), grid {w} × {h} pixels at {res} m; reading features up to {reach} m around it.</source>
       <translation>Untersuchungsgebiet: {n} Fläche(n), Raster {w} × {h} Pixel zu {res} m; Objekte werden bis {reach} m um das Gebiet gelesen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="81" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="94" />
       <source>Layer “{role}”: {n} feature(s) within reach.</source>
       <translation>Layer „{role}“: {n} Objekt(e) in Reichweite.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="83" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="96" />
       <source>Layer “{role}”: {n} feature(s) within {reach} m.</source>
       <translation>Layer „{role}“: {n} Objekt(e) innerhalb von {reach} m.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="86" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="100" />
+      <source>Criterion “{criterion}”: {n} building(s) tagged as dwellings, {u} of unknown use treated as dwellings, {x} excluded as non-dwellings (within reach).</source>
+      <translation>Kriterium „{criterion}“: {n} Gebäude als Wohngebäude erfasst, {u} unbekannter Nutzung als Wohngebäude behandelt, {x} als Nichtwohngebäude ausgenommen (in Reichweite).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="105" />
+      <source>Criterion “{criterion}”: {n} building(s) tagged as dwellings, {u} of unknown use not counted, {x} excluded as non-dwellings (within reach).</source>
+      <translation>Kriterium „{criterion}“: {n} Gebäude als Wohngebäude erfasst, {u} unbekannter Nutzung nicht gezählt, {x} als Nichtwohngebäude ausgenommen (in Reichweite).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="109" />
+      <source>Criterion “{criterion}” is NOT ASSESSED: {reason}. Its land counts as not excluded by it; to assess it, {hint}.</source>
+      <translation>Kriterium „{criterion}“ wird NICHT BEWERTET: {reason}. Seine Flächen gelten als nicht durch es ausgeschlossen; um es zu bewerten: {hint}.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="113" />
+      <source>Not assessed: criterion “{criterion}” (layer role “{role}”: {reason}).</source>
+      <translation>Nicht bewertet: Kriterium „{criterion}“ (Ebenenrolle „{role}“: {reason}).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="116" />
       <source>Criterion “{criterion}”: no feature of “{layer}” matches {filter} within reach.</source>
       <translation>Kriterium „{criterion}“: kein Objekt von „{layer}“ erfüllt {filter} in Reichweite.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="120" />
+      <source>Querying the Overpass server {server}</source>
+      <translation>Frage den Overpass-Server {server} ab</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="122" />
+      <source>Downloaded {mb} MB from {server}</source>
+      <translation>{mb} MB von {server} geladen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="123" />
+      <source>Checking the OSM data</source>
+      <translation>Prüfe die OSM-Daten</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="125" />
+      <source>OSM data from {server}: {nodes} nodes, {ways} ways, {relations} relations ({mb} MB).</source>
+      <translation>OSM-Daten von {server}: {nodes} Knoten, {ways} Wege, {relations} Relationen ({mb} MB).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="128" />
+      <source>The Overpass server {server} remarked: {remark}</source>
+      <translation>Hinweis des Overpass-Servers {server}: {remark}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="130" />
+      <source>OSM download: {n} area(s), margin {margin} m (largest setback: {criterion}), layers {roles}.</source>
+      <translation>OSM-Download: {n} Gebiet(e), Rand {margin} m (größter Abstand: {criterion}), Layer {roles}.</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/plugin.py" line="27" />
@@ -392,6 +472,11 @@
       <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="50" />
       <source>Profile</source>
       <translation>Profil</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="50" />
+      <source>Input data</source>
+      <translation>Eingangsdaten</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="118" />
@@ -619,27 +704,27 @@
       <translation>Kosten der gierigen Zuordnung, zum Vergleich [€]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="237" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="236" />
       <source>{connected:.1f} MW of {capacity:.1f} MW connected for {cost:,.0f} € ({per_kw:.1f} €/kW)</source>
       <translation>{connected:.1f} MW von {capacity:.1f} MW angeschlossen für {cost:,.0f} € ({per_kw:.1f} €/kW)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="243" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="242" />
       <source>Greedy allocation for comparison: {connected:.1f} MW for {cost:,.0f} €</source>
       <translation>Gierige Zuordnung zum Vergleich: {connected:.1f} MW für {cost:,.0f} €</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="246" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="245" />
       <source>Sites {status}: {count}</source>
       <translation>Standorte {status}: {count}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="249" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="248" />
       <source>{name}: {allocated:.1f} MW of {free:.1f} MW free capacity allocated</source>
       <translation>{name}: {allocated:.1f} MW von {free:.1f} MW freier Kapazität zugeteilt</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="253" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="252" />
       <source>Topology: {issues}</source>
       <translation>Topologie: {issues}</translation>
     </message>
@@ -719,12 +804,12 @@
       <translation>Leitungslänge [km]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="99" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="97" />
       <source>{length:.1f} km of lines in {pieces} pieces, {components} connected part(s), voltage levels {levels} kV</source>
       <translation>{length:.1f} km Leitungen in {pieces} Stücken, {components} zusammenhängende(r) Teil(e), Spannungsebenen {levels} kV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="104" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_topology_check.py" line="102" />
       <source>{kind}: {count}</source>
       <translation>{kind}: {count}</translation>
     </message>
@@ -884,87 +969,112 @@
       <translation>Dach-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="58" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="62" />
       <source>Land eligibility</source>
       <translation>Flächeneignung (Ausschlusskriterien)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="65" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="69" />
       <source>Criteria kinds to exclude</source>
       <translation>Auszuschließende Kriterienarten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="66" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="70" />
       <source>hard</source>
       <translation>hart</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="66" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="70" />
       <source>soft</source>
       <translation>weich</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="66" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="70" />
       <source>case by case</source>
       <translation>Einzelfall</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="69" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="73" />
       <source>Setback to settlements [m] (replaces the preset's)</source>
       <translation>Abstand zu Siedlungen [m] (ersetzt den des Presets)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="72" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="76" />
       <source>Grid resolution [m]</source>
       <translation>Rasterauflösung [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="76" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="80" />
       <source>Minimum area of an eligible patch [ha]</source>
       <translation>Mindestgröße einer geeigneten Teilfläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="79" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="83" />
+      <source>Refuse to run if a criterion's layer is missing (otherwise: not assessed)</source>
+      <translation>Lauf verweigern, wenn die Ebene eines Kriteriums fehlt (sonst: nicht bewertet)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="86" />
+      <source>Invalid geometries</source>
+      <translation>Ungültige Geometrien</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="87" />
+      <source>refuse</source>
+      <translation>verweigern</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="87" />
+      <source>repair</source>
+      <translation>reparieren</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="87" />
+      <source>leave out</source>
+      <translation>weglassen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="89" />
       <source>Eligibility raster (1 eligible, 0 excluded)</source>
       <translation>Eignungsraster (1 geeignet, 0 ausgeschlossen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="81" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="91" />
       <source>Exclusion reasons raster</source>
       <translation>Raster der Ausschlussgründe</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="84" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="94" />
       <source>Eligible areas [polygons]</source>
       <translation>Geeignete Flächen [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="87" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="97" />
       <source>Table per municipality (CSV)</source>
       <translation>Tabelle je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="89" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="99" />
       <source>Eligible area [ha]</source>
       <translation>Geeignete Fläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="90" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="100" />
       <source>Total area [ha]</source>
       <translation>Gesamtfläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="91" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="101" />
       <source>Eligible share [%]</source>
       <translation>Geeigneter Anteil [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="97" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="107" />
       <source>Choose at least one kind of criteria to exclude.</source>
       <translation>Wählen Sie mindestens eine auszuschließende Kriterienart.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="113" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="126" />
       <source>{name}: {eligible:.1f} ha eligible of {total:.1f} ha ({pct:.2f} %)</source>
       <translation>{name}: {eligible:.1f} ha geeignet von {total:.1f} ha ({pct:.2f} %)</translation>
     </message>
@@ -1077,6 +1187,111 @@
       <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="160" />
       <source>{name}: {area:.0f} ha, demand {demand:.1f} GWh/a, energy {energy} GWh/a</source>
       <translation>{name}: {area:.0f} ha, Bedarf {demand:.1f} GWh/a, Ertrag {energy} GWh/a</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="96" />
+      <source> The server said: {remark}</source>
+      <translation> Der Server meldet: {remark}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="100" />
+      <source>Cannot reach the Overpass server {server}: no connection ({reason}). Check the internet connection and the proxy settings (Settings → Options → Network), or load a Geofabrik extract ({geofabrik}) and give it as a source instead.</source>
+      <translation>Der Overpass-Server {server} ist nicht erreichbar: keine Verbindung ({reason}). Die Internetverbindung und die Proxy-Einstellungen prüfen (Einstellungen → Optionen → Netzwerk) oder stattdessen einen Geofabrik-Auszug ({geofabrik}) laden und als Quelle angeben.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="104" />
+      <source>The Overpass server {server} did not answer in time. The area may be too large for one query: select fewer municipalities, try again later, use another Overpass server (e.g. {others}), or load a Geofabrik extract ({geofabrik}) instead.</source>
+      <translation>Der Overpass-Server {server} hat nicht rechtzeitig geantwortet. Das Gebiet ist für eine Abfrage vielleicht zu groß: weniger Gemeinden wählen, es später erneut versuchen, einen anderen Overpass-Server nutzen (z. B. {others}) oder stattdessen einen Geofabrik-Auszug ({geofabrik}) laden.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="108" />
+      <source>The Overpass server {server} is busy (HTTP 429: too many requests).{said} Try again in a few minutes, use another Overpass server (e.g. {others}), or load a Geofabrik extract ({geofabrik}) instead.</source>
+      <translation>Der Overpass-Server {server} ist ausgelastet (HTTP 429: zu viele Anfragen).{said} In einigen Minuten erneut versuchen, einen anderen Overpass-Server nutzen (z. B. {others}) oder stattdessen einen Geofabrik-Auszug ({geofabrik}) laden.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="112" />
+      <source>The Overpass server {server} is overloaded (HTTP 504: gateway timeout).{said} Try again later, use another Overpass server (e.g. {others}), or load a Geofabrik extract ({geofabrik}) instead.</source>
+      <translation>Der Overpass-Server {server} ist überlastet (HTTP 504: Gateway-Zeitüberschreitung).{said} Später erneut versuchen, einen anderen Overpass-Server nutzen (z. B. {others}) oder stattdessen einen Geofabrik-Auszug ({geofabrik}) laden.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="116" />
+      <source>The Overpass server {server} refused the query (HTTP {status}).{said} Check the server URL, try again later, use another Overpass server (e.g. {others}), or load a Geofabrik extract ({geofabrik}) instead.</source>
+      <translation>Der Overpass-Server {server} hat die Abfrage abgelehnt (HTTP {status}).{said} Die Server-URL prüfen, später erneut versuchen, einen anderen Overpass-Server nutzen (z. B. {others}) oder stattdessen einen Geofabrik-Auszug ({geofabrik}) laden.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="120" />
+      <source>The Overpass server {server} stopped the query.{said} Select fewer municipalities, try again later, use another Overpass server (e.g. {others}), or load a Geofabrik extract ({geofabrik}) instead.</source>
+      <translation>Der Overpass-Server {server} hat die Abfrage abgebrochen.{said} Weniger Gemeinden wählen, später erneut versuchen, einen anderen Overpass-Server nutzen (z. B. {others}) oder stattdessen einen Geofabrik-Auszug ({geofabrik}) laden.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="123" />
+      <source>The answer of {server} is not OSM data (is the URL an Overpass API “interpreter” endpoint?).{said} Check the server URL, use another Overpass server (e.g. {others}), or load a Geofabrik extract ({geofabrik}) instead.</source>
+      <translation>Die Antwort von {server} sind keine OSM-Daten (ist die URL ein „interpreter“-Endpunkt der Overpass-API?).{said} Die Server-URL prüfen, einen anderen Overpass-Server nutzen (z. B. {others}) oder stattdessen einen Geofabrik-Auszug ({geofabrik}) laden.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="148" />
+      <source>Download OSM data for the area</source>
+      <translation>OSM-Daten für das Gebiet laden</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="155" />
+      <source>Overpass server (API interpreter URL)</source>
+      <translation>Overpass-Server (URL des API-Interpreters)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="158" />
+      <source>OSM data, one layer per role (GeoPackage)</source>
+      <translation>OSM-Daten, ein Layer je Rolle (GeoPackage)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="158" />
+      <source>GeoPackage (*.gpkg)</source>
+      <translation>GeoPackage (*.gpkg)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="160" />
+      <source>Downloaded OSM XML (empty: next to the GeoPackage)</source>
+      <translation>Heruntergeladene OSM-XML-Datei (leer: neben dem GeoPackage)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="161" />
+      <source>OSM XML (*.osm)</source>
+      <translation>OSM-XML (*.osm)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="162" />
+      <source>OSM nodes</source>
+      <translation>OSM-Knoten</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="162" />
+      <source>OSM ways</source>
+      <translation>OSM-Wege</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="163" />
+      <source>OSM relations</source>
+      <translation>OSM-Relationen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="163" />
+      <source>Margin around the area [m]</source>
+      <translation>Rand um das Gebiet [m]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="170" />
+      <source>“{url}” is no Overpass server URL: give the API endpoint, e.g. {default}.</source>
+      <translation>„{url}“ ist keine Overpass-Server-URL: den API-Endpunkt angeben, z. B. {default}.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="184" />
+      <source>Margin around the municipalities: {margin:,.0f} m (largest setback: {criterion}); layers: {roles}</source>
+      <translation>Rand um die Gemeinden: {margin:,.0f} m (größter Abstand: {criterion}); Layer: {roles}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="202" />
+      <source>{role}: {n} feature(s)</source>
+      <translation>{role}: {n} Objekt(e)</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="32" />
@@ -1194,7 +1409,7 @@
       <translation>Keine Summen je Gemeinde: geben Sie das Untersuchungsgebiet (Gemeinden) an.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="80" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="79" />
       <source>{n} of {total} buildings: {roof:.1f} ha usable roof, {mwp:.1f} MWp ({mw:.1f} MW AC), {gwh:.1f} GWh/a, {yield_:.0f} kWh/kWp/a</source>
       <translation>{n} von {total} Gebäuden: {roof:.1f} ha nutzbare Dachfläche, {mwp:.1f} MWp ({mw:.1f} MW AC), {gwh:.1f} GWh/a, {yield_:.0f} kWh/kWp/a</translation>
     </message>
@@ -1254,12 +1469,12 @@
       <translation>ohne {ids}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="104" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="101" />
       <source>Eligible share of the whole area by setback of “{criterion}”:</source>
       <translation>Geeigneter Anteil des ganzen Gebiets je Abstand von „{criterion}“:</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="118" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="115" />
       <source>Give setbacks from ≤ to with a positive step, at most {max} of them (got from {start:g} m to {stop:g} m in steps of {step:g} m).</source>
       <translation>Geben Sie Abstände mit von ≤ bis und positiver Schrittweite an, höchstens {max} (angegeben: von {start:g} m bis {stop:g} m in Schritten von {step:g} m).</translation>
     </message>
@@ -1479,17 +1694,17 @@
       <translation>Keine Solarstandorte: geben Sie die Standorte [Polygone] an, um sie zu summieren.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="129" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="127" />
       <source>Horizon shading: {loss:.2f} % of the yield</source>
       <translation>Horizontverschattung: {loss:.2f} % des Ertrags</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="131" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="129" />
       <source>{weather}: tilt {tilt:g}°, {bins} orientation bin(s), level ground {flat:.0f} kWh/kWp/a</source>
       <translation>{weather}: Neigung {tilt:g}°, {bins} Ausrichtungsklasse(n), ebenes Gelände {flat:.0f} kWh/kWp/a</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="135" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/solar_potential.py" line="133" />
       <source>{ha:.1f} ha × {density:.2f} MWp/ha = {mwp:.1f} MWp ({mw:.1f} MW AC), {gwh:.1f} GWh/a, {yield_:.0f} kWh/kWp/a with {losses:.1f} % losses</source>
       <translation>{ha:.1f} ha × {density:.2f} MWp/ha = {mwp:.1f} MWp ({mw:.1f} MW AC), {gwh:.1f} GWh/a, {yield_:.0f} kWh/kWp/a bei {losses:.1f} % Verlusten</translation>
     </message>
@@ -1599,132 +1814,132 @@
       <translation>Das Stabilitätsraster braucht Sensitivitätsläufe: Setzen Sie die Anzahl der Läufe über 0 oder lassen Sie das Stabilitätsraster weg.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="124" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="121" />
       <source>Weights: {weights}</source>
       <translation>Gewichte: {weights}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="128" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="125" />
       <source>AHP consistency ratio CR = {cr:.3f} (acceptable up to 0.1)</source>
       <translation>AHP-Konsistenzquotient CR = {cr:.3f} (annehmbar bis 0,1)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="130" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="127" />
       <source>Mean score {mean:.1f} on {scored:.1f} ha of eligible land</source>
       <translation>Mittlere Bewertung {mean:.1f} auf {scored:.1f} ha geeigneter Fläche</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="133" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="130" />
       <source>Rank {rank}: site {site} in {name}, {area:.1f} ha, mean score {mean:.1f}</source>
       <translation>Rang {rank}: Fläche {site} in {name}, {area:.1f} ha, mittlere Bewertung {mean:.1f}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="153" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="150" />
       <source>The AHP matrix needs rows of three values: criterion A, criterion B, how many times A is as important as B (1/9 … 9, e.g. 3 or 1/3); got {n} values.</source>
       <translation>Die AHP-Matrix braucht Zeilen mit drei Werten: Kriterium A, Kriterium B und wie viel Mal so wichtig A wie B ist (1/9 … 9, z. B. 3 oder 1/3); angegeben wurden {n} Werte.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="52" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="54" />
       <source>Turbine layout</source>
       <translation>Anlagenlayout</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="56" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="58" />
       <source>Eligible wind areas [polygons] (from Land eligibility)</source>
       <translation>Geeignete Windflächen [Polygone] (aus Flächeneignung)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="59" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="61" />
       <source>Rotor-in: the whole rotor inside the eligible area</source>
       <translation>Rotor innerhalb: der ganze Rotor in der geeigneten Fläche</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="61" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="63" />
       <source>Spacing along the main wind direction, in rotor diameters [-]</source>
       <translation>Abstand in Hauptwindrichtung, in Rotordurchmessern [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="64" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="66" />
       <source>Spacing across the main wind direction, in rotor diameters [-]</source>
       <translation>Abstand quer zur Hauptwindrichtung, in Rotordurchmessern [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="67" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="69" />
       <source>Main wind direction, clockwise from north [°] (empty: from the weather)</source>
       <translation>Hauptwindrichtung, im Uhrzeigersinn von Nord [°] (leer: aus dem Wetter)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="70" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="72" />
       <source>Maximise</source>
       <translation>Maximieren</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="70" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="72" />
       <source>number of turbines</source>
       <translation>Anzahl der Anlagen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="70" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="72" />
       <source>energy</source>
       <translation>Energie</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="72" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="74" />
       <source>Wake model</source>
       <translation>Nachlaufmodell</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="73" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="75" />
       <source>Jensen (layout geometry, wind directions)</source>
       <translation>Jensen (Geometrie des Layouts, Windrichtungen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="73" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="75" />
       <source>dena wind-farm efficiency curve (windpowerlib)</source>
       <translation>dena-Windpark-Wirkungsgradkurve (windpowerlib)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="74" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="76" />
       <source>Knorr wind-farm efficiency curve (windpowerlib)</source>
       <translation>Knorr-Windpark-Wirkungsgradkurve (windpowerlib)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="76" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="78" />
       <source>Buildings [polygons or points, OSM building=*] (distance to the nearest house)</source>
       <translation>Gebäude [Polygone oder Punkte, OSM building=*] (Abstand zum nächsten Wohnhaus)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="81" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="83" />
       <source>Turbines [points]</source>
       <translation>Anlagen [Punkte]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="83" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="85" />
       <source>Eligible areas with layout totals [polygons]</source>
       <translation>Geeignete Flächen mit den Summen des Layouts [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="86" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="88" />
       <source>Totals per eligible area (CSV)</source>
       <translation>Summen je geeigneter Fläche (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="91" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="93" />
       <source>Number of turbines</source>
       <translation>Anzahl der Anlagen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="91" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="93" />
       <source>Capacity [MW]</source>
       <translation>Leistung [MW]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="92" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="94" />
       <source>Net annual energy [GWh/a]</source>
       <translation>Netto-Jahresenergie [GWh/a]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="93" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="95" />
       <source>Wake loss [%]</source>
       <translation>Parkverlust [%]</translation>
     </message>
@@ -1774,17 +1989,17 @@
       <translation>Mittlere Volllaststunden [h/a]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="89" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="87" />
       <source>Turbine: {turbine}</source>
       <translation>Anlage: {turbine}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="90" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="88" />
       <source>Weather: {weather}; Weibull k {k}; losses: {losses}</source>
       <translation>Wetter: {weather}; Weibull-k {k}; Verluste: {losses}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="93" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="91" />
       <source>{name}: mean wind speed {speed:.2f} m/s, {flh:.0f} full-load hours</source>
       <translation>{name}: mittlere Windgeschwindigkeit {speed:.2f} m/s, {flh:.0f} Volllaststunden</translation>
     </message>
@@ -1854,12 +2069,12 @@
       <translation>Referenzanlage</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="96" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="94" />
       <source>Rotor-in: the boundary moves inward by {offset:g} m (rotor radius minus tower-foot radius).</source>
       <translation>Rotor innerhalb: Die Grenze rückt um {offset:g} m nach innen (Rotorradius minus Turmfußradius).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="99" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="97" />
       <source>{name}: {counted:.1f} ha = {pct:.2f} % of {area:.1f} ha; target {t27:g} % (2027) / {t32:g} % (2032); gap to the 2032 orientation value {gap:.1f} ha</source>
       <translation>{name}: {counted:.1f} ha = {pct:.2f} % von {area:.1f} ha; Ziel {t27:g} % (2027) / {t32:g} % (2032); Lücke zum Orientierungswert 2032 {gap:.1f} ha</translation>
     </message>

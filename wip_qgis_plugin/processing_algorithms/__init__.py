@@ -10,6 +10,7 @@ from .grid_connection import GridConnection
 from .grid_topology_check import GridTopologyCheck
 from .land_eligibility import LandEligibility
 from .municipal_profile import MunicipalProfile
+from .osm_download import OsmDownload
 from .rooftop_solar import RooftopSolar
 from .setback_sweep import SetbackSweep
 from .site_maps import SiteMaps
@@ -24,4 +25,5 @@ ALGORITHMS = (
     SolarPotential, RooftopSolar, WindYield, TurbineLayout,  # potential
     GridTopologyCheck, GridConnection,  # grid
     MunicipalProfile, SiteMaps,  # profile
+    OsmDownload,  # input data
 )

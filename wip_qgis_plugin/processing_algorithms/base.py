@@ -2,7 +2,7 @@
 
 Each algorithm is a thin class: it declares parameters, turns layers into file paths, builds
 one engine job (``core.jobs.protocol.Job``: the engine function's name and JSON arguments)
-and hands it to :meth:`WipAlgorithm.run_engine`, which runs it in QGIS's Python or, where that
+with the builder of ``core.jobs.build`` that the ``wip`` subcommand uses too, and hands it to :meth:`WipAlgorithm.run_engine`, which runs it in QGIS's Python or, where that
 lacks the engine's packages, in the engine Python (``worker.py``), and maps engine errors to
 ``QgsProcessingException``. What they all need lives here: translation, help text from
 ``help/<algorithm id>.json``, and layer and output conversion. Elsewhere: whether and where the
@@ -47,7 +47,7 @@ def group_name(group_id: str) -> str:
     """Translated name of an algorithm group."""
     return {"eligibility": tr("Eligibility"), "suitability": tr("Suitability"),
             "accounting": tr("Area accounting"), "grid": tr("Grid"), "potential": tr("Potential"),
-            "profile": tr("Profile")}[group_id]
+            "profile": tr("Profile"), "data": tr("Input data")}[group_id]
 
 
 @cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
@@ -11,8 +12,8 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
-from ..compat import NUMBER_DOUBLE, SOURCE_POLYGON
-from ..core.jobs.protocol import Job
+from ..compat import NUMBER_DOUBLE, SOURCE_POLYGON, push_warning
+from ..core.jobs.build import eligibility_job
 from ..i18n import tr
 from .base import WipAlgorithm
 from .inputs import (
@@ -41,6 +42,9 @@ class LandEligibility(WipAlgorithm):
     RESOLUTION = "RESOLUTION"
     CRS = "CRS"
     MIN_AREA = "MIN_AREA"
+    REQUIRE_ALL = "REQUIRE_ALL"
+    INVALID_GEOMETRIES = "INVALID_GEOMETRIES"
+    INVALID_IDS = ("error", "repair", "skip")
     OUTPUT_ELIGIBILITY = "OUTPUT_ELIGIBILITY"
     OUTPUT_REASONS = "OUTPUT_REASONS"
     OUTPUT_AREAS = "OUTPUT_AREAS"
@@ -75,6 +79,12 @@ class LandEligibility(WipAlgorithm):
         self.add_parameter(QgsProcessingParameterNumber(
             self.MIN_AREA, tr("Minimum area of an eligible patch [ha]"), type=NUMBER_DOUBLE,
             minValue=0.0, defaultValue=1.0))
+        self.add_parameter(QgsProcessingParameterBoolean(
+            self.REQUIRE_ALL, tr("Refuse to run if a criterion's layer is missing (otherwise: not assessed)"),
+            defaultValue=False, optional=True), advanced=True)
+        self.add_parameter(QgsProcessingParameterEnum(
+            self.INVALID_GEOMETRIES, tr("Invalid geometries"),
+            options=[tr("refuse"), tr("repair"), tr("leave out")], defaultValue=0, optional=True), advanced=True)
         self.add_parameter(QgsProcessingParameterRasterDestination(
             self.OUTPUT_ELIGIBILITY, tr("Eligibility raster (1 eligible, 0 excluded)")))
         self.add_parameter(QgsProcessingParameterRasterDestination(
@@ -100,15 +110,18 @@ class LandEligibility(WipAlgorithm):
             "reasons": self.output_path(parameters, self.OUTPUT_REASONS, context, (".tif", ".tiff")),
             "polygons": self.output_path(parameters, self.OUTPUT_AREAS, context, (".gpkg",)),
             "table": self.output_path(parameters, self.OUTPUT_TABLE, context, (".csv",))}
-        result = self.run_engine(Job("eligibility", {
-            "catalogue": self.catalogue(parameters, context),
-            "layers": role_layers(self, parameters, context, feedback),
-            "aoi": area_of_interest(self, parameters, context, feedback),
-            "outputs": outputs,
-            "settings": {"resolution_m": self.parameterAsDouble(parameters, self.RESOLUTION, context),
-                         "crs": crs, "kinds": kinds,
-                         "min_area_ha": self.parameterAsDouble(parameters, self.MIN_AREA, context)},
-        }), feedback)
+        result = self.run_engine(eligibility_job(
+            self.catalogue(parameters, context), role_layers(self, parameters, context, feedback),
+            area_of_interest(self, parameters, context, feedback), outputs,
+            settings={"resolution_m": self.parameterAsDouble(parameters, self.RESOLUTION, context),
+                      "crs": crs, "kinds": kinds,
+                      "min_area_ha": self.parameterAsDouble(parameters, self.MIN_AREA, context),
+                      "require_all": self.parameterAsBool(parameters, self.REQUIRE_ALL, context),
+                      "invalid_geometries": self.INVALID_IDS[
+                          self.parameterAsEnum(parameters, self.INVALID_GEOMETRIES, context)]}), feedback)
+        for a in result.get("not_assessed") or []:
+            push_warning(feedback, tr("Not assessed: criterion “{criterion}” (layer role “{role}”: {reason}).").format(
+                criterion=a["criterion"], role=a["role"], reason=a["reason"]))
         for m in result["municipalities"]:
             feedback.pushInfo(tr("{name}: {eligible:.1f} ha eligible of {total:.1f} ha ({pct:.2f} %)")
                               .format(name=m["name"], eligible=m["eligible_ha"], total=m["total_ha"],

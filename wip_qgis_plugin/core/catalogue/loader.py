@@ -12,7 +12,7 @@ import copy
 import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from ..data.rasters import RASTER_ROLES
 from ..errors import CatalogueError
 from ..spec import PRESET_DIR, Label, json_roundtrip, read_date, read_label, read_yaml, suggest, unknown_keys
 from ..units import Distance, Turbine, parse_distance, parse_length_m
+from .dwellings import SELECTIONS, DwellingRule, parse_dwelling_rule
 from .filters import FeatureFilter, parse_filter
 from .model import (
     DEFAULT_KINDS,
@@ -42,11 +43,11 @@ from .weights import AGGREGATION_NAMES, ahp_weights, pairwise_matrix
 
 _TOP_KEYS = {
     "schema", "id", "version", "technology", "land", "title", "description", "valid_from",
-    "sources", "reference_turbine", "criteria", "extends", "remove", "suitability",
+    "sources", "reference_turbine", "criteria", "extends", "remove", "suitability", "dwelling_rule",
 }
 _CRIT_KEYS = {
     "id", "label", "kind", "layer", "filter", "buffer", "line_offset", "source", "valid_from",
-    "valid_to", "tags", "note", "group",
+    "valid_to", "tags", "note", "group", "dwellings",
 }
 _TURBINE_KEYS = {"name", "hub_height", "rotor_diameter", "source"}
 _GROUP_KEYS = {"min_dwellings", "max_gap", "dwellings_field"}
@@ -71,6 +72,7 @@ class Catalogue:
     origin: str = ""
     raw_json: str = field(default="{}", repr=False, compare=False)
     suitability: SuitabilitySpec | None = None
+    dwelling_rule: DwellingRule | None = None
 
     def criterion(self, criterion_id: str) -> Criterion:
         """Return the criterion with this id (KeyError naming the known ids otherwise)."""
@@ -324,6 +326,12 @@ def _build(raw: dict[str, Any], origin: str) -> Catalogue:
     turbine = None
     if raw.get("reference_turbine") is not None:
         turbine = _turbine(raw["reference_turbine"], "reference_turbine", problems)
+    dwelling_rule = None
+    if raw.get("dwelling_rule") is not None:
+        dwelling_rule = parse_dwelling_rule(raw["dwelling_rule"], "dwelling_rule", problems)
+        if dwelling_rule is not None and dwelling_rule.source.isidentifier() and dwelling_rule.source not in sources:
+            problems.append(f"dwelling_rule.source: {dwelling_rule.source!r} is not a key of 'sources'"
+                            f"{suggest(dwelling_rule.source, sources)}")
     crits_raw = raw.get("criteria")
     criteria: list[Criterion] = []
     if not isinstance(crits_raw, list) or not crits_raw:
@@ -340,6 +348,10 @@ def _build(raw: dict[str, Any], origin: str) -> Catalogue:
         crit = _criterion(c, where, sources, problems)
         if crit is None:
             continue
+        if crit.dwellings:
+            if dwelling_rule is None and "dwelling_rule" not in raw:
+                problems.append(f"{where}.dwellings: the catalogue has no 'dwelling_rule' (see docs/catalogue.md)")
+            crit = replace(crit, dwelling_rule=dwelling_rule)
         if crit.id in seen:
             problems.append(f"{where}.id: {crit.id!r} is used twice")
         seen.add(crit.id)
@@ -356,7 +368,7 @@ def _build(raw: dict[str, Any], origin: str) -> Catalogue:
         title=title, valid_from=valid_from, criteria=tuple(criteria),
         sources=tuple(sorted(sources.items())), reference_turbine=turbine,
         description=str(raw.get("description", "")), origin=origin, raw_json=json.dumps(raw),
-        suitability=suitability,
+        suitability=suitability, dwelling_rule=dwelling_rule,
     )
 
 
@@ -428,6 +440,10 @@ def _criterion(c: dict[str, Any], where: str, sources: dict[str, str], problems:
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         problems.append(f"{where}.tags: must be a list of words")
         tags = []
+    dwellings = c.get("dwellings") or ""
+    if dwellings and dwellings not in SELECTIONS:
+        problems.append(f"{where}.dwellings: {dwellings!r} is not one of {', '.join(SELECTIONS)}"
+                        f"{suggest(str(dwellings), SELECTIONS)}")
     group = None
     if c.get("group") is not None:
         g = c["group"]
@@ -445,7 +461,7 @@ def _criterion(c: dict[str, Any], where: str, sources: dict[str, str], problems:
     return Criterion(
         id=cid, label=label, kind=kind, layer=layer, filter=flt, buffer=buffer, source=source,
         valid_from=valid_from, valid_to=valid_to, line_offset_m=offset, tags=tuple(tags),
-        note=str(c.get("note", "")), group=group,
+        note=str(c.get("note", "")), group=group, dwellings=str(dwellings),
     )
 
 

@@ -18,6 +18,7 @@ import numpy as np
 from ..data.rasters import RASTER_ROLES
 from ..spec import Label
 from ..units import Distance, Turbine
+from .dwellings import DwellingRule
 from .filters import FeatureFilter
 from .value_functions import ValueFunction
 from .weights import AhpResult, ahp_weights, normalise_weights, pairwise_matrix
@@ -79,6 +80,11 @@ class Criterion:
         Free tags; ``settlement_setback`` marks the common override.
     group : GroupRule or None
         Optional grouping rule on the features.
+    dwellings : str
+        ``possible`` or ``explicit``: the features are the buildings the catalogue's
+        ``dwelling_rule`` selects (and that pass ``filter``); ``""`` without the rule.
+    dwelling_rule : DwellingRule or None
+        The catalogue's rule, set on the criteria that read it.
     """
 
     id: str
@@ -94,6 +100,18 @@ class Criterion:
     tags: tuple[str, ...] = ()
     note: str = ""
     group: GroupRule | None = None
+    dwellings: str = ""
+    dwelling_rule: DwellingRule | None = None
+
+    def fields(self) -> tuple[str, ...]:
+        """Attribute fields the criterion reads: its filter's and its dwelling rule's."""
+        rule = self.dwelling_rule.fields() if self.dwelling_rule is not None and self.dwellings else ()
+        return tuple(dict.fromkeys(self.filter.fields() + rule))
+
+    def selection_key(self) -> str:
+        """Text that is equal for two criteria exactly when they select the same features."""
+        rule = f"|{self.dwellings}:{self.dwelling_rule}" if self.dwellings else ""
+        return f"{self.layer}|{self.filter}|{self.group}{rule}"
 
     def buffer_m(self, turbine: Turbine | None) -> float:
         """Setback in metres for the given turbine, line offset included. [m]"""

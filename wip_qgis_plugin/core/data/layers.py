@@ -146,6 +146,7 @@ def read_layer(
     bbox: tuple[float, float, float, float] | None = None,
     columns: tuple[str, ...] = (),
     invalid: str = "error",
+    empty_ok: bool = False,
 ) -> gpd.GeoDataFrame:
     """Read the features of a layer that may matter, reprojected to the working CRS.
 
@@ -162,16 +163,22 @@ def read_layer(
         intersecting this box are read (the AOI grown by the largest buffer).
     columns : tuple of str
         Attribute fields needed; each must exist in the layer.
-    invalid : {"error", "repair"}
-        What to do with invalid geometries.
+    invalid : {"error", "repair", "skip"}
+        What to do with invalid geometries (``skip`` leaves them out).
+    empty_ok : bool
+        A layer without features is a result (e.g. the eligible areas of 0 ha): an empty frame with
+        the ``columns``, not an error.
 
     Raises
     ------
     InputError
-        Missing file, layer, CRS or field; empty layer; invalid geometries
+        Missing file, layer, CRS or field; empty layer (unless ``empty_ok``); invalid geometries
         under ``invalid="error"``.
     """
     info = layer_info(ref, role)
+    if info.feature_count == 0 and empty_ok and all(c in info.fields for c in columns):
+        return gpd.GeoDataFrame({c: np.array([], dtype=object) for c in columns},
+                                geometry=gpd.GeoSeries([], crs=working_crs), crs=working_crs)
     if info.feature_count == 0:
         raise InputError(
             f"Layer for role '{role}' ({ref.describe()}) contains no features. "
@@ -217,6 +224,8 @@ def _check_validity(gdf: gpd.GeoDataFrame, ref: LayerRef, role: str, invalid: st
         geoms = gdf.geometry.values.copy()
         geoms[bad] = shapely.make_valid(geoms[bad])
         return gdf.set_geometry(geoms)
+    if invalid == "skip":  # leave the invalid features out
+        return gdf[valid]
     first = int(bad[0])
     reason = shapely.is_valid_reason(gdf.geometry.values[first])
     raise InputError(

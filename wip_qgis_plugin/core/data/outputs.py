@@ -118,7 +118,32 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) 
             w.writerow([f"{v:.4f}" if isinstance(v, (float, np.floating)) else v for v in row])
 
 
-def write_vector(path: Path, frame: gpd.GeoDataFrame, layer: str) -> None:
-    """Write a GeoDataFrame to a GeoPackage that QGIS 3.22 (GDAL 3.6) reads cleanly."""
+def write_vector(path: Path, frame: gpd.GeoDataFrame, layer: str, geometry_type: str | None = None) -> None:
+    """Write a GeoDataFrame to a GeoPackage that QGIS 3.22 (GDAL 3.6) reads cleanly.
+
+    ``geometry_type`` (``"Point"``, ``"LineString"``, ``"MultiPolygon"``) is the layer's type when the
+    frame is empty: GDAL cannot infer it from no features and would write a layer of unknown geometry,
+    which QGIS neither draws nor styles. A frame with features keeps the type of its geometries.
+    """
+    extra = {"geometry_type": geometry_type} if geometry_type and frame.empty else {}
     frame.to_file(path, layer=layer, driver="GPKG", engine="pyogrio",
-                  dataset_options={"VERSION": "1.2"})
+                  dataset_options={"VERSION": "1.2"}, **extra)
+
+
+#: pandas column types of the annotations of result dataclasses (``str`` fields stay text).
+_DTYPES = {"str": object, "float": "float64", "int": "int64", "bool": "bool"}
+
+
+def records_frame(records: Sequence[Any], fields: Sequence[str], geometry: Sequence[Any], crs: Any,
+                  record_type: type) -> gpd.GeoDataFrame:
+    """A GeoDataFrame of dataclass records (one row each, columns ``fields``) that keeps its schema when empty.
+
+    The column types come from the annotations of ``record_type`` (``float`` → Real, ``int`` →
+    Integer64, ``str`` → String), so a layer of zero features is written with the same fields and
+    types as one with features. A field that is not annotated with one of these stays untyped.
+    """
+    hints = {f: t if isinstance(t, str) else getattr(t, "__name__", "")
+             for f, t in getattr(record_type, "__annotations__", {}).items()}
+    data = {f: np.asarray([getattr(r, f) for r in records], dtype=_DTYPES.get(hints.get(f, ""), object))
+            for f in fields}
+    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(list(geometry), crs=crs), crs=crs)

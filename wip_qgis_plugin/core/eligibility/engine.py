@@ -10,18 +10,17 @@ tile (:mod:`.distance`), and writes
   metadata and a ``*_bits.json`` sidecar),
 * eligible-area polygons per municipality (GeoPackage, minimum-area filter),
 * a per-municipality table (total, eligible, and per criterion the area it
-  excludes and the area no other criterion excludes).
+  excludes and the area no other criterion excludes) and a per-criterion table with each
+  criterion's status (:mod:`.report`).
 
-Memory stays bounded by the tile size whatever the extent; tiles run on up to
-``workers`` processes.
-
-The module is a little longer than 700 lines because the plan, the forked tile workers and the
-writers of one run share private tile structures that are clearer kept together.
+Which layer each criterion reads, criteria bound to their own layer and criteria whose data is
+absent (*not assessed*: the run goes on and lists them, unless ``require_all``) are in
+:mod:`.inputs`; the area of interest is read by :mod:`.aoi`. Memory stays bounded by the tile size
+whatever the extent; tiles run on up to ``workers`` processes.
 """
 from __future__ import annotations
 
 import datetime as dt
-import json
 import multiprocessing as mp
 import os
 from collections.abc import Mapping
@@ -35,44 +34,52 @@ import pandas as pd
 import shapely
 from rasterio.features import rasterize, shapes
 
-from .. import __version__ as wip_version
-from ..data.outputs import OutputTransaction, open_raster_writer, write_csv, write_json, write_vector
+from ..catalogue.dwellings import DwellingCounts
 from ..catalogue.loader import Catalogue
 from ..catalogue.model import DEFAULT_KINDS, EXCLUSION_KINDS, Criterion
-from .distance import FeatureSet, within_masks
+from ..data.layers import LayerRef, check_working_crs
+from ..data.outputs import OutputTransaction, open_raster_writer, write_json, write_vector
+from ..data.raster_grid import Grid, Window
 from ..defaults import DEFAULT_CRS
 from ..errors import Cancelled, InputError
-from ..catalogue.filters import evaluate
-from ..data.raster_grid import Grid, Window
-from ..data.layers import LayerRef, check_working_crs, layer_info, read_layer
 from ..progress import NullProgress, Progress, SubProgress, check_cancelled
 from ..units import Turbine
+from .aoi import AreaOfInterest, check_invalid_mode, read_aoi_areas
+from .distance import FeatureSet, within_masks
+from .inputs import (
+    CriterionInput,
+    LayerBinding,
+    NotAssessed,
+    check_bindings,
+    frame_key,
+    missing_roles_message,
+    read_inputs,
+    resolve_inputs,
+    selection_mask,
+)
+from .report import (
+    OUTSIDE_PERMITTED,
+    CriterionStats,
+    MunicipalityStats,
+    bit_table,
+    bits_sidecar,
+    criteria_status,
+    criteria_table_path,
+    json_bits,
+    provenance_tags,
+    sidecar_data,
+    total_row,
+    write_criteria_table,
+    write_table,
+)
 
-OUTSIDE_PERMITTED = "outside_permitted_zones"
+__all__ = [  # the public names of the run, some defined in .aoi, .inputs and .report
+    "ELIGIBLE", "EXCLUDED", "NODATA", "OUTSIDE_PERMITTED", "AreaOfInterest", "CriterionStats", "EligibilityOutputs",
+    "EligibilityPlan", "EligibilityResult", "EligibilitySettings", "LayerBinding", "MunicipalityStats", "NotAssessed",
+    "check_outputs_not_inputs", "iterate_tiles", "prepare_run", "read_aoi_areas", "run_eligibility",
+]
 _MAX_BUILDING_M = 100.0  # longest building diagonal assumed when reading groups of buildings [m]
 ELIGIBLE, EXCLUDED, NODATA = 1, 0, 255
-
-
-@dataclass(frozen=True)
-class AreaOfInterest:
-    """The municipalities (or any polygons) to analyse.
-
-    Parameters
-    ----------
-    layer : LayerRef
-        Polygon layer, usually municipality boundaries.
-    name_field : str
-        Field naming each area (results are reported per distinct name).
-    names : tuple of str
-        Names to analyse; empty for every feature.
-    id_field : str or None
-        Optional key field (e.g. ``ags``) carried into the results if present.
-    """
-
-    layer: LayerRef
-    name_field: str = "name"
-    names: tuple[str, ...] = ()
-    id_field: str | None = "ags"
 
 
 @dataclass(frozen=True)
@@ -108,7 +115,14 @@ class EligibilitySettings:
     workers : int
         Processes for tiles (1 runs in this process).
     invalid_geometries : str
-        ``error`` (default, as QGIS) or ``repair``.
+        ``error`` (default, as QGIS), ``repair`` or ``skip`` (leave the invalid features out). Only
+        the features that are read matter: those of the selected areas and those within reach.
+    require_all : bool
+        Refuse the run if a criterion's data is absent, naming every missing role (default: the
+        run goes on and lists the criterion as not assessed).
+    layer_bindings : tuple of LayerBinding
+        Layers bound to one criterion (every feature counts) or serving a role with fixed
+        attribute values (see :mod:`.inputs`).
     """
 
     resolution_m: float = 10.0
@@ -120,41 +134,32 @@ class EligibilitySettings:
     tile_px: int = 2048
     workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
     invalid_geometries: str = "error"
-
-
-@dataclass(frozen=True)
-class CriterionStats:
-    """Area a criterion excludes in one municipality. [ha]"""
-
-    excluded_ha: float
-    only_this_ha: float
-
-
-@dataclass(frozen=True)
-class MunicipalityStats:
-    """Eligibility figures of one area of interest. Areas in [ha], shares in [%]."""
-
-    name: str
-    ags: str
-    total_ha: float
-    eligible_ha: float
-    criteria: dict[str, CriterionStats]
-
-    @property
-    def eligible_pct(self) -> float:
-        """Eligible share of the area. [%]"""
-        return 100.0 * self.eligible_ha / self.total_ha if self.total_ha else 0.0
+    require_all: bool = False
+    layer_bindings: tuple[LayerBinding, ...] = ()
 
 
 @dataclass(frozen=True)
 class EligibilityResult:
-    """What a run produced."""
+    """What a run produced.
+
+    Attributes
+    ----------
+    not_assessed : tuple of NotAssessed
+        Active criteria whose data was absent (their land counts as not excluded by them).
+    dwellings : dict of str to DwellingCounts
+        Per criterion that reads the catalogue's dwelling rule: the buildings within reach by class.
+    criteria : list of dict
+        Every active criterion with its status, as in the ``*_bits.json`` sidecar.
+    """
 
     outputs: EligibilityOutputs
     municipalities: list[MunicipalityStats]
     bits: list[dict[str, Any]]
     grid: Grid
     n_polygons: int = 0
+    not_assessed: tuple[NotAssessed, ...] = ()
+    dwellings: dict[str, DwellingCounts] = field(default_factory=dict)
+    criteria: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def total_ha(self) -> float:
@@ -184,71 +189,18 @@ class EligibilityPlan:
     n_bits: int
     want_polygons: bool
     reason_dtype: str
+    not_assessed: list[NotAssessed] = field(default_factory=list)
+    dwellings: dict[str, DwellingCounts] = field(default_factory=dict)
+    features: dict[str, int] = field(default_factory=dict)  # criterion id → features within reach
+    inputs: dict[str, str] = field(default_factory=dict)  # criterion id → the layers it read
 
 
-def read_aoi_areas(aoi: AreaOfInterest, crs: Any, invalid: str) -> tuple[list[str], list[str], np.ndarray]:
-    """Names, ids and polygons of the areas of interest, in ``crs``.
-
-    Parameters
-    ----------
-    aoi : AreaOfInterest
-        The municipalities layer, its name/id fields and the chosen names (all when empty).
-    crs : Any
-        Working CRS the polygons are returned in.
-    invalid : str
-        How invalid geometries are handled: "error" (refuse, naming them) or "repair".
-
-    Returns
-    -------
-    tuple of (list of str, list of str, numpy.ndarray)
-        Names, ids ("" without an id field) and one (multi)polygon per area.
-
-    Raises
-    ------
-    InputError
-        If the layer holds no polygons, lacks the name field or a chosen name is missing.
-    """
-    info = layer_info(aoi.layer, "area of interest")
-    if not aoi.name_field:  # the whole layer is one area
-        frame = read_layer(aoi.layer, "area of interest", crs, invalid=invalid)
-        polys = frame.geometry.values[shapely.area(frame.geometry.values) > 0]
-        if len(polys) == 0:
-            raise InputError(f"The area-of-interest layer ({aoi.layer.describe()}) holds no polygons.")
-        name = aoi.layer.layer or Path(aoi.layer.path).stem
-        return [name], [""], np.asarray([shapely.union_all(polys)], dtype=object)
-    if aoi.name_field not in info.fields:
-        raise InputError(
-            f"The area-of-interest layer ({aoi.layer.describe()}) has no field {aoi.name_field!r}; "
-            f"fields: {', '.join(info.fields)}. Choose the field that names the municipalities."
-        )
-    cols = (aoi.name_field,) + ((aoi.id_field,) if aoi.id_field and aoi.id_field in info.fields else ())
-    frame = read_layer(aoi.layer, "area of interest", crs, columns=cols, invalid=invalid)
-    frame[aoi.name_field] = frame[aoi.name_field].astype(str)
-    if aoi.names:
-        available = sorted(frame[aoi.name_field].unique())
-        missing = [n for n in aoi.names if n not in available]
-        if missing:
-            raise InputError(
-                f"No area named {', '.join(repr(m) for m in missing)} in field {aoi.name_field!r} of "
-                f"{aoi.layer.describe()}; available: {', '.join(available[:30])}"
-                f"{' …' if len(available) > 30 else ''}."
-            )
-        frame = frame[frame[aoi.name_field].isin(aoi.names)]
-    polys = frame[shapely.area(frame.geometry.values) > 0]
-    if polys.empty:
-        raise InputError(f"The area-of-interest layer ({aoi.layer.describe()}) holds no polygons.")
-    grouped = polys.dissolve(by=aoi.name_field, sort=False, aggfunc="first").reset_index()
-    names = grouped[aoi.name_field].tolist()
-    ids = grouped[aoi.id_field].astype(str).tolist() if len(cols) > 1 else [""] * len(names)
-    return names, ids, np.asarray(grouped.geometry.values, dtype=object)
-
-
-def _select_features(frame: gpd.GeoDataFrame, crit: Criterion) -> np.ndarray:
-    mask = evaluate(crit.filter, frame)
+def _select_features(frame: gpd.GeoDataFrame, ci: CriterionInput) -> tuple[np.ndarray, DwellingCounts | None]:
+    mask, counts = selection_mask(ci, frame)
     geoms = np.asarray(frame.geometry.values[mask], dtype=object)
-    if crit.group is not None and geoms.size:
-        geoms = _apply_group_rule(geoms, frame[mask], crit)
-    return geoms
+    if ci.criterion.group is not None and geoms.size:
+        geoms = _apply_group_rule(geoms, frame[mask], ci.criterion)
+    return geoms, counts
 
 
 def _apply_group_rule(geoms: np.ndarray, frame: gpd.GeoDataFrame, crit: Criterion) -> np.ndarray:
@@ -303,20 +255,23 @@ def prepare_run(
     bad_kinds = [k for k in settings.kinds if k not in EXCLUSION_KINDS]
     if bad_kinds:
         raise InputError(f"Unknown exclusion kind(s) {bad_kinds}; use {', '.join(EXCLUSION_KINDS)}.")
-    criteria = list(catalogue.active(tuple(settings.kinds), settings.on_date))
-    if not criteria:
+    check_invalid_mode(settings.invalid_geometries)
+    active = list(catalogue.active(tuple(settings.kinds), settings.on_date))
+    if not active:
         raise InputError(f"No criterion of catalogue {catalogue.id!r} applies with kinds {settings.kinds}.")
-    missing = [r for r in dict.fromkeys(c.layer for c in criteria) if r not in layers]
-    if missing:
-        raise InputError(
-            f"The catalogue {catalogue.id!r} needs the layer role(s) {', '.join(missing)} "
-            f"(criteria: {', '.join(c.id for c in criteria if c.layer in missing)}). Give a layer for "
-            "each, or leave those criteria out (override them with null / choose other kinds)."
-        )
+    check_bindings(settings.layer_bindings, [c.id for c in catalogue.criteria])
+    inputs, absent = resolve_inputs(active, layers, settings.layer_bindings)
+    if absent and (settings.require_all or not inputs):
+        raise InputError(missing_roles_message(catalogue.id, absent) if settings.require_all else
+                         "No criterion can be assessed: " + missing_roles_message(catalogue.id, absent))
+    for a in absent:
+        progress.warning(f"Criterion '{a.criterion}' is NOT ASSESSED: {a.reason}. Its land counts as not excluded "
+                         f"by it; to assess it, {a.hint()}.")
+    criteria = [ci.criterion for ci in inputs]
     turbine = settings.turbine or catalogue.reference_turbine
     buffers = [c.buffer_m(turbine) for c in criteria]
 
-    names, ids, aoi_geoms = read_aoi_areas(aoi, crs, settings.invalid_geometries)
+    names, ids, aoi_geoms = read_aoi_areas(aoi, crs, settings.invalid_geometries, progress)
     aoi_union = shapely.union_all(aoi_geoms)
     grid = Grid.aligned(aoi_union.bounds, settings.resolution_m)
     reach = max(max(buffers), extra_reach_m) + 2 * settings.resolution_m
@@ -326,27 +281,18 @@ def prepare_run(
         f"Area of interest: {len(names)} area(s), grid {grid.width} × {grid.height} pixels at "
         f"{settings.resolution_m:g} m; reading features up to {reach:,.0f} m around it."
     )
-
-    by_role: dict[str, list[int]] = {}
-    for i, c in enumerate(criteria):
-        by_role.setdefault(c.layer, []).append(i)
-    frames: dict[str, gpd.GeoDataFrame] = {}
-    overlapping = False
-    for role, idxs in by_role.items():
-        check_cancelled(progress)
-        cols = tuple(dict.fromkeys(f for i in idxs for f in criteria[i].filter.fields()))
-        group_fields = tuple(criteria[i].group.dwellings_field for i in idxs
-                             if criteria[i].group and criteria[i].group.dwellings_field)
-        info = layer_info(layers[role], role)
-        cols = cols + tuple(f for f in group_fields if f in info.fields and f not in cols)
-        box = read_box
-        groups = [criteria[i].group for i in idxs if criteria[i].group is not None]
-        if groups:  # a group with a member in reach has its nearest members within this much more
-            extra = max((g.min_dwellings - 1) * (g.max_gap_m + _MAX_BUILDING_M) for g in groups)
-            box = (read_box[0] - extra, read_box[1] - extra, read_box[2] + extra, read_box[3] + extra)
-        frames[role] = read_layer(layers[role], role, crs, box, cols, settings.invalid_geometries)
-        overlapping |= len(frames[role]) > 0
-        progress.info(f"Layer '{role}': {len(frames[role])} feature(s) within reach.")
+    boxes = {}
+    for ci in inputs:
+        key = frame_key(ci)
+        grow = 0.0
+        if ci.criterion.group is not None:  # a group with a member in reach has its nearest members this much farther
+            g = ci.criterion.group
+            grow = (g.min_dwellings - 1) * (g.max_gap_m + _MAX_BUILDING_M)
+        old = boxes.get(key, read_box)
+        boxes[key] = tuple(min(old[k], read_box[k] - grow) if k < 2 else max(old[k], read_box[k] + grow)
+                           for k in range(4))
+    check_cancelled(progress)
+    frames, overlapping = read_inputs(inputs, crs, boxes, settings.invalid_geometries, progress)
     if not overlapping:
         raise InputError(
             f"The area of interest (bounds {', '.join(f'{v:.0f}' for v in aoi_union.bounds)} in "
@@ -356,14 +302,30 @@ def prepare_run(
 
     sets: dict[str, FeatureSet] = {}
     uses: dict[str, list[tuple[int, float]]] = {}
-    for i, c in enumerate(criteria):
-        key = f"{c.layer}|{c.filter}|{c.group}"
+    dwellings: dict[str, DwellingCounts] = {}
+    counts_of: dict[str, DwellingCounts | None] = {}
+    features: dict[str, int] = {}
+    for i, ci in enumerate(inputs):
+        c = ci.criterion
+        key = f"criterion:{c.id}" if ci.bound else c.selection_key()
         if key not in sets:
-            geoms = _select_features(frames[c.layer], c)
+            geoms, counts = _select_features(frames[frame_key(ci)], ci)
             sets[key] = FeatureSet(key, geoms)
+            counts_of[key] = counts
+            if counts is not None and counts.unknown_as_dwelling:
+                progress.info(f"Criterion '{c.id}': {counts.explicit} building(s) tagged as dwellings, "
+                              f"{counts.unknown} of unknown use treated as dwellings, "
+                              f"{counts.not_dwelling} excluded as non-dwellings (within reach).")
+            elif counts is not None:
+                progress.info(f"Criterion '{c.id}': {counts.explicit} building(s) tagged as dwellings, "
+                              f"{counts.unknown} of unknown use not counted, "
+                              f"{counts.not_dwelling} excluded as non-dwellings (within reach).")
             if len(geoms) == 0:
                 progress.info(f"Criterion '{c.id}': no feature of '{c.layer}' matches {c.filter} within reach.")
+        if counts_of[key] is not None:
+            dwellings[c.id] = counts_of[key]
         uses.setdefault(key, []).append((i, buffers[i]))
+        features[c.id] = len(sets[key])
     for key, fs in sets.items():  # build the vertex trees once, before workers fork
         if len(fs) and any(b > 0 for _, b in uses[key]):
             fs.vertex_tree(settings.resolution_m)
@@ -380,7 +342,8 @@ def prepare_run(
         raise InputError(f"{n_total_bits} criteria are active; the reason raster holds at most 31.")
     dtype = "uint8" if n_total_bits <= 7 else "uint16" if n_total_bits <= 15 else "uint32"
     plan = EligibilityPlan(grid, aoi_geoms, criteria, buffers, list(sets.values()), list(uses.values()),
-                 permitted, bit_of, n_bits, want_polygons, dtype)
+                           permitted, bit_of, n_bits, want_polygons, dtype, absent, dwellings, features,
+                           {ci.criterion.id: "; ".join(b.describe() for b in ci.sources) for ci in inputs})
     return plan, names, ids
 
 
@@ -471,7 +434,8 @@ def run_eligibility(
     catalogue : Catalogue
         Criteria (a preset or a user catalogue, with overrides applied).
     layers : mapping of str to LayerRef
-        Input layer per role; every role the active criteria read is required.
+        Input layer per role. A criterion whose role has no layer (and no binding in
+        ``settings.layer_bindings``) is not assessed, with a warning, unless ``settings.require_all``.
     aoi : AreaOfInterest
         Municipalities (or other polygons) to analyse.
     outputs : EligibilityOutputs
@@ -493,13 +457,15 @@ def run_eligibility(
         The user cancelled (nothing is written).
     """
     progress = progress or NullProgress()
-    check_outputs_not_inputs(outputs, [*layers.values(), aoi.layer])
+    check_outputs_not_inputs(outputs, [*layers.values(), aoi.layer, *(b.layer for b in settings.layer_bindings)])
     progress.report(0.0, "Reading layers")
     plan, names, ids = prepare_run(catalogue, layers, aoi, settings, outputs.polygons is not None,
                                 SubProgress(progress, 0.0, 0.15))
     grid = plan.grid
     crs = check_working_crs(settings.crs)
-    bits = _bit_table(plan, catalogue, settings)
+    bits = bit_table(plan.criteria, plan.bit_of, plan.buffers_m, plan.permitted_idx, plan.n_bits, catalogue)
+    active = catalogue.active(tuple(settings.kinds), settings.on_date)
+    status = criteria_status(active, plan.inputs, plan.not_assessed, plan.features, plan.dwellings)
     n_areas = len(names)
     n_total_bits = len(bits)
     total = np.zeros(n_areas + 1)
@@ -508,7 +474,7 @@ def run_eligibility(
     only = np.zeros((n_total_bits, n_areas + 1))
     polygons: list[tuple[Any, int]] = []
     tiles = list(grid.tiles(max(2, settings.tile_px // 2 * 2)))  # even: coarse cells align
-    tags = _provenance_tags(catalogue, settings, layers, aoi)
+    tags = provenance_tags(catalogue, settings, layers, aoi, plan.not_assessed)
 
     with OutputTransaction() as tx:
         elig_ds = open_raster_writer(
@@ -518,7 +484,7 @@ def run_eligibility(
         results = iterate_tiles(plan, tiles, settings.workers, progress)
         try:
             if outputs.reasons is not None:
-                reason_tags = dict(tags, WIP_BITS=_json_bits(bits))
+                reason_tags = dict(tags, WIP_BITS=json_bits(bits))
                 for b in bits:
                     reason_tags[f"BIT_{b['bit']}"] = f"{b['id']}: {b['label_en']}"
                 reason_ds = open_raster_writer(
@@ -555,8 +521,7 @@ def run_eligibility(
             for i in range(n_areas)
         ]
         if outputs.reasons is not None:
-            write_json(tx.temp_for(_bits_sidecar(outputs.reasons)),
-                          {"bits": bits, "provenance": tags})
+            write_json(tx.temp_for(bits_sidecar(outputs.reasons)), sidecar_data(bits, status, tags))
         n_polys = 0
         if outputs.polygons is not None:
             progress.report(0.92, "Building eligible-area polygons")
@@ -565,11 +530,16 @@ def run_eligibility(
             n_polys = len(frame)
             write_vector(tx.temp_for(outputs.polygons), frame, "eligible_areas")
         if outputs.table is not None:
-            _write_table(tx.temp_for(outputs.table), stats, bits)
+            write_table(tx.temp_for(outputs.table), stats, bits)
+            write_criteria_table(tx.temp_for(criteria_table_path(outputs.table)), status, total_row(stats, bits),
+                                 {c.id: round(b, 3) for c, b in zip(plan.criteria, plan.buffers_m)})
         check_cancelled(progress)
     progress.report(1.0, "Done")
     written = EligibilityOutputs(outputs.eligibility, outputs.reasons, outputs.polygons, outputs.table)
-    return EligibilityResult(written, stats, bits, grid, n_polys)
+    for a in plan.not_assessed:  # once more at the end, where the figures are read
+        progress.warning(f"Not assessed: criterion '{a.criterion}' (role '{a.role}': {a.reason}).")
+    return EligibilityResult(written, stats, bits, grid, n_polys, tuple(plan.not_assessed), dict(plan.dwellings),
+                             status)
 
 
 def check_outputs_not_inputs(outputs: Any, inputs: list[LayerRef]) -> None:
@@ -616,51 +586,7 @@ def iterate_tiles(plan: EligibilityPlan, tiles: list[Window], workers: int, prog
         _PLAN, _TILE_FN = None, None
 
 
-def _bit_table(plan: EligibilityPlan, catalogue: Catalogue, settings: EligibilitySettings) -> list[dict[str, Any]]:
-    bits = []
-    for ci, c in enumerate(plan.criteria):
-        if plan.bit_of[ci] >= 0:
-            bits.append({
-                "bit": plan.bit_of[ci], "value": 1 << plan.bit_of[ci], "id": c.id, "kind": c.kind,
-                "layer": c.layer, "filter": str(c.filter), "buffer": str(c.buffer),
-                "buffer_m": round(plan.buffers_m[ci], 3), "label_de": c.label.de, "label_en": c.label.en,
-                "source": catalogue.source_text(c.source), "valid_from": c.valid_from.isoformat(),
-            })
-    if plan.permitted_idx:
-        zones = ", ".join(plan.criteria[i].id for i in plan.permitted_idx)
-        bits.append({
-            "bit": plan.n_bits, "value": 1 << plan.n_bits, "id": OUTSIDE_PERMITTED, "kind": "permitted",
-            "layer": "", "filter": "", "buffer": "", "buffer_m": 0.0,
-            "label_de": f"außerhalb der zulässigen Zonen ({zones})",
-            "label_en": f"outside the permitted zones ({zones})",
-            "source": "; ".join(catalogue.source_text(plan.criteria[i].source) for i in plan.permitted_idx),
-            "valid_from": "",
-        })
-    return bits
-
-
-def _json_bits(bits: list[dict[str, Any]]) -> str:
-    return json.dumps([{k: b[k] for k in ("bit", "id", "kind", "buffer_m")} for b in bits])
-
-
-def _bits_sidecar(reasons: Path) -> Path:
-    return Path(reasons).with_name(Path(reasons).stem + "_bits.json")
-
-
-def _provenance_tags(catalogue: Catalogue, settings: EligibilitySettings,
-                     layers: Mapping[str, LayerRef], aoi: AreaOfInterest) -> dict[str, str]:
-    tags = {
-        "WIP_VERSION": wip_version,
-        "WIP_CATALOGUE": f"{catalogue.id} {catalogue.version} ({catalogue.origin})",
-        "WIP_RESOLUTION_M": f"{settings.resolution_m:g}",
-        "WIP_KINDS": ",".join(settings.kinds),
-        "WIP_ON_DATE": (settings.on_date or dt.date.today()).isoformat(),
-        "WIP_AOI": f"{aoi.layer.describe()} {aoi.name_field} in {list(aoi.names) or 'all'}",
-        "WIP_CREATED": dt.datetime.now().isoformat(timespec="seconds"),
-    }
-    for role, ref in layers.items():
-        tags[f"WIP_LAYER_{role.upper()}"] = ref.describe()
-    return tags
+_bits_sidecar = bits_sidecar  # the older private name, kept for callers of earlier versions
 
 
 def _polygons_frame(
@@ -706,25 +632,3 @@ def _polygons_frame(
         "technology": catalogue.technology,
         "catalogue": f"{catalogue.id} {catalogue.version}",
     }, geometry=list(garr), crs=crs)
-
-
-def _write_table(path: Path, stats: list[MunicipalityStats], bits: list[dict[str, Any]]) -> None:
-    header = ["name", "ags", "total_ha", "eligible_ha", "eligible_pct"]
-    for b in bits:
-        header += [f"excl_{b['id']}_ha", f"only_{b['id']}_ha"]
-    rows = []
-    for m in stats + [_total_row(stats, bits)]:
-        row: list[Any] = [m.name, m.ags, m.total_ha, m.eligible_ha, m.eligible_pct]
-        for b in bits:
-            c = m.criteria[b["id"]]
-            row += [c.excluded_ha, c.only_this_ha]
-        rows.append(row)
-    write_csv(path, header, rows)
-
-
-def _total_row(stats: list[MunicipalityStats], bits: list[dict[str, Any]]) -> MunicipalityStats:
-    return MunicipalityStats(
-        "TOTAL", "", sum(m.total_ha for m in stats), sum(m.eligible_ha for m in stats),
-        {b["id"]: CriterionStats(sum(m.criteria[b["id"]].excluded_ha for m in stats),
-                                 sum(m.criteria[b["id"]].only_this_ha for m in stats)) for b in bits},
-    )

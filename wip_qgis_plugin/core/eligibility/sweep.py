@@ -189,7 +189,7 @@ def run_setback_sweep(
     language = settings.language
     eligibility = settings.eligibility
     table, chart = outputs.table, outputs.chart
-    check_outputs_not_inputs(outputs, [*layers.values(), aoi.layer])
+    check_outputs_not_inputs(outputs, [*layers.values(), aoi.layer, *(b.layer for b in eligibility.layer_bindings)])
     steps = tuple(sorted({float(s) for s in setbacks_m}))
     if not steps or steps[0] < 0:
         raise InputError("Give one or more non-negative setbacks for the sweep, e.g. 400 … 1500 m.")
@@ -197,6 +197,10 @@ def run_setback_sweep(
     base_plan, names, ids = prepare_run(catalogue, layers, aoi, eligibility, False, SubProgress(progress, 0, 0.1),
                                         extra_reach_m=steps[-1])
     crit_ids = [c.id for c in base_plan.criteria]
+    absent = {a.criterion: a for a in base_plan.not_assessed}
+    if criterion_id in absent:
+        raise InputError(f"The swept criterion {criterion_id!r} cannot be assessed: {absent[criterion_id].reason}; "
+                         f"{absent[criterion_id].hint()}.")
     if criterion_id not in crit_ids:
         raise InputError(
             f"The criterion {criterion_id!r} is not active in {catalogue.id!r} with kinds {eligibility.kinds}; "
@@ -206,6 +210,7 @@ def run_setback_sweep(
         raise InputError(f"{criterion_id!r} is a permitted zone; sweep an exclusion criterion.")
     drop = []
     for vname, ids_to_drop in variants.items():
+        ids_to_drop = [c for c in ids_to_drop if c not in absent]  # not assessed: nothing to drop
         unknown = [c for c in ids_to_drop if c not in crit_ids]
         if unknown:
             raise InputError(f"Variant {vname!r} drops unknown or inactive criteria {unknown}; active: {crit_ids}.")

@@ -24,7 +24,8 @@ import numpy as np
 import shapely
 
 from ..data.outputs import OutputTransaction, write_csv
-from .engine import AreaOfInterest, MunicipalityStats
+from .aoi import AreaOfInterest, read_aoi_frame
+from .engine import MunicipalityStats
 from ..defaults import DEFAULT_CRS
 from ..errors import InputError
 from ..data.layers import LayerRef, check_working_crs, layer_info, read_layer
@@ -174,18 +175,10 @@ def municipal_areas(aoi: AreaOfInterest, crs: str = DEFAULT_CRS, land: str | Non
     The Land comes from the AGS (``id_field``) if present, else from ``land``.
     """
     working = check_working_crs(crs)
-    info = layer_info(aoi.layer, "area of interest")
-    if aoi.name_field not in info.fields:
-        raise InputError(f"The area-of-interest layer ({aoi.layer.describe()}) has no field {aoi.name_field!r}.")
-    id_field = aoi.id_field if aoi.id_field and aoi.id_field in info.fields else None
-    cols = (aoi.name_field,) + ((id_field,) if id_field else ())
-    frame = read_layer(aoi.layer, "area of interest", working, columns=cols, invalid=invalid)
-    frame[aoi.name_field] = frame[aoi.name_field].astype(str)
-    if aoi.names:
-        frame = frame[frame[aoi.name_field].isin(aoi.names)]
+    frame, _ = read_aoi_frame(aoi, working, invalid)  # NULL names and invalid polygons as in the eligibility run
     out = []
-    for name, group in frame.groupby(aoi.name_field, sort=False):
-        ags = str(group[id_field].iloc[0]) if id_field else ""
+    for name, group in frame.groupby("aoi_label", sort=False):
+        ags = str(group["aoi_id"].iloc[0])
         area = float(shapely.area(shapely.union_all(group.geometry.values))) / 10_000.0
         out.append(MunicipalArea(str(name), ags, area, land_of(ags, land)))
     return out

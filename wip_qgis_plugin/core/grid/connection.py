@@ -95,7 +95,11 @@ class ConnectionResult:
     topology: GridTopology | None = None
 
     def summary(self) -> dict[str, Any]:
-        """Totals for logs and reports."""
+        """Totals for logs and reports.
+
+        With no site (a technology of 0 ha) or nothing connected, the totals are 0 MW and 0 EUR and
+        ``cost_eur_per_kw`` is NaN (no cost per kW of nothing; None in a job's JSON, printed "n/a").
+        """
         a = self.allocation
         connected = float(a.connected_mw_per_site.sum())
         out = {"allocation": a.method, "catalogue": self.catalogue.provenance(), "sites": len(self.sites),
@@ -172,14 +176,18 @@ def plan_connections(
             roads = roads.to_crs(crs)
         network = build_road_network(roads, settings.highway_field, dict(settings.road_factors) or None)
     check_cancelled(progress)
-    router = ROUTERS[settings.router](RoutingInputs(site_in, sub_in, network, cost_surface,
-                                                                  settings.road_component_share))
     levels = catalogue.levels
-    suitable = np.array([[lv.suits(s) for s in sub_in.levels_v] for lv in levels], dtype=bool).reshape(
-        len(levels), len(sub_in.names))
-    limit = np.array([lv.max_route_m for lv in levels])
-    progress.report(0.1, "Routes")
-    cand = router.candidates(site_in.level, suitable, limit, SubProgress(progress, 0.1, 0.6))
+    if len(site_in.ids):
+        router = ROUTERS[settings.router](RoutingInputs(site_in, sub_in, network, cost_surface,
+                                                        settings.road_component_share))
+        suitable = np.array([[lv.suits(s) for s in sub_in.levels_v] for lv in levels], dtype=bool).reshape(
+            len(levels), len(sub_in.names))
+        limit = np.array([lv.max_route_m for lv in levels])
+        progress.report(0.1, "Routes")
+        cand = router.candidates(site_in.level, suitable, limit, SubProgress(progress, 0.1, 0.6))
+    else:  # no site (0 ha): no route to find, nor a road network needed
+        router = None
+        cand = Candidates(np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
     cost = _pair_costs(cand, site_in, levels)
     keep = _cheapest_per_site(cand.site, cost, settings.max_candidates)
     problem = AllocationProblem(site_in.capacity_mw, sub_in.free_mw, cand.site[keep], cand.substation[keep],
@@ -191,7 +199,7 @@ def plan_connections(
     used = np.flatnonzero(allocation.pair_units > 0)
     progress.report(0.7, "Drawing routes")
     routes = router.routes([(int(problem.pair_site[k]), int(problem.pair_sub[k])) for k in used],
-                           SubProgress(progress, 0.7, 0.95))
+                           SubProgress(progress, 0.7, 0.95)) if router is not None else []
     frames = _frames(site_in, sub_in, catalogue, problem, allocation, used, routes, cand, crs)
     progress.report(1.0)
     return ConnectionResult(*frames, allocation, baseline, catalogue)
@@ -227,20 +235,20 @@ def _frames(sites: SiteInputs, subs: SubstationInputs, catalogue: ConnectionCata
     volt = [levels[k].connection_voltage_v / 1000.0 if k >= 0 else np.nan for k in sites.level]
     connections = gpd.GeoDataFrame({
         "site_id": sites.ids[pi] if len(used) else np.empty(0, dtype=object),
-        "substation": [subs.names[j] for j in pj],
+        "substation": np.asarray([subs.names[j] for j in pj], dtype=object),
         "substation_index": pj.astype(np.int64),
-        "level": [level_id[i] for i in pi],
-        "voltage_kv": [volt[i] for i in pi],
+        "level": np.asarray([level_id[i] for i in pi], dtype=object),
+        "voltage_kv": np.asarray([volt[i] for i in pi], dtype=float),
         "allocated_mw": mw[used],
         "share": share[used],
-        "length_km": [r.length_m / 1000.0 for r in routes],
-        "access_km": [r.access_m / 1000.0 for r in routes],
+        "length_km": np.asarray([r.length_m / 1000.0 for r in routes], dtype=float),
+        "access_km": np.asarray([r.access_m / 1000.0 for r in routes], dtype=float),
         "cost_eur": problem.pair_cost_eur[used],
         "allocated_cost_eur": share[used] * problem.pair_cost_eur[used],
         "split": n_conn[pi] > 1,
-    }, geometry=[r.geometry for r in routes], crs=crs)
-    connected = alloc.connected_mw_per_site
-    unconnected = alloc.unconnected_mw
+    }, geometry=gpd.GeoSeries([r.geometry for r in routes], crs=crs), crs=crs)
+    connected = np.asarray(alloc.connected_mw_per_site, dtype=float)
+    unconnected = np.asarray(alloc.unconnected_mw, dtype=float)
     cost_site = np.bincount(pi, weights=share[used] * problem.pair_cost_eur[used], minlength=n)
     n_cand_all = np.bincount(cand.site, minlength=n)
     cheapest = np.full(n, np.nan)
@@ -267,11 +275,13 @@ def _frames(sites: SiteInputs, subs: SubstationInputs, catalogue: ConnectionCata
     with np.errstate(divide="ignore", invalid="ignore"):
         per_kw = np.where(connected > 0, cost_site / (connected * 1000.0), np.nan)
     site_frame = gpd.GeoDataFrame({
-        "site_id": sites.ids, "capacity_mw": sites.capacity_mw, "level": level_id, "voltage_kv": volt,
-        "status": status, "substation": main_sub, "length_km": main_len, "connected_mw": connected,
+        "site_id": np.asarray(sites.ids, dtype=object), "capacity_mw": np.asarray(sites.capacity_mw, dtype=float),
+        "level": np.asarray(level_id, dtype=object), "voltage_kv": np.asarray(volt, dtype=float),
+        "status": status.astype(object), "substation": np.asarray(main_sub, dtype=object), "length_km": main_len,
+        "connected_mw": connected,
         "unconnected_mw": unconnected, "cost_eur": np.where(connected > 0, cost_site, np.nan),
         "cost_eur_per_kw": per_kw, "cheapest_option_eur": cheapest,
-    }, geometry=sites.geometry, crs=crs)
+    }, geometry=gpd.GeoSeries(sites.geometry, crs=crs), crs=crs)
     load = alloc.load_mw
     m = len(subs.names)
     n_sites = np.bincount(pj, minlength=m)
@@ -319,22 +329,22 @@ class ConnectionOutputs:
 
 def write_connection_outputs(result: ConnectionResult, outputs: ConnectionOutputs) -> ConnectionOutputs:
     """Write the outputs atomically (all or nothing); several layers may share one GeoPackage."""
-    layers = [(outputs.connections, "connections", result.connections),
-              (outputs.sites, "connection_sites", result.sites),
-              (outputs.substations, "substation_load", result.substations)]
+    layers = [(outputs.connections, "connections", result.connections, "LineString"),
+              (outputs.sites, "connection_sites", result.sites, "Point"),
+              (outputs.substations, "substation_load", result.substations, "Point")]
     if outputs.topology_report is not None:
         report = (result.topology.report_frame() if result.topology is not None
                   else issues_frame((), result.connections.crs))
-        layers.append((outputs.topology_report, "topology_report", report))
+        layers.append((outputs.topology_report, "topology_report", report, "Point"))
     with OutputTransaction() as tx:
         temps: dict[Path, Path] = {}
-        for path, layer, frame in layers:
+        for path, layer, frame, geometry_type in layers:  # the type of a layer without features
             if path is None:
                 continue
             path = Path(path)
             if path not in temps:
                 temps[path] = tx.temp_for(path)
-            write_vector(temps[path], frame, layer)
+            write_vector(temps[path], frame, layer, geometry_type)
         if outputs.site_table is not None:
             table = pd.DataFrame(result.sites.drop(columns=result.sites.geometry.name))
             write_csv(tx.temp_for(Path(outputs.site_table)), list(table.columns),
@@ -400,16 +410,21 @@ def run_grid_connection(
                 if settings.capacity_source == "field" and settings.capacity_field in missing else "")
         raise InputError(f"Sites layer ({sites.describe()}) has no field {', '.join(map(repr, missing))}. "
                          f"Fields present: {', '.join(sinfo.fields) or 'none'}.{hint}")
-    site_frame = group_sites(read_layer(sites, "sites", working, None, cols, invalid="repair"), settings)
+    site_frame = group_sites(read_layer(sites, "sites", working, None, cols, invalid="repair", empty_ok=True),
+                             settings)
+    if site_frame.empty:  # a technology of 0 ha: nothing to route, every substation keeps its free capacity
+        progress.info(f"0 sites to connect ({sites.describe()} holds none): 0 MW connected, cost 0 EUR.")
+        numbers = [c for c in cols if c != settings.site_id_field]  # an empty layer's fields come back untyped
+        site_frame = site_frame.astype({c: float for c in numbers})
     reach = max(lv.max_route_m for lv in cat.levels) + 1000.0
     x0, y0, x1, y1 = site_frame.total_bounds
-    bbox = (x0 - reach, y0 - reach, x1 + reach, y1 + reach)
+    bbox = None if site_frame.empty else (x0 - reach, y0 - reach, x1 + reach, y1 + reach)
     subinfo = layer_info(substations, "substations")
     sub_cols = tuple(f for f in (settings.substation_voltage_field, settings.substation_free_field,
                                  settings.substation_name_field) if f in subinfo.fields)
     sub_frame = read_layer(substations, "substations", working, bbox, sub_cols, invalid="repair")
     road_frame = None
-    if roads is not None:
+    if roads is not None and not site_frame.empty:
         rinfo = layer_info(roads, "roads")
         rcols = (settings.highway_field,) if settings.highway_field in rinfo.fields else ()
         road_frame = read_layer(roads, "roads", working, bbox, rcols, invalid="repair")
@@ -419,7 +434,7 @@ def run_grid_connection(
     if power_lines is not None:
         topo_settings = replace(settings.topology or TopologySettings(
             substation_voltage_field=settings.substation_voltage_field, name_field=settings.substation_name_field),
-            crs=settings.crs, bbox=tuple(float(v) for v in bbox))
+            crs=settings.crs, bbox=tuple(float(v) for v in bbox) if bbox is not None else None)
         topo_settings.check()
         line_frame, topo_subs = read_grid_layers(power_lines, substations, topo_settings)
         grid = build_topology(line_frame, topo_subs, topo_settings, SubProgress(progress, 0.0, 0.1))

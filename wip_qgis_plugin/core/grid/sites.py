@@ -150,8 +150,7 @@ def prepare_sites(sites: gpd.GeoDataFrame, catalogue: ConnectionCatalogue, setti
             raise InputError(f"The sites layer has no {role} field {name!r}. Fields present: "
                              f"{', '.join(fields) or 'none'}. Choose the field or add it"
                              + (", or give a capacity per site or an area per MW." if role == "capacity" else "."))
-    if len(sites) == 0:
-        raise InputError("The sites layer holds no features; give at least one candidate site.")
+    # no sites is a result (a technology with 0 ha): nothing to connect, 0 MW
     types = set(shapely.get_type_id(sites.geometry.values).tolist()) - {0, 3, 4, 6}
     if types or sites.geometry.isna().any() or sites.geometry.is_empty.any():
         raise InputError("Sites must be points or polygons without empty geometries (the sites layer holds "

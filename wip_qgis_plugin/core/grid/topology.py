@@ -170,7 +170,8 @@ def read_grid_layers(
             f"Layer for role 'power_lines' ({lines.describe()}) has no field {settings.voltage_field!r}. "
             f"Fields present: {', '.join(info.fields) or 'none'}. Choose the field holding the voltage in "
             "volts (OSM: voltage; SciGRID: v_nom in kV).")
-    line_frame = read_layer(lines, "power_lines", working, bbox, (settings.voltage_field,), invalid="repair")
+    line_frame = read_layer(lines, "power_lines", working, bbox, (settings.voltage_field,), invalid="repair",
+                            empty_ok=True)
     sub_frame = None
     if substations is not None:
         sinfo = layer_info(substations, "substations")
@@ -224,6 +225,9 @@ def check_grid_topology(
     progress = progress or NullProgress()
     settings = settings or TopologySettings()
     line_frame, sub_frame = read_grid_layers(lines, substations, settings)
+    if line_frame.empty:  # an empty layer is a result, not an error
+        n_subs = len(sub_frame) if sub_frame is not None else 0
+        progress.info(f"0 power lines in {lines.describe()}: no grid to check; {n_subs} substation(s) not attached.")
     topo = build_topology(line_frame, sub_frame, settings, progress)
     write_topology_outputs(topo, outputs.report, outputs.cleaned_lines)
     return topo
@@ -239,6 +243,10 @@ def write_topology_outputs(topology: GridTopology, report: Path | None = None, l
     write_layers_atomic(items)
 
 
+#: Geometry type of each layer this module writes (a layer without features keeps it).
+LAYER_GEOMETRY = {"topology_report": "Point", "grid_lines": "LineString"}
+
+
 def write_layers_atomic(items: Sequence[tuple[Path, str, gpd.GeoDataFrame]]) -> None:
     """Write ``(path, layer, frame)`` items atomically; several layers may share one GeoPackage."""
     if not items:
@@ -249,7 +257,7 @@ def write_layers_atomic(items: Sequence[tuple[Path, str, gpd.GeoDataFrame]]) -> 
             path = Path(path)
             if path not in temps:
                 temps[path] = tx.temp_for(path)
-            write_vector(temps[path], frame, layer)
+            write_vector(temps[path], frame, layer, LAYER_GEOMETRY.get(layer))
 
 
 def layer_names(path: Path) -> list[str]:

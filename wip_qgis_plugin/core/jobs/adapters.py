@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,10 @@ from typing import Any
 from ..catalogue.loader import load_catalogue
 from ..data.layers import LayerRef
 from ..data.rasters import RASTER_ROLES
-from ..defaults import DEFAULT_TURBINE
+from ..data.sources.prepare import prepare_sources
+from ..defaults import DEFAULT_CRS, DEFAULT_TURBINE
 from ..eligibility.engine import AreaOfInterest, EligibilityOutputs, EligibilitySettings, run_eligibility
+from ..eligibility.inputs import missing_roles_message, resolve_inputs
 from ..eligibility.sweep import SweepOutputs, SweepSettings, run_setback_sweep
 from ..eligibility.windbg import WINDBG_FIELDS, WindbgOutputs, WindbgSettings, municipal_areas, windbg_accounting
 from ..grid.connection import ConnectionOutputs, run_grid_connection
@@ -38,6 +41,7 @@ from ..suitability.engine import SuitabilityOutputs, SuitabilitySettings, run_su
 from ..units import Turbine
 from ..wind.energy import WindYieldOutputs, WindYieldSettings, run_wind_yield
 from ..wind.layout import LayoutOutputs, LayoutSettings, run_turbine_layout
+from .osm_download import OsmDownloadSettings, convert_osm, plan_osm_download
 from .protocol import JobError, ProtocolError, decode_dataclass, encode_dataclass, to_jsonable
 
 
@@ -77,12 +81,20 @@ def _settings(cls: type, data: Mapping[str, Any] | None, single_process: bool, w
     return decode_dataclass(cls, data, where)
 
 
-def _check_roles(catalogue: Any, kinds: tuple[str, ...], layers: Mapping[str, Any], aoi: Any) -> None:
-    """Refuse a job whose active criteria read layer roles it does not give."""
-    missing = [r for r in catalogue.roles_needed(kinds) if r not in layers and not (r == "municipalities" and aoi)]
-    if missing:
-        raise JobError("missing_roles", f"The criteria of catalogue {catalogue.id!r} ({', '.join(kinds)}) need "
-                       f"layers for these roles, which were not given: {', '.join(missing)}.",
+def _check_roles(catalogue: Any, settings: Any, layers: Mapping[str, Any], aoi: Any) -> None:
+    """Refuse a job whose criteria lack their layers if it must assess every one (``require_all``) or none is left.
+
+    Otherwise the engine runs without those criteria and lists them as not assessed.
+    """
+    kinds = tuple(settings.kinds)
+    given = dict(layers)
+    if aoi is not None:
+        given.setdefault("municipalities", aoi.layer)
+    active = catalogue.active(kinds, settings.on_date)
+    inputs, absent = resolve_inputs(active, given, settings.layer_bindings)
+    if absent and (settings.require_all or not inputs):
+        missing = list(dict.fromkeys(a.role for a in absent))
+        raise JobError("missing_roles", missing_roles_message(catalogue.id, absent),
                        {"catalogue": catalogue.id, "kinds": list(kinds), "roles": missing})
 
 
@@ -94,16 +106,51 @@ def eligibility_json(result: Any) -> dict[str, Any]:
         "municipalities": [{"name": m.name, "ags": m.ags, "total_ha": m.total_ha, "eligible_ha": m.eligible_ha,
                             "eligible_pct": m.eligible_pct} for m in result.municipalities],
         "outputs": encode_dataclass(result.outputs), "n_polygons": result.n_polygons,
+        "not_assessed": [{"criterion": a.criterion, "role": a.role, "reason": a.reason, "hint": a.hint()}
+                         for a in result.not_assessed],
+        "dwellings": {cid: {"explicit": d.explicit, "unknown": d.unknown, "not_dwelling": d.not_dwelling,
+                            "treated_as_dwelling": d.treated_as_dwelling, "excluded": d.excluded}
+                      for cid, d in result.dwellings.items()},
     }
 
 
+def sources_json(prepared: Any) -> dict[str, Any]:
+    """JSON of prepared sources (:class:`.data.sources.prepare.PreparedSources`): detection lines, counts, notes."""
+    return {"detected": [m.describe() for m in prepared.matches], "notes": list(prepared.notes),
+            "counts": {role: {"read": c.read, "kept": c.kept, "dropped": dict(c.dropped)}
+                       for role, c in prepared.counts.items()}, "seconds": prepared.seconds}
+
+
 def eligibility_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
-    """Run an eligibility job: catalogue, layers, aoi, outputs, settings (see :func:`.eligibility.run_eligibility`)."""
+    """Run an eligibility job: catalogue, layers, aoi, outputs, settings (see :func:`.eligibility.run_eligibility`).
+
+    ``sources`` (optional, a list of ``{path, profile}``): files in a source profile (OSM, Geofabrik, ATKIS …),
+    prepared into a temporary canonical GeoPackage for every role ``layers`` does not give; without an
+    ``aoi`` layer their administrative boundaries are the municipalities (see :mod:`.data.sources`).
+    """
+    if arguments.get("sources"):
+        with tempfile.TemporaryDirectory(prefix="wip-sources-") as workdir:
+            crs = (arguments.get("settings") or {}).get("crs") or DEFAULT_CRS
+            prepared = prepare_sources(arguments["sources"], workdir, crs, progress=progress)
+            for note in prepared.notes:  # the detection lines are in the result (the CLI prints them first)
+                progress.info(note)
+            aoi_data = dict(arguments.get("aoi") or {})
+            if not aoi_data.get("layer"):
+                if "municipalities" not in prepared.layers:
+                    raise JobError("missing_roles", "No municipality layer: the sources have no administrative "
+                                   "boundaries (admin_level 8). Give --layer municipalities=FILE[:LAYER].",
+                                   {"roles": ["municipalities"]})
+                aoi_data["layer"] = encode_dataclass(prepared.layers["municipalities"])
+            layers = {role: encode_dataclass(ref) for role, ref in prepared.layers.items()}
+            layers.update(arguments.get("layers") or {})
+            result = eligibility_job({**arguments, "sources": None, "layers": layers, "aoi": aoi_data},
+                                     single_process, progress)
+            return {**result, "sources": sources_json(prepared)}
     catalogue = _catalogue(arguments.get("catalogue"))
     layers = _layers(arguments.get("layers"))
     aoi = decode_dataclass(AreaOfInterest, arguments.get("aoi"), "aoi")
     settings = _settings(EligibilitySettings, arguments.get("settings"), single_process)
-    _check_roles(catalogue, settings.kinds, layers, aoi)
+    _check_roles(catalogue, settings, layers, aoi)
     if "municipalities" in catalogue.roles_needed(settings.kinds):
         layers.setdefault("municipalities", aoi.layer)
     outputs = decode_dataclass(EligibilityOutputs, arguments.get("outputs"), "outputs")
@@ -140,7 +187,7 @@ def setback_sweep_job(arguments: Mapping[str, Any], single_process: bool, progre
     aoi = decode_dataclass(AreaOfInterest, arguments.get("aoi"), "aoi")
     settings = _settings(EligibilitySettings, arguments.get("settings"), single_process)
     criterion = arguments.get("criterion") or _first_setback_criterion(catalogue, settings.kinds)
-    _check_roles(catalogue, settings.kinds, layers, aoi)
+    _check_roles(catalogue, settings, layers, aoi)
     chart = Path(arguments["chart"]) if arguments.get("chart") else None
     if chart is not None and importlib.util.find_spec("matplotlib") is None:
         raise JobError("needs_matplotlib", "The chart needs the Python package matplotlib: install it, or leave "
@@ -319,15 +366,17 @@ def turbine_layout_json(result: Any) -> dict[str, Any]:
 def turbine_layout_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
     """Run a turbine layout job.
 
-    Arguments: turbine, eligible_areas, rasters, layers (landuse, water, buildings), outputs, settings
-    (see :func:`.layout.run_turbine_layout`).
+    Arguments: turbine, eligible_areas, rasters, layers (landuse, water, buildings), outputs, settings,
+    aoi or None (every municipality gets a row, 0 turbines where none stands; see
+    :func:`.layout.run_turbine_layout`).
     """
     result = run_turbine_layout(
         str(arguments.get("turbine") or DEFAULT_TURBINE),
         decode_dataclass(LayerRef, arguments.get("eligible_areas"), "eligible_areas"),
         {str(k): str(v) for k, v in (arguments.get("rasters") or {}).items() if v}, _layers(arguments.get("layers")),
         decode_dataclass(LayoutOutputs, arguments.get("outputs"), "outputs"),
-        _settings(LayoutSettings, arguments.get("settings"), single_process), progress)
+        _settings(LayoutSettings, arguments.get("settings"), single_process), progress,
+        aoi=_optional(AreaOfInterest, arguments.get("aoi"), "aoi"))
     return turbine_layout_json(result)
 
 
@@ -378,3 +427,22 @@ def rooftop_solar_job(arguments: Mapping[str, Any], single_process: bool, progre
         decode_dataclass(RooftopOutputs, arguments.get("outputs") or {}, "outputs"),
         _settings(RooftopSettings, arguments.get("settings"), single_process), progress)
     return rooftop_solar_json(result)
+
+
+def osm_plan_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Plan an OSM download: catalogue, aoi, settings (see :func:`.osm_download.plan_osm_download`)."""
+    plan = plan_osm_download(_catalogue(arguments.get("catalogue")),
+                             decode_dataclass(AreaOfInterest, arguments.get("aoi"), "aoi"),
+                             decode_dataclass(OsmDownloadSettings, arguments.get("settings") or {}, "settings"),
+                             progress)
+    return encode_dataclass(plan)
+
+
+def osm_convert_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Convert an ``.osm`` file: osm, outputs.geopackage, crs, bbox (see :func:`.osm_download.convert_osm`)."""
+    geopackage = (arguments.get("outputs") or {}).get("geopackage")
+    if not arguments.get("osm") or not geopackage:
+        raise ProtocolError("osm_convert: give 'osm' (the .osm file) and outputs.geopackage.")
+    bbox = arguments.get("bbox")
+    return convert_osm(arguments["osm"], geopackage, str(arguments.get("crs") or DEFAULT_CRS),
+                       [float(v) for v in bbox] if bbox else None, progress)

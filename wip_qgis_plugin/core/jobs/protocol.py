@@ -533,11 +533,13 @@ def _arguments_of(*keys: str) -> Callable[[Mapping[str, Any]], list[str]]:
 
 
 def eligibility_outputs(arguments: Mapping[str, Any]) -> list[str]:
-    """The files of an eligibility job, with the reasons raster's bit-table sidecar."""
+    """The files of an eligibility job, with the reasons raster's bit-table sidecar and the table per criterion."""
     out = arguments.get("outputs") or {}
     reasons = out.get("reasons")
     sidecar = str(Path(reasons).with_name(Path(reasons).stem + "_bits.json")) if reasons else None
-    return output_paths(out.get("eligibility"), reasons, sidecar, out.get("polygons"), out.get("table"))
+    table = out.get("table")
+    per_criterion = str(Path(table).with_name(Path(table).stem + "_criteria.csv")) if table else None
+    return output_paths(out.get("eligibility"), reasons, sidecar, out.get("polygons"), table, per_criterion)
 
 
 def profile_outputs(arguments: Mapping[str, Any]) -> list[str]:
@@ -555,7 +557,7 @@ def profile_outputs(arguments: Mapping[str, Any]) -> list[str]:
         key = step.get("key") if isinstance(step, Mapping) else None
         if key:
             files += [out / f"{key}_{s}" for s in ("eligibility.tif", "reasons.tif", "reasons_bits.json", "areas.gpkg",
-                                                  "table.csv", "suitability.tif", "sites.gpkg")]
+                                                  "table.csv", "table_criteria.csv", "suitability.tif", "sites.gpkg")]
     report = out / "report"
     if report.is_dir():
         files += sorted(report.glob("*.html"))
@@ -584,6 +586,8 @@ ENTRY_POINTS: dict[str, EntryPoint] = {e.name: e for e in (
                            "municipalities_table")),
     EntryPoint("rooftop_solar", "wip_qgis_plugin.core.solar.rooftop:run_rooftop_solar",
                _outputs_of("buildings", "buildings_table", "municipalities_table")),
+    EntryPoint("osm_plan", "wip_qgis_plugin.core.jobs.osm_download:plan_osm_download", _arguments_of()),
+    EntryPoint("osm_convert", "wip_qgis_plugin.core.jobs.osm_download:convert_osm", _outputs_of("geopackage")),
 )}
 
 

@@ -17,8 +17,16 @@ from ..eligibility.windbg import land_of
 from ..errors import InputError
 from .balance import hourly_balance
 from .demand import DemandCatalogue, MunicipalDemand, hourly_demand_mw
-from .model import GENERATION_SOURCES, MunicipalProfile, ProfilePlan, ProfileResult, SourceResult, TechnologyFigures, \
-    hours_of_year
+from .model import (
+    GENERATION_SOURCES,
+    NO_SITES_TO_CONNECT,
+    MunicipalProfile,
+    ProfilePlan,
+    ProfileResult,
+    SourceResult,
+    TechnologyFigures,
+    hours_of_year,
+)
 
 #: Order of the indicators in the tables and the report (others follow, sorted).
 INDICATOR_ORDER = (
@@ -144,7 +152,11 @@ def municipal_profile(plan: ProfilePlan, row: Any, technologies: Mapping[str, Te
         ind["grid_connected_mw"] = connected
         ind["grid_unconnected_mw"] = float(mine.loc[mine["uid"].isin(uids), "capacity_mw"].sum()) - connected
         ind["grid_cost_eur_per_kw"] = ind["grid_cost_meur"] * 1e6 / (connected * 1000.0) if connected else float("nan")
-    elif grid_note:
+    elif grid_note in ("", NO_SITES_TO_CONNECT):  # the grid step ran, on no site here: 0 MW for 0 EUR (no EUR/kW)
+        ind.update(grid_connected_mw=0.0, grid_unconnected_mw=0.0, grid_cost_meur=0.0)
+        if grid_note:
+            notes.append(f"grid: {grid_note}")
+    else:
         notes.append(f"grid: {grid_note}")
     return MunicipalProfile(name, str(row["ags"]), ind, demand, balance, tops.get(name, []), notes)
 

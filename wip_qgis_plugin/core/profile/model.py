@@ -26,6 +26,9 @@ from .demand import DemandCatalogue, MunicipalDemand
 #: Fields every site layer (computed or reused) carries.
 SITE_FIELDS = ("site_id", "municipality", "capacity_mw", "energy_mwh_per_a")
 
+#: The grid step's note when it ran on no site (every technology at 0 ha): its indicators are 0, not missing.
+NO_SITES_TO_CONNECT = "no sites with a capacity to connect"
+
 
 class SourceUnavailable(WipError):
     """A generation source cannot be computed here (its engine or an input is missing)."""

@@ -156,7 +156,7 @@ MapRenderer = Callable[[ProfileResult, "str | None", Path], None]
 
 #: Parts of the density statement of a generation source, by language: fact → template.
 DENSITY_PARTS: dict[str, tuple[tuple[str, str], ...]] = {
-    "de": (("reused", "übernommene Standorte"), ("turbine", "Anlagenlayout {turbine} ({turbine_mw:g} MW, Nabe "
+    "de": (("zero_eligible", "0 ha Potenzialfläche"), ("reused", "übernommene Standorte"), ("turbine", "Anlagenlayout {turbine} ({turbine_mw:g} MW, Nabe "
            "{hub_height_m:g} m, Rotor {rotor_diameter_m:g} m), Abstände {spacing_d[0]:g} D × {spacing_d[1]:g} D"),
            ("system", "System {system}"), ("capacity_mw", "{capacity_mw:,.1f} MW an {n_sites} Standorten"),
            ("n_turbines", "{n_turbines} Anlagen"),
@@ -166,7 +166,7 @@ DENSITY_PARTS: dict[str, tuple[tuple[str, str], ...]] = {
            ("full_load_hours", "{full_load_hours:,.0f} Volllaststunden"),
            ("wake_loss_pct", "Parkverluste {wake_loss_pct:.1f} %"),
            ("alternative", "Alternative zur Freiflächen-PV auf derselben Fläche, nicht in den Summen")),
-    "en": (("reused", "reused sites"), ("turbine", "turbine layout {turbine} ({turbine_mw:g} MW, hub "
+    "en": (("zero_eligible", "0 ha eligible"), ("reused", "reused sites"), ("turbine", "turbine layout {turbine} ({turbine_mw:g} MW, hub "
            "{hub_height_m:g} m, rotor {rotor_diameter_m:g} m), spacing {spacing_d[0]:g} D × {spacing_d[1]:g} D"),
            ("system", "system {system}"), ("capacity_mw", "{capacity_mw:,.1f} MW in {n_sites} sites"),
            ("n_turbines", "{n_turbines} turbines"),
@@ -180,10 +180,14 @@ DENSITY_PARTS: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 def density_text(facts: Mapping[str, Any], language: str = "de") -> str:
-    """The density statement of a source from its facts (see :func:`.sources.density_facts`)."""
+    """The density statement of a source from its facts (see :func:`.sources.density_facts`).
+
+    A zero is a result and is stated ("0 ha eligible; 0.0 MW in 0 sites"); a fact that is None or
+    False is left out.
+    """
     parts = []
     for key, template in DENSITY_PARTS.get(language, DENSITY_PARTS["de"]):
-        if facts.get(key) not in (None, False):
+        if facts.get(key) is not None and facts.get(key) is not False:
             try:
                 part = template.format(**facts)
             except (KeyError, IndexError, TypeError, ValueError):

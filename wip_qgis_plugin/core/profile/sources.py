@@ -278,10 +278,10 @@ def read_sites(ref: LayerRef, crs: Any, key: str) -> gpd.GeoDataFrame:
                          f"reused site layer needs {', '.join(SITE_FIELDS)} (capacity in MW, energy in MWh/a).")
     extra = tuple(f for f in ("score", "mean", "rank", "density", "turbine_id", "rotor_diameter_m", "eligible_ha",
                               "usable_roof_m2", "capacity_mwp", "capacity_kwp") if f in info.fields)
-    frame = read_layer(ref, f"{key} sites", crs, columns=SITE_FIELDS + extra, invalid="repair")
+    frame = read_layer(ref, f"{key} sites", crs, columns=SITE_FIELDS + extra, invalid="repair", empty_ok=True)
     frame["site_id"] = frame["site_id"].astype(str)
     frame["municipality"] = frame["municipality"].astype(str)
-    for col in ("capacity_mw", "energy_mwh_per_a"):
+    for col in ("capacity_mw", "energy_mwh_per_a"):  # 0 sites (a technology of 0 ha) read as an empty frame
         frame[col] = pd.to_numeric(frame[col], errors="coerce").fillna(0.0).astype(float)
     return frame
 
@@ -344,8 +344,11 @@ def density_facts(ctx: SourceContext, key: str, sites: gpd.GeoDataFrame) -> dict
         facts["n_turbines"] = int(sites["n_turbines"].sum())
     if source.technology in ctx.technologies:
         km2 = tech_area_km2(ctx.technologies[source.technology], list(ctx.boundaries["name"]))
+        facts["eligible_ha"] = km2 * 100.0
         if km2 > 0:
             facts["mw_per_km2_eligible"] = cap / km2
+        else:  # a zero is a result: the report says "0 ha eligible"
+            facts["zero_eligible"] = True
     dc = "capacity_mwp" if "capacity_mwp" in sites.columns else "capacity_kwp" if "capacity_kwp" in sites.columns \
         else None
     if dc is not None:

@@ -36,7 +36,7 @@ from ..grid.connection import plan_connections
 from ..grid.settings import ConnectionSettings
 from ..progress import Progress
 from ..suitability.engine import SuitabilityOutputs, SuitabilitySettings, run_suitability
-from .model import ProfilePlan, TechnologyFigures, TechnologyStep
+from .model import NO_SITES_TO_CONNECT, ProfilePlan, TechnologyFigures, TechnologyStep
 
 #: Keys of a technology step's catalogue (see :class:`~.model.TechnologyStep`).
 CATALOGUE_KEYS = ("source", "tag_buffers", "overrides", "suitability_overrides")
@@ -235,7 +235,7 @@ def grid_step(plan: ProfilePlan, sites: gpd.GeoDataFrame, crs: Any, progress: Pr
     if "substations" not in plan.layers:
         return None, {}, "no substation layer given", {}
     if sites.empty:
-        return None, {}, "no sites with a capacity to connect", {}
+        return None, {}, NO_SITES_TO_CONNECT, {}
     cat = load_connection_catalogue(plan.grid_catalogue)
     reach = max(lv.max_route_m for lv in cat.levels) + 1000.0
     x0, y0, x1, y1 = sites.total_bounds

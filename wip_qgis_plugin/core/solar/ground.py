@@ -45,7 +45,7 @@ from pyproj import CRS, Transformer
 from rasterio.features import rasterize
 
 from .. import __version__ as wip_version
-from ..data.outputs import OutputTransaction, open_raster_writer, write_csv, write_vector
+from ..data.outputs import OutputTransaction, open_raster_writer, records_frame, write_csv, write_vector
 from ..eligibility.engine import ELIGIBLE, AreaOfInterest
 from ..eligibility.engine import read_aoi_areas
 from ..errors import InputError
@@ -596,10 +596,9 @@ def run_solar_potential(
         site_rows = _site_rows(site_frame, site_n, site_y, px_ha, density, systems.dc_ac_ratio, system.id) \
             if site_frame is not None else []
         if outputs.sites is not None:
-            frame = gpd.GeoDataFrame({f: [getattr(s, f) for s in site_rows] for f in SITE_FIELDS},
-                                     geometry=[site_frame.geometry.values[i] for i in range(len(site_rows))],
-                                     crs=crs)
-            write_vector(tx.temp_for(outputs.sites), frame, "solar_sites")
+            frame = records_frame(site_rows, SITE_FIELDS, [site_frame.geometry.values[i] for i in range(len(site_rows))],
+                                  crs, SiteYield)
+            write_vector(tx.temp_for(outputs.sites), frame, "solar_sites", "MultiPolygon")
         if outputs.sites_table is not None:
             write_csv(tx.temp_for(outputs.sites_table), SITE_FIELDS,
                          ([getattr(s, f) for f in SITE_FIELDS] for s in site_rows))

@@ -390,7 +390,8 @@ def run_rooftop_solar(
         bbox = shapely.union_all(muni_geoms).bounds
     info = layer_info(buildings, "buildings")
     columns = _columns(list(info.fields))
-    frame = read_layer(buildings, "buildings", crs, bbox, tuple(columns.values()), settings.invalid_geometries)
+    frame = read_layer(buildings, "buildings", crs, bbox, tuple(columns.values()), settings.invalid_geometries,
+                       empty_ok=True)  # no building is a result: 0 MWp
     frame = frame[shapely.get_type_id(frame.geometry.values).astype(int) != 0].copy()  # points
     frame = frame[shapely.area(frame.geometry.values) > 0].reset_index(drop=True)
     centres = shapely.point_on_surface(frame.geometry.values)
@@ -474,8 +475,8 @@ def run_rooftop_solar(
         "municipality": [names[m] if m >= 0 else "" for m in muni_index],
         "ags": [ids[m] if m >= 0 else "" for m in muni_index],
         "building": meta["type"].to_numpy() if n else [], "roof_shape": meta["shape"].to_numpy() if n else [],
-        "height_m": height, "footprint_m2": meta["footprint_m2"].to_numpy(float) if n else [],
-        "roof_tilt_deg": meta["tilt_deg"].to_numpy(float) if n else [], "orientation": orientation,
+        "height_m": height, "footprint_m2": meta["footprint_m2"].to_numpy(float) if n else np.empty(0),
+        "roof_tilt_deg": meta["tilt_deg"].to_numpy(float) if n else np.empty(0), "orientation": orientation,
         "roof_area_m2": roof, "usable_roof_m2": usable, "module_area_m2": module, "capacity_kwp": kwp,
         "capacity_mw": kwp / 1000.0 / systems.dc_ac_ratio, "energy_mwh_per_a": energy,
         "yield_kwh_per_kwp": np.where(kwp > 0, energy * 1000.0 / np.where(kwp > 0, kwp, 1.0), np.nan),
@@ -486,8 +487,8 @@ def run_rooftop_solar(
     progress.report(0.8, "Writing")
     with OutputTransaction() as tx:
         if outputs.buildings is not None:
-            out = gpd.GeoDataFrame(table, geometry=list(frame.geometry.values), crs=crs)
-            write_vector(tx.temp_for(outputs.buildings), out, "rooftop_pv")
+            out = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(list(frame.geometry.values), crs=crs), crs=crs)
+            write_vector(tx.temp_for(outputs.buildings), out, "rooftop_pv", "MultiPolygon")
         if outputs.buildings_table is not None:
             write_csv(tx.temp_for(outputs.buildings_table), BUILDING_FIELDS, table[list(BUILDING_FIELDS)]
                          .itertuples(index=False, name=None))

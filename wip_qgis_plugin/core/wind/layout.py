@@ -28,13 +28,15 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
 from ..data.layers import LayerRef, check_working_crs, layer_info, read_layer
-from ..data.outputs import OutputTransaction, write_csv, write_vector
+from ..data.outputs import OutputTransaction, records_frame, write_csv, write_vector
 from ..data.raster_grid import Grid
 from ..defaults import DEFAULT_CRS
+from ..eligibility.aoi import AreaOfInterest, read_aoi_areas
 from ..errors import InputError
 from ..progress import NullProgress, Progress, SubProgress, check_cancelled
 from .energy import Losses
@@ -354,12 +356,11 @@ SITE_FIELDS = ("site_id", "municipality", "area_ha", "n_turbines", "capacity_mw"
 
 
 def _read_areas(ref: LayerRef, crs: Any) -> gpd.GeoDataFrame:
+    """The eligible areas with ``site_id``, ``municipality`` and ``ags``; empty if the layer holds none (0 ha)."""
     info = layer_info(ref, "eligible areas")
     cols = tuple(c for c in ("area_id", "name", "ags") if c in info.fields)
-    frame = read_layer(ref, "eligible areas", crs, columns=cols)
+    frame = read_layer(ref, "eligible areas", crs, columns=cols, empty_ok=True)
     frame = frame[shapely.area(frame.geometry.values) > 0].reset_index(drop=True)
-    if frame.empty:
-        raise InputError(f"The eligible-area layer ({ref.describe()}) holds no polygons.")
     if "area_id" not in frame:
         frame["area_id"] = np.arange(1, len(frame) + 1)
     frame["site_id"] = [f"W{int(a)}" if str(a).isdigit() else str(a) for a in frame["area_id"]]
@@ -394,8 +395,13 @@ def run_turbine_layout(
     outputs: LayoutOutputs,
     settings: LayoutSettings = LayoutSettings(),
     progress: Progress | None = None,
+    aoi: AreaOfInterest | None = None,
 ) -> LayoutResult:
     """Place turbines in eligible areas, estimate their energy and wake losses, write the results.
+
+    Zero is a result: with no eligible area, or none large enough for one turbine, the outputs are
+    written all the same (an empty points layer with the fields of :data:`TURBINE_FIELDS`, tables
+    of zeros) and the result says 0 turbines.
 
     Parameters
     ----------
@@ -414,6 +420,9 @@ def run_turbine_layout(
         Spacing, rotor-in, objective, wake model, losses.
     progress : Progress, optional
         Progress and cancellation.
+    aoi : AreaOfInterest, optional
+        The municipalities: each gets a row of the municipalities table, 0 turbines where none stands.
+        Without it, the municipalities named by the eligible areas.
     """
     progress = progress or NullProgress()
     crs = check_working_crs(settings.crs)
@@ -424,6 +433,64 @@ def run_turbine_layout(
         raise InputError("The spacing along and across the main wind direction must be positive (rotor diameters).")
     progress.report(0.0, "Reading the eligible areas")
     areas = _read_areas(eligible_areas, crs)
+    aoi_names = [str(n) for n in read_aoi_areas(aoi, crs, "repair")[0]] if aoi is not None else []
+    if areas.empty:
+        progress.info(f"0 turbines: no eligible area ({eligible_areas.describe()} holds no polygons).")
+        direction = settings.main_direction_deg if settings.main_direction_deg is not None else math.nan
+        xy, speed, gross, wake = np.empty((0, 2)), np.empty(0), np.empty(0), np.empty(0)
+    else:
+        direction, xy, speed, gross, wake = _place_and_yield(turbine, areas, rasters, layers, settings, crs,
+                                                             progress)
+        if not len(xy):
+            mode = "rotor-in" if settings.rotor_in else "rotor-out"
+            progress.info(f"0 turbines: no eligible area is large enough for one turbine "
+                          f"(rotor {turbine.rotor_diameter_m:g} m, {mode}).")
+    net = gross * (1 - wake) * settings.losses.factor(include_wake=False)
+    check_cancelled(progress)
+    progress.report(0.9, "Distance to houses")
+    dist = _house_distance(layers.get("buildings"), xy, crs)
+    site_idx = _site_of(areas, xy)
+    frame = gpd.GeoDataFrame({  # text columns stay text with 0 turbines (the empty layer keeps its schema)
+        key: np.asarray(areas[key].to_numpy()[site_idx] if len(xy) else [], dtype=object)
+        for key in ("site_id", "municipality", "ags")
+    }, geometry=gpd.GeoSeries(shapely.points(xy) if len(xy) else [], crs=crs), crs=crs)
+    frame.insert(1, "turbine_id", np.asarray([f"{s}-{n}" for s, n in zip(frame["site_id"],
+                                                                          _running_numbers(frame["site_id"]))],
+                                             dtype=object))
+    frame["turbine"] = turbine.name or turbine.id
+    frame["capacity_mw"] = turbine.nominal_power_mw
+    frame["hub_height_m"] = turbine.hub_height_m
+    frame["rotor_diameter_m"] = turbine.rotor_diameter_m
+    frame["wind_speed_m_s"] = speed
+    frame["energy_gross_mwh_per_a"] = gross
+    frame["energy_mwh_per_a"] = net
+    frame["full_load_hours"] = net / turbine.nominal_power_mw
+    frame["wake_loss_pct"] = 100.0 * wake
+    frame["dist_house_m"] = dist
+    frame = frame[[*TURBINE_FIELDS, "geometry"]]
+    sites = _totals(frame, areas, "site_id")
+    munis = _totals(frame, areas, "municipality", aoi_names)
+    with OutputTransaction() as tx:
+        write_vector(tx.temp_for(Path(outputs.turbines)), frame, "turbines", "Point")
+        if outputs.sites is not None:
+            write_vector(tx.temp_for(Path(outputs.sites)), _sites_frame(areas, sites), "layout_sites", "MultiPolygon")
+        for path, rows in ((outputs.sites_table, sites), (outputs.municipalities_table, munis)):
+            if path is not None:
+                write_csv(tx.temp_for(Path(path)), SITE_FIELDS,
+                             [[getattr(r, f) for f in SITE_FIELDS] for r in rows])
+        check_cancelled(progress)
+    total_gross_free = float(np.nansum(gross))
+    total = _total_row(frame, float(areas.geometry.area.sum()) / 1e4, "", "TOTAL")
+    progress.report(1.0, "Done")
+    return LayoutResult(turbine, len(frame), total.capacity_mw, total.energy_mwh_per_a, total.full_load_hours,
+                        100.0 * float(np.nansum(gross * wake)) / total_gross_free if total_gross_free else 0.0,
+                        float(direction), settings.rotor_in, tuple(sites), tuple(munis), frame, outputs)
+
+
+def _place_and_yield(turbine: WindTurbine, areas: gpd.GeoDataFrame, rasters: Mapping[str, Any],
+                     layers: Mapping[str, LayerRef], settings: LayoutSettings, crs: Any, progress: Progress
+                     ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Main direction [°], tower positions [m], hub wind speed [m/s], gross energy [MWh/a] and wake loss [-]."""
     bounds = tuple(shapely.total_bounds(areas.geometry.values))
     grid = Grid.aligned(bounds, settings.resolution_m)
     x0, y0, x1, y1 = grid.bounds
@@ -469,45 +536,7 @@ def run_turbine_layout(
     else:
         wake = efficiency_curve_wake_loss(settings.wake_model, turbine, speed, k, rho, table,
                                           lambda t: table_for(t, settings.resource, climate))
-    net = gross * (1 - wake) * settings.losses.factor(include_wake=False)
-    check_cancelled(progress)
-    progress.report(0.9, "Distance to houses")
-    dist = _house_distance(layers.get("buildings"), xy, crs)
-    site_idx = _site_of(areas, xy)
-    frame = gpd.GeoDataFrame({
-        "site_id": areas["site_id"].to_numpy()[site_idx] if len(xy) else [],
-        "municipality": areas["municipality"].to_numpy()[site_idx] if len(xy) else [],
-        "ags": areas["ags"].to_numpy()[site_idx] if len(xy) else [],
-    }, geometry=shapely.points(xy) if len(xy) else [], crs=crs)
-    frame.insert(1, "turbine_id", [f"{s}-{n}" for s, n in zip(frame["site_id"], _running_numbers(frame["site_id"]))])
-    frame["turbine"] = turbine.name or turbine.id
-    frame["capacity_mw"] = turbine.nominal_power_mw
-    frame["hub_height_m"] = turbine.hub_height_m
-    frame["rotor_diameter_m"] = turbine.rotor_diameter_m
-    frame["wind_speed_m_s"] = speed
-    frame["energy_gross_mwh_per_a"] = gross
-    frame["energy_mwh_per_a"] = net
-    frame["full_load_hours"] = net / turbine.nominal_power_mw
-    frame["wake_loss_pct"] = 100.0 * wake
-    frame["dist_house_m"] = dist
-    frame = frame[[*TURBINE_FIELDS, "geometry"]]
-    sites = _totals(frame, areas, "site_id")
-    munis = _totals(frame, areas, "municipality")
-    with OutputTransaction() as tx:
-        write_vector(tx.temp_for(Path(outputs.turbines)), frame, "turbines")
-        if outputs.sites is not None:
-            write_vector(tx.temp_for(Path(outputs.sites)), _sites_frame(areas, sites), "layout_sites")
-        for path, rows in ((outputs.sites_table, sites), (outputs.municipalities_table, munis)):
-            if path is not None:
-                write_csv(tx.temp_for(Path(path)), SITE_FIELDS,
-                             [[getattr(r, f) for f in SITE_FIELDS] for r in rows])
-        check_cancelled(progress)
-    total_gross_free = float(np.nansum(gross))
-    total = _total_row(frame, float(areas.geometry.area.sum()) / 1e4, "", "TOTAL")
-    progress.report(1.0, "Done")
-    return LayoutResult(turbine, len(frame), total.capacity_mw, total.energy_mwh_per_a, total.full_load_hours,
-                        100.0 * float(np.nansum(gross * wake)) / total_gross_free if total_gross_free else 0.0,
-                        float(direction), settings.rotor_in, tuple(sites), tuple(munis), frame, outputs)
+    return float(direction), xy, speed, gross, wake
 
 
 def union_touching(geoms: np.ndarray) -> shapely.Geometry:
@@ -569,9 +598,8 @@ def _resource_grid(model: str, inp: ResourceInputs, grid: Grid, crs: Any, hub: f
 
 def _sites_frame(areas: gpd.GeoDataFrame, sites: list[SiteTotals]) -> gpd.GeoDataFrame:
     """The eligible areas (dissolved by site_id) with the layout's totals."""
-    shapes = areas.dissolve(by="site_id", sort=False).geometry
-    rows = {f: [getattr(r, f) for r in sites] for f in SITE_FIELDS}
-    return gpd.GeoDataFrame(rows, geometry=[shapes.loc[r.site_id] for r in sites], crs=areas.crs)
+    shapes = areas.dissolve(by="site_id", sort=False).geometry if len(areas) else {}
+    return records_frame(sites, SITE_FIELDS, [shapes[r.site_id] for r in sites], areas.crs, SiteTotals)
 
 
 def _site_of(areas: gpd.GeoDataFrame, xy: np.ndarray) -> np.ndarray:
@@ -604,9 +632,17 @@ def _total_row(frame: gpd.GeoDataFrame, area_ha: float, site_id: str, municipali
                       cap / (area_ha / 100.0) if area_ha else 0.0)
 
 
-def _totals(frame: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, key: str) -> list[SiteTotals]:
-    """Totals per value of ``key`` (site_id or municipality), in the order of the areas."""
+def _totals(frame: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, key: str, first: list[str] | None = None
+            ) -> list[SiteTotals]:
+    """Totals per value of ``key`` (site_id or municipality), in the order of the areas.
+
+    ``first``: values listed first in this order, with zeros where no area has them (the municipalities
+    of the area of interest).
+    """
     area_ha = (areas.geometry.area / 1e4).groupby(areas[key].to_numpy(), sort=False).sum()
+    if first:
+        area_ha = pd.concat([pd.Series(0.0, index=[v for v in dict.fromkeys(first) if v not in area_ha.index]),
+                             area_ha]).reindex([*dict.fromkeys(first), *(v for v in area_ha.index if v not in first)])
     first_muni = areas.groupby(key, sort=False)["municipality"].first()
     turbines = frame.groupby(key, sort=False).indices if len(frame) else {}
     empty = frame.iloc[:0]

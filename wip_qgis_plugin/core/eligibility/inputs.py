@@ -1,0 +1,243 @@
+"""Which layer each criterion reads: role layers, layers bound to one criterion, criteria not assessed.
+
+A criterion reads its role's layer (``layers[role]``), filtered by the criterion's filter. Two kinds
+of :class:`LayerBinding` (data, in :class:`.engine.EligibilitySettings`) add to that:
+
+* **bound to a criterion** (``criterion="nature_reserves"``): the criterion reads this layer
+  instead of its role's layer, and *every feature counts* (its filter and dwelling rule are not
+  applied; a group rule still is). Typical: one shapefile per protection category from the
+  Landesamt (NSG.shp, LSG.shp …) that has no ``protection_title`` field.
+* **serving a role with fixed attributes** (``role="protected_areas", attributes=(("protection_title",
+  "Naturschutzgebiet"),)``): the layer's features join the role's features with these values
+  set, so the catalogue's filters work unchanged. Several layers can serve one role.
+
+A criterion with no layer at all (its role not given, or every file of it missing) is **not
+assessed** (:class:`NotAssessed`): the run goes on, and the criterion is listed in the log, the
+result, the reasons sidecar and the per-criterion table — unless ``require_all`` refuses the run.
+An *empty* layer is assessed: no such features, 0 ha excluded.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ..catalogue.dwellings import DwellingCounts, select
+from ..catalogue.filters import evaluate
+from ..catalogue.model import Criterion
+from ..data.layers import ROLES, LayerRef, layer_info, read_layer
+from ..errors import InputError
+from ..progress import Progress
+from ..spec import suggest
+
+
+@dataclass(frozen=True)
+class LayerBinding:
+    """A layer bound to one criterion, or serving one role with fixed attribute values.
+
+    Parameters
+    ----------
+    layer : LayerRef
+        The layer.
+    criterion : str
+        Id of the criterion that reads only this layer (every feature counts); "" for a role layer.
+    role : str
+        Role the layer's features join (with ``attributes`` set); "" for a criterion layer.
+    attributes : tuple of (str, str)
+        Field values every feature of the layer gets, e.g. ``(("protection_title", "Naturschutzgebiet"),)``.
+    """
+
+    layer: LayerRef
+    criterion: str = ""
+    role: str = ""
+    attributes: tuple[tuple[str, str], ...] = ()
+
+    def describe(self) -> str:
+        """``path|layername=… (protection_title=Naturschutzgebiet)``."""
+        fixed = ", ".join(f"{k}={v}" for k, v in self.attributes)
+        return self.layer.describe() + (f" ({fixed})" if fixed else "")
+
+
+@dataclass(frozen=True)
+class NotAssessed:
+    """A criterion whose data is absent: the run treats its land as not excluded by it.
+
+    Attributes
+    ----------
+    criterion : str
+        Criterion id.
+    role : str
+        The layer role it reads.
+    reason : str
+        Why: no layer for the role, or the file does not exist.
+    """
+
+    criterion: str
+    role: str
+    reason: str
+
+    def hint(self) -> str:
+        """How to provide the data."""
+        return (f"give a layer for role '{self.role}' (--layer {self.role}=FILE, scenario layers.{self.role}) "
+                f"or bind one to the criterion (scenario criterion_layers: {{{self.criterion}: FILE}})")
+
+
+@dataclass(frozen=True)
+class CriterionInput:
+    """The layers one criterion reads: filtered role layers, or bound layers (every feature counts)."""
+
+    criterion: Criterion
+    sources: tuple[LayerBinding, ...]
+    bound: bool
+    own_layer: bool = False  # the first source is the role's own layer: its fields must exist
+
+
+def check_bindings(bindings: Sequence[LayerBinding], criterion_ids: Sequence[str]) -> None:
+    """Refuse bindings naming an unknown criterion or role, or both or neither.
+
+    Raises
+    ------
+    InputError
+        Listing every bad binding with the fix.
+    """
+    problems = []
+    for b in bindings:
+        if bool(b.criterion) == bool(b.role):
+            problems.append(f"{b.layer.describe()}: bind it either to a criterion or to a role")
+        elif b.criterion and b.criterion not in criterion_ids:
+            problems.append(f"{b.layer.describe()}: no criterion {b.criterion!r} in the catalogue"
+                            f"{suggest(b.criterion, criterion_ids)}")
+        elif b.role and b.role not in ROLES:
+            problems.append(f"{b.layer.describe()}: {b.role!r} is not a layer role{suggest(b.role, ROLES)}")
+        elif b.criterion and b.attributes:
+            problems.append(f"{b.layer.describe()}: a layer bound to criterion {b.criterion!r} takes no attributes "
+                            "(every feature counts)")
+    if problems:
+        raise InputError("Layer bindings: " + "; ".join(problems) + ".")
+
+
+def resolve_inputs(criteria: Sequence[Criterion], layers: Mapping[str, LayerRef],
+                   bindings: Sequence[LayerBinding]) -> tuple[list[CriterionInput], list[NotAssessed]]:
+    """The layers of every criterion, and the criteria that cannot be assessed.
+
+    A layer whose file does not exist counts as absent.
+    """
+    inputs, absent = [], []
+    for c in criteria:
+        own = tuple(b for b in bindings if b.criterion == c.id)
+        if own:
+            present = tuple(b for b in own if Path(b.layer.path).exists())
+            if present:
+                inputs.append(CriterionInput(c, present, True))
+            else:
+                absent.append(NotAssessed(c.id, c.layer, "file " + ", ".join(repr(b.layer.path) for b in own)
+                                          + " does not exist"))
+            continue
+        given = ((LayerBinding(layers[c.layer], role=c.layer),) if c.layer in layers else ()) + \
+            tuple(b for b in bindings if b.role == c.layer)
+        present = tuple(b for b in given if Path(b.layer.path).exists())
+        if present:
+            own = c.layer in layers and present[0] is given[0]
+            inputs.append(CriterionInput(c, present, False, own))
+        elif given:
+            absent.append(NotAssessed(c.id, c.layer, "file " + ", ".join(repr(b.layer.path) for b in given)
+                                      + " does not exist"))
+        else:
+            absent.append(NotAssessed(c.id, c.layer, f"no layer for role '{c.layer}'"))
+    return inputs, absent
+
+
+def missing_roles_message(catalogue_id: str, absent: Sequence[NotAssessed]) -> str:
+    """The refusal of a run that must assess every criterion (``require_all``), naming every missing role."""
+    roles = list(dict.fromkeys(a.role for a in absent))
+    per_role = "; ".join(f"{r} ({', '.join(a.criterion for a in absent if a.role == r)})" for r in roles)
+    return (f"The catalogue {catalogue_id!r} needs the layer role(s) {', '.join(roles)}, which are missing "
+            f"(criteria: {per_role}). Give a layer for each (--layer ROLE=FILE, scenario layers), bind one to "
+            "the criterion (criterion_layers), or leave require_all off to run without those criteria.")
+
+
+def _source_frame(source: LayerBinding, columns: Sequence[str], strict: bool, crs: Any,
+                  box: tuple[float, float, float, float], invalid: str, progress: Progress) -> gpd.GeoDataFrame:
+    """Features of one layer within ``box``, with its fixed attributes set.
+
+    ``strict``: every column must exist (a role's own layer); otherwise a missing column has no
+    value (a bound or attribute layer), with a warning.
+    """
+    fixed = dict(source.attributes)
+    info = layer_info(source.layer, source.role or source.criterion)
+    wanted = [c for c in columns if c not in fixed]
+    present = wanted if strict else [c for c in wanted if c in info.fields]
+    lacking = [c for c in wanted if c not in present]
+    if lacking:
+        progress.warning(f"Layer {source.describe()} has no field {', '.join(lacking)}: its features have no value "
+                         "there.")
+    if info.feature_count == 0:
+        frame = gpd.GeoDataFrame({c: pd.Series([], dtype=object) for c in present}, geometry=[], crs=crs)
+    else:
+        frame = read_layer(source.layer, source.role or source.criterion, crs, box, tuple(present), invalid)
+    extra = {c: None for c in lacking}
+    extra.update(fixed)
+    return frame.assign(**extra) if extra else frame
+
+
+def read_inputs(inputs: Sequence[CriterionInput], crs: Any, boxes: Mapping[str, tuple[float, float, float, float]],
+                invalid: str, progress: Progress) -> tuple[dict[str, gpd.GeoDataFrame], bool]:
+    """Read the frame of every input (keyed by :func:`frame_key`) within its box.
+
+    ``boxes`` maps each frame key to its read box. Returns the frames and whether any layer
+    that holds features has one within reach.
+    """
+    frames: dict[str, gpd.GeoDataFrame] = {}
+    any_data, any_in_reach = False, False
+    for key, group in _by_frame(inputs).items():
+        columns = tuple(dict.fromkeys(f for ci in group for f in ci.criterion.fields())) if not group[0].bound else ()
+        dwell = tuple(ci.criterion.group.dwellings_field for ci in group
+                      if ci.criterion.group and ci.criterion.group.dwellings_field)
+        parts = []
+        for k, source in enumerate(group[0].sources):
+            info = layer_info(source.layer, source.role or source.criterion)
+            extra = tuple(f for f in dwell if f in info.fields and f not in columns)
+            strict = k == 0 and group[0].own_layer
+            parts.append(_source_frame(source, columns + extra, strict, crs, boxes[key], invalid, progress))
+            any_data |= info.feature_count != 0
+            any_in_reach |= len(parts[-1]) > 0
+        frame = parts[0] if len(parts) == 1 else gpd.GeoDataFrame(
+            pd.concat(parts, ignore_index=True), geometry="geometry", crs=crs)
+        frames[key] = frame.reset_index(drop=True)
+        progress.info(f"Layer '{_frame_label(group[0])}': {len(frame)} feature(s) within reach.")
+    return frames, any_in_reach or not any_data
+
+
+def frame_key(ci: CriterionInput) -> str:
+    """Criteria with the same key read the same frame: a role's layers, or one criterion's bound layers."""
+    return f"criterion:{ci.criterion.id}" if ci.bound else f"role:{ci.criterion.layer}"
+
+
+def _frame_label(ci: CriterionInput) -> str:
+    return ci.criterion.id if ci.bound else ci.criterion.layer
+
+
+def _by_frame(inputs: Sequence[CriterionInput]) -> dict[str, list[CriterionInput]]:
+    out: dict[str, list[CriterionInput]] = {}
+    for ci in inputs:
+        out.setdefault(frame_key(ci), []).append(ci)
+    return out
+
+
+def selection_mask(ci: CriterionInput, frame: gpd.GeoDataFrame) -> tuple[np.ndarray, DwellingCounts | None]:
+    """Which features of its frame a criterion reads, and the dwelling counts if it uses the dwelling rule."""
+    if ci.bound:
+        return np.ones(len(frame), dtype=bool), None
+    c = ci.criterion
+    mask = evaluate(c.filter, frame)
+    counts = None
+    if c.dwellings and c.dwelling_rule is not None:
+        dwell, counts = select(c.dwelling_rule, c.dwellings, frame[mask])
+        mask = mask.copy()
+        mask[np.flatnonzero(mask)[~dwell]] = False
+    return mask, counts
