@@ -92,6 +92,9 @@ def _print_eligibility(step) -> None:
                   f"{d['not_dwelling']} not dwellings\n")
     for a in r.get("not_assessed") or []:
         out.write(f"  NOT ASSESSED: {a['criterion']} (role {a['role']}: {a['reason']}); {a['hint']}\n")
+    if r.get("data_check"):  # the warnings of the check at the start (logged above); the table: wip check-data
+        codes = ", ".join(dict.fromkeys(w["code"] for w in r["data_check"]))
+        out.write(f"  data check: {len(r['data_check'])} warning(s) ({codes}); details: wip check-data\n")
     if r.get("sources"):
         counts = r["sources"]["counts"]
         out.write(f"  sources ({r['sources']['seconds']:.1f} s): "
@@ -256,6 +259,29 @@ PRINTERS = {
 }
 
 
+def _print_check_data(step) -> None:
+    from .core.eligibility.check_text import table_lines
+
+    r = step.result
+    print("\n" + "\n".join(table_lines(r, r.get("language") or "en")))
+    _print_written([r.get("table")], step.seconds)
+
+
+PRINTERS["check_data"] = _print_check_data
+
+
+def _print_sources(step) -> None:
+    """The sources prepared for a ``wip run`` (detection lines, features per role, notes)."""
+    r = step.result
+    print("\nsources: " + "; ".join(r["detected"]))
+    print("  " + ", ".join(f"{role} {c['kept']:,}" for role, c in r["counts"].items()) + f" ({r['seconds']:.1f} s)")
+    for note in r["notes"]:
+        print(f"  {note}")
+
+
+PRINTERS["sources"] = _print_sources  # wip run with sources: the first result (core/jobs/runner.py)
+
+
 def _run(job, key: str, label: str | None = None, **details) -> None:
     """Run a job in this process (the same path as the plugin's) and print its result."""
     from .core.jobs.protocol import job_outputs, run_job
@@ -273,7 +299,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .core.jobs.runner import run_scenario, scenario_keys
     from .core.scenario.spec import load_scenario
 
-    sc = load_scenario(args.scenario)
+    sc = load_scenario(args.scenario, _sources(args))  # --source: more sources, relative to the working folder
     print(f"Scenario '{sc.name}' → {sc.output_dir}")
     known = scenario_keys(sc)
     unknown = [k for k in args.only or [] if k not in known]
@@ -363,6 +389,8 @@ def _engine_inputs(args: argparse.Namespace):
     # always given, as the algorithm "Land eligibility" gives them (the same job for the same choices)
     settings["require_all"] = bool(getattr(args, "require_all", False))
     settings["invalid_geometries"] = getattr(args, "invalid_geometries", None) or "error"
+    if getattr(args, "eligibility_raster", None):  # raster criteria (e.g. land_cover): --raster ROLE=FILE
+        settings["rasters"] = _raster_args(args.eligibility_raster)
     if _bindings(args):
         settings["layer_bindings"] = _bindings(args)
     return catalogue, layers, aoi, settings, args.prefix or cat.technology
@@ -399,6 +427,18 @@ def cmd_eligibility(args: argparse.Namespace) -> int:
     """Run one eligibility step from command-line arguments."""
     job, key = eligibility_job_from_args(args)
     _run(job, key)
+    return 0
+
+
+def cmd_check_data(args: argparse.Namespace) -> int:
+    """Check the inputs of an eligibility run (the arguments of ``wip eligibility``): table and CSV."""
+    from .core.jobs.build import check_data_job
+
+    catalogue, layers, aoi, settings, key = _engine_inputs(args)
+    layers = {role: ref for role, ref in layers.items() if role != "municipalities"}
+    table = Path(args.out_dir) / f"{key}_check.csv"
+    _run(check_data_job(catalogue, layers, aoi, {"table": table}, settings, _sources(args), args.language), key,
+         f"{key} check")
     return 0
 
 
@@ -684,7 +724,7 @@ def cmd_presets(args: argparse.Namespace) -> int:
         print(f"{'id':<28} {'kind':<13} {'layer':<16} {'setback':<12} {'m':>7}  valid from  source")
         for c in cat.criteria:
             metres = c.buffer_m(cat.reference_turbine)
-            print(f"{c.id:<28} {c.kind:<13} {c.layer:<16} {str(c.buffer):<12} {metres:>7.0f}  "
+            print(f"{c.id:<28} {c.kind:<13} {c.role:<16} {str(c.buffer):<12} {metres:>7.0f}  "
                   f"{c.valid_from.isoformat()}  {cat.source_text(c.source)[:60]}")
         return 0
     for p in list_presets():
@@ -781,6 +821,30 @@ def _source_options(p: argparse.ArgumentParser) -> None:
                         "authority_layer:nsg (docs/sources.md)")
 
 
+def _raster_args(items: list[str]) -> dict[str, dict]:
+    """``--raster ROLE=FILE`` of eligibility runs → the settings' rasters (a missing file: not assessed)."""
+    from .core.data.rasters import RASTER_ROLES
+    from .core.errors import InputError
+    from .core.spec import suggest
+
+    out = {}
+    for item in items:
+        role, sep, path = item.partition("=")
+        if not sep or not path:
+            raise InputError(f"--raster {item!r}: write ROLE=FILE, e.g. land_cover=clc.tif")
+        if role not in RASTER_ROLES:
+            raise InputError(f"--raster {item!r}: {role!r} is not a raster role{suggest(role, RASTER_ROLES)}; "
+                             f"roles: {', '.join(RASTER_ROLES)}")
+        out[role] = {"path": path}
+    return out
+
+
+def _raster_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--raster", action="append", dest="eligibility_raster", metavar="ROLE=FILE",
+                   help="raster for the catalogue's raster criteria, e.g. land_cover=clc.tif (CORINE, LBM-DE, "
+                        "Copernicus; any CRS and resolution) (repeatable)")
+
+
 def _common_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--catalogue", required=True, help="preset id or YAML file")
     p.add_argument("--gpkg", help="GeoPackage whose layers are named after the roles")
@@ -835,13 +899,23 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("scenario")
     r.add_argument("--only", action="append", help="run only this technology key (repeatable)")
     r.add_argument("--resolution", type=float, help="override the scenario's resolution [m]")
+    _source_options(r)
     r.set_defaults(func=cmd_run)
     e = sub.add_parser("eligibility", help="land eligibility for one catalogue")
     _common_options(e)
     _source_options(e)
+    _raster_option(e)
     e.set_defaults(func=cmd_eligibility)
+    cd = sub.add_parser("check-data", help="check the inputs of `wip eligibility` (same arguments): features matched "
+                                           "per criterion, criteria not assessed, warnings; a CSV table")
+    _common_options(cd)
+    _source_options(cd)
+    _raster_option(cd)
+    cd.add_argument("--language", choices=["en", "de"], default="en", help="language of the table and its CSV")
+    cd.set_defaults(func=cmd_check_data)
     s = sub.add_parser("sweep", help="eligible share as a function of one criterion's setback")
     _common_options(s)
+    _raster_option(s)
     s.add_argument("--criterion", required=True, help="criterion id, e.g. settlements_soft")
     s.add_argument("--from", dest="start", type=float, default=400.0, help="first setback [m]")
     s.add_argument("--to", dest="stop", type=float, default=1500.0, help="last setback [m]")

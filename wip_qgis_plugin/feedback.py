@@ -6,7 +6,8 @@ import re
 from qgis.core import QgsProcessingFeedback
 
 from .compat import push_warning
-from .i18n import tr
+from .core.eligibility.check_text import translate_check_line  # standard library only
+from .i18n import tr, ui_language
 
 
 def _engine_messages():
@@ -115,6 +116,15 @@ def _engine_messages():
         (r"Criterion '([^']+)': no feature of '([^']+)' matches (.+) within reach\.",
          lambda cid, layer, rule: tr("Criterion “{criterion}”: no feature of “{layer}” matches {filter} within "
                                      "reach.").format(criterion=cid, layer=layer, filter=rule)),
+        (r"Criterion '([^']+)': (\d+) cell\(s\) of raster '([^']+)' with (.+) within reach \((.+)\)\.",
+         lambda cid, n, role, values, path: tr("Criterion “{criterion}”: {n} cell(s) of raster “{role}” with {values} "
+                                               "within reach ({path}).").format(
+                                                   criterion=cid, n=n, role=role, values=values, path=path)),
+        (r"Raster '([^']+)' \((.+)\) has no value on (\S+) % of the area of interest \(nodata or not covered\): "
+         r"there criterion '([^']+)' excludes nothing\.",
+         lambda role, path, pct, cid: tr("Raster “{role}” ({path}) has no value on {pct} % of the area of interest "
+                                         "(nodata or not covered): there criterion “{criterion}” excludes "
+                                         "nothing.").format(role=role, path=path, pct=pct, criterion=cid)),
         # OSM download (core/data/overpass.py, core/jobs/osm_download.py)
         (r"Querying the Overpass server (\S+)",
          lambda url: tr("Querying the Overpass server {server}").format(server=url)),
@@ -145,7 +155,8 @@ def translate_engine_message(message: str) -> str:
         match = pattern.match(message)
         if match:
             return wording(*match.groups())
-    return message
+    # the data check's lines (core/eligibility/check_text.py holds their German wording)
+    return translate_check_line(message, "de" if ui_language() == "de" else "en") or message
 
 
 class FeedbackProgress:

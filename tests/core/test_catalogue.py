@@ -182,3 +182,27 @@ def test_a_user_file_replaces_the_dwelling_rule_and_overrides_the_selection(tmp_
     assert explicit.criterion("dwellings_2h").dwellings == "explicit"
     with pytest.raises(CatalogueError, match=r"dwellings_2h\).dwellings: 'all' is not one of possible, explicit"):
         load_catalogue("wind_sachsen_anhalt").with_overrides({"dwellings_2h": {"dwellings": "all"}})
+
+
+def test_a_user_catalogue_adds_and_turns_criteria_into_raster_criteria(tmp_path):
+    """extends: a new raster criterion, a layer criterion turned into one (layer: null), overrides of values."""
+    path = tmp_path / "clc.yaml"
+    path.write_text(yaml.safe_dump({
+        "extends": "wind_sachsen_anhalt", "id": "clc", "version": "1",
+        "criteria": [
+            {"id": "urban_fabric", "label": {"de": "Siedlung (CLC)", "en": "Urban fabric (CLC)"}, "kind": "hard",
+             "raster": "land_cover", "values": [1, 2], "buffer": "1000 m", "source": "CLC 2018",
+             "valid_from": "2018-01-01"},
+            {"id": "forest", "layer": None, "filter": None, "raster": "land_cover", "values": {"between": [23, 25]}},
+        ]}), encoding="utf-8")
+    cat = load_catalogue(path)
+    base = load_catalogue("wind_sachsen_anhalt")
+    assert [c.id for c in cat.criteria] == [c.id for c in base.criteria] + ["urban_fabric"]
+    forest = cat.criterion("forest")
+    assert (forest.raster, forest.layer, str(forest.values)) == ("land_cover", "", "value >= 23 and value <= 25")
+    assert forest.buffer == base.criterion("forest").buffer  # the rest is inherited
+    assert "land_cover" in cat.raster_roles_needed() and "land_cover" not in cat.roles_needed()
+    narrower = cat.with_overrides({"urban_fabric": {"values": [1]}})
+    assert narrower.criterion("urban_fabric").values.codes == (1.0,)
+    with pytest.raises(CatalogueError, match=r"urban_fabric\)\.values: unknown operator"):
+        cat.with_overrides({"urban_fabric": {"values": {"=>": 3}}})

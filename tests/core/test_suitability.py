@@ -413,3 +413,46 @@ def test_input_errors(scored_region, tmp_path):
     with pytest.raises(InputError, match="run the eligibility analysis first"):
         run_suitability(reg["catalogue"], reg["layers"], reg["rasters"], None, tmp_path / "none.tif", outs)
     assert not (tmp_path / "x.tif").exists()
+
+
+def test_no_eligible_area_writes_an_empty_site_layer_of_polygons(scored_region, tmp_path):
+    """Zero is a result: an eligible-area layer without features gives a candidate_sites layer of 0
+    MultiPolygons (not one of unknown geometry, which QGIS neither draws nor styles)."""
+    import geopandas as gpd
+    import pyogrio
+
+    from wip_qgis_plugin.core.data.outputs import write_vector
+
+    reg = scored_region
+    areas = gpd.read_file(reg["areas"].path, layer="eligible_areas").iloc[:0]
+    write_vector(tmp_path / "none.gpkg", areas, "eligible_areas", "MultiPolygon")
+    outs = SuitabilityOutputs(tmp_path / "s.tif", sites=tmp_path / "sites.gpkg", sites_table=tmp_path / "sites.csv")
+    res = run_suitability(reg["catalogue"], reg["layers"], reg["rasters"], None, reg["tmp"] / "elig.tif", outs,
+                          SuitabilitySettings(tile_px=64), NullProgress(),
+                          eligible_areas=LayerRef(str(tmp_path / "none.gpkg"), "eligible_areas"))
+    assert res.sites == ()
+    info = pyogrio.read_info(outs.sites, layer="candidate_sites")
+    assert info["geometry_type"] == "MultiPolygon" and int(info["features"]) == 0
+    assert (tmp_path / "sites.csv").read_text(encoding="utf-8").strip().startswith("rank,site_id,name,ags,area_ha")
+
+
+def test_eligibility_grid_reads_the_grid_and_refuses_what_is_not_one(tmp_path):
+    """The one reader of an eligibility raster's grid (suitability and solar both call it)."""
+    from wip_qgis_plugin.core.data.rasters import eligibility_grid
+
+    data = np.zeros((3, 4), dtype="uint8")
+    write_raster(tmp_path / "ok.tif", data, Affine(25.0, 0, 1000.0, 0, -25.0, 2000.0), CRS)
+    grid, crs = eligibility_grid(tmp_path / "ok.tif")
+    assert (grid.left, grid.top, grid.resolution_m, grid.width, grid.height) == (1000.0, 2000.0, 25.0, 4, 3)
+    assert crs.to_epsg() == ProjCRS(CRS).to_epsg()
+    write_raster(tmp_path / "rect.tif", data, Affine(25.0, 0, 1000.0, 0, -20.0, 2000.0), CRS)
+    with pytest.raises(InputError, match="is not a north-up grid with square pixels"):
+        eligibility_grid(tmp_path / "rect.tif")
+    write_raster(tmp_path / "nocrs.tif", data, Affine(25.0, 0, 1000.0, 0, -25.0, 2000.0), None)
+    with pytest.raises(InputError, match="has no CRS"):
+        eligibility_grid(tmp_path / "nocrs.tif")
+    write_raster(tmp_path / "deg.tif", data, Affine(0.1, 0, 11.0, 0, -0.1, 52.0), "EPSG:4326")
+    with pytest.raises(InputError, match="geographic"):
+        eligibility_grid(tmp_path / "deg.tif")
+    with pytest.raises(InputError, match="does not exist; run the eligibility analysis first"):
+        eligibility_grid(tmp_path / "none.tif")

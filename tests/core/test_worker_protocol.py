@@ -20,9 +20,9 @@ from wip_qgis_plugin.core.eligibility.engine import (
     AreaOfInterest,
     EligibilityOutputs,
     EligibilitySettings,
-    _bits_sidecar,
     run_eligibility,
 )
+from wip_qgis_plugin.core.eligibility.report import bits_sidecar
 from wip_qgis_plugin.core.errors import Cancelled, InputError
 from wip_qgis_plugin.core.jobs import protocol as wp
 from wip_qgis_plugin.core.suitability.engine import SensitivitySettings, SuitabilityOutputs, SuitabilitySettings
@@ -187,7 +187,7 @@ def test_partial_files_are_the_temporary_files_of_the_engine(tmp_path):
 
 def test_job_outputs_include_the_reasons_sidecar(tmp_path, small_region):
     job = eligibility_job(small_region, tmp_path)
-    assert _bits_sidecar(tmp_path / "reasons.tif") in wp.job_outputs(job)
+    assert bits_sidecar(tmp_path / "reasons.tif") in wp.job_outputs(job)
     assert tmp_path / "elig.tif" in wp.job_outputs(job)
 
 

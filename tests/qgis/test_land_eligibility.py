@@ -226,3 +226,38 @@ def test_sample_region_subset_at_50_m(provider, sample_region, tmp_path):
     assert {m.name for m in expected.municipalities} == set(names)
     np.testing.assert_array_equal(read_band(out), read_band(tmp_path / "engine.tif"))
 
+
+
+def test_land_cover_raster_feeds_the_raster_criteria(provider, small_region, tmp_path):
+    """A catalogue with a land-cover criterion: the optional raster parameter assesses it, as the engine does."""
+    import shapely
+    from rasterio.transform import from_origin
+    from wip_qgis_testing import X0, Y0
+
+    from wip_qgis_plugin.core.data.rasters import RasterRef
+
+    data = np.full((40, 90), 12, dtype=np.uint8)
+    data[10:15, 20:30] = 1  # 500 m × 1 km of class 1, in EPSG:25832 at 100 m
+    clc = tmp_path / "clc.tif"
+    with rasterio.open(clc, "w", driver="GTiff", width=90, height=40, count=1, dtype="uint8", crs="EPSG:25832",
+                       transform=from_origin(X0 - 500, Y0 + 3500, 100.0, 100.0), nodata=255) as ds:
+        ds.write(data, 1)
+    catalogue = tmp_path / "clc.yaml"
+    catalogue.write_text(
+        "schema: wip-catalogue/1\nid: clc\nversion: '1'\ntechnology: wind\ntitle: {de: CLC, en: CLC}\ncriteria:\n"
+        "  - {id: urban_fabric, label: {de: u, en: u}, kind: hard, raster: land_cover, values: [1, 2], "
+        "buffer: 300 m, source: test data, valid_from: 2020-01-01}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    base = small_region.parameters((), CATALOGUE=str(catalogue), RESOLUTION=25)
+    result = run(dict(base, LAND_COVER=str(clc), OUTPUT_ELIGIBILITY=str(out / "e.tif")))
+    cell = shapely.box(X0 + 1500, Y0 + 1500, X0 + 2500, Y0 + 2000).buffer(300.0, quad_segs=64)
+    assert result["TOTAL_HA"] - result["ELIGIBLE_HA"] == pytest.approx(cell.area / 1e4, rel=0.01)
+    expected = run_eligibility(
+        load_catalogue(str(catalogue)), {}, AreaOfInterest(LayerRef(str(small_region.path), "municipalities")),
+        EligibilityOutputs(out / "engine.tif"),
+        EligibilitySettings(resolution_m=25.0, rasters={"land_cover": RasterRef(str(clc))}))
+    np.testing.assert_array_equal(read_band(out / "e.tif"), read_band(out / "engine.tif"))
+    with pytest.raises(QgsProcessingException, match=r"“Land cover \[raster, class codes"):  # without the raster
+        run(dict(base, OUTPUT_ELIGIBILITY=str(out / "none.tif")))
+    assert expected.not_assessed == ()

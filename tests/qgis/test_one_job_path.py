@@ -175,3 +175,22 @@ def test_solar_potential_and_wip_solar_build_the_same_job(provider, small_region
                                      "weather": None, "use_terrain": True, "horizon": False}
     assert arguments["outputs"]["sites"] is None
     assert arguments["outputs"]["municipalities_table"] == str(out / "agri_solar_municipalities.csv")
+
+
+def test_land_cover_parameter_and_raster_flag_build_the_same_job(provider, small_region, captured_job, raster,
+                                                                 tmp_path):
+    """The optional land-cover raster of "Land eligibility" is ``--raster land_cover=FILE`` (settings.rasters)."""
+    gpkg = small_region.path
+    out = tmp_path / "out"
+    params = small_region.parameters(("landuse",), PRESET="wind_sachsen_anhalt", RESOLUTION=25, LAND_COVER=raster,
+                                     OUTPUT_ELIGIBILITY=str(out / "wind_eligibility.tif"),
+                                     OUTPUT_REASONS=str(out / "wind_reasons.tif"),
+                                     OUTPUT_AREAS=str(out / "wind_areas.gpkg"), OUTPUT_TABLE=str(out / "wind_table.csv"))
+    algorithm_job = captured_job("wip:landeligibility", params)
+    args = build_parser().parse_args([
+        "eligibility", "--catalogue", "wind_sachsen_anhalt", "--layer", f"municipalities={gpkg}:municipalities",
+        f"--layer=landuse={gpkg}:landuse", "--resolution", "25", "--raster", f"land_cover={raster}",
+        "--out-dir", str(out)])
+    cli_job, _ = eligibility_job_from_args(args)
+    assert dict(algorithm_job.arguments) == dict(cli_job.arguments)
+    assert algorithm_job.arguments["settings"]["rasters"] == {"land_cover": {"path": raster}}

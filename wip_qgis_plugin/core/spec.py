@@ -5,7 +5,7 @@ files that users edit by hand. Each loader reads its file with :func:`read_yaml`
 mapping, and collects **every** problem it finds in a :class:`Problems` collector, each with its
 place in the file (``criteria[3].buffer``), before it raises one :class:`~.errors.SpecError` that
 lists them all. The small readers here (:func:`read_label`, :func:`read_date`, :func:`read_quantity`,
-:meth:`Problems.unknown_keys`) append to the collector instead of raising, so one pass reports
+:func:`items_with_ids`, :meth:`Problems.unknown_keys`) append to the collector instead of raising, so one pass reports
 everything.
 
 This module may import only the standard library, PyYAML, :mod:`.errors` and :mod:`.units`.
@@ -152,6 +152,60 @@ def unknown_keys(raw: Mapping[str, Any], allowed: Iterable[str], where: str, pro
     for key in raw:
         if key not in allowed:
             problems.append(f"{where}{key}: unknown key{suggest(key, sorted(allowed))}")
+
+
+def items_with_ids(raw: Any, where: str, problems: list[str] | Problems,
+                   what: str = "items") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each mapping of a non-empty list of mappings with unique ids, with its place in the file.
+
+    The place of an item is ``where[i]``, or ``where[i] (id)`` once the item has a text ``id``, so
+    every later problem of the item names it. Appends, as it goes:
+
+    - ``"<where>: a non-empty list of <what> is required"`` if ``raw`` is not a non-empty list
+      (and yields nothing);
+    - ``"<where>[i]: must be a mapping"`` for an item that is not one (and skips it);
+    - ``"<where>[i] (id).id: 'id' is used twice"`` for the second item with an id (and still yields it).
+
+    Parameters
+    ----------
+    raw : object
+        The list as written in the file.
+    where : str
+        Its place (``levels``, ``suitability.criteria`` …).
+    problems : list of str or Problems
+        Where the problems go.
+    what : str
+        What the items are, for the message of a missing list (``connection levels`` …).
+
+    Yields
+    ------
+    tuple of (str, dict)
+        The place of the item and the item.
+
+    Examples
+    --------
+    >>> p = []
+    >>> [w for w, _ in items_with_ids([{"id": "a"}, 3, {"id": "a"}], "levels", p)]
+    ['levels[0] (a)', 'levels[2] (a)']
+    >>> p
+    ['levels[1]: must be a mapping', "levels[2] (a).id: 'a' is used twice"]
+    """
+    if not isinstance(raw, list) or not raw:
+        problems.append(f"{where}: a non-empty list of {what} is required")
+        return
+    seen: set[str] = set()
+    for i, item in enumerate(raw):
+        place = f"{where}[{i}]"
+        if not isinstance(item, dict):
+            problems.append(f"{place}: must be a mapping")
+            continue
+        item_id = item.get("id")
+        if isinstance(item_id, str):
+            place = f"{where}[{i}] ({item_id})"
+            if item_id in seen:
+                problems.append(f"{place}.id: {item_id!r} is used twice")
+            seen.add(item_id)
+        yield place, item
 
 
 def read_label(value: Any, where: str, problems: list[str] | Problems) -> Label:

@@ -49,312 +49,322 @@
       <translation>Diese Python-Pakete verwenden andere Versionen von GEOS, PROJ oder GDAL als QGIS: {list}. In QGIS kann das zu falschen Ergebnissen oder Abstürzen führen. Installieren Sie sie neu, kompiliert gegen die Bibliotheken von QGIS: python3 -m pip install --user --force-reinstall --no-binary shapely,pyproj,pyogrio,rasterio shapely pyproj pyogrio rasterio</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="19" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="20" />
       <source>Reading layers</source>
       <translation>Layer werden gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="20" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="21" />
       <source>Reading inputs</source>
       <translation>Eingaben werden gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="21" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="22" />
       <source>Tile {n} of {m}</source>
       <translation>Kachel {n} von {m}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="22" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="23" />
       <source>Stability: tile {n} of {m}</source>
       <translation>Stabilität: Kachel {n} von {m}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="23" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="24" />
       <source>Building eligible-area polygons</source>
       <translation>Polygone der geeigneten Flächen werden gebildet</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="24" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="25" />
       <source>Ranking candidate sites</source>
       <translation>Potenzialflächen werden gereiht</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="25" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="26" />
       <source>Done</source>
       <translation>Fertig</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="26" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="27" />
       <source>Road network</source>
       <translation>Straßennetz</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="27" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="28" />
       <source>Routes</source>
       <translation>Trassen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="28" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="29" />
       <source>Allocation</source>
       <translation>Zuordnung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="29" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="30" />
       <source>Drawing routes</source>
       <translation>Trassen zeichnen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="30" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="31" />
       <source>Reading voltage levels</source>
       <translation>Spannungsebenen lesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="31" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="32" />
       <source>Cleaning lines</source>
       <translation>Leitungen bereinigen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="32" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="33" />
       <source>Building the graph</source>
       <translation>Graph aufbauen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="33" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="34" />
       <source>Topology report</source>
       <translation>Topologiebericht</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="36" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="37" />
       <source>0 turbines: no eligible area ({layer} holds no polygons).</source>
       <translation>0 Windenergieanlagen: keine Potenzialfläche ({layer} enthält keine Polygone).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="38" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="39" />
       <source>0 turbines: no eligible area is large enough for one turbine (rotor {d} m, {mode}).</source>
       <translation>0 Windenergieanlagen: keine Potenzialfläche ist groß genug für eine Anlage (Rotor {d} m, {mode}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="41" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="42" />
       <source>0 sites to connect ({layer} holds none): 0 MW connected, cost 0 EUR.</source>
       <translation>0 Standorte anzuschließen ({layer} enthält keine): 0 MW angeschlossen, Kosten 0 EUR.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="43" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="44" />
       <source>0 power lines in {layer}: no grid to check; {n} substation(s) not attached.</source>
       <translation>0 Stromleitungen in {layer}: kein Netz zu prüfen; {n} Umspannwerk(e) nicht angebunden.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="46" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="47" />
       <source>Terrain: tile {n} of {m}</source>
       <translation>Gelände: Kachel {n} von {m}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="47" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="48" />
       <source>Writing: tile {n} of {m}</source>
       <translation>Schreiben: Kachel {n} von {m}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="48" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="49" />
       <source>pvlib: TRY region {code}</source>
       <translation>pvlib: TRY-Region {code}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="49" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="50" />
       <source>Reading buildings</source>
       <translation>Gebäude werden gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="50" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="51" />
       <source>Reading source layer {name}</source>
       <translation>Quell-Layer {name} wird gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="51" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="52" />
       <source>Writing the prepared layers</source>
       <translation>Die aufbereiteten Layer werden geschrieben</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="52" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="53" />
       <source>Roof faces of {n} buildings</source>
       <translation>Dachflächen von {n} Gebäuden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="53" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="54" />
       <source>Writing</source>
       <translation>Schreiben</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="54" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="55" />
       <source>Reading the area and the rasters</source>
       <translation>Gebiet und Raster werden gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="55" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="56" />
       <source>Computing the yield</source>
       <translation>Ertrag wird berechnet</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="56" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="57" />
       <source>Reading the eligible areas</source>
       <translation>Geeignete Flächen werden gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="57" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="58" />
       <source>Wind resource at hub height</source>
       <translation>Windangebot in Nabenhöhe</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="58" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="59" />
       <source>Placing turbines</source>
       <translation>Anlagen werden platziert</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="59" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="60" />
       <source>Wake losses</source>
       <translation>Nachlaufverluste</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="60" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="61" />
       <source>Distance to houses</source>
       <translation>Abstand zu Wohngebäuden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="61" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="62" />
       <source>Grid connection</source>
       <translation>Netzanschluss</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="62" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="63" />
       <source>Setback sweep</source>
       <translation>Abstandsvariation</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="63" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="64" />
       <source>Indicators and balance</source>
       <translation>Kennzahlen und Bilanz</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="64" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="65" />
       <source>{source}: eligibility</source>
       <translation>{source}: Flächeneignung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="65" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="66" />
       <source>{source}: suitability</source>
       <translation>{source}: Standortgüte</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="66" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="67" />
       <source>{source}: generation</source>
       <translation>{source}: Erzeugung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="68" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="69" />
       <source>{source}: reusing {path} (same catalogue, resolution and area)</source>
       <translation>{source}: {path} wird wiederverwendet (gleicher Katalog, gleiche Auflösung und Fläche)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="70" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="71" />
       <source>{source}: reusing {path}</source>
       <translation>{source}: {path} wird wiederverwendet</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="71" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="72" />
       <source>Report {name}</source>
       <translation>Bericht {name}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="73" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="74" />
       <source>{ha} ha lie outside the TRY region outlines: TRY region {code} is used there.</source>
       <translation>{ha} ha liegen außerhalb der TRY-Regionsgrenzen: dort wird TRY-Region {code} verwendet.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="76" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="77" />
       <source>{weather}: {n} orientation bin(s), tilt {tilt}°, level ground {kwh} kWh/kWp/a.</source>
       <translation>{weather}: {n} Ausrichtungsklasse(n), Neigung {tilt}°, ebenes Gelände {kwh} kWh/kWp/a.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="79" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="80" />
       <source>Turbine {turbine}; wind at hub height from {source}; weather {weather}</source>
       <translation>Anlage {turbine}; Wind in Nabenhöhe aus {source}; Wetter {weather}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="82" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="83" />
       <source>Losses: {losses} → net = {factor} × gross</source>
       <translation>Verluste: {losses} → netto = {factor} × brutto</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="84" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="85" />
       <source>Turbine {turbine}; main wind direction {direction}° ({origin}); spacing {along} D along × {across} D across; {rest}</source>
       <translation>Anlage {turbine}; Hauptwindrichtung {direction}° ({origin}); Abstand {along} D längs × {across} D quer; {rest}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="90" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="91" />
       <source>Area of interest: {n} area(s), grid {w} × {h} pixels at {res} m; reading features up to {reach} m around it.</source>
       <translation>Untersuchungsgebiet: {n} Fläche(n), Raster {w} × {h} Pixel zu {res} m; Objekte werden bis {reach} m um das Gebiet gelesen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="94" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="95" />
       <source>Layer “{role}”: {n} feature(s) within reach.</source>
       <translation>Layer „{role}“: {n} Objekt(e) in Reichweite.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="96" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="97" />
       <source>Layer “{role}”: {n} feature(s) within {reach} m.</source>
       <translation>Layer „{role}“: {n} Objekt(e) innerhalb von {reach} m.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="100" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="101" />
       <source>Criterion “{criterion}”: {n} building(s) tagged as dwellings, {u} of unknown use treated as dwellings, {x} excluded as non-dwellings (within reach).</source>
       <translation>Kriterium „{criterion}“: {n} Gebäude als Wohngebäude erfasst, {u} unbekannter Nutzung als Wohngebäude behandelt, {x} als Nichtwohngebäude ausgenommen (in Reichweite).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="105" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="106" />
       <source>Criterion “{criterion}”: {n} building(s) tagged as dwellings, {u} of unknown use not counted, {x} excluded as non-dwellings (within reach).</source>
       <translation>Kriterium „{criterion}“: {n} Gebäude als Wohngebäude erfasst, {u} unbekannter Nutzung nicht gezählt, {x} als Nichtwohngebäude ausgenommen (in Reichweite).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="109" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="110" />
       <source>Criterion “{criterion}” is NOT ASSESSED: {reason}. Its land counts as not excluded by it; to assess it, {hint}.</source>
       <translation>Kriterium „{criterion}“ wird NICHT BEWERTET: {reason}. Seine Flächen gelten als nicht durch es ausgeschlossen; um es zu bewerten: {hint}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="113" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="114" />
       <source>Not assessed: criterion “{criterion}” (layer role “{role}”: {reason}).</source>
       <translation>Nicht bewertet: Kriterium „{criterion}“ (Ebenenrolle „{role}“: {reason}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="116" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="117" />
       <source>Criterion “{criterion}”: no feature of “{layer}” matches {filter} within reach.</source>
       <translation>Kriterium „{criterion}“: kein Objekt von „{layer}“ erfüllt {filter} in Reichweite.</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/feedback.py" line="120" />
+      <source>Criterion “{criterion}”: {n} cell(s) of raster “{role}” with {values} within reach ({path}).</source>
+      <translation>Kriterium „{criterion}“: {n} Zelle(n) des Rasters „{role}“ mit {values} in Reichweite ({path}).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="125" />
+      <source>Raster “{role}” ({path}) has no value on {pct} % of the area of interest (nodata or not covered): there criterion “{criterion}” excludes nothing.</source>
+      <translation>Raster „{role}“ ({path}) hat auf {pct} % des Untersuchungsgebiets keinen Wert (NoData oder nicht abgedeckt): dort schließt Kriterium „{criterion}“ nichts aus.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="130" />
       <source>Querying the Overpass server {server}</source>
       <translation>Frage den Overpass-Server {server} ab</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="122" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="132" />
       <source>Downloaded {mb} MB from {server}</source>
       <translation>{mb} MB von {server} geladen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="123" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="133" />
       <source>Checking the OSM data</source>
       <translation>Prüfe die OSM-Daten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="125" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="135" />
       <source>OSM data from {server}: {nodes} nodes, {ways} ways, {relations} relations ({mb} MB).</source>
       <translation>OSM-Daten von {server}: {nodes} Knoten, {ways} Wege, {relations} Relationen ({mb} MB).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="128" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="138" />
       <source>The Overpass server {server} remarked: {remark}</source>
       <translation>Hinweis des Overpass-Servers {server}: {remark}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="130" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="140" />
       <source>OSM download: {n} area(s), margin {margin} m (largest setback: {criterion}), layers {roles}.</source>
       <translation>OSM-Download: {n} Gebiet(e), Rand {margin} m (größter Abstand: {criterion}), Layer {roles}.</translation>
     </message>
@@ -519,6 +529,66 @@
       <translation>„{output}“: Die Datei muss auf {suffixes} enden (angegeben: „{path}“).</translation>
     </message>
     <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="59" />
+      <source>Check input data</source>
+      <translation>Eingangsdaten prüfen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="67" />
+      <source>Criteria kinds to exclude</source>
+      <translation>Auszuschließende Kriterienarten</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="68" />
+      <source>hard</source>
+      <translation>hart</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="68" />
+      <source>soft</source>
+      <translation>weich</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="68" />
+      <source>case by case</source>
+      <translation>Einzelfall</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="71" />
+      <source>Setback to settlements [m] (replaces the preset's)</source>
+      <translation>Abstand zu Siedlungen [m] (ersetzt den des Presets)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="75" />
+      <source>Data check table (CSV)</source>
+      <translation>Tabelle der Datenprüfung (CSV)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="75" />
+      <source>CSV files (*.csv)</source>
+      <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="76" />
+      <source>Number of warnings</source>
+      <translation>Anzahl der Warnungen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="77" />
+      <source>Criteria that would not be assessed</source>
+      <translation>Kriterien, die nicht geprüft würden</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="83" />
+      <source>Choose at least one kind of criteria to exclude.</source>
+      <translation>Wählen Sie mindestens eine auszuschließende Kriterienart.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="92" />
+      <source>Give the area of interest “{label}” (AOI), or a data source with administrative boundaries (an OSM file or layer).</source>
+      <translation>Geben Sie das Untersuchungsgebiet „{label}“ (AOI) an oder eine Datenquelle mit Verwaltungsgrenzen (eine OSM-Datei oder einen OSM-Layer).</translation>
+    </message>
+    <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="73" />
       <source>Candidate sites [polygons or points]</source>
       <translation>Standorte [Polygone oder Punkte]</translation>
@@ -657,11 +727,6 @@
       <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="141" />
       <source>Site table (CSV)</source>
       <translation>Standorttabelle (CSV)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="141" />
-      <source>CSV files (*.csv)</source>
-      <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="144" />
@@ -814,377 +879,357 @@
       <translation>{kind}: {count}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="51" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="55" />
       <source>Criteria preset</source>
       <translation>Kriterien-Preset</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="56" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="60" />
       <source>Criteria catalogue file (YAML, replaces the preset)</source>
       <translation>Kriterienkatalog-Datei (YAML, ersetzt das Preset)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="75" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="79" />
       <source>Area of interest: municipalities [polygons]</source>
       <translation>Untersuchungsgebiet: Gemeinden [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="77" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="81" />
       <source>Municipality name field</source>
       <translation>Feld mit dem Gemeindenamen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="81" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="85" />
       <source>Municipality key field (AGS)</source>
       <translation>Feld mit dem Gemeindeschlüssel (AGS)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="84" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="88" />
       <source>Only these municipalities (comma-separated names)</source>
       <translation>Nur diese Gemeinden (Namen, kommagetrennt)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="104" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="108" />
       <source>Working CRS (projected, in metres)</source>
       <translation>Arbeits-KBS (projiziert, in Metern)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="111" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="115" />
       <source>The working CRS “{crs}” is not a projected CRS in metres; setbacks and areas are measured in metres. Choose EPSG:25832 (ETRS89 / UTM 32N, Sachsen-Anhalt and Thüringen) or EPSG:25833 (ETRS89 / UTM 33N, Sachsen).</source>
       <translation>Das Arbeits-KBS „{crs}“ ist kein projiziertes KBS in Metern; Abstände und Flächen werden in Metern gemessen. Wählen Sie EPSG:25832 (ETRS89 / UTM 32N, Sachsen-Anhalt und Thüringen) oder EPSG:25833 (ETRS89 / UTM 33N, Sachsen).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="135" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="139" />
       <source>DC losses (empty: the itemised PVWatts defaults, 14.1) [%]</source>
       <translation>DC-Verluste (leer: die einzeln aufgeführten PVWatts-Standardwerte, 14,1) [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="138" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="142" />
       <source>Weather file (PVGIS TMY, EPW or CSV; empty: DWD test reference year)</source>
       <translation>Wetterdatei (PVGIS-TMY, EPW oder CSV; leer: DWD-Testreferenzjahr)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="139" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="143" />
       <source>Weather files (*.csv *.json *.epw)</source>
       <translation>Wetterdateien (*.csv *.json *.epw)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="142" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="146" />
       <source>DWD TRY climate region 1–15 (0: the region of each site) [-]</source>
       <translation>DWD-TRY-Klimaregion 1–15 (0: die Region des jeweiligen Standorts) [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="151" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="155" />
       <source>Give either a weather file or a TRY region, not both.</source>
       <translation>Geben Sie entweder eine Wetterdatei oder eine TRY-Region an, nicht beides.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="172" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="176" />
       <source>Turbine (windpowerlib power curve or preset)</source>
       <translation>Anlage (Leistungskennlinie aus windpowerlib oder Vorlage)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="177" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="181" />
       <source>Turbine file (YAML with power curve, replaces the turbine)</source>
       <translation>Anlagendatei (YAML mit Leistungskennlinie, ersetzt die Anlage)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="180" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="184" />
       <source>Hub height [m] (empty: the turbine's)</source>
       <translation>Nabenhöhe [m] (leer: die der Anlage)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="193" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="197" />
       <source>Mean wind speed 100 m above ground [raster, m/s]</source>
       <translation>Mittlere Windgeschwindigkeit 100 m über Grund [Raster, m/s]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="194" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="198" />
       <source>Mean wind speed 150 m above ground [raster, m/s]</source>
       <translation>Mittlere Windgeschwindigkeit 150 m über Grund [Raster, m/s]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="195" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="199" />
       <source>Elevation model [raster, m above sea level]</source>
       <translation>Höhenmodell [Raster, m ü. NHN]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="197" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="201" />
       <source>Land use, forest and settlement areas [polygons, OSM landuse=*]</source>
       <translation>Landnutzung, Wald und Siedlungsflächen [Polygone, OSM landuse=*]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="198" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="202" />
       <source>Water bodies [polygons, OSM natural=water]</source>
       <translation>Gewässerflächen [Polygone, OSM natural=water]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="201" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="205" />
       <source>Weibull shape k [-] (0: fit to the weather)</source>
       <translation>Weibull-Formparameter k [-] (0: an das Wetter angepasst)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="204" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="208" />
       <source>Weibull shape k [raster, -] (replaces the number)</source>
       <translation>Weibull-Formparameter k [Raster, -] (ersetzt die Zahl)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="206" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="210" />
       <source>Weather: DWD TRY region (1–15) or weather file (empty: TRY region of the area)</source>
       <translation>Wetter: DWD-TRY-Region (1–15) oder Wetterdatei (leer: TRY-Region des Gebiets)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="208" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="212" />
       <source>Availability loss [%]</source>
       <translation>Verfügbarkeitsverlust [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="209" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="213" />
       <source>Electrical loss [%]</source>
       <translation>Elektrische Verluste [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="210" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="214" />
       <source>Curtailment and other losses [%]</source>
       <translation>Abschaltungen und sonstige Verluste [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="239" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="243" />
       <source>wind (turbine layout)</source>
       <translation>Wind (Anlagenlayout)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="239" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="243" />
       <source>ground-mounted PV</source>
       <translation>Freiflächen-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="240" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="244" />
       <source>agrivoltaics</source>
       <translation>Agri-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="240" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="244" />
       <source>rooftop PV</source>
       <translation>Dach-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="62" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="255" />
+      <source>Data sources: OSM, QuickOSM, Geofabrik, ATKIS, ALKIS or authority layers (read by their schema)</source>
+      <translation>Datenquellen: OSM, QuickOSM, Geofabrik, ATKIS, ALKIS oder Fachbehörden-Layer (nach ihrem Schema gelesen)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="276" />
+      <source>Data source “{layer}”: its filter is not applied; every feature of {path} is read by the source profile.</source>
+      <translation>Datenquelle „{layer}“: ihr Filter wird nicht angewandt; das Quellprofil liest jedes Objekt von {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="67" />
       <source>Land eligibility</source>
       <translation>Flächeneignung (Ausschlusskriterien)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="69" />
-      <source>Criteria kinds to exclude</source>
-      <translation>Auszuschließende Kriterienarten</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="70" />
-      <source>hard</source>
-      <translation>hart</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="70" />
-      <source>soft</source>
-      <translation>weich</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="70" />
-      <source>case by case</source>
-      <translation>Einzelfall</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="73" />
-      <source>Setback to settlements [m] (replaces the preset's)</source>
-      <translation>Abstand zu Siedlungen [m] (ersetzt den des Presets)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="76" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="84" />
       <source>Grid resolution [m]</source>
       <translation>Rasterauflösung [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="80" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="88" />
       <source>Minimum area of an eligible patch [ha]</source>
       <translation>Mindestgröße einer geeigneten Teilfläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="83" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="91" />
       <source>Refuse to run if a criterion's layer is missing (otherwise: not assessed)</source>
       <translation>Lauf verweigern, wenn die Ebene eines Kriteriums fehlt (sonst: nicht bewertet)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="86" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="94" />
       <source>Invalid geometries</source>
       <translation>Ungültige Geometrien</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="87" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="95" />
       <source>refuse</source>
       <translation>verweigern</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="87" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="95" />
       <source>repair</source>
       <translation>reparieren</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="87" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="95" />
       <source>leave out</source>
       <translation>weglassen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="89" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="97" />
       <source>Eligibility raster (1 eligible, 0 excluded)</source>
       <translation>Eignungsraster (1 geeignet, 0 ausgeschlossen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="91" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="99" />
       <source>Exclusion reasons raster</source>
       <translation>Raster der Ausschlussgründe</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="94" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="102" />
       <source>Eligible areas [polygons]</source>
       <translation>Geeignete Flächen [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="97" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="105" />
       <source>Table per municipality (CSV)</source>
       <translation>Tabelle je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="99" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="107" />
       <source>Eligible area [ha]</source>
       <translation>Geeignete Fläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="100" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="108" />
       <source>Total area [ha]</source>
       <translation>Gesamtfläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="101" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="109" />
       <source>Eligible share [%]</source>
       <translation>Geeigneter Anteil [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="107" />
-      <source>Choose at least one kind of criteria to exclude.</source>
-      <translation>Wählen Sie mindestens eine auszuschließende Kriterienart.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="126" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="147" />
       <source>{name}: {eligible:.1f} ha eligible of {total:.1f} ha ({pct:.2f} %)</source>
       <translation>{name}: {eligible:.1f} ha geeignet von {total:.1f} ha ({pct:.2f} %)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="55" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="65" />
       <source>Municipal energy profile</source>
       <translation>Kommunales Energieprofil</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="65" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="76" />
       <source>Population field</source>
       <translation>Feld mit der Einwohnerzahl</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="68" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="79" />
       <source>Wind criteria preset (none: no wind areas)</source>
       <translation>Kriterienkatalog Wind (none: keine Windflächen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="69" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="80" />
       <source>Ground-mounted PV criteria preset (none: no PV areas)</source>
       <translation>Kriterienkatalog Freiflächen-PV (none: keine PV-Flächen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="81" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="92" />
       <source>Generation sources</source>
       <translation>Erzeugungsarten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="86" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="97" />
       <source>Reuse computed sites: {source} (site_id, municipality, capacity_mw, energy_mwh_per_a)</source>
       <translation>Berechnete Standorte übernehmen: {source} (site_id, municipality, capacity_mw, energy_mwh_per_a)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="89" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="100" />
       <source>Demand table (CSV: name or ags, MWh/a per sector or total_mwh)</source>
       <translation>Bedarfstabelle (CSV: name oder ags, MWh/a je Sektor oder total_mwh)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="92" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="103" />
       <source>Top sites per municipality [-]</source>
       <translation>Beste Standorte je Gemeinde [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="94" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="105" />
       <source>Report language</source>
       <translation>Sprache der Berichte</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="94" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="105" />
       <source>German</source>
       <translation>Deutsch</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="94" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="105" />
       <source>English</source>
       <translation>Englisch</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="96" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="107" />
       <source>Chart of the wind area share by settlement setback, 400–1500 m (50 m grid)</source>
       <translation>Diagramm des Windflächenanteils nach Abstand zu Siedlungen, 400–1500 m (50-m-Raster)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="99" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="110" />
       <source>Reuse outputs of an earlier run in the output folder (same catalogue, grid and area)</source>
       <translation>Ergebnisse eines früheren Laufs im Ausgabeordner wiederverwenden (gleicher Katalog, gleiches Raster, gleiches Gebiet)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="101" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="112" />
       <source>Output folder</source>
       <translation>Ausgabeordner</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="102" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="113" />
       <source>Profile report (overview)</source>
       <translation>Profilbericht (Übersicht)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="103" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="114" />
       <source>Indicators per municipality (CSV)</source>
       <translation>Kennzahlen je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="104" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="115" />
       <source>Sites of the profile</source>
       <translation>Standorte des Profils</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="105" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="116" />
       <source>Municipalities with indicators</source>
       <translation>Gemeinden mit Kennzahlen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="106" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="117" />
       <source>Number of municipalities</source>
       <translation>Anzahl der Gemeinden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="138" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="150" />
       <source>Give the municipalities layer.</source>
       <translation>Geben Sie die Gemeindeebene an.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="156" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="175" />
       <source>{source}: missing — {reason}</source>
       <translation>{source}: fehlt – {reason}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="160" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="179" />
       <source>{name}: {area:.0f} ha, demand {demand:.1f} GWh/a, energy {energy} GWh/a</source>
       <translation>{name}: {area:.0f} ha, Bedarf {demand:.1f} GWh/a, Ertrag {energy} GWh/a</translation>
     </message>
@@ -1339,27 +1384,32 @@
       <translation>Bestehende PV-Freiflächenanlagen [Polygone, OSM plant:source=solar]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="93" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="96" />
       <source>Slope [raster, °] (derived from the elevation model if empty)</source>
       <translation>Hangneigung [Raster, °] (aus dem Höhenmodell abgeleitet, wenn leer)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="94" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="97" />
       <source>Aspect [raster, ° from north] (derived from the elevation model if empty)</source>
       <translation>Exposition [Raster, ° ab Norden] (aus dem Höhenmodell abgeleitet, wenn leer)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="97" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="100" />
       <source>Soil quality [raster, Ackerzahl 0–100 points]</source>
       <translation>Bodengüte [Raster, Ackerzahl 0–100 Punkte]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="120" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="101" />
+      <source>Land cover [raster, class codes: CORINE, LBM-DE, Copernicus] (for raster criteria)</source>
+      <translation>Landbedeckung [Raster, Klassencodes: CORINE, LBM-DE, Copernicus] (für Rasterkriterien)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="125" />
       <source>“{parameter}”: cannot open the raster “{value}”.</source>
       <translation>„{parameter}“: Das Raster „{value}“ lässt sich nicht öffnen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="123" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="128" />
       <source>“{parameter}”: the raster “{layer}” is not a file read by GDAL (provider {provider}). Save it as GeoTIFF first (right-click → Export → Save As).</source>
       <translation>„{parameter}“: Das Raster „{layer}“ ist keine von GDAL gelesene Datei (Provider {provider}). Speichern Sie es zuerst als GeoTIFF (Rechtsklick → Exportieren → Speichern als).</translation>
     </message>

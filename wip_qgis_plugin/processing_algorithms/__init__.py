@@ -6,6 +6,7 @@ Parameter blocks two algorithms share go into ``inputs.py`` (layer roles: ``role
 styles into ``styles/`` via ``output_styles.py``; no algorithm module imports another. Whether the
 engine can run at all is ``wip_qgis_plugin/environment.py``.
 """
+from .check_data import CheckData
 from .grid_connection import GridConnection
 from .grid_topology_check import GridTopologyCheck
 from .land_eligibility import LandEligibility
@@ -25,5 +26,5 @@ ALGORITHMS = (
     SolarPotential, RooftopSolar, WindYield, TurbineLayout,  # potential
     GridTopologyCheck, GridConnection,  # grid
     MunicipalProfile, SiteMaps,  # profile
-    OsmDownload,  # input data
+    OsmDownload, CheckData,  # input data
 )

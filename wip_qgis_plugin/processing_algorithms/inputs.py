@@ -20,9 +20,11 @@ from qgis.core import (
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
+    QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
+    QgsProcessingUtils,
 )
 
 from ..compat import (
@@ -31,12 +33,14 @@ from ..compat import (
     FILE_BEHAVIOR_FILE,
     NUMBER_DOUBLE,
     NUMBER_INTEGER,
+    SOURCE_ANY_GEOMETRY,
     SOURCE_POLYGON,
     crs_for_engine,
+    push_warning,
 )
 from ..core.defaults import DEFAULT_CRS, DEFAULT_TURBINE
 from ..i18n import tr
-from .base import PLUGIN_DIR, preset_ids
+from .base import ENGINE_VECTOR_FORMATS, PLUGIN_DIR, preset_ids
 from .roles import raster_path
 
 # Field and CRS parameters are optional with defaults: QGIS 3.22 (processing.run, qgis_process)
@@ -238,3 +242,38 @@ def source_label(key: str) -> str:
     """Translated name of a generation source."""
     return {"wind": tr("wind (turbine layout)"), "pv_ground": tr("ground-mounted PV"),
             "agri_pv": tr("agrivoltaics"), "pv_rooftop": tr("rooftop PV")}[key]
+
+
+# ----------------------------------------------------------------- data sources (core/data/sources, docs/sources.md)
+#: Files the engine reads as sources directly: the vector formats, and OSM files through GDAL's OSM driver.
+SOURCE_FORMATS = [*ENGINE_VECTOR_FORMATS, "osm", "pbf"]
+
+
+def add_sources_parameter(alg, name: str = "SOURCES") -> None:
+    """An optional multi-layer parameter: layers in a source profile (OSM, QuickOSM, Geofabrik, ATKIS, ALKIS …)."""
+    alg.add_parameter(QgsProcessingParameterMultipleLayers(
+        name, tr("Data sources: OSM, QuickOSM, Geofabrik, ATKIS, ALKIS or authority layers (read by their schema)"),
+        layerType=SOURCE_ANY_GEOMETRY, optional=True))
+
+
+def source_list(alg, parameters, name, context, feedback) -> list[dict]:
+    """The engine's sources (``[{path, profile}]``) of a multi-layer parameter, one per file.
+
+    A layer of a file the engine reads (GeoPackage, Shapefile, ``.osm``/``.pbf`` …) gives that file, whose every
+    layer its profile reads (QGIS shows the layers of an OSM file or a GeoPackage one by one: several of them give
+    the file once); other layers (memory, database, filtered) are exported to a temporary GeoPackage first.
+    """
+    out: list[dict] = []
+    for layer in alg.parameterAsLayerList(parameters, name, context) or []:
+        path, _ = QgsProcessingUtils.convertToCompatibleFormatAndLayerName(
+            layer, False, f"source_{len(out)}", SOURCE_FORMATS, "gpkg", context, feedback)
+        path = path.split("|")[0]
+        if path.startswith("/vsigzip/") or path.startswith("/vsizip/"):  # e.g. a dropped .osm.gz: the file itself
+            path = path.split("/", 2)[2]
+        if any(s["path"] == path for s in out):
+            continue
+        if layer.subsetString():
+            push_warning(feedback, tr("Data source “{layer}”: its filter is not applied; every feature of "
+                                      "{path} is read by the source profile.").format(layer=layer.name(), path=path))
+        out.append({"path": path, "profile": None})
+    return out

@@ -9,6 +9,7 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
+    QgsProcessingParameterRasterLayer,
     QgsProcessingParameterVectorDestination,
 )
 
@@ -20,12 +21,14 @@ from .inputs import (
     add_aoi_parameters,
     add_catalogue_parameters,
     add_crs_parameter,
+    add_sources_parameter,
     area_of_interest,
     catalogue_spec,
+    source_list,
     working_crs,
 )
 from .output_styles import attach_style
-from .roles import add_role_parameters, role_layers
+from .roles import add_role_parameters, parameter_name, raster_role_label, raster_roles, role_layers
 
 
 class LandEligibility(WipAlgorithm):
@@ -43,6 +46,8 @@ class LandEligibility(WipAlgorithm):
     CRS = "CRS"
     MIN_AREA = "MIN_AREA"
     REQUIRE_ALL = "REQUIRE_ALL"
+    LAND_COVER = parameter_name("land_cover")  # the raster of the catalogue's raster criteria (raster: land_cover)
+    SOURCES = "SOURCES"
     INVALID_GEOMETRIES = "INVALID_GEOMETRIES"
     INVALID_IDS = ("error", "repair", "skip")
     OUTPUT_ELIGIBILITY = "OUTPUT_ELIGIBILITY"
@@ -63,8 +68,11 @@ class LandEligibility(WipAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         add_catalogue_parameters(self, self.DEFAULT_PRESET)
-        add_aoi_parameters(self)
+        add_aoi_parameters(self, optional=True)  # without it: the municipalities of an OSM source
+        add_sources_parameter(self, self.SOURCES)
         add_role_parameters(self)
+        self.add_parameter(QgsProcessingParameterRasterLayer(
+            self.LAND_COVER, raster_role_label("land_cover"), optional=True))
         self.add_parameter(QgsProcessingParameterEnum(
             self.KINDS, tr("Criteria kinds to exclude"),
             options=[tr("hard"), tr("soft"), tr("case by case")], allowMultiple=True,
@@ -110,15 +118,28 @@ class LandEligibility(WipAlgorithm):
             "reasons": self.output_path(parameters, self.OUTPUT_REASONS, context, (".tif", ".tiff")),
             "polygons": self.output_path(parameters, self.OUTPUT_AREAS, context, (".gpkg",)),
             "table": self.output_path(parameters, self.OUTPUT_TABLE, context, (".csv",))}
+        sources = source_list(self, parameters, self.SOURCES, context, feedback)
+        aoi = area_of_interest(self, parameters, context, feedback)
+        if aoi is None and not sources:
+            raise QgsProcessingException(tr(
+                "Give the area of interest “{label}” (AOI), or a data source with administrative boundaries "
+                "(an OSM file or layer).").format(label=self.parameterDefinition(self.AOI).description()))
+        if aoi is None:
+            names = self.parameterAsString(parameters, self.AOI_NAMES, context)
+            aoi = {"name_field": self.parameterAsString(parameters, self.AOI_NAME_FIELD, context) or "name",
+                   "names": [n.strip() for n in names.split(",") if n.strip()]}
         result = self.run_engine(eligibility_job(
             self.catalogue(parameters, context), role_layers(self, parameters, context, feedback),
-            area_of_interest(self, parameters, context, feedback), outputs,
-            settings={"resolution_m": self.parameterAsDouble(parameters, self.RESOLUTION, context),
+            aoi, outputs,
+            settings={**self.raster_settings(parameters, context),
+                      "resolution_m": self.parameterAsDouble(parameters, self.RESOLUTION, context),
                       "crs": crs, "kinds": kinds,
                       "min_area_ha": self.parameterAsDouble(parameters, self.MIN_AREA, context),
                       "require_all": self.parameterAsBool(parameters, self.REQUIRE_ALL, context),
                       "invalid_geometries": self.INVALID_IDS[
-                          self.parameterAsEnum(parameters, self.INVALID_GEOMETRIES, context)]}), feedback)
+                          self.parameterAsEnum(parameters, self.INVALID_GEOMETRIES, context)]}, sources=sources), feedback)
+        for line in (result.get("sources") or {}).get("detected") or []:
+            feedback.pushInfo(line)
         for a in result.get("not_assessed") or []:
             push_warning(feedback, tr("Not assessed: criterion “{criterion}” (layer role “{role}”: {reason}).").format(
                 criterion=a["criterion"], role=a["role"], reason=a["reason"]))
@@ -140,6 +161,11 @@ class LandEligibility(WipAlgorithm):
                            (self.OUTPUT_AREAS, "eligible_areas")):
             attach_style(context, results[key], style)
         return results
+
+    def raster_settings(self, parameters, context) -> dict:
+        """``{"rasters": {"land_cover": {"path": …}}}`` when the land-cover raster is given (as ``--raster``)."""
+        rasters = raster_roles(self, parameters, context, ("land_cover",))
+        return {"rasters": {role: {"path": path} for role, path in rasters.items()}} if rasters else {}
 
     def catalogue(self, parameters, context) -> dict:
         """The preset, or the catalogue file, with the settlement setback override (the job's catalogue)."""

@@ -23,7 +23,16 @@ from ..compat import FIELD_ANY, FILE_BEHAVIOR_FILE, NUMBER_DOUBLE, NUMBER_INTEGE
 from ..core.jobs.build import profile_job
 from ..i18n import tr
 from .base import WipAlgorithm, preset_ids
-from .inputs import SOURCE_KEYS, add_aoi_parameters, add_crs_parameter, area_of_interest, source_label, working_crs
+from .inputs import (
+    SOURCE_KEYS,
+    add_aoi_parameters,
+    add_crs_parameter,
+    add_sources_parameter,
+    area_of_interest,
+    source_label,
+    source_list,
+    working_crs,
+)
 from .output_styles import style_post_processor
 from .roles import add_raster_role_parameters, add_role_parameters, raster_roles, role_layers
 
@@ -38,6 +47,7 @@ class MunicipalProfile(WipAlgorithm):
     RESOLUTION, CRS = "RESOLUTION", "CRS"
     SOURCES, TOP_N, LANGUAGE, REUSE = "SOURCES", "TOP_N", "LANGUAGE", "REUSE"
     SWEEP = "SWEEP"
+    DATA_SOURCES = "DATA_SOURCES"  # layers in a source profile (SOURCES are the generation sources)
     #: Settlement setbacks of the sweep chart [m] and its grid [m].
     SWEEP_SETBACKS_M, SWEEP_RESOLUTION_M = tuple(range(400, 1501, 100)), 50.0
     OUTPUT_FOLDER = "OUTPUT_FOLDER"
@@ -60,7 +70,8 @@ class MunicipalProfile(WipAlgorithm):
         return f"{key.upper()}_SITES"
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
-        add_aoi_parameters(self, id_field=True)
+        add_aoi_parameters(self, optional=True, id_field=True)  # without it: the municipalities of an OSM source
+        add_sources_parameter(self, self.DATA_SOURCES)
         self.add_parameter(QgsProcessingParameterField(
             self.POPULATION_FIELD, tr("Population field"), defaultValue="population",
             parentLayerParameterName=self.AOI, type=FIELD_ANY, optional=True))
@@ -133,9 +144,15 @@ class MunicipalProfile(WipAlgorithm):
         for key in chosen:
             reused = self.layer_ref(parameters, self.site_parameter(key), context, feedback)
             sources.append({"key": key, "sites": reused})
+        data_sources = source_list(self, parameters, self.DATA_SOURCES, context, feedback)
         aoi = area_of_interest(self, parameters, context, feedback)
-        if aoi is None:
+        if aoi is None and not data_sources:
             raise QgsProcessingException(tr("Give the municipalities layer."))
+        if aoi is None:  # the municipalities of the data sources (administrative boundaries of an OSM source)
+            names = self.parameterAsString(parameters, self.AOI_NAMES, context)
+            aoi = {"name_field": self.parameterAsString(parameters, self.AOI_NAME_FIELD, context) or "name",
+                   "names": [n.strip() for n in names.split(",") if n.strip()],
+                   "id_field": self.parameterAsString(parameters, self.AOI_ID_FIELD, context) or "ags"}
         plan = {
             "layers": role_layers(self, parameters, context, feedback), "aoi": aoi, "output_dir": str(folder),
             "technologies": technologies, "sources": sources, "rasters": raster_roles(self, parameters, context),
@@ -150,7 +167,9 @@ class MunicipalProfile(WipAlgorithm):
             else [],
             "sweep_resolution_m": self.SWEEP_RESOLUTION_M,
         }
-        result = self.run_engine(profile_job(plan), feedback)
+        result = self.run_engine(profile_job(plan, data_sources), feedback)
+        for line in (result.get("data_sources") or {}).get("detected") or []:
+            feedback.pushInfo(line)
         for key, src in result["sources"].items():
             if src["status"] == "missing":
                 push_warning(feedback, tr("{source}: missing — {reason}").format(source=source_label(key),

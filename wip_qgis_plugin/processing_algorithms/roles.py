@@ -80,7 +80,10 @@ def role_parameter_label(alg, role: str) -> str:
 
 #: Raster roles with an input raster parameter (the keys of ``core.data.rasters.RASTER_ROLES``,
 #: listed here so that loading the provider does not import the engine; a test compares them).
-RASTER_INPUT_ROLES = ("dem", "slope", "aspect", "wind_speed_100m", "wind_speed_150m", "soil_quality")
+RASTER_INPUT_ROLES = ("dem", "slope", "aspect", "wind_speed_100m", "wind_speed_150m", "soil_quality", "land_cover")
+
+#: Raster roles of class codes: read by exclusion criteria only (no parameter on the scoring algorithms).
+CLASS_RASTER_ROLES = ("land_cover",)
 
 #: Raster roles the engine derives from another role's raster when none is given.
 DERIVED_RASTER_ROLES = {"slope": "dem", "aspect": "dem"}
@@ -95,12 +98,14 @@ def raster_role_label(role: str) -> str:
         "wind_speed_100m": tr("Mean wind speed 100 m above ground [raster, m/s]"),
         "wind_speed_150m": tr("Mean wind speed 150 m above ground [raster, m/s]"),
         "soil_quality": tr("Soil quality [raster, Ackerzahl 0–100 points]"),
+        "land_cover": tr("Land cover [raster, class codes: CORINE, LBM-DE, Copernicus] (for raster criteria)"),
     }[role]
 
 
 def add_raster_role_parameters(alg, shown: tuple[str, ...] | None = None) -> None:
-    """Declare one optional raster parameter per raster role on ``alg`` (others advanced)."""
-    for role in RASTER_INPUT_ROLES:
+    """Declare one optional raster parameter per scored raster role on ``alg`` (others advanced; class rasters
+    such as land cover are read by exclusion criteria only and get no parameter here)."""
+    for role in (r for r in RASTER_INPUT_ROLES if r not in CLASS_RASTER_ROLES):
         alg.add_parameter(QgsProcessingParameterRasterLayer(
             parameter_name(role), raster_role_label(role), optional=True),
             advanced=shown is not None and role not in shown)

@@ -20,9 +20,10 @@ import yaml
 
 from ..data.layers import ROLES
 from ..data.rasters import RASTER_ROLES
-from ..errors import CatalogueError
-from ..spec import PRESET_DIR, Label, json_roundtrip, read_date, read_label, read_yaml, suggest, unknown_keys
+from ..errors import CatalogueError, InputError
+from ..spec import PRESET_DIR, items_with_ids, Label, json_roundtrip, read_date, read_label, read_yaml, suggest, unknown_keys
 from ..units import Distance, Turbine, parse_distance, parse_length_m
+from .classes import parse_values
 from .dwellings import SELECTIONS, DwellingRule, parse_dwelling_rule
 from .filters import FeatureFilter, parse_filter
 from .model import (
@@ -47,8 +48,9 @@ _TOP_KEYS = {
 }
 _CRIT_KEYS = {
     "id", "label", "kind", "layer", "filter", "buffer", "line_offset", "source", "valid_from",
-    "valid_to", "tags", "note", "group", "dwellings",
+    "valid_to", "tags", "note", "group", "dwellings", "raster", "values",
 }
+_LAYER_ONLY = ("filter", "dwellings", "group", "line_offset")  # keys a raster criterion does not take
 _TURBINE_KEYS = {"name", "hub_height", "rotor_diameter", "source"}
 _GROUP_KEYS = {"min_dwellings", "max_gap", "dwellings_field"}
 _SUIT_KEYS = {"aggregation", "weighting", "criteria", "ahp", "note"}
@@ -93,12 +95,17 @@ class Catalogue:
         )
 
     def roles_needed(self, kinds: tuple[str, ...] = DEFAULT_KINDS, on: dt.date | None = None) -> tuple[str, ...]:
-        """Layer roles the active criteria read, in catalogue order."""
+        """Layer roles the active criteria read, in catalogue order (raster criteria: :meth:`raster_roles_needed`)."""
         seen: list[str] = []
         for c in self.active(kinds, on):
-            if c.layer not in seen:
+            if c.layer and c.layer not in seen:
                 seen.append(c.layer)
         return tuple(seen)
+
+    def raster_roles_needed(self, kinds: tuple[str, ...] = DEFAULT_KINDS,
+                            on: dt.date | None = None) -> tuple[str, ...]:
+        """Raster roles the active raster criteria read (e.g. ``land_cover``), in catalogue order."""
+        return tuple(dict.fromkeys(c.raster for c in self.active(kinds, on) if c.raster))
 
     def source_text(self, key: str) -> str:
         """Full citation for a source key (the key itself if it is a citation)."""
@@ -202,6 +209,37 @@ def list_presets() -> list[PresetInfo]:
         out.append(PresetInfo(raw["id"], raw["technology"], title.get("de", ""), title.get("en", ""),
                               str(raw.get("version", "")), path))
     return out
+
+
+#: Keys of a catalogue spec (see :func:`load_catalogue_spec`).
+CATALOGUE_SPEC_KEYS = ("source", "tag_buffers", "overrides", "suitability_overrides")
+
+
+def load_catalogue_spec(spec: Mapping[str, Any]) -> Catalogue:
+    """The catalogue a technology step or a job names: ``source`` (preset id or YAML path) and optional changes.
+
+    ``tag_buffers`` (``{tag: metres}``), ``overrides`` (``{criterion id: {field: value}}``) and
+    ``suitability_overrides`` are applied in this order. The one reader of a catalogue spec: the
+    profile's steps and the job adapters both call it.
+
+    Raises
+    ------
+    InputError
+        Without a ``source``, or with unknown keys.
+    """
+    if not isinstance(spec, Mapping) or not spec.get("source"):
+        raise InputError("catalogue: give {'source': preset id or YAML file}.")
+    unknown = sorted(set(spec) - set(CATALOGUE_SPEC_KEYS))
+    if unknown:
+        raise InputError(f"catalogue: unknown keys {', '.join(unknown)}.")
+    catalogue = load_catalogue(spec["source"])
+    for tag, metres in (spec.get("tag_buffers") or {}).items():
+        catalogue = catalogue.with_tag_buffer(tag, float(metres))
+    if spec.get("overrides"):
+        catalogue = catalogue.with_overrides(spec["overrides"])
+    if spec.get("suitability_overrides") and catalogue.suitability is not None:
+        catalogue = catalogue.with_suitability_overrides(spec["suitability_overrides"])
+    return catalogue
 
 
 def load_catalogue(ref: str | Path) -> Catalogue:
@@ -401,10 +439,7 @@ def _criterion(c: dict[str, Any], where: str, sources: dict[str, str], problems:
     kind = c.get("kind")
     if kind not in KINDS:
         problems.append(f"{where}.kind: {kind!r} is not one of {', '.join(KINDS)}{suggest(str(kind), KINDS)}")
-    layer = c.get("layer")
-    if layer not in ROLES:
-        problems.append(f"{where}.layer: {layer!r} is not a layer role{suggest(str(layer), ROLES)}; "
-                        f"roles: {', '.join(ROLES)}")
+    layer, raster, values = _criterion_input(c, where, problems)
     try:
         flt = parse_filter(c.get("filter") or {})
     except ValueError as exc:
@@ -461,8 +496,46 @@ def _criterion(c: dict[str, Any], where: str, sources: dict[str, str], problems:
     return Criterion(
         id=cid, label=label, kind=kind, layer=layer, filter=flt, buffer=buffer, source=source,
         valid_from=valid_from, valid_to=valid_to, line_offset_m=offset, tags=tuple(tags),
-        note=str(c.get("note", "")), group=group, dwellings=str(dwellings),
+        note=str(c.get("note", "")), group=group, dwellings=str(dwellings), raster=raster, values=values,
     )
+
+
+def _criterion_input(c: dict[str, Any], where: str, problems: list[str]) -> tuple[str, str, Any]:
+    """The ``layer``, or the ``raster`` and its ``values``, of a criterion (exactly one of the two)."""
+    layer, raster = c.get("layer"), c.get("raster")
+    if layer is not None and raster is not None:
+        problems.append(f"{where}: give either 'layer' (a layer role) or 'raster' (a raster role), not both"
+                        " (a criterion that extends a layer criterion writes 'layer: null')")
+        return "", "", None
+    if raster is None:
+        if layer is None:
+            problems.append(f"{where}: needs 'layer' (a layer role, e.g. landuse) or 'raster' (a raster role, "
+                            f"e.g. land_cover); layer roles: {', '.join(ROLES)}; raster roles: "
+                            f"{', '.join(RASTER_ROLES)}")
+        elif layer not in ROLES:
+            problems.append(f"{where}.layer: {layer!r} is not a layer role{suggest(str(layer), ROLES)}; "
+                            f"roles: {', '.join(ROLES)}")
+        if c.get("values") is not None:
+            problems.append(f"{where}.values: only a raster criterion selects values (a layer criterion uses "
+                            "'filter')")
+        return str(layer or ""), "", None
+    if raster not in RASTER_ROLES:
+        problems.append(f"{where}.raster: {raster!r} is not a raster role{suggest(str(raster), RASTER_ROLES)}; "
+                        f"roles: {', '.join(RASTER_ROLES)}")
+    for key in _LAYER_ONLY:
+        if c.get(key) not in (None, "", {}):
+            problems.append(f"{where}.{key}: applies to layer criteria only; a raster criterion selects its cells "
+                            "with 'values'")
+    values = None
+    if c.get("values") is None:
+        problems.append(f"{where}.values: required with 'raster': class codes ([1, 2]), {{'>=': 13}} or "
+                        "{between: [5, 12]}")
+    else:
+        try:
+            values = parse_values(c["values"])
+        except ValueError as exc:
+            problems.append(f"{where}.values: {exc}")
+    return "", str(raster), values
 
 
 def _source(value: Any, where: str, sources: dict[str, str], problems: list[str]) -> str:
@@ -492,9 +565,14 @@ def _suitability_input(raw: Any, where: str, problems: list[str]) -> Suitability
         return None
     if "raster" in raw:
         role = raw["raster"]
+        scored = [r for r, v in RASTER_ROLES.items() if v.dimension != "class"]
         if role not in RASTER_ROLES:
-            problems.append(f"{where}.raster: {role!r} is not a raster role{suggest(str(role), RASTER_ROLES)}; "
-                            f"roles: {', '.join(RASTER_ROLES)}")
+            problems.append(f"{where}.raster: {role!r} is not a raster role{suggest(str(role), scored)}; "
+                            f"roles: {', '.join(scored)}")
+            return None
+        if role not in scored:
+            problems.append(f"{where}.raster: {role!r} holds class codes, which a value function cannot score; "
+                            f"exclude classes with an exclusion criterion (raster: {role}, values: [...]) instead")
             return None
         return SuitabilityInput(raster=role)
     d = raw["distance_to"]
@@ -569,26 +647,13 @@ def _suitability(raw: Any, sources: dict[str, str], problems: list[str]) -> Suit
     if weighting not in WEIGHTINGS:
         problems.append(f"suitability.weighting: {weighting!r} is not one of {', '.join(WEIGHTINGS)}"
                         f"{suggest(str(weighting), WEIGHTINGS)}")
-    crits_raw = raw.get("criteria")
-    if not isinstance(crits_raw, list) or not crits_raw:
-        problems.append("suitability.criteria: a non-empty list of criteria is required")
-        crits_raw = []
     criteria: list[SuitabilityCriterion] = []
-    seen: set[str] = set()
-    for i, c in enumerate(crits_raw):
-        where = f"suitability.criteria[{i}]"
-        if not isinstance(c, dict):
-            problems.append(f"{where}: must be a mapping")
-            continue
-        if isinstance(c.get("id"), str):
-            where = f"suitability.criteria[{i}] ({c['id']})"
-            if c["id"] in seen:
-                problems.append(f"{where}.id: {c['id']!r} is used twice")
-            seen.add(c["id"])
+    items = list(items_with_ids(raw.get("criteria"), "suitability.criteria", problems, "criteria"))
+    for where, c in items:
         crit = _suitability_criterion(c, where, weighting, sources, problems)
         if crit is not None:
             criteria.append(crit)
-    ids = [c.get("id") for c in crits_raw if isinstance(c, dict) and isinstance(c.get("id"), str)]
+    ids = [c.get("id") for _, c in items if isinstance(c.get("id"), str)]
     judgements: list[tuple[str, str, float]] = []
     ahp_raw = raw.get("ahp")
     if weighting == "ahp" and not ahp_raw:

@@ -1,8 +1,8 @@
 """The criteria catalogue as frozen objects: exclusion criteria, suitability criteria, presets.
 
-A catalogue is data. Every exclusion :class:`Criterion` names the layer role it reads, an attribute
-filter in OSM tagging, a setback with its unit, its legal source and the date from which it
-applies; the optional ``suitability:`` section (:class:`SuitabilitySpec`) holds soft criteria,
+A catalogue is data. Every exclusion :class:`Criterion` names the layer role it reads and an attribute
+filter in OSM tagging — or the raster role it reads and the class codes or value range it selects
+(:mod:`.classes`) — a setback with its unit, its legal source and the date from which it applies; the optional ``suitability:`` section (:class:`SuitabilitySpec`) holds soft criteria,
 each an input mapped by a value function (:mod:`.value_functions`) to a score, with direct or AHP
 weights (:mod:`.weights`). The :class:`~.loader.Catalogue` that holds them, and the reading and
 validation of the YAML files, are in :mod:`.loader`.
@@ -18,6 +18,7 @@ import numpy as np
 from ..data.rasters import RASTER_ROLES
 from ..spec import Label
 from ..units import Distance, Turbine
+from .classes import ValueSelection
 from .dwellings import DwellingRule
 from .filters import FeatureFilter
 from .value_functions import ValueFunction
@@ -64,11 +65,12 @@ class Criterion:
         ``hard``, ``soft``, ``case_by_case`` (exclusions) or ``permitted``
         (an area where the technology is allowed, e.g. a PV corridor).
     layer : str
-        Layer role the criterion reads.
+        Layer role the criterion reads (``""`` for a raster criterion).
     filter : FeatureFilter
         Which features of the layer count.
     buffer : Distance
-        Setback from the features (``0 m``: the features themselves). [m, H, R]
+        Setback from the features, or from the selected cells of a raster criterion
+        (``0 m``: the features or cells themselves). [m, H, R]
     line_offset_m : float
         Added to the setback where the law measures from an edge but the layer
         holds centre lines (e.g. half a carriageway). [m]
@@ -85,6 +87,11 @@ class Criterion:
         ``dwelling_rule`` selects (and that pass ``filter``); ``""`` without the rule.
     dwelling_rule : DwellingRule or None
         The catalogue's rule, set on the criteria that read it.
+    raster : str
+        Raster role a raster criterion reads (a key of :data:`core.data.rasters.RASTER_ROLES`,
+        e.g. ``land_cover``); ``""`` for a layer criterion.
+    values : ValueSelection or None
+        The cells of the raster that count (class codes or a value range); None for a layer criterion.
     """
 
     id: str
@@ -102,6 +109,17 @@ class Criterion:
     group: GroupRule | None = None
     dwellings: str = ""
     dwelling_rule: DwellingRule | None = None
+    raster: str = ""
+    values: ValueSelection | None = None
+
+    @property
+    def role(self) -> str:
+        """The role the criterion reads: its raster role for a raster criterion, else its layer role."""
+        return self.raster or self.layer
+
+    def selects(self) -> str:
+        """What it selects, for tables and messages: the filter, or the raster values."""
+        return str(self.values) if self.raster else str(self.filter)
 
     def fields(self) -> tuple[str, ...]:
         """Attribute fields the criterion reads: its filter's and its dwelling rule's."""
@@ -110,6 +128,8 @@ class Criterion:
 
     def selection_key(self) -> str:
         """Text that is equal for two criteria exactly when they select the same features."""
+        if self.raster:
+            return f"raster:{self.raster}|{self.values}"
         rule = f"|{self.dwellings}:{self.dwelling_rule}" if self.dwellings else ""
         return f"{self.layer}|{self.filter}|{self.group}{rule}"
 

@@ -3,12 +3,14 @@
 A *raster role* is what a raster means to the engine (``wind_speed_150m``,
 ``soil_quality`` …), just as layer roles name vector layers. Any raster in any
 CRS is warped onto a window of the analysis grid (:class:`core.data.raster_grid.Grid`):
-bilinear for continuous values, nearest for classes and angles; the source's
-nodata becomes NaN. ``slope`` and ``aspect`` are derived from ``dem`` when no
-raster is given for them.
+bilinear for continuous values, nearest for classes and angles — a pixel then takes
+the value of the source cell that holds its centre (GDAL's nearest neighbour, the
+pixel-centre rule of docs/conventions.md); the source's nodata becomes NaN.
+``slope`` and ``aspect`` are derived from ``dem`` when no raster is given for them.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,7 @@ from rasterio.enums import Resampling
 from rasterio.warp import reproject, transform_bounds
 
 from ..errors import InputError
+from .layers import check_working_crs
 from .raster_grid import Grid, Window
 
 
@@ -34,7 +37,8 @@ class RasterRole:
     unit : str
         Unit of the values (canonical unit of ``dimension``).
     dimension : str
-        ``length``, ``speed``, ``angle`` or ``points`` (see :mod:`core.catalogue.value_functions`).
+        ``length``, ``speed``, ``angle`` or ``points`` (see :mod:`core.catalogue.value_functions`), or
+        ``class`` for class codes (land cover), which only exclusion criteria read.
     resampling : str
         ``bilinear`` (continuous values) or ``nearest`` (classes, angles).
     derived_from : str or None
@@ -48,7 +52,8 @@ class RasterRole:
     derived_from: str | None = None
 
 
-#: Raster roles a suitability criterion may read.
+#: Raster roles a suitability criterion or a raster exclusion criterion may read (``class`` rasters only
+#: the latter: a value function cannot score class codes).
 RASTER_ROLES: dict[str, RasterRole] = {
     "dem": RasterRole("digital elevation model, height above sea level", "m", "length", "bilinear"),
     "slope": RasterRole("terrain slope (derived from dem if not given)", "°", "angle", "bilinear", "dem"),
@@ -60,6 +65,8 @@ RASTER_ROLES: dict[str, RasterRole] = {
                                   "m/s", "speed", "bilinear"),
     "soil_quality": RasterRole("soil quality: Ackerzahl or Soil Quality Rating, 0–100 points",
                                "points", "points", "nearest"),
+    "land_cover": RasterRole("land cover classes (CORINE Land Cover, LBM-DE, Copernicus land cover): "
+                             "class codes, for exclusion criteria", "class code", "class", "nearest"),
 }
 
 
@@ -83,6 +90,46 @@ class RasterRef:
         return f"{self.path} (band {self.band})" if self.band != 1 else str(self.path)
 
 
+def raster_bounds(ref: RasterRef, role: str, crs: CRS) -> tuple[float, float, float, float]:
+    """Check that a raster can be read (file, band, CRS) and return its extent in ``crs``.
+
+    Parameters
+    ----------
+    ref : RasterRef
+        The raster.
+    role : str
+        Its role, used in messages.
+    crs : pyproj.CRS
+        The working CRS.
+
+    Returns
+    -------
+    tuple of float
+        ``(xmin, ymin, xmax, ymax)`` of the raster in ``crs``. [m]
+
+    Raises
+    ------
+    InputError
+        Missing file or band, unreadable file, or no CRS (naming the role, the file and the fix).
+    """
+    if not Path(ref.path).exists():
+        raise InputError(f"Raster for role '{role}': file {ref.path!r} does not exist.")
+    try:
+        src = rasterio.open(ref.path)
+    except rasterio.errors.RasterioIOError as exc:
+        raise InputError(f"Raster for role '{role}': cannot open {ref.path!r}: {exc}") from exc
+    with src:
+        if not 1 <= ref.band <= src.count:
+            raise InputError(f"Raster for role '{role}' ({ref.path}) has {src.count} band(s); band {ref.band} "
+                             "does not exist.")
+        if src.crs is None:
+            raise InputError(
+                f"Raster for role '{role}' ({ref.path}) has no coordinate reference system. Assign one "
+                "(QGIS: Raster → Projections → Assign Projection, or gdal_edit.py -a_srs EPSG:…)."
+            )
+        return transform_bounds(src.crs, crs.to_wkt(), *src.bounds, densify_pts=21)
+
+
 def check_raster(ref: RasterRef, role: str, grid: Grid, crs: CRS) -> None:
     """Check that a raster can be read and covers every pixel centre of ``grid``.
 
@@ -102,22 +149,7 @@ def check_raster(ref: RasterRef, role: str, grid: Grid, crs: CRS) -> None:
     InputError
         Missing file or band, no CRS, or an extent that does not cover the grid.
     """
-    if not Path(ref.path).exists():
-        raise InputError(f"Raster for role '{role}': file {ref.path!r} does not exist.")
-    try:
-        src = rasterio.open(ref.path)
-    except rasterio.errors.RasterioIOError as exc:
-        raise InputError(f"Raster for role '{role}': cannot open {ref.path!r}: {exc}") from exc
-    with src:
-        if not 1 <= ref.band <= src.count:
-            raise InputError(f"Raster for role '{role}' ({ref.path}) has {src.count} band(s); band {ref.band} "
-                             "does not exist.")
-        if src.crs is None:
-            raise InputError(
-                f"Raster for role '{role}' ({ref.path}) has no coordinate reference system. Assign one "
-                "(QGIS: Raster → Projections → Assign Projection, or gdal_edit.py -a_srs EPSG:…)."
-            )
-        xmin, ymin, xmax, ymax = transform_bounds(src.crs, crs.to_wkt(), *src.bounds, densify_pts=21)
+    xmin, ymin, xmax, ymax = raster_bounds(ref, role, crs)
     half = grid.resolution_m / 2.0
     gx0, gy0, gx1, gy1 = grid.bounds
     need = (gx0 + half, gy0 + half, gx1 - half, gy1 - half)
@@ -127,6 +159,38 @@ def check_raster(ref: RasterRef, role: str, grid: Grid, crs: CRS) -> None:
             f"{xmin:.0f}, {ymin:.0f} – {xmax:.0f}, {ymax:.0f}, the area needs {need[0]:.0f}, {need[1]:.0f} – "
             f"{need[2]:.0f}, {need[3]:.0f} (in {crs.to_string()}). Use a raster of the whole area."
         )
+
+
+def eligibility_grid(path: Path | str) -> tuple[Grid, CRS]:
+    """The analysis grid and working CRS of an eligibility raster written before.
+
+    The stages that build on an eligibility run (suitability, solar) work on its grid.
+
+    Parameters
+    ----------
+    path : path
+        The eligibility GeoTIFF.
+
+    Returns
+    -------
+    (Grid, pyproj.CRS)
+        Its grid and its CRS (checked as a working CRS, see :func:`.layers.check_working_crs`).
+
+    Raises
+    ------
+    InputError
+        The file does not exist, has no CRS, is not north-up with square pixels, or its CRS is not
+        a projected CRS in metres.
+    """
+    if not Path(path).exists():
+        raise InputError(f"Eligibility raster {str(path)!r} does not exist; run the eligibility analysis first.")
+    with rasterio.open(path) as ds:
+        if ds.crs is None:
+            raise InputError(f"Eligibility raster {str(path)!r} has no CRS.")
+        t = ds.transform
+        if t.b != 0 or t.d != 0 or not math.isclose(t.a, -t.e):
+            raise InputError(f"Eligibility raster {str(path)!r} is not a north-up grid with square pixels.")
+        return Grid(t.c, t.f, t.a, ds.width, ds.height), check_working_crs(ds.crs.to_wkt())
 
 
 def read_on_grid(

@@ -15,7 +15,8 @@ tile (:mod:`.distance`), and writes
 
 Which layer each criterion reads, criteria bound to their own layer and criteria whose data is
 absent (*not assessed*: the run goes on and lists them, unless ``require_all``) are in
-:mod:`.inputs`; the area of interest is read by :mod:`.aoi`. Memory stays bounded by the tile size
+:mod:`.inputs`; raster criteria (land-cover classes with an exact setback) in :mod:`.raster_criteria`;
+the area of interest is read by :mod:`.aoi`. Memory stays bounded by the tile size
 whatever the extent; tiles run on up to ``workers`` processes.
 """
 from __future__ import annotations
@@ -40,6 +41,7 @@ from ..catalogue.model import DEFAULT_KINDS, EXCLUSION_KINDS, Criterion
 from ..data.layers import LayerRef, check_working_crs
 from ..data.outputs import OutputTransaction, open_raster_writer, write_json, write_vector
 from ..data.raster_grid import Grid, Window
+from ..data.rasters import RasterRef
 from ..defaults import DEFAULT_CRS
 from ..errors import Cancelled, InputError
 from ..progress import NullProgress, Progress, SubProgress, check_cancelled
@@ -57,6 +59,7 @@ from .inputs import (
     resolve_inputs,
     selection_mask,
 )
+from .raster_criteria import raster_feature_sets, resolve_raster_inputs
 from .report import (
     OUTSIDE_PERMITTED,
     CriterionStats,
@@ -123,6 +126,10 @@ class EligibilitySettings:
     layer_bindings : tuple of LayerBinding
         Layers bound to one criterion (every feature counts) or serving a role with fixed
         attribute values (see :mod:`.inputs`).
+    rasters : dict of str to RasterRef
+        Raster per raster role for the raster criteria (e.g. ``{"land_cover": RasterRef("clc.tif")}``;
+        any CRS and resolution, see :mod:`.raster_criteria`). A raster criterion whose role has none
+        is not assessed.
     """
 
     resolution_m: float = 10.0
@@ -136,6 +143,7 @@ class EligibilitySettings:
     invalid_geometries: str = "error"
     require_all: bool = False
     layer_bindings: tuple[LayerBinding, ...] = ()
+    rasters: dict[str, RasterRef] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -193,6 +201,7 @@ class EligibilityPlan:
     dwellings: dict[str, DwellingCounts] = field(default_factory=dict)
     features: dict[str, int] = field(default_factory=dict)  # criterion id → features within reach
     inputs: dict[str, str] = field(default_factory=dict)  # criterion id → the layers it read
+    nodata_pct: dict[str, float] = field(default_factory=dict)  # raster criterion id → nodata share of the AOI [%]
 
 
 def _select_features(frame: gpd.GeoDataFrame, ci: CriterionInput) -> tuple[np.ndarray, DwellingCounts | None]:
@@ -261,13 +270,18 @@ def prepare_run(
         raise InputError(f"No criterion of catalogue {catalogue.id!r} applies with kinds {settings.kinds}.")
     check_bindings(settings.layer_bindings, [c.id for c in catalogue.criteria])
     inputs, absent = resolve_inputs(active, layers, settings.layer_bindings)
-    if absent and (settings.require_all or not inputs):
+    raster_inputs, raster_absent = resolve_raster_inputs(active, settings.rasters)
+    order = {c.id: k for k, c in enumerate(active)}
+    absent = sorted(absent + raster_absent, key=lambda a: order[a.criterion])
+    if absent and (settings.require_all or not (inputs or raster_inputs)):
         raise InputError(missing_roles_message(catalogue.id, absent) if settings.require_all else
                          "No criterion can be assessed: " + missing_roles_message(catalogue.id, absent))
     for a in absent:
         progress.warning(f"Criterion '{a.criterion}' is NOT ASSESSED: {a.reason}. Its land counts as not excluded "
                          f"by it; to assess it, {a.hint()}.")
-    criteria = [ci.criterion for ci in inputs]
+    assessed = {ci.criterion.id for ci in inputs} | {ri.criterion.id for ri in raster_inputs}
+    criteria = [c for c in active if c.id in assessed]  # catalogue order: the order of the reason bits
+    index_of = {c.id: i for i, c in enumerate(criteria)}
     turbine = settings.turbine or catalogue.reference_turbine
     buffers = [c.buffer_m(turbine) for c in criteria]
 
@@ -305,8 +319,9 @@ def prepare_run(
     dwellings: dict[str, DwellingCounts] = {}
     counts_of: dict[str, DwellingCounts | None] = {}
     features: dict[str, int] = {}
-    for i, ci in enumerate(inputs):
+    for ci in inputs:
         c = ci.criterion
+        i = index_of[c.id]
         key = f"criterion:{c.id}" if ci.bound else c.selection_key()
         if key not in sets:
             geoms, counts = _select_features(frames[frame_key(ci)], ci)
@@ -326,6 +341,13 @@ def prepare_run(
             dwellings[c.id] = counts_of[key]
         uses.setdefault(key, []).append((i, buffers[i]))
         features[c.id] = len(sets[key])
+    nodata_pct: dict[str, float] = {}
+    for ri, (fs, cells) in zip(raster_inputs, raster_feature_sets(raster_inputs, grid, reach, aoi_geoms, crs,
+                                                                  progress)):
+        sets.setdefault(fs.key, fs)
+        uses.setdefault(fs.key, []).append((index_of[ri.criterion.id], buffers[index_of[ri.criterion.id]]))
+        features[ri.criterion.id] = cells.cells
+        nodata_pct[ri.criterion.id] = round(cells.nodata_pct, 4)
     for key, fs in sets.items():  # build the vertex trees once, before workers fork
         if len(fs) and any(b > 0 for _, b in uses[key]):
             fs.vertex_tree(settings.resolution_m)
@@ -343,7 +365,8 @@ def prepare_run(
     dtype = "uint8" if n_total_bits <= 7 else "uint16" if n_total_bits <= 15 else "uint32"
     plan = EligibilityPlan(grid, aoi_geoms, criteria, buffers, list(sets.values()), list(uses.values()),
                            permitted, bit_of, n_bits, want_polygons, dtype, absent, dwellings, features,
-                           {ci.criterion.id: "; ".join(b.describe() for b in ci.sources) for ci in inputs})
+                           {ci.criterion.id: "; ".join(b.describe() for b in ci.sources) for ci in inputs}
+                           | {ri.criterion.id: ri.describe() for ri in raster_inputs}, nodata_pct)
     return plan, names, ids
 
 
@@ -457,7 +480,8 @@ def run_eligibility(
         The user cancelled (nothing is written).
     """
     progress = progress or NullProgress()
-    check_outputs_not_inputs(outputs, [*layers.values(), aoi.layer, *(b.layer for b in settings.layer_bindings)])
+    check_outputs_not_inputs(outputs, [*layers.values(), aoi.layer, *(b.layer for b in settings.layer_bindings),
+                                       *settings.rasters.values()])
     progress.report(0.0, "Reading layers")
     plan, names, ids = prepare_run(catalogue, layers, aoi, settings, outputs.polygons is not None,
                                 SubProgress(progress, 0.0, 0.15))
@@ -465,7 +489,8 @@ def run_eligibility(
     crs = check_working_crs(settings.crs)
     bits = bit_table(plan.criteria, plan.bit_of, plan.buffers_m, plan.permitted_idx, plan.n_bits, catalogue)
     active = catalogue.active(tuple(settings.kinds), settings.on_date)
-    status = criteria_status(active, plan.inputs, plan.not_assessed, plan.features, plan.dwellings)
+    status = criteria_status(active, plan.inputs, plan.not_assessed, plan.features, plan.dwellings,
+                             plan.nodata_pct)
     n_areas = len(names)
     n_total_bits = len(bits)
     total = np.zeros(n_areas + 1)
@@ -528,7 +553,7 @@ def run_eligibility(
             frame = _polygons_frame(polygons, tiles, grid, names, ids, settings.min_area_ha, crs,
                                     catalogue)
             n_polys = len(frame)
-            write_vector(tx.temp_for(outputs.polygons), frame, "eligible_areas")
+            write_vector(tx.temp_for(outputs.polygons), frame, "eligible_areas", "MultiPolygon")
         if outputs.table is not None:
             write_table(tx.temp_for(outputs.table), stats, bits)
             write_criteria_table(tx.temp_for(criteria_table_path(outputs.table)), status, total_row(stats, bits),
@@ -586,7 +611,6 @@ def iterate_tiles(plan: EligibilityPlan, tiles: list[Window], workers: int, prog
         _PLAN, _TILE_FN = None, None
 
 
-_bits_sidecar = bits_sidecar  # the older private name, kept for callers of earlier versions
 
 
 def _polygons_frame(

@@ -72,17 +72,22 @@ class NotAssessed:
     criterion : str
         Criterion id.
     role : str
-        The layer role it reads.
+        The layer role it reads (the raster role of a raster criterion).
     reason : str
-        Why: no layer for the role, or the file does not exist.
+        Why: no layer (raster) for the role, or the file does not exist.
+    input : str
+        ``layer`` or ``raster``: what the criterion reads.
     """
 
     criterion: str
     role: str
     reason: str
+    input: str = "layer"
 
     def hint(self) -> str:
         """How to provide the data."""
+        if self.input == "raster":
+            return f"give a raster for role '{self.role}' (--raster {self.role}=FILE, scenario rasters.{self.role})"
         return (f"give a layer for role '{self.role}' (--layer {self.role}=FILE, scenario layers.{self.role}) "
                 f"or bind one to the criterion (scenario criterion_layers: {{{self.criterion}: FILE}})")
 
@@ -123,12 +128,15 @@ def check_bindings(bindings: Sequence[LayerBinding], criterion_ids: Sequence[str
 
 def resolve_inputs(criteria: Sequence[Criterion], layers: Mapping[str, LayerRef],
                    bindings: Sequence[LayerBinding]) -> tuple[list[CriterionInput], list[NotAssessed]]:
-    """The layers of every criterion, and the criteria that cannot be assessed.
+    """The layers of every layer criterion, and the layer criteria that cannot be assessed.
 
-    A layer whose file does not exist counts as absent.
+    A layer whose file does not exist counts as absent. Raster criteria are skipped (see
+    :func:`.raster_criteria.resolve_raster_inputs`).
     """
     inputs, absent = [], []
     for c in criteria:
+        if c.raster:  # raster criteria: see .raster_criteria
+            continue
         own = tuple(b for b in bindings if b.criterion == c.id)
         if own:
             present = tuple(b for b in own if Path(b.layer.path).exists())
@@ -158,7 +166,10 @@ def missing_roles_message(catalogue_id: str, absent: Sequence[NotAssessed]) -> s
     per_role = "; ".join(f"{r} ({', '.join(a.criterion for a in absent if a.role == r)})" for r in roles)
     return (f"The catalogue {catalogue_id!r} needs the layer role(s) {', '.join(roles)}, which are missing "
             f"(criteria: {per_role}). Give a layer for each (--layer ROLE=FILE, scenario layers), bind one to "
-            "the criterion (criterion_layers), or leave require_all off to run without those criteria.")
+            "the criterion (criterion_layers), or leave require_all off to run without those criteria."
+            + (" Raster roles (" + ", ".join(dict.fromkeys(a.role for a in absent if a.input == "raster"))
+               + ") take a raster: --raster ROLE=FILE, scenario rasters." if any(a.input == "raster" for a in absent)
+               else ""))
 
 
 def _source_frame(source: LayerBinding, columns: Sequence[str], strict: bool, crs: Any,

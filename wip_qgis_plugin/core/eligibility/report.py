@@ -7,7 +7,9 @@
 * the table per municipality (``*_table.csv``): total, eligible, and per assessed criterion the
   area it excludes and the area no other criterion excludes;
 * the table per criterion (``*_table_criteria.csv``, :func:`criteria_table_path`): every active
-  criterion with its status, the layers it read, the features within reach and its areas.
+  criterion with its status, the layers (or raster) it read, the features (selected raster cells)
+  within reach, its areas and, for a raster criterion, the share of the area of interest where the
+  raster has no value (``nodata_pct``).
 """
 from __future__ import annotations
 
@@ -62,7 +64,7 @@ def bit_table(criteria: Sequence[Criterion], bit_of: Sequence[int], buffers_m: S
         if bit_of[ci] >= 0:
             bits.append({
                 "bit": bit_of[ci], "value": 1 << bit_of[ci], "id": c.id, "kind": c.kind,
-                "layer": c.layer, "filter": str(c.filter), "buffer": str(c.buffer),
+                "layer": c.layer, "raster": c.raster, "filter": c.selects(), "buffer": str(c.buffer),
                 "buffer_m": round(buffers_m[ci], 3), "label_de": c.label.de, "label_en": c.label.en,
                 "source": catalogue.source_text(c.source), "valid_from": c.valid_from.isoformat(),
             })
@@ -70,7 +72,7 @@ def bit_table(criteria: Sequence[Criterion], bit_of: Sequence[int], buffers_m: S
         zones = ", ".join(criteria[i].id for i in permitted_idx)
         bits.append({
             "bit": n_bits, "value": 1 << n_bits, "id": OUTSIDE_PERMITTED, "kind": "permitted",
-            "layer": "", "filter": "", "buffer": "", "buffer_m": 0.0,
+            "layer": "", "raster": "", "filter": "", "buffer": "", "buffer_m": 0.0,
             "label_de": f"außerhalb der zulässigen Zonen ({zones})",
             "label_en": f"outside the permitted zones ({zones})",
             "source": "; ".join(catalogue.source_text(criteria[i].source) for i in permitted_idx),
@@ -108,6 +110,8 @@ def provenance_tags(catalogue: Catalogue, settings: Any, layers: Mapping[str, La
     }
     for role, ref in layers.items():
         tags[f"WIP_LAYER_{role.upper()}"] = ref.describe()
+    for role, ref in (getattr(settings, "rasters", None) or {}).items():
+        tags[f"WIP_RASTER_{role.upper()}"] = ref.describe()
     for k, b in enumerate(settings.layer_bindings):
         tags[f"WIP_BINDING_{k + 1}"] = f"{b.criterion or b.role}: {b.describe()}"
     if not_assessed:
@@ -116,17 +120,25 @@ def provenance_tags(catalogue: Catalogue, settings: Any, layers: Mapping[str, La
 
 
 def criteria_status(criteria: Sequence[Criterion], inputs: Mapping[str, str], not_assessed: Sequence[NotAssessed],
-                    features: Mapping[str, int], dwellings: Mapping[str, DwellingCounts]) -> list[dict[str, Any]]:
-    """Every active criterion with its status (``assessed`` / ``not_assessed``), reason and inputs."""
+                    features: Mapping[str, int], dwellings: Mapping[str, DwellingCounts],
+                    nodata_pct: Mapping[str, float] | None = None) -> list[dict[str, Any]]:
+    """Every active criterion with its status (``assessed`` / ``not_assessed``), reason and inputs.
+
+    ``features`` counts the features within reach (for a raster criterion: the selected cells);
+    ``nodata_pct`` gives the share of the area of interest where a raster criterion's raster has no value [%].
+    """
     absent = {a.criterion: a for a in not_assessed}
     rows = []
     for c in criteria:
         a = absent.get(c.id)
         row: dict[str, Any] = {
-            "id": c.id, "kind": c.kind, "role": c.layer, "status": "not_assessed" if a else "assessed",
+            "id": c.id, "kind": c.kind, "role": c.role, "status": "not_assessed" if a else "assessed",
             "reason": f"{a.reason}; {a.hint()}" if a else "", "input": inputs.get(c.id, ""),
             "features": None if a else int(features.get(c.id, 0)),
         }
+        if c.raster:
+            row["raster"] = c.raster
+            row["nodata_pct"] = None if a else (nodata_pct or {}).get(c.id)
         if c.id in dwellings:
             d = dwellings[c.id]
             row["dwellings"] = {"explicit": d.explicit, "unknown": d.unknown, "not_dwelling": d.not_dwelling,
@@ -164,7 +176,7 @@ def write_criteria_table(path: Path, status: list[dict[str, Any]], total: Munici
                          buffers_m: Mapping[str, float]) -> None:
     """The table per criterion: status, reason, input, setback [m], features within reach, areas [ha]."""
     header = ["criterion", "kind", "role", "status", "reason", "input", "buffer_m", "features",
-              "excluded_ha", "only_this_ha", "dwellings_explicit", "dwellings_unknown", "not_dwellings"]
+              "excluded_ha", "only_this_ha", "dwellings_explicit", "dwellings_unknown", "not_dwellings", "nodata_pct"]
     rows = []
     for s in status:
         st = total.criteria.get(s["id"])
@@ -172,7 +184,8 @@ def write_criteria_table(path: Path, status: list[dict[str, Any]], total: Munici
         rows.append([s["id"], s["kind"], s["role"], s["status"], s["reason"], s["input"],
                      buffers_m.get(s["id"], ""), "" if s["features"] is None else s["features"],
                      "" if st is None else st.excluded_ha, "" if st is None else st.only_this_ha,
-                     d.get("explicit", ""), d.get("unknown", ""), d.get("not_dwelling", "")])
+                     d.get("explicit", ""), d.get("unknown", ""), d.get("not_dwelling", ""),
+                     "" if s.get("nodata_pct") is None else s["nodata_pct"]])
     write_csv(path, header, rows)
 
 

@@ -22,6 +22,7 @@ from ..errors import SpecError
 from ..spec import (
     PRESET_DIR,
     Label,
+    items_with_ids,
     preset_path,
     read_date,
     read_label,
@@ -217,25 +218,13 @@ def build_connection_catalogue(raw: Any, origin: str = "<mapping>") -> Connectio
     for key in set(sources) & set(assumptions):
         problems.append(f"assumptions.{key}: the key is also in 'sources'; use distinct keys")
     levels: list[ConnectionLevel] = []
-    raw_levels = raw.get("levels")
-    if not isinstance(raw_levels, list) or not raw_levels:
-        problems.append("levels: a non-empty list of connection levels is required")
-        raw_levels = []
-    seen: set[str] = set()
-    for i, lv in enumerate(raw_levels):
-        where = f"levels[{i}]"
-        if not isinstance(lv, dict):
-            problems.append(f"{where}: must be a mapping")
-            continue
-        if isinstance(lv.get("id"), str):
-            where = f"levels[{i}] ({lv['id']})"
-            if lv["id"] in seen:
-                problems.append(f"{where}.id: {lv['id']!r} is used twice")
-            seen.add(lv["id"])
+    raw_levels: list[dict[str, Any]] = []
+    for where, lv in items_with_ids(raw.get("levels"), "levels", problems, what="connection levels"):
+        raw_levels.append(lv)
         level = _level(lv, where, sources, assumptions, problems)
         if level is not None:
             levels.append(level)
-    caps = [_raw_max_capacity(lv) for lv in raw_levels if isinstance(lv, dict)]
+    caps = [_raw_max_capacity(lv) for lv in raw_levels]
     if sum(c == math.inf for c in caps) > 1:
         problems.append("levels: only one level may have no max_capacity (null)")
     caps = [c for c in caps if c is not None]

@@ -20,15 +20,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..catalogue.loader import load_catalogue
+from ..catalogue.loader import load_catalogue_spec
 from ..data.layers import LayerRef
 from ..data.rasters import RASTER_ROLES
 from ..data.sources.prepare import prepare_sources
 from ..defaults import DEFAULT_CRS, DEFAULT_TURBINE
+from ..eligibility.check import DataCheckOutputs, DataCheckSettings, data_check_json, quick_check, run_data_check
 from ..eligibility.engine import AreaOfInterest, EligibilityOutputs, EligibilitySettings, run_eligibility
 from ..eligibility.inputs import missing_roles_message, resolve_inputs
+from ..eligibility.raster_criteria import resolve_raster_inputs
 from ..eligibility.sweep import SweepOutputs, SweepSettings, run_setback_sweep
 from ..eligibility.windbg import WINDBG_FIELDS, WindbgOutputs, WindbgSettings, municipal_areas, windbg_accounting
+from ..errors import InputError
 from ..grid.connection import ConnectionOutputs, run_grid_connection
 from ..grid.settings import ConnectionSettings, TopologySettings
 from ..grid.topology import TopologyOutputs, check_grid_topology
@@ -43,27 +46,6 @@ from ..wind.energy import WindYieldOutputs, WindYieldSettings, run_wind_yield
 from ..wind.layout import LayoutOutputs, LayoutSettings, run_turbine_layout
 from .osm_download import OsmDownloadSettings, convert_osm, plan_osm_download
 from .protocol import JobError, ProtocolError, decode_dataclass, encode_dataclass, to_jsonable
-
-
-def _catalogue(spec: Mapping[str, Any]):
-    """The catalogue a job names: ``source`` (preset id or YAML path) and optional overrides.
-
-    ``tag_buffers`` (``{tag: metres}``), ``overrides`` (``{criterion id: {field: value}}``) and
-    ``suitability_overrides`` are applied in this order.
-    """
-    if not isinstance(spec, Mapping) or not spec.get("source"):
-        raise ProtocolError("catalogue: give {'source': preset id or YAML file}.")
-    unknown = sorted(set(spec) - {"source", "tag_buffers", "overrides", "suitability_overrides"})
-    if unknown:
-        raise ProtocolError(f"catalogue: unknown keys {', '.join(unknown)}.")
-    catalogue = load_catalogue(spec["source"])
-    for tag, metres in (spec.get("tag_buffers") or {}).items():
-        catalogue = catalogue.with_tag_buffer(tag, float(metres))
-    if spec.get("overrides"):
-        catalogue = catalogue.with_overrides(spec["overrides"])
-    if spec.get("suitability_overrides") and catalogue.suitability is not None:
-        catalogue = catalogue.with_suitability_overrides(spec["suitability_overrides"])
-    return catalogue
 
 
 def _layers(data: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -92,6 +74,8 @@ def _check_roles(catalogue: Any, settings: Any, layers: Mapping[str, Any], aoi: 
         given.setdefault("municipalities", aoi.layer)
     active = catalogue.active(kinds, settings.on_date)
     inputs, absent = resolve_inputs(active, given, settings.layer_bindings)
+    raster_inputs, raster_absent = resolve_raster_inputs(active, settings.rasters)
+    absent, inputs = absent + raster_absent, inputs + raster_inputs
     if absent and (settings.require_all or not inputs):
         missing = list(dict.fromkeys(a.role for a in absent))
         raise JobError("missing_roles", missing_roles_message(catalogue.id, absent),
@@ -106,8 +90,8 @@ def eligibility_json(result: Any) -> dict[str, Any]:
         "municipalities": [{"name": m.name, "ags": m.ags, "total_ha": m.total_ha, "eligible_ha": m.eligible_ha,
                             "eligible_pct": m.eligible_pct} for m in result.municipalities],
         "outputs": encode_dataclass(result.outputs), "n_polygons": result.n_polygons,
-        "not_assessed": [{"criterion": a.criterion, "role": a.role, "reason": a.reason, "hint": a.hint()}
-                         for a in result.not_assessed],
+        "not_assessed": [{"criterion": a.criterion, "role": a.role, "input": a.input, "reason": a.reason,
+                          "hint": a.hint()} for a in result.not_assessed],
         "dwellings": {cid: {"explicit": d.explicit, "unknown": d.unknown, "not_dwelling": d.not_dwelling,
                             "treated_as_dwelling": d.treated_as_dwelling, "excluded": d.excluded}
                       for cid, d in result.dwellings.items()},
@@ -137,7 +121,7 @@ def eligibility_job(arguments: Mapping[str, Any], single_process: bool, progress
             aoi_data = dict(arguments.get("aoi") or {})
             if not aoi_data.get("layer"):
                 if "municipalities" not in prepared.layers:
-                    raise JobError("missing_roles", "No municipality layer: the sources have no administrative "
+                    raise JobError("no_municipalities", "No municipality layer: the sources have no administrative "
                                    "boundaries (admin_level 8). Give --layer municipalities=FILE[:LAYER].",
                                    {"roles": ["municipalities"]})
                 aoi_data["layer"] = encode_dataclass(prepared.layers["municipalities"])
@@ -146,7 +130,7 @@ def eligibility_job(arguments: Mapping[str, Any], single_process: bool, progress
             result = eligibility_job({**arguments, "sources": None, "layers": layers, "aoi": aoi_data},
                                      single_process, progress)
             return {**result, "sources": sources_json(prepared)}
-    catalogue = _catalogue(arguments.get("catalogue"))
+    catalogue = load_catalogue_spec(arguments.get("catalogue"))
     layers = _layers(arguments.get("layers"))
     aoi = decode_dataclass(AreaOfInterest, arguments.get("aoi"), "aoi")
     settings = _settings(EligibilitySettings, arguments.get("settings"), single_process)
@@ -154,8 +138,61 @@ def eligibility_job(arguments: Mapping[str, Any], single_process: bool, progress
     if "municipalities" in catalogue.roles_needed(settings.kinds):
         layers.setdefault("municipalities", aoi.layer)
     outputs = decode_dataclass(EligibilityOutputs, arguments.get("outputs"), "outputs")
+    found = _start_check(catalogue, layers, aoi, settings, progress)
     result = run_eligibility(catalogue, layers, aoi, outputs, settings, progress)
-    return eligibility_json(result)
+    return {**eligibility_json(result), "data_check": found}
+
+
+def _start_check(catalogue: Any, layers: Mapping[str, Any], aoi: Any, settings: Any, progress: Any) -> list[dict]:
+    """The cheap data check at the start of a run (attributes and bounds only): its warnings, logged and as JSON.
+
+    The criteria not assessed are left out (the run names them itself); an input the check cannot read
+    is left to the run to refuse.
+    """
+    try:
+        check = quick_check(catalogue, layers, aoi, settings)
+    except InputError:
+        return []
+    found = [w for w in check.warnings if w.code != "not_assessed"]
+    for w in found:
+        progress.warning(w.line())
+    return [w.to_json() for w in found]
+
+
+def check_data_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Run a data check: the arguments of an eligibility job, ``outputs`` ``{table}`` and ``language``.
+
+    See :func:`.eligibility.check.run_data_check`; ``sources`` are prepared as for :func:`eligibility_job`.
+    """
+    if arguments.get("sources"):
+        with tempfile.TemporaryDirectory(prefix="wip-sources-") as workdir:
+            crs = (arguments.get("settings") or {}).get("crs") or DEFAULT_CRS
+            prepared = prepare_sources(arguments["sources"], workdir, crs, progress=progress)
+            for note in prepared.notes:
+                progress.info(note)
+            aoi_data = dict(arguments.get("aoi") or {})
+            if not aoi_data.get("layer"):
+                if "municipalities" not in prepared.layers:
+                    raise JobError("no_municipalities", "No municipality layer: the sources have no administrative "
+                                   "boundaries (admin_level 8). Give --layer municipalities=FILE[:LAYER].",
+                                   {"roles": ["municipalities"]})
+                aoi_data["layer"] = encode_dataclass(prepared.layers["municipalities"])
+            layers = {role: encode_dataclass(ref) for role, ref in prepared.layers.items()}
+            layers.update(arguments.get("layers") or {})
+            result = check_data_job({**arguments, "sources": None, "layers": layers, "aoi": aoi_data},
+                                    single_process, progress)
+            return {**result, "sources": sources_json(prepared)}
+    catalogue = load_catalogue_spec(arguments.get("catalogue"))
+    layers = _layers(arguments.get("layers"))
+    aoi = decode_dataclass(AreaOfInterest, arguments.get("aoi"), "aoi")
+    settings = _settings(EligibilitySettings, arguments.get("settings"), single_process)
+    if "municipalities" in catalogue.roles_needed(settings.kinds):
+        layers.setdefault("municipalities", aoi.layer)
+    outputs = decode_dataclass(DataCheckOutputs, arguments.get("outputs"), "outputs")
+    language = str(arguments.get("language") or "en")
+    result = run_data_check(catalogue, layers, aoi, outputs, DataCheckSettings(settings, language=language),
+                            progress)
+    return {**data_check_json(result), "language": language}
 
 
 def _first_setback_criterion(catalogue: Any, kinds: tuple[str, ...], tag: str = "settlement_setback") -> str:
@@ -182,7 +219,7 @@ def setback_sweep_job(arguments: Mapping[str, Any], single_process: bool, progre
     Arguments: catalogue, layers, aoi, criterion (None: the settlement setback), setbacks_m,
     settings, variants, table, chart, language (see :func:`.sweep.run_setback_sweep`).
     """
-    catalogue = _catalogue(arguments.get("catalogue"))
+    catalogue = load_catalogue_spec(arguments.get("catalogue"))
     layers = _layers(arguments.get("layers"))
     aoi = decode_dataclass(AreaOfInterest, arguments.get("aoi"), "aoi")
     settings = _settings(EligibilitySettings, arguments.get("settings"), single_process)
@@ -219,7 +256,7 @@ def suitability_job(arguments: Mapping[str, Any], single_process: bool, progress
     Arguments: catalogue, layers (all given; the criteria's roles are used), rasters ({role: path}),
     aoi or None, eligibility (raster path), outputs, settings, eligible_areas or None.
     """
-    catalogue = _catalogue(arguments.get("catalogue"))
+    catalogue = load_catalogue_spec(arguments.get("catalogue"))
     layers = _layers(arguments.get("layers"))
     rasters = {str(k): str(v) for k, v in (arguments.get("rasters") or {}).items()}
     spec = catalogue.suitability
@@ -382,7 +419,27 @@ def turbine_layout_job(arguments: Mapping[str, Any], single_process: bool, progr
 
 # --- municipal energy profile (core/profile/)
 def profile_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
-    """Run a municipal energy profile. Arguments: plan (:class:`.profile.ProfilePlan` as JSON)."""
+    """Run a municipal energy profile. Arguments: plan (:class:`.profile.ProfilePlan` as JSON).
+
+    ``sources`` (optional, ``[{path, profile}]``): prepared into a temporary canonical GeoPackage for the roles
+    the plan's layers do not give, as for the eligibility job; the result then has ``data_sources``.
+    """
+    if arguments.get("sources"):
+        plan_data = dict(arguments.get("plan") or {})
+        with tempfile.TemporaryDirectory(prefix="wip-sources-") as workdir:
+            prepared = prepare_sources(arguments["sources"], workdir, plan_data.get("crs") or DEFAULT_CRS,
+                                       progress=progress)
+            layers = {role: encode_dataclass(ref) for role, ref in prepared.layers.items()}
+            layers.update(plan_data.get("layers") or {})
+            aoi_data = dict(plan_data.get("aoi") or {})
+            if not aoi_data.get("layer"):
+                if "municipalities" not in prepared.layers:
+                    raise JobError("no_municipalities", "No municipality layer: the sources have no administrative "
+                                   "boundaries (admin_level 8). Give the municipalities layer.",
+                                   {"roles": ["municipalities"]})
+                aoi_data["layer"] = encode_dataclass(prepared.layers["municipalities"])
+            result = profile_job({"plan": {**plan_data, "layers": layers, "aoi": aoi_data}}, single_process, progress)
+            return {**result, "data_sources": sources_json(prepared)}
     plan = _settings(ProfilePlan, arguments.get("plan"), single_process, "plan")
     return profile_json(run_profile(plan, progress))
 
@@ -431,7 +488,7 @@ def rooftop_solar_job(arguments: Mapping[str, Any], single_process: bool, progre
 
 def osm_plan_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
     """Plan an OSM download: catalogue, aoi, settings (see :func:`.osm_download.plan_osm_download`)."""
-    plan = plan_osm_download(_catalogue(arguments.get("catalogue")),
+    plan = plan_osm_download(load_catalogue_spec(arguments.get("catalogue")),
                              decode_dataclass(AreaOfInterest, arguments.get("aoi"), "aoi"),
                              decode_dataclass(OsmDownloadSettings, arguments.get("settings") or {}, "settings"),
                              progress)

@@ -42,6 +42,17 @@ def eligibility_job(catalogue: Mapping[str, Any], layers: Mapping[str, Any], aoi
     return _job("eligibility", catalogue=catalogue, layers=layers, aoi=aoi, outputs=outputs, settings=settings)
 
 
+def check_data_job(catalogue: Mapping[str, Any], layers: Mapping[str, Any], aoi: Any, outputs: Any, settings: Any,
+                   sources: Sequence[Mapping[str, Any]] | None = None, language: str = "en") -> Job:
+    """The ``check_data`` job (see :func:`.eligibility.check.run_data_check`): the arguments of an eligibility
+    job, ``outputs`` ``{table: CSV}`` and the ``language`` of the table's messages (``en`` or ``de``)."""
+    arguments: dict[str, Any] = dict(catalogue=catalogue, layers=layers, aoi=aoi, outputs=outputs, settings=settings,
+                                     language=language)
+    if sources:
+        arguments["sources"] = [{"path": str(s["path"]), "profile": s.get("profile")} for s in sources]
+    return _job("check_data", **arguments)
+
+
 def setback_sweep_job(catalogue: Mapping[str, Any], layers: Mapping[str, Any], aoi: Any, criterion: str | None,
                       setbacks_m: Sequence[float], settings: Any, variants: Mapping[str, Sequence[str]],
                       table: Any, chart: Any, language: str = "de") -> Job:
@@ -98,8 +109,15 @@ def turbine_layout_job(turbine: str, eligible_areas: Any, rasters: Mapping[str, 
                 outputs=outputs, settings=settings, aoi=aoi)
 
 
-def profile_job(plan: Any) -> Job:
-    """The ``profile`` job (see :func:`.profile.engine.run_profile`): a ProfilePlan or its JSON data."""
+def profile_job(plan: Any, sources: Sequence[Mapping[str, Any]] | None = None) -> Job:
+    """The ``profile`` job (see :func:`.profile.engine.run_profile`): a ProfilePlan or its JSON data.
+
+    ``sources``: ``[{path, profile}]`` data sources for the roles the plan's layers do not give (and, without an
+    ``aoi`` layer, the municipalities), as for :func:`eligibility_job`.
+    """
+    if sources:
+        return _job("profile", plan=plan,
+                    sources=[{"path": str(s["path"]), "profile": s.get("profile")} for s in sources])
     return _job("profile", plan=plan)
 
 

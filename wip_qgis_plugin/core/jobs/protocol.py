@@ -567,6 +567,7 @@ def profile_outputs(arguments: Mapping[str, Any]) -> list[str]:
 #: The jobs by name.
 ENTRY_POINTS: dict[str, EntryPoint] = {e.name: e for e in (
     EntryPoint("eligibility", "wip_qgis_plugin.core.eligibility.engine:run_eligibility", eligibility_outputs),
+    EntryPoint("check_data", "wip_qgis_plugin.core.eligibility.check:run_data_check", _outputs_of("table")),
     EntryPoint("setback_sweep", "wip_qgis_plugin.core.eligibility.sweep:run_setback_sweep",
                _arguments_of("table", "chart")),
     EntryPoint("suitability", "wip_qgis_plugin.core.suitability.engine:run_suitability",

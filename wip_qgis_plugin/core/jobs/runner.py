@@ -10,20 +10,33 @@ technology's catalogue travels as the job spec the scenario keeps beside the loa
 Steps are built lazily (:func:`scenario_steps`): a step reads the outputs of earlier steps (the
 eligible areas, the sites of the layout), so its job is made only after those ran. The runner
 lives in ``jobs/``, not in ``scenario/``, because it builds jobs; it prints nothing (the CLI does).
+
+A scenario with ``sources:`` (or ``wip run --source``) is prepared once per run
+(:func:`prepared_scenario`): the sources become one canonical GeoPackage in a temporary folder that
+is deleted when the run ends, and every placeholder layer of the scenario
+(:func:`.scenario.sources_section.source_placeholder`) is replaced by its prepared layer, so every
+step reads the same prepared layers.
 """
 from __future__ import annotations
 
+import dataclasses
+import tempfile
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..catalogue.loader import Catalogue
 from ..data.layers import LayerRef, layer_info
+from ..data.sources.prepare import PreparedSources, prepare_sources
 from ..errors import InputError
 from ..progress import NullProgress, Progress
 from ..scenario.model import Scenario, TechnologyRun
+from ..scenario.sources_section import is_source_placeholder
 from ..scenario.spec import plan_from_scenario
+from .adapters import sources_json
 from ..units import Turbine
 from .build import (
     eligibility_job,
@@ -53,7 +66,7 @@ class StepResult:
     kind : str
         The job name of the step (``eligibility``, ``suitability``, ``windbg``, ``solar_potential``,
         ``rooftop_solar``, ``wind_yield``, ``turbine_layout``, ``setback_sweep``, ``grid_topology``,
-        ``grid_connection``, ``profile``).
+        ``grid_connection``, ``profile``; ``sources`` for the sources prepared for the run).
     key : str
         The technology key of the step (its label).
     result : dict
@@ -253,9 +266,71 @@ def profile_step(sc: Scenario, resolution_m: float | None = None, names: Collect
     return ScenarioStep("profile", "profile", profile_job(plan))
 
 
+def bind_layers(value: Any, layers: Mapping[str, LayerRef]) -> Any:
+    """``value`` with every source placeholder replaced by the prepared layer of its role.
+
+    Walks dataclasses (catalogues apart), dicts, lists and tuples; what holds no placeholder is
+    returned as it is.
+
+    Raises
+    ------
+    InputError
+        If a placeholder's role is not among the prepared layers.
+    """
+    if is_source_placeholder(value):
+        if value.layer not in layers:
+            raise InputError(f"The scenario's sources give no layer for the role {value.layer!r}; prepared: "
+                             f"{', '.join(layers) or 'none'}. Give it under 'layers:'.")
+        return layers[value.layer]
+    if isinstance(value, (LayerRef, Catalogue, str, bytes, int, float, bool)) or value is None:
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changed = {}
+        for f in dataclasses.fields(value):
+            if not f.init:
+                continue
+            old = getattr(value, f.name)
+            new = bind_layers(old, layers)
+            if new is not old:
+                changed[f.name] = new
+        return replace(value, **changed) if changed else value
+    if isinstance(value, dict):
+        items = {k: bind_layers(v, layers) for k, v in value.items()}
+        return items if any(items[k] is not v for k, v in value.items()) else value
+    if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
+        seq = [bind_layers(v, layers) for v in value]
+        return type(value)(seq) if any(a is not b for a, b in zip(seq, value)) else value
+    return value
+
+
+@contextmanager
+def prepared_scenario(sc: Scenario, progress: Progress | None = None
+                      ) -> Iterator[tuple[Scenario, PreparedSources | None]]:
+    """The scenario with its sources prepared (and None without sources); the prepared files live in the block.
+
+    The sources are written once into a temporary folder in the scenario's CRS
+    (:func:`.data.sources.prepare.prepare_sources`) that is deleted when the block ends, also on an
+    error or a cancel; every placeholder layer is replaced by its prepared layer (:func:`bind_layers`).
+    """
+    if not sc.sources:
+        yield sc, None
+        return
+    with tempfile.TemporaryDirectory(prefix="wip-sources-") as workdir:
+        prepared = prepare_sources(sc.sources, workdir, sc.crs, progress=progress)
+        yield bind_layers(sc, prepared.layers), prepared
+
+
+def sources_result(prepared: PreparedSources) -> StepResult:
+    """The prepared sources as the first result of a run (kind ``sources``): detection lines, counts, notes."""
+    return StepResult("sources", "sources", sources_json(prepared), prepared.seconds)
+
+
 def run_scenario(sc: Scenario, only: Collection[str] | None = None, resolution_m: float | None = None,
                  progress_for: ProgressFactory | None = None) -> Iterator[StepResult]:
     """Run the steps of a scenario in order (:func:`scenario_steps`), yielding each result as it finishes.
+
+    With sources, the first result is of kind ``sources`` (:func:`sources_result`) and the steps read
+    the layers prepared once for the run (:func:`prepared_scenario`).
 
     Parameters
     ----------
@@ -269,14 +344,17 @@ def run_scenario(sc: Scenario, only: Collection[str] | None = None, resolution_m
         ``progress_for(label)`` gives the progress of each step.
     """
     progress_for = progress_for or (lambda label: NullProgress())
-    for step in scenario_steps(sc, only, resolution_m):
-        yield run_step(step, progress_for(step.label))
+    with prepared_scenario(sc, progress_for("sources") if sc.sources else None) as (bound, prepared):
+        if prepared is not None:
+            yield sources_result(prepared)
+        for step in scenario_steps(bound, only, resolution_m):
+            yield run_step(step, progress_for(step.label))
 
 
 def run_wind(run: Any, layers: Any, aoi: Any, progress_for: ProgressFactory | None = None) -> Iterator[StepResult]:
     """Run the wind steps of a scenario: yield rasters, then the layout if the run has one."""
     progress_for = progress_for or (lambda label: NullProgress())
-    for step in wind_steps(run, layers, aoi):
+    for step in wind_steps(run, layers, aoi):  # a scenario's sources: bind them first (prepared_scenario)
         yield run_step(step, progress_for(step.label))
 
 
@@ -285,5 +363,6 @@ def run_profile_step(sc: Scenario, resolution_m: float | None = None, names: Col
                      progress_for: ProgressFactory | None = None) -> StepResult:
     """Run the ``profile:`` step: indicators, balance and reports per municipality (core/profile/)."""
     progress_for = progress_for or (lambda label: NullProgress())
-    step = profile_step(sc, resolution_m, names, language, report)
-    return run_step(step, progress_for(step.label))
+    with prepared_scenario(sc, progress_for("sources") if sc.sources else None) as (bound, _):
+        step = profile_step(bound, resolution_m, names, language, report)
+        return run_step(step, progress_for(step.label))

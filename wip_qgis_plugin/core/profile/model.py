@@ -94,7 +94,7 @@ class TechnologyStep:
         ``wind`` or ``pv_ground`` (the output prefix and the key generation sources refer to).
     catalogue : dict
         Catalogue as an engine job names it: ``{"source": preset id or YAML, "overrides": …}``
-        (also ``tag_buffers`` and ``suitability_overrides``, see :func:`.steps.step_catalogue`).
+        (also ``tag_buffers`` and ``suitability_overrides``, see :func:`~..catalogue.loader.load_catalogue_spec`).
     kinds : tuple of str
         Exclusion kinds.
     min_area_ha : float

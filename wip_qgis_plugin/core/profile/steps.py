@@ -17,10 +17,10 @@ import geopandas as gpd
 import pandas as pd
 import rasterio
 
-from ..catalogue.loader import Catalogue, load_catalogue
+from ..catalogue.loader import Catalogue, load_catalogue_spec
 from ..data.layers import LayerRef, layer_info, read_layer
 from ..data.outputs import OutputTransaction
-from ..data.rasters import RASTER_ROLES
+from ..data.rasters import RASTER_ROLES, RasterRef
 from ..eligibility.engine import (
     AreaOfInterest,
     EligibilityOutputs,
@@ -39,36 +39,9 @@ from ..suitability.engine import SuitabilityOutputs, SuitabilitySettings, run_su
 from .model import NO_SITES_TO_CONNECT, ProfilePlan, TechnologyFigures, TechnologyStep
 
 #: Keys of a technology step's catalogue (see :class:`~.model.TechnologyStep`).
-CATALOGUE_KEYS = ("source", "tag_buffers", "overrides", "suitability_overrides")
 
 
 # ----------------------------------------------------------------- catalogue and provenance
-def step_catalogue(spec: Mapping[str, Any]) -> Catalogue:
-    """The catalogue a technology step names: ``source`` (preset id or YAML path) and optional changes.
-
-    ``tag_buffers`` (``{tag: metres}``), ``overrides`` (``{criterion id: {field: value}}``) and
-    ``suitability_overrides`` are applied in this order.
-
-    Raises
-    ------
-    InputError
-        Without a ``source``, or with unknown keys.
-    """
-    if not isinstance(spec, Mapping) or not spec.get("source"):
-        raise InputError("catalogue: give {'source': preset id or YAML file}.")
-    unknown = sorted(set(spec) - set(CATALOGUE_KEYS))
-    if unknown:
-        raise InputError(f"catalogue: unknown keys {', '.join(unknown)}.")
-    catalogue = load_catalogue(spec["source"])
-    for tag, metres in (spec.get("tag_buffers") or {}).items():
-        catalogue = catalogue.with_tag_buffer(tag, float(metres))
-    if spec.get("overrides"):
-        catalogue = catalogue.with_overrides(spec["overrides"])
-    if spec.get("suitability_overrides") and catalogue.suitability is not None:
-        catalogue = catalogue.with_suitability_overrides(spec["suitability_overrides"])
-    return catalogue
-
-
 def raster_tags(path: Path) -> dict[str, str]:
     """The GDAL metadata of a raster written before ({} if it cannot be read)."""
     try:
@@ -113,7 +86,7 @@ def same_criteria(reasons: Path, catalogue: Catalogue, kinds: tuple[str, ...]) -
 # ----------------------------------------------------------------- eligibility and suitability
 def eligibility_step(plan: ProfilePlan, step: TechnologyStep, progress: Progress) -> TechnologyFigures:
     """Eligibility of one technology: reused from the output folder if its provenance matches, else computed."""
-    catalogue = step_catalogue(step.catalogue)
+    catalogue = load_catalogue_spec(step.catalogue)
     out = plan.output_dir
     outputs = EligibilityOutputs(out / f"{step.key}_eligibility.tif", out / f"{step.key}_reasons.tif",
                                  out / f"{step.key}_areas.gpkg", out / f"{step.key}_table.csv")
@@ -126,9 +99,12 @@ def eligibility_step(plan: ProfilePlan, step: TechnologyStep, progress: Progress
             and outputs.table.exists() and same_criteria(outputs.reasons, catalogue, step.kinds):
         progress.info(f"{step.key}: reusing {outputs.eligibility} (same catalogue, resolution and area)")
         return TechnologyFigures(step.key, catalogue, read_table(outputs.table), outputs, True)
+    raster_roles = catalogue.raster_roles_needed(step.kinds)  # raster criteria, and the roles they derive from
+    raster_roles += tuple(RASTER_ROLES[r].derived_from for r in raster_roles if RASTER_ROLES[r].derived_from)
     settings = EligibilitySettings(resolution_m=plan.resolution_m, crs=plan.crs, kinds=step.kinds,
                                    min_area_ha=step.min_area_ha, workers=plan.workers,
-                                   invalid_geometries=plan.invalid_geometries)
+                                   invalid_geometries=plan.invalid_geometries,
+                                   rasters={r: RasterRef(p) for r, p in plan.rasters.items() if r in raster_roles})
     layers = {r: ref for r, ref in plan.layers.items() if r in catalogue.roles_needed(step.kinds)}
     missing = [r for r in catalogue.roles_needed(step.kinds) if r not in layers and r != "municipalities"]
     if missing:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..catalogue.loader import Catalogue, load_catalogue
 from ..data.layers import ROLES, LayerRef
-from ..data.rasters import RASTER_ROLES
+from ..data.rasters import RASTER_ROLES, RasterRef
 from ..defaults import DEFAULT_CRS, DEFAULT_TURBINE
 from ..eligibility.aoi import AreaOfInterest
 from ..eligibility.engine import EligibilityOutputs, EligibilitySettings
@@ -179,6 +179,7 @@ def read_technologies(top: Mapping[str, Any], base: Path, out_dir: Path, turbine
                 **({"workers": int(top["workers"])} if top.get("workers") else {}),
                 require_all=read_require_all(spec, top, where, problems),
                 layer_bindings=read_layer_bindings(spec, [c.id for c in cat.criteria], base, where, problems),
+                rasters=criteria_rasters(cat, read_rasters(top.get("rasters"), base, [])),
             )
         except (TypeError, ValueError) as exc:
             problems.append(f"{where}: {exc}")
@@ -211,6 +212,14 @@ def read_sweeps(raw: Any, by_key: dict[str, TechnologyRun], out_dir: Path, probl
         sweeps.append(SweepRun(key, run, str(spec["criterion"]), steps, variants,
                                out_dir / f"{key}_sweep.csv", out_dir / f"{key}_sweep.png"))
     return sweeps
+
+
+def criteria_rasters(catalogue: Catalogue, rasters: Mapping[str, str]) -> dict[str, RasterRef]:
+    """The scenario's ``rasters:`` that the catalogue's raster criteria read (their roles, or the roles they
+    derive from, e.g. ``dem`` for ``slope``)."""
+    roles = {c.raster for c in catalogue.criteria if c.raster}
+    roles |= {RASTER_ROLES[r].derived_from for r in roles if RASTER_ROLES[r].derived_from}
+    return {r: RasterRef(p) for r, p in rasters.items() if r in roles}
 
 
 def read_rasters(raw: Any, base: Path, problems: list[str]) -> dict[str, str]:

@@ -12,6 +12,8 @@ from typing import Any
 
 from ..catalogue.loader import Catalogue
 from ..data.layers import LayerRef
+from ..data.sources.prepare import SourceSpec as DataSource
+from ..defaults import DEFAULT_CRS
 from ..eligibility.aoi import AreaOfInterest
 from ..eligibility.engine import EligibilityOutputs, EligibilitySettings
 from ..grid.connection import ConnectionOutputs
@@ -202,3 +204,5 @@ class Scenario:
     profile: ProfileSection | None = None  # the `profile:` section (None: the scenario has none)
     solar: tuple[SolarRun, ...] = ()  # one per `solar:` entry
     rooftop: RooftopRun | None = None  # the `rooftop:` key
+    sources: tuple[DataSource, ...] = ()  # the `sources:` key (.sources_section; prepared by the runner)
+    crs: str = DEFAULT_CRS  # the working CRS of the scenario (the prepared sources are written in it)

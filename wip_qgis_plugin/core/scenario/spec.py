@@ -24,8 +24,10 @@ Example::
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -48,21 +50,26 @@ from .energy_sections import read_rooftop, read_solar, read_wind
 from .grid_section import read_grid
 from .model import ProfileSection, Scenario
 from .profile_section import read_profile
+from .sources_section import bind_source_roles, read_sources, source_roles
 
 #: Keys of the top level of a scenario file.
 TOP_KEYS = {"name", "crs", "resolution_m", "output_dir", "layers", "area_of_interest", "eligibility", "turbine",
             "invalid_geometries", "workers", "on_date", "sweep", "rasters", "suitability", "windbg", "grid", "wind",
             "profile", "solar", "rooftop"}
 TOP_KEYS |= {"require_all"}  # refuse a run whose criteria lack data (.layer_bindings)
+TOP_KEYS |= {"sources"}  # files in a source profile for the roles `layers` does not give (.sources_section)
 
 
-def load_scenario(path: str | Path) -> Scenario:
+def load_scenario(path: str | Path, sources: Sequence[str | Mapping[str, Any]] = ()) -> Scenario:
     """Read and validate a scenario file, reporting every problem at once.
 
     Parameters
     ----------
     path : str or Path
         The scenario file; the paths in it are relative to its folder.
+    sources : sequence, optional
+        More sources than the file's ``sources:`` (``wip run --source``): paths or ``{path, profile}``,
+        relative to the working folder.
 
     Raises
     ------
@@ -80,6 +87,9 @@ def load_scenario(path: str | Path) -> Scenario:
     problems: list[str] = []
     unknown_keys(raw, TOP_KEYS, "", problems)
     layers = read_layers(raw.get("layers"), base, problems)
+    data_sources = read_sources(raw.get("sources"), base, problems) + read_sources(list(sources), Path.cwd(),
+                                                                                    problems)
+    layers = bind_source_roles(layers, source_roles(data_sources, problems))  # placeholders, prepared per run
     aoi = read_area_of_interest(raw.get("area_of_interest"), layers, base, problems)
     turbine = read_turbine(raw.get("turbine"), base, problems)
     on_date = read_on_date(raw.get("on_date"), problems)
@@ -105,7 +115,8 @@ def load_scenario(path: str | Path) -> Scenario:
     assert aoi is not None
     return Scenario(str(raw.get("name", path.stem)), path, layers, aoi, out_dir, tuple(runs), tuple(sweeps),
                     rasters, tuple(suits), tuple(windbgs), grid, wind,
-                    profile=profile, solar=solar, rooftop=rooftop)
+                    profile=profile, solar=solar, rooftop=rooftop, sources=data_sources,
+                    crs=str(raw.get("crs", DEFAULT_CRS)))
 
 
 def plan_from_scenario(sc: Scenario, resolution_m: float | None = None) -> ProfilePlan:

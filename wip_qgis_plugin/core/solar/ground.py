@@ -50,9 +50,18 @@ from ..eligibility.engine import ELIGIBLE, AreaOfInterest
 from ..eligibility.engine import read_aoi_areas
 from ..errors import InputError
 from ..data.raster_grid import Grid, Window
-from ..data.layers import LayerRef, check_working_crs, layer_info, read_layer
+from ..data.layers import LayerRef, layer_info, read_layer
 from ..progress import NullProgress, Progress, SubProgress, check_cancelled
-from ..data.rasters import FLAT_SLOPE_DEG, RasterRef, aspect_deg, check_raster, read_on_grid, role_values, slope_deg
+from ..data.rasters import (
+    FLAT_SLOPE_DEG,
+    RasterRef,
+    aspect_deg,
+    check_raster,
+    eligibility_grid,
+    read_on_grid,
+    role_values,
+    slope_deg,
+)
 from .horizon import horizon_angles, horizon_loss
 from .model import HorizonBands, optimal_tilt, prepare_sky, specific_yields
 from .systems import PvSystem, PvSystems, load_pv_systems
@@ -261,18 +270,6 @@ class OrientationBins:
 
 # ----------------------------------------------------------------------------- helpers
 
-def _grid_of(path: Path) -> tuple[Grid, CRS]:
-    if not Path(path).exists():
-        raise InputError(f"Eligibility raster {str(path)!r} does not exist; run the eligibility analysis first.")
-    with rasterio.open(path) as ds:
-        if ds.crs is None:
-            raise InputError(f"Eligibility raster {str(path)!r} has no CRS.")
-        t = ds.transform
-        if t.b != 0 or t.d != 0 or not math.isclose(t.a, -t.e):
-            raise InputError(f"Eligibility raster {str(path)!r} is not a north-up grid with square pixels.")
-        return Grid(t.c, t.f, t.a, ds.width, ds.height), check_working_crs(ds.crs.to_wkt())
-
-
 def _slices(w: Window) -> tuple[tuple[int, int], tuple[int, int]]:
     return ((w.row, w.row + w.height), (w.col, w.col + w.width))
 
@@ -406,7 +403,7 @@ def run_solar_potential(
     losses = systems.total_loss_pct() if settings.losses_pct is None else float(settings.losses_pct)
     if not 0 <= losses < 100:
         raise InputError(f"Losses of {losses} % are out of range; give 0–99 %.")
-    grid, crs = _grid_of(Path(eligibility_raster))
+    grid, crs = eligibility_grid(Path(eligibility_raster))
     refs = {role: r if isinstance(r, RasterRef) else RasterRef(str(r)) for role, r in (rasters or {}).items()}
     terrain = settings.use_terrain and ("dem" in refs or {"slope", "aspect"} <= set(refs))
     if settings.use_terrain and not terrain:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -47,7 +46,7 @@ from ..eligibility.engine import ELIGIBLE, AreaOfInterest
 from ..errors import InputError
 from ..catalogue.filters import evaluate
 from ..data.raster_grid import Grid, Window
-from ..data.layers import LayerRef, check_working_crs, layer_info, read_layer
+from ..data.layers import LayerRef, layer_info, read_layer
 from .mcda import (
     aggregate,
     aggregate_runs,
@@ -58,7 +57,7 @@ from .mcda import (
     top_threshold_bins,
 )
 from ..progress import NullProgress, Progress, SubProgress, check_cancelled
-from ..data.rasters import RasterRef, check_raster, role_values, sources_for
+from ..data.rasters import RasterRef, check_raster, eligibility_grid, role_values, sources_for
 
 SCORE_NODATA = 255
 #: Score bins of the sensitivity thresholds (a run's top X % is found to 1/N_BINS).
@@ -241,19 +240,6 @@ class _Plan:
     site_tree: shapely.STRtree | None
 
 
-def _grid_of(path: Path) -> tuple[Grid, CRS]:
-    if not Path(path).exists():
-        raise InputError(f"Eligibility raster {str(path)!r} does not exist; run the eligibility analysis first.")
-    with rasterio.open(path) as ds:
-        if ds.crs is None:
-            raise InputError(f"Eligibility raster {str(path)!r} has no CRS.")
-        t = ds.transform
-        if t.b != 0 or t.d != 0 or not math.isclose(t.a, -t.e):
-            raise InputError(f"Eligibility raster {str(path)!r} is not a north-up grid with square pixels.")
-        crs = check_working_crs(ds.crs.to_wkt())
-        return Grid(t.c, t.f, t.a, ds.width, ds.height), crs
-
-
 def _read_aoi(aoi: AreaOfInterest, crs: CRS, invalid: str) -> np.ndarray:
     info = layer_info(aoi.layer, "area of interest")
     cols: tuple[str, ...] = ()
@@ -305,7 +291,7 @@ def _prepare(
     if spec is None:
         raise InputError(f"The catalogue {catalogue.id!r} has no 'suitability:' section; add soft criteria "
                          "(see docs/suitability.md) or choose a preset that has them.")
-    grid, crs = _grid_of(Path(eligibility))
+    grid, crs = eligibility_grid(Path(eligibility))
     refs = {role: r if isinstance(r, RasterRef) else RasterRef(str(r)) for role, r in rasters.items()}
     missing_layers = [r for r in spec.layer_roles() if r not in layers]
     if missing_layers:
@@ -574,7 +560,7 @@ def run_suitability(
         progress.report(0.92, "Ranking candidate sites")
         sites = _site_scores(plan, site_n, site_sum, site_hist, run_site_sum) if plan.sites is not None else ()
         if outputs.sites is not None:
-            write_vector(tx.temp_for(outputs.sites), _sites_frame(plan, sites), "candidate_sites")
+            write_vector(tx.temp_for(outputs.sites), _sites_frame(plan, sites), "candidate_sites", "MultiPolygon")
         if outputs.sites_table is not None:
             _write_sites_csv(tx.temp_for(outputs.sites_table), sites)
         check_cancelled(progress)
