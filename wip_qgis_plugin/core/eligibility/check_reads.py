@@ -104,10 +104,20 @@ def where_text(fids: Sequence[Any], points: Sequence[Any] | None, n_max: int, to
     return ", ".join(items) + (" …" if total > n_max else "")
 
 
+def defined_crs(info: LayerInfo) -> CRS | None:
+    """The layer's CRS; None if it has none or an undefined one.
+
+    A GeoPackage's srs_id 0 or -1 ("Undefined geographic SRS") is reported by GDAL as a geographic CRS.
+    """
+    if info.crs is None or info.crs.name.lower().startswith("undefined"):
+        return None
+    return info.crs
+
+
 def crs_warnings(ref: LayerRef, info: LayerInfo, working: CRS) -> list[DataWarning]:
-    """A missing or geographic CRS of a layer."""
+    """A missing (or undefined) or geographic CRS of a layer."""
     layer = ref.describe()
-    if info.crs is None:
+    if defined_crs(info) is None:
         return [DataWarning("crs_missing", layer=layer, params={"layer": layer})]
     if info.crs.is_geographic:
         return [DataWarning("crs_geographic", layer=layer, value=info.crs.to_string(),
@@ -148,7 +158,7 @@ def read_within(ref: LayerRef, role: str, columns: Sequence[str], working: CRS, 
     """
     info = layer_info(ref, role)
     warnings = crs_warnings(ref, info, working)
-    crs = info.crs or working
+    crs = defined_crs(info) or working
     present = [c for c in dict.fromkeys(columns) if c in info.fields]
     empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in present})
     if info.feature_count == 0:
@@ -330,7 +340,7 @@ def read_aoi_extent(aoi: AreaOfInterest, working: CRS, n_max: int = 5) -> tuple[
         warnings.append(bad)
         geoms = geoms.copy()
         geoms[~valid] = shapely.make_valid(geoms[~valid])
-    crs = info.crs or working
+    crs = defined_crs(info) or working
     if not crs.equals(working):
         geoms = np.asarray(gpd.GeoSeries(geoms, crs=crs).to_crs(working).values, dtype=object)
         geoms = np.where(shapely.is_valid(geoms), geoms, shapely.make_valid(geoms))

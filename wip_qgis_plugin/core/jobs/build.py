@@ -44,8 +44,11 @@ def eligibility_job(catalogue: Mapping[str, Any], layers: Mapping[str, Any], aoi
 
 def check_data_job(catalogue: Mapping[str, Any], layers: Mapping[str, Any], aoi: Any, outputs: Any, settings: Any,
                    sources: Sequence[Mapping[str, Any]] | None = None, language: str = "en") -> Job:
-    """The ``check_data`` job (see :func:`.eligibility.check.run_data_check`): the arguments of an eligibility
-    job, ``outputs`` ``{table: CSV}`` and the ``language`` of the table's messages (``en`` or ``de``)."""
+    """The ``check_data`` job (see :func:`.eligibility.check.run_data_check`).
+
+    The arguments of an eligibility job, ``outputs`` ``{table: CSV}`` and the ``language`` of the table's
+    messages (``en`` or ``de``).
+    """
     arguments: dict[str, Any] = dict(catalogue=catalogue, layers=layers, aoi=aoi, outputs=outputs, settings=settings,
                                      language=language)
     if sources:
