@@ -19,6 +19,7 @@ import pytest
 import shapely
 
 from wip_qgis_plugin.cli import build_parser, eligibility_job_from_args
+from wip_qgis_plugin.core.data.sources.prepare import prepare_sources
 from wip_qgis_plugin.core.data.sources.profile import CANONICAL_COLUMNS
 from wip_qgis_plugin.core.jobs.protocol import run_job
 from wip_qgis_plugin.core.progress import NullProgress
@@ -107,6 +108,9 @@ def data(tmp_path_factory):
     alkis_shp = root / "gebaeude.shp"
     frame([{"OBJART": "31001", "GFK": str(code), "geometry": building(c)}
            for code, c, _ in BUILDINGS]).to_file(alkis_shp)
+    alkis_simple = root / "GEBAEUDE_vereinfacht.shp"  # ALKIS vereinfacht: the object type before the code
+    frame([{"GFK": f"31001_{code}", "GEBFKT": "", "geometry": building(c)}
+           for code, c, _ in BUILDINGS]).to_file(alkis_simple)
     muni = root / "gemeinde.gpkg"
     frame([{"name": "Musterstadt", "ags": "15088999", "geometry": box(0, 0, SIDE, SIDE)}]).to_file(
         muni, layer="municipalities", driver="GPKG")
@@ -119,7 +123,8 @@ def data(tmp_path_factory):
         osm, layer="buildings", driver="GPKG")
     frame([{"name": "Musterstadt", "ags": "15088999", "geometry": box(0, 0, SIDE, SIDE)}]).to_file(
         osm, layer="municipalities", driver="GPKG")
-    return {"shape": shape, "gpkg": gpkg, "alkis_gpkg": alkis_gpkg, "alkis_shp": alkis_shp, "muni": muni,
+    return {"shape": shape, "gpkg": gpkg, "alkis_gpkg": alkis_gpkg, "alkis_shp": alkis_shp,
+            "alkis_simple": alkis_simple, "muni": muni,
             "osm": osm}
 
 
@@ -135,7 +140,7 @@ EXPECTED = {"wind_sachsen_anhalt": 2399.44, "pv_ground": 1073.31}
 
 
 @pytest.mark.parametrize("catalogue", ["wind_sachsen_anhalt", "pv_ground"])
-@pytest.mark.parametrize("dlm, alkis", [("shape", "alkis_shp"), ("gpkg", "alkis_gpkg")])
+@pytest.mark.parametrize("dlm, alkis", [("shape", "alkis_shp"), ("gpkg", "alkis_gpkg"), ("shape", "alkis_simple")])
 def test_atkis_and_alkis_give_the_eligibility_of_the_osm_layers(data, tmp_path, catalogue, dlm, alkis):
     osm = eligibility(tmp_path / "osm", catalogue, "--gpkg", str(data["osm"]))
     official = eligibility(tmp_path / "official", catalogue, "--layer", f"municipalities={data['muni']}:municipalities",
@@ -152,3 +157,12 @@ def test_atkis_and_alkis_give_the_eligibility_of_the_osm_layers(data, tmp_path, 
     assert official["eligible_ha"] == pytest.approx(EXPECTED[catalogue], abs=0.01)
     assert official["dwellings"] == osm["dwellings"]
     assert [a["criterion"] for a in official["not_assessed"]] == [a["criterion"] for a in osm["not_assessed"]]
+
+
+@pytest.mark.parametrize("alkis", ["alkis_shp", "alkis_gpkg", "alkis_simple"])
+def test_alkis_building_functions_become_osm_building_values(data, tmp_path, alkis):
+    prepared = prepare_sources([str(data[alkis])], tmp_path, CRS)
+    frame = gpd.read_file(prepared.gpkg, layer="buildings")
+    assert "ALKIS buildings" in prepared.matches[0].describe()
+    got = sorted(zip(frame.geometry.centroid.x.round() - X0, frame["building"]))
+    assert got == sorted((float(c[0]), value) for _, c, value in BUILDINGS)

@@ -250,6 +250,29 @@ def test_aoi_outside_the_data_is_refused(small_region, tmp_path):
     assert _no_outputs(small_region["tmp"], "far")
 
 
+def test_area_far_from_every_feature_of_covering_layers_is_eligible_with_a_warning(tmp_path, cancel_after):
+    """A municipality inside the layers' extent with no feature within reach: 100 % eligible, said loudly."""
+    corners = [shapely.box(X0 - 30_000, Y0 - 30_000, X0 - 29_000, Y0 - 29_000),
+               shapely.box(X0 + 30_000, Y0 + 30_000, X0 + 31_000, Y0 + 31_000)]
+    layers = write_layers(tmp_path / "sparse.gpkg", {
+        "municipalities": frame([shapely.box(X0, Y0, X0 + 2000, Y0 + 2000)], name=["Mitte"], ags=["15000001"]),
+        "landuse": frame(corners, landuse=["residential", "forest"]),
+        "buildings": frame(corners, building=["house", "house"], **{"building:flats": [1, 1]}),
+        "roads": frame([shapely.LineString([(X0 - 30_000, Y0 + 30_000), (X0 - 29_000, Y0 + 30_000)])],
+                       highway=["motorway"]),
+        "water": frame([corners[1]], natural=["water"]),
+        "protected_areas": frame([corners[0]], protection_title=["Naturschutzgebiet"]),
+    })
+    progress = cancel_after(10**9)
+    cat = load_catalogue(catalogue_file(tmp_path, CRITERIA, "cat_sparse.yaml"))
+    outs = EligibilityOutputs(tmp_path / "e.tif", None, None, tmp_path / "t.csv")
+    result = run_eligibility(cat, layers, AreaOfInterest(layers["municipalities"]), outs,
+                             EligibilitySettings(resolution_m=25.0), progress)
+    assert result.total_ha == pytest.approx(400.0)
+    assert result.eligible_ha == pytest.approx(400.0)
+    assert sum("No feature of any input layer lies within reach" in line for line in progress.lines) == 1
+
+
 def test_geographic_working_crs_is_refused(small_region):
     with pytest.raises(InputError, match="geographic"):
         run(small_region, CRITERIA, res=25.0, tag="geo", crs="EPSG:4326")

@@ -310,7 +310,8 @@ def test_run_downloads_and_writes_the_canonical_geopackage(tmp_path, municipalit
     assert fetch.query() == result.plan.query and fetch.calls[0][0] == SERVER
     assert result.download.path == out.with_suffix(".osm") and result.download.ways == 6
     layers = {name for name, _ in pyogrio.list_layers(out)}
-    assert {"landuse", "buildings", "roads", "power_lines", "water", "protected_areas", "wind_turbines"} <= layers
+    assert {"landuse", "buildings", "roads", "power_lines", "protected_areas", "wind_turbines"} <= layers
+    assert "water" not in layers  # no feature downloaded: left out, so the water criteria say "not assessed"
     counts = result.conversion["counts"]
     assert (counts["landuse"], counts["buildings"], counts["roads"], counts["power_lines"], counts["water"],
             counts["protected_areas"], counts["wind_turbines"]) == (1, 1, 1, 1, 0, 1, 1)  # the pond lies 2.9 km east

@@ -122,8 +122,12 @@ def test_gdal_osm_other_tags_become_canonical_columns(gdal_gpkg, tmp_path):
     assert tags_of(out, "municipalities", "name") == ["Heinersreuth"]
     assert tags_of(out, "municipalities", "ags") == ["09472150"]
     assert tags_of(out, "municipalities", "population") == ["3978"]
-    assert pyogrio.read_info(out.gpkg, layer="airfields")["features"] == 0  # covered, no such features
-    assert "airfields" in out.layers and "settlements" not in out.layers
+    # covered, but no feature: left out (its criteria are not assessed) and said; the count stays
+    assert "airfields" not in out.layers and "settlements" not in out.layers
+    assert "airfields" not in [name for name, _ in pyogrio.list_layers(out.gpkg)]
+    assert out.counts["airfields"].kept == 0
+    assert any(n.startswith("no feature in the sources for: ") and "airfields" in n and "not assessed" in n
+               for n in out.notes)
     assert any("Heinersreuth (09472150)" in n for n in out.notes)
 
 

@@ -15,9 +15,11 @@ import pytest
 import shapely
 import yaml
 
-from wip_qgis_plugin.cli import main
+from wip_qgis_plugin.cli import build_parser, eligibility_job_from_args, main
 from wip_qgis_plugin.core.data.layers import LayerRef
 from wip_qgis_plugin.core.errors import InputError
+from wip_qgis_plugin.core.jobs.adapters import source_bbox
+from wip_qgis_plugin.core.jobs.protocol import run_job
 from wip_qgis_plugin.core.jobs.runner import bind_layers, run_scenario
 from wip_qgis_plugin.core.scenario.sources_section import SOURCES_PATH, source_placeholder
 from wip_qgis_plugin.core.scenario.spec import load_scenario
@@ -130,9 +132,35 @@ def test_problems_of_the_sources_key_are_listed_with_their_place(world):
     assert "area_of_interest.layer" in text  # no municipality layer and no source gives one
 
 
-def test_a_placeholder_without_a_prepared_layer_is_refused_by_role():
+def test_a_placeholder_without_a_prepared_layer_is_left_out_or_refused_by_role():
+    # in a step's layers: left out, so the criteria reading it are not assessed
+    assert bind_layers({"buildings": source_placeholder("buildings"), "roads": source_placeholder("roads")},
+                       {"roads": LayerRef("x.gpkg", "roads")}) == {"roads": LayerRef("x.gpkg", "roads")}
+    # standing alone (the municipalities of a step): refused by role
     with pytest.raises(InputError, match="no layer for the role 'buildings'"):
-        bind_layers({"buildings": source_placeholder("buildings")}, {"roads": LayerRef("x.gpkg", "roads")})
+        bind_layers([source_placeholder("buildings")], {"roads": LayerRef("x.gpkg", "roads")})
     bound = bind_layers({"a": [source_placeholder("roads")], "b": LayerRef("y.gpkg")},
                         {"roads": LayerRef("x.gpkg", "roads")})
     assert bound == {"a": [LayerRef("x.gpkg", "roads")], "b": LayerRef("y.gpkg")}
+
+
+def test_with_a_municipality_layer_sources_are_read_only_within_reach(world):
+    """A forest 40 km away is not read from the sources when the municipality layer is given (the box is the
+    municipality plus the largest setback, 100 m, plus 5 km); without it every feature is read."""
+    osm = world / "osm.gpkg"
+    far = shapely.box(X0 + 40_000, Y0, X0 + 40_500, Y0 + 500)
+    write(osm, "landuse", [{"full_id": "w1", "osm_type": "way", "landuse": "forest", "geometry": FOREST},
+                           {"full_id": "w3", "osm_type": "way", "landuse": "forest", "geometry": far}])
+    muni = world / "muni.gpkg"
+    write(muni, "municipalities", [{"name": "Testdorf", "ags": "15088999", "geometry": MUNI}])
+    spec = {"source": str(world / "cat.yaml")}
+    assert source_bbox({"layer": {"path": str(muni), "layer": "municipalities"}}, [spec], CRS) == pytest.approx(
+        (X0 - 5100, Y0 - 5100, X0 + 7100, Y0 + 7100))
+    assert source_bbox({"layer": None}, [spec], CRS) is None
+    common = ["eligibility", "--catalogue", str(world / "cat.yaml"), "--source", str(osm), "--kinds", "hard",
+              "--resolution", "10", "--min-area", "0", "--workers", "1"]
+    boxed = run_job(eligibility_job_from_args(build_parser().parse_args(
+        [*common, "--layer", f"municipalities={muni}:municipalities", "--out-dir", str(world / "a")]))[0])
+    whole = run_job(eligibility_job_from_args(build_parser().parse_args([*common, "--out-dir", str(world / "b")]))[0])
+    assert boxed["sources"]["counts"]["landuse"]["kept"] == 1 and whole["sources"]["counts"]["landuse"]["kept"] == 2
+    assert boxed["eligible_ha"] == pytest.approx(335.0) and whole["eligible_ha"] == pytest.approx(335.0)

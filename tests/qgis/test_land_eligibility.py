@@ -129,9 +129,9 @@ def test_catalogue_file_replaces_the_preset(provider, small_region, tmp_path):
 
 
 # ----------------------------------------------------------------- errors
-def assert_refused(parameters, tmp_path, *fragments, feedback=None):
+def assert_refused(parameters, tmp_path, *fragments, feedback=None, context=None):
     with pytest.raises(QgsProcessingException) as info:
-        run(parameters, feedback=feedback)
+        run(parameters, feedback=feedback, context=context)
     for fragment in fragments:
         assert fragment in str(info.value)
     assert [p.name for p in tmp_path.iterdir()] == [], "an output was left behind"
@@ -165,6 +165,29 @@ def test_missing_layer_without_require_all_is_not_assessed(provider, small_regio
     result = run(small_region.parameters(roles, OUTPUT_ELIGIBILITY=str(tmp_path / "e.tif")), feedback=feedback)
     assert result["ELIGIBLE_HA"] > 0
     assert any("dwellings_2h" in line and "buildings" in line for line in feedback.lines), feedback.lines
+
+
+def test_criterion_bound_to_a_project_layer_is_assessed(provider, small_region, tmp_path):
+    """The nature reserve given only as the criterion's own layer (a project layer by name) excludes what the
+    protected-areas role excludes; without either the criterion is not assessed and more land is eligible."""
+    context = QgsProcessingContext()
+    project = QgsProject()
+    nsg = QgsVectorLayer(small_region.uri("protected_areas"), "NSG Landesamt", "ogr")
+    assert nsg.isValid()
+    project.addMapLayer(nsg)
+    context.setProject(project)
+    roles = [r for r in WIND_ROLES if r != "protected_areas"]
+    bound = run(small_region.parameters(roles, RESOLUTION=50, OUTPUT_ELIGIBILITY=str(tmp_path / "bound.tif"),
+                                        CRITERION_LAYERS=["nature_reserves", "NSG Landesamt"]), context=context)
+    as_role = run(small_region.parameters(WIND_ROLES, RESOLUTION=50, OUTPUT_ELIGIBILITY=str(tmp_path / "role.tif")))
+    without = run(small_region.parameters(roles, RESOLUTION=50, OUTPUT_ELIGIBILITY=str(tmp_path / "none.tif")))
+    assert bound["ELIGIBLE_HA"] == pytest.approx(as_role["ELIGIBLE_HA"], abs=1e-6)
+    assert without["ELIGIBLE_HA"] > bound["ELIGIBLE_HA"] + 1.0
+    refused = tmp_path / "refused"
+    refused.mkdir()
+    params = small_region.parameters(roles, OUTPUT_ELIGIBILITY=str(refused / "e.tif"),
+                                     CRITERION_LAYERS=["nature_reserve", "NSG Landesamt"])
+    assert_refused(params, refused, "nature_reserve", "nature_reserves", context=context)
 
 
 def test_case_by_case_criteria_need_more_layers(provider, small_region, tmp_path):

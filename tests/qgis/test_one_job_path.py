@@ -108,6 +108,27 @@ def test_land_eligibility_and_wip_eligibility_build_the_same_job(provider, small
                                      "min_area_ha": 1.0, "require_all": False, "invalid_geometries": "error"}
 
 
+def test_criterion_layers_and_criterion_layer_flags_build_the_same_job(provider, small_region, captured_job,
+                                                                       tmp_path):
+    gpkg = small_region.path
+    out = tmp_path / "out"
+    params = small_region.parameters(("landuse", "buildings"), PRESET="wind_sachsen_anhalt", RESOLUTION=25,
+                                     CRITERION_LAYERS=["nature_reserves", f"{gpkg}|layername=protected_areas",
+                                                       "standing_water", f"{gpkg}|layername=water"],
+                                     OUTPUT_ELIGIBILITY=str(out / "wind_eligibility.tif"))
+    algorithm_job = captured_job("wip:landeligibility", params)
+    args = build_parser().parse_args([
+        "eligibility", "--catalogue", "wind_sachsen_anhalt", "--layer", f"municipalities={gpkg}:municipalities",
+        "--layer", f"landuse={gpkg}:landuse", "--layer", f"buildings={gpkg}:buildings", "--resolution", "25",
+        "--criterion-layer", f"nature_reserves={gpkg}:protected_areas",
+        "--criterion-layer", f"standing_water={gpkg}:water", "--out-dir", str(out)])
+    cli_job, _ = eligibility_job_from_args(args)
+    assert algorithm_job.arguments["settings"]["layer_bindings"] == [
+        {"layer": {"path": str(gpkg), "layer": "protected_areas"}, "criterion": "nature_reserves"},
+        {"layer": {"path": str(gpkg), "layer": "water"}, "criterion": "standing_water"}]
+    assert algorithm_job.arguments["settings"] == cli_job.arguments["settings"]
+
+
 def test_wind_yield_and_wip_wind_build_the_same_job(provider, small_region, captured_job, raster, tmp_path):
     gpkg = small_region.path
     out = tmp_path / "out"

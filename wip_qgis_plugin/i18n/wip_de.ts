@@ -534,59 +534,24 @@
       <translation>Eingangsdaten prüfen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="67" />
-      <source>Criteria kinds to exclude</source>
-      <translation>Auszuschließende Kriterienarten</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="68" />
-      <source>hard</source>
-      <translation>hart</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="68" />
-      <source>soft</source>
-      <translation>weich</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="68" />
-      <source>case by case</source>
-      <translation>Einzelfall</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="71" />
-      <source>Setback to settlements [m] (replaces the preset's)</source>
-      <translation>Abstand zu Siedlungen [m] (ersetzt den des Presets)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="75" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="65" />
       <source>Data check table (CSV)</source>
       <translation>Tabelle der Datenprüfung (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="75" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="65" />
       <source>CSV files (*.csv)</source>
       <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="76" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="66" />
       <source>Number of warnings</source>
       <translation>Anzahl der Warnungen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="77" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="67" />
       <source>Criteria that would not be assessed</source>
       <translation>Kriterien, die nicht geprüft würden</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="83" />
-      <source>Choose at least one kind of criteria to exclude.</source>
-      <translation>Wählen Sie mindestens eine auszuschließende Kriterienart.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="92" />
-      <source>Give the area of interest “{label}” (AOI), or a data source with administrative boundaries (an OSM file or layer).</source>
-      <translation>Geben Sie das Untersuchungsgebiet „{label}“ (AOI) an oder eine Datenquelle mit Verwaltungsgrenzen (eine OSM-Datei oder einen OSM-Layer).</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="73" />
@@ -879,247 +844,312 @@
       <translation>{kind}: {count}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="55" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="56" />
       <source>Criteria preset</source>
       <translation>Kriterien-Preset</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="60" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="61" />
       <source>Criteria catalogue file (YAML, replaces the preset)</source>
       <translation>Kriterienkatalog-Datei (YAML, ersetzt das Preset)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="79" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="80" />
       <source>Area of interest: municipalities [polygons]</source>
       <translation>Untersuchungsgebiet: Gemeinden [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="81" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="82" />
       <source>Municipality name field</source>
       <translation>Feld mit dem Gemeindenamen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="85" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="86" />
       <source>Municipality key field (AGS)</source>
       <translation>Feld mit dem Gemeindeschlüssel (AGS)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="88" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="89" />
       <source>Only these municipalities (comma-separated names)</source>
       <translation>Nur diese Gemeinden (Namen, kommagetrennt)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="108" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="109" />
       <source>Working CRS (projected, in metres)</source>
       <translation>Arbeits-KBS (projiziert, in Metern)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="115" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="116" />
       <source>The working CRS “{crs}” is not a projected CRS in metres; setbacks and areas are measured in metres. Choose EPSG:25832 (ETRS89 / UTM 32N, Sachsen-Anhalt and Thüringen) or EPSG:25833 (ETRS89 / UTM 33N, Sachsen).</source>
       <translation>Das Arbeits-KBS „{crs}“ ist kein projiziertes KBS in Metern; Abstände und Flächen werden in Metern gemessen. Wählen Sie EPSG:25832 (ETRS89 / UTM 32N, Sachsen-Anhalt und Thüringen) oder EPSG:25833 (ETRS89 / UTM 33N, Sachsen).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="139" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="140" />
       <source>DC losses (empty: the itemised PVWatts defaults, 14.1) [%]</source>
       <translation>DC-Verluste (leer: die einzeln aufgeführten PVWatts-Standardwerte, 14,1) [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="142" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="143" />
       <source>Weather file (PVGIS TMY, EPW or CSV; empty: DWD test reference year)</source>
       <translation>Wetterdatei (PVGIS-TMY, EPW oder CSV; leer: DWD-Testreferenzjahr)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="143" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="144" />
       <source>Weather files (*.csv *.json *.epw)</source>
       <translation>Wetterdateien (*.csv *.json *.epw)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="146" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="147" />
       <source>DWD TRY climate region 1–15 (0: the region of each site) [-]</source>
       <translation>DWD-TRY-Klimaregion 1–15 (0: die Region des jeweiligen Standorts) [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="155" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="156" />
       <source>Give either a weather file or a TRY region, not both.</source>
       <translation>Geben Sie entweder eine Wetterdatei oder eine TRY-Region an, nicht beides.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="176" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="177" />
       <source>Turbine (windpowerlib power curve or preset)</source>
       <translation>Anlage (Leistungskennlinie aus windpowerlib oder Vorlage)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="181" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="182" />
       <source>Turbine file (YAML with power curve, replaces the turbine)</source>
       <translation>Anlagendatei (YAML mit Leistungskennlinie, ersetzt die Anlage)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="184" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="185" />
       <source>Hub height [m] (empty: the turbine's)</source>
       <translation>Nabenhöhe [m] (leer: die der Anlage)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="197" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="198" />
       <source>Mean wind speed 100 m above ground [raster, m/s]</source>
       <translation>Mittlere Windgeschwindigkeit 100 m über Grund [Raster, m/s]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="198" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="199" />
       <source>Mean wind speed 150 m above ground [raster, m/s]</source>
       <translation>Mittlere Windgeschwindigkeit 150 m über Grund [Raster, m/s]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="199" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="200" />
       <source>Elevation model [raster, m above sea level]</source>
       <translation>Höhenmodell [Raster, m ü. NHN]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="201" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="202" />
       <source>Land use, forest and settlement areas [polygons, OSM landuse=*]</source>
       <translation>Landnutzung, Wald und Siedlungsflächen [Polygone, OSM landuse=*]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="202" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="203" />
       <source>Water bodies [polygons, OSM natural=water]</source>
       <translation>Gewässerflächen [Polygone, OSM natural=water]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="205" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="206" />
       <source>Weibull shape k [-] (0: fit to the weather)</source>
       <translation>Weibull-Formparameter k [-] (0: an das Wetter angepasst)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="208" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="209" />
       <source>Weibull shape k [raster, -] (replaces the number)</source>
       <translation>Weibull-Formparameter k [Raster, -] (ersetzt die Zahl)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="210" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="211" />
       <source>Weather: DWD TRY region (1–15) or weather file (empty: TRY region of the area)</source>
       <translation>Wetter: DWD-TRY-Region (1–15) oder Wetterdatei (leer: TRY-Region des Gebiets)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="212" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="213" />
       <source>Availability loss [%]</source>
       <translation>Verfügbarkeitsverlust [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="213" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="214" />
       <source>Electrical loss [%]</source>
       <translation>Elektrische Verluste [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="214" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="215" />
       <source>Curtailment and other losses [%]</source>
       <translation>Abschaltungen und sonstige Verluste [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="243" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="244" />
       <source>wind (turbine layout)</source>
       <translation>Wind (Anlagenlayout)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="243" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="244" />
       <source>ground-mounted PV</source>
       <translation>Freiflächen-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="244" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="245" />
       <source>agrivoltaics</source>
       <translation>Agri-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="244" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="245" />
       <source>rooftop PV</source>
       <translation>Dach-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="255" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="256" />
       <source>Data sources: OSM, QuickOSM, Geofabrik, ATKIS, ALKIS or authority layers (read by their schema)</source>
       <translation>Datenquellen: OSM, QuickOSM, Geofabrik, ATKIS, ALKIS oder Fachbehörden-Layer (nach ihrem Schema gelesen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="276" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="277" />
       <source>Data source “{layer}”: its filter is not applied; every feature of {path} is read by the source profile.</source>
       <translation>Datenquelle „{layer}“: ihr Filter wird nicht angewandt; das Quellprofil liest jedes Objekt von {path}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="67" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="298" />
+      <source>Criteria with their own layer (criterion id → layer; every feature of the layer counts)</source>
+      <translation>Kriterien mit eigenem Layer (Kriteriums-ID → Layer; jedes Objekt des Layers zählt)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="300" />
+      <source>Criterion id</source>
+      <translation>Kriteriums-ID</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="300" />
+      <source>Layer (file, or name of a project layer)</source>
+      <translation>Layer (Datei oder Name eines Layers im Projekt)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="302" />
+      <source>Criteria kinds to exclude</source>
+      <translation>Auszuschließende Kriterienarten</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="303" />
+      <source>hard</source>
+      <translation>hart</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="303" />
+      <source>soft</source>
+      <translation>weich</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="303" />
+      <source>case by case</source>
+      <translation>Einzelfall</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="305" />
+      <source>Setback to settlements [m] (replaces the preset's)</source>
+      <translation>Abstand zu Siedlungen [m] (ersetzt den des Presets)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="320" />
+      <source>“{parameter}”: give pairs of criterion id and layer.</source>
+      <translation>„{parameter}“: Bitte Paare aus Kriteriums-ID und Layer angeben.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="328" />
+      <source>“{parameter}”, row {row}: give both the criterion id and the layer.</source>
+      <translation>„{parameter}“, Zeile {row}: Bitte sowohl die Kriteriums-ID als auch den Layer angeben.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="332" />
+      <source>“{parameter}”, row {row}: cannot open the layer “{value}” (give a file path or the name of a layer of the project).</source>
+      <translation>„{parameter}“, Zeile {row}: Der Layer „{value}“ lässt sich nicht öffnen (einen Dateipfad oder den Namen eines Layers des Projekts angeben).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="346" />
+      <source>Choose at least one kind of criteria to exclude.</source>
+      <translation>Wählen Sie mindestens eine auszuschließende Kriterienart.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="353" />
+      <source>Give the area of interest “{label}” (AOI), or a data source with administrative boundaries (an OSM file or layer).</source>
+      <translation>Geben Sie das Untersuchungsgebiet „{label}“ (AOI) an oder eine Datenquelle mit Verwaltungsgrenzen (eine OSM-Datei oder einen OSM-Layer).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="68" />
       <source>Land eligibility</source>
       <translation>Flächeneignung (Ausschlusskriterien)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="84" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="75" />
       <source>Grid resolution [m]</source>
       <translation>Rasterauflösung [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="88" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="79" />
       <source>Minimum area of an eligible patch [ha]</source>
       <translation>Mindestgröße einer geeigneten Teilfläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="91" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="82" />
       <source>Refuse to run if a criterion's layer is missing (otherwise: not assessed)</source>
       <translation>Lauf verweigern, wenn die Ebene eines Kriteriums fehlt (sonst: nicht bewertet)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="94" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="85" />
       <source>Invalid geometries</source>
       <translation>Ungültige Geometrien</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="95" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="86" />
       <source>refuse</source>
       <translation>verweigern</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="95" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="86" />
       <source>repair</source>
       <translation>reparieren</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="95" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="86" />
       <source>leave out</source>
       <translation>weglassen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="97" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="88" />
       <source>Eligibility raster (1 eligible, 0 excluded)</source>
       <translation>Eignungsraster (1 geeignet, 0 ausgeschlossen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="99" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="90" />
       <source>Exclusion reasons raster</source>
       <translation>Raster der Ausschlussgründe</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="102" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="93" />
       <source>Eligible areas [polygons]</source>
       <translation>Geeignete Flächen [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="105" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="96" />
       <source>Table per municipality (CSV)</source>
       <translation>Tabelle je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="107" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="98" />
       <source>Eligible area [ha]</source>
       <translation>Geeignete Fläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="108" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="99" />
       <source>Total area [ha]</source>
       <translation>Gesamtfläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="109" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="100" />
       <source>Eligible share [%]</source>
       <translation>Geeigneter Anteil [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="147" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="128" />
       <source>{name}: {eligible:.1f} ha eligible of {total:.1f} ha ({pct:.2f} %)</source>
       <translation>{name}: {eligible:.1f} ha geeignet von {total:.1f} ha ({pct:.2f} %)</translation>
     </message>

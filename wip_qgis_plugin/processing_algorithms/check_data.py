@@ -21,16 +21,15 @@ from ..core.jobs.build import check_data_job
 from ..i18n import tr, ui_language
 from .base import WipAlgorithm
 from .inputs import (
-    add_aoi_parameters,
-    add_catalogue_parameters,
+    CRITERION_LAYERS,
+    KIND_IDS,
+    KINDS,
+    SETTLEMENT_SETBACK,
     add_crs_parameter,
-    add_sources_parameter,
-    area_of_interest,
-    catalogue_spec,
-    source_list,
+    add_eligibility_input_parameters,
+    eligibility_inputs,
     working_crs,
 )
-from .roles import add_role_parameters, role_layers
 
 
 class CheckData(WipAlgorithm):
@@ -43,13 +42,14 @@ class CheckData(WipAlgorithm):
     AOI_NAME_FIELD = "AOI_NAME_FIELD"
     AOI_NAMES = "AOI_NAMES"
     SOURCES = "SOURCES"
-    SETTLEMENT_SETBACK = "SETTLEMENT_SETBACK"
-    KINDS = "KINDS"
+    SETTLEMENT_SETBACK = SETTLEMENT_SETBACK
+    CRITERION_LAYERS = CRITERION_LAYERS
+    KINDS = KINDS
     CRS = "CRS"
     OUTPUT_TABLE = "OUTPUT_TABLE"
     WARNINGS = "WARNINGS"
     NOT_ASSESSED = "NOT_ASSESSED"
-    KIND_IDS = ("hard", "soft", "case_by_case")
+    KIND_IDS = KIND_IDS
     DEFAULT_PRESET = "wind_sachsen_anhalt"
 
     def name(self) -> str:
@@ -59,17 +59,7 @@ class CheckData(WipAlgorithm):
         return tr("Check input data")
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
-        add_catalogue_parameters(self, self.DEFAULT_PRESET)
-        add_aoi_parameters(self, optional=True)  # without it: the municipalities of an OSM source
-        add_sources_parameter(self, self.SOURCES)
-        add_role_parameters(self)
-        self.add_parameter(QgsProcessingParameterEnum(
-            self.KINDS, tr("Criteria kinds to exclude"),
-            options=[tr("hard"), tr("soft"), tr("case by case")], allowMultiple=True,
-            defaultValue=[0, 1]))
-        self.add_parameter(QgsProcessingParameterNumber(
-            self.SETTLEMENT_SETBACK, tr("Setback to settlements [m] (replaces the preset's)"),
-            type=NUMBER_DOUBLE, minValue=0.0, optional=True), advanced=True)
+        add_eligibility_input_parameters(self, self.DEFAULT_PRESET)
         add_crs_parameter(self)
         self.add_parameter(QgsProcessingParameterFileDestination(
             self.OUTPUT_TABLE, tr("Data check table (CSV)"), fileFilter=tr("CSV files (*.csv)")))
@@ -78,28 +68,15 @@ class CheckData(WipAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
         crs = working_crs(self, parameters, context)
-        kinds = [self.KIND_IDS[i] for i in self.parameterAsEnums(parameters, self.KINDS, context)]
-        if not kinds:
-            raise QgsProcessingException(tr("Choose at least one kind of criteria to exclude."))
-        tag_buffers = {}
-        if parameters.get(self.SETTLEMENT_SETBACK) not in (None, ""):
-            tag_buffers["settlement_setback"] = self.parameterAsDouble(parameters, self.SETTLEMENT_SETBACK, context)
+        given = eligibility_inputs(self, parameters, context, feedback)
         language = "de" if ui_language() == "de" else "en"
         table = self.output_path(parameters, self.OUTPUT_TABLE, context, (".csv",))
-        sources = source_list(self, parameters, self.SOURCES, context, feedback)
-        aoi = area_of_interest(self, parameters, context, feedback)
-        if aoi is None and not sources:
-            raise QgsProcessingException(tr(
-                "Give the area of interest “{label}” (AOI), or a data source with administrative boundaries "
-                "(an OSM file or layer).").format(label=self.parameterDefinition(self.AOI).description()))
-        if aoi is None:
-            names = self.parameterAsString(parameters, self.AOI_NAMES, context)
-            aoi = {"name_field": self.parameterAsString(parameters, self.AOI_NAME_FIELD, context) or "name",
-                   "names": [n.strip() for n in names.split(",") if n.strip()]}
+        settings = {"crs": crs, "kinds": given["kinds"]}
+        if given["layer_bindings"]:
+            settings["layer_bindings"] = given["layer_bindings"]
         result = self.run_engine(check_data_job(
-            catalogue_spec(self, parameters, context, tag_buffers=tag_buffers),
-            role_layers(self, parameters, context, feedback), aoi, {"table": table}, {"crs": crs, "kinds": kinds},
-            sources=sources, language=language), feedback)
+            given["catalogue"], given["layers"], given["aoi"], {"table": table}, settings,
+            sources=given["sources"], language=language), feedback)
         for line in (result.get("sources") or {}).get("detected") or []:
             feedback.pushInfo(line)
         lines = table_lines(result, language)

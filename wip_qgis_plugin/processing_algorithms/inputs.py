@@ -20,6 +20,7 @@ from qgis.core import (
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
+    QgsProcessingParameterMatrix,
     QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterLayer,
@@ -41,7 +42,7 @@ from ..compat import (
 from ..core.defaults import DEFAULT_CRS, DEFAULT_TURBINE
 from ..i18n import tr
 from .base import ENGINE_VECTOR_FORMATS, PLUGIN_DIR, preset_ids
-from .roles import raster_path
+from .roles import add_role_parameters, raster_path, role_layers
 
 # Field and CRS parameters are optional with defaults: QGIS 3.22 (processing.run, qgis_process)
 # refuses a missing value of a required field or CRS parameter despite its default.
@@ -277,3 +278,85 @@ def source_list(alg, parameters, name, context, feedback) -> list[dict]:
                                       "{path} is read by the source profile.").format(layer=layer.name(), path=path))
         out.append({"path": path, "profile": None})
     return out
+
+
+# ----------------------------------------------------------------- the inputs of an eligibility run (and its data check)
+#: Parameter names shared by "Land eligibility" and "Check input data".
+KINDS = "KINDS"
+KIND_IDS = ("hard", "soft", "case_by_case")
+SETTLEMENT_SETBACK = "SETTLEMENT_SETBACK"
+CRITERION_LAYERS = "CRITERION_LAYERS"
+
+
+def add_eligibility_input_parameters(alg, default_preset: str) -> None:
+    """Catalogue, area of interest, sources, one layer per role, criterion layers, kinds and the settlement setback."""
+    add_catalogue_parameters(alg, default_preset)
+    add_aoi_parameters(alg, optional=True)  # without it: the municipalities of an OSM source
+    add_sources_parameter(alg, "SOURCES")
+    add_role_parameters(alg)
+    alg.add_parameter(QgsProcessingParameterMatrix(
+        CRITERION_LAYERS, tr("Criteria with their own layer (criterion id → layer; every feature of the layer counts)"),
+        numberRows=1, hasFixedNumberRows=False,
+        headers=[tr("Criterion id"), tr("Layer (file, or name of a project layer)")], optional=True), advanced=True)
+    alg.add_parameter(QgsProcessingParameterEnum(
+        KINDS, tr("Criteria kinds to exclude"),
+        options=[tr("hard"), tr("soft"), tr("case by case")], allowMultiple=True, defaultValue=[0, 1]))
+    alg.add_parameter(QgsProcessingParameterNumber(
+        SETTLEMENT_SETBACK, tr("Setback to settlements [m] (replaces the preset's)"),
+        type=NUMBER_DOUBLE, minValue=0.0, optional=True), advanced=True)
+
+
+def criterion_layer_bindings(alg, parameters, context, feedback) -> list[dict]:
+    """The criterion layers of the matrix parameter as the engine's layer bindings (``--criterion-layer``).
+
+    Each row names a criterion id and a layer: a file (``NSG.shp``, ``schutz.gpkg|layername=nsg``) or a layer
+    of the project by name or id. Layers the engine cannot read directly are exported to a GeoPackage first.
+    """
+    values = [str(v or "").strip() for v in alg.parameterAsMatrix(parameters, CRITERION_LAYERS, context) or []]
+    if not any(values):  # the empty default (one blank row, or a blank cell) binds nothing
+        return []
+    label = alg.parameterDefinition(CRITERION_LAYERS).description()
+    if len(values) % 2:
+        raise QgsProcessingException(tr("“{parameter}”: give pairs of criterion id and layer.").format(
+            parameter=label))
+    out = []
+    for k in range(0, len(values), 2):
+        criterion, value = values[k], values[k + 1]
+        if not criterion and not value:
+            continue
+        if not criterion or not value:
+            raise QgsProcessingException(tr("“{parameter}”, row {row}: give both the criterion id and the layer.")
+                                         .format(parameter=label, row=k // 2 + 1))
+        layer = QgsProcessingUtils.mapLayerFromString(value, context)
+        if layer is None or not layer.isValid():
+            raise QgsProcessingException(tr(
+                "“{parameter}”, row {row}: cannot open the layer “{value}” (give a file path or the name of a "
+                "layer of the project).").format(parameter=label, row=k // 2 + 1, value=value))
+        path, name = QgsProcessingUtils.convertToCompatibleFormatAndLayerName(
+            layer, False, f"criterion_{criterion}", ENGINE_VECTOR_FORMATS, "gpkg", context, feedback)
+        out.append({"layer": {"path": path.split("|")[0], "layer": name or None}, "criterion": criterion})
+    return out
+
+
+def eligibility_inputs(alg, parameters, context, feedback) -> dict:
+    """What "Land eligibility" and "Check input data" hand to their job: catalogue, layers, aoi, sources, kinds and
+    the criterion layer bindings; refuses a run without kinds or without any area of interest."""
+    kinds = [KIND_IDS[i] for i in alg.parameterAsEnums(parameters, KINDS, context)]
+    if not kinds:
+        raise QgsProcessingException(tr("Choose at least one kind of criteria to exclude."))
+    tag_buffers = {}
+    if parameters.get(SETTLEMENT_SETBACK) not in (None, ""):
+        tag_buffers["settlement_setback"] = alg.parameterAsDouble(parameters, SETTLEMENT_SETBACK, context)
+    sources = source_list(alg, parameters, "SOURCES", context, feedback)
+    aoi = area_of_interest(alg, parameters, context, feedback)
+    if aoi is None and not sources:
+        raise QgsProcessingException(tr(
+            "Give the area of interest “{label}” (AOI), or a data source with administrative boundaries "
+            "(an OSM file or layer).").format(label=alg.parameterDefinition("AOI").description()))
+    if aoi is None:
+        names = alg.parameterAsString(parameters, "AOI_NAMES", context)
+        aoi = {"name_field": alg.parameterAsString(parameters, "AOI_NAME_FIELD", context) or "name",
+               "names": [n.strip() for n in names.split(",") if n.strip()]}
+    return {"catalogue": catalogue_spec(alg, parameters, context, tag_buffers=tag_buffers),
+            "layers": role_layers(alg, parameters, context, feedback), "aoi": aoi, "sources": sources,
+            "kinds": kinds, "layer_bindings": criterion_layer_bindings(alg, parameters, context, feedback)}

@@ -18,17 +18,17 @@ from ..core.jobs.build import eligibility_job
 from ..i18n import tr
 from .base import WipAlgorithm
 from .inputs import (
-    add_aoi_parameters,
-    add_catalogue_parameters,
+    CRITERION_LAYERS,
+    KIND_IDS,
+    KINDS,
+    SETTLEMENT_SETBACK,
     add_crs_parameter,
-    add_sources_parameter,
-    area_of_interest,
-    catalogue_spec,
-    source_list,
+    add_eligibility_input_parameters,
+    eligibility_inputs,
     working_crs,
 )
 from .output_styles import attach_style
-from .roles import add_role_parameters, parameter_name, raster_role_label, raster_roles, role_layers
+from .roles import parameter_name, raster_role_label, raster_roles
 
 
 class LandEligibility(WipAlgorithm):
@@ -40,8 +40,9 @@ class LandEligibility(WipAlgorithm):
     AOI = "AOI"
     AOI_NAME_FIELD = "AOI_NAME_FIELD"
     AOI_NAMES = "AOI_NAMES"
-    SETTLEMENT_SETBACK = "SETTLEMENT_SETBACK"
-    KINDS = "KINDS"
+    SETTLEMENT_SETBACK = SETTLEMENT_SETBACK
+    CRITERION_LAYERS = CRITERION_LAYERS
+    KINDS = KINDS
     RESOLUTION = "RESOLUTION"
     CRS = "CRS"
     MIN_AREA = "MIN_AREA"
@@ -57,7 +58,7 @@ class LandEligibility(WipAlgorithm):
     ELIGIBLE_HA = "ELIGIBLE_HA"
     TOTAL_HA = "TOTAL_HA"
     ELIGIBLE_PCT = "ELIGIBLE_PCT"
-    KIND_IDS = ("hard", "soft", "case_by_case")
+    KIND_IDS = KIND_IDS
     DEFAULT_PRESET = "wind_sachsen_anhalt"
 
     def name(self) -> str:
@@ -67,19 +68,9 @@ class LandEligibility(WipAlgorithm):
         return tr("Land eligibility")
 
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
-        add_catalogue_parameters(self, self.DEFAULT_PRESET)
-        add_aoi_parameters(self, optional=True)  # without it: the municipalities of an OSM source
-        add_sources_parameter(self, self.SOURCES)
-        add_role_parameters(self)
+        add_eligibility_input_parameters(self, self.DEFAULT_PRESET)
         self.add_parameter(QgsProcessingParameterRasterLayer(
             self.LAND_COVER, raster_role_label("land_cover"), optional=True))
-        self.add_parameter(QgsProcessingParameterEnum(
-            self.KINDS, tr("Criteria kinds to exclude"),
-            options=[tr("hard"), tr("soft"), tr("case by case")], allowMultiple=True,
-            defaultValue=[0, 1]))
-        self.add_parameter(QgsProcessingParameterNumber(
-            self.SETTLEMENT_SETBACK, tr("Setback to settlements [m] (replaces the preset's)"),
-            type=NUMBER_DOUBLE, minValue=0.0, optional=True), advanced=True)
         self.add_parameter(QgsProcessingParameterNumber(
             self.RESOLUTION, tr("Grid resolution [m]"), type=NUMBER_DOUBLE, minValue=1.0,
             defaultValue=10.0))
@@ -110,34 +101,24 @@ class LandEligibility(WipAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
         crs = working_crs(self, parameters, context)
-        kinds = [self.KIND_IDS[i] for i in self.parameterAsEnums(parameters, self.KINDS, context)]
-        if not kinds:
-            raise QgsProcessingException(tr("Choose at least one kind of criteria to exclude."))
+        given = eligibility_inputs(self, parameters, context, feedback)
         outputs = {
             "eligibility": self.output_path(parameters, self.OUTPUT_ELIGIBILITY, context, (".tif", ".tiff")),
             "reasons": self.output_path(parameters, self.OUTPUT_REASONS, context, (".tif", ".tiff")),
             "polygons": self.output_path(parameters, self.OUTPUT_AREAS, context, (".gpkg",)),
             "table": self.output_path(parameters, self.OUTPUT_TABLE, context, (".csv",))}
-        sources = source_list(self, parameters, self.SOURCES, context, feedback)
-        aoi = area_of_interest(self, parameters, context, feedback)
-        if aoi is None and not sources:
-            raise QgsProcessingException(tr(
-                "Give the area of interest “{label}” (AOI), or a data source with administrative boundaries "
-                "(an OSM file or layer).").format(label=self.parameterDefinition(self.AOI).description()))
-        if aoi is None:
-            names = self.parameterAsString(parameters, self.AOI_NAMES, context)
-            aoi = {"name_field": self.parameterAsString(parameters, self.AOI_NAME_FIELD, context) or "name",
-                   "names": [n.strip() for n in names.split(",") if n.strip()]}
+        settings = {**self.raster_settings(parameters, context),
+                    "resolution_m": self.parameterAsDouble(parameters, self.RESOLUTION, context),
+                    "crs": crs, "kinds": given["kinds"],
+                    "min_area_ha": self.parameterAsDouble(parameters, self.MIN_AREA, context),
+                    "require_all": self.parameterAsBool(parameters, self.REQUIRE_ALL, context),
+                    "invalid_geometries": self.INVALID_IDS[
+                        self.parameterAsEnum(parameters, self.INVALID_GEOMETRIES, context)]}
+        if given["layer_bindings"]:
+            settings["layer_bindings"] = given["layer_bindings"]
         result = self.run_engine(eligibility_job(
-            self.catalogue(parameters, context), role_layers(self, parameters, context, feedback),
-            aoi, outputs,
-            settings={**self.raster_settings(parameters, context),
-                      "resolution_m": self.parameterAsDouble(parameters, self.RESOLUTION, context),
-                      "crs": crs, "kinds": kinds,
-                      "min_area_ha": self.parameterAsDouble(parameters, self.MIN_AREA, context),
-                      "require_all": self.parameterAsBool(parameters, self.REQUIRE_ALL, context),
-                      "invalid_geometries": self.INVALID_IDS[
-                          self.parameterAsEnum(parameters, self.INVALID_GEOMETRIES, context)]}, sources=sources), feedback)
+            given["catalogue"], given["layers"], given["aoi"], outputs, settings=settings,
+            sources=given["sources"]), feedback)
         for line in (result.get("sources") or {}).get("detected") or []:
             feedback.pushInfo(line)
         for a in result.get("not_assessed") or []:
@@ -166,10 +147,3 @@ class LandEligibility(WipAlgorithm):
         """``{"rasters": {"land_cover": {"path": …}}}`` when the land-cover raster is given (as ``--raster``)."""
         rasters = raster_roles(self, parameters, context, ("land_cover",))
         return {"rasters": {role: {"path": path} for role, path in rasters.items()}} if rasters else {}
-
-    def catalogue(self, parameters, context) -> dict:
-        """The preset, or the catalogue file, with the settlement setback override (the job's catalogue)."""
-        tag_buffers = {}
-        if parameters.get(self.SETTLEMENT_SETBACK) not in (None, ""):
-            tag_buffers["settlement_setback"] = self.parameterAsDouble(parameters, self.SETTLEMENT_SETBACK, context)
-        return catalogue_spec(self, parameters, context, tag_buffers=tag_buffers)

@@ -310,9 +310,13 @@ def prepare_run(
     if not overlapping:
         raise InputError(
             f"The area of interest (bounds {', '.join(f'{v:.0f}' for v in aoi_union.bounds)} in "
-            f"{crs.to_string()}) lies outside every input layer: no feature lies within reach. "
+            f"{crs.to_string()}) lies outside every input layer: no layer's extent reaches it. "
             "Check the selected municipalities and the layers' CRS."
         )
+    if inputs and not any(len(f) for f in frames.values()):
+        progress.warning("No feature of any input layer lies within reach of the area of interest, although the "
+                         "layers cover it: no vector criterion excludes land here. Check that the layers hold "
+                         "this area's features (an extract of another region gives the same picture).")
 
     sets: dict[str, FeatureSet] = {}
     uses: dict[str, list[tuple[int, float]]] = {}

@@ -26,6 +26,8 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from pyproj import Transformer
+from pyproj.exceptions import ProjError
 
 from ..catalogue.dwellings import DwellingCounts, select
 from ..catalogue.filters import evaluate
@@ -200,8 +202,9 @@ def read_inputs(inputs: Sequence[CriterionInput], crs: Any, boxes: Mapping[str, 
                 invalid: str, progress: Progress) -> tuple[dict[str, gpd.GeoDataFrame], bool]:
     """Read the frame of every input (keyed by :func:`frame_key`) within its box.
 
-    ``boxes`` maps each frame key to its read box. Returns the frames and whether any layer
-    that holds features has one within reach.
+    ``boxes`` maps each frame key to its read box. Returns the frames and whether any layer that holds
+    features has one within reach or an extent that overlaps its box (land far from every feature of
+    layers that cover it is eligible; layers that all lie elsewhere point to a wrong CRS or selection).
     """
     frames: dict[str, gpd.GeoDataFrame] = {}
     any_data, any_in_reach = False, False
@@ -216,12 +219,27 @@ def read_inputs(inputs: Sequence[CriterionInput], crs: Any, boxes: Mapping[str, 
             strict = k == 0 and group[0].own_layer
             parts.append(_source_frame(source, columns + extra, strict, crs, boxes[key], invalid, progress))
             any_data |= info.feature_count != 0
-            any_in_reach |= len(parts[-1]) > 0
+            any_in_reach |= len(parts[-1]) > 0 or _extent_reaches(info, crs, boxes[key])
         frame = parts[0] if len(parts) == 1 else gpd.GeoDataFrame(
             pd.concat(parts, ignore_index=True), geometry="geometry", crs=crs)
         frames[key] = frame.reset_index(drop=True)
         progress.info(f"Layer '{_frame_label(group[0])}': {len(frame)} feature(s) within reach.")
     return frames, any_in_reach or not any_data
+
+
+def _extent_reaches(info: Any, crs: Any, box: tuple[float, float, float, float]) -> bool:
+    """Whether a layer's extent overlaps ``box`` (working CRS); False without extent or CRS."""
+    if info.feature_count == 0 or info.bounds is None or info.crs is None:
+        return False
+    try:
+        xmin, ymin, xmax, ymax = Transformer.from_crs(info.crs, crs, always_xy=True).transform_bounds(
+            *info.bounds, densify_pts=21)
+    except ProjError:
+        return False
+    values = (xmin, ymin, xmax, ymax)
+    if not all(np.isfinite(values)):
+        return False
+    return xmin <= box[2] and box[0] <= xmax and ymin <= box[3] and box[1] <= ymax
 
 
 def frame_key(ci: CriterionInput) -> str:

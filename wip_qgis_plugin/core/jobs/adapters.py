@@ -12,20 +12,24 @@ imports the engine.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib.util
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..catalogue.loader import load_catalogue_spec
+import shapely
+
+from ..catalogue.loader import Catalogue, load_catalogue_spec
 from ..data.layers import LayerRef
 from ..data.rasters import RASTER_ROLES
 from ..data.sources.prepare import prepare_sources
 from ..defaults import DEFAULT_CRS, DEFAULT_TURBINE
 from ..eligibility.check import DataCheckOutputs, DataCheckSettings, data_check_json, quick_check, run_data_check
+from ..eligibility.aoi import read_aoi_areas
 from ..eligibility.engine import AreaOfInterest, EligibilityOutputs, EligibilitySettings, run_eligibility
 from ..eligibility.inputs import missing_roles_message, resolve_inputs
 from ..eligibility.raster_criteria import resolve_raster_inputs
@@ -105,6 +109,63 @@ def sources_json(prepared: Any) -> dict[str, Any]:
                        for role, c in prepared.counts.items()}, "seconds": prepared.seconds}
 
 
+#: Margin around the area of interest within which sources are read, beyond the catalogue's largest setback:
+#: room for the dwelling groups' search and the grid's border pixels (the engine reads its own, smaller boxes). [m]
+SOURCE_MARGIN_M = 5000.0
+
+
+def largest_setback_m(catalogues: list[Any]) -> float:
+    """The largest vector setback of catalogues (loaded, or as a job names them) for their reference turbine. [m]"""
+    setbacks = [0.0]
+    for catalogue in catalogues:
+        spec = catalogue if isinstance(catalogue, Catalogue) else load_catalogue_spec(catalogue)
+        setbacks += [c.buffer_m(spec.reference_turbine) for c in spec.criteria if not c.raster]
+    return max(setbacks)
+
+
+def source_bbox(aoi_data: Mapping[str, Any] | None, catalogues: list[Any], crs: Any) -> tuple[float, ...] | None:
+    """The box sources are read within: the selected areas' bounds plus the largest setback and a margin.
+
+    None (read everything) when the municipalities come from the sources themselves. [m, working CRS]
+    """
+    if not aoi_data or not aoi_data.get("layer"):
+        return None
+    aoi = decode_dataclass(AreaOfInterest, aoi_data, "aoi")
+    _, _, geoms = read_aoi_areas(aoi, crs, "skip")
+    reach = SOURCE_MARGIN_M + largest_setback_m(catalogues)
+    xmin, ymin, xmax, ymax = shapely.union_all(geoms).bounds
+    return (xmin - reach, ymin - reach, xmax + reach, ymax + reach)
+
+
+@contextlib.contextmanager
+def _prepared_sources(arguments: Mapping[str, Any], progress: Any) -> Iterator[tuple[Any, dict, dict]]:
+    """Prepare a job's ``sources`` in a temporary folder (deleted at the end of the block).
+
+    Yields the prepared sources, the layers (the sources' roles, overridden by the job's own ``layers``)
+    and the ``aoi`` (the sources' municipalities when the job gives no layer). With a municipality layer,
+    only the features within reach of the selected areas are read (:func:`source_bbox`).
+    """
+    crs = (arguments.get("settings") or {}).get("crs") or DEFAULT_CRS
+    aoi_data = dict(arguments.get("aoi") or {})
+    bbox = source_bbox(aoi_data, [c for c in arguments.get("catalogues") or [arguments.get("catalogue")] if c], crs)
+    with tempfile.TemporaryDirectory(prefix="wip-sources-") as workdir:
+        prepared = prepare_sources(arguments["sources"], workdir, crs, bbox=bbox, progress=progress)
+        if bbox is not None:
+            progress.info("Sources read within {:,.0f} × {:,.0f} m around the selected areas.".format(
+                bbox[2] - bbox[0], bbox[3] - bbox[1]))
+        for note in prepared.notes:  # the detection lines are in the result (the CLI prints them first)
+            progress.info(note)
+        if not aoi_data.get("layer"):
+            if "municipalities" not in prepared.layers:
+                raise JobError("no_municipalities", "No municipality layer: the sources have no administrative "
+                               "boundaries (admin_level 8). Give --layer municipalities=FILE[:LAYER].",
+                               {"roles": ["municipalities"]})
+            aoi_data["layer"] = encode_dataclass(prepared.layers["municipalities"])
+        layers = {role: encode_dataclass(ref) for role, ref in prepared.layers.items()}
+        layers.update(arguments.get("layers") or {})
+        yield prepared, layers, aoi_data
+
+
 def eligibility_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
     """Run an eligibility job: catalogue, layers, aoi, outputs, settings (see :func:`.eligibility.run_eligibility`).
 
@@ -113,20 +174,7 @@ def eligibility_job(arguments: Mapping[str, Any], single_process: bool, progress
     ``aoi`` layer their administrative boundaries are the municipalities (see :mod:`.data.sources`).
     """
     if arguments.get("sources"):
-        with tempfile.TemporaryDirectory(prefix="wip-sources-") as workdir:
-            crs = (arguments.get("settings") or {}).get("crs") or DEFAULT_CRS
-            prepared = prepare_sources(arguments["sources"], workdir, crs, progress=progress)
-            for note in prepared.notes:  # the detection lines are in the result (the CLI prints them first)
-                progress.info(note)
-            aoi_data = dict(arguments.get("aoi") or {})
-            if not aoi_data.get("layer"):
-                if "municipalities" not in prepared.layers:
-                    raise JobError("no_municipalities", "No municipality layer: the sources have no administrative "
-                                   "boundaries (admin_level 8). Give --layer municipalities=FILE[:LAYER].",
-                                   {"roles": ["municipalities"]})
-                aoi_data["layer"] = encode_dataclass(prepared.layers["municipalities"])
-            layers = {role: encode_dataclass(ref) for role, ref in prepared.layers.items()}
-            layers.update(arguments.get("layers") or {})
+        with _prepared_sources(arguments, progress) as (prepared, layers, aoi_data):
             result = eligibility_job({**arguments, "sources": None, "layers": layers, "aoi": aoi_data},
                                      single_process, progress)
             return {**result, "sources": sources_json(prepared)}
@@ -165,20 +213,7 @@ def check_data_job(arguments: Mapping[str, Any], single_process: bool, progress:
     See :func:`.eligibility.check.run_data_check`; ``sources`` are prepared as for :func:`eligibility_job`.
     """
     if arguments.get("sources"):
-        with tempfile.TemporaryDirectory(prefix="wip-sources-") as workdir:
-            crs = (arguments.get("settings") or {}).get("crs") or DEFAULT_CRS
-            prepared = prepare_sources(arguments["sources"], workdir, crs, progress=progress)
-            for note in prepared.notes:
-                progress.info(note)
-            aoi_data = dict(arguments.get("aoi") or {})
-            if not aoi_data.get("layer"):
-                if "municipalities" not in prepared.layers:
-                    raise JobError("no_municipalities", "No municipality layer: the sources have no administrative "
-                                   "boundaries (admin_level 8). Give --layer municipalities=FILE[:LAYER].",
-                                   {"roles": ["municipalities"]})
-                aoi_data["layer"] = encode_dataclass(prepared.layers["municipalities"])
-            layers = {role: encode_dataclass(ref) for role, ref in prepared.layers.items()}
-            layers.update(arguments.get("layers") or {})
+        with _prepared_sources(arguments, progress) as (prepared, layers, aoi_data):
             result = check_data_job({**arguments, "sources": None, "layers": layers, "aoi": aoi_data},
                                     single_process, progress)
             return {**result, "sources": sources_json(prepared)}
@@ -426,18 +461,10 @@ def profile_job(arguments: Mapping[str, Any], single_process: bool, progress: An
     """
     if arguments.get("sources"):
         plan_data = dict(arguments.get("plan") or {})
-        with tempfile.TemporaryDirectory(prefix="wip-sources-") as workdir:
-            prepared = prepare_sources(arguments["sources"], workdir, plan_data.get("crs") or DEFAULT_CRS,
-                                       progress=progress)
-            layers = {role: encode_dataclass(ref) for role, ref in prepared.layers.items()}
-            layers.update(plan_data.get("layers") or {})
-            aoi_data = dict(plan_data.get("aoi") or {})
-            if not aoi_data.get("layer"):
-                if "municipalities" not in prepared.layers:
-                    raise JobError("no_municipalities", "No municipality layer: the sources have no administrative "
-                                   "boundaries (admin_level 8). Give the municipalities layer.",
-                                   {"roles": ["municipalities"]})
-                aoi_data["layer"] = encode_dataclass(prepared.layers["municipalities"])
+        view = {"sources": arguments["sources"], "layers": plan_data.get("layers"), "aoi": plan_data.get("aoi"),
+                "settings": {"crs": plan_data.get("crs")},
+                "catalogues": [t.get("catalogue") for t in plan_data.get("technologies") or []]}
+        with _prepared_sources(view, progress) as (prepared, layers, aoi_data):
             result = profile_job({"plan": {**plan_data, "layers": layers, "aoi": aoi_data}}, single_process, progress)
             return {**result, "data_sources": sources_json(prepared)}
     plan = _settings(ProfilePlan, arguments.get("plan"), single_process, "plan")

@@ -217,6 +217,9 @@ def convert_osm(osm: str | Path, geopackage: str | Path, crs: str = DEFAULT_CRS,
         prepared = prepare_sources([SourceSpec(str(osm))], work, crs,
                                    tuple(bbox) if bbox is not None else None, progress)  # type: ignore[arg-type]
         check_cancelled(progress or NullProgress())
+        if not prepared.layers:
+            raise InputError(f"{Path(osm).name}: the OSM data holds no feature of any layer role within the area; "
+                             "check the area (and the Overpass server's answer) and download again.")
         os.replace(prepared.gpkg, geopackage)
     profiles = ", ".join(dict.fromkeys(m.profile.id for m in prepared.matches))
     return {"geopackage": str(geopackage), "layers": {r: ref.layer for r, ref in prepared.layers.items()},

@@ -36,7 +36,7 @@ from ..progress import NullProgress, Progress
 from ..scenario.model import Scenario, TechnologyRun
 from ..scenario.sources_section import is_source_placeholder
 from ..scenario.spec import plan_from_scenario
-from .adapters import sources_json
+from .adapters import source_bbox, sources_json
 from ..units import Turbine
 from .build import (
     eligibility_job,
@@ -51,7 +51,7 @@ from .build import (
     wind_yield_job,
     windbg_job,
 )
-from .protocol import Job, run_job
+from .protocol import Job, encode_dataclass, run_job
 
 #: ``progress_for(label)``: the progress of one step (the CLI gives a terminal bar per step).
 ProgressFactory = Callable[[str], Progress]
@@ -272,10 +272,13 @@ def bind_layers(value: Any, layers: Mapping[str, LayerRef]) -> Any:
     Walks dataclasses (catalogues apart), dicts, lists and tuples; what holds no placeholder is
     returned as it is.
 
+    A placeholder in a mapping (the layers of a step) whose role the sources hold no feature of is dropped, so the
+    criteria reading it are not assessed (:func:`.data.sources.prepare.prepare_sources`).
+
     Raises
     ------
     InputError
-        If a placeholder's role is not among the prepared layers.
+        If a placeholder standing alone (e.g. the municipalities) has a role not among the prepared layers.
     """
     if is_source_placeholder(value):
         if value.layer not in layers:
@@ -294,9 +297,10 @@ def bind_layers(value: Any, layers: Mapping[str, LayerRef]) -> Any:
             if new is not old:
                 changed[f.name] = new
         return replace(value, **changed) if changed else value
-    if isinstance(value, dict):
-        items = {k: bind_layers(v, layers) for k, v in value.items()}
-        return items if any(items[k] is not v for k, v in value.items()) else value
+    if isinstance(value, dict):  # a role the sources hold no feature of is left out: its criteria are not assessed
+        items = {k: bind_layers(v, layers) for k, v in value.items()
+                 if not (is_source_placeholder(v) and v.layer not in layers)}
+        return items if len(items) != len(value) or any(items[k] is not v for k, v in value.items()) else value
     if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
         seq = [bind_layers(v, layers) for v in value]
         return type(value)(seq) if any(a is not b for a, b in zip(seq, value)) else value
@@ -315,8 +319,11 @@ def prepared_scenario(sc: Scenario, progress: Progress | None = None
     if not sc.sources:
         yield sc, None
         return
+    bbox = None  # with a municipality layer of its own, only what lies within reach of the selected areas is read
+    if not is_source_placeholder(sc.aoi.layer):
+        bbox = source_bbox(encode_dataclass(sc.aoi), [r.catalogue for r in sc.runs], sc.crs)
     with tempfile.TemporaryDirectory(prefix="wip-sources-") as workdir:
-        prepared = prepare_sources(sc.sources, workdir, sc.crs, progress=progress)
+        prepared = prepare_sources(sc.sources, workdir, sc.crs, bbox=bbox, progress=progress)
         yield bind_layers(sc, prepared.layers), prepared
 
 

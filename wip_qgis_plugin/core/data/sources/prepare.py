@@ -65,8 +65,9 @@ class PreparedSources:
     gpkg : Path
         The canonical GeoPackage (in the caller's work folder).
     layers : dict
-        Role → :class:`..layers.LayerRef` into ``gpkg`` (an empty layer for a role the sources cover
-        without features: "no such features").
+        Role → :class:`..layers.LayerRef` into ``gpkg``. A role the sources name but hold no feature of is
+        left out (its criteria are then not assessed): an extract without protected areas is no evidence
+        that there are none.
     counts : dict
         Role → :class:`RoleCount`.
     matches : tuple of SourceMatch
@@ -264,8 +265,9 @@ def prepare_sources(sources: Sequence[SourceSpec | Mapping[str, Any] | str | Pat
     layers: dict[str, LayerRef] = {}
     counts: dict[str, RoleCount] = {}
     notes: list[str] = []
+    empty: list[str] = []
     with OutputTransaction() as tx:
-        tmp = tx.temp_for(gpkg)
+        tmp: Path | None = None  # asked for at the first role written: no file when every role is empty
         for role in [r for r in CANONICAL_COLUMNS if r in covered]:
             parts_of_role = pieces.get(role, [])
             frame = pd.concat(parts_of_role, ignore_index=True) if parts_of_role else None
@@ -281,8 +283,12 @@ def prepare_sources(sources: Sequence[SourceSpec | Mapping[str, Any] | str | Pat
                 frame = frame.set_geometry(gpd.GeoSeries(geoms, crs=working).values)
                 frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
             out = _role_frame(role, [frame.drop(columns=["feature_id"])] if frame is not None else [], working)
-            write_vector(tmp, out, role)
-            layers[role] = LayerRef(str(gpkg), role)
+            if len(out) == 0:  # not "no such features": a source that names a role but holds none of it
+                empty.append(role)  # is no evidence of absence (OSM extracts and protected areas), so not assessed
+            else:
+                tmp = tmp or tx.temp_for(gpkg)
+                write_vector(tmp, out, role)
+                layers[role] = LayerRef(str(gpkg), role)
             counts[role] = RoleCount(role, read.get(role, 0), len(out),
                                      {"not selected by the profile": unselected.get(role, 0),
                                       "duplicate of a feature in another layer": duplicates})
@@ -291,6 +297,10 @@ def prepare_sources(sources: Sequence[SourceSpec | Mapping[str, Any] | str | Pat
                              "repaired (shapely make_valid)")
             if role == "municipalities":
                 notes.append(_municipality_note(out))
+    if empty:
+        notes.append(f"no feature in the sources for: {', '.join(empty)} — the criteria reading "
+                     f"{'this role' if len(empty) == 1 else 'these roles'} are not assessed; give the authority's "
+                     "layer (--layer ROLE=FILE or --criterion-layer) to assess them")
     uncovered = [r for r in CANONICAL_COLUMNS if r not in covered]
     if uncovered:
         notes.append(f"not in the sources: {', '.join(uncovered)}")

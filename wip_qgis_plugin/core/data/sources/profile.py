@@ -13,6 +13,8 @@ together as one :class:`~...errors.SpecError` of kind ``"Source profile"``.
 """
 from __future__ import annotations
 
+import re
+
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,6 +90,10 @@ class TagRule:
         Value written where the field has no value (default: none).
     scale : float or None
         Factor applied to numeric raw values that pass unchanged (ATKIS ``SPG`` kV → ``voltage`` V).
+    code : str or None
+        Regular expression whose first group is the code inside a raw value, applied before everything
+        else (ALKIS "vereinfacht" writes ``31001_1010`` for Gebäudefunktion 1010); values it does not
+        match pass unchanged.
     """
 
     column: str
@@ -98,6 +104,7 @@ class TagRule:
     has_default: bool = False
     default: str | None = None
     scale: float | None = None
+    code: str | None = None
     missing: str | None = None
 
 
@@ -219,13 +226,28 @@ def _value(raw: Any, where: str, problems: Problems) -> str | None:
     return code_text(raw)
 
 
+def _code_pattern(raw: Any, where: str, problems: Problems) -> str | None:
+    """``code:`` of a tag rule: a regular expression with one group (the code), checked here."""
+    if raw is None:
+        return None
+    try:
+        groups = re.compile(raw).groups if isinstance(raw, str) else 0
+    except re.error as exc:
+        problems.add(f"{where}.code: {raw!r} is not a regular expression ({exc})")
+        return None
+    if groups < 1:
+        problems.add(f"{where}.code: {raw!r} needs one group in brackets, the code, e.g. '^(?:31001_)?(\\d+)$'")
+        return None
+    return raw
+
+
 def _tag_rule(column: str, raw: Any, where: str, problems: Problems) -> TagRule:
     if not isinstance(raw, Mapping):
         value = _value(raw, where, problems)
         if value is None:
             problems.add(f"{where}: give a fixed value or {{from: FIELD, map: {{…}}}}")
         return TagRule(column, constant=value)
-    problems.unknown_keys(raw, {"from", "map", "ranges", "default", "missing", "scale"}, f"{where}.")
+    problems.unknown_keys(raw, {"from", "map", "ranges", "default", "missing", "scale", "code"}, f"{where}.")
     if "from" not in raw:
         problems.add(f"{where}: 'from' (the field read) is missing")
         return TagRule(column)
@@ -253,7 +275,7 @@ def _tag_rule(column: str, raw: Any, where: str, problems: Problems) -> TagRule:
         scale = None
     return TagRule(column, fields=fields, mapping=tuple(mapping), ranges=tuple(ranges), has_default="default" in raw,
                    default=_value(raw.get("default"), f"{where}.default", problems),
-                   scale=None if scale is None else float(scale),
+                   scale=None if scale is None else float(scale), code=_code_pattern(raw.get("code"), where, problems),
                    missing=_value(raw.get("missing"), f"{where}.missing", problems))
 
 

@@ -164,6 +164,18 @@ def _mapped(raw: str, rule: TagRule, lookup: Mapping[str, str | None]) -> str | 
     return raw
 
 
+def _codes(raw: pd.Series, pattern: str) -> pd.Series:
+    """The code inside each raw value (the pattern's first group); values it does not match pass unchanged."""
+    compiled = re.compile(pattern)
+
+    def one(value: str | None) -> str | None:
+        found = None if value is None else compiled.fullmatch(value)
+        return value if found is None else found.group(1)
+    table = {v: one(v) for v in pd.unique(raw.dropna())}
+    return pd.Series([None if v is None else table[v] for v in raw.to_numpy(dtype=object)], index=raw.index,
+                     dtype=object)
+
+
 def rule_values(tags: LayerTags, rule: TagRule) -> pd.Series:
     """The canonical values one rule writes, for every feature of the layer (None: no value)."""
     index = tags.frame.index
@@ -171,6 +183,8 @@ def rule_values(tags: LayerTags, rule: TagRule) -> pd.Series:
         return pd.Series([rule.constant] * len(index), index=index, dtype=object)
     key = next((f for f in rule.fields if tags.has(f)), rule.fields[0])
     raw = tags.get(key)
+    if rule.code is not None:
+        raw = _codes(raw, rule.code)
     lookup = dict(rule.mapping)
     table = {v: _mapped(v, rule, lookup) for v in pd.unique(raw.dropna())}
     return pd.Series([rule.missing if v is None else table[v] for v in raw.to_numpy(dtype=object)],
