@@ -51,8 +51,13 @@ def test_targets_match_the_land_figures():
 def test_land_from_ags():
     assert land_of("15082001") == "ST" and land_of("14730010") == "SN" and land_of("16077001") == "TH"
     assert land_of("", "TH") == "TH"
+    # every Land of the WindBG Anlage: Bayern (München), Schleswig-Holstein, Berlin
+    assert land_of("09162000") == "BY" and land_of("01001000") == "SH" and land_of("11000000") == "BE"
+    assert len(WINDBG_TARGETS) == 16 and WINDBG_TARGETS["BY"].share_pct(2032) == 1.8
+    assert WINDBG_TARGETS["BE"].share_pct(2027) == 0.25 and WINDBG_TARGETS["MV"].share_pct(2032) == 2.1
+    assert "verify" in WINDBG_TARGETS["BY"].source  # areas outside the Revier rounded to the km²
     with pytest.raises(InputError, match="Cannot tell the Land"):
-        land_of("09162000")
+        land_of("99123000")
 
 
 def test_inward_offset():

@@ -51,7 +51,7 @@ class LandTarget:
     Attributes
     ----------
     code : str
-        ``ST``, ``SN`` or ``TH``.
+        Abbreviation of the Land (``ST``, ``SN``, ``TH``, ``BY`` …).
     name : str
         Name of the Land.
     area_km2 : float
@@ -81,14 +81,29 @@ class LandTarget:
         return shares[year]
 
 
-#: WindBG Anlage 1 values of the three Länder of the Mitteldeutsches Revier.
+#: Area of the Länder outside the Revier, rounded to the km²: a planner outside SN/ST/TH gets the Land's target
+#: in km² to this precision (the per-municipality shares do not use it).
+AREA_SOURCE_OTHER = ("Landesfläche rounded to the km² (Statistisches Bundesamt, Gebietsstand 31.12.2022); "
+                     "verify against the Land's statistics office before citing the target in km².")
+
+#: WindBG Anlage 1 (zu § 3 Abs. 1) values of every Land; the three of the Mitteldeutsches Revier with their exact area.
 WINDBG_TARGETS: dict[str, LandTarget] = {
     "ST": LandTarget("ST", "Sachsen-Anhalt", 20_459.12, 1.8, 2.2),
     "SN": LandTarget("SN", "Sachsen", 18_449.93, 1.3, 2.0),
     "TH": LandTarget("TH", "Thüringen", 16_202.39, 1.8, 2.2),
+    **{code: LandTarget(code, name, km2, s27, s32, WINDBG_SOURCE + " " + AREA_SOURCE_OTHER) for code, name, km2, s27, s32 in (
+        ("SH", "Schleswig-Holstein", 15_804.0, 1.3, 2.0), ("HH", "Hamburg", 755.0, 0.25, 0.5),
+        ("NI", "Niedersachsen", 47_710.0, 1.7, 2.2), ("HB", "Bremen", 420.0, 0.25, 0.5),
+        ("NW", "Nordrhein-Westfalen", 34_112.0, 1.1, 1.8), ("HE", "Hessen", 21_116.0, 1.8, 2.2),
+        ("RP", "Rheinland-Pfalz", 19_858.0, 1.4, 2.2), ("BW", "Baden-Württemberg", 35_748.0, 1.1, 1.8),
+        ("BY", "Bayern", 70_542.0, 1.1, 1.8), ("SL", "Saarland", 2_571.0, 1.1, 1.8),
+        ("BE", "Berlin", 891.0, 0.25, 0.5), ("BB", "Brandenburg", 29_654.0, 1.8, 2.2),
+        ("MV", "Mecklenburg-Vorpommern", 23_295.0, 1.4, 2.1))},
 }
 #: First two digits of the Amtlicher Gemeindeschlüssel (AGS) → Land.
-AGS_LAND: dict[str, str] = {"14": "SN", "15": "ST", "16": "TH"}
+AGS_LAND: dict[str, str] = {"01": "SH", "02": "HH", "03": "NI", "04": "HB", "05": "NW", "06": "HE", "07": "RP",
+                            "08": "BW", "09": "BY", "10": "SL", "11": "BE", "12": "BB", "13": "MV", "14": "SN",
+                            "15": "ST", "16": "TH"}
 
 
 def land_of(ags: str, default: str | None = None) -> str:
