@@ -16,8 +16,11 @@ Examples::
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+import traceback
+import warnings
 from pathlib import Path
 
 from .core import __version__
@@ -322,7 +325,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
     sc = load_scenario(args.scenario)
     if sc.profile is None:
         sc = replace(sc, profile=ProfileSection())
-    names = [n.strip() for n in (args.names or "").split(",") if n.strip()]
+    names = _names(args)
     _print_profile(run_profile_step(sc, args.resolution, names, args.language, False if args.no_report else None,
                                     TerminalProgress))
     return 0
@@ -330,7 +333,10 @@ def cmd_profile(args: argparse.Namespace) -> int:
 
 # --- arguments → inputs
 def _names(args: argparse.Namespace) -> list[str]:
-    return [n.strip() for n in (args.names or "").split(",") if n.strip()]
+    """``--names`` split at commas (the engine joins the pieces of a name with a comma again) and every exact
+    ``--name``."""
+    return [n.strip() for n in (args.names or "").split(",") if n.strip()] + \
+        [n.strip() for n in getattr(args, "name", None) or [] if n.strip()]
 
 
 def _layer_arg(text: str, role: str) -> dict:
@@ -347,11 +353,11 @@ def _layer_arg(text: str, role: str) -> dict:
 
 def _gpkg_layers(gpkg: str | None, roles) -> dict[str, dict]:
     """The layers of a GeoPackage named after the roles, as job layers."""
-    import pyogrio
+    from .core.data.layers import layer_names
 
     if not gpkg:
         return {}
-    present = {name for name, _ in pyogrio.list_layers(gpkg)}
+    present = set(layer_names(gpkg, "--gpkg"))
     return {r: {"path": gpkg, "layer": r} for r in roles if r in present}
 
 
@@ -785,6 +791,8 @@ def _wind_options(p: argparse.ArgumentParser, resolution: float) -> None:
     p.add_argument("--hub-height", type=float, help="hub height [m] (default: the turbine's)")
     p.add_argument("--gpkg", help="GeoPackage with municipalities, landuse, water, buildings layers")
     p.add_argument("--names", help="comma-separated municipality names (default: all)")
+    p.add_argument("--name", action="append", metavar="NAME",
+        help="one municipality by its exact name or key (AGS), repeatable; for names with commas")
     p.add_argument("--name-field", default="name")
     p.add_argument("--raster", action="append", metavar="ROLE=FILE",
                    help="wind_speed_100m, wind_speed_150m (one, two or none: TRY wind) and dem")
@@ -805,6 +813,8 @@ def _solar_options(p: argparse.ArgumentParser, prefix: str) -> None:
     p.add_argument("--aoi", metavar="FILE[:LAYER]", help="municipality polygons (totals per municipality)")
     p.add_argument("--name-field", default="name")
     p.add_argument("--names", help="comma-separated municipality names (default: all)")
+    p.add_argument("--name", action="append", metavar="NAME",
+        help="one municipality by its exact name or key (AGS), repeatable; for names with commas")
     p.add_argument("--weather", help="TRY region (e.g. 4) or weather file (PVGIS TMY .csv/.json, .epw, CSV); "
                                      "default: the TRY region of each site")
     p.add_argument("--losses", type=float, help="combined DC losses [%%] (default: the preset's items, 14.08)")
@@ -850,6 +860,8 @@ def _common_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gpkg", help="GeoPackage whose layers are named after the roles")
     p.add_argument("--layer", action="append", metavar="ROLE=FILE[:LAYER]", help="layer for a role (repeatable)")
     p.add_argument("--names", help="comma-separated municipality names (default: all)")
+    p.add_argument("--name", action="append", metavar="NAME",
+        help="one municipality by its exact name or key (AGS), repeatable; for names with commas")
     p.add_argument("--name-field", default="name")
     p.add_argument("--kinds", default="hard,soft", help="exclusion kinds, comma-separated")
     p.add_argument("--resolution", type=float, default=10.0, help="pixel size [m]")
@@ -976,6 +988,8 @@ def build_parser() -> argparse.ArgumentParser:
     pf = sub.add_parser("profile", help="municipal energy profile and reports of a scenario")
     pf.add_argument("scenario")
     pf.add_argument("--names", help="comma-separated municipality names (default: the scenario's)")
+    pf.add_argument("--name", action="append", metavar="NAME",
+        help="one municipality by its exact name or key (AGS), repeatable; for names with commas")
     pf.add_argument("--resolution", type=float, help="override the scenario's resolution [m]")
     pf.add_argument("--language", choices=["de", "en"], help="report language (default: the scenario's, else de)")
     pf.add_argument("--no-report", action="store_true", help="indicators only, no HTML reports")
@@ -1003,6 +1017,8 @@ def build_parser() -> argparse.ArgumentParser:
     od.add_argument("--aoi", required=True, metavar="FILE[:LAYER]", help="municipality polygons")
     od.add_argument("--name-field", default="name")
     od.add_argument("--names", help="comma-separated municipality names (default: all)")
+    od.add_argument("--name", action="append", metavar="NAME",
+        help="one municipality by its exact name or key (AGS), repeatable; for names with commas")
     od.add_argument("--kinds", default="hard,soft,case_by_case,permitted",
                     help="criteria kinds whose layers and setbacks count, comma-separated")
     od.add_argument("--crs", default="EPSG:25832", help="working CRS of the GeoPackage")
@@ -1027,9 +1043,33 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``wip`` console script."""
-    from .core.errors import Cancelled, WipError
-
     args = build_parser().parse_args(argv)
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        warnings.simplefilter("always", _spec_warning())
+        return _dispatch(args)
+
+
+def _spec_warning() -> type[Warning]:
+    from .core.spec import SpecWarning
+
+    return SpecWarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001 (warnings API)
+    """Warnings about the user's files (encodings …) on stderr as ``wip: warning: …``; others as Python shows them."""
+    from .core.spec import SpecWarning
+
+    if issubclass(category, SpecWarning):
+        print(f"wip: warning: {message}", file=sys.stderr)
+    else:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    """Run a parsed command: every error becomes a message and an exit code, never a traceback."""
+    from .core.errors import Cancelled, InternalError, WipError, internal_error, user_error
+
     try:
         return int(args.func(args) or 0)
     except FileNotFoundError as exc:
@@ -1042,9 +1082,37 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("wip: interrupted; no output was written.", file=sys.stderr)
         return 130
+    except InternalError as exc:
+        log = _write_error_log(exc.details)
+        print(f"wip: error: {exc}" + (f" Details: {log}" if log else ""), file=sys.stderr)
+        return 3
     except WipError as exc:
         print(f"wip: error: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # noqa: BLE001 - outside a job (argument handling, printing): still no traceback
+        mapped = user_error(exc)
+        if mapped is not None:
+            print(f"wip: error: {mapped}", file=sys.stderr)
+            return 2
+        error = internal_error(exc, traceback.format_exc())
+        log = _write_error_log(error.details)
+        print(f"wip: error: {error}" + (f" Details: {log}" if log else ""), file=sys.stderr)
+        return 3
+
+
+def _write_error_log(details: str) -> str | None:
+    """Write a traceback to a log file in the temporary folder; its path (None if it cannot be written)."""
+    if not details:
+        return None
+    import tempfile
+
+    try:
+        fd, path = tempfile.mkstemp(prefix="wip-error-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(details)
+        return path
+    except OSError:
+        return None
 
 
 if __name__ == "__main__":

@@ -106,18 +106,22 @@ def test_all_177_revier_municipalities_add_up_to_their_areas(inputs, resolution,
     assert result["total_ha"] == pytest.approx(exact["area_ha"].sum(), rel=1e-4)  # 1,046,421.8 ha
 
 
-def test_repeated_names_are_one_area_by_name_and_separate_by_ags(inputs):
-    county = ["--names", "Petersberg"]
-    by_name = eligibility(inputs, LAENDER, "by_name", *county, "--invalid-geometries", "repair")
-    (row,) = by_name["municipalities"]  # Petersberg (Saalekreis) and Petersberg (Saale-Holzland-Kreis): one area
+def test_namesakes_are_kept_apart_by_ags_and_selectable_by_ags(inputs):
+    """Petersberg (Saalekreis, ST) and Petersberg (Saale-Holzland-Kreis, TH): two municipalities, never one area."""
     exact = exact_areas(LAENDER)
-    both = exact.loc[["15088295", "16074067"], "area_ha"].sum()
-    assert row["total_ha"] == pytest.approx(both, rel=0.01)
-    by_ags = eligibility(inputs, LAENDER, "by_ags", "--name-field", "ags", "--names", "15088295,16074067")
-    rows = {m["name"]: m["total_ha"] for m in by_ags["municipalities"]}
-    assert set(rows) == {"15088295", "16074067"}
-    for ags, total in rows.items():
-        assert total == pytest.approx(exact.loc[ags, "area_ha"], rel=0.01)
+    log = Log()
+    by_name = eligibility(inputs, LAENDER, "by_name", "--names", "Petersberg", "--invalid-geometries", "repair",
+                          progress=log)
+    rows = {m["name"]: m for m in by_name["municipalities"]}
+    assert set(rows) == {"Petersberg (15088295)", "Petersberg (16074067)"}
+    for ags in ("15088295", "16074067"):
+        assert rows[f"Petersberg ({ags})"]["ags"] == ags
+        assert rows[f"Petersberg ({ags})"]["total_ha"] == pytest.approx(exact.loc[ags, "area_ha"], rel=0.01)
+    assert any("Petersberg" in w and "kept apart" in w for w in log.warnings)
+    by_ags = eligibility(inputs, LAENDER, "by_ags", "--names", "15088295,16074067")  # the keys select too
+    assert {m["ags"] for m in by_ags["municipalities"]} == {"15088295", "16074067"}
+    by_field = eligibility(inputs, LAENDER, "by_field", "--name-field", "ags", "--names", "15088295,16074067")
+    assert {m["name"] for m in by_field["municipalities"]} == {"15088295", "16074067"}
 
 
 def test_the_invalid_polygon_is_refused_by_name_or_repaired(inputs):
@@ -139,7 +143,7 @@ def test_the_invalid_polygon_is_refused_by_name_or_repaired(inputs):
 
 def test_every_municipality_of_the_three_laender_at_100_m_in_one_run(inputs):
     """1,260 municipalities keyed by AGS (measured: 4 s, 320 MiB in a fresh process; benchmarks/vg250.py), the
-    invalid one repaired; keyed by name the 14 repeated names give 1,246 areas."""
+    invalid one repaired; keyed by name the 14 repeated names stay 1,260 areas (namesakes kept apart by AGS)."""
     log = Log()
     by_ags = eligibility(inputs, LAENDER, "all_ags", "--name-field", "ags", "--invalid-geometries", "repair",
                          progress=log)
@@ -152,7 +156,10 @@ def test_every_municipality_of_the_three_laender_at_100_m_in_one_run(inputs):
     for ags in large:
         assert rows[ags]["total_ha"] == pytest.approx(exact.loc[ags, "area_ha"], rel=0.01), ags
     assert any("16064077" in w for w in log.warnings)
-    by_name = eligibility(inputs, LAENDER, "all_names", "--invalid-geometries", "repair")
-    assert len(by_name["municipalities"]) == 1260 - 14
+    log = Log()
+    by_name = eligibility(inputs, LAENDER, "all_names", "--invalid-geometries", "repair", progress=log)
+    assert len(by_name["municipalities"]) == 1260
+    assert sorted(m["ags"] for m in by_name["municipalities"]) == sorted(exact.index)
+    assert any("14 name(s)" in w and "kept apart" in w for w in log.warnings)
     with pytest.raises(InputError, match="Nottertal-Heilinger Höhen"):
         eligibility(inputs, LAENDER, "all_error")

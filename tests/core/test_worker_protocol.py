@@ -23,7 +23,7 @@ from wip_qgis_plugin.core.eligibility.engine import (
     run_eligibility,
 )
 from wip_qgis_plugin.core.eligibility.report import bits_sidecar
-from wip_qgis_plugin.core.errors import Cancelled, InputError
+from wip_qgis_plugin.core.errors import Cancelled, InputError, InternalError
 from wip_qgis_plugin.core.jobs import protocol as wp
 from wip_qgis_plugin.core.suitability.engine import SensitivitySettings, SuitabilityOutputs, SuitabilitySettings
 from wip_qgis_plugin.core.units import Turbine
@@ -118,7 +118,7 @@ def test_other_lines_are_not_messages(line, fragment):
     (wp.JobError("missing_roles", "need roads", {"roles": ["roads"]}), wp.JobError, "missing_roles"),
     (Cancelled(), Cancelled, "cancelled"),
     (InputError("AOI has no feature 'X'"), wp.WipError, None),
-    (RuntimeError("boom"), wp.WorkerFailed, "internal"),
+    (RuntimeError("boom"), InternalError, "internal"),
 ])
 def test_errors_cross_the_process_boundary(exc, cls, code):
     try:
@@ -131,8 +131,9 @@ def test_errors_cross_the_process_boundary(exc, cls, code):
     assert isinstance(again, cls) and str(exc) in str(again)
     if code == "missing_roles":
         assert again.details == {"roles": ["roads"]}
-    if code == "internal":
-        assert "Traceback" in str(again) and "RuntimeError" in str(again)
+    if code == "internal":  # a short message to show, the traceback only for the log
+        assert "RuntimeError" in str(again) and "please report" in str(again)
+        assert "Traceback" not in str(again) and "Traceback" in again.details
 
 
 # ----------------------------------------------------------------- dataclass codec

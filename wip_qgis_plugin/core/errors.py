@@ -73,3 +73,82 @@ class Cancelled(Exception):
 
     def __init__(self, message: str = "The run was cancelled; no output was written."):
         super().__init__(message)
+
+
+class InternalError(WipError):
+    """An unexpected failure of the engine: a short message for the user, the traceback for the log.
+
+    Parameters
+    ----------
+    message : str
+        What failed, in one line.
+    details : str
+        The traceback (written to the log only, never in the message).
+    """
+
+    def __init__(self, message: str, details: str = ""):
+        self.details = details
+        super().__init__(message)
+
+
+_ERRNO_FIXES = {
+    28: "the disk is full: free space or choose another output folder",
+    30: "the file system is read-only: choose an output folder you can write to",
+    13: "permission denied: choose a file or folder you can read and write",
+    1: "operation not permitted: choose a file or folder you can read and write",
+    21: "a folder was given where a file is expected: give the file",
+    20: "a file was given where a folder is expected (e.g. an output folder that is a file): give a folder",
+    17: "a file of that name is in the way (e.g. an output folder that is a file): remove it or choose another name",
+    36: "the file name is too long: choose a shorter path",
+}
+_GIS_MODULES = ("pyogrio", "fiona", "osgeo", "rasterio", "shapely", "pyproj", "sqlite3")
+
+
+def _origin(exc: BaseException) -> str:
+    return type(exc).__module__.split(".")[0]
+
+
+def user_error(exc: BaseException) -> WipError | None:
+    """The :class:`InputError` that real input can cause behind ``exc``, or None for a defect of the engine.
+
+    The one boundary where exceptions of GDAL/pyogrio/rasterio/pyproj, the operating system, YAML, text
+    decoding and memory become messages that name the file or value and the fix (standard library only:
+    the classes are recognised by name and module). :class:`WipError` and :class:`Cancelled` pass as they are.
+    """
+    if isinstance(exc, (WipError, Cancelled)):
+        return exc if isinstance(exc, WipError) else None
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    low = text.lower()
+    if isinstance(exc, MemoryError):
+        return InputError("Not enough memory for this run: choose a coarser resolution (e.g. 25 m instead of 5 m), "
+                          "fewer municipalities at once, or smaller setbacks.")
+    if isinstance(exc, UnicodeDecodeError):
+        return InputError(f"A file is not in a text encoding the engine reads ({exc.encoding}: byte "
+                          f"{exc.object[exc.start:exc.start + 1]!r} at position {exc.start}). Save it as UTF-8.")
+    if "database is locked" in low or "database table is locked" in low:
+        return InputError(f"A GeoPackage is locked by another program ({text}). Close the layer's editing session "
+                          "(QGIS: toggle editing off, save) or the other program, then run again.")
+    if "disk is full" in low or "no space left" in low:
+        return InputError(f"The disk is full ({text}). Free space or choose another output folder.")
+    if isinstance(exc, OSError) and exc.errno in _ERRNO_FIXES:
+        where = exc.filename if exc.filename is not None else text
+        return InputError(f"{where}: {_ERRNO_FIXES[exc.errno]} ({exc.strerror or text}).")
+    if _origin(exc) == "yaml":
+        return InputError(f"A YAML file cannot be read: {text}. Correct it at the line and column given.")
+    if _origin(exc) in _GIS_MODULES or type(exc).__name__ in ("DataSourceError", "DataLayerError", "FieldError",
+                                                              "RasterioIOError", "CRSError", "ProjError"):
+        fix = "Check that the file is complete and in a format GDAL reads (open it in QGIS), and give it again."
+        if "crs" in low or "proj" in low or _origin(exc) == "pyproj":
+            fix = "Check the layer's coordinate reference system (QGIS: Layer Properties → Source)."
+        elif "malformed" in low or "not a database" in low or "not recognized" in low or "truncated" in low:
+            fix = "The file is damaged or not a GIS file: export it again from its source."
+        return InputError(f"A layer or raster cannot be read: {text}. {fix}")
+    if isinstance(exc, RecursionError):
+        return InputError("A file is nested too deeply to read (e.g. a YAML file with endless aliases); simplify it.")
+    return None
+
+
+def internal_error(exc: BaseException, details: str = "") -> InternalError:
+    """The short message of an unexpected failure (the traceback goes to ``details``, for the log)."""
+    return InternalError(f"Internal error ({type(exc).__name__}: {' '.join(str(exc).split())[:300]}). This is a "
+                         "defect of the plugin, not of your data: please report it with the log.", details)

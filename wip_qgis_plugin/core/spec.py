@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -238,8 +239,66 @@ def read_quantity(value: Any, unit: str, where: str, problems: list[str] | Probl
         return None
 
 
+#: Largest configuration file read. [bytes] Catalogues and scenarios are a few kB; more is not a configuration.
+MAX_YAML_BYTES = 5_000_000
+#: Largest number of values a YAML file may expand to with its aliases resolved ("billion laughs" guard).
+MAX_YAML_NODES = 1_000_000
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 13))
+
+
+class SpecWarning(UserWarning):
+    """Something about a configuration file the user should know, read all the same (e.g. its encoding)."""
+
+
+def _place(data: bytes, offset: int) -> str:
+    line = data.count(b"\n", 0, offset) + 1
+    column = offset - data.rfind(b"\n", 0, offset)
+    return f"line {line}, column {column}"
+
+
+def decode_text(data: bytes, origin: str) -> tuple[str, str | None]:
+    """Text of a configuration file: UTF-8 with or without a byte-order mark, else Windows-1252/Latin-1.
+
+    Returns the text and a note when it was not UTF-8; raises ValueError (with the line and column of the
+    first byte that is no text) for a binary file.
+    """
+    bad = next((k for k, b in enumerate(data) if b in _CONTROL), None)
+    if bad is not None:
+        raise ValueError(f"not a text file: byte {data[bad]:#04x} at {_place(data, bad)}; save it as UTF-8 text")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        where = _place(data, exc.start)
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return text, (f"{origin} is not UTF-8 (first non-UTF-8 byte at {where}); read as Windows-1252/Latin-1 — "
+                  "check umlauts in names and save it as UTF-8")
+
+
+def _expanded_size(node: Any, memo: dict[int, int]) -> int:
+    """Values a YAML node stands for with every alias expanded (memoised: shared nodes are counted, not walked)."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = 1  # a recursive alias counts once
+    if isinstance(node, yaml.SequenceNode):
+        size = 1 + sum(_expanded_size(child, memo) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size = 1 + sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+    else:
+        size = 1
+    memo[key] = min(size, 10 * MAX_YAML_NODES)
+    return memo[key]
+
+
 def read_yaml(path: Path | str, origin: str, kind: str = "Configuration file") -> Any:
-    """The content of a YAML file.
+    """The content of a YAML file, read within bounds.
+
+    UTF-8 (with or without BOM) is read as it is; Windows-1252/Latin-1 is read with a :class:`SpecWarning`; a binary
+    file, a file over :data:`MAX_YAML_BYTES` or one whose aliases expand to more than :data:`MAX_YAML_NODES` values
+    is refused before anything is built; an impossible value (``2024-13-45``) is a problem with its place.
 
     Parameters
     ----------
@@ -256,16 +315,39 @@ def read_yaml(path: Path | str, origin: str, kind: str = "Configuration file") -
         If the file cannot be read or is not valid YAML, naming ``origin`` and the line and column.
     """
     try:
-        with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+        size = Path(path).stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise spec_error(kind, origin, [f"{size:,} bytes is too large for a configuration file (at most "
+                                            f"{MAX_YAML_BYTES:,}); is it the right file?"])
+        data = Path(path).read_bytes()
+    except IsADirectoryError as exc:
+        raise spec_error(kind, origin, ["is a folder, not a file"]) from exc
+    except OSError as exc:
+        raise spec_error(kind, origin, [f"cannot be read ({exc.strerror or exc})"]) from exc
+    try:
+        text, note = decode_text(data, origin)
+    except ValueError as exc:
+        raise spec_error(kind, origin, [str(exc)]) from exc
+    if note:
+        warnings.warn(note, SpecWarning, stacklevel=2)
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node, {}) > MAX_YAML_NODES:
+            raise spec_error(kind, origin, [f"its aliases (*name) expand to more than {MAX_YAML_NODES:,} values; "
+                                            "write the values out or use fewer nested aliases"])
+        return loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         raise spec_error(kind, origin, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from exc
-    except UnicodeDecodeError as exc:
-        raise spec_error(kind, origin, [f"not a UTF-8 text file ({exc.reason} at byte {exc.start})"]) from exc
-    except OSError as exc:
-        raise spec_error(kind, origin, [f"cannot be read ({exc.strerror or exc})"]) from exc
+    except (ValueError, TypeError, OverflowError) as exc:  # a date 2024-13-45, a number out of range …
+        raise spec_error(kind, origin, [f"a value cannot be read ({exc}); check dates (YYYY-MM-DD) and numbers"]) \
+            from exc
+    finally:
+        loader.dispose()
 
 
 def preset_path(ref: str | Path, suffixes: tuple[str, ...] = (".yaml", ".yml"),

@@ -272,3 +272,20 @@ def parse_length_m(value: object, what: str) -> float:
     if d.needs_turbine:
         raise ValueError(f"{what} must be in metres, not in turbine heights or rotor radii")
     return d.metres_part
+
+
+#: Largest setback a criterion may have: legal setbacks reach a few kilometres (military aviation up to 6 km,
+#: the extended check zone of the Schreiadler 5 km); 50 km is a typo or a wrong unit. [m]
+MAX_SETBACK_M = 50_000.0
+
+
+def setback_problem(metres: float) -> str | None:
+    """Why a setback [m] cannot be used (not finite, negative, above :data:`MAX_SETBACK_M`), or None."""
+    if not math.isfinite(metres):
+        return f"is not a finite distance ({metres})"
+    if metres < 0:
+        return f"is negative ({metres:g} m)"
+    if metres > MAX_SETBACK_M:
+        return (f"is {metres:,.0f} m, more than {MAX_SETBACK_M / 1000:g} km: a typo or a wrong unit? "
+                "Legal setbacks reach a few kilometres")
+    return None

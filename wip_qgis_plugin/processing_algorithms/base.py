@@ -27,7 +27,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from .. import environment, worker
 from ..compat import push_warning, set_advanced
-from ..core.errors import Cancelled, WipError
+from ..core.errors import Cancelled, InternalError, WipError
 from ..core.jobs.protocol import Job, JobError, run_job
 from ..environment import EnginePlan
 from ..feedback import FeedbackProgress
@@ -164,6 +164,9 @@ class WipAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(self.job_error_message(exc)) from exc
         except Cancelled as exc:
             raise QgsProcessingException(tr("The run was cancelled; no output was written.")) from exc
+        except InternalError as exc:  # the traceback to the log, a short message to the dialog
+            feedback.pushDebugInfo(exc.details)
+            raise QgsProcessingException(str(exc)) from exc
         except WipError as exc:
             raise QgsProcessingException(str(exc)) from exc
 

@@ -16,13 +16,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from ..data.layers import ROLES
 from ..data.rasters import RASTER_ROLES
 from ..errors import CatalogueError, InputError
 from ..spec import PRESET_DIR, items_with_ids, Label, json_roundtrip, read_date, read_label, read_yaml, suggest, unknown_keys
-from ..units import Distance, Turbine, parse_distance, parse_length_m
+from ..units import Distance, Turbine, parse_distance, parse_length_m, setback_problem
 from .classes import parse_values
 from .dwellings import SELECTIONS, DwellingRule, parse_dwelling_rule
 from .filters import FeatureFilter, parse_filter
@@ -201,8 +200,7 @@ def list_presets() -> list[PresetInfo]:
     """
     out = []
     for path in sorted(PRESET_DIR.glob("*.yaml")):
-        with open(path, encoding="utf-8") as fh:
-            raw = yaml.safe_load(fh)
+        raw = read_yaml(path, f"preset {path.stem}", "Criteria catalogue")
         if not isinstance(raw, dict) or raw.get("schema") != SCHEMA:
             continue
         title = raw.get("title", {})
@@ -395,6 +393,10 @@ def _build(raw: dict[str, Any], origin: str) -> Catalogue:
         seen.add(crit.id)
         if crit.buffer.needs_turbine and turbine is None:
             problems.append(f"{where}.buffer: {crit.buffer} needs a 'reference_turbine' in the catalogue")
+        else:
+            problem = setback_problem(crit.buffer_m(turbine))
+            if problem:
+                problems.append(f"{where}.buffer: {crit.buffer} {problem}")
         criteria.append(crit)
     suitability = None
     if raw.get("suitability") is not None:

@@ -99,6 +99,20 @@ class LayerInfo:
     bounds: tuple[float, float, float, float] | None
 
 
+def layer_names(path: str | Path, what: str) -> list[str]:
+    """The layer names of a vector file; InputError naming the file and ``what`` it was given as if it cannot be read."""
+    if not Path(path).exists():
+        raise InputError(f"{what}: file {str(path)!r} does not exist.")
+    try:
+        return [name for name, _ in pyogrio.list_layers(str(path))]
+    except Exception as exc:  # pyogrio raises DataSourceError and friends
+        if Path(path).is_dir():
+            raise InputError(f"{what}: {str(path)!r} is a folder with no layer GDAL reads; give the file.") from exc
+        raise InputError(f"{what}: cannot open {str(path)!r}: {' '.join(str(exc).split())}. Check that it is a complete "
+                         "GeoPackage, Shapefile or other file GDAL reads (open it in QGIS); export it again if it is "
+                         "damaged.") from exc
+
+
 def layer_info(ref: LayerRef, role: str) -> LayerInfo:
     """Read a layer's CRS, fields, geometry type, count and extent.
 
@@ -107,19 +121,17 @@ def layer_info(ref: LayerRef, role: str) -> LayerInfo:
     InputError
         If the file or layer does not exist or cannot be opened.
     """
-    path = Path(ref.path)
-    if not path.exists():
-        raise InputError(f"Layer for role '{role}': file {ref.path!r} does not exist.")
-    try:
-        layers = [name for name, _ in pyogrio.list_layers(ref.path)]
-    except Exception as exc:  # pyogrio raises DataSourceError and friends
-        raise InputError(f"Layer for role '{role}': cannot open {ref.path!r}: {exc}") from exc
+    layers = layer_names(ref.path, f"Layer for role '{role}'")
     if ref.layer is not None and ref.layer not in layers:
         raise InputError(
             f"Layer for role '{role}': {ref.path!r} has no layer {ref.layer!r}; "
             f"it has: {', '.join(layers)}."
         )
-    info = pyogrio.read_info(ref.path, layer=ref.layer)
+    try:
+        info = pyogrio.read_info(ref.path, layer=ref.layer)
+    except Exception as exc:  # pyogrio raises DataSourceError and friends
+        raise InputError(f"Layer for role '{role}': cannot read {ref.describe()}: {' '.join(str(exc).split())}. "
+                         "Open it in QGIS to check it; export it again if it is damaged.") from exc
     crs = None
     if info.get("crs"):
         try:
@@ -147,8 +159,13 @@ def read_layer(
     columns: tuple[str, ...] = (),
     invalid: str = "error",
     empty_ok: bool = False,
+    progress: Any = None,
 ) -> gpd.GeoDataFrame:
     """Read the features of a layer that may matter, reprojected to the working CRS.
+
+    Features dropped on reading (no geometry, coordinates the reprojection cannot place) are counted and
+    warned about; above :data:`MAX_DROPPED_PCT` of the features read, the run is refused. A geographic
+    CRS whose coordinates are no degrees (UTM metres declared as EPSG:4326) is refused outright.
 
     Parameters
     ----------
@@ -168,6 +185,8 @@ def read_layer(
     empty_ok : bool
         A layer without features is a result (e.g. the eligible areas of 0 ha): an empty frame with
         the ``columns``, not an error.
+    progress : Progress, optional
+        Receives the warning about dropped features.
 
     Raises
     ------
@@ -197,22 +216,81 @@ def read_layer(
             f"Fields present: {', '.join(info.fields) or 'none'}. Rename the field or adapt the "
             "criterion's filter in the catalogue."
         )
+    check_declared_crs(info, role)
     read_bbox = None
     if bbox is not None:
         read_bbox = _bbox_to_crs(bbox, working_crs, info.crs)
     kwargs: dict[str, Any] = {"columns": list(columns)}
     if read_bbox is not None:
         kwargs["bbox"] = read_bbox
-    gdf = pyogrio.read_dataframe(ref.path, layer=ref.layer, **kwargs)
+    try:
+        gdf = pyogrio.read_dataframe(ref.path, layer=ref.layer, **kwargs)
+    except Exception as exc:  # pyogrio/GDAL: a damaged file, a lock, an unreadable field
+        raise InputError(f"Layer for role '{role}' ({ref.describe()}) cannot be read: {' '.join(str(exc).split())}. "
+                         "Open it in QGIS to check it; export it again if it is damaged, close other programs "
+                         "writing to it.") from exc
     if gdf.crs is None:
         gdf = gdf.set_crs(info.crs)
+    read = len(gdf)
     gdf = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
+    no_geometry = read - len(gdf)
     gdf = _check_validity(gdf, ref, role, invalid)
+    unplaced = 0
     if not gdf.crs.equals(working_crs):
         gdf = gdf.to_crs(working_crs)
+        bounds = shapely.bounds(gdf.geometry.values)
+        placed = np.isfinite(bounds).all(axis=1) if len(gdf) else np.ones(0, dtype=bool)
+        unplaced = int((~placed).sum())
+        gdf = gdf[placed]
         if (~gdf.geometry.is_valid).any():
             gdf = gdf.set_geometry(shapely.make_valid(gdf.geometry.values))
+    report_dropped(ref, role, read, {"no geometry (NULL or empty)": no_geometry,
+                                     f"coordinates that cannot be placed in {working_crs.to_string()}": unplaced},
+                   progress)
     return gdf.reset_index(drop=True)
+
+
+#: Share of a layer's features that may be dropped on reading before the run refuses. [%]
+MAX_DROPPED_PCT = 1.0
+
+
+def report_dropped(ref: LayerRef, role: str, read: int, dropped: dict[str, int], progress: Any = None) -> None:
+    """Warn about features dropped on reading, per reason; refuse above :data:`MAX_DROPPED_PCT` of those read.
+
+    Raises
+    ------
+    InputError
+        More than :data:`MAX_DROPPED_PCT` of the features read were dropped.
+    """
+    total = sum(dropped.values())
+    if not total or not read:
+        return
+    why = ", ".join(f"{n:,} with {reason}" for reason, n in dropped.items() if n)
+    share = 100.0 * total / read
+    text = f"Layer for role '{role}' ({ref.describe()}): {total:,} of {read:,} feature(s) read left out ({why})"
+    if share > MAX_DROPPED_PCT:
+        raise InputError(f"{text} — {share:.1f} %, more than {MAX_DROPPED_PCT:g} %: legally relevant features would "
+                         "be missing from the result. Repair the layer (QGIS: Processing → Remove null geometries; "
+                         "check the layer's CRS) and run again.")
+    if progress is not None:
+        progress.warning(text + ".")
+
+
+def check_declared_crs(info: LayerInfo, role: str) -> None:
+    """Refuse a layer whose declared geographic CRS cannot be true: coordinates beyond ±180° / ±90°.
+
+    The typical case: UTM coordinates in metres in a file that says EPSG:4326; reprojected, they would land
+    nowhere (or be dropped) and the criterion would exclude nothing.
+    """
+    if info.crs is None or not info.crs.is_geographic or info.bounds is None or info.feature_count == 0:
+        return
+    xmin, ymin, xmax, ymax = info.bounds
+    if max(abs(xmin), abs(xmax)) > 180.0 + 1e-6 or max(abs(ymin), abs(ymax)) > 90.0 + 1e-6:
+        raise InputError(
+            f"Layer for role '{role}' ({info.ref.describe()}) declares the geographic CRS "
+            f"{info.crs.to_string()} (degrees), but its coordinates reach {xmin:,.0f}, {ymin:,.0f} … {xmax:,.0f}, "
+            f"{ymax:,.0f}: they are not degrees. Assign the CRS the coordinates are in (e.g. EPSG:25832 for UTM 32N; "
+            "QGIS: Layer Properties → Source → Assigned CRS) and save the layer.")
 
 
 def _check_validity(gdf: gpd.GeoDataFrame, ref: LayerRef, role: str, invalid: str) -> gpd.GeoDataFrame:

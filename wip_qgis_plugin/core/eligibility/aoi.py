@@ -104,6 +104,59 @@ def _label_names(frame: gpd.GeoDataFrame, aoi: AreaOfInterest, id_field: str | N
     return names
 
 
+def rejoin_names(names: tuple[str, ...] | list[str], available: set[str]) -> list[str]:
+    """Requested names with the pieces of a name that contains a comma joined again.
+
+    A comma-separated selection (``--names "Zörbig, Stadt,Landsberg"``, the Processing field) splits
+    "Zörbig, Stadt" into two; adjacent pieces that are not names on their own but are one together
+    (joined by ", " or ",") are put back together.
+    """
+    pieces = [str(n).strip() for n in names]
+    out: list[str] = []
+    i = 0
+    while i < len(pieces):
+        joined = None
+        if pieces[i] not in available:  # the longest run of pieces from here that is a name when joined
+            joined = next(((sep.join(pieces[i:j]), j) for j in range(len(pieces), i + 1, -1) for sep in (", ", ",")
+                           if sep.join(pieces[i:j]) in available), None)
+        if joined is None:
+            out.append(pieces[i])
+            i += 1
+        else:
+            out.append(joined[0])
+            i = joined[1]
+    return out
+
+
+def _separate_namesakes(label: list[str], ids: list[str], aoi: AreaOfInterest, id_field: str | None,
+                        progress: Progress) -> list[str]:
+    """Labels that keep apart different municipalities of the same name: ``Name (AGS)``.
+
+    Features of one name and one id (a municipality in several parts) keep the name and are dissolved
+    together; one name with several ids becomes one area per id, with a warning. Without an id field,
+    namesakes cannot be told apart (a municipality in several parts); a name whose features have an id on some
+    and none on others is refused instead of being merged silently.
+    """
+    by_name: dict[str, set[str]] = {}
+    for n, i in zip(label, ids):
+        by_name.setdefault(n, set()).add(i)
+    shared = sorted(n for n, found in by_name.items() if len(found) > 1)
+    if not shared:
+        return label
+    if any("" in by_name[n] for n in shared):
+        raise InputError(
+            f"The area-of-interest layer ({aoi.layer.describe()}) has several features named "
+            f"{', '.join(repr(n) for n in shared[:5])} that cannot be told apart (some have no value in "
+            f"{id_field!r}); they would be merged into one area. Fill in the key of each, or dissolve them on "
+            "purpose first.")
+    out = [f"{n} ({i})" if n in shared else n for n, i in zip(label, ids)]
+    progress.warning(
+        f"{len(shared)} name(s) in {aoi.layer.describe()} belong to several municipalities with different "
+        f"{id_field!r}: {', '.join(shared[:10])}{' …' if len(shared) > 10 else ''}; they are kept apart as "
+        "“name (key)”.")
+    return out
+
+
 def _apply_invalid(frame: gpd.GeoDataFrame, label: list[str], aoi: AreaOfInterest, invalid: str,
                    progress: Progress) -> gpd.GeoDataFrame:
     """Refuse, repair or skip the invalid geometries of the selected features."""
@@ -131,8 +184,8 @@ def _apply_invalid(frame: gpd.GeoDataFrame, label: list[str], aoi: AreaOfInteres
     return frame[valid]
 
 
-def read_aoi_frame(aoi: AreaOfInterest, crs: Any, invalid: str = "error",
-                   progress: Progress | None = None) -> tuple[gpd.GeoDataFrame, str | None]:
+def read_aoi_frame(aoi: AreaOfInterest, crs: Any, invalid: str = "error", progress: Progress | None = None,
+                   extra: tuple[str, ...] = ()) -> tuple[gpd.GeoDataFrame, str | None]:
     """The selected features of the area-of-interest layer in ``crs``, with a text column ``aoi_label``.
 
     Parameters
@@ -144,7 +197,9 @@ def read_aoi_frame(aoi: AreaOfInterest, crs: Any, invalid: str = "error",
     invalid : {"error", "repair", "skip"}
         How invalid geometries among the selected features are handled (see the module docstring).
     progress : Progress, optional
-        Receives the warnings (labelled NULL names, repaired or skipped geometries).
+        Receives the warnings (labelled NULL names, namesakes kept apart, repaired or skipped geometries).
+    extra : tuple of str
+        More fields to read along where the layer has them (e.g. the population).
 
     Returns
     -------
@@ -171,7 +226,7 @@ def read_aoi_frame(aoi: AreaOfInterest, crs: Any, invalid: str = "error",
             f"fields: {', '.join(info.fields)}. Choose the field that names the municipalities."
         )
     id_field = aoi.id_field if aoi.name_field and aoi.id_field and aoi.id_field in info.fields else None
-    cols = [c for c in dict.fromkeys((aoi.name_field, id_field)) if c]
+    cols = [c for c in dict.fromkeys((aoi.name_field, id_field, *[e for e in extra if e in info.fields])) if c]
     frame = pyogrio.read_dataframe(aoi.layer.path, layer=aoi.layer.layer, columns=cols) \
         if info.feature_count else gpd.GeoDataFrame(geometry=[], crs=info.crs)
     if frame.crs is None:
@@ -183,20 +238,26 @@ def read_aoi_frame(aoi: AreaOfInterest, crs: Any, invalid: str = "error",
         label = [aoi.layer.layer or Path(aoi.layer.path).stem] * len(frame)
     elif aoi.names:
         label = [_text(v) for v in frame[aoi.name_field]]
+        ids = [_text(v) for v in frame[id_field]] if id_field else [""] * len(label)
         available = sorted({n for n in label if n})
-        missing = [n for n in aoi.names if n not in available]
+        wanted = rejoin_names(aoi.names, set(available))
+        missing = [n for n in wanted if n not in available and n not in ids]
         if missing:
             raise InputError(
-                f"No area named {', '.join(repr(m) for m in missing)} in field {aoi.name_field!r} of "
+                f"No area named {', '.join(repr(m) for m in missing)} in field {aoi.name_field!r}"
+                f"{f' (nor with that {id_field!r})' if id_field else ''} of "
                 f"{aoi.layer.describe()}; available: {', '.join(available[:30])}"
                 f"{' …' if len(available) > 30 else ''}."
             )
-        keep = np.isin(np.asarray(label, dtype=object), np.asarray(list(aoi.names), dtype=object))
+        chosen = np.asarray(wanted, dtype=object)
+        keep = np.isin(np.asarray(label, dtype=object), chosen) | np.isin(np.asarray(ids, dtype=object), chosen)
         frame = frame[keep].reset_index(drop=True)
-        label = [n for n, k in zip(label, keep) if k]
+        label = [n or i for n, i, k in zip(label, ids, keep) if k]
     else:
         label = _label_names(frame, aoi, id_field, progress)
-    frame = frame.assign(aoi_label=label, aoi_id=[_text(v) for v in frame[id_field]] if id_field else "")
+    ids = [_text(v) for v in frame[id_field]] if id_field else [""] * len(label)
+    label = _separate_namesakes(label, ids, aoi, id_field, progress)
+    frame = frame.assign(aoi_label=label, aoi_id=ids if id_field else "")
     frame = _apply_invalid(frame, label, aoi, invalid, progress)
     if frame.empty:
         raise InputError(f"The area-of-interest layer ({aoi.layer.describe()}) holds no valid polygon among the "

@@ -45,8 +45,9 @@ from ..data.rasters import RasterRef
 from ..defaults import DEFAULT_CRS
 from ..errors import Cancelled, InputError
 from ..progress import NullProgress, Progress, SubProgress, check_cancelled
-from ..units import Turbine
+from ..units import Turbine, setback_problem
 from .aoi import AreaOfInterest, check_invalid_mode, read_aoi_areas
+from .budget import MAX_CELLS, check_grid_budget, check_resolution
 from .distance import FeatureSet, within_masks
 from .inputs import (
     CriterionInput,
@@ -113,6 +114,8 @@ class EligibilitySettings:
         Turbine for height-based setbacks; defaults to the catalogue's reference turbine.
     on_date : datetime.date or None
         Apply the rules in force on this day (default: today).
+    max_cells : int
+        Most grid cells the run may have; above it the run is refused before anything is allocated.
     tile_px : int
         Tile edge. [pixels]
     workers : int
@@ -139,6 +142,7 @@ class EligibilitySettings:
     turbine: Turbine | None = None
     on_date: dt.date | None = None
     tile_px: int = 2048
+    max_cells: int = MAX_CELLS
     workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
     invalid_geometries: str = "error"
     require_all: bool = False
@@ -259,8 +263,7 @@ def prepare_run(
         The plan, and the names and ids of the areas of interest.
     """
     crs = check_working_crs(settings.crs)
-    if not settings.resolution_m > 0:
-        raise InputError(f"The resolution must be positive, got {settings.resolution_m!r} m.")
+    check_resolution(settings.resolution_m)
     bad_kinds = [k for k in settings.kinds if k not in EXCLUSION_KINDS]
     if bad_kinds:
         raise InputError(f"Unknown exclusion kind(s) {bad_kinds}; use {', '.join(EXCLUSION_KINDS)}.")
@@ -284,8 +287,14 @@ def prepare_run(
     index_of = {c.id: i for i, c in enumerate(criteria)}
     turbine = settings.turbine or catalogue.reference_turbine
     buffers = [c.buffer_m(turbine) for c in criteria]
+    for c, b in zip(criteria, buffers):
+        problem = setback_problem(b)
+        if problem:
+            raise InputError(f"Criterion '{c.id}': the setback {c.buffer} {problem} (turbine "
+                             f"{turbine.name if turbine else 'none'}). Correct the catalogue or the turbine.")
 
     names, ids, aoi_geoms = read_aoi_areas(aoi, crs, settings.invalid_geometries, progress)
+    check_grid_budget(names, aoi_geoms, settings.resolution_m, settings.max_cells)
     aoi_union = shapely.union_all(aoi_geoms)
     grid = Grid.aligned(aoi_union.bounds, settings.resolution_m)
     reach = max(max(buffers), extra_reach_m) + 2 * settings.resolution_m

@@ -192,7 +192,8 @@ def _source_frame(source: LayerBinding, columns: Sequence[str], strict: bool, cr
     if info.feature_count == 0:
         frame = gpd.GeoDataFrame({c: pd.Series([], dtype=object) for c in present}, geometry=[], crs=crs)
     else:
-        frame = read_layer(source.layer, source.role or source.criterion, crs, box, tuple(present), invalid)
+        frame = read_layer(source.layer, source.role or source.criterion, crs, box, tuple(present), invalid,
+                           progress=progress)
     extra = {c: None for c in lacking}
     extra.update(fixed)
     return frame.assign(**extra) if extra else frame

@@ -58,7 +58,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .. import __version__
-from ..errors import Cancelled, WipError
+from ..errors import Cancelled, InternalError, WipError, internal_error, user_error
 from ..plain import to_plain
 from ..progress import NullProgress
 
@@ -344,6 +344,8 @@ def error_fields(exc: BaseException) -> dict[str, Any]:
         fields.update(code=exc.code, details=exc.details)
     elif isinstance(exc, Cancelled):
         fields["code"] = "cancelled"
+    elif isinstance(exc, InternalError):
+        fields.update(code="internal", details={"traceback": exc.details})
     elif not isinstance(exc, WipError):
         fields.update(code="internal", details={"traceback": traceback.format_exc(limit=20)})
     return fields
@@ -355,9 +357,12 @@ def exception_from(message: Mapping[str, Any]) -> WipError:
     code = message.get("code")
     if code == "cancelled":
         return Cancelled(text) if text else Cancelled()
-    if code == "internal":
+    if code == "internal":  # the traceback travels for the log, never into the message
         tb = (message.get("details") or {}).get("traceback", "")
-        return WorkerFailed(f"{message.get('error', 'Error')}: {text}\n{tb}".rstrip())
+        if message.get("error") == "InternalError":
+            return InternalError(text, tb)
+        return InternalError(f"Internal error in the engine Python ({message.get('error', 'Error')}: {text}). "
+                             "This is a defect of the plugin: please report it with the log.", tb)
     if code:
         return JobError(str(code), text, message.get("details") or {})
     return WipError(text)
@@ -618,7 +623,15 @@ def run_job(job: Job, progress: Any = None) -> dict[str, Any]:
         raise ProtocolError(f"Unknown job {job.name!r}; known: {', '.join(sorted(ENTRY_POINTS))}.")
     arguments = to_jsonable(dict(job.arguments))  # what a worker reads from the file, in this process too
     run = resolve(ENTRY_POINTS[job.name].adapter)
-    return to_jsonable(run(arguments, job.single_process, progress or NullProgress()))
+    try:
+        return to_jsonable(run(arguments, job.single_process, progress or NullProgress()))
+    except (WipError, Cancelled, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the one boundary where library errors become user errors
+        mapped = user_error(exc)
+        if mapped is not None:
+            raise mapped from exc
+        raise internal_error(exc, traceback.format_exc(limit=30)) from exc
 
 
 def job_outputs(job: Job) -> list[Path]:

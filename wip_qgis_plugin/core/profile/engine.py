@@ -30,9 +30,9 @@ import pandas as pd
 import shapely
 
 from .. import __version__
-from ..data.layers import check_working_crs, layer_info, read_layer
+from ..data.layers import check_working_crs
 from ..data.outputs import OutputTransaction
-from ..errors import InputError
+from ..eligibility.aoi import read_aoi_frame
 from ..progress import NullProgress, Progress, SubProgress, check_cancelled
 from .demand import DemandCatalogue, MunicipalDemand, demands_for, load_demand_catalogue, read_demand_table
 from .indicators import municipal_profile, site_records, unique_ids
@@ -50,32 +50,23 @@ from .sources import run_source
 from .steps import eligibility_step, grid_step, suitability_step, sweep_series, windbg_step
 
 
-def read_boundaries(plan: ProfilePlan, crs: Any) -> gpd.GeoDataFrame:
-    """The chosen municipalities, one row each (``name``, ``ags``, ``population``), parts dissolved."""
-    aoi = plan.aoi
-    info = layer_info(aoi.layer, "municipalities")
-    if aoi.name_field not in info.fields:
-        raise InputError(f"The municipality layer ({aoi.layer.describe()}) has no field {aoi.name_field!r}.")
-    cols = [aoi.name_field] + [c for c in (aoi.id_field, plan.population_field) if c and c in info.fields]
-    frame = read_layer(aoi.layer, "municipalities", crs, columns=tuple(dict.fromkeys(cols)),
-                       invalid=plan.invalid_geometries)
-    frame[aoi.name_field] = frame[aoi.name_field].astype(str)
-    if aoi.names:
-        unknown = [n for n in aoi.names if n not in set(frame[aoi.name_field])]
-        if unknown:
-            raise InputError(f"No municipality named {', '.join(unknown)} in {aoi.layer.describe()}.")
-        frame = frame[frame[aoi.name_field].isin(aoi.names)]
-    agg: dict[str, Any] = {"geometry": lambda g: shapely.union_all(np.asarray(g))}
-    if aoi.id_field and aoi.id_field in frame.columns:
-        agg[aoi.id_field] = "first"
-    if plan.population_field in frame.columns:
-        agg[plan.population_field] = "sum"
-    groups = frame.groupby(aoi.name_field, sort=False).agg(agg).reset_index()
+def read_boundaries(plan: ProfilePlan, crs: Any, progress: Progress | None = None) -> gpd.GeoDataFrame:
+    """The chosen municipalities, one row each (``name``, ``ags``, ``population``), parts dissolved.
+
+    Read as every step reads its area of interest (:func:`..eligibility.aoi.read_aoi_frame`): NULL names
+    labelled by the key, namesakes with different keys kept apart, names containing commas selectable.
+    """
+    pop = plan.population_field
+    frame, id_field = read_aoi_frame(plan.aoi, crs, plan.invalid_geometries, progress, extra=(pop,) if pop else ())
+    agg: dict[str, Any] = {"geometry": lambda g: shapely.union_all(np.asarray(g)), "aoi_id": "first"}
+    if pop and pop in frame.columns:
+        frame[pop] = pd.to_numeric(frame[pop], errors="coerce")
+        agg[pop] = lambda v: float(v.sum()) if v.notna().any() else np.nan
+    groups = frame.groupby("aoi_label", sort=False).agg(agg).reset_index()
     return gpd.GeoDataFrame({
-        "name": groups[aoi.name_field].astype(str),
-        "ags": groups[aoi.id_field].astype(str) if aoi.id_field in groups.columns else "",
-        "population": pd.to_numeric(groups[plan.population_field], errors="coerce")
-        if plan.population_field in groups.columns else np.nan,
+        "name": groups["aoi_label"].astype(str),
+        "ags": groups["aoi_id"].astype(str) if id_field else "",
+        "population": groups[pop].astype(float) if pop and pop in groups.columns else np.nan,
     }, geometry=list(groups["geometry"]), crs=crs)
 
 
@@ -139,7 +130,7 @@ def run_profile(plan: ProfilePlan, progress: Progress | None = None) -> ProfileR
     plan.check()
     crs = check_working_crs(plan.crs)
     plan.output_dir.mkdir(parents=True, exist_ok=True)
-    boundaries = read_boundaries(plan, crs)
+    boundaries = read_boundaries(plan, crs, progress)
     demand_cat = load_demand_catalogue(plan.demand_catalogue)
     demands = {d.name: d for d in municipal_demands(plan, boundaries, demand_cat, progress)}
     n_tech = max(1, len(plan.technologies))

@@ -29,12 +29,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from ..defaults import DEFAULT_CRS
-from ..errors import InputError
+from ..errors import InputError, SpecError
 from ..profile.model import ProfilePlan, TechnologyStep
-from ..spec import unknown_keys
+from ..spec import read_yaml, unknown_keys
 from .eligibility_sections import (
     read_area_of_interest,
     read_layers,
@@ -80,9 +79,12 @@ def load_scenario(path: str | Path, sources: Sequence[str | Mapping[str, Any]] =
     if not path.exists():
         raise InputError(f"Scenario file {str(path)!r} does not exist.")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(f"Scenario {path}: not valid YAML: {exc}") from exc
+        raw = read_yaml(path, str(path), "Scenario") or {}
+    except SpecError as exc:
+        raise InputError(str(exc)) from exc
+    if not isinstance(raw, dict):
+        raise InputError(f"Scenario {path}: the file must be a mapping of keys (name, layers, area_of_interest, "
+                         f"eligibility …), not a {type(raw).__name__}. See sample_layers/scenario.yaml.")
     base = path.parent
     problems: list[str] = []
     unknown_keys(raw, TOP_KEYS, "", problems)

@@ -42,6 +42,7 @@ from ..catalogue.loader import Catalogue
 from ..catalogue.model import SuitabilityCriterion, SuitabilitySpec
 from ..catalogue.weights import AhpResult, InconsistentPair, inconsistent_pairs
 from ..eligibility.distance import FeatureSet, distance_field
+from ..eligibility.aoi import read_aoi_frame
 from ..eligibility.engine import ELIGIBLE, AreaOfInterest
 from ..errors import InputError
 from ..catalogue.filters import evaluate
@@ -240,30 +241,16 @@ class _Plan:
     site_tree: shapely.STRtree | None
 
 
-def _read_aoi(aoi: AreaOfInterest, crs: CRS, invalid: str) -> np.ndarray:
-    info = layer_info(aoi.layer, "area of interest")
-    cols: tuple[str, ...] = ()
-    if aoi.name_field:
-        if aoi.name_field not in info.fields:
-            raise InputError(f"The area-of-interest layer ({aoi.layer.describe()}) has no field "
-                             f"{aoi.name_field!r}; fields: {', '.join(info.fields)}.")
-        cols = (aoi.name_field,)
-    frame = read_layer(aoi.layer, "area of interest", crs, columns=cols, invalid=invalid)
-    if aoi.names and aoi.name_field:
-        names = frame[aoi.name_field].astype(str)
-        missing = [n for n in aoi.names if n not in set(names)]
-        if missing:
-            raise InputError(f"No area named {', '.join(repr(m) for m in missing)} in field {aoi.name_field!r} "
-                             f"of {aoi.layer.describe()}.")
-        frame = frame[names.isin(aoi.names)]
-    geoms = np.asarray(frame.geometry.values, dtype=object)
-    geoms = geoms[shapely.area(geoms) > 0]
-    if geoms.size == 0:
+def _read_aoi(aoi: AreaOfInterest, crs: CRS, invalid: str) -> tuple[np.ndarray, set[str]]:
+    """The selected areas' polygons and their labels (the names the eligible areas carry)."""
+    frame, _ = read_aoi_frame(aoi, crs, invalid)
+    frame = frame[shapely.area(frame.geometry.values) > 0]
+    if frame.empty:
         raise InputError(f"The area-of-interest layer ({aoi.layer.describe()}) holds no polygons.")
-    return geoms
+    return np.asarray(frame.geometry.values, dtype=object), set(frame["aoi_label"])
 
 
-def _read_sites(ref: LayerRef, crs: CRS, aoi: AreaOfInterest | None, invalid: str,
+def _read_sites(ref: LayerRef, crs: CRS, labels: set[str] | None, invalid: str,
                 progress: Progress) -> gpd.GeoDataFrame:
     info = layer_info(ref, "eligible areas")
     cols = tuple(c for c in ("area_id", "name", "ags", "area_ha") if c in info.fields)
@@ -271,8 +258,8 @@ def _read_sites(ref: LayerRef, crs: CRS, aoi: AreaOfInterest | None, invalid: st
         progress.warning(f"The eligible-area layer {ref.describe()} holds no polygons: no candidate sites.")
         return gpd.GeoDataFrame({c: [] for c in cols}, geometry=[], crs=crs)
     frame = read_layer(ref, "eligible areas", crs, columns=cols, invalid=invalid)
-    if aoi is not None and aoi.names and "name" in frame.columns:
-        frame = frame[frame["name"].astype(str).isin(aoi.names)]
+    if labels is not None and "name" in frame.columns:
+        frame = frame[frame["name"].astype(str).isin(labels)]
     frame = frame[shapely.area(frame.geometry.values) > 0].reset_index(drop=True)
     if "area_id" not in frame.columns or not frame["area_id"].is_unique:
         frame["area_id"] = np.arange(1, len(frame) + 1)
@@ -304,7 +291,7 @@ def _prepare(
         if ref not in checked:
             check_raster(ref, read_role, grid, crs)
             checked.add(ref)
-    aoi_geoms = _read_aoi(aoi, crs, settings.invalid_geometries) if aoi is not None else None
+    aoi_geoms, labels = _read_aoi(aoi, crs, settings.invalid_geometries) if aoi is not None else (None, None)
     base = shapely.union_all(aoi_geoms).bounds if aoi_geoms is not None else grid.bounds
     r = grid.resolution_m
 
@@ -341,7 +328,7 @@ def _prepare(
     sites = None
     tree = None
     if eligible_areas is not None:
-        sites = _read_sites(eligible_areas, crs, aoi, settings.invalid_geometries, progress)
+        sites = _read_sites(eligible_areas, crs, labels, settings.invalid_geometries, progress)
         tree = shapely.STRtree(np.asarray(sites.geometry.values, dtype=object)) if len(sites) else None
     weights = np.asarray(spec.weights(), dtype=float)
     return _Plan(spec, spec.criteria, weights, grid, crs, Path(eligibility), aoi_geoms,
