@@ -201,6 +201,47 @@ def huge_setback(buffer: str) -> Callable[[Path], list[str]]:
     return make
 
 
+def scenario(folder: Path, edit: Callable[[dict], object] | None = None, text: str | None = None,
+             *extra: str) -> list[str]:
+    gpkg = write_region(folder)
+    cat = folder / "cat.yaml" if (folder / "cat.yaml").exists() else write_catalogue(folder)
+    data = {"name": "t", "crs": "EPSG:25832", "resolution_m": 50, "workers": 1, "output_dir": str(folder.parent / "out"),
+            "layers": {r: {"path": str(gpkg), "layer": r} for r in ("municipalities", "landuse", "buildings", "roads",
+                                                                      "water")},
+            "area_of_interest": {"layer": "municipalities", "name_field": "name", "id_field": "ags"},
+            "eligibility": {"wind": {"catalogue": str(cat), "kinds": ["hard", "soft"], "min_area_ha": 0}}}
+    if edit is not None:
+        edit(data)
+    path = folder / "scenario.yaml"
+    path.write_text(text if text is not None else yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return ["run", str(path), *extra]
+
+
+def scenario_case(edit: Callable[[dict], object] | None = None, text: str | None = None,
+                  *extra: str) -> Callable[[Path], list[str]]:
+    return lambda folder: scenario(folder, edit, text, *extra)
+
+
+SUITABILITY = {"aggregation": "weighted_linear", "weighting": "direct", "criteria": [
+    {"id": "slope", "label": {"de": "Hang", "en": "Slope"}, "input": {"raster": "slope"},
+     "value_function": {"type": "linear", "from": "15 °", "to": "5 °"}, "weight": 1.0, "source": "t"}]}
+
+
+def dem_is_an_output(folder: Path) -> list[str]:
+    """The scenario's DEM lies where the suitability step would write its raster: refused before any work."""
+    write_catalogue(folder, catalogue(suitability=SUITABILITY, sources={"t": "test source"}))
+
+    def edit(data: dict) -> None:
+        out = folder / "outdir"
+        out.mkdir()
+        dem = out / "wind_suitability.tif"
+        dem.write_bytes(b"not really a DEM, but an input all the same")
+        data["output_dir"] = str(out)
+        data["rasters"] = {"dem": str(dem)}
+        data["suitability"] = {"wind": {}}
+    return scenario(folder, edit)
+
+
 CASES = [
     Case("null_names", null_names, 0, stdout=("15082001",)),
     Case("namesakes", namesakes, 0, stdout=("Neustadt (15082001)", "Neustadt (15082002)")),
@@ -221,6 +262,18 @@ CASES = [
     Case("resolution_larger_than_the_area", resolution("100000"), 2, ("100000", "larger")),
     Case("setback_1000_km", huge_setback("1000 km"), 2, ("village", "1,000,000 m", "50 km")),
     Case("setback_million_h", huge_setback("1000000 H"), 2, ("village",)),
+    Case("scenario_clean", scenario_case(), 0, stdout=("Westdorf",)),
+    Case("scenario_top_level_list", scenario_case(text="- a\n- b\n"), 2, ("scenario.yaml", "mapping")),
+    Case("scenario_top_level_string", scenario_case(text="just text\n"), 2, ("scenario.yaml", "mapping")),
+    Case("scenario_layers_list", scenario_case(lambda d: d.update(layers=["a.gpkg"])), 2, ("layers",)),
+    Case("scenario_names_integer", scenario_case(lambda d: d["area_of_interest"].update(names=7)), 2, ("names",)),
+    Case("scenario_resolution_text", scenario_case(lambda d: d.update(resolution_m="fein")), 2, ("resolution_m",)),
+    Case("scenario_invalid_date", scenario_case(lambda d: d.update(on_date="2024-13-45")), 2,
+         ("scenario.yaml", "on_date", "2024-13-45")),
+    Case("scenario_impossible_date_unquoted", lambda folder: scenario(folder, None, yaml.safe_dump(
+        {"name": "t", "on_date": "X"}).replace("X", "2024-13-45")), 2, ("scenario.yaml", "month must be in 1..12")),
+    Case("run_resolution_zero", scenario_case(None, None, "--resolution", "0"), 2, ("resolution",)),
+    Case("dem_is_an_output", dem_is_an_output, 2, ("wind_suitability.tif", "input")),
 ]
 
 

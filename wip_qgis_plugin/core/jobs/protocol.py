@@ -59,6 +59,7 @@ from typing import IO, Any
 
 from .. import __version__
 from ..errors import Cancelled, InternalError, WipError, internal_error, user_error
+from .paths import arguments_of, check_outputs_are_not_inputs, eligibility_outputs, outputs_of, profile_outputs
 from ..plain import to_plain
 from ..progress import NullProgress
 
@@ -519,81 +520,31 @@ class EntryPoint:
             object.__setattr__(self, "adapter", f"{ADAPTERS_MODULE}:{self.name}_job")
 
 
-def output_paths(*values: Any) -> list[str]:
-    """The given paths as strings, empty ones left out."""
-    return [str(v) for v in values if v]
-
-
-def _outputs_of(*keys: str) -> Callable[[Mapping[str, Any]], list[str]]:
-    """The output function of a job whose ``outputs`` object names its files under ``keys``."""
-    def outputs(arguments: Mapping[str, Any]) -> list[str]:
-        out = arguments.get("outputs") or {}
-        return output_paths(*dict.fromkeys(out.get(k) for k in keys))
-    return outputs
-
-
-def _arguments_of(*keys: str) -> Callable[[Mapping[str, Any]], list[str]]:
-    """The output function of a job that names its files in the top-level arguments ``keys``."""
-    return lambda arguments: output_paths(*(arguments.get(k) for k in keys))
-
-
-def eligibility_outputs(arguments: Mapping[str, Any]) -> list[str]:
-    """The files of an eligibility job, with the reasons raster's bit-table sidecar and the table per criterion."""
-    out = arguments.get("outputs") or {}
-    reasons = out.get("reasons")
-    sidecar = str(Path(reasons).with_name(Path(reasons).stem + "_bits.json")) if reasons else None
-    table = out.get("table")
-    per_criterion = str(Path(table).with_name(Path(table).stem + "_criteria.csv")) if table else None
-    return output_paths(out.get("eligibility"), reasons, sidecar, out.get("polygons"), table, per_criterion)
-
-
-def profile_outputs(arguments: Mapping[str, Any]) -> list[str]:
-    """Every file a profile job (its plan as JSON) may write, for cleaning up after a killed worker."""
-    plan = arguments.get("plan") or {}
-    out = plan.get("output_dir")
-    if not out:
-        return []
-    out = Path(out)
-    files = [out / f"profile{s}" for s in ("_indicators.csv", ".json", "_hourly.csv", "_sites.gpkg",
-                                            "_wind_turbines.gpkg", "_pv_rooftop.gpkg", "_pv_ground_sites.gpkg",
-                                            "_pv_ground_yield.tif", "_agri_pv_sites.gpkg", "_agri_pv_yield.tif",
-                                            "_wind_sweep.csv")]
-    for step in plan.get("technologies") or []:
-        key = step.get("key") if isinstance(step, Mapping) else None
-        if key:
-            files += [out / f"{key}_{s}" for s in ("eligibility.tif", "reasons.tif", "reasons_bits.json", "areas.gpkg",
-                                                  "table.csv", "table_criteria.csv", "suitability.tif", "sites.gpkg")]
-    report = out / "report"
-    if report.is_dir():
-        files += sorted(report.glob("*.html"))
-    return [str(p) for p in files]
-
-
 #: The jobs by name.
 ENTRY_POINTS: dict[str, EntryPoint] = {e.name: e for e in (
     EntryPoint("eligibility", "wip_qgis_plugin.core.eligibility.engine:run_eligibility", eligibility_outputs),
-    EntryPoint("check_data", "wip_qgis_plugin.core.eligibility.check:run_data_check", _outputs_of("table")),
+    EntryPoint("check_data", "wip_qgis_plugin.core.eligibility.check:run_data_check", outputs_of("table")),
     EntryPoint("setback_sweep", "wip_qgis_plugin.core.eligibility.sweep:run_setback_sweep",
-               _arguments_of("table", "chart")),
+               arguments_of("table", "chart")),
     EntryPoint("suitability", "wip_qgis_plugin.core.suitability.engine:run_suitability",
-               _outputs_of("suitability", "sites", "sites_table", "stability")),
-    EntryPoint("windbg", "wip_qgis_plugin.core.eligibility.windbg:windbg_accounting", _arguments_of("table")),
+               outputs_of("suitability", "sites", "sites_table", "stability")),
+    EntryPoint("windbg", "wip_qgis_plugin.core.eligibility.windbg:windbg_accounting", arguments_of("table")),
     EntryPoint("grid_topology", "wip_qgis_plugin.core.grid.topology:check_grid_topology",
-               _arguments_of("report", "cleaned_lines")),
+               arguments_of("report", "cleaned_lines")),
     EntryPoint("grid_connection", "wip_qgis_plugin.core.grid.connection:run_grid_connection",
-               _outputs_of("connections", "sites", "site_table", "substations", "topology_report")),
+               outputs_of("connections", "sites", "site_table", "substations", "topology_report")),
     EntryPoint("wind_yield", "wip_qgis_plugin.core.wind.energy:run_wind_yield",
-               _outputs_of("energy", "full_load_hours", "wind_speed", "table")),
+               outputs_of("energy", "full_load_hours", "wind_speed", "table")),
     EntryPoint("turbine_layout", "wip_qgis_plugin.core.wind.layout:run_turbine_layout",
-               _outputs_of("turbines", "sites_table", "municipalities_table", "sites")),
+               outputs_of("turbines", "sites_table", "municipalities_table", "sites")),
     EntryPoint("profile", "wip_qgis_plugin.core.profile.engine:run_profile", profile_outputs),
     EntryPoint("solar_potential", "wip_qgis_plugin.core.solar.ground:run_solar_potential",
-               _outputs_of("specific_yield", "capacity_density", "energy_density", "sites", "sites_table",
+               outputs_of("specific_yield", "capacity_density", "energy_density", "sites", "sites_table",
                            "municipalities_table")),
     EntryPoint("rooftop_solar", "wip_qgis_plugin.core.solar.rooftop:run_rooftop_solar",
-               _outputs_of("buildings", "buildings_table", "municipalities_table")),
-    EntryPoint("osm_plan", "wip_qgis_plugin.core.jobs.osm_download:plan_osm_download", _arguments_of()),
-    EntryPoint("osm_convert", "wip_qgis_plugin.core.jobs.osm_download:convert_osm", _outputs_of("geopackage")),
+               outputs_of("buildings", "buildings_table", "municipalities_table")),
+    EntryPoint("osm_plan", "wip_qgis_plugin.core.jobs.osm_download:plan_osm_download", arguments_of()),
+    EntryPoint("osm_convert", "wip_qgis_plugin.core.jobs.osm_download:convert_osm", outputs_of("geopackage")),
 )}
 
 
@@ -622,6 +573,7 @@ def run_job(job: Job, progress: Any = None) -> dict[str, Any]:
     if job.name not in ENTRY_POINTS:
         raise ProtocolError(f"Unknown job {job.name!r}; known: {', '.join(sorted(ENTRY_POINTS))}.")
     arguments = to_jsonable(dict(job.arguments))  # what a worker reads from the file, in this process too
+    check_outputs_are_not_inputs(arguments, job_outputs(job))
     run = resolve(ENTRY_POINTS[job.name].adapter)
     try:
         return to_jsonable(run(arguments, job.single_process, progress or NullProgress()))

@@ -31,6 +31,7 @@ from typing import Any
 from ..catalogue.loader import Catalogue
 from ..data.layers import LayerRef, layer_info
 from ..data.sources.prepare import PreparedSources, prepare_sources
+from ..eligibility.budget import check_resolution
 from ..errors import InputError
 from ..progress import NullProgress, Progress
 from ..scenario.model import Scenario, TechnologyRun
@@ -177,9 +178,11 @@ def scenario_steps(sc: Scenario, only: Collection[str] | None = None,
     def wanted(key: str) -> bool:
         return not only or key in only
 
+    if resolution_m is not None:  # an override is used or refused, never ignored (0, nan, inf)
+        check_resolution(resolution_m)
     for run in sc.runs:
         if wanted(run.key):
-            settings = replace(run.settings, resolution_m=resolution_m) if resolution_m else run.settings
+            settings = replace(run.settings, resolution_m=resolution_m) if resolution_m is not None else run.settings
             yield ScenarioStep(run.key, run.key, eligibility_job(
                 job_catalogue(run), sc.layers, sc.aoi, run.outputs,
                 replace(settings, turbine=setback_turbine(settings.turbine))),
@@ -256,6 +259,8 @@ def grid_steps(grid: Any, wanted: Callable[[str], bool]) -> Iterator[ScenarioSte
 def profile_step(sc: Scenario, resolution_m: float | None = None, names: Collection[str] | None = None,
                  language: str | None = None, report: bool | None = None) -> ScenarioStep:
     """The ``profile:`` step as a job: the scenario's plan, with the CLI's overrides."""
+    if resolution_m is not None:
+        check_resolution(resolution_m)
     plan = plan_from_scenario(sc, resolution_m)
     if names:
         plan = replace(plan, aoi=replace(plan.aoi, names=tuple(names)))
@@ -332,6 +337,69 @@ def sources_result(prepared: PreparedSources) -> StepResult:
     return StepResult("sources", "sources", sources_json(prepared), prepared.seconds)
 
 
+#: The ``Path`` fields of a loaded scenario that are read, not written (every other ``Path`` is an output).
+_READ_PATH_FIELDS = frozenset({("Scenario", "path"), ("Scenario", "output_dir"), ("GridRun", "cost_raster"),
+                               ("SolarRun", "eligibility")})
+
+
+def _layer_files(refs: Any) -> list[str]:
+    return [ref.path for ref in refs if isinstance(ref, LayerRef)]
+
+
+def scenario_paths(sc: Scenario) -> tuple[list[Path], list[Path]]:
+    """The files the user gives a scenario (layers, rasters, sources, catalogues, grid and profile inputs) and
+    every file its steps write (each ``Path`` of the loaded scenario but the file itself and the few inputs that
+    are paths: the grid's cost raster, the solar steps' eligibility rasters)."""
+    given: list[Any] = [*_layer_files([*sc.layers.values(), sc.aoi.layer]), *sc.rasters.values(),
+                        *(getattr(s, "path", s) for s in sc.sources)]
+    for run in sc.runs:
+        given += [run.catalogue.origin, *_layer_files(b.layer for b in run.settings.layer_bindings),
+                  *(r.get("path") if isinstance(r, Mapping) else r for r in run.settings.rasters.values())]
+    if sc.wind is not None:
+        given += list(sc.wind.rasters.values())
+    if sc.grid is not None:
+        given += [sc.grid.cost_raster, *_layer_files([sc.grid.lines, sc.grid.substations, sc.grid.roads])]
+    if sc.profile is not None:
+        given += [sc.profile.demand_table, sc.profile.weather]
+    inputs = [Path(str(g).split("|", 1)[0]) for g in given if isinstance(g, (str, Path)) and str(g)]
+    outputs: list[Path] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, Catalogue) or value is None:
+            return
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            for f in dataclasses.fields(value):
+                if (type(value).__name__, f.name) not in _READ_PATH_FIELDS:
+                    walk(getattr(value, f.name))
+        elif isinstance(value, Mapping):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+        elif isinstance(value, Path):
+            outputs.append(value)
+    walk(sc)
+    return [p for p in inputs if p.is_file()], outputs
+
+
+def check_scenario_paths(sc: Scenario) -> None:
+    """Refuse, before the first step, a scenario one of whose steps would write onto a file it reads.
+
+    Raises
+    ------
+    InputError
+        Naming the file and the fix.
+    """
+    inputs, outputs = scenario_paths(sc)
+    read = {str(p.resolve()): p for p in inputs}
+    for out in outputs:
+        if str(out.resolve()) in read:
+            raise InputError(f"The scenario would write {str(out)!r}, which is also one of its inputs; the run would "
+                             "replace the input. Move the input out of the output folder or choose another "
+                             "output_dir.")
+
+
 def run_scenario(sc: Scenario, only: Collection[str] | None = None, resolution_m: float | None = None,
                  progress_for: ProgressFactory | None = None) -> Iterator[StepResult]:
     """Run the steps of a scenario in order (:func:`scenario_steps`), yielding each result as it finishes.
@@ -351,6 +419,7 @@ def run_scenario(sc: Scenario, only: Collection[str] | None = None, resolution_m
         ``progress_for(label)`` gives the progress of each step.
     """
     progress_for = progress_for or (lambda label: NullProgress())
+    check_scenario_paths(sc)
     with prepared_scenario(sc, progress_for("sources") if sc.sources else None) as (bound, prepared):
         if prepared is not None:
             yield sources_result(prepared)

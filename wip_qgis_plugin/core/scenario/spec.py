@@ -59,6 +59,42 @@ TOP_KEYS |= {"require_all"}  # refuse a run whose criteria lack data (.layer_bin
 TOP_KEYS |= {"sources"}  # files in a source profile for the roles `layers` does not give (.sources_section)
 
 
+#: Top-level keys holding a mapping, a list, a number or a text: checked before any section is read, so that a
+#: wrong shape (``layers:`` written as a list) is a problem with its place, never an AttributeError.
+_MAPPINGS = ("layers", "area_of_interest", "eligibility", "sweep", "rasters", "suitability", "windbg")
+_TEXTS = ("name", "crs", "output_dir", "invalid_geometries")
+
+
+def check_shapes(raw: dict[str, Any], problems: list[str]) -> dict[str, Any]:
+    """``raw`` without the top-level values of the wrong type (each a problem with its key and the fix)."""
+    out = dict(raw)
+    for key in _MAPPINGS:
+        if out.get(key) is not None and not isinstance(out[key], dict):
+            problems.append(f"{key}: must be a mapping of keys and values (key: value on separate lines), "
+                            f"not a {type(out[key]).__name__}; see sample_layers/scenario.yaml")
+            out.pop(key)
+    for key in ("suitability", "windbg", "sweep"):
+        for tech, value in list((out.get(key) or {}).items()):
+            if value is not None and not isinstance(value, dict):
+                problems.append(f"{key}.{tech}: must be a mapping (e.g. catalogue: wind_sachsen_anhalt), "
+                                f"not a {type(value).__name__}")
+                out[key] = {k: v for k, v in out[key].items() if k != tech}
+    for key in _TEXTS:
+        if out.get(key) is not None and not isinstance(out[key], str):
+            problems.append(f"{key}: must be a text, not {out[key]!r}")
+            out.pop(key)
+    value = out.get("resolution_m")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0
+                              or value == float("inf")):
+        problems.append(f"resolution_m: {value!r} is not a positive number of metres (e.g. 10 or 25)")
+        out.pop("resolution_m")
+    value = out.get("workers")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        problems.append(f"workers: {value!r} is not a whole number of processes ≥ 1")
+        out.pop("workers")
+    return out
+
+
 def load_scenario(path: str | Path, sources: Sequence[str | Mapping[str, Any]] = ()) -> Scenario:
     """Read and validate a scenario file, reporting every problem at once.
 
@@ -88,6 +124,7 @@ def load_scenario(path: str | Path, sources: Sequence[str | Mapping[str, Any]] =
     base = path.parent
     problems: list[str] = []
     unknown_keys(raw, TOP_KEYS, "", problems)
+    raw = check_shapes(raw, problems)
     layers = read_layers(raw.get("layers"), base, problems)
     data_sources = read_sources(raw.get("sources"), base, problems) + read_sources(list(sources), Path.cwd(),
                                                                                     problems)

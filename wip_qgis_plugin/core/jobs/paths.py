@@ -1,0 +1,109 @@
+"""Which files a job writes and reads: the output functions of the entry points, and the check that no job writes
+onto its own input (vector, raster, CSV, HTML, PDF alike; compared resolved, case-folded where the file system folds
+case). Standard library only, like :mod:`.protocol`, which imports it.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+
+
+def output_paths(*values: Any) -> list[str]:
+    """The given paths as strings, empty ones left out."""
+    return [str(v) for v in values if v]
+
+
+def outputs_of(*keys: str) -> Callable[[Mapping[str, Any]], list[str]]:
+    """The output function of a job whose ``outputs`` object names its files under ``keys``."""
+    def outputs(arguments: Mapping[str, Any]) -> list[str]:
+        out = arguments.get("outputs") or {}
+        return output_paths(*dict.fromkeys(out.get(k) for k in keys))
+    return outputs
+
+
+def arguments_of(*keys: str) -> Callable[[Mapping[str, Any]], list[str]]:
+    """The output function of a job that names its files in the top-level arguments ``keys``."""
+    return lambda arguments: output_paths(*(arguments.get(k) for k in keys))
+
+
+def eligibility_outputs(arguments: Mapping[str, Any]) -> list[str]:
+    """The files of an eligibility job, with the reasons raster's bit-table sidecar and the table per criterion."""
+    out = arguments.get("outputs") or {}
+    reasons = out.get("reasons")
+    sidecar = str(Path(reasons).with_name(Path(reasons).stem + "_bits.json")) if reasons else None
+    table = out.get("table")
+    per_criterion = str(Path(table).with_name(Path(table).stem + "_criteria.csv")) if table else None
+    return output_paths(out.get("eligibility"), reasons, sidecar, out.get("polygons"), table, per_criterion)
+
+
+def profile_outputs(arguments: Mapping[str, Any]) -> list[str]:
+    """Every file a profile job (its plan as JSON) may write, for cleaning up after a killed worker."""
+    plan = arguments.get("plan") or {}
+    out = plan.get("output_dir")
+    if not out:
+        return []
+    out = Path(out)
+    files = [out / f"profile{s}" for s in ("_indicators.csv", ".json", "_hourly.csv", "_sites.gpkg",
+                                            "_wind_turbines.gpkg", "_pv_rooftop.gpkg", "_pv_ground_sites.gpkg",
+                                            "_pv_ground_yield.tif", "_agri_pv_sites.gpkg", "_agri_pv_yield.tif",
+                                            "_wind_sweep.csv")]
+    for step in plan.get("technologies") or []:
+        key = step.get("key") if isinstance(step, Mapping) else None
+        if key:
+            files += [out / f"{key}_{s}" for s in ("eligibility.tif", "reasons.tif", "reasons_bits.json", "areas.gpkg",
+                                                  "table.csv", "table_criteria.csv", "suitability.tif", "sites.gpkg")]
+    report = out / "report"
+    if report.is_dir():
+        files += sorted(report.glob("*.html"))
+    return [str(p) for p in files]
+
+
+#: Argument keys that name what a job writes (their values are outputs, not inputs).
+_OUTPUT_KEYS = frozenset({"outputs", "output_dir", "table", "chart", "report", "cleaned_lines"})
+
+
+def input_files(arguments: Mapping[str, Any]) -> list[Path]:
+    """Every existing file a job's arguments name outside its outputs (layers, rasters, catalogues, sources …)."""
+    found: list[Path] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                if key not in _OUTPUT_KEYS:
+                    walk(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+        elif isinstance(value, (str, Path)) and str(value):
+            path = str(value).split("|", 1)[0]
+            if len(path) < 4096 and os.path.isfile(path):
+                found.append(Path(path))
+    walk(arguments)
+    return found
+
+
+def _same_file_key(path: Path) -> str:
+    """A key equal for two spellings of one file: resolved, case-folded where the file system folds case."""
+    text = str(Path(path).resolve())
+    return text.casefold() if sys.platform in ("win32", "darwin") else text
+
+
+def check_outputs_are_not_inputs(arguments: Mapping[str, Any], outputs: Sequence[str | Path]) -> None:
+    """Refuse a job that would write onto one of its own inputs (before any work starts).
+
+    Raises
+    ------
+    InputError
+        Naming the file.
+    """
+    inputs = {_same_file_key(p): p for p in input_files(arguments)}
+    for output in outputs:
+        clash = inputs.get(_same_file_key(Path(output)))
+        if clash is not None:
+            raise InputError(f"The output {str(output)!r} is also an input of this run ({clash}); writing it would "
+                             "replace the input. Choose another output file or folder.")
