@@ -16,7 +16,9 @@ Examples::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
 import time
 import traceback
@@ -287,11 +289,15 @@ PRINTERS["sources"] = _print_sources  # wip run with sources: the first result (
 
 def _run(job, key: str, label: str | None = None, **details) -> None:
     """Run a job in this process (the same path as the plugin's) and print its result."""
+    from .core.jobs.paths import folder_lock
     from .core.jobs.protocol import job_outputs, run_job
     from .core.jobs.runner import StepResult
 
     t0 = time.perf_counter()
-    result = run_job(job, TerminalProgress(label or key))
+    with contextlib.ExitStack() as stack:  # one run at a time per output folder
+        for folder in sorted({p.parent for p in job_outputs(job)}):
+            stack.enter_context(folder_lock(folder, "command"))
+        result = run_job(job, TerminalProgress(label or key))
     files = tuple(str(p) for p in job_outputs(job))
     PRINTERS[job.name](StepResult(job.name, key, result, time.perf_counter() - t0, files, details))
 
@@ -299,7 +305,8 @@ def _run(job, key: str, label: str | None = None, **details) -> None:
 # --- wip run, wip profile: scenario files (core/jobs/runner.py)
 def cmd_run(args: argparse.Namespace) -> int:
     """Run every step of a scenario."""
-    from .core.jobs.runner import run_scenario, scenario_keys
+    from .core.jobs.paths import folder_lock
+    from .core.jobs.runner import check_scenario_paths, run_scenario, scenario_keys
     from .core.scenario.spec import load_scenario
 
     sc = load_scenario(args.scenario, _sources(args))  # --source: more sources, relative to the working folder
@@ -309,8 +316,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     if unknown:
         raise SystemExit(f"wip run --only: no technology {', '.join(unknown)} in the scenario; it has "
                          f"{', '.join(sorted(known))}")
-    for step in run_scenario(sc, args.only, args.resolution, TerminalProgress):
-        PRINTERS[step.kind](step)
+    check_scenario_paths(sc)  # before the lock: a refused run leaves the folder untouched
+    with folder_lock(sc.output_dir, "scenario"):
+        for step in run_scenario(sc, args.only, args.resolution, TerminalProgress):
+            PRINTERS[step.kind](step)
     return 0
 
 
@@ -710,6 +719,20 @@ def cmd_osm_download(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_clean(args: argparse.Namespace) -> int:
+    """Delete the temporary files that killed runs left in output folders (those of running processes stay)."""
+    from .core.jobs.paths import remove_stale_parts
+
+    total = 0
+    for folder in args.folders or ["out"]:
+        removed = remove_stale_parts(folder, recursive=True)
+        for path in removed:
+            print(f"  removed {path}")
+        total += len(removed)
+    print(f"{total} temporary file(s) of interrupted runs removed.")
+    return 0
+
+
 def cmd_presets(args: argparse.Namespace) -> int:
     """List the presets, or show one."""
     from .core.catalogue.loader import list_presets, load_catalogue
@@ -1027,6 +1050,9 @@ def build_parser() -> argparse.ArgumentParser:
     od.add_argument("--osm", help="where to keep the downloaded OSM XML (default: OUT with .osm)")
     od.add_argument("--out", required=True, help="the GeoPackage to write")
     od.set_defaults(func=cmd_osm_download)
+    cl = sub.add_parser("clean", help="delete temporary files that interrupted runs left in output folders")
+    cl.add_argument("folders", nargs="*", help="output folders (default: out)")
+    cl.set_defaults(func=cmd_clean)
     pr = sub.add_parser("presets", help="list the shipped criteria presets, or show one")
     pr.add_argument("action", nargs="?", choices=["list", "show"], default="list")
     pr.add_argument("preset", nargs="?")
@@ -1044,10 +1070,30 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``wip`` console script."""
     args = build_parser().parse_args(argv)
+    _end_cleanly_on_signals()
     with warnings.catch_warnings():
         warnings.showwarning = _show_warning
         warnings.simplefilter("always", _spec_warning())
         return _dispatch(args)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: unwinds like Ctrl+C, so every open output transaction deletes its temporary files."""
+
+
+def _raise_terminated(signum, frame) -> None:  # noqa: ANN001 (signal API)
+    raise Terminated(signal.Signals(signum).name)
+
+
+def _end_cleanly_on_signals() -> None:
+    """SIGTERM and SIGHUP end the run like Ctrl+C (nothing half-written, no traceback); only in the main thread."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _raise_terminated)
 
 
 def _spec_warning() -> type[Warning]:
@@ -1079,9 +1125,15 @@ def _dispatch(args: argparse.Namespace) -> int:
         print("wip: cancelled; the step that was running wrote nothing (completed steps are kept).",
               file=sys.stderr)
         return 130
-    except KeyboardInterrupt:
-        print("wip: interrupted; no output was written.", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        _quiet_stdout()
+        why = f" ({exc})" if isinstance(exc, Terminated) else ""
+        print(f"wip: interrupted{why}; the step that was running wrote nothing (completed steps are kept).",
+              file=sys.stderr)
+        return 143 if isinstance(exc, Terminated) else 130
+    except BrokenPipeError:  # the reader of our output went away (e.g. `wip … | head`): nothing to say
+        _quiet_stdout()
+        return 141
     except InternalError as exc:
         log = _write_error_log(exc.details)
         print(f"wip: error: {exc}" + (f" Details: {log}" if log else ""), file=sys.stderr)
@@ -1098,6 +1150,19 @@ def _dispatch(args: argparse.Namespace) -> int:
         log = _write_error_log(error.details)
         print(f"wip: error: {error}" + (f" Details: {log}" if log else ""), file=sys.stderr)
         return 3
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's flush at exit finds no closed pipe (BrokenPipeError)."""
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError, OSError):
+        pass
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _write_error_log(details: str) -> str | None:

@@ -1,8 +1,11 @@
 """All file writing of the engine: atomic, so that no half-written file is ever left.
 
-Every output is first written under a temporary name next to its destination;
+Every output is first written under a temporary name next to its destination,
+``.<stem>.<pid>-<random>.part<suffix>`` (the run's process id in the name);
 :class:`OutputTransaction` renames all of them at once on success and deletes
-them on error or cancellation.
+them on error or cancellation. A run killed outright (``kill -9``, power cut) leaves its
+``.part`` files: :func:`..jobs.paths.remove_stale_parts` deletes those of processes no longer
+running, at the start of the next job writing into the folder and with ``wip clean``.
 """
 from __future__ import annotations
 
@@ -41,7 +44,8 @@ class OutputTransaction:
         """Return a temporary path in the destination folder, with the same suffix."""
         final = Path(final)
         final.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=f".part{final.suffix}", dir=final.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{final.stem}.{os.getpid()}-", suffix=f".part{final.suffix}",
+                                   dir=final.parent)
         os.close(fd)
         os.unlink(tmp)  # writers create the file themselves (GDAL refuses to overwrite some formats)
         self._pending.append((Path(tmp), final))

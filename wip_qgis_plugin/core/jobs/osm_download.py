@@ -213,7 +213,8 @@ def convert_osm(osm: str | Path, geopackage: str | Path, crs: str = DEFAULT_CRS,
     """
     geopackage = Path(geopackage)
     geopackage.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".{geopackage.stem}.", suffix=".part", dir=geopackage.parent) as work:
+    with tempfile.TemporaryDirectory(prefix=f".{geopackage.stem}.{os.getpid()}-", suffix=".part",
+                                     dir=geopackage.parent) as work:
         prepared = prepare_sources([SourceSpec(str(osm))], work, crs,
                                    tuple(bbox) if bbox is not None else None, progress)  # type: ignore[arg-type]
         check_cancelled(progress or NullProgress())

@@ -1,12 +1,17 @@
-"""Which files a job writes and reads: the output functions of the entry points, and the check that no job writes
+"""Which files a job writes and reads: the output functions of the entry points, the check that no job writes
 onto its own input (vector, raster, CSV, HTML, PDF alike; compared resolved, case-folded where the file system folds
-case). Standard library only, like :mod:`.protocol`, which imports it.
+case), the removal of temporary files a killed run left, and the lock of an output folder. Standard library only,
+like :mod:`.protocol`, which imports it.
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import shutil
 import sys
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -107,3 +112,107 @@ def check_outputs_are_not_inputs(arguments: Mapping[str, Any], outputs: Sequence
         if clash is not None:
             raise InputError(f"The output {str(output)!r} is also an input of this run ({clash}); writing it would "
                              "replace the input. Choose another output file or folder.")
+
+
+_PART = re.compile(r"^\..*\.(?:(\d+)-)?[^.]*\.part(?:\.[^/]*)?$")
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # another user's process, or no way to tell: keep its files
+    return True
+
+
+def stale_parts(folder: str | Path, recursive: bool = False) -> list[Path]:
+    """Temporary ``.part`` files and folders in ``folder`` (and below) of runs that are no longer running.
+
+    The engine names them ``.<stem>.<pid>-<random>.part<suffix>`` (:class:`..data.outputs.OutputTransaction`);
+    those without a process id (older versions) are stale by definition.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    out = []
+    for path in (folder.rglob if recursive else folder.glob)(".*.part*"):
+        found = _PART.match(path.name)
+        if found is None or any(parent in out for parent in path.parents):
+            continue
+        pid = found.group(1)
+        if pid is None or not _running(int(pid)):
+            out.append(path)
+    return sorted(out)
+
+
+def remove_stale_parts(folder: str | Path, recursive: bool = False) -> list[Path]:
+    """Delete :func:`stale_parts` of ``folder``; returns what was deleted."""
+    removed = []
+    for path in stale_parts(folder, recursive):
+        try:
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed.append(path)
+        except FileNotFoundError:
+            pass
+    return removed
+
+
+@contextlib.contextmanager
+def folder_lock(folder: str | Path, what: str = "run") -> Iterator[None]:
+    """Hold ``<folder>/.wip.lock`` for the block: a second run into the same folder is refused, not interleaved.
+
+    The lock is the operating system's (``flock``): it ends with the process, also on ``kill -9``, so a crashed
+    run never blocks the next. The lock file is removed at the end, and the folder too if the block left it empty
+    (a refused run leaves nothing behind). Where ``flock`` is missing (Windows), the block runs unlocked.
+
+    Raises
+    ------
+    InputError
+        Another process holds the lock (named by its process id and start time).
+    """
+    folder = Path(folder)
+    created = not folder.exists()
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / ".wip.lock"
+    while True:
+        fh = open(path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            fh.close()
+            raise InputError(f"Another wip run is writing into {str(folder)!r} ({holder}). Wait until it has "
+                             f"finished, or give this {what} another output folder.") from None
+        try:  # the holder before us may have removed the file we opened: lock the one at the path
+            same = os.stat(path).st_ino == os.fstat(fh.fileno()).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        fh.close()
+    try:
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}")
+        fh.flush()
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        fh.close()
+        if created:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only if empty

@@ -59,7 +59,14 @@ from typing import IO, Any
 
 from .. import __version__
 from ..errors import Cancelled, InternalError, WipError, internal_error, user_error
-from .paths import arguments_of, check_outputs_are_not_inputs, eligibility_outputs, outputs_of, profile_outputs
+from .paths import (
+    arguments_of,
+    check_outputs_are_not_inputs,
+    eligibility_outputs,
+    outputs_of,
+    profile_outputs,
+    remove_stale_parts,
+)
 from ..plain import to_plain
 from ..progress import NullProgress
 
@@ -573,7 +580,10 @@ def run_job(job: Job, progress: Any = None) -> dict[str, Any]:
     if job.name not in ENTRY_POINTS:
         raise ProtocolError(f"Unknown job {job.name!r}; known: {', '.join(sorted(ENTRY_POINTS))}.")
     arguments = to_jsonable(dict(job.arguments))  # what a worker reads from the file, in this process too
-    check_outputs_are_not_inputs(arguments, job_outputs(job))
+    outputs = job_outputs(job)
+    check_outputs_are_not_inputs(arguments, outputs)
+    for folder in sorted({Path(p).parent for p in outputs}):  # what a killed run left there
+        remove_stale_parts(folder)
     run = resolve(ENTRY_POINTS[job.name].adapter)
     try:
         return to_jsonable(run(arguments, job.single_process, progress or NullProgress()))

@@ -20,6 +20,9 @@ step reads the same prepared layers.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import json
+import os
 import tempfile
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping
@@ -28,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .. import __version__
 from ..catalogue.loader import Catalogue
 from ..data.layers import LayerRef, layer_info
 from ..data.sources.prepare import PreparedSources, prepare_sources
@@ -52,7 +56,7 @@ from .build import (
     wind_yield_job,
     windbg_job,
 )
-from .protocol import Job, encode_dataclass, run_job
+from .protocol import Job, encode_dataclass, job_outputs, run_job
 
 #: ``progress_for(label)``: the progress of one step (the CLI gives a terminal bar per step).
 ProgressFactory = Callable[[str], Progress]
@@ -423,8 +427,39 @@ def run_scenario(sc: Scenario, only: Collection[str] | None = None, resolution_m
     with prepared_scenario(sc, progress_for("sources") if sc.sources else None) as (bound, prepared):
         if prepared is not None:
             yield sources_result(prepared)
+        done = []
         for step in scenario_steps(bound, only, resolution_m):
-            yield run_step(step, progress_for(step.label))
+            result = run_step(step, progress_for(step.label))
+            done.append((result, tuple(str(p) for p in job_outputs(step.job))))
+            yield result
+        write_manifest(sc, done)
+
+
+#: Name of the manifest a complete ``wip run`` writes last into its output folder.
+MANIFEST_NAME = "wip_run.json"
+
+
+def write_manifest(sc: Scenario, results: list[tuple[StepResult, tuple[str, ...]]]) -> Path:
+    """Write what a complete run wrote (steps, files with their sizes), atomically and last.
+
+    A folder without a manifest, or with an older one than its files, holds the outputs of an interrupted run.
+    """
+    files = []
+    for r, written in results:
+        for f in written:
+            p = Path(f)
+            files.append({"step": r.key, "kind": r.kind, "path": str(p),
+                          "bytes": p.stat().st_size if p.is_file() else None})
+    data = {"scenario": str(sc.path), "name": sc.name, "version": __version__,
+            "finished": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "steps": [{"kind": r.kind, "key": r.key, "seconds": round(r.seconds, 2)} for r, _ in results],
+            "files": files}
+    sc.output_dir.mkdir(parents=True, exist_ok=True)
+    target = sc.output_dir / MANIFEST_NAME
+    tmp = sc.output_dir / f".{target.stem}.{os.getpid()}-manifest.part.json"
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, target)
+    return target
 
 
 def run_wind(run: Any, layers: Any, aoi: Any, progress_for: ProgressFactory | None = None) -> Iterator[StepResult]:
