@@ -201,6 +201,39 @@ def huge_setback(buffer: str) -> Callable[[Path], list[str]]:
     return make
 
 
+LINES = {"id": "hv_lines", "kind": "hard", "layer": "power_lines",
+         "filter": {"power": ["line"], "voltage": {">=": 110000}}, "buffer": "120 m"}
+
+
+def power_lines(voltages: list) -> Callable[[Path], list[str]]:
+    def make(folder: Path) -> list[str]:
+        f = region_frames()
+        f["power_lines"] = frame([shapely.LineString([(X0 + 500 + 1000 * k, Y0 - 100), (X0 + 500 + 1000 * k, Y0 + 3100)])
+                                  for k in range(len(voltages))], power=["line"] * len(voltages), voltage=voltages)
+        return eligibility(folder, write_region(folder, f), write_catalogue(folder, catalogue([*CRITERIA, LINES])))
+    return make
+
+
+def write_raster(path: Path, value: float, nodata: float | None = None) -> Path:
+    import numpy as np
+    import rasterio
+    from rasterio.transform import from_origin
+
+    with rasterio.open(path, "w", driver="GTiff", width=100, height=50, count=1, dtype="float32", crs="EPSG:25832",
+                       transform=from_origin(X0 - 1000, Y0 + 4000, 100.0, 100.0), nodata=nodata) as dst:
+        dst.write(np.full((1, 50, 100), value, dtype="float32"))
+    return path
+
+
+def wind_raster(value: float, nodata: float | None = None) -> Callable[[Path], list[str]]:
+    def make(folder: Path) -> list[str]:
+        gpkg = write_region(folder)
+        tif = write_raster(folder / "wind150.tif", value, nodata)
+        return ["wind", "--turbine", "E-141/4200", "--hub-height", "159", "--gpkg", str(gpkg),
+                "--raster", f"wind_speed_150m={tif}", "--resolution", "100", "--out-dir", "{out}"]
+    return make
+
+
 def scenario(folder: Path, edit: Callable[[dict], object] | None = None, text: str | None = None,
              *extra: str) -> list[str]:
     gpkg = write_region(folder)
@@ -242,6 +275,24 @@ def dem_is_an_output(folder: Path) -> list[str]:
     return scenario(folder, edit)
 
 
+def utf8_shapefile_without_cpg(folder: Path) -> list[str]:
+    """Municipalities as a UTF-8 Shapefile whose .cpg is missing (GDAL would read it as Latin-1: "ZÃ¶rbig")."""
+    gpkg = write_region(folder)
+    munis = region_frames()["municipalities"]
+    munis["name"] = ["Zörbig", "Sandersdorf-Brehna"]
+    shp = folder / "gemeinden.shp"
+    munis.to_file(shp, engine="pyogrio", encoding="UTF-8")
+    shp.with_suffix(".cpg").unlink(missing_ok=True)
+    return eligibility(folder, gpkg, None, "--layer", f"municipalities={shp}")
+
+
+def dem_all_nodata(folder: Path) -> list[str]:
+    """A DEM that is nodata over the whole area: refused (it used to become flat ground and scores 'nan')."""
+    write_catalogue(folder, catalogue(suitability=SUITABILITY, sources={"t": "test source"}))
+    dem = write_raster(folder / "dem.tif", -32768.0, -32768.0)
+    return scenario(folder, lambda d: d.update(rasters={"dem": str(dem)}, suitability={"wind": {}}))
+
+
 CASES = [
     Case("null_names", null_names, 0, stdout=("15082001",)),
     Case("namesakes", namesakes, 0, stdout=("Neustadt (15082001)", "Neustadt (15082002)")),
@@ -262,6 +313,14 @@ CASES = [
     Case("resolution_larger_than_the_area", resolution("100000"), 2, ("100000", "larger")),
     Case("setback_1000_km", huge_setback("1000 km"), 2, ("village", "1,000,000 m", "50 km")),
     Case("setback_million_h", huge_setback("1000000 H"), 2, ("village",)),
+    Case("voltage_words", power_lines(["hoch", "hoch", "110000"]), 2, ("hv_lines", "voltage", "'hoch'")),
+    Case("wind_raster_clean", wind_raster(6.5), 0),
+    Case("wind_raster_negative", wind_raster(-3.0), 2, ("wind150.tif", "-3", "0 and 30 m/s")),
+    Case("wind_raster_km_per_h", wind_raster(23.4 * 3.6), 2, ("wind150.tif", "84.24", "km/h")),
+    Case("wind_raster_all_nodata", wind_raster(-9999.0, -9999.0), 2, ("wind150.tif", "no data")),
+    Case("dem_all_nodata", dem_all_nodata, 2, ("dem.tif", "no data")),
+    Case("utf8_shapefile_without_cpg", utf8_shapefile_without_cpg, 0, ("gemeinden.shp", ".cpg"),
+         stdout=("Zörbig",)),
     Case("scenario_clean", scenario_case(), 0, stdout=("Westdorf",)),
     Case("scenario_top_level_list", scenario_case(text="- a\n- b\n"), 2, ("scenario.yaml", "mapping")),
     Case("scenario_top_level_string", scenario_case(text="just text\n"), 2, ("scenario.yaml", "mapping")),
@@ -291,3 +350,52 @@ def test_the_clean_region_runs(tmp_path, capsys):
     code, out, _ = run_case(Case("clean", lambda f: eligibility(f), 0), tmp_path, capsys)
     assert code == 0 and "Westdorf" in out and "Ostheim" in out
     shutil.rmtree(tmp_path / "out")
+
+
+def test_voltages_written_as_text_exclude_like_numbers(tmp_path, capsys):
+    """110 kV, 110.000 and 110000;20000 are 110 kV lines: the same eligible land as the numbers (was +472 ha)."""
+    results = {}
+    for label, voltages in (("numbers", [110000, 110000, 110000]), ("text", ["110 kV", "110.000", "110000;20000"])):
+        folder = tmp_path / label
+        folder.mkdir()
+        code = main([a.replace("{out}", str(folder / "out")) for a in power_lines(voltages)(folder)])
+        assert code == 0, capsys.readouterr().err
+        table = (folder / "out" / "wind_table.csv").read_text(encoding="utf-8").splitlines()
+        results[label] = [line.split(",")[:4] for line in table]
+    assert results["text"] == results["numbers"]
+    free = tmp_path / "none"
+    free.mkdir()
+    assert main([a.replace("{out}", str(free / "out")) for a in power_lines(["20000", "20000", "20000"])(free)]) == 0
+    total = (free / "out" / "wind_table.csv").read_text(encoding="utf-8").splitlines()
+    assert total[1:] != results["numbers"][1:]  # the 110 kV buffers exclude land the 20 kV lines do not
+
+
+@pytest.mark.parametrize("release_after_s", [None, 1.0])
+def test_a_locked_geopackage_is_waited_for_then_refused(tmp_path, capsys, release_after_s):
+    """Another program holds the GeoPackage (an edit being saved): GDAL waits 5 s; released in time, the run goes
+    on; still locked, it is refused naming the file (it was 'database is locked' in a traceback)."""
+    import sqlite3
+    import threading
+
+    data = tmp_path / "data"
+    data.mkdir()
+    args = [a.replace("{out}", str(tmp_path / "out")) for a in eligibility(data)]
+    holder = sqlite3.connect(data / "region.gpkg", isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    timer = threading.Timer(release_after_s, lambda: holder.execute("ROLLBACK")) if release_after_s else None
+    if timer:
+        timer.start()
+    try:
+        code = main(args)
+    finally:
+        if timer:
+            timer.join()
+        else:
+            holder.execute("ROLLBACK")
+        holder.close()
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    if release_after_s:
+        assert code == 0, err
+    else:
+        assert code == 2 and "region.gpkg" in err and "locked by another program" in err, err

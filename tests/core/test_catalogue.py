@@ -89,6 +89,23 @@ def test_user_file_extends_a_preset_and_overrides_one_value(tmp_path):
     assert len(cat.criteria) == len(base.criteria)  # one added, one removed
 
 
+def test_extends_merges_the_files_sources_with_the_presets(tmp_path):
+    """A municipality's file adds its own source keys; the preset's criteria keep citing theirs (they were lost)."""
+    user = tmp_path / "gemeinde.yaml"
+    user.write_text(yaml.safe_dump({
+        "extends": "wind_sachsen_anhalt", "id": "wind_gemeinde_y", "version": "2025.1",
+        "sources": {"ratsbeschluss": "Gemeinderat Musterstadt, Beschluss 2025/17: Rotmilan-Horste"},
+        "criteria": [{"id": "red_kite_nests", "label": {"de": "Rotmilan-Horste", "en": "Red kite nests"},
+                      "kind": "hard", "layer": "protected_areas", "filter": {"protection_title": ["Horst"]},
+                      "buffer": "500 m", "source": "ratsbeschluss", "valid_from": "2025-01-01"}],
+    }), encoding="utf-8")
+    base = load_catalogue("wind_sachsen_anhalt")
+    cat = load_catalogue(user)
+    assert dict(cat.sources)["ratsbeschluss"].startswith("Gemeinderat Musterstadt")
+    assert set(dict(base.sources)) < set(dict(cat.sources))
+    assert cat.criterion("nature_reserves").source == base.criterion("nature_reserves").source
+
+
 def test_overrides_return_a_new_catalogue():
     base = load_catalogue("wind_sachsen_anhalt")
     new = base.with_tag_buffer("settlement_setback", 750)

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import shapely
 
-from wip_qgis_plugin.core.catalogue.filters import evaluate, parse_filter
+from wip_qgis_plugin.core.catalogue.filters import evaluate, parse_filter, unparsed_values
+from wip_qgis_plugin.core.units import numbers_in_text
 
 
 @pytest.fixture
@@ -43,3 +44,27 @@ def test_not_in(lines):
 def test_bad_filters_are_refused(bad):
     with pytest.raises(ValueError):
         parse_filter(bad)
+
+
+@pytest.mark.parametrize("text, numbers", [
+    ("110 kV", (110000.0,)), ("380kV", (380000.0,)), ("20000 V", (20000.0,)), ("110.000", (110000.0,)),
+    ("110000;20000", (110000.0, 20000.0)), ("110000,20000", (110000.0, 20000.0)), ("20 kV; 0,4 kV", (20000.0, 400.0)),
+    ("0,4", (0.4,)), ("0.400", (0.4,)), ("1.234,5", (1234.5,)), ("2", (2.0,)), ("zwei", (2.0,)), ("two", (2.0,)),
+    ("eingleisig", (1.0,)), (7, (7.0,)), (110000.0, (110000.0,)), ("", ()), (None, ()), (float("nan"), ()),
+    ("medium", None), ("abc123", None), ("110 kVA", None), ("1.23.4", None), (True, None),
+])
+def test_numbers_in_text(text, numbers):
+    assert numbers_in_text(text) == numbers
+
+
+def test_voltages_as_text_match_the_numeric_filter_and_the_rest_is_counted():
+    import geopandas as gpd
+    import shapely
+
+    frame = gpd.GeoDataFrame({"power": ["line"] * 7 + ["minor_line"],
+                              "voltage": ["110 kV", "110.000", "", "380000;110000", "20000", "hoch", None, "mittel"]},
+                             geometry=[shapely.Point(i, 0) for i in range(8)])
+    flt = parse_filter({"power": ["line"], "voltage": {">=": 110000}})
+    assert evaluate(flt, frame).tolist() == [True, True, False, True, False, False, False, False]
+    # "hoch" on a power line is counted; "mittel" on a minor line is not read by this filter
+    assert unparsed_values(flt, frame) == {"voltage": (1, ("hoch",))}

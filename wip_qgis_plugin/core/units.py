@@ -289,3 +289,64 @@ def setback_problem(metres: float) -> str | None:
         return (f"is {metres:,.0f} m, more than {MAX_SETBACK_M / 1000:g} km: a typo or a wrong unit? "
                 "Legal setbacks reach a few kilometres")
     return None
+
+
+# ----------------------------------------------------------------- numbers written as text in attribute fields
+_UNIT_FACTORS = {"": 1.0, "v": 1.0, "kv": 1e3, "mv": 1e6}
+_WORDS = {"null": 0, "kein": 0, "keine": 0, "none": 0, "zero": 0, "ein": 1, "eins": 1, "eine": 1, "einer": 1,
+          "eingleisig": 1, "one": 1, "single": 1, "zwei": 2, "zweigleisig": 2, "two": 2, "double": 2, "drei": 3,
+          "three": 3, "vier": 4, "four": 4, "fünf": 5, "five": 5, "sechs": 6, "six": 6}
+_PIECE = re.compile(r"^\s*([-+]?[\d.,\s']*\d)\s*([a-zA-Z]*)\s*$")
+
+
+def _decimal(text: str) -> float | None:
+    """``110.000`` (German thousands) → 110000, ``1.234,5`` → 1234.5, ``110,5`` → 110.5, ``0.4`` → 0.4."""
+    t = text.replace(" ", "").replace("'", "").replace("\u202f", "")
+    if "," in t and "." in t:  # the last one is the decimal mark
+        t = t.replace(".", "").replace(",", ".") if t.rfind(",") > t.rfind(".") else t.replace(",", "")
+    elif "," in t:
+        t = t.replace(",", "") if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+", t) and t.count(",") > 1 else t.replace(",", ".")
+    elif t.count(".") > 1 or re.fullmatch(r"[-+]?[1-9]\d{0,2}\.\d{3}", t):
+        if not re.fullmatch(r"[-+]?[1-9]\d{0,2}(\.\d{3})+", t):
+            return None
+        t = t.replace(".", "")
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def numbers_in_text(value: object) -> tuple[float, ...] | None:
+    """The numbers an attribute value holds, in base units (volts); ``()`` for no value, None if it does not parse.
+
+    Handles what real layers hold: several values (``110000;20000``, OSM's separator, also ``,`` or ``/``
+    between whole numbers), units (``110 kV`` → 110000, ``380kV``, ``20000 V``), German number formats
+    (``110.000`` → 110000, ``0,4``) and number words (``zwei``, ``two``, ``eingleisig``).
+    Numbers are returned as they are (a plain ``110`` stays 110: whether that is volts is the data's matter,
+    warned about by the data check).
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ()
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return (float(value),)
+    text = str(value).strip()
+    if not text:
+        return ()
+    word = _WORDS.get(text.lower())
+    if word is not None:
+        return (float(word),)
+    parts = re.split(r"\s*[;|/]\s*", text)
+    if len(parts) == 1 and re.fullmatch(r"\d{4,}(\s*,\s*\d{4,})+", text):  # "110000,20000": a list, not a decimal
+        parts = re.split(r"\s*,\s*", text)
+    out = []
+    for part in parts:
+        found = _PIECE.match(part)
+        if found is None or found.group(2).lower() not in _UNIT_FACTORS:
+            return None
+        number = _decimal(found.group(1))
+        if number is None:
+            return None
+        out.append(number * _UNIT_FACTORS[found.group(2).lower()])
+    return tuple(out)

@@ -9,21 +9,23 @@ Examples (YAML)::
     filter: {any: [{highway: motorway}, {highway: trunk}]}
 
 Numeric comparisons read OSM multi-values (``"380000;110000"``) by their largest
-number, and skip features whose value holds no number.
+number, units and German formats (``"110 kV"``, ``"110.000"``) and number words (``"zwei"``) through
+:func:`..units.numbers_in_text`; a value that holds no number never matches, and
+:func:`unparsed_values` counts such values for the run's warning or refusal.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..units import numbers_in_text
+
 _OPS = {"in", "not_in", "==", "!=", ">", ">=", "<", "<="}
 _NUM_OPS = {">", ">=", "<", "<="}
 PSEUDO_FIELDS = {"$area_ha", "$length_km"}
-_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -114,16 +116,43 @@ def _as_text(series: pd.Series) -> np.ndarray:
 
 
 def _as_number(series: pd.Series) -> np.ndarray:
-    """Attribute values as numbers; OSM multi-values by their largest number; NaN if none."""
+    """Attribute values as numbers (:func:`..units.numbers_in_text`: units, German formats, number words); OSM
+    multi-values by their largest number; NaN for no value or one that does not parse (see :func:`unparsed_values`)."""
     if pd.api.types.is_numeric_dtype(series.dtype):
         return series.to_numpy(dtype=float, na_value=np.nan)
+    values = series.to_numpy(dtype=object)
+    table = {v: numbers_in_text(v) for v in pd.unique(values[pd.notna(values)])}
     out = np.full(len(series), np.nan)
-    for i, v in enumerate(series.to_numpy(dtype=object)):
-        if v is None:
-            continue
-        nums = _NUMBER.findall(str(v))
+    for i, v in enumerate(values):
+        nums = table.get(v) if v is not None and not (isinstance(v, float) and np.isnan(v)) else None
         if nums:
-            out[i] = max(float(n) for n in nums)
+            out[i] = max(nums)
+    return out
+
+
+def unparsed_values(flt: FeatureFilter, frame: Any) -> dict[str, tuple[int, tuple[str, ...]]]:
+    """Per field a numeric condition reads: how many of the features the filter's other conditions select hold a
+    value that is no number, and examples.
+
+    Such a feature never matches (``voltage = "hoch"`` is not ≥ 110000): the caller warns or refuses.
+    """
+    out: dict[str, tuple[int, tuple[str, ...]]] = {}
+    fields = {c.field for c in flt.conditions if c.op in _NUM_OPS and not c.field.startswith("$")}
+    for f in flt.any_of:
+        for name, found in unparsed_values(f, frame).items():
+            out[name] = found
+    if not fields:
+        return out
+    others = FeatureFilter(tuple(c for c in flt.conditions if c.op not in _NUM_OPS), ())
+    candidates = evaluate(others, frame)  # only features the rest of the filter selects (power=line, not all lines)
+    for name in sorted(fields):
+        if name not in frame.columns or pd.api.types.is_numeric_dtype(frame[name].dtype):
+            continue
+        values = frame[name].to_numpy(dtype=object)[candidates]
+        bad = [v for v in values if v is not None and not (isinstance(v, float) and np.isnan(v))
+               and numbers_in_text(v) is None]
+        if bad:
+            out[name] = (len(bad), tuple(sorted({str(v) for v in bad}))[:5])
     return out
 
 

@@ -281,7 +281,7 @@ def _load_raw(ref: str | Path, chain: tuple[str, ...]) -> tuple[dict[str, Any], 
 
 
 def _merge(base: dict[str, Any], user: dict[str, Any], origin: str) -> dict[str, Any]:
-    """Merge a user catalogue onto its base: criteria by id, other keys replaced."""
+    """Merge a user catalogue onto its base: criteria by id, ``sources`` by key, other keys replaced."""
     out = copy.deepcopy(base)
     problems: list[str] = []
     for key, value in user.items():
@@ -289,6 +289,9 @@ def _merge(base: dict[str, Any], user: dict[str, Any], origin: str) -> dict[str,
             continue
         if key == "suitability" and isinstance(value, dict) and isinstance(out.get("suitability"), dict):
             out[key] = _merge_suitability(out["suitability"], value, problems)
+            continue
+        if key == "sources" and isinstance(value, dict) and isinstance(out.get("sources"), dict):
+            out[key] = {**out["sources"], **copy.deepcopy(value)}  # the base's criteria still cite their sources
             continue
         out[key] = copy.deepcopy(value)
     remove = user.get("remove") or []

@@ -7,12 +7,17 @@ layer downloaded with QuickOSM works unchanged.
 """
 from __future__ import annotations
 
+import re
+import time
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyogrio
 import shapely
 from pyproj import CRS
@@ -99,12 +104,81 @@ class LayerInfo:
     bounds: tuple[float, float, float, float] | None
 
 
+#: Text that is UTF-8 decoded as Latin-1: "Ã¶" for "ö", "Ã" followed by a byte of 0x80–0xBF.
+_MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf]")
+
+
+def _shapefile_without_cpg(path: str | Path) -> bool:
+    p = Path(path)
+    return p.suffix.lower() == ".shp" and not p.with_suffix(".cpg").exists() and not p.with_suffix(".CPG").exists()
+
+
+def _looks_like_mojibake(frame: Any) -> bool:
+    for column in frame.columns:
+        if column == "geometry" or not (frame[column].dtype == object
+                                         or pd.api.types.is_string_dtype(frame[column].dtype)):
+            continue
+        if any(isinstance(v, str) and _MOJIBAKE.search(v) for v in frame[column].to_numpy(dtype=object)[:10_000]):
+            return True
+    return False
+
+
+#: How much longer than GDAL's own wait (its SQLite driver retries a locked GeoPackage for 5 s) a read waits for a
+#: file another program has locked, e.g. an editing session being saved. [s]
+LOCK_WAIT_S = 0.0
+
+
+def retry_locked(read: Callable[[], Any], what: str) -> Any:
+    """Call ``read``; while it fails because the file is locked by another writer, retry for :data:`LOCK_WAIT_S`.
+
+    Raises
+    ------
+    InputError
+        Still locked after the wait, naming ``what`` and the fix.
+    """
+    end = time.monotonic() + LOCK_WAIT_S
+    pause = 0.1
+    while True:
+        try:
+            return read()
+        except Exception as exc:  # pyogrio/GDAL report SQLite's lock as a plain error
+            if "locked" not in str(exc).lower():
+                raise
+            if time.monotonic() >= end:
+                raise InputError(f"{what} is locked by another program (SQLite: {' '.join(str(exc).split())}; waited "
+                                 f"{5 + LOCK_WAIT_S:g} s). Save or stop the edits (QGIS: toggle editing off), close the "
+                                 "other program, and run again.") from exc
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
+
+
+def read_frame(path: str | Path, layer: str | None = None, what: str = "layer", progress: Any = None,
+               **kwargs: Any) -> gpd.GeoDataFrame:
+    """``pyogrio.read_dataframe`` with one fix real data needs: a UTF-8 Shapefile without its ``.cpg`` file.
+
+    GDAL reads such a file as Latin-1 ("Zörbig" becomes "ZÃ¶rbig" in every output). When a ``.shp`` has no
+    ``.cpg`` and its texts look like UTF-8 read as Latin-1, it is read again as UTF-8, with a warning.
+    """
+    frame = retry_locked(lambda: pyogrio.read_dataframe(str(path), layer=layer, **kwargs), f"{what} {str(path)!r}")
+    if _shapefile_without_cpg(path) and _looks_like_mojibake(frame):
+        frame = pyogrio.read_dataframe(str(path), layer=layer, encoding="UTF-8", **kwargs)
+        message = (f"{what} {str(path)!r}: a Shapefile without .cpg file whose texts are UTF-8; read as UTF-8. "
+                   "Add a .cpg file containing UTF-8 (QGIS: export with encoding UTF-8) to say so.")
+        if progress is not None:
+            progress.warning(message)
+        else:
+            warnings.warn(message, stacklevel=2)
+    return frame
+
+
 def layer_names(path: str | Path, what: str) -> list[str]:
     """The layer names of a vector file; InputError naming the file and ``what`` it was given as if it cannot be read."""
     if not Path(path).exists():
         raise InputError(f"{what}: file {str(path)!r} does not exist.")
     try:
-        return [name for name, _ in pyogrio.list_layers(str(path))]
+        return [name for name, _ in retry_locked(lambda: pyogrio.list_layers(str(path)), f"{what}: {str(path)!r}")]
+    except InputError:
+        raise
     except Exception as exc:  # pyogrio raises DataSourceError and friends
         if Path(path).is_dir():
             raise InputError(f"{what}: {str(path)!r} is a folder with no layer GDAL reads; give the file.") from exc
@@ -128,7 +202,10 @@ def layer_info(ref: LayerRef, role: str) -> LayerInfo:
             f"it has: {', '.join(layers)}."
         )
     try:
-        info = pyogrio.read_info(ref.path, layer=ref.layer)
+        info = retry_locked(lambda: pyogrio.read_info(ref.path, layer=ref.layer), f"Layer for role '{role}' "
+                            f"({ref.describe()})")
+    except InputError:
+        raise
     except Exception as exc:  # pyogrio raises DataSourceError and friends
         raise InputError(f"Layer for role '{role}': cannot read {ref.describe()}: {' '.join(str(exc).split())}. "
                          "Open it in QGIS to check it; export it again if it is damaged.") from exc
@@ -224,7 +301,9 @@ def read_layer(
     if read_bbox is not None:
         kwargs["bbox"] = read_bbox
     try:
-        gdf = pyogrio.read_dataframe(ref.path, layer=ref.layer, **kwargs)
+        gdf = read_frame(ref.path, ref.layer, f"Layer for role '{role}'", progress, **kwargs)
+    except InputError:
+        raise
     except Exception as exc:  # pyogrio/GDAL: a damaged file, a lock, an unreadable field
         raise InputError(f"Layer for role '{role}' ({ref.describe()}) cannot be read: {' '.join(str(exc).split())}. "
                          "Open it in QGIS to check it; export it again if it is damaged, close other programs "

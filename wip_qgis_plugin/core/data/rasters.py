@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import rasterio
+import rasterio.windows
 from pyproj import CRS
 from rasterio.enums import Resampling
 from rasterio.warp import reproject, transform_bounds
@@ -43,6 +44,9 @@ class RasterRole:
         ``bilinear`` (continuous values) or ``nearest`` (classes, angles).
     derived_from : str or None
         Role it can be computed from when no raster is given.
+    valid_range : tuple of float or None
+        Values a raster of the role can hold, in ``unit``; a raster with values outside is refused
+        (a wind raster in km/h, a DEM in centimetres …). None: no check (class codes).
     """
 
     description: str
@@ -50,21 +54,28 @@ class RasterRole:
     dimension: str
     resampling: str
     derived_from: str | None = None
+    valid_range: tuple[float, float] | None = None
 
 
 #: Raster roles a suitability criterion or a raster exclusion criterion may read (``class`` rasters only
 #: the latter: a value function cannot score class codes).
 RASTER_ROLES: dict[str, RasterRole] = {
-    "dem": RasterRole("digital elevation model, height above sea level", "m", "length", "bilinear"),
-    "slope": RasterRole("terrain slope (derived from dem if not given)", "°", "angle", "bilinear", "dem"),
+    # valid ranges: Germany lies between −3.5 m (Neuendorf-Sachsenbande) and 2,962 m (Zugspitze), the DEM bound
+    # leaves room for any European DEM; mean wind speeds above 30 m/s do not occur as annual means anywhere;
+    # the Ackerzahl reaches a little over 100 with its climate and terrain bonus.
+    "dem": RasterRole("digital elevation model, height above sea level", "m", "length", "bilinear",
+                      valid_range=(-500.0, 5000.0)),
+    "slope": RasterRole("terrain slope (derived from dem if not given)", "°", "angle", "bilinear", "dem",
+                        valid_range=(0.0, 90.0)),
     "aspect": RasterRole("direction the slope faces, clockwise from north (derived from dem if not "
-                         "given; NaN on ground flatter than 1°)", "°", "angle", "nearest", "dem"),
+                         "given; NaN on ground flatter than 1°)", "°", "angle", "nearest", "dem",
+                         valid_range=(0.0, 360.0)),
     "wind_speed_100m": RasterRole("mean wind speed 100 m above ground (e.g. Global Wind Atlas)",
-                                  "m/s", "speed", "bilinear"),
+                                  "m/s", "speed", "bilinear", valid_range=(0.0, 30.0)),
     "wind_speed_150m": RasterRole("mean wind speed 150 m above ground (e.g. Global Wind Atlas)",
-                                  "m/s", "speed", "bilinear"),
+                                  "m/s", "speed", "bilinear", valid_range=(0.0, 30.0)),
     "soil_quality": RasterRole("soil quality: Ackerzahl or Soil Quality Rating, 0–100 points",
-                               "points", "points", "nearest"),
+                               "points", "points", "nearest", valid_range=(0.0, 120.0)),
     "land_cover": RasterRole("land cover classes (CORINE Land Cover, LBM-DE, Copernicus land cover): "
                              "class codes, for exclusion criteria", "class code", "class", "nearest"),
 }
@@ -159,6 +170,50 @@ def check_raster(ref: RasterRef, role: str, grid: Grid, crs: CRS) -> None:
             f"{xmin:.0f}, {ymin:.0f} – {xmax:.0f}, {ymax:.0f}, the area needs {need[0]:.0f}, {need[1]:.0f} – "
             f"{need[2]:.0f}, {need[3]:.0f} (in {crs.to_string()}). Use a raster of the whole area."
         )
+    check_plausible(ref, role, grid.bounds, crs)
+
+
+#: Most pixels read (per side) to check a raster's values over the area: a decimated read, not the whole raster.
+_CHECK_PX = 1024
+
+
+def check_plausible(ref: RasterRef, role: str, bounds: tuple[float, float, float, float], crs: CRS) -> None:
+    """Refuse a raster whose values over ``bounds`` (working CRS) are all nodata or outside its role's range.
+
+    Raises
+    ------
+    InputError
+        Naming the file, the values found, the expected range and the likely cause (km/h, centimetres …).
+    """
+    spec = RASTER_ROLES.get(role)
+    if spec is None or spec.dimension == "class":
+        return
+    with rasterio.open(ref.path) as src:
+        box = transform_bounds(crs, src.crs, *bounds, densify_pts=21)
+        window = rasterio.windows.from_bounds(*box, transform=src.transform).round_offsets().round_lengths()
+        window = window.intersection(rasterio.windows.Window(0, 0, src.width, src.height))
+        scale = max(1.0, max(window.width, window.height) / _CHECK_PX)
+        shape = (max(1, int(window.height / scale)), max(1, int(window.width / scale)))
+        data = src.read(ref.band, window=window, out_shape=shape, masked=True, resampling=Resampling.nearest)
+    values = np.ma.masked_invalid(data.astype("float64")).compressed()
+    if values.size == 0:
+        raise InputError(f"Raster for role '{role}' ({ref.path}) holds no data over the area of interest (every "
+                         "pixel is nodata): check its nodata value and that it is the right raster for this area.")
+    if spec.valid_range is None:
+        return
+    lo, hi = float(values.min()), float(values.max())
+    low, high = spec.valid_range
+    if lo < low or hi > high:
+        hint = ""
+        if spec.dimension == "speed" and hi > high and hi <= 3.6 * high:
+            hint = " In km/h? Divide by 3.6."
+        elif spec.dimension == "length" and hi > high:
+            hint = " In centimetres or decimetres? Convert to metres."
+        elif lo < low and spec.dimension in ("speed", "length", "points"):
+            hint = " A nodata value that is not declared as such? Set it (GDAL: gdal_edit.py -a_nodata)."
+        raise InputError(f"Raster for role '{role}' ({ref.path}) has values from {lo:,.4g} to {hi:,.4g} {spec.unit} "
+                         f"over the area of interest; a {spec.description} lies between {low:,.4g} and {high:,.4g} "
+                         f"{spec.unit}.{hint}")
 
 
 def eligibility_grid(path: Path | str) -> tuple[Grid, CRS]:

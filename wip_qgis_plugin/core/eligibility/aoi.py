@@ -18,10 +18,9 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import pyogrio
 import shapely
 
-from ..data.layers import LayerRef, layer_info
+from ..data.layers import LayerRef, layer_info, read_frame
 from ..errors import InputError
 from ..progress import NullProgress, Progress
 
@@ -227,7 +226,7 @@ def read_aoi_frame(aoi: AreaOfInterest, crs: Any, invalid: str = "error", progre
         )
     id_field = aoi.id_field if aoi.name_field and aoi.id_field and aoi.id_field in info.fields else None
     cols = [c for c in dict.fromkeys((aoi.name_field, id_field, *[e for e in extra if e in info.fields])) if c]
-    frame = pyogrio.read_dataframe(aoi.layer.path, layer=aoi.layer.layer, columns=cols) \
+    frame = read_frame(aoi.layer.path, aoi.layer.layer, "The area-of-interest layer", progress, columns=cols) \
         if info.feature_count else gpd.GeoDataFrame(geometry=[], crs=info.crs)
     if frame.crs is None:
         frame = frame.set_crs(info.crs)

@@ -54,6 +54,7 @@ from .inputs import (
     LayerBinding,
     NotAssessed,
     check_bindings,
+    check_numbers,
     frame_key,
     missing_roles_message,
     read_inputs,
@@ -337,6 +338,7 @@ def prepare_run(
         i = index_of[c.id]
         key = f"criterion:{c.id}" if ci.bound else c.selection_key()
         if key not in sets:
+            check_numbers(ci, frames[frame_key(ci)], progress)
             geoms, counts = _select_features(frames[frame_key(ci)], ci)
             sets[key] = FeatureSet(key, geoms)
             counts_of[key] = counts

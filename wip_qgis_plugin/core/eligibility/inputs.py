@@ -30,9 +30,9 @@ from pyproj import Transformer
 from pyproj.exceptions import ProjError
 
 from ..catalogue.dwellings import DwellingCounts, select
-from ..catalogue.filters import evaluate
+from ..catalogue.filters import evaluate, unparsed_values
 from ..catalogue.model import Criterion
-from ..data.layers import ROLES, LayerRef, layer_info, read_layer
+from ..data.layers import MAX_DROPPED_PCT, ROLES, LayerRef, layer_info, read_layer
 from ..errors import InputError
 from ..progress import Progress
 from ..spec import suggest
@@ -257,6 +257,27 @@ def _by_frame(inputs: Sequence[CriterionInput]) -> dict[str, list[CriterionInput
     for ci in inputs:
         out.setdefault(frame_key(ci), []).append(ci)
     return out
+
+
+def check_numbers(ci: CriterionInput, frame: gpd.GeoDataFrame, progress: Progress) -> None:
+    """Warn about features whose value for a numeric condition is no number (they never match); refuse above
+    :data:`..data.layers.MAX_DROPPED_PCT` of the features the rest of the filter selects.
+
+    Raises
+    ------
+    InputError
+        Naming the criterion, the field, examples of the values and the fix.
+    """
+    if ci.bound or not len(frame):
+        return
+    c = ci.criterion
+    for name, (count, examples) in unparsed_values(c.filter, frame).items():
+        text = (f"Criterion '{c.id}': {count} feature(s) of '{c.layer}' within reach have a value of {name!r} that is "
+                f"no number ({', '.join(repr(e) for e in examples)}); they do not match {c.filter}")
+        if 100.0 * count / len(frame) > MAX_DROPPED_PCT:
+            raise InputError(f"{text} — more than {MAX_DROPPED_PCT:g} % of the features: legally relevant features "
+                             f"would be missed. Correct the values (numbers, e.g. 110000 or '110 kV') and run again.")
+        progress.warning(text + ".")
 
 
 def selection_mask(ci: CriterionInput, frame: gpd.GeoDataFrame) -> tuple[np.ndarray, DwellingCounts | None]:

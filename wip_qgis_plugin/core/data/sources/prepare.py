@@ -22,7 +22,7 @@ from pyproj import CRS
 
 from ...errors import InputError
 from ...progress import NullProgress, Progress, check_cancelled
-from ..layers import LayerRef, check_working_crs
+from ..layers import LayerRef, check_working_crs, read_frame
 from ..outputs import OutputTransaction, write_vector
 from .detect import SourceLayer, SourceMatch, detect_source
 from .profile import CANONICAL_COLUMNS, RolePart
@@ -123,7 +123,7 @@ def _read(layer: SourceLayer, columns: list[str], crs: CRS, bbox: tuple[float, f
 
         box = Transformer.from_crs(crs, src, always_xy=True).transform_bounds(*bbox, densify_pts=21)
         kwargs["bbox"] = box
-    frame = pyogrio.read_dataframe(layer.dataset, layer=layer.layer_arg, **kwargs)
+    frame = read_frame(layer.dataset, layer.layer_arg, where, **kwargs)
     if frame.crs is None:
         frame = frame.set_crs(src)
     return frame
