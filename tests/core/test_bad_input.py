@@ -142,6 +142,14 @@ def truncated_gpkg(folder: Path) -> list[str]:
     return eligibility(folder, bad)
 
 
+def truncated_layer(folder: Path) -> list[str]:
+    """One layer (given with --layer) is a damaged copy: the refusal names that file."""
+    gpkg = write_region(folder)
+    bad = folder / "roads_copy.gpkg"
+    bad.write_bytes(gpkg.read_bytes()[: gpkg.stat().st_size // 3])
+    return eligibility(folder, gpkg, None, "--layer", f"roads={bad}:roads")
+
+
 def zero_byte_gpkg(folder: Path) -> list[str]:
     (folder / "region.gpkg").write_bytes(b"")
     return eligibility(folder, folder / "region.gpkg")
@@ -298,6 +306,7 @@ CASES = [
     Case("namesakes", namesakes, 0, stdout=("Neustadt (15082001)", "Neustadt (15082002)")),
     Case("comma_name", comma_name, 0, stdout=("Zörbig, Stadt",)),
     Case("truncated_gpkg", truncated_gpkg, 2, ("region.gpkg",)),
+    Case("truncated_layer", truncated_layer, 2, ("roads_copy.gpkg", "roads")),
     Case("zero_byte_gpkg", zero_byte_gpkg, 2, ("region.gpkg",)),
     Case("garbage_gpkg", garbage_gpkg, 2, ("region.gpkg",)),
     Case("directory_as_layer", directory_as_layer, 2, ("roads_dir",)),
@@ -399,3 +408,42 @@ def test_a_locked_geopackage_is_waited_for_then_refused(tmp_path, capsys, releas
         assert code == 0, err
     else:
         assert code == 2 and "region.gpkg" in err and "locked by another program" in err, err
+
+
+#: The eligibility cases whose job can be built (damaged catalogues and --gpkg files are refused while the
+#: arguments are read, before there is a job to hand over; those refusals are the CLI cases above).
+WORKER_CASES = [c for c in CASES if c.id in {
+    "null_names", "namesakes", "comma_name", "truncated_layer", "latin1_catalogue", "resolution_tiny",
+    "resolution_larger_than_the_area", "voltage_words", "utf8_shapefile_without_cpg", "directory_as_layer"}]
+
+
+@pytest.mark.parametrize("case", WORKER_CASES, ids=[c.id for c in WORKER_CASES])
+def test_bad_input_through_the_worker_protocol(case: Case, tmp_path):
+    """The same inputs as a job file run by ``wip worker`` (how QGIS runs the engine in another Python): an
+    ``error`` message naming the culprit and never a traceback in it, or a result; exit 1 or 0."""
+    import json
+    import subprocess
+    import sys
+
+    from wip_qgis_plugin.cli import build_parser, eligibility_job_from_args
+
+    data = tmp_path / "data"
+    data.mkdir()
+    args = [a.replace("{out}", str(tmp_path / "out")) for a in case.make(data)]
+    before = digest([data])
+    job, _ = eligibility_job_from_args(build_parser().parse_args(args))
+    job_file = job.write(tmp_path / "job.json")
+    proc = subprocess.run([sys.executable, "-m", "wip_qgis_plugin.cli", "worker", str(job_file)],
+                          capture_output=True, text=True, timeout=300)
+    messages = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    final = messages[-1]
+    assert digest([data]) == before
+    assert "Traceback" not in proc.stderr
+    if case.code == 0:
+        assert proc.returncode == 0 and final["type"] == "result", final
+        return
+    assert proc.returncode == 1 and final["type"] == "error", final
+    assert final["code"] != "internal", final
+    assert "Traceback" not in final["message"]
+    for fragment in case.fragments:
+        assert fragment in final["message"], final["message"]

@@ -143,3 +143,60 @@ def test_qgis_process_runs_through_the_engine_python(small_region, tmp_path):
     infos = output["log"]["info"]
     assert infos[0] == f"Running the engine in the engine Python {sys.executable}"
     assert any(line.startswith("Layer “buildings”:") for line in infos)  # the worker's messages
+
+
+@pytest.fixture(scope="module")
+def process_env(tmp_path_factory):
+    """A qgis_process profile with the plugin from the source tree enabled (shared by the bad-input sample)."""
+    root = tmp_path_factory.mktemp("qp")
+    plugins = root / "plugins"
+    plugins.mkdir()
+    (plugins / "wip_qgis_plugin").symlink_to(PLUGIN_DIR, target_is_directory=True)
+    env = qgis_process_env(root / "profile", plugin_path=plugins)
+    enable_plugin(env, root)
+    return env
+
+
+def _damaged_copy(small_region, folder):
+    bad = folder / "roads_damaged.gpkg"
+    data = small_region.path.read_bytes()
+    bad.write_bytes(data[: len(data) // 3])
+    return f"{bad}|layername=roads"
+
+
+def _null_names(small_region, folder):
+    import geopandas as gpd
+
+    munis = gpd.read_file(small_region.path, layer="municipalities")
+    munis.loc[0, "name"] = None
+    path = folder / "gemeinden.gpkg"
+    munis.to_file(path, layer="municipalities", driver="GPKG")
+    return f"{path}|layername=municipalities"
+
+
+#: (id, parameter changes, exit code is non-zero, fragments of the output): the issue-16 sample through qgis_process.
+BAD_INPUT = [
+    ("resolution_text", lambda r, f: {"RESOLUTION": "abc"}, True, ("“Grid resolution [m]” (RESOLUTION)", "abc")),
+    ("damaged_layer", lambda r, f: {"ROADS": _damaged_copy(r, f)}, True, ("roads_damaged.gpkg",)),
+    ("unknown_name", lambda r, f: {"AOI_NAMES": "Nirgendwo"}, True, ("Nirgendwo", "Westdorf")),
+    ("null_names", lambda r, f: {"AOI": _null_names(r, f)}, False, ("15082001",)),
+    ("tiny_resolution", lambda r, f: {"RESOLUTION": 1.0, "AOI_NAMES": "Westdorf"}, False, ()),
+]
+
+
+@pytest.mark.parametrize("case_id, change, fails, fragments", BAD_INPUT, ids=[c[0] for c in BAD_INPUT])
+def test_bad_input_through_qgis_process(small_region, process_env, tmp_path, case_id, change, fails, fragments):
+    """Refusals name the parameter or file and the fix, with a non-zero exit, no Python traceback and no output;
+    a NULL municipality name is labelled by its AGS."""
+    out = tmp_path / "out" / "e.tif"
+    params = small_region.parameters(WIND_ROLES, RESOLUTION=100, OUTPUT_ELIGIBILITY=str(out))
+    params.update(change(small_region, tmp_path))
+    proc = run_qgis_process(["run", ALG_ID, *cli_arguments(params)], process_env, tmp_path)
+    text = proc.stdout + proc.stderr
+    assert "Traceback" not in text, text
+    assert (proc.returncode != 0) == fails, text
+    for fragment in fragments:
+        assert fragment in text, text
+    if fails:
+        assert not out.exists()
+        assert not [p for p in out.parent.glob("*")] if out.parent.exists() else True

@@ -339,6 +339,8 @@ def read_yaml(path: Path | str, origin: str, kind: str = "Configuration file") -
             raise spec_error(kind, origin, [f"its aliases (*name) expand to more than {MAX_YAML_NODES:,} values; "
                                             "write the values out or use fewer nested aliases"])
         return loader.construct_document(node)
+    except SpecError:
+        raise
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

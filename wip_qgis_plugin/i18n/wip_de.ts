@@ -489,42 +489,92 @@
       <translation>Eingangsdaten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="118" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="92" />
+      <source>a number from {low} to {high}</source>
+      <translation>erwartet wird eine Zahl von {low} bis {high}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="93" />
+      <source>a number</source>
+      <translation>erwartet wird eine Zahl</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="93" />
+      <source>a number of at least {low}</source>
+      <translation>erwartet wird eine Zahl von mindestens {low}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="95" />
+      <source>one of: {options}</source>
+      <translation>erwartet wird einer dieser Werte: {options}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="97" />
+      <source>a layer of the project or a file QGIS can open (check the path and the layer name)</source>
+      <translation>erwartet wird ein Layer des Projekts oder eine Datei, die QGIS öffnen kann (Pfad und Layernamen prüfen)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="99" />
+      <source>a coordinate reference system, e.g. EPSG:25832</source>
+      <translation>erwartet wird ein Koordinatenbezugssystem, z. B. EPSG:25832</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="101" />
+      <source>a field of the chosen layer</source>
+      <translation>erwartet wird ein Feld des gewählten Layers</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="103" />
+      <source>a value (this parameter is required)</source>
+      <translation>erwartet wird ein Wert (dieser Parameter ist erforderlich)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="104" />
+      <source>a valid value (see the help of the parameter)</source>
+      <translation>erwartet wird ein gültiger Wert (siehe Hilfe zum Parameter)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="139" />
       <source>Parameters</source>
       <translation>Parameter</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="160" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="157" />
+      <source>“{label}” ({name}): the value “{value}” cannot be used — {expected}.</source>
+      <translation>„{label}“ ({name}): Der Wert „{value}“ ist nicht verwendbar — {expected}.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="195" />
       <source>Running the engine in the engine Python {python}</source>
       <translation>Der Rechenkern läuft im Rechenkern-Python {python}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="166" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="201" />
       <source>The run was cancelled; no output was written.</source>
       <translation>Der Lauf wurde abgebrochen; es wurde keine Ausgabe geschrieben.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="174" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="212" />
       <source>The criteria of catalogue “{catalogue}” ({kinds}) need these input layers, which were not given: {layers}. Add them, or choose fewer criteria kinds or another catalogue.</source>
       <translation>Die Kriterien des Katalogs „{catalogue}“ ({kinds}) benötigen diese Eingabelayer, die nicht angegeben wurden: {layers}. Geben Sie sie an oder wählen Sie weniger Kriterienarten oder einen anderen Katalog.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="181" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="219" />
       <source>The suitability criteria of catalogue “{catalogue}” need these inputs, which were not given: {inputs}. Add them, or remove those criteria from the catalogue.</source>
       <translation>Die Bewertungskriterien des Katalogs „{catalogue}“ brauchen diese Eingaben, die nicht angegeben wurden: {inputs}. Ergänzen Sie sie oder entfernen Sie diese Kriterien aus dem Katalog.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="186" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="224" />
       <source>The catalogue “{catalogue}” has no active criterion tagged settlement_setback: give the id of the criterion to vary.</source>
       <translation>Der Katalog „{catalogue}“ hat kein aktives Kriterium mit der Markierung settlement_setback: Geben Sie die ID des zu variierenden Kriteriums an.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="190" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="228" />
       <source>The chart needs the Python package matplotlib: install it ("{python}" -m pip install matplotlib), or leave the chart out.</source>
       <translation>Das Diagramm benötigt das Python-Paket matplotlib: Installieren Sie es ("{python}" -m pip install matplotlib) oder lassen Sie das Diagramm weg.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="219" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="257" />
       <source>“{output}”: the file must end in {suffixes} (got “{path}”).</source>
       <translation>„{output}“: Die Datei muss auf {suffixes} enden (angegeben: „{path}“).</translation>
     </message>

@@ -26,7 +26,7 @@ from qgis.PyQt.QtCore import QCoreApplication, QThread
 from qgis.PyQt.QtGui import QIcon
 
 from .. import environment, worker
-from ..compat import push_warning, set_advanced
+from ..compat import FLAG_OPTIONAL, push_warning, set_advanced
 from ..core.errors import Cancelled, InternalError, WipError
 from ..core.jobs.protocol import Job, JobError, run_job
 from ..environment import EnginePlan
@@ -83,6 +83,27 @@ def in_main_thread() -> bool:
     return app is not None and QThread.currentThread() == app.thread()
 
 
+def expected_value(definition) -> str:
+    """What a parameter takes, in words, for a refusal of its value."""
+    kind = definition.type()
+    if kind == "number":
+        low, high = definition.minimum(), definition.maximum()
+        if high < 1e300:
+            return tr("a number from {low} to {high}").format(low=f"{low:g}", high=f"{high:g}")
+        return tr("a number of at least {low}").format(low=f"{low:g}") if low > -1e300 else tr("a number")
+    if kind == "enum":
+        return tr("one of: {options}").format(options=", ".join(definition.options()))
+    if kind in ("source", "vector", "raster", "multilayer", "layer"):
+        return tr("a layer of the project or a file QGIS can open (check the path and the layer name)")
+    if kind == "crs":
+        return tr("a coordinate reference system, e.g. EPSG:25832")
+    if kind == "field":
+        return tr("a field of the chosen layer")
+    if not definition.flags() & FLAG_OPTIONAL and "destination" not in kind:
+        return tr("a value (this parameter is required)")
+    return tr("a valid value (see the help of the parameter)")
+
+
 class WipAlgorithm(QgsProcessingAlgorithm):
     """Base class: metadata from ``help/<name>.json``, helpers for layers and outputs."""
 
@@ -123,6 +144,20 @@ class WipAlgorithm(QgsProcessingAlgorithm):
 
     def helpUrl(self) -> str:  # noqa: N802 (QGIS API)
         return f"{HOMEPAGE}#{self.name()}"
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS API)
+        """QGIS's check, with a message that names the parameter by its label, the value and what it takes."""
+        ok, message = super().checkParameterValues(parameters, context)
+        if ok:
+            return ok, message
+        for definition in self.parameterDefinitions():
+            value = parameters.get(definition.name())
+            if definition.checkValueIsAcceptable(value, context):
+                continue
+            return False, tr("“{label}” ({name}): the value “{value}” cannot be used — {expected}.").format(
+                label=definition.description(), name=definition.name(),
+                value="" if value is None else str(value)[:200], expected=expected_value(definition))
+        return ok, message
 
     def canExecute(self):  # noqa: N802 (QGIS API)
         plan = environment.engine_plan()
