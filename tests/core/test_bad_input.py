@@ -447,3 +447,39 @@ def test_bad_input_through_the_worker_protocol(case: Case, tmp_path):
     assert "Traceback" not in final["message"]
     for fragment in case.fragments:
         assert fragment in final["message"], final["message"]
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 48 kB file system (tmpfs) as the output folder's home; skipped where mounting is not allowed."""
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48k", "tmpfs", str(mount)], capture_output=True).returncode:
+        pytest.skip("cannot mount a small file system here (needs root)")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+@pytest.mark.parametrize("state", ["full", "read_only"])
+def test_a_full_or_read_only_output_disk_is_refused_cleanly(tmp_path, capsys, small_disk, state):
+    import subprocess
+
+    data = tmp_path / "data"
+    data.mkdir()
+    out = small_disk / "out"
+    args = [a.replace("{out}", str(out)) for a in eligibility(data)]
+    args[args.index("--resolution") + 1] = "2"  # outputs of some 100 kB: more than the disk holds
+    if state == "read_only":
+        args[args.index("--resolution") + 1] = "50"
+        subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    code = main(args)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "Traceback" not in err
+    assert ("disk is full" in err) if state == "full" else ("read-only" in err), err
+    leftovers = [p.name for p in small_disk.rglob("*") if ".part" in p.name or p.name.startswith(".")]
+    assert leftovers == []
