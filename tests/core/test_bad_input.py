@@ -18,14 +18,11 @@ import pytest
 import shapely
 import yaml
 from conftest import X0, Y0, frame
+from test_eligibility import BASE as ELIGIBILITY_BASE
 
 from wip_qgis_plugin.cli import main
 
-BASE = {
-    "schema": "wip-catalogue/1", "id": "bad_input", "version": "1", "technology": "wind",
-    "title": {"de": "Test", "en": "Test"},
-    "reference_turbine": {"hub_height": "150 m", "rotor_diameter": "150 m", "source": "test"},
-}
+BASE = {**ELIGIBILITY_BASE, "id": "bad_input"}
 CRITERIA = [
     {"id": "village", "kind": "hard", "layer": "landuse", "filter": {"landuse": ["residential"]}, "buffer": "500 m"},
     {"id": "houses", "kind": "soft", "layer": "buildings", "filter": {"building": ["house"]}, "buffer": "2 H"},
@@ -294,6 +291,13 @@ def utf8_shapefile_without_cpg(folder: Path) -> list[str]:
     return eligibility(folder, gpkg, None, "--layer", f"municipalities={shp}")
 
 
+def boundary_as_landuse(folder: Path) -> list[str]:
+    """The municipality boundaries given as the land-use layer, tagged residential: 0 ha by the input."""
+    f = region_frames()
+    f["landuse"] = frame(list(f["municipalities"].geometry), landuse=["residential", "residential"])
+    return eligibility(folder, write_region(folder, f))
+
+
 def dem_all_nodata(folder: Path) -> list[str]:
     """A DEM that is nodata over the whole area: refused (it used to become flat ground and scores 'nan')."""
     write_catalogue(folder, catalogue(suitability=SUITABILITY, sources={"t": "test source"}))
@@ -328,6 +332,7 @@ CASES = [
     Case("wind_raster_km_per_h", wind_raster(23.4 * 3.6), 2, ("wind150.tif", "84.24", "km/h")),
     Case("wind_raster_all_nodata", wind_raster(-9999.0, -9999.0), 2, ("wind150.tif", "no data")),
     Case("dem_all_nodata", dem_all_nodata, 2, ("dem.tif", "no data")),
+    Case("boundary_as_landuse", boundary_as_landuse, 0, ("village covers 100 % of Westdorf", "right layer")),
     Case("utf8_shapefile_without_cpg", utf8_shapefile_without_cpg, 0, ("gemeinden.shp", ".cpg"),
          stdout=("Zörbig",)),
     Case("scenario_clean", scenario_case(), 0, stdout=("Westdorf",)),
@@ -356,8 +361,9 @@ def test_bad_input(case: Case, tmp_path, capsys):
 
 
 def test_the_clean_region_runs(tmp_path, capsys):
-    code, out, _ = run_case(Case("clean", lambda f: eligibility(f), 0), tmp_path, capsys)
+    code, out, err = run_case(Case("clean", lambda f: eligibility(f), 0), tmp_path, capsys)
     assert code == 0 and "Westdorf" in out and "Ostheim" in out
+    assert "WARNING" not in err.upper() and "right layer" not in err, err  # the checks stay silent on clean data
     shutil.rmtree(tmp_path / "out")
 
 

@@ -71,6 +71,16 @@ def assert_outputs_complete(out: Path) -> None:
         json.loads(path.read_text(encoding="utf-8"))
 
 
+def signal_while_writing(scenario: Path, delay_s: float, signum: int) -> subprocess.Popen:
+    """Start a run, wait for its first temporary file and ``delay_s`` more, then send ``signum``."""
+    folder = scenario.parent / "out"
+    proc = start(scenario)
+    assert wait_for(lambda: bool(parts(folder)) or proc.poll() is not None), "the run never wrote"
+    time.sleep(delay_s)
+    proc.send_signal(signum)
+    return proc
+
+
 @pytest.fixture
 def scenario(tmp_path) -> Path:
     return write_scenario(tmp_path)
@@ -94,10 +104,7 @@ def test_a_complete_run_writes_its_manifest_last(scenario):
 @pytest.mark.parametrize("delay_s", [0.0, 0.4, 1.5])
 def test_sigterm_at_several_points_ends_cleanly(scenario, delay_s):
     folder = scenario.parent / "out"
-    proc = start(scenario)
-    assert wait_for(lambda: bool(parts(folder)) or proc.poll() is not None), "the run never wrote"
-    time.sleep(delay_s)
-    proc.send_signal(signal.SIGTERM)
+    proc = signal_while_writing(scenario, delay_s, signal.SIGTERM)
     out, err = proc.communicate(timeout=120)
     print(f"SIGTERM {delay_s} s after the first .part file: exit {proc.returncode}")
     if proc.returncode == 0 and delay_s > 0:  # it finished before the signal arrived: still nothing half-written
@@ -114,11 +121,7 @@ def test_sigterm_at_several_points_ends_cleanly(scenario, delay_s):
 @pytest.mark.parametrize("delay_s", [0.0, 0.5])
 def test_after_kill_9_the_next_run_removes_the_leftovers(scenario, delay_s):
     folder = scenario.parent / "out"
-    proc = start(scenario)
-    assert wait_for(lambda: bool(parts(folder)) or proc.poll() is not None), "the run never wrote"
-    time.sleep(delay_s)
-    proc.send_signal(signal.SIGKILL)
-    proc.communicate(timeout=60)
+    signal_while_writing(scenario, delay_s, signal.SIGKILL).communicate(timeout=60)
     assert_outputs_complete(folder)  # what has a final name is whole, whatever was left half-written
     left = parts(folder)
     again = start(scenario)

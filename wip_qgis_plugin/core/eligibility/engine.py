@@ -61,6 +61,7 @@ from .inputs import (
     resolve_inputs,
     selection_mask,
 )
+from .plausibility import covering_features
 from .raster_criteria import raster_feature_sets, resolve_raster_inputs
 from .report import (
     OUTSIDE_PERMITTED,
@@ -356,6 +357,8 @@ def prepare_run(
             dwellings[c.id] = counts_of[key]
         uses.setdefault(key, []).append((i, buffers[i]))
         features[c.id] = len(sets[key])
+    for warning in covering_features(names, aoi_geoms, sets, {k: [criteria[i].id for i, _ in u] for k, u in uses.items()}):
+        progress.warning(warning)
     nodata_pct: dict[str, float] = {}
     for ri, (fs, cells) in zip(raster_inputs, raster_feature_sets(raster_inputs, grid, reach, aoi_geoms, crs,
                                                                   progress)):
