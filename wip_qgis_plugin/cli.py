@@ -509,7 +509,7 @@ def cmd_windbg(args: argparse.Namespace) -> int:
                    "rotor_diameter_m": args.rotor_diameter or turbine.rotor_diameter_m}
     _run(windbg_job(aoi, settings["crs"], {"path": args.areas, "layer": "eligible_areas"},
                     Path(args.out_dir) / f"{key}_windbg.csv", args.rotor_in, turbine, args.tower_foot,
-                    invalid_geometries=settings.get("invalid_geometries")), key)
+                    land=args.land, invalid_geometries=settings.get("invalid_geometries")), key)
     return 0
 
 
@@ -975,6 +975,7 @@ def build_parser() -> argparse.ArgumentParser:
     wb.add_argument("--hub-height", type=float, help="reference turbine hub height [m] (default: the catalogue's)")
     wb.add_argument("--rotor-diameter", type=float, help="reference turbine rotor diameter [m]")
     wb.add_argument("--tower-foot", type=float, default=4.0, help="tower-foot radius [m]")
+    wb.add_argument("--land", help="the Land (ST, SN, TH, BY …) of municipalities whose AGS does not name one")
     wb.set_defaults(func=cmd_windbg)
     gc = sub.add_parser("grid-check", help="check power lines as a graph: dangling ends, islands, missing voltages")
     _grid_options(gc, "grid")

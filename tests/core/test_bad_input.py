@@ -298,6 +298,30 @@ def boundary_as_landuse(folder: Path) -> list[str]:
     return eligibility(folder, write_region(folder, f))
 
 
+def layer_without_crs(folder: Path) -> list[str]:
+    """Buildings written without any CRS (UTM metres): refused naming the layer, never read as degrees."""
+    gpkg = write_region(folder)
+    nocrs = folder / "buildings_nocrs.gpkg"
+    b = region_frames()["buildings"]
+    b.set_crs(None, allow_override=True).to_file(nocrs, layer="buildings", driver="GPKG", engine="pyogrio")
+    return eligibility(folder, gpkg, None, "--layer", f"buildings={nocrs}:buildings")
+
+
+def sweep_tiny_step(folder: Path) -> list[str]:
+    args = eligibility(folder)
+    args[0] = "sweep"
+    return [*args, "--criterion", "village", "--from", "400", "--to", "1500", "--step", "0.001"]
+
+
+def null_ags_windbg(folder: Path) -> list[str]:
+    """A municipality without AGS in a WindBG run: its Land cannot be told; refused naming it (was 'nan')."""
+    f = region_frames()
+    f["municipalities"]["ags"] = [None, "15082002"]
+    gpkg = write_region(folder, {"municipalities": f["municipalities"]}, "gemeinden.gpkg")
+    return scenario(folder, lambda d: (d["layers"].update(municipalities={"path": str(gpkg), "layer": "municipalities"}),
+                                       d.update(windbg={"wind": {"rotor_in": False}})))
+
+
 def dem_all_nodata(folder: Path) -> list[str]:
     """A DEM that is nodata over the whole area: refused (it used to become flat ground and scores 'nan')."""
     write_catalogue(folder, catalogue(suitability=SUITABILITY, sources={"t": "test source"}))
@@ -332,6 +356,9 @@ CASES = [
     Case("wind_raster_km_per_h", wind_raster(23.4 * 3.6), 2, ("wind150.tif", "84.24", "km/h")),
     Case("wind_raster_all_nodata", wind_raster(-9999.0, -9999.0), 2, ("wind150.tif", "no data")),
     Case("dem_all_nodata", dem_all_nodata, 2, ("dem.tif", "no data")),
+    Case("layer_without_crs", layer_without_crs, 2, ("buildings_nocrs.gpkg", "coordinate reference system")),
+    Case("sweep_tiny_step", sweep_tiny_step, 2, ("--step", "at most 200")),
+    Case("null_ags_windbg", null_ags_windbg, 2, ("Westdorf", "Land")),
     Case("boundary_as_landuse", boundary_as_landuse, 0, ("village covers 100 % of Westdorf", "right layer")),
     Case("utf8_shapefile_without_cpg", utf8_shapefile_without_cpg, 0, ("gemeinden.shp", ".cpg"),
          stdout=("Zörbig",)),

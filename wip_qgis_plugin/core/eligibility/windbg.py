@@ -106,21 +106,24 @@ AGS_LAND: dict[str, str] = {"01": "SH", "02": "HH", "03": "NI", "04": "HB", "05"
                             "15": "ST", "16": "TH"}
 
 
-def land_of(ags: str, default: str | None = None) -> str:
+def land_of(ags: str, default: str | None = None, name: str = "") -> str:
     """The Land of a municipality from its AGS (``15…`` → ``ST``), else ``default``.
 
     Raises
     ------
     InputError
-        If the AGS names no Land of the table and no default is given.
+        If the AGS names no Land of the table and no default is given (naming the municipality).
     """
     code = AGS_LAND.get(str(ags).strip()[:2])
     if code is not None:
         return code
     if default in WINDBG_TARGETS:
         return str(default)
+    which = f"{name!r} (AGS {ags!r})" if name else f"the municipality with AGS {ags!r}"
     raise InputError(
-        f"Cannot tell the Land of the municipality with AGS {ags!r}; give the Land ({', '.join(WINDBG_TARGETS)})."
+        f"Cannot tell the Land of {which}: the first two digits of the AGS name it. Fill in the AGS in the "
+        f"municipality layer's key field, or give the Land ({', '.join(WINDBG_TARGETS)}: the Land parameter of "
+        "'WindBG accounting', wip windbg --land, the profile's land:)."
     )
 
 
@@ -195,13 +198,13 @@ def municipal_areas(aoi: AreaOfInterest, crs: str = DEFAULT_CRS, land: str | Non
     for name, group in frame.groupby("aoi_label", sort=False):
         ags = str(group["aoi_id"].iloc[0])
         area = float(shapely.area(shapely.union_all(group.geometry.values))) / 10_000.0
-        out.append(MunicipalArea(str(name), ags, area, land_of(ags, land)))
+        out.append(MunicipalArea(str(name), ags, area, land_of(ags, land, str(name))))
     return out
 
 
 def municipal_areas_from_stats(stats: Sequence[MunicipalityStats], land: str | None = None) -> list[MunicipalArea]:
     """Municipal areas from an eligibility result (pixel-counted total areas)."""
-    return [MunicipalArea(m.name, m.ags, m.total_ha, land_of(m.ags, land)) for m in stats]
+    return [MunicipalArea(m.name, m.ags, m.total_ha, land_of(m.ags, land, m.name)) for m in stats]
 
 
 @dataclass(frozen=True)
@@ -445,7 +448,7 @@ def windbg_from_stats(stats: Sequence[MunicipalityStats], land: str | None = Non
     """
     rows = []
     for m in stats:
-        code = land_of(m.ags, land)
+        code = land_of(m.ags, land, m.name)
         if code not in targets:
             raise InputError(f"No WindBG target for Land {code!r} of {m.name!r}; known: {', '.join(targets)}.")
         t = targets[code]

@@ -5,6 +5,8 @@ collector append to it instead of raising, so one pass reports every problem of 
 """
 from __future__ import annotations
 
+import math
+
 import re
 from pathlib import Path
 from typing import Any
@@ -69,6 +71,10 @@ def resolved(ref: str, base: Path) -> str:
     return str((base / ref).resolve()) if ref.endswith((".yaml", ".yml")) else ref
 
 
+#: Most setbacks a sweep computes (each is a full distance pass over the grid; a chart shows a few dozen). [-]
+MAX_SWEEP_STEPS = 200
+
+
 def parse_setbacks(raw: Any) -> tuple[float, ...]:
     """``[400, 500]`` or ``{from: 400, to: 1500, step: 100}`` → setbacks. [m]
 
@@ -81,12 +87,18 @@ def parse_setbacks(raw: Any) -> tuple[float, ...]:
     """
     if isinstance(raw, dict):
         start, stop, step = float(raw["from"]), float(raw["to"]), float(raw["step"])
-        if step <= 0 or stop < start:
+        if not all(math.isfinite(v) for v in (start, stop, step)) or step <= 0 or stop < start:
             raise ValueError("needs from ≤ to and a positive step")
         n = int(round((stop - start) / step))
+        if n + 1 > MAX_SWEEP_STEPS:
+            raise ValueError(f"{n + 1:,} setbacks from {start:g} to {stop:g} m in steps of {step:g} m; a sweep takes "
+                             f"at most {MAX_SWEEP_STEPS} (a step of {(stop - start) / (MAX_SWEEP_STEPS - 1):.3g} m or more)")
         return tuple(start + i * step for i in range(n + 1))
     if isinstance(raw, list) and raw:
-        return tuple(float(v) for v in raw)
+        values = tuple(float(v) for v in raw)
+        if len(values) > MAX_SWEEP_STEPS or not all(math.isfinite(v) for v in values):
+            raise ValueError(f"give at most {MAX_SWEEP_STEPS} finite setbacks")
+        return values
     raise ValueError("give a list of setbacks in metres or {from: 400, to: 1500, step: 100}")
 
 
