@@ -49,6 +49,8 @@ def _engine_messages():
         (r"pvlib: region (\S+)", lambda code: tr("pvlib: TRY region {code}").format(code=code)),
         (r"Reading buildings", lambda: tr("Reading buildings")),
         (r"Reading source layer (.+)", lambda name: tr("Reading source layer {name}").format(name=name)),
+        (r"Sources read within (\S+) × (\S+) km around the selected areas\.",
+         lambda w, h: tr("Sources read within {w} × {h} km around the selected areas.").format(w=w, h=h)),
         (r"Writing the prepared layers", lambda: tr("Writing the prepared layers")),
         (r"Roof faces of ([\d,]+) buildings", lambda n: tr("Roof faces of {n} buildings").format(n=n)),
         (r"Writing", lambda: tr("Writing")),

@@ -151,8 +151,8 @@ def _prepared_sources(arguments: Mapping[str, Any], progress: Any) -> Iterator[t
     with tempfile.TemporaryDirectory(prefix="wip-sources-") as workdir:
         prepared = prepare_sources(arguments["sources"], workdir, crs, bbox=bbox, progress=progress)
         if bbox is not None:
-            progress.info("Sources read within {:,.0f} × {:,.0f} m around the selected areas.".format(
-                bbox[2] - bbox[0], bbox[3] - bbox[1]))
+            width_km, height_km = (bbox[2] - bbox[0]) / 1000, (bbox[3] - bbox[1]) / 1000
+            progress.info(f"Sources read within {width_km:.1f} × {height_km:.1f} km around the selected areas.")
         for note in prepared.notes:  # the detection lines are in the result (the CLI prints them first)
             progress.info(note)
         if not aoi_data.get("layer"):
