@@ -110,6 +110,10 @@ class Weather:
         (``-30`` for hour-ending means) [min].
     region : int or None
         TRY climate region (1..15), None for other sources.
+    dni_derived : bool
+        ``dni`` was computed here from the beam on the horizontal with the sun at ``latitude``/``longitude``
+        (TRY, a CSV with ghi and dhi only): a site elsewhere derives it again with its own sun
+        (:func:`..solar.model.prepare_sky`), since the beam on the horizontal is what was measured.
     """
 
     data: pd.DataFrame
@@ -121,6 +125,7 @@ class Weather:
     source: str
     irradiance_time_offset_min: float = 0.0
     region: int | None = None
+    dni_derived: bool = False
 
     def solar_times(self) -> pd.DatetimeIndex:
         """Instants representing each hour, for the solar position (UTC)."""
@@ -296,7 +301,7 @@ def _load_try_cached(region: int, irradiance: bool) -> Weather:
         elevation_m=meta["elevation_m"], wind_height_m=10.0,
         name=f"TRY 2010 region {region} ({station})",
         source=TRY_SOURCE.format(region=region, region_name=meta["region_name"], station=station),
-        irradiance_time_offset_min=offset, region=region,
+        irradiance_time_offset_min=offset, region=region, dni_derived=irradiance,
     )
 
 
@@ -365,14 +370,22 @@ def dni_from_beam_horizontal(beam_horizontal: pd.Series | np.ndarray, times: pd.
     numpy.ndarray
         Direct normal irradiance [W/m²].
     """
+    zenith = _solar_zenith(pd.DatetimeIndex(times), latitude, longitude, elevation_m)
+    return dni_from_beam_and_zenith(beam_horizontal, zenith.to_numpy(float), zenith.index, max_zenith_deg)
+
+
+def dni_from_beam_and_zenith(beam_horizontal: pd.Series | np.ndarray, apparent_zenith: np.ndarray,
+                             times: pd.DatetimeIndex, max_zenith_deg: float = MAX_ZENITH_FOR_DNI_DEG) -> np.ndarray:
+    """:func:`dni_from_beam_horizontal` with the sun's apparent zenith already known (e.g. at a site). [W/m²]"""
     pvlib = pvlib_module()
 
     beam = np.clip(np.asarray(beam_horizontal, dtype=float), 0.0, None)
-    zenith = _solar_zenith(pd.DatetimeIndex(times), latitude, longitude, elevation_m)
-    dni = pvlib.irradiance.dni(pd.Series(beam, index=zenith.index), pd.Series(0.0, index=zenith.index),
+    index = pd.DatetimeIndex(times)
+    zenith = pd.Series(np.asarray(apparent_zenith, dtype=float), index=index)
+    dni = pvlib.irradiance.dni(pd.Series(beam, index=index), pd.Series(0.0, index=index),
                                zenith, zenith_threshold_for_zero_dni=max_zenith_deg)
     dni = np.nan_to_num(np.asarray(dni, dtype=float), nan=0.0)
-    extra = np.asarray(pvlib.irradiance.get_extra_radiation(zenith.index), dtype=float)
+    extra = np.asarray(pvlib.irradiance.get_extra_radiation(index), dtype=float)
     return np.minimum(np.clip(dni, 0.0, None), extra)
 
 
@@ -639,13 +652,14 @@ def read_weather_csv(path: str | Path, *, latitude: float = math.nan, longitude:
     _check_index(index, path)
     frame.index = index
     offset = TIME_LABELS[time_label]
+    derived = "dni" not in frame.columns
     frame = _complete_irradiance(frame, index + pd.Timedelta(minutes=offset), latitude, longitude,
                                  elevation_m, path)
     return Weather(
         data=_finish(frame, path), latitude=float(latitude), longitude=float(longitude),
         elevation_m=float(elevation_m), wind_height_m=float(wind_height_m),
         name=f"CSV {path.name}", source=f"user weather file {path}",
-        irradiance_time_offset_min=offset,
+        irradiance_time_offset_min=offset, dni_derived=derived,
     )
 
 

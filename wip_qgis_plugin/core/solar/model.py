@@ -36,7 +36,7 @@ import pandas as pd
 
 from ..data.pvlib_shim import pvlib_module
 from .systems import PvSystem, PvSystems
-from ..data.weather import Weather
+from ..data.weather import Weather, dni_from_beam_and_zenith
 
 #: Orientations evaluated at once (memory: chunk × hours × 8 bytes per array).
 CHUNK = 64
@@ -85,7 +85,11 @@ def prepare_sky(weather: Weather, latitude: float, longitude: float, elevation_m
         temperature=d["temp_air"].to_numpy(), method="nrel_numpy")
     # dni_extra as pvlib.pvsystem.PVSystem.get_irradiance computes it
     dni_extra = pvlib.irradiance.get_extra_radiation(times)
-    return Sky(float(latitude), float(longitude), d["ghi"].to_numpy(float), d["dni"].to_numpy(float),
+    dni = d["dni"].to_numpy(float)
+    if weather.dni_derived:  # the measured beam on the horizontal, turned into DNI with the sun here, not at the station
+        beam = np.clip(d["ghi"].to_numpy(float) - d["dhi"].to_numpy(float), 0.0, None)
+        dni = dni_from_beam_and_zenith(beam, position["apparent_zenith"].to_numpy(float), times)
+    return Sky(float(latitude), float(longitude), d["ghi"].to_numpy(float), dni,
                d["dhi"].to_numpy(float), d["temp_air"].to_numpy(float), d["wind_speed"].to_numpy(float),
                position["apparent_zenith"].to_numpy(float), position["azimuth"].to_numpy(float),
                np.asarray(dni_extra, dtype=float), weather.years)
@@ -195,18 +199,44 @@ def _beam_dependent_diffuse(sky: Sky, tilt: np.ndarray, azimuth: np.ndarray, alb
     return np.nan_to_num(np.maximum(circumsolar, 0.0) + ground)
 
 
-def _ac_power(sky: Sky, effective: np.ndarray, poa_global: np.ndarray, systems: PvSystems,
+def _dc_power(sky: Sky, effective: np.ndarray, poa_global: np.ndarray, systems: PvSystems,
               temperature_model: str, losses_pct: float) -> np.ndarray:
-    """Hourly AC power per kWp DC [kW/kWp] of each row of ``effective`` [W/m²]."""
+    """Hourly DC power per kWp DC [kW/kWp] of each row of ``effective`` [W/m²], after the DC losses."""
     pvlib = pvlib_module()
 
     params = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"][temperature_model]
     temp_cell = pvlib.temperature.sapm_cell(poa_global, sky.temp_air, sky.wind_speed, **params)
     pdc = pvlib.pvsystem.pvwatts_dc(effective, temp_cell, 1.0, systems.gamma_pdc)  # kW per kWp
-    pdc = np.asarray(pdc, float) * (1.0 - losses_pct / 100.0)
+    return np.asarray(pdc, float) * (1.0 - losses_pct / 100.0)
+
+
+def _inverter(pdc: np.ndarray, systems: PvSystems) -> np.ndarray:
+    """AC power [kW/kWp] of the DC power ``pdc`` [kW/kWp] (PVWatts inverter at the preset's DC/AC ratio)."""
+    pvlib = pvlib_module()
+
     pac0 = 1.0 / systems.dc_ac_ratio
     pac = pvlib.inverter.pvwatts(pdc, pac0 / systems.inverter_efficiency, systems.inverter_efficiency)
     return np.nan_to_num(np.clip(np.asarray(pac, float), 0.0, None))
+
+
+def _ac_power(sky: Sky, effective: np.ndarray, poa_global: np.ndarray, systems: PvSystems,
+              temperature_model: str, losses_pct: float) -> np.ndarray:
+    """Hourly AC power per kWp DC [kW/kWp] of each row of ``effective`` [W/m²]."""
+    return _inverter(_dc_power(sky, effective, poa_global, systems, temperature_model, losses_pct), systems)
+
+
+def _planes_ac_power(sky: Sky, planes: Planes, systems: PvSystems, temperature_model: str,
+                     losses_pct: float) -> np.ndarray:
+    """Hourly AC power per kWp DC [kW/kWp] of each orientation of ``planes``.
+
+    Arrays of their own (the two halves of an east–west rack) each go through the cell temperature and the DC
+    model with their own irradiance; their DC power meets at the one inverter (each half is half the capacity).
+    """
+    if not planes.arrays:
+        return _ac_power(sky, planes.effective, planes.poa, systems, temperature_model, losses_pct)
+    share = 1.0 / len(planes.arrays)
+    pdc = sum(share * _dc_power(sky, eff, poa, systems, temperature_model, losses_pct) for eff, poa in planes.arrays)
+    return _inverter(pdc, systems)
 
 
 def hourly_output(weather: Weather, latitude: float, longitude: float, system: PvSystem, systems: PvSystems,
@@ -224,7 +254,7 @@ def hourly_output(weather: Weather, latitude: float, longitude: float, system: P
     losses = systems.total_loss_pct() if losses_pct is None else float(losses_pct)
     planes = MOUNTINGS[system.mounting](sky, system, systems, float(tilt_deg), np.array([slope_deg], float),
                                         np.array([aspect_deg], float))
-    power = _ac_power(sky, planes.effective, planes.poa, systems, system.temperature_model, losses)[0]
+    power = _planes_ac_power(sky, planes, systems, system.temperature_model, losses)[0]
     return pd.Series(power, index=weather.data.index, name="ac_kw_per_kwp")
 
 
@@ -278,12 +308,15 @@ class Planes:
 
     ``effective`` is what the DC model converts (beam × IAM + diffuse, plus the bifacial rear
     gain), ``poa`` what heats the cells, ``beam`` the part of ``effective`` the horizon takes
-    away when it hides the sun (front beam × IAM and the beam-dependent diffuse).
+    away when it hides the sun (front beam × IAM and the beam-dependent diffuse). ``arrays``, where a
+    rack has parts facing different ways (east–west), holds ``(effective, poa)`` of each part: they are
+    modelled apart up to the inverter (``effective`` and ``poa`` are then their means).
     """
 
     effective: np.ndarray
     poa: np.ndarray
     beam: np.ndarray
+    arrays: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
 
 
 def _fixed(sky: Sky, system: PvSystem, systems: PvSystems, tilt: float, slope: np.ndarray,
@@ -316,11 +349,11 @@ def _east_west(sky: Sky, system: PvSystem, systems: PvSystems, tilt: float, slop
         t, a = on_terrain(tilt, azimuth, slope, aspect)
         halves.append(_poa(sky, t[:, None], a[:, None], systems.albedo))
         extra = extra + 0.5 * _beam_dependent_diffuse(sky, t[:, None], a[:, None], systems.albedo)
-    # one inverter for both halves: half the capacity faces each way
+    # one inverter for both halves: half the capacity faces each way, each half with its own cell temperature
     poa = 0.5 * (halves[0][0] + halves[1][0])
     eff = 0.5 * (halves[0][1] + halves[1][1])
     diffuse = 0.5 * (halves[0][2] + halves[1][2])
-    return Planes(eff, poa, eff - diffuse + extra)
+    return Planes(eff, poa, eff - diffuse + extra, arrays=((halves[0][1], halves[0][0]), (halves[1][1], halves[1][0])))
 
 
 def _vertical_bifacial(sky: Sky, system: PvSystem, systems: PvSystems, tilt: float, slope: np.ndarray,
@@ -433,7 +466,7 @@ def specific_yields(sky: Sky, system: PvSystem, systems: PvSystems, slope_deg: S
     chunk = CHUNK if system.mounting != "single_axis" else 8
     for i in range(0, slope.size, chunk):
         planes = model(sky, system, systems, float(tilt_deg), slope[i:i + chunk], aspect[i:i + chunk])
-        energy = _ac_energy(sky, planes.effective, planes.poa, systems, system.temperature_model, losses)
+        energy = _planes_ac_power(sky, planes, systems, system.temperature_model, losses).sum(axis=-1) / sky.years
         out[i:i + chunk] = energy
         if cells is not None:
             total = planes.effective.sum(axis=1)
