@@ -87,7 +87,7 @@ def read_wind(raw: Any, base: Path, by_key: dict[str, TechnologyRun], out_dir: P
             main_direction_deg=None if spec.get("main_direction_deg") is None else float(spec["main_direction_deg"]),
             objective=str(spec.get("objective", "count")), offsets=int(spec.get("offsets", 4)),
             resolution_m=float(spec.get("resolution_m", 50.0)), losses=settings.losses, resource=settings.resource,
-            thrust_coefficient=float(spec.get("thrust_coefficient", 0.8)),
+            thrust_coefficient=None if spec.get("thrust_coefficient") is None else float(spec["thrust_coefficient"]),
             wake_decay=float(spec.get("wake_decay", 0.075)),
             wake_model=str(spec.get("wake_model", "jensen")))
         if layout.objective not in ("count", "energy"):

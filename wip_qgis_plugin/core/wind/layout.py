@@ -50,7 +50,7 @@ from .resource import (
     table_for,
 )
 from .turbines import WindTurbine, load_turbine
-from .wakes import WAKE_MODELS, direction_frequencies, efficiency_curve_wake_loss, jensen_wake_loss
+from .wakes import WAKE_MODELS, efficiency_curve_wake_loss, jensen_wake_loss, wind_rose
 
 #: Building values counted as houses for ``dist_house_m`` (OSM ``building=*``; others are ignored
 #: when the layer has a ``building`` field).
@@ -270,12 +270,15 @@ class LayoutSettings:
         Availability, electrical and other losses (the wake loss is computed, ``wake_pct`` unused).
     resource : WindResourceSettings
         Weibull k, weather and roughness (as for the yield raster).
-    thrust_coefficient : float
-        Ct of the Jensen model. [-]
+    thrust_coefficient : float or None
+        One Ct for the Jensen model at every speed; None (default): the turbine's thrust curve, or the generic
+        curve of :func:`.wakes.generic_thrust_coefficient` (0.8 up to rated speed, the rated thrust above). [-]
     wake_decay : float
-        Wake decay constant k of the Jensen model (0.075 onshore). [-]
+        Wake decay constant k of the Jensen model (0.075 onshore: Katic et al. 1986, WAsP's onshore default). [-]
     wake_sectors : int
-        Direction sectors of the wake loss. [-]
+        Direction sectors of the wind rose (frequencies and mean speeds per sector). [-]
+    wake_step_deg : float
+        Largest spacing of the directions the wakes are evaluated at within a sector (:func:`.wakes.wind_rose`). [°]
     wake_model : str
         ``jensen`` (default) or a windpowerlib wind-farm efficiency curve (``dena_mean``, ``knorr_mean``).
     """
@@ -291,9 +294,10 @@ class LayoutSettings:
     resolution_m: float = 50.0
     losses: Losses = field(default_factory=Losses)
     resource: WindResourceSettings = field(default_factory=WindResourceSettings)
-    thrust_coefficient: float = 0.8
+    thrust_coefficient: float | None = None
     wake_decay: float = 0.075
     wake_sectors: int = 12
+    wake_step_deg: float = 2.0
     wake_model: str = "jensen"
 
 
@@ -525,14 +529,14 @@ def _place_and_yield(turbine: WindTurbine, areas: gpd.GeoDataFrame, rasters: Map
     check_cancelled(progress)
     progress.report(0.8, "Wake losses")
     speed, k, rho = at(xy) if len(xy) else (np.empty(0),) * 3
-    sectors, freq = direction_frequencies(weather.data["wind_speed"], weather.data["wind_direction"],
-                                          settings.wake_sectors)
+    directions, freq, ratios = wind_rose(weather.data["wind_speed"], weather.data["wind_direction"],
+                                         settings.wake_sectors, settings.wake_step_deg)
     gross = table.lookup(speed, k, rho) if len(xy) else np.empty(0)
     if not len(xy):
         wake = np.empty(0)
     elif settings.wake_model == "jensen":
-        wake = jensen_wake_loss(xy, turbine, speed, k, rho, table, sectors, freq, settings.thrust_coefficient,
-                                settings.wake_decay)
+        wake = jensen_wake_loss(xy, turbine, speed, k, rho, table, directions, freq, settings.thrust_coefficient,
+                                settings.wake_decay, ratios)
     else:
         wake = efficiency_curve_wake_loss(settings.wake_model, turbine, speed, k, rho, table,
                                           lambda t: table_for(t, settings.resource, climate))

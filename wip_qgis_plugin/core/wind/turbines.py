@@ -89,6 +89,9 @@ class WindTurbine(Turbine):
         Where the data come from.
     hub_heights_m : tuple of float
         Hub heights the type is offered with (information only). [m]
+    thrust_coefficients : tuple of float
+        Thrust coefficient Ct at ``wind_speeds_m_s`` where the data have one (a YAML turbine's ``ct`` column);
+        empty: the wake model uses its generic curve. [-]
     """
 
     id: str = ""
@@ -98,6 +101,7 @@ class WindTurbine(Turbine):
     curve_density_kg_m3: float = STANDARD_DENSITY_KG_M3
     source: str = ""
     hub_heights_m: tuple[float, ...] = field(default=())
+    thrust_coefficients: tuple[float, ...] = field(default=())
 
     @property
     def nominal_power_mw(self) -> float:
