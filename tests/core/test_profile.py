@@ -426,3 +426,81 @@ def test_municipalities_without_population_are_reported_not_failed(tmp_path):
     for m in result.municipalities:
         assert "demand_gwh" not in m.indicators and m.balance is None
         assert any("no population" in n for n in m.notes)
+
+
+def test_one_chain_from_another_folder_with_an_absolute_output_dir(tmp_path, capsys):
+    """A scenario with eligibility, wind layout (rotor-in), WindBG and a profile whose wind source names the layout
+    by key (``layout.wind``), run from a copy in another folder with an absolute output_dir: the profile takes the
+    scenario's turbines (same count and capacity as the layout) and counts WindBG rotor-in like the scenario."""
+    from wip_qgis_plugin.cli import main
+
+    out = tmp_path / "results"  # absolute, not next to the scenario
+    elsewhere = tmp_path / "copy"
+    elsewhere.mkdir()
+    text = f"""
+name: chain
+resolution_m: 100
+output_dir: {out}
+layers:
+  municipalities: {{path: {GPKG}, layer: municipalities}}
+  landuse: {{path: {GPKG}, layer: landuse}}
+  buildings: {{path: {GPKG}, layer: buildings}}
+  water: {{path: {GPKG}, layer: water}}
+  waterways: {{path: {GPKG}, layer: waterways}}
+  protected_areas: {{path: {GPKG}, layer: protected_areas}}
+area_of_interest: {{layer: municipalities, names: [Petersberg]}}
+rasters:
+  wind_speed_150m: {REPO / "sample_layers/wind_speed_150m.tif"}
+eligibility:
+  wind: {{catalogue: wind_sachsen_anhalt, min_area_ha: 5}}
+windbg:
+  wind: {{rotor_in: true}}
+wind:
+  turbine: E-141/4200
+  hub_height_m: 159
+  resolution_m: 100
+  layout: {{areas: wind, rotor_in: true}}
+profile:
+  sources: {{wind: {{sites: layout.wind}}}}
+  grid: null
+  suitability: false
+  report: false
+"""
+    path = elsewhere / "scenario.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["run", str(path)]) == 0, capsys.readouterr().err
+    turbines = gpd.read_file(out / "wind_turbines.gpkg", layer="turbines", engine="pyogrio")
+    assert len(turbines) > 0
+    profile = json.loads((out / "profile.json").read_text(encoding="utf-8"))
+    (muni,) = profile["municipalities"]
+    assert muni["indicators"]["wind_capacity_mw"] == pytest.approx(turbines["capacity_mw"].sum())
+    windbg = list(csv.DictReader((out / "wind_windbg.csv").open(encoding="utf-8")))
+    assert windbg[0]["accounting"].startswith("rotor-in")
+    assert muni["indicators"]["windbg_counted_ha"] == pytest.approx(float(windbg[0]["counted_ha"]), rel=1e-6)
+
+
+def test_the_profile_takes_the_scenarios_grid_and_layout_settings(tmp_path):
+    """plan_from_scenario: the grid step gets the scenario's grid settings (unknown free capacity, fields,
+    allocation; it ignored them), the wind source the scenario's turbine, rotor-in and spacing."""
+    import yaml
+
+    from wip_qgis_plugin.core.scenario.spec import load_scenario, plan_from_scenario
+
+    data = yaml.safe_load((REPO / "sample_layers" / "scenario.yaml").read_text(encoding="utf-8"))
+    data["grid"]["unknown_free_capacity_mw"] = 12.5
+    data["wind"]["layout"].update(rotor_in=False, spacing_along_d=6)
+    data["profile"]["sources"]["wind"] = {}
+    data["output_dir"] = str(tmp_path / "out")
+    for key, value in list(data.get("rasters", {}).items()):
+        data["rasters"][key] = str(REPO / "sample_layers" / value)
+    for key, value in data["layers"].items():
+        value["path"] = str(REPO / "sample_layers" / value["path"])
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    plan = plan_from_scenario(load_scenario(path))
+    assert plan.grid_settings["unknown_free_capacity_mw"] == 12.5
+    assert plan.grid_settings["allocation"] == "min_cost_flow"
+    wind = next(s for s in plan.sources if s.key == "wind")
+    assert wind.sites is None  # the layout has not run in this folder: the profile lays out with its settings
+    assert wind.options["rotor_in"] is False and wind.options["spacing_along_d"] == 6
+    assert wind.options["turbine"] == "E-141/4200" and wind.options["hub_height_m"] == 159

@@ -194,7 +194,9 @@ def test_plan_of_the_sample_scenario(monkeypatch):
     out = (REPO / "out").resolve()
     assert plan.technologies == (TechnologyStep("wind", {"source": "wind_sachsen_anhalt"}, ("hard", "soft"), 5.0),
                                  TechnologyStep("pv_ground", {"source": "pv_ground"}, ("hard", "soft"), 1.0))
-    assert plan.sources == (SourceSpec("wind", LayerRef(str(out / "wind_turbines.gpkg"), "turbines")),
+    layout = {"turbine": "E-141/4200", "hub_height_m": 159.0, "rotor_in": True, "spacing_along_d": 5.0,
+              "spacing_across_d": 3.0}  # the scenario's wind.layout (one chain)
+    assert plan.sources == (SourceSpec("wind", LayerRef(str(out / "wind_turbines.gpkg"), "turbines"), options=layout),
                             SourceSpec("pv_ground", LayerRef(str(out / "pv_ground_solar_sites.gpkg"), "solar_sites")),
                             SourceSpec("agri_pv", LayerRef(str(out / "agri_pv_solar_sites.gpkg"), "solar_sites")),
                             SourceSpec("pv_rooftop", LayerRef(str(out / "rooftop_pv.gpkg"), "rooftop_pv")))

@@ -303,7 +303,8 @@ profile:
     assert "0 turbines: no eligible area" in printed.err
     assert "wind: grid connection of 0 sites (0.0 MW" in out and "connected 0.0 MW for 0.00 M€ (n/a €/kW)" in out
     profile = out.split("profile: 2 municipalities")[1]
-    assert "wind        computed 0 ha eligible" in profile
+    # the profile takes the scenario's own layout (one chain): its 0 turbines
+    assert "wind        reused   0 ha eligible; reused sites; 0.0 MW in 0 sites" in profile
     for name in MUNIS:
         assert (tmp_path / "out" / "report" / f"{name}.html").is_file()
     rows = rows_of(tmp_path / "out" / "wind_layout_municipalities.csv")

@@ -1209,112 +1209,127 @@
       <translation>{name}: {eligible:.1f} ha geeignet von {total:.1f} ha ({pct:.2f} %)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="65" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="68" />
       <source>Municipal energy profile</source>
       <translation>Kommunales Energieprofil</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="76" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="79" />
       <source>Population field</source>
       <translation>Feld mit der Einwohnerzahl</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="79" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="82" />
       <source>Wind criteria preset (none: no wind areas)</source>
       <translation>Kriterienkatalog Wind (none: keine Windflächen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="80" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="83" />
       <source>Ground-mounted PV criteria preset (none: no PV areas)</source>
       <translation>Kriterienkatalog Freiflächen-PV (none: keine PV-Flächen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="92" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="95" />
       <source>Generation sources</source>
       <translation>Erzeugungsarten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="97" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="100" />
       <source>Reuse computed sites: {source} (site_id, municipality, capacity_mw, energy_mwh_per_a)</source>
       <translation>Berechnete Standorte übernehmen: {source} (site_id, municipality, capacity_mw, energy_mwh_per_a)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="100" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="103" />
       <source>Demand table (CSV: name or ags, MWh/a per sector or total_mwh)</source>
       <translation>Bedarfstabelle (CSV: name oder ags, MWh/a je Sektor oder total_mwh)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="103" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="106" />
       <source>Top sites per municipality [-]</source>
       <translation>Beste Standorte je Gemeinde [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="105" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="108" />
       <source>Report language</source>
       <translation>Sprache der Berichte</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="105" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="108" />
       <source>German</source>
       <translation>Deutsch</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="105" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="108" />
       <source>English</source>
       <translation>Englisch</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="107" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="110" />
       <source>Chart of the wind area share by settlement setback, 400–1500 m (50 m grid)</source>
       <translation>Diagramm des Windflächenanteils nach Abstand zu Siedlungen, 400–1500 m (50-m-Raster)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="110" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="113" />
+      <source>Rotor inside the wind areas (rotor-in): the turbine layout and the WindBG accounting</source>
+      <translation>Rotor innerhalb der Windflächen (Rotor-in): Anlagenlayout und WindBG-Anrechnung</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="116" />
+      <source>Land, where the municipality key (AGS) does not tell</source>
+      <translation>Land, wo der Gemeindeschlüssel (AGS) es nicht angibt</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="117" />
+      <source>from the AGS</source>
+      <translation>aus dem AGS</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="120" />
       <source>Reuse outputs of an earlier run in the output folder (same catalogue, grid and area)</source>
       <translation>Ergebnisse eines früheren Laufs im Ausgabeordner wiederverwenden (gleicher Katalog, gleiches Raster, gleiches Gebiet)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="112" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="122" />
       <source>Output folder</source>
       <translation>Ausgabeordner</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="113" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="123" />
       <source>Profile report (overview)</source>
       <translation>Profilbericht (Übersicht)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="114" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="124" />
       <source>Indicators per municipality (CSV)</source>
       <translation>Kennzahlen je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="115" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="125" />
       <source>Sites of the profile</source>
       <translation>Standorte des Profils</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="116" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="126" />
       <source>Municipalities with indicators</source>
       <translation>Gemeinden mit Kennzahlen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="117" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="127" />
       <source>Number of municipalities</source>
       <translation>Anzahl der Gemeinden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="150" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="160" />
       <source>Give the municipalities layer.</source>
       <translation>Geben Sie die Gemeindeebene an.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="175" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="187" />
       <source>{source}: missing — {reason}</source>
       <translation>{source}: fehlt – {reason}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="179" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="191" />
       <source>{name}: {area:.0f} ha, demand {demand:.1f} GWh/a, energy {energy} GWh/a</source>
       <translation>{name}: {area:.0f} ha, Bedarf {demand:.1f} GWh/a, Ertrag {energy} GWh/a</translation>
     </message>
@@ -2147,11 +2162,6 @@
       <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="57" />
       <source>Land (where the AGS does not tell)</source>
       <translation>Land (wo der AGS es nicht angibt)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="58" />
-      <source>from the AGS</source>
-      <translation>aus dem AGS</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="63" />

@@ -47,6 +47,9 @@ class MunicipalProfile(WipAlgorithm):
     RESOLUTION, CRS = "RESOLUTION", "CRS"
     SOURCES, TOP_N, LANGUAGE, REUSE = "SOURCES", "TOP_N", "LANGUAGE", "REUSE"
     SWEEP = "SWEEP"
+    ROTOR_IN, LAND = "ROTOR_IN", "LAND"
+    #: The Länder a profile can name where the AGS does not tell (None: from the AGS).
+    LAND_IDS = (None, "ST", "SN", "TH", "BB", "BE", "BW", "BY", "HB", "HE", "HH", "MV", "NI", "NW", "RP", "SH", "SL")
     DATA_SOURCES = "DATA_SOURCES"  # layers in a source profile (SOURCES are the generation sources)
     #: Settlement setbacks of the sweep chart [m] and its grid [m].
     SWEEP_SETBACKS_M, SWEEP_RESOLUTION_M = tuple(range(400, 1501, 100)), 50.0
@@ -107,6 +110,13 @@ class MunicipalProfile(WipAlgorithm):
             self.SWEEP, tr("Chart of the wind area share by settlement setback, 400–1500 m (50 m grid)"),
             defaultValue=True))
         self.add_parameter(QgsProcessingParameterBoolean(
+            self.ROTOR_IN, tr("Rotor inside the wind areas (rotor-in): the turbine layout and the WindBG accounting"),
+            defaultValue=True))
+        self.add_parameter(QgsProcessingParameterEnum(
+            self.LAND, tr("Land, where the municipality key (AGS) does not tell"),
+            options=[tr("from the AGS")] + [code for code in self.LAND_IDS[1:]], defaultValue=0, optional=True),
+            advanced=True)
+        self.add_parameter(QgsProcessingParameterBoolean(
             self.REUSE, tr("Reuse outputs of an earlier run in the output folder (same catalogue, grid and area)"),
             defaultValue=True), advanced=True)
         self.add_parameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, tr("Output folder")))
@@ -166,6 +176,8 @@ class MunicipalProfile(WipAlgorithm):
             "sweep_setbacks_m": list(self.SWEEP_SETBACKS_M) if self.parameterAsBool(parameters, self.SWEEP, context)
             else [],
             "sweep_resolution_m": self.SWEEP_RESOLUTION_M,
+            "rotor_in": self.parameterAsBool(parameters, self.ROTOR_IN, context),
+            "land": self.LAND_IDS[self.parameterAsEnum(parameters, self.LAND, context)],
         }
         result = self.run_engine(profile_job(plan, data_sources), feedback)
         for line in (result.get("data_sources") or {}).get("detected") or []:

@@ -168,6 +168,10 @@ class ProfilePlan:
         Land code where the AGS does not tell it (``ST``, ``SN``, ``TH``).
     grid_catalogue : str or None
         Grid connection catalogue (None: no grid step).
+    grid_settings : dict
+        Settings of the connection (:class:`..grid.settings.ConnectionSettings` fields: the substations' voltage,
+        free-capacity and name fields, ``unknown_free_capacity_mw``, ``allocation``), as the scenario's ``grid:``
+        gives them; the defaults otherwise.
     weather : str or None
         Weather of the generation sources (None: the TRY region of the area's centre).
     year : int
@@ -207,6 +211,7 @@ class ProfilePlan:
     population_field: str = "population"
     land: str | None = None
     grid_catalogue: str | None = "grid_connection"
+    grid_settings: dict[str, Any] = field(default_factory=dict)
     weather: str | None = None
     year: int = 2010
     top_n: int = 5

@@ -186,12 +186,14 @@ def wind_layout_source(ctx: SourceContext, spec: SourceSpec, progress: Progress)
     wind_rasters = {k: v for k, v in ctx.plan.rasters.items() if k in ("wind_speed_100m", "wind_speed_150m", "dem")}
     layers = {k: v for k, v in ctx.plan.layers.items() if k in ("landuse", "water", "buildings")}
     out = ctx.output("profile_wind_turbines.gpkg")
+    defaults = LayoutSettings()
+    settings = LayoutSettings(  # rotor-in as the profile's WindBG accounting counts it, unless the source says
+        crs=ctx.plan.crs, hub_height_m=hub, rotor_in=bool(spec.options.get("rotor_in", ctx.plan.rotor_in)),
+        spacing_along_d=float(spec.options.get("spacing_along_d", defaults.spacing_along_d)),
+        spacing_across_d=float(spec.options.get("spacing_across_d", defaults.spacing_across_d)))
     try:
         res = run_turbine_layout(turbine, LayerRef(str(tech.outputs.polygons), "eligible_areas"), wind_rasters,
-                                 layers, LayoutOutputs(turbines=out),
-                                 LayoutSettings(crs=ctx.plan.crs, hub_height_m=hub,
-                                                rotor_in=bool(spec.options.get("rotor_in", False))),
-                                 progress)
+                                 layers, LayoutOutputs(turbines=out), settings, progress)
     except InputError as exc:
         raise SourceUnavailable(f"the turbine layout cannot run: {exc}") from exc
     turbines = res.turbines
@@ -201,9 +203,8 @@ def wind_layout_source(ctx: SourceContext, spec: SourceSpec, progress: Progress)
     shares = wind_hourly_shares(profile_weather(ctx), res.turbine)
     t = res.turbine
     facts = {"turbine": t.name, "turbine_mw": t.nominal_power_mw, "hub_height_m": t.hub_height_m,
-             "rotor_diameter_m": t.rotor_diameter_m, "spacing_d": (LayoutSettings().spacing_along_d,
-                                                                   LayoutSettings().spacing_across_d),
-             "wake_loss_pct": res.wake_loss_pct}
+             "rotor_diameter_m": t.rotor_diameter_m, "spacing_d": (settings.spacing_along_d, settings.spacing_across_d),
+             "rotor_in": settings.rotor_in, "wake_loss_pct": res.wake_loss_pct}
     return SourceResult("wind", "computed", sites=sites, hourly_mw=scaled_hourly(sites, names, shares),
                         facts=facts, provenance={"engine": "core.wind.layout.run_turbine_layout", "turbine": t.name,
                                                  "hub_height_m": t.hub_height_m, "file": final_name(out),

@@ -195,6 +195,11 @@ def sweep_series(plan: ProfilePlan, technologies: Mapping[str, TechnologyFigures
 
 
 # ----------------------------------------------------------------- grid
+#: The connection settings a profile takes over from the scenario's ``grid:`` (the sites are the profile's own).
+PROFILE_GRID_KEYS = ("substation_voltage_field", "substation_free_field", "substation_name_field",
+                     "unknown_free_capacity_mw", "allocation", "router", "highway_field")
+
+
 def grid_step(plan: ProfilePlan, sites: gpd.GeoDataFrame, crs: Any, progress: Progress
               ) -> tuple[gpd.GeoDataFrame | None, dict[str, dict[str, float]], str, dict[str, Any]]:
     """Connect the grid-connected sites.
@@ -216,9 +221,11 @@ def grid_step(plan: ProfilePlan, sites: gpd.GeoDataFrame, crs: Any, progress: Pr
     reach = max(lv.max_route_m for lv in cat.levels) + 1000.0
     x0, y0, x1, y1 = sites.total_bounds
     bbox = (x0 - reach, y0 - reach, x1 + reach, y1 + reach)
-    settings = ConnectionSettings(capacity_field="capacity_mw", site_id_field="uid")
+    settings = ConnectionSettings(**{**{k: v for k, v in plan.grid_settings.items() if k in PROFILE_GRID_KEYS},
+                                     "capacity_field": "capacity_mw", "site_id_field": "uid"})
     sinfo = layer_info(plan.layers["substations"], "substations")
-    cols = tuple(f for f in ("voltage", "free_capacity_mw", "name") if f in sinfo.fields)
+    cols = tuple(f for f in (settings.substation_voltage_field, settings.substation_free_field,
+                             settings.substation_name_field) if f in sinfo.fields)
     subs = read_layer(plan.layers["substations"], "substations", crs, bbox, cols, invalid="repair")
     roads = None
     if "roads" in plan.layers:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..data.layers import LayerRef
 from ..profile.model import GENERATION_SOURCES, SourceSpec
 from ..spec import suggest, unknown_keys
 from .model import ProfileSection, all_sources
@@ -19,10 +20,18 @@ PROFILE_KEYS = {"names", "technologies", "sources", "demand", "grid", "weather",
                 "suitable_min_score", "rotor_in", "language", "report", "suitability", "reuse", "sweep"}
 _DEMAND_KEYS = {"catalogue", "table", "population_field", "land"}
 _SOURCE_KEYS = ("sites", "hourly", "options")
+#: Kinds of earlier steps a source's ``sites`` may name (``layout.wind``, ``solar.pv_ground``, ``rooftop``).
+STEP_KINDS = ("layout", "solar", "rooftop")
 
 
-def read_sources(raw: Any, base: Path, problems: list[str]) -> tuple[SourceSpec, ...]:
-    """``profile.sources``: ``{key: {} or {sites: file.gpkg|layername=x, hourly: x.csv, options: {…}}}``."""
+def read_sources(raw: Any, base: Path, problems: list[str],
+                 steps: Mapping[str, LayerRef] | None = None) -> tuple[SourceSpec, ...]:
+    """``profile.sources``: ``{key: {} or {sites: file.gpkg|layername=x, hourly: x.csv, options: {…}}}``.
+
+    ``sites`` may name an earlier step of the scenario by key (``layout.wind``, ``solar.pv_ground``, ``rooftop``:
+    the keys of ``steps``), so the scenario runs wherever its output folder is.
+    """
+    steps = steps or {}
     if raw is None:
         return all_sources()
     if not isinstance(raw, Mapping):
@@ -41,14 +50,23 @@ def read_sources(raw: Any, base: Path, problems: list[str]) -> tuple[SourceSpec,
         for k in spec:
             if k not in _SOURCE_KEYS:
                 problems.append(f"{where}.{k}: unknown key; use {', '.join(_SOURCE_KEYS)}")
-        sites = None if spec.get("sites") is None else layer_ref(spec["sites"], base, f"{where}.sites", problems)
+        raw_sites = spec.get("sites")
+        if isinstance(raw_sites, str) and "." in raw_sites.split("|")[0] and raw_sites.split(".")[0] in STEP_KINDS \
+                or raw_sites in STEP_KINDS:
+            sites = steps.get(str(raw_sites))
+            if sites is None:
+                problems.append(f"{where}.sites: the scenario has no step {raw_sites!r}"
+                                f"{suggest(str(raw_sites), list(steps))}; steps: {', '.join(steps) or 'none'}")
+        else:
+            sites = None if raw_sites is None else layer_ref(raw_sites, base, f"{where}.sites", problems)
         hourly = str((base / str(spec["hourly"])).resolve()) if spec.get("hourly") else None
         specs.append(SourceSpec(str(key), sites, hourly, dict(spec.get("options") or {})))
     return tuple(specs)
 
 
-def read_profile(raw: Any, base: Path, technology_keys: list[str], problems: list[str]) -> ProfileSection | None:
-    """Read the ``profile:`` key (problems are collected, not raised)."""
+def read_profile(raw: Any, base: Path, technology_keys: list[str], problems: list[str],
+                 steps: Mapping[str, LayerRef] | None = None) -> ProfileSection | None:
+    """Read the ``profile:`` key (problems are collected, not raised); ``steps``: the scenario's site outputs by key."""
     if not isinstance(raw, Mapping):
         problems.append("profile: give a mapping, e.g. {sources: {pv_ground: {}}, top_n: 5}")
         return None
@@ -58,7 +76,7 @@ def read_profile(raw: Any, base: Path, technology_keys: list[str], problems: lis
         if key not in technology_keys:
             problems.append(f"profile.technologies: no technology {key!r} under 'eligibility'"
                             f"{suggest(key, technology_keys)}")
-    sources = read_sources(raw.get("sources"), base, problems)
+    sources = read_sources(raw.get("sources"), base, problems, steps)
     demand = raw.get("demand") or {}
     if not isinstance(demand, Mapping):
         problems.append("profile.demand: give a mapping, e.g. {table: demand.csv, population_field: population}")

@@ -30,9 +30,11 @@ from pathlib import Path
 from typing import Any
 
 
+from ..data.layers import LayerRef
 from ..defaults import DEFAULT_CRS
 from ..errors import InputError, SpecError
 from ..profile.model import ProfilePlan, TechnologyStep
+from ..profile.steps import PROFILE_GRID_KEYS
 from ..spec import read_yaml, unknown_keys
 from .eligibility_sections import (
     read_area_of_interest,
@@ -146,9 +148,12 @@ def load_scenario(path: str | Path, sources: Sequence[str | Mapping[str, Any]] =
                       "layout": {"wind"} if wind is not None and wind.layout is not None else set(),
                       "solar": {r.key for r in solar if r.outputs.sites is not None}},
                      problems) if raw.get("grid") else None
-    profile = read_profile(raw["profile"] or {}, base, [r.key for r in runs], problems) \
+    later: list[str] = []  # the rooftop section's problems, listed after the profile's as the sections come
+    rooftop = read_rooftop(raw.get("rooftop"), base, layers, out_dir, raw, later) if "rooftop" in raw else None
+    profile = read_profile(raw["profile"] or {}, base, [r.key for r in runs], problems,
+                           step_sites(wind, solar, rooftop)) \
         if "profile" in raw else None  # municipal energy profile (core/profile/)
-    rooftop = read_rooftop(raw.get("rooftop"), base, layers, out_dir, raw, problems) if "rooftop" in raw else None
+    problems.extend(later)
     if problems:
         raise InputError(f"Scenario {path} has {len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems))
     assert aoi is not None
@@ -156,6 +161,51 @@ def load_scenario(path: str | Path, sources: Sequence[str | Mapping[str, Any]] =
                     rasters, tuple(suits), tuple(windbgs), grid, wind,
                     profile=profile, solar=solar, rooftop=rooftop, sources=data_sources,
                     crs=str(raw.get("crs", DEFAULT_CRS)))
+
+
+def step_sites(wind: Any, solar: Any, rooftop: Any) -> dict[str, LayerRef]:
+    """The site layers earlier steps of a scenario write, by the key a profile source names them with."""
+    out: dict[str, LayerRef] = {}
+    if wind is not None and wind.layout_outputs is not None:
+        out["layout.wind"] = LayerRef(str(wind.layout_outputs.turbines), "turbines")
+    for run in solar or ():
+        if run.outputs.sites is not None:
+            out[f"solar.{run.key}"] = LayerRef(str(run.outputs.sites), "solar_sites")
+    if rooftop is not None and rooftop.outputs.buildings is not None:
+        out["rooftop"] = LayerRef(str(rooftop.outputs.buildings), "rooftop_pv")
+    return out
+
+
+def with_scenario_layout(sources: Sequence[Any], sc: Scenario) -> tuple[Any, ...]:
+    """The profile's sources, the wind source taking the scenario's own layout: its turbines where the scenario
+    lays them out (``layout.wind``), else its turbine, hub height, spacing and rotor-in for the profile's layout.
+
+    One chain: the profile, the scenario's layout and its WindBG accounting then agree on rotor-in and turbine.
+    Options the profile section gives itself win.
+    """
+    if sc.wind is None or sc.wind.layout is None:
+        return tuple(sources)
+    layout = sc.wind.layout
+    defaults = {"turbine": sc.wind.turbine, "hub_height_m": layout.hub_height_m or sc.wind.settings.hub_height_m,
+                "rotor_in": layout.rotor_in, "spacing_along_d": layout.spacing_along_d,
+                "spacing_across_d": layout.spacing_across_d}
+    turbines = step_sites(sc.wind, (), None)["layout.wind"]
+    reuse = turbines if Path(turbines.path).is_file() else None  # the layout ran before the profile in this run
+    out = []
+    for spec in sources:
+        if spec.key == "wind":
+            spec = replace(spec, sites=spec.sites or reuse,
+                           options={**{k: v for k, v in defaults.items() if v is not None}, **spec.options})
+        out.append(spec)
+    return tuple(out)
+
+
+def scenario_grid_settings(sc: Scenario) -> dict[str, Any]:
+    """The connection settings of the scenario's ``grid:`` the profile's grid step takes over (one chain)."""
+    if sc.grid is None or not sc.grid.connections:
+        return {}
+    settings = sc.grid.connections[0].settings
+    return {k: getattr(settings, k) for k in PROFILE_GRID_KEYS}
 
 
 def plan_from_scenario(sc: Scenario, resolution_m: float | None = None) -> ProfilePlan:
@@ -180,11 +230,12 @@ def plan_from_scenario(sc: Scenario, resolution_m: float | None = None) -> Profi
     aoi = sc.aoi if not section.names else replace(sc.aoi, names=section.names)
     return ProfilePlan(
         layers=dict(sc.layers), aoi=aoi, output_dir=Path(sc.output_dir), technologies=techs,
-        sources=section.sources, rasters={k: str(v) for k, v in sc.rasters.items()},
+        sources=with_scenario_layout(section.sources, sc), rasters={k: str(v) for k, v in sc.rasters.items()},
         resolution_m=float(resolution_m or (first.resolution_m if first else 25.0)),
         crs=first.crs if first else DEFAULT_CRS, reuse=section.reuse, suitability=section.suitability,
         rotor_in=section.rotor_in, demand_catalogue=section.demand_catalogue, demand_table=section.demand_table,
         population_field=section.population_field, land=section.land, grid_catalogue=section.grid_catalogue,
+        grid_settings=scenario_grid_settings(sc),
         weather=section.weather, year=section.year, top_n=section.top_n,
         suitable_min_score=section.suitable_min_score, report=section.report, language=section.language,
         sweep_setbacks_m=section.sweep_setbacks_m, sweep_resolution_m=section.sweep_resolution_m,
