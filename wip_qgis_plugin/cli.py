@@ -275,6 +275,25 @@ def _print_check_data(step) -> None:
 PRINTERS["check_data"] = _print_check_data
 
 
+def _print_plan_areas(step) -> None:
+    r = step.result
+    print(f"\n{step.key}: designated wind areas of the plan ({r['accounting']})")
+    print(f"  {'municipality':<28} {'area ha':>9} {'designated':>11} {'counted ha':>11} {'share':>7} {'2027':>6} "
+          f"{'2032':>6} {'eligible':>9}")
+    for row in (*r["rows"], r["total"]):
+        eligible = "" if row["eligible_ha"] is None else f"{row['eligible_ha']:>9,.1f}"
+        print(f"  {row['name'][:28]:<28} {row['area_ha']:>9,.0f} {row['designated_ha']:>11,.1f} "
+              f"{row['counted_ha']:>11,.1f} {row['counted_pct']:>6.2f}% {row['target_2027_pct']:>5.1f}% "
+              f"{row['target_2032_pct']:>5.1f}% {eligible}")
+    for criterion, ha in sorted(r["excluded_by"].items(), key=lambda kv: -kv[1]):
+        if ha > 0:
+            print(f"  designated land excluded by {criterion}: {ha:,.1f} ha")
+    _print_written([r["outputs"]["table"], r["outputs"]["criteria_table"]], step.seconds)
+
+
+PRINTERS["plan_areas"] = _print_plan_areas
+
+
 def _print_sources(step) -> None:
     """The sources prepared for a ``wip run`` (detection lines, features per role, notes)."""
     r = step.result
@@ -719,6 +738,29 @@ def cmd_osm_download(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plan_areas(args: argparse.Namespace) -> int:
+    """WindBG accounting of a plan's designated wind areas per municipality, and their overlap with the model."""
+    from .core.catalogue.loader import load_catalogue
+    from .core.jobs.build import plan_areas_job
+
+    _, _, aoi, settings, key = _engine_inputs(args)
+    turbine = None
+    if args.rotor_in:
+        ref = load_catalogue(args.catalogue).reference_turbine
+        turbine = {"hub_height_m": args.hub_height or ref.hub_height_m,
+                   "rotor_diameter_m": args.rotor_diameter or ref.rotor_diameter_m} if ref or args.rotor_diameter \
+            else None
+    out = Path(args.out_dir)
+    _run(plan_areas_job(_layer_arg(args.areas, "plan areas"), aoi,
+                        {"table": str(out / f"{key}_plan_areas.csv"),
+                         "criteria_table": str(out / f"{key}_plan_areas_criteria.csv") if args.reasons else None},
+                        {"crs": settings["crs"], "rotor_in": args.rotor_in, "turbine": turbine, "land": args.land,
+                         "tower_foot_radius_m": args.tower_foot,
+                         "invalid_geometries": settings.get("invalid_geometries") or "repair"},
+                        reasons=args.reasons), key)
+    return 0
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
     """Delete the temporary files that killed runs left in output folders (those of running processes stay)."""
     from .core.jobs.paths import remove_stale_parts
@@ -1051,6 +1093,17 @@ def build_parser() -> argparse.ArgumentParser:
     od.add_argument("--osm", help="where to keep the downloaded OSM XML (default: OUT with .osm)")
     od.add_argument("--out", required=True, help="the GeoPackage to write")
     od.set_defaults(func=cmd_osm_download)
+    pa = sub.add_parser("plan-areas", help="WindBG accounting of a regional plan's designated wind areas per "
+                                           "municipality, and the criteria that exclude them in the model")
+    _common_options(pa)
+    pa.add_argument("--areas", required=True, metavar="FILE[:LAYER]", help="the plan's designated wind areas")
+    pa.add_argument("--reasons", help="reasons raster of an eligibility run (wind_reasons.tif) in the same CRS")
+    pa.add_argument("--rotor-in", action="store_true", help="the plan requires the rotor inside (WindBG § 4 (3))")
+    pa.add_argument("--hub-height", type=float, help="reference turbine hub height [m] (default: the catalogue's)")
+    pa.add_argument("--rotor-diameter", type=float, help="reference turbine rotor diameter [m]")
+    pa.add_argument("--tower-foot", type=float, default=4.0, help="tower-foot radius [m]")
+    pa.add_argument("--land", help="the Land (ST, SN, TH, BY …) of municipalities whose AGS does not name one")
+    pa.set_defaults(func=cmd_plan_areas)
     cl = sub.add_parser("clean", help="delete temporary files that interrupted runs left in output folders")
     cl.add_argument("folders", nargs="*", help="output folders (default: out)")
     cl.set_defaults(func=cmd_clean)

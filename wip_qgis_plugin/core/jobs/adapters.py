@@ -32,6 +32,7 @@ from ..eligibility.check import DataCheckOutputs, DataCheckSettings, data_check_
 from ..eligibility.aoi import read_aoi_areas
 from ..eligibility.engine import AreaOfInterest, EligibilityOutputs, EligibilitySettings, run_eligibility
 from ..eligibility.inputs import missing_roles_message, resolve_inputs
+from ..eligibility.plan_areas import PlanAreaOutputs, PlanAreaSettings, plan_area_accounting
 from ..eligibility.raster_criteria import resolve_raster_inputs
 from ..eligibility.sweep import SweepOutputs, SweepSettings, run_setback_sweep
 from ..eligibility.windbg import WINDBG_FIELDS, WindbgOutputs, WindbgSettings, municipal_areas, windbg_accounting
@@ -341,6 +342,28 @@ def windbg_job(arguments: Mapping[str, Any], single_process: bool, progress: Any
         WindbgSettings(rotor_in=bool(arguments.get("rotor_in")), turbine=turbine, crs=crs,
                        tower_foot_radius_m=float(arguments.get("tower_foot_radius_m", 4.0))), progress)
     return windbg_json(result, arguments["table"])
+
+
+def plan_areas_json(result: Any) -> dict[str, Any]:
+    """JSON result of a plan-area accounting (rows, total, criteria, files)."""
+    def row(r: Any) -> dict[str, Any]:
+        return {"name": r.name, "ags": r.ags, "land": r.land, "area_ha": r.area_ha, "designated_ha": r.designated_ha,
+                "designated_pct": r.designated_pct, "counted_ha": r.counted_ha, "counted_pct": r.counted_pct,
+                "target_2027_pct": r.target_2027_pct, "target_2032_pct": r.target_2032_pct,
+                "eligible_ha": r.eligible_ha, "outside_eligible_ha": r.outside_eligible_ha}
+    return {"accounting": result.accounting, "rows": [row(r) for r in result.rows], "total": row(result.total),
+            "excluded_by": dict(result.excluded_by), "outputs": encode_dataclass(result.outputs)}
+
+
+def plan_areas_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Run a plan-area accounting job. Arguments: plan_areas, aoi, outputs, settings, reasons (or None)."""
+    result = plan_area_accounting(
+        decode_dataclass(LayerRef, arguments.get("plan_areas"), "plan_areas"),
+        decode_dataclass(AreaOfInterest, arguments.get("aoi"), "aoi"),
+        decode_dataclass(PlanAreaOutputs, arguments.get("outputs"), "outputs"),
+        decode_dataclass(PlanAreaSettings, arguments.get("settings") or {}, "settings"),
+        Path(arguments["reasons"]) if arguments.get("reasons") else None, progress)
+    return plan_areas_json(result)
 
 
 def grid_topology_json(topo: Any, report: Any = None, cleaned_lines: Any = None) -> dict[str, Any]:

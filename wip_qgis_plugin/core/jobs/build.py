@@ -83,6 +83,11 @@ def windbg_job(aoi: Any, crs: str, eligible_areas: Any, table: Any, rotor_in: bo
     return _job("windbg", **arguments)
 
 
+def plan_areas_job(plan_areas: Any, aoi: Any, outputs: Any, settings: Any, reasons: str | None = None) -> Job:
+    """The ``plan_areas`` job (see :func:`.eligibility.plan_areas.plan_area_accounting`)."""
+    return _job("plan_areas", plan_areas=plan_areas, aoi=aoi, outputs=outputs, settings=settings, reasons=reasons)
+
+
 def grid_topology_job(lines: Any, substations: Any, crs: str, settings: Any, report: Any = None,
                       cleaned_lines: Any = None) -> Job:
     """The ``grid_topology`` job (see :func:`.grid.topology.check_grid_topology`)."""

@@ -536,6 +536,8 @@ ENTRY_POINTS: dict[str, EntryPoint] = {e.name: e for e in (
     EntryPoint("suitability", "wip_qgis_plugin.core.suitability.engine:run_suitability",
                outputs_of("suitability", "sites", "sites_table", "stability")),
     EntryPoint("windbg", "wip_qgis_plugin.core.eligibility.windbg:windbg_accounting", arguments_of("table")),
+    EntryPoint("plan_areas", "wip_qgis_plugin.core.eligibility.plan_areas:plan_area_accounting",
+               outputs_of("table", "criteria_table")),
     EntryPoint("grid_topology", "wip_qgis_plugin.core.grid.topology:check_grid_topology",
                arguments_of("report", "cleaned_lines")),
     EntryPoint("grid_connection", "wip_qgis_plugin.core.grid.connection:run_grid_connection",
