@@ -123,3 +123,34 @@ def test_the_real_abw_plan_2018_per_municipality(capsys):
     assert 100 * rotor_out.total.designated_ha / sum(r.area_ha for r in region) == pytest.approx(0.98, abs=0.01)
     assert rotor_out.total.designated_ha == pytest.approx(3566.0, rel=0.01)  # the plan's 35.66 km², all found
     assert rotor_in.total.counted_ha < rotor_out.total.designated_ha
+
+
+def test_the_scenario_key_runs_the_plan_accounting_after_windbg(region):
+    """``windbg.wind.plan_areas`` in a scenario: the plan's areas counted and set against the eligible land."""
+    import yaml
+
+    from wip_qgis_plugin.core.jobs.runner import run_scenario
+    from wip_qgis_plugin.core.scenario.spec import load_scenario
+
+    layers, tmp = region
+    gpkg = layers["municipalities"].path
+    cat = tmp / "cat.yaml"
+    cat.write_text(
+        "schema: wip-catalogue/1\nid: t\nversion: '1'\ntechnology: wind\ntitle: {de: T, en: T}\n"
+        "reference_turbine: {hub_height: 159 m, rotor_diameter: 141 m, source: test source}\ncriteria:\n"
+        "  - {id: settlements, label: {de: S, en: S}, kind: hard, layer: landuse, filter: {landuse: [residential]},"
+        " buffer: 500 m, source: test source, valid_from: 2020-01-01}\n", encoding="utf-8")
+    data = {"name": "plan", "resolution_m": 10, "workers": 1, "output_dir": str(tmp / "out"),
+            "layers": {"municipalities": {"path": gpkg, "layer": "municipalities"},
+                       "landuse": {"path": gpkg, "layer": "landuse"}},
+            "eligibility": {"wind": {"catalogue": str(cat), "kinds": ["hard"], "min_area_ha": 0}},
+            "windbg": {"wind": {"rotor_in": True, "plan_areas": f"{gpkg}|layername=plan_areas",
+                                "plan_rotor_in": True}}}
+    path = tmp / "s.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    steps = list(run_scenario(load_scenario(path)))
+    assert [s.kind for s in steps] == ["eligibility", "windbg", "plan_areas"]
+    plan = steps[-1].result
+    assert plan["accounting"] == "rotor-in" and plan["total"]["designated_ha"] == pytest.approx(200.0)
+    assert plan["excluded_by"]["settlements"] > 0
+    assert (tmp / "out" / "wind_plan_areas.csv").is_file() and (tmp / "out" / "wind_plan_areas_criteria.csv").is_file()

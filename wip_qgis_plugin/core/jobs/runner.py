@@ -47,6 +47,7 @@ from .build import (
     eligibility_job,
     grid_connection_job,
     grid_topology_job,
+    plan_areas_job,
     profile_job,
     rooftop_solar_job,
     setback_sweep_job,
@@ -207,6 +208,15 @@ def scenario_steps(sc: Scenario, only: Collection[str] | None = None,
                 sc.aoi, settings.crs, eligible_areas_ref(wb.run.outputs.polygons), wb.table, wb.rotor_in,
                 setback_turbine(turbine), wb.tower_foot_radius_m, invalid_geometries=settings.invalid_geometries),
                 _files(wb.table))
+            if wb.plan_areas is not None:  # the regional plan's designated areas against the law and the model
+                yield ScenarioStep(wb.key, f"{wb.key} plan areas", plan_areas_job(
+                    wb.plan_areas, sc.aoi, {"table": wb.plan_table, "criteria_table": wb.plan_criteria_table},
+                    {"crs": settings.crs, "rotor_in": wb.plan_rotor_in, "turbine": setback_turbine(turbine),
+                     "tower_foot_radius_m": wb.tower_foot_radius_m,
+                     "invalid_geometries": "repair" if settings.invalid_geometries == "error"
+                     else settings.invalid_geometries},
+                    str(wb.run.outputs.reasons) if wb.run.outputs.reasons else None),
+                    _files(wb.plan_table, wb.plan_criteria_table))
     for so in sc.solar:  # solar potential of eligible land
         if wanted(so.key):
             yield ScenarioStep(so.key, f"{so.key} solar", solar_potential_job(
@@ -365,6 +375,7 @@ def scenario_paths(sc: Scenario) -> tuple[list[Path], list[Path]]:
         given += [sc.grid.cost_raster, *_layer_files([sc.grid.lines, sc.grid.substations, sc.grid.roads])]
     if sc.profile is not None:
         given += [sc.profile.demand_table, sc.profile.weather]
+    given += _layer_files(w.plan_areas for w in sc.windbg)
     inputs = [Path(str(g).split("|", 1)[0]) for g in given if isinstance(g, (str, Path)) and str(g)]
     outputs: list[Path] = []
 

@@ -28,7 +28,7 @@ from .model import SuitabilityRun, SweepRun, TechnologyRun, WindbgRun
 from .values import layer_ref, parse_setbacks, read_kinds, read_names, resolved
 
 _SUIT = {"sensitivity", "aggregation", "weights", "ahp", "weighting"}
-_WINDBG = {"rotor_in", "tower_foot_radius_m"}
+_WINDBG = {"rotor_in", "tower_foot_radius_m", "plan_areas", "plan_rotor_in"}
 _SWEEP = {"criterion", "setbacks_m", "variants", "resolution_m"}
 _AOI = {"layer", "name_field", "names", "id_field"}
 _TECH = {"catalogue", "kinds", "overrides", "min_area_ha", "settlement_setback_m"}
@@ -264,8 +264,14 @@ def read_suitability(raw: Any, by_key: dict[str, TechnologyRun], out_dir: Path,
     return suits
 
 
-def read_windbg(raw: Any, by_key: dict[str, TechnologyRun], out_dir: Path, problems: list[str]) -> list[WindbgRun]:
-    """Read ``windbg:``: ``{technology key: {rotor_in, tower_foot_radius_m}}``."""
+def read_windbg(raw: Any, by_key: dict[str, TechnologyRun], out_dir: Path, problems: list[str],
+                base: Path | None = None) -> list[WindbgRun]:
+    """Read ``windbg:``: ``{technology key: {rotor_in, tower_foot_radius_m, plan_areas, plan_rotor_in}}``.
+
+    ``plan_areas`` (a file, relative to the scenario) adds the accounting of a regional plan's designated areas
+    and their overlap with the technology's eligible land (:mod:`..eligibility.plan_areas`).
+    """
+    base = base or out_dir
     windbgs = []
     for key, spec in (raw or {}).items():
         where = f"windbg.{key}"
@@ -274,6 +280,11 @@ def read_windbg(raw: Any, by_key: dict[str, TechnologyRun], out_dir: Path, probl
             problems.append(f"{where}: no technology {key!r} under 'eligibility'{suggest(key, by_key)}")
             continue
         unknown_keys(spec, _WINDBG, f"{where}.", problems)
+        plan = None if spec.get("plan_areas") is None else layer_ref(spec["plan_areas"], base, f"{where}.plan_areas",
+                                                                       problems)
         windbgs.append(WindbgRun(key, by_key[key], bool(spec.get("rotor_in", False)),
-                                 float(spec.get("tower_foot_radius_m", 4.0)), out_dir / f"{key}_windbg.csv"))
+                                 float(spec.get("tower_foot_radius_m", 4.0)), out_dir / f"{key}_windbg.csv",
+                                 plan, bool(spec.get("plan_rotor_in", False)),
+                                 out_dir / f"{key}_plan_areas.csv" if plan else None,
+                                 out_dir / f"{key}_plan_areas_criteria.csv" if plan else None))
     return windbgs

@@ -71,6 +71,10 @@ class WindbgRun:
     rotor_in: bool
     tower_foot_radius_m: float
     table: Path
+    plan_areas: LayerRef | None = None  # the regional plan's designated areas (windbg.<key>.plan_areas)
+    plan_rotor_in: bool = False         # the plan requires the rotor inside its areas
+    plan_table: Path | None = None
+    plan_criteria_table: Path | None = None
 
 
 @dataclass(frozen=True)
