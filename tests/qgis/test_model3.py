@@ -131,7 +131,7 @@ def build_model():
         "WIND_SITES": Source.fromChildOutput("wind_layout", "OUTPUT_TURBINES"),
         "PV_GROUND_SITES": Source.fromChildOutput("pv_solar", "OUTPUT_SITES"),
         "TOP_N": Source.fromStaticValue(3), "LANGUAGE": Source.fromStaticValue(0),
-        "REUSE": Source.fromStaticValue(True)},
+        "REUSE": Source.fromStaticValue(True), "ROTOR_IN": Source.fromStaticValue(False)},  # as the layout above
         {"profile": ("OUTPUT_FOLDER", "Profile folder (indicators, reports)")})
     child("maps", 1450, 400, "Site maps (PDF)", {
         "MUNICIPALITIES": Source.fromChildOutput("profile", "OUTPUT_MUNICIPALITIES"),

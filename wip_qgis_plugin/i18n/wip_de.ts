@@ -1439,6 +1439,81 @@
       <translation>{role}: {n} Objekt(e)</translation>
     </message>
     <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="40" />
+      <source>Designated wind areas of a plan</source>
+      <translation>Windflächen eines Regionalplans bilanzieren</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="44" />
+      <source>Designated wind areas of the plan [polygons] (Vorranggebiete, Windenergiegebiete)</source>
+      <translation>Ausgewiesene Windflächen des Plans [Polygone] (Vorranggebiete, Windenergiegebiete)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="48" />
+      <source>Exclusion reasons raster of a wind eligibility run (optional: which criteria exclude designated land)</source>
+      <translation>Ausschlussgründe-Raster einer Wind-Flächeneignung (optional: welche Kriterien ausgewiesene Flächen ausschließen)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="55" />
+      <source>The plan requires the rotor inside its areas (rotor-in, WindBG § 4)</source>
+      <translation>Der Plan verlangt den Rotor innerhalb seiner Flächen (Rotor-in, WindBG § 4)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="58" />
+      <source>Reference turbine: hub height [m]</source>
+      <translation>Referenzanlage: Nabenhöhe [m]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="59" />
+      <source>Reference turbine: rotor diameter [m]</source>
+      <translation>Referenzanlage: Rotordurchmesser [m]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="60" />
+      <source>Tower-foot radius [m]</source>
+      <translation>Turmfußradius [m]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="64" />
+      <source>Designated areas per municipality (CSV)</source>
+      <translation>Ausgewiesene Flächen je Gemeinde (CSV)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="66" />
+      <source>Designated land excluded per criterion (CSV)</source>
+      <translation>Ausgeschlossene ausgewiesene Fläche je Kriterium (CSV)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="68" />
+      <source>Designated area [ha]</source>
+      <translation>Ausgewiesene Fläche [ha]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="69" />
+      <source>Counted share of the area [%]</source>
+      <translation>Angerechneter Flächenanteil [%]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="71" />
+      <source>Designated area outside the eligible land [ha]</source>
+      <translation>Ausgewiesene Fläche außerhalb der geeigneten Fläche [ha]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="77" />
+      <source>reference turbine</source>
+      <translation>Referenzanlage</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="90" />
+      <source>{name}: {designated:.1f} ha designated, {counted:.1f} ha counted = {pct:.2f} % (target {t27:g} % 2027, {t32:g} % 2032)</source>
+      <translation>{name}: {designated:.1f} ha ausgewiesen, {counted:.1f} ha angerechnet = {pct:.2f} % (Ziel {t27:g} % 2027, {t32:g} % 2032)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="96" />
+      <source>Designated land excluded by “{criterion}”: {ha:.1f} ha</source>
+      <translation>Ausgewiesene Fläche, ausgeschlossen durch „{criterion}“: {ha:.1f} ha</translation>
+    </message>
+    <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="32" />
       <source>Settlement areas from another source [polygons, e.g. ATKIS Ortslage]</source>
       <translation>Siedlungsflächen aus anderer Quelle [Polygone, z. B. ATKIS Ortslage]</translation>
@@ -2164,62 +2239,37 @@
       <translation>Land (wo der AGS es nicht angibt)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="63" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="64" />
       <source>Rotor-in: count only the area the whole rotor fits in (WindBG § 4)</source>
       <translation>Rotor innerhalb: nur die Fläche anrechnen, in der der ganze Rotor liegt (WindBG § 4)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="66" />
-      <source>Reference turbine: hub height [m]</source>
-      <translation>Referenzanlage: Nabenhöhe [m]</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="67" />
-      <source>Reference turbine: rotor diameter [m]</source>
-      <translation>Referenzanlage: Rotordurchmesser [m]</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="68" />
-      <source>Tower-foot radius [m]</source>
-      <translation>Turmfußradius [m]</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="72" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="73" />
       <source>WindBG table per municipality (CSV)</source>
       <translation>WindBG-Tabelle je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="74" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="75" />
       <source>Municipalities with WindBG figures [polygons]</source>
       <translation>Gemeinden mit WindBG-Kennzahlen [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="76" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="77" />
       <source>Counted wind area [ha]</source>
       <translation>Angerechnete Windfläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="77" />
-      <source>Counted share of the area [%]</source>
-      <translation>Angerechneter Flächenanteil [%]</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="78" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="79" />
       <source>Gap to the 2032 orientation value [ha]</source>
       <translation>Lücke zum Orientierungswert 2032 [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="86" />
-      <source>reference turbine</source>
-      <translation>Referenzanlage</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="94" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="95" />
       <source>Rotor-in: the boundary moves inward by {offset:g} m (rotor radius minus tower-foot radius).</source>
       <translation>Rotor innerhalb: Die Grenze rückt um {offset:g} m nach innen (Rotorradius minus Turmfußradius).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="97" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="98" />
       <source>{name}: {counted:.1f} ha = {pct:.2f} % of {area:.1f} ha; target {t27:g} % (2027) / {t32:g} % (2032); gap to the 2032 orientation value {gap:.1f} ha</source>
       <translation>{name}: {counted:.1f} ha = {pct:.2f} % von {area:.1f} ha; Ziel {t27:g} % (2027) / {t32:g} % (2032); Lücke zum Orientierungswert 2032 {gap:.1f} ha</translation>
     </message>

@@ -19,10 +19,11 @@ from .solar_potential import SolarPotential
 from .suitability import Suitability
 from .turbine_layout import TurbineLayout
 from .wind_yield import WindYield
+from .plan_area_accounting import PlanAreaAccounting
 from .windbg_accounting import WindbgAccounting
 
 ALGORITHMS = (
-    LandEligibility, SetbackSweep, Suitability, WindbgAccounting,  # eligibility, suitability, accounting
+    LandEligibility, SetbackSweep, Suitability, WindbgAccounting, PlanAreaAccounting,  # eligibility … accounting
     SolarPotential, RooftopSolar, WindYield, TurbineLayout,  # potential
     GridTopologyCheck, GridConnection,  # grid
     MunicipalProfile, SiteMaps,  # profile

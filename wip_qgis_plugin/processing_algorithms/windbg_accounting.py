@@ -38,7 +38,7 @@ class WindbgAccounting(WipAlgorithm):
     TOWER_FOOT_RADIUS = "TOWER_FOOT_RADIUS"
     OUTPUT_TABLE, OUTPUT_MUNICIPALITIES = "OUTPUT_TABLE", "OUTPUT_MUNICIPALITIES"
     COUNTED_HA, COUNTED_PCT, GAP_2032_HA = "COUNTED_HA", "COUNTED_PCT", "GAP_2032_HA"
-    LAND_IDS = (None, "ST", "SN", "TH")
+    LAND_IDS = (None, "ST", "SN", "TH", "BB", "BE", "BW", "BY", "HB", "HE", "HH", "MV", "NI", "NW", "RP", "SH", "SL")
     #: Reference turbine of the wind presets (a test keeps these equal to their reference_turbine). [m]
     REFERENCE_HUB_HEIGHT, REFERENCE_ROTOR_DIAMETER = 159.0, 141.0
     #: Tower-foot radius (equal to core.eligibility.windbg.DEFAULT_TOWER_FOOT_RADIUS_M, checked by a test). [m]
@@ -55,7 +55,8 @@ class WindbgAccounting(WipAlgorithm):
         add_aoi_parameters(self, id_field=True)
         self.add_parameter(QgsProcessingParameterEnum(
             self.LAND, tr("Land (where the AGS does not tell)"), options=[
-                tr("from the AGS"), "Sachsen-Anhalt (ST)", "Sachsen (SN)", "Thüringen (TH)"], defaultValue=0))
+                tr("from the AGS"), "Sachsen-Anhalt (ST)", "Sachsen (SN)", "Thüringen (TH)", *self.LAND_IDS[4:]],
+            defaultValue=0))
         self.add_parameter(QgsProcessingParameterFeatureSource(
             self.ELIGIBLE_AREAS, tr("Eligible wind areas [polygons] (from Land eligibility)"), [SOURCE_POLYGON]))
         add_crs_parameter(self)
