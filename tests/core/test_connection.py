@@ -23,6 +23,7 @@ from wip_qgis_plugin.core.grid.allocation import (
     AllocationProblem,
     allocate_greedy,
     allocate_min_cost_flow,
+    consolidate_splits,
 )
 from wip_qgis_plugin.core.grid.catalogue import build_connection_catalogue, load_connection_catalogue
 from wip_qgis_plugin.core.grid.connection import ConnectionOutputs, plan_connections, run_grid_connection
@@ -390,3 +391,19 @@ def test_sites_sharing_an_id_are_one_site():
     assert group_sites(unique, settings) is unique
     assert group_sites(frame, ConnectionSettings(site_id_field="site_id", area_ha_per_mw=2.0)) is frame
     assert group_sites(frame, ConnectionSettings()) is frame
+
+
+@pytest.mark.parametrize("single_line_eur, expected_subs", [(8.0e6, [2]), (12.0e6, [0, 1])])
+def test_a_split_site_is_priced_built_and_split_only_where_it_pays(single_line_eur, expected_subs):
+    """An 80 MW site; S1 and S2 have 60 MW free each at 5 M€ a line, S3 has room for all at ``single_line_eur``.
+    The flow splits over S1 and S2 (priced by share: 5 M€); built, the split needs both lines (10 M€): a single
+    line at 8 M€ replaces it, one at 12 M€ does not."""
+    problem = AllocationProblem(np.array([80.0]), np.array([60.0, 60.0, 100.0]), np.array([0, 0, 0]),
+                                np.array([0, 1, 2]), np.array([5.0e6, 5.0e6, single_line_eur]), 0.1)
+    flow = allocate_min_cost_flow(problem)
+    assert sorted(np.flatnonzero(flow.pair_units > 0)) == [0, 1] and flow.connection_cost_eur == pytest.approx(5.0e6)
+    assert flow.built_cost_eur == pytest.approx(10.0e6)
+    done = consolidate_splits(flow)
+    assert sorted(np.flatnonzero(done.pair_units > 0).tolist()) == expected_subs
+    assert done.connected_mw_per_site[0] == pytest.approx(80.0)
+    assert done.built_cost_eur == pytest.approx(min(10.0e6, single_line_eur))

@@ -151,8 +151,20 @@ class Allocation:
 
     @property
     def connection_cost_eur(self) -> float:
-        """Σ share × pair cost. [EUR]"""
+        """Σ share × pair cost: the cost allocated by MW (what a split site's pieces would pay by share). [EUR]"""
         return float(np.dot(self.pair_share, self.problem.pair_cost_eur))
+
+    @property
+    def built_cost_eur(self) -> float:
+        """Σ cost of every line that carries MW: what must be built (a split site needs each of its lines). [EUR]"""
+        return float(self.problem.pair_cost_eur[self.pair_units > 0].sum())
+
+    @property
+    def built_cost_per_site_eur(self) -> np.ndarray:
+        """Per site the cost of every line it uses. [EUR]"""
+        p = self.problem
+        used = self.pair_units > 0
+        return np.bincount(p.pair_site[used], weights=p.pair_cost_eur[used], minlength=len(p.supply_mw))
 
     @property
     def objective(self) -> int:
@@ -226,6 +238,39 @@ def _marginal_units(problem: AllocationProblem, graph: nx.DiGraph, flow: Mapping
         else:
             marginal[j] = float(d)
     return marginal, displaces
+
+
+def consolidate_splits(allocation: Allocation) -> Allocation:
+    """A split site moved onto one substation where that connects the same MW for less than its lines cost built.
+
+    The flow prices a site's pieces by their share of a line; built, every piece needs its own line. For each
+    split site (largest saving first), the cheapest single candidate pair whose substation has room for all the
+    site's connected units replaces the split when its one line costs less than the split's lines together.
+    Connected MW never change; the marginal costs stay those of the flow.
+    """
+    p = allocation.problem
+    units = allocation.pair_units.copy()
+    capacity_units = p.capacity_units
+    for _ in range(len(p.supply_mw)):
+        used = units > 0
+        n_used = np.bincount(p.pair_site[used], minlength=len(p.supply_mw))
+        load = np.bincount(p.pair_sub, weights=units, minlength=len(p.capacity_mw))
+        best = None
+        for i in np.flatnonzero(n_used > 1):
+            mine = np.flatnonzero(p.pair_site == i)
+            sent = units[mine]
+            built = float(p.pair_cost_eur[mine][sent > 0].sum())
+            total = int(sent.sum())
+            for k, j, cost in zip(mine, p.pair_sub[mine], p.pair_cost_eur[mine]):
+                room = capacity_units[j] - load[j] + units[k]
+                if room >= total and cost < built and (best is None or built - cost > best[0]):
+                    best = (built - cost, i, k, total)
+        if best is None:
+            break
+        _, i, k, total = best
+        units[p.pair_site == i] = 0
+        units[k] = total
+    return Allocation(allocation.method, p, units, allocation.marginal_units, allocation.displaces)
 
 
 def allocate_greedy(problem: AllocationProblem) -> Allocation:

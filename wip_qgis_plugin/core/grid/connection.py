@@ -30,7 +30,7 @@ from ..data.layers import LayerRef, check_working_crs, layer_info, read_layer
 from ..data.outputs import OutputTransaction, write_csv, write_vector
 from ..errors import InputError
 from ..progress import NullProgress, Progress, SubProgress, check_cancelled
-from .allocation import ALLOCATORS, Allocation, AllocationProblem, allocate_greedy
+from .allocation import ALLOCATORS, Allocation, AllocationProblem, allocate_greedy, consolidate_splits
 from .catalogue import DEFAULT_PRESET, ConnectionCatalogue, ConnectionLevel, load_connection_catalogue
 from .issues import issues_frame
 from .routing import (
@@ -104,14 +104,15 @@ class ConnectionResult:
         connected = float(a.connected_mw_per_site.sum())
         out = {"allocation": a.method, "catalogue": self.catalogue.provenance(), "sites": len(self.sites),
                "capacity_mw": float(np.sum(a.problem.supply_mw)), "connected_mw": connected,
-               "unconnected_mw": float(a.unconnected_mw.sum()), "cost_eur": a.connection_cost_eur,
-               "cost_eur_per_kw": a.connection_cost_eur / (connected * 1000.0) if connected else float("nan"),
+               "unconnected_mw": float(a.unconnected_mw.sum()), "cost_eur": a.built_cost_eur,
+               "cost_allocated_eur": a.connection_cost_eur,
+               "cost_eur_per_kw": a.built_cost_eur / (connected * 1000.0) if connected else float("nan"),
                "split_sites": int((self.sites["status"] == "split").sum()),
                "status": self.sites["status"].value_counts().to_dict()}
         if self.baseline is not None:
             b = self.baseline
             out["baseline"] = {"allocation": b.method, "connected_mw": float(b.connected_mw_per_site.sum()),
-                               "cost_eur": b.connection_cost_eur}
+                               "cost_eur": b.built_cost_eur}
         if self.topology is not None:
             out["topology"] = self.topology.summary()
         return out
@@ -193,7 +194,7 @@ def plan_connections(
     problem = AllocationProblem(site_in.capacity_mw, sub_in.free_mw, cand.site[keep], cand.substation[keep],
                                 cost[keep], settings.mw_unit)
     progress.report(0.6, "Allocation")
-    allocation = ALLOCATORS[settings.allocation](problem)
+    allocation = consolidate_splits(ALLOCATORS[settings.allocation](problem))  # splits only where they pay built
     baseline = allocate_greedy(problem) if settings.baseline and settings.allocation != "greedy" else None
     check_cancelled(progress)
     used = np.flatnonzero(allocation.pair_units > 0)
@@ -249,7 +250,7 @@ def _frames(sites: SiteInputs, subs: SubstationInputs, catalogue: ConnectionCata
     }, geometry=gpd.GeoSeries([r.geometry for r in routes], crs=crs), crs=crs)
     connected = np.asarray(alloc.connected_mw_per_site, dtype=float)
     unconnected = np.asarray(alloc.unconnected_mw, dtype=float)
-    cost_site = np.bincount(pi, weights=share[used] * problem.pair_cost_eur[used], minlength=n)
+    cost_site = alloc.built_cost_per_site_eur  # every line a site uses is built, also the line of a small piece
     n_cand_all = np.bincount(cand.site, minlength=n)
     cheapest = np.full(n, np.nan)
     if len(problem.pair_site):
