@@ -407,3 +407,39 @@ def test_a_split_site_is_priced_built_and_split_only_where_it_pays(single_line_e
     assert sorted(np.flatnonzero(done.pair_units > 0).tolist()) == expected_subs
     assert done.connected_mw_per_site[0] == pytest.approx(80.0)
     assert done.built_cost_eur == pytest.approx(min(10.0e6, single_line_eur))
+
+
+def test_joints_in_the_substations_layer_are_left_out_with_a_warning():
+    """An OSM grid's vertices layer: two substations (one spelt sub_station) and three line joints; the joints never
+    become substations (46 did on real data) and the warning counts them."""
+    import geopandas as gpd
+    import shapely
+
+    class Log:
+        def __init__(self):
+            self.warnings = []
+
+        def report(self, *a):
+            pass
+
+        def info(self, m):
+            pass
+
+        def warning(self, m):
+            self.warnings.append(m)
+
+        def is_cancelled(self):
+            return False
+
+    subs = gpd.GeoDataFrame({"power": ["substation", "sub_station", "joint", "joint", "joint"],
+                             "voltage": ["110000"] * 5, "free_capacity_mw": [50.0] * 5, "name": list("ABCDE")},
+                            geometry=[shapely.Point(700_000 + 3000 * k, 5_700_000) for k in range(5)],
+                            crs="EPSG:25832")
+    sites = gpd.GeoDataFrame({"capacity_mw": [20.0]}, geometry=[shapely.Point(700_100, 5_700_100)], crs="EPSG:25832")
+    roads = gpd.GeoDataFrame({"highway": ["secondary"]}, geometry=[shapely.LineString([(699_000, 5_700_050),
+                                                                                       (714_000, 5_700_050)])],
+                             crs="EPSG:25832")
+    log = Log()
+    res = plan_connections(sites, subs, roads=roads, progress=log)
+    assert list(res.substations["name"]) == ["A", "B"]
+    assert any("3 power=joint" in w for w in log.warnings)

@@ -89,6 +89,14 @@ def test_ends_within_tolerance_merge_and_are_reported():
     assert len(loose.issues_of("isolated_component")) == 1
 
 
+def test_ends_apart_by_rounding_are_joined_without_a_report():
+    """Ends 0.5 mm apart (coordinates rounded differently, as in SciGRID): one network, nothing reported."""
+    a, b = line((0, 0), (100, 0)), line((100.0005, 0), (200, 0))
+    topo = build_topology(lines([a, b], ["110000", "110000"]), None, TopologySettings(snap_tolerance_m=10))
+    assert nx.number_connected_components(topo.graph) == 1
+    assert not topo.issues_of("snapped_endpoint") and len(topo.issues_of("dangling_end")) == 2
+
+
 def test_dangling_end_near_a_line_becomes_a_t_junction():
     main = line((0, 0), (200, 0))
     branch = line((100, 4), (100, 150))                      # starts 4 m beside the main line

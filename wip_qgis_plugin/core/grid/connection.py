@@ -167,6 +167,12 @@ def plan_connections(
         substations = substations.to_crs(crs)
     site_in = prepare_sites(sites, catalogue, settings)
     sub_in = prepare_substations(substations, settings)
+    if sub_in.dropped:
+        progress.warning(
+            f"The substations layer also holds features that are no substation, left out: "
+            f"{', '.join(f'{n} {settings.substation_type_field}={k}' for k, n in sub_in.dropped)} (substations are "
+            f"{' or '.join(settings.substation_types)}). Give a layer of substations only (an OSM grid's vertices "
+            "layer holds every joint of the lines).")
     progress.report(0.02, "Road network")
     network = None
     if isinstance(roads, RoadNetwork):

@@ -110,6 +110,10 @@ class TopologyIssue:
 
 
 
+#: Line ends moved less than this are joined silently: coordinates that differ by rounding, not a gap. [m]
+MIN_REPORTED_SNAP_M = 0.01
+
+
 def find_issues(
     lines: gpd.GeoDataFrame, graph: nx.MultiGraph, pieces: gpd.GeoDataFrame, subs: gpd.GeoDataFrame,
     cleaned: CleanedLines, no_voltage: np.ndarray, settings: TopologySettings,
@@ -144,6 +148,8 @@ def find_issues(
         return names[j], float(shapely.distance(pt, sub_geoms[j]))
 
     for s in cleaned.snaps:
+        if s.distance_m < MIN_REPORTED_SNAP_M:  # rounding in the data (SciGRID: 78 sub-millimetre "snaps"), no issue
+            continue
         name, _ = nearest_sub(*s.to_xy) if s.kind == "snapped_to_substation" else ("", 0.0)
         issues.append(TopologyIssue(
             s.kind, s.to_xy[0], s.to_xy[1], s.voltage_v, s.line_id, distance_m=s.distance_m, substation=name,

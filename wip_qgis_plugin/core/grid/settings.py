@@ -88,6 +88,9 @@ class ConnectionSettings:
         Site field with an identifier (None: the row number).
     substation_voltage_field, substation_free_field, substation_name_field : str
         Substation fields: OSM voltage (``110000;20000``), free capacity [MW], name.
+    substation_type_field, substation_types
+        Where the layer has this field (OSM ``power``), only features of these types are substations; others
+        (an OSM grid's joints, towers) are left out with a warning.
     unknown_free_capacity_mw : float or None
         Free capacity assumed where the field is empty; None refuses such substations. [MW]
     allocation : str
@@ -124,6 +127,8 @@ class ConnectionSettings:
     substation_voltage_field: str = "voltage"
     substation_free_field: str = "free_capacity_mw"
     substation_name_field: str = "name"
+    substation_type_field: str = "power"
+    substation_types: tuple[str, ...] = ("substation", "sub_station")
     unknown_free_capacity_mw: float | None = None
     allocation: str = "min_cost_flow"
     router: str = "roads"

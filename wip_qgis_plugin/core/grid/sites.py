@@ -83,12 +83,15 @@ class SubstationInputs:
         Free capacity. [MW]
     geometry : numpy.ndarray
         Points or polygons (working CRS).
+    dropped : tuple of (str, int)
+        Features of the layer left out because their type is no substation (``power=joint`` …), by type.
     """
 
     names: tuple[str, ...]
     levels_v: tuple[tuple[int, ...], ...]
     free_mw: np.ndarray
     geometry: np.ndarray
+    dropped: tuple[tuple[str, int], ...] = ()
 
 
 def group_sites(sites: gpd.GeoDataFrame, settings: ConnectionSettings) -> gpd.GeoDataFrame:
@@ -192,6 +195,19 @@ def prepare_substations(substations: gpd.GeoDataFrame, settings: ConnectionSetti
     fields = [c for c in substations.columns if c != substations.geometry.name]
     if len(substations) == 0:
         raise InputError("The substations layer holds no features; give the substations (OSM power=substation).")
+    dropped: tuple[tuple[str, int], ...] = ()
+    if settings.substation_type_field in substations.columns:  # an OSM grid layer: joints and towers are no substations
+        kind = substations[settings.substation_type_field].astype(object)
+        other = kind.notna() & ~kind.astype(str).str.strip().str.lower().isin(settings.substation_types)
+        if other.any():
+            dropped = tuple(sorted(((str(k), int(n)) for k, n in kind[other].value_counts().items()),
+                                   key=lambda kv: -kv[1]))
+            substations = substations[~other.to_numpy()].reset_index(drop=True)
+            if len(substations) == 0:
+                raise InputError(
+                    f"The substations layer holds no substation: its {settings.substation_type_field!r} values are "
+                    f"{', '.join(f'{k} ({n})' for k, n in dropped)}; substations are "
+                    f"{' or '.join(settings.substation_types)}. Give the substations layer.")
     for role, name in (("voltage", settings.substation_voltage_field),
                        ("free capacity [MW]", settings.substation_free_field)):
         if name not in substations.columns:
@@ -217,4 +233,4 @@ def prepare_substations(substations: gpd.GeoDataFrame, settings: ConnectionSetti
                       for j, v in enumerate(substations[settings.substation_name_field].to_numpy(dtype=object)))
     else:
         names = tuple(f"#{j}" for j in range(len(substations)))
-    return SubstationInputs(names, levels, free, substations.geometry.values)
+    return SubstationInputs(names, levels, free, substations.geometry.values, dropped)
