@@ -310,3 +310,16 @@ def test_osm_high_voltage_grid_builds_and_every_substation_is_reachable_or_repor
     assert topo.issues_of("no_voltage")              # the layer has a line without voltage
     assert_clean_is_fixed_point(topo)
     assert len(gpd.read_file(tmp_path / "report.gpkg")) == len(topo.issues)
+
+
+def test_colocated_buses_are_one_substation():
+    """SciGRID's 'Lauchstädt' and 'Lauchstädt_220kV' stand on one point: one substation with both levels, attached
+    to its 380 kV and its 220 kV line (the second bus was reported unattached)."""
+    a = line((0, 0), (1000, 0))
+    b = line((0, 0), (0, 1000))
+    subs = gpd.GeoDataFrame({"name": ["Lauchstädt", "Lauchstädt_220kV"], "voltage": ["380000", "220000"]},
+                            geometry=[shapely.Point(X0, Y0), shapely.Point(X0, Y0)], crs=CRS)
+    topo = build_topology(lines([a, b], ["380000", "220000"]), subs, TopologySettings(snap_tolerance_m=10))
+    assert len(topo.substations) == 1
+    assert topo.substations["name"].iloc[0] == "Lauchstädt;Lauchstädt_220kV"
+    assert not topo.issues_of("substation_not_attached") and not topo.issues_of("substation_voltage_mismatch")

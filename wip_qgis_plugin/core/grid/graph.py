@@ -47,7 +47,45 @@ def substation_frame(substations: gpd.GeoDataFrame | None, crs: Any, settings: T
         geoms = geoms.copy()
         geoms[multi_pt] = shapely.centroid(geoms[multi_pt])
         subs = subs.set_geometry(geoms)
-    return subs
+    return merge_colocated(subs, CO_LOCATED_M)
+
+
+#: Substation points closer than this are one substation (SciGRID's buses ``X`` and ``X_220kV`` of one site). [m]
+CO_LOCATED_M = 1.0
+
+
+def merge_colocated(subs: gpd.GeoDataFrame, distance_m: float) -> gpd.GeoDataFrame:
+    """Point substations within ``distance_m`` of each other merged into one (the first's point; texts joined with
+    ``;`` — names, voltages — other values of the first), so that a site's second bus is not reported unattached."""
+    points = np.flatnonzero(shapely.get_type_id(subs.geometry.values) == 0)
+    if len(points) < 2:
+        return subs
+    geoms = subs.geometry.values[points]
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="dwithin", distance=distance_m)
+    pairs = left != right
+    if not pairs.any():
+        return subs
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n = len(points)
+    _, label = connected_components(coo_matrix((np.ones(int(pairs.sum())), (left[pairs], right[pairs])),
+                                               shape=(n, n)), directed=False)
+    keep = np.ones(len(subs), dtype=bool)
+    subs = subs.copy()
+    for lab in np.unique(label):
+        members = points[label == lab]
+        if len(members) < 2:
+            continue
+        first = members[0]
+        for column in subs.columns:
+            if column == subs.geometry.name or not (subs[column].dtype == object
+                                                   or pd.api.types.is_string_dtype(subs[column].dtype)):
+                continue
+            texts = [str(v) for v in subs[column].iloc[members] if v is not None and str(v) not in ("", "nan")]
+            subs.at[subs.index[first], column] = ";".join(dict.fromkeys(texts)) or None
+        keep[members[1:]] = False
+    return subs[keep].reset_index(drop=True)
 
 
 def build_grid_graph(pieces: gpd.GeoDataFrame, subs: gpd.GeoDataFrame, settings: TopologySettings
