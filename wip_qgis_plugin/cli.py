@@ -394,8 +394,13 @@ def _engine_inputs(args: argparse.Namespace):
     from .core.catalogue.loader import load_catalogue
     from .core.data.layers import ROLES
     from .core.errors import InputError
+    from .core.eligibility.budget import check_resolution
     from .core.jobs.build import catalogue_spec
 
+    try:  # inf and nan would reach the job as "no value"
+        check_resolution(args.resolution)
+    except InputError as exc:
+        raise InputError(f"--resolution: {exc}") from None
     tags = {"settlement_setback": args.settlement_setback} if args.settlement_setback is not None else None
     catalogue = catalogue_spec(args.catalogue, tags)
     cat = load_catalogue(args.catalogue)  # its problems first, as the job would report them
@@ -947,6 +952,15 @@ def _common_options(p: argparse.ArgumentParser) -> None:
                         "'protected_areas=NSG.shp;protection_title=Naturschutzgebiet' (repeatable)")
 
 
+def _accounting_options(p: argparse.ArgumentParser, rotor_in_help: str) -> None:
+    """Rotor-in, the reference turbine, the tower foot and the Land of a WindBG accounting (windbg, plan-areas)."""
+    p.add_argument("--rotor-in", action="store_true", help=rotor_in_help)
+    p.add_argument("--hub-height", type=float, help="reference turbine hub height [m] (default: the catalogue's)")
+    p.add_argument("--rotor-diameter", type=float, help="reference turbine rotor diameter [m]")
+    p.add_argument("--tower-foot", type=float, default=4.0, help="tower-foot radius [m]")
+    p.add_argument("--land", help="the Land (ST, SN, TH, BY …) of municipalities whose AGS does not name one")
+
+
 def _bindings(args: argparse.Namespace) -> list[dict]:
     """``--criterion-layer`` and ``--role-layer`` → the layer bindings of the eligibility settings."""
     def layer(src: str) -> dict:  # FILE[:LAYER]; a missing file makes the criterion "not assessed"
@@ -1013,11 +1027,7 @@ def build_parser() -> argparse.ArgumentParser:
     wb = sub.add_parser("windbg", help="WindBG area accounting of eligible wind areas")
     _common_options(wb)
     wb.add_argument("--areas", required=True, help="eligible-area polygons (GeoPackage) of `wip eligibility`")
-    wb.add_argument("--rotor-in", action="store_true", help="apply the WindBG § 4 rotor-in deduction")
-    wb.add_argument("--hub-height", type=float, help="reference turbine hub height [m] (default: the catalogue's)")
-    wb.add_argument("--rotor-diameter", type=float, help="reference turbine rotor diameter [m]")
-    wb.add_argument("--tower-foot", type=float, default=4.0, help="tower-foot radius [m]")
-    wb.add_argument("--land", help="the Land (ST, SN, TH, BY …) of municipalities whose AGS does not name one")
+    _accounting_options(wb, "apply the WindBG § 4 rotor-in deduction")
     wb.set_defaults(func=cmd_windbg)
     gc = sub.add_parser("grid-check", help="check power lines as a graph: dangling ends, islands, missing voltages")
     _grid_options(gc, "grid")
@@ -1098,11 +1108,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common_options(pa)
     pa.add_argument("--areas", required=True, metavar="FILE[:LAYER]", help="the plan's designated wind areas")
     pa.add_argument("--reasons", help="reasons raster of an eligibility run (wind_reasons.tif) in the same CRS")
-    pa.add_argument("--rotor-in", action="store_true", help="the plan requires the rotor inside (WindBG § 4 (3))")
-    pa.add_argument("--hub-height", type=float, help="reference turbine hub height [m] (default: the catalogue's)")
-    pa.add_argument("--rotor-diameter", type=float, help="reference turbine rotor diameter [m]")
-    pa.add_argument("--tower-foot", type=float, default=4.0, help="tower-foot radius [m]")
-    pa.add_argument("--land", help="the Land (ST, SN, TH, BY …) of municipalities whose AGS does not name one")
+    _accounting_options(pa, "the plan requires the rotor inside (WindBG § 4 (3))")
     pa.set_defaults(func=cmd_plan_areas)
     cl = sub.add_parser("clean", help="delete temporary files that interrupted runs left in output folders")
     cl.add_argument("folders", nargs="*", help="output folders (default: out)")
@@ -1127,7 +1133,7 @@ def main(argv: list[str] | None = None) -> int:
     _end_cleanly_on_signals()
     with warnings.catch_warnings():
         warnings.showwarning = _show_warning
-        warnings.simplefilter("always", _spec_warning())
+        warnings.simplefilter("default", _spec_warning())  # once per run, however often a file is read
         return _dispatch(args)
 
 

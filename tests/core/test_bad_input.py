@@ -322,6 +322,18 @@ def null_ags_windbg(folder: Path) -> list[str]:
                                        d.update(windbg={"wind": {"rotor_in": False}})))
 
 
+def null_geometries(n_null: int, n_houses: int = 4) -> Callable[[Path], list[str]]:
+    """Buildings of which ``n_null`` have no geometry (an export that lost them): counted; refused above 1 %."""
+    def make(folder: Path) -> list[str]:
+        f = region_frames()
+        houses = list(f["buildings"].geometry)
+        houses += [shapely.box(X0 + 100 + 20 * k, Y0 + 100, X0 + 110 + 20 * k, Y0 + 110) for k in range(n_houses - 4)]
+        gdf = frame(houses + [None] * n_null, building=["barn"] * (len(houses) + n_null))
+        f["buildings"] = gdf
+        return eligibility(folder, write_region(folder, f))
+    return make
+
+
 def dem_all_nodata(folder: Path) -> list[str]:
     """A DEM that is nodata over the whole area: refused (it used to become flat ground and scores 'nan')."""
     write_catalogue(folder, catalogue(suitability=SUITABILITY, sources={"t": "test source"}))
@@ -339,13 +351,14 @@ CASES = [
     Case("garbage_gpkg", garbage_gpkg, 2, ("region.gpkg",)),
     Case("directory_as_layer", directory_as_layer, 2, ("roads_dir",)),
     Case("latin1_catalogue", latin1_catalogue, 0, ("warning", "cat.yaml is not UTF-8", "line ")),
+    Case("latin1_catalogue_warned_once", latin1_catalogue, 0, ("is not UTF-8",)),
     Case("bom_catalogue", bom_catalogue, 0),
     Case("binary_catalogue", binary_catalogue, 2, ("cat.yaml", "not a text file", "line 1, column 1")),
     Case("alias_bomb", alias_bomb, 2, ("cat.yaml", "alias")),
     Case("output_folder_is_a_file", output_folder_is_a_file, 2, ("out_is_a_file",)),
     Case("resolution_zero", resolution("0"), 2, ("resolution",)),
-    Case("resolution_inf", resolution("inf"), 2, ("resolution",)),
-    Case("resolution_nan", resolution("nan"), 2, ("resolution",)),
+    Case("resolution_inf", resolution("inf"), 2, ("--resolution", "positive number", "inf")),
+    Case("resolution_nan", resolution("nan"), 2, ("--resolution", "positive number", "nan")),
     Case("resolution_tiny", resolution("0.001"), 2, ("0.001", "cells")),
     Case("resolution_larger_than_the_area", resolution("100000"), 2, ("100000", "larger")),
     Case("setback_1000_km", huge_setback("1000 km"), 2, ("village", "1,000,000 m", "50 km")),
@@ -356,6 +369,8 @@ CASES = [
     Case("wind_raster_km_per_h", wind_raster(23.4 * 3.6), 2, ("wind150.tif", "84.24", "km/h")),
     Case("wind_raster_all_nodata", wind_raster(-9999.0, -9999.0), 2, ("wind150.tif", "no data")),
     Case("dem_all_nodata", dem_all_nodata, 2, ("dem.tif", "no data")),
+    Case("null_geometries_refused", null_geometries(2), 2, ("buildings", "2 of 6", "no geometry")),
+    Case("null_geometries_warned", null_geometries(1, 200), 0, ("buildings", "1 of 201", "no geometry")),
     Case("layer_without_crs", layer_without_crs, 2, ("buildings_nocrs.gpkg", "coordinate reference system")),
     Case("sweep_tiny_step", sweep_tiny_step, 2, ("--step", "at most 200")),
     Case("null_ags_windbg", null_ags_windbg, 2, ("Westdorf", "Land")),
@@ -381,6 +396,8 @@ CASES = [
 def test_bad_input(case: Case, tmp_path, capsys):
     code, out, err = run_case(case, tmp_path, capsys)
     assert code == case.code, (out, err)
+    if case.id == "latin1_catalogue_warned_once":
+        assert err.count("is not UTF-8") == 1, err
     for fragment in case.fragments:
         assert fragment in err, err
     for fragment in case.stdout:

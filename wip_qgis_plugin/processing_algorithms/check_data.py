@@ -8,14 +8,11 @@ The table goes to the log and to a CSV, in the language of the QGIS interface.
 from __future__ import annotations
 
 from qgis.core import (
-    QgsProcessingException,
     QgsProcessingOutputNumber,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFileDestination,
-    QgsProcessingParameterNumber,
 )
 
-from ..compat import NUMBER_DOUBLE, push_warning
+from ..compat import push_warning
 from ..core.eligibility.check_text import table_lines  # standard library only: fine where the engine is missing
 from ..core.jobs.build import check_data_job
 from ..i18n import tr, ui_language

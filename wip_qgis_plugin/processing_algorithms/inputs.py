@@ -360,3 +360,26 @@ def eligibility_inputs(alg, parameters, context, feedback) -> dict:
     return {"catalogue": catalogue_spec(alg, parameters, context, tag_buffers=tag_buffers),
             "layers": role_layers(alg, parameters, context, feedback), "aoi": aoi, "sources": sources,
             "kinds": kinds, "layer_bindings": criterion_layer_bindings(alg, parameters, context, feedback)}
+
+
+# ----------------------------------------------------------------- the reference turbine of a WindBG accounting
+#: Reference turbine of the wind presets (a test keeps these equal to their reference_turbine) and the tower-foot
+#: radius (core.eligibility.windbg.DEFAULT_TOWER_FOOT_RADIUS_M). [m]
+REFERENCE_HUB_HEIGHT, REFERENCE_ROTOR_DIAMETER, DEFAULT_TOWER_FOOT_RADIUS = 159.0, 141.0, 4.0
+
+
+def add_reference_turbine_parameters(alg, advanced: bool = False) -> None:
+    """Hub height, rotor diameter and tower-foot radius of the rotor-in offset (WindBG and plan-area accounting)."""
+    for name, label, default in (
+            ("HUB_HEIGHT", tr("Reference turbine: hub height [m]"), REFERENCE_HUB_HEIGHT),
+            ("ROTOR_DIAMETER", tr("Reference turbine: rotor diameter [m]"), REFERENCE_ROTOR_DIAMETER),
+            ("TOWER_FOOT_RADIUS", tr("Tower-foot radius [m]"), DEFAULT_TOWER_FOOT_RADIUS)):
+        alg.add_parameter(QgsProcessingParameterNumber(
+            name, label, type=NUMBER_DOUBLE, minValue=0.0, defaultValue=default), advanced=advanced)
+
+
+def reference_turbine(alg, parameters, context) -> dict:
+    """The reference turbine of :func:`add_reference_turbine_parameters` as the engine's Turbine (JSON)."""
+    return {"hub_height_m": alg.parameterAsDouble(parameters, "HUB_HEIGHT", context),
+            "rotor_diameter_m": alg.parameterAsDouble(parameters, "ROTOR_DIAMETER", context),
+            "name": tr("reference turbine")}

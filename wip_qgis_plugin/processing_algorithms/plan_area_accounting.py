@@ -7,15 +7,21 @@ from qgis.core import (
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFileDestination,
-    QgsProcessingParameterNumber,
     QgsProcessingParameterRasterLayer,
 )
 
-from ..compat import NUMBER_DOUBLE, SOURCE_POLYGON
+from ..compat import SOURCE_POLYGON
 from ..core.jobs.build import plan_areas_job
 from ..i18n import tr
 from .base import WipAlgorithm
-from .inputs import add_aoi_parameters, add_crs_parameter, area_of_interest, working_crs
+from .inputs import (
+    add_aoi_parameters,
+    add_crs_parameter,
+    add_reference_turbine_parameters,
+    area_of_interest,
+    reference_turbine,
+    working_crs,
+)
 from .roles import raster_path
 
 
@@ -30,8 +36,6 @@ class PlanAreaAccounting(WipAlgorithm):
     OUTPUT_TABLE, OUTPUT_CRITERIA = "OUTPUT_TABLE", "OUTPUT_CRITERIA"
     DESIGNATED_HA, COUNTED_PCT, OUTSIDE_ELIGIBLE_HA = "DESIGNATED_HA", "COUNTED_PCT", "OUTSIDE_ELIGIBLE_HA"
     LAND_IDS = (None, "ST", "SN", "TH", "BB", "BE", "BW", "BY", "HB", "HE", "HH", "MV", "NI", "NW", "RP", "SH", "SL")
-    #: Reference turbine of the wind presets and the tower-foot radius (as in WindBG accounting). [m]
-    REFERENCE_HUB_HEIGHT, REFERENCE_ROTOR_DIAMETER, DEFAULT_TOWER_FOOT_RADIUS = 159.0, 141.0, 4.0
 
     def name(self) -> str:
         return "planareaaccounting"
@@ -54,12 +58,7 @@ class PlanAreaAccounting(WipAlgorithm):
         self.add_parameter(QgsProcessingParameterBoolean(
             self.ROTOR_IN, tr("The plan requires the rotor inside its areas (rotor-in, WindBG § 4)"),
             defaultValue=False))
-        for name, label, default in (
-                (self.HUB_HEIGHT, tr("Reference turbine: hub height [m]"), self.REFERENCE_HUB_HEIGHT),
-                (self.ROTOR_DIAMETER, tr("Reference turbine: rotor diameter [m]"), self.REFERENCE_ROTOR_DIAMETER),
-                (self.TOWER_FOOT_RADIUS, tr("Tower-foot radius [m]"), self.DEFAULT_TOWER_FOOT_RADIUS)):
-            self.add_parameter(QgsProcessingParameterNumber(
-                name, label, type=NUMBER_DOUBLE, minValue=0.0, defaultValue=default), advanced=True)
+        add_reference_turbine_parameters(self, advanced=True)
         self.add_parameter(QgsProcessingParameterFileDestination(
             self.OUTPUT_TABLE, tr("Designated areas per municipality (CSV)"), fileFilter=tr("CSV files (*.csv)")))
         self.add_parameter(QgsProcessingParameterFileDestination(
@@ -72,9 +71,7 @@ class PlanAreaAccounting(WipAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
         rotor_in = self.parameterAsBoolean(parameters, self.ROTOR_IN, context)
-        turbine = {"hub_height_m": self.parameterAsDouble(parameters, self.HUB_HEIGHT, context),
-                   "rotor_diameter_m": self.parameterAsDouble(parameters, self.ROTOR_DIAMETER, context),
-                   "name": tr("reference turbine")}
+        turbine = reference_turbine(self, parameters, context)
         reasons = raster_path(self, parameters, self.REASONS, context)
         table = self.output_path(parameters, self.OUTPUT_TABLE, context, (".csv",))
         criteria = self.output_path(parameters, self.OUTPUT_CRITERIA, context, (".csv",)) if reasons else None

@@ -14,15 +14,24 @@ from qgis.core import (
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFileDestination,
-    QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
 
-from ..compat import FIELD_TYPE_DOUBLE, FIELD_TYPE_STRING, NUMBER_DOUBLE, SOURCE_POLYGON
+from ..compat import FIELD_TYPE_DOUBLE, FIELD_TYPE_STRING, SOURCE_POLYGON
 from ..core.jobs.build import windbg_job
 from ..i18n import tr
 from .base import WipAlgorithm
-from .inputs import add_aoi_parameters, add_crs_parameter, area_of_interest, working_crs
+from .inputs import (
+    DEFAULT_TOWER_FOOT_RADIUS,
+    REFERENCE_HUB_HEIGHT,
+    REFERENCE_ROTOR_DIAMETER,
+    add_aoi_parameters,
+    add_crs_parameter,
+    add_reference_turbine_parameters,
+    area_of_interest,
+    reference_turbine,
+    working_crs,
+)
 from .output_styles import attach_style
 
 MULTI_POLYGON = getattr(Qgis, "WkbType", QgsWkbTypes).MultiPolygon
@@ -39,10 +48,9 @@ class WindbgAccounting(WipAlgorithm):
     OUTPUT_TABLE, OUTPUT_MUNICIPALITIES = "OUTPUT_TABLE", "OUTPUT_MUNICIPALITIES"
     COUNTED_HA, COUNTED_PCT, GAP_2032_HA = "COUNTED_HA", "COUNTED_PCT", "GAP_2032_HA"
     LAND_IDS = (None, "ST", "SN", "TH", "BB", "BE", "BW", "BY", "HB", "HE", "HH", "MV", "NI", "NW", "RP", "SH", "SL")
-    #: Reference turbine of the wind presets (a test keeps these equal to their reference_turbine). [m]
-    REFERENCE_HUB_HEIGHT, REFERENCE_ROTOR_DIAMETER = 159.0, 141.0
-    #: Tower-foot radius (equal to core.eligibility.windbg.DEFAULT_TOWER_FOOT_RADIUS_M, checked by a test). [m]
-    DEFAULT_TOWER_FOOT_RADIUS = 4.0
+    #: Reference turbine of the wind presets and tower-foot radius (a test keeps them equal to the engine's). [m]
+    REFERENCE_HUB_HEIGHT, REFERENCE_ROTOR_DIAMETER = REFERENCE_HUB_HEIGHT, REFERENCE_ROTOR_DIAMETER
+    DEFAULT_TOWER_FOOT_RADIUS = DEFAULT_TOWER_FOOT_RADIUS
     TEXT_FIELDS = ("name", "ags", "land", "accounting")
 
     def name(self) -> str:
@@ -63,12 +71,7 @@ class WindbgAccounting(WipAlgorithm):
         self.add_parameter(QgsProcessingParameterBoolean(
             self.ROTOR_IN, tr("Rotor-in: count only the area the whole rotor fits in (WindBG § 4)"),
             defaultValue=False))
-        for name, label, default in (
-                (self.HUB_HEIGHT, tr("Reference turbine: hub height [m]"), self.REFERENCE_HUB_HEIGHT),
-                (self.ROTOR_DIAMETER, tr("Reference turbine: rotor diameter [m]"), self.REFERENCE_ROTOR_DIAMETER),
-                (self.TOWER_FOOT_RADIUS, tr("Tower-foot radius [m]"), self.DEFAULT_TOWER_FOOT_RADIUS)):
-            self.add_parameter(QgsProcessingParameterNumber(
-                name, label, type=NUMBER_DOUBLE, minValue=0.0, defaultValue=default))
+        add_reference_turbine_parameters(self)
         self.add_parameter(QgsProcessingParameterFileDestination(
             self.OUTPUT_TABLE, tr("WindBG table per municipality (CSV)"), fileFilter=tr("CSV files (*.csv)")))
         self.add_parameter(QgsProcessingParameterFeatureSink(
@@ -82,9 +85,7 @@ class WindbgAccounting(WipAlgorithm):
         crs = working_crs(self, parameters, context)
         table = self.output_path(parameters, self.OUTPUT_TABLE, context, (".csv",))
         rotor_in = self.parameterAsBoolean(parameters, self.ROTOR_IN, context)
-        turbine = {"hub_height_m": self.parameterAsDouble(parameters, self.HUB_HEIGHT, context),
-                   "rotor_diameter_m": self.parameterAsDouble(parameters, self.ROTOR_DIAMETER, context),
-                   "name": tr("reference turbine")}
+        turbine = reference_turbine(self, parameters, context)
         aoi = area_of_interest(self, parameters, context, feedback)
         land = self.LAND_IDS[self.parameterAsEnum(parameters, self.LAND, context)]
         result = self.run_engine(windbg_job(

@@ -7,6 +7,7 @@ layer downloaded with QuickOSM works unchanged.
 """
 from __future__ import annotations
 
+import functools
 import re
 import time
 import warnings
@@ -313,6 +314,9 @@ def read_layer(
     read = len(gdf)
     gdf = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
     no_geometry = read - len(gdf)
+    if bbox is not None:  # a box never returns features without geometry: count them over the whole layer
+        no_geometry = null_geometry_count(ref.path, ref.layer, Path(ref.path).stat().st_mtime_ns)
+        read += no_geometry
     gdf = _check_validity(gdf, ref, role, invalid)
     unplaced = 0
     if not gdf.crs.equals(working_crs):
@@ -327,6 +331,18 @@ def read_layer(
                                      f"coordinates that cannot be placed in {working_crs.to_string()}": unplaced},
                    progress)
     return gdf.reset_index(drop=True)
+
+
+@functools.lru_cache(maxsize=64)
+def null_geometry_count(path: str, layer: str | None, mtime_ns: int) -> int:
+    """Features of a layer without geometry (NULL or empty bounds), counted from the bounds of every feature."""
+    del mtime_ns  # part of the cache key: a changed file is counted again
+    try:
+        _, bounds = pyogrio.read_bounds(path, layer=layer)
+    except Exception:  # noqa: BLE001 - a layer whose bounds cannot be read is read (and refused) by read_layer
+        return 0
+    bounds = np.asarray(bounds, dtype=float)
+    return int(np.isnan(bounds).any(axis=0).sum()) if bounds.size else 0
 
 
 #: Share of a layer's features that may be dropped on reading before the run refuses. [%]
