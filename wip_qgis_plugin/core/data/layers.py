@@ -216,6 +216,8 @@ def layer_info(ref: LayerRef, role: str) -> LayerInfo:
             crs = CRS.from_user_input(info["crs"])
         except CRSError:
             crs = None
+        if crs is not None and "undefined" in crs.name.lower():  # GDAL's stand-in for a GeoPackage without CRS
+            crs = None
     count = int(info.get("features") or 0)
     tb = info.get("total_bounds")
     bounds = tuple(float(v) for v in tb) if tb is not None and len(tb) == 4 else None
@@ -383,7 +385,7 @@ def check_declared_crs(info: LayerInfo, role: str) -> None:
     if max(abs(xmin), abs(xmax)) > 180.0 + 1e-6 or max(abs(ymin), abs(ymax)) > 90.0 + 1e-6:
         raise InputError(
             f"Layer for role '{role}' ({info.ref.describe()}) declares the geographic CRS "
-            f"{info.crs.to_string()} (degrees), but its coordinates reach {xmin:,.0f}, {ymin:,.0f} … {xmax:,.0f}, "
+            f"{info.crs.to_string() if info.crs.to_epsg() else info.crs.name} (degrees), but its coordinates reach {xmin:,.0f}, {ymin:,.0f} … {xmax:,.0f}, "
             f"{ymax:,.0f}: they are not degrees. Assign the CRS the coordinates are in (e.g. EPSG:25832 for UTM 32N; "
             "QGIS: Layer Properties → Source → Assigned CRS) and save the layer.")
 
