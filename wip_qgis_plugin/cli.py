@@ -752,9 +752,11 @@ def cmd_plan_areas(args: argparse.Namespace) -> int:
     turbine = None
     if args.rotor_in:
         ref = load_catalogue(args.catalogue).reference_turbine
+        if ref is None and not (args.hub_height and args.rotor_diameter):
+            raise SystemExit("wip plan-areas: the catalogue has no reference turbine; give --hub-height and "
+                             "--rotor-diameter")
         turbine = {"hub_height_m": args.hub_height or ref.hub_height_m,
-                   "rotor_diameter_m": args.rotor_diameter or ref.rotor_diameter_m} if ref or args.rotor_diameter \
-            else None
+                   "rotor_diameter_m": args.rotor_diameter or ref.rotor_diameter_m}
     out = Path(args.out_dir)
     _run(plan_areas_job(_layer_arg(args.areas, "plan areas"), aoi,
                         {"table": str(out / f"{key}_plan_areas.csv"),
@@ -1141,16 +1143,26 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM or SIGHUP: unwinds like Ctrl+C, so every open output transaction deletes its temporary files."""
 
 
+_MAIN_PID = 0
+
+
 def _raise_terminated(signum, frame) -> None:  # noqa: ANN001 (signal API)
+    if os.getpid() != _MAIN_PID:  # a forked tile worker (the pool ends its workers with SIGTERM): end quietly
+        os._exit(128 + signum)
     raise Terminated(signal.Signals(signum).name)
 
 
 def _end_cleanly_on_signals() -> None:
-    """SIGTERM and SIGHUP end the run like Ctrl+C (nothing half-written, no traceback); only in the main thread."""
+    """SIGTERM and SIGHUP end the run like Ctrl+C (nothing half-written, no traceback); only in the main thread.
+
+    Forked tile workers inherit the handler; in them it ends the process at once, as the default would.
+    """
     import threading
 
+    global _MAIN_PID
     if threading.current_thread() is not threading.main_thread():
         return
+    _MAIN_PID = os.getpid()
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _raise_terminated)

@@ -534,3 +534,18 @@ def test_a_full_or_read_only_output_disk_is_refused_cleanly(tmp_path, capsys, sm
     assert ("disk is full" in err) if state == "full" else ("read-only" in err), err
     leftovers = [p.name for p in small_disk.rglob("*") if ".part" in p.name or p.name.startswith(".")]
     assert leftovers == []
+
+
+def test_a_namesake_has_one_label_whichever_municipalities_are_selected(tmp_path):
+    """Selected alone by its key, a namesake keeps its "Name (AGS)" label, as in a run of the whole layer."""
+    from wip_qgis_plugin.core.data.layers import LayerRef
+    from wip_qgis_plugin.core.eligibility.aoi import AreaOfInterest, read_aoi_areas
+
+    f = region_frames()
+    f["municipalities"]["name"] = ["Neustadt", "Neustadt"]
+    gpkg = write_region(tmp_path, f)
+    layer = LayerRef(str(gpkg), "municipalities")
+    everything, _, _ = read_aoi_areas(AreaOfInterest(layer), "EPSG:25832")
+    alone, _, _ = read_aoi_areas(AreaOfInterest(layer, names=("15082002",)), "EPSG:25832")
+    assert sorted(everything) == ["Neustadt (15082001)", "Neustadt (15082002)"]
+    assert alone == ["Neustadt (15082002)"]

@@ -139,13 +139,13 @@ def test_wip_clean_removes_only_the_files_of_dead_runs(tmp_path):
     (out / "report").mkdir(parents=True)
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    stale = [out / f".wind_eligibility.{dead.pid}-abc.part.tif", out / "report" / f".index.{dead.pid}-x.part.html",
-             out / ".old_format.k2j3.part.gpkg"]
+    stale = [out / f".wind_eligibility.{dead.pid}-abc.part.tif", out / "report" / f".index.{dead.pid}-x.part.html"]
     alive = out / f".wind_reasons.{os.getpid()}-def.part.tif"  # this process runs: its file stays
-    for p in [*stale, alive]:
+    foreign = out / ".notes.draft.part.txt"  # no process id: not the engine's, never touched
+    for p in [*stale, alive, foreign]:
         p.write_bytes(b"partial")
     assert main(["clean", str(out)]) == 0
-    assert [p.exists() for p in stale] == [False, False, False] and alive.exists()
+    assert [p.exists() for p in stale] == [False, False] and alive.exists() and foreign.exists()
 
 
 def test_a_second_run_into_the_same_folder_is_refused(scenario, capsys):
@@ -167,3 +167,21 @@ def test_a_second_run_into_the_same_folder_is_refused(scenario, capsys):
         first.communicate(timeout=300)
     assert first.returncode == 0
     assert parts(folder) == []
+
+
+def test_no_cleanup_while_another_process_holds_the_folder(tmp_path):
+    """A run of another container or host (its process ids mean nothing here) holds the folder's lock: its
+    temporary files are not touched until the lock is free."""
+    import fcntl
+
+    from wip_qgis_plugin.core.jobs.paths import remove_stale_parts
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    part = tmp_path / f".wind_eligibility.{dead.pid}-abc.part.tif"
+    part.write_bytes(b"partial")
+    with open(tmp_path / ".wip.lock", "a+") as other:  # as another process's lock looks from here
+        fcntl.flock(other.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert remove_stale_parts(tmp_path) == [] and part.exists()
+        fcntl.flock(other.fileno(), fcntl.LOCK_UN)
+    assert remove_stale_parts(tmp_path) == [part] and not part.exists()

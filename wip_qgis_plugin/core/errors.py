@@ -8,6 +8,7 @@ computation must never swallow the user's cancel.
 """
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 
 
@@ -92,14 +93,16 @@ class InternalError(WipError):
 
 
 _ERRNO_FIXES = {
-    28: "the disk is full: free space or choose another output folder",
-    30: "the file system is read-only: choose an output folder you can write to",
-    13: "permission denied: choose a file or folder you can read and write",
-    1: "operation not permitted: choose a file or folder you can read and write",
-    21: "a folder was given where a file is expected: give the file",
-    20: "a file was given where a folder is expected (e.g. an output folder that is a file): give a folder",
-    17: "a file of that name is in the way (e.g. an output folder that is a file): remove it or choose another name",
-    36: "the file name is too long: choose a shorter path",
+    errno.ENOSPC: "the disk is full: free space or choose another output folder",
+    errno.EROFS: "the file system is read-only: choose an output folder you can write to",
+    errno.EACCES: "permission denied: choose a file or folder you can read and write",
+    errno.EPERM: "operation not permitted: choose a file or folder you can read and write",
+    errno.EISDIR: "a folder was given where a file is expected: give the file",
+    errno.ENOTDIR: "a file was given where a folder is expected (e.g. an output folder that is a file): give a folder",
+    errno.EEXIST: "a file of that name is in the way (e.g. an output folder that is a file): remove it or choose "
+                  "another name",
+    errno.ENAMETOOLONG: "the file name is too long: choose a shorter path",
+    errno.ENOENT: "the file or folder does not exist: check the path",
 }
 _GIS_MODULES = ("pyogrio", "fiona", "osgeo", "rasterio", "shapely", "pyproj", "sqlite3")
 
@@ -133,6 +136,8 @@ def user_error(exc: BaseException) -> WipError | None:
     if isinstance(exc, OSError) and exc.errno in _ERRNO_FIXES:
         where = exc.filename if exc.filename is not None else text
         return InputError(f"{where}: {_ERRNO_FIXES[exc.errno]} ({exc.strerror or text}).")
+    if _origin(exc) == "pandas" or type(exc).__name__ in ("ParserError", "EmptyDataError"):
+        return InputError(f"A table (CSV) cannot be read: {text}. Check its separator, header and numbers.")
     if _origin(exc) == "yaml":
         return InputError(f"A YAML file cannot be read: {text}. Correct it at the line and column given.")
     if _origin(exc) in _GIS_MODULES or type(exc).__name__ in ("DataSourceError", "DataLayerError", "FieldError",

@@ -118,13 +118,18 @@ class WindbgAccounting(WipAlgorithm):
                                           MULTI_POLYGON, source.sourceCrs())
         if sink is None:
             return None
-        parts: dict[str, list[QgsGeometry]] = {row["name"]: [] for row in result["rows"]}
-        request = QgsFeatureRequest().setSubsetOfAttributes([name_field], source.fields())
+        # namesakes come back as "Name (AGS)": join by the key where the layer has one, else by the name
+        id_field = self.parameterAsString(parameters, self.AOI_ID_FIELD, context)
+        keyed = bool(id_field) and source.fields().indexOf(id_field) >= 0
+        parts: dict[str, list[QgsGeometry]] = {}
+        request = QgsFeatureRequest().setSubsetOfAttributes([name_field] + ([id_field] if keyed else []),
+                                                           source.fields())
         for feature in source.getFeatures(request):
-            parts.get(str(feature[name_field]), []).append(feature.geometry())
+            key = str(feature[id_field]) if keyed and feature[id_field] not in (None, "") else str(feature[name_field])
+            parts.setdefault(key, []).append(feature.geometry())
         for row in result["rows"]:
             feature = QgsFeature(fields)
-            geometry = QgsGeometry.unaryUnion(parts[row["name"]])
+            geometry = QgsGeometry.unaryUnion(parts.get(row["ags"] if keyed and row["ags"] else row["name"], []))
             geometry.convertToMultiType()
             feature.setGeometry(geometry)
             feature.setAttributes([row[f] for f in field_names])

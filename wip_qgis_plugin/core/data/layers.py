@@ -143,7 +143,8 @@ def retry_locked(read: Callable[[], Any], what: str) -> Any:
         try:
             return read()
         except Exception as exc:  # pyogrio/GDAL report SQLite's lock as a plain error
-            if "locked" not in str(exc).lower():
+            text = str(exc).lower()
+            if "database is locked" not in text and "database table is locked" not in text:
                 raise
             if time.monotonic() >= end:
                 raise InputError(f"{what} is locked by another program (SQLite: {' '.join(str(exc).split())}; waited "
@@ -317,8 +318,10 @@ def read_layer(
     gdf = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
     no_geometry = read - len(gdf)
     if bbox is not None:  # a box never returns features without geometry: count them over the whole layer
-        no_geometry = null_geometry_count(ref.path, ref.layer, Path(ref.path).stat().st_mtime_ns)
-        read += no_geometry
+        report_dropped(ref, role, info.feature_count, {"no geometry (NULL or empty), in the whole layer":
+                                                       null_geometry_count(ref.path, ref.layer, _stamp(ref.path))},
+                       progress)
+        no_geometry = 0
     gdf = _check_validity(gdf, ref, role, invalid)
     unplaced = 0
     if not gdf.crs.equals(working_crs):
@@ -335,10 +338,22 @@ def read_layer(
     return gdf.reset_index(drop=True)
 
 
+def _stamp(path: str) -> tuple[int, int]:
+    """Modification time and size of a file and its SQLite write-ahead log (a key that changes with the data)."""
+    out = []
+    for p in (Path(path), Path(str(path) + "-wal")):
+        try:
+            st = p.stat()
+            out += [st.st_mtime_ns, st.st_size]
+        except OSError:
+            out += [0, 0]
+    return tuple(out)
+
+
 @functools.lru_cache(maxsize=64)
-def null_geometry_count(path: str, layer: str | None, mtime_ns: int) -> int:
+def null_geometry_count(path: str, layer: str | None, stamp: tuple[int, ...]) -> int:
     """Features of a layer without geometry (NULL or empty bounds), counted from the bounds of every feature."""
-    del mtime_ns  # part of the cache key: a changed file is counted again
+    del stamp  # part of the cache key: a changed file is counted again
     try:
         _, bounds = pyogrio.read_bounds(path, layer=layer)
     except Exception:  # noqa: BLE001 - a layer whose bounds cannot be read is read (and refused) by read_layer

@@ -111,11 +111,12 @@ def rejoin_names(names: tuple[str, ...] | list[str], available: set[str]) -> lis
     (joined by ", " or ",") are put back together.
     """
     pieces = [str(n).strip() for n in names]
+    heads = {a.split(",", 1)[0].strip() for a in available if "," in a}  # first pieces of names with commas
     out: list[str] = []
     i = 0
     while i < len(pieces):
         joined = None
-        if pieces[i] not in available:  # the longest run of pieces from here that is a name when joined
+        if pieces[i] not in available and pieces[i] in heads:  # the longest run from here that is a name joined
             joined = next(((sep.join(pieces[i:j]), j) for j in range(len(pieces), i + 1, -1) for sep in (", ", ",")
                            if sep.join(pieces[i:j]) in available), None)
         if joined is None:
@@ -127,33 +128,38 @@ def rejoin_names(names: tuple[str, ...] | list[str], available: set[str]) -> lis
     return out
 
 
-def _separate_namesakes(label: list[str], ids: list[str], aoi: AreaOfInterest, id_field: str | None,
-                        progress: Progress) -> list[str]:
+def shared_names(names: list[str], ids: list[str]) -> set[str]:
+    """Names that several features with different keys carry (a missing key counts as a key of its own)."""
+    by_name: dict[str, set[str]] = {}
+    for n, i in zip(names, ids):
+        by_name.setdefault(n, set()).add(i)
+    return {n for n, found in by_name.items() if len(found) > 1}
+
+
+def _separate_namesakes(label: list[str], ids: list[str], shared: set[str], aoi: AreaOfInterest,
+                        id_field: str | None, progress: Progress) -> list[str]:
     """Labels that keep apart different municipalities of the same name: ``Name (AGS)``.
 
-    Features of one name and one id (a municipality in several parts) keep the name and are dissolved
-    together; one name with several ids becomes one area per id, with a warning. Without an id field,
-    namesakes cannot be told apart (a municipality in several parts); a name whose features have an id on some
-    and none on others is refused instead of being merged silently.
+    ``shared`` are the names several keys carry in the *whole* layer, so a municipality gets the same label
+    whichever municipalities a run selects (an eligibility run of the region and a WindBG run of one of them
+    agree). Features of one name and one key (a municipality in several parts) keep the name and are dissolved
+    together. A selected feature of a shared name without a key is refused instead of being merged silently.
     """
-    by_name: dict[str, set[str]] = {}
-    for n, i in zip(label, ids):
-        by_name.setdefault(n, set()).add(i)
-    shared = sorted(n for n, found in by_name.items() if len(found) > 1)
-    if not shared:
+    mine = sorted({n for n in label if n in shared})
+    if not mine:
         return label
-    if any("" in by_name[n] for n in shared):
+    keyless = sorted({n for n, i in zip(label, ids) if n in shared and not i})
+    if keyless:
         raise InputError(
             f"The area-of-interest layer ({aoi.layer.describe()}) has several features named "
-            f"{', '.join(repr(n) for n in shared[:5])} that cannot be told apart (some have no value in "
+            f"{', '.join(repr(n) for n in keyless[:5])} that cannot be told apart (some have no value in "
             f"{id_field!r}); they would be merged into one area. Fill in the key of each, or dissolve them on "
             "purpose first.")
-    out = [f"{n} ({i})" if n in shared else n for n, i in zip(label, ids)]
     progress.warning(
-        f"{len(shared)} name(s) in {aoi.layer.describe()} belong to several municipalities with different "
-        f"{id_field!r}: {', '.join(shared[:10])}{' …' if len(shared) > 10 else ''}; they are kept apart as "
+        f"{len(mine)} name(s) in {aoi.layer.describe()} belong to several municipalities with different "
+        f"{id_field!r}: {', '.join(mine[:10])}{' …' if len(mine) > 10 else ''}; they are kept apart as "
         "“name (key)”.")
-    return out
+    return [f"{n} ({i})" if n in shared else n for n, i in zip(label, ids)]
 
 
 def _apply_invalid(frame: gpd.GeoDataFrame, label: list[str], aoi: AreaOfInterest, invalid: str,
@@ -233,6 +239,9 @@ def read_aoi_frame(aoi: AreaOfInterest, crs: Any, invalid: str = "error", progre
     frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)].reset_index(drop=True)
     if frame.empty:
         raise InputError(f"The area-of-interest layer ({aoi.layer.describe()}) holds no polygons.")
+    shared: set[str] = set()
+    if aoi.name_field and id_field:  # namesakes over the whole layer: labels independent of the selection
+        shared = shared_names([_text(v) for v in frame[aoi.name_field]], [_text(v) for v in frame[id_field]])
     if not aoi.name_field:  # the whole layer is one area
         label = [aoi.layer.layer or Path(aoi.layer.path).stem] * len(frame)
     elif aoi.names:
@@ -255,7 +264,7 @@ def read_aoi_frame(aoi: AreaOfInterest, crs: Any, invalid: str = "error", progre
     else:
         label = _label_names(frame, aoi, id_field, progress)
     ids = [_text(v) for v in frame[id_field]] if id_field else [""] * len(label)
-    label = _separate_namesakes(label, ids, aoi, id_field, progress)
+    label = _separate_namesakes(label, ids, shared, aoi, id_field, progress)
     frame = frame.assign(aoi_label=label, aoi_id=ids if id_field else "")
     frame = _apply_invalid(frame, label, aoi, invalid, progress)
     if frame.empty:

@@ -246,7 +246,7 @@ def consolidate_splits(allocation: Allocation) -> Allocation:
     The flow prices a site's pieces by their share of a line; built, every piece needs its own line. For each
     split site (largest saving first), the cheapest single candidate pair whose substation has room for all the
     site's connected units replaces the split when its one line costs less than the split's lines together.
-    Connected MW never change; the marginal costs stay those of the flow.
+    Connected MW never change; the marginal costs of substations whose load changed become unknown (NaN).
     """
     p = allocation.problem
     units = allocation.pair_units.copy()
@@ -270,7 +270,14 @@ def consolidate_splits(allocation: Allocation) -> Allocation:
         _, i, k, total = best
         units[p.pair_site == i] = 0
         units[k] = total
-    return Allocation(allocation.method, p, units, allocation.marginal_units, allocation.displaces)
+    marginal, displaces = allocation.marginal_units, allocation.displaces
+    if len(marginal):  # the flow's shadow prices no longer hold where the load changed: unknown there
+        before = np.bincount(p.pair_sub, weights=allocation.pair_units, minlength=len(p.capacity_mw))
+        after = np.bincount(p.pair_sub, weights=units, minlength=len(p.capacity_mw))
+        changed = before != after
+        marginal = np.where(changed, np.nan, marginal)
+        displaces = np.where(changed, False, displaces) if len(displaces) else displaces
+    return Allocation(allocation.method, p, units, marginal, displaces)
 
 
 def allocate_greedy(problem: AllocationProblem) -> Allocation:

@@ -118,7 +118,7 @@ _PART = re.compile(r"^\..*\.(?:(\d+)-)?[^.]*\.part(?:\.[^/]*)?$")
 
 
 def _running(pid: int) -> bool:
-    if pid == os.getpid():
+    if pid == os.getpid() or sys.platform == "win32":  # Windows: os.kill(pid, 0) would send Ctrl+C; keep the files
         return True
     try:
         os.kill(pid, 0)
@@ -144,14 +144,43 @@ def stale_parts(folder: str | Path, recursive: bool = False) -> list[Path]:
         if found is None or any(parent in out for parent in path.parents):
             continue
         pid = found.group(1)
-        if pid is None or not _running(int(pid)):
+        if pid is not None and not _running(int(pid)):  # names without a process id are not the engine's: kept
             out.append(path)
     return sorted(out)
 
 
+#: Folders whose lock this process holds (a second open of the lock file in this process would look locked).
+_HELD: set[str] = set()
+
+
+def _locked_by_another(folder: Path) -> bool:
+    """Whether another process holds the folder's ``.wip.lock`` (a run in progress, perhaps in another container)."""
+    if str(folder.resolve()) in _HELD:
+        return False
+    path = folder / ".wip.lock"
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return False
+    try:
+        with open(path, encoding="utf-8") as fh:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            except OSError:
+                return False
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    except OSError:
+        return False
+    return False
+
+
 def remove_stale_parts(folder: str | Path, recursive: bool = False) -> list[Path]:
-    """Delete :func:`stale_parts` of ``folder``; returns what was deleted."""
-    removed = []
+    """Delete :func:`stale_parts` of ``folder`` (not while another process holds its lock); returns what was deleted."""
+    removed: list[Path] = []
+    if Path(folder).is_dir() and _locked_by_another(Path(folder)):
+        return removed
     for path in stale_parts(folder, recursive):
         try:
             if path.is_dir():
@@ -190,12 +219,14 @@ def folder_lock(folder: str | Path, what: str = "run") -> Iterator[None]:
         fh = open(path, "a+", encoding="utf-8")
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        except BlockingIOError:
             fh.seek(0)
             holder = fh.read().strip() or "another process"
             fh.close()
             raise InputError(f"Another wip run is writing into {str(folder)!r} ({holder}). Wait until it has "
                              f"finished, or give this {what} another output folder.") from None
+        except OSError:  # a file system without locks (some network or FUSE mounts): run unlocked
+            break
         try:  # the holder before us may have removed the file we opened: lock the one at the path
             same = os.stat(path).st_ino == os.fstat(fh.fileno()).st_ino
         except FileNotFoundError:
@@ -203,13 +234,16 @@ def folder_lock(folder: str | Path, what: str = "run") -> Iterator[None]:
         if same:
             break
         fh.close()
+    key = str(folder.resolve())
     try:
         fh.seek(0)
         fh.truncate()
         fh.write(f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}")
         fh.flush()
+        _HELD.add(key)
         yield
     finally:
+        _HELD.discard(key)
         with contextlib.suppress(OSError):
             path.unlink()
         fh.close()

@@ -582,12 +582,12 @@ def run_job(job: Job, progress: Any = None) -> dict[str, Any]:
     if job.name not in ENTRY_POINTS:
         raise ProtocolError(f"Unknown job {job.name!r}; known: {', '.join(sorted(ENTRY_POINTS))}.")
     arguments = to_jsonable(dict(job.arguments))  # what a worker reads from the file, in this process too
-    outputs = job_outputs(job)
-    check_outputs_are_not_inputs(arguments, outputs)
-    for folder in sorted({Path(p).parent for p in outputs}):  # what a killed run left there
-        remove_stale_parts(folder)
     run = resolve(ENTRY_POINTS[job.name].adapter)
     try:
+        outputs = job_outputs(job)
+        check_outputs_are_not_inputs(arguments, outputs)
+        for folder in sorted({Path(p).parent for p in outputs}):  # what a killed run left there
+            remove_stale_parts(folder)
         return to_jsonable(run(arguments, job.single_process, progress or NullProgress()))
     except (WipError, Cancelled, KeyboardInterrupt):
         raise
@@ -595,7 +595,7 @@ def run_job(job: Job, progress: Any = None) -> dict[str, Any]:
         mapped = user_error(exc)
         if mapped is not None:
             raise mapped from exc
-        raise internal_error(exc, traceback.format_exc(limit=30)) from exc
+        raise internal_error(exc, traceback.format_exc(limit=-40)) from exc  # the innermost frames: where it failed
 
 
 def job_outputs(job: Job) -> list[Path]:
