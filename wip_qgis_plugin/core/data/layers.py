@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import re
-import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -124,34 +123,25 @@ def _looks_like_mojibake(frame: Any) -> bool:
     return False
 
 
-#: How much longer than GDAL's own wait (its SQLite driver retries a locked GeoPackage for 5 s) a read waits for a
-#: file another program has locked, e.g. an editing session being saved. [s]
-LOCK_WAIT_S = 0.0
-
-
 def retry_locked(read: Callable[[], Any], what: str) -> Any:
-    """Call ``read``; while it fails because the file is locked by another writer, retry for :data:`LOCK_WAIT_S`.
+    """Call ``read``; a file another program has locked (an edit being saved) becomes a refusal naming it.
+
+    GDAL's SQLite driver already waits 5 s for a locked GeoPackage before it gives up; no second wait here.
 
     Raises
     ------
     InputError
-        Still locked after the wait, naming ``what`` and the fix.
+        Still locked after GDAL's wait, naming ``what`` and the fix.
     """
-    end = time.monotonic() + LOCK_WAIT_S
-    pause = 0.1
-    while True:
-        try:
-            return read()
-        except Exception as exc:  # pyogrio/GDAL report SQLite's lock as a plain error
-            text = str(exc).lower()
-            if "database is locked" not in text and "database table is locked" not in text:
-                raise
-            if time.monotonic() >= end:
-                raise InputError(f"{what} is locked by another program (SQLite: {' '.join(str(exc).split())}; waited "
-                                 f"{5 + LOCK_WAIT_S:g} s). Save or stop the edits (QGIS: toggle editing off), close the "
-                                 "other program, and run again.") from exc
-            time.sleep(pause)
-            pause = min(pause * 2, 1.0)
+    try:
+        return read()
+    except Exception as exc:  # pyogrio/GDAL report SQLite's lock as a plain error
+        text = str(exc).lower()
+        if "database is locked" not in text and "database table is locked" not in text:
+            raise
+        raise InputError(f"{what} is locked by another program (SQLite: {' '.join(str(exc).split())}; waited 5 s). "
+                         "Save or stop the edits (QGIS: toggle editing off), close the other program, and run "
+                         "again.") from exc
 
 
 def read_frame(path: str | Path, layer: str | None = None, what: str = "layer", progress: Any = None,
