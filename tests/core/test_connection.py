@@ -24,6 +24,7 @@ from wip_qgis_plugin.core.grid.allocation import (
     allocate_greedy,
     allocate_min_cost_flow,
     consolidate_splits,
+    fixed_charge_allocation,
 )
 from wip_qgis_plugin.core.grid.catalogue import build_connection_catalogue, load_connection_catalogue
 from wip_qgis_plugin.core.grid.connection import ConnectionOutputs, plan_connections, run_grid_connection
@@ -169,6 +170,27 @@ def test_road_routes_equal_an_independent_shortest_path(seed):
         assert np.allclose(c[0], shapely.get_coordinates(sa.segment[i])[0])
         assert np.allclose(c[-1], sub_xy[j])
         assert route.length_m <= cand.weighted_m[(cand.site == i) & (cand.substation == j)][0] + 1e-6
+
+
+@pytest.mark.parametrize("sub_x, expected_m", [(5000.0, 4000.0 + 50.0), (-4000.0, 4000.0 + 50.0)])
+def test_a_polygon_site_is_entered_at_its_best_edge_crossing(sub_x, expected_m):
+    """A 1 km square park crossed by a straight road (Solarpark Brehna: 2.588 km where 2.351 km existed): the route
+    starts where the road leaves the park towards the substation, on either side, and never runs through the
+    park. Hand figures: 4 km of road from the park's edge to the substation's access point, plus its 50 m."""
+    park = shapely.box(X0, Y0 - 500, X0 + 1000, Y0 + 500)
+    sites = gpd.GeoDataFrame({"capacity_mw": [10.0]}, geometry=[park], crs=CRS)
+    sub_xy = (X0 + sub_x, Y0 + 50)
+    subs = points([sub_xy], voltage=["110000;20000"], free_capacity_mw=[100.0])
+    roads = gpd.GeoDataFrame({"highway": ["secondary"]},
+                             geometry=[shapely.LineString([(X0 - 6000, Y0), (X0 + 7000, Y0)])], crs=CRS)
+    res = plan_connections(sites, subs, settings=ConnectionSettings(baseline=False), roads=roads)
+    row = res.connections.iloc[0]
+    assert row.geometry.length == pytest.approx(expected_m, abs=0.01)
+    assert row.length_km * 1000 == pytest.approx(expected_m, abs=0.01)
+    assert row.access_km * 1000 == pytest.approx(50.0, abs=0.01)
+    assert row.geometry.intersection(park).length == pytest.approx(0.0, abs=1e-6)
+    level = load_connection_catalogue().level(row.level)
+    assert row.cost_eur == pytest.approx(level.cost_eur(expected_m / 1000.0), rel=1e-6)
 
 
 def test_unweighted_route_length_equals_the_drawn_line():
@@ -407,6 +429,82 @@ def test_a_split_site_is_priced_built_and_split_only_where_it_pays(single_line_e
     assert sorted(np.flatnonzero(done.pair_units > 0).tolist()) == expected_subs
     assert done.connected_mw_per_site[0] == pytest.approx(80.0)
     assert done.built_cost_eur == pytest.approx(min(10.0e6, single_line_eur))
+
+
+def brute_force_built_cost(p: AllocationProblem) -> tuple[int, float]:
+    """Oracle: every subset of lines built; the most units they can carry (networkx max flow), and the least
+    built cost among the subsets that carry that most."""
+    import itertools
+
+    n, m = len(p.supply_mw), len(p.capacity_mw)
+    best_units, best_cost = -1, math.inf
+    for chosen in itertools.product((0, 1), repeat=len(p.pair_site)):
+        g = nx.DiGraph()
+        for i in range(n):
+            g.add_edge("s", ("i", i), capacity=int(p.supply_units[i]))
+        for j in range(m):
+            g.add_edge(("j", j), "t", capacity=int(p.capacity_units[j]))
+        for k, on in enumerate(chosen):
+            if on:
+                g.add_edge(("i", int(p.pair_site[k])), ("j", int(p.pair_sub[k])), capacity=int(p.supply_units[
+                    p.pair_site[k]]))
+        units = nx.maximum_flow_value(g, "s", "t") if g.number_of_edges() else 0
+        cost = float(np.dot(chosen, p.pair_cost_eur))
+        if units > best_units or (units == best_units and cost < best_cost):
+            best_units, best_cost = units, cost
+    return best_units, best_cost
+
+
+def test_fixed_charge_moves_two_sites_where_consolidation_cannot():
+    """Site A 80 MW: S1 and S2 (60 MW free each) at 5 M€ a line, S3 (90 MW free) at 6 M€; site B 20 MW: S3 at
+    1 M€, S1 at 1.5 M€. The flow splits A over S1/S2 and puts B on S3 (built 11 M€); A alone cannot move to S3
+    (B holds 20 of its 90 MW), so the one-site consolidation keeps the split; moving B to S1 and A to S3 costs
+    7.5 M€ built and connects the same 100 MW."""
+    p = AllocationProblem(np.array([80.0, 20.0]), np.array([60.0, 60.0, 90.0]), np.array([0, 0, 0, 1, 1]),
+                          np.array([0, 1, 2, 2, 0]), np.array([5.0e6, 5.0e6, 6.0e6, 1.0e6, 1.5e6]), 0.1)
+    flow = allocate_min_cost_flow(p)
+    assert flow.built_cost_eur == pytest.approx(11.0e6)
+    assert consolidate_splits(flow).built_cost_eur == pytest.approx(11.0e6)
+    exact = fixed_charge_allocation(flow)
+    assert exact.built_cost_eur == pytest.approx(7.5e6)
+    assert exact.pair_units.tolist() == [0, 0, 800, 0, 200]
+    assert exact.built_gap_pct == 0.0 and exact.built_bound_eur == pytest.approx(7.5e6)
+    assert exact.connected_mw_per_site.sum() == pytest.approx(100.0)
+    assert (exact.load_units <= p.capacity_units).all()
+    assert brute_force_built_cost(p) == (1000, pytest.approx(7.5e6))
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_fixed_charge_equals_brute_force(seed):
+    """Small random problems (≤ 12 lines, scarce capacity so that sites split): the exact step connects as many
+    units as any choice of lines can and builds them at the least cost the enumeration of all 2^k choices finds."""
+    rng = np.random.default_rng(900 + seed)
+    n, m = int(rng.integers(2, 5)), int(rng.integers(2, 4))
+    supply = rng.choice([0.8, 4.5, 9.0, 15.0, 30.0], n)
+    cap = rng.choice([3.0, 10.0, 25.0, 40.0], m)
+    pairs = [(i, j) for i in range(n) for j in range(m) if rng.random() < 0.8][:12]
+    p = AllocationProblem(supply, cap, np.array([a for a, _ in pairs], dtype=np.int64),
+                          np.array([b for _, b in pairs], dtype=np.int64), rng.uniform(1e5, 3e6, len(pairs)), 0.1)
+    flow = allocate_min_cost_flow(p)
+    exact = fixed_charge_allocation(flow)
+    units, cost = brute_force_built_cost(p)
+    assert int(exact.pair_units.sum()) == units == int(flow.pair_units.sum())
+    assert exact.built_cost_eur == pytest.approx(cost, rel=1e-9)
+    assert exact.built_cost_eur <= consolidate_splits(flow).built_cost_eur + 1e-6
+    assert (exact.load_units <= p.capacity_units).all()
+    per_site = np.bincount(p.pair_site, weights=exact.pair_units, minlength=n)
+    assert (per_site <= p.supply_units).all()
+
+
+def test_a_flow_without_pieces_is_optimal_as_it_stands():
+    """Every used line carries its whole site: the flow's cost is the lower bound, nothing to solve."""
+    p = AllocationProblem(np.array([10.0, 10.0]), np.array([10.0, 20.0]), np.array([0, 0, 1, 1]),
+                          np.array([0, 1, 0, 1]), np.array([1.0e6, 1.1e6, 1.0e6, 3.0e6]))
+    flow = allocate_min_cost_flow(p)
+    exact = fixed_charge_allocation(flow)
+    assert exact.pair_units.tolist() == flow.pair_units.tolist()
+    assert exact.built_gap_pct == 0.0
+    assert exact.marginal_cost_eur_per_mw.tolist() == pytest.approx(flow.marginal_cost_eur_per_mw.tolist())
 
 
 def test_joints_in_the_substations_layer_are_left_out_with_a_warning():

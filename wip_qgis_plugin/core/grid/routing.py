@@ -192,6 +192,62 @@ def attach_to_roads(network: RoadNetwork, geoms: np.ndarray, allowed: np.ndarray
     return Access(nearest, pos, shapely.length(seg), seg)
 
 
+@dataclass(frozen=True)
+class Entries:
+    """Points where usable roads cross the edge of polygon sites: where a route may enter the site.
+
+    Attributes
+    ----------
+    site : numpy.ndarray
+        Site each entry belongs to.
+    piece : numpy.ndarray
+        Road piece crossed.
+    position_m : numpy.ndarray
+        Position of the crossing along the piece from its first vertex. [m]
+    """
+
+    site: np.ndarray
+    piece: np.ndarray
+    position_m: np.ndarray
+
+
+#: Most entry points kept per polygon site (a park crossed by a dense road net needs only a few).
+MAX_ENTRIES_PER_SITE = 64
+
+
+def polygon_entries(network: RoadNetwork, geoms: np.ndarray, allowed: np.ndarray | None = None) -> Entries:
+    """Every point where a usable (and allowed) road piece meets the edge of a polygon site.
+
+    A road that crosses a site reaches it where it enters, at whichever edge is nearest the
+    substation; the nearest point alone (:func:`attach_to_roads`) is one arbitrary crossing and may
+    send the route once through the site. Points are never entries.
+    """
+    ok = network.usable if allowed is None else network.usable & allowed
+    idx = np.flatnonzero(ok)
+    polygons = np.flatnonzero(np.isin(shapely.get_type_id(geoms), (3, 6)))
+    empty = Entries(np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
+    if not len(idx) or not len(polygons):
+        return empty
+    edges = shapely.boundary(geoms[polygons])
+    tree = shapely.STRtree(network.pieces[idx])
+    q_edge, q_piece = tree.query(edges, predicate="intersects")
+    if not len(q_edge):
+        return empty
+    pieces = idx[q_piece]
+    crossing = shapely.intersection(edges[q_edge], network.pieces[pieces])
+    # a road along the edge overlaps it: its ends are the entries
+    pts = shapely.get_coordinates(shapely.extract_unique_points(crossing), return_index=False)
+    counts = shapely.get_num_coordinates(shapely.extract_unique_points(crossing))
+    owner = np.repeat(polygons[q_edge], counts)
+    piece = np.repeat(pieces, counts)
+    pos = shapely.line_locate_point(network.pieces[piece], shapely.points(pts))
+    order = np.lexsort((pos, piece, owner))
+    owner, piece, pos = owner[order], piece[order], pos[order]
+    rank = np.arange(len(owner)) - np.searchsorted(owner, owner)
+    keep = rank < MAX_ENTRIES_PER_SITE
+    return Entries(owner[keep].astype(np.int64), piece[keep].astype(np.int64), pos[keep])
+
+
 # ----------------------------------------------------------------------------------------------
 # Routers
 # ----------------------------------------------------------------------------------------------
@@ -278,7 +334,9 @@ class RoadRouter:
     """Routes along the road graph, with straight access segments at both ends.
 
     The road pieces plus one node per access point (the pieces split there) form the routing
-    graph; :attr:`graph` is it as a weighted networkx graph. Dijkstra runs on the same edge list
+    graph. A polygon site a road crosses also has a node at every crossing of its edge
+    (:func:`polygon_entries`), joined to the site's node at no cost: its route starts at the best
+    entry, not at an arbitrary one, and is not drawn through the site. The routing graph; :attr:`graph` is it as a weighted networkx graph. Dijkstra runs on the same edge list
     in ``scipy.sparse.csgraph`` (compiled; a networkx run per substation was too slow at Land
     scale), one limited search per substation, batched. Sites and substations attach to the
     nearest road piece of a main road component (see :func:`main_road_components`), so that a
@@ -297,9 +355,10 @@ class RoadRouter:
         allowed = main_road_components(net, inputs.road_component_share)
         self.sub_access = attach_to_roads(net, inputs.substations.geometry, allowed)
         self.site_access = attach_to_roads(net, inputs.sites.geometry, allowed)
+        self.entries = polygon_entries(net, inputs.sites.geometry, allowed)
         self.n_nodes = len(net.node_xy)
         self.n_sites = len(inputs.sites.geometry)
-        self.n_total = self.n_nodes + self.n_sites + len(inputs.substations.geometry)
+        self.n_total = self.n_nodes + self.n_sites + len(inputs.substations.geometry) + len(self.entries.site)
         self.edges = self._routing_edges()
         e = self.edges
         w = np.maximum(e["weight"], 1e-9)   # csgraph would drop explicit zeros
@@ -310,10 +369,13 @@ class RoadRouter:
         self._road_m: dict[tuple[int, int], float] = {}
 
     def _routing_edges(self) -> dict[str, np.ndarray]:
-        """Edges of the road graph split at the access points; the cheapest of parallel edges."""
+        """Edges of the road graph split at the access and entry points; the cheapest of parallel edges.
+
+        An entry's edge to its site's node has piece −1 and weight 0 (nothing drawn, nothing paid).
+        """
         net = self.net
-        acc_piece = np.concatenate([self.site_access.piece, self.sub_access.piece])
-        acc_pos = np.concatenate([self.site_access.position_m, self.sub_access.position_m])
+        acc_piece = np.concatenate([self.site_access.piece, self.sub_access.piece, self.entries.piece])
+        acc_pos = np.concatenate([self.site_access.position_m, self.sub_access.position_m, self.entries.position_m])
         acc_node = self.n_nodes + np.arange(len(acc_piece))
         usable = np.flatnonzero(net.usable)
         touched = np.zeros(len(net.pieces), dtype=bool)
@@ -337,6 +399,13 @@ class RoadRouter:
                  "to": np.concatenate(e_to), "a": np.concatenate(e_a).astype(np.int64),
                  "b": np.concatenate(e_b).astype(np.int64)}
         edges["weight"] = (edges["to"] - edges["from"]) * net.factor[edges["piece"]]
+        n_entries = len(self.entries.site)
+        if n_entries:
+            first_entry = self.n_nodes + self.n_sites + len(self.sub_access.piece)
+            virtual = {"piece": np.full(n_entries, -1, dtype=np.int64), "from": np.zeros(n_entries),
+                       "to": np.zeros(n_entries), "a": self.n_nodes + self.entries.site,
+                       "b": first_entry + np.arange(n_entries, dtype=np.int64), "weight": np.zeros(n_entries)}
+            edges = {k: np.concatenate([v, virtual[k]]) for k, v in edges.items()}
         lo, hi = np.minimum(edges["a"], edges["b"]), np.maximum(edges["a"], edges["b"])
         order = np.lexsort((np.arange(len(lo)), edges["weight"], hi, lo))
         first = np.r_[True, (lo[order][1:] != lo[order][:-1]) | (hi[order][1:] != hi[order][:-1])]
@@ -445,6 +514,8 @@ class RoadRouter:
     def _edge_coords(self, k: int, start: int) -> np.ndarray:
         e = self.edges
         p, a, b = int(e["piece"][k]), float(e["from"][k]), float(e["to"][k])
+        if p < 0:  # a site's node to one of its entries: nothing to draw
+            return np.empty((0, 2))
         if a <= 0.0 and b >= self.net.length_m[p]:
             c = self._piece_coords(p)
         else:
@@ -453,7 +524,8 @@ class RoadRouter:
 
     def _route(self, i: int, j: int, pred: np.ndarray) -> Route:
         path = self.road_path(i, j, pred)
-        parts = [shapely.get_coordinates(self.site_access.segment[i])]
+        entered = len(path) > 1 and int(self.edges["piece"][self._edge(path[0], path[1])]) < 0
+        parts = [] if entered else [shapely.get_coordinates(self.site_access.segment[i])]
         for x, y in zip(path[:-1], path[1:]):
             parts.append(self._edge_coords(self._edge(x, y), x))
         parts.append(shapely.get_coordinates(self.sub_access.segment[j])[::-1])
@@ -463,7 +535,8 @@ class RoadRouter:
         if len(coords) < 2:
             coords = np.vstack([coords, coords])
         line = shapely.LineString(coords)
-        return Route(line, float(line.length), float(self.site_access.length_m[i] + self.sub_access.length_m[j]))
+        site_access_m = 0.0 if entered else float(self.site_access.length_m[i])
+        return Route(line, float(line.length), site_access_m + float(self.sub_access.length_m[j]))
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,10 @@ class ConnectionSettings:
         Free capacity assumed where the field is empty; None refuses such substations. [MW]
     allocation : str
         A key of :data:`ALLOCATORS` (``min_cost_flow`` or ``greedy``).
+    allocation_time_limit_s : float
+        Wall-time limit of the exact fixed-charge step that prices split sites by every line they need
+        (:func:`~.allocation.fixed_charge_allocation`); past it the best solution found is kept and its
+        gap reported. [s]
     router : str
         A key of :data:`ROUTERS` (``roads`` or ``cost_raster``).
     mw_unit : float
@@ -131,6 +135,7 @@ class ConnectionSettings:
     substation_types: tuple[str, ...] = ("substation", "sub_station")
     unknown_free_capacity_mw: float | None = None
     allocation: str = "min_cost_flow"
+    allocation_time_limit_s: float = 30.0
     router: str = "roads"
     mw_unit: float = 0.1
     max_candidates: int = 8
@@ -150,6 +155,9 @@ class ConnectionSettings:
         if self.router not in ROUTERS:
             raise InputError(f"Router {self.router!r} is unknown; use one of {', '.join(ROUTERS)}"
                              f"{suggest(self.router, ROUTERS)}.")
+        if not self.allocation_time_limit_s > 0:
+            raise InputError(f"allocation_time_limit_s = {self.allocation_time_limit_s!r} s: use a positive "
+                             "time, e.g. 30 s.")
         if not self.mw_unit > 0:
             raise InputError(f"mw_unit = {self.mw_unit!r} MW: use a positive size, e.g. 0.1 MW.")
         if self.max_candidates < 1:
