@@ -1,0 +1,470 @@
+"""Wind turbine noise at receptors: ISO 9613-2 in the LAI "Interimsverfahren", against TA Lärm.
+
+The level of a turbine at a receptor, per octave band *f* (all levels A-weighted) [dB]::
+
+    L_f = L_W,f − A_div − A_atm,f − A_gr
+    A_div   = 20 lg(d / 1 m) + 11            (geometric divergence, d the slant distance hub → receptor)
+    A_atm,f = α_f · d / 1000                 (atmospheric absorption, α in dB/km)
+    A_gr    = −3 dB                          (the Interimsverfahren's fixed ground term; C_met = 0)
+
+The bands and then the turbines add energetically; the rated level is the sum plus the upper
+confidence surcharge 1.28 · √(σ_R² + σ_P² + σ_Prog²) (≈ 2.1 dB). A receptor meets its night
+limit (TA Lärm 6.1 by its area type) where the rated level does not exceed it.
+
+:func:`load_immission_table` reads ``presets/immission.yml`` (schema ``wip-immission/1``), every
+value with its unit and source, every problem of a file at once. :func:`band_power_db` spreads a
+total sound power over the octave bands with the turbine's spectrum; :func:`contributions` gives the
+energy each turbine brings to each receptor within reach (sparse); :func:`receptor_levels_db` sums
+them; :func:`reduce_for_noise` drops turbines or switches them to quieter modes until every receptor
+meets its limit.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import SpecError
+from ..spec import PRESET_DIR, read_yaml
+
+IMMISSION_PRESET = PRESET_DIR / "immission.yml"
+IMMISSION_KIND = "Immission table"
+SCHEMA = "wip-immission/1"
+#: Octave-band centre frequencies of the calculation. [Hz]
+OCTAVE_BANDS_HZ = (63, 125, 250, 500, 1000, 2000, 4000, 8000)
+
+_QUANTITY = re.compile(r"\s*([-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*(\S*)\s*")
+
+
+@dataclass(frozen=True)
+class NoiseTable:
+    """The noise part of the immission table.
+
+    Attributes
+    ----------
+    absorption_db_per_km : numpy.ndarray
+        Atmospheric absorption per octave band. [dB/km]
+    ground_db : float
+        Ground attenuation A_gr (negative: the ground adds). [dB]
+    receptor_height_m : float
+        Height of a receptor above ground. [m]
+    uncertainty_db : float
+        Surcharge for the upper confidence limit, 1.28·σ. [dB]
+    spectrum_db : numpy.ndarray
+        Relative A-weighted band levels, normalised to an energetic sum of 0 dB. [dB]
+    sound_power_by_rotor : tuple of (float, float)
+        (rotor diameter below [m], L_WA [dB]) in ascending order: the default sound power.
+    night_limits_db : dict of str to float
+        Night limit per area type (WR, WA, MI, MD, AB, GE, GI …). [dB(A)]
+    area_labels : dict of str to str
+        German name of each area type.
+    area_type_from_landuse : dict of str to str
+        ``"landuse=residential"`` → area type.
+    default_area_type : str
+        Area type of receptors no land use tells about.
+    """
+
+    absorption_db_per_km: np.ndarray
+    ground_db: float
+    receptor_height_m: float
+    uncertainty_db: float
+    spectrum_db: np.ndarray
+    sound_power_by_rotor: tuple[tuple[float, float], ...]
+    night_limits_db: dict[str, float]
+    area_labels: dict[str, str]
+    area_type_from_landuse: dict[str, str]
+    default_area_type: str
+
+    def default_sound_power_db(self, rotor_diameter_m: float) -> float:
+        """L_WA of a turbine with this rotor where its file has none. [dB(A)]"""
+        for below, value in self.sound_power_by_rotor:
+            if rotor_diameter_m < below:
+                return value
+        return self.sound_power_by_rotor[-1][1]
+
+
+@dataclass(frozen=True)
+class ShadowTable:
+    """The shadow-flicker part of the immission table.
+
+    Attributes
+    ----------
+    max_hours_per_year, max_minutes_per_day : float
+        Limits of the astronomically possible shadow. [h/a], [min/d]
+    min_sun_elevation_deg : float
+        Sun elevations below are not counted. [°]
+    min_sun_coverage : float
+        Share of the sun's disc a blade must cover. [-]
+    sun_diameter_deg : float
+        Apparent diameter of the sun. [°]
+    blade_depth_m : float
+        Mean blade chord where the turbine gives none. [m]
+    receptor_height_m : float
+        Height of the receptor window. [m]
+    time_step_min : float
+        Step of the sun positions. [min]
+    """
+
+    max_hours_per_year: float
+    max_minutes_per_day: float
+    min_sun_elevation_deg: float
+    min_sun_coverage: float
+    sun_diameter_deg: float
+    blade_depth_m: float
+    receptor_height_m: float
+    time_step_min: float
+
+
+@dataclass(frozen=True)
+class ImmissionTable:
+    """``presets/immission.yml``: noise and shadow-flicker rules with their sources."""
+
+    noise: NoiseTable
+    shadow: ShadowTable
+    sources: dict[str, str] = field(default_factory=dict)
+    path: str = ""
+
+
+_UNITS = {"dB": 1.0, "dB/km": 1.0, "m": 1.0, "km": 1000.0, "h": 1.0, "min": 1.0, "deg": 1.0, "°": 1.0,
+          "%": 0.01, "": 1.0, "Hz": 1.0}
+
+
+def _value(raw: Any, where: str, unit: str, problems: list[str], key: str = "value") -> float:
+    """A quantity written with ``unit`` (``"-3 dB"``); its source required where it is a mapping."""
+    value = raw.get(key) if isinstance(raw, Mapping) else raw
+    if isinstance(raw, Mapping) and key == "value" and not raw.get("source"):
+        problems.append(f"{where}.source: required")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and unit == "":
+        return float(value)
+    match = _QUANTITY.fullmatch(str(value)) if value is not None else None
+    units = {unit} | ({"%", ""} if unit == "%" else set()) | ({"deg", "°"} if unit == "deg" else set()) | (
+        {"km"} if unit == "m" else set())
+    if not match or match.group(2) not in units:
+        problems.append(f"{where}: {value!r} is not a value in {unit or 'a plain number'}; write e.g. "
+                        f"'{'-3 dB' if unit == 'dB' else '30 ' + unit if unit else '1.28'}'")
+        return math.nan
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def _noise(raw: Any, problems: list[str]) -> NoiseTable:
+    raw = raw if isinstance(raw, Mapping) else {}
+    if not raw:
+        problems.append("noise: required")
+    bands = [float(m.group(1)) if (m := _QUANTITY.fullmatch(str(b))) and m.group(2) == "Hz" else math.nan
+             for b in raw.get("bands") or []]
+    if tuple(bands) != tuple(float(b) for b in OCTAVE_BANDS_HZ):
+        problems.append(f"noise.bands: the octave bands {', '.join(f'{b} Hz' for b in OCTAVE_BANDS_HZ)} are "
+                        "required, in this order")
+
+    def per_band(key: str, unit: str) -> np.ndarray:
+        entry = raw.get(key)
+        if not isinstance(entry, Mapping) or not entry.get("source"):
+            problems.append(f"noise.{key}: a mapping with values, unit and source is required")
+            return np.full(len(OCTAVE_BANDS_HZ), np.nan)
+        values = entry.get("values")
+        if entry.get("unit") != unit or not isinstance(values, list) or len(values) != len(OCTAVE_BANDS_HZ) \
+                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            problems.append(f"noise.{key}: {len(OCTAVE_BANDS_HZ)} numbers in {unit} (unit: {unit}) are required")
+            return np.full(len(OCTAVE_BANDS_HZ), np.nan)
+        return np.asarray(values, dtype=float)
+
+    absorption = per_band("absorption", "dB/km")
+    if np.any(absorption < 0):
+        problems.append("noise.absorption: absorption coefficients cannot be negative")
+    spectrum = per_band("spectrum", "dB")
+    spectrum = spectrum - 10.0 * np.log10(np.sum(10.0 ** (0.1 * spectrum)))
+    sigma = [_value(raw.get(k), f"noise.{k}", "dB", problems)
+             for k in ("sigma_measurement", "sigma_production", "sigma_forecast")]
+    factor = _value(raw.get("confidence_factor"), "noise.confidence_factor", "", problems)
+    by_rotor = []
+    for i, row in enumerate(raw.get("sound_power_by_rotor") or []):
+        where = f"noise.sound_power_by_rotor[{i}]"
+        if not isinstance(row, Mapping):
+            problems.append(f"{where}: a mapping rotor_below, value, source is required")
+            continue
+        by_rotor.append((_value(row, where + ".rotor_below", "m", problems, key="rotor_below"),
+                         _value(row, where, "dB", problems)))
+    if not by_rotor:
+        problems.append("noise.sound_power_by_rotor: at least one row is required")
+    elif [r for r, _ in by_rotor] != sorted(r for r, _ in by_rotor):
+        problems.append("noise.sound_power_by_rotor: rows must ascend by rotor_below")
+    limits, labels = {}, {}
+    for code, entry in (raw.get("night_limits") or {}).items():
+        limits[str(code)] = _value(entry, f"noise.night_limits.{code}", "dB", problems)
+        labels[str(code)] = str(entry.get("label", code)) if isinstance(entry, Mapping) else str(code)
+    if not limits:
+        problems.append("noise.night_limits: required")
+    mapping = {str(k): str(v) for k, v in (raw.get("area_type_from_landuse") or {}).items()}
+    for k, v in mapping.items():
+        if "=" not in k:
+            problems.append(f"noise.area_type_from_landuse.{k}: write OSM classes as key=value")
+        if v not in limits:
+            problems.append(f"noise.area_type_from_landuse.{k}: area type {v!r} has no night limit")
+    default = str(raw.get("default_area_type", ""))
+    if default not in limits:
+        problems.append(f"noise.default_area_type: {default!r} has no night limit")
+    return NoiseTable(absorption, _value(raw.get("ground"), "noise.ground", "dB", problems),
+                      _value(raw.get("receptor_height"), "noise.receptor_height", "m", problems),
+                      factor * math.sqrt(sum(s * s for s in sigma)), spectrum, tuple(by_rotor), limits, labels,
+                      mapping, default)
+
+
+def _shadow(raw: Any, problems: list[str]) -> ShadowTable:
+    raw = raw if isinstance(raw, Mapping) else {}
+    if not raw:
+        problems.append("shadow: required")
+    spec = (("max_hours_per_year", "h"), ("max_minutes_per_day", "min"), ("min_sun_elevation", "deg"),
+            ("min_sun_coverage", "%"), ("sun_diameter", "deg"), ("blade_depth", "m"), ("receptor_height", "m"),
+            ("time_step", "min"))
+    values = [_value(raw.get(k), f"shadow.{k}", unit, problems) for k, unit in spec]
+    for (k, _), v in zip(spec, values):
+        if not v > 0 and k != "min_sun_elevation":
+            problems.append(f"shadow.{k}: must be positive")
+    if values[-1] > 10:
+        problems.append("shadow.time_step: use at most 10 min (the LAI asks for 1 min)")
+    return ShadowTable(*values)
+
+
+@lru_cache(maxsize=4)
+def load_immission_table(path: str | None = None) -> ImmissionTable:
+    """Read and validate an immission table (default: the shipped one), every problem at once.
+
+    Raises
+    ------
+    SpecError
+        The file cannot be read, or listing each problem with its place in the file.
+    """
+    where = Path(path) if path else IMMISSION_PRESET
+    raw = read_yaml(where, str(where), IMMISSION_KIND)
+    if not isinstance(raw, Mapping) or raw.get("schema") != SCHEMA:
+        raise SpecError(IMMISSION_KIND, str(where), [f"schema must be {SCHEMA!r}"])
+    problems: list[str] = []
+    noise = _noise(raw.get("noise"), problems)
+    shadow = _shadow(raw.get("shadow"), problems)
+    if problems:
+        raise SpecError(IMMISSION_KIND, str(where), problems)
+    return ImmissionTable(noise, shadow, {str(k): str(v) for k, v in (raw.get("sources") or {}).items()}, str(where))
+
+
+# ----------------------------------------------------------------------------------------------
+# Propagation
+# ----------------------------------------------------------------------------------------------
+def band_power_db(sound_power_db: Any, spectrum_db: np.ndarray) -> np.ndarray:
+    """Octave-band sound power of sources with total ``sound_power_db`` and a normalised spectrum. [dB(A)]
+
+    Returns an array of shape ``(n, bands)``; the bands of each row add up to its total.
+    """
+    total = np.atleast_1d(np.asarray(sound_power_db, dtype=float))
+    return total[:, None] + np.asarray(spectrum_db, dtype=float)[None, :]
+
+
+def band_attenuation_db(distance_m: Any, table: NoiseTable) -> np.ndarray:
+    """A_div + A_atm,f + A_gr for slant distances ``distance_m``; shape ``(..., bands)``. [dB]"""
+    d = np.maximum(np.asarray(distance_m, dtype=float), 1.0)
+    a_div = 20.0 * np.log10(d) + 11.0
+    return a_div[..., None] + d[..., None] / 1000.0 * table.absorption_db_per_km + table.ground_db
+
+
+def level_db(band_power: np.ndarray, distance_m: Any, table: NoiseTable) -> np.ndarray:
+    """A-weighted level of sources (band powers ``(n, bands)``) at slant distances ``(n,)``. [dB(A)]"""
+    bands = np.asarray(band_power, dtype=float) - band_attenuation_db(distance_m, table)
+    return 10.0 * np.log10(np.sum(10.0 ** (0.1 * bands), axis=-1))
+
+
+def energetic_sum_db(levels_db: Any, axis: int | None = None) -> np.ndarray:
+    """10 lg Σ 10^(L/10); −inf for no source. [dB]"""
+    with np.errstate(divide="ignore"):
+        return 10.0 * np.log10(np.sum(10.0 ** (0.1 * np.asarray(levels_db, dtype=float)), axis=axis))
+
+
+@dataclass(frozen=True)
+class Contributions:
+    """What each source brings to each receptor within reach (sparse).
+
+    Attributes
+    ----------
+    receptor, source : numpy.ndarray
+        Index pairs.
+    energy : numpy.ndarray
+        10^(L/10) of the source's level at the receptor (no uncertainty surcharge). [-]
+    n_receptors : int
+        Number of receptors.
+    """
+
+    receptor: np.ndarray
+    source: np.ndarray
+    energy: np.ndarray
+    n_receptors: int
+
+    def levels_db(self, weight: np.ndarray | None = None) -> np.ndarray:
+        """Level at each receptor with each source's energy scaled by ``weight`` (0 = off). [dB(A)]"""
+        e = self.energy if weight is None else self.energy * weight[self.source]
+        total = np.bincount(self.receptor, weights=e, minlength=self.n_receptors)
+        with np.errstate(divide="ignore"):
+            return 10.0 * np.log10(total)
+
+
+def contributions(source_xyz: np.ndarray, band_power: np.ndarray, receptor_xyz: np.ndarray, table: NoiseTable,
+                  reach_m: float = 10_000.0) -> Contributions:
+    """Energy of every source at every receptor within ``reach_m`` (horizontal). [-]
+
+    Parameters
+    ----------
+    source_xyz, receptor_xyz : numpy.ndarray
+        ``(n, 3)`` positions; z is the height above a common datum (hub / window height). [m]
+    band_power : numpy.ndarray
+        ``(n_sources, bands)`` octave-band sound power of each source. [dB(A)]
+    reach_m : float
+        Sources farther away are left out (at 10 km a 106 dB(A) turbine brings < 10 dB(A)). [m]
+    """
+    from scipy.spatial import cKDTree
+
+    source_xyz = np.asarray(source_xyz, dtype=float).reshape(-1, 3)
+    receptor_xyz = np.asarray(receptor_xyz, dtype=float).reshape(-1, 3)
+    if not len(source_xyz) or not len(receptor_xyz):
+        return Contributions(np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0), len(receptor_xyz))
+    pairs = cKDTree(receptor_xyz[:, :2]).sparse_distance_matrix(cKDTree(source_xyz[:, :2]), reach_m,
+                                                                output_type="ndarray")
+    r, s = pairs["i"].astype(np.int64), pairs["j"].astype(np.int64)
+    # coincident points are not in the sparse matrix (distance 0): add them
+    tree = cKDTree(source_xyz[:, :2])
+    same = tree.query_ball_point(receptor_xyz[:, :2], 1e-9)
+    extra = [(i, j) for i, js in enumerate(same) for j in js]
+    if extra:
+        r = np.r_[r, [e[0] for e in extra]].astype(np.int64)
+        s = np.r_[s, [e[1] for e in extra]].astype(np.int64)
+    d = np.linalg.norm(receptor_xyz[r] - source_xyz[s], axis=1)
+    levels = level_db(np.asarray(band_power, dtype=float)[s], d, table)
+    return Contributions(r, s, 10.0 ** (0.1 * levels), len(receptor_xyz))
+
+
+@dataclass(frozen=True)
+class SoundMode:
+    """An operating mode of a turbine type.
+
+    Attributes
+    ----------
+    name : str
+        Manufacturer's designation (``"0 s"``, ``"SO2"``).
+    sound_power_db : float
+        Apparent sound power L_WA in this mode. [dB(A)]
+    energy_factor : float
+        Annual energy in this mode relative to the unrestricted one (night-time only modes: the
+        share of the year's energy lost at night). [-]
+    """
+
+    name: str
+    sound_power_db: float
+    energy_factor: float = 1.0
+
+
+@dataclass(frozen=True)
+class NoiseReduction:
+    """The outcome of :func:`reduce_for_noise`.
+
+    Attributes
+    ----------
+    mode : numpy.ndarray
+        Per new turbine the mode index chosen, −1 where the turbine is removed.
+    levels_db : numpy.ndarray
+        Rated level (with the surcharge) at each receptor after the reduction. [dB(A)]
+    met : bool
+        Every receptor meets its limit (False only where pre-load alone exceeds it).
+    steps : int
+        Changes made (a mode switch or a removal each).
+    """
+
+    mode: np.ndarray
+    levels_db: np.ndarray
+    met: bool
+    steps: int
+
+
+def _rescale(new: Contributions, total: np.ndarray, source: int, old: float, scale: float) -> np.ndarray:
+    """Receptor energies after source ``source``'s scale changes from ``old`` to ``scale``."""
+    mine = new.source == source
+    return total - np.bincount(new.receptor[mine], weights=new.energy[mine] * (old - scale), minlength=len(total))
+
+
+def reduce_for_noise(new: Contributions, modes: Sequence[Sequence[SoundMode]], limits_db: np.ndarray,
+                     uncertainty_db: float, preload_energy: np.ndarray | None = None,
+                     max_steps: int = 100_000) -> NoiseReduction:
+    """Quieten new turbines until every receptor meets its limit: the loudest contributor first.
+
+    ``new`` holds each new turbine's energy in its first (unrestricted) mode; a switch to mode *m*
+    scales it by 10^((L_W,m − L_W,0)/10). At each step the receptor with the largest excess is
+    taken and its loudest new turbine is moved to its next quieter mode, or removed after its
+    quietest one. Then every changed turbine is tried one step louder again (a later change may have
+    made an earlier one unnecessary), kept where every limit still holds. Receptors the pre-load (existing turbines) alone puts over the limit cannot be
+    helped; they are left out of the loop and reported (``met`` False).
+
+    Parameters
+    ----------
+    new : Contributions
+        Unrestricted energies of the new turbines.
+    modes : sequence of sequence of SoundMode
+        Per new turbine its modes, loudest first (one mode: the turbine can only be removed).
+    limits_db : numpy.ndarray
+        Night limit per receptor. [dB(A)]
+    uncertainty_db : float
+        Upper-confidence surcharge added to every level. [dB]
+    preload_energy : numpy.ndarray, optional
+        Per receptor the energy of existing turbines. [-]
+    """
+    n_rec = new.n_receptors
+    pre = np.zeros(n_rec) if preload_energy is None else np.asarray(preload_energy, dtype=float)
+    n_src = len(modes)
+    mode = np.zeros(n_src, dtype=np.int64)
+    scale = np.ones(n_src)
+    allowed = 10.0 ** (0.1 * (np.asarray(limits_db, dtype=float) - uncertainty_db))
+    hopeless = pre > allowed * (1 + 1e-12)
+    by_receptor: dict[int, np.ndarray] = {}
+    order = np.argsort(new.receptor, kind="stable")
+    bounds = np.searchsorted(new.receptor[order], np.arange(n_rec + 1))
+    for i in range(n_rec):
+        by_receptor[i] = order[bounds[i]:bounds[i + 1]]
+    total = pre + np.bincount(new.receptor, weights=new.energy, minlength=n_rec)
+    steps = 0
+    base_power = np.array([m[0].sound_power_db if len(m) else 0.0 for m in modes])
+    while steps < max_steps:
+        excess = np.where(hopeless, 0.0, total / allowed)
+        worst = int(np.argmax(excess)) if n_rec else 0
+        if not n_rec or excess[worst] <= 1.0 + 1e-12:
+            break
+        ks = by_receptor[worst]
+        ks = ks[scale[new.source[ks]] > 0]
+        if not len(ks):  # nothing new is heard there any more
+            hopeless[worst] = True
+            continue
+        k = ks[np.argmax(new.energy[ks] * scale[new.source[ks]])]
+        t = int(new.source[k])
+        old = scale[t]
+        if mode[t] + 1 < len(modes[t]):
+            mode[t] += 1
+            scale[t] = 10.0 ** (0.1 * (modes[t][mode[t]].sound_power_db - base_power[t]))
+        else:
+            mode[t] = -1
+            scale[t] = 0.0
+        total = _rescale(new, total, t, old, scale[t])
+        steps += 1
+    # undo what later changes made unnecessary: each changed turbine one step louder while every limit holds
+    changed = True
+    while changed:
+        changed = False
+        for t in np.flatnonzero(mode != 0):
+            louder = len(modes[t]) - 1 if mode[t] < 0 else mode[t] - 1
+            new_scale = 10.0 ** (0.1 * (modes[t][louder].sound_power_db - base_power[t]))
+            trial = _rescale(new, total, int(t), scale[t], new_scale)
+            if np.all(hopeless | (trial <= allowed * (1 + 1e-12))):
+                mode[t], scale[t], total, changed = louder, new_scale, trial, True
+    total = np.maximum(total, 0.0)
+    with np.errstate(divide="ignore"):
+        levels = 10.0 * np.log10(total) + uncertainty_db
+    met = bool(np.all(levels <= np.asarray(limits_db, dtype=float) + 1e-9))
+    return NoiseReduction(mode, levels, met, steps)
