@@ -303,6 +303,27 @@ def _print_sources(step) -> None:
         print(f"  {note}")
 
 
+def _print_immission(step) -> None:
+    r = step.result
+    lost = r["energy_mwh_before"] - r["energy_mwh_after_noise"]
+    print(f"\n{step.key}: noise (ISO 9613-2, TA Lärm) and shadow flicker (LAI) at {r['n_receptors']:,} dwellings")
+    print(f"  new turbines {r['n_turbines']}: {r['n_kept']} unrestricted, {r['n_reduced']} in a quieter mode, "
+          f"{r['n_night_off']} off at night, {r['n_removed']} removed; {r['capacity_mw_before']:,.1f} → {r['capacity_mw_after']:,.1f} MW, "
+          f"{r['energy_mwh_before'] / 1000:,.1f} → {r['energy_mwh_after_noise'] / 1000:,.1f} GWh/a "
+          f"(noise: −{lost / 1000:,.1f} GWh/a)")
+    print(f"  area types: " + ", ".join(f"{k} {v:,}" for k, v in r["area_types"].items())
+          + " (from " + ", ".join(f"{k} {v:,}" for k, v in r["area_type_sources"].items()) + ")")
+    print(f"  highest rated level {_num(r['max_level_db'], '.1f')} dB(A); receptors over their limit "
+          f"{r['n_over_noise']:,}" + ("" if r["noise_met"] else " (the existing turbines alone)"))
+    print(f"  shadow: highest {r['max_shadow_hours']:,.1f} h/a; receptors over 30 h/a or 30 min/d "
+          f"{r['n_over_shadow']:,}; {r['n_shadow_turbines']} turbine(s) need a shutdown module "
+          f"(≤ {r['shadow_energy_mwh_upper'] / 1000:,.2f} GWh/a)")
+    _print_written(step.files, step.seconds)
+
+
+PRINTERS["immission"] = _print_immission
+
+
 PRINTERS["sources"] = _print_sources  # wip run with sources: the first result (core/jobs/runner.py)
 
 
@@ -663,6 +684,41 @@ def cmd_layout(args: argparse.Namespace) -> int:
                "sites": out / f"{key}_layout_sites.gpkg"}
     _run(turbine_layout_job(args.turbine, {"path": path, "layer": layer or "eligible_areas"}, rasters, layers,
                             outputs, settings), "wind", "turbine layout")
+    return 0
+
+
+def immission_job_from_args(args: argparse.Namespace):
+    """The ``immission`` job of ``wip immission``."""
+    from .core.errors import InputError
+    from .core.jobs.build import immission_job
+
+    layers = _gpkg_layers(args.gpkg, ("buildings", "landuse", "wind_turbines"))
+    for role, value in (("buildings", args.buildings), ("landuse", args.landuse), ("wind_turbines", args.existing)):
+        if value:
+            layers[role] = _layer_arg(value, role.replace("wind_turbines", "existing"))
+    modes = []
+    for text in args.mode or []:
+        parts = text.split(":")
+        try:
+            modes.append({"name": parts[0], "reduction_db": float(parts[1]), "energy_factor": float(parts[2])})
+        except (IndexError, ValueError):
+            raise InputError(f"--mode {text!r}: write NAME:REDUCTION_DB:ENERGY_FACTOR, e.g. SO2:4:0.87") from None
+    settings = {"crs": args.crs, "table": args.table, "sound_power_db": args.sound_power, "modes": modes,
+                "reduce": not args.no_reduce, "last_resort": args.last_resort, "noise": not args.no_noise, "shadow": not args.no_shadow,
+                "reach_m": args.reach, "resolution_m": args.resolution, "shadow_resolution_m": args.shadow_resolution,
+                "year": args.year}
+    out, key = Path(args.out_dir), args.prefix
+    outputs = {"receptors": out / f"{key}_receptors.gpkg", "turbines": out / f"{key}_turbines.gpkg",
+               "noise_raster": out / f"{key}_noise.tif" if args.resolution > 0 else None,
+               "contours": out / f"{key}_noise_contours.gpkg" if args.resolution > 0 else None,
+               "shadow_raster": out / f"{key}_shadow.tif" if args.shadow_resolution > 0 else None}
+    rasters = {"dem": args.dem} if args.dem else {}
+    return immission_job(_layer_arg(args.turbines, "turbines"), layers, outputs, settings, rasters)
+
+
+def cmd_immission(args: argparse.Namespace) -> int:
+    """Noise and shadow flicker of a turbine layout at the dwellings."""
+    _run(immission_job_from_args(args), "wind", "immission")
     return 0
 
 
@@ -1063,6 +1119,31 @@ def build_parser() -> argparse.ArgumentParser:
     wl.add_argument("--objective", choices=["count", "energy"], default="count")
     wl.add_argument("--wake-model", choices=["jensen", "dena_mean", "knorr_mean"], default="jensen")
     wl.set_defaults(func=cmd_layout)
+    im = sub.add_parser("immission", help="noise (TA Lärm, ISO 9613-2) and shadow flicker of a turbine layout; "
+                                          "quieten or remove turbines over a limit")
+    im.add_argument("--turbines", required=True, metavar="FILE[:LAYER]", help="new turbines (`wip layout`'s points)")
+    im.add_argument("--gpkg", help="GeoPackage with buildings, landuse and wind_turbines (existing) layers")
+    im.add_argument("--buildings", metavar="FILE[:LAYER]", help="dwellings (receptors); field area_type: WR, WA, MI …")
+    im.add_argument("--landuse", metavar="FILE[:LAYER]", help="land use (area type of the receptors)")
+    im.add_argument("--existing", metavar="FILE[:LAYER]", help="existing turbines (noise pre-load, shadow)")
+    im.add_argument("--dem", help="elevation model (ground heights)")
+    im.add_argument("--sound-power", type=float, help="L_WA of the new turbines [dB(A)] (default: field or table)")
+    im.add_argument("--mode", action="append", metavar="NAME:DB:FACTOR",
+                    help="a quieter mode: name, reduction [dB], annual energy factor; repeatable, loudest first")
+    im.add_argument("--no-reduce", action="store_true", help="report only, change no turbine")
+    im.add_argument("--last-resort", choices=["night_off", "remove"], default="night_off",
+                    help="a turbine its quietest mode leaves over a limit: off at night (22–6 h) or removed")
+    im.add_argument("--no-noise", action="store_true", help="skip the noise")
+    im.add_argument("--no-shadow", action="store_true", help="skip the shadow flicker")
+    im.add_argument("--table", help="immission table (YAML, schema wip-immission/1; default presets/immission.yml)")
+    im.add_argument("--reach", type=float, default=3000.0, help="receptors within this of a new turbine [m]")
+    im.add_argument("--resolution", type=float, default=25.0, help="noise raster pixel [m] (0: none)")
+    im.add_argument("--shadow-resolution", type=float, default=50.0, help="shadow raster pixel [m] (0: none)")
+    im.add_argument("--year", type=int, default=2023, help="year of the sun positions")
+    im.add_argument("--crs", default="EPSG:25832")
+    im.add_argument("--prefix", default="wind", help="output file prefix")
+    im.add_argument("--out-dir", default="out")
+    im.set_defaults(func=cmd_immission)
     pf = sub.add_parser("profile", help="municipal energy profile and reports of a scenario")
     pf.add_argument("scenario")
     pf.add_argument("--names", help="comma-separated municipality names (default: the scenario's)")

@@ -48,6 +48,7 @@ from ..solar.rooftop import RooftopOutputs, RooftopSettings, run_rooftop_solar
 from ..suitability.engine import SuitabilityOutputs, SuitabilitySettings, run_suitability
 from ..units import Turbine
 from ..wind.energy import WindYieldOutputs, WindYieldSettings, run_wind_yield
+from ..wind.immission import ImmissionOutputs, ImmissionSettings, run_immission
 from ..wind.layout import LayoutOutputs, LayoutSettings, run_turbine_layout
 from .osm_download import OsmDownloadSettings, convert_osm, plan_osm_download
 from .protocol import JobError, ProtocolError, decode_dataclass, encode_dataclass, to_jsonable
@@ -473,6 +474,24 @@ def turbine_layout_job(arguments: Mapping[str, Any], single_process: bool, progr
         _settings(LayoutSettings, arguments.get("settings"), single_process), progress,
         aoi=_optional(AreaOfInterest, arguments.get("aoi"), "aoi"))
     return turbine_layout_json(result)
+
+
+def immission_json(result: Any) -> dict[str, Any]:
+    """JSON result of an immission check (the turbines' table left out)."""
+    data = {f.name: getattr(result, f.name) for f in dataclasses.fields(result) if f.name != "turbines"}
+    return to_jsonable(data)
+
+
+def immission_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Run a noise and shadow-flicker check. Arguments: turbines, layers (buildings, landuse, wind_turbines),
+    outputs (ImmissionOutputs), settings (ImmissionSettings), rasters ({dem}) (see :func:`.immission.run_immission`).
+    """
+    result = run_immission(
+        decode_dataclass(LayerRef, arguments.get("turbines"), "turbines"), _layers(arguments.get("layers")),
+        decode_dataclass(ImmissionOutputs, arguments.get("outputs"), "outputs"),
+        _settings(ImmissionSettings, arguments.get("settings"), single_process),
+        {str(k): str(v) for k, v in (arguments.get("rasters") or {}).items() if v}, progress)
+    return immission_json(result)
 
 
 # --- municipal energy profile (core/profile/)

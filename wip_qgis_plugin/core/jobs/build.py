@@ -117,6 +117,13 @@ def turbine_layout_job(turbine: str, eligible_areas: Any, rasters: Mapping[str, 
                 outputs=outputs, settings=settings, aoi=aoi)
 
 
+def immission_job(turbines: Any, layers: Mapping[str, Any], outputs: Any, settings: Any,
+                  rasters: Mapping[str, Any] | None = None) -> Job:
+    """The ``immission`` job: noise and shadow flicker of a layout (see :func:`.wind.immission.run_immission`)."""
+    return _job("immission", turbines=turbines, layers=layers, outputs=outputs, settings=settings,
+                rasters=dict(rasters or {}))
+
+
 def profile_job(plan: Any, sources: Sequence[Mapping[str, Any]] | None = None) -> Job:
     """The ``profile`` job (see :func:`.profile.engine.run_profile`): a ProfilePlan or its JSON data.
 

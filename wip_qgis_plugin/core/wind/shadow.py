@@ -64,18 +64,23 @@ class SunPath:
     step_min: float
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_order", np.argsort(self.azimuth_rad, kind="stable"))
-        object.__setattr__(self, "_sorted_az", self.azimuth_rad[self._order])
+        order = np.argsort(self.azimuth_rad, kind="stable")
+        # sorted twice round the horizon, so that a window across north is one slice
+        object.__setattr__(self, "_order2", np.r_[order, order])
+        object.__setattr__(self, "_sorted2", np.r_[self.azimuth_rad[order], self.azimuth_rad[order] + 2 * math.pi])
 
-    def within(self, lo_rad: float, hi_rad: float) -> np.ndarray:
-        """Instants whose azimuth lies in [lo, hi] (wrapping round north). [rad]"""
-        two_pi = 2 * math.pi
-        if hi_rad - lo_rad >= two_pi:
-            return self._order
-        lo, hi = lo_rad % two_pi, hi_rad % two_pi
-        spans = [(lo, hi)] if lo <= hi else [(lo, two_pi), (0.0, hi)]
-        return np.concatenate([self._order[np.searchsorted(self._sorted_az, a):
-                                           np.searchsorted(self._sorted_az, b, side="right")] for a, b in spans])
+    def window(self, lo_rad: np.ndarray, hi_rad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per window [lo, hi] of azimuths the instants in it, as (window, instant) index pairs. [rad]"""
+        n = len(self.azimuth_rad)
+        shift = np.floor(lo_rad / (2 * math.pi)) * 2 * math.pi
+        lo, hi = lo_rad - shift, hi_rad - shift
+        start = np.searchsorted(self._sorted2, lo)
+        end = np.minimum(np.searchsorted(self._sorted2, hi, side="right"), start + n)
+        counts = np.maximum(end - start, 0)
+        total = int(counts.sum())
+        which = np.repeat(np.arange(len(lo)), counts)
+        pos = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(start, counts)
+        return which, self._order2[pos]
 
 
 def sun_path(latitude: float, longitude: float, year: int = 2023, step_min: float = 2.0,
@@ -129,29 +134,31 @@ class ShadowResult:
     turbines: list[np.ndarray]
 
 
-def shadow_steps(hub_xyz: np.ndarray, rotor_radius_m: float, receptor_xyz: np.ndarray, sun: SunPath) -> np.ndarray:
-    """Indices of the instants of ``sun`` at which one turbine shades one receptor (the exact test)."""
-    v = np.asarray(hub_xyz, dtype=float) - np.asarray(receptor_xyz, dtype=float)
-    dist = float(np.linalg.norm(v))
-    if dist <= rotor_radius_m:
-        return np.arange(len(sun.vectors))
-    # candidates: sun azimuths within the disc's angular radius (widened by the elevation) of v's azimuth
-    theta = math.asin(rotor_radius_m / dist)
-    elev = math.asin(max(-1.0, min(1.0, v[2] / dist)))
-    top = abs(elev) + theta
-    half = math.pi if top >= math.radians(89.0) else \
-        1.01 * math.asin(min(1.0, math.sin(theta) / math.cos(top)))
-    az = math.atan2(v[0], v[1]) % (2 * math.pi)
-    cand = sun.within(az - half, az + half)
-    s = sun.vectors[cand]
-    t = s @ v
-    perp2 = dist * dist - t * t
-    hit = (t > 0) & (perp2 <= rotor_radius_m * rotor_radius_m)
-    return np.sort(cand[hit])
+def shadow_hits(hub_xyz: np.ndarray, rotor_radius_m: float, points_xyz: np.ndarray, sun: SunPath
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """(point, instant) pairs at which one turbine shades points (the exact test, vectorised).
+
+    Candidates are the instants whose sun azimuth lies within the rotor disc's angular radius of the
+    hub's azimuth seen from the point (widened by the elevation); each is then tested exactly.
+    """
+    v = np.asarray(hub_xyz, dtype=float)[None, :] - np.asarray(points_xyz, dtype=float).reshape(-1, 3)
+    dist = np.linalg.norm(v, axis=1)
+    theta = np.arcsin(np.clip(rotor_radius_m / np.maximum(dist, 1e-9), 0.0, 1.0))
+    top = np.abs(np.arcsin(np.clip(v[:, 2] / np.maximum(dist, 1e-9), -1.0, 1.0))) + theta
+    with np.errstate(invalid="ignore", divide="ignore"):
+        half = 1.01 * np.arcsin(np.clip(np.sin(theta) / np.cos(np.minimum(top, math.radians(89.0))), 0.0, 1.0))
+    half = np.where(top >= math.radians(89.0), math.pi, half)
+    az = np.arctan2(v[:, 0], v[:, 1]) % (2 * math.pi)
+    which, step = sun.window(az - half, az + half)
+    s = sun.vectors[step]
+    vv = v[which]
+    t = np.einsum("ij,ij->i", s, vv)
+    hit = (t > 0) & (dist[which] ** 2 - t * t <= rotor_radius_m ** 2)
+    return which[hit], step[hit]
 
 
 def shadow_flicker(hub_xyz: np.ndarray, rotor_radius_m: Any, receptor_xyz: np.ndarray, sun: SunPath,
-                   reach_m: Any) -> ShadowResult:
+                   reach_m: Any, chunk: int = 2000) -> ShadowResult:
     """Astronomically possible shadow of turbines at receptors.
 
     Parameters
@@ -166,6 +173,8 @@ def shadow_flicker(hub_xyz: np.ndarray, rotor_radius_m: Any, receptor_xyz: np.nd
         The sun over the year (:func:`sun_path`).
     reach_m : float or numpy.ndarray
         Per turbine the distance within which shadow counts (:func:`shadow_reach_m`). [m]
+    chunk : int
+        Receptors (raster cells) handled together (memory).
     """
     from scipy.spatial import cKDTree
 
@@ -178,26 +187,70 @@ def shadow_flicker(hub_xyz: np.ndarray, rotor_radius_m: Any, receptor_xyz: np.nd
     casting: list[np.ndarray] = [np.empty(0, np.int64) for _ in range(m)]
     if not n or not m:
         return ShadowResult(hours, worst, days, casting)
-    tree = cKDTree(receptor_xyz[:, :2])
-    near: dict[int, list[int]] = {}
-    for j in range(n):
-        for i in tree.query_ball_point(hub_xyz[j, :2], float(reach[j])):
-            near.setdefault(int(i), []).append(j)
-    for i, js in near.items():
-        steps, who = [], []
-        for j in js:
-            if np.linalg.norm(hub_xyz[j] - receptor_xyz[i]) > reach[j]:
+    tree = cKDTree(hub_xyz[:, :2])
+    n_steps = len(sun.vectors)
+    for lo in range(0, m, chunk):
+        part = receptor_xyz[lo:lo + chunk]
+        keys, pairs = [], []
+        by_turbine: dict[int, list[int]] = {}
+        for i, js in enumerate(tree.query_ball_point(part[:, :2], float(reach.max()))):
+            for j in js:
+                by_turbine.setdefault(int(j), []).append(i)
+        for j, idx in by_turbine.items():
+            idx = np.asarray(idx, dtype=np.int64)
+            idx = idx[np.linalg.norm(part[idx] - hub_xyz[j], axis=1) <= reach[j]]
+            if not len(idx):
                 continue
-            k = shadow_steps(hub_xyz[j], float(radius[j]), receptor_xyz[i], sun)
-            if len(k):
-                steps.append(k)
-                who.append(j)
-        if not steps:
+            which, step = shadow_hits(hub_xyz[j], float(radius[j]), part[idx], sun)
+            if len(which):
+                keys.append(idx[which] * n_steps + step)
+                pairs.append(np.unique(idx[which]) * n + j)
+        if not keys:
             continue
-        k = np.unique(np.concatenate(steps))
-        hours[i] = len(k) * sun.step_min / 60.0
-        per_day = np.bincount(sun.day[k])
-        worst[i] = per_day.max() * sun.step_min
-        days[i] = int(np.count_nonzero(per_day))
-        casting[i] = np.asarray(who, dtype=np.int64)
+        k = np.unique(np.concatenate(keys))
+        point = k // n_steps
+        hours[lo:lo + len(part)] = np.bincount(point, minlength=len(part)) * sun.step_min / 60.0
+        day_key = np.unique(point * 366 + sun.day[k % n_steps], return_counts=True)
+        day_point = day_key[0] // 366
+        np.maximum.at(worst, lo + day_point, day_key[1] * sun.step_min)
+        days[lo:lo + len(part)] = np.bincount(day_point, minlength=len(part))
+        for pair in np.unique(np.concatenate(pairs)):
+            casting[lo + int(pair // n)] = np.r_[casting[lo + int(pair // n)], int(pair % n)]
     return ShadowResult(hours, worst, days, casting)
+
+
+def shadow_hours_grid(hub_xy: np.ndarray, hub_height_m: Any, rotor_radius_m: Any, left: float, top: float,
+                      resolution_m: float, width: int, height: int, sun: SunPath, reach_m: float,
+                      window_height_m: float = 2.0) -> np.ndarray:
+    """A raster of astronomically possible shadow hours per year, summed over turbines (flat ground). [h/a]
+
+    On flat ground the shadow a turbine casts depends only on the offset from it, so one kernel per
+    (hub height, rotor) is computed exactly (:func:`shadow_flicker` at the kernel's cells) and added
+    at each turbine's cell. Two simplifications, both said in the raster's metadata: the shadows of two
+    turbines falling on a cell at the same instant count twice here (the receptor table counts them once),
+    and each turbine stands at the centre of its cell (±half a pixel).
+    """
+    hub_xy = np.asarray(hub_xy, dtype=float).reshape(-1, 2)
+    n = len(hub_xy)
+    hub = np.broadcast_to(np.asarray(hub_height_m, dtype=float), (n,))
+    radius = np.broadcast_to(np.asarray(rotor_radius_m, dtype=float), (n,))
+    out = np.zeros((height, width))
+    half = int(math.ceil(reach_m / resolution_m))
+    k = np.arange(-half, half + 1) * resolution_m
+    dx, dy = np.meshgrid(k, -k)
+    cells = np.column_stack([dx.ravel(), dy.ravel(), np.full(dx.size, window_height_m)])
+    kernels: dict[tuple[float, float], np.ndarray] = {}
+    col = np.floor((hub_xy[:, 0] - left) / resolution_m).astype(np.int64)
+    row = np.floor((top - hub_xy[:, 1]) / resolution_m).astype(np.int64)
+    for j in range(n):
+        key = (round(float(hub[j]), 1), round(float(radius[j]), 1))
+        if key not in kernels:
+            kernels[key] = shadow_flicker(np.array([[0.0, 0.0, key[0]]]), key[1], cells, sun,
+                                          reach_m).hours_per_year.reshape(dx.shape)
+        kern = kernels[key]
+        r0, c0 = row[j] - half, col[j] - half
+        rs, cs = max(r0, 0), max(c0, 0)
+        re, ce = min(r0 + kern.shape[0], height), min(c0 + kern.shape[1], width)
+        if rs < re and cs < ce:
+            out[rs:re, cs:ce] += kern[rs - r0:re - r0, cs - c0:ce - c0]
+    return out
