@@ -304,6 +304,64 @@ def _wind_styles(raster) -> None:
     _save(points, "wind_turbines")
 
 
+# Immission: rated night noise level [dB(A)] in classes at the TA Lärm limits, shadow hours [h/a] at the LAI 30 h.
+NOISE_CLASSES = [
+    (35.0, (255, 255, 255, 0), "< 35 dB(A)"),
+    (40.0, (255, 237, 160, 170), "35–40 dB(A) (über reinem Wohngebiet / above pure residential)"),
+    (45.0, (254, 178, 76, 190), "40–45 dB(A) (über allgemeinem Wohngebiet / above general residential)"),
+    (50.0, (240, 59, 32, 200), "45–50 dB(A) (über Dorf-/Mischgebiet / above village and mixed)"),
+    (float("inf"), (128, 0, 38, 210), "≥ 50 dB(A)"),
+]
+SHADOW_CLASSES = [
+    (0.001, (255, 255, 255, 0), "kein Schattenwurf / no shadow"),
+    (10.0, (222, 235, 247, 160), "bis 10 h/a"),
+    (30.0, (158, 202, 225, 190), "10–30 h/a"),
+    (100.0, (49, 130, 189, 200), "30–100 h/a (über der LAI-Grenze / above the LAI limit)"),
+    (float("inf"), (8, 48, 107, 210), "≥ 100 h/a"),
+]
+# Receptors: rule, colour, label.
+RECEPTORS = [
+    ('"margin_db" < 0', (215, 25, 28), "Richtwert überschritten / over the noise limit"),
+    ('"shadow_over_limit"', (253, 174, 97), "Schattenwurf über 30 h/a oder 30 min/d / shadow over the limit"),
+    ('"margin_db" < 3', (255, 255, 191), "weniger als 3 dB unter dem Richtwert / within 3 dB of the limit"),
+    ("ELSE", (26, 150, 65), "eingehalten / limits met"),
+]
+
+
+def _immission_styles(raster) -> None:
+    """Styles of the immission outputs: noise and shadow rasters in classes, receptors, noise contours."""
+    from qgis.core import QgsLineSymbol, QgsMarkerSymbol
+
+    for name, items in (("wind_noise", NOISE_CLASSES), ("wind_shadow", SHADOW_CLASSES)):
+        ramp = QgsColorRampShader(0.0, items[-2][0])
+        ramp.setColorRampType(QgsColorRampShader.Discrete)
+        ramp.setColorRampItemList([QgsColorRampShader.ColorRampItem(v, QColor(*rgba), label)
+                                   for v, rgba, label in items])
+        shader = QgsRasterShader()
+        shader.setRasterShaderFunction(ramp)
+        raster.setRenderer(QgsSingleBandPseudoColorRenderer(raster.dataProvider(), 1, shader))
+        _save(raster, name)
+    points = QgsVectorLayer("Point?crs=EPSG:25832&field=margin_db:double&field=shadow_over_limit:boolean",
+                            "receptors", "memory")
+    root = QgsRuleBasedRenderer.Rule(None)
+    for expression, (r, g, b), label in RECEPTORS:
+        symbol = QgsMarkerSymbol.createSimple({"name": "square", "color": f"{r},{g},{b},230", "size": "1.8",
+                                               "size_unit": "MM", "outline_color": "40,40,40,255"})
+        rule = QgsRuleBasedRenderer.Rule(symbol, 0, 0, "" if expression == "ELSE" else expression, label)
+        rule.setIsElse(expression == "ELSE")
+        root.appendChild(rule)
+    points.setRenderer(QgsRuleBasedRenderer(root))
+    _save(points, "noise_receptors")
+    contours = QgsVectorLayer("MultiPolygon?crs=EPSG:25832&field=level_db:double", "noise contours", "memory")
+    contours.setRenderer(QgsGraduatedSymbolRenderer("level_db", [
+        QgsRendererRange(lo - 0.5, lo + 0.5, QgsFillSymbol.createSimple({
+            "color": "0,0,0,0", "outline_color": f"{r},{g},{b},255", "outline_width": "0.5",
+            "outline_width_unit": "MM"}), f"{lo:g} dB(A)") for lo, _, (r, g, b, _a) in
+        zip((35.0, 40.0, 45.0, 50.0), NOISE_CLASSES[1:], [c for _, c, _ in NOISE_CLASSES[1:]])]))
+    _save(contours, "noise_contours")
+    del QgsLineSymbol
+
+
 # Solar potential rasters (min, max, unit) and the colours of their ramp from low to high.
 SOLAR_RASTERS = {
     "solar_yield": (850.0, 1100.0, "kWh/kWp/a"),
@@ -479,6 +537,7 @@ def main() -> int:
             raster.setRenderer(renderer)
             _save(raster, name)
         _wind_styles(raster)
+        _immission_styles(raster)  # noise and shadow flicker
         _solar_styles(raster)  # solar potential rasters
         del raster, renderer, shader, ramp  # free the layer before its file and QGIS go (else a crash)
 

@@ -705,8 +705,7 @@ def immission_job_from_args(args: argparse.Namespace):
             raise InputError(f"--mode {text!r}: write NAME:REDUCTION_DB:ENERGY_FACTOR, e.g. SO2:4:0.87") from None
     settings = {"crs": args.crs, "table": args.table, "sound_power_db": args.sound_power, "modes": modes,
                 "reduce": not args.no_reduce, "last_resort": args.last_resort, "noise": not args.no_noise, "shadow": not args.no_shadow,
-                "reach_m": args.reach, "resolution_m": args.resolution, "shadow_resolution_m": args.shadow_resolution,
-                "year": args.year}
+                "reach_m": args.reach, "resolution_m": args.resolution, "shadow_resolution_m": args.shadow_resolution}
     out, key = Path(args.out_dir), args.prefix
     outputs = {"receptors": out / f"{key}_receptors.gpkg", "turbines": out / f"{key}_turbines.gpkg",
                "noise_raster": out / f"{key}_noise.tif" if args.resolution > 0 else None,
@@ -1139,7 +1138,6 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--reach", type=float, default=3000.0, help="receptors within this of a new turbine [m]")
     im.add_argument("--resolution", type=float, default=25.0, help="noise raster pixel [m] (0: none)")
     im.add_argument("--shadow-resolution", type=float, default=50.0, help="shadow raster pixel [m] (0: none)")
-    im.add_argument("--year", type=int, default=2023, help="year of the sun positions")
     im.add_argument("--crs", default="EPSG:25832")
     im.add_argument("--prefix", default="wind", help="output file prefix")
     im.add_argument("--out-dir", default="out")

@@ -32,6 +32,17 @@ def _engine_messages():
         (r"Cleaning lines", lambda: tr("Cleaning lines")),
         (r"Building the graph", lambda: tr("Building the graph")),
         (r"Topology report", lambda: tr("Topology report")),
+        # noise and shadow flicker (core/wind/immission.py)
+        (r"Reading the turbines", lambda: tr("Reading the turbines")),
+        (r"Receptors", lambda: tr("Receptors")),
+        (r"Noise \(ISO 9613-2\)", lambda: tr("Noise (ISO 9613-2)")),
+        (r"Shadow flicker", lambda: tr("Shadow flicker")),
+        (r"Shadow raster", lambda: tr("Shadow raster")),
+        (r"Writing", lambda: tr("Writing")),
+        (r"Existing turbines \(pre-load\): (\d+) within (\S+) km\.",
+         lambda n, km: tr("Existing turbines (pre-load): {n} within {km} km.").format(n=n, km=km)),
+        (r"No dwelling within (\S+) m of the new turbines: nothing to assess\.",
+         lambda m: tr("No dwelling within {m} m of the new turbines: nothing to assess.").format(m=m)),
         # zero is a result (a technology of 0 ha)
         (r"0 turbines: no eligible area \((.+) holds no polygons\)\.",
          lambda layer: tr("0 turbines: no eligible area ({layer} holds no polygons).").format(layer=layer)),

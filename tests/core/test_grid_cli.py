@@ -196,7 +196,8 @@ def test_sample_scenario_has_a_grid_step():
     assert sc.grid is not None and sc.grid.lines == LayerRef(str(SAMPLE), "power_lines")
     keys = {c.key: c for c in sc.grid.connections}
     assert set(keys) == {"wind", "pv_ground"}
-    assert keys["wind"].sites == LayerRef(str(sc.output_dir / "wind_turbines.gpkg"), "turbines")  # layout.wind
+    # immission.wind: the layout as it stands after noise and shadow flicker
+    assert keys["wind"].sites == LayerRef(str(sc.output_dir / "wind_immission_turbines.gpkg"), "turbines")
     assert keys["pv_ground"].sites == LayerRef(str(sc.output_dir / "pv_ground_solar_sites.gpkg"), "solar_sites")
     assert keys["pv_ground"].settings.area_ha_per_mw is None  # capacity_mw of the solar sites
 

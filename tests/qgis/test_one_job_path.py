@@ -17,6 +17,7 @@ from wip_qgis_plugin.cli import (
     build_parser,
     eligibility_job_from_args,
     grid_connection_job_from_args,
+    immission_job_from_args,
     solar_potential_job_from_args,
     wind_yield_job_from_args,
 )
@@ -215,3 +216,33 @@ def test_land_cover_parameter_and_raster_flag_build_the_same_job(provider, small
     cli_job, _ = eligibility_job_from_args(args)
     assert dict(algorithm_job.arguments) == dict(cli_job.arguments)
     assert algorithm_job.arguments["settings"]["rasters"] == {"land_cover": {"path": raster}}
+
+
+def test_noise_and_shadow_and_wip_immission_build_the_same_job(provider, small_region, captured_job, tmp_path):
+    import geopandas as gpd
+    import shapely
+
+    turbines = tmp_path / "turbines.gpkg"
+    gpd.GeoDataFrame({"hub_height_m": [160.0], "rotor_diameter_m": [140.0], "energy_mwh_per_a": [10_000.0]},
+                     geometry=[shapely.Point(X0 + 1500, Y0 + 1500)], crs="EPSG:25832").to_file(
+        turbines, layer="turbines", driver="GPKG", engine="pyogrio")
+    out = tmp_path / "out"
+    params = {"TURBINES": f"{turbines}|layername=turbines", "BUILDINGS": small_region.uri("buildings"),
+              "LANDUSE": small_region.uri("landuse"), "SOUND_POWER": 105.5,
+              "MODES": ["SO2", "3", "0.93", "SO4", "6", "0,82"], "LAST_RESORT": 1, "REACH": 2500,
+              "OUTPUT_RECEPTORS": str(out / "wind_receptors.gpkg"), "OUTPUT_TURBINES": str(out / "wind_turbines.gpkg"),
+              "OUTPUT_NOISE": str(out / "wind_noise.tif"), "OUTPUT_CONTOURS": str(out / "wind_noise_contours.gpkg"),
+              "OUTPUT_SHADOW": str(out / "wind_shadow.tif")}
+    algorithm_job = captured_job("wip:windimmission", params)
+    gpkg = small_region.path
+    cli_job = immission_job_from_args(build_parser().parse_args([
+        "immission", "--turbines", f"{turbines}:turbines", "--buildings", f"{gpkg}:buildings",
+        "--landuse", f"{gpkg}:landuse", "--sound-power", "105.5", "--mode", "SO2:3:0.93", "--mode", "SO4:6:0.82",
+        "--last-resort", "remove", "--reach", "2500", "--out-dir", str(out)]))
+    assert algorithm_job.name == cli_job.name == "immission"
+    assert dict(algorithm_job.arguments) == dict(cli_job.arguments)
+    settings = algorithm_job.arguments["settings"]
+    assert settings["modes"] == [{"name": "SO2", "reduction_db": 3.0, "energy_factor": 0.93},
+                                 {"name": "SO4", "reduction_db": 6.0, "energy_factor": 0.82}]
+    assert settings["last_resort"] == "remove" and settings["sound_power_db"] == 105.5
+    assert sorted(algorithm_job.arguments["layers"]) == ["buildings", "landuse"]

@@ -124,252 +124,287 @@
       <translation>Topologiebericht</translation>
     </message>
     <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="36" />
+      <source>Reading the turbines</source>
+      <translation>Anlagen werden gelesen</translation>
+    </message>
+    <message>
       <location filename="../../wip_qgis_plugin/feedback.py" line="37" />
-      <source>0 turbines: no eligible area ({layer} holds no polygons).</source>
-      <translation>0 Windenergieanlagen: keine Potenzialfläche ({layer} enthält keine Polygone).</translation>
+      <source>Receptors</source>
+      <translation>Immissionsorte</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="38" />
+      <source>Noise (ISO 9613-2)</source>
+      <translation>Lärm (ISO 9613-2)</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/feedback.py" line="39" />
-      <source>0 turbines: no eligible area is large enough for one turbine (rotor {d} m, {mode}).</source>
-      <translation>0 Windenergieanlagen: keine Potenzialfläche ist groß genug für eine Anlage (Rotor {d} m, {mode}).</translation>
+      <source>Shadow flicker</source>
+      <translation>Schattenwurf</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="42" />
-      <source>0 sites to connect ({layer} holds none): 0 MW connected, cost 0 EUR.</source>
-      <translation>0 Standorte anzuschließen ({layer} enthält keine): 0 MW angeschlossen, Kosten 0 EUR.</translation>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="40" />
+      <source>Shadow raster</source>
+      <translation>Schattenraster</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="44" />
-      <source>0 power lines in {layer}: no grid to check; {n} substation(s) not attached.</source>
-      <translation>0 Stromleitungen in {layer}: kein Netz zu prüfen; {n} Umspannwerk(e) nicht angebunden.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="47" />
-      <source>Terrain: tile {n} of {m}</source>
-      <translation>Gelände: Kachel {n} von {m}</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="48" />
-      <source>Writing: tile {n} of {m}</source>
-      <translation>Schreiben: Kachel {n} von {m}</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="49" />
-      <source>pvlib: TRY region {code}</source>
-      <translation>pvlib: TRY-Region {code}</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="50" />
-      <source>Reading buildings</source>
-      <translation>Gebäude werden gelesen</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="51" />
-      <source>Reading source layer {name}</source>
-      <translation>Quell-Layer {name} wird gelesen</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="53" />
-      <source>Sources read within {w} × {h} km around the selected areas.</source>
-      <translation>Quellen gelesen im Umkreis von {w} × {h} km um die gewählten Gebiete.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="54" />
-      <source>Writing the prepared layers</source>
-      <translation>Die aufbereiteten Layer werden geschrieben</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="55" />
-      <source>Roof faces of {n} buildings</source>
-      <translation>Dachflächen von {n} Gebäuden</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="56" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="41" />
       <source>Writing</source>
       <translation>Schreiben</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="57" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="43" />
+      <source>Existing turbines (pre-load): {n} within {km} km.</source>
+      <translation>Bestehende Anlagen (Vorbelastung): {n} im Umkreis von {km} km.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="45" />
+      <source>No dwelling within {m} m of the new turbines: nothing to assess.</source>
+      <translation>Kein Wohngebäude im Abstand von {m} m zu den neuen Anlagen: nichts zu bewerten.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="48" />
+      <source>0 turbines: no eligible area ({layer} holds no polygons).</source>
+      <translation>0 Windenergieanlagen: keine Potenzialfläche ({layer} enthält keine Polygone).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="50" />
+      <source>0 turbines: no eligible area is large enough for one turbine (rotor {d} m, {mode}).</source>
+      <translation>0 Windenergieanlagen: keine Potenzialfläche ist groß genug für eine Anlage (Rotor {d} m, {mode}).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="53" />
+      <source>0 sites to connect ({layer} holds none): 0 MW connected, cost 0 EUR.</source>
+      <translation>0 Standorte anzuschließen ({layer} enthält keine): 0 MW angeschlossen, Kosten 0 EUR.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="55" />
+      <source>0 power lines in {layer}: no grid to check; {n} substation(s) not attached.</source>
+      <translation>0 Stromleitungen in {layer}: kein Netz zu prüfen; {n} Umspannwerk(e) nicht angebunden.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="58" />
+      <source>Terrain: tile {n} of {m}</source>
+      <translation>Gelände: Kachel {n} von {m}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="59" />
+      <source>Writing: tile {n} of {m}</source>
+      <translation>Schreiben: Kachel {n} von {m}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="60" />
+      <source>pvlib: TRY region {code}</source>
+      <translation>pvlib: TRY-Region {code}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="61" />
+      <source>Reading buildings</source>
+      <translation>Gebäude werden gelesen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="62" />
+      <source>Reading source layer {name}</source>
+      <translation>Quell-Layer {name} wird gelesen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="64" />
+      <source>Sources read within {w} × {h} km around the selected areas.</source>
+      <translation>Quellen gelesen im Umkreis von {w} × {h} km um die gewählten Gebiete.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="65" />
+      <source>Writing the prepared layers</source>
+      <translation>Die aufbereiteten Layer werden geschrieben</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="66" />
+      <source>Roof faces of {n} buildings</source>
+      <translation>Dachflächen von {n} Gebäuden</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="68" />
       <source>Reading the area and the rasters</source>
       <translation>Gebiet und Raster werden gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="58" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="69" />
       <source>Computing the yield</source>
       <translation>Ertrag wird berechnet</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="59" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="70" />
       <source>Reading the eligible areas</source>
       <translation>Geeignete Flächen werden gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="60" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="71" />
       <source>Wind resource at hub height</source>
       <translation>Windangebot in Nabenhöhe</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="61" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="72" />
       <source>Placing turbines</source>
       <translation>Anlagen werden platziert</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="62" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="73" />
       <source>Wake losses</source>
       <translation>Nachlaufverluste</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="63" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="74" />
       <source>Distance to houses</source>
       <translation>Abstand zu Wohngebäuden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="64" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="75" />
       <source>Grid connection</source>
       <translation>Netzanschluss</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="65" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="76" />
       <source>Setback sweep</source>
       <translation>Abstandsvariation</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="66" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="77" />
       <source>Indicators and balance</source>
       <translation>Kennzahlen und Bilanz</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="67" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="78" />
       <source>{source}: eligibility</source>
       <translation>{source}: Flächeneignung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="68" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="79" />
       <source>{source}: suitability</source>
       <translation>{source}: Standortgüte</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="69" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="80" />
       <source>{source}: generation</source>
       <translation>{source}: Erzeugung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="71" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="82" />
       <source>{source}: reusing {path} (same catalogue, resolution and area)</source>
       <translation>{source}: {path} wird wiederverwendet (gleicher Katalog, gleiche Auflösung und Fläche)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="73" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="84" />
       <source>{source}: reusing {path}</source>
       <translation>{source}: {path} wird wiederverwendet</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="74" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="85" />
       <source>Report {name}</source>
       <translation>Bericht {name}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="76" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="87" />
       <source>{ha} ha lie outside the TRY region outlines: TRY region {code} is used there.</source>
       <translation>{ha} ha liegen außerhalb der TRY-Regionsgrenzen: dort wird TRY-Region {code} verwendet.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="79" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="90" />
       <source>{weather}: {n} orientation bin(s), tilt {tilt}°, level ground {kwh} kWh/kWp/a.</source>
       <translation>{weather}: {n} Ausrichtungsklasse(n), Neigung {tilt}°, ebenes Gelände {kwh} kWh/kWp/a.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="82" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="93" />
       <source>Turbine {turbine}; wind at hub height from {source}; weather {weather}</source>
       <translation>Anlage {turbine}; Wind in Nabenhöhe aus {source}; Wetter {weather}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="85" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="96" />
       <source>Losses: {losses} → net = {factor} × gross</source>
       <translation>Verluste: {losses} → netto = {factor} × brutto</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="87" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="98" />
       <source>Turbine {turbine}; main wind direction {direction}° ({origin}); spacing {along} D along × {across} D across; {rest}</source>
       <translation>Anlage {turbine}; Hauptwindrichtung {direction}° ({origin}); Abstand {along} D längs × {across} D quer; {rest}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="93" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="104" />
       <source>Area of interest: {n} area(s), grid {w} × {h} pixels at {res} m; reading features up to {reach} m around it.</source>
       <translation>Untersuchungsgebiet: {n} Fläche(n), Raster {w} × {h} Pixel zu {res} m; Objekte werden bis {reach} m um das Gebiet gelesen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="97" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="108" />
       <source>Layer “{role}”: {n} feature(s) within reach.</source>
       <translation>Layer „{role}“: {n} Objekt(e) in Reichweite.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="99" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="110" />
       <source>Layer “{role}”: {n} feature(s) within {reach} m.</source>
       <translation>Layer „{role}“: {n} Objekt(e) innerhalb von {reach} m.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="103" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="114" />
       <source>Criterion “{criterion}”: {n} building(s) tagged as dwellings, {u} of unknown use treated as dwellings, {x} excluded as non-dwellings (within reach).</source>
       <translation>Kriterium „{criterion}“: {n} Gebäude als Wohngebäude erfasst, {u} unbekannter Nutzung als Wohngebäude behandelt, {x} als Nichtwohngebäude ausgenommen (in Reichweite).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="108" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="119" />
       <source>Criterion “{criterion}”: {n} building(s) tagged as dwellings, {u} of unknown use not counted, {x} excluded as non-dwellings (within reach).</source>
       <translation>Kriterium „{criterion}“: {n} Gebäude als Wohngebäude erfasst, {u} unbekannter Nutzung nicht gezählt, {x} als Nichtwohngebäude ausgenommen (in Reichweite).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="112" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="123" />
       <source>Criterion “{criterion}” is NOT ASSESSED: {reason}. Its land counts as not excluded by it; to assess it, {hint}.</source>
       <translation>Kriterium „{criterion}“ wird NICHT BEWERTET: {reason}. Seine Flächen gelten als nicht durch es ausgeschlossen; um es zu bewerten: {hint}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="116" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="127" />
       <source>Not assessed: criterion “{criterion}” (layer role “{role}”: {reason}).</source>
       <translation>Nicht bewertet: Kriterium „{criterion}“ (Ebenenrolle „{role}“: {reason}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="119" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="130" />
       <source>Criterion “{criterion}”: no feature of “{layer}” matches {filter} within reach.</source>
       <translation>Kriterium „{criterion}“: kein Objekt von „{layer}“ erfüllt {filter} in Reichweite.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="122" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="133" />
       <source>Criterion “{criterion}”: {n} cell(s) of raster “{role}” with {values} within reach ({path}).</source>
       <translation>Kriterium „{criterion}“: {n} Zelle(n) des Rasters „{role}“ mit {values} in Reichweite ({path}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="127" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="138" />
       <source>Raster “{role}” ({path}) has no value on {pct} % of the area of interest (nodata or not covered): there criterion “{criterion}” excludes nothing.</source>
       <translation>Raster „{role}“ ({path}) hat auf {pct} % des Untersuchungsgebiets keinen Wert (NoData oder nicht abgedeckt): dort schließt Kriterium „{criterion}“ nichts aus.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="132" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="143" />
       <source>Querying the Overpass server {server}</source>
       <translation>Frage den Overpass-Server {server} ab</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="134" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="145" />
       <source>Downloaded {mb} MB from {server}</source>
       <translation>{mb} MB von {server} geladen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="135" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="146" />
       <source>Checking the OSM data</source>
       <translation>Prüfe die OSM-Daten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="137" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="148" />
       <source>OSM data from {server}: {nodes} nodes, {ways} ways, {relations} relations ({mb} MB).</source>
       <translation>OSM-Daten von {server}: {nodes} Knoten, {ways} Wege, {relations} Relationen ({mb} MB).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="140" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="151" />
       <source>The Overpass server {server} remarked: {remark}</source>
       <translation>Hinweis des Overpass-Servers {server}: {remark}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="142" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="153" />
       <source>OSM download: {n} area(s), margin {margin} m (largest setback: {criterion}), layers {roles}.</source>
       <translation>OSM-Download: {n} Gebiet(e), Rand {margin} m (größter Abstand: {criterion}), Layer {roles}.</translation>
     </message>
@@ -584,27 +619,27 @@
       <translation>„{output}“: Die Datei muss auf {suffixes} enden (angegeben: „{path}“).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="59" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="56" />
       <source>Check input data</source>
       <translation>Eingangsdaten prüfen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="65" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="62" />
       <source>Data check table (CSV)</source>
       <translation>Tabelle der Datenprüfung (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="65" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="62" />
       <source>CSV files (*.csv)</source>
       <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="66" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="63" />
       <source>Number of warnings</source>
       <translation>Anzahl der Warnungen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="67" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="64" />
       <source>Criteria that would not be assessed</source>
       <translation>Kriterien, die nicht geprüft würden</translation>
     </message>
@@ -1129,82 +1164,102 @@
       <translation>Geben Sie das Untersuchungsgebiet „{label}“ (AOI) an oder eine Datenquelle mit Verwaltungsgrenzen (eine OSM-Datei oder einen OSM-Layer).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="68" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="374" />
+      <source>Reference turbine: hub height [m]</source>
+      <translation>Referenzanlage: Nabenhöhe [m]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="375" />
+      <source>Reference turbine: rotor diameter [m]</source>
+      <translation>Referenzanlage: Rotordurchmesser [m]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="376" />
+      <source>Tower-foot radius [m]</source>
+      <translation>Turmfußradius [m]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="385" />
+      <source>reference turbine</source>
+      <translation>Referenzanlage</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="67" />
       <source>Land eligibility</source>
       <translation>Flächeneignung (Ausschlusskriterien)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="75" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="74" />
       <source>Grid resolution [m]</source>
       <translation>Rasterauflösung [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="79" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="78" />
       <source>Minimum area of an eligible patch [ha]</source>
       <translation>Mindestgröße einer geeigneten Teilfläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="82" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="81" />
       <source>Refuse to run if a criterion's layer is missing (otherwise: not assessed)</source>
       <translation>Lauf verweigern, wenn die Ebene eines Kriteriums fehlt (sonst: nicht bewertet)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="85" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="84" />
       <source>Invalid geometries</source>
       <translation>Ungültige Geometrien</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="86" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="85" />
       <source>refuse</source>
       <translation>verweigern</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="86" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="85" />
       <source>repair</source>
       <translation>reparieren</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="86" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="85" />
       <source>leave out</source>
       <translation>weglassen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="88" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="87" />
       <source>Eligibility raster (1 eligible, 0 excluded)</source>
       <translation>Eignungsraster (1 geeignet, 0 ausgeschlossen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="90" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="89" />
       <source>Exclusion reasons raster</source>
       <translation>Raster der Ausschlussgründe</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="93" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="92" />
       <source>Eligible areas [polygons]</source>
       <translation>Geeignete Flächen [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="96" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="95" />
       <source>Table per municipality (CSV)</source>
       <translation>Tabelle je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="98" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="97" />
       <source>Eligible area [ha]</source>
       <translation>Geeignete Fläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="99" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="98" />
       <source>Total area [ha]</source>
       <translation>Gesamtfläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="100" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="99" />
       <source>Eligible share [%]</source>
       <translation>Geeigneter Anteil [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="128" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="127" />
       <source>{name}: {eligible:.1f} ha eligible of {total:.1f} ha ({pct:.2f} %)</source>
       <translation>{name}: {eligible:.1f} ha geeignet von {total:.1f} ha ({pct:.2f} %)</translation>
     </message>
@@ -1439,77 +1494,57 @@
       <translation>{role}: {n} Objekt(e)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="40" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="44" />
       <source>Designated wind areas of a plan</source>
       <translation>Windflächen eines Regionalplans bilanzieren</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="44" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="48" />
       <source>Designated wind areas of the plan [polygons] (Vorranggebiete, Windenergiegebiete)</source>
       <translation>Ausgewiesene Windflächen des Plans [Polygone] (Vorranggebiete, Windenergiegebiete)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="48" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="52" />
       <source>Exclusion reasons raster of a wind eligibility run (optional: which criteria exclude designated land)</source>
       <translation>Ausschlussgründe-Raster einer Wind-Flächeneignung (optional: welche Kriterien ausgewiesene Flächen ausschließen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="55" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="59" />
       <source>The plan requires the rotor inside its areas (rotor-in, WindBG § 4)</source>
       <translation>Der Plan verlangt den Rotor innerhalb seiner Flächen (Rotor-in, WindBG § 4)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="58" />
-      <source>Reference turbine: hub height [m]</source>
-      <translation>Referenzanlage: Nabenhöhe [m]</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="59" />
-      <source>Reference turbine: rotor diameter [m]</source>
-      <translation>Referenzanlage: Rotordurchmesser [m]</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="60" />
-      <source>Tower-foot radius [m]</source>
-      <translation>Turmfußradius [m]</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="64" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="63" />
       <source>Designated areas per municipality (CSV)</source>
       <translation>Ausgewiesene Flächen je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="66" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="65" />
       <source>Designated land excluded per criterion (CSV)</source>
       <translation>Ausgeschlossene ausgewiesene Fläche je Kriterium (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="68" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="67" />
       <source>Designated area [ha]</source>
       <translation>Ausgewiesene Fläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="69" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="68" />
       <source>Counted share of the area [%]</source>
       <translation>Angerechneter Flächenanteil [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="71" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="70" />
       <source>Designated area outside the eligible land [ha]</source>
       <translation>Ausgewiesene Fläche außerhalb der geeigneten Fläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="77" />
-      <source>reference turbine</source>
-      <translation>Referenzanlage</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="90" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="87" />
       <source>{name}: {designated:.1f} ha designated, {counted:.1f} ha counted = {pct:.2f} % (target {t27:g} % 2027, {t32:g} % 2032)</source>
       <translation>{name}: {designated:.1f} ha ausgewiesen, {counted:.1f} ha angerechnet = {pct:.2f} % (Ziel {t27:g} % 2027, {t32:g} % 2032)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="96" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="93" />
       <source>Designated land excluded by “{criterion}”: {ha:.1f} ha</source>
       <translation>Ausgewiesene Fläche, ausgeschlossen durch „{criterion}“: {ha:.1f} ha</translation>
     </message>
@@ -2179,6 +2214,166 @@
       <translation>{name}: {n} Anlagen, {mw:.1f} MW, {gwh:.1f} GWh/a</translation>
     </message>
     <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="38" />
+      <source>Quieter modes, row {row}: “{name}”, “{reduction}”, “{factor}” — give a name, the reduction in dB (e.g. 3) and the annual energy factor (e.g. 0.93).</source>
+      <translation>Schallreduzierte Modi, Zeile {row}: „{name}“, „{reduction}“, „{factor}“ — Name, Minderung in dB (z. B. 3) und Faktor der Jahresenergie (z. B. 0,93) angeben.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="63" />
+      <source>Noise and shadow flicker</source>
+      <translation>Lärm und Schattenwurf</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="67" />
+      <source>New turbines [points] (from Turbine layout)</source>
+      <translation>Neue Anlagen [Punkte] (aus der Anlagenplanung)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="69" />
+      <source>Buildings: dwellings, the receptors [polygons or points, OSM building=*]</source>
+      <translation>Gebäude: Wohngebäude, die Immissionsorte [Polygone oder Punkte, OSM building=*]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="72" />
+      <source>Land use (area type of the receptors: residential → general residential area)</source>
+      <translation>Landnutzung (Gebietsart der Immissionsorte: residential → allgemeines Wohngebiet)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="75" />
+      <source>Existing turbines [points] (noise pre-load; hub height and rotor fields)</source>
+      <translation>Bestehende Anlagen [Punkte] (Vorbelastung; Felder für Nabenhöhe und Rotor)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="78" />
+      <source>Sound power of the new turbines L_WA [dB(A)] (empty: by rotor size)</source>
+      <translation>Schallleistungspegel der neuen Anlagen L_WA [dB(A)] (leer: nach Rotorgröße)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="81" />
+      <source>Quieter modes, loudest first (name, reduction [dB], annual energy factor)</source>
+      <translation>Schallreduzierte Modi, lautester zuerst (Name, Minderung [dB], Faktor der Jahresenergie)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="83" />
+      <source>Mode</source>
+      <translation>Modus</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="83" />
+      <source>Reduction [dB]</source>
+      <translation>Minderung [dB]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="83" />
+      <source>Energy factor [-]</source>
+      <translation>Energiefaktor [-]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="85" />
+      <source>Quieten turbines until every dwelling meets its night limit</source>
+      <translation>Anlagen drosseln, bis jedes Wohngebäude seinen Nachtrichtwert einhält</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="87" />
+      <source>A turbine still over a limit in its quietest mode is</source>
+      <translation>Eine Anlage, die auch im leisesten Modus über einem Richtwert liegt, wird</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="88" />
+      <source>switched off at night (22–6 h)</source>
+      <translation>nachts abgeschaltet (22–6 Uhr)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="88" />
+      <source>removed</source>
+      <translation>entfernt</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="89" />
+      <source>Noise</source>
+      <translation>Lärm</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="93" />
+      <source>Elevation model (ground heights of turbines and dwellings)</source>
+      <translation>Höhenmodell (Geländehöhen der Anlagen und Wohngebäude)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="95" />
+      <source>Dwellings within this distance of a new turbine [m]</source>
+      <translation>Wohngebäude in diesem Abstand einer neuen Anlage [m]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="98" />
+      <source>Noise raster pixel [m]</source>
+      <translation>Pixel des Lärmrasters [m]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="101" />
+      <source>Shadow raster pixel [m]</source>
+      <translation>Pixel des Schattenrasters [m]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="104" />
+      <source>Immission table (YAML: limits, spectrum, sound power by rotor; empty: the shipped one)</source>
+      <translation>Immissionstabelle (YAML: Richtwerte, Spektrum, Schallleistung nach Rotor; leer: die mitgelieferte)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="108" />
+      <source>Dwellings with noise level, limit and shadow hours [points]</source>
+      <translation>Wohngebäude mit Lärmpegel, Richtwert und Schattenstunden [Punkte]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="111" />
+      <source>Turbines after the check (mode, status, energy) [points]</source>
+      <translation>Anlagen nach der Prüfung (Modus, Status, Energie) [Punkte]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="113" />
+      <source>Night noise level [dB(A)]</source>
+      <translation>Beurteilungspegel nachts [dB(A)]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="115" />
+      <source>Areas above 35/40/45/50 dB(A) [polygons]</source>
+      <translation>Flächen über 35/40/45/50 dB(A) [Polygone]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="118" />
+      <source>Astronomically possible shadow flicker [h/a]</source>
+      <translation>Astronomisch möglicher Schattenwurf [h/a]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="119" />
+      <source>Dwellings assessed</source>
+      <translation>Bewertete Wohngebäude</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="120" />
+      <source>Turbines in a quieter mode</source>
+      <translation>Anlagen in einem leiseren Modus</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="121" />
+      <source>Turbines switched off at night</source>
+      <translation>Nachts abgeschaltete Anlagen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="122" />
+      <source>Energy lost to noise reduction [GWh/a]</source>
+      <translation>Energieverlust durch Schallminderung [GWh/a]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="154" />
+      <source>{n} new turbines: {kept} unrestricted, {reduced} in a quieter mode, {night} off at night, {removed} removed; energy {before:.1f} → {after:.1f} GWh/a</source>
+      <translation>{n} neue Anlagen: {kept} unbeschränkt, {reduced} in einem leiseren Modus, {night} nachts abgeschaltet, {removed} entfernt; Energie {before:.1f} → {after:.1f} GWh/a</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="160" />
+      <source>{n} dwellings assessed; {over} over their noise limit, {shadow} over the shadow limits (30 h/a, 30 min/d); {modules} turbines need a shadow shutdown module</source>
+      <translation>{n} Wohngebäude bewertet; {over} über ihrem Lärmrichtwert, {shadow} über den Grenzen des Schattenwurfs (30 h/a, 30 min/d); {modules} Anlagen brauchen eine Schattenabschaltung</translation>
+    </message>
+    <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="50" />
       <source>Wind resource and yield</source>
       <translation>Windressource und Ertrag</translation>
@@ -2229,47 +2424,47 @@
       <translation>{name}: mittlere Windgeschwindigkeit {speed:.2f} m/s, {flh:.0f} Volllaststunden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="52" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="60" />
       <source>WindBG area accounting</source>
       <translation>WindBG-Flächenbilanz</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="57" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="65" />
       <source>Land (where the AGS does not tell)</source>
       <translation>Land (wo der AGS es nicht angibt)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="64" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="72" />
       <source>Rotor-in: count only the area the whole rotor fits in (WindBG § 4)</source>
       <translation>Rotor innerhalb: nur die Fläche anrechnen, in der der ganze Rotor liegt (WindBG § 4)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="73" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="76" />
       <source>WindBG table per municipality (CSV)</source>
       <translation>WindBG-Tabelle je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="75" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="78" />
       <source>Municipalities with WindBG figures [polygons]</source>
       <translation>Gemeinden mit WindBG-Kennzahlen [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="77" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="80" />
       <source>Counted wind area [ha]</source>
       <translation>Angerechnete Windfläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="79" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="82" />
       <source>Gap to the 2032 orientation value [ha]</source>
       <translation>Lücke zum Orientierungswert 2032 [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="95" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="96" />
       <source>Rotor-in: the boundary moves inward by {offset:g} m (rotor radius minus tower-foot radius).</source>
       <translation>Rotor innerhalb: Die Grenze rückt um {offset:g} m nach innen (Rotorradius minus Turmfußradius).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="98" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="99" />
       <source>{name}: {counted:.1f} ha = {pct:.2f} % of {area:.1f} ha; target {t27:g} % (2027) / {t32:g} % (2032); gap to the 2032 orientation value {gap:.1f} ha</source>
       <translation>{name}: {counted:.1f} ha = {pct:.2f} % von {area:.1f} ha; Ziel {t27:g} % (2027) / {t32:g} % (2032); Lücke zum Orientierungswert 2032 {gap:.1f} ha</translation>
     </message>

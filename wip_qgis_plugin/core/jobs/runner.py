@@ -47,6 +47,7 @@ from .build import (
     eligibility_job,
     grid_connection_job,
     grid_topology_job,
+    immission_job,
     plan_areas_job,
     profile_job,
     rooftop_solar_job,
@@ -253,6 +254,13 @@ def wind_steps(run: Any, layers: Any, aoi: Any) -> Iterator[ScenarioStep]:
         yield ScenarioStep("wind", "turbine layout", turbine_layout_job(run.turbine, run.areas, run.rasters, layers,
                                                                         out, run.layout, aoi),
                            _files(out.turbines, out.sites_table, out.municipalities_table, out.sites))
+    if run.layout is not None and run.immission is not None:
+        out = run.immission_outputs
+        yield ScenarioStep("wind", "immission", immission_job(
+            LayerRef(str(run.layout_outputs.turbines), "turbines"),
+            {k: v for k, v in layers.items() if k in ("buildings", "landuse", "wind_turbines")}, out, run.immission,
+            {"dem": run.rasters["dem"]} if run.rasters.get("dem") else {}),
+            _files(out.receptors, out.turbines, out.noise_raster, out.contours, out.shadow_raster))
 
 
 def grid_steps(grid: Any, wanted: Callable[[str], bool]) -> Iterator[ScenarioStep]:

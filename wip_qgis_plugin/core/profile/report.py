@@ -165,6 +165,9 @@ DENSITY_PARTS: dict[str, tuple[tuple[str, str], ...]] = {
            "nutzbarer Dachfläche"), ("yield_kwh_per_kwp", "{yield_kwh_per_kwp:,.0f} kWh/kWp/a"),
            ("full_load_hours", "{full_load_hours:,.0f} Volllaststunden"),
            ("wake_loss_pct", "Parkverluste {wake_loss_pct:.1f} %"),
+           ("noise_checked", "Lärm (TA Lärm) und Schattenwurf geprüft: {noise_reduced} Anlagen schallreduziert · "
+            "{noise_night_off} nachts abgeschaltet · {noise_lost_gwh:.1f} GWh/a weniger · {shadow_modules} Anlagen mit "
+            "Schattenabschaltung"),
            ("alternative", "Alternative zur Freiflächen-PV auf derselben Fläche, nicht in den Summen")),
     "en": (("zero_eligible", "0 ha eligible"), ("reused", "reused sites"), ("turbine", "turbine layout {turbine} ({turbine_mw:g} MW, hub "
            "{hub_height_m:g} m, rotor {rotor_diameter_m:g} m), spacing {spacing_d[0]:g} D × {spacing_d[1]:g} D"),
@@ -175,6 +178,9 @@ DENSITY_PARTS: dict[str, tuple[tuple[str, str], ...]] = {
            "of usable roof"), ("yield_kwh_per_kwp", "{yield_kwh_per_kwp:,.0f} kWh/kWp/a"),
            ("full_load_hours", "{full_load_hours:,.0f} full-load hours"),
            ("wake_loss_pct", "wake losses {wake_loss_pct:.1f} %"),
+           ("noise_checked", "noise (TA Lärm) and shadow flicker checked: {noise_reduced} turbines in a quieter mode, "
+            "{noise_night_off} off at night, {noise_lost_gwh:.1f} GWh/a less; {shadow_modules} turbines with a shadow "
+            "shutdown"),
            ("alternative", "an alternative to ground PV on the same land, not in the totals")),
 }
 

@@ -278,7 +278,8 @@ def read_sites(ref: LayerRef, crs: Any, key: str) -> gpd.GeoDataFrame:
         raise InputError(f"The {key} site layer ({ref.describe()}) lacks the field(s) {', '.join(missing)}; a "
                          f"reused site layer needs {', '.join(SITE_FIELDS)} (capacity in MW, energy in MWh/a).")
     extra = tuple(f for f in ("score", "mean", "rank", "density", "turbine_id", "rotor_diameter_m", "eligible_ha",
-                              "usable_roof_m2", "capacity_mwp", "capacity_kwp") if f in info.fields)
+                              "usable_roof_m2", "capacity_mwp", "capacity_kwp", "status", "shadow_module",
+                              "energy_lost_noise_mwh_per_a") if f in info.fields)
     frame = read_layer(ref, f"{key} sites", crs, columns=SITE_FIELDS + extra, invalid="repair", empty_ok=True)
     frame["site_id"] = frame["site_id"].astype(str)
     frame["municipality"] = frame["municipality"].astype(str)
@@ -310,6 +311,7 @@ def reuse_source(ctx: SourceContext, spec: SourceSpec) -> SourceResult:
     sites = read_sites(spec.sites, ctx.crs, spec.key)
     names_set = set(ctx.boundaries["name"])
     sites = sites[sites["municipality"].isin(names_set) & (sites["capacity_mw"] > 0)].reset_index(drop=True)
+    facts = immission_facts(sites)
     if "turbine_id" in sites.columns:  # a turbine layer: one site per wind farm (eligible area)
         radius = float(sites["rotor_diameter_m"].max()) / 2.0 if "rotor_diameter_m" in sites.columns else 0.0
         sites = wind_farms(sites, radius, ctx.crs)
@@ -326,8 +328,20 @@ def reuse_source(ctx: SourceContext, spec: SourceSpec) -> SourceResult:
         except (InputError, SourceUnavailable) as exc:
             shape = f"none ({exc})"
     density = str(sites["density"].iloc[0]) if "density" in sites.columns and len(sites) else ""
-    return SourceResult(spec.key, "reused", sites=sites, hourly_mw=hourly, density=density,
+    return SourceResult(spec.key, "reused", sites=sites, hourly_mw=hourly, density=density, facts=facts,
                         provenance={"reused": spec.sites.describe(), "hourly_shape": shape})
+
+
+def immission_facts(turbines: gpd.GeoDataFrame) -> dict[str, Any]:
+    """What the noise and shadow-flicker check did to a reused turbine layer (:mod:`..wind.immission`); {} if none."""
+    if "energy_lost_noise_mwh_per_a" not in turbines.columns:
+        return {}
+    status = turbines["status"].astype(str) if "status" in turbines.columns else pd.Series([], dtype=str)
+    return {"noise_checked": True, "noise_reduced": int(status.str.startswith("mode").sum()),
+            "noise_night_off": int((status == "off at night (noise)").sum()),
+            "noise_lost_gwh": float(turbines["energy_lost_noise_mwh_per_a"].sum()) / 1000.0,
+            "shadow_modules": int(turbines["shadow_module"].astype(bool).sum())
+            if "shadow_module" in turbines.columns else 0}
 
 
 # ----------------------------------------------------------------- densities and the run of one source

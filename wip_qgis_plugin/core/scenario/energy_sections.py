@@ -11,19 +11,25 @@ from typing import Any
 
 from ..data.layers import ROLES, LayerRef
 from ..defaults import DEFAULT_CRS, DEFAULT_TURBINE
+from ..errors import InputError, SpecError
 from ..solar.ground import SolarOutputs, SolarSettings
 from ..solar.rooftop import RooftopOutputs, RooftopSettings
 from ..solar.systems import load_pv_systems
 from ..spec import suggest, unknown_keys
 from ..wind.energy import Losses, WindYieldOutputs, WindYieldSettings
+from ..wind.immission import ImmissionOutputs, ImmissionSettings, ModeReduction
 from ..wind.layout import LayoutOutputs, LayoutSettings
+from ..wind.noise import load_immission_table
 from ..wind.resource import WindResourceSettings
 from ..wind.turbines import load_turbine
 from .model import RooftopRun, SolarRun, SuitabilityRun, TechnologyRun, WindRun
 from .values import layer_ref, weather_source
 
 _WIND = {"turbine", "hub_height_m", "resolution_m", "weibull_k", "weibull_k_raster", "weather", "losses", "layout",
-         "roughness_field"}
+         "roughness_field", "immission"}
+_IMMISSION = {"sound_power_db", "modes", "reduce", "last_resort", "noise", "shadow", "area_type_field",
+              "existing_sound_power_db", "reach_m", "resolution_m", "shadow_resolution_m", "year", "blade_depth_m",
+              "table"}
 _LAYOUT = {"areas", "rotor_in", "spacing_along_d", "spacing_across_d", "main_direction_deg", "objective",
            "offsets", "resolution_m", "thrust_coefficient", "wake_decay", "wake_model"}
 
@@ -66,6 +72,9 @@ def read_wind(raw: Any, base: Path, by_key: dict[str, TechnologyRun], out_dir: P
                                out_dir / "wind_speed_hub.tif", out_dir / "wind_yield.csv")
     spec = raw.get("layout")
     if not spec:
+        if raw.get("immission") is not None:
+            problems.append("wind.immission: checks the turbines of a layout; add wind.layout (e.g. "
+                            "layout: {areas: wind}) or run `wip immission` on your own turbines")
         return WindRun(turbine, wind_rasters, settings, outputs)
     spec = spec if isinstance(spec, dict) else {}
     unknown_keys(spec, _LAYOUT, "wind.layout.", problems)
@@ -97,7 +106,42 @@ def read_wind(raw: Any, base: Path, by_key: dict[str, TechnologyRun], out_dir: P
         return None
     layout_out = LayoutOutputs(out_dir / "wind_turbines.gpkg", out_dir / "wind_layout_sites.csv",
                                out_dir / "wind_layout_municipalities.csv", out_dir / "wind_layout_sites.gpkg")
-    return WindRun(turbine, wind_rasters, settings, outputs, areas, layout, layout_out)
+    immission = read_immission(raw.get("immission"), base, settings.crs, problems) \
+        if raw.get("immission") is not None else None
+    immission_out = ImmissionOutputs(out_dir / "wind_immission_receptors.gpkg", out_dir / "wind_immission_turbines.gpkg",
+                                     out_dir / "wind_noise.tif", out_dir / "wind_noise_contours.gpkg",
+                                     out_dir / "wind_shadow.tif") if immission is not None else None
+    return WindRun(turbine, wind_rasters, settings, outputs, areas, layout, layout_out, immission, immission_out)
+
+
+def read_immission(raw: Any, base: Path, crs: str, problems: list[str]) -> ImmissionSettings | None:
+    """``wind.immission:`` noise and shadow flicker of the layout (problems are collected, not raised)."""
+    spec = raw if isinstance(raw, dict) else {}
+    unknown_keys(spec, _IMMISSION, "wind.immission.", problems)
+    try:
+        modes = tuple(ModeReduction(str(m["name"]), float(m["reduction_db"]), float(m["energy_factor"]))
+                      for m in spec.get("modes") or [])
+        optional = {k: (None if spec.get(k) is None else float(spec[k]))
+                    for k in ("sound_power_db", "existing_sound_power_db", "blade_depth_m")}
+        table = str((base / str(spec["table"])).resolve()) if spec.get("table") else None
+        settings = ImmissionSettings(
+            crs=crs, table=table, modes=modes, reduce=bool(spec.get("reduce", True)),
+            last_resort=str(spec.get("last_resort", "night_off")), noise=bool(spec.get("noise", True)),
+            shadow=bool(spec.get("shadow", True)), area_type_field=str(spec.get("area_type_field", "area_type")),
+            reach_m=float(spec.get("reach_m", 3000.0)), resolution_m=float(spec.get("resolution_m", 25.0)),
+            shadow_resolution_m=float(spec.get("shadow_resolution_m", 50.0)), year=int(spec.get("year", 2023)),
+            **optional)
+        settings.check()
+        if table is not None:
+            load_immission_table(table)
+    except (KeyError, TypeError, ValueError) as exc:
+        problems.append(f"wind.immission: {exc}; modes are written [{{name: SO2, reduction_db: 3, "
+                        "energy_factor: 0.93}}]")
+        return None
+    except (InputError, SpecError) as exc:
+        problems.append(f"wind.immission: {exc}")
+        return None
+    return settings
 
 
 

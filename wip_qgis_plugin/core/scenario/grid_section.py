@@ -23,6 +23,8 @@ SITE_STEPS: dict[str, Any] = {
 }
 #: ``grid.connect.<key>.sites: layout.wind``: the turbines of the scenario's wind layout (grouped by site_id).
 SITE_STEPS["layout"] = lambda out_dir, key: LayerRef(str(out_dir / f"{key}_turbines.gpkg"), "turbines")
+#: ``grid.connect.<key>.sites: immission.wind``: the layout's turbines that stand after noise and shadow flicker.
+SITE_STEPS["immission"] = lambda out_dir, key: LayerRef(str(out_dir / f"{key}_immission_turbines.gpkg"), "turbines")
 #: ``grid.connect.<key>.sites: solar.pv_ground``: the solar sites of a solar step (their AC capacity_mw).
 SITE_STEPS["solar"] = lambda out_dir, key: LayerRef(str(out_dir / f"{key}_solar_sites.gpkg"), "solar_sites")
 _GRID = {"lines", "substations", "roads", "cost_raster", "catalogue", "snap_tolerance_m", "voltage_field",

@@ -22,6 +22,7 @@ from ..profile.model import GENERATION_SOURCES, SourceSpec
 from ..solar.ground import SolarOutputs, SolarSettings
 from ..solar.rooftop import RooftopOutputs, RooftopSettings
 from ..wind.energy import WindYieldOutputs, WindYieldSettings
+from ..wind.immission import ImmissionOutputs, ImmissionSettings
 from ..wind.layout import LayoutOutputs, LayoutSettings
 
 
@@ -114,6 +115,8 @@ class WindRun:
     areas: LayerRef | None = None
     layout: LayoutSettings | None = None
     layout_outputs: LayoutOutputs | None = None
+    immission: ImmissionSettings | None = None
+    immission_outputs: ImmissionOutputs | None = None
 
 
 @dataclass(frozen=True)

@@ -146,6 +146,7 @@ def load_scenario(path: str | Path, sources: Sequence[str | Mapping[str, Any]] =
     grid = read_grid(raw.get("grid"), base, layers, out_dir, str(raw.get("crs", DEFAULT_CRS)),
                      {"suitability": {s.key for s in suits},
                       "layout": {"wind"} if wind is not None and wind.layout is not None else set(),
+                      "immission": {"wind"} if wind is not None and wind.immission is not None else set(),
                       "solar": {r.key for r in solar if r.outputs.sites is not None}},
                      problems) if raw.get("grid") else None
     later: list[str] = []  # the rooftop section's problems, listed after the profile's as the sections come
@@ -168,6 +169,9 @@ def step_sites(wind: Any, solar: Any, rooftop: Any) -> dict[str, LayerRef]:
     out: dict[str, LayerRef] = {}
     if wind is not None and wind.layout_outputs is not None:
         out["layout.wind"] = LayerRef(str(wind.layout_outputs.turbines), "turbines")
+    if wind is not None and getattr(wind, "immission_outputs", None) is not None:
+        # the layout after noise and shadow flicker: what stands, with the energy its modes leave
+        out["immission.wind"] = LayerRef(str(wind.immission_outputs.turbines), "turbines")
     for run in solar or ():
         if run.outputs.sites is not None:
             out[f"solar.{run.key}"] = LayerRef(str(run.outputs.sites), "solar_sites")
@@ -181,7 +185,9 @@ def with_scenario_layout(sources: Sequence[Any], sc: Scenario) -> tuple[Any, ...
     lays them out (``layout.wind``), else its turbine, hub height, spacing and rotor-in for the profile's layout.
 
     One chain: the profile, the scenario's layout and its WindBG accounting then agree on rotor-in and turbine.
-    Options the profile section gives itself win.
+    Where the scenario checks its layout for noise and shadow flicker (``wind.immission``), the profile counts
+    the checked layout (the turbines that stand, with the energy their modes leave). Options the profile
+    section gives itself win.
     """
     if sc.wind is None or sc.wind.layout is None:
         return tuple(sources)
@@ -189,7 +195,8 @@ def with_scenario_layout(sources: Sequence[Any], sc: Scenario) -> tuple[Any, ...
     defaults = {"turbine": sc.wind.turbine, "hub_height_m": layout.hub_height_m or sc.wind.settings.hub_height_m,
                 "rotor_in": layout.rotor_in, "spacing_along_d": layout.spacing_along_d,
                 "spacing_across_d": layout.spacing_across_d}
-    turbines = step_sites(sc.wind, (), None)["layout.wind"]
+    steps = step_sites(sc.wind, (), None)
+    turbines = steps.get("immission.wind", steps["layout.wind"])  # checked for noise where the scenario checks it
     reuse = turbines if Path(turbines.path).is_file() else None  # the layout ran before the profile in this run
     out = []
     for spec in sources:

@@ -166,7 +166,8 @@ class ImmissionOutputs:
     receptors : Path
         Receptor points (GeoPackage, layer ``receptors``) with levels, limits, shadow hours.
     turbines : Path or None
-        The new turbines with mode and status (GeoPackage, layer ``turbines``).
+        The turbines that stand after the check, with mode, status and energy after it (GeoPackage, layer
+        ``turbines``: the layout a profile counts); removed ones in layer ``removed_turbines``.
     noise_raster : Path or None
         Rated noise level at receptor height (GeoTIFF). [dB(A)]
     contours : Path or None
@@ -265,7 +266,8 @@ def read_turbines(ref: LayerRef, role: str, crs: Any, table: ImmissionTable, sou
                          f"{', '.join(info.fields) or 'none'}.")
     sound = _first(info.fields, SOUND_FIELDS)
     energy = _first(info.fields, ENERGY_FIELDS)
-    extra = tuple(c for c in ("turbine_id", "capacity_mw", "site_id", "municipality") if c in info.fields)
+    extra = tuple(c for c in ("turbine_id", "turbine", "capacity_mw", "site_id", "municipality", "ags",
+                              "full_load_hours") if c in info.fields)
     cols = tuple(dict.fromkeys(c for c in (hub, rotor, sound, energy, *extra) if c))
     frame = read_layer(ref, role, crs, bbox=bbox, columns=cols, empty_ok=True)
     frame = frame[shapely.get_type_id(frame.geometry.values) == 0].reset_index(drop=True)
@@ -586,7 +588,9 @@ def run_immission(
     out_turbines["mode"] = [modes[i][m].name if m >= 0 else "" for i, m in enumerate(mode)]
     out_turbines["sound_power_now_db"] = lw_now
     out_turbines["status"] = np.asarray(status, dtype=object)
-    out_turbines["energy_after_mwh_per_a"] = energy * factor
+    out_turbines["energy_before_mwh_per_a"] = energy
+    out_turbines["energy_mwh_per_a"] = energy * factor   # what the profile counts
+    out_turbines["energy_lost_noise_mwh_per_a"] = energy * (1.0 - factor)
     out_turbines["shadow_module"] = shadow_turbines
     out_turbines["shadow_loss_mwh_upper"] = shadow_loss
     rec = receptors.copy()
@@ -603,7 +607,10 @@ def run_immission(
     with OutputTransaction() as tx:
         write_vector(tx.temp_for(Path(outputs.receptors)), rec, "receptors", "Point")
         if outputs.turbines is not None:
-            write_vector(tx.temp_for(Path(outputs.turbines)), out_turbines, "turbines", "Point")
+            # the layout after the check (what stands) and, in a second layer, what was removed
+            target = tx.temp_for(Path(outputs.turbines))
+            write_vector(target, out_turbines[kept], "turbines", "Point")
+            write_vector(target, out_turbines[~kept], "removed_turbines", "Point")
         sources_all = np.vstack([new_xyz[heard], ex_xyz]) if len(ex_xyz) else new_xyz[heard]
         if (outputs.noise_raster is not None or outputs.contours is not None) and len(sources_all) \
                 and settings.resolution_m > 0:

@@ -150,6 +150,13 @@ def shadow_hits(hub_xyz: np.ndarray, rotor_radius_m: float, points_xyz: np.ndarr
     half = np.where(top >= math.radians(89.0), math.pi, half)
     az = np.arctan2(v[:, 0], v[:, 1]) % (2 * math.pi)
     which, step = sun.window(az - half, az + half)
+    # the sun's elevation must lie within the disc's angular radius of the hub's, too (a cheap first cut)
+    elev = np.arcsin(np.clip(v[:, 2] / np.maximum(dist, 1e-9), -1.0, 1.0))
+    sin_lo = np.sin(np.maximum(elev - theta, -math.pi / 2))
+    sin_hi = np.sin(np.minimum(elev + theta, math.pi / 2))
+    z = sun.vectors[step, 2]
+    near = (z >= sin_lo[which]) & (z <= sin_hi[which])
+    which, step = which[near], step[near]
     s = sun.vectors[step]
     vv = v[which]
     t = np.einsum("ij,ij->i", s, vv)
