@@ -1594,32 +1594,37 @@
       <translation>Bestehende PV-Freiflächenanlagen [Polygone, OSM plant:source=solar]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="96" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="45" />
+      <source>Nests of collision-prone birds [points, species field; BNatSchG § 45b]</source>
+      <translation>Brutplätze kollisionsgefährdeter Vögel [Punkte, Feld der Art; BNatSchG § 45b]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="97" />
       <source>Slope [raster, °] (derived from the elevation model if empty)</source>
       <translation>Hangneigung [Raster, °] (aus dem Höhenmodell abgeleitet, wenn leer)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="97" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="98" />
       <source>Aspect [raster, ° from north] (derived from the elevation model if empty)</source>
       <translation>Exposition [Raster, ° ab Norden] (aus dem Höhenmodell abgeleitet, wenn leer)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="100" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="101" />
       <source>Soil quality [raster, Ackerzahl 0–100 points]</source>
       <translation>Bodengüte [Raster, Ackerzahl 0–100 Punkte]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="101" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="102" />
       <source>Land cover [raster, class codes: CORINE, LBM-DE, Copernicus] (for raster criteria)</source>
       <translation>Landbedeckung [Raster, Klassencodes: CORINE, LBM-DE, Copernicus] (für Rasterkriterien)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="125" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="126" />
       <source>“{parameter}”: cannot open the raster “{value}”.</source>
       <translation>„{parameter}“: Das Raster „{value}“ lässt sich nicht öffnen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="128" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="129" />
       <source>“{parameter}”: the raster “{layer}” is not a file read by GDAL (provider {provider}). Save it as GeoTIFF first (right-click → Export → Save As).</source>
       <translation>„{parameter}“: Das Raster „{layer}“ ist keine von GDAL gelesene Datei (Provider {provider}). Speichern Sie es zuerst als GeoTIFF (Rechtsklick → Exportieren → Speichern als).</translation>
     </message>

@@ -16,7 +16,7 @@ from ..i18n import tr
 #: Roles with an input layer parameter, in the order they are shown.
 INPUT_ROLES = (
     "landuse", "settlements", "forest", "buildings", "roads", "railways", "power_lines", "substations", "water",
-    "waterways", "protected_areas", "airfields", "wind_turbines", "pv_parks",
+    "waterways", "protected_areas", "airfields", "wind_turbines", "pv_parks", "nest_sites",
 )
 
 
@@ -42,6 +42,7 @@ def role_label(role: str) -> str:
         "airfields": tr("Airfields [polygons or points, OSM aeroway=aerodrome]"),
         "wind_turbines": tr("Existing wind turbines [points, OSM generator:source=wind]"),
         "pv_parks": tr("Existing PV parks [polygons, OSM plant:source=solar]"),
+        "nest_sites": tr("Nests of collision-prone birds [points, species field; BNatSchG § 45b]"),
     }[role]
 
 

@@ -42,6 +42,7 @@ ROLES: dict[str, str] = {
     "airfields": "airfields (OSM aeroway=aerodrome)",
     "wind_turbines": "existing wind turbines (OSM power=generator, generator:source=wind)",
     "pv_parks": "existing PV parks (OSM power=plant, plant:source=solar)",
+    "nest_sites": "nests of collision-prone birds (points with a species field; BNatSchG § 45b)",
 }
 
 

@@ -1,0 +1,94 @@
+"""Nest zones of collision-prone birds (BNatSchG § 45b, Anlage 1): the table, the criteria, exact areas."""
+from __future__ import annotations
+
+import math
+
+import pytest
+import shapely
+import yaml
+from conftest import X0, Y0, frame, write_layers
+
+from wip_qgis_plugin.core.catalogue.loader import load_catalogue
+from wip_qgis_plugin.core.catalogue.species import load_species_table, species_criteria
+from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest, EligibilityOutputs, EligibilitySettings, run_eligibility
+from wip_qgis_plugin.core.errors import CatalogueError
+
+#: Anlage 1 Abschnitt 1 zu § 45b BNatSchG: near zone, central and extended check zone [m], as the law prints them.
+ANLAGE_1 = {
+    "Seeadler": (500, 2000, 5000), "Fischadler": (500, 1000, 3000), "Schreiadler": (1500, 3000, 5000),
+    "Steinadler": (1000, 3000, 5000), "Wiesenweihe": (400, 500, 2500), "Kornweihe": (400, 500, 2500),
+    "Rohrweihe": (400, 500, 2500), "Rotmilan": (500, 1200, 3500), "Schwarzmilan": (500, 1000, 2500),
+    "Wanderfalke": (500, 1000, 2500), "Baumfalke": (350, 450, 2000), "Wespenbussard": (500, 1000, 2000),
+    "Weißstorch": (500, 1000, 2000), "Sumpfohreule": (500, 1000, 2500), "Uhu": (500, 1000, 2500),
+}
+
+
+def test_the_table_is_the_anlage():
+    table = load_species_table()
+    assert {s.de: (s.near_m, s.central_m, s.extended_m) for s in table.species} == ANLAGE_1
+    assert {s.de for s in table.species if s.low_rotor_only} == {"Wiesenweihe", "Kornweihe", "Rohrweihe", "Uhu"}
+    assert (table.rotor_tip_limit_m, table.rotor_tip_limit_hilly_m) == (50.0, 80.0)
+    assert "BGBl. I S. 1362" in table.sources["bnatschg_45b"]
+
+
+def test_species_with_equal_distances_share_a_criterion_and_low_rotor_species_follow_the_turbine():
+    problems: list[str] = []
+    low, _, note_low = species_criteria({"field": "art"}, 30.0, problems)       # lower tip 30 m: all 15 count
+    high, _, note_high = species_criteria({"field": "art"}, 88.5, problems)     # E-141 at 159 m: tip 88.5 m
+    assert not problems and note_low == ""
+    assert "Wiesenweihe, Kornweihe, Rohrweihe, Uhu not counted" in note_high and "88.5 m" in note_high
+    near = {c["id"]: c for c in low if c["kind"] == "hard"}
+    assert set(near) == {"species_near_350m", "species_near_400m", "species_near_500m", "species_near_1000m",
+                         "species_near_1500m"}
+    assert "Rotmilan" in near["species_near_500m"]["filter"]["art"]
+    assert "milvus milvus" in near["species_near_500m"]["filter"]["art"]          # Latin, lower case
+    assert "species_near_400m" not in {c["id"] for c in high}                    # only harriers have 400 m
+    assert {c["kind"] for c in low} == {"hard", "soft", "case_by_case"}
+    hilly, _, note = species_criteria({"hilly": True}, 60.0, problems)           # 60 m < 80 m: they count
+    assert note == "" and any("Uhu" in c["label"]["de"] for c in hilly)
+    species_criteria({"feld": "x", "zones": ["near", "far"]}, None, problems)
+    assert any("feld" in p for p in problems) and any("'far'" in p for p in problems)
+
+
+def catalogue(tmp_path, **zones):
+    path = tmp_path / "birds.yaml"
+    path.write_text(yaml.safe_dump({
+        "schema": "wip-catalogue/1", "id": "birds", "version": "1", "technology": "wind",
+        "title": {"de": "Vögel", "en": "Birds"},
+        "reference_turbine": {"hub_height": "159 m", "rotor_diameter": "141 m", "source": "test"},
+        "species_zones": {"layer": "nest_sites", "field": "art", **zones}}, allow_unicode=True), encoding="utf-8")
+    return load_catalogue(path)
+
+
+@pytest.mark.parametrize("kinds, radii", [(("hard",), (500, 500)), (("hard", "soft"), (1200, 2000))])
+def test_zones_exclude_exactly_the_circles(tmp_path, kinds, radii):
+    """A red kite and a white-tailed eagle in an 8 × 3 km area, and an eagle-owl that does not count under a
+    159 m hub (lower tip 88.5 m): the land excluded equals the union of the circles cut to the area (shapely)."""
+    area = shapely.box(X0, Y0, X0 + 8000, Y0 + 3000)
+    kite, eagle, owl = (X0 + 1500, Y0 + 1000), (X0 + 6000, Y0 + 1800), (X0 + 3800, Y0 + 2600)
+    layers = write_layers(tmp_path / "layers.gpkg", {
+        "municipalities": frame([area], name=["Vogelsdorf"], ags=["15082999"]),
+        "nest_sites": frame([shapely.Point(kite), shapely.Point(eagle), shapely.Point(owl)],
+                            art=["Rotmilan", "Haliaeetus albicilla", "Uhu"])})
+    cat = catalogue(tmp_path)
+    assert "Uhu" in cat.description
+    outs = EligibilityOutputs(tmp_path / "e.tif", tmp_path / "r.tif", tmp_path / "a.gpkg", tmp_path / "t.csv")
+    res = run_eligibility(cat, layers, AreaOfInterest(layers["municipalities"], "name"), outs,
+                          EligibilitySettings(resolution_m=5.0, kinds=kinds, workers=1))
+    excluded = shapely.union_all([shapely.Point(kite).buffer(radii[0], quad_segs=256),
+                                  shapely.Point(eagle).buffer(radii[1], quad_segs=256)]).intersection(area)
+    expected_ha = (area.area - excluded.area) / 1e4
+    assert res.eligible_ha == pytest.approx(expected_ha, rel=0.003)
+    # the owl's 500 m near zone would have cut its circle from the land; it is not counted
+    assert res.eligible_ha > (area.area - excluded.area - math.pi * 500 ** 2 * 0.5) / 1e4
+
+
+def test_a_bad_species_table_is_reported(tmp_path):
+    bad = tmp_path / "birds.yml"
+    bad.write_text(yaml.safe_dump({"schema": "wip-species/1", "sources": {"x": "y"},
+                                   "rotor_tip_limit": {"value": "50 m", "hilly": "80 m"},
+                                   "species": [{"id": "a", "de": "A", "scientific": "A a", "en": "A",
+                                                "near": "500", "central": "400 m", "extended": "300 m"}]}),
+                   encoding="utf-8")
+    with pytest.raises(CatalogueError, match="near: '500' is not a distance"):
+        catalogue(tmp_path, table=str(bad))

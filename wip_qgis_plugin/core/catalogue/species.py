@@ -1,0 +1,178 @@
+"""Zones around the nests of collision-prone birds (BNatSchG § 45b, Anlage 1) as catalogue criteria.
+
+A catalogue's ``species_zones`` key::
+
+    species_zones: {layer: nest_sites, field: species, table: species_45b, hilly: false}
+
+expands, when the catalogue is read, into ordinary criteria on the point layer of nests: per zone the
+species with the same distance share one criterion (a filter on the species field, a setback of that
+distance), so the setbacks are exact as every setback is. Near zone → ``hard``; central check zone →
+``soft``; extended check zone → ``case_by_case``. Species that count only below a low rotor (harriers,
+eagle-owl: lower tip under 50 m, 80 m in hilly terrain) are left out where the catalogue's reference
+turbine is higher, and the catalogue's note says so. The table (``presets/species_45b.yml``, schema
+``wip-species/1``) names each species in German, Latin and English; the field may hold any of them.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import SpecError
+from ..spec import PRESET_DIR, read_yaml, unknown_keys
+
+SPECIES_KIND = "Species table"
+SCHEMA = "wip-species/1"
+#: Zones in the order of the Anlage, with the criterion kind each becomes and its German and English name.
+ZONES = (("near", "hard", "Nahbereich", "near zone"), ("central", "soft", "zentraler Prüfbereich", "central check zone"),
+         ("extended", "case_by_case", "erweiterter Prüfbereich", "extended check zone"))
+SPEC_KEYS = {"layer", "field", "table", "hilly", "zones"}
+_METRES = re.compile(r"\s*(\d+(?:\.\d+)?)\s*m\s*")
+
+
+@dataclass(frozen=True)
+class Species:
+    """One species of the table: names and zone radii [m]."""
+
+    id: str
+    de: str
+    scientific: str
+    en: str
+    near_m: float
+    central_m: float
+    extended_m: float
+    low_rotor_only: bool = False
+
+    def names(self) -> tuple[str, ...]:
+        """Every spelling the species field may hold."""
+        names = (self.de, self.scientific, self.en, self.id)
+        return tuple(dict.fromkeys([*names, *(n.lower() for n in names)]))
+
+
+@dataclass(frozen=True)
+class SpeciesTable:
+    """The species, the rotor-tip limits [m] below which ``low_rotor_only`` species count, sources, start date."""
+
+    species: tuple[Species, ...]
+    rotor_tip_limit_m: float
+    rotor_tip_limit_hilly_m: float
+    sources: dict[str, str]
+    valid_from: str
+    source_key: str
+
+
+def _metres(value: Any, where: str, problems: list[str]) -> float:
+    match = _METRES.fullmatch(str(value)) if value is not None else None
+    if not match:
+        problems.append(f"{where}: {value!r} is not a distance; write e.g. '500 m'")
+        return 0.0
+    return float(match.group(1))
+
+
+@lru_cache(maxsize=4)
+def load_species_table(name: str | None = None) -> SpeciesTable:
+    """Read and check a species table (a preset id or a YAML path), every problem at once.
+
+    Raises
+    ------
+    SpecError
+        Listing each problem with its place in the file.
+    """
+    path = Path(name) if name and name.endswith((".yml", ".yaml")) else PRESET_DIR / f"{name or 'species_45b'}.yml"
+    raw = read_yaml(path, str(path), SPECIES_KIND)
+    if not isinstance(raw, Mapping) or raw.get("schema") != SCHEMA:
+        raise SpecError(SPECIES_KIND, str(path), [f"schema must be {SCHEMA!r}"])
+    problems: list[str] = []
+    sources = {str(k): str(v) for k, v in (raw.get("sources") or {}).items()}
+    if not sources:
+        problems.append("sources: at least one citation is required")
+    limit = raw.get("rotor_tip_limit") or {}
+    tip = _metres(limit.get("value"), "rotor_tip_limit.value", problems)
+    tip_hilly = _metres(limit.get("hilly"), "rotor_tip_limit.hilly", problems)
+    species = []
+    for i, row in enumerate(raw.get("species") or []):
+        where = f"species[{i}]"
+        if not isinstance(row, Mapping):
+            problems.append(f"{where}: a mapping with id, de, scientific, en, near, central, extended is required")
+            continue
+        missing = [k for k in ("id", "de", "scientific", "en") if not row.get(k)]
+        if missing:
+            problems.append(f"{where}: {', '.join(missing)} required")
+        radii = [_metres(row.get(z), f"{where}.{z}", problems) for z, *_ in ZONES]
+        if radii != sorted(radii) or len(set(radii)) != 3:
+            problems.append(f"{where}: the zones must grow: near < central < extended")
+        species.append(Species(str(row.get("id")), str(row.get("de")), str(row.get("scientific")),
+                               str(row.get("en")), *radii, bool(row.get("low_rotor_only", False))))
+    if not species:
+        problems.append("species: at least one species is required")
+    if len({s.id for s in species}) != len(species):
+        problems.append("species: an id is used twice")
+    if problems:
+        raise SpecError(SPECIES_KIND, str(path), problems)
+    return SpeciesTable(tuple(species), tip, tip_hilly, sources, str(raw.get("valid_from", "2022-07-29")),
+                        next(iter(sources)))
+
+
+def species_criteria(spec: Any, lower_tip_m: float | None, problems: list[str]
+                     ) -> tuple[list[dict[str, Any]], dict[str, str], str]:
+    """Raw catalogue criteria for ``species_zones`` (see the module docstring).
+
+    Parameters
+    ----------
+    spec : mapping
+        The catalogue's ``species_zones`` value.
+    lower_tip_m : float or None
+        Lower rotor tip of the catalogue's reference turbine above ground (hub − radius); None: unknown,
+        every species counts. [m]
+    problems : list of str
+        Collects the problems of ``spec``.
+
+    Returns
+    -------
+    criteria, sources, note
+        The criteria as a catalogue writes them, the citations they name, and a note on left-out species.
+    """
+    if not isinstance(spec, Mapping):
+        problems.append("species_zones: a mapping {layer: nest_sites, field: species} is required")
+        return [], {}, ""
+    unknown_keys(spec, SPEC_KEYS, "species_zones.", problems)
+    try:
+        table = load_species_table(spec.get("table"))
+    except SpecError as exc:
+        problems.append(f"species_zones.table: {exc}")
+        return [], {}, ""
+    field = str(spec.get("field", "species"))
+    layer = str(spec.get("layer", "nest_sites"))
+    zones = tuple(spec.get("zones") or [z for z, *_ in ZONES])
+    for z in zones:
+        if z not in {name for name, *_ in ZONES}:
+            problems.append(f"species_zones.zones: {z!r} is not one of near, central, extended")
+    limit = table.rotor_tip_limit_hilly_m if spec.get("hilly") else table.rotor_tip_limit_m
+    skipped = [s for s in table.species if s.low_rotor_only and lower_tip_m is not None and lower_tip_m >= limit]
+    counted = [s for s in table.species if s not in skipped]
+    criteria: list[dict[str, Any]] = []
+    for zone, kind, zone_de, zone_en in ZONES:
+        if zone not in zones:
+            continue
+        by_distance: dict[float, list[Species]] = {}
+        for s in counted:
+            by_distance.setdefault(getattr(s, f"{zone}_m"), []).append(s)
+        for distance, group in sorted(by_distance.items()):
+            names_de = ", ".join(s.de for s in group)
+            names_en = ", ".join(s.en for s in group)
+            criteria.append({
+                "id": f"species_{zone}_{distance:g}m",
+                "label": {"de": f"Brutplätze ({names_de}), {zone_de} {distance:g} m",
+                          "en": f"Nests ({names_en}), {zone_en} {distance:g} m"},
+                "kind": kind, "layer": layer,
+                "filter": {field: [n for s in group for n in s.names()]},
+                "buffer": f"{distance:g} m", "source": table.source_key, "valid_from": table.valid_from,
+                "tags": ["species_45b", zone]})
+    note = ""
+    if skipped:
+        note = (f"BNatSchG § 45b: {', '.join(s.de for s in skipped)} not counted — the reference turbine's lower rotor "
+                f"tip ({lower_tip_m:g} m) is at least {limit:g} m above ground")
+    return criteria, dict(table.sources), note
