@@ -82,6 +82,24 @@ def test_holidays():
     assert dt.date(2010, 10, 31) not in public_holidays(2010, "XX")
 
 
+#: Statewide public holidays in 2024 per Land (9 national ones plus the Land's own), as the Länder list them.
+HOLIDAYS_2024 = {"BW": 12, "BY": 12, "BE": 10, "BB": 10, "HB": 10, "HH": 10, "HE": 10, "MV": 11, "NI": 10, "NW": 11,
+                 "RP": 11, "SL": 12, "SN": 11, "ST": 11, "SH": 10, "TH": 11}
+
+
+def test_holidays_of_every_land():
+    assert {land: len(public_holidays(2024, land)) for land in HOLIDAYS_2024} == HOLIDAYS_2024
+    by, be, sn = public_holidays(2024, "BY"), public_holidays(2024, "BE"), public_holidays(2024, "SN")
+    assert by[dt.date(2024, 5, 30)] == "Fronleichnam" and dt.date(2024, 11, 1) in by and dt.date(2024, 1, 6) in by
+    assert be[dt.date(2024, 3, 8)] == "Internationaler Frauentag" and dt.date(2024, 10, 31) not in be
+    assert sn[dt.date(2024, 11, 20)] == "Buß- und Bettag"
+    assert dt.date(2024, 8, 15) in public_holidays(2024, "SL") and dt.date(2024, 9, 20) in public_holidays(2024, "TH")
+    assert dt.date(2017, 10, 31) in public_holidays(2017, "BY")          # the 500th anniversary, everywhere
+    assert dt.date(2015, 10, 31) not in public_holidays(2015, "NI")      # the north since 2018
+    assert dt.date(2022, 3, 8) not in public_holidays(2022, "MV")        # Frauentag in MV since 2023
+    assert dt.date(2025, 5, 8) in public_holidays(2025, "BE")
+
+
 def test_demand_table_per_sector_and_total(cat, tmp_path):
     per_sector = tmp_path / "d.csv"
     per_sector.write_text("name,ags,households_mwh,industry_mwh\nZörbig,15082430,1000,250\n", encoding="utf-8")

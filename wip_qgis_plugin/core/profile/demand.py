@@ -323,12 +323,37 @@ def easter_sunday(year: int) -> dt.date:
     return dt.date(year, month, day + 1)
 
 
-def public_holidays(year: int, land: str = "ST") -> dict[dt.date, str]:
-    """German public holidays of ``year`` valid in the whole country, plus the Land's own.
+#: Land codes (ISO 3166-2:DE without the prefix) with each statewide holiday beyond the national ones.
+#: Sources: the Länder's Feiertagsgesetze as in force in 2025 (e.g. BayFTG Art. 1, FTG BW § 1, SächsSFG § 1,
+#: FeiertG LSA § 2, ThürFtG § 2 (Weltkindertag since 2019), BE FTG (Frauentag since 2019), MV FTG (Frauentag
+#: since 2023), the northern Länder's Reformation Day since 2018); regional holidays (Fronleichnam in parts of
+#: Sachsen and Thüringen, Mariä Himmelfahrt in Catholic Bavarian communities, Augsburg's Friedensfest) are not
+#: statewide and left out.
+LAND_HOLIDAYS: dict[str, frozenset[str]] = {
+    "BW": frozenset({"epiphany", "corpus_christi", "all_saints"}),
+    "BY": frozenset({"epiphany", "corpus_christi", "all_saints"}),
+    "BE": frozenset({"womens_day"}),
+    "BB": frozenset({"reformation"}),
+    "HB": frozenset({"reformation_2018"}),
+    "HH": frozenset({"reformation_2018"}),
+    "HE": frozenset({"corpus_christi"}),
+    "MV": frozenset({"reformation", "womens_day_2023"}),
+    "NI": frozenset({"reformation_2018"}),
+    "NW": frozenset({"corpus_christi", "all_saints"}),
+    "RP": frozenset({"corpus_christi", "all_saints"}),
+    "SL": frozenset({"corpus_christi", "assumption", "all_saints"}),
+    "SN": frozenset({"reformation", "repentance"}),
+    "ST": frozenset({"epiphany", "reformation"}),
+    "SH": frozenset({"reformation_2018"}),
+    "TH": frozenset({"reformation", "childrens_day"}),
+}
 
-    Reformation Day (31 Oct) is a holiday in Sachsen-Anhalt, Sachsen and Thüringen (``ST``,
-    ``SN``, ``TH``); Epiphany (6 Jan) in Sachsen-Anhalt; Buß- und Bettag in Sachsen;
-    Weltkindertag (20 Sep, since 2019) in Thüringen.
+
+def public_holidays(year: int, land: str = "ST") -> dict[dt.date, str]:
+    """German public holidays of ``year`` valid in the whole country, plus the Land's statewide ones.
+
+    ``land``: a code of :data:`LAND_HOLIDAYS` (all 16 Länder, ``ST``, ``BY`` …); another code gives the
+    national holidays only. Reformation Day 2017 (the 500th anniversary) was a holiday everywhere.
     """
     easter = easter_sunday(year)
     days = {
@@ -338,15 +363,28 @@ def public_holidays(year: int, land: str = "ST") -> dict[dt.date, str]:
         dt.date(year, 10, 3): "Tag der Deutschen Einheit", dt.date(year, 12, 25): "1. Weihnachtstag",
         dt.date(year, 12, 26): "2. Weihnachtstag",
     }
-    if land in ("ST", "SN", "TH"):
-        days[dt.date(year, 10, 31)] = "Reformationstag"
-    if land == "ST":
-        days[dt.date(year, 1, 6)] = "Heilige Drei Könige"
-    if land == "SN":  # Wednesday before 23 November
-        nov22 = dt.date(year, 11, 22)
-        days[nov22 - dt.timedelta(days=(nov22.weekday() - 2) % 7)] = "Buß- und Bettag"
-    if land == "TH" and year >= 2019:
-        days[dt.date(year, 9, 20)] = "Weltkindertag"
+    own = LAND_HOLIDAYS.get(land, frozenset())
+    nov22 = dt.date(year, 11, 22)
+    rules = {
+        "epiphany": (dt.date(year, 1, 6), "Heilige Drei Könige", True),
+        "womens_day": (dt.date(year, 3, 8), "Internationaler Frauentag", year >= 2019),
+        "womens_day_2023": (dt.date(year, 3, 8), "Internationaler Frauentag", year >= 2023),
+        "corpus_christi": (easter + dt.timedelta(days=60), "Fronleichnam", True),
+        "assumption": (dt.date(year, 8, 15), "Mariä Himmelfahrt", True),
+        "childrens_day": (dt.date(year, 9, 20), "Weltkindertag", year >= 2019),
+        "reformation": (dt.date(year, 10, 31), "Reformationstag", True),
+        "reformation_2018": (dt.date(year, 10, 31), "Reformationstag", year >= 2018),
+        "all_saints": (dt.date(year, 11, 1), "Allerheiligen", True),
+        "repentance": (nov22 - dt.timedelta(days=(nov22.weekday() - 2) % 7), "Buß- und Bettag", True),
+    }
+    for key in sorted(own):
+        day, name, applies = rules[key]
+        if applies:
+            days[day] = name
+    if year == 2017 and land in LAND_HOLIDAYS:
+        days[dt.date(2017, 10, 31)] = "Reformationstag"
+    if land == "BE" and year in (2020, 2025):  # 75th and 80th anniversary of the end of the war (one-off laws)
+        days[dt.date(year, 5, 8)] = "Tag der Befreiung"
     return days
 
 

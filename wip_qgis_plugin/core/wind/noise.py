@@ -409,7 +409,7 @@ class NoiseReduction:
     met : bool
         Every receptor meets its limit (False only where pre-load alone exceeds it).
     steps : int
-        Changes made (a mode switch or a removal each).
+        Rounds of changes (each moves every turbine named by a receptor over its limit one mode down).
     """
 
     mode: np.ndarray
@@ -418,21 +418,16 @@ class NoiseReduction:
     steps: int
 
 
-def _rescale(new: Contributions, total: np.ndarray, source: int, old: float, scale: float) -> np.ndarray:
-    """Receptor energies after source ``source``'s scale changes from ``old`` to ``scale``."""
-    mine = new.source == source
-    return total - np.bincount(new.receptor[mine], weights=new.energy[mine] * (old - scale), minlength=len(total))
-
-
 def reduce_for_noise(new: Contributions, modes: Sequence[Sequence[SoundMode]], limits_db: np.ndarray,
                      uncertainty_db: float, preload_energy: np.ndarray | None = None,
                      max_steps: int = 100_000) -> NoiseReduction:
     """Quieten new turbines until every receptor meets its limit: the loudest contributor first.
 
     ``new`` holds each new turbine's energy in its first (unrestricted) mode; a switch to mode *m*
-    scales it by 10^((L_W,m − L_W,0)/10). At each step the receptor with the largest excess is
-    taken and its loudest new turbine is moved to its next quieter mode, or removed after its
-    quietest one (a last mode of −inf dB, "off at night", is never followed by a removal: it is silent). Then every changed turbine is tried one step louder again (a later change may have
+    scales it by 10^((L_W,m − L_W,0)/10). At each step every receptor over its limit names the
+    loudest new turbine it still hears, and all those turbines move to their next quieter mode at
+    once, or are removed after their quietest one (a last mode of −inf dB, "off at night", is never
+    followed by a removal: it is silent). Then every changed turbine is tried one step louder again (a later change may have
     made an earlier one unnecessary), kept where every limit still holds. Receptors the pre-load (existing turbines) alone puts over the limit cannot be
     helped; they are left out of the loop and reported (``met`` False).
 
@@ -456,34 +451,33 @@ def reduce_for_noise(new: Contributions, modes: Sequence[Sequence[SoundMode]], l
     scale = np.ones(n_src)
     allowed = 10.0 ** (0.1 * (np.asarray(limits_db, dtype=float) - uncertainty_db))
     hopeless = pre > allowed * (1 + 1e-12)
-    by_receptor: dict[int, np.ndarray] = {}
-    order = np.argsort(new.receptor, kind="stable")
-    bounds = np.searchsorted(new.receptor[order], np.arange(n_rec + 1))
-    for i in range(n_rec):
-        by_receptor[i] = order[bounds[i]:bounds[i + 1]]
     total = pre + np.bincount(new.receptor, weights=new.energy, minlength=n_rec)
-    steps = 0
     base_power = np.array([m[0].sound_power_db if len(m) else 0.0 for m in modes])
+    by_source = np.argsort(new.source, kind="stable")
+    source_bounds = np.searchsorted(new.source[by_source], np.arange(n_src + 1))
+    steps = 0
     while steps < max_steps:
-        excess = np.where(hopeless, 0.0, total / allowed)
-        worst = int(np.argmax(excess)) if n_rec else 0
-        if not n_rec or excess[worst] <= 1.0 + 1e-12:
+        over = ~hopeless & (total > allowed * (1 + 1e-12))
+        if not over.any():
             break
-        ks = by_receptor[worst]
-        ks = ks[scale[new.source[ks]] > 0]
-        if not len(ks):  # nothing new is heard there any more
-            hopeless[worst] = True
+        # every receptor over its limit names its loudest new turbine still heard; all of them step down at once
+        k = np.flatnonzero(over[new.receptor] & (scale[new.source] > 0))
+        heard = np.zeros(n_rec, dtype=bool)
+        heard[new.receptor[k]] = True
+        hopeless |= over & ~heard           # nothing new is heard there any more: the pre-load's doing
+        if not len(k):
             continue
-        k = ks[np.argmax(new.energy[ks] * scale[new.source[ks]])]
-        t = int(new.source[k])
-        old = scale[t]
-        if mode[t] + 1 < len(modes[t]):
-            mode[t] += 1
-            scale[t] = 10.0 ** (0.1 * (modes[t][mode[t]].sound_power_db - base_power[t]))
-        else:
-            mode[t] = -1
-            scale[t] = 0.0
-        total = _rescale(new, total, t, old, scale[t])
+        order = np.lexsort((new.energy[k] * scale[new.source[k]], new.receptor[k]))
+        last = np.r_[new.receptor[k][order][1:] != new.receptor[k][order][:-1], True]
+        chosen = np.unique(new.source[k][order][last])
+        old = scale.copy()
+        for t in chosen:
+            if mode[t] + 1 < len(modes[t]):
+                mode[t] += 1
+                scale[t] = 10.0 ** (0.1 * (modes[t][mode[t]].sound_power_db - base_power[t]))
+            else:
+                mode[t], scale[t] = -1, 0.0
+        total = total - np.bincount(new.receptor, weights=new.energy * (old - scale)[new.source], minlength=n_rec)
         steps += 1
     # undo what later changes made unnecessary: each changed turbine one step louder while every limit holds
     changed = True
@@ -492,9 +486,12 @@ def reduce_for_noise(new: Contributions, modes: Sequence[Sequence[SoundMode]], l
         for t in np.flatnonzero(mode != 0):
             louder = len(modes[t]) - 1 if mode[t] < 0 else mode[t] - 1
             new_scale = 10.0 ** (0.1 * (modes[t][louder].sound_power_db - base_power[t]))
-            trial = _rescale(new, total, int(t), scale[t], new_scale)
-            if np.all(hopeless | (trial <= allowed * (1 + 1e-12))):
-                mode[t], scale[t], total, changed = louder, new_scale, trial, True
+            mine = by_source[source_bounds[t]:source_bounds[t + 1]]
+            rec = new.receptor[mine]
+            trial = total[rec] + new.energy[mine] * (new_scale - scale[t])
+            if np.all(hopeless[rec] | (trial <= allowed[rec] * (1 + 1e-12))):
+                np.add.at(total, rec, new.energy[mine] * (new_scale - scale[t]))
+                mode[t], scale[t], changed = louder, new_scale, True
     total = np.maximum(total, 0.0)
     with np.errstate(divide="ignore"):
         levels = 10.0 * np.log10(total) + uncertainty_db
