@@ -81,6 +81,7 @@ ROLE_SELECTORS: dict[str, tuple[str, ...]] = {
     "wind_turbines": ('node["power"="generator"]["generator:source"="wind"]',),
     "pv_parks": ('way["power"="plant"]["plant:source"="solar"]',
                  'relation["power"="plant"]["plant:source"="solar"]'),
+    "nest_sites": (),  # not in OpenStreetMap: the nature conservation authority's layer (kept confidential)
 }
 
 #: One degree of latitude, at its shortest (at the equator, WGS84). [m]

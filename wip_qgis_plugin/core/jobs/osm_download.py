@@ -172,8 +172,8 @@ def plan_osm_download(catalogue: Catalogue, aoi: AreaOfInterest, settings: OsmDo
     settings = settings or OsmDownloadSettings()
     progress = progress or NullProgress()
     wanted = catalogue_roles(catalogue, settings.kinds)
-    roles = tuple(r for r in wanted if r in ROLE_SELECTORS)
-    missing = tuple(r for r in wanted if r not in ROLE_SELECTORS)
+    roles = tuple(r for r in wanted if ROLE_SELECTORS.get(r))  # nests are not in OSM
+    missing = tuple(r for r in wanted if not ROLE_SELECTORS.get(r))
     if not roles:
         raise InputError(f"The criteria of catalogue '{catalogue.id}' read no layer that OpenStreetMap provides "
                          f"({', '.join(wanted) or 'no layer at all'}).")
