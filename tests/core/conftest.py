@@ -46,6 +46,26 @@ def cancel_after():
 X0, Y0 = 700_000.0, 5_700_000.0
 
 
+class LogRecorder:
+    """A progress that keeps the engine's info lines and warnings."""
+
+    def __init__(self):
+        self.infos: list[str] = []
+        self.warnings: list[str] = []
+
+    def report(self, *args):
+        pass
+
+    def info(self, message):
+        self.infos.append(message)
+
+    def warning(self, message):
+        self.warnings.append(message)
+
+    def is_cancelled(self):
+        return False
+
+
 def write_layers(path: Path, layers: dict[str, gpd.GeoDataFrame]) -> dict[str, LayerRef]:
     """Write each frame as a layer of one GeoPackage; return role → LayerRef."""
     for name, frame in layers.items():

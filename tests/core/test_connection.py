@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import shapely
 import yaml
-from conftest import CRS, X0, Y0
+from conftest import CRS, X0, Y0, LogRecorder
 from scipy.sparse.csgraph import dijkstra
 
 from wip_qgis_plugin.core.data.layers import LayerRef
@@ -513,22 +513,6 @@ def test_joints_in_the_substations_layer_are_left_out_with_a_warning():
     import geopandas as gpd
     import shapely
 
-    class Log:
-        def __init__(self):
-            self.warnings = []
-
-        def report(self, *a):
-            pass
-
-        def info(self, m):
-            pass
-
-        def warning(self, m):
-            self.warnings.append(m)
-
-        def is_cancelled(self):
-            return False
-
     subs = gpd.GeoDataFrame({"power": ["substation", "sub_station", "joint", "joint", "joint"],
                              "voltage": ["110000"] * 5, "free_capacity_mw": [50.0] * 5, "name": list("ABCDE")},
                             geometry=[shapely.Point(700_000 + 3000 * k, 5_700_000) for k in range(5)],
@@ -537,7 +521,7 @@ def test_joints_in_the_substations_layer_are_left_out_with_a_warning():
     roads = gpd.GeoDataFrame({"highway": ["secondary"]}, geometry=[shapely.LineString([(699_000, 5_700_050),
                                                                                        (714_000, 5_700_050)])],
                              crs="EPSG:25832")
-    log = Log()
+    log = LogRecorder()
     res = plan_connections(sites, subs, roads=roads, progress=log)
     assert list(res.substations["name"]) == ["A", "B"]
     assert any("3 power=joint" in w for w in log.warnings)

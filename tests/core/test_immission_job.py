@@ -10,6 +10,7 @@ import pyogrio
 import pytest
 import rasterio
 import shapely
+from conftest import LogRecorder
 
 from wip_qgis_plugin.core.data.layers import LayerRef
 from wip_qgis_plugin.core.errors import InputError
@@ -174,22 +175,7 @@ def test_shadow_receptors_and_raster(tmp_path):
 
 
 def test_no_buildings_assesses_nothing_and_says_so(tmp_path):
-    class Log:
-        warnings: list[str] = []
-
-        def report(self, *a):
-            pass
-
-        def info(self, m):
-            pass
-
-        def warning(self, m):
-            self.warnings.append(m)
-
-        def is_cancelled(self):
-            return False
-
-    log = Log()
+    log = LogRecorder()
     result = run_immission(farm(tmp_path), {}, outputs(tmp_path), ImmissionSettings(), progress=log)
     assert result.n_receptors == 0 and result.n_kept == 3
     assert any("not assessed" in w for w in log.warnings)
