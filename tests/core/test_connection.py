@@ -193,6 +193,23 @@ def test_a_polygon_site_is_entered_at_its_best_edge_crossing(sub_x, expected_m):
     assert row.cost_eur == pytest.approx(level.cost_eur(expected_m / 1000.0), rel=1e-6)
 
 
+def test_no_route_passes_through_a_polygon_site_for_free():
+    """A point site west of a 1 km park whose road bends 1,345 m through it: its route follows the bend. (Joined
+    to the park's entries both ways, the park once let other routes jump its width for nothing.)"""
+    park = shapely.box(X0, Y0 - 500, X0 + 1000, Y0 + 500)
+    road = shapely.LineString([(X0 - 4000, Y0), (X0, Y0), (X0 + 500, Y0 + 450), (X0 + 1000, Y0), (X0 + 6000, Y0)])
+    sites = gpd.GeoDataFrame({"capacity_mw": [10.0, 10.0]}, geometry=[park, shapely.Point(X0 - 3000, Y0 + 20)],
+                             crs=CRS)
+    subs = points([(X0 + 5000, Y0 + 50)], voltage=["110000;20000"], free_capacity_mw=[100.0])
+    res = plan_connections(sites, subs, settings=ConnectionSettings(baseline=False),
+                           roads=gpd.GeoDataFrame({"highway": ["secondary"]}, geometry=[road], crs=CRS))
+    lines = res.connections.set_index("site_id").sort_index()
+    bend = 2 * math.hypot(500.0, 450.0)
+    assert lines.loc["1", "length_km"] * 1000 == pytest.approx(20.0 + 3000.0 + bend + 4000.0 + 50.0, abs=0.01)
+    assert lines.loc["1"].geometry.length == pytest.approx(lines.loc["1", "length_km"] * 1000, abs=0.01)
+    assert lines.loc["0", "length_km"] * 1000 == pytest.approx(4000.0 + 50.0, abs=0.01)   # the park: east edge
+
+
 def test_unweighted_route_length_equals_the_drawn_line():
     rng = np.random.default_rng(5)
     roads = lattice_roads(5)

@@ -211,10 +211,6 @@ class Entries:
     position_m: np.ndarray
 
 
-#: Most entry points kept per polygon site (a park crossed by a dense road net needs only a few).
-MAX_ENTRIES_PER_SITE = 64
-
-
 def polygon_entries(network: RoadNetwork, geoms: np.ndarray, allowed: np.ndarray | None = None) -> Entries:
     """Every point where a usable (and allowed) road piece meets the edge of a polygon site.
 
@@ -242,10 +238,7 @@ def polygon_entries(network: RoadNetwork, geoms: np.ndarray, allowed: np.ndarray
     piece = np.repeat(pieces, counts)
     pos = shapely.line_locate_point(network.pieces[piece], shapely.points(pts))
     order = np.lexsort((pos, piece, owner))
-    owner, piece, pos = owner[order], piece[order], pos[order]
-    rank = np.arange(len(owner)) - np.searchsorted(owner, owner)
-    keep = rank < MAX_ENTRIES_PER_SITE
-    return Entries(owner[keep].astype(np.int64), piece[keep].astype(np.int64), pos[keep])
+    return Entries(owner[order].astype(np.int64), piece[order].astype(np.int64), pos[order])
 
 
 # ----------------------------------------------------------------------------------------------
@@ -335,8 +328,9 @@ class RoadRouter:
 
     The road pieces plus one node per access point (the pieces split there) form the routing
     graph. A polygon site a road crosses also has a node at every crossing of its edge
-    (:func:`polygon_entries`), joined to the site's node at no cost: its route starts at the best
-    entry, not at an arbitrary one, and is not drawn through the site. The routing graph; :attr:`graph` is it as a weighted networkx graph. Dijkstra runs on the same edge list
+    (:func:`polygon_entries`) and an end node that its access point and its entries lead into at no
+    cost, one way: its route starts at the best entry, not at an arbitrary one, is not drawn through
+    the site, and no other route can pass through the site for free. The routing graph (roads only); :attr:`graph` is it as a weighted networkx graph. Dijkstra runs on the same edge list
     in ``scipy.sparse.csgraph`` (compiled; a networkx run per substation was too slow at Land
     scale), one limited search per substation, batched. Sites and substations attach to the
     nearest road piece of a main road component (see :func:`main_road_components`), so that a
@@ -358,11 +352,16 @@ class RoadRouter:
         self.entries = polygon_entries(net, inputs.sites.geometry, allowed)
         self.n_nodes = len(net.node_xy)
         self.n_sites = len(inputs.sites.geometry)
-        self.n_total = self.n_nodes + self.n_sites + len(inputs.substations.geometry) + len(self.entries.site)
+        n_base = self.n_nodes + self.n_sites + len(inputs.substations.geometry) + len(self.entries.site)
+        with_entries = np.unique(self.entries.site)
+        self.end_node = self.n_nodes + np.arange(self.n_sites)   # where a site's route ends
+        self.end_node[with_entries] = n_base + np.arange(len(with_entries))
+        self.n_total = n_base + len(with_entries)
         self.edges = self._routing_edges()
         e = self.edges
         w = np.maximum(e["weight"], 1e-9)   # csgraph would drop explicit zeros
-        self.csr = coo_matrix((np.r_[w, w], (np.r_[e["a"], e["b"]], np.r_[e["b"], e["a"]])),
+        two_way = e["piece"] >= 0           # roads both ways; a polygon site's end node only reached, never left
+        self.csr = coo_matrix((np.r_[w, w[two_way]], (np.r_[e["a"], e["b"][two_way]], np.r_[e["b"], e["a"][two_way]])),
                               shape=(self.n_total, self.n_total)).tocsr()
         self._edge_of: dict[tuple[int, int], int] = {}
         self._coords: dict[int, np.ndarray] = {}
@@ -371,7 +370,8 @@ class RoadRouter:
     def _routing_edges(self) -> dict[str, np.ndarray]:
         """Edges of the road graph split at the access and entry points; the cheapest of parallel edges.
 
-        An entry's edge to its site's node has piece −1 and weight 0 (nothing drawn, nothing paid).
+        The edges into a polygon site's end node (from its access point and each entry) have piece −1,
+        weight 0 and one direction, ``a`` → ``b`` (nothing drawn, nothing paid, nothing passes through).
         """
         net = self.net
         acc_piece = np.concatenate([self.site_access.piece, self.sub_access.piece, self.entries.piece])
@@ -399,18 +399,21 @@ class RoadRouter:
                  "to": np.concatenate(e_to), "a": np.concatenate(e_a).astype(np.int64),
                  "b": np.concatenate(e_b).astype(np.int64)}
         edges["weight"] = (edges["to"] - edges["from"]) * net.factor[edges["piece"]]
-        n_entries = len(self.entries.site)
-        if n_entries:
-            first_entry = self.n_nodes + self.n_sites + len(self.sub_access.piece)
-            virtual = {"piece": np.full(n_entries, -1, dtype=np.int64), "from": np.zeros(n_entries),
-                       "to": np.zeros(n_entries), "a": self.n_nodes + self.entries.site,
-                       "b": first_entry + np.arange(n_entries, dtype=np.int64), "weight": np.zeros(n_entries)}
-            edges = {k: np.concatenate([v, virtual[k]]) for k, v in edges.items()}
         lo, hi = np.minimum(edges["a"], edges["b"]), np.maximum(edges["a"], edges["b"])
         order = np.lexsort((np.arange(len(lo)), edges["weight"], hi, lo))
         first = np.r_[True, (lo[order][1:] != lo[order][:-1]) | (hi[order][1:] != hi[order][:-1])]
         keep = np.sort(order[first])
-        return {k: v[keep] for k, v in edges.items()}
+        edges = {k: v[keep] for k, v in edges.items()}
+        n_entries = len(self.entries.site)
+        if n_entries:
+            first_entry = self.n_nodes + self.n_sites + len(self.sub_access.piece)
+            sites = np.unique(self.entries.site)
+            a = np.r_[first_entry + np.arange(n_entries, dtype=np.int64), self.n_nodes + sites]
+            b = np.r_[self.end_node[self.entries.site], self.end_node[sites]]
+            virtual = {"piece": np.full(len(a), -1, dtype=np.int64), "from": np.zeros(len(a)), "to": np.zeros(len(a)),
+                       "a": a.astype(np.int64), "b": b.astype(np.int64), "weight": np.zeros(len(a))}
+            edges = {k: np.concatenate([v, virtual[k]]) for k, v in edges.items()}
+        return edges
 
     @property
     def graph(self) -> nx.Graph:
@@ -419,12 +422,12 @@ class RoadRouter:
         g.add_nodes_from(range(self.n_total))
         e = self.edges
         g.add_edges_from((int(a), int(b), {"weight": float(w), "e": k})
-                         for k, (a, b, w) in enumerate(zip(e["a"], e["b"], e["weight"])))
+                         for k, (a, b, w, p) in enumerate(zip(e["a"], e["b"], e["weight"], e["piece"])) if p >= 0)
         return g
 
     def site_node(self, i: int) -> int:
-        """Graph node of site ``i``'s access point."""
-        return self.n_nodes + i
+        """Graph node where site ``i``'s route ends: its access point, or a polygon site's end node."""
+        return int(self.end_node[i])
 
     def substation_node(self, j: int) -> int:
         """Graph node of substation ``j``'s access point."""
@@ -443,7 +446,7 @@ class RoadRouter:
                 cutoff[j] = float(limit_m[lv].max()) - float(self.sub_access.length_m[j])
         work = np.flatnonzero(cutoff >= 0)
         work = work[np.argsort(cutoff[work], kind="stable")]
-        site_nodes = self.n_nodes + np.arange(self.n_sites)
+        site_nodes = self.end_node
         site_acc = self.site_access.length_m
         out_i, out_j, out_w = [], [], []
         for start in range(0, len(work), self.BATCH):
@@ -514,7 +517,7 @@ class RoadRouter:
     def _edge_coords(self, k: int, start: int) -> np.ndarray:
         e = self.edges
         p, a, b = int(e["piece"][k]), float(e["from"][k]), float(e["to"][k])
-        if p < 0:  # a site's node to one of its entries: nothing to draw
+        if p < 0:  # into a polygon site's end node: nothing to draw
             return np.empty((0, 2))
         if a <= 0.0 and b >= self.net.length_m[p]:
             c = self._piece_coords(p)
@@ -524,7 +527,9 @@ class RoadRouter:
 
     def _route(self, i: int, j: int, pred: np.ndarray) -> Route:
         path = self.road_path(i, j, pred)
-        entered = len(path) > 1 and int(self.edges["piece"][self._edge(path[0], path[1])]) < 0
+        if len(path) > 1 and path[0] != self.n_nodes + i:   # a polygon site's end node: drop its virtual edge
+            path = path[1:]
+        entered = path[0] != self.n_nodes + i                # the route starts at an entry on the site's edge
         parts = [] if entered else [shapely.get_coordinates(self.site_access.segment[i])]
         for x, y in zip(path[:-1], path[1:]):
             parts.append(self._edge_coords(self._edge(x, y), x))
