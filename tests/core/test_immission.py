@@ -136,6 +136,18 @@ def test_reduction_meets_every_limit_it_reports(table):
         assert np.any(test.levels_db() + table.noise.uncertainty_db > limits + 1e-9)
 
 
+def test_where_the_preload_exceeds_the_limit_new_turbines_must_be_irrelevant(table):
+    """TA Lärm 3.2.1 (2): existing turbines give 45.5 dB(A) rated at a 45 dB(A) receptor; a new one adds 44 dB(A)
+    (rated 46.1). It may add only 39 dB(A) rated (6 below the limit): −4 dB is not enough (42.1), −8 dB is (38.1)."""
+    u = table.noise.uncertainty_db
+    new = Contributions(np.array([0]), np.array([0]), np.array([10 ** 4.4]), 1)
+    modes = [[SoundMode("0", 106.0), SoundMode("SO4", 102.0), SoundMode("SO8", 98.0)]]
+    result = reduce_for_noise(new, modes, np.array([45.0]), u, np.array([10 ** ((45.5 - u) / 10)]))
+    assert result.mode.tolist() == [2] and result.preloaded.tolist() == [True]
+    assert not result.met                                            # the receptor stays over: the pre-load's doing
+    assert 10 * np.log10(10 ** 4.4 * 10 ** -0.8) + u <= 45.0 - 6.0
+
+
 def test_preload_alone_over_the_limit_is_reported_not_hidden(table):
     new = Contributions(np.array([0]), np.array([0]), np.array([10 ** 3.0]), 2)   # 30 dB at receptor 0
     limits = np.array([40.0, 40.0])

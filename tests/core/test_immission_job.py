@@ -200,6 +200,55 @@ def test_bad_inputs_are_refused_with_the_fix(tmp_path):
     assert not (tmp_path / "out" / "receptors.gpkg").exists()
 
 
+def test_multipoint_turbines_and_a_dem_in_another_crs(tmp_path):
+    """A MultiPoint of three turbines is three turbines (it was read as none); a DEM in EPSG:25833 is sampled at
+    the right place; one that covers nothing is refused, not taken as flat ground."""
+    import numpy as np
+    from rasterio.transform import from_origin
+
+    layers = village(tmp_path)
+    multi = tmp_path / "multi.gpkg"
+    gpd.GeoDataFrame({"hub_height_m": [160.0], "rotor_diameter_m": [140.0]},
+                     geometry=[shapely.MultiPoint([(X0, Y0 - 400), (X0, Y0), (X0, Y0 + 400)])], crs=CRS).to_file(
+        multi, layer="turbines", driver="GPKG")
+    result = run_immission(LayerRef(str(multi), "turbines"), layers, outputs(tmp_path), ImmissionSettings(shadow=False))
+    assert result.n_turbines == 3
+    from pyproj import Transformer
+
+    cx, cy = Transformer.from_crs(CRS, "EPSG:25833", always_xy=True).transform(X0, Y0)
+    dem = tmp_path / "dem33.tif"
+    with rasterio.open(dem, "w", driver="GTiff", width=200, height=200, count=1, dtype="float32",
+                       crs="EPSG:25833", transform=from_origin(cx - 5000, cy + 5000, 50.0, 50.0)) as ds:
+        ds.write(np.full((1, 200, 200), 100.0, dtype="float32"))
+    (tmp_path / "d").mkdir()
+    lifted = run_immission(farm(tmp_path / "d"), village(tmp_path / "d"), outputs(tmp_path / "d"),
+                           ImmissionSettings(shadow=False, modes=MODES), {"dem": str(dem)})
+    flat = run_immission(farm(tmp_path / "d"), village(tmp_path / "d"), outputs(tmp_path / "d"),
+                         ImmissionSettings(shadow=False, modes=MODES))
+    assert lifted.max_level_db == pytest.approx(flat.max_level_db, abs=1e-6)   # 100 m everywhere: same geometry
+    far = tmp_path / "far.tif"
+    with rasterio.open(far, "w", driver="GTiff", width=10, height=10, count=1, dtype="float32", crs=CRS,
+                       transform=from_origin(X0 + 500_000, Y0, 50.0, 50.0)) as ds:
+        ds.write(np.full((1, 10, 10), 100.0, dtype="float32"))
+    with pytest.raises(InputError, match="no value at any turbine"):
+        run_immission(farm(tmp_path / "d"), village(tmp_path / "d"), outputs(tmp_path / "d"),
+                      ImmissionSettings(shadow=False), {"dem": str(far)})
+
+
+def test_a_facade_on_the_edge_of_residential_land_is_in_it(tmp_path):
+    """The receptor point lies on the building's outline; where that outline touches the residential polygon's
+    edge the dwelling is WA, not the laxer AB."""
+    g = tmp_path / "edge.gpkg"
+    house = shapely.box(X0 - 900, Y0, X0 - 880, Y0 + 12)
+    gpd.GeoDataFrame({"building": ["house"]}, geometry=[house], crs=CRS).to_file(g, layer="buildings", driver="GPKG")
+    gpd.GeoDataFrame({"landuse": ["residential"]}, geometry=[shapely.box(X0 - 1200, Y0 - 100, X0 - 880, Y0 + 100)],
+                     crs=CRS).to_file(g, layer="landuse", driver="GPKG")
+    result = run_immission(farm(tmp_path), {"buildings": LayerRef(str(g), "buildings"),
+                                            "landuse": LayerRef(str(g), "landuse")}, outputs(tmp_path),
+                           ImmissionSettings(shadow=False, modes=MODES))
+    assert result.area_types == {"WA": 1}
+
+
 def test_helpers():
     assert metres(["120", "120 m", "98,5", "x"]).tolist()[:3] == [120.0, 120.0, 98.5]
     lon, lat, conv = grid_convergence_deg(CRS, 726_000.0, 5_722_000.0)

@@ -1,8 +1,6 @@
 """Nest zones of collision-prone birds (BNatSchG § 45b, Anlage 1): the table, the criteria, exact areas."""
 from __future__ import annotations
 
-import math
-
 import pytest
 import shapely
 import yaml
@@ -27,7 +25,8 @@ def test_the_table_is_the_anlage():
     table = load_species_table()
     assert {s.de: (s.near_m, s.central_m, s.extended_m) for s in table.species} == ANLAGE_1
     assert {s.de for s in table.species if s.low_rotor_only} == {"Wiesenweihe", "Kornweihe", "Rohrweihe", "Uhu"}
-    assert (table.rotor_tip_limit_m, table.rotor_tip_limit_hilly_m) == (50.0, 80.0)
+    assert (table.rotor_tip_limit_m, table.rotor_tip_limit_hilly_m, table.rotor_tip_limit_coast_m) == (50.0, 80.0, 30.0)
+    assert [s.de for s in table.species if s.near_exempt] == ["Rohrweihe"]
     assert "BGBl. I S. 1362" in table.sources["bnatschg_45b"]
 
 
@@ -36,16 +35,25 @@ def test_species_with_equal_distances_share_a_criterion_and_low_rotor_species_fo
     low, _, note_low = species_criteria({"field": "art"}, 30.0, problems)       # lower tip 30 m: all 15 count
     high, _, note_high = species_criteria({"field": "art"}, 88.5, problems)     # E-141 at 159 m: tip 88.5 m
     assert not problems and note_low == ""
-    assert "Wiesenweihe, Kornweihe, Rohrweihe, Uhu not counted" in note_high and "88.5 m" in note_high
+    assert "check zones of Wiesenweihe, Kornweihe, Rohrweihe, Uhu not counted" in note_high and "88.5 m" in note_high
+    assert "the near zone of Wiesenweihe, Kornweihe, Uhu still counts" in note_high
     near = {c["id"]: c for c in low if c["kind"] == "hard"}
     assert set(near) == {"species_near_350m", "species_near_400m", "species_near_500m", "species_near_1000m",
                          "species_near_1500m"}
     assert "Rotmilan" in near["species_near_500m"]["filter"]["art"]
     assert "milvus milvus" in near["species_near_500m"]["filter"]["art"]          # Latin, lower case
-    assert "species_near_400m" not in {c["id"] for c in high}                    # only harriers have 400 m
+    high_ids = {c["id"]: c for c in high}
+    # harriers keep their 400 m near zone (the marsh harrier excepted); their 500 m central zone is gone
+    assert "Rohrweihe" not in high_ids["species_near_400m"]["filter"]["art"]
+    assert "Wiesenweihe" in high_ids["species_near_400m"]["filter"]["art"]
+    assert "Uhu" in high_ids["species_near_500m"]["filter"]["art"]
+    assert "species_central_500m" not in high_ids and "Uhu" not in high_ids["species_central_1000m"]["filter"]["art"]
+    assert "ROTMILAN" in high_ids["species_near_500m"]["filter"]["art"]
     assert {c["kind"] for c in low} == {"hard", "soft", "case_by_case"}
-    hilly, _, note = species_criteria({"hilly": True}, 60.0, problems)           # 60 m < 80 m: they count
-    assert note == "" and any("Uhu" in c["label"]["de"] for c in hilly)
+    hilly, _, note = species_criteria({"terrain": "hilly"}, 60.0, problems)    # 60 m < 80 m: they count
+    assert note == "" and any("Uhu" in c["label"]["de"] for c in hilly if c["kind"] == "soft")
+    _, _, note = species_criteria({"terrain": "coast"}, 35.0, problems)          # 35 m ≥ 30 m at the coast
+    assert "(coast)" in note
     species_criteria({"feld": "x", "zones": ["near", "far"]}, None, problems)
     assert any("feld" in p for p in problems) and any("'far'" in p for p in problems)
 
@@ -62,8 +70,9 @@ def catalogue(tmp_path, **zones):
 
 @pytest.mark.parametrize("kinds, radii", [(("hard",), (500, 500)), (("hard", "soft"), (1200, 2000))])
 def test_zones_exclude_exactly_the_circles(tmp_path, kinds, radii):
-    """A red kite and a white-tailed eagle in an 8 × 3 km area, and an eagle-owl that does not count under a
-    159 m hub (lower tip 88.5 m): the land excluded equals the union of the circles cut to the area (shapely)."""
+    """A red kite, a white-tailed eagle and an eagle-owl in an 8 × 3 km area; under a 159 m hub (lower tip 88.5 m)
+    the owl's check zones do not count but its 500 m near zone does: the land excluded equals the union of the
+    circles cut to the area (shapely)."""
     area = shapely.box(X0, Y0, X0 + 8000, Y0 + 3000)
     kite, eagle, owl = (X0 + 1500, Y0 + 1000), (X0 + 6000, Y0 + 1800), (X0 + 3800, Y0 + 2600)
     layers = write_layers(tmp_path / "layers.gpkg", {
@@ -76,11 +85,18 @@ def test_zones_exclude_exactly_the_circles(tmp_path, kinds, radii):
     res = run_eligibility(cat, layers, AreaOfInterest(layers["municipalities"], "name"), outs,
                           EligibilitySettings(resolution_m=5.0, kinds=kinds, workers=1))
     excluded = shapely.union_all([shapely.Point(kite).buffer(radii[0], quad_segs=256),
-                                  shapely.Point(eagle).buffer(radii[1], quad_segs=256)]).intersection(area)
+                                  shapely.Point(eagle).buffer(radii[1], quad_segs=256),
+                                  shapely.Point(owl).buffer(500.0, quad_segs=256)]).intersection(area)
     expected_ha = (area.area - excluded.area) / 1e4
     assert res.eligible_ha == pytest.approx(expected_ha, rel=0.003)
-    # the owl's 500 m near zone would have cut its circle from the land; it is not counted
-    assert res.eligible_ha > (area.area - excluded.area - math.pi * 500 ** 2 * 0.5) / 1e4
+
+
+def test_species_criteria_take_overrides_like_any_other(tmp_path):
+    cat = catalogue(tmp_path)
+    wider = cat.with_overrides({"species_near_500m": {"buffer": "600 m"}})
+    assert wider.criterion("species_near_500m").buffer_m(None) == 600.0
+    assert wider.description == cat.description and "Uhu" in wider.description   # the note survives a rebuild
+    assert len(wider.criteria) == len(cat.criteria)                                # nothing expanded twice
 
 
 def test_a_bad_species_table_is_reported(tmp_path):

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..data.layers import ROLES
 from ..data.rasters import RASTER_ROLES
-from .species import species_criteria
+from .species import expand_species_zones
 from ..errors import CatalogueError, InputError
 from ..spec import PRESET_DIR, items_with_ids, Label, json_roundtrip, read_date, read_label, read_yaml, suggest, unknown_keys
 from ..units import Distance, Turbine, parse_distance, parse_length_m, setback_problem
@@ -372,11 +372,10 @@ def _build(raw: dict[str, Any], origin: str) -> Catalogue:
         if dwelling_rule is not None and dwelling_rule.source.isidentifier() and dwelling_rule.source not in sources:
             problems.append(f"dwelling_rule.source: {dwelling_rule.source!r} is not a key of 'sources'"
                             f"{suggest(dwelling_rule.source, sources)}")
-    crits_raw, note = raw.get("criteria"), ""
     if raw.get("species_zones") is not None:  # nests of collision-prone birds (BNatSchG § 45b): criteria by zone
-        extra, cited, note = species_criteria(raw["species_zones"], None if turbine is None else
-                                              turbine.hub_height_m - turbine.rotor_radius_m, problems)
-        crits_raw, sources = [*(crits_raw if isinstance(crits_raw, list) else []), *extra], {**cited, **sources}
+        raw = expand_species_zones(raw, turbine, problems)
+        sources = {**raw["sources"], **sources}
+    crits_raw = raw.get("criteria")
     criteria: list[Criterion] = []
     if not isinstance(crits_raw, list) or not crits_raw:
         problems.append("criteria: a non-empty list of criteria is required")
@@ -415,8 +414,7 @@ def _build(raw: dict[str, Any], origin: str) -> Catalogue:
         id=str(raw["id"]), version=str(raw["version"]), technology=tech, land=raw.get("land"),
         title=title, valid_from=valid_from, criteria=tuple(criteria),
         sources=tuple(sorted(sources.items())), reference_turbine=turbine,
-        description="\n".join(t for t in (str(raw.get("description", "")), note) if t), origin=origin,
-        raw_json=json.dumps(raw),
+        description=str(raw.get("description", "")), origin=origin, raw_json=json.dumps(raw),
         suitability=suitability, dwelling_rule=dwelling_rule,
     )
 

@@ -2,14 +2,15 @@
 
 A catalogue's ``species_zones`` key::
 
-    species_zones: {layer: nest_sites, field: species, table: species_45b, hilly: false}
+    species_zones: {layer: nest_sites, field: species, table: species_45b, terrain: flat}
 
 expands, when the catalogue is read, into ordinary criteria on the point layer of nests: per zone the
 species with the same distance share one criterion (a filter on the species field, a setback of that
 distance), so the setbacks are exact as every setback is. Near zone → ``hard``; central check zone →
-``soft``; extended check zone → ``case_by_case``. Species that count only below a low rotor (harriers,
-eagle-owl: lower tip under 50 m, 80 m in hilly terrain) are left out where the catalogue's reference
-turbine is higher, and the catalogue's note says so. The table (``presets/species_45b.yml``, schema
+``soft``; extended check zone → ``case_by_case``. For the species whose check zones count only below a low
+rotor (harriers, eagle-owl: lower tip under 30 m near the coast, 50 m in flat land, 80 m in hilly terrain)
+those zones are left out where the catalogue's reference turbine is higher; their near zone stays, except
+for the marsh harrier's. The catalogue's description says what was left out. The table (``presets/species_45b.yml``, schema
 ``wip-species/1``) names each species in German, Latin and English; the field may hold any of them.
 """
 from __future__ import annotations
@@ -29,7 +30,9 @@ SCHEMA = "wip-species/1"
 #: Zones in the order of the Anlage, with the criterion kind each becomes and its German and English name.
 ZONES = (("near", "hard", "Nahbereich", "near zone"), ("central", "soft", "zentraler Prüfbereich", "central check zone"),
          ("extended", "case_by_case", "erweiterter Prüfbereich", "extended check zone"))
-SPEC_KEYS = {"layer", "field", "table", "hilly", "zones"}
+SPEC_KEYS = {"layer", "field", "table", "terrain", "zones"}
+#: Terrain classes of the rotor-tip limits.
+TERRAINS = ("flat", "hilly", "coast")
 _METRES = re.compile(r"\s*(\d+(?:\.\d+)?)\s*m\s*")
 
 
@@ -45,11 +48,12 @@ class Species:
     central_m: float
     extended_m: float
     low_rotor_only: bool = False
+    near_exempt: bool = False
 
     def names(self) -> tuple[str, ...]:
         """Every spelling the species field may hold."""
         names = (self.de, self.scientific, self.en, self.id)
-        return tuple(dict.fromkeys([*names, *(n.lower() for n in names)]))
+        return tuple(dict.fromkeys([*names, *(n.lower() for n in names), *(n.upper() for n in names)]))
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ class SpeciesTable:
     species: tuple[Species, ...]
     rotor_tip_limit_m: float
     rotor_tip_limit_hilly_m: float
+    rotor_tip_limit_coast_m: float
     sources: dict[str, str]
     valid_from: str
     source_key: str
@@ -92,6 +97,7 @@ def load_species_table(name: str | None = None) -> SpeciesTable:
     limit = raw.get("rotor_tip_limit") or {}
     tip = _metres(limit.get("value"), "rotor_tip_limit.value", problems)
     tip_hilly = _metres(limit.get("hilly"), "rotor_tip_limit.hilly", problems)
+    tip_coast = _metres(limit.get("coast"), "rotor_tip_limit.coast", problems)
     species = []
     for i, row in enumerate(raw.get("species") or []):
         where = f"species[{i}]"
@@ -105,14 +111,15 @@ def load_species_table(name: str | None = None) -> SpeciesTable:
         if radii != sorted(radii) or len(set(radii)) != 3:
             problems.append(f"{where}: the zones must grow: near < central < extended")
         species.append(Species(str(row.get("id")), str(row.get("de")), str(row.get("scientific")),
-                               str(row.get("en")), *radii, bool(row.get("low_rotor_only", False))))
+                               str(row.get("en")), *radii, bool(row.get("low_rotor_only", False)),
+                               bool(row.get("near_exempt", False))))
     if not species:
         problems.append("species: at least one species is required")
     if len({s.id for s in species}) != len(species):
         problems.append("species: an id is used twice")
     if problems:
         raise SpecError(SPECIES_KIND, str(path), problems)
-    return SpeciesTable(tuple(species), tip, tip_hilly, sources, str(raw.get("valid_from", "2022-07-29")),
+    return SpeciesTable(tuple(species), tip, tip_hilly, tip_coast, sources, str(raw.get("valid_from", "2022-07-29")),
                         next(iter(sources)))
 
 
@@ -150,16 +157,25 @@ def species_criteria(spec: Any, lower_tip_m: float | None, problems: list[str]
     for z in zones:
         if z not in {name for name, *_ in ZONES}:
             problems.append(f"species_zones.zones: {z!r} is not one of near, central, extended")
-    limit = table.rotor_tip_limit_hilly_m if spec.get("hilly") else table.rotor_tip_limit_m
-    skipped = [s for s in table.species if s.low_rotor_only and lower_tip_m is not None and lower_tip_m >= limit]
-    counted = [s for s in table.species if s not in skipped]
+    terrain = str(spec.get("terrain", "flat"))
+    if terrain not in TERRAINS:
+        problems.append(f"species_zones.terrain: {terrain!r} is not one of {', '.join(TERRAINS)}")
+    limit = {"hilly": table.rotor_tip_limit_hilly_m, "coast": table.rotor_tip_limit_coast_m}.get(
+        terrain, table.rotor_tip_limit_m)
+    high = lower_tip_m is not None and lower_tip_m >= limit
+    skipped = [s for s in table.species if s.low_rotor_only and high]
+
+    def counts(s: Species, zone: str) -> bool:
+        return s not in skipped or (zone == "near" and not s.near_exempt)
+
     criteria: list[dict[str, Any]] = []
     for zone, kind, zone_de, zone_en in ZONES:
         if zone not in zones:
             continue
         by_distance: dict[float, list[Species]] = {}
-        for s in counted:
-            by_distance.setdefault(getattr(s, f"{zone}_m"), []).append(s)
+        for s in table.species:
+            if counts(s, zone):
+                by_distance.setdefault(getattr(s, f"{zone}_m"), []).append(s)
         for distance, group in sorted(by_distance.items()):
             names_de = ", ".join(s.de for s in group)
             names_en = ", ".join(s.en for s in group)
@@ -173,6 +189,23 @@ def species_criteria(spec: Any, lower_tip_m: float | None, problems: list[str]
                 "tags": ["species_45b", zone]})
     note = ""
     if skipped:
-        note = (f"BNatSchG § 45b: {', '.join(s.de for s in skipped)} not counted — the reference turbine's lower rotor "
-                f"tip ({lower_tip_m:g} m) is at least {limit:g} m above ground")
+        near = [s.de for s in skipped if not s.near_exempt]
+        note = (f"BNatSchG § 45b: check zones of {', '.join(s.de for s in skipped)} not counted — the reference "
+                f"turbine's lower rotor tip ({lower_tip_m:g} m) is at least {limit:g} m above ground ({terrain})"
+                + (f"; the near zone of {', '.join(near)} still counts" if near else ""))
     return criteria, dict(table.sources), note
+
+
+def expand_species_zones(raw: Mapping[str, Any], turbine: Any, problems: list[str]) -> dict[str, Any]:
+    """A raw catalogue with its ``species_zones`` key replaced by the criteria, citations and note it stands for.
+
+    ``turbine``: the catalogue's reference turbine (``hub_height_m``, ``rotor_radius_m``) or None. The result
+    holds no ``species_zones`` key, so a catalogue rebuilt from it (overrides, tag buffers) is the same.
+    """
+    lower = None if turbine is None else turbine.hub_height_m - turbine.rotor_radius_m
+    extra, cited, note = species_criteria(raw["species_zones"], lower, problems)
+    criteria = raw.get("criteria")
+    return {**{k: v for k, v in raw.items() if k != "species_zones"},
+            "criteria": [*(criteria if isinstance(criteria, list) else []), *extra],
+            "sources": {**cited, **(raw.get("sources") if isinstance(raw.get("sources"), dict) else {})},
+            "description": "\n".join(t for t in (str(raw.get("description", "")), note) if t)}

@@ -196,7 +196,7 @@ class ImmissionResult:
     energy_mwh_before, energy_mwh_after_noise : float
         Annual energy before and after the noise reduction. [MWh/a]
     shadow_energy_mwh_upper : float
-        Upper bound of the energy a shadow shutdown costs (astronomical hours at their mean power). [MWh/a]
+        Upper bound of the energy a shadow shutdown costs (astronomical hours at rated power). [MWh/a]
     n_shadow_turbines : int
         Turbines that need a shadow shutdown module.
     n_receptors, n_over_noise, n_over_shadow : int
@@ -270,7 +270,11 @@ def read_turbines(ref: LayerRef, role: str, crs: Any, table: ImmissionTable, sou
                               "full_load_hours") if c in info.fields)
     cols = tuple(dict.fromkeys(c for c in (hub, rotor, sound, energy, *extra) if c))
     frame = read_layer(ref, role, crs, bbox=bbox, columns=cols, empty_ok=True)
-    frame = frame[shapely.get_type_id(frame.geometry.values) == 0].reset_index(drop=True)
+    kinds = shapely.get_type_id(frame.geometry.values)
+    if np.any((kinds != 0) & (kinds != 4)):
+        raise InputError(f"The {role} layer ({ref.describe()}) holds {int(np.sum((kinds != 0) & (kinds != 4)))} "
+                         "feature(s) that are no points; give turbine positions as points.")
+    frame = frame.explode(index_parts=False).reset_index(drop=True)  # a MultiPoint: one turbine per part
     out = gpd.GeoDataFrame({c: frame[c] for c in extra}, geometry=frame.geometry.values, crs=frame.crs)
     out["hub_height_m"] = metres(frame[hub])
     out["rotor_diameter_m"] = metres(frame[rotor])
@@ -361,7 +365,7 @@ def _area_from_landuse(landuse: LayerRef, points: np.ndarray, crs: Any, table: I
     if not len(has):
         return area, found
     tree = shapely.STRtree(frame.geometry.values[has])
-    p, poly = tree.query(points, predicate="within")
+    p, poly = tree.query(points, predicate="intersects")   # a façade on the land use's edge is in it
     # a point in several polygons takes the strictest (lowest) limit
     limits = table.noise.night_limits_db
     for i, k in zip(p, poly):
@@ -417,14 +421,29 @@ def grid_convergence_deg(crs: Any, x: float, y: float) -> tuple[float, float, fl
     return float(lon), float(lat), -math.degrees(math.atan2(nx_ - x, ny_ - y))
 
 
-def _ground(dem: str | None, xy: np.ndarray) -> np.ndarray:
-    """Ground elevation at points from a DEM in the working CRS, nearest pixel (0 without one). [m]"""
+def _ground(dem: str | None, xy: np.ndarray, crs: Any = None) -> np.ndarray:
+    """Ground elevation at points of the working CRS ``crs`` from a DEM in any CRS, nearest pixel. [m]
+
+    No DEM: 0 (flat ground). Points off the DEM take the mean of those on it.
+
+    Raises
+    ------
+    InputError
+        The DEM has no CRS, or covers none of the points (a wrong file or CRS).
+    """
     if not dem or not len(xy):
         return np.zeros(len(xy))
     import rasterio
+    from pyproj import CRS, Transformer
     from rasterio.windows import from_bounds
 
     with rasterio.open(dem) as ds:
+        if ds.crs is None:
+            raise InputError(f"The elevation model {dem} has no CRS; assign it (QGIS: Assign projection) or leave "
+                             "the elevation model out (flat ground).")
+        if crs is not None and not CRS.from_user_input(ds.crs.to_wkt()).equals(CRS.from_user_input(crs)):
+            x, y = Transformer.from_crs(crs, ds.crs.to_wkt(), always_xy=True).transform(xy[:, 0], xy[:, 1])
+            xy = np.column_stack([x, y])
         res = max(abs(ds.transform.a), abs(ds.transform.e))
         x0, y0 = xy.min(axis=0) - res
         x1, y1 = xy.max(axis=0) + res
@@ -433,6 +452,7 @@ def _ground(dem: str | None, xy: np.ndarray) -> np.ndarray:
                        masked=False).astype(float)
         transform = ds.window_transform(window)
         nodata = ds.nodata
+        full = rasterio.windows.Window(0, 0, ds.width, ds.height)
     if nodata is not None:
         data[data == nodata] = np.nan
     cols = np.floor((xy[:, 0] - transform.c) / transform.a).astype(np.int64)
@@ -440,7 +460,10 @@ def _ground(dem: str | None, xy: np.ndarray) -> np.ndarray:
     inside = (rows >= 0) & (rows < data.shape[0]) & (cols >= 0) & (cols < data.shape[1])
     values = np.full(len(xy), np.nan)
     values[inside] = data[rows[inside], cols[inside]]
-    return np.where(np.isfinite(values), values, np.nanmean(values) if np.isfinite(values).any() else 0.0)
+    if not np.isfinite(values).any():
+        raise InputError(f"The elevation model {dem} ({full.width} × {full.height} pixels) has no value at any "
+                         "turbine or dwelling: check its CRS and extent, or leave it out (flat ground).")
+    return np.where(np.isfinite(values), values, np.nanmean(values))
 
 
 def _status(mode: np.ndarray, modes: Sequence[Sequence[SoundMode]]) -> list[str]:
@@ -503,8 +526,8 @@ def run_immission(
         progress.info(f"No dwelling within {settings.reach_m:,.0f} m of the new turbines: nothing to assess.")
     rec_xy = shapely.get_coordinates(receptors.geometry.values) if len(receptors) else np.empty((0, 2))
     dem = (rasters or {}).get("dem")
-    rec_z = _ground(dem, rec_xy) + table.noise.receptor_height_m
-    new_xyz = np.column_stack([new_xy, _ground(dem, new_xy) + new["hub_height_m"].to_numpy(float)]) \
+    rec_z = _ground(dem, rec_xy, crs) + table.noise.receptor_height_m
+    new_xyz = np.column_stack([new_xy, _ground(dem, new_xy, crs) + new["hub_height_m"].to_numpy(float)]) \
         if len(new_xy) else np.empty((0, 3))
     limits = np.array([table.noise.night_limits_db[a] for a in receptors["area_type"]], dtype=float)
     night = [SoundMode(NIGHT_OFF, -math.inf, 1.0 - table.noise.night_energy_share)] \
@@ -517,7 +540,7 @@ def run_immission(
     ex_xyz = np.empty((0, 3))
     if existing is not None and len(existing):
         ex_xy = shapely.get_coordinates(existing.geometry.values)
-        ex_xyz = np.column_stack([ex_xy, _ground(dem, ex_xy) + existing["hub_height_m"].to_numpy(float)])
+        ex_xyz = np.column_stack([ex_xy, _ground(dem, ex_xy, crs) + existing["hub_height_m"].to_numpy(float)])
     noise_met = True
     if settings.noise and len(receptors):
         check_cancelled(progress)
@@ -576,13 +599,14 @@ def run_immission(
                 if j < len(kept_idx):
                     shadow_turbines[kept_idx[j]] = True
         # upper bound of the shutdown's energy: the instants a turbine shades any receptor over a limit, at its
-        # mean power (the sun does not always shine, the rotor does not always turn: an upper bound)
+        # rated power (mean power where the capacity is unknown: then an estimate)
         over_xyz = window[over]
         for t in np.flatnonzero(shadow_turbines):
             near = np.linalg.norm(over_xyz - new_xyz[t], axis=1) <= reach
             _, steps = shadow_hits(new_xyz[t], float(new["rotor_diameter_m"].iat[t]) / 2, over_xyz[near], sun)
             hours_t = len(np.unique(steps)) * sun.step_min / 60.0
-            shadow_loss[t] = hours_t * energy[t] * factor[t] / 8760.0
+            cap_t = float(new["capacity_mw"].iat[t])
+            shadow_loss[t] = hours_t * (cap_t if np.isfinite(cap_t) else energy[t] / 8760.0)
     status = _status(mode, modes)
     out_turbines = new.copy()
     out_turbines["mode"] = [modes[i][m].name if m >= 0 else "" for i, m in enumerate(mode)]
@@ -617,7 +641,7 @@ def run_immission(
             around = new_xyz[kept][:, :2] if kept.any() else new_xy
             transform, width, height, centres = _noise_grid(around, settings.reach_m, settings.resolution_m)
             lw_all = np.r_[lw_now[heard], existing["sound_power_db"].to_numpy(float) if len(ex_xyz) else []]
-            cxyz = np.column_stack([centres, _ground(dem, centres) + table.noise.receptor_height_m]) if dem else \
+            cxyz = np.column_stack([centres, _ground(dem, centres, crs) + table.noise.receptor_height_m]) if dem else \
                 np.column_stack([centres, np.full(len(centres), table.noise.receptor_height_m)])
             values = (levels_on_points(sources_all, band_power_db(lw_all, table.noise.spectrum_db), cxyz,
                                        table.noise, settings.reach_m * 2)

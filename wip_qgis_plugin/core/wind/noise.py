@@ -36,6 +36,9 @@ from ..spec import PRESET_DIR, read_yaml
 IMMISSION_PRESET = PRESET_DIR / "immission.yml"
 IMMISSION_KIND = "Immission table"
 SCHEMA = "wip-immission/1"
+#: Where the pre-load alone exceeds a limit, new sources must stay this far below it (TA Lärm 3.2.1 (2):
+#: an additional load at least 6 dB(A) below the limit is irrelevant). [dB]
+IRRELEVANCE_DB = 6.0
 #: Octave-band centre frequencies of the calculation. [Hz]
 OCTAVE_BANDS_HZ = (63, 125, 250, 500, 1000, 2000, 4000, 8000)
 
@@ -410,12 +413,15 @@ class NoiseReduction:
         Every receptor meets its limit (False only where pre-load alone exceeds it).
     steps : int
         Rounds of changes (each moves every turbine named by a receptor over its limit one mode down).
+    preloaded : numpy.ndarray
+        Per receptor: the pre-load alone exceeds the limit (the new turbines kept irrelevant there).
     """
 
     mode: np.ndarray
     levels_db: np.ndarray
     met: bool
     steps: int
+    preloaded: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
 
 
 def reduce_for_noise(new: Contributions, modes: Sequence[Sequence[SoundMode]], limits_db: np.ndarray,
@@ -427,9 +433,12 @@ def reduce_for_noise(new: Contributions, modes: Sequence[Sequence[SoundMode]], l
     scales it by 10^((L_W,m − L_W,0)/10). At each step every receptor over its limit names the
     loudest new turbine it still hears, and all those turbines move to their next quieter mode at
     once, or are removed after their quietest one (a last mode of −inf dB, "off at night", is never
-    followed by a removal: it is silent). Then every changed turbine is tried one step louder again (a later change may have
-    made an earlier one unnecessary), kept where every limit still holds. Receptors the pre-load (existing turbines) alone puts over the limit cannot be
-    helped; they are left out of the loop and reported (``met`` False).
+    followed by a removal: it is silent). Then every changed turbine is tried one step louder again
+    (a later change may have made an earlier one unnecessary), kept where every limit still holds.
+
+    Where the pre-load (existing turbines) alone exceeds the limit, the new turbines may add only an
+    irrelevant share: their rated level must stay at least :data:`IRRELEVANCE_DB` below the limit
+    (TA Lärm 3.2.1 (2)); the receptor stays over its limit and is reported, not blamed on them.
 
     Parameters
     ----------
@@ -450,21 +459,25 @@ def reduce_for_noise(new: Contributions, modes: Sequence[Sequence[SoundMode]], l
     mode = np.zeros(n_src, dtype=np.int64)
     scale = np.ones(n_src)
     allowed = 10.0 ** (0.1 * (np.asarray(limits_db, dtype=float) - uncertainty_db))
-    hopeless = pre > allowed * (1 + 1e-12)
-    total = pre + np.bincount(new.receptor, weights=new.energy, minlength=n_rec)
+    preloaded = pre > allowed * (1 + 1e-12)
+    # the new turbines' own target: the limit, or where the pre-load alone exceeds it, the irrelevance margin
+    target = np.where(preloaded, 10.0 ** (0.1 * (np.asarray(limits_db, dtype=float) - IRRELEVANCE_DB
+                                                 - uncertainty_db)), allowed - pre)
+    hopeless = np.zeros(n_rec, dtype=bool)
+    added = np.bincount(new.receptor, weights=new.energy, minlength=n_rec)   # what the new turbines bring
     base_power = np.array([m[0].sound_power_db if len(m) else 0.0 for m in modes])
     by_source = np.argsort(new.source, kind="stable")
     source_bounds = np.searchsorted(new.source[by_source], np.arange(n_src + 1))
     steps = 0
     while steps < max_steps:
-        over = ~hopeless & (total > allowed * (1 + 1e-12))
+        over = ~hopeless & (added > target * (1 + 1e-12) + 1e-300)
         if not over.any():
             break
         # every receptor over its limit names its loudest new turbine still heard; all of them step down at once
         k = np.flatnonzero(over[new.receptor] & (scale[new.source] > 0))
         heard = np.zeros(n_rec, dtype=bool)
         heard[new.receptor[k]] = True
-        hopeless |= over & ~heard           # nothing new is heard there any more: the pre-load's doing
+        hopeless |= over & ~heard           # nothing new is heard there any more
         if not len(k):
             continue
         order = np.lexsort((new.energy[k] * scale[new.source[k]], new.receptor[k]))
@@ -477,7 +490,7 @@ def reduce_for_noise(new: Contributions, modes: Sequence[Sequence[SoundMode]], l
                 scale[t] = 10.0 ** (0.1 * (modes[t][mode[t]].sound_power_db - base_power[t]))
             else:
                 mode[t], scale[t] = -1, 0.0
-        total = total - np.bincount(new.receptor, weights=new.energy * (old - scale)[new.source], minlength=n_rec)
+        added = added - np.bincount(new.receptor, weights=new.energy * (old - scale)[new.source], minlength=n_rec)
         steps += 1
     # undo what later changes made unnecessary: each changed turbine one step louder while every limit holds
     changed = True
@@ -488,12 +501,13 @@ def reduce_for_noise(new: Contributions, modes: Sequence[Sequence[SoundMode]], l
             new_scale = 10.0 ** (0.1 * (modes[t][louder].sound_power_db - base_power[t]))
             mine = by_source[source_bounds[t]:source_bounds[t + 1]]
             rec = new.receptor[mine]
-            trial = total[rec] + new.energy[mine] * (new_scale - scale[t])
-            if np.all(hopeless[rec] | (trial <= allowed[rec] * (1 + 1e-12))):
-                np.add.at(total, rec, new.energy[mine] * (new_scale - scale[t]))
+            trial = added[rec] + new.energy[mine] * (new_scale - scale[t])
+            if np.all(hopeless[rec] | (trial <= target[rec] * (1 + 1e-12) + 1e-300)):
+                np.add.at(added, rec, new.energy[mine] * (new_scale - scale[t]))
                 mode[t], scale[t], changed = louder, new_scale, True
+    total = pre + added
     total = np.maximum(total, 0.0)
     with np.errstate(divide="ignore"):
         levels = 10.0 * np.log10(total) + uncertainty_db
     met = bool(np.all(levels <= np.asarray(limits_db, dtype=float) + 1e-9))
-    return NoiseReduction(mode, levels, met, steps)
+    return NoiseReduction(mode, levels, met, steps, preloaded)
