@@ -340,10 +340,11 @@ def contributions(source_xyz: np.ndarray, band_power: np.ndarray, receptor_xyz: 
     band_power = np.asarray(band_power, dtype=float).reshape(len(source_xyz), -1)
     if not len(source_xyz) or not len(receptor_xyz):
         return Contributions(np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0), len(receptor_xyz))
-    lists = cKDTree(receptor_xyz[:, :2]).query_ball_point(source_xyz[:, :2], reach_m, return_sorted=False)
-    counts = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
-    r = np.concatenate([np.asarray(x, dtype=np.int64) for x in lists]) if counts.sum() else np.empty(0, np.int64)
-    s = np.repeat(np.arange(len(source_xyz), dtype=np.int64), counts)
+    # the sparse distance matrix leaves out distance 0: the receptors are moved by 1 mm for the search only
+    pairs = cKDTree(receptor_xyz[:, :2] + np.array([1e-3, 0.0])).sparse_distance_matrix(
+        cKDTree(source_xyz[:, :2]), reach_m, output_type="ndarray")
+    r, s = pairs["i"].astype(np.int64), pairs["j"].astype(np.int64)
+    del pairs
     d = np.linalg.norm(receptor_xyz[r] - source_xyz[s], axis=1)
     energy = np.empty(len(r))
     total = energetic_sum_db(band_power, axis=1)
@@ -468,21 +469,28 @@ def reduce_for_noise(new: Contributions, modes: Sequence[Sequence[SoundMode]], l
     base_power = np.array([m[0].sound_power_db if len(m) else 0.0 for m in modes])
     by_source = np.argsort(new.source, kind="stable")
     source_bounds = np.searchsorted(new.source[by_source], np.arange(n_src + 1))
+    # pairs sorted by receptor once: each round finds every receptor's loudest turbine without sorting
+    by_receptor = np.argsort(new.receptor, kind="stable")
+    r_sorted, s_sorted, e_sorted = new.receptor[by_receptor], new.source[by_receptor], new.energy[by_receptor]
+    starts = np.flatnonzero(np.r_[True, r_sorted[1:] != r_sorted[:-1]]) if len(r_sorted) else np.empty(0, np.int64)
+    seg_receptor = r_sorted[starts]
+    seg_of_pair = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(r_sorted)]))
     steps = 0
     while steps < max_steps:
         over = ~hopeless & (added > target * (1 + 1e-12) + 1e-300)
         if not over.any():
             break
         # every receptor over its limit names its loudest new turbine still heard; all of them step down at once
-        k = np.flatnonzero(over[new.receptor] & (scale[new.source] > 0))
-        heard = np.zeros(n_rec, dtype=bool)
-        heard[new.receptor[k]] = True
-        hopeless |= over & ~heard           # nothing new is heard there any more
-        if not len(k):
+        val = e_sorted * scale[s_sorted]
+        loudest = np.maximum.reduceat(val, starts) if len(starts) else np.empty(0)
+        naming = over[seg_receptor] & (loudest > 0)
+        silent = np.ones(n_rec, dtype=bool)
+        silent[seg_receptor[loudest > 0]] = False
+        hopeless |= over & silent           # nothing new is heard there any more
+        if not naming.any():
             continue
-        order = np.lexsort((new.energy[k] * scale[new.source[k]], new.receptor[k]))
-        last = np.r_[new.receptor[k][order][1:] != new.receptor[k][order][:-1], True]
-        chosen = np.unique(new.source[k][order][last])
+        hit = np.flatnonzero(naming[seg_of_pair] & (val == loudest[seg_of_pair]))
+        chosen = np.unique(s_sorted[hit])
         old = scale.copy()
         for t in chosen:
             if mode[t] + 1 < len(modes[t]):
@@ -490,7 +498,9 @@ def reduce_for_noise(new: Contributions, modes: Sequence[Sequence[SoundMode]], l
                 scale[t] = 10.0 ** (0.1 * (modes[t][mode[t]].sound_power_db - base_power[t]))
             else:
                 mode[t], scale[t] = -1, 0.0
-        added = added - np.bincount(new.receptor, weights=new.energy * (old - scale)[new.source], minlength=n_rec)
+        moved = by_source[np.concatenate([np.arange(source_bounds[t], source_bounds[t + 1]) for t in chosen])]
+        added = added - np.bincount(new.receptor[moved], weights=new.energy[moved] * (old - scale)[new.source[moved]],
+                                    minlength=n_rec)
         steps += 1
     # undo what later changes made unnecessary: each changed turbine one step louder while every limit holds
     changed = True
