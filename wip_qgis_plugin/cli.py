@@ -324,6 +324,26 @@ def _print_immission(step) -> None:
 PRINTERS["immission"] = _print_immission
 
 
+def _print_repowering(step) -> None:
+    r = step.result
+    print(f"\n{step.key}: repowering {r['reference_year']}: {r['n_candidates']} of {r['n_existing']} existing turbines "
+          f"old enough ({r['n_without_year']} without a commissioning year), {r['n_replaced']} replaced by "
+          f"{r['n_new']} new")
+    print(f"  {'municipality':<24} {'old':>5} {'old MW':>8} {'old GWh/a':>10} {'new':>5} {'new MW':>8} "
+          f"{'new GWh/a':>10} {'net GWh/a':>10}")
+    for row in r["rows"]:
+        print(f"  {row['municipality']:<24} {row['old_replaced']:>5} {row['old_mw']:>8,.1f} "
+              f"{row['old_mwh_per_a'] / 1000:>10,.1f} {row['new_turbines']:>5} {row['new_mw']:>8,.1f} "
+              f"{row['new_mwh_per_a'] / 1000:>10,.1f} {row['net_mwh_per_a'] / 1000:>10,.1f}")
+    print(f"  {'TOTAL':<24} {r['n_replaced']:>5} {r['old_mw']:>8,.1f} {r['old_mwh_per_a'] / 1000:>10,.1f} "
+          f"{r['n_new']:>5} {r['new_mw']:>8,.1f} {r['new_mwh_per_a'] / 1000:>10,.1f} "
+          f"{(r['new_mwh_per_a'] - r['old_mwh_per_a']) / 1000:>10,.1f}")
+    _print_written(step.files, step.seconds)
+
+
+PRINTERS["repowering"] = _print_repowering
+
+
 PRINTERS["sources"] = _print_sources  # wip run with sources: the first result (core/jobs/runner.py)
 
 
@@ -718,6 +738,19 @@ def immission_job_from_args(args: argparse.Namespace):
 def cmd_immission(args: argparse.Namespace) -> int:
     """Noise and shadow flicker of a turbine layout at the dwellings."""
     _run(immission_job_from_args(args), "wind", "immission")
+    return 0
+
+
+def cmd_repowering(args: argparse.Namespace) -> int:
+    """Repowering candidates among existing turbines and the new turbines that replace them."""
+    from .core.jobs.build import repowering_job
+
+    out, key = Path(args.out_dir), args.prefix
+    settings = {"crs": args.crs, "reference_year": args.year, "min_age_years": args.min_age, "zone_h": args.zone_h,
+                "old_full_load_hours": args.old_full_load_hours}
+    _run(repowering_job(_layer_arg(args.existing, "existing"), _layer_arg(args.turbines, "turbines"),
+                        {"old_turbines": out / f"{key}_repowering_old.gpkg", "table": out / f"{key}_repowering.csv"},
+                        settings, _layer_arg(args.aoi, "aoi") if args.aoi else None), key, "repowering")
     return 0
 
 
@@ -1142,6 +1175,20 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--prefix", default="wind", help="output file prefix")
     im.add_argument("--out-dir", default="out")
     im.set_defaults(func=cmd_immission)
+    rp = sub.add_parser("repowering", help="existing turbines old enough for repowering and the new ones that "
+                                           "replace them (§ 16b BImSchG)")
+    rp.add_argument("--existing", required=True, metavar="FILE[:LAYER]",
+                    help="existing turbines with commissioning year, hub height and rotor")
+    rp.add_argument("--turbines", required=True, metavar="FILE[:LAYER]", help="new turbines (a layout)")
+    rp.add_argument("--aoi", metavar="FILE[:LAYER]", help="municipalities (name): the balance per municipality")
+    rp.add_argument("--year", type=int, help="year of the assessment (default: this year)")
+    rp.add_argument("--min-age", type=float, default=20.0, help="age from which a turbine is a candidate [a]")
+    rp.add_argument("--zone-h", type=float, default=5.0, help="replacement zone in total heights of the new turbine")
+    rp.add_argument("--old-full-load-hours", type=float, default=1630.0, help="of the old turbines [h/a]")
+    rp.add_argument("--crs", default="EPSG:25832")
+    rp.add_argument("--prefix", default="wind", help="output file prefix")
+    rp.add_argument("--out-dir", default="out")
+    rp.set_defaults(func=cmd_repowering)
     pf = sub.add_parser("profile", help="municipal energy profile and reports of a scenario")
     pf.add_argument("scenario")
     pf.add_argument("--names", help="comma-separated municipality names (default: the scenario's)")

@@ -43,6 +43,11 @@ def _engine_messages():
          lambda n, km: tr("Existing turbines (pre-load): {n} within {km} km.").format(n=n, km=km)),
         (r"No dwelling within (\S+) m of the new turbines: nothing to assess\.",
          lambda m: tr("No dwelling within {m} m of the new turbines: nothing to assess.").format(m=m)),
+        (r"Repowering (\d+): (\d+) of (\d+) existing turbines are at least (\S+) years old; (\d+) of them have a "
+         r"new turbine within (\S+) H\.",
+         lambda year, n, m, age, k, h: tr("Repowering {year}: {n} of {m} existing turbines are at least {age} years "
+                                          "old; {k} of them have a new turbine within {h} H.").format(
+                                              year=year, n=n, m=m, age=age, k=k, h=h)),
         # zero is a result (a technology of 0 ha)
         (r"0 turbines: no eligible area \((.+) holds no polygons\)\.",
          lambda layer: tr("0 turbines: no eligible area ({layer} holds no polygons).").format(layer=layer)),

@@ -165,246 +165,251 @@
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/feedback.py" line="48" />
+      <source>Repowering {year}: {n} of {m} existing turbines are at least {age} years old; {k} of them have a new turbine within {h} H.</source>
+      <translation>Repowering {year}: {n} von {m} Bestandsanlagen sind mindestens {age} Jahre alt; bei {k} davon steht eine neue Anlage im Umkreis von {h} H.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="53" />
       <source>0 turbines: no eligible area ({layer} holds no polygons).</source>
       <translation>0 Windenergieanlagen: keine Potenzialfläche ({layer} enthält keine Polygone).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="50" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="55" />
       <source>0 turbines: no eligible area is large enough for one turbine (rotor {d} m, {mode}).</source>
       <translation>0 Windenergieanlagen: keine Potenzialfläche ist groß genug für eine Anlage (Rotor {d} m, {mode}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="53" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="58" />
       <source>0 sites to connect ({layer} holds none): 0 MW connected, cost 0 EUR.</source>
       <translation>0 Standorte anzuschließen ({layer} enthält keine): 0 MW angeschlossen, Kosten 0 EUR.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="55" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="60" />
       <source>0 power lines in {layer}: no grid to check; {n} substation(s) not attached.</source>
       <translation>0 Stromleitungen in {layer}: kein Netz zu prüfen; {n} Umspannwerk(e) nicht angebunden.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="58" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="63" />
       <source>Terrain: tile {n} of {m}</source>
       <translation>Gelände: Kachel {n} von {m}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="59" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="64" />
       <source>Writing: tile {n} of {m}</source>
       <translation>Schreiben: Kachel {n} von {m}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="60" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="65" />
       <source>pvlib: TRY region {code}</source>
       <translation>pvlib: TRY-Region {code}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="61" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="66" />
       <source>Reading buildings</source>
       <translation>Gebäude werden gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="62" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="67" />
       <source>Reading source layer {name}</source>
       <translation>Quell-Layer {name} wird gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="64" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="69" />
       <source>Sources read within {w} × {h} km around the selected areas.</source>
       <translation>Quellen gelesen im Umkreis von {w} × {h} km um die gewählten Gebiete.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="65" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="70" />
       <source>Writing the prepared layers</source>
       <translation>Die aufbereiteten Layer werden geschrieben</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="66" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="71" />
       <source>Roof faces of {n} buildings</source>
       <translation>Dachflächen von {n} Gebäuden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="68" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="73" />
       <source>Reading the area and the rasters</source>
       <translation>Gebiet und Raster werden gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="69" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="74" />
       <source>Computing the yield</source>
       <translation>Ertrag wird berechnet</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="70" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="75" />
       <source>Reading the eligible areas</source>
       <translation>Geeignete Flächen werden gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="71" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="76" />
       <source>Wind resource at hub height</source>
       <translation>Windangebot in Nabenhöhe</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="72" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="77" />
       <source>Placing turbines</source>
       <translation>Anlagen werden platziert</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="73" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="78" />
       <source>Wake losses</source>
       <translation>Nachlaufverluste</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="74" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="79" />
       <source>Distance to houses</source>
       <translation>Abstand zu Wohngebäuden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="75" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="80" />
       <source>Grid connection</source>
       <translation>Netzanschluss</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="76" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="81" />
       <source>Setback sweep</source>
       <translation>Abstandsvariation</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="77" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="82" />
       <source>Indicators and balance</source>
       <translation>Kennzahlen und Bilanz</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="78" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="83" />
       <source>{source}: eligibility</source>
       <translation>{source}: Flächeneignung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="79" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="84" />
       <source>{source}: suitability</source>
       <translation>{source}: Standortgüte</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="80" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="85" />
       <source>{source}: generation</source>
       <translation>{source}: Erzeugung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="82" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="87" />
       <source>{source}: reusing {path} (same catalogue, resolution and area)</source>
       <translation>{source}: {path} wird wiederverwendet (gleicher Katalog, gleiche Auflösung und Fläche)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="84" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="89" />
       <source>{source}: reusing {path}</source>
       <translation>{source}: {path} wird wiederverwendet</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="85" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="90" />
       <source>Report {name}</source>
       <translation>Bericht {name}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="87" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="92" />
       <source>{ha} ha lie outside the TRY region outlines: TRY region {code} is used there.</source>
       <translation>{ha} ha liegen außerhalb der TRY-Regionsgrenzen: dort wird TRY-Region {code} verwendet.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="90" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="95" />
       <source>{weather}: {n} orientation bin(s), tilt {tilt}°, level ground {kwh} kWh/kWp/a.</source>
       <translation>{weather}: {n} Ausrichtungsklasse(n), Neigung {tilt}°, ebenes Gelände {kwh} kWh/kWp/a.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="93" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="98" />
       <source>Turbine {turbine}; wind at hub height from {source}; weather {weather}</source>
       <translation>Anlage {turbine}; Wind in Nabenhöhe aus {source}; Wetter {weather}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="96" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="101" />
       <source>Losses: {losses} → net = {factor} × gross</source>
       <translation>Verluste: {losses} → netto = {factor} × brutto</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="98" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="103" />
       <source>Turbine {turbine}; main wind direction {direction}° ({origin}); spacing {along} D along × {across} D across; {rest}</source>
       <translation>Anlage {turbine}; Hauptwindrichtung {direction}° ({origin}); Abstand {along} D längs × {across} D quer; {rest}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="104" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="109" />
       <source>Area of interest: {n} area(s), grid {w} × {h} pixels at {res} m; reading features up to {reach} m around it.</source>
       <translation>Untersuchungsgebiet: {n} Fläche(n), Raster {w} × {h} Pixel zu {res} m; Objekte werden bis {reach} m um das Gebiet gelesen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="108" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="113" />
       <source>Layer “{role}”: {n} feature(s) within reach.</source>
       <translation>Layer „{role}“: {n} Objekt(e) in Reichweite.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="110" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="115" />
       <source>Layer “{role}”: {n} feature(s) within {reach} m.</source>
       <translation>Layer „{role}“: {n} Objekt(e) innerhalb von {reach} m.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="114" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="119" />
       <source>Criterion “{criterion}”: {n} building(s) tagged as dwellings, {u} of unknown use treated as dwellings, {x} excluded as non-dwellings (within reach).</source>
       <translation>Kriterium „{criterion}“: {n} Gebäude als Wohngebäude erfasst, {u} unbekannter Nutzung als Wohngebäude behandelt, {x} als Nichtwohngebäude ausgenommen (in Reichweite).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="119" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="124" />
       <source>Criterion “{criterion}”: {n} building(s) tagged as dwellings, {u} of unknown use not counted, {x} excluded as non-dwellings (within reach).</source>
       <translation>Kriterium „{criterion}“: {n} Gebäude als Wohngebäude erfasst, {u} unbekannter Nutzung nicht gezählt, {x} als Nichtwohngebäude ausgenommen (in Reichweite).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="123" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="128" />
       <source>Criterion “{criterion}” is NOT ASSESSED: {reason}. Its land counts as not excluded by it; to assess it, {hint}.</source>
       <translation>Kriterium „{criterion}“ wird NICHT BEWERTET: {reason}. Seine Flächen gelten als nicht durch es ausgeschlossen; um es zu bewerten: {hint}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="127" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="132" />
       <source>Not assessed: criterion “{criterion}” (layer role “{role}”: {reason}).</source>
       <translation>Nicht bewertet: Kriterium „{criterion}“ (Ebenenrolle „{role}“: {reason}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="130" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="135" />
       <source>Criterion “{criterion}”: no feature of “{layer}” matches {filter} within reach.</source>
       <translation>Kriterium „{criterion}“: kein Objekt von „{layer}“ erfüllt {filter} in Reichweite.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="133" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="138" />
       <source>Criterion “{criterion}”: {n} cell(s) of raster “{role}” with {values} within reach ({path}).</source>
       <translation>Kriterium „{criterion}“: {n} Zelle(n) des Rasters „{role}“ mit {values} in Reichweite ({path}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="138" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="143" />
       <source>Raster “{role}” ({path}) has no value on {pct} % of the area of interest (nodata or not covered): there criterion “{criterion}” excludes nothing.</source>
       <translation>Raster „{role}“ ({path}) hat auf {pct} % des Untersuchungsgebiets keinen Wert (NoData oder nicht abgedeckt): dort schließt Kriterium „{criterion}“ nichts aus.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="143" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="148" />
       <source>Querying the Overpass server {server}</source>
       <translation>Frage den Overpass-Server {server} ab</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="145" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="150" />
       <source>Downloaded {mb} MB from {server}</source>
       <translation>{mb} MB von {server} geladen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="146" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="151" />
       <source>Checking the OSM data</source>
       <translation>Prüfe die OSM-Daten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="148" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="153" />
       <source>OSM data from {server}: {nodes} nodes, {ways} ways, {relations} relations ({mb} MB).</source>
       <translation>OSM-Daten von {server}: {nodes} Knoten, {ways} Wege, {relations} Relationen ({mb} MB).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="151" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="156" />
       <source>The Overpass server {server} remarked: {remark}</source>
       <translation>Hinweis des Overpass-Servers {server}: {remark}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="153" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="158" />
       <source>OSM download: {n} area(s), margin {margin} m (largest setback: {criterion}), layers {roles}.</source>
       <translation>OSM-Download: {n} Gebiet(e), Rand {margin} m (größter Abstand: {criterion}), Layer {roles}.</translation>
     </message>

@@ -124,6 +124,12 @@ def immission_job(turbines: Any, layers: Mapping[str, Any], outputs: Any, settin
                 rasters=dict(rasters or {}))
 
 
+def repowering_job(existing: Any, turbines: Any, outputs: Any, settings: Any, municipalities: Any = None) -> Job:
+    """The ``repowering`` job (see :func:`.wind.repowering.run_repowering`)."""
+    return _job("repowering", existing=existing, turbines=turbines, outputs=outputs, settings=settings,
+                municipalities=municipalities)
+
+
 def profile_job(plan: Any, sources: Sequence[Mapping[str, Any]] | None = None) -> Job:
     """The ``profile`` job (see :func:`.profile.engine.run_profile`): a ProfilePlan or its JSON data.
 
