@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import shapely
 import yaml
-from conftest import X0, Y0, frame, write_layers
+from conftest import X0, Y0, LogRecorder, frame, write_layers
 
 from wip_qgis_plugin.core.catalogue.dwellings import DwellingRule, classify, select
 from wip_qgis_plugin.core.catalogue.filters import parse_filter
@@ -37,24 +37,7 @@ RULE = {"dwelling": {"building": ["house", "detached"]}, "not_dwelling": {"build
 VG250 = Path("/work/shared/realdata/vg250ew_gemeinden/gemeinden_sn_st_th.gpkg")
 
 
-class Log:
-    """A progress recording its warnings and infos."""
-
-    def __init__(self):
-        self.warnings: list[str] = []
-        self.infos: list[str] = []
-
-    def report(self, fraction, message=None):
-        pass
-
-    def info(self, message):
-        self.infos.append(message)
-
-    def warning(self, message):
-        self.warnings.append(message)
-
-    def is_cancelled(self):
-        return False
+Log = LogRecorder  # a progress recording its warnings and infos (conftest)
 
 
 def catalogue(tmp: Path, criteria: list[dict], name: str = "cat.yaml", **top) -> Path:

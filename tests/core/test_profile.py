@@ -11,6 +11,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pytest
+from conftest import LogRecorder
 import shapely
 
 from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
@@ -37,21 +38,7 @@ WIND_FULL_LOAD_H = 2000.0
 pytestmark = pytest.mark.skipif(not GPKG.is_file(), reason="sample region missing")
 
 
-class Recorder:
-    def __init__(self):
-        self.infos, self.warnings = [], []
-
-    def report(self, fraction, message=None):
-        pass
-
-    def info(self, message):
-        self.infos.append(message)
-
-    def warning(self, message):
-        self.warnings.append(message)
-
-    def is_cancelled(self):
-        return False
+Recorder = LogRecorder  # a progress recording its warnings and infos (conftest)
 
 
 def capacity_factor(full_load_h: float, phase: float) -> np.ndarray:
