@@ -1,15 +1,19 @@
 """Nest zones of collision-prone birds (BNatSchG § 45b, Anlage 1): the table, the criteria, exact areas."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
+import rasterio
+import rasterio.transform
 import shapely
 import yaml
 from conftest import X0, Y0, frame, write_layers
 
 from wip_qgis_plugin.core.catalogue.loader import load_catalogue
-from wip_qgis_plugin.core.catalogue.species import load_species_table, species_criteria
+from wip_qgis_plugin.core.catalogue.species import CENTRAL_WEIGHT, load_species_table, species_criteria
 from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest, EligibilityOutputs, EligibilitySettings, run_eligibility
 from wip_qgis_plugin.core.errors import CatalogueError
+from wip_qgis_plugin.core.suitability.engine import SuitabilityOutputs, SuitabilitySettings, run_suitability
 
 #: Anlage 1 Abschnitt 1 zu § 45b BNatSchG: near zone, central and extended check zone [m], as the law prints them.
 ANLAGE_1 = {
@@ -32,8 +36,8 @@ def test_the_table_is_the_anlage():
 
 def test_species_with_equal_distances_share_a_criterion_and_low_rotor_species_follow_the_turbine():
     problems: list[str] = []
-    low, _, note_low = species_criteria({"field": "art"}, 30.0, problems)       # lower tip 30 m: all 15 count
-    high, _, note_high = species_criteria({"field": "art"}, 88.5, problems)     # E-141 at 159 m: tip 88.5 m
+    low, _, note_low, _ = species_criteria({"field": "art"}, 30.0, problems)       # lower tip 30 m: all 15 count
+    high, _, note_high, scores = species_criteria({"field": "art"}, 88.5, problems)     # E-141 at 159 m: tip 88.5 m
     assert not problems and note_low == ""
     assert "check zones of Wiesenweihe, Kornweihe, Rohrweihe, Uhu not counted" in note_high and "88.5 m" in note_high
     assert "the near zone of Wiesenweihe, Kornweihe, Uhu still counts" in note_high
@@ -50,9 +54,9 @@ def test_species_with_equal_distances_share_a_criterion_and_low_rotor_species_fo
     assert "species_central_500m" not in high_ids and "Uhu" not in high_ids["species_central_1000m"]["filter"]["art"]
     assert "ROTMILAN" in high_ids["species_near_500m"]["filter"]["art"]
     assert {c["kind"] for c in low} == {"hard", "soft", "case_by_case"}
-    hilly, _, note = species_criteria({"terrain": "hilly"}, 60.0, problems)    # 60 m < 80 m: they count
+    hilly, _, note, _ = species_criteria({"terrain": "hilly"}, 60.0, problems)    # 60 m < 80 m: they count
     assert note == "" and any("Uhu" in c["label"]["de"] for c in hilly if c["kind"] == "soft")
-    _, _, note = species_criteria({"terrain": "coast"}, 35.0, problems)          # 35 m ≥ 30 m at the coast
+    _, _, note, _ = species_criteria({"terrain": "coast"}, 35.0, problems)          # 35 m ≥ 30 m at the coast
     assert "(coast)" in note
     species_criteria({"feld": "x", "zones": ["near", "far"]}, None, problems)
     assert any("feld" in p for p in problems) and any("'far'" in p for p in problems)
@@ -108,3 +112,65 @@ def test_a_bad_species_table_is_reported(tmp_path):
                    encoding="utf-8")
     with pytest.raises(CatalogueError, match="near: '500' is not a distance"):
         catalogue(tmp_path, table=str(bad))
+
+
+def test_central_zones_become_shared_suitability_scores():
+    """One score per (near, central) pair of radii; together they weigh CENTRAL_WEIGHT; the owl's 500/1000 m
+    pair is gone under a high rotor, the red kite's runs linearly from 500 m to 1,200 m."""
+    problems: list[str] = []
+    *_, scores = species_criteria({"field": "art"}, 88.5, problems)
+    *_, all_scores = species_criteria({"field": "art", "central_weight": 0.3}, 30.0, problems)
+    assert not problems
+    by_id = {c["id"]: c for c in scores}
+    kite = by_id["species_central_500_1200m"]
+    assert kite["value_function"] == {"type": "linear", "from": "500 m", "to": "1200 m"}
+    assert "Rotmilan" in kite["input"]["distance_to"]["filter"]["art"]
+    assert "Uhu" not in by_id["species_central_500_1000m"]["input"]["distance_to"]["filter"]["art"]
+    assert "species_central_400_500m" not in by_id                    # harriers: check zones off under a high rotor
+    assert sum(c["weight"] for c in scores) == pytest.approx(CENTRAL_WEIGHT)
+    assert sum(c["weight"] for c in all_scores) == pytest.approx(0.3)
+    assert "species_central_400_500m" in {c["id"] for c in all_scores}
+    species_criteria({"central_weight": 2}, None, problems)
+    assert any("central_weight: 2 is not a weight" in p for p in problems)
+
+
+def test_a_nest_lowers_the_suitability_in_its_central_zone_exactly(tmp_path):
+    """Only hard criteria: the land 500–1,200 m from a red kite's nest is eligible and its species score is
+    (d − 500) / 700 by the exact distance to the nest; the total score is that share of the weight."""
+    area = shapely.box(X0, Y0, X0 + 3000, Y0 + 600)
+    kite = shapely.Point(X0, Y0 + 300)
+    layers = write_layers(tmp_path / "layers.gpkg", {
+        "municipalities": frame([area], name=["Vogelsdorf"], ags=["15082999"]),
+        "nest_sites": frame([kite], art=["Rotmilan"])})
+    path = tmp_path / "birds.yaml"
+    path.write_text(yaml.safe_dump({
+        "schema": "wip-catalogue/1", "id": "birds", "version": "1", "technology": "wind",
+        "title": {"de": "Vögel", "en": "Birds"},
+        "reference_turbine": {"hub_height": "159 m", "rotor_diameter": "141 m", "source": "test"},
+        "species_zones": {"layer": "nest_sites", "field": "art", "central_weight": 0.5},
+        "suitability": {"criteria": [{
+            "id": "flat", "label": {"de": "Eben", "en": "Flat"}, "source": "a test's own criterion", "weight": 0.5,
+            "input": {"distance_to": {"layer": "nest_sites", "filter": {"art": ["nobody"]}}},
+            "value_function": {"type": "linear", "from": "0 m", "to": "1 m"}, "missing_score": 1}]}},
+        allow_unicode=True), encoding="utf-8")
+    cat = load_catalogue(path)
+    outs = EligibilityOutputs(tmp_path / "e.tif", tmp_path / "r.tif", None, None)
+    run_eligibility(cat, layers, AreaOfInterest(layers["municipalities"], "name"), outs,
+                    EligibilitySettings(resolution_m=10.0, kinds=("hard",), workers=1))
+    out = tmp_path / "s.tif"
+    run_suitability(cat, layers, {}, None, tmp_path / "e.tif", SuitabilityOutputs(out),
+                    SuitabilitySettings())
+    with rasterio.open(out) as ds:
+        score = ds.read(1)
+        transform = ds.transform
+    rows, cols = np.nonzero(score != 255)
+    xs, ys = rasterio.transform.xy(transform, rows, cols)
+    d = shapely.distance(shapely.points(np.column_stack([xs, ys])), kite)
+    kite_score = np.clip((d - 500.0) / 700.0, 0.0, 1.0)
+    # the flat criterion scores 1 everywhere (no feature: as far away as can be); the species groups without a
+    # nest score 1 as well, so the total is 1 − the kite group's weight × (1 − its score)
+    n_groups = len([c for c in cat.suitability.criteria if c.id.startswith("species_central_")])
+    expected = 100 * (1 - 0.5 / (0.5 + 0.5) / n_groups * (1 - kite_score))
+    assert d.min() >= 500 - 10                                   # the near zone is excluded
+    assert np.abs(score[rows, cols] - expected).max() <= 1.0     # uint8 rounding
+    assert score[rows, cols].min() < score[rows, cols].max()

@@ -10,8 +10,13 @@ distance), so the setbacks are exact as every setback is. Near zone → ``hard``
 ``soft``; extended check zone → ``case_by_case``. For the species whose check zones count only below a low
 rotor (harriers, eagle-owl: lower tip under 30 m near the coast, 50 m in flat land, 80 m in hilly terrain)
 those zones are left out where the catalogue's reference turbine is higher; their near zone stays, except
-for the marsh harrier's. The catalogue's description says what was left out. The table (``presets/species_45b.yml``, schema
-``wip-species/1``) names each species in German, Latin and English; the field may hold any of them.
+for the marsh harrier's. The catalogue's description says what was left out.
+Where the catalogue has a direct-weighted ``suitability:`` section, the central check zones also become
+suitability criteria (land that is eligible because only hard criteria were applied scores lower near a
+nest: 0 at the near zone's edge, rising linearly to 1 at the central zone's edge), one per group of species
+with the same two radii, sharing ``central_weight`` (default :data:`CENTRAL_WEIGHT`) between them.
+The table (``presets/species_45b.yml``, schema ``wip-species/1``) names each species in German, Latin and
+English; the field may hold any of them.
 """
 from __future__ import annotations
 
@@ -30,7 +35,10 @@ SCHEMA = "wip-species/1"
 #: Zones in the order of the Anlage, with the criterion kind each becomes and its German and English name.
 ZONES = (("near", "hard", "Nahbereich", "near zone"), ("central", "soft", "zentraler Prüfbereich", "central check zone"),
          ("extended", "case_by_case", "erweiterter Prüfbereich", "extended check zone"))
-SPEC_KEYS = {"layer", "field", "table", "terrain", "zones"}
+SPEC_KEYS = {"layer", "field", "table", "terrain", "zones", "central_weight"}
+#: Weight of the central check zones in a catalogue's direct-weighted suitability, all species groups together
+#: (modelling assumption; the catalogue's ``species_zones.central_weight`` replaces it). [-]
+CENTRAL_WEIGHT = 0.2
 #: Terrain classes of the rotor-tip limits.
 TERRAINS = ("flat", "hilly", "coast")
 _METRES = re.compile(r"\s*(\d+(?:\.\d+)?)\s*m\s*")
@@ -124,7 +132,7 @@ def load_species_table(name: str | None = None) -> SpeciesTable:
 
 
 def species_criteria(spec: Any, lower_tip_m: float | None, problems: list[str]
-                     ) -> tuple[list[dict[str, Any]], dict[str, str], str]:
+                     ) -> tuple[list[dict[str, Any]], dict[str, str], str, list[dict[str, Any]]]:
     """Raw catalogue criteria for ``species_zones`` (see the module docstring).
 
     Parameters
@@ -139,18 +147,19 @@ def species_criteria(spec: Any, lower_tip_m: float | None, problems: list[str]
 
     Returns
     -------
-    criteria, sources, note
-        The criteria as a catalogue writes them, the citations they name, and a note on left-out species.
+    criteria, sources, note, scores
+        The criteria as a catalogue writes them, the citations they name, a note on left-out species, and
+        the suitability criteria of the central check zones.
     """
     if not isinstance(spec, Mapping):
         problems.append("species_zones: a mapping {layer: nest_sites, field: species} is required")
-        return [], {}, ""
+        return [], {}, "", []
     unknown_keys(spec, SPEC_KEYS, "species_zones.", problems)
     try:
         table = load_species_table(spec.get("table"))
     except SpecError as exc:
         problems.append(f"species_zones.table: {exc}")
-        return [], {}, ""
+        return [], {}, "", []
     field = str(spec.get("field", "species"))
     layer = str(spec.get("layer", "nest_sites"))
     zones = tuple(spec.get("zones") or [z for z, *_ in ZONES])
@@ -177,23 +186,54 @@ def species_criteria(spec: Any, lower_tip_m: float | None, problems: list[str]
             if counts(s, zone):
                 by_distance.setdefault(getattr(s, f"{zone}_m"), []).append(s)
         for distance, group in sorted(by_distance.items()):
-            names_de = ", ".join(s.de for s in group)
-            names_en = ", ".join(s.en for s in group)
             criteria.append({
                 "id": f"species_{zone}_{distance:g}m",
-                "label": {"de": f"Brutplätze ({names_de}), {zone_de} {distance:g} m",
-                          "en": f"Nests ({names_en}), {zone_en} {distance:g} m"},
+                "label": {"de": f"Brutplätze ({', '.join(s.de for s in group)}), {zone_de} {distance:g} m",
+                          "en": f"Nests ({', '.join(s.en for s in group)}), {zone_en} {distance:g} m"},
                 "kind": kind, "layer": layer,
                 "filter": {field: [n for s in group for n in s.names()]},
                 "buffer": f"{distance:g} m", "source": table.source_key, "valid_from": table.valid_from,
                 "tags": ["species_45b", zone]})
+    scores = []
+    if "central" in zones:
+        scores = _central_scores(table, [s for s in table.species if counts(s, "central")], layer, field,
+                                 _weight(spec.get("central_weight", CENTRAL_WEIGHT), problems))
     note = ""
     if skipped:
         near = [s.de for s in skipped if not s.near_exempt]
         note = (f"BNatSchG § 45b: check zones of {', '.join(s.de for s in skipped)} not counted — the reference "
                 f"turbine's lower rotor tip ({lower_tip_m:g} m) is at least {limit:g} m above ground ({terrain})"
                 + (f"; the near zone of {', '.join(near)} still counts" if near else ""))
-    return criteria, dict(table.sources), note
+    return criteria, dict(table.sources), note, scores
+
+
+def _weight(value: Any, problems: list[str]) -> float:
+    try:
+        weight = float(value)
+    except (TypeError, ValueError):
+        weight = -1.0
+    if not 0.0 <= weight <= 1.0:
+        problems.append(f"species_zones.central_weight: {value!r} is not a weight from 0 to 1")
+        return CENTRAL_WEIGHT
+    return weight
+
+
+def _central_scores(table: SpeciesTable, counted: list[Species], layer: str, field: str,
+                    weight: float) -> list[dict[str, Any]]:
+    """Raw suitability criteria of the central check zones: one per (near, central) pair of radii."""
+    groups: dict[tuple[float, float], list[Species]] = {}
+    for s in counted:
+        groups.setdefault((s.near_m, s.central_m), []).append(s)
+    return [{
+        "id": f"species_central_{near:g}_{central:g}m",
+        "label": {"de": f"Abstand zu Brutplätzen ({', '.join(s.de for s in group)}) im zentralen Prüfbereich",
+                  "en": f"Distance to nests ({', '.join(s.en for s in group)}) in the central check zone"},
+        "input": {"distance_to": {"layer": layer, "filter": {field: [n for s in group for n in s.names()]}}},
+        "value_function": {"type": "linear", "from": f"{near:g} m", "to": f"{central:g} m"},
+        "weight": weight / len(groups),
+        "source": f"{table.source_key}: central check zone {near:g}–{central:g} m (BNatSchG § 45b Abs. 3); the "
+                  "linear rise and the weight are a modelling assumption"}
+        for (near, central), group in sorted(groups.items())]
 
 
 def expand_species_zones(raw: Mapping[str, Any], turbine: Any, problems: list[str]) -> dict[str, Any]:
@@ -203,9 +243,17 @@ def expand_species_zones(raw: Mapping[str, Any], turbine: Any, problems: list[st
     holds no ``species_zones`` key, so a catalogue rebuilt from it (overrides, tag buffers) is the same.
     """
     lower = None if turbine is None else turbine.hub_height_m - turbine.rotor_radius_m
-    extra, cited, note = species_criteria(raw["species_zones"], lower, problems)
+    extra, cited, note, scores = species_criteria(raw["species_zones"], lower, problems)
     criteria = raw.get("criteria")
-    return {**{k: v for k, v in raw.items() if k != "species_zones"},
+    suitability = raw.get("suitability")
+    if isinstance(suitability, dict) and scores:
+        if suitability.get("weighting", "direct") == "direct":
+            suitability = {**suitability, "criteria": [*(suitability.get("criteria") or []), *scores]}
+        else:
+            note = "\n".join(t for t in (note, "BNatSchG § 45b: the central check zones are not scored in the "
+                                         "suitability (it needs direct weights; add them to the AHP by hand)") if t)
+    return {**{k: v for k, v in raw.items() if k not in ("species_zones", "suitability")},
+            **({"suitability": suitability} if suitability is not None else {}),
             "criteria": [*(criteria if isinstance(criteria, list) else []), *extra],
             "sources": {**cited, **(raw.get("sources") if isinstance(raw.get("sources"), dict) else {})},
             "description": "\n".join(t for t in (str(raw.get("description", "")), note) if t)}
