@@ -329,6 +329,8 @@ def _print_repowering(step) -> None:
     print(f"\n{step.key}: repowering {r['reference_year']}: {r['n_candidates']} of {r['n_existing']} existing turbines "
           f"old enough ({r['n_without_year']} without a commissioning year), {r['n_replaced']} replaced by "
           f"{r['n_new']} new")
+    print(f"  new turbines: {r['n_layout']} in the {'placed replacement' if r['placed'] else 'given'} layout, "
+          f"{r['n_new_16b']} within the § 16b zone, {r['n_new_plan_area']} by the plan's repowering areas")
     print(f"  {'municipality':<24} {'old':>5} {'old MW':>8} {'old GWh/a':>10} {'new':>5} {'new MW':>8} "
           f"{'new GWh/a':>10} {'net GWh/a':>10}")
     for row in r["rows"]:
@@ -741,16 +743,38 @@ def cmd_immission(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_repowering(args: argparse.Namespace) -> int:
-    """Repowering candidates among existing turbines and the new turbines that replace them."""
+def repowering_job_from_args(args: argparse.Namespace):
+    """The ``repowering`` job of ``wip repowering`` (the algorithm "Repowering" builds the same job)."""
+    from .core.errors import InputError
     from .core.jobs.build import repowering_job
 
+    if bool(args.turbines) == bool(args.areas):
+        raise InputError("wip repowering: give --turbines (a new layout) or --areas (eligible areas to place a "
+                         "replacement layout on), one of them.")
     out, key = Path(args.out_dir), args.prefix
     settings = {"crs": args.crs, "reference_year": args.year, "min_age_years": args.min_age, "zone_h": args.zone_h,
                 "old_full_load_hours": args.old_full_load_hours}
-    _run(repowering_job(_layer_arg(args.existing, "existing"), _layer_arg(args.turbines, "turbines"),
-                        {"old_turbines": out / f"{key}_repowering_old.gpkg", "table": out / f"{key}_repowering.csv"},
-                        settings, _layer_arg(args.aoi, "aoi") if args.aoi else None), key, "repowering")
+    placement = None
+    if args.areas:
+        layers, rasters, _, losses, resource = _wind_inputs(args, ("landuse", "water", "buildings"))
+        losses.pop("wake_pct")  # the layout computes its wakes
+        placement = {"eligible_areas": _layer_arg(args.areas, "areas"), "turbine": args.turbine, "rasters": rasters,
+                     "layers": layers, "settings": {
+                         "crs": args.crs, "hub_height_m": args.hub_height, "rotor_in": args.rotor_in,
+                         "spacing_along_d": args.along, "spacing_across_d": args.across,
+                         "objective": args.objective, "resolution_m": args.resolution, "losses": losses,
+                         "resource": resource}}
+    return repowering_job(
+        _layer_arg(args.existing, "existing"), _layer_arg(args.turbines, "turbines") if args.turbines else None,
+        {"old_turbines": out / f"{key}_repowering_old.gpkg", "table": out / f"{key}_repowering.csv",
+         "turbines": out / f"{key}_repowering_turbines.gpkg"},
+        settings, _layer_arg(args.aoi, "aoi") if args.aoi else None,
+        _layer_arg(args.plan_areas, "plan-areas") if args.plan_areas else None, placement)
+
+
+def cmd_repowering(args: argparse.Namespace) -> int:
+    """Repowering candidates among existing turbines and the new turbines that replace them."""
+    _run(repowering_job_from_args(args), args.prefix, "repowering")
     return 0
 
 
@@ -1179,15 +1203,21 @@ def build_parser() -> argparse.ArgumentParser:
                                            "replace them (§ 16b BImSchG)")
     rp.add_argument("--existing", required=True, metavar="FILE[:LAYER]",
                     help="existing turbines with commissioning year, hub height and rotor")
-    rp.add_argument("--turbines", required=True, metavar="FILE[:LAYER]", help="new turbines (a layout)")
+    rp.add_argument("--turbines", metavar="FILE[:LAYER]", help="new turbines (a layout); or --areas")
+    rp.add_argument("--areas", metavar="FILE[:LAYER]",
+                    help="eligible areas: place a replacement layout on them within the zones (instead of --turbines)")
+    rp.add_argument("--plan-areas", metavar="FILE[:LAYER]",
+                    help="the plan's repowering areas (polygons): new turbines in them are repowering turbines too")
     rp.add_argument("--aoi", metavar="FILE[:LAYER]", help="municipalities (name): the balance per municipality")
     rp.add_argument("--year", type=int, help="year of the assessment (default: this year)")
     rp.add_argument("--min-age", type=float, default=20.0, help="age from which a turbine is a candidate [a]")
     rp.add_argument("--zone-h", type=float, default=5.0, help="replacement zone in total heights of the new turbine")
     rp.add_argument("--old-full-load-hours", type=float, default=1630.0, help="of the old turbines [h/a]")
-    rp.add_argument("--crs", default="EPSG:25832")
-    rp.add_argument("--prefix", default="wind", help="output file prefix")
-    rp.add_argument("--out-dir", default="out")
+    _wind_options(rp, 50.0)  # the replacement layout (--areas): turbine, rasters, --gpkg layers, losses
+    rp.add_argument("--rotor-in", action="store_true", help="replacement layout: the whole rotor inside the area")
+    rp.add_argument("--along", type=float, default=5.0, help="replacement layout: spacing along the wind [D]")
+    rp.add_argument("--across", type=float, default=3.0, help="replacement layout: spacing across it [D]")
+    rp.add_argument("--objective", choices=["count", "energy"], default="count")
     rp.set_defaults(func=cmd_repowering)
     pf = sub.add_parser("profile", help="municipal energy profile and reports of a scenario")
     pf.add_argument("scenario")

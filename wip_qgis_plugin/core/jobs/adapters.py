@@ -50,7 +50,7 @@ from ..units import Turbine
 from ..wind.energy import WindYieldOutputs, WindYieldSettings, run_wind_yield
 from ..wind.immission import ImmissionOutputs, ImmissionSettings, run_immission
 from ..wind.layout import LayoutOutputs, LayoutSettings, run_turbine_layout
-from ..wind.repowering import RepoweringOutputs, RepoweringSettings, run_repowering
+from ..wind.repowering import ReplacementLayout, RepoweringOutputs, RepoweringSettings, run_repowering
 from .osm_download import OsmDownloadSettings, convert_osm, plan_osm_download
 from .protocol import JobError, ProtocolError, decode_dataclass, encode_dataclass, to_jsonable
 
@@ -496,14 +496,16 @@ def immission_job(arguments: Mapping[str, Any], single_process: bool, progress: 
 
 
 def repowering_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
-    """Repowering candidates and their replacements. Arguments: existing, turbines, outputs, settings,
-    municipalities or None (see :func:`.repowering.run_repowering`)."""
+    """Repowering candidates and their replacements. Arguments: existing, turbines or None, outputs, settings,
+    municipalities, plan_areas and placement (ReplacementLayout) or None (see :func:`.repowering.run_repowering`)."""
     result = run_repowering(
         decode_dataclass(LayerRef, arguments.get("existing"), "existing"),
-        decode_dataclass(LayerRef, arguments.get("turbines"), "turbines"),
+        _optional(LayerRef, arguments.get("turbines"), "turbines"),
         decode_dataclass(RepoweringOutputs, arguments.get("outputs"), "outputs"),
         _settings(RepoweringSettings, arguments.get("settings"), single_process),
-        _optional(LayerRef, arguments.get("municipalities"), "municipalities"), progress)
+        _optional(LayerRef, arguments.get("municipalities"), "municipalities"), progress,
+        plan_areas=_optional(LayerRef, arguments.get("plan_areas"), "plan_areas"),
+        placement=_optional(ReplacementLayout, arguments.get("placement"), "placement"))
     return encode_dataclass(result)
 
 

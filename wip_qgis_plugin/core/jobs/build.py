@@ -124,10 +124,12 @@ def immission_job(turbines: Any, layers: Mapping[str, Any], outputs: Any, settin
                 rasters=dict(rasters or {}))
 
 
-def repowering_job(existing: Any, turbines: Any, outputs: Any, settings: Any, municipalities: Any = None) -> Job:
-    """The ``repowering`` job (see :func:`.wind.repowering.run_repowering`)."""
+def repowering_job(existing: Any, turbines: Any, outputs: Any, settings: Any, municipalities: Any = None,
+                   plan_areas: Any = None, placement: Any = None) -> Job:
+    """The ``repowering`` job (see :func:`.wind.repowering.run_repowering`): ``turbines`` (a layout) or
+    ``placement`` (a :class:`.wind.repowering.ReplacementLayout` or its data: the layout placed in the zones)."""
     return _job("repowering", existing=existing, turbines=turbines, outputs=outputs, settings=settings,
-                municipalities=municipalities)
+                municipalities=municipalities, plan_areas=plan_areas, placement=placement)
 
 
 def profile_job(plan: Any, sources: Sequence[Mapping[str, Any]] | None = None) -> Job:

@@ -549,7 +549,7 @@ ENTRY_POINTS: dict[str, EntryPoint] = {e.name: e for e in (
     EntryPoint("immission", "wip_qgis_plugin.core.wind.immission:run_immission",
                outputs_of("receptors", "turbines", "noise_raster", "contours", "shadow_raster")),
     EntryPoint("repowering", "wip_qgis_plugin.core.wind.repowering:run_repowering",
-               outputs_of("old_turbines", "table")),
+               outputs_of("old_turbines", "table", "turbines")),
     EntryPoint("profile", "wip_qgis_plugin.core.profile.engine:run_profile", profile_outputs),
     EntryPoint("solar_potential", "wip_qgis_plugin.core.solar.ground:run_solar_potential",
                outputs_of("specific_yield", "capacity_density", "energy_density", "sites", "sites_table",
