@@ -137,7 +137,7 @@ rooftop: 5
     assert lines[6].startswith("rasters.dme: not a raster role (did you mean 'dem'?)")
     assert lines[12] == "grid.connect.a.sites: the scenario has no solar step 'agri'"
     assert lines[13].startswith("grid.connect.c.sites: unknown step 'foo'; "
-                                "steps with sites: suitability, layout, immission, solar")
+                                "steps with sites: suitability, layout, immission, repowering, solar")
 
 
 def test_a_profile_section_that_is_not_a_mapping_is_named(tmp_path):
@@ -196,8 +196,9 @@ def test_plan_of_the_sample_scenario(monkeypatch):
                                  TechnologyStep("pv_ground", {"source": "pv_ground"}, ("hard", "soft"), 1.0))
     layout = {"turbine": "E-141/4200", "hub_height_m": 159.0, "rotor_in": True, "spacing_along_d": 5.0,
               "spacing_across_d": 3.0}  # the scenario's wind.layout (one chain)
-    # immission.wind: the layout after noise and shadow flicker (what stands, with the energy its modes leave)
-    assert plan.sources == (SourceSpec("wind", LayerRef(str(out / "wind_immission_turbines.gpkg"), "turbines"),
+    # repowering.wind: the layout after noise and shadow flicker (what stands, with the energy its modes leave), with
+    # the old turbines each new one replaces
+    assert plan.sources == (SourceSpec("wind", LayerRef(str(out / "wind_repowering_turbines.gpkg"), "turbines"),
                                        options=layout),
                             SourceSpec("pv_ground", LayerRef(str(out / "pv_ground_solar_sites.gpkg"), "solar_sites")),
                             SourceSpec("agri_pv", LayerRef(str(out / "agri_pv_solar_sites.gpkg"), "solar_sites")),

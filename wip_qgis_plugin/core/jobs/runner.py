@@ -50,6 +50,7 @@ from .build import (
     immission_job,
     plan_areas_job,
     profile_job,
+    repowering_job,
     rooftop_solar_job,
     setback_sweep_job,
     solar_potential_job,
@@ -261,6 +262,24 @@ def wind_steps(run: Any, layers: Any, aoi: Any) -> Iterator[ScenarioStep]:
             {k: v for k, v in layers.items() if k in ("buildings", "landuse", "wind_turbines")}, out, run.immission,
             {"dem": run.rasters["dem"]} if run.rasters.get("dem") else {}),
             _files(out.receptors, out.turbines, out.noise_raster, out.contours, out.shadow_raster))
+    if run.repowering is not None:
+        yield repowering_step(run, layers, aoi)
+
+
+def repowering_step(run: Any, layers: Any, aoi: Any) -> ScenarioStep:
+    """``wind.repowering``: the existing turbines against the checked layout, the layout, or a placed one."""
+    rp = run.repowering
+    new, placement = None, None
+    if rp.turbines == "place":
+        placement = {"eligible_areas": rp.areas, "turbine": run.turbine, "rasters": run.rasters, "layers": {
+            k: v for k, v in layers.items() if k in ("landuse", "water", "buildings")}, "settings": rp.layout}
+    else:
+        out = run.immission_outputs if rp.turbines == "immission" else run.layout_outputs
+        new = LayerRef(str(out.turbines), "turbines")
+    out = rp.outputs
+    return ScenarioStep("wind", "repowering", repowering_job(
+        rp.existing, new, out, replace(rp.settings, name_field=aoi.name_field), aoi.layer, rp.plan_areas, placement),
+        _files(out.old_turbines, out.table, out.turbines))
 
 
 def grid_steps(grid: Any, wanted: Callable[[str], bool]) -> Iterator[ScenarioStep]:

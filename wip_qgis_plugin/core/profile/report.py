@@ -168,6 +168,10 @@ DENSITY_PARTS: dict[str, tuple[tuple[str, str], ...]] = {
            ("noise_checked", "Lärm (TA Lärm) und Schattenwurf geprüft: {noise_reduced} Anlagen schallreduziert · "
             "{noise_night_off} nachts abgeschaltet · {noise_lost_gwh:.1f} GWh/a weniger · {shadow_modules} Anlagen mit "
             "Schattenabschaltung"),
+           ("repowering_checked", "Repowering (§ 16b BImSchG): {repowering_new} neue Anlagen ({repowering_new_mw:,.1f} "
+            "MW · {repowering_new_gwh:,.1f} GWh/a) ersetzen {repowering_old} Altanlagen ({repowering_old_mw:,.1f} MW · "
+            "{repowering_old_gwh:,.1f} GWh/a) · {repowering_plan_area} davon über Repoweringflächen des Plans · netto "
+            "{repowering_net_gwh:+,.1f} GWh/a gegenüber den Altanlagen"),
            ("alternative", "Alternative zur Freiflächen-PV auf derselben Fläche, nicht in den Summen")),
     "en": (("zero_eligible", "0 ha eligible"), ("reused", "reused sites"), ("turbine", "turbine layout {turbine} ({turbine_mw:g} MW, hub "
            "{hub_height_m:g} m, rotor {rotor_diameter_m:g} m), spacing {spacing_d[0]:g} D × {spacing_d[1]:g} D"),
@@ -181,6 +185,10 @@ DENSITY_PARTS: dict[str, tuple[tuple[str, str], ...]] = {
            ("noise_checked", "noise (TA Lärm) and shadow flicker checked: {noise_reduced} turbines in a quieter mode, "
             "{noise_night_off} off at night, {noise_lost_gwh:.1f} GWh/a less; {shadow_modules} turbines with a shadow "
             "shutdown"),
+           ("repowering_checked", "repowering (§ 16b BImSchG): {repowering_new} new turbines ({repowering_new_mw:,.1f} "
+            "MW, {repowering_new_gwh:,.1f} GWh/a) replace {repowering_old} old ones ({repowering_old_mw:,.1f} MW, "
+            "{repowering_old_gwh:,.1f} GWh/a), {repowering_plan_area} of them by the plan's repowering areas; net "
+            "{repowering_net_gwh:+,.1f} GWh/a against the old turbines"),
            ("alternative", "an alternative to ground PV on the same land, not in the totals")),
 }
 

@@ -279,7 +279,7 @@ def read_sites(ref: LayerRef, crs: Any, key: str) -> gpd.GeoDataFrame:
                          f"reused site layer needs {', '.join(SITE_FIELDS)} (capacity in MW, energy in MWh/a).")
     extra = tuple(f for f in ("score", "mean", "rank", "density", "turbine_id", "rotor_diameter_m", "eligible_ha",
                               "usable_roof_m2", "capacity_mwp", "capacity_kwp", "status", "shadow_module",
-                              "energy_lost_noise_mwh_per_a") if f in info.fields)
+                              "energy_lost_noise_mwh_per_a", *REPOWERING_FIELDS) if f in info.fields)
     frame = read_layer(ref, f"{key} sites", crs, columns=SITE_FIELDS + extra, invalid="repair", empty_ok=True)
     frame["site_id"] = frame["site_id"].astype(str)
     frame["municipality"] = frame["municipality"].astype(str)
@@ -311,7 +311,7 @@ def reuse_source(ctx: SourceContext, spec: SourceSpec) -> SourceResult:
     sites = read_sites(spec.sites, ctx.crs, spec.key)
     names_set = set(ctx.boundaries["name"])
     sites = sites[sites["municipality"].isin(names_set) & (sites["capacity_mw"] > 0)].reset_index(drop=True)
-    facts = immission_facts(sites)
+    facts = {**immission_facts(sites), **repowering_facts(sites)}
     if "turbine_id" in sites.columns:  # a turbine layer: one site per wind farm (eligible area)
         radius = float(sites["rotor_diameter_m"].max()) / 2.0 if "rotor_diameter_m" in sites.columns else 0.0
         sites = wind_farms(sites, radius, ctx.crs)
@@ -342,6 +342,29 @@ def immission_facts(turbines: gpd.GeoDataFrame) -> dict[str, Any]:
             "noise_lost_gwh": float(turbines["energy_lost_noise_mwh_per_a"].sum()) / 1000.0,
             "shadow_modules": int(turbines["shadow_module"].astype(bool).sum())
             if "shadow_module" in turbines.columns else 0}
+
+
+#: Fields of a turbine layer the repowering step wrote (:mod:`..wind.repowering`).
+REPOWERING_FIELDS = ("repowering_rule", "old_replaced", "old_mw_replaced", "old_mwh_per_a_replaced")
+
+
+def repowering_facts(turbines: gpd.GeoDataFrame) -> dict[str, Any]:
+    """What repowering does in a reused turbine layer (:mod:`..wind.repowering`): the new repowering turbines
+    and the old ones they replace (their shares summed); {} if the layer has not been through it."""
+    if not all(f in turbines.columns for f in REPOWERING_FIELDS):
+        return {}
+    rule = turbines["repowering_rule"].fillna("").astype(str)
+    new = (rule != "").to_numpy()
+
+    def total(column: str, rows: Any = slice(None)) -> float:
+        return float(pd.to_numeric(turbines.loc[rows, column], errors="coerce").fillna(0.0).sum())
+
+    old_gwh = total("old_mwh_per_a_replaced") / 1000.0
+    new_gwh = total("energy_mwh_per_a", new) / 1000.0
+    return {"repowering_checked": True, "repowering_new": int(new.sum()), "repowering_new_mw": total("capacity_mw", new),
+            "repowering_new_gwh": new_gwh, "repowering_plan_area": int((rule == "plan_area").sum()),
+            "repowering_old": int(round(total("old_replaced"))), "repowering_old_mw": total("old_mw_replaced"),
+            "repowering_old_gwh": old_gwh, "repowering_net_gwh": new_gwh - old_gwh}
 
 
 # ----------------------------------------------------------------- densities and the run of one source

@@ -20,13 +20,15 @@ from ..wind.energy import Losses, WindYieldOutputs, WindYieldSettings
 from ..wind.immission import ImmissionOutputs, ImmissionSettings, ModeReduction
 from ..wind.layout import LayoutOutputs, LayoutSettings
 from ..wind.noise import load_immission_table
+from ..wind.repowering import RepoweringOutputs, RepoweringSettings
 from ..wind.resource import WindResourceSettings
 from ..wind.turbines import load_turbine
-from .model import RooftopRun, SolarRun, SuitabilityRun, TechnologyRun, WindRun
+from .model import RepoweringRun, RooftopRun, SolarRun, SuitabilityRun, TechnologyRun, WindRun
 from .values import layer_ref, weather_source
 
 _WIND = {"turbine", "hub_height_m", "resolution_m", "weibull_k", "weibull_k_raster", "weather", "losses", "layout",
-         "roughness_field", "immission"}
+         "roughness_field", "immission", "repowering"}
+_REPOWERING = {"existing", "turbines", "plan_areas", "year", "min_age_years", "zone_h", "old_full_load_hours"}
 _IMMISSION = {"sound_power_db", "modes", "reduce", "last_resort", "noise", "shadow", "area_type_field",
               "existing_sound_power_db", "reach_m", "resolution_m", "shadow_resolution_m", "year", "blade_depth_m",
               "table"}
@@ -35,8 +37,8 @@ _LAYOUT = {"areas", "rotor_in", "spacing_along_d", "spacing_across_d", "main_dir
 
 
 def read_wind(raw: Any, base: Path, by_key: dict[str, TechnologyRun], out_dir: Path, rasters: dict[str, str],
-              top: dict[str, Any], problems: list[str]) -> WindRun | None:
-    """Read the ``wind:`` key (problems are collected, not raised)."""
+              top: dict[str, Any], problems: list[str], layers: dict[str, LayerRef] | None = None) -> WindRun | None:
+    """Read the ``wind:`` key (problems are collected, not raised); ``layers``: the scenario's layers by role."""
     if not isinstance(raw, dict):
         problems.append(f"wind: give a mapping, e.g. {{turbine: {DEFAULT_TURBINE}, hub_height_m: 159, "
                         "layout: {areas: wind}}")
@@ -75,7 +77,12 @@ def read_wind(raw: Any, base: Path, by_key: dict[str, TechnologyRun], out_dir: P
         if raw.get("immission") is not None:
             problems.append("wind.immission: checks the turbines of a layout; add wind.layout (e.g. "
                             "layout: {areas: wind}) or run `wip immission` on your own turbines")
-        return WindRun(turbine, wind_rasters, settings, outputs)
+        wind_areas = LayerRef(str(by_key["wind"].outputs.polygons), "eligible_areas") if "wind" in by_key else None
+        repowering = read_repowering(raw.get("repowering"), base, layers or {}, out_dir, "place", wind_areas,
+                                     LayoutSettings(crs=settings.crs, hub_height_m=settings.hub_height_m,
+                                                    losses=settings.losses, resource=settings.resource),
+                                     problems) if raw.get("repowering") is not None else None
+        return WindRun(turbine, wind_rasters, settings, outputs, repowering=repowering)
     spec = spec if isinstance(spec, dict) else {}
     unknown_keys(spec, _LAYOUT, "wind.layout.", problems)
     areas_raw = spec.get("areas", "wind")
@@ -111,7 +118,62 @@ def read_wind(raw: Any, base: Path, by_key: dict[str, TechnologyRun], out_dir: P
     immission_out = ImmissionOutputs(out_dir / "wind_immission_receptors.gpkg", out_dir / "wind_immission_turbines.gpkg",
                                      out_dir / "wind_noise.tif", out_dir / "wind_noise_contours.gpkg",
                                      out_dir / "wind_shadow.tif") if immission is not None else None
-    return WindRun(turbine, wind_rasters, settings, outputs, areas, layout, layout_out, immission, immission_out)
+    repowering = read_repowering(raw.get("repowering"), base, layers or {}, out_dir,
+                                 "immission" if immission is not None else "layout", areas, layout, problems) \
+        if raw.get("repowering") is not None else None
+    return WindRun(turbine, wind_rasters, settings, outputs, areas, layout, layout_out, immission, immission_out,
+                   repowering)
+
+
+def read_repowering(raw: Any, base: Path, layers: dict[str, LayerRef], out_dir: Path, default: str,
+                    areas: LayerRef | None, layout: LayoutSettings, problems: list[str]) -> RepoweringRun | None:
+    """``wind.repowering:`` the existing turbines old enough and what replaces them (problems collected).
+
+    ``default``: the new turbines without a ``turbines`` key (``immission`` where the scenario checks its layout,
+    else ``layout``, without a layout ``place``); ``areas`` and ``layout``: where and how a replacement layout
+    is placed.
+    """
+    if not isinstance(raw, dict):
+        problems.append("wind.repowering: give a mapping, e.g. {year: 2030, plan_areas: {path: plan.gpkg, "
+                        "layer: repowering}}")
+        return None
+    unknown_keys(raw, _REPOWERING, "wind.repowering.", problems)
+    ex = raw.get("existing", "wind_turbines")
+    if isinstance(ex, str) and ex in ROLES:
+        existing = layers.get(ex)
+        if existing is None:
+            problems.append(f"wind.repowering.existing: the role {ex!r} is not under 'layers'; add the existing "
+                            "turbines there (commissioning year, hub height, rotor) or give {path, layer}")
+    else:
+        existing = layer_ref(ex, base, "wind.repowering.existing", problems)
+    plan = layer_ref(raw["plan_areas"], base, "wind.repowering.plan_areas", problems) if raw.get("plan_areas") \
+        else None
+    turbines = str(raw.get("turbines", default))
+    usable = {"immission": default == "immission", "layout": default in ("immission", "layout"),
+              "place": areas is not None}
+    if turbines not in usable:
+        problems.append(f"wind.repowering.turbines: {turbines!r} is none of immission, layout, place"
+                        f"{suggest(turbines, list(usable))}")
+    elif not usable[turbines]:
+        problems.append(f"wind.repowering.turbines: {turbines} needs " + {
+            "immission": "wind.immission (the layout checked for noise)", "layout": "wind.layout",
+            "place": "eligible wind areas (wind.layout.areas or an eligibility run 'wind')"}[turbines])
+    try:
+        settings = RepoweringSettings(
+            crs=layout.crs, reference_year=None if raw.get("year") is None else int(raw["year"]),
+            min_age_years=float(raw.get("min_age_years", 20.0)), zone_h=float(raw.get("zone_h", 5.0)),
+            old_full_load_hours=float(raw.get("old_full_load_hours", 1630.0)))
+        settings.check()
+    except (TypeError, ValueError, InputError) as exc:
+        problems.append(f"wind.repowering: {exc}")
+        return None
+    if existing is None:
+        return None
+    return RepoweringRun(settings, RepoweringOutputs(out_dir / "wind_repowering_old.gpkg",
+                                                     out_dir / "wind_repowering.csv",
+                                                     out_dir / "wind_repowering_turbines.gpkg"),
+                         existing, turbines, plan, areas if turbines == "place" else None,
+                         layout if turbines == "place" else None)
 
 
 def read_immission(raw: Any, base: Path, crs: str, problems: list[str]) -> ImmissionSettings | None:

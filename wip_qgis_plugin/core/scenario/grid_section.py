@@ -25,6 +25,8 @@ SITE_STEPS: dict[str, Any] = {
 SITE_STEPS["layout"] = lambda out_dir, key: LayerRef(str(out_dir / f"{key}_turbines.gpkg"), "turbines")
 #: ``grid.connect.<key>.sites: immission.wind``: the layout's turbines that stand after noise and shadow flicker.
 SITE_STEPS["immission"] = lambda out_dir, key: LayerRef(str(out_dir / f"{key}_immission_turbines.gpkg"), "turbines")
+#: ``grid.connect.<key>.sites: repowering.wind``: the new turbines of the repowering step (with their rule).
+SITE_STEPS["repowering"] = lambda out_dir, key: LayerRef(str(out_dir / f"{key}_repowering_turbines.gpkg"), "turbines")
 #: ``grid.connect.<key>.sites: solar.pv_ground``: the solar sites of a solar step (their AC capacity_mw).
 SITE_STEPS["solar"] = lambda out_dir, key: LayerRef(str(out_dir / f"{key}_solar_sites.gpkg"), "solar_sites")
 _GRID = {"lines", "substations", "roads", "cost_raster", "catalogue", "snap_tolerance_m", "voltage_field",

@@ -24,6 +24,7 @@ from ..solar.rooftop import RooftopOutputs, RooftopSettings
 from ..wind.energy import WindYieldOutputs, WindYieldSettings
 from ..wind.immission import ImmissionOutputs, ImmissionSettings
 from ..wind.layout import LayoutOutputs, LayoutSettings
+from ..wind.repowering import RepoweringOutputs, RepoweringSettings
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,38 @@ class GridRun:
 
 
 @dataclass(frozen=True)
+class RepoweringRun:
+    """``wind.repowering``: the scenario's existing turbines old enough for repowering and what replaces them.
+
+    Attributes
+    ----------
+    settings : RepoweringSettings
+        Year, age, zone, the old turbines' full-load hours.
+    outputs : RepoweringOutputs
+        The old turbines, the balance and the new turbines with their repowering rule.
+    existing : LayerRef
+        The existing turbines (the scenario's role ``wind_turbines`` unless the section names a layer).
+    turbines : str
+        The new turbines: ``immission`` (the layout after noise and shadow flicker), ``layout`` or ``place`` (a
+        replacement layout placed within the zones on ``areas``).
+    plan_areas : LayerRef or None
+        The plan's repowering areas.
+    areas : LayerRef or None
+        The eligible areas a placed replacement layout stands on.
+    layout : LayoutSettings or None
+        How a replacement layout is placed (the scenario's layout settings, or the defaults).
+    """
+
+    settings: RepoweringSettings
+    outputs: RepoweringOutputs
+    existing: LayerRef
+    turbines: str = "immission"
+    plan_areas: LayerRef | None = None
+    areas: LayerRef | None = None
+    layout: LayoutSettings | None = None
+
+
+@dataclass(frozen=True)
 class WindRun:
     """The scenario's wind step (``wind:``): yield rasters, and a layout in eligible areas if asked for."""
 
@@ -117,6 +150,7 @@ class WindRun:
     layout_outputs: LayoutOutputs | None = None
     immission: ImmissionSettings | None = None
     immission_outputs: ImmissionOutputs | None = None
+    repowering: RepoweringRun | None = None
 
 
 @dataclass(frozen=True)

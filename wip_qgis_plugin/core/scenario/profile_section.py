@@ -20,9 +20,9 @@ PROFILE_KEYS = {"names", "technologies", "sources", "demand", "grid", "weather",
                 "suitable_min_score", "rotor_in", "language", "report", "suitability", "reuse", "sweep"}
 _DEMAND_KEYS = {"catalogue", "table", "population_field", "land"}
 _SOURCE_KEYS = ("sites", "hourly", "options")
-#: Kinds of earlier steps a source's ``sites`` may name (``layout.wind``, ``immission.wind``, ``solar.pv_ground``,
-#: ``rooftop``).
-STEP_KINDS = ("layout", "immission", "solar", "rooftop")
+#: Kinds of earlier steps a source's ``sites`` may name (``layout.wind``, ``immission.wind``, ``repowering.wind``,
+#: ``solar.pv_ground``, ``rooftop``).
+STEP_KINDS = ("layout", "immission", "repowering", "solar", "rooftop")
 
 
 def read_sources(raw: Any, base: Path, problems: list[str],

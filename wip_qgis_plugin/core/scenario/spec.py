@@ -141,12 +141,14 @@ def load_scenario(path: str | Path, sources: Sequence[str | Mapping[str, Any]] =
     rasters = read_rasters(raw.get("rasters"), base, problems)
     suits = read_suitability(raw.get("suitability"), by_key, out_dir, problems)
     windbgs = read_windbg(raw.get("windbg"), by_key, out_dir, problems, base)
-    wind = read_wind(raw.get("wind"), base, by_key, out_dir, rasters, raw, problems) if raw.get("wind") else None
+    wind = read_wind(raw.get("wind"), base, by_key, out_dir, rasters, raw, problems, layers) if raw.get("wind") \
+        else None
     solar = read_solar(raw.get("solar"), base, by_key, {s.key: s for s in suits}, out_dir, rasters, raw, problems)
     grid = read_grid(raw.get("grid"), base, layers, out_dir, str(raw.get("crs", DEFAULT_CRS)),
                      {"suitability": {s.key for s in suits},
                       "layout": {"wind"} if wind is not None and wind.layout is not None else set(),
                       "immission": {"wind"} if wind is not None and wind.immission is not None else set(),
+                      "repowering": {"wind"} if wind is not None and wind.repowering is not None else set(),
                       "solar": {r.key for r in solar if r.outputs.sites is not None}},
                      problems) if raw.get("grid") else None
     later: list[str] = []  # the rooftop section's problems, listed after the profile's as the sections come
@@ -172,6 +174,9 @@ def step_sites(wind: Any, solar: Any, rooftop: Any) -> dict[str, LayerRef]:
     if wind is not None and getattr(wind, "immission_outputs", None) is not None:
         # the layout after noise and shadow flicker: what stands, with the energy its modes leave
         out["immission.wind"] = LayerRef(str(wind.immission_outputs.turbines), "turbines")
+    if wind is not None and getattr(wind, "repowering", None) is not None:
+        # the new turbines with their repowering rule and the old turbines they replace
+        out["repowering.wind"] = LayerRef(str(wind.repowering.outputs.turbines), "turbines")
     for run in solar or ():
         if run.outputs.sites is not None:
             out[f"solar.{run.key}"] = LayerRef(str(run.outputs.sites), "solar_sites")
@@ -186,7 +191,8 @@ def with_scenario_layout(sources: Sequence[Any], sc: Scenario) -> tuple[Any, ...
 
     One chain: the profile, the scenario's layout and its WindBG accounting then agree on rotor-in and turbine.
     Where the scenario checks its layout for noise and shadow flicker (``wind.immission``), the profile counts
-    the checked layout (the turbines that stand, with the energy their modes leave). Options the profile
+    the checked layout (the turbines that stand, with the energy their modes leave); where it assesses repowering
+    on that layout (``wind.repowering``), the same turbines with the old ones they replace. Options the profile
     section gives itself win.
     """
     if sc.wind is None or sc.wind.layout is None:
@@ -197,6 +203,8 @@ def with_scenario_layout(sources: Sequence[Any], sc: Scenario) -> tuple[Any, ...
                 "spacing_across_d": layout.spacing_across_d}
     steps = step_sites(sc.wind, (), None)
     turbines = steps.get("immission.wind", steps["layout.wind"])  # checked for noise where the scenario checks it
+    if sc.wind.repowering is not None and sc.wind.repowering.turbines != "place":
+        turbines = steps["repowering.wind"]  # the same turbines, with what they replace
     reuse = turbines if Path(turbines.path).is_file() else None  # the layout ran before the profile in this run
     out = []
     for spec in sources:

@@ -79,6 +79,8 @@ class RepoweringSettings:
         A new turbine replaces candidates within this many of its total heights (§ 16b (2) BImSchG: 5). [-]
     old_full_load_hours : float
         Full-load hours of the old turbines (the ABW fleet 2011–2015, DOMAIN.md). [h/a]
+    name_field : str
+        Field of the municipalities' names (the balance's rows).
     """
 
     crs: str = DEFAULT_CRS
@@ -86,6 +88,7 @@ class RepoweringSettings:
     min_age_years: float = 20.0
     zone_h: float = 5.0
     old_full_load_hours: float = 1630.0
+    name_field: str = "name"
 
     def check(self) -> None:
         """Raise :class:`InputError` naming impossible settings."""
@@ -334,7 +337,7 @@ def run_repowering(existing: LayerRef, new: LayerRef | None, outputs: Repowering
     settings : RepoweringSettings
         Age, zone and the old turbines' full-load hours.
     municipalities : LayerRef, optional
-        Polygons with ``name``: the balance per municipality (else one row).
+        Polygons with their name in ``settings.name_field``: the balance per municipality (else one row).
     progress : Progress, optional
         Progress and messages.
     plan_areas : LayerRef, optional
@@ -411,7 +414,8 @@ def run_repowering(existing: LayerRef, new: LayerRef | None, outputs: Repowering
     turbines["old_replaced"] = np.bincount(t, weights=share, minlength=len(turbines))
     turbines["old_mw_replaced"] = np.bincount(t, weights=share * old_mw[o], minlength=len(turbines))
     turbines["old_mwh_per_a_replaced"] = np.bincount(t, weights=share * old_mwh[o], minlength=len(turbines))
-    aoi = read_layer(municipalities, "municipalities", crs, columns=("name",)) if municipalities else None
+    aoi = read_layer(municipalities, "municipalities", crs, columns=(settings.name_field,),
+                     invalid="repair").rename(columns={settings.name_field: "name"}) if municipalities else None
     old_muni = _municipality(old_pts, aoi)
     new_muni = _municipality(new_pts, aoi)
     new_mw = pd.to_numeric(turbines["capacity_mw"], errors="coerce").fillna(0.0).to_numpy(float)
