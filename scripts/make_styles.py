@@ -362,6 +362,43 @@ def _immission_styles(raster) -> None:
     del QgsLineSymbol
 
 
+# Repowering: the existing turbines by status, the new ones by the rule that makes them repowering turbines.
+REPOWERING_OLD = [
+    ('"status" = \'repowering: replaced\'', "cross2", (215, 25, 28), "ersetzt / replaced"),
+    ('"status" LIKE \'candidate%\'', "circle", (253, 174, 97), "Kandidat, nichts im Umkreis / candidate, none near"),
+    ('"status" = \'too young\'', "circle", (150, 150, 150), "zu jung / too young"),
+    ("ELSE", "circle", (255, 255, 255), "ohne Inbetriebnahmejahr / no commissioning year"),
+]
+REPOWERING_NEW = [
+    ('"repowering_rule" = \'16b_5h\'', (33, 102, 172), "§ 16b BImSchG: im 5-H-Umkreis / within 5 H"),
+    ('"repowering_rule" = \'plan_area\'', (118, 42, 131), "Repoweringgebiet des Plans / plan's repowering area"),
+    ("ELSE", (200, 200, 200), "kein Repowering / no repowering"),
+]
+
+
+def _repowering_styles() -> None:
+    """Styles of the repowering outputs: old turbines by status, new turbines by repowering rule."""
+    from qgis.core import QgsMarkerSymbol
+
+    for name, fields, rules in (
+            ("repowering_old", "field=status:string", [(e, shape, rgb, label) for e, shape, rgb, label in
+                                                       REPOWERING_OLD]),
+            ("repowering_turbines", "field=repowering_rule:string", [(e, "circle", rgb, label) for e, rgb, label in
+                                                                     REPOWERING_NEW])):
+        points = QgsVectorLayer(f"Point?crs=EPSG:25832&{fields}", name, "memory")
+        root = QgsRuleBasedRenderer.Rule(None)
+        for expression, shape, (r, g, b), label in rules:
+            symbol = QgsMarkerSymbol.createSimple({
+                "name": shape, "color": f"{r},{g},{b},230", "size": "3.2" if shape == "cross2" else "2.6",
+                "size_unit": "MM", "outline_color": f"{r},{g},{b},255" if shape == "cross2" else "30,30,30,255",
+                "outline_width": "0.6" if shape == "cross2" else "0.2", "outline_width_unit": "MM"})
+            rule = QgsRuleBasedRenderer.Rule(symbol, 0, 0, "" if expression == "ELSE" else expression, label)
+            rule.setIsElse(expression == "ELSE")
+            root.appendChild(rule)
+        points.setRenderer(QgsRuleBasedRenderer(root))
+        _save(points, name)
+
+
 # Solar potential rasters (min, max, unit) and the colours of their ramp from low to high.
 SOLAR_RASTERS = {
     "solar_yield": (850.0, 1100.0, "kWh/kWp/a"),
@@ -542,6 +579,7 @@ def main() -> int:
         del raster, renderer, shader, ramp  # free the layer before its file and QGIS go (else a crash)
 
     _vector_styles()  # layers are gone before exitQgis (else a crash at exit)
+    _repowering_styles()  # old and new turbines of the repowering
     _solar_vector_styles()  # solar sites, rooftop PV
     _profile_styles()  # municipal energy profile
     _site_map_styles()  # layers of the site-map atlas

@@ -756,7 +756,7 @@ def repowering_job_from_args(args: argparse.Namespace):
                 "old_full_load_hours": args.old_full_load_hours}
     placement = None
     if args.areas:
-        layers, rasters, _, losses, resource = _wind_inputs(args, ("landuse", "water", "buildings"))
+        layers, rasters, _, losses, resource = _wind_inputs(args)  # landuse and water: the roughness
         losses.pop("wake_pct")  # the layout computes its wakes
         placement = {"eligible_areas": _layer_arg(args.areas, "areas"), "turbine": args.turbine, "rasters": rasters,
                      "layers": layers, "settings": {

@@ -48,6 +48,17 @@ def _engine_messages():
          lambda year, n, m, age, k, h: tr("Repowering {year}: {n} of {m} existing turbines are at least {age} years "
                                           "old; {k} of them have a new turbine within {h} H.").format(
                                               year=year, n=n, m=m, age=age, k=k, h=h)),
+        (r"Repowering areas of the plan: (\d+) new turbine\(s\) stand in them, (\d+) of them outside every (\S+) H "
+         r"zone; they replace (\d+) more candidate\(s\)\.",
+         lambda n, m, h, k: tr("Repowering areas of the plan: {n} new turbine(s) stand in them, {m} of them outside "
+                               "every {h} H zone; they replace {k} more candidate(s).").format(n=n, m=m, h=h, k=k)),
+        (r"Replacement layout: (\S+) ha of eligible land within (\S+) H of the candidates or in the plan's "
+         r"repowering areas\.",
+         lambda ha, h: tr("Replacement layout: {ha} ha of eligible land within {h} H of the candidates or in the "
+                          "plan's repowering areas.").format(ha=ha, h=h)),
+        (r"Replacement layout: (\S+) ha of eligible land within (\S+) H of the candidates\.",
+         lambda ha, h: tr("Replacement layout: {ha} ha of eligible land within {h} H of the candidates.").format(
+             ha=ha, h=h)),
         # zero is a result (a technology of 0 ha)
         (r"0 turbines: no eligible area \((.+) holds no polygons\)\.",
          lambda layer: tr("0 turbines: no eligible area ({layer} holds no polygons).").format(layer=layer)),

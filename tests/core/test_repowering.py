@@ -141,7 +141,8 @@ def test_plan_area_turbines_count_with_their_rule(tmp_path):
     o = pyogrio.read_dataframe(out.old_turbines)
     assert o["repowering_rule"].tolist() == ["16b_5h", "", "", "plan_area"]
     assert o["replaced_by"].tolist() == [1, 0, 0, 1]
-    assert any("Repowering areas of the plan: 3 new turbine(s) stand in them, 2 of them" in m for m in log.infos)
+    assert "Repowering areas of the plan: 3 new turbine(s) stand in them, 2 of them outside every 5 H zone; they " \
+           "replace 1 more candidate(s)." in log.infos
     balance = {row["municipality"]: row for row in r.rows}
     assert balance["Ost"]["new_plan_area"] == 2 and balance["West"]["new_16b_5h"] == 1
 

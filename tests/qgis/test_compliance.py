@@ -56,7 +56,7 @@ def test_every_parameter_and_output_has_a_description(algorithm):
 def test_units_are_in_the_labels_of_numeric_parameters(algorithm):
     for definition in algorithm.parameterDefinitions():
         if definition.type() == "number":  # [-]: a count or another dimensionless number
-            assert re.search(r"\[(m|ha|%|°|kW|MW|€|-|dB|dB\(A\))\]", definition.description()), definition.name()
+            assert re.search(r"\[(m|ha|%|°|kW|MW|€|-|dB|dB\(A\)|a|h/a)\]", definition.description()), definition.name()
 
 
 @pytest.mark.parametrize("language", ["en", "de"])

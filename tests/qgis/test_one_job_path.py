@@ -246,3 +246,39 @@ def test_noise_and_shadow_and_wip_immission_build_the_same_job(provider, small_r
                                  {"name": "SO4", "reduction_db": 6.0, "energy_factor": 0.82}]
     assert settings["last_resort"] == "remove" and settings["sound_power_db"] == 105.5
     assert sorted(algorithm_job.arguments["layers"]) == ["buildings", "landuse"]
+
+
+def test_repowering_and_wip_repowering_build_the_same_job(provider, small_region, captured_job, tmp_path):
+    import geopandas as gpd
+    import shapely
+
+    from wip_qgis_plugin.cli import repowering_job_from_args
+
+    path = tmp_path / "t.gpkg"
+    gpd.GeoDataFrame({"start_date": ["2001"], "height:hub": ["80"], "rotor:diameter": ["77"],
+                      "generator:output:electricity": ["1.5 MW"]},
+                     geometry=[shapely.Point(X0 + 1000, Y0 + 1000)], crs="EPSG:25832").to_file(
+        path, layer="existing", driver="GPKG", engine="pyogrio")
+    gpd.GeoDataFrame({"name": ["R1"]}, geometry=[shapely.box(X0, Y0, X0 + 2000, Y0 + 2000)],
+                     crs="EPSG:25832").to_file(path, layer="plan", driver="GPKG", engine="pyogrio")
+    out = tmp_path / "out"
+    gpkg = small_region.path
+    # a placed replacement layout: the layout parameters travel too
+    algorithm_job = captured_job("wip:windrepowering", {
+        "EXISTING": f"{path}|layername=existing", "ELIGIBLE_AREAS": small_region.uri("municipalities"),
+        "PLAN_AREAS": f"{path}|layername=plan", "MUNICIPALITIES": small_region.uri("municipalities"), "YEAR": 2030,
+        "MIN_AGE": 25, "ZONE_H": 4, "TURBINE": "E-141/4200", "HUB_HEIGHT": 159, "ROTOR_IN": True,
+        "SPACING_ALONG": 6, "LANDUSE": small_region.uri("landuse"), "WATER": small_region.uri("water"),
+        "OUTPUT_OLD": str(out / "wind_repowering_old.gpkg"), "OUTPUT_TURBINES": str(out / "wind_repowering_turbines.gpkg"),
+        "OUTPUT_TABLE": str(out / "wind_repowering.csv")})
+    cli_job = repowering_job_from_args(build_parser().parse_args([
+        "repowering", "--existing", f"{path}:existing", "--areas", f"{gpkg}:municipalities",
+        "--plan-areas", f"{path}:plan", "--aoi", f"{gpkg}:municipalities", "--year", "2030", "--min-age", "25",
+        "--zone-h", "4", "--turbine", "E-141/4200", "--hub-height", "159", "--rotor-in", "--along", "6",
+        "--gpkg", str(gpkg), "--out-dir", str(out)]))
+    assert algorithm_job.name == cli_job.name == "repowering"
+    assert dict(algorithm_job.arguments) == dict(cli_job.arguments)
+    placement = algorithm_job.arguments["placement"]
+    assert placement["settings"]["rotor_in"] is True and placement["settings"]["spacing_along_d"] == 6.0
+    assert sorted(placement["layers"]) == ["landuse", "water"]
+    assert algorithm_job.arguments["settings"]["zone_h"] == 4.0 and algorithm_job.arguments["turbines"] is None

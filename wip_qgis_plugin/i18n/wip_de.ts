@@ -170,246 +170,261 @@
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/feedback.py" line="53" />
+      <source>Repowering areas of the plan: {n} new turbine(s) stand in them, {m} of them outside every {h} H zone; they replace {k} more candidate(s).</source>
+      <translation>Repoweringgebiete des Plans: {n} neue Anlage(n) stehen darin, {m} davon außerhalb jedes {h}-H-Umkreises; sie ersetzen {k} weitere(n) Kandidaten.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="57" />
+      <source>Replacement layout: {ha} ha of eligible land within {h} H of the candidates or in the plan's repowering areas.</source>
+      <translation>Ersatzplanung: {ha} ha geeignete Fläche im {h}-H-Umkreis der Kandidaten oder in den Repoweringgebieten des Plans.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="60" />
+      <source>Replacement layout: {ha} ha of eligible land within {h} H of the candidates.</source>
+      <translation>Ersatzplanung: {ha} ha geeignete Fläche im {h}-H-Umkreis der Kandidaten.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="64" />
       <source>0 turbines: no eligible area ({layer} holds no polygons).</source>
       <translation>0 Windenergieanlagen: keine Potenzialfläche ({layer} enthält keine Polygone).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="55" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="66" />
       <source>0 turbines: no eligible area is large enough for one turbine (rotor {d} m, {mode}).</source>
       <translation>0 Windenergieanlagen: keine Potenzialfläche ist groß genug für eine Anlage (Rotor {d} m, {mode}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="58" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="69" />
       <source>0 sites to connect ({layer} holds none): 0 MW connected, cost 0 EUR.</source>
       <translation>0 Standorte anzuschließen ({layer} enthält keine): 0 MW angeschlossen, Kosten 0 EUR.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="60" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="71" />
       <source>0 power lines in {layer}: no grid to check; {n} substation(s) not attached.</source>
       <translation>0 Stromleitungen in {layer}: kein Netz zu prüfen; {n} Umspannwerk(e) nicht angebunden.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="63" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="74" />
       <source>Terrain: tile {n} of {m}</source>
       <translation>Gelände: Kachel {n} von {m}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="64" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="75" />
       <source>Writing: tile {n} of {m}</source>
       <translation>Schreiben: Kachel {n} von {m}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="65" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="76" />
       <source>pvlib: TRY region {code}</source>
       <translation>pvlib: TRY-Region {code}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="66" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="77" />
       <source>Reading buildings</source>
       <translation>Gebäude werden gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="67" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="78" />
       <source>Reading source layer {name}</source>
       <translation>Quell-Layer {name} wird gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="69" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="80" />
       <source>Sources read within {w} × {h} km around the selected areas.</source>
       <translation>Quellen gelesen im Umkreis von {w} × {h} km um die gewählten Gebiete.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="70" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="81" />
       <source>Writing the prepared layers</source>
       <translation>Die aufbereiteten Layer werden geschrieben</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="71" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="82" />
       <source>Roof faces of {n} buildings</source>
       <translation>Dachflächen von {n} Gebäuden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="73" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="84" />
       <source>Reading the area and the rasters</source>
       <translation>Gebiet und Raster werden gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="74" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="85" />
       <source>Computing the yield</source>
       <translation>Ertrag wird berechnet</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="75" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="86" />
       <source>Reading the eligible areas</source>
       <translation>Geeignete Flächen werden gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="76" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="87" />
       <source>Wind resource at hub height</source>
       <translation>Windangebot in Nabenhöhe</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="77" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="88" />
       <source>Placing turbines</source>
       <translation>Anlagen werden platziert</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="78" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="89" />
       <source>Wake losses</source>
       <translation>Nachlaufverluste</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="79" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="90" />
       <source>Distance to houses</source>
       <translation>Abstand zu Wohngebäuden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="80" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="91" />
       <source>Grid connection</source>
       <translation>Netzanschluss</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="81" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="92" />
       <source>Setback sweep</source>
       <translation>Abstandsvariation</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="82" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="93" />
       <source>Indicators and balance</source>
       <translation>Kennzahlen und Bilanz</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="83" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="94" />
       <source>{source}: eligibility</source>
       <translation>{source}: Flächeneignung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="84" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="95" />
       <source>{source}: suitability</source>
       <translation>{source}: Standortgüte</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="85" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="96" />
       <source>{source}: generation</source>
       <translation>{source}: Erzeugung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="87" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="98" />
       <source>{source}: reusing {path} (same catalogue, resolution and area)</source>
       <translation>{source}: {path} wird wiederverwendet (gleicher Katalog, gleiche Auflösung und Fläche)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="89" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="100" />
       <source>{source}: reusing {path}</source>
       <translation>{source}: {path} wird wiederverwendet</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="90" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="101" />
       <source>Report {name}</source>
       <translation>Bericht {name}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="92" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="103" />
       <source>{ha} ha lie outside the TRY region outlines: TRY region {code} is used there.</source>
       <translation>{ha} ha liegen außerhalb der TRY-Regionsgrenzen: dort wird TRY-Region {code} verwendet.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="95" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="106" />
       <source>{weather}: {n} orientation bin(s), tilt {tilt}°, level ground {kwh} kWh/kWp/a.</source>
       <translation>{weather}: {n} Ausrichtungsklasse(n), Neigung {tilt}°, ebenes Gelände {kwh} kWh/kWp/a.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="98" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="109" />
       <source>Turbine {turbine}; wind at hub height from {source}; weather {weather}</source>
       <translation>Anlage {turbine}; Wind in Nabenhöhe aus {source}; Wetter {weather}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="101" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="112" />
       <source>Losses: {losses} → net = {factor} × gross</source>
       <translation>Verluste: {losses} → netto = {factor} × brutto</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="103" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="114" />
       <source>Turbine {turbine}; main wind direction {direction}° ({origin}); spacing {along} D along × {across} D across; {rest}</source>
       <translation>Anlage {turbine}; Hauptwindrichtung {direction}° ({origin}); Abstand {along} D längs × {across} D quer; {rest}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="109" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="120" />
       <source>Area of interest: {n} area(s), grid {w} × {h} pixels at {res} m; reading features up to {reach} m around it.</source>
       <translation>Untersuchungsgebiet: {n} Fläche(n), Raster {w} × {h} Pixel zu {res} m; Objekte werden bis {reach} m um das Gebiet gelesen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="113" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="124" />
       <source>Layer “{role}”: {n} feature(s) within reach.</source>
       <translation>Layer „{role}“: {n} Objekt(e) in Reichweite.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="115" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="126" />
       <source>Layer “{role}”: {n} feature(s) within {reach} m.</source>
       <translation>Layer „{role}“: {n} Objekt(e) innerhalb von {reach} m.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="119" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="130" />
       <source>Criterion “{criterion}”: {n} building(s) tagged as dwellings, {u} of unknown use treated as dwellings, {x} excluded as non-dwellings (within reach).</source>
       <translation>Kriterium „{criterion}“: {n} Gebäude als Wohngebäude erfasst, {u} unbekannter Nutzung als Wohngebäude behandelt, {x} als Nichtwohngebäude ausgenommen (in Reichweite).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="124" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="135" />
       <source>Criterion “{criterion}”: {n} building(s) tagged as dwellings, {u} of unknown use not counted, {x} excluded as non-dwellings (within reach).</source>
       <translation>Kriterium „{criterion}“: {n} Gebäude als Wohngebäude erfasst, {u} unbekannter Nutzung nicht gezählt, {x} als Nichtwohngebäude ausgenommen (in Reichweite).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="128" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="139" />
       <source>Criterion “{criterion}” is NOT ASSESSED: {reason}. Its land counts as not excluded by it; to assess it, {hint}.</source>
       <translation>Kriterium „{criterion}“ wird NICHT BEWERTET: {reason}. Seine Flächen gelten als nicht durch es ausgeschlossen; um es zu bewerten: {hint}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="132" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="143" />
       <source>Not assessed: criterion “{criterion}” (layer role “{role}”: {reason}).</source>
       <translation>Nicht bewertet: Kriterium „{criterion}“ (Ebenenrolle „{role}“: {reason}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="135" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="146" />
       <source>Criterion “{criterion}”: no feature of “{layer}” matches {filter} within reach.</source>
       <translation>Kriterium „{criterion}“: kein Objekt von „{layer}“ erfüllt {filter} in Reichweite.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="138" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="149" />
       <source>Criterion “{criterion}”: {n} cell(s) of raster “{role}” with {values} within reach ({path}).</source>
       <translation>Kriterium „{criterion}“: {n} Zelle(n) des Rasters „{role}“ mit {values} in Reichweite ({path}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="143" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="154" />
       <source>Raster “{role}” ({path}) has no value on {pct} % of the area of interest (nodata or not covered): there criterion “{criterion}” excludes nothing.</source>
       <translation>Raster „{role}“ ({path}) hat auf {pct} % des Untersuchungsgebiets keinen Wert (NoData oder nicht abgedeckt): dort schließt Kriterium „{criterion}“ nichts aus.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="148" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="159" />
       <source>Querying the Overpass server {server}</source>
       <translation>Frage den Overpass-Server {server} ab</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="150" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="161" />
       <source>Downloaded {mb} MB from {server}</source>
       <translation>{mb} MB von {server} geladen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="151" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="162" />
       <source>Checking the OSM data</source>
       <translation>Prüfe die OSM-Daten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="153" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="164" />
       <source>OSM data from {server}: {nodes} nodes, {ways} ways, {relations} relations ({mb} MB).</source>
       <translation>OSM-Daten von {server}: {nodes} Knoten, {ways} Wege, {relations} Relationen ({mb} MB).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="156" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="167" />
       <source>The Overpass server {server} remarked: {remark}</source>
       <translation>Hinweis des Overpass-Servers {server}: {remark}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="158" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="169" />
       <source>OSM download: {n} area(s), margin {margin} m (largest setback: {criterion}), layers {roles}.</source>
       <translation>OSM-Download: {n} Gebiet(e), Rand {margin} m (größter Abstand: {criterion}), Layer {roles}.</translation>
     </message>
@@ -2382,6 +2397,111 @@
       <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="160" />
       <source>{n} dwellings assessed; {over} over their noise limit, {shadow} over the shadow limits (30 h/a, 30 min/d); {modules} turbines need a shadow shutdown module</source>
       <translation>{n} Wohngebäude bewertet; {over} über ihrem Lärmrichtwert, {shadow} über den Grenzen des Schattenwurfs (30 h/a, 30 min/d); {modules} Anlagen brauchen eine Schattenabschaltung</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_repowering.py" line="55" />
+      <source>Repowering</source>
+      <translation>Repowering</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_repowering.py" line="59" />
+      <source>Existing turbines [points] (commissioning year, hub height, rotor, rated power)</source>
+      <translation>Bestandsanlagen [Punkte] (Inbetriebnahmejahr, Nabenhöhe, Rotor, Nennleistung)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_repowering.py" line="62" />
+      <source>New turbines [points] (a layout; empty: place a replacement layout)</source>
+      <translation>Neue Anlagen [Punkte] (eine Anlagenplanung; leer: Ersatzplanung platzieren)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_repowering.py" line="65" />
+      <source>Eligible wind areas [polygons] (the replacement layout stands on them)</source>
+      <translation>Geeignete Windflächen [Polygone] (auf ihnen steht die Ersatzplanung)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_repowering.py" line="68" />
+      <source>Repowering areas of the plan [polygons]</source>
+      <translation>Repoweringgebiete des Plans [Polygone]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_repowering.py" line="70" />
+      <source>Municipalities [polygons, field name] (the balance per municipality)</source>
+      <translation>Gemeinden [Polygone, Feld name] (die Bilanz je Gemeinde)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_repowering.py" line="73" />
+      <source>Year of the assessment [-] (empty: this year)</source>
+      <translation>Bewertungsjahr [-] (leer: dieses Jahr)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_repowering.py" line="76" />
+      <source>Age from which an existing turbine is a candidate [a]</source>
+      <translation>Alter, ab dem eine Bestandsanlage Kandidat ist [a]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_repowering.py" line="79" />
+      <source>Replacement zone, in total heights of the new turbine [-]</source>
+      <translation>Ersatzumkreis, in Gesamthöhen der neuen Anlage [-]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_repowering.py" line="82" />
+      <source>Full-load hours of the old turbines [h/a]</source>
+      <translation>Volllaststunden der Altanlagen [h/a]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_repowering.py" line="99" />
+      <source>Existing turbines with their repowering status [points]</source>
+      <translation>Bestandsanlagen mit ihrem Repowering-Status [Punkte]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_repowering.py" line="101" />
+      <source>New turbines with their repowering rule [points]</source>
+      <translation>Neue Anlagen mit ihrer Repowering-Regel [Punkte]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_repowering.py" line="103" />
+      <source>Balance per municipality (CSV)</source>
+      <translation>Bilanz je Gemeinde (CSV)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_repowering.py" line="105" />
+      <source>Repowering candidates</source>
+      <translation>Repowering-Kandidaten</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_repowering.py" line="106" />
+      <source>Old turbines replaced</source>
+      <translation>Ersetzte Altanlagen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_repowering.py" line="107" />
+      <source>New repowering turbines</source>
+      <translation>Neue Repowering-Anlagen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_repowering.py" line="108" />
+      <source>Energy of the old turbines replaced [GWh/a]</source>
+      <translation>Energie der ersetzten Altanlagen [GWh/a]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_repowering.py" line="109" />
+      <source>Energy of the new repowering turbines [GWh/a]</source>
+      <translation>Energie der neuen Repowering-Anlagen [GWh/a]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_repowering.py" line="116" />
+      <source>Give either the new turbines (a layout) or the eligible wind areas to place a replacement layout on, one of the two.</source>
+      <translation>Geben Sie entweder die neuen Anlagen (eine Anlagenplanung) oder die geeigneten Windflächen für eine Ersatzplanung an, eines von beiden.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_repowering.py" line="145" />
+      <source>{n} old turbines ({mw:.1f} MW, {gwh:.1f} GWh/a) replaced by {k} new ones ({new_mw:.1f} MW, {new_gwh:.1f} GWh/a): {zone} within the zone, {plan} by the plan's repowering areas</source>
+      <translation>{n} Altanlagen ({mw:.1f} MW, {gwh:.1f} GWh/a) ersetzt durch {k} neue ({new_mw:.1f} MW, {new_gwh:.1f} GWh/a): {zone} im Umkreis, {plan} über die Repoweringgebiete des Plans</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_repowering.py" line="152" />
+      <source>{name}: {old} old turbines ({old_gwh:.1f} GWh/a) → {new} new ({new_gwh:.1f} GWh/a)</source>
+      <translation>{name}: {old} Altanlagen ({old_gwh:.1f} GWh/a) → {new} neue ({new_gwh:.1f} GWh/a)</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/wind_yield.py" line="50" />

@@ -19,13 +19,14 @@ from .solar_potential import SolarPotential
 from .suitability import Suitability
 from .turbine_layout import TurbineLayout
 from .wind_immission import WindImmission
+from .wind_repowering import WindRepowering
 from .wind_yield import WindYield
 from .plan_area_accounting import PlanAreaAccounting
 from .windbg_accounting import WindbgAccounting
 
 ALGORITHMS = (
     LandEligibility, SetbackSweep, Suitability, WindbgAccounting, PlanAreaAccounting,  # eligibility … accounting
-    SolarPotential, RooftopSolar, WindYield, TurbineLayout, WindImmission,  # potential
+    SolarPotential, RooftopSolar, WindYield, TurbineLayout, WindImmission, WindRepowering,  # potential
     GridTopologyCheck, GridConnection,  # grid
     MunicipalProfile, SiteMaps,  # profile
     OsmDownload, CheckData,  # input data

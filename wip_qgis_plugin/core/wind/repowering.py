@@ -270,9 +270,12 @@ def place_replacements(placement: ReplacementLayout, candidates: np.ndarray, pla
                            "repair", empty_ok=True)
         areas = areas.set_geometry(shapely.intersection(areas.geometry.values, zones))
         areas = areas[shapely.area(areas.geometry.values) > 0].reset_index(drop=True)
-    where = " or in the plan's repowering areas" if plan_areas is not None and len(plan_areas) else ""
-    progress.info(f"Replacement layout: {areas.geometry.area.sum() / 1e4:.1f} ha of eligible land within "
-                  f"{zone_h:g} H of the candidates{where}.")
+    ha = float(areas.geometry.area.sum()) / 1e4
+    if plan_areas is not None and len(plan_areas):
+        progress.info(f"Replacement layout: {ha:.1f} ha of eligible land within {zone_h:g} H of the candidates or in "
+                      "the plan's repowering areas.")
+    else:
+        progress.info(f"Replacement layout: {ha:.1f} ha of eligible land within {zone_h:g} H of the candidates.")
     ref = LayerRef(str(folder / "replacement_areas.gpkg"), "eligible_areas")
     write_vector(Path(ref.path), areas, "eligible_areas", "MultiPolygon")
     out = LayoutOutputs(folder / "replacement_turbines.gpkg")
@@ -444,11 +447,12 @@ def run_repowering(existing: LayerRef, new: LayerRef | None, outputs: Repowering
         if outputs.turbines is not None:
             write_vector(tx.temp_for(Path(outputs.turbines)), turbines, "turbines", "Point")
     progress.info(f"Repowering {year_now}: {int(candidate.sum())} of {len(old)} existing turbines are at least "
-                  f"{settings.min_age_years:g} years old; {int(replaced.sum())} of them have a new turbine within "
+                  f"{settings.min_age_years:g} years old; {int(by_zone.sum())} of them have a new turbine within "
                   f"{settings.zone_h:g} H.")
     if plan is not None:
         progress.info(f"Repowering areas of the plan: {int(in_plan.sum())} new turbine(s) stand in them, "
-                      f"{int(np.sum(rule == RULE_PLAN))} of them outside every {settings.zone_h:g} H zone.")
+                      f"{int(np.sum(rule == RULE_PLAN))} of them outside every {settings.zone_h:g} H zone; they "
+                      f"replace {int(np.sum(replaced & ~by_zone))} more candidate(s).")
     return RepoweringResult(year_now, len(old), int(no_year.sum()), int(candidate.sum()), int(replaced.sum()),
                             float(np.sum(old_mw[replaced])), float(np.sum(old_mwh[replaced])), int(repowering.sum()),
                             float(new_mw[repowering].sum()), float(new_mwh[repowering].sum()), tuple(rows), outputs,
