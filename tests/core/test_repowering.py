@@ -221,3 +221,18 @@ def test_a_replacement_layout_is_placed_within_the_zones(tmp_path):
     assert t["repowering_rule"].tolist() == np.where(zone, "16b_5h", "plan_area").tolist()
     with pytest.raises(InputError, match="not both"):
         run_repowering(old, old, out, RepoweringSettings(), placement=placement)
+
+
+def test_no_candidate_places_nothing_and_says_so(tmp_path):
+    old, _, munis = layers(tmp_path)
+    g = tmp_path / "areas.gpkg"
+    gpd.GeoDataFrame({"area_id": [1], "name": ["West"], "ags": ["1"]},
+                     geometry=[shapely.box(X0 - 3000, Y0 - 3000, X0 + 10_000, Y0 + 10_000)], crs=CRS).to_file(
+        g, layer="eligible_areas")
+    out = RepoweringOutputs(tmp_path / "o.gpkg", tmp_path / "b.csv", tmp_path / "t.gpkg")
+    log = LogRecorder()
+    r = run_repowering(old, None, out, RepoweringSettings(reference_year=2005), munis, log,
+                       placement=ReplacementLayout(LayerRef(str(g), "eligible_areas")))
+    assert (r.n_candidates, r.n_layout, r.n_new, r.rows, r.placed) == (0, 0, 0, (), True)
+    assert "Replacement layout: 0.0 ha of eligible land within 5 H of the candidates." in log.infos
+    assert len(pyogrio.read_dataframe(out.turbines)) == 0
