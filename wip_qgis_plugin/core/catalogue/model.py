@@ -92,6 +92,9 @@ class Criterion:
         e.g. ``land_cover``); ``""`` for a layer criterion.
     values : ValueSelection or None
         The cells of the raster that count (class codes or a value range); None for a layer criterion.
+    except_within : tuple of Criterion
+        Areas where the criterion does not apply (statutory exceptions; :mod:`.exceptions`), each a
+        criterion of its own with id ``<id>.<exception>``.
     """
 
     id: str
@@ -111,6 +114,7 @@ class Criterion:
     dwelling_rule: DwellingRule | None = None
     raster: str = ""
     values: ValueSelection | None = None
+    except_within: tuple[Criterion, ...] = ()
 
     @property
     def role(self) -> str:

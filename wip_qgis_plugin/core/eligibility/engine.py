@@ -31,11 +31,11 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from rasterio.features import rasterize, shapes
 
 from ..catalogue.dwellings import DwellingCounts
+from ..catalogue.exceptions import exception_ids
 from ..catalogue.loader import Catalogue
 from ..catalogue.model import DEFAULT_KINDS, EXCLUSION_KINDS, Criterion
 from ..data.layers import LayerRef, check_working_crs
@@ -49,8 +49,8 @@ from ..units import Turbine, setback_problem
 from .aoi import AreaOfInterest, check_invalid_mode, read_aoi_areas
 from .budget import MAX_CELLS, check_grid_budget, check_resolution
 from .distance import FeatureSet, within_masks
+from .exception_zones import ExceptionZone, exception_masks, read_exception_zones
 from .inputs import (
-    CriterionInput,
     LayerBinding,
     NotAssessed,
     check_bindings,
@@ -59,7 +59,7 @@ from .inputs import (
     missing_roles_message,
     read_inputs,
     resolve_inputs,
-    selection_mask,
+    select_features,
 )
 from .plausibility import covering_features
 from .raster_criteria import raster_feature_sets, resolve_raster_inputs
@@ -208,34 +208,7 @@ class EligibilityPlan:
     features: dict[str, int] = field(default_factory=dict)  # criterion id → features within reach
     inputs: dict[str, str] = field(default_factory=dict)  # criterion id → the layers it read
     nodata_pct: dict[str, float] = field(default_factory=dict)  # raster criterion id → nodata share of the AOI [%]
-
-
-def _select_features(frame: gpd.GeoDataFrame, ci: CriterionInput) -> tuple[np.ndarray, DwellingCounts | None]:
-    mask, counts = selection_mask(ci, frame)
-    geoms = np.asarray(frame.geometry.values[mask], dtype=object)
-    if ci.criterion.group is not None and geoms.size:
-        geoms = _apply_group_rule(geoms, frame[mask], ci.criterion)
-    return geoms, counts
-
-
-def _apply_group_rule(geoms: np.ndarray, frame: gpd.GeoDataFrame, crit: Criterion) -> np.ndarray:
-    """Keep buildings in groups (gap ≤ max_gap) holding at least min_dwellings dwellings."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    rule = crit.group
-    assert rule is not None
-    dwell = np.ones(len(geoms))
-    if rule.dwellings_field and rule.dwellings_field in frame.columns:
-        v = pd.to_numeric(frame[rule.dwellings_field], errors="coerce").to_numpy(dtype=float)
-        dwell = np.where(np.isfinite(v) & (v > 0), v, 1.0)
-    tree = shapely.STRtree(geoms)
-    left, right = tree.query(geoms, predicate="dwithin", distance=rule.max_gap_m)
-    n = len(geoms)
-    graph = coo_matrix((np.ones(left.size), (left, right)), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
-    totals = np.bincount(labels, weights=dwell)
-    return geoms[totals[labels] >= rule.min_dwellings]
+    exceptions: list[ExceptionZone] = field(default_factory=list)  # areas where a criterion does not apply
 
 
 def prepare_run(
@@ -273,7 +246,7 @@ def prepare_run(
     active = list(catalogue.active(tuple(settings.kinds), settings.on_date))
     if not active:
         raise InputError(f"No criterion of catalogue {catalogue.id!r} applies with kinds {settings.kinds}.")
-    check_bindings(settings.layer_bindings, [c.id for c in catalogue.criteria])
+    check_bindings(settings.layer_bindings, [c.id for c in catalogue.criteria] + exception_ids(catalogue.criteria))
     inputs, absent = resolve_inputs(active, layers, settings.layer_bindings)
     raster_inputs, raster_absent = resolve_raster_inputs(active, settings.rasters)
     order = {c.id: k for k, c in enumerate(active)}
@@ -340,7 +313,7 @@ def prepare_run(
         key = f"criterion:{c.id}" if ci.bound else c.selection_key()
         if key not in sets:
             check_numbers(ci, frames[frame_key(ci)], progress)
-            geoms, counts = _select_features(frames[frame_key(ci)], ci)
+            geoms, counts = select_features(frames[frame_key(ci)], ci)
             sets[key] = FeatureSet(key, geoms)
             counts_of[key] = counts
             if counts is not None and counts.unknown_as_dwelling:
@@ -385,6 +358,9 @@ def prepare_run(
                            permitted, bit_of, n_bits, want_polygons, dtype, absent, dwellings, features,
                            {ci.criterion.id: "; ".join(b.describe() for b in ci.sources) for ci in inputs}
                            | {ri.criterion.id: ri.describe() for ri in raster_inputs}, nodata_pct)
+    plan.exceptions = read_exception_zones(
+        criteria, layers, settings.rasters, settings.layer_bindings, settings.on_date or dt.date.today(), turbine,
+        crs, aoi_union.bounds, aoi_geoms, grid, settings.invalid_geometries, progress)
     return plan, names, ids
 
 
@@ -428,6 +404,9 @@ def _compute_tile(plan: EligibilityPlan, window: Window) -> _TileResult:
                 reasons |= mask.astype(plan.reason_dtype) << np.array(plan.bit_of[ci], dtype=plan.reason_dtype)
             else:
                 permitted |= mask
+    for ci, mask in exception_masks(plan.exceptions, grid, window).items():
+        if plan.bit_of[ci] >= 0:
+            reasons &= ~(mask.astype(plan.reason_dtype) << np.array(plan.bit_of[ci], dtype=plan.reason_dtype))
     if permitted is not None:
         reasons |= (~permitted).astype(plan.reason_dtype) << np.array(plan.n_bits, dtype=plan.reason_dtype)
     inside = labels > 0

@@ -26,6 +26,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from pyproj import Transformer
 from pyproj.exceptions import ProjError
 
@@ -292,3 +293,32 @@ def selection_mask(ci: CriterionInput, frame: gpd.GeoDataFrame) -> tuple[np.ndar
         mask = mask.copy()
         mask[np.flatnonzero(mask)[~dwell]] = False
     return mask, counts
+
+
+def select_features(frame: gpd.GeoDataFrame, ci: CriterionInput) -> tuple[np.ndarray, DwellingCounts | None]:
+    """The geometries a criterion selects from its frame (group rule applied), and its dwelling counts."""
+    mask, counts = selection_mask(ci, frame)
+    geoms = np.asarray(frame.geometry.values[mask], dtype=object)
+    if ci.criterion.group is not None and geoms.size:
+        geoms = _apply_group_rule(geoms, frame[mask], ci.criterion)
+    return geoms, counts
+
+
+def _apply_group_rule(geoms: np.ndarray, frame: gpd.GeoDataFrame, crit: Criterion) -> np.ndarray:
+    """Keep buildings in groups (gap ≤ max_gap) holding at least min_dwellings dwellings."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    rule = crit.group
+    assert rule is not None
+    dwell = np.ones(len(geoms))
+    if rule.dwellings_field and rule.dwellings_field in frame.columns:
+        v = pd.to_numeric(frame[rule.dwellings_field], errors="coerce").to_numpy(dtype=float)
+        dwell = np.where(np.isfinite(v) & (v > 0), v, 1.0)
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="dwithin", distance=rule.max_gap_m)
+    n = len(geoms)
+    graph = coo_matrix((np.ones(left.size), (left, right)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    totals = np.bincount(labels, weights=dwell)
+    return geoms[totals[labels] >= rule.min_dwellings]

@@ -67,6 +67,10 @@ def bit_table(criteria: Sequence[Criterion], bit_of: Sequence[int], buffers_m: S
                 "layer": c.layer, "raster": c.raster, "filter": c.selects(), "buffer": str(c.buffer),
                 "buffer_m": round(buffers_m[ci], 3), "label_de": c.label.de, "label_en": c.label.en,
                 "source": catalogue.source_text(c.source), "valid_from": c.valid_from.isoformat(),
+                **({"except_within": [{"id": z.id, "label_de": z.label.de, "label_en": z.label.en,
+                                       "buffer": str(z.buffer), "source": catalogue.source_text(z.source),
+                                       "valid_from": z.valid_from.isoformat()} for z in c.except_within]}
+                   if c.except_within else {}),
             })
     if permitted_idx:
         zones = ", ".join(criteria[i].id for i in permitted_idx)

@@ -18,6 +18,7 @@ from rasterio.features import rasterize
 from ..data.outputs import OutputTransaction, write_csv
 from ..catalogue.loader import Catalogue
 from .distance import within_masks
+from .exception_zones import exception_masks
 from .engine import AreaOfInterest, EligibilitySettings, check_outputs_not_inputs, prepare_run, iterate_tiles
 from ..errors import InputError
 from ..data.raster_grid import Window
@@ -134,6 +135,11 @@ def _sweep_tile(plan: _SweepPlan, window: Window) -> tuple[np.ndarray, np.ndarra
                 masks[ci] = mask
         if has_swept:
             swept = result[len(others):]
+    for ci, mask in exception_masks(base.exceptions, grid, window).items():  # where a criterion does not apply
+        if ci == plan.swept_index:
+            swept = [m & ~mask for m in swept]
+        elif ci in masks:
+            masks[ci] &= ~mask
     inside = labels > 0
     if permitted is not None:
         inside &= permitted
