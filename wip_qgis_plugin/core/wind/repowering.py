@@ -268,7 +268,8 @@ def place_replacements(placement: ReplacementLayout, candidates: np.ndarray, pla
     else:
         areas = read_layer(placement.eligible_areas, "eligible areas", crs, tuple(shapely.bounds(zones)), columns,
                            "repair", empty_ok=True)
-        areas = areas.set_geometry(shapely.intersection(areas.geometry.values, zones))
+        cut = [_polygons(g) for g in shapely.intersection(np.asarray(areas.geometry.values, dtype=object), zones)]
+        areas = areas.set_geometry(gpd.GeoSeries(cut, crs=crs))
         areas = areas[shapely.area(areas.geometry.values) > 0].reset_index(drop=True)
     ha = float(areas.geometry.area.sum()) / 1e4
     if plan_areas is not None and len(plan_areas):
@@ -283,6 +284,13 @@ def place_replacements(placement: ReplacementLayout, candidates: np.ndarray, pla
     run_turbine_layout(placement.turbine, ref, dict(placement.rasters), dict(placement.layers), out, settings,
                        progress, placement.aoi)
     return LayerRef(str(out.turbines), "turbines")
+
+
+def _polygons(geom: shapely.Geometry) -> shapely.Geometry:
+    """The polygonal parts of an intersection as one MultiPolygon (lines and points where edges touch dropped)."""
+    parts = shapely.get_parts(shapely.get_parts(geom))  # a collection may hold multipolygons
+    polygons = parts[shapely.get_type_id(parts) == 3]
+    return shapely.multipolygons(polygons) if len(polygons) else shapely.MultiPolygon()
 
 
 def _municipality(points: np.ndarray, aoi: gpd.GeoDataFrame | None) -> np.ndarray:
