@@ -20,7 +20,7 @@ from wip_qgis_plugin.core.eligibility.engine import (
     EligibilitySettings,
     run_eligibility,
 )
-from wip_qgis_plugin.core.eligibility.windbg import AGS_LAND
+from wip_qgis_plugin.core.catalogue.lands import AGS_LAND
 
 TODAY = dt.date(2026, 12, 7)
 Q = 256
@@ -168,3 +168,36 @@ def test_bayern_on_the_real_heinersreuth_extract(tmp_path):
     strict = (muni.area - residential.buffer(2295.0, quad_segs=Q).intersection(muni).area) / 1e4
     assert res.eligible_ha > strict + 1.0                 # the extract's forests free land from the 10 H
     assert any("Exception 'settlements_10h.forest'" in m for m in log.infos)
+
+
+def test_every_land_gets_a_preset_and_a_municipality_of_another_land_is_warned_about(tmp_path):
+    from conftest import LogRecorder
+
+    from wip_qgis_plugin.core.catalogue.lands import land_of_key, preset_for_land
+
+    assert {land: preset_for_land(land) for land in ("BY", "BB", "NW", "SN", "ST", "TH", "HE", "MV", "NI")} == {
+        "BY": "wind_bayern", "BB": "wind_brandenburg", "NW": "wind_nordrhein_westfalen", "SN": "wind_sachsen",
+        "ST": "wind_sachsen_anhalt", "TH": "wind_thueringen", "HE": "wind_hessen",
+        "MV": "wind_mecklenburg_vorpommern", "NI": "wind_niedersachsen"}
+    assert {preset_for_land(land) for land in ("SH", "HH", "HB", "RP", "BW", "SL", "BE")} == {"wind_regionalplanung"}
+    assert preset_for_land("BY", "pv_ground") is None
+    assert (land_of_key("09472150"), land_of_key("150820000000"), land_of_key("9472150"), land_of_key("Z1")) == (
+        "BY", "ST", None, None)
+    area = shapely.box(X0, Y0, X0 + 2000, Y0 + 2000)
+    layers = write_layers(tmp_path / "m.gpkg", {
+        "municipalities": frame([area, shapely.box(X0 + 2000, Y0, X0 + 4000, Y0 + 2000)],
+                                name=["Heinersreuth", "Zörbig"], ags=["09472150", "15082440"]),
+        "landuse": frame([shapely.box(X0 + 100, Y0 + 100, X0 + 200, Y0 + 200)], landuse=["residential"])})
+    outs = EligibilityOutputs(tmp_path / "e.tif", tmp_path / "r.tif", None, None)
+    log = LogRecorder()
+    run_eligibility(load_catalogue("wind_sachsen_anhalt"), layers,
+                    AreaOfInterest(layers["municipalities"], "name", id_field="ags"), outs,
+                    EligibilitySettings(resolution_m=50.0, workers=1), log)
+    found = [w for w in log.warnings if "holds the rules of the Land ST" in w]
+    assert len(found) == 1 and "Heinersreuth" in found[0] and "Zörbig" not in found[0]
+    assert "wind_bayern" in found[0]
+    log = LogRecorder()
+    run_eligibility(load_catalogue("wind_regionalplanung"), layers,
+                    AreaOfInterest(layers["municipalities"], "name", id_field="ags"), outs,
+                    EligibilitySettings(resolution_m=50.0, workers=1), log)
+    assert not [w for w in log.warnings if "holds the rules" in w]     # the practice preset names no Land

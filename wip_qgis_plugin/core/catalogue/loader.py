@@ -204,7 +204,7 @@ def list_presets() -> list[PresetInfo]:
             continue
         title = raw.get("title", {})
         out.append(PresetInfo(raw["id"], raw["technology"], title.get("de", ""), title.get("en", ""),
-                              str(raw.get("version", "")), path))
+                              str(raw.get("version", "")), path, raw.get("land")))
     return out
 
 

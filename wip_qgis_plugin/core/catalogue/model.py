@@ -277,3 +277,4 @@ class PresetInfo:
     title_en: str
     version: str
     path: Path
+    land: str | None = None  # the Land whose rules it holds (two letters); None: any Land

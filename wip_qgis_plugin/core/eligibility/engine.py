@@ -36,6 +36,7 @@ from rasterio.features import rasterize, shapes
 
 from ..catalogue.dwellings import DwellingCounts
 from ..catalogue.exceptions import exception_ids
+from ..catalogue.lands import land_mismatch
 from ..catalogue.loader import Catalogue
 from ..catalogue.model import DEFAULT_KINDS, EXCLUSION_KINDS, Criterion
 from ..data.layers import LayerRef, check_working_crs
@@ -269,6 +270,8 @@ def prepare_run(
                              f"{turbine.name if turbine else 'none'}). Correct the catalogue or the turbine.")
 
     names, ids, aoi_geoms = read_aoi_areas(aoi, crs, settings.invalid_geometries, progress)
+    for warning in land_mismatch(catalogue.id, catalogue.land, catalogue.technology, names, ids):
+        progress.warning(warning)
     check_grid_budget(names, aoi_geoms, settings.resolution_m, settings.max_cells)
     aoi_union = shapely.union_all(aoi_geoms)
     grid = Grid.aligned(aoi_union.bounds, settings.resolution_m)

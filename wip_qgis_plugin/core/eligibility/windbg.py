@@ -23,6 +23,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from ..catalogue.lands import AGS_LAND
 from ..data.outputs import OutputTransaction, write_csv
 from .aoi import AreaOfInterest, read_aoi_frame
 from .engine import MunicipalityStats
@@ -100,10 +101,7 @@ WINDBG_TARGETS: dict[str, LandTarget] = {
         ("BE", "Berlin", 891.0, 0.25, 0.5), ("BB", "Brandenburg", 29_654.0, 1.8, 2.2),
         ("MV", "Mecklenburg-Vorpommern", 23_295.0, 1.4, 2.1))},
 }
-#: First two digits of the Amtlicher Gemeindeschlüssel (AGS) → Land.
-AGS_LAND: dict[str, str] = {"01": "SH", "02": "HH", "03": "NI", "04": "HB", "05": "NW", "06": "HE", "07": "RP",
-                            "08": "BW", "09": "BY", "10": "SL", "11": "BE", "12": "BB", "13": "MV", "14": "SN",
-                            "15": "ST", "16": "TH"}
+
 
 
 def land_of(ags: str, default: str | None = None, name: str = "") -> str:
