@@ -1,7 +1,7 @@
 """The engine's layout rules (docs/architecture.md), checked on the source of every module under core/.
 
 - dependencies point one way along the chain: root → data → catalogue → eligibility → suitability →
-  solar | wind → grid → profile → scenario → jobs (solar and wind do not import each other);
+  solar | wind → grid → economics → profile → scenario → jobs (solar and wind do not import each other);
 - no import cycle between modules, counting imports inside functions too;
 - no private name (``_x``) of one module used by another, in the engine or in the plugin around it;
 - every file under core/ at most ~700 lines, or its module docstring says why.
@@ -21,7 +21,7 @@ CORE = PLUGIN / "core"
 #: Rank of each part of the engine: a module may import from a part of lower or equal rank only
 #: (equal rank: its own part). Parts of the same rank are siblings and must not import each other.
 RANKS = {"<root>": 0, "data": 1, "catalogue": 2, "eligibility": 3, "suitability": 4, "solar": 5, "wind": 5,
-         "grid": 6, "profile": 7, "scenario": 8, "jobs": 9}
+         "grid": 6, "economics": 7, "profile": 8, "scenario": 9, "jobs": 10}
 MAX_LINES = 700
 
 

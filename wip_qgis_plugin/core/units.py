@@ -83,6 +83,19 @@ KINDS: dict[str, QuantityKind] = {
                              {"W/m²": 1.0, "W/m2": 1.0, "kW/m²": 1000.0, "kW/m2": 1000.0}, "'215 W/m²'"),
     "per_k": QuantityKind("temperature coefficient", "1/K", {"%/K": 0.01, "1/K": 1.0}, "'-0.35 %/K'"),
     "m2": QuantityKind("area", "m²", {"m²": 1.0, "m2": 1.0}, "'2 m²'"),
+    # economics
+    "EUR/kW": QuantityKind("cost per power", "EUR/kW", {"EUR/kW": 1.0, "EUR/kWp": 1.0, "€/kW": 1.0, "€/kWp": 1.0,
+                                                        "EUR/MW": 1e-3, "€/MW": 1e-3, "kEUR/MW": 1.0,
+                                                        "k€/MW": 1.0}, "'1500 EUR/kW'"),
+    "EUR/kW/a": QuantityKind("cost per power and year", "EUR/kW/a",
+                             {"EUR/kW/a": 1.0, "EUR/kWp/a": 1.0, "€/kW/a": 1.0, "€/kWp/a": 1.0,
+                              "EUR/MW/a": 1e-3, "€/MW/a": 1e-3, "kEUR/MW/a": 1.0, "k€/MW/a": 1.0},
+                             "'40 EUR/kW/a'"),
+    "EUR/MWh": QuantityKind("price of energy", "EUR/MWh", {"EUR/MWh": 1.0, "€/MWh": 1.0, "ct/kWh": 10.0},
+                            "'0.2 ct/kWh'"),
+    "EUR/ha/a": QuantityKind("lease per area and year", "EUR/ha/a", {"EUR/ha/a": 1.0, "€/ha/a": 1.0},
+                             "'2500 EUR/ha/a'"),
+    "years": QuantityKind("duration", "a", {"a": 1.0, "years": 1.0}, "'25 a'"),
 }
 
 
