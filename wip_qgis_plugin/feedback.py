@@ -122,6 +122,11 @@ def _engine_messages():
                                             n=n, w=w, h=h, res=res, reach=reach)),
         (r"Layer '([^']+)': (\d+) feature\(s\) within reach\.",
          lambda role, n: tr("Layer “{role}”: {n} feature(s) within reach.").format(role=role, n=n)),
+        (r"Exception '([^']+)': (\d+) feature\(s\) within reach; criterion '([^']+)' does not apply within (\S+) m "
+         r"of them\.",
+         lambda zone, n, criterion, m: tr("Exception “{zone}”: {n} feature(s) within reach; criterion “{criterion}” "
+                                          "does not apply within {m} m of them.").format(
+                                              zone=zone, n=n, criterion=criterion, m=m)),
         (r"Layer '([^']+)': (\d+) feature\(s\) within (\S+) m\.",
          lambda role, n, reach: tr("Layer “{role}”: {n} feature(s) within {reach} m.").format(
              role=role, n=n, reach=reach)),
