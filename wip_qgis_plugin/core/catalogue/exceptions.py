@@ -1,4 +1,4 @@
-"""Areas where a criterion does not apply (``except_within``): a rule with statutory exceptions.
+"""Areas where a criterion does not apply (``except_within``), and the categories of permitted zones.
 
 Some Land rules hold "everywhere except in …": BayBO Art. 82 (10 H) does not apply in forests, along
 motorways and main railways and in the other cases of Art. 82 (5); there the 1,000 m of Art. 82a apply
@@ -73,6 +73,19 @@ def parse_exceptions(raw: Any, parent_id: Any, where: str, problems: list[str],
     if len(set(ids)) != len(ids):
         problems.append(f"{where}.except_within: an id is used twice")
     return tuple(out)
+
+
+def zone_category(raw: Any, kind: Any, where: str, problems: list[str]) -> str:
+    """The ``category`` of a permitted zone (a word), "" without one; a problem on another kind of criterion."""
+    if raw in (None, ""):
+        return ""
+    if kind != "permitted":
+        problems.append(f"{where}.category: only a permitted zone opens a category of land (this is {kind!r})")
+        return ""
+    if not isinstance(raw, str) or not raw.isidentifier():
+        problems.append(f"{where}.category: {raw!r} must be a word of letters, digits and _ (e.g. conversion)")
+        return ""
+    return raw
 
 
 def exception_ids(criteria: tuple[Criterion, ...] | list[Criterion]) -> list[str]:

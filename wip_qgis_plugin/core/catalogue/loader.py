@@ -19,7 +19,7 @@ from typing import Any
 
 from ..data.layers import ROLES
 from ..data.rasters import RASTER_ROLES
-from .exceptions import parse_exceptions
+from .exceptions import parse_exceptions, zone_category
 from .species import expand_species_zones
 from ..errors import CatalogueError, InputError
 from ..spec import PRESET_DIR, items_with_ids, Label, json_roundtrip, read_date, read_label, read_yaml, suggest, unknown_keys
@@ -49,7 +49,7 @@ _TOP_KEYS = {
 }
 _CRIT_KEYS = {
     "id", "label", "kind", "layer", "filter", "buffer", "line_offset", "source", "valid_from",
-    "valid_to", "tags", "note", "group", "dwellings", "raster", "values", "except_within",
+    "valid_to", "tags", "note", "group", "dwellings", "raster", "values", "except_within", "category",
 }
 _LAYER_ONLY = ("filter", "dwellings", "group", "line_offset")  # keys a raster criterion does not take
 _TURBINE_KEYS = {"name", "hub_height", "rotor_diameter", "source"}
@@ -500,13 +500,14 @@ def _criterion(c: dict[str, Any], where: str, sources: dict[str, str], problems:
                 problems.append(f"{where}.group: needs min_dwellings (integer) and max_gap (e.g. '50 m'): {exc}")
     exceptions = parse_exceptions(c.get("except_within"), cid, where, problems,
                                   lambda z, w, p: _criterion(z, w, sources, p))
+    category = zone_category(c.get("category"), kind, where, problems)
     if len(problems) > n_before:
         return None
     return Criterion(
         id=cid, label=label, kind=kind, layer=layer, filter=flt, buffer=buffer, source=source,
         valid_from=valid_from, valid_to=valid_to, line_offset_m=offset, tags=tuple(tags),
         note=str(c.get("note", "")), group=group, dwellings=str(dwellings), raster=raster, values=values,
-        except_within=exceptions)
+        except_within=exceptions, category=category)
 
 
 def _criterion_input(c: dict[str, Any], where: str, problems: list[str]) -> tuple[str, str, Any]:

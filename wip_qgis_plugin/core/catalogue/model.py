@@ -95,6 +95,9 @@ class Criterion:
     except_within : tuple of Criterion
         Areas where the criterion does not apply (statutory exceptions; :mod:`.exceptions`), each a
         criterion of its own with id ``<id>.<exception>``.
+    category : str
+        For a permitted zone: the area category it opens (``corridor``, ``conversion`` …); the eligible
+        land is also reported per category (overlaps counted in each, the total once); "" for none.
     """
 
     id: str
@@ -115,6 +118,7 @@ class Criterion:
     raster: str = ""
     values: ValueSelection | None = None
     except_within: tuple[Criterion, ...] = ()
+    category: str = ""
 
     @property
     def role(self) -> str:

@@ -210,6 +210,7 @@ class EligibilityPlan:
     inputs: dict[str, str] = field(default_factory=dict)  # criterion id → the layers it read
     nodata_pct: dict[str, float] = field(default_factory=dict)  # raster criterion id → nodata share of the AOI [%]
     exceptions: list[ExceptionZone] = field(default_factory=list)  # areas where a criterion does not apply
+    categories: list[str] = field(default_factory=list)  # the categories of the permitted zones, in order
 
 
 def prepare_run(
@@ -361,6 +362,7 @@ def prepare_run(
                            permitted, bit_of, n_bits, want_polygons, dtype, absent, dwellings, features,
                            {ci.criterion.id: "; ".join(b.describe() for b in ci.sources) for ci in inputs}
                            | {ri.criterion.id: ri.describe() for ri in raster_inputs}, nodata_pct)
+    plan.categories = list(dict.fromkeys(criteria[i].category for i in permitted if criteria[i].category))
     plan.exceptions = read_exception_zones(
         criteria, layers, settings.rasters, settings.layer_bindings, settings.on_date or dt.date.today(), turbine,
         crs, aoi_union.bounds, aoi_geoms, grid, settings.invalid_geometries, progress)
@@ -382,6 +384,7 @@ class _TileResult:
     excluded: np.ndarray      # (n_bits_total, n_areas + 1)
     only: np.ndarray
     polygons: list[tuple[Any, int]]
+    by_category: np.ndarray  # (n_categories, n_areas + 1) eligible pixels within each category's zones
 
 
 def _compute_tile(plan: EligibilityPlan, window: Window) -> _TileResult:
@@ -395,11 +398,13 @@ def _compute_tile(plan: EligibilityPlan, window: Window) -> _TileResult:
     n_total_bits = plan.n_bits + (1 if plan.permitted_idx else 0)
     reasons = np.zeros(shape, dtype=plan.reason_dtype)
     zeros = np.zeros((n_total_bits, n_areas + 1))
+    by_category = np.zeros((len(plan.categories), n_areas + 1))
     if not labels.any():
         reasons[:] = np.iinfo(plan.reason_dtype).max
         return _TileResult(window, np.full(shape, NODATA, np.uint8), reasons,
-                           np.zeros(n_areas + 1), np.zeros(n_areas + 1), zeros, zeros.copy(), [])
+                           np.zeros(n_areas + 1), np.zeros(n_areas + 1), zeros, zeros.copy(), [], by_category)
     permitted = np.zeros(shape, dtype=bool) if plan.permitted_idx else None
+    in_category = [np.zeros(shape, dtype=bool) for _ in plan.categories]
     for fs, use in zip(plan.feature_sets, plan.uses):
         masks = within_masks(fs, grid, window, tuple(b for _, b in use))
         for (ci, _), mask in zip(use, masks):
@@ -407,6 +412,8 @@ def _compute_tile(plan: EligibilityPlan, window: Window) -> _TileResult:
                 reasons |= mask.astype(plan.reason_dtype) << np.array(plan.bit_of[ci], dtype=plan.reason_dtype)
             else:
                 permitted |= mask
+                if plan.criteria[ci].category:
+                    in_category[plan.categories.index(plan.criteria[ci].category)] |= mask
     for ci, mask in exception_masks(plan.exceptions, grid, window).items():
         if plan.bit_of[ci] >= 0:
             reasons &= ~(mask.astype(plan.reason_dtype) << np.array(plan.bit_of[ci], dtype=plan.reason_dtype))
@@ -426,6 +433,8 @@ def _compute_tile(plan: EligibilityPlan, window: Window) -> _TileResult:
         hit = (rin & bit) != 0
         excluded[k] = np.bincount(lab[hit], minlength=n_areas + 1)
         only[k] = np.bincount(lab[rin == bit], minlength=n_areas + 1)
+    for k, zone in enumerate(in_category):
+        by_category[k] = np.bincount(lab[(rin == 0) & zone[inside]], minlength=n_areas + 1)
     polys: list[tuple[Any, int]] = []
     if plan.want_polygons:
         elig_labels = np.where(eligible == ELIGIBLE, labels, 0).astype(np.int32)
@@ -433,7 +442,7 @@ def _compute_tile(plan: EligibilityPlan, window: Window) -> _TileResult:
             for geom, value in shapes(elig_labels, mask=elig_labels > 0,
                                       transform=grid.window_transform(window), connectivity=4):
                 polys.append((shapely.geometry.shape(geom), int(value)))
-    return _TileResult(window, eligible, reasons, total, elig_count, excluded, only, polys)
+    return _TileResult(window, eligible, reasons, total, elig_count, excluded, only, polys, by_category)
 
 
 def _worker(window: Window) -> Any:
@@ -497,6 +506,7 @@ def run_eligibility(
     elig = np.zeros(n_areas + 1)
     excluded = np.zeros((n_total_bits, n_areas + 1))
     only = np.zeros((n_total_bits, n_areas + 1))
+    by_category = np.zeros((len(plan.categories), n_areas + 1))
     polygons: list[tuple[Any, int]] = []
     tiles = list(grid.tiles(max(2, settings.tile_px // 2 * 2)))  # even: coarse cells align
     tags = provenance_tags(catalogue, settings, layers, aoi, plan.not_assessed)
@@ -527,6 +537,7 @@ def run_eligibility(
                 elig += res.eligible_count
                 excluded += res.excluded
                 only += res.only
+                by_category += res.by_category
                 polygons.extend(res.polygons)
                 progress.report(0.15 + 0.75 * done / len(tiles),
                                 f"Tile {done} of {len(tiles)}")
@@ -542,6 +553,7 @@ def run_eligibility(
                 names[i], ids[i], total[i + 1] * px_ha, elig[i + 1] * px_ha,
                 {b["id"]: CriterionStats(excluded[k, i + 1] * px_ha, only[k, i + 1] * px_ha)
                  for k, b in enumerate(bits)},
+                {cat: by_category[k, i + 1] * px_ha for k, cat in enumerate(plan.categories)},
             )
             for i in range(n_areas)
         ]

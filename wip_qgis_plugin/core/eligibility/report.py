@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,7 @@ class MunicipalityStats:
     total_ha: float
     eligible_ha: float
     criteria: dict[str, CriterionStats]
+    categories: dict[str, float] = field(default_factory=dict)  # eligible land within each category's zones [ha]
 
     @property
     def eligible_pct(self) -> float:
@@ -164,11 +165,14 @@ def sidecar_data(bits: list[dict[str, Any]], status: list[dict[str, Any]], tags:
 def write_table(path: Path, stats: list[MunicipalityStats], bits: list[dict[str, Any]]) -> None:
     """The table per municipality (with a TOTAL row). Areas [ha], shares [%]."""
     header = ["name", "ags", "total_ha", "eligible_ha", "eligible_pct"]
+    categories = list(stats[0].categories) if stats else []
+    header += [f"eligible_{c}_ha" for c in categories]  # overlapping categories each count their land
     for b in bits:
         header += [f"excl_{b['id']}_ha", f"only_{b['id']}_ha"]
     rows = []
     for m in stats + [total_row(stats, bits)]:
         row: list[Any] = [m.name, m.ags, m.total_ha, m.eligible_ha, m.eligible_pct]
+        row += [m.categories.get(c, 0.0) for c in categories]
         for b in bits:
             c = m.criteria[b["id"]]
             row += [c.excluded_ha, c.only_this_ha]
@@ -199,4 +203,5 @@ def total_row(stats: list[MunicipalityStats], bits: list[dict[str, Any]]) -> Mun
         "TOTAL", "", sum(m.total_ha for m in stats), sum(m.eligible_ha for m in stats),
         {b["id"]: CriterionStats(sum(m.criteria[b["id"]].excluded_ha for m in stats),
                                  sum(m.criteria[b["id"]].only_this_ha for m in stats)) for b in bits},
+        {c: sum(m.categories.get(c, 0.0) for m in stats) for c in (stats[0].categories if stats else {})},
     )
