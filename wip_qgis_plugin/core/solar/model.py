@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.pvlib_shim import pvlib_module
-from .systems import PvSystem, PvSystems
+from .systems import PVSYST_MODELS, PvSystem, PvSystems
 from ..data.weather import Weather, dni_from_beam_and_zenith
 
 #: Orientations evaluated at once (memory: chunk × hours × 8 bytes per array).
@@ -204,8 +204,13 @@ def _dc_power(sky: Sky, effective: np.ndarray, poa_global: np.ndarray, systems: 
     """Hourly DC power per kWp DC [kW/kWp] of each row of ``effective`` [W/m²], after the DC losses."""
     pvlib = pvlib_module()
 
-    params = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"][temperature_model]
-    temp_cell = pvlib.temperature.sapm_cell(poa_global, sky.temp_air, sky.wind_speed, **params)
+    if temperature_model in PVSYST_MODELS:  # heat-loss factors (floating PV), module efficiency from its power
+        temp_cell = pvlib.temperature.pvsyst_cell(poa_global, sky.temp_air, sky.wind_speed,
+                                                  module_efficiency=systems.module_w_per_m2 / 1000.0,
+                                                  **PVSYST_MODELS[temperature_model])
+    else:
+        params = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"][temperature_model]
+        temp_cell = pvlib.temperature.sapm_cell(poa_global, sky.temp_air, sky.wind_speed, **params)
     pdc = pvlib.pvsystem.pvwatts_dc(effective, temp_cell, 1.0, systems.gamma_pdc)  # kW per kWp
     return np.asarray(pdc, float) * (1.0 - losses_pct / 100.0)
 

@@ -22,9 +22,15 @@ DEFAULT_PRESET = "pv_systems"
 SCHEMA = "wip-pv-systems/1"
 #: Mounting kinds the yield model knows (see :data:`.solar_model.MOUNTINGS`).
 MOUNTINGS = ("fixed", "east_west", "single_axis", "vertical_bifacial")
-#: SAPM cell temperature parameter sets (pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"]).
+#: Heat-loss factors of the PVsyst cell temperature model (pvlib.temperature.pvsyst_cell) by name: u_c [W/m²/K],
+#: u_v [W/m³/K·s]. floating_closed: a closed floating structure with a large water footprint in the Netherlands
+#: (Dörenkämper et al. 2021, The cooling effect of floating PV in two different climate zones, Solar Energy 214,
+#: 239–247, doi:10.1016/j.solener.2020.11.029; as tabulated in pvlib's floating-PV example).
+PVSYST_MODELS: dict[str, dict[str, float]] = {"floating_closed": {"u_c": 25.2, "u_v": 3.7}}
+#: Cell temperature models: the SAPM parameter sets (pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"])
+#: and the PVsyst sets of :data:`PVSYST_MODELS`.
 TEMPERATURE_MODELS = ("open_rack_glass_glass", "close_mount_glass_glass", "open_rack_glass_polymer",
-                      "insulated_back_glass_polymer")
+                      "insulated_back_glass_polymer", *PVSYST_MODELS)
 #: Loss items of pvlib.pvsystem.pvwatts_losses [%].
 LOSS_ITEMS = ("soiling", "shading", "snow", "mismatch", "wiring", "connections", "lid", "nameplate_rating",
               "age", "availability")
