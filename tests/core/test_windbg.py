@@ -178,3 +178,21 @@ def test_municipal_areas_ignore_an_invalid_polygon_elsewhere_and_label_null_name
     munis = municipal_areas(AreaOfInterest(ref), CRS, invalid="skip")
     assert [(m.name, m.land) for m in munis] == [("Gut", "ST"), ("14001001", "SN")]
     assert munis[1].area_ha == pytest.approx(200.0)
+
+
+#: WindBG Anlage 1 (zu § 3 Abs. 1), BGBl. 2022 I S. 1353: share of the Land's area by the end of 2027 and 2032 [%].
+ANLAGE_1 = {"BW": (1.1, 1.8), "BY": (1.1, 1.8), "BE": (0.25, 0.5), "BB": (1.8, 2.2), "HB": (0.25, 0.5),
+            "HH": (0.25, 0.5), "HE": (1.8, 2.2), "MV": (1.4, 2.1), "NI": (1.7, 2.2), "NW": (1.1, 1.8),
+            "RP": (1.4, 2.2), "SL": (1.1, 1.8), "SN": (1.3, 2.0), "ST": (1.8, 2.2), "SH": (1.3, 2.0),
+            "TH": (1.8, 2.2)}
+
+
+def test_the_targets_of_all_16_laender_are_the_anlage():
+    assert {code: (t.share_pct(2027), t.share_pct(2032)) for code, t in WINDBG_TARGETS.items()} == ANLAGE_1
+    # the national sums the Anlage's shares make with the Länder's areas: about 1.4 % and 2 % of Germany
+    areas = {code: t.area_km2 for code, t in WINDBG_TARGETS.items()}
+    germany = sum(areas.values())
+    assert germany == pytest.approx(357_600, rel=0.005)
+    for year, national in ((2027, 1.4), (2032, 2.0)):
+        share = sum(t.target_km2(year) for t in WINDBG_TARGETS.values()) / germany * 100
+        assert share == pytest.approx(national, abs=0.05)
