@@ -305,12 +305,15 @@ class Contributions:
         10^(L/10) of the source's level at the receptor (no uncertainty surcharge). [-]
     n_receptors : int
         Number of receptors.
+    grouped : bool
+        The pairs of each receptor come together (as :func:`contributions` gives them).
     """
 
     receptor: np.ndarray
     source: np.ndarray
     energy: np.ndarray
     n_receptors: int
+    grouped: bool = False
 
     def levels_db(self, weight: np.ndarray | None = None) -> np.ndarray:
         """Level at each receptor with each source's energy scaled by ``weight`` (0 = off). [dB(A)]"""
@@ -321,8 +324,11 @@ class Contributions:
 
 
 def contributions(source_xyz: np.ndarray, band_power: np.ndarray, receptor_xyz: np.ndarray, table: NoiseTable,
-                  reach_m: float = 10_000.0) -> Contributions:
+                  reach_m: float = 10_000.0, block: int = 512, chunk_pairs: int = 10_000_000) -> Contributions:
     """Energy of every source at every receptor within ``reach_m`` (horizontal). [-]
+
+    The pairs of each receptor come together (the receptors in blocks of neighbours, the search is faster
+    so); indices are 32-bit.
 
     Parameters
     ----------
@@ -332,28 +338,80 @@ def contributions(source_xyz: np.ndarray, band_power: np.ndarray, receptor_xyz: 
         ``(n_sources, bands)`` octave-band sound power of each source. [dB(A)]
     reach_m : float
         Sources farther away are left out (at 10 km a 106 dB(A) turbine brings < 10 dB(A)). [m]
+    block : int
+        Receptors searched together.
+    chunk_pairs : int
+        Pairs whose energy is computed at once (about 40 bytes each in flight).
     """
     from scipy.spatial import cKDTree
 
     source_xyz = np.asarray(source_xyz, dtype=float).reshape(-1, 3)
     receptor_xyz = np.asarray(receptor_xyz, dtype=float).reshape(-1, 3)
     band_power = np.asarray(band_power, dtype=float).reshape(len(source_xyz), -1)
-    if not len(source_xyz) or not len(receptor_xyz):
-        return Contributions(np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0), len(receptor_xyz))
-    # the sparse distance matrix leaves out distance 0: the receptors are moved by 1 mm for the search only
-    pairs = cKDTree(receptor_xyz[:, :2] + np.array([1e-3, 0.0])).sparse_distance_matrix(
-        cKDTree(source_xyz[:, :2]), reach_m, output_type="ndarray")
-    r, s = pairs["i"].astype(np.int64), pairs["j"].astype(np.int64)
-    del pairs
-    d = np.linalg.norm(receptor_xyz[r] - source_xyz[s], axis=1)
-    energy = np.empty(len(r))
+    n_rec = len(receptor_xyz)
+    if not len(source_xyz) or not n_rec:
+        return Contributions(np.empty(0, np.int32), np.empty(0, np.int32), np.empty(0), n_rec)
     total = energetic_sum_db(band_power, axis=1)
-    shapes = np.round(band_power - total[:, None], 9)
-    for shape in np.unique(shapes, axis=0):
-        mine = np.all(shapes[s] == shape, axis=1)
-        lg = _attenuation_table(tuple(shape.tolist()), table, float(d[mine].max()) if mine.any() else 1.0)
-        energy[mine] = 10.0 ** (0.1 * (total[s[mine]] + np.interp(d[mine], lg[0], lg[1])))
-    return Contributions(r, s, energy, len(receptor_xyz))
+    shapes, shape_of = np.unique(np.round(band_power - total[:, None], 9), axis=0, return_inverse=True)
+    shape_of = shape_of.reshape(-1)
+    # one table per spectrum shape, long enough for every distance within reach
+    far = math.hypot(reach_m, float(np.ptp(np.r_[source_xyz[:, 2], receptor_xyz[:, 2]]))) + 1.0
+    tables = [_attenuation_table(tuple(shape.tolist()), table, far) for shape in shapes]
+    sources = cKDTree(source_xyz[:, :2])
+    src_cols = np.ascontiguousarray(source_xyz.T)
+    # receptors in strips 1 km wide, along each strip by y: a block of them lies close together
+    order = np.lexsort((receptor_xyz[:, 1], np.floor(receptor_xyz[:, 0] / 1000.0)))
+    # the output grows into arrays sized from a sample (filling them is much faster than joining blocks)
+    sample = receptor_xyz[order[:: max(1, n_rec // 4000)], :2]
+    size = int(1.05 * n_rec * np.mean(sources.query_ball_point(sample, reach_m, return_length=True))) + 4 * block
+    out_r, out_s, out_e = np.empty(size, np.int32), np.empty(size, np.int32), np.empty(size)
+    n = 0
+    for lo in range(0, n_rec, block):
+        idx = order[lo:lo + block]
+        part = receptor_xyz[idx]
+        # the sparse distance matrix leaves out distance 0: the receptors are moved by 1 mm for the search only
+        pairs = cKDTree(part[:, :2] + np.array([1e-3, 0.0])).sparse_distance_matrix(
+            sources, reach_m, output_type="ndarray")
+        by_receptor = np.argsort(pairs["i"].astype(np.int16), kind="stable")
+        r, s = pairs["i"][by_receptor], pairs["j"][by_receptor]
+        if n + len(r) > len(out_r):
+            size = int(1.5 * (n + len(r)))
+            out_r, out_s, out_e = (np.concatenate([a[:n], np.empty(size - n, a.dtype)]) for a in (out_r, out_s, out_e))
+        d = _slant_distance_m(np.ascontiguousarray(part.T), r, src_cols, s)
+        energy = out_e[n:n + len(r)]
+        for k, lg in enumerate(tables):
+            mine = slice(None) if len(tables) == 1 else np.flatnonzero(shape_of[s] == k)
+            energy[mine] = 10.0 ** (0.1 * (total[s[mine]] + _interp_uniform(d[mine], *lg)))
+        out_r[n:n + len(r)] = idx[r]
+        out_s[n:n + len(r)] = s
+        n += len(r)
+    r, s, energy = out_r[:n], out_s[:n], out_e[:n]
+    return Contributions(r, s, energy, n_rec, grouped=True)
+
+
+def _slant_distance_m(receptor_cols: np.ndarray, receptor: np.ndarray, source_cols: np.ndarray,
+                      source: np.ndarray) -> np.ndarray:
+    """Distance of each (receptor, source) index pair in 3D, from coordinates by column ``(3, n)``. [m]"""
+    d = receptor_cols[0][receptor]
+    d -= source_cols[0][source]
+    d *= d
+    for k in (1, 2):
+        dk = receptor_cols[k][receptor]
+        dk -= source_cols[k][source]
+        dk *= dk
+        d += dk
+    return np.sqrt(d, out=d)
+
+
+def _interp_uniform(x: np.ndarray, xp: np.ndarray, fp: np.ndarray) -> np.ndarray:
+    """``numpy.interp`` on an evenly spaced ``xp`` reaching beyond every ``x`` (the same values, faster)."""
+    x = np.maximum(x, xp[0])
+    j = ((x - xp[0]) / (xp[1] - xp[0])).astype(np.int64)
+    slope = (fp[1:] - fp[:-1]) / (xp[1:] - xp[:-1])
+    x -= xp[j]
+    x *= slope[j]
+    x += fp[j]
+    return x
 
 
 #: Distance step of the tabulated attenuation (:func:`contributions`); linear interpolation of the level
@@ -425,6 +483,64 @@ class NoiseReduction:
     preloaded: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
 
 
+#: In each round of :func:`reduce_for_noise` a receptor's loudest turbine is first sought among the pairs
+#: whose unrestricted energy lies within this of its loudest one's, and among all its pairs only where those
+#: have fallen to the level of the others. [dB]
+NEAR_DB = 6.0
+
+
+def _segments(grouped_receptor: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Runs of equal receptors in grouped pairs: first pair of each, its receptor, its length."""
+    r = grouped_receptor
+    starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]]) if len(r) else np.empty(0, np.int64)
+    return starts, r[starts], np.diff(np.r_[starts, len(r)])
+
+
+def _expand(lengths: np.ndarray) -> np.ndarray:
+    """The group of each element of consecutive groups of these lengths (``repeat(arange(n), lengths)``, faster)."""
+    ends = np.cumsum(lengths)
+    mark = np.zeros(int(ends[-1]) + 1 if len(ends) else 1, np.int32)
+    if np.all(lengths > 0):
+        mark[ends] = 1
+    else:
+        np.add.at(mark, ends, 1)
+    return np.cumsum(mark[:-1], dtype=np.int32)
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``arange(lo[i], hi[i])`` for every i, concatenated, and the i of each element."""
+    n = np.asarray(hi, dtype=np.int64) - lo
+    which = _expand(n)
+    return np.arange(len(which)) + (np.asarray(lo, dtype=np.int64) - (np.cumsum(n) - n))[which], which
+
+
+def _grouping(receptor: np.ndarray) -> np.ndarray | None:
+    """An order that brings the pairs of each receptor together; None where they come so."""
+    if len(receptor) < 2:
+        return None
+    runs = np.count_nonzero(receptor[1:] != receptor[:-1]) + 1
+    return None if runs == np.count_nonzero(np.bincount(receptor)) else np.argsort(receptor, kind="stable")
+
+
+def _loudest(val: np.ndarray, starts: np.ndarray, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per group of pairs (``starts``; ``group`` of each pair) its largest value, and the pairs that reach it."""
+    top = np.maximum.reduceat(val, starts) if len(starts) else np.empty(0)
+    return top, np.flatnonzero(val == top[group])
+
+
+def _group_sums(energy: np.ndarray, source: np.ndarray, scale: np.ndarray, starts: np.ndarray,
+                batch: int = 1 << 22) -> np.ndarray:
+    """Per group of pairs (from ``starts`` on) the sum of energy × scale of its source, in batches."""
+    out = np.empty(len(starts))
+    g0 = 0
+    while g0 < len(starts):
+        g1 = max(g0 + 1, int(np.searchsorted(starts, starts[g0] + batch)))
+        p0, p1 = starts[g0], starts[g1] if g1 < len(starts) else len(energy)
+        out[g0:g1] = np.add.reduceat(energy[p0:p1] * scale[source[p0:p1]], starts[g0:g1] - p0)
+        g0 = g1
+    return out
+
+
 def reduce_for_noise(new: Contributions, modes: Sequence[Sequence[SoundMode]], limits_db: np.ndarray,
                      uncertainty_db: float, preload_energy: np.ndarray | None = None,
                      max_steps: int = 100_000) -> NoiseReduction:
@@ -454,43 +570,90 @@ def reduce_for_noise(new: Contributions, modes: Sequence[Sequence[SoundMode]], l
     preload_energy : numpy.ndarray, optional
         Per receptor the energy of existing turbines. [-]
     """
+    from scipy.sparse import coo_matrix
+
     n_rec = new.n_receptors
     pre = np.zeros(n_rec) if preload_energy is None else np.asarray(preload_energy, dtype=float)
     n_src = len(modes)
     mode = np.zeros(n_src, dtype=np.int64)
     scale = np.ones(n_src)
-    allowed = 10.0 ** (0.1 * (np.asarray(limits_db, dtype=float) - uncertainty_db))
+    limits = np.asarray(limits_db, dtype=float)
+    allowed = 10.0 ** (0.1 * (limits - uncertainty_db))
     preloaded = pre > allowed * (1 + 1e-12)
     # the new turbines' own target: the limit, or where the pre-load alone exceeds it, the irrelevance margin
-    target = np.where(preloaded, 10.0 ** (0.1 * (np.asarray(limits_db, dtype=float) - IRRELEVANCE_DB
-                                                 - uncertainty_db)), allowed - pre)
-    hopeless = np.zeros(n_rec, dtype=bool)
-    added = np.bincount(new.receptor, weights=new.energy, minlength=n_rec)   # what the new turbines bring
+    target = np.where(preloaded, 10.0 ** (0.1 * (limits - IRRELEVANCE_DB - uncertainty_db)), allowed - pre)
     base_power = np.array([m[0].sound_power_db if len(m) else 0.0 for m in modes])
-    by_source = np.argsort(new.source, kind="stable")
-    source_bounds = np.searchsorted(new.source[by_source], np.arange(n_src + 1))
-    # pairs sorted by receptor once: each round finds every receptor's loudest turbine without sorting
-    by_receptor = np.argsort(new.receptor, kind="stable")
-    r_sorted, s_sorted, e_sorted = new.receptor[by_receptor], new.source[by_receptor], new.energy[by_receptor]
-    starts = np.flatnonzero(np.r_[True, r_sorted[1:] != r_sorted[:-1]]) if len(r_sorted) else np.empty(0, np.int64)
-    seg_receptor = r_sorted[starts]
-    seg_of_pair = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(r_sorted)]))
+    rec, src, energy = new.receptor, new.source, new.energy
+    order = None if new.grouped else _grouping(rec)
+    if order is not None:
+        rec, src, energy = rec[order], src[order], energy[order]
+    starts, grp_rec, lengths = _segments(rec)        # the pairs of each receptor
+    start = np.zeros(n_rec)                          # what the new turbines bring
+    if len(starts):
+        start[grp_rec] = np.add.reduceat(energy, starts)
+    # Only receptors over their target at the start take part: a turbine's energy only falls while it steps
+    # down, and trying it one step louder again never goes above where it started, so a receptor within its
+    # target at the start stays within it. (One that hears no new turbine is no matter of theirs.)
+    act = start[grp_rec] > target[grp_rec] * (1 + 1e-12) + 1e-300
+    a_rec, a_len = grp_rec[act], lengths[act]
+    n_act = len(a_rec)
+    added, target = start[a_rec], target[a_rec]
+    hopeless = np.zeros(n_act, dtype=bool)
+    mask = np.repeat(act, lengths)
+    a_src, a_e = src[mask], energy[mask]             # their pairs, by receptor
+    a_loc = _expand(a_len)
+    del mask
+    a_starts = np.cumsum(a_len) - a_len
+    # by turbine (a counting sort): the receptors it reaches, and its energy there
+    by_src = coo_matrix((a_e, (a_src, a_loc)), shape=(n_src, n_act)).tocsr() if n_act else None
+    # the near pairs of each receptor, and the loudest of its other ones (unrestricted)
+    top = np.maximum.reduceat(a_e, a_starts) if n_act else np.empty(0)
+    near = a_e >= (top * 10.0 ** (-0.1 * NEAR_DB))[a_loc]
+    bound = np.maximum.reduceat(np.where(near, 0.0, a_e), a_starts) if n_act else np.empty(0)
+    c_rec, c_src, c_e = a_loc[near], a_src[near], a_e[near]
+    del near, top, a_loc
+    c_starts, c_seg_rec, c_len = _segments(c_rec)
+    c_group = _expand(c_len)
     steps = 0
-    while steps < max_steps:
+    while steps < max_steps and n_act:
         over = ~hopeless & (added > target * (1 + 1e-12) + 1e-300)
         if not over.any():
             break
+        if np.count_nonzero(over) < 0.7 * len(c_seg_rec):
+            # receptors within their target never come back: the rounds go on with the pairs of the others
+            keep = over[c_rec]
+            c_rec, c_src, c_e = c_rec[keep], c_src[keep], c_e[keep]
+            c_starts, c_seg_rec, c_len = _segments(c_rec)
+            c_group = _expand(c_len)
         # every receptor over its limit names its loudest new turbine still heard; all of them step down at once
-        val = e_sorted * scale[s_sorted]
-        loudest = np.maximum.reduceat(val, starts) if len(starts) else np.empty(0)
-        naming = over[seg_receptor] & (loudest > 0)
-        silent = np.ones(n_rec, dtype=bool)
-        silent[seg_receptor[loudest > 0]] = False
-        hopeless |= over & silent           # nothing new is heard there any more
-        if not naming.any():
+        val = c_e * scale[c_src]
+        top, hit = _loudest(val, c_starts, c_group)
+        loud = np.zeros(n_act)
+        loud[c_seg_rec] = top
+        sure = over & (loud > bound)        # a near pair is the loudest: no other can reach it
+        chosen = [c_src[hit[sure[c_rec[hit]]]]]
+        unsure = np.flatnonzero(over & ~sure)
+        if len(unsure):                     # the near pairs are quiet now: all pairs of these receptors
+            pairs, which = _ranges(a_starts[unsure], a_starts[unsure] + a_len[unsure])
+            val = a_e[pairs] * scale[a_src[pairs]]
+            u_starts = np.cumsum(a_len[unsure]) - a_len[unsure]
+            top, hit = _loudest(val, u_starts, which)
+            hopeless[unsure[top <= 0]] = True   # nothing new is heard there any more
+            chosen.append(a_src[pairs[hit[val[hit] > 0]]])
+            # their near pairs anew: within NEAR_DB of the loudest now
+            fresh = a_e[pairs] >= (top * 10.0 ** (-0.1 * NEAR_DB))[which]
+            bound[unsure] = np.maximum.reduceat(np.where(fresh, 0.0, a_e[pairs]), u_starts)
+            fresh &= ~hopeless[unsure][which]
+            keep = np.ones(n_act, dtype=bool)
+            keep[unsure] = False
+            keep = keep[c_rec]
+            c_rec, c_src, c_e = (np.concatenate([c[keep], new[fresh]]) for c, new in
+                                 ((c_rec, unsure[which]), (c_src, a_src[pairs]), (c_e, a_e[pairs])))
+            c_starts, c_seg_rec, c_len = _segments(c_rec)
+            c_group = _expand(c_len)
+        chosen = np.unique(np.concatenate(chosen))
+        if not len(chosen):
             continue
-        hit = np.flatnonzero(naming[seg_of_pair] & (val == loudest[seg_of_pair]))
-        chosen = np.unique(s_sorted[hit])
         old = scale.copy()
         for t in chosen:
             if mode[t] + 1 < len(modes[t]):
@@ -498,9 +661,9 @@ def reduce_for_noise(new: Contributions, modes: Sequence[Sequence[SoundMode]], l
                 scale[t] = 10.0 ** (0.1 * (modes[t][mode[t]].sound_power_db - base_power[t]))
             else:
                 mode[t], scale[t] = -1, 0.0
-        moved = by_source[np.concatenate([np.arange(source_bounds[t], source_bounds[t + 1]) for t in chosen])]
-        added = added - np.bincount(new.receptor[moved], weights=new.energy[moved] * (old - scale)[new.source[moved]],
-                                    minlength=n_rec)
+        moved, which = _ranges(by_src.indptr[chosen], by_src.indptr[chosen + 1])
+        added = added - np.bincount(by_src.indices[moved], minlength=n_act,
+                                    weights=by_src.data[moved] * (old - scale)[chosen][which])
         steps += 1
     # undo what later changes made unnecessary: each changed turbine one step louder while every limit holds
     changed = True
@@ -509,15 +672,17 @@ def reduce_for_noise(new: Contributions, modes: Sequence[Sequence[SoundMode]], l
         for t in np.flatnonzero(mode != 0):
             louder = len(modes[t]) - 1 if mode[t] < 0 else mode[t] - 1
             new_scale = 10.0 ** (0.1 * (modes[t][louder].sound_power_db - base_power[t]))
-            mine = by_source[source_bounds[t]:source_bounds[t + 1]]
-            rec = new.receptor[mine]
-            trial = added[rec] + new.energy[mine] * (new_scale - scale[t])
-            if np.all(hopeless[rec] | (trial <= target[rec] * (1 + 1e-12) + 1e-300)):
-                np.add.at(added, rec, new.energy[mine] * (new_scale - scale[t]))
+            mine = slice(by_src.indptr[t], by_src.indptr[t + 1])
+            rec_t, more = by_src.indices[mine], by_src.data[mine] * (new_scale - scale[t])
+            if np.all(hopeless[rec_t] | (added[rec_t] + more <= target[rec_t] * (1 + 1e-12) + 1e-300)):
+                np.add.at(added, rec_t, more)
                 mode[t], scale[t], changed = louder, new_scale, True
-    total = pre + added
+    # every receptor's level from scratch with the modes chosen
+    total = pre.copy()
+    if len(starts):
+        total[grp_rec] += _group_sums(energy, src, scale, starts)
     total = np.maximum(total, 0.0)
     with np.errstate(divide="ignore"):
         levels = 10.0 * np.log10(total) + uncertainty_db
-    met = bool(np.all(levels <= np.asarray(limits_db, dtype=float) + 1e-9))
+    met = bool(np.all(levels <= limits + 1e-9))
     return NoiseReduction(mode, levels, met, steps, preloaded)
