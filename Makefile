@@ -9,12 +9,13 @@ TS    := wip_qgis_plugin/i18n/wip_de.ts
 QM    := wip_qgis_plugin/i18n/wip_de.qm
 ZIP   := dist/wip_qgis_plugin.zip
 
-.PHONY: help venv demo test test-core test-qgis package check-package qt6-scan i18n ts clean distclean
+.PHONY: help venv demo test test-core test-qgis test-qgis-matrix package check-package qt6-scan i18n ts clean distclean
 
 help:
 	@echo "make venv     - check/install QGIS (apt, as root) and create .venv with the engine's packages"
 	@echo "make demo     - run the sample scenario: eligibility to municipal profile, reports and site maps (PDF)"
 	@echo "make test     - engine tests without QGIS, then the QGIS tests (headless)"
+	@echo "make test-qgis-matrix - the QGIS tests on Debian trixie's QGIS 3.40 and sid's 3.44 (cached chroots, root)"
 	@echo "make package  - build $(ZIP) for Plugins > Install from ZIP (checked like the plugin repository)"
 	@echo "make qt6-scan - scan the plugin for Qt5-only / QGIS 3-only API use"
 	@echo "make ts       - collect tr() strings into $(TS); make i18n compiles $(QM)"
@@ -56,6 +57,15 @@ test-core: venv
 
 test-qgis: venv
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m pytest tests/qgis
+
+# The QGIS version matrix: tests/matrix on the system's QGIS, then tests/qgis and tests/matrix in a
+# trixie (QGIS 3.40 LTR) and a sid (QGIS 3.44) chroot built with mmdebstrap and cached, keyed by the
+# package versions, under $(MATRIX_CACHE) (scripts/qgis_matrix.sh). Needs root; skipped with the reason
+# where a chroot cannot be had.
+MATRIX_SUITES ?= trixie sid
+MATRIX_CACHE  ?= /var/cache/wip-qgis-matrix
+test-qgis-matrix: venv
+	WIP_MATRIX_CACHE=$(MATRIX_CACHE) scripts/qgis_matrix.sh all $(MATRIX_SUITES)
 
 package: $(QM)
 	$(PY) scripts/package.py --output $(ZIP)
