@@ -43,6 +43,85 @@ def shadow_reach_m(blade_depth_m: float, sun_diameter_deg: float = 0.533, min_co
 
 
 @dataclass(frozen=True)
+class DayFrame:
+    """The sun's daily circles, for finding at once the instants a direction's disc holds on each day.
+
+    A direction's angular distance from the sun is at least the difference of their angles above the
+    plane normal to ``pole`` (for any pole); with the pole near the celestial one, that angle (a
+    declination) changes slowly over the year and the sun's angle about the pole (an hour angle) steadily
+    over each day.
+
+    Attributes
+    ----------
+    pole, east, north : numpy.ndarray
+        An orthonormal frame: the axis of the daily circles and two directions normal to it. [-]
+    declination : numpy.ndarray
+        Per instant its angle above the plane normal to the pole. [rad]
+    first, last : numpy.ndarray
+        Per day (index: day of the year) its first and last instant (last < first: none).
+    dawn, pace : numpy.ndarray
+        Per day the hour angle of its first instant [rad] and the mean step of the hour angle [rad].
+    low, high : numpy.ndarray
+        Per day its smallest and largest declination. [rad]
+    seasons : tuple of (numpy.ndarray, numpy.ndarray, numpy.ndarray)
+        The days with instants in parts of the year, each with the running maximum of ``high`` and the
+        minimum of ``low`` over the days after: both never fall, so a declination's days are found by
+        bisection.
+    """
+
+    pole: np.ndarray
+    east: np.ndarray
+    north: np.ndarray
+    declination: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+    dawn: np.ndarray
+    pace: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    seasons: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]
+
+
+def day_frame(vectors: np.ndarray, day: np.ndarray) -> DayFrame | None:
+    """The :class:`DayFrame` of sun vectors in time order; None where their hour angle does not rise each day."""
+    vectors, day = np.asarray(vectors, dtype=float).reshape(-1, 3), np.asarray(day, dtype=np.int64)
+    same = day[1:] == day[:-1] if len(day) > 1 else np.zeros(0, dtype=bool)
+    if np.count_nonzero(same) < 3 or np.any(day[1:] < day[:-1]):
+        return None
+    step = vectors[1:][same] - vectors[:-1][same]
+    pole = np.linalg.eigh(step.T @ step)[1][:, 0]   # the direction the daily steps are normal to
+    pole = pole if pole[2] >= 0 else -pole
+    mean = vectors.mean(axis=0)
+    east = mean - (mean @ pole) * pole
+    if np.linalg.norm(east) < 1e-6:
+        return None
+    east /= np.linalg.norm(east)
+    north = np.cross(pole, east)
+    hour = np.arctan2(vectors @ north, vectors @ east)
+    if np.any(np.diff(hour)[same] <= 0):
+        north, hour = -north, -hour
+        if np.any(np.diff(hour)[same] <= 0):
+            return None
+    dec = np.arcsin(np.clip(vectors @ pole, -1.0, 1.0))
+    days = np.arange(int(day[-1]) + 1)
+    first, last = np.searchsorted(day, days), np.searchsorted(day, days, side="right") - 1
+    has = np.flatnonzero(last >= first)
+    low, high = np.full(len(days), np.inf), np.full(len(days), -np.inf)
+    low[has], high[has] = np.minimum.reduceat(dec, first[has]), np.maximum.reduceat(dec, first[has])
+    mid = (low[has] + high[has]) / 2
+    cuts = sorted({0, int(np.argmax(mid)), int(np.argmin(mid)), len(has)})
+    seasons = []
+    for lo, hi in zip(cuts[:-1], cuts[1:]):
+        part = has[lo:hi] if mid[hi - 1] >= mid[lo] else has[lo:hi][::-1]   # declination rising
+        seasons.append((part, np.maximum.accumulate(high[part]), np.minimum.accumulate(low[part][::-1])[::-1]))
+    dawn, pace = np.zeros(len(days)), np.ones(len(days))
+    dawn[has] = hour[first[has]]
+    pace[has] = (hour[last[has]] - dawn[has]) / np.maximum(last[has] - first[has], 1)
+    return DayFrame(pole, east, north, dec, first, last, dawn, pace, low, high,
+                    tuple(seasons))
+
+
+@dataclass(frozen=True)
 class SunPath:
     """The sun over one year above a minimum elevation.
 
@@ -68,6 +147,12 @@ class SunPath:
         # sorted twice round the horizon, so that a window across north is one slice
         object.__setattr__(self, "_order2", np.r_[order, order])
         object.__setattr__(self, "_sorted2", np.r_[self.azimuth_rad[order], self.azimuth_rad[order] + 2 * math.pi])
+        object.__setattr__(self, "_frame", day_frame(self.vectors, self.day))
+
+    @property
+    def frame(self) -> DayFrame | None:
+        """The daily circles (:func:`day_frame`); None for instants out of time order."""
+        return self._frame
 
     def window(self, lo_rad: np.ndarray, hi_rad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per window [lo, hi] of azimuths the instants in it, as (window, instant) index pairs. [rad]"""
@@ -112,6 +197,117 @@ def sun_path(latitude: float, longitude: float, year: int = 2023, step_min: floa
     return SunPath(vectors, az, np.asarray(times.dayofyear[keep] - 1), float(step_min))
 
 
+def _ragged(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For groups of these sizes: the group of each element and its place in its group."""
+    counts = np.asarray(counts, dtype=np.int64)
+    group = np.repeat(np.arange(len(counts)), counts)
+    return group, np.arange(len(group)) - (np.cumsum(counts) - counts)[group]
+
+
+def _runs(v: np.ndarray, radius: np.ndarray, sun: SunPath, frame: DayFrame
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per (point, day) the first and last instant a rotor shades the point: (pair, first, last) arrays.
+
+    ``v`` holds per pair the vector point → hub ``(k, 3)`` [m], ``radius`` the rotor radius [m]. An instant
+    is a hit where the ray towards the sun passes within the rotor radius of the hub, in front of the point
+    (the exact test, as for every instant); along a day the sun's angle from the hub rises and then falls,
+    so each day's hits are one run, found from an estimate by stepping its ends with the exact test.
+    """
+    dist = np.linalg.norm(v, axis=1)
+    theta = np.arcsin(np.clip(radius / np.maximum(dist, 1e-9), 0.0, 1.0))
+    unit = v / np.maximum(dist, 1e-9)[:, None]
+    dec = np.arcsin(np.clip(unit @ frame.pole, -1.0, 1.0))
+    hour = np.arctan2(unit @ frame.north, unit @ frame.east)
+    # candidate days: the sun's declination within the disc's angular radius of the hub's (a bound, exact)
+    pairs, days = [], []
+    for part, high, low in frame.seasons:
+        lo = np.searchsorted(high, dec - theta - 1e-9)
+        hi = np.searchsorted(low, dec + theta + 1e-9, side="right")
+        which, pos = _ragged(np.maximum(hi - lo, 0))
+        pairs.append(which)
+        days.append(part[lo[which] + pos])
+    k, d = np.concatenate(pairs), np.concatenate(days)
+    first, last = frame.first[d], frame.last[d]
+    r2, d2 = radius[k] ** 2, dist[k] ** 2
+    vx, vy, vz = (np.ascontiguousarray(v[k, c]) for c in range(3))
+    sx, sy, sz = (np.ascontiguousarray(sun.vectors[:, c]) for c in range(3))
+
+    def hit(i: np.ndarray, sel: Any = slice(None)) -> np.ndarray:
+        t = sx[i] * vx[sel] + sy[i] * vy[sel] + sz[i] * vz[sel]
+        return (t > 0) & (d2[sel] - t * t <= r2[sel])
+
+    # the instant nearest the hub's hour angle: there the day's closest approach is, or next to it
+    dawn, pace = frame.dawn[d], frame.pace[d]
+    cur = np.clip(first + np.rint((hour[k] - dawn) / pace).astype(np.int64), first, last)
+    t_cur = sx[cur] * vx + sy[cur] * vy + sz[cur] * vz
+    todo, move = np.arange(len(k)), np.ones(len(k), dtype=np.int64)
+    while len(todo):                    # uphill along the day to the closest approach
+        up = cur[todo] + move
+        ok = np.flatnonzero((up >= first[todo]) & (up <= last[todo]))
+        t_up = sx[up[ok]] * vx[todo[ok]] + sy[up[ok]] * vy[todo[ok]] + sz[up[ok]] * vz[todo[ok]]
+        better = ok[t_up > t_cur[todo[ok]]]
+        cur[todo[better]], t_cur[todo[better]] = up[better], t_up[t_up > t_cur[todo[ok]]]
+        flip = np.ones(len(todo), dtype=bool)
+        flip[better] = False
+        flip &= move > 0                # not up the one way: the other, once
+        todo, move = np.r_[todo[better], todo[flip]], np.r_[move[better], -move[flip]]
+    keep = np.flatnonzero(hit(cur))
+    k, d, first, last, cur, dawn, pace, r2, d2, vx, vy, vz = (a[keep] for a in (k, d, first, last, cur, dawn, pace,
+                                                                               r2, d2, vx, vy, vz))
+    # the run's ends from the hour-angle half-width at the day's mean declination, stepped to the exact ends
+    mean = (frame.low[d] + frame.high[d]) / 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos_w = (np.cos(theta[k]) - np.sin(mean) * np.sin(dec[k])) / (np.cos(mean) * np.cos(dec[k]))
+    half = np.arccos(np.clip(np.nan_to_num(cos_w, nan=1.0), -1.0, 1.0))
+    ends = []
+    for sign, bound in ((-1, first), (1, last)):
+        guess = first + np.rint((hour[k] + sign * half - dawn) / pace).astype(np.int64)
+        end = np.clip(guess, np.minimum(cur, bound), np.maximum(cur, bound))
+        inside = hit(end)
+        out = np.flatnonzero(inside & (end != bound))   # widen while the next instant is a hit
+        while len(out):
+            nxt = end[out] + sign
+            go = hit(nxt, out)
+            end[out[go]] = nxt[go]
+            out = out[go & (nxt != bound[out])]
+        back = np.flatnonzero(~inside)                  # narrow until a hit (the closest approach is one)
+        while len(back):
+            end[back] -= sign
+            back = back[~hit(end[back], back)]
+        ends.append(end)
+    return k, ends[0], ends[1]
+
+
+def _window_hits(v: np.ndarray, rotor_radius_m: float, sun: SunPath) -> tuple[np.ndarray, np.ndarray]:
+    """(point, instant) hits of one rotor for sun paths without a :class:`DayFrame`: every instant in a window.
+
+    Candidates are the instants whose sun azimuth lies within the rotor disc's angular radius of the
+    hub's azimuth seen from the point (widened by the elevation); each is then tested exactly.
+    """
+    dist = np.linalg.norm(v, axis=1)
+    theta = np.arcsin(np.clip(rotor_radius_m / np.maximum(dist, 1e-9), 0.0, 1.0))
+    top = np.abs(np.arcsin(np.clip(v[:, 2] / np.maximum(dist, 1e-9), -1.0, 1.0))) + theta
+    with np.errstate(invalid="ignore", divide="ignore"):
+        half = 1.01 * np.arcsin(np.clip(np.sin(theta) / np.cos(np.minimum(top, math.radians(89.0))), 0.0, 1.0))
+    half = np.where(top >= math.radians(89.0), math.pi, half)
+    az = np.arctan2(v[:, 0], v[:, 1]) % (2 * math.pi)
+    which, step = sun.window(az - half, az + half)
+    t = np.einsum("ij,ij->i", sun.vectors[step], v[which])
+    hit = (t > 0) & (dist[which] ** 2 - t * t <= rotor_radius_m ** 2)
+    return which[hit], step[hit]
+
+
+def shadow_hits(hub_xyz: np.ndarray, rotor_radius_m: float, points_xyz: np.ndarray, sun: SunPath
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """(point, instant) pairs at which one turbine shades points (the exact test at every instant)."""
+    v = np.asarray(hub_xyz, dtype=float)[None, :] - np.asarray(points_xyz, dtype=float).reshape(-1, 3)
+    if sun.frame is None:
+        return _window_hits(v, float(rotor_radius_m), sun)
+    k, first, last = _runs(v, np.full(len(v), float(rotor_radius_m)), sun, sun.frame)
+    run, pos = _ragged(last - first + 1)
+    return k[run], first[run] + pos
+
+
 @dataclass(frozen=True)
 class ShadowResult:
     """Astronomically possible shadow per receptor.
@@ -134,39 +330,13 @@ class ShadowResult:
     turbines: list[np.ndarray]
 
 
-def shadow_hits(hub_xyz: np.ndarray, rotor_radius_m: float, points_xyz: np.ndarray, sun: SunPath
-                ) -> tuple[np.ndarray, np.ndarray]:
-    """(point, instant) pairs at which one turbine shades points (the exact test, vectorised).
-
-    Candidates are the instants whose sun azimuth lies within the rotor disc's angular radius of the
-    hub's azimuth seen from the point (widened by the elevation); each is then tested exactly.
-    """
-    v = np.asarray(hub_xyz, dtype=float)[None, :] - np.asarray(points_xyz, dtype=float).reshape(-1, 3)
-    dist = np.linalg.norm(v, axis=1)
-    theta = np.arcsin(np.clip(rotor_radius_m / np.maximum(dist, 1e-9), 0.0, 1.0))
-    top = np.abs(np.arcsin(np.clip(v[:, 2] / np.maximum(dist, 1e-9), -1.0, 1.0))) + theta
-    with np.errstate(invalid="ignore", divide="ignore"):
-        half = 1.01 * np.arcsin(np.clip(np.sin(theta) / np.cos(np.minimum(top, math.radians(89.0))), 0.0, 1.0))
-    half = np.where(top >= math.radians(89.0), math.pi, half)
-    az = np.arctan2(v[:, 0], v[:, 1]) % (2 * math.pi)
-    which, step = sun.window(az - half, az + half)
-    # the sun's elevation must lie within the disc's angular radius of the hub's, too (a cheap first cut)
-    elev = np.arcsin(np.clip(v[:, 2] / np.maximum(dist, 1e-9), -1.0, 1.0))
-    sin_lo = np.sin(np.maximum(elev - theta, -math.pi / 2))
-    sin_hi = np.sin(np.minimum(elev + theta, math.pi / 2))
-    z = sun.vectors[step, 2]
-    near = (z >= sin_lo[which]) & (z <= sin_hi[which])
-    which, step = which[near], step[near]
-    s = sun.vectors[step]
-    vv = v[which]
-    t = np.einsum("ij,ij->i", s, vv)
-    hit = (t > 0) & (dist[which] ** 2 - t * t <= rotor_radius_m ** 2)
-    return which[hit], step[hit]
-
-
 def shadow_flicker(hub_xyz: np.ndarray, rotor_radius_m: Any, receptor_xyz: np.ndarray, sun: SunPath,
-                   reach_m: Any, chunk: int = 2000) -> ShadowResult:
+                   reach_m: Any, chunk: int = 4096) -> ShadowResult:
     """Astronomically possible shadow of turbines at receptors.
+
+    The receptors go in blocks of neighbours; per (receptor, turbine, day) the run of instants in
+    shadow (:func:`shadow_hits`), the runs of the turbines at a receptor merged so that an instant
+    shaded by several counts once.
 
     Parameters
     ----------
@@ -191,39 +361,48 @@ def shadow_flicker(hub_xyz: np.ndarray, rotor_radius_m: Any, receptor_xyz: np.nd
     radius = np.broadcast_to(np.asarray(rotor_radius_m, dtype=float), (n,))
     reach = np.broadcast_to(np.asarray(reach_m, dtype=float), (n,))
     hours, worst, days = np.zeros(m), np.zeros(m), np.zeros(m, dtype=np.int64)
-    casting: list[np.ndarray] = [np.empty(0, np.int64) for _ in range(m)]
-    if not n or not m:
-        return ShadowResult(hours, worst, days, casting)
+    if not n or not m or not len(sun.vectors):
+        return ShadowResult(hours, worst, days, [np.empty(0, np.int64) for _ in range(m)])
     tree = cKDTree(hub_xyz[:, :2])
-    n_steps = len(sun.vectors)
+    n_steps, n_days = len(sun.vectors), int(sun.day.max()) + 1
+    order = np.lexsort((receptor_xyz[:, 1], np.floor(receptor_xyz[:, 0] / 1000.0)))
+    cast = []
     for lo in range(0, m, chunk):
-        part = receptor_xyz[lo:lo + chunk]
-        keys, pairs = [], []
-        by_turbine: dict[int, list[int]] = {}
-        for i, js in enumerate(tree.query_ball_point(part[:, :2], float(reach.max()))):
-            for j in js:
-                by_turbine.setdefault(int(j), []).append(i)
-        for j, idx in by_turbine.items():
-            idx = np.asarray(idx, dtype=np.int64)
-            idx = idx[np.linalg.norm(part[idx] - hub_xyz[j], axis=1) <= reach[j]]
-            if not len(idx):
-                continue
-            which, step = shadow_hits(hub_xyz[j], float(radius[j]), part[idx], sun)
-            if len(which):
-                keys.append(idx[which] * n_steps + step)
-                pairs.append(np.unique(idx[which]) * n + j)
-        if not keys:
+        idx = order[lo:lo + chunk]
+        part = receptor_xyz[idx]
+        # the sparse distance matrix leaves out distance 0: the receptors are moved by 1 mm for the search only
+        pairs = cKDTree(part[:, :2] + np.array([1e-3, 0.0])).sparse_distance_matrix(
+            tree, float(reach.max()) + 0.01, output_type="ndarray")
+        i, j = pairs["i"].astype(np.int64), pairs["j"].astype(np.int64)
+        near = np.linalg.norm(part[i] - hub_xyz[j], axis=1) <= reach[j]
+        i, j = i[near], j[near]
+        v = hub_xyz[j] - part[i]
+        if sun.frame is not None:
+            k, first, last = _runs(v, radius[j], sun, sun.frame)
+        else:   # every hit its own run
+            hits = [(np.flatnonzero(j == t)[w], s) for t in np.unique(j)
+                    for w, s in [_window_hits(v[j == t], float(radius[t]), sun)]]
+            k = np.concatenate([h[0] for h in hits]) if hits else np.empty(0, np.int64)
+            first = last = np.concatenate([h[1] for h in hits]) if hits else np.empty(0, np.int64)
+        if not len(k):
             continue
-        k = np.unique(np.concatenate(keys))
-        point = k // n_steps
-        hours[lo:lo + len(part)] = np.bincount(point, minlength=len(part)) * sun.step_min / 60.0
-        day_key = np.unique(point * 366 + sun.day[k % n_steps], return_counts=True)
-        day_point = day_key[0] // 366
-        np.maximum.at(worst, lo + day_point, day_key[1] * sun.step_min)
-        days[lo:lo + len(part)] = np.bincount(day_point, minlength=len(part))
-        for pair in np.unique(np.concatenate(pairs)):
-            casting[lo + int(pair // n)] = np.r_[casting[lo + int(pair // n)], int(pair % n)]
-    return ShadowResult(hours, worst, days, casting)
+        point = i[k]
+        cast.append(np.unique(idx[point] * n + j[k]))
+        # merged runs per receptor: each run counts the instants no earlier run at the receptor covered
+        o = np.argsort(point * n_steps + first, kind="stable")
+        point, first, last = point[o], first[o], last[o]
+        start, end = point * n_steps + first, point * n_steps + last
+        covered = np.r_[-1, np.maximum.accumulate(end)[:-1]]
+        count = np.maximum(end - np.maximum(start - 1, covered), 0).astype(float)
+        hours[idx] = np.bincount(point, weights=count, minlength=len(part)) * sun.step_min / 60.0
+        per_day = np.bincount(point * n_days + sun.day[first], weights=count,
+                              minlength=len(part) * n_days).reshape(len(part), n_days)
+        worst[idx] = per_day.max(axis=1) * sun.step_min
+        days[idx] = np.count_nonzero(per_day, axis=1)
+    pair = np.sort(np.concatenate(cast)) if cast else np.empty(0, np.int64)
+    bounds = np.searchsorted(pair // n, np.arange(m + 1))
+    turbine = pair % n
+    return ShadowResult(hours, worst, days, [turbine[a:b] for a, b in zip(bounds[:-1], bounds[1:])])
 
 
 def shadow_hours_grid(hub_xy: np.ndarray, hub_height_m: Any, rotor_radius_m: Any, left: float, top: float,
