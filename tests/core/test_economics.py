@@ -93,8 +93,11 @@ def test_eeg_payment_of_a_turbine_on_a_municipal_border_by_hand():
     assert payments[1] == pytest.approx(20_000.0 * segment / (math.pi * r * r), rel=1e-5)
     # a second turbine far inside the west: all of it to the west
     two = eeg_shares([turbine, shapely.Point(-10_000, 0)], [west, east], r)
-    assert two[1].tolist() == [1.0, 0.0]
+    assert two[1] == pytest.approx([1.0, 0.0])
     assert eeg_shares([shapely.Point(100_000, 0)], [west, east], r).sum() == 0.0   # abroad: nobody
+    # only the study municipality in the layer: it gets its own share of the circle, not the whole payment
+    alone = eeg_shares([turbine], [west], r, quad_segs=2048)
+    assert alone[0, 0] == pytest.approx(1 - segment / (math.pi * r * r), rel=1e-5)
 
 
 def test_trade_tax_arithmetic():

@@ -101,7 +101,7 @@ def test_an_exception_without_data_is_not_assessed_and_the_rule_applies_there(tm
 
 def test_a_layer_bound_to_an_exception_is_read_whole(tmp_path):
     """A plan's wind energy areas, given as their own layer: every feature counts."""
-    plan = shapely.box(X0 + 4000, Y0 + 500, X0 + 5000, Y0 + 1500)
+    plan = shapely.box(X0 + 2600, Y0 + 300, X0 + 3200, Y0 + 900)     # between 1,000 m and the 10 H of the village
     zone = {"id": "plan_areas", "label": {"de": "Vorranggebiete", "en": "Priority areas"}, "layer": "landuse",
             "filter": {"landuse": ["wind_energy_area"]}, "buffer": "0 m", "source": "test rule",
             "valid_from": "2022-11-16"}
@@ -109,8 +109,9 @@ def test_a_layer_bound_to_an_exception_is_read_whole(tmp_path):
     lay = layers(tmp_path)
     plan_ref = write_layers(tmp_path / "plan.gpkg", {"vorrang": frame([plan], name=["VR 1"])})["vorrang"]
     res = run(tmp_path, cat, lay, bindings=[LayerBinding(plan_ref, criterion="settlements_10h.plan_areas")])
-    assert res.eligible_ha == pytest.approx(expected_ha(FOREST, MOTORWAY.buffer(500.0, quad_segs=Q), plan),
-                                            rel=0.003)
+    with_plan = expected_ha(FOREST, MOTORWAY.buffer(500.0, quad_segs=Q), plan)
+    assert with_plan > expected_ha(FOREST, MOTORWAY.buffer(500.0, quad_segs=Q)) + 10    # the plan frees land
+    assert res.eligible_ha == pytest.approx(with_plan, rel=0.003)
     with pytest.raises(InputError, match="settlements_10h.plan_areaz"):
         run(tmp_path, cat, lay, bindings=[LayerBinding(plan_ref, criterion="settlements_10h.plan_areaz")])
 
@@ -143,3 +144,45 @@ def test_the_bit_table_names_the_exceptions(tmp_path):
     entry = next(b for b in (bits["bits"] if isinstance(bits, dict) else bits) if b["id"] == "settlements_10h")
     assert [z["id"] for z in entry["except_within"]] == ["settlements_10h.forest", "settlements_10h.motorways"]
     assert entry["except_within"][1]["buffer"] == "500 m"
+
+
+def test_an_inset_keeps_the_exception_inside_its_edges(tmp_path):
+    """Forest from 100 m inside its edge (BayBO: the tower foot one rotor radius inside): the freed land is the
+    forest shrunk by 100 m."""
+    cat = catalogue(tmp_path)
+    raw = yaml.safe_load((tmp_path / "land.yaml").read_text(encoding="utf-8"))
+    raw["criteria"][0]["except_within"][0]["inset"] = "100 m"
+    (tmp_path / "inset.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    inset = load_catalogue(tmp_path / "inset.yaml")
+    assert inset.criterion("settlements_10h").except_within[0].inset.metres(None) == 100.0
+    res = run(tmp_path, inset, layers(tmp_path))
+    expected = expected_ha(FOREST.buffer(-100.0, join_style="mitre"), MOTORWAY.buffer(500.0, quad_segs=Q))
+    assert res.eligible_ha == pytest.approx(expected, rel=0.003)
+    assert res.eligible_ha < run(tmp_path, cat, layers(tmp_path)).eligible_ha - 10
+
+
+def test_an_exception_whose_layer_lacks_its_field_is_not_assessed(tmp_path):
+    """A roads layer without a highway field (an authority's lines): the motorway exception is not assessed, the
+    run goes on with the stricter reading and says which exception and field."""
+    data = {"municipalities": frame([AREA], name=["Waldau"], ags=["09472999"]),
+            "landuse": frame([VILLAGE, FOREST], landuse=["residential", "forest"]),
+            "roads": frame([MOTORWAY], kind=["A 9"])}
+    lay = write_layers(tmp_path / "nofield.gpkg", data)
+    log = LogRecorder()
+    res = run(tmp_path, catalogue(tmp_path), lay, progress=log)
+    assert res.eligible_ha == pytest.approx(expected_ha(FOREST), rel=0.003)
+    warning = next(w for w in log.warnings if "settlements_10h.motorways" in w)
+    assert "no field highway" in warning and "stricter reading" in warning
+
+
+def test_exceptions_belong_to_exclusions_and_count_from_their_date(tmp_path):
+    cat = catalogue(tmp_path)
+    assert "roads" in cat.roles_needed(("hard",), dt.date(2025, 1, 1))
+    assert "roads" not in cat.roles_needed(("hard",), dt.date(2020, 1, 1))    # the exceptions came in 2022
+    raw = yaml.safe_load((tmp_path / "land.yaml").read_text(encoding="utf-8"))
+    raw["criteria"].append({"id": "corridor", "label": {"de": "K", "en": "C"}, "kind": "permitted",
+                            "layer": "roads", "buffer": "500 m", "source": "s", "valid_from": "2020-01-01",
+                            "except_within": raw["criteria"][0]["except_within"][:1]})
+    (tmp_path / "permitted.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CatalogueError, match="a permitted zone has no exceptions"):
+        load_catalogue(tmp_path / "permitted.yaml")

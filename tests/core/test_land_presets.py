@@ -77,6 +77,7 @@ def test_bayern_has_10h_with_the_exceptions_of_2022_and_art_82a():
     ten_h = cat.criterion("settlements_10h")
     assert ten_h.buffer_m(cat.reference_turbine) == pytest.approx(10 * (159 + 70.5))
     assert [z.id.split(".")[1] for z in ten_h.except_within] == ["forest", "motorways", "main_railways"]
+    assert ten_h.except_within[0].inset.metres(cat.reference_turbine) == 70.5       # 1 R of the E-141
     assert all(z.valid_from == dt.date(2022, 11, 16) for z in ten_h.except_within)
     assert {z.id.split(".")[1]: z.buffer_m(None) for z in ten_h.except_within} == {
         "forest": 0.0, "motorways": 500.0, "main_railways": 500.0}
@@ -106,7 +107,9 @@ def test_bayern_exactly_on_a_synthetic_municipality(tmp_path):
                                outs, EligibilitySettings(resolution_m=10.0, kinds=("hard",), workers=1, on_date=on,
                                                          crs="EPSG:25832")).eligible_ha
 
-    exceptions = shapely.union_all([forest, motorway.buffer(500, quad_segs=Q), railway.buffer(500, quad_segs=Q)])
+    inside_forest = forest.buffer(-70.5, join_style="mitre")           # the tower foot one rotor radius inside
+    exceptions = shapely.union_all([inside_forest, motorway.buffer(500, quad_segs=Q),
+                                    railway.buffer(500, quad_segs=Q)])
     ten_h = village.buffer(2295.0, quad_segs=Q)
     now = shapely.union_all([ten_h.difference(exceptions), village.buffer(1000.0, quad_segs=Q)]).intersection(area)
     assert eligible(TODAY) == pytest.approx((area.area - now.area) / 1e4, rel=0.003)
@@ -160,7 +163,8 @@ def test_bayern_on_the_real_heinersreuth_extract(tmp_path):
     usage = rail["usage"] if "usage" in rail.columns else None
     main_lines = rail.geometry.values[np.asarray((rail["railway"] == "rail") & (usage == "main"))] \
         if usage is not None else []
-    exceptions = shapely.union_all([forest, *[g.buffer(500, quad_segs=Q) for g in [*motorways, *main_lines]]])
+    inside_forest = forest.buffer(-70.5, quad_segs=Q)                  # one rotor radius inside the forest edge
+    exceptions = shapely.union_all([inside_forest, *[g.buffer(500, quad_segs=Q) for g in [*motorways, *main_lines]]])
     excluded = shapely.union_all([residential.buffer(2295.0, quad_segs=Q).difference(exceptions),
                                   residential.buffer(1000.0, quad_segs=Q)]).intersection(muni)
     expected_ha = (muni.area - excluded.area) / 1e4
@@ -181,8 +185,9 @@ def test_every_land_gets_a_preset_and_a_municipality_of_another_land_is_warned_a
         "MV": "wind_mecklenburg_vorpommern", "NI": "wind_niedersachsen"}
     assert {preset_for_land(land) for land in ("SH", "HH", "HB", "RP", "BW", "SL", "BE")} == {"wind_regionalplanung"}
     assert preset_for_land("BY", "pv_ground") is None
-    assert (land_of_key("09472150"), land_of_key("150820000000"), land_of_key("9472150"), land_of_key("Z1")) == (
+    assert (land_of_key("09472150"), land_of_key("150820000000"), land_of_key("Z1"), land_of_key("123")) == (
         "BY", "ST", None, None)
+    assert land_of_key(9472150) == land_of_key("9472150.0") == land_of_key(9472150.0) == "BY"   # a numeric column
     area = shapely.box(X0, Y0, X0 + 2000, Y0 + 2000)
     layers = write_layers(tmp_path / "m.gpkg", {
         "municipalities": frame([area, shapely.box(X0 + 2000, Y0, X0 + 4000, Y0 + 2000)],

@@ -16,8 +16,16 @@ FALLBACK_WIND_PRESET = "wind_regionalplanung"
 
 
 def land_of_key(key: object) -> str | None:
-    """The Land of an 8-digit AGS or 12-digit ARS (``"09472150"`` → ``"BY"``); None for anything else."""
+    """The Land of an 8-digit AGS or 12-digit ARS (``"09472150"`` → ``"BY"``); None for anything else.
+
+    A key read as a number (``9472150``, ``9472150.0``: a Shapefile or CSV column) has lost its leading zero;
+    it is restored.
+    """
     text = str(key).strip() if key is not None else ""
+    if text.endswith(".0"):
+        text = text[:-2]
+    if text.isdigit() and len(text) in (7, 11):
+        text = "0" + text
     return AGS_LAND.get(text[:2]) if text.isdigit() and len(text) in (8, 12) else None
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..data.layers import ROLES
 from ..data.rasters import RASTER_ROLES
-from .exceptions import parse_exceptions, zone_category
+from .exceptions import in_force, parse_exceptions, zone_category
 from .species import expand_species_zones
 from ..errors import CatalogueError, InputError
 from ..spec import PRESET_DIR, items_with_ids, Label, json_roundtrip, read_date, read_label, read_yaml, suggest, unknown_keys
@@ -97,7 +97,8 @@ class Catalogue:
 
     def roles_needed(self, kinds: tuple[str, ...] = DEFAULT_KINDS, on: dt.date | None = None) -> tuple[str, ...]:
         """Layer roles the active criteria and their exceptions read, in catalogue order (rasters: below)."""
-        roles = (r for c in self.active(kinds, on) for r in (c.layer, *(z.layer for z in c.except_within)) if r)
+        day = on or dt.date.today()
+        roles = (r for c in self.active(kinds, on) for r in (c.layer, *in_force(c.except_within, day)) if r)
         return tuple(dict.fromkeys(roles))
 
     def raster_roles_needed(self, kinds: tuple[str, ...] = DEFAULT_KINDS,
@@ -498,7 +499,7 @@ def _criterion(c: dict[str, Any], where: str, sources: dict[str, str], problems:
                                   g.get("dwellings_field"))
             except (KeyError, ValueError, TypeError) as exc:
                 problems.append(f"{where}.group: needs min_dwellings (integer) and max_gap (e.g. '50 m'): {exc}")
-    exceptions = parse_exceptions(c.get("except_within"), cid, where, problems,
+    exceptions = parse_exceptions(c.get("except_within"), cid, kind, where, problems,
                                   lambda z, w, p: _criterion(z, w, sources, p))
     category = zone_category(c.get("category"), kind, where, problems)
     if len(problems) > n_before:

@@ -95,6 +95,8 @@ class Criterion:
     except_within : tuple of Criterion
         Areas where the criterion does not apply (statutory exceptions; :mod:`.exceptions`), each a
         criterion of its own with id ``<id>.<exception>``.
+    inset : Distance
+        For an exception: how far inside its areas' edges it starts (0: at the edge). [m, H, R]
     category : str
         For a permitted zone: the area category it opens (``corridor``, ``conversion`` …); the eligible
         land is also reported per category (overlaps counted in each, the total once); "" for none.
@@ -118,6 +120,7 @@ class Criterion:
     raster: str = ""
     values: ValueSelection | None = None
     except_within: tuple[Criterion, ...] = ()
+    inset: Distance = field(default_factory=Distance)
     category: str = ""
 
     @property

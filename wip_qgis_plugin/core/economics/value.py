@@ -38,7 +38,8 @@ def eeg_shares(turbines: Sequence, municipalities: Sequence, radius_m: float = 2
     Returns
     -------
     numpy.ndarray
-        ``(n_turbines, n_municipalities)``; each row sums to 1 where the circle touches a municipality, else 0.
+        ``(n_turbines, n_municipalities)``: each municipality's area within the circle over the circle's area; a
+        row sums to 1 only where the municipalities given cover the whole circle.
     """
     circles = shapely.buffer(np.asarray(list(turbines), dtype=object), radius_m, quad_segs=quad_segs)
     areas = np.asarray(list(municipalities), dtype=object)
@@ -46,8 +47,9 @@ def eeg_shares(turbines: Sequence, municipalities: Sequence, radius_m: float = 2
     out = np.zeros((len(circles), len(areas)))
     left, right = tree.query(circles, predicate="intersects")
     out[left, right] = shapely.area(shapely.intersection(circles[left], areas[right]))
-    total = out.sum(axis=1, keepdims=True)
-    return np.divide(out, total, out=np.zeros_like(out), where=total > 0)
+    # § 6 (2) EEG: the share of the circle's area — the part outside the municipalities given (neighbours not in
+    # the layer, abroad) is nobody's here, not spread over the others
+    return out / shapely.area(circles)[:, None]
 
 
 def eeg_payments(energy_mwh_per_a, shares: np.ndarray, rate_eur_per_mwh: float = 2.0) -> np.ndarray:
@@ -84,7 +86,8 @@ def trade_tax_eur(profit_eur_per_a, hebesatz: float, table: CostTable, allowance
     table : CostTable
         Steuermesszahl, site share and allowance.
     allowance : bool
-        Deduct the allowance of partnerships (§ 11 (1) GewStG).
+        Deduct the allowance of partnerships (§ 11 (1) GewStG). It applies once per company: pass the
+        company's profit, not a turbine's, or the allowance is deducted once per turbine.
     """
     base = np.asarray(profit_eur_per_a, dtype=float) - (table.trade_tax_allowance_eur if allowance else 0.0)
     return np.maximum(base, 0.0) * table.trade_tax_rate * hebesatz * table.trade_tax_site_share

@@ -12,14 +12,24 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import shapely
 
 from ..catalogue.model import Criterion
-from ..data.layers import LayerRef
+from ..data.layers import LayerRef, layer_info
 from ..data.raster_grid import Grid, Window
 from ..progress import Progress
 from ..units import Turbine
 from .distance import FeatureSet, within_masks
-from .inputs import LayerBinding, check_numbers, frame_key, read_inputs, resolve_inputs, select_features
+from .inputs import (
+    CriterionInput,
+    LayerBinding,
+    NotAssessed,
+    check_numbers,
+    frame_key,
+    read_inputs,
+    resolve_inputs,
+    select_features,
+)
 from .raster_criteria import raster_feature_sets, resolve_raster_inputs
 
 
@@ -37,12 +47,18 @@ class ExceptionZone:
         Its features within reach.
     buffer_m : float
         Its buffer. [m]
+    edges : FeatureSet or None
+        The outlines of its areas, where it starts ``inset_m`` inside them.
+    inset_m : float
+        How far inside its areas' edges it starts. [m]
     """
 
     criterion: int
     zone: Criterion
     features: FeatureSet
     buffer_m: float
+    edges: FeatureSet | None = None
+    inset_m: float = 0.0
 
 
 def read_exception_zones(
@@ -83,7 +99,8 @@ def read_exception_zones(
     owner = {z.id: i for i, z in wanted}
     inputs, absent = resolve_inputs(zones, layers, bindings)
     raster_inputs, raster_absent = resolve_raster_inputs(zones, rasters)
-    for a in absent + raster_absent:
+    inputs, lacking = _with_fields(inputs)
+    for a in absent + raster_absent + lacking:
         parent = criteria[owner[a.criterion]].id
         progress.warning(f"Exception '{a.criterion}' of criterion '{parent}' is NOT ASSESSED: {a.reason}. The "
                          f"criterion excludes its land there as well (the stricter reading); to assess it, "
@@ -104,9 +121,18 @@ def read_exception_zones(
         fs = FeatureSet(f"exception:{z.id}", geoms)
         if len(fs) and buffers[z.id] > 0:
             fs.vertex_tree(grid.resolution_m)
+        inset = z.inset.metres(turbine)
+        edges = None
+        if inset > 0:
+            outline = shapely.boundary(shapely.union_all(shapely.buffer(geoms, buffers[z.id]))) if len(geoms) else None
+            edges = FeatureSet(f"exception-edges:{z.id}", np.asarray(shapely.get_parts(outline) if outline is not None
+                                                                     else [], dtype=object))
+            if len(edges):
+                edges.vertex_tree(grid.resolution_m)
         progress.info(f"Exception '{z.id}': {len(fs)} feature(s) within reach; criterion "
-                      f"'{criteria[owner[z.id]].id}' does not apply within {buffers[z.id]:,.0f} m of them.")
-        out.append(ExceptionZone(owner[z.id], z, fs, buffers[z.id]))
+                      f"'{criteria[owner[z.id]].id}' does not apply within {buffers[z.id]:,.0f} m of them"
+                      + (f", from {inset:,.0f} m inside their edges" if inset > 0 else "") + ".")
+        out.append(ExceptionZone(owner[z.id], z, fs, buffers[z.id], edges, inset))
     reach = max(buffers.values()) + 2 * grid.resolution_m
     for ri, (fs, _) in zip(raster_inputs, raster_feature_sets(raster_inputs, grid, reach, aoi_geoms, crs, progress)):
         z = ri.criterion
@@ -114,10 +140,28 @@ def read_exception_zones(
     return out
 
 
+def _with_fields(inputs: list[CriterionInput]) -> tuple[list[CriterionInput], list[NotAssessed]]:
+    """The inputs whose own layer has every field the exception's filter reads; the others as not assessed."""
+    usable, lacking = [], []
+    for ci in inputs:
+        if ci.own_layer and not ci.bound:
+            have = layer_info(ci.sources[0].layer, ci.criterion.layer).fields
+            missing = [f for f in ci.criterion.fields() if f not in have]
+            if missing:
+                lacking.append(NotAssessed(ci.criterion.id, ci.criterion.layer,
+                                           f"its layer has no field {', '.join(missing)}"))
+                continue
+        usable.append(ci)
+    return usable, lacking
+
+
 def exception_masks(zones: Sequence[ExceptionZone], grid: Grid, window: Window) -> dict[int, np.ndarray]:
     """Per criterion index, the pixels of ``window`` within any of its exceptions."""
     masks: dict[int, np.ndarray] = {}
     for z in zones:
         (mask,) = within_masks(z.features, grid, window, (z.buffer_m,))
+        if z.edges is not None and mask.any():
+            (near_edge,) = within_masks(z.edges, grid, window, (z.inset_m,))
+            mask &= ~near_edge
         masks[z.criterion] = masks[z.criterion] | mask if z.criterion in masks else mask
     return masks

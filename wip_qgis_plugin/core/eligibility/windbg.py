@@ -23,7 +23,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from ..catalogue.lands import AGS_LAND
+from ..catalogue.lands import AGS_LAND, land_of_key
 from ..data.outputs import OutputTransaction, write_csv
 from .aoi import AreaOfInterest, read_aoi_frame
 from .engine import MunicipalityStats
@@ -112,7 +112,7 @@ def land_of(ags: str, default: str | None = None, name: str = "") -> str:
     InputError
         If the AGS names no Land of the table and no default is given (naming the municipality).
     """
-    code = AGS_LAND.get(str(ags).strip()[:2])
+    code = land_of_key(ags) or AGS_LAND.get(str(ags).strip()[:2])
     if code is not None:
         return code
     if default in WINDBG_TARGETS:

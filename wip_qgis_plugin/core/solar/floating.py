@@ -197,6 +197,15 @@ def run_floating(lakes: LayerRef, outputs: FloatingOutputs, settings: FloatingSe
                          f"{settings.max_share} and {settings.shore_m} m.")
     flt = parse_filter(settings.lake_filter) if settings.lake_filter else None
     frame = _lakes(lakes, crs, flt)
+    if flt is not None:
+        others = _lakes(lakes, crs, parse_filter({"water": ["lake"]})) if "water" in layer_info(
+            lakes, "water").fields else frame.iloc[:0]
+        big = int((others.geometry.area >= 10_000.0 * settings.min_field_ha).sum())
+        if big:
+            progress.warning(f"Floating PV: {big} lake(s) tagged water=lake of at least {settings.min_field_ha:g} ha "
+                             "are left out: WHG § 36 (3) allows floating PV only on artificial or heavily modified "
+                             "waters, and OSM tags the flooded open-cast mines water=lake as well. Give a layer of "
+                             "the lakes that qualify (lake filter none) to assess them.")
     if frame.empty:
         progress.warning(f"Floating PV: no lake of {lakes.describe()} qualifies"
                          + (f" (filter {flt})" if flt is not None else "") + "; 0 MWp. WHG § 36 (3) allows floating "
@@ -204,7 +213,7 @@ def run_floating(lakes: LayerRef, outputs: FloatingOutputs, settings: FloatingSe
     systems = load_pv_systems()
     systems = dataclasses.replace(systems, albedo=settings.albedo)
     system = systems.system(settings.system)
-    density = system.gcr * system.area_use * systems.module_w_per_m2 / 100.0  # MWp/ha
+    density = systems.capacity_density_mwp_per_ha(settings.system)
     to_wgs = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
     user_weather = read_weather(settings.weather) if settings.weather else None
     yields: dict[Any, float] = {}
@@ -212,6 +221,7 @@ def run_floating(lakes: LayerRef, outputs: FloatingOutputs, settings: FloatingSe
     rows, geoms, skipped = [], [], {}
     for k, (idx, lake) in enumerate(frame.iterrows()):
         name = str(lake.get("name") or f"lake {idx}")
+        name = name if name not in skipped and name not in {r["lake"] for r in rows} else f"{name} ({idx})"
         field = floating_area(lake.geometry, settings.shore_m, settings.max_share)
         ha = field.area / 1e4
         if ha < settings.min_field_ha:
@@ -237,6 +247,9 @@ def run_floating(lakes: LayerRef, outputs: FloatingOutputs, settings: FloatingSe
         geoms.append(field if field.geom_type == "MultiPolygon" else shapely.MultiPolygon(
             [g for g in getattr(field, "geoms", [field]) if g.geom_type == "Polygon"]))
         progress.report((k + 1) / max(1, len(frame)), f"Lake {k + 1} of {len(frame)}")
+    if any(not r["municipality"] for r in rows) and muni is not None:
+        progress.warning("Floating PV: field(s) outside every municipality given: "
+                         + ", ".join(r["lake"] for r in rows if not r["municipality"]) + ".")
     for name, why in skipped.items():
         progress.info(f"Floating PV: lake '{name}' left out: {why}.")
     out = gpd.GeoDataFrame(rows, columns=list(FIELDS), geometry=geoms, crs=crs)

@@ -199,7 +199,7 @@ def _beam_dependent_diffuse(sky: Sky, tilt: np.ndarray, azimuth: np.ndarray, alb
     return np.nan_to_num(np.maximum(circumsolar, 0.0) + ground)
 
 
-def _dc_power(sky: Sky, effective: np.ndarray, poa_global: np.ndarray, systems: PvSystems,
+def dc_power(sky: Sky, effective: np.ndarray, poa_global: np.ndarray, systems: PvSystems,
               temperature_model: str, losses_pct: float) -> np.ndarray:
     """Hourly DC power per kWp DC [kW/kWp] of each row of ``effective`` [W/m²], after the DC losses."""
     pvlib = pvlib_module()
@@ -227,7 +227,7 @@ def _inverter(pdc: np.ndarray, systems: PvSystems) -> np.ndarray:
 def _ac_power(sky: Sky, effective: np.ndarray, poa_global: np.ndarray, systems: PvSystems,
               temperature_model: str, losses_pct: float) -> np.ndarray:
     """Hourly AC power per kWp DC [kW/kWp] of each row of ``effective`` [W/m²]."""
-    return _inverter(_dc_power(sky, effective, poa_global, systems, temperature_model, losses_pct), systems)
+    return _inverter(dc_power(sky, effective, poa_global, systems, temperature_model, losses_pct), systems)
 
 
 def _planes_ac_power(sky: Sky, planes: Planes, systems: PvSystems, temperature_model: str,
@@ -240,7 +240,7 @@ def _planes_ac_power(sky: Sky, planes: Planes, systems: PvSystems, temperature_m
     if not planes.arrays:
         return _ac_power(sky, planes.effective, planes.poa, systems, temperature_model, losses_pct)
     share = 1.0 / len(planes.arrays)
-    pdc = sum(share * _dc_power(sky, eff, poa, systems, temperature_model, losses_pct) for eff, poa in planes.arrays)
+    pdc = sum(share * dc_power(sky, eff, poa, systems, temperature_model, losses_pct) for eff, poa in planes.arrays)
     return _inverter(pdc, systems)
 
 
