@@ -168,9 +168,20 @@ def test_a_nest_lowers_the_suitability_in_its_central_zone_exactly(tmp_path):
     d = shapely.distance(shapely.points(np.column_stack([xs, ys])), kite)
     kite_score = np.clip((d - 500.0) / 700.0, 0.0, 1.0)
     # the flat criterion scores 1 everywhere (no feature: as far away as can be); the species groups without a
-    # nest score 1 as well, so the total is 1 − the kite group's weight × (1 − its score)
-    n_groups = len([c for c in cat.suitability.criteria if c.id.startswith("species_central_")])
-    expected = 100 * (1 - 0.5 / (0.5 + 0.5) / n_groups * (1 - kite_score))
+    # nest weigh nothing, the kite's group carries the whole central weight (0.5 of 1.0): 1 − 0.5 × (1 − score)
+    expected = 100 * (1 - 0.5 * (1 - kite_score))
     assert d.min() >= 500 - 10                                   # the near zone is excluded
     assert np.abs(score[rows, cols] - expected).max() <= 1.0     # uint8 rounding
-    assert score[rows, cols].min() < score[rows, cols].max()
+    assert score[rows, cols].min() <= 51 and score[rows, cols].max() == 100     # the near zone's edge: half lost
+
+
+def test_the_central_weight_goes_to_the_groups_with_nests():
+    from wip_qgis_plugin.core.catalogue.species import share_central_weight
+
+    ids = ["wind", "species_central_500_1200m", "species_central_500_2000m", "species_central_350_450m"]
+    w = np.array([0.5, 0.5 / 3, 0.5 / 3, 0.5 / 3])
+    two = share_central_weight(ids, w, {"species_central_500_1200m": 3, "species_central_500_2000m": 1})
+    assert two.tolist() == pytest.approx([0.5, 0.25, 0.25, 0.0])
+    none = share_central_weight(ids, w, {})
+    assert none.tolist() == pytest.approx([1.0, 0.0, 0.0, 0.0])                 # no nest: nothing to penalise
+    assert share_central_weight(["a", "b"], np.array([0.3, 0.7]), {}).tolist() == [0.3, 0.7]

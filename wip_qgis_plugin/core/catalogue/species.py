@@ -14,7 +14,8 @@ for the marsh harrier's. The catalogue's description says what was left out.
 Where the catalogue has a direct-weighted ``suitability:`` section, the central check zones also become
 suitability criteria (land that is eligible because only hard criteria were applied scores lower near a
 nest: 0 at the near zone's edge, rising linearly to 1 at the central zone's edge), one per group of species
-with the same two radii, sharing ``central_weight`` (default :data:`CENTRAL_WEIGHT`) between them.
+with the same two radii; the groups with nests near the area share ``central_weight`` (default
+:data:`CENTRAL_WEIGHT`; :func:`share_central_weight`).
 The table (``presets/species_45b.yml``, schema ``wip-species/1``) names each species in German, Latin and
 English; the field may hold any of them.
 """
@@ -26,6 +27,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from ..errors import SpecError
 from ..spec import PRESET_DIR, read_yaml, unknown_keys
@@ -39,6 +42,8 @@ SPEC_KEYS = {"layer", "field", "table", "terrain", "zones", "central_weight"}
 #: Weight of the central check zones in a catalogue's direct-weighted suitability, all species groups together
 #: (modelling assumption; the catalogue's ``species_zones.central_weight`` replaces it). [-]
 CENTRAL_WEIGHT = 0.2
+#: Id prefix of the suitability criteria of the central check zones.
+SCORE_PREFIX = "species_central_"
 #: Terrain classes of the rotor-tip limits.
 TERRAINS = ("flat", "hilly", "coast")
 _METRES = re.compile(r"\s*(\d+(?:\.\d+)?)\s*m\s*")
@@ -225,7 +230,7 @@ def _central_scores(table: SpeciesTable, counted: list[Species], layer: str, fie
     for s in counted:
         groups.setdefault((s.near_m, s.central_m), []).append(s)
     return [{
-        "id": f"species_central_{near:g}_{central:g}m",
+        "id": f"{SCORE_PREFIX}{near:g}_{central:g}m",
         "label": {"de": f"Abstand zu Brutplätzen ({', '.join(s.de for s in group)}) im zentralen Prüfbereich",
                   "en": f"Distance to nests ({', '.join(s.en for s in group)}) in the central check zone"},
         "input": {"distance_to": {"layer": layer, "filter": {field: [n for s in group for n in s.names()]}}},
@@ -234,6 +239,44 @@ def _central_scores(table: SpeciesTable, counted: list[Species], layer: str, fie
         "source": f"{table.source_key}: central check zone {near:g}–{central:g} m (BNatSchG § 45b Abs. 3); the "
                   "linear rise and the weight are a modelling assumption"}
         for (near, central), group in sorted(groups.items())]
+
+
+def share_central_weight(ids: list[str], weights: np.ndarray, features: Mapping[str, int],
+                         progress: Any = None) -> np.ndarray:
+    """The central-zone weight given to the species groups that have nests within reach, shared equally.
+
+    The catalogue spreads ``central_weight`` over every group of the table; a group without a nest near the
+    area scores 1 everywhere and would only dilute the penalty of the groups that do have nests (with one red
+    kite, to a sixth). Here the groups without features get 0 and the others share the whole weight.
+
+    Parameters
+    ----------
+    ids : list of str
+        Suitability criterion ids, in the order of ``weights``.
+    weights : numpy.ndarray
+        Their normalised weights. [-]
+    features : mapping of str to int
+        Features within reach per layer criterion id.
+    progress : Progress, optional
+        Says how the weight was shared.
+    """
+    groups = [k for k, cid in enumerate(ids) if cid.startswith(SCORE_PREFIX)]
+    if not groups:
+        return weights
+    present = [k for k in groups if features.get(ids[k], 0) > 0]
+    out = weights.copy()
+    total = float(weights[groups].sum())
+    out[groups] = 0.0
+    if present:
+        out[present] = total / len(present)
+    else:
+        out = out / out.sum() if out.sum() > 0 else weights
+    if progress is not None:
+        progress.info(f"BNatSchG § 45b: the central check zones weigh {total:.3f} in the suitability, shared by "
+                      f"{len(present)} species group(s) with nests within reach"
+                      + (f" ({', '.join(ids[k] for k in present)})" if present else "; no nest: the weight goes to "
+                         "the other criteria") + ".")
+    return out
 
 
 def expand_species_zones(raw: Mapping[str, Any], turbine: Any, problems: list[str]) -> dict[str, Any]:

@@ -40,6 +40,7 @@ from .. import __version__ as wip_version
 from ..data.outputs import OutputTransaction, open_raster_writer, write_csv, write_vector
 from ..catalogue.loader import Catalogue
 from ..catalogue.model import SuitabilityCriterion, SuitabilitySpec
+from ..catalogue.species import share_central_weight
 from ..catalogue.weights import AhpResult, InconsistentPair, inconsistent_pairs
 from ..eligibility.distance import FeatureSet, distance_field
 from ..eligibility.aoi import read_aoi_frame
@@ -330,7 +331,8 @@ def _prepare(
     if eligible_areas is not None:
         sites = _read_sites(eligible_areas, crs, labels, settings.invalid_geometries, progress)
         tree = shapely.STRtree(np.asarray(sites.geometry.values, dtype=object)) if len(sites) else None
-    weights = np.asarray(spec.weights(), dtype=float)
+    weights = share_central_weight([c.id for c in spec.criteria], np.asarray(spec.weights(), dtype=float),
+                                   {cid: len(sets[k]) for cid, k in keys.items()}, progress)
     return _Plan(spec, spec.criteria, weights, grid, crs, Path(eligibility), aoi_geoms,
                  {cid: sets[k] for cid, k in keys.items()}, reach, refs, sites, tree)
 
