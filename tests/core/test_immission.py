@@ -20,7 +20,14 @@ from wip_qgis_plugin.core.wind.noise import (
     load_immission_table,
     reduce_for_noise,
 )
-from wip_qgis_plugin.core.wind.shadow import SunPath, blade_coverage, shadow_flicker, shadow_reach_m, sun_path
+from wip_qgis_plugin.core.wind.shadow import (
+    SunPath,
+    blade_coverage,
+    shadow_flicker,
+    shadow_hits,
+    shadow_reach_m,
+    sun_path,
+)
 
 #: Octave-band sound power of the hand example. [dB(A)]
 HAND_LW = np.array([85.0, 92.0, 96.0, 99.0, 100.0, 98.0, 93.0, 84.0])
@@ -235,3 +242,146 @@ def test_grid_north_turns_the_sun():
     diff = np.degrees((a.azimuth_rad - b.azimuth_rad + np.pi) % (2 * np.pi) - np.pi)
     assert diff == pytest.approx(np.full(len(diff), 2.3))
     assert isinstance(a, SunPath) and np.allclose(np.linalg.norm(a.vectors, axis=1), 1.0)
+
+
+# ------------------------------------------------------------------ the fast paths against plain ones
+def _reference_reduction(c, modes, limits, u):
+    """The reduction written plainly (every pair every round, no pre-load): the fast one must choose alike."""
+    n_rec, n_src = c.n_receptors, len(modes)
+    mode, scale = np.zeros(n_src, dtype=int), np.ones(n_src)
+    target = 10.0 ** (0.1 * (limits - u))
+    hopeless = np.zeros(n_rec, dtype=bool)
+
+    def added():
+        return np.bincount(c.receptor, weights=c.energy * scale[c.source], minlength=n_rec)
+
+    while True:
+        over = ~hopeless & (added() > target * (1 + 1e-12) + 1e-300)
+        if not over.any():
+            break
+        val = c.energy * scale[c.source]
+        loud = np.zeros(n_rec)
+        np.maximum.at(loud, c.receptor, val)
+        hopeless |= over & (loud <= 0)
+        named = np.unique(c.source[over[c.receptor] & (loud[c.receptor] > 0) & (val == loud[c.receptor])])
+        for t in named:
+            mode[t] = mode[t] + 1 if mode[t] + 1 < len(modes[t]) else -1
+            scale[t] = 10.0 ** (0.1 * (modes[t][mode[t]].sound_power_db - modes[t][0].sound_power_db)) \
+                if mode[t] >= 0 else 0.0
+    changed = True
+    while changed:
+        changed = False
+        for t in np.flatnonzero(mode != 0):
+            louder = len(modes[t]) - 1 if mode[t] < 0 else mode[t] - 1
+            old = scale[t]
+            scale[t] = 10.0 ** (0.1 * (modes[t][louder].sound_power_db - modes[t][0].sound_power_db))
+            if np.all(hopeless | (added() <= target * (1 + 1e-12) + 1e-300)):
+                mode[t], changed = louder, True
+            else:
+                scale[t] = old
+    return mode
+
+
+@pytest.mark.parametrize("last_resort", ["night_off", "remove"])
+def test_reduction_chooses_as_the_plain_algorithm(table, last_resort):
+    """Sixty turbines among 400 receptors, limits 35–45 dB(A): the same modes as the plain algorithm, also where
+    a receptor's near turbines fall silent (off at night) and its loudest is found among all its pairs; the
+    pairs given shuffled (not grouped by receptor) or grouped give the same."""
+    rng = np.random.default_rng(11)
+    hubs = np.column_stack([rng.uniform(0, 6000, 60), rng.uniform(0, 6000, 60), rng.uniform(120, 170, 60)])
+    receptors = np.column_stack([rng.uniform(-500, 6500, 400), rng.uniform(-500, 6500, 400), np.full(400, 5.0)])
+    lw = rng.choice([104.0, 106.0], 60)
+    night = [SoundMode("night off", -math.inf, 0.6)] if last_resort == "night_off" else []
+    modes = [[SoundMode("0", w), SoundMode("SO2", w - 2), SoundMode("SO6", w - 6), *night] for w in lw]
+    limits = rng.choice([35.0, 40.0, 45.0], 400)
+    u = table.noise.uncertainty_db
+    c = contributions(hubs, band_power_db(lw, table.noise.spectrum_db), receptors, table.noise, 4000.0, block=37)
+    assert c.grouped
+    fast = reduce_for_noise(c, modes, limits, u)
+    assert (fast.mode != 0).sum() > 10 and (fast.mode == len(modes[0]) - 1).any()   # quietened, some to the last
+    assert fast.mode.tolist() == _reference_reduction(c, modes, limits, u).tolist()
+    shuffle = rng.permutation(len(c.receptor))
+    loose = Contributions(c.receptor[shuffle], c.source[shuffle], c.energy[shuffle], c.n_receptors)
+    again = reduce_for_noise(loose, modes, limits, u)
+    assert again.mode.tolist() == fast.mode.tolist()
+    assert again.levels_db == pytest.approx(fast.levels_db, abs=1e-9)
+
+
+def test_contributions_in_blocks_equal_one_pair_at_a_time(table):
+    """Blocks of 5 receptors or of 512: the same pairs, and each pair's energy is the level formula's."""
+    rng = np.random.default_rng(5)
+    hubs = np.column_stack([rng.uniform(0, 3000, 12), rng.uniform(0, 3000, 12), np.full(12, 150.0)])
+    receptors = np.column_stack([rng.uniform(0, 3000, 50), rng.uniform(0, 3000, 50), np.full(50, 5.0)])
+    receptors[0, :2] = hubs[0, :2]                                    # right under a hub: distance 145 m
+    bands = band_power_db(rng.uniform(100, 106, 12), table.noise.spectrum_db)
+    small = contributions(hubs, bands, receptors, table.noise, 2000.0, block=5)
+    large = contributions(hubs, bands, receptors, table.noise, 2000.0)
+    pairs = {(r, s): e for r, s, e in zip(small.receptor.tolist(), small.source.tolist(), small.energy.tolist())}
+    assert pairs == {(r, s): e for r, s, e in zip(large.receptor.tolist(), large.source.tolist(),
+                                                    large.energy.tolist())}
+    near = np.hypot(*(receptors[:, None, :2] - hubs[None, :, :2]).transpose(2, 0, 1)) <= 2000.0
+    assert set(pairs) == set(zip(*np.nonzero(near)))
+    for (r, s), e in list(pairs.items())[:40]:
+        d = np.linalg.norm(receptors[r] - hubs[s])
+        assert 10 * np.log10(e) == pytest.approx(level_db(bands[s][None, :], np.array([d]), table.noise)[0],
+                                                  abs=1e-3)
+
+
+def _instants(sun, hub, radius, points):
+    """Every instant tested: the ray towards the sun passes within the rotor radius of the hub, in front."""
+    v = np.asarray(hub, float)[None, :] - points
+    t = v @ sun.vectors.T
+    return (t > 0) & ((v * v).sum(axis=1)[:, None] - t * t <= radius ** 2)
+
+
+def test_shadow_runs_equal_every_instant_tested():
+    """Windows around a hub in every direction, 80 m to 2.4 km off, at heights 2 m and 40 m: the instants the
+    day runs hold are exactly those every instant's test finds."""
+    sun = sun_path(51.6, 12.2, 2023, step_min=2.0, grid_convergence_deg=2.3)
+    rng = np.random.default_rng(2)
+    angle, dist = rng.uniform(0, 2 * np.pi, 300), rng.uniform(80, 2400, 300)
+    points = np.column_stack([dist * np.sin(angle), dist * np.cos(angle), rng.choice([2.0, 40.0], 300)])
+    hub = (10.0, -20.0, 161.0)
+    point, step = shadow_hits(np.array(hub), 70.5, points, sun)
+    want = _instants(sun, hub, 70.5, points)
+    assert want.sum() > 50_000
+    got = np.zeros_like(want)
+    got[point, step] = True
+    assert np.array_equal(got, want)
+    assert len(point) == want.sum()                                     # no instant twice
+
+
+def test_shadow_in_blocks_equals_each_receptor_alone():
+    """Twelve turbines of three heights over 200 receptors: hours, worst day, days and casting turbines in blocks
+    of 7 receptors (or 4096) equal the union of every turbine's instants at each receptor alone; a sun path out
+    of time order (no day frame: the per-instant window) gives the same."""
+    sun = sun_path(51.6, 12.2, 2023, step_min=2.0)
+    rng = np.random.default_rng(4)
+    hubs = np.column_stack([rng.uniform(0, 2500, 12), rng.uniform(0, 2500, 12), rng.choice([120.0, 160.0, 200.0], 12)])
+    radius = rng.choice([50.0, 70.5], 12)
+    receptors = np.column_stack([rng.uniform(-500, 3000, 200), rng.uniform(-500, 3000, 200), np.full(200, 2.0)])
+    reach = shadow_reach_m(3.5)
+    blocks = shadow_flicker(hubs, radius, receptors, sun, reach, chunk=7)
+    whole = shadow_flicker(hubs, radius, receptors, sun, reach)
+    backwards = SunPath(sun.vectors[::-1], sun.azimuth_rad[::-1], sun.day[::-1], sun.step_min)
+    assert backwards.frame is None and sun.frame is not None
+    plain = shadow_flicker(hubs, radius, receptors, backwards, reach, chunk=50)
+    for result in (whole, plain):
+        for name in ("hours_per_year", "max_minutes_per_day", "days"):
+            assert getattr(result, name).tolist() == getattr(blocks, name).tolist()
+        assert [t.tolist() for t in result.turbines] == [t.tolist() for t in blocks.turbines]
+    shaded = np.zeros((len(receptors), len(sun.vectors)), dtype=bool)
+    casting = [[] for _ in receptors]
+    for j in range(len(hubs)):
+        near = np.linalg.norm(receptors - hubs[j], axis=1) <= reach
+        hits = np.zeros_like(shaded)
+        hits[near] = _instants(sun, hubs[j], radius[j], receptors[near])
+        shaded |= hits
+        for i in np.flatnonzero(hits.any(axis=1)):
+            casting[i].append(j)
+    assert shaded.sum() > 10_000 and max(len(c) for c in casting) >= 3
+    assert blocks.hours_per_year.tolist() == (shaded.sum(axis=1) * 2.0 / 60.0).tolist()
+    per_day = np.stack([np.bincount(sun.day[row], minlength=366) for row in shaded])
+    assert blocks.max_minutes_per_day.tolist() == (per_day.max(axis=1) * 2.0).tolist()
+    assert blocks.days.tolist() == np.count_nonzero(per_day, axis=1).tolist()
+    assert [t.tolist() for t in blocks.turbines] == casting
