@@ -127,6 +127,22 @@ def _engine_messages():
          lambda zone, n, criterion, m: tr("Exception “{zone}”: {n} feature(s) within reach; criterion “{criterion}” "
                                           "does not apply within {m} m of them.").format(
                                               zone=zone, n=n, criterion=criterion, m=m)),
+        (r"Exception '([^']+)': (\d+) feature\(s\) within reach; criterion '([^']+)' does not apply within (\S+) m "
+         r"of them, from (\S+) m inside their edges\.",
+         lambda zone, n, criterion, m, inset: tr(
+             "Exception “{zone}”: {n} feature(s) within reach; criterion “{criterion}” does not apply within {m} m "
+             "of them, from {inset} m inside their edges.").format(zone=zone, n=n, criterion=criterion, m=m,
+                                                                   inset=inset)),
+        (r"BNatSchG § 45b: the central check zones weigh (\S+) in the suitability, shared by (\d+) species "
+         r"group\(s\) with nests within reach(.*)\.",
+         lambda w, n, rest: tr("BNatSchG § 45b: the central check zones weigh {w} in the suitability, shared by {n} "
+                               "species group(s) with nests within reach{rest}.").format(w=w, n=n, rest=rest)),
+        (r"Floating PV: (\d+) field\(s\) on (\d+) qualifying lake\(s\), (\S+) MWp, (\S+) GWh/a \((.*)\)",
+         lambda n, m, mwp, gwh, law: tr("Floating PV: {n} field(s) on {m} qualifying lake(s), {mwp} MWp, {gwh} GWh/a "
+                                        "({law})").format(n=n, m=m, mwp=mwp, gwh=gwh, law=law)),
+        (r"Lake (\d+) of (\d+)", lambda n, m: tr("Lake {n} of {m}").format(n=n, m=m)),
+        (r"Floating PV: lake '(.*)' left out: (.*)\.",
+         lambda lake, why: tr("Floating PV: lake “{lake}” left out: {why}.").format(lake=lake, why=why)),
         (r"Layer '([^']+)': (\d+) feature\(s\) within (\S+) m\.",
          lambda role, n, reach: tr("Layer “{role}”: {n} feature(s) within {reach} m.").format(
              role=role, n=n, reach=reach)),

@@ -364,72 +364,97 @@
       <translation>Ausnahme „{zone}“: {n} Objekt(e) in Reichweite; das Kriterium „{criterion}“ gilt im Umkreis von {m} m um sie nicht.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="131" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="132" />
+      <source>Exception “{zone}”: {n} feature(s) within reach; criterion “{criterion}” does not apply within {m} m of them, from {inset} m inside their edges.</source>
+      <translation>Ausnahme „{zone}“: {n} Objekt(e) in Reichweite; Kriterium „{criterion}“ gilt nicht im Umkreis von {m} m um sie, ab {inset} m innerhalb ihrer Ränder.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="138" />
+      <source>BNatSchG § 45b: the central check zones weigh {w} in the suitability, shared by {n} species group(s) with nests within reach{rest}.</source>
+      <translation>BNatSchG § 45b: Die zentralen Prüfbereiche wiegen {w} in der Eignungsbewertung, aufgeteilt auf {n} Artengruppe(n) mit Brutplätzen in Reichweite{rest}.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="141" />
+      <source>Floating PV: {n} field(s) on {m} qualifying lake(s), {mwp} MWp, {gwh} GWh/a ({law})</source>
+      <translation>Schwimmende PV: {n} Feld(er) auf {m} geeigneten See(n), {mwp} MWp, {gwh} GWh/a ({law})</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="143" />
+      <source>Lake {n} of {m}</source>
+      <translation>See {n} von {m}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="145" />
+      <source>Floating PV: lake “{lake}” left out: {why}.</source>
+      <translation>Schwimmende PV: See „{lake}“ ausgelassen: {why}.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="147" />
       <source>Layer “{role}”: {n} feature(s) within {reach} m.</source>
       <translation>Layer „{role}“: {n} Objekt(e) innerhalb von {reach} m.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="135" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="151" />
       <source>Criterion “{criterion}”: {n} building(s) tagged as dwellings, {u} of unknown use treated as dwellings, {x} excluded as non-dwellings (within reach).</source>
       <translation>Kriterium „{criterion}“: {n} Gebäude als Wohngebäude erfasst, {u} unbekannter Nutzung als Wohngebäude behandelt, {x} als Nichtwohngebäude ausgenommen (in Reichweite).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="140" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="156" />
       <source>Criterion “{criterion}”: {n} building(s) tagged as dwellings, {u} of unknown use not counted, {x} excluded as non-dwellings (within reach).</source>
       <translation>Kriterium „{criterion}“: {n} Gebäude als Wohngebäude erfasst, {u} unbekannter Nutzung nicht gezählt, {x} als Nichtwohngebäude ausgenommen (in Reichweite).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="144" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="160" />
       <source>Criterion “{criterion}” is NOT ASSESSED: {reason}. Its land counts as not excluded by it; to assess it, {hint}.</source>
       <translation>Kriterium „{criterion}“ wird NICHT BEWERTET: {reason}. Seine Flächen gelten als nicht durch es ausgeschlossen; um es zu bewerten: {hint}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="148" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="164" />
       <source>Not assessed: criterion “{criterion}” (layer role “{role}”: {reason}).</source>
       <translation>Nicht bewertet: Kriterium „{criterion}“ (Ebenenrolle „{role}“: {reason}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="151" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="167" />
       <source>Criterion “{criterion}”: no feature of “{layer}” matches {filter} within reach.</source>
       <translation>Kriterium „{criterion}“: kein Objekt von „{layer}“ erfüllt {filter} in Reichweite.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="154" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="170" />
       <source>Criterion “{criterion}”: {n} cell(s) of raster “{role}” with {values} within reach ({path}).</source>
       <translation>Kriterium „{criterion}“: {n} Zelle(n) des Rasters „{role}“ mit {values} in Reichweite ({path}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="159" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="175" />
       <source>Raster “{role}” ({path}) has no value on {pct} % of the area of interest (nodata or not covered): there criterion “{criterion}” excludes nothing.</source>
       <translation>Raster „{role}“ ({path}) hat auf {pct} % des Untersuchungsgebiets keinen Wert (NoData oder nicht abgedeckt): dort schließt Kriterium „{criterion}“ nichts aus.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="164" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="180" />
       <source>Querying the Overpass server {server}</source>
       <translation>Frage den Overpass-Server {server} ab</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="166" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="182" />
       <source>Downloaded {mb} MB from {server}</source>
       <translation>{mb} MB von {server} geladen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="167" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="183" />
       <source>Checking the OSM data</source>
       <translation>Prüfe die OSM-Daten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="169" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="185" />
       <source>OSM data from {server}: {nodes} nodes, {ways} ways, {relations} relations ({mb} MB).</source>
       <translation>OSM-Daten von {server}: {nodes} Knoten, {ways} Wege, {relations} Relationen ({mb} MB).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="172" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="188" />
       <source>The Overpass server {server} remarked: {remark}</source>
       <translation>Hinweis des Overpass-Servers {server}: {remark}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="174" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="190" />
       <source>OSM download: {n} area(s), margin {margin} m (largest setback: {criterion}), layers {roles}.</source>
       <translation>OSM-Download: {n} Gebiet(e), Rand {margin} m (größter Abstand: {criterion}), Layer {roles}.</translation>
     </message>
