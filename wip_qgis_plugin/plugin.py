@@ -77,7 +77,7 @@ class WipPlugin:
         except ImportError:
             from qgis.PyQt.QtWidgets import QAction  # Qt5
 
-        menu = environment.menu_name()
+        menu = self.menu_title()
         for text, slot in ((tr("Engine Python…"), self.choose_engine_python),
                            (tr("Create engine environment"), self.create_engine_environment),
                            (tr("Check engine"), self.check_engine)):
@@ -92,10 +92,17 @@ class WipPlugin:
         self.iface.addPluginToMenu(menu, force)
         self.actions.append(force)
 
+    @staticmethod
+    def menu_title() -> str:
+        """The submenu's title under Plugins: the plugin's name with '&' doubled, since Qt reads a single
+        '&' in a menu title as a mnemonic marker ("WIP Energie & Raumplanung" would show as
+        "WIP Energie _Raumplanung"); the provider's name in the toolbox is plain text and keeps one '&'."""
+        return environment.menu_name().replace("&", "&&")
+
     def unload(self) -> None:
         if self.iface is not None and hasattr(self.iface, "removePluginMenu"):
             for action in self.actions:
-                self.iface.removePluginMenu(tr("WIP Energy & Spatial Planning"), action)
+                self.iface.removePluginMenu(self.menu_title(), action)
         self.actions = []
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
