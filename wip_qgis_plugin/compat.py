@@ -12,12 +12,14 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsLayoutItemMap,
     QgsLayoutItemPage,
+    QgsLayoutItemScaleBar,
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
+    QgsTextFormat,
     QgsUnitTypes,
 )
 
@@ -92,6 +94,31 @@ LAYOUT_MILLIMETERS = qgis_enum("LayoutUnit", "Millimeters", getattr(QgsUnitTypes
 DISTANCE_KILOMETERS = qgis_enum("DistanceUnit", "Kilometers", getattr(QgsUnitTypes, "DistanceKilometers", 0))
 ATLAS_SCALING_AUTO = getattr(QgsLayoutItemMap, "AtlasScalingMode", QgsLayoutItemMap).Auto
 PAGE_LANDSCAPE = getattr(QgsLayoutItemPage, "Orientation", QgsLayoutItemPage).Landscape
+#: Scale bar segments sized to fit between the minimum and maximum bar width. QGIS 3.40 moved the enum to
+#: ``Qgis.ScaleBarSegmentSizeMode`` and ``setSegmentSizeMode`` no longer takes the integer 1.
+SCALEBAR_FIT_WIDTH = qgis_enum("ScaleBarSegmentSizeMode", "FitWidth",
+                               getattr(QgsLayoutItemScaleBar, "SegmentSizeFitWidth", 1))
+
+
+def set_label_font(item, font) -> None:
+    """Set a layout label's font: ``QgsLayoutItemLabel.setFont`` is deprecated since QGIS 3.24 (it warns, and
+    fails where warnings are errors) in favour of ``setTextFormat``; 3.22 has only ``setFont``."""
+    if hasattr(item, "setTextFormat"):
+        item.setTextFormat(QgsTextFormat.fromQFont(font))
+    else:
+        item.setFont(font)
+
+
+def set_legend_style_font(style, font) -> None:
+    """Set the font of a ``QgsLegendStyle``: ``setFont`` is deprecated since QGIS 3.30 (``setTextFormat``)."""
+    if hasattr(style, "setTextFormat"):
+        fmt = style.textFormat()
+        fmt.setFont(font)
+        if font.pointSizeF() > 0:
+            fmt.setSize(font.pointSizeF())
+        style.setTextFormat(fmt)
+    else:
+        style.setFont(font)
 
 
 def crs_for_engine(crs: QgsCoordinateReferenceSystem) -> str:

@@ -138,6 +138,54 @@ def test_push_warning_reaches_the_feedback():
     assert feedback.warnings == ["Achtung"]
 
 
+def test_scale_bar_segment_size_mode():
+    """3.40: QgsLayoutItemScaleBar.SegmentSizeFitWidth → Qgis.ScaleBarSegmentSizeMode.FitWidth (no int)."""
+    from qgis.core import QgsLayoutItemScaleBar, QgsPrintLayout, QgsProject
+
+    if hasattr(Qgis, "ScaleBarSegmentSizeMode"):
+        assert compat.SCALEBAR_FIT_WIDTH == Qgis.ScaleBarSegmentSizeMode.FitWidth
+    layout = QgsPrintLayout(QgsProject.instance())
+    bar = QgsLayoutItemScaleBar(layout)
+    bar.setSegmentSizeMode(compat.SCALEBAR_FIT_WIDTH)
+    assert bar.segmentSizeMode() == compat.SCALEBAR_FIT_WIDTH
+
+
+def test_layout_label_font_without_deprecated_calls():
+    """3.24: QgsLayoutItemLabel.setFont is deprecated (warns) → setTextFormat; 3.22 has only setFont."""
+    import warnings
+
+    from qgis.core import QgsLayoutItemLabel, QgsPrintLayout, QgsProject
+    from qgis.PyQt.QtGui import QFont
+
+    label = QgsLayoutItemLabel(QgsPrintLayout(QgsProject.instance()))
+    font = QFont("Sans", 15)
+    font.setBold(True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        compat.set_label_font(label, font)
+    shown = label.textFormat().font() if hasattr(label, "textFormat") else label.font()
+    assert shown.bold()
+    if hasattr(label, "textFormat"):
+        assert label.textFormat().size() == 15
+
+
+def test_legend_style_font_without_deprecated_calls():
+    """3.30: QgsLegendStyle.setFont is deprecated → setTextFormat."""
+    import warnings
+
+    from qgis.core import QgsLegendStyle
+    from qgis.PyQt.QtGui import QFont
+
+    style = QgsLegendStyle()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        compat.set_legend_style_font(style, QFont("Sans", 8))
+    if hasattr(style, "textFormat"):
+        assert style.textFormat().size() == 8
+    else:
+        assert style.font().pointSizeF() == 8
+
+
 @pytest.mark.parametrize("algorithm", [cls.__name__ for cls in
                                        __import__("wip_qgis_plugin.processing_algorithms",
                                                   fromlist=["ALGORITHMS"]).ALGORITHMS])
