@@ -5,6 +5,8 @@
 #   scripts/ensure_system_deps.sh build      headers and compilers to build shapely, pyproj, pyogrio
 #                                            and rasterio against QGIS's own GEOS, PROJ and GDAL
 #   scripts/ensure_system_deps.sh lrelease   Qt's lrelease (only to recompile translations)
+#   scripts/ensure_system_deps.sh xvfb       Xvfb and xauth (the desktop smoke test, tests/desktop)
+#   scripts/ensure_system_deps.sh chromium   headless Chromium and pdfinfo (the report test, tests/browser)
 set -euo pipefail
 PY=${PY:-/usr/bin/python3}
 
@@ -27,6 +29,15 @@ for what in "${@:-qgis}"; do
       ;;
     lrelease)
       command -v lrelease >/dev/null 2>&1 || missing+=(qttools5-dev-tools)
+      ;;
+    xvfb)
+      command -v xvfb-run >/dev/null 2>&1 || missing+=(xvfb)
+      command -v xauth >/dev/null 2>&1 || missing+=(xauth)
+      ;;
+    chromium)
+      command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+      command -v pdfinfo >/dev/null 2>&1 || missing+=(poppler-utils)
+      fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
       ;;
     *) echo "ensure_system_deps.sh: unknown component '$what'" >&2; exit 2 ;;
   esac

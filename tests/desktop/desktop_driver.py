@@ -1,0 +1,195 @@
+# Runs inside the real QGIS desktop (qgis --code desktop_driver.py), started by test_desktop_smoke.py
+# under Xvfb with a fresh profile in German. It looks at what a planner sees and writes it to
+# $WIP_DESKTOP_OUT/result.json, with screenshots beside it, then quits QGIS:
+#   - the plugin's entries in the Plugins menu, as displayed (mnemonic '&' removed);
+#   - the provider and its groups in the Processing toolbox;
+#   - every algorithm's dialog on the sample project: the values it would run with, a screenshot;
+#   - one algorithm (land eligibility) run from its dialog: the layers it adds, their renderers;
+#   - the main window with the outputs on the canvas.
+# Every step catches its own errors into the result, so one broken step does not hide the others.
+import json
+import os
+import re
+import time
+import traceback
+from pathlib import Path
+
+from qgis.core import QgsApplication, QgsProject, QgsRasterLayer, QgsVectorLayer
+from qgis.PyQt.QtCore import QTimer
+from qgis.utils import active_plugins, iface, plugins
+
+OUT = Path(os.environ["WIP_DESKTOP_OUT"])
+SAMPLE = Path(os.environ["WIP_DESKTOP_SAMPLE"])
+RUN_PARAMS = json.loads(os.environ.get("WIP_DESKTOP_RUN", "{}"))
+result = {"errors": {}, "screenshots": []}
+
+
+def shot(widget, name):
+    path = OUT / f"{name}.png"
+    widget.grab().save(str(path))
+    result["screenshots"].append(path.name)
+
+
+def wait(seconds, until=lambda: False):
+    end = time.time() + seconds
+    while time.time() < end and not until():
+        QgsApplication.processEvents()
+        time.sleep(0.05)
+
+
+def displayed(text):
+    """A menu text as Qt shows it: '&x' marks a mnemonic (x underlined), '&&' is a literal '&'."""
+    return re.sub(r"&(.)", r"\1", text)
+
+
+def step(name):
+    def wrap(fn):
+        def run():
+            try:
+                fn()
+            except Exception:  # noqa: BLE001 - reported to the test
+                result["errors"][name] = traceback.format_exc()
+        run.__name__ = name
+        return run
+    return wrap
+
+
+@step("environment")
+def environment():
+    from qgis.core import Qgis, QgsSettings
+    result["qgis_version"] = Qgis.QGIS_VERSION
+    result["locale"] = QgsSettings().value("locale/userLocale", "")
+    result["active_plugins"] = list(active_plugins)
+    result["provider_loaded"] = QgsApplication.processingRegistry().providerById("wip") is not None
+
+
+@step("menu")
+def menu():
+    entries = {}
+    for action in iface.pluginMenu().actions():
+        sub = action.menu()
+        if sub is not None:
+            entries[displayed(action.text())] = [displayed(a.text()) for a in sub.actions() if not a.isSeparator()]
+    result["plugin_menu"] = entries
+
+
+@step("toolbox")
+def toolbox():
+    from qgis.PyQt.QtCore import Qt
+    box = plugins["processing"].toolbox
+    box.show()
+    wait(1)
+    tree = box.algorithmTree
+    model = tree.model()
+    groups = {}
+    for row in range(model.rowCount()):
+        index = model.index(row, 0)
+        name = model.data(index, Qt.ItemDataRole.DisplayRole)
+        if name and "WIP" in name:
+            tree.expand(index)
+            children = {}
+            for r in range(model.rowCount(index)):
+                child = model.index(r, 0, index)
+                tree.expand(child)
+                children[model.data(child, Qt.ItemDataRole.DisplayRole)] = [
+                    model.data(model.index(k, 0, child), Qt.ItemDataRole.DisplayRole)
+                    for k in range(model.rowCount(child))]
+            groups[name] = children
+    result["toolbox"] = groups
+    wait(1)
+    shot(box, "toolbox")
+
+
+@step("project")
+def project():
+    ok = QgsProject.instance().read(str(SAMPLE / "revier_sample.qgz"))
+    result["project_loaded"] = bool(ok)
+    result["project_layers"] = sorted(layer.name() for layer in QgsProject.instance().mapLayers().values())
+    wait(2)
+
+
+def value_label(value):
+    """A parameter value as the test compares it: a layer's name for layers, else the value."""
+    if isinstance(value, (QgsVectorLayer, QgsRasterLayer)):
+        return value.name()
+    if isinstance(value, str):
+        layer = QgsProject.instance().mapLayer(value)
+        if layer is not None:
+            return layer.name()
+    try:
+        json.dumps(value)
+        return value
+    except TypeError:
+        return repr(value)
+
+
+@step("dialogs")
+def dialogs():
+    import processing
+    result["dialogs"] = {}
+    for alg in sorted(QgsApplication.processingRegistry().providerById("wip").algorithms(), key=lambda a: a.id()):
+        entry = {"title": None, "values": {}, "error": None}
+        try:
+            dlg = processing.createAlgorithmDialog(alg.id(), {})
+            dlg.show()
+            wait(1.5)
+            entry["title"] = dlg.windowTitle()
+            values = dlg.createProcessingParameters()
+            entry["values"] = {k: value_label(v) for k, v in values.items()}
+            shot(dlg, f"dialog_{alg.name()}")
+            dlg.close()
+            dlg.deleteLater()
+        except Exception:  # noqa: BLE001
+            entry["error"] = traceback.format_exc()
+        result["dialogs"][alg.id()] = entry
+        wait(0.2)
+
+
+@step("run_from_dialog")
+def run_from_dialog():
+    import processing
+    before = set(QgsProject.instance().mapLayers())
+    dlg = processing.createAlgorithmDialog(RUN_PARAMS["algorithm"], RUN_PARAMS["parameters"])
+    dlg.show()
+    wait(1)
+    dlg.runButton().click()
+    finished = lambda: bool(dlg.results())  # noqa: E731
+    wait(600, lambda: finished() or (QgsApplication.taskManager().countActiveTasks() == 0
+                                      and len(set(QgsProject.instance().mapLayers()) - before) > 0))
+    wait(3)
+    shot(dlg, "run_dialog")
+    log_widget = getattr(dlg, "textLog", None)
+    result["run_log"] = log_widget.toPlainText()[-4000:] if log_widget is not None else ""
+    added = [QgsProject.instance().mapLayer(i) for i in set(QgsProject.instance().mapLayers()) - before]
+    result["run_added_layers"] = {
+        layer.name(): {"type": type(layer).__name__,
+                       "renderer": type(layer.renderer()).__name__ if layer.renderer() else None,
+                       "style_source": layer.styleManager().currentStyle(),
+                       "valid": layer.isValid()}
+        for layer in added}
+    dlg.close()
+    for layer in added:
+        iface.mapCanvas().setExtent(layer.extent())
+        break
+    iface.mapCanvas().refreshAllLayers()
+    wait(5, lambda: not iface.mapCanvas().isDrawing())
+    wait(2)
+    shot(iface.mainWindow(), "main_window")
+
+
+def finish():
+    (OUT / "result.json").write_text(json.dumps(result, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
+    QgsProject.instance().setDirty(False)
+    QgsProject.instance().clear()
+    QTimer.singleShot(500, QgsApplication.instance().quit)
+
+
+def main():
+    wait(60, lambda: QgsApplication.processingRegistry().providerById("wip") is not None)
+    wait(2)
+    for fn in (environment, menu, toolbox, project, dialogs, run_from_dialog):
+        fn()
+    finish()
+
+
+QTimer.singleShot(2000, main)

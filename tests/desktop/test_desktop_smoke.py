@@ -1,0 +1,171 @@
+"""The real QGIS desktop under Xvfb: the plugin zip in a fresh profile, German locale, the sample project.
+
+One QGIS session per run (module fixture ``session``): `scripts/package.py` builds the zip, which is
+unzipped into a fresh profile (as Plugins → Install from ZIP does) and enabled; QGIS starts with
+``--code desktop_driver.py``, which records what a planner sees (menu, toolbox, every algorithm's
+dialog, one algorithm run from its dialog onto the canvas) and quits. startup.py records the message
+log from before the plugins load. Screenshots go to $CI_ARTIFACTS/desktop/<QGIS version>/ (kept by CI,
+not committed), else to pytest's temporary folder. Without the `qgis` binary or xvfb-run the tests
+skip with the reason (make test-desktop installs Xvfb).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+SAMPLE = REPO / "sample_layers"
+TS = REPO / "wip_qgis_plugin" / "i18n" / "wip_de.ts"
+MENU = "WIP Energie & Raumplanung"
+#: Run from its dialog: land eligibility for one municipality on a coarse grid (about 20 s).
+RUN = {"algorithm": "wip:landeligibility", "parameters": {
+    "PRESET": "wind_sachsen_anhalt", "AOI": f"{SAMPLE / 'revier_sample.gpkg'}|layername=municipalities",
+    "AOI_NAME_FIELD": "name", "AOI_NAMES": "Zörbig", "RESOLUTION": 100,
+    **{role.upper(): f"{SAMPLE / 'revier_sample.gpkg'}|layername={role}"
+       for role in ("landuse", "buildings", "roads", "railways", "water", "waterways", "protected_areas")}}}
+#: Parameters whose pre-selected value in the sample project must be this layer.
+EXPECTED_LAYERS = {("wip:sitemaps", "MUNICIPALITIES"): "Gemeinden"}
+
+pytestmark = pytest.mark.slow
+
+
+def german(source: str) -> str:
+    """The German translation of a source string in wip_de.ts (the source itself if untranslated)."""
+    for message in ET.parse(TS).iter("message"):
+        if message.findtext("source") == source:
+            return message.findtext("translation") or source
+    return source
+
+
+def qgis_version_label() -> str:
+    try:
+        from qgis.core import Qgis
+        return Qgis.QGIS_VERSION.split("-")[0]
+    except ImportError:
+        return "unknown"
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory) -> dict:
+    qgis = shutil.which("qgis")
+    xvfb = shutil.which("xvfb-run")
+    if qgis is None:
+        pytest.skip("the QGIS desktop (qgis) is not installed")
+    if xvfb is None:
+        pytest.skip("xvfb-run is not installed (make test-desktop installs it: apt install xvfb xauth)")
+    root = tmp_path_factory.mktemp("desktop")
+    artefacts = Path(os.environ["CI_ARTIFACTS"]) / "desktop" / qgis_version_label() \
+        if os.environ.get("CI_ARTIFACTS") else root / "out"
+    shutil.rmtree(artefacts, ignore_errors=True)
+    artefacts.mkdir(parents=True)
+
+    built = root / "wip_qgis_plugin.zip"
+    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "package.py"), "--output", str(built)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    profile = root / "profiles" / "profiles" / "default"
+    plugins = profile / "python" / "plugins"
+    plugins.mkdir(parents=True)
+    with zipfile.ZipFile(built) as zf:
+        zf.extractall(plugins)
+    (profile / "QGIS").mkdir()
+    (profile / "QGIS" / "QGIS3.ini").write_text(
+        "[locale]\nuserLocale=de\noverrideFlag=true\nglobalLocale=de_DE\n\n"
+        "[PythonPlugins]\nwip_qgis_plugin=true\nprocessing=true\n\n"
+        "[qgis]\ncheckVersion=false\nshowTips=false\n\n"
+        "[app]\nplugin_installer\\checkOnStart=false\n\n"
+        "[core]\nNewsFeed\\httpsfeedqgisorg\\disabled=true\n", encoding="utf-8")
+    xdg = root / "xdg"
+    (xdg / "QGIS" / "QGIS3").mkdir(parents=True)
+    shutil.copy(HERE / "startup.py", xdg / "QGIS" / "QGIS3" / "startup.py")
+    log = artefacts / "message_log.jsonl"
+    paths = dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QGIS_PLUGINPATH", "PYTHONPATH")}
+    env.update(WIP_DESKTOP_OUT=str(artefacts), WIP_DESKTOP_SAMPLE=str(SAMPLE), WIP_DESKTOP_LOG=str(log),
+               WIP_DESKTOP_RUN=json.dumps(RUN), XDG_DATA_HOME=str(xdg), HOME=str(root),
+               XDG_RUNTIME_DIR=str(root), PYTHONPATH=os.pathsep.join(paths), LANG="C.UTF-8")
+    cmd = [xvfb, "-a", "-s", "-screen 0 1600x1000x24", qgis, "--profiles-path", str(root / "profiles"),
+           "--profile", "default", "--nologo", "--noversioncheck", "--code", str(HERE / "desktop_driver.py")]
+    try:
+        proc = subprocess.run(cmd, env=env, cwd=root, capture_output=True, text=True, timeout=900,
+                              stdin=subprocess.DEVNULL)
+        output = proc.stdout + proc.stderr
+    except subprocess.TimeoutExpired as exc:
+        output = f"QGIS did not quit within {exc.timeout} s"
+    (artefacts / "qgis_output.txt").write_text(output, encoding="utf-8")
+    result_file = artefacts / "result.json"
+    assert result_file.is_file(), f"the driver wrote no result; QGIS said:\n{output[-4000:]}"
+    result = json.loads(result_file.read_text(encoding="utf-8"))
+    result["log"] = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] \
+        if log.is_file() else []
+    result["artefacts"] = str(artefacts)
+    return result
+
+
+def test_plugin_loads_without_python_errors(session):
+    assert not session["errors"], session["errors"]
+    assert session["provider_loaded"] and "wip_qgis_plugin" in session["active_plugins"]
+    assert session["locale"] == "de"
+    # the tag of Python errors is translated ("Python-Fehler" in German); a traceback is one in any language
+    python_errors = [m for m in session["log"] if m["tag"] in ("Python error", "Python-Fehler")
+                     or "Traceback (most recent call last)" in m["message"] or (m["tag"] == "WIP" and m["level"] >= 1)]
+    assert not python_errors, python_errors
+
+
+def test_menu_entries_have_their_german_names(session):
+    assert MENU in session["plugin_menu"], f"Plugins menu shows {list(session['plugin_menu'])}"
+    expected = [german(s) for s in ("Engine Python…", "Create engine environment", "Check engine",
+                                    "Always run the engine in the engine Python")]
+    assert session["plugin_menu"][MENU] == expected
+
+
+def test_toolbox_group_has_its_german_name_and_every_algorithm(session):
+    from wip_qgis_plugin.processing_algorithms import ALGORITHMS
+
+    groups = session["toolbox"]
+    assert list(groups) == [MENU], groups
+    algorithms = [name for names in groups[MENU].values() for name in names]
+    assert len(algorithms) == len(ALGORITHMS), groups
+    assert german("Land eligibility") in algorithms
+    assert all(group == german(group) for group in groups[MENU]), groups  # group names are the German ones
+
+
+def test_every_dialog_opens_with_sensible_defaults(session):
+    assert session["project_loaded"], "the sample project did not load"
+    dialogs = session["dialogs"]
+    assert len(dialogs) == 17 or len(dialogs) >= 17
+    broken = {alg: d["error"] for alg, d in dialogs.items() if d["error"]}
+    assert not broken, broken
+    # The preset chosen for wind is the default; numbers carry their declared defaults.
+    assert dialogs["wip:landeligibility"]["values"]["PRESET"] is not None
+    assert dialogs["wip:landeligibility"]["values"]["RESOLUTION"] == 10.0
+
+
+def test_one_algorithm_runs_from_its_dialog_onto_the_canvas_styled(session):
+    added = session["run_added_layers"]
+    assert added, session.get("run_log")
+    assert all(layer["valid"] for layer in added.values()), added
+    rasters = {n: layer for n, layer in added.items() if layer["type"] == "QgsRasterLayer"}
+    assert rasters, added
+    # the plugin's style (classes eligible / excluded / outside), not QGIS's default grey ramp
+    assert all(layer["renderer"] != "QgsSingleBandGrayRenderer" for layer in rasters.values()), rasters
+    assert "main_window.png" in session["screenshots"]
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    "wip:sitemaps declares MUNICIPALITIES without a default, so the dialog pre-selects the alphabetically "
+    "first polygon layer (Flugplatz in the sample project); the fix belongs in "
+    "processing_algorithms/site_maps.py (owned by the Processing work), see the issue-17 notes"))
+def test_site_maps_dialog_preselects_the_municipalities(session):
+    for (alg, name), layer in EXPECTED_LAYERS.items():
+        assert session["dialogs"][alg]["values"].get(name) == layer, (alg, name, session["dialogs"][alg]["values"].get(name))
