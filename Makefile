@@ -9,13 +9,15 @@ TS    := wip_qgis_plugin/i18n/wip_de.ts
 QM    := wip_qgis_plugin/i18n/wip_de.qm
 ZIP   := dist/wip_qgis_plugin.zip
 
-.PHONY: help venv demo test test-core test-qgis test-qgis-matrix package check-package qt6-scan i18n ts clean distclean
+.PHONY: help venv demo test test-core test-qgis test-qgis-matrix test-desktop test-browser package check-package qt6-scan i18n ts clean distclean
 
 help:
 	@echo "make venv     - check/install QGIS (apt, as root) and create .venv with the engine's packages"
 	@echo "make demo     - run the sample scenario: eligibility to municipal profile, reports and site maps (PDF)"
 	@echo "make test     - engine tests without QGIS, then the QGIS tests (headless)"
 	@echo "make test-qgis-matrix - the QGIS tests on Debian trixie's QGIS 3.40 and sid's 3.44 (cached chroots, root)"
+	@echo "make test-desktop - the QGIS desktop under Xvfb: zip in a fresh German profile, menu, toolbox, dialogs, a run"
+	@echo "make test-browser - the HTML reports in headless Chromium: console, images, 1,280 px, A4 PDF"
 	@echo "make package  - build $(ZIP) for Plugins > Install from ZIP (checked like the plugin repository)"
 	@echo "make qt6-scan - scan the plugin for Qt5-only / QGIS 3-only API use"
 	@echo "make ts       - collect tr() strings into $(TS); make i18n compiles $(QM)"
@@ -66,6 +68,17 @@ MATRIX_SUITES ?= trixie sid
 MATRIX_CACHE  ?= /var/cache/wip-qgis-matrix
 test-qgis-matrix: venv
 	WIP_MATRIX_CACHE=$(MATRIX_CACHE) scripts/qgis_matrix.sh all $(MATRIX_SUITES)
+
+# The desktop smoke test on the system's QGIS (the matrix runs it on 3.40 and 3.44 in the chroots);
+# screenshots to $$CI_ARTIFACTS/desktop when set. Installs Xvfb when run as root.
+test-desktop: venv
+	@scripts/ensure_system_deps.sh xvfb
+	$(VENV)/bin/python -m pytest tests/desktop -p no:cacheprovider
+
+# The reports in Debian's headless Chromium; screenshots and PDFs to $$CI_ARTIFACTS/browser when set.
+test-browser: venv
+	@scripts/ensure_system_deps.sh chromium
+	$(VENV)/bin/python -m pytest tests/browser -p no:cacheprovider -p no:qgis
 
 package: $(QM)
 	$(PY) scripts/package.py --output $(ZIP)
