@@ -10,8 +10,9 @@ the dwellings (``buildings``) and the land use, then
    switches new turbines to quieter modes or removes them (:func:`.noise.reduce_for_noise`), counting the
    energy lost;
 3. computes the astronomically possible shadow of the remaining turbines at every receptor
-   (:mod:`.shadow`); where a receptor gets more than 30 h/a or 30 min/d the turbines casting on it need a
-   shadow shutdown module, whose energy loss is bounded above by the shadow hours at their mean power;
+   (:mod:`.shadow`; beside the noise in a second process where no turbine can be removed); where a receptor
+   gets more than 30 h/a or 30 min/d the turbines casting on it need a shadow shutdown module, whose energy
+   loss is bounded above by the shadow hours at their mean power;
 4. writes the receptor table, the turbines with their mode and status, a raster of the rated noise
    level with contour polygons at the limits, and a raster of shadow hours per year (all atomic).
 
@@ -21,6 +22,8 @@ says so.
 from __future__ import annotations
 
 import math
+import multiprocessing as mp
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +39,7 @@ from ..data.layers import LayerRef, check_working_crs, layer_info, read_layer
 from ..data.outputs import OutputTransaction, open_raster_writer, write_vector
 from ..defaults import DEFAULT_CRS
 from ..errors import InputError
-from ..progress import NullProgress, Progress, SubProgress, check_cancelled
+from ..progress import NullProgress, Progress, check_cancelled
 from .layout import HOUSE_VALUES
 from .noise import (
     ImmissionTable,
@@ -47,7 +50,7 @@ from .noise import (
     load_immission_table,
     reduce_for_noise,
 )
-from .shadow import shadow_flicker, shadow_hits, shadow_hours_grid, shadow_reach_m, sun_path
+from .shadow import shadow_flicker, shadow_hours_grid, shadow_reach_m, shaded_hours, sun_path
 
 #: Field names read from a turbines layer, first found wins (ours, UFZ/MaStR-like, German).
 HUB_FIELDS = ("hub_height_m", "Hub_m", "height:hub", "nabenhoehe", "Nabenhoehe")
@@ -117,6 +120,8 @@ class ImmissionSettings:
         Year of the sun positions.
     blade_depth_m : float or None
         Mean blade chord; None: the table's. [m]
+    workers : int
+        Processes: from 2 on, where no turbine can be removed the shadow flicker runs beside the noise.
     """
 
     crs: str = DEFAULT_CRS
@@ -134,6 +139,7 @@ class ImmissionSettings:
     shadow_resolution_m: float = 50.0
     year: int = 2023
     blade_depth_m: float | None = None
+    workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
 
     def check(self) -> None:
         """Raise :class:`InputError` naming impossible settings."""
@@ -314,7 +320,8 @@ def _receptors(buildings: LayerRef | None, landuse: LayerRef | None, new_xy: np.
         return empty, {}
     turbines = shapely.points(new_xy)
     tree = shapely.STRtree(turbines)
-    nearest, dist = tree.query_nearest(frame.geometry.values, return_distance=True, all_matches=False)
+    nearest, dist = tree.query_nearest(frame.geometry.values, max_distance=r, return_distance=True,
+                                       all_matches=False)
     keep = np.zeros(len(frame), dtype=bool)
     keep[nearest[0]] = dist <= r
     which = np.full(len(frame), -1)
@@ -471,6 +478,47 @@ def _status(mode: np.ndarray, modes: Sequence[Sequence[SoundMode]]) -> list[str]
             if modes[i][m].name == NIGHT_OFF else f"mode {modes[i][m].name}" for i, m in enumerate(mode)]
 
 
+def _noise_stage(new_xyz: np.ndarray, new_lw: Any, ex_xyz: np.ndarray, ex_lw: Any, rxyz: np.ndarray,
+                 limits: np.ndarray, modes: list[list[SoundMode]], table: ImmissionTable, settings: ImmissionSettings
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """Noise of the new turbines over existing ones at the receptors, quietened as the settings say: (mode per
+    turbine, rated level, rated pre-load, every limit met). ``new_lw``, ``ex_lw``: sound powers. [dB(A)]"""
+    c_new, c_ex = (contributions(xyz, band_power_db(lw, table.noise.spectrum_db), rxyz, table.noise,
+                                 settings.reach_m * 3) for xyz, lw in ((new_xyz, new_lw), (ex_xyz, ex_lw)))
+    pre = np.bincount(c_ex.receptor, weights=c_ex.energy, minlength=len(rxyz))
+    red = reduce_for_noise(c_new, modes, limits, table.noise.uncertainty_db, pre) if settings.reduce else None
+    with np.errstate(divide="ignore"):
+        level = red.levels_db if red else 10 * np.log10(pre + np.bincount(
+            c_new.receptor, weights=c_new.energy, minlength=len(rxyz))) + table.noise.uncertainty_db
+        met = red.met if red else bool(np.all(level <= limits + 1e-9))
+        pre_level = 10 * np.log10(pre) + table.noise.uncertainty_db
+    return red.mode if red else np.zeros(len(new_xyz), dtype=np.int64), level, pre_level, met
+
+
+def _shadow_stage(crs: Any, year: int, table: ImmissionTable, new_xyz: np.ndarray, new_radius: np.ndarray,
+                  capacity: np.ndarray, energy: np.ndarray, ex_xyz: np.ndarray, ex_radius: np.ndarray,
+                  window: np.ndarray, reach: float, kept: np.ndarray) -> tuple[Any, ...]:
+    """Shadow of the new turbines ``kept`` and existing ones at the receptor windows: (sun path, hours [h/a] and
+    worst day [min/d] per receptor, turbines needing a shutdown module, bound of its energy [MWh/a])."""
+    centre = new_xyz[kept, :2].mean(axis=0)
+    lon, lat, conv = grid_convergence_deg(crs, float(centre[0]), float(centre[1]))
+    sun = sun_path(lat, lon, year, table.shadow.time_step_min, table.shadow.min_sun_elevation_deg, conv)
+    sh = shadow_flicker(np.vstack([new_xyz[kept], ex_xyz]), np.r_[new_radius[kept], ex_radius], window, sun, reach)
+    over = (sh.hours_per_year > table.shadow.max_hours_per_year) | (
+        sh.max_minutes_per_day > table.shadow.max_minutes_per_day)
+    kept_idx = np.flatnonzero(kept)
+    casting = np.unique(np.concatenate([sh.turbines[i] for i in np.flatnonzero(over)] + [np.empty(0, np.int64)]))
+    needs = np.zeros(len(new_xyz), dtype=bool)
+    needs[kept_idx[casting[casting < len(kept_idx)]]] = True
+    # upper bound of the shutdown's energy: the instants a turbine shades any receptor over a limit, at its
+    # rated power (mean power where the capacity is unknown: then an estimate)
+    loss = np.zeros(len(new_xyz))
+    t = np.flatnonzero(needs)
+    loss[t] = shaded_hours(new_xyz[t], new_radius[t], window[over], sun, reach) * np.where(
+        np.isfinite(capacity[t]), capacity[t], energy[t] / 8760.0)
+    return sun, sh.hours_per_year, sh.max_minutes_per_day, needs, loss
+
+
 def run_immission(
     turbines: LayerRef,
     layers: Mapping[str, LayerRef],
@@ -534,79 +582,46 @@ def run_immission(
         if settings.last_resort == "night_off" else []
     modes = [[SoundMode("0", float(lw), 1.0), *[SoundMode(m.name, float(lw) - m.reduction_db, m.energy_factor)
                                                 for m in settings.modes], *night] for lw in new["sound_power_db"]]
-    mode = np.zeros(len(new), dtype=np.int64)
-    level = np.full(len(receptors), -np.inf)
-    pre_level = np.full(len(receptors), -np.inf)
-    ex_xyz = np.empty((0, 3))
+    ex_xyz, ex_radius, ex_lw, radii = np.empty((0, 3)), [], [], new["rotor_diameter_m"].to_numpy(float) / 2
     if existing is not None and len(existing):
         ex_xy = shapely.get_coordinates(existing.geometry.values)
         ex_xyz = np.column_stack([ex_xy, _ground(dem, ex_xy, crs) + existing["hub_height_m"].to_numpy(float)])
-    noise_met = True
-    if settings.noise and len(receptors):
+        ex_radius, ex_lw = existing["rotor_diameter_m"].to_numpy(float) / 2, existing["sound_power_db"].to_numpy(float)
+    energy = new["energy_mwh_per_a"].to_numpy(float)
+    blade = settings.blade_depth_m or table.shadow.blade_depth_m
+    reach = shadow_reach_m(blade, table.shadow.sun_diameter_deg, table.shadow.min_sun_coverage)
+    shadow_args = None
+    if settings.shadow and len(receptors) and len(new):
+        window = np.column_stack([rec_xy, rec_z - table.noise.receptor_height_m + table.shadow.receptor_height_m])
+        shadow_args = (crs, settings.year, table, new_xyz, radii, new["capacity_mw"].to_numpy(float), energy, ex_xyz,
+                       ex_radius, window, reach)
+    # where no turbine can be removed, the shadow of all of them runs beside the noise, in a forked process
+    pool = job = None
+    if shadow_args is not None and settings.workers > 1 and "fork" in mp.get_all_start_methods() and (
+            settings.last_resort == "night_off" or not (settings.noise and settings.reduce)):
+        pool = mp.get_context("fork").Pool(1)
+        job = pool.apply_async(_shadow_stage, (*shadow_args, np.ones(len(new), dtype=bool)))
+    try:
         check_cancelled(progress)
-        progress.report(0.2, "Noise (ISO 9613-2)")
-        rxyz = np.column_stack([rec_xy, rec_z])
-        spectrum = table.noise.spectrum_db
-        c_new = contributions(new_xyz, band_power_db(new["sound_power_db"], spectrum), rxyz, table.noise,
-                              settings.reach_m * 3)
-        pre = np.zeros(len(receptors))
-        if len(ex_xyz):
-            c_ex = contributions(ex_xyz, band_power_db(existing["sound_power_db"], spectrum), rxyz, table.noise,
-                                 settings.reach_m * 3)
-            pre = np.bincount(c_ex.receptor, weights=c_ex.energy, minlength=len(receptors))
-        if settings.reduce:
-            red = reduce_for_noise(c_new, modes, limits, table.noise.uncertainty_db, pre)
-            mode, level, noise_met = red.mode, red.levels_db, red.met
-        else:
-            with np.errstate(divide="ignore"):
-                level = 10 * np.log10(pre + np.bincount(c_new.receptor, weights=c_new.energy,
-                                                         minlength=len(receptors))) + table.noise.uncertainty_db
-            noise_met = bool(np.all(level <= limits + 1e-9))
-        with np.errstate(divide="ignore"):
-            pre_level = 10 * np.log10(pre) + table.noise.uncertainty_db
+        progress.report(0.2, "Noise (ISO 9613-2)" + (" and shadow flicker" if job is not None else ""))
+        mode, level, pre_level, noise_met = _noise_stage(new_xyz, new["sound_power_db"], ex_xyz, ex_lw, np.column_stack(
+            [rec_xy, rec_z]), limits, modes, table, settings) if settings.noise and len(receptors) else (
+            np.zeros(len(new), dtype=np.int64), *np.full((2, len(receptors)), -np.inf), True)
+        kept = mode >= 0
+        check_cancelled(progress)
+        progress.report(0.5, "Shadow flicker")
+        shadow = None if shadow_args is None or not kept.any() else job.get() if job is not None and kept.all() \
+            else _shadow_stage(*shadow_args, kept)
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
     night_off = np.array([m >= 0 and modes[i][m].name == NIGHT_OFF for i, m in enumerate(mode)], dtype=bool)
-    kept = mode >= 0
     heard = kept & ~night_off   # what the night raster hears
     lw_now = np.array([modes[i][m].sound_power_db if m >= 0 else np.nan for i, m in enumerate(mode)])
     factor = np.array([modes[i][m].energy_factor if m >= 0 else 0.0 for i, m in enumerate(mode)])
-    energy = new["energy_mwh_per_a"].to_numpy(float)
-    # shadow flicker of the turbines that stay (and of existing ones)
-    hours = np.zeros(len(receptors))
-    worst = np.zeros(len(receptors))
-    shadow_turbines = np.zeros(len(new), dtype=bool)
-    shadow_loss = np.zeros(len(new))
-    sun = None
-    lon = lat = conv = math.nan
-    blade = settings.blade_depth_m or table.shadow.blade_depth_m
-    reach = shadow_reach_m(blade, table.shadow.sun_diameter_deg, table.shadow.min_sun_coverage)
-    if settings.shadow and len(receptors) and kept.any():
-        check_cancelled(progress)
-        progress.report(0.5, "Shadow flicker")
-        centre = new_xy[kept].mean(axis=0)
-        lon, lat, conv = grid_convergence_deg(crs, float(centre[0]), float(centre[1]))
-        sun = sun_path(lat, lon, settings.year, table.shadow.time_step_min, table.shadow.min_sun_elevation_deg,
-                       conv)
-        hubs = np.vstack([new_xyz[kept], ex_xyz]) if len(ex_xyz) else new_xyz[kept]
-        radius = np.r_[new["rotor_diameter_m"].to_numpy(float)[kept] / 2,
-                       existing["rotor_diameter_m"].to_numpy(float) / 2 if len(ex_xyz) else []]
-        window = np.column_stack([rec_xy, rec_z - table.noise.receptor_height_m + table.shadow.receptor_height_m])
-        sh = shadow_flicker(hubs, radius, window, sun, reach)
-        hours, worst = sh.hours_per_year, sh.max_minutes_per_day
-        over = (hours > table.shadow.max_hours_per_year) | (worst > table.shadow.max_minutes_per_day)
-        kept_idx = np.flatnonzero(kept)
-        for i in np.flatnonzero(over):
-            for j in sh.turbines[i]:
-                if j < len(kept_idx):
-                    shadow_turbines[kept_idx[j]] = True
-        # upper bound of the shutdown's energy: the instants a turbine shades any receptor over a limit, at its
-        # rated power (mean power where the capacity is unknown: then an estimate)
-        over_xyz = window[over]
-        for t in np.flatnonzero(shadow_turbines):
-            near = np.linalg.norm(over_xyz - new_xyz[t], axis=1) <= reach
-            _, steps = shadow_hits(new_xyz[t], float(new["rotor_diameter_m"].iat[t]) / 2, over_xyz[near], sun)
-            hours_t = len(np.unique(steps)) * sun.step_min / 60.0
-            cap_t = float(new["capacity_mw"].iat[t])
-            shadow_loss[t] = hours_t * (cap_t if np.isfinite(cap_t) else energy[t] / 8760.0)
+    sun, hours, worst, shadow_turbines, shadow_loss = shadow or (None, *np.zeros((2, len(receptors))),
+                                                                 np.zeros(len(new), dtype=bool), np.zeros(len(new)))
     status = _status(mode, modes)
     out_turbines = new.copy()
     out_turbines["mode"] = [modes[i][m].name if m >= 0 else "" for i, m in enumerate(mode)]
@@ -661,11 +676,10 @@ def run_immission(
             hub_xy = np.vstack([new_xy[kept], ex_xyz[:, :2]]) if len(ex_xyz) else new_xy[kept]
             hub_h = np.r_[new["hub_height_m"].to_numpy(float)[kept],
                           existing["hub_height_m"].to_numpy(float) if len(ex_xyz) else []]
-            radius = np.r_[new["rotor_diameter_m"].to_numpy(float)[kept] / 2,
-                           existing["rotor_diameter_m"].to_numpy(float) / 2 if len(ex_xyz) else []]
             transform, width, height, _ = _noise_grid(new_xy[kept], reach, settings.shadow_resolution_m)
-            grid = shadow_hours_grid(hub_xy, hub_h, radius, transform.c, transform.f, settings.shadow_resolution_m,
-                                     width, height, sun, reach, table.shadow.receptor_height_m)
+            grid = shadow_hours_grid(hub_xy, hub_h, np.r_[radii[kept], ex_radius], transform.c, transform.f,
+                                     settings.shadow_resolution_m, width, height, sun, reach,
+                                     table.shadow.receptor_height_m)
             _write_raster(tx.temp_for(Path(outputs.shadow_raster)), grid, transform, crs,
                           "Schattenwurf astronomisch möglich [h/a]",
                           {"quantity": "astronomically possible shadow flicker, summed over turbines", "unit": "h/a",

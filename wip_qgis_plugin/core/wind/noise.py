@@ -347,7 +347,8 @@ def contributions(source_xyz: np.ndarray, band_power: np.ndarray, receptor_xyz: 
 
     source_xyz = np.asarray(source_xyz, dtype=float).reshape(-1, 3)
     receptor_xyz = np.asarray(receptor_xyz, dtype=float).reshape(-1, 3)
-    band_power = np.asarray(band_power, dtype=float).reshape(len(source_xyz), -1)
+    band_power = np.asarray(band_power, dtype=float)
+    band_power = band_power.reshape(len(source_xyz), -1) if band_power.size else np.empty((len(source_xyz), 0))
     n_rec = len(receptor_xyz)
     if not len(source_xyz) or not n_rec:
         return Contributions(np.empty(0, np.int32), np.empty(0, np.int32), np.empty(0), n_rec)

@@ -388,12 +388,7 @@ def shadow_flicker(hub_xyz: np.ndarray, rotor_radius_m: Any, receptor_xyz: np.nd
             continue
         point = i[k]
         cast.append(np.unique(idx[point] * n + j[k]))
-        # merged runs per receptor: each run counts the instants no earlier run at the receptor covered
-        o = np.argsort(point * n_steps + first, kind="stable")
-        point, first, last = point[o], first[o], last[o]
-        start, end = point * n_steps + first, point * n_steps + last
-        covered = np.r_[-1, np.maximum.accumulate(end)[:-1]]
-        count = np.maximum(end - np.maximum(start - 1, covered), 0).astype(float)
+        point, first, count = _merge(point, first, last, n_steps)
         hours[idx] = np.bincount(point, weights=count, minlength=len(part)) * sun.step_min / 60.0
         per_day = np.bincount(point * n_days + sun.day[first], weights=count,
                               minlength=len(part) * n_days).reshape(len(part), n_days)
@@ -403,6 +398,50 @@ def shadow_flicker(hub_xyz: np.ndarray, rotor_radius_m: Any, receptor_xyz: np.nd
     bounds = np.searchsorted(pair // n, np.arange(m + 1))
     turbine = pair % n
     return ShadowResult(hours, worst, days, [turbine[a:b] for a, b in zip(bounds[:-1], bounds[1:])])
+
+
+def _merge(group: np.ndarray, first: np.ndarray, last: np.ndarray, n_steps: int
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Runs of instants merged per group: (group, first instant, instants no earlier run of the group held).
+
+    The runs come back ordered by group and first instant; the counts of a group add up to its instants.
+    """
+    o = np.argsort(group * n_steps + first, kind="stable")
+    group, first, last = group[o], first[o], last[o]
+    start, end = group * n_steps + first, group * n_steps + last
+    covered = np.r_[-1, np.maximum.accumulate(end)[:-1]]
+    return group, first, np.maximum(end - np.maximum(start - 1, covered), 0).astype(float)
+
+
+def shaded_hours(hub_xyz: np.ndarray, rotor_radius_m: Any, points_xyz: np.ndarray, sun: SunPath,
+                 reach_m: float, chunk: int = 256) -> np.ndarray:
+    """Per turbine the hours per year in which it shades at least one of the points within its reach. [h/a]
+
+    What a shadow shutdown module keyed to these points switches the turbine off for (at most).
+    """
+    from scipy.spatial import cKDTree
+
+    hub_xyz = np.asarray(hub_xyz, dtype=float).reshape(-1, 3)
+    points_xyz = np.asarray(points_xyz, dtype=float).reshape(-1, 3)
+    radius = np.broadcast_to(np.asarray(rotor_radius_m, dtype=float), (len(hub_xyz),))
+    out = np.zeros(len(hub_xyz))
+    if not len(hub_xyz) or not len(points_xyz) or not len(sun.vectors):
+        return out
+    tree = cKDTree(points_xyz[:, :2])
+    for lo in range(0, len(hub_xyz), chunk):
+        hubs = hub_xyz[lo:lo + chunk]
+        pairs = cKDTree(hubs[:, :2] + np.array([1e-3, 0.0])).sparse_distance_matrix(
+            tree, float(reach_m) + 0.01, output_type="ndarray")
+        j, i = pairs["i"].astype(np.int64), pairs["j"].astype(np.int64)
+        near = np.linalg.norm(points_xyz[i] - hubs[j], axis=1) <= reach_m
+        for t in np.unique(j[near]) if sun.frame is None else []:
+            out[lo + t] = len(np.unique(shadow_hits(hubs[t], radius[lo + t], points_xyz[i[near & (j == t)]], sun)[1]))
+        if sun.frame is not None and near.any():
+            j, i = j[near], i[near]
+            k, first, last = _runs(hubs[j] - points_xyz[i], radius[lo + j], sun, sun.frame)
+            turbine, _, count = _merge(j[k], first, last, len(sun.vectors))
+            out[lo:lo + len(hubs)] = np.bincount(turbine, weights=count, minlength=len(hubs))
+    return out * sun.step_min / 60.0
 
 
 def shadow_hours_grid(hub_xy: np.ndarray, hub_height_m: Any, rotor_radius_m: Any, left: float, top: float,
