@@ -254,3 +254,26 @@ def test_helpers():
     lon, lat, conv = grid_convergence_deg(CRS, 726_000.0, 5_722_000.0)
     # UTM 32 at 12.26° E, 51.6° N: γ ≈ Δλ · sin φ = 3.26° · 0.784 ≈ 2.56°
     assert conv == pytest.approx((lon - 9.0) * math.sin(math.radians(lat)), abs=0.02)
+
+
+@pytest.mark.parametrize("last_resort", ["night_off", "remove"])
+def test_shadow_beside_the_noise_equals_one_process(tmp_path, last_resort):
+    """With two workers the shadow runs in a forked process beside the noise (where no turbine can be removed),
+    else after it: receptors, turbines and totals are those of one process."""
+    runs = []
+    for workers in (1, 2):
+        (tmp_path / str(workers)).mkdir()
+        settings = ImmissionSettings(modes=MODES[:1], last_resort=last_resort, workers=workers)
+        result = run_immission(farm(tmp_path / str(workers)), village(tmp_path / str(workers), existing=True),
+                               ImmissionOutputs(tmp_path / str(workers) / "r.gpkg", tmp_path / str(workers) / "t.gpkg"),
+                               settings)
+        runs.append((result, pyogrio.read_dataframe(result.outputs.receptors),
+                     pyogrio.read_dataframe(result.outputs.turbines, layer="turbines")))
+    (one, rec1, tur1), (two, rec2, tur2) = runs
+    assert (rec1["shadow_h_per_a"] > 0).any() and one.n_shadow_turbines > 0 and one.n_reduced + one.n_night_off
+    for column in ("level_db", "preload_db", "shadow_h_per_a", "shadow_max_min_per_day"):
+        assert rec2[column].tolist() == pytest.approx(rec1[column].tolist(), abs=1e-9)
+    assert tur2["status"].tolist() == tur1["status"].tolist()
+    assert tur2["shadow_loss_mwh_upper"].tolist() == pytest.approx(tur1["shadow_loss_mwh_upper"].tolist())
+    assert (two.shadow_energy_mwh_upper, two.max_shadow_hours) == pytest.approx(
+        (one.shadow_energy_mwh_upper, one.max_shadow_hours))
