@@ -112,3 +112,32 @@ def test_trade_tax_arithmetic():
     assert float(profit) == pytest.approx(max(expected, 0.0))
     assert float(present_value(1000.0, t)) == pytest.approx(1000.0 * sum(1.05 ** -k for k in range(1, 26)))
     assert np.all(taxable_profit_eur(t, "wind", 4200.0, [0.0, 20_000.0]) >= 0)
+
+
+def test_site_economics_by_hand():
+    """A wind farm near the border of two municipalities and a PV park in the east: § 6 EEG of the farm shared by
+    the areas of its 2.5 km zone (shapely), the park's to its own municipality; trade tax and lease per site."""
+    import geopandas as gpd
+
+    from wip_qgis_plugin.core.economics.sites import site_economics
+
+    t = load_cost_table()
+    west, east = shapely.box(-20_000, -20_000, 0, 20_000), shapely.box(0, -20_000, 20_000, 20_000)
+    munis = gpd.GeoDataFrame({"name": ["West", "Ost"]}, geometry=[west, east], crs="EPSG:25832")
+    farm = shapely.box(-1500, -200, -500, 200)
+    park = shapely.box(5000, 0, 5300, 300)
+    sites = gpd.GeoDataFrame({"source": ["wind", "pv_ground", "pv_rooftop"], "municipality": ["West", "Ost", "Ost"],
+                              "capacity_mw": [12.6, 9.0, 0.1], "energy_mwh_per_a": [25_000.0, 9_500.0, 95.0],
+                              "grid_cost_eur": [1e6, np.nan, np.nan], "area_ha": [0.0, 9.0, 0.0]},
+                             geometry=[farm, park, shapely.Point(6000, 0)], crs="EPSG:25832")
+    out, per = site_economics(sites, munis, t, {"Ost": 3.8})
+    zone = farm.buffer(2500, quad_segs=256)
+    east_share = zone.intersection(east).area / zone.area
+    assert per["Ost"]["eeg6_eur_per_a"] == pytest.approx(25_000 * 2 * east_share + 9_500 * 2, rel=5e-5)
+    assert per["West"]["eeg6_eur_per_a"] == pytest.approx(25_000 * 2 * (1 - east_share), rel=5e-5)
+    profit = max(9_500 * 70 - 9_000 * 14 - 9 * 2500 - 9_000 * 800 / 25 - 0.5 * 9_000 * 800 * 0.05, 0.0)
+    assert out.loc[1, "trade_tax_eur_per_a"] == pytest.approx(profit * 0.035 * 3.8 * 0.9)
+    assert out.loc[1, "lease_eur_per_a"] == pytest.approx(9 * 2500)
+    assert per["Ost"]["trade_tax_eur_per_a"] == pytest.approx(out.loc[1, "trade_tax_eur_per_a"]
+                                                             + out.loc[2, "trade_tax_eur_per_a"])
+    assert np.isfinite(out["lcoe_eur_per_mwh"]).all() and "lcoe_wind_eur_per_mwh" in per["West"]

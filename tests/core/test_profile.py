@@ -491,3 +491,35 @@ def test_the_profile_takes_the_scenarios_grid_and_layout_settings(tmp_path):
     assert wind.sites is None  # the layout has not run in this folder: the profile lays out with its settings
     assert wind.options["rotor_in"] is False and wind.options["spacing_along_d"] == 6
     assert wind.options["turbine"] == "E-141/4200" and wind.options["hub_height_m"] == 159
+
+
+def test_the_profile_states_what_the_energy_is_worth_to_each_municipality(run):
+    """§ 6 EEG: ground PV pays its own municipality 2 €/MWh; the wind payments of all municipalities add up to at
+    most 2 €/MWh of the wind energy (the zones may reach beyond the area); the municipal income is § 6 plus the
+    trade tax; the LCOE of a source is the energy-weighted LCOE of its sites, and each site's equals the annuity
+    formula (computed here)."""
+    from wip_qgis_plugin.core.economics.costs import load_cost_table
+    from wip_qgis_plugin.core.economics.lcoe import annuity_factor
+
+    result, _, _ = run
+    t = load_cost_table()
+    sites = result.sites
+    wind_energy = sites.loc[sites["source"] == "wind", "energy_mwh_per_a"].sum()
+    pv = sites[sites["source"] == "pv_ground"]
+    eeg_total = sum(m.indicators["eeg6_keur"] for m in result.municipalities) * 1000
+    pv_payment = pv["energy_mwh_per_a"].sum() * 2.0
+    assert pv_payment < eeg_total <= pv_payment + wind_energy * 2.0 + 1e-6
+    a = annuity_factor(t.discount_rate, t.lifetime_a)
+    for _, site in sites[sites["source"] == "wind"].iterrows():
+        kw = site["capacity_mw"] * 1000
+        grid = 0.0 if not np.isfinite(site["grid_cost_eur"]) else site["grid_cost_eur"]
+        expected = ((kw * 1600 + grid) * a + kw * (45 + 20)) / site["energy_mwh_per_a"]
+        assert site["lcoe_eur_per_mwh"] == pytest.approx(expected, rel=1e-9)
+    for m in result.municipalities:
+        ind = m.indicators
+        assert ind["municipal_value_keur"] == pytest.approx(ind["eeg6_keur"] + ind["trade_tax_keur"])
+        own = sites[(sites["municipality"] == m.name) & (sites["source"] == "pv_ground")]
+        if len(own):
+            weighted = (own["lcoe_eur_per_mwh"] * own["energy_mwh_per_a"]).sum() / own["energy_mwh_per_a"].sum()
+            assert ind["lcoe_pv_ground_eur_per_mwh"] == pytest.approx(weighted)
+    assert result.provenance["economics"]["price_year"] == 2024

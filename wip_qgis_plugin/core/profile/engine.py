@@ -32,10 +32,12 @@ import shapely
 from .. import __version__
 from ..data.layers import check_working_crs
 from ..data.outputs import OutputTransaction
+from ..economics.costs import load_cost_table
+from ..economics.sites import hebesatz_of, site_economics
 from ..eligibility.aoi import read_aoi_frame
 from ..progress import NullProgress, Progress, SubProgress, check_cancelled
 from .demand import DemandCatalogue, MunicipalDemand, demands_for, load_demand_catalogue, read_demand_table
-from .indicators import municipal_profile, site_records, unique_ids
+from .indicators import municipal_profile, municipal_value_indicators, site_records, unique_ids
 from .model import (
     GENERATION_SOURCES,
     SITE_FIELDS,
@@ -183,6 +185,9 @@ def generation_to_outputs(plan: ProfilePlan, progress: Progress, t0: float, crs:
     sites["substation"] = sites["uid"].map(lambda u: str(per_site[u]["substation"]) if u in per_site else "")
     sites["grid_length_km"] = sites["uid"].map(
         lambda u: float(per_site[u]["length_km"]) if u in per_site else np.nan)
+    costs = load_cost_table()
+    sites, economics = site_economics(sites, boundaries, costs, hebesatz_of(boundaries),
+                                      counted={k for k, g in GENERATION_SOURCES.items() if g.additive})
     check_cancelled(progress)
     progress.report(0.88, "Setback sweep")
     sweep = sweep_series(plan, technologies, tx, SubProgress(progress, 0.88, 0.9))
@@ -192,10 +197,14 @@ def generation_to_outputs(plan: ProfilePlan, progress: Progress, t0: float, crs:
     for _, row in boundaries.iterrows():
         municipalities.append(municipal_profile(plan, row, technologies, windbg, sources, sites, demands,
                                                 demand_cat, per_site, grid_note, tops))
+    for m in municipalities:
+        m.indicators.update(municipal_value_indicators(economics.get(m.name, {})))
     result = ProfileResult(plan, municipalities, technologies, sources, sites, connections, boundaries, demand_cat,
                            provenance_of(plan, technologies, sources, demand_cat, grid_prov), {},
                            sweep, grid_note)
     result.provenance["windbg_accounting"] = windbg.get("_accounting")
+    result.provenance["economics"] = {"table": costs.id, "price_year": costs.price_year, "file": costs.origin,
+                                      "discount_rate": costs.discount_rate, "lifetime_a": costs.lifetime_a}
     result.seconds = time.perf_counter() - t0
     check_cancelled(progress)
     write_outputs(result, progress, tx)

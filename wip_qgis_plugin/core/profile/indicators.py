@@ -37,11 +37,24 @@ INDICATOR_ORDER = (
     *(f"{k}_{f}" for k in GENERATION_SOURCES for f in ("capacity_mw", "energy_gwh", "sites")),
     "capacity_mw", "energy_gwh", "demand_gwh", "peak_demand_mw", "balance_pct", "self_sufficiency_pct",
     "hours_covered_pct", "surplus_gwh", "deficit_gwh", "grid_connected_mw", "grid_unconnected_mw", "grid_cost_meur",
-    "grid_cost_eur_per_kw",
+    "grid_cost_eur_per_kw", "eeg6_keur", "trade_tax_keur", "municipal_value_keur", "lease_keur",
+    *(f"lcoe_{k}_eur_per_mwh" for k in GENERATION_SOURCES),
 )
 
 #: Indicators that add up over municipalities (the TOTAL row sums them; shares are recomputed).
-ADDITIVE_SUFFIXES = ("area_ha", "population", "_ha", "_mw", "_gwh", "_sites", "grid_cost_meur")
+ADDITIVE_SUFFIXES = ("area_ha", "population", "_ha", "_mw", "_gwh", "_sites", "grid_cost_meur", "_keur")
+
+
+def municipal_value_indicators(economics: Mapping[str, float]) -> dict[str, float]:
+    """What the municipality gets a year (§ 6 EEG, its 90 % of the trade tax; the lease to landowners apart) [k€/a],
+    and the energy-weighted LCOE of its sites per source [€/MWh] (:func:`..economics.sites.site_economics`)."""
+    if not economics:
+        return {}
+    eeg, tax = economics.get("eeg6_eur_per_a", 0.0), economics.get("trade_tax_eur_per_a", 0.0)
+    out = {"eeg6_keur": eeg / 1000.0, "trade_tax_keur": tax / 1000.0, "municipal_value_keur": (eeg + tax) / 1000.0,
+           "lease_keur": economics.get("lease_eur_per_a", 0.0) / 1000.0}
+    out.update({k: v for k, v in economics.items() if k.startswith("lcoe_")})
+    return out
 
 
 def municipality_land(plan: ProfilePlan, ags: str) -> str:
