@@ -114,8 +114,25 @@ in_root() {
     mkdir -p "$root/src"
     mount --bind "$repo" "$root/src"
     exec chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8 \
-      PATH=/opt/wip-venv/bin:/usr/local/bin:/usr/bin:/bin TMPDIR=/tmp CI="${CI:-}" \
+      PATH=/opt/wip-venv/bin:/usr/local/bin:/usr/bin:/bin TMPDIR=/tmp CI="${CI:-}" CI_ARTIFACTS=/src/ci-artifacts \
       PYTHONDONTWRITEBYTECODE=1 PROJ_DATA=/usr/share/proj "$@"' _ "$root" "$REPO" "$@"
+}
+
+# Repairs of Debian packages, applied (idempotently) each time a chroot is used. Sid's python3-shapely
+# 2.2.0-1 ships its metadata as version "0+unknown" (built without its version), which the engine's
+# dependency check reads as shapely 0 < 2: the Debian version goes into METADATA. The plugin's own
+# handling of such a version is tested in tests/matrix/test_debian_packages.py.
+fixups() {
+  local root=$1 info pkg version
+  for info in "$root"/usr/lib/python3/dist-packages/*-0+unknown.dist-info; do
+    [ -f "$info/METADATA" ] || continue
+    pkg=$(chroot "$root" dpkg -S "${info#"$root"}" 2>/dev/null | cut -d: -f1 | head -1)
+    version=$(chroot "$root" dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null | sed -E 's/^[0-9]+://; s/[-+~].*$//')
+    [ -n "$version" ] || continue
+    grep -q '^Version: 0+unknown' "$info/METADATA" || continue
+    sed -i "s/^Version: 0+unknown$/Version: $version/" "$info/METADATA"
+    log "fixed $pkg's metadata: version 0+unknown -> $version (Debian packaging bug)"
+  done
 }
 
 build() {
@@ -133,6 +150,7 @@ build() {
   dir="$CACHE/$name"
   if [ -f "$dir/.wip-matrix-complete" ]; then
     log "$suite: cached chroot $dir ($versions)"
+    fixups "$dir"
     echo "$dir"; return
   fi
   tmp="$CACHE/.build-$name"
@@ -168,6 +186,7 @@ build() {
     echo "suite=$suite"; echo "$versions" | tr ' ' '\n'
     echo "built=$(date -u +%FT%TZ) seconds=$(( $(date +%s) - t0 ))"
   } > "$tmp/.wip-matrix-complete"
+  fixups "$tmp"
   rm -rf "$dir"
   mv "$tmp" "$dir"
   # Older builds of this suite, and their unfinished builds, are superseded.

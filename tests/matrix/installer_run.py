@@ -28,6 +28,37 @@ class _Anything:
         return lambda *args, **kwargs: None
 
 
+def register_plugin_manager_settings() -> list:
+    """The plugin manager's settings, where QGIS >= 3.44's installer reads them from the settings tree.
+
+    The desktop application registers the node ``plugin-manager`` and its entries; a bare QgsApplication
+    does not, so they are registered here as the application does (updates not checked on start,
+    experimental plugins allowed, as set for the older versions through QgsSettings below).
+    """
+    try:
+        from qgis.core import QgsSettingsTree  # QGIS >= 3.30
+    except ImportError:
+        return []
+    if not hasattr(QgsSettingsTree, "node") or QgsSettingsTree.node("plugin-manager") is not None:
+        return []
+    from qgis.core import (
+        QgsSettingsEntryBool,
+        QgsSettingsEntryString,
+        QgsSettingsEntryStringList,
+        QgsSettingsEntryVariant,
+    )
+    from qgis.PyQt.QtCore import QDate
+
+    node = QgsSettingsTree.treeRoot().createChildNode("plugin-manager")
+    return [node,
+            QgsSettingsEntryBool("automatically-check-for-updates", node, False),
+            QgsSettingsEntryVariant("check-on-start-last-date", node, QDate.currentDate()),
+            QgsSettingsEntryBool("allow-experimental", node, True),
+            QgsSettingsEntryBool("allow-deprecated", node, False),
+            QgsSettingsEntryStringList("seen-plugins", node, []),
+            QgsSettingsEntryString("last-zip-directory", node, "")]
+
+
 def main() -> int:
     url, home, result_path = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     home.mkdir(parents=True, exist_ok=True)
@@ -63,8 +94,10 @@ def main() -> int:
 
     qgis.utils.iface = Iface()
     qgis.utils.home_plugin_path = str(home)
+    qgis.utils.HOME_PLUGIN_PATH = str(home)  # QGIS >= 3.44's name (imported by the installer)
     qgis.utils.plugin_paths = [str(home)]
 
+    registered = register_plugin_manager_settings()  # noqa: F841 (kept alive for the installer)
     settings = QgsSettings()
     settings.setValue("app/plugin_installer/checkOnStart", False)
     settings.setValue("app/plugin_installer/allowExperimental", True)
