@@ -77,6 +77,21 @@ def missing_dependencies() -> list[str]:
     return missing
 
 
+def qgis_proj_version(proj_utils) -> str:
+    """Major.minor of the PROJ library loaded in this process (the one QGIS uses).
+
+    ``QgsProjUtils.projVersionMajor/Minor`` are the version QGIS was compiled with; a distribution may update
+    PROJ under it without a rebuild (Debian sid: QGIS 3.44 built with PROJ 9.8 runs on 9.9), so the version
+    GDAL reports at run time comes first.
+    """
+    try:
+        from osgeo import osr
+
+        return f"{osr.GetPROJVersionMajor()}.{osr.GetPROJVersionMinor()}"
+    except (ImportError, AttributeError):
+        return f"{proj_utils.projVersionMajor()}.{proj_utils.projVersionMinor()}"
+
+
 def library_mismatches() -> list[str]:
     """Engine packages built with another GEOS, PROJ or GDAL than QGIS uses.
 
@@ -94,7 +109,7 @@ def library_mismatches() -> list[str]:
     qgis_geos = Qgis.geosVersion().split("-")[0]
     if shapely.geos_version_string.split("-")[0] != qgis_geos:
         found.append(f"shapely: GEOS {shapely.geos_version_string} (QGIS: {qgis_geos})")
-    qgis_proj = f"{QgsProjUtils.projVersionMajor()}.{QgsProjUtils.projVersionMinor()}"
+    qgis_proj = qgis_proj_version(QgsProjUtils)
     if not pyproj.proj_version_str.startswith(qgis_proj + "."):
         found.append(f"pyproj: PROJ {pyproj.proj_version_str} (QGIS: {qgis_proj})")
     try:

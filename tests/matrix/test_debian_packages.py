@@ -30,3 +30,26 @@ def test_a_version_that_is_too_old_is_still_reported(monkeypatch):
     real = importlib.metadata.version
     monkeypatch.setattr(importlib.metadata, "version", lambda name: "1.8.5" if name == "shapely" else real(name))
     assert protocol.dependency_problems({"shapely": "shapely>=2"}) == ["shapely>=2"]
+
+
+def test_proj_is_compared_at_run_time(monkeypatch):
+    """Sid's QGIS 3.44 was compiled with PROJ 9.8 and runs on 9.9 (same library, updated under it): the
+    check compares the PROJ loaded in the process, not the one QGIS was compiled with."""
+    from osgeo import osr
+    from qgis.core import QgsProjUtils
+
+    from wip_qgis_plugin import environment
+
+    runtime = f"{osr.GetPROJVersionMajor()}.{osr.GetPROJVersionMinor()}"
+
+    class CompiledWithAnOlderMinor:
+        @staticmethod
+        def projVersionMajor():  # noqa: N802 (QGIS API)
+            return QgsProjUtils.projVersionMajor()
+
+        @staticmethod
+        def projVersionMinor():  # noqa: N802 (QGIS API)
+            return QgsProjUtils.projVersionMinor() - 1
+
+    assert environment.qgis_proj_version(CompiledWithAnOlderMinor) == runtime
+    assert not [m for m in environment.library_mismatches() if m.startswith("pyproj")]
