@@ -13,7 +13,13 @@ What plugins.qgis.org refuses or warns about, checked before uploading:
 * a ``LICENSE`` file in the top folder;
 * no caches or build leftovers (``__pycache__``, ``.pyc``, ``.git``, ``__MACOSX``, hidden files),
   no binaries other than images and compiled translations (``.qm``); text files contain no NUL;
-* the zip smaller than 25 MB; no absolute or ``..`` paths.
+* the zip smaller than 25 MB; no absolute or ``..`` paths; no damaged member (CRC);
+* no executable or library by content (ELF, PE, Mach-O), whatever its name;
+* metadata.txt readable with the repository's parser (ConfigParser with interpolation: a lone '%'
+  fails the upload), no '/' in author, no template placeholder URLs.
+
+Not checked here: that the tracker, repository and homepage URLs answer (the repository requests them;
+this check runs offline).
 
 Exit code 1 and one line per problem if anything fails.
 """
@@ -42,10 +48,28 @@ PLUGIN_VERSION = re.compile(r"^\d+\.\d+(\.\d+)?([.-]?(alpha|beta|rc|dev|a|b)\d*)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 URL = re.compile(r"^https?://[^\s/$.?#].[^\s]*$")
 PACKAGE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+PLACEHOLDER_URLS = {"http://bugs", "http://repo", "http://homepage"}
+#: Magic numbers of executables and libraries (ELF, PE/DLL, Mach-O), refused whatever the file is called.
+EXECUTABLE_MAGIC = (b"\x7fELF", b"MZ", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xcf\xfa\xed\xfe",
+                    b"\xce\xfa\xed\xfe", b"\xca\xfe\xba\xbe")
 
 
 def _version_tuple(text: str) -> tuple[int, ...]:
     return tuple(int(p) for p in text.split("."))
+
+
+def repository_parse_problems(text: str) -> list[str]:
+    """metadata.txt read the way plugins.qgis.org reads it: a ConfigParser with its default interpolation,
+    so a lone '%' (e.g. "30 % less") makes the upload fail although QGIS itself reads the file."""
+    parser = configparser.ConfigParser()
+    parser.optionxform = str
+    try:
+        parser.read_string(text)
+        parser.items("general")
+    except (configparser.Error, KeyError) as exc:
+        return [f"metadata.txt: the plugin repository cannot read it ({type(exc).__name__}: {exc}); "
+                "write a literal % as %%"]
+    return []
 
 
 def check_metadata(text: str, names: set[str], top: str) -> list[str]:
@@ -86,6 +110,12 @@ def check_metadata(text: str, names: set[str], top: str) -> list[str]:
         problems.append(f"metadata.txt: hasProcessingProvider={provider!r} must be yes or no")
     if len(general.get("description", "")) > 1000:
         problems.append("metadata.txt: description is longer than a short sentence or two; put details in about")
+    if "/" in general.get("author", ""):
+        problems.append("metadata.txt: author must not contain '/' (the plugin repository refuses it)")
+    for key in URL_FIELDS:
+        if general.get(key, "").strip().rstrip("/") in PLACEHOLDER_URLS:
+            problems.append(f"metadata.txt: {key} is the template's placeholder URL")
+    problems += repository_parse_problems(text)
     icon = general.get("icon", "").strip()
     if icon and f"{top}/{icon}" not in names:
         problems.append(f"metadata.txt: icon={icon!r} is not in the zip")
@@ -122,6 +152,12 @@ def check_zip(path: Path) -> list[str]:
             if info.is_dir():
                 continue
             suffix = PurePosixPath(name).suffix.lower()
+            with zf.open(info) as f:
+                disguised = f.read(4).startswith(EXECUTABLE_MAGIC)
+            if disguised and (suffix in BINARY_SUFFIXES or suffix in TEXT_SUFFIXES or parts[-1] in PLAIN_NAMES):
+                problems.append(f"{name}: an executable or library (by its content) under an allowed name; "
+                                "no binaries in the zip")
+                continue
             if suffix in (".pyc", ".pyo"):
                 problems.append(f"{name}: compiled Python must not be in the zip")
             elif suffix in BINARY_SUFFIXES:
@@ -132,6 +168,9 @@ def check_zip(path: Path) -> list[str]:
             else:
                 problems.append(f"{name}: a {suffix or 'suffix-less'} file; only sources, styles, images and "
                                 ".qm translations belong in the zip (no executables or libraries)")
+        bad = zf.testzip()
+        if bad:
+            problems.append(f"{bad}: damaged in the zip (CRC error)")
         for required in ("__init__.py", "metadata.txt", "LICENSE"):
             if f"{top}/{required}" not in names:
                 problems.append(f"{top}/{required} is missing")

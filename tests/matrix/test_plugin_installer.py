@@ -41,6 +41,32 @@ def test_zip_passes_the_repository_checks(built_zip):
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+def rewritten(zip_path: Path, out: Path, change) -> Path:
+    """A copy of the zip with ``change(name, data) -> (name, data)`` applied to every member."""
+    import zipfile
+
+    with zipfile.ZipFile(zip_path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            name, data = change(info.filename, src.read(info))
+            dst.writestr(name, data)
+    return out
+
+
+@pytest.mark.parametrize("case, change, fragment", [
+    ("percent in about", lambda n, d: (n, d.replace(b"about=", b"about=30 % less land. ", 1))
+     if n.endswith("metadata.txt") else (n, d), "write a literal % as %%"),
+    ("slash in author", lambda n, d: (n, d.replace(b"author=", b"author=A/B ", 1))
+     if n.endswith("metadata.txt") else (n, d), "author must not contain '/'"),
+    ("executable named like an icon", lambda n, d: (n, b"\x7fELF" + d) if n.endswith("icons/wip.png") else (n, d),
+     "an executable or library"),
+])
+def test_check_refuses_what_the_repository_refuses(built_zip, tmp_path, case, change, fragment):
+    broken = rewritten(built_zip, tmp_path / "broken.zip", change)
+    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "check_package.py"), str(broken)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1 and fragment in proc.stdout, (case, proc.stdout)
+
+
 @pytest.fixture
 def repository(built_zip, tmp_path):
     """plugins.xml and the zip on http://127.0.0.1:PORT/ (a thread of this process)."""
