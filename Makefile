@@ -67,6 +67,7 @@ test-qgis: venv
 MATRIX_SUITES ?= trixie sid
 MATRIX_CACHE  ?= /var/cache/wip-qgis-matrix
 test-qgis-matrix: venv
+	@scripts/ensure_system_deps.sh pyqt6
 	WIP_MATRIX_CACHE=$(MATRIX_CACHE) scripts/qgis_matrix.sh all $(MATRIX_SUITES)
 
 # The desktop smoke test on the system's QGIS (the matrix runs it on 3.40 and 3.44 in the chroots);

@@ -6,6 +6,7 @@
 #                                            and rasterio against QGIS's own GEOS, PROJ and GDAL
 #   scripts/ensure_system_deps.sh lrelease   Qt's lrelease (only to recompile translations)
 #   scripts/ensure_system_deps.sh xvfb       Xvfb and xauth (the desktop smoke test, tests/desktop)
+#   scripts/ensure_system_deps.sh pyqt6      PyQt6 (the Qt6 readiness test, tests/matrix/test_qt6_readiness.py)
 #   scripts/ensure_system_deps.sh chromium   headless Chromium and pdfinfo (the report test, tests/browser)
 set -euo pipefail
 PY=${PY:-/usr/bin/python3}
@@ -33,6 +34,9 @@ for what in "${@:-qgis}"; do
     xvfb)
       command -v xvfb-run >/dev/null 2>&1 || missing+=(xvfb)
       command -v xauth >/dev/null 2>&1 || missing+=(xauth)
+      ;;
+    pyqt6)
+      "$PY" -c 'import PyQt6.QtWidgets' >/dev/null 2>&1 || missing+=(python3-pyqt6)
       ;;
     chromium)
       command -v chromium >/dev/null 2>&1 || missing+=(chromium)
