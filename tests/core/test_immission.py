@@ -361,22 +361,23 @@ def test_shadow_in_blocks_equals_each_receptor_alone():
     radius = rng.choice([50.0, 70.5], 12)
     receptors = np.column_stack([rng.uniform(-500, 3000, 200), rng.uniform(-500, 3000, 200), np.full(200, 2.0)])
     reach = shadow_reach_m(3.5)
-    blocks = shadow_flicker(hubs, radius, receptors, sun, reach, chunk=7)
-    whole = shadow_flicker(hubs, radius, receptors, sun, reach)
+    blocks = shadow_flicker(hubs, radius, receptors, sun, reach, chunk=7, limits=(30.0, 30.0))
+    whole = shadow_flicker(hubs, radius, receptors, sun, reach, limits=(30.0, 30.0))
     backwards = SunPath(sun.vectors[::-1], sun.azimuth_rad[::-1], sun.day[::-1], sun.step_min)
     assert backwards.frame is None and sun.frame is not None
-    plain = shadow_flicker(hubs, radius, receptors, backwards, reach, chunk=50)
+    plain = shadow_flicker(hubs, radius, receptors, backwards, reach, chunk=50, limits=(30.0, 30.0))
     for result in (whole, plain):
-        for name in ("hours_per_year", "max_minutes_per_day", "days"):
+        for name in ("hours_per_year", "max_minutes_per_day", "days", "turbine_hours"):
             assert getattr(result, name).tolist() == getattr(blocks, name).tolist()
         assert [t.tolist() for t in result.turbines] == [t.tolist() for t in blocks.turbines]
     shaded = np.zeros((len(receptors), len(sun.vectors)), dtype=bool)
-    casting = [[] for _ in receptors]
+    casting, each = [[] for _ in receptors], []
     for j in range(len(hubs)):
         near = np.linalg.norm(receptors - hubs[j], axis=1) <= reach
         hits = np.zeros_like(shaded)
         hits[near] = _instants(sun, hubs[j], radius[j], receptors[near])
         shaded |= hits
+        each.append(hits)
         for i in np.flatnonzero(hits.any(axis=1)):
             casting[i].append(j)
     assert shaded.sum() > 10_000 and max(len(c) for c in casting) >= 3
@@ -385,3 +386,8 @@ def test_shadow_in_blocks_equals_each_receptor_alone():
     assert blocks.max_minutes_per_day.tolist() == (per_day.max(axis=1) * 2.0).tolist()
     assert blocks.days.tolist() == np.count_nonzero(per_day, axis=1).tolist()
     assert [t.tolist() for t in blocks.turbines] == casting
+    # per turbine the instants it shades any receptor over 30 h/a or 30 min/d (the shutdown's hours)
+    over = (blocks.hours_per_year > 30.0) | (blocks.max_minutes_per_day > 30.0)
+    assert 0 < over.sum() < len(receptors)
+    assert blocks.turbine_hours.tolist() == [h[over].any(axis=0).sum() * 2.0 / 60.0 for h in each]
+    assert (blocks.turbine_hours > 0).sum() >= 3

@@ -50,7 +50,7 @@ from .noise import (
     load_immission_table,
     reduce_for_noise,
 )
-from .shadow import shadow_flicker, shadow_hours_grid, shadow_reach_m, shaded_hours, sun_path
+from .shadow import shadow_flicker, shadow_hours_grid, shadow_reach_m, sun_path
 
 #: Field names read from a turbines layer, first found wins (ours, UFZ/MaStR-like, German).
 HUB_FIELDS = ("hub_height_m", "Hub_m", "height:hub", "nabenhoehe", "Nabenhoehe")
@@ -503,19 +503,14 @@ def _shadow_stage(crs: Any, year: int, table: ImmissionTable, new_xyz: np.ndarra
     centre = new_xyz[kept, :2].mean(axis=0)
     lon, lat, conv = grid_convergence_deg(crs, float(centre[0]), float(centre[1]))
     sun = sun_path(lat, lon, year, table.shadow.time_step_min, table.shadow.min_sun_elevation_deg, conv)
-    sh = shadow_flicker(np.vstack([new_xyz[kept], ex_xyz]), np.r_[new_radius[kept], ex_radius], window, sun, reach)
-    over = (sh.hours_per_year > table.shadow.max_hours_per_year) | (
-        sh.max_minutes_per_day > table.shadow.max_minutes_per_day)
-    kept_idx = np.flatnonzero(kept)
-    casting = np.unique(np.concatenate([sh.turbines[i] for i in np.flatnonzero(over)] + [np.empty(0, np.int64)]))
-    needs = np.zeros(len(new_xyz), dtype=bool)
-    needs[kept_idx[casting[casting < len(kept_idx)]]] = True
-    # upper bound of the shutdown's energy: the instants a turbine shades any receptor over a limit, at its
-    # rated power (mean power where the capacity is unknown: then an estimate)
-    loss = np.zeros(len(new_xyz))
-    t = np.flatnonzero(needs)
-    loss[t] = shaded_hours(new_xyz[t], new_radius[t], window[over], sun, reach) * np.where(
-        np.isfinite(capacity[t]), capacity[t], energy[t] / 8760.0)
+    sh = shadow_flicker(np.vstack([new_xyz[kept], ex_xyz]), np.r_[new_radius[kept], ex_radius], window, sun, reach,
+                        limits=(table.shadow.max_hours_per_year, table.shadow.max_minutes_per_day))
+    # the turbines shading a receptor over a limit need a module; the upper bound of its energy: the hours they
+    # shade any of those receptors, at rated power (mean power where the capacity is unknown: then an estimate)
+    needs, hours = np.zeros(len(new_xyz), dtype=bool), np.zeros(len(new_xyz))
+    hours[kept] = sh.turbine_hours[:np.count_nonzero(kept)]
+    needs[kept] = hours[kept] > 0
+    loss = hours * np.where(np.isfinite(capacity), capacity, energy / 8760.0)
     return sun, sh.hours_per_year, sh.max_minutes_per_day, needs, loss
 
 

@@ -322,16 +322,20 @@ class ShadowResult:
         Days per year with any shadow. [d]
     turbines : list of numpy.ndarray
         Per receptor the turbines that cast shadow on it.
+    turbine_hours : numpy.ndarray or None
+        With limits: per turbine the hours per year it shades at least one receptor over them (what a
+        shutdown module keyed to those receptors switches it off for, at most). [h/a]
     """
 
     hours_per_year: np.ndarray
     max_minutes_per_day: np.ndarray
     days: np.ndarray
     turbines: list[np.ndarray]
+    turbine_hours: np.ndarray | None = None
 
 
 def shadow_flicker(hub_xyz: np.ndarray, rotor_radius_m: Any, receptor_xyz: np.ndarray, sun: SunPath,
-                   reach_m: Any, chunk: int = 4096) -> ShadowResult:
+                   reach_m: Any, chunk: int = 4096, limits: tuple[float, float] | None = None) -> ShadowResult:
     """Astronomically possible shadow of turbines at receptors.
 
     The receptors go in blocks of neighbours; per (receptor, turbine, day) the run of instants in
@@ -352,6 +356,9 @@ def shadow_flicker(hub_xyz: np.ndarray, rotor_radius_m: Any, receptor_xyz: np.nd
         Per turbine the distance within which shadow counts (:func:`shadow_reach_m`). [m]
     chunk : int
         Receptors (raster cells) handled together (memory).
+    limits : (float, float), optional
+        Hours per year and minutes on the worst day a receptor may get; given, the result has the
+        ``turbine_hours`` at receptors over either. [h/a, min/d]
     """
     from scipy.spatial import cKDTree
 
@@ -366,7 +373,7 @@ def shadow_flicker(hub_xyz: np.ndarray, rotor_radius_m: Any, receptor_xyz: np.nd
     tree = cKDTree(hub_xyz[:, :2])
     n_steps, n_days = len(sun.vectors), int(sun.day.max()) + 1
     order = np.lexsort((receptor_xyz[:, 1], np.floor(receptor_xyz[:, 0] / 1000.0)))
-    cast = []
+    cast, shut = [], []
     for lo in range(0, m, chunk):
         idx = order[lo:lo + chunk]
         part = receptor_xyz[idx]
@@ -386,18 +393,27 @@ def shadow_flicker(hub_xyz: np.ndarray, rotor_radius_m: Any, receptor_xyz: np.nd
             first = last = np.concatenate([h[1] for h in hits]) if hits else np.empty(0, np.int64)
         if not len(k):
             continue
-        point = i[k]
-        cast.append(np.unique(idx[point] * n + j[k]))
-        point, first, count = _merge(point, first, last, n_steps)
-        hours[idx] = np.bincount(point, weights=count, minlength=len(part)) * sun.step_min / 60.0
-        per_day = np.bincount(point * n_days + sun.day[first], weights=count,
+        point, turbine = i[k], j[k]
+        cast.append(np.unique(idx[point] * n + turbine))
+        by_point, start, count = _merge(point, first, last, n_steps)
+        hours[idx] = np.bincount(by_point, weights=count, minlength=len(part)) * sun.step_min / 60.0
+        per_day = np.bincount(by_point * n_days + sun.day[start], weights=count,
                               minlength=len(part) * n_days).reshape(len(part), n_days)
         worst[idx] = per_day.max(axis=1) * sun.step_min
         days[idx] = np.count_nonzero(per_day, axis=1)
+        if limits is not None:   # the runs at receptors over a limit, joined per turbine where they overlap
+            over = ((hours[idx] > limits[0]) | (worst[idx] > limits[1]))[point]
+            shut.append(_join(turbine[over], first[over], last[over], n_steps))
     pair = np.sort(np.concatenate(cast)) if cast else np.empty(0, np.int64)
     bounds = np.searchsorted(pair // n, np.arange(m + 1))
     turbine = pair % n
-    return ShadowResult(hours, worst, days, [turbine[a:b] for a, b in zip(bounds[:-1], bounds[1:])])
+    turbine_hours = None
+    if limits is not None:
+        joined = [np.concatenate(x) for x in zip(*shut)] if shut else [np.empty(0, np.int64)] * 3
+        t, _, count = _merge(*joined, n_steps)
+        turbine_hours = np.bincount(t, weights=count, minlength=n) * sun.step_min / 60.0
+    return ShadowResult(hours, worst, days, [turbine[a:b] for a, b in zip(bounds[:-1], bounds[1:])],
+                        turbine_hours)
 
 
 def _merge(group: np.ndarray, first: np.ndarray, last: np.ndarray, n_steps: int
@@ -413,35 +429,15 @@ def _merge(group: np.ndarray, first: np.ndarray, last: np.ndarray, n_steps: int
     return group, first, np.maximum(end - np.maximum(start - 1, covered), 0).astype(float)
 
 
-def shaded_hours(hub_xyz: np.ndarray, rotor_radius_m: Any, points_xyz: np.ndarray, sun: SunPath,
-                 reach_m: float, chunk: int = 256) -> np.ndarray:
-    """Per turbine the hours per year in which it shades at least one of the points within its reach. [h/a]
-
-    What a shadow shutdown module keyed to these points switches the turbine off for (at most).
-    """
-    from scipy.spatial import cKDTree
-
-    hub_xyz = np.asarray(hub_xyz, dtype=float).reshape(-1, 3)
-    points_xyz = np.asarray(points_xyz, dtype=float).reshape(-1, 3)
-    radius = np.broadcast_to(np.asarray(rotor_radius_m, dtype=float), (len(hub_xyz),))
-    out = np.zeros(len(hub_xyz))
-    if not len(hub_xyz) or not len(points_xyz) or not len(sun.vectors):
-        return out
-    tree = cKDTree(points_xyz[:, :2])
-    for lo in range(0, len(hub_xyz), chunk):
-        hubs = hub_xyz[lo:lo + chunk]
-        pairs = cKDTree(hubs[:, :2] + np.array([1e-3, 0.0])).sparse_distance_matrix(
-            tree, float(reach_m) + 0.01, output_type="ndarray")
-        j, i = pairs["i"].astype(np.int64), pairs["j"].astype(np.int64)
-        near = np.linalg.norm(points_xyz[i] - hubs[j], axis=1) <= reach_m
-        for t in np.unique(j[near]) if sun.frame is None else []:
-            out[lo + t] = len(np.unique(shadow_hits(hubs[t], radius[lo + t], points_xyz[i[near & (j == t)]], sun)[1]))
-        if sun.frame is not None and near.any():
-            j, i = j[near], i[near]
-            k, first, last = _runs(hubs[j] - points_xyz[i], radius[lo + j], sun, sun.frame)
-            turbine, _, count = _merge(j[k], first, last, len(sun.vectors))
-            out[lo:lo + len(hubs)] = np.bincount(turbine, weights=count, minlength=len(hubs))
-    return out * sun.step_min / 60.0
+def _join(group: np.ndarray, first: np.ndarray, last: np.ndarray, n_steps: int
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Runs of instants joined per group where they overlap or touch: (group, first, last) of the joined ones."""
+    o = np.argsort(group * n_steps + first, kind="stable")
+    group, first, last = group[o], first[o], last[o]
+    start, end = group * n_steps + first, group * n_steps + last
+    new = np.r_[True, start[1:] > np.maximum.accumulate(end)[:-1] + 1] if len(start) else np.zeros(0, dtype=bool)
+    at = np.flatnonzero(new)
+    return group[at], first[at], np.maximum.reduceat(end, at) - group[at] * n_steps if len(at) else last[at]
 
 
 def shadow_hours_grid(hub_xy: np.ndarray, hub_height_m: Any, rotor_radius_m: Any, left: float, top: float,
