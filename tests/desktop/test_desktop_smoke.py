@@ -47,6 +47,17 @@ def german(source: str) -> str:
     return source
 
 
+def same_value(shown, default) -> bool:
+    """A dialog value against a declared default (numbers as floats, choices by index or text, lists)."""
+    if isinstance(default, (list, tuple)) or isinstance(shown, (list, tuple)):
+        as_list = lambda v: [str(x) for x in (v if isinstance(v, (list, tuple)) else [v])]  # noqa: E731
+        return as_list(shown) == as_list(default)
+    try:
+        return float(shown) == float(default)
+    except (TypeError, ValueError):
+        return str(shown) == str(default)
+
+
 def qgis_version_label() -> str:
     try:
         from qgis.core import Qgis
@@ -142,13 +153,30 @@ def test_toolbox_group_has_its_german_name_and_every_algorithm(session):
 
 def test_every_dialog_opens_with_sensible_defaults(session):
     assert session["project_loaded"], "the sample project did not load"
+    from wip_qgis_plugin.processing_algorithms import ALGORITHMS
+
     dialogs = session["dialogs"]
-    assert len(dialogs) == 17 or len(dialogs) >= 17
+    assert len(dialogs) == len(ALGORITHMS)
     broken = {alg: d["error"] for alg, d in dialogs.items() if d["error"]}
     assert not broken, broken
-    # The preset chosen for wind is the default; numbers carry their declared defaults.
-    assert dialogs["wip:landeligibility"]["values"]["PRESET"] is not None
-    assert dialogs["wip:landeligibility"]["values"]["RESOLUTION"] == 10.0
+    # each dialog starts from the parameters' declared defaults (numbers, choices, switches, texts)
+    differ = {}
+    for cls in ALGORITHMS:
+        alg = cls()
+        alg.initAlgorithm({})
+        values = dialogs[f"wip:{alg.name()}"]["values"]
+        for p in alg.parameterDefinitions():
+            default = p.defaultValue()
+            if default is None or p.type() not in ("number", "enum", "boolean", "string", "distance"):
+                continue
+            shown = values.get(p.name())
+            if not same_value(shown, default) and not (isinstance(default, str) and shown == german(default)):
+                differ[f"{alg.name()}.{p.name()}"] = (default, shown)
+    assert not differ, differ
+    # every required output has a destination (a temporary file unless chosen)
+    for alg, d in dialogs.items():
+        assert all(v not in (None, "") for k, v in d["values"].items() if k.startswith("OUTPUT")
+                   and k in d.get("required", d["values"])), (alg, d["values"])
 
 
 def test_one_algorithm_runs_from_its_dialog_onto_the_canvas_styled(session):
