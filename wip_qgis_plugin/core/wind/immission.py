@@ -318,16 +318,16 @@ def _receptors(buildings: LayerRef | None, landuse: LayerRef | None, new_xy: np.
     frame = frame.reset_index(drop=True)
     if frame.empty:
         return empty, {}
-    turbines = shapely.points(new_xy)
-    tree = shapely.STRtree(turbines)
-    nearest, dist = tree.query_nearest(frame.geometry.values, max_distance=r, return_distance=True,
-                                       all_matches=False)
-    keep = np.zeros(len(frame), dtype=bool)
-    keep[nearest[0]] = dist <= r
-    which = np.full(len(frame), -1)
-    which[nearest[0]] = nearest[1]
-    idx = np.flatnonzero(keep)
-    points = shapely.get_point(shapely.shortest_line(frame.geometry.values[idx], turbines[which[idx]]), 0)
+    turbines, geoms = shapely.points(new_xy), frame.geometry.values
+    if np.all((shapely.get_type_id(geoms) == 0) & ~shapely.is_empty(geoms)):   # points (house coordinates)
+        from scipy.spatial import cKDTree
+        idx = np.flatnonzero(cKDTree(new_xy).query(shapely.get_coordinates(geoms), distance_upper_bound=r)[0] <= r)
+        points = geoms[idx]
+    else:   # the outline's point nearest to the nearest turbine
+        (near, which), dist = shapely.STRtree(turbines).query_nearest(geoms, max_distance=r, return_distance=True,
+                                                                      all_matches=False)
+        idx, which = near[dist <= r], which[dist <= r]
+        points = shapely.get_point(shapely.shortest_line(geoms[idx], turbines[which]), 0)
     limits = table.noise.night_limits_db
     area = np.full(len(idx), table.noise.default_area_type, dtype=object)
     source = np.full(len(idx), "default", dtype=object)
