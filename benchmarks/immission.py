@@ -5,7 +5,8 @@ A seeded synthetic Land (``--size-km`` square, default 140 km): villages of hous
 land-use circles) and wind farms of turbines on a 5 D × 3 D lattice at least 1 km from every village, about
 ``--turbines`` turbines in all (default 15,000, the Land-size layout of benchmarks/wind.py has 14,822). The check
 runs as ``wip immission`` in a fresh process (both quieter modes, night shutdown, no rasters): wall time and
-peak memory (PSS of the process tree), and the engine's figures.
+peak memory (PSS of the process tree, the forked shadow worker included), the engine's figures and the
+machine's load before and after.
 
 Usage::
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -85,10 +87,13 @@ def main() -> int:
     raster = [] if a.rasters else ["--resolution", "0", "--shadow-resolution", "0"]
     cmd = [sys.executable, "-m", "wip_qgis_plugin.cli", "immission", "--turbines", f"{gpkg}:turbines",
            "--gpkg", str(gpkg), "--mode", "SO2:2:0.95", "--mode", "SO4:4:0.87", "--out-dir", str(out), *raster]
+    load_before = os.getloadavg()[0]
     m = measure(cmd)
     print(m["output"][-2500:])
+    # the machine's 1-minute load before and after: timings on a shared machine are only comparable with it
     print(json.dumps({"size_km": a.size_km, "turbines": a.turbines, "houses": a.houses, "wall_s": round(m["wall_s"], 1),
-                      "peak_mib": round(m["peak_mib"]), "rc": m["rc"]}))
+                      "peak_mib": round(m["peak_mib"]), "rc": m["rc"],
+                      "load_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)]}))
     return m["rc"]
 
 
