@@ -276,6 +276,7 @@ def test_osmdownload(env, done, out):
             "OUTPUT": str(out / "osm.gpkg")}, out)
     finally:
         server.shutdown()
+        server.server_close()
     assert_files(out / "osm.gpkg")
 
 
