@@ -382,7 +382,7 @@ def contributions(source_xyz: np.ndarray, band_power: np.ndarray, receptor_xyz: 
         energy = out_e[n:n + len(r)]
         for k, lg in enumerate(tables):
             mine = slice(None) if len(tables) == 1 else np.flatnonzero(shape_of[s] == k)
-            energy[mine] = 10.0 ** (0.1 * (total[s[mine]] + _interp_uniform(d[mine], *lg)))
+            energy[mine] = np.exp((total[s[mine]] + _interp_uniform(d[mine], *lg)) * LN10_TENTH)   # 10^(L/10)
         out_r[n:n + len(r)] = idx[r]
         out_s[n:n + len(r)] = s
         n += len(r)
@@ -415,6 +415,8 @@ def _interp_uniform(x: np.ndarray, xp: np.ndarray, fp: np.ndarray) -> np.ndarray
     return x
 
 
+#: ln(10) / 10: 10^(L/10) = exp(L · LN10_TENTH), faster than the power. [1/dB]
+LN10_TENTH = 0.1 * math.log(10.0)
 #: Distance step of the tabulated attenuation (:func:`contributions`); linear interpolation of the level
 #: between steps this fine is exact to < 0.001 dB from 10 m on. [m]
 TABLE_STEP_M = 0.5
