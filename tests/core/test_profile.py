@@ -523,3 +523,8 @@ def test_the_profile_states_what_the_energy_is_worth_to_each_municipality(run):
             weighted = (own["lcoe_eur_per_mwh"] * own["energy_mwh_per_a"]).sum() / own["energy_mwh_per_a"].sum()
             assert ind["lcoe_pv_ground_eur_per_mwh"] == pytest.approx(weighted)
     assert result.provenance["economics"]["price_year"] == 2024
+    written = gpd.read_file(result.files["gpkg"], layer="sites")
+    assert {"lcoe_eur_per_mwh", "trade_tax_eur_per_a", "lcoe_rank"} <= set(written.columns)
+    for _, part in written.groupby(["municipality", "source"]):
+        ordered = part.sort_values("lcoe_rank")["lcoe_eur_per_mwh"].dropna().to_numpy()
+        assert (np.diff(ordered) >= 0).all()

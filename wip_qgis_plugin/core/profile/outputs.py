@@ -73,11 +73,15 @@ def write_outputs(result: ProfileResult, progress: Progress, tx: OutputTransacti
     munis.to_file(gpkg, layer="municipalities", driver="GPKG", engine="pyogrio", dataset_options={"VERSION": "1.2"},
                   layer_metadata={"WIP_PROVENANCE": json.dumps(to_plain(result.provenance), ensure_ascii=False)})
     site_cols = [c for c in ("uid", "source", "site_id", "municipality", "capacity_mw", "energy_mwh_per_a",
-                             "grid_cost_eur", "grid_connected_mw", "grid_status", "substation", "grid_length_km")
+                             "grid_cost_eur", "grid_connected_mw", "grid_status", "substation", "grid_length_km",
+                             "lcoe_eur_per_mwh", "trade_tax_eur_per_a", "lease_eur_per_a")
                  if c in result.sites.columns]
     sites = result.sites[site_cols + ["geometry"]].copy()
     sites["rank"] = sites.groupby("municipality")["energy_mwh_per_a"].rank(ascending=False, method="first") \
         if len(sites) else []
+    if "lcoe_eur_per_mwh" in sites.columns:  # the cheapest electricity first, per municipality and source
+        sites["lcoe_rank"] = sites.groupby(["municipality", "source"])["lcoe_eur_per_mwh"].rank(method="first") \
+            if len(sites) else []
     write_layer(gpkg, sites, "sites")
     if result.connections is not None and len(result.connections):
         write_layer(gpkg, result.connections, "connections")
