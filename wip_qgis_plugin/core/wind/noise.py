@@ -324,11 +324,11 @@ class Contributions:
 
 
 def contributions(source_xyz: np.ndarray, band_power: np.ndarray, receptor_xyz: np.ndarray, table: NoiseTable,
-                  reach_m: float = 10_000.0, block: int = 512, chunk_pairs: int = 10_000_000) -> Contributions:
+                  reach_m: float = 10_000.0, block: int = 512) -> Contributions:
     """Energy of every source at every receptor within ``reach_m`` (horizontal). [-]
 
-    The pairs of each receptor come together (the receptors in blocks of neighbours, the search is faster
-    so); indices are 32-bit.
+    The pairs of each receptor come together (``grouped``: the receptors go in blocks of neighbours, the
+    search is faster so); indices are 32-bit.
 
     Parameters
     ----------
@@ -339,9 +339,7 @@ def contributions(source_xyz: np.ndarray, band_power: np.ndarray, receptor_xyz: 
     reach_m : float
         Sources farther away are left out (at 10 km a 106 dB(A) turbine brings < 10 dB(A)). [m]
     block : int
-        Receptors searched together.
-    chunk_pairs : int
-        Pairs whose energy is computed at once (about 40 bytes each in flight).
+        Receptors searched and computed together (memory in flight: some 40 bytes per pair of a block).
     """
     from scipy.spatial import cKDTree
 
