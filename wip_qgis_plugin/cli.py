@@ -727,7 +727,8 @@ def immission_job_from_args(args: argparse.Namespace):
             raise InputError(f"--mode {text!r}: write NAME:REDUCTION_DB:ENERGY_FACTOR, e.g. SO2:4:0.87") from None
     settings = {"crs": args.crs, "table": args.table, "sound_power_db": args.sound_power, "modes": modes,
                 "reduce": not args.no_reduce, "last_resort": args.last_resort, "noise": not args.no_noise, "shadow": not args.no_shadow,
-                "reach_m": args.reach, "resolution_m": args.resolution, "shadow_resolution_m": args.shadow_resolution}
+                "reach_m": args.reach, "resolution_m": args.resolution, "shadow_resolution_m": args.shadow_resolution,
+                "shadow_real_case": args.shadow_real_case, "weather": args.weather}
     out, key = Path(args.out_dir), args.prefix
     outputs = {"receptors": out / f"{key}_receptors.gpkg", "turbines": out / f"{key}_turbines.gpkg",
                "noise_raster": out / f"{key}_noise.tif" if args.resolution > 0 else None,
@@ -1191,6 +1192,11 @@ def build_parser() -> argparse.ArgumentParser:
                     help="a turbine its quietest mode leaves over a limit: off at night (22–6 h) or removed")
     im.add_argument("--no-noise", action="store_true", help="skip the noise")
     im.add_argument("--no-shadow", action="store_true", help="skip the shadow flicker")
+    im.add_argument("--shadow-real-case", action="store_true",
+                    help="also the real shadow duration per receptor (sunshine, operation, rotor turned into the wind "
+                         "of the weather year) against the LAI's 8 h/a")
+    im.add_argument("--weather", default=None,
+                    help="weather of the real case: a file or a TRY region (default: the site's TRY region)")
     im.add_argument("--table", help="immission table (YAML, schema wip-immission/1; default presets/immission.yml)")
     im.add_argument("--reach", type=float, default=3000.0, help="receptors within this of a new turbine [m]")
     im.add_argument("--resolution", type=float, default=25.0, help="noise raster pixel [m] (0: none)")

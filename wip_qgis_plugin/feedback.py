@@ -141,6 +141,9 @@ def _engine_messages():
          lambda n, m, mwp, gwh, law: tr("Floating PV: {n} field(s) on {m} qualifying lake(s), {mwp} MWp, {gwh} GWh/a "
                                         "({law})").format(n=n, m=m, mwp=mwp, gwh=gwh, law=law)),
         (r"Lake (\d+) of (\d+)", lambda n, m: tr("Lake {n} of {m}").format(n=n, m=m)),
+        (r"Shadow flicker, real case: (.*), (\d+) h of sunshine, hub (\S+) m; limit (\S+) h/a\.",
+         lambda name, sun, hub, limit: tr("Shadow flicker, real case: {name}, {sun} h of sunshine, hub {hub} m; limit "
+                                          "{limit} h/a.").format(name=name, sun=sun, hub=hub, limit=limit)),
         (r"Floating PV: lake '(.*)' left out: (.*)\.",
          lambda lake, why: tr("Floating PV: lake “{lake}” left out: {why}.").format(lake=lake, why=why)),
         (r"Layer '([^']+)': (\d+) feature\(s\) within (\S+) m\.",

@@ -277,3 +277,20 @@ def test_shadow_beside_the_noise_equals_one_process(tmp_path, last_resort):
     assert tur2["shadow_loss_mwh_upper"].tolist() == pytest.approx(tur1["shadow_loss_mwh_upper"].tolist())
     assert (two.shadow_energy_mwh_upper, two.max_shadow_hours) == pytest.approx(
         (one.shadow_energy_mwh_upper, one.max_shadow_hours))
+
+
+def test_the_real_case_is_a_fraction_of_the_astronomical_shadow(tmp_path):
+    """With the site's TRY: every receptor's real duration lies between 0 and its astronomical hours, the
+    shaded village gets some, and the receptor table carries it against the LAI's 8 h/a."""
+    log = LogRecorder()
+    result = run_immission(farm(tmp_path), village(tmp_path), outputs(tmp_path),
+                           ImmissionSettings(modes=MODES, shadow_real_case=True), progress=log)
+    rec = pyogrio.read_dataframe(result.outputs.receptors)
+    assert {"shadow_real_h_per_a", "shadow_real_over_limit"} <= set(rec.columns)
+    assert (rec["shadow_real_h_per_a"] <= rec["shadow_h_per_a"] + 1e-9).all()
+    shaded = rec["shadow_h_per_a"] > 0
+    assert (rec.loc[shaded, "shadow_real_h_per_a"] > 0).any()
+    assert (rec.loc[shaded, "shadow_real_h_per_a"] < 0.5 * rec.loc[shaded, "shadow_h_per_a"]).all()
+    assert (rec.loc[~shaded, "shadow_real_h_per_a"] == 0).all()
+    assert (rec["shadow_real_over_limit"] == (rec["shadow_real_h_per_a"] > 8.0)).all()
+    assert any("real case" in m and "TRY" in m for m in log.infos)

@@ -9,42 +9,42 @@
       <translation>WIP Energie &amp; Raumplanung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="121" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="136" />
       <source>The engine is set to run in a separate Python (wip/engine_mode = worker), but no engine Python is set: set one under Plugins → {menu} → Engine Python…, or run Plugins → {menu} → Create engine environment.</source>
       <translation>Der Rechenkern soll in einem eigenen Python laufen (wip/engine_mode = worker), aber es ist kein Rechenkern-Python eingestellt: Wählen Sie eines unter Erweiterungen → {menu} → Rechenkern-Python…, oder führen Sie Erweiterungen → {menu} → Rechenkernumgebung erstellen aus.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="141" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="156" />
       <source>The WIP engine needs Python packages that are missing in the Python environment of QGIS: {packages}. Install them and restart QGIS, e.g. with: python3 -m pip install --user --no-binary shapely,pyproj,pyogrio,rasterio {packages} (on Windows in the OSGeo4W Shell).</source>
       <translation>Der WIP-Rechenkern benötigt Python-Pakete, die in der Python-Umgebung von QGIS fehlen: {packages}. Installieren Sie sie und starten Sie QGIS neu, z. B. mit: python3 -m pip install --user --no-binary shapely,pyproj,pyogrio,rasterio {packages} (unter Windows in der OSGeo4W Shell).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="148" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="163" />
       <source>Install {packages} without its dependencies (its metadata asks for numpy 2, which the GDAL bindings of QGIS cannot load): python3 -m pip install --user --no-deps {packages}</source>
       <translation>Installieren Sie {packages} ohne Abhängigkeiten (die Paketdaten verlangen numpy 2, das die GDAL-Anbindung von QGIS nicht laden kann): python3 -m pip install --user --no-deps {packages}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="154" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="169" />
       <source>The numpy found does not work with the GDAL bindings of QGIS ({error}).</source>
       <translation>Das gefundene numpy funktioniert nicht mit den GDAL-Anbindungen von QGIS ({error}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="155" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="170" />
       <source>Or run the engine in a separate Python that has them: set it under Plugins → {menu} → Engine Python…, or let the plugin create one under Plugins → {menu} → Create engine environment (QGIS's own Python stays unchanged).</source>
       <translation>Oder führen Sie den Rechenkern in einem eigenen Python aus, das sie hat: wählen Sie es unter Erweiterungen → {menu} → Rechenkern-Python…, oder lassen Sie die Erweiterung eines erstellen unter Erweiterungen → {menu} → Rechenkernumgebung erstellen (das Python von QGIS bleibt unverändert).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="164" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="179" />
       <source>The engine Python “{python}” lacks these packages: {packages}. Install them with: "{python}" -m pip install {packages}, or run Plugins → {menu} → Create engine environment.</source>
       <translation>Dem Rechenkern-Python „{python}“ fehlen diese Pakete: {packages}. Installieren Sie sie mit: "{python}" -m pip install {packages}, oder führen Sie Erweiterungen → {menu} → Rechenkernumgebung erstellen aus.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="168" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="183" />
       <source>The engine Python “{python}” cannot run the engine ({error}). Set another one under Plugins → {menu} → Engine Python…, or run Plugins → {menu} → Create engine environment.</source>
       <translation>Das Rechenkern-Python „{python}“ kann den Rechenkern nicht ausführen ({error}). Wählen Sie ein anderes unter Erweiterungen → {menu} → Rechenkern-Python…, oder führen Sie Erweiterungen → {menu} → Rechenkernumgebung erstellen aus.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="175" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="190" />
       <source>These Python packages use other versions of GEOS, PROJ or GDAL than QGIS: {list}. Inside QGIS this can give wrong results or crashes. Reinstall them compiled against the libraries of QGIS: python3 -m pip install --user --force-reinstall --no-binary shapely,pyproj,pyogrio,rasterio shapely pyproj pyogrio rasterio</source>
       <translation>Diese Python-Pakete verwenden andere Versionen von GEOS, PROJ oder GDAL als QGIS: {list}. In QGIS kann das zu falschen Ergebnissen oder Abstürzen führen. Installieren Sie sie neu, kompiliert gegen die Bibliotheken von QGIS: python3 -m pip install --user --force-reinstall --no-binary shapely,pyproj,pyogrio,rasterio shapely pyproj pyogrio rasterio</translation>
     </message>
@@ -385,76 +385,81 @@
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/feedback.py" line="145" />
+      <source>Shadow flicker, real case: {name}, {sun} h of sunshine, hub {hub} m; limit {limit} h/a.</source>
+      <translation>Schattenwurf, realer Fall: {name}, {sun} h Sonnenschein, Nabe {hub} m; Grenze {limit} h/a.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="148" />
       <source>Floating PV: lake “{lake}” left out: {why}.</source>
       <translation>Schwimmende PV: See „{lake}“ ausgelassen: {why}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="147" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="150" />
       <source>Layer “{role}”: {n} feature(s) within {reach} m.</source>
       <translation>Layer „{role}“: {n} Objekt(e) innerhalb von {reach} m.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="151" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="154" />
       <source>Criterion “{criterion}”: {n} building(s) tagged as dwellings, {u} of unknown use treated as dwellings, {x} excluded as non-dwellings (within reach).</source>
       <translation>Kriterium „{criterion}“: {n} Gebäude als Wohngebäude erfasst, {u} unbekannter Nutzung als Wohngebäude behandelt, {x} als Nichtwohngebäude ausgenommen (in Reichweite).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="156" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="159" />
       <source>Criterion “{criterion}”: {n} building(s) tagged as dwellings, {u} of unknown use not counted, {x} excluded as non-dwellings (within reach).</source>
       <translation>Kriterium „{criterion}“: {n} Gebäude als Wohngebäude erfasst, {u} unbekannter Nutzung nicht gezählt, {x} als Nichtwohngebäude ausgenommen (in Reichweite).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="160" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="163" />
       <source>Criterion “{criterion}” is NOT ASSESSED: {reason}. Its land counts as not excluded by it; to assess it, {hint}.</source>
       <translation>Kriterium „{criterion}“ wird NICHT BEWERTET: {reason}. Seine Flächen gelten als nicht durch es ausgeschlossen; um es zu bewerten: {hint}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="164" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="167" />
       <source>Not assessed: criterion “{criterion}” (layer role “{role}”: {reason}).</source>
       <translation>Nicht bewertet: Kriterium „{criterion}“ (Ebenenrolle „{role}“: {reason}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="167" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="170" />
       <source>Criterion “{criterion}”: no feature of “{layer}” matches {filter} within reach.</source>
       <translation>Kriterium „{criterion}“: kein Objekt von „{layer}“ erfüllt {filter} in Reichweite.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="170" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="173" />
       <source>Criterion “{criterion}”: {n} cell(s) of raster “{role}” with {values} within reach ({path}).</source>
       <translation>Kriterium „{criterion}“: {n} Zelle(n) des Rasters „{role}“ mit {values} in Reichweite ({path}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="175" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="178" />
       <source>Raster “{role}” ({path}) has no value on {pct} % of the area of interest (nodata or not covered): there criterion “{criterion}” excludes nothing.</source>
       <translation>Raster „{role}“ ({path}) hat auf {pct} % des Untersuchungsgebiets keinen Wert (NoData oder nicht abgedeckt): dort schließt Kriterium „{criterion}“ nichts aus.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="180" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="183" />
       <source>Querying the Overpass server {server}</source>
       <translation>Frage den Overpass-Server {server} ab</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="182" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="185" />
       <source>Downloaded {mb} MB from {server}</source>
       <translation>{mb} MB von {server} geladen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="183" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="186" />
       <source>Checking the OSM data</source>
       <translation>Prüfe die OSM-Daten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="185" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="188" />
       <source>OSM data from {server}: {nodes} nodes, {ways} ways, {relations} relations ({mb} MB).</source>
       <translation>OSM-Daten von {server}: {nodes} Knoten, {ways} Wege, {relations} Relationen ({mb} MB).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="188" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="191" />
       <source>The Overpass server {server} remarked: {remark}</source>
       <translation>Hinweis des Overpass-Servers {server}: {remark}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="190" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="193" />
       <source>OSM download: {n} area(s), margin {margin} m (largest setback: {criterion}), layers {roles}.</source>
       <translation>OSM-Download: {n} Gebiet(e), Rand {margin} m (größter Abstand: {criterion}), Layer {roles}.</translation>
     </message>
@@ -489,32 +494,32 @@
       <translation>Rechenkern immer im Rechenkern-Python ausführen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="110" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="117" />
       <source>Engine Python (an interpreter with the engine's packages)</source>
       <translation>Rechenkern-Python (ein Interpreter mit den Paketen des Rechenkerns)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="111" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="118" />
       <source>Python interpreter (python*)</source>
       <translation>Python-Interpreter (python*)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="124" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="131" />
       <source>The WIP engine runs in the Python of QGIS.</source>
       <translation>Der WIP-Rechenkern läuft im Python von QGIS.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="156" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="163" />
       <source>Engine environment ready: {python}</source>
       <translation>Rechenkernumgebung bereit: {python}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="160" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="167" />
       <source>Creating the engine environment failed: {error} (details in the log panel, tab WIP)</source>
       <translation>Das Erstellen der Rechenkernumgebung ist fehlgeschlagen: {error} (Einzelheiten im Protokollfenster, Reiter WIP)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="163" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="170" />
       <source>Creating the WIP engine environment</source>
       <translation>WIP-Rechenkernumgebung wird erstellt</translation>
     </message>
@@ -2269,162 +2274,172 @@
       <translation>{name}: {n} Anlagen, {mw:.1f} MW, {gwh:.1f} GWh/a</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="38" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="39" />
       <source>Quieter modes, row {row}: “{name}”, “{reduction}”, “{factor}” — give a name, the reduction in dB (e.g. 3) and the annual energy factor (e.g. 0.93).</source>
       <translation>Schallreduzierte Modi, Zeile {row}: „{name}“, „{reduction}“, „{factor}“ — Name, Minderung in dB (z. B. 3) und Faktor der Jahresenergie (z. B. 0,93) angeben.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="63" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="65" />
       <source>Noise and shadow flicker</source>
       <translation>Lärm und Schattenwurf</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="67" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="69" />
       <source>New turbines [points] (from Turbine layout)</source>
       <translation>Neue Anlagen [Punkte] (aus der Anlagenplanung)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="69" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="71" />
       <source>Buildings: dwellings, the receptors [polygons or points, OSM building=*]</source>
       <translation>Gebäude: Wohngebäude, die Immissionsorte [Polygone oder Punkte, OSM building=*]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="72" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="74" />
       <source>Land use (area type of the receptors: residential → general residential area)</source>
       <translation>Landnutzung (Gebietsart der Immissionsorte: residential → allgemeines Wohngebiet)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="75" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="77" />
       <source>Existing turbines [points] (noise pre-load; hub height and rotor fields)</source>
       <translation>Bestehende Anlagen [Punkte] (Vorbelastung; Felder für Nabenhöhe und Rotor)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="78" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="80" />
       <source>Sound power of the new turbines L_WA [dB(A)] (empty: by rotor size)</source>
       <translation>Schallleistungspegel der neuen Anlagen L_WA [dB(A)] (leer: nach Rotorgröße)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="81" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="83" />
       <source>Quieter modes, loudest first (name, reduction [dB], annual energy factor)</source>
       <translation>Schallreduzierte Modi, lautester zuerst (Name, Minderung [dB], Faktor der Jahresenergie)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="83" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="85" />
       <source>Mode</source>
       <translation>Modus</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="83" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="85" />
       <source>Reduction [dB]</source>
       <translation>Minderung [dB]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="83" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="85" />
       <source>Energy factor [-]</source>
       <translation>Energiefaktor [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="85" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="87" />
       <source>Quieten turbines until every dwelling meets its night limit</source>
       <translation>Anlagen drosseln, bis jedes Wohngebäude seinen Nachtrichtwert einhält</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="87" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="89" />
       <source>A turbine still over a limit in its quietest mode is</source>
       <translation>Eine Anlage, die auch im leisesten Modus über einem Richtwert liegt, wird</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="88" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="90" />
       <source>switched off at night (22–6 h)</source>
       <translation>nachts abgeschaltet (22–6 Uhr)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="88" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="90" />
       <source>removed</source>
       <translation>entfernt</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="89" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="91" />
       <source>Noise</source>
       <translation>Lärm</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="93" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="95" />
+      <source>Also the real shadow duration (sunshine, operation, rotor in the wind; 8 h/a)</source>
+      <translation>Auch die reale Schattenwurfdauer (Sonnenschein, Betrieb, Rotor im Wind; 8 h/a)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="98" />
+      <source>Weather of the real case: TRY region or weather file (empty: the site's TRY region)</source>
+      <translation>Wetter des realen Falls: TRY-Region oder Wetterdatei (leer: TRY-Region des Standorts)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="101" />
       <source>Elevation model (ground heights of turbines and dwellings)</source>
       <translation>Höhenmodell (Geländehöhen der Anlagen und Wohngebäude)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="95" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="103" />
       <source>Dwellings within this distance of a new turbine [m]</source>
       <translation>Wohngebäude in diesem Abstand einer neuen Anlage [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="98" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="106" />
       <source>Noise raster pixel [m]</source>
       <translation>Pixel des Lärmrasters [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="101" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="109" />
       <source>Shadow raster pixel [m]</source>
       <translation>Pixel des Schattenrasters [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="104" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="112" />
       <source>Immission table (YAML: limits, spectrum, sound power by rotor; empty: the shipped one)</source>
       <translation>Immissionstabelle (YAML: Richtwerte, Spektrum, Schallleistung nach Rotor; leer: die mitgelieferte)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="108" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="116" />
       <source>Dwellings with noise level, limit and shadow hours [points]</source>
       <translation>Wohngebäude mit Lärmpegel, Richtwert und Schattenstunden [Punkte]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="111" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="119" />
       <source>Turbines after the check (mode, status, energy) [points]</source>
       <translation>Anlagen nach der Prüfung (Modus, Status, Energie) [Punkte]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="113" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="121" />
       <source>Night noise level [dB(A)]</source>
       <translation>Beurteilungspegel nachts [dB(A)]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="115" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="123" />
       <source>Areas above 35/40/45/50 dB(A) [polygons]</source>
       <translation>Flächen über 35/40/45/50 dB(A) [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="118" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="126" />
       <source>Astronomically possible shadow flicker [h/a]</source>
       <translation>Astronomisch möglicher Schattenwurf [h/a]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="119" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="127" />
       <source>Dwellings assessed</source>
       <translation>Bewertete Wohngebäude</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="120" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="128" />
       <source>Turbines in a quieter mode</source>
       <translation>Anlagen in einem leiseren Modus</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="121" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="129" />
       <source>Turbines switched off at night</source>
       <translation>Nachts abgeschaltete Anlagen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="122" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="130" />
       <source>Energy lost to noise reduction [GWh/a]</source>
       <translation>Energieverlust durch Schallminderung [GWh/a]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="154" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="164" />
       <source>{n} new turbines: {kept} unrestricted, {reduced} in a quieter mode, {night} off at night, {removed} removed; energy {before:.1f} → {after:.1f} GWh/a</source>
       <translation>{n} neue Anlagen: {kept} unbeschränkt, {reduced} in einem leiseren Modus, {night} nachts abgeschaltet, {removed} entfernt; Energie {before:.1f} → {after:.1f} GWh/a</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="160" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="170" />
       <source>{n} dwellings assessed; {over} over their noise limit, {shadow} over the shadow limits (30 h/a, 30 min/d); {modules} turbines need a shadow shutdown module</source>
       <translation>{n} Wohngebäude bewertet; {over} über ihrem Lärmrichtwert, {shadow} über den Grenzen des Schattenwurfs (30 h/a, 30 min/d); {modules} Anlagen brauchen eine Schattenabschaltung</translation>
     </message>

@@ -12,6 +12,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
     QgsProcessingParameterVectorDestination,
 )
 
@@ -50,6 +51,7 @@ class WindImmission(WipAlgorithm):
     SOUND_POWER, MODES, REDUCE, LAST_RESORT = "SOUND_POWER", "MODES", "REDUCE", "LAST_RESORT"
     NOISE, SHADOW, REACH, RESOLUTION, SHADOW_RESOLUTION, CRS = (
         "NOISE", "SHADOW", "REACH", "RESOLUTION", "SHADOW_RESOLUTION", "CRS")
+    SHADOW_REAL_CASE, WEATHER = "SHADOW_REAL_CASE", "WEATHER"
     TABLE = "TABLE"
     OUTPUT_RECEPTORS, OUTPUT_TURBINES = "OUTPUT_RECEPTORS", "OUTPUT_TURBINES"
     OUTPUT_NOISE, OUTPUT_CONTOURS, OUTPUT_SHADOW = "OUTPUT_NOISE", "OUTPUT_CONTOURS", "OUTPUT_SHADOW"
@@ -89,6 +91,12 @@ class WindImmission(WipAlgorithm):
         self.add_parameter(QgsProcessingParameterBoolean(self.NOISE, tr("Noise"), defaultValue=True), advanced=True)
         self.add_parameter(QgsProcessingParameterBoolean(self.SHADOW, tr("Shadow flicker"), defaultValue=True),
                            advanced=True)
+        self.add_parameter(QgsProcessingParameterBoolean(
+            self.SHADOW_REAL_CASE, tr("Also the real shadow duration (sunshine, operation, rotor in the wind; 8 h/a)"),
+            defaultValue=False), advanced=True)
+        self.add_parameter(QgsProcessingParameterString(
+            self.WEATHER, tr("Weather of the real case: TRY region or weather file (empty: the site's TRY region)"),
+            optional=True), advanced=True)
         self.add_parameter(QgsProcessingParameterRasterLayer(
             self.DEM, tr("Elevation model (ground heights of turbines and dwellings)"), optional=True), advanced=True)
         self.add_parameter(QgsProcessingParameterNumber(
@@ -143,7 +151,9 @@ class WindImmission(WipAlgorithm):
             "shadow": self.parameterAsBoolean(parameters, self.SHADOW, context),
             "reach_m": self.parameterAsDouble(parameters, self.REACH, context),
             "resolution_m": self.parameterAsDouble(parameters, self.RESOLUTION, context),
-            "shadow_resolution_m": self.parameterAsDouble(parameters, self.SHADOW_RESOLUTION, context)}
+            "shadow_resolution_m": self.parameterAsDouble(parameters, self.SHADOW_RESOLUTION, context),
+            "shadow_real_case": self.parameterAsBoolean(parameters, self.SHADOW_REAL_CASE, context),
+            "weather": self.parameterAsString(parameters, self.WEATHER, context) or None}
         result = self.run_engine(immission_job(
             self.layer_ref(parameters, self.TURBINES, context, feedback), layers,
             outputs={"receptors": out[self.OUTPUT_RECEPTORS], "turbines": out[self.OUTPUT_TURBINES],

@@ -31,7 +31,7 @@ _WIND = {"turbine", "hub_height_m", "resolution_m", "weibull_k", "weibull_k_rast
 _REPOWERING = {"existing", "turbines", "plan_areas", "year", "min_age_years", "zone_h", "old_full_load_hours"}
 _IMMISSION = {"sound_power_db", "modes", "reduce", "last_resort", "noise", "shadow", "area_type_field",
               "existing_sound_power_db", "reach_m", "resolution_m", "shadow_resolution_m", "year", "blade_depth_m",
-              "table"}
+              "table", "shadow_real_case", "weather"}
 _LAYOUT = {"areas", "rotor_in", "spacing_along_d", "spacing_across_d", "main_direction_deg", "objective",
            "offsets", "resolution_m", "thrust_coefficient", "wake_decay", "wake_model"}
 
@@ -192,7 +192,8 @@ def read_immission(raw: Any, base: Path, crs: str, problems: list[str]) -> Immis
             shadow=bool(spec.get("shadow", True)), area_type_field=str(spec.get("area_type_field", "area_type")),
             reach_m=float(spec.get("reach_m", 3000.0)), resolution_m=float(spec.get("resolution_m", 25.0)),
             shadow_resolution_m=float(spec.get("shadow_resolution_m", 50.0)), year=int(spec.get("year", 2023)),
-            **optional)
+            shadow_real_case=bool(spec.get("shadow_real_case", False)),
+            weather=None if spec.get("weather") is None else str(spec["weather"]), **optional)
         settings.check()
         if table is not None:
             load_immission_table(table)

@@ -50,7 +50,8 @@ from .noise import (
     load_immission_table,
     reduce_for_noise,
 )
-from .shadow import shadow_flicker, shadow_hours_grid, shadow_reach_m, sun_path
+from .shadow import grid_convergence_deg, shadow_flicker, shadow_hours_grid, shadow_reach_m, sun_path
+from .shadow_real import REAL_LIMIT_H_PER_A, receptor_real_hours
 
 #: Field names read from a turbines layer, first found wins (ours, UFZ/MaStR-like, German).
 HUB_FIELDS = ("hub_height_m", "Hub_m", "height:hub", "nabenhoehe", "Nabenhoehe")
@@ -122,6 +123,11 @@ class ImmissionSettings:
         Mean blade chord; None: the table's. [m]
     workers : int
         Processes: from 2 on, where no turbine can be removed the shadow flicker runs beside the noise.
+    shadow_real_case : bool
+        Also the real shadow duration per receptor (sunshine, operation, the rotor turned into the wind of a weather
+        year; :mod:`.shadow_real`) against the LAI's 8 h/a.
+    weather : str or None
+        The weather year of the real case (a file or a TRY region); None: the TRY region of the site.
     """
 
     crs: str = DEFAULT_CRS
@@ -140,6 +146,8 @@ class ImmissionSettings:
     year: int = 2023
     blade_depth_m: float | None = None
     workers: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
+    shadow_real_case: bool = False
+    weather: str | None = None
 
     def check(self) -> None:
         """Raise :class:`InputError` naming impossible settings."""
@@ -414,20 +422,6 @@ def _contours(levels: np.ndarray, transform: Affine, crs: Any) -> gpd.GeoDataFra
     return gpd.GeoDataFrame({"level_db": [r[0] for r in rows]}, geometry=[r[1] for r in rows], crs=crs)
 
 
-def grid_convergence_deg(crs: Any, x: float, y: float) -> tuple[float, float, float]:
-    """(longitude, latitude, angle from true north to grid north, clockwise) at a point of ``crs``. [°]
-
-    Measured by projecting a short step to true north: its grid azimuth is minus the angle.
-    """
-    from pyproj import Transformer
-
-    to_geo = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-    to_grid = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
-    lon, lat = to_geo.transform(x, y)
-    nx_, ny_ = to_grid.transform(lon, lat + 0.001)
-    return float(lon), float(lat), -math.degrees(math.atan2(nx_ - x, ny_ - y))
-
-
 def _ground(dem: str | None, xy: np.ndarray, crs: Any = None) -> np.ndarray:
     """Ground elevation at points of the working CRS ``crs`` from a DEM in any CRS, nearest pixel. [m]
 
@@ -635,6 +629,11 @@ def run_immission(
     rec["shadow_h_per_a"] = hours
     rec["shadow_max_min_per_day"] = worst
     rec["shadow_over_limit"] = (hours > table.shadow.max_hours_per_year) | (worst > table.shadow.max_minutes_per_day)
+    if settings.shadow_real_case and sun is not None:
+        hubs = np.vstack([new_xyz[kept], ex_xyz])
+        rec["shadow_real_h_per_a"] = receptor_real_hours(hubs, np.r_[radii[kept], ex_radius], window, sun, reach,
+                                                         hours > 0, new["hub_height_m"], crs, settings.weather, progress)
+        rec["shadow_real_over_limit"] = rec["shadow_real_h_per_a"] > REAL_LIMIT_H_PER_A
     rec["area_label"] = np.asarray([table.noise.area_labels.get(a, a) for a in rec["area_type"]], dtype=object)
     check_cancelled(progress)
     progress.report(0.7, "Writing")

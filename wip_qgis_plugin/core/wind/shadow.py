@@ -135,12 +135,15 @@ class SunPath:
         Day of the year (0-based, local standard time UTC+1) of each instant.
     step_min : float
         Minutes each instant stands for. [min]
+    minute : numpy.ndarray or None
+        Minute of the year (local standard time UTC+1) at which each instant's step starts; None where unknown.
     """
 
     vectors: np.ndarray
     azimuth_rad: np.ndarray
     day: np.ndarray
     step_min: float
+    minute: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         order = np.argsort(self.azimuth_rad, kind="stable")
@@ -166,6 +169,20 @@ class SunPath:
         which = np.repeat(np.arange(len(lo)), counts)
         pos = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(start, counts)
         return which, self._order2[pos]
+
+
+def grid_convergence_deg(crs: Any, x: float, y: float) -> tuple[float, float, float]:
+    """(longitude, latitude, angle from true north to grid north, clockwise) at a point of ``crs``. [°]
+
+    Measured by projecting a short step to true north: its grid azimuth is minus the angle.
+    """
+    from pyproj import Transformer
+
+    to_geo = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    to_grid = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    lon, lat = to_geo.transform(x, y)
+    nx_, ny_ = to_grid.transform(lon, lat + 0.001)
+    return float(lon), float(lat), -math.degrees(math.atan2(nx_ - x, ny_ - y))
 
 
 def sun_path(latitude: float, longitude: float, year: int = 2023, step_min: float = 2.0,
@@ -194,7 +211,8 @@ def sun_path(latitude: float, longitude: float, year: int = 2023, step_min: floa
     el = np.radians(elevation[keep])
     az = np.radians((position["azimuth"].to_numpy()[keep] - grid_convergence_deg) % 360.0)
     vectors = np.column_stack([np.cos(el) * np.sin(az), np.cos(el) * np.cos(az), np.sin(el)])
-    return SunPath(vectors, az, np.asarray(times.dayofyear[keep] - 1), float(step_min))
+    minute = np.asarray((times[keep] - start) // pd.Timedelta(minutes=1), dtype=np.int64)
+    return SunPath(vectors, az, np.asarray(times.dayofyear[keep] - 1), float(step_min), minute)
 
 
 def _ragged(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
