@@ -549,3 +549,16 @@ def test_a_namesake_has_one_label_whichever_municipalities_are_selected(tmp_path
     alone, _, _ = read_aoi_areas(AreaOfInterest(layer, names=("15082002",)), "EPSG:25832")
     assert sorted(everything) == ["Neustadt (15082001)", "Neustadt (15082002)"]
     assert alone == ["Neustadt (15082002)"]
+
+
+def test_a_key_written_twice_is_a_problem_not_a_silent_overwrite(tmp_path):
+    """YAML keeps the last of two equal keys: a catalogue with two 'criteria:' blocks would lose the first."""
+    from wip_qgis_plugin.core.catalogue.loader import load_catalogue
+    from wip_qgis_plugin.core.errors import SpecError
+
+    path = tmp_path / "twice.yaml"
+    path.write_text("extends: wind_sachsen\nid: twice\ncriteria:\n  - {id: forest, buffer: 100 m}\nversion: '1'\n"
+                    "criteria:\n  - {id: nature_reserves, buffer: 300 m}\n", encoding="utf-8")
+    with pytest.raises(SpecError) as err:
+        load_catalogue(path)
+    assert "line 6: the key 'criteria' is written twice in one mapping (first on line 3)" in str(err.value)

@@ -277,6 +277,27 @@ def decode_text(data: bytes, origin: str) -> tuple[str, str | None]:
                   "check umlauts in names and save it as UTF-8")
 
 
+def _duplicate_keys(node: Any, out: list[str], seen: set[int]) -> list[str]:
+    """A problem for every key written twice in one mapping (YAML would silently keep the last), with its line."""
+    if id(node) in seen:
+        return out
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        keys: dict[Any, int] = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                if key.value in keys:
+                    out.append(f"line {key.start_mark.line + 1}: the key {key.value!r} is written twice in one "
+                               f"mapping (first on line {keys[key.value]}); YAML would keep only the last — merge them")
+                else:
+                    keys[key.value] = key.start_mark.line + 1
+            _duplicate_keys(value, out, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _duplicate_keys(item, out, seen)
+    return out
+
+
 def _expanded_size(node: Any, memo: dict[int, int]) -> int:
     """Values a YAML node stands for with every alias expanded (memoised: shared nodes are counted, not walked)."""
     key = id(node)
@@ -338,6 +359,9 @@ def read_yaml(path: Path | str, origin: str, kind: str = "Configuration file") -
         if _expanded_size(node, {}) > MAX_YAML_NODES:
             raise spec_error(kind, origin, [f"its aliases (*name) expand to more than {MAX_YAML_NODES:,} values; "
                                             "write the values out or use fewer nested aliases"])
+        twice = _duplicate_keys(node, [], set())
+        if twice:
+            raise spec_error(kind, origin, twice)
         return loader.construct_document(node)
     except SpecError:
         raise
