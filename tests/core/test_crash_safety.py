@@ -108,9 +108,11 @@ def test_sigterm_at_several_points_ends_cleanly(scenario, delay_s):
     out, err = proc.communicate(timeout=120)
     print(f"SIGTERM {delay_s} s after the first .part file: exit {proc.returncode}")
     finished = (folder / "wip_run.json").exists()
-    if delay_s > 0 and (proc.returncode == 0 or (proc.returncode == -signal.SIGTERM and finished)):
+    if proc.returncode == 0 or (proc.returncode == -signal.SIGTERM and finished):
         # it finished before the signal arrived (a SIGTERM in the interpreter's teardown, after the manifest, ends
-        # the process with −15: Python has restored the default handler by then): still nothing half-written
+        # the process with −15: Python has restored the default handler by then; on a loaded machine the 10 ms
+        # polling can also miss every short-lived .part file, so even "0.0 s" may come after the end): still
+        # nothing half-written
         assert parts(folder) == []
         assert_outputs_complete(folder)
         return
