@@ -35,6 +35,9 @@ from ..compat import (
     FIELD_TYPE_STRING,
     LAYOUT_MILLIMETERS,
     PAGE_LANDSCAPE,
+    SCALEBAR_FIT_WIDTH,
+    set_label_font,
+    set_legend_style_font,
 )
 from ..core.defaults import DEFAULT_CRS
 from ..i18n import tr
@@ -103,7 +106,7 @@ def atlas_layout(project: QgsProject, layers: list, pages: QgsVectorLayer, title
         item.setText(text_value)
         font = QFont("Sans", size)
         font.setBold(bold)
-        item.setFont(font)
+        set_label_font(item, font)
         item.attemptMove(QgsLayoutPoint(x, y, LAYOUT_MILLIMETERS))
         item.attemptResize(QgsLayoutSize(w, h, LAYOUT_MILLIMETERS))
         layout.addLayoutItem(item)
@@ -134,9 +137,9 @@ def atlas_layout(project: QgsProject, layers: list, pages: QgsVectorLayer, title
     for lyr in layers:
         model_root.addLayer(lyr)
     for style in (QgsLegendStyle.Style.SymbolLabel, QgsLegendStyle.Style.Subgroup):
-        font = legend.style(style).font()
+        font = QFont("Sans")
         font.setPointSizeF(8.0)
-        legend.rstyle(style).setFont(font)
+        set_legend_style_font(legend.rstyle(style), font)
     legend.setWrapString("~")
     legend.attemptMove(QgsLayoutPoint(220, 18, LAYOUT_MILLIMETERS))
     layout.addLayoutItem(legend)
@@ -149,7 +152,7 @@ def atlas_layout(project: QgsProject, layers: list, pages: QgsVectorLayer, title
     scale.setNumberOfSegments(2)
     scale.setNumberOfSegmentsLeft(0)
     scale.setUnitsPerSegment(1.0)
-    scale.setSegmentSizeMode(getattr(QgsLayoutItemScaleBar, "SegmentSizeFitWidth", 1))
+    scale.setSegmentSizeMode(SCALEBAR_FIT_WIDTH)
     scale.setMinimumBarWidth(25)
     scale.setMaximumBarWidth(60)
     scale.attemptMove(QgsLayoutPoint(12, 190, LAYOUT_MILLIMETERS))
