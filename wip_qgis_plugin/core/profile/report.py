@@ -37,6 +37,7 @@ from .legend import (
     source_colour,
 )
 from .model import GENERATION_SOURCES, MunicipalProfile, ProfileResult
+from .report_style import REPORT_CSS
 
 #: User-facing texts of the report, by language.
 MESSAGES: dict[str, dict[str, str]] = {
@@ -429,16 +430,9 @@ def matplotlib_map(result: ProfileResult, name: str | None, path: Path) -> None:
 
 
 # ----------------------------------------------------------------- HTML
-_CSS = """body{font-family:Helvetica,Arial,sans-serif;margin:2em;max-width:62em;color:#222}
-h1{font-size:1.6em}h2{font-size:1.25em;border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.6em}
-table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .5em;font-size:.9em}
-th{background:#f0f0f0;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
-img{max-width:100%;margin:.4em 0}.note{color:#555;font-size:.85em}.missing{color:#b00}"""
-
-
 def _page(title: str, body: str, language: str) -> str:
     return (f'<!DOCTYPE html>\n<html lang="{language}"><head><meta charset="utf-8">'
-            f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>\n{body}\n</body></html>\n")
+            f"<title>{html.escape(title)}</title><style>{REPORT_CSS}</style></head><body>\n{body}\n</body></html>\n")
 
 
 def _table(header: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
