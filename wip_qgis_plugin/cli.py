@@ -371,7 +371,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .core.jobs.runner import check_scenario_paths, run_scenario, scenario_keys
     from .core.scenario.spec import load_scenario
 
-    sc = load_scenario(args.scenario, _sources(args))  # --source: more sources, relative to the working folder
+    # --source: more sources, relative to the working folder; --out-dir: the outputs anywhere (inputs stay relative
+    # to the scenario file)
+    sc = load_scenario(args.scenario, _sources(args), args.out_dir)
     print(f"Scenario '{sc.name}' → {sc.output_dir}")
     known = scenario_keys(sc)
     unknown = [k for k in args.only or [] if k not in known]
@@ -393,7 +395,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
     from .core.scenario.model import ProfileSection
     from .core.scenario.spec import load_scenario
 
-    sc = load_scenario(args.scenario)
+    sc = load_scenario(args.scenario, output_dir=args.out_dir)
     if sc.profile is None:
         sc = replace(sc, profile=ProfileSection())
     names = _names(args)
@@ -1007,6 +1009,12 @@ def _solar_options(p: argparse.ArgumentParser, prefix: str) -> None:
     p.add_argument("--out-dir", default="out")
 
 
+def _out_dir_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out-dir", metavar="DIR",
+                   help="write the outputs into DIR instead of the scenario's output_dir (relative to the working "
+                        "folder; the scenario's inputs stay relative to the scenario file)")
+
+
 def _source_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", action="append", metavar="PATH",
                    help="data in a source profile (OSM .osm/.pbf/GeoPackage, QuickOSM layers, Geofabrik shapefiles "
@@ -1105,6 +1113,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("scenario")
     r.add_argument("--only", action="append", help="run only this technology key (repeatable)")
     r.add_argument("--resolution", type=float, help="override the scenario's resolution [m]")
+    _out_dir_option(r)
     _source_options(r)
     r.set_defaults(func=cmd_run)
     e = sub.add_parser("eligibility", help="land eligibility for one catalogue")
@@ -1233,6 +1242,7 @@ def build_parser() -> argparse.ArgumentParser:
     pf.add_argument("--resolution", type=float, help="override the scenario's resolution [m]")
     pf.add_argument("--language", choices=["de", "en"], help="report language (default: the scenario's, else de)")
     pf.add_argument("--no-report", action="store_true", help="indicators only, no HTML reports")
+    _out_dir_option(pf)
     pf.set_defaults(func=cmd_profile)
     so = sub.add_parser("solar", help="solar potential of eligible land: yield, capacity and energy density, sites")
     so.add_argument("--eligibility", required=True, help="eligibility raster of `wip eligibility`")

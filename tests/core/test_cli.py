@@ -175,3 +175,31 @@ def test_scenario_step_as_a_job_gives_the_engine_result(small_region):
     assert [m["eligible_ha"] for m in step.result["municipalities"]] == pytest.approx(
         [m.eligible_ha for m in direct.municipalities], abs=1e-9)
     assert 0 < step.result["eligible_ha"] < step.result["total_ha"] == pytest.approx(2400.0)  # two 4 × 3 km areas
+
+
+def test_run_out_dir_writes_elsewhere_and_reads_inputs_beside_the_scenario(small_region, tmp_path_factory,
+                                                                            monkeypatch, capsys):
+    """`wip run --out-dir DIR`: every output in DIR (relative to the working folder), none in the scenario's own
+    output_dir; the inputs are still found beside the scenario file."""
+    path = scenario(small_region)
+    cwd = tmp_path_factory.mktemp("elsewhere")
+    monkeypatch.chdir(cwd)
+    assert main(["run", path, "--out-dir", "results/a"]) == 0
+    out = capsys.readouterr().out
+    folder = cwd / "results" / "a"
+    assert f"→ {folder}" in out
+    for name in ("wind_eligibility.tif", "wind_areas.gpkg", "wind_table.csv", "wip_run.json"):
+        assert (folder / name).exists(), name
+    assert not (small_region["tmp"] / "out").exists()
+
+
+def test_profile_out_dir_and_scenario_output_dir_override(small_region, tmp_path):
+    """load_scenario(output_dir=…) moves every output path of the scenario, the profile plan's folder included."""
+    from wip_qgis_plugin.core.jobs.runner import scenario_paths
+    from wip_qgis_plugin.core.scenario.spec import load_scenario, plan_from_scenario
+
+    sc = load_scenario(scenario(small_region, profile={}), output_dir=tmp_path / "o")
+    assert sc.output_dir == (tmp_path / "o").resolve()
+    _, outputs = scenario_paths(sc)
+    assert outputs and all(p.is_relative_to(sc.output_dir) for p in outputs)
+    assert plan_from_scenario(sc).output_dir == sc.output_dir

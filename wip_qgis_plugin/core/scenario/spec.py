@@ -97,7 +97,8 @@ def check_shapes(raw: dict[str, Any], problems: list[str]) -> dict[str, Any]:
     return out
 
 
-def load_scenario(path: str | Path, sources: Sequence[str | Mapping[str, Any]] = ()) -> Scenario:
+def load_scenario(path: str | Path, sources: Sequence[str | Mapping[str, Any]] = (),
+                  output_dir: str | Path | None = None) -> Scenario:
     """Read and validate a scenario file, reporting every problem at once.
 
     Parameters
@@ -107,6 +108,9 @@ def load_scenario(path: str | Path, sources: Sequence[str | Mapping[str, Any]] =
     sources : sequence, optional
         More sources than the file's ``sources:`` (``wip run --source``): paths or ``{path, profile}``,
         relative to the working folder.
+    output_dir : str or Path, optional
+        Write every output into this folder instead of the file's ``output_dir`` (``wip run --out-dir``);
+        relative to the working folder. The inputs stay relative to the scenario file.
 
     Raises
     ------
@@ -134,7 +138,8 @@ def load_scenario(path: str | Path, sources: Sequence[str | Mapping[str, Any]] =
     aoi = read_area_of_interest(raw.get("area_of_interest"), layers, base, problems)
     turbine = read_turbine(raw.get("turbine"), base, problems)
     on_date = read_on_date(raw.get("on_date"), problems)
-    out_dir = (base / str(raw.get("output_dir", "out"))).resolve()
+    out_dir = Path(output_dir).resolve() if output_dir is not None and str(output_dir) \
+        else (base / str(raw.get("output_dir", "out"))).resolve()
     runs = read_technologies(raw, base, out_dir, turbine, on_date, problems)
     by_key = {r.key: r for r in runs}
     sweeps = read_sweeps(raw.get("sweep"), by_key, out_dir, problems)
