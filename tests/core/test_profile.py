@@ -234,7 +234,7 @@ def test_bad_settings_are_named(tmp_path):
     with pytest.raises(InputError) as info:
         run_profile(plan)
     assert "tidal" in str(info.value) and "fr" in str(info.value)
-    assert set(GENERATION_SOURCES) == {"wind", "pv_ground", "agri_pv", "pv_rooftop"}
+    assert set(GENERATION_SOURCES) == {"wind", "pv_ground", "agri_pv", "pv_rooftop", "pv_floating"}
 
 
 def test_hourly_shapes_of_the_weather_year():

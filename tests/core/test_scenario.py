@@ -159,7 +159,7 @@ def test_the_profile_section_is_typed(tmp_path):
     assert p.sweep_setbacks_m == (400.0, 500.0, 600.0) and p.sweep_resolution_m == 100.0
     # without the keys: every source computed, grid step with the default catalogue
     bare = load_scenario(write(tmp_path / "bare", FULL.split("profile:")[0] + "profile: {grid: null}\n"))
-    assert [s.key for s in bare.profile.sources] == ["wind", "pv_ground", "agri_pv", "pv_rooftop"]
+    assert [s.key for s in bare.profile.sources] == ["wind", "pv_ground", "agri_pv", "pv_rooftop", "pv_floating"]
     assert all(s.sites is None for s in bare.profile.sources)
     assert bare.profile.grid_catalogue is None and bare.profile.technologies is None
     assert ProfileSection().grid_catalogue == "grid_connection"

@@ -524,27 +524,27 @@
       <translation>WIP-Rechenkernumgebung wird erstellt</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="85" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="88" />
       <source>{name} – site {rank}: {source} {site} ({gwh:.1f} GWh/a)</source>
       <translation>{name} – Standort {rank}: {source} {site} ({gwh:.1f} GWh/a)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="129" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="132" />
       <source>Legend</source>
       <translation>Legende</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="164" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="167" />
       <source>Page [% @atlas_featurenumber %] of [% @atlas_totalfeatures %]</source>
       <translation>Seite [% @atlas_featurenumber %] von [% @atlas_totalfeatures %]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="165" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="168" />
       <source>Date: {date}</source>
       <translation>Datum: {date}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="167" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="170" />
       <source>Potentials under the stated assumptions, not plans. WIP energy and spatial planning.</source>
       <translation>Potenziale unter den genannten Annahmen, keine Planung. WIP Energie &amp; Raumplanung.</translation>
     </message>
@@ -1142,6 +1142,11 @@
       <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="245" />
       <source>rooftop PV</source>
       <translation>Dach-PV</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="245" />
+      <source>floating PV</source>
+      <translation>Schwimmende PV</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="256" />

@@ -236,13 +236,13 @@ def resource_inputs(alg, parameters, context, feedback) -> tuple[dict, dict, dic
 # ----------------------------------------------------------------- generation sources
 #: Generation sources of the profile (the keys of core.profile.model.GENERATION_SOURCES, listed here so
 #: that loading the provider does not import the engine; a test compares them).
-SOURCE_KEYS = ("wind", "pv_ground", "agri_pv", "pv_rooftop")
+SOURCE_KEYS = ("wind", "pv_ground", "agri_pv", "pv_rooftop", "pv_floating")
 
 
 def source_label(key: str) -> str:
     """Translated name of a generation source."""
     return {"wind": tr("wind (turbine layout)"), "pv_ground": tr("ground-mounted PV"),
-            "agri_pv": tr("agrivoltaics"), "pv_rooftop": tr("rooftop PV")}[key]
+            "agri_pv": tr("agrivoltaics"), "pv_rooftop": tr("rooftop PV"), "pv_floating": tr("floating PV")}[key]
 
 
 # ----------------------------------------------------------------- data sources (core/data/sources, docs/sources.md)

@@ -56,7 +56,7 @@ def profile_outputs(arguments: Mapping[str, Any]) -> list[str]:
     files = [out / f"profile{s}" for s in ("_indicators.csv", ".json", "_hourly.csv", "_sites.gpkg",
                                             "_wind_turbines.gpkg", "_pv_rooftop.gpkg", "_pv_ground_sites.gpkg",
                                             "_pv_ground_yield.tif", "_agri_pv_sites.gpkg", "_agri_pv_yield.tif",
-                                            "_wind_sweep.csv")]
+                                            "_pv_floating.gpkg", "_wind_sweep.csv")]
     for step in plan.get("technologies") or []:
         key = step.get("key") if isinstance(step, Mapping) else None
         if key:

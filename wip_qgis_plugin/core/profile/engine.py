@@ -58,18 +58,37 @@ def read_boundaries(plan: ProfilePlan, crs: Any, progress: Progress | None = Non
     Read as every step reads its area of interest (:func:`..eligibility.aoi.read_aoi_frame`): NULL names
     labelled by the key, namesakes with different keys kept apart, names containing commas selectable.
     """
-    pop = plan.population_field
-    frame, id_field = read_aoi_frame(plan.aoi, crs, plan.invalid_geometries, progress, extra=(pop,) if pop else ())
+    pop, heb = plan.population_field, plan.hebesatz_field
+    extra = tuple(f for f in (pop, heb) if f)
+    frame, id_field = read_aoi_frame(plan.aoi, crs, plan.invalid_geometries, progress, extra=extra)
     agg: dict[str, Any] = {"geometry": lambda g: shapely.union_all(np.asarray(g)), "aoi_id": "first"}
     if pop and pop in frame.columns:
         frame[pop] = pd.to_numeric(frame[pop], errors="coerce")
         agg[pop] = lambda v: float(v.sum()) if v.notna().any() else np.nan
+    if heb and heb in frame.columns and heb != pop:
+        frame[heb] = pd.to_numeric(frame[heb], errors="coerce")
+        agg[heb] = "first"
     groups = frame.groupby("aoi_label", sort=False).agg(agg).reset_index()
     return gpd.GeoDataFrame({
         "name": groups["aoi_label"].astype(str),
         "ags": groups["aoi_id"].astype(str) if id_field else "",
         "population": groups[pop].astype(float) if pop and pop in groups.columns else np.nan,
+        "hebesatz": groups[heb].astype(float) if heb and heb in groups.columns and heb != pop else np.nan,
     }, geometry=list(groups["geometry"]), crs=crs)
+
+
+def municipal_hebesatz(plan: ProfilePlan, boundaries: gpd.GeoDataFrame, progress: Progress) -> dict[str, float]:
+    """Trade-tax multiplier per municipality: the layer's field, else ``plan.hebesatz_pct``, else none (the
+    cost table's default applies); implausible field values are reported and replaced. [-] (4.0 = 400 %)"""
+    given = hebesatz_of(boundaries, "hebesatz")
+    odd = sorted(n for n, v in given.items() if not 2.0 <= v <= 10.0)
+    if odd:
+        progress.warning(f"economics: trade-tax multiplier (field {plan.hebesatz_field!r}) outside 200–1000 % for "
+                         f"{', '.join(odd[:10])}; these municipalities get the default instead — correct the field")
+        given = {n: v for n, v in given.items() if n not in odd}
+    if plan.hebesatz_pct is not None:
+        return {str(n): given.get(str(n), plan.hebesatz_pct / 100.0) for n in boundaries["name"]}
+    return given
 
 
 def municipal_demands(plan: ProfilePlan, boundaries: gpd.GeoDataFrame, cat: DemandCatalogue,
@@ -185,8 +204,9 @@ def generation_to_outputs(plan: ProfilePlan, progress: Progress, t0: float, crs:
     sites["substation"] = sites["uid"].map(lambda u: str(per_site[u]["substation"]) if u in per_site else "")
     sites["grid_length_km"] = sites["uid"].map(
         lambda u: float(per_site[u]["length_km"]) if u in per_site else np.nan)
-    costs = load_cost_table()
-    sites, economics = site_economics(sites, boundaries, costs, hebesatz_of(boundaries),
+    costs = load_cost_table(plan.cost_table)
+    hebesatz = municipal_hebesatz(plan, boundaries, progress)
+    sites, economics = site_economics(sites, boundaries, costs, hebesatz,
                                       counted={k for k, g in GENERATION_SOURCES.items() if g.additive})
     check_cancelled(progress)
     progress.report(0.88, "Setback sweep")
@@ -204,11 +224,13 @@ def generation_to_outputs(plan: ProfilePlan, progress: Progress, t0: float, crs:
                            sweep, grid_note)
     result.provenance["windbg_accounting"] = windbg.get("_accounting")
     result.provenance["economics"] = {"table": costs.id, "price_year": costs.price_year, "file": costs.origin,
-                                      "discount_rate": costs.discount_rate, "lifetime_a": costs.lifetime_a}
+                                      "discount_rate": costs.discount_rate, "lifetime_a": costs.lifetime_a,
+                                      "hebesatz_pct": {n: round(100 * v, 1) for n, v in hebesatz.items()},
+                                      "hebesatz_default_pct": round(100 * costs.hebesatz, 1)}
     result.seconds = time.perf_counter() - t0
     check_cancelled(progress)
     write_outputs(result, progress, tx)
     return result
 
 
-__all__ = ["generation_to_outputs", "municipal_demands", "provenance_of", "read_boundaries", "run_profile"]
+__all__ = ["generation_to_outputs", "municipal_demands", "municipal_hebesatz", "provenance_of", "read_boundaries", "run_profile"]

@@ -12,6 +12,7 @@ SOURCE_COLOURS: dict[str, str] = {
     "pv_ground": "#ff7f00",
     "agri_pv": "#33a02c",
     "pv_rooftop": "#e31a1c",
+    "pv_floating": "#17becf",
 }
 
 #: Fill colour of the eligible areas of each technology.

@@ -80,6 +80,7 @@ GENERATION_SOURCES: dict[str, GenerationSource] = {
     "pv_ground": GenerationSource("pv_ground", "Freiflächen-PV", "ground-mounted PV", "pv_ground", True),
     "agri_pv": GenerationSource("agri_pv", "Agri-PV", "agrivoltaics", "pv_ground", False, additive=False),
     "pv_rooftop": GenerationSource("pv_rooftop", "Dach-PV", "rooftop PV", None, False, ranked=False),
+    "pv_floating": GenerationSource("pv_floating", "Schwimmende PV", "floating PV", None, True),
 }
 
 
@@ -114,7 +115,7 @@ class SourceSpec:
     Attributes
     ----------
     key : str
-        Key of :data:`GENERATION_SOURCES` (``wind``, ``pv_ground``, ``agri_pv``, ``pv_rooftop``).
+        Key of :data:`GENERATION_SOURCES` (``wind``, ``pv_ground``, ``agri_pv``, ``pv_rooftop``, ``pv_floating``).
     sites : LayerRef or None
         Reuse this site layer instead of computing (fields :data:`SITE_FIELDS`).
     hourly : str or None
@@ -193,6 +194,13 @@ class ProfilePlan:
         ``wind_sweep.csv`` in the output folder). [m]
     sweep_resolution_m : float
         Grid of the sweep (coarser than the eligibility is fine for a chart). [m]
+    cost_table : str
+        Cost table of the economics (preset id or YAML file, ``presets/economics.yml``).
+    hebesatz_field : str
+        Field of the municipality layer with the trade-tax multiplier (``400`` or ``4.0``: 400 %); a
+        municipality without a value gets ``hebesatz_pct``.
+    hebesatz_pct : float or None
+        Trade-tax multiplier of the municipalities without a field value (None: the cost table's). [%]
     """
 
     layers: dict[str, LayerRef]
@@ -222,6 +230,9 @@ class ProfilePlan:
     invalid_geometries: str = "error"
     sweep_setbacks_m: tuple[float, ...] = ()
     sweep_resolution_m: float = 50.0
+    cost_table: str = "economics"
+    hebesatz_field: str = "hebesatz"
+    hebesatz_pct: float | None = None
 
     def check(self) -> None:
         """Raise :class:`InputError` naming every impossible setting."""
@@ -238,6 +249,9 @@ class ProfilePlan:
             problems.append("top_n: use 0 or more")
         if not 0 <= self.suitable_min_score <= 100:
             problems.append("suitable_min_score: a score between 0 and 100")
+        if self.hebesatz_pct is not None and not 200 <= self.hebesatz_pct <= 1000:
+            problems.append(f"hebesatz_pct {self.hebesatz_pct:g}: a trade-tax multiplier in per cent, between 200 "
+                            "(the legal minimum, § 16 (4) GewStG) and 1000 (e.g. 400)")
         if problems:
             raise InputError("The profile settings have problems:\n" + "\n".join(f"  - {p}" for p in problems))
 

@@ -132,6 +132,7 @@ INDICATOR_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "lcoe_pv_ground_eur_per_mwh": ("Stromgestehungskosten Freiflächen-PV", "€/MWh"),
         "lcoe_agri_pv_eur_per_mwh": ("Stromgestehungskosten Agri-PV", "€/MWh"),
         "lcoe_pv_rooftop_eur_per_mwh": ("Stromgestehungskosten Dach-PV", "€/MWh"),
+        "lcoe_pv_floating_eur_per_mwh": ("Stromgestehungskosten schwimmende PV", "€/MWh"),
     },
     "en": {
         "area_ha": ("Municipal area", "ha"), "population": ("Inhabitants", "-"),
@@ -160,6 +161,7 @@ INDICATOR_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "lcoe_pv_ground_eur_per_mwh": ("Levelised cost of electricity, ground PV", "€/MWh"),
         "lcoe_agri_pv_eur_per_mwh": ("Levelised cost of electricity, agri-PV", "€/MWh"),
         "lcoe_pv_rooftop_eur_per_mwh": ("Levelised cost of electricity, rooftop PV", "€/MWh"),
+        "lcoe_pv_floating_eur_per_mwh": ("Levelised cost of electricity, floating PV", "€/MWh"),
     },
 }
 

@@ -30,6 +30,7 @@ from ..data.weather import weather_for_site
 from ..defaults import DEFAULT_TURBINE
 from ..errors import InputError
 from ..progress import Progress
+from ..solar.floating import FloatingOutputs, FloatingSettings, run_floating
 from ..solar.ground import SolarOutputs, SolarSettings, run_solar_potential
 from ..solar.model import prepare_sky
 from ..solar.rooftop import RooftopOutputs, RooftopSettings, run_rooftop_solar
@@ -62,6 +63,7 @@ PV_PLANES = {
     "single_axis": ((30.0, 120.0, 0.5), (30.0, 240.0, 0.5)),
     "agri_vertical": ((90.0, 90.0, 1.0), (90.0, 270.0, 0.7)), "agri_elevated": ((25.0, 180.0, 1.0),),
     "rooftop": ((35.0, 180.0, 0.4), (35.0, 90.0, 0.3), (35.0, 270.0, 0.3)),
+    "floating": ((12.0, 90.0, 0.5), (12.0, 270.0, 0.5)),
 }
 
 #: How the hourly series of a reused source without an hourly file is shaped (its annual energy is kept).
@@ -71,6 +73,7 @@ DEFAULT_SHAPES = {
     "pv_ground": "weather year's irradiance on a 30° south plane (pvlib)",
     "agri_pv": "weather year's irradiance on vertical east/west planes (pvlib)",
     "pv_rooftop": "weather year's irradiance on 35° south/east/west roofs (pvlib)",
+    "pv_floating": "weather year's irradiance on 12° east/west pontoon planes (pvlib)",
 }
 
 
@@ -155,7 +158,8 @@ def default_shares(ctx: SourceContext, spec: SourceSpec) -> np.ndarray:
         turbine = load_turbine(str(spec.options.get("turbine") or DEFAULT_TURBINE),
                                float(spec.options.get("hub_height_m") or REFERENCE_HUB_HEIGHT_M))
         return wind_hourly_shares(weather, turbine)
-    system = {"pv_ground": "fixed_south", "agri_pv": "agri_vertical", "pv_rooftop": "rooftop"}[spec.key]
+    system = {"pv_ground": "fixed_south", "agri_pv": "agri_vertical", "pv_rooftop": "rooftop",
+              "pv_floating": "floating"}[spec.key]
     return pv_hourly_shares(weather, PV_PLANES[system])
 
 
@@ -262,10 +266,55 @@ def rooftop_source(ctx: SourceContext, spec: SourceSpec, progress: Progress) -> 
                                     "hourly_shape": "pvlib POA, 35° S/E/W mix"})
 
 
+#: Options of the floating-PV source and the :class:`~..solar.floating.FloatingSettings` field each sets.
+FLOATING_OPTIONS = ("lake_filter", "shore_m", "max_share", "min_field_ha")
+
+
+def floating_source(ctx: SourceContext, spec: SourceSpec, progress: Progress) -> SourceResult:
+    """Floating PV on the qualifying lakes (WHG § 36 (3): ≤ 15 % of the surface, ≥ 40 m from the shore).
+
+    The lakes are the layer of role ``lakes`` if given (every feature qualifies unless ``lake_filter`` says
+    otherwise), else the ``water`` layer with the default filter (OSM reservoirs and basins) or ``lake_filter``.
+    """
+    role = "lakes" if "lakes" in ctx.plan.layers else "water"
+    if role not in ctx.plan.layers:
+        raise SourceUnavailable("no water layer given (role water, or lakes for a layer of qualifying lakes)")
+    unknown = sorted(set(spec.options) - set(FLOATING_OPTIONS))
+    if unknown:
+        raise InputError(f"pv_floating options: unknown {', '.join(unknown)}; options: {', '.join(FLOATING_OPTIONS)}")
+    values: dict[str, Any] = {k: spec.options[k] for k in FLOATING_OPTIONS if k in spec.options}
+    if role == "lakes" and "lake_filter" not in values:
+        values["lake_filter"] = None
+    if str(values.get("lake_filter", "")).lower() == "none":
+        values["lake_filter"] = None
+    for key in ("shore_m", "max_share", "min_field_ha"):
+        if key in values:
+            values[key] = float(values[key])
+    settings = FloatingSettings(crs=ctx.plan.crs, weather=ctx.plan.weather, **values)
+    out = ctx.output("profile_pv_floating.gpkg")
+    try:
+        res = run_floating(ctx.plan.layers[role], FloatingOutputs(fields=out), settings, ctx.plan.aoi.layer,
+                           ctx.plan.aoi.name_field, progress)
+    except InputError as exc:
+        raise SourceUnavailable(f"the floating-PV engine cannot run: {exc}") from exc
+    names = list(ctx.boundaries["name"])
+    frame = res.frame[res.frame["municipality"].isin(names)].reset_index(drop=True)
+    frame = frame.rename(columns={"capacity_mwp": "capacity_mw"})
+    frame.insert(0, "site_id", [f"fpv-{i + 1}" for i in range(len(frame))])
+    shares = pv_hourly_shares(profile_weather(ctx), PV_PLANES["floating"])
+    facts = {"system": settings.system, "shore_m": settings.shore_m, "max_share_pct": 100 * settings.max_share,
+             "lakes": int(len(res.frame)), "lakes_left_out": len(res.skipped)}
+    return SourceResult("pv_floating", "computed", sites=frame, hourly_mw=scaled_hourly(frame, names, shares),
+                        facts=facts, provenance={"engine": "core.solar.floating.run_floating", "layer": role,
+                                                 "lake_filter": str(settings.lake_filter), "file": final_name(out),
+                                                 "hourly_shape": "pvlib POA of 12° east/west planes",
+                                                 "law": "WHG § 36 (3)"})
+
+
 #: How each generation source of :data:`.model.GENERATION_SOURCES` computes its sites.
 SOURCE_COMPUTE: dict[str, SourceCompute] = {
     "wind": wind_layout_source, "pv_ground": ground_pv_source("fixed_south"),
-    "agri_pv": ground_pv_source("agri_vertical"), "pv_rooftop": rooftop_source,
+    "agri_pv": ground_pv_source("agri_vertical"), "pv_rooftop": rooftop_source, "pv_floating": floating_source,
 }
 
 

@@ -201,6 +201,9 @@ class ProfileSection:
         Settlement setbacks of the sweep chart (``sweep.setbacks_m``). [m]
     sweep_resolution_m : float
         Grid of the sweep. [m]
+    plan_options : tuple of (str, object)
+        Further :class:`~..profile.model.ProfilePlan` fields the section sets (economics, demand scenarios),
+        passed as they are.
     year, top_n, suitable_min_score, rotor_in, language, report, suitability, reuse
         As in :class:`~..profile.model.ProfilePlan`.
     """
@@ -224,6 +227,7 @@ class ProfileSection:
     reuse: bool = True
     sweep_setbacks_m: tuple[float, ...] = ()
     sweep_resolution_m: float = 50.0
+    plan_options: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from ..data.layers import LayerRef
+from ..economics.costs import load_cost_table
+from ..errors import InputError, SpecError
 from ..profile.model import GENERATION_SOURCES, SourceSpec
 from ..spec import suggest, unknown_keys
 from .model import ProfileSection, all_sources
@@ -17,8 +19,10 @@ from .values import layer_ref, parse_setbacks, read_names, resolved, weather_sou
 
 #: Keys of a scenario's ``profile:`` section.
 PROFILE_KEYS = {"names", "technologies", "sources", "demand", "grid", "weather", "year", "top_n",
-                "suitable_min_score", "rotor_in", "language", "report", "suitability", "reuse", "sweep"}
+                "suitable_min_score", "rotor_in", "language", "report", "suitability", "reuse", "sweep",
+                "economics"}
 _DEMAND_KEYS = {"catalogue", "table", "population_field", "land"}
+_ECONOMICS_KEYS = {"table", "hebesatz_field", "hebesatz_pct"}
 _SOURCE_KEYS = ("sites", "hourly", "options")
 #: Kinds of earlier steps a source's ``sites`` may name (``layout.wind``, ``immission.wind``, ``repowering.wind``,
 #: ``solar.pv_ground``, ``rooftop``).
@@ -65,6 +69,35 @@ def read_sources(raw: Any, base: Path, problems: list[str],
     return tuple(specs)
 
 
+def read_economics(raw: Any, base: Path, problems: list[str]) -> dict[str, Any]:
+    """``profile.economics``: ``{table: economics|costs.yml, hebesatz_field: hebesatz, hebesatz_pct: 400}`` as
+    :class:`~..profile.model.ProfilePlan` fields (problems are collected)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        problems.append("profile.economics: give a mapping, e.g. {table: economics, hebesatz_field: hebesatz, "
+                        "hebesatz_pct: 400}")
+        return {}
+    unknown_keys(raw, _ECONOMICS_KEYS, "profile.economics.", problems)
+    out: dict[str, Any] = {}
+    if raw.get("table") is not None:
+        out["cost_table"] = resolved(str(raw["table"]), base)
+        try:
+            load_cost_table(out["cost_table"])
+        except (SpecError, InputError) as exc:
+            problems.append(f"profile.economics.table: {exc}")
+    if raw.get("hebesatz_field") is not None:
+        out["hebesatz_field"] = str(raw["hebesatz_field"])
+    pct = raw.get("hebesatz_pct")
+    if pct is not None:
+        if isinstance(pct, bool) or not isinstance(pct, (int, float)) or not 200 <= pct <= 1000:
+            problems.append(f"profile.economics.hebesatz_pct: {pct!r} is not a trade-tax multiplier in per cent "
+                            "between 200 (§ 16 (4) GewStG) and 1000, e.g. 400")
+        else:
+            out["hebesatz_pct"] = float(pct)
+    return out
+
+
 def read_profile(raw: Any, base: Path, technology_keys: list[str], problems: list[str],
                  steps: Mapping[str, LayerRef] | None = None) -> ProfileSection | None:
     """Read the ``profile:`` key (problems are collected, not raised); ``steps``: the scenario's site outputs by key."""
@@ -101,6 +134,7 @@ def read_profile(raw: Any, base: Path, technology_keys: list[str], problems: lis
         if key in raw and not isinstance(raw[key], kind):
             problems.append(f"profile.{key}: a number")
     names = read_names(raw.get("names"))
+    options = read_economics(raw.get("economics"), base, problems)
     try:
         return ProfileSection(
             technologies=None if not techs else tuple(str(k) for k in techs), sources=sources,
@@ -115,7 +149,8 @@ def read_profile(raw: Any, base: Path, technology_keys: list[str], problems: lis
             rotor_in=bool(raw.get("rotor_in", True)), language=str(language), report=bool(raw.get("report", True)),
             suitability=bool(raw.get("suitability", True)), reuse=bool(raw.get("reuse", True)),
             sweep_setbacks_m=setbacks,
-            sweep_resolution_m=float((sweep if isinstance(sweep, Mapping) else {}).get("resolution_m", 50.0)))
+            sweep_resolution_m=float((sweep if isinstance(sweep, Mapping) else {}).get("resolution_m", 50.0)),
+            plan_options=tuple(options.items()))
     except (TypeError, ValueError) as exc:
         problems.append(f"profile: {exc}")
         return None

@@ -259,4 +259,5 @@ def plan_from_scenario(sc: Scenario, resolution_m: float | None = None) -> Profi
         weather=section.weather, year=section.year, top_n=section.top_n,
         suitable_min_score=section.suitable_min_score, report=section.report, language=section.language,
         sweep_setbacks_m=section.sweep_setbacks_m, sweep_resolution_m=section.sweep_resolution_m,
-        workers=first.workers if first else 2, invalid_geometries=first.invalid_geometries if first else "error")
+        workers=first.workers if first else 2, invalid_geometries=first.invalid_geometries if first else "error",
+        **dict(section.plan_options))

@@ -200,6 +200,7 @@ def run_floating(lakes: LayerRef, outputs: FloatingOutputs, settings: FloatingSe
     if flt is not None:
         others = _lakes(lakes, crs, parse_filter({"water": ["lake"]})) if "water" in layer_info(
             lakes, "water").fields else frame.iloc[:0]
+        others = others[~others.index.isin(frame.index)]  # a filter may name flooded mines tagged water=lake
         big = int((others.geometry.area >= 10_000.0 * settings.min_field_ha).sum())
         if big:
             progress.warning(f"Floating PV: {big} lake(s) tagged water=lake of at least {settings.min_field_ha:g} ha "

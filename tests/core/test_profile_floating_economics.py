@@ -1,0 +1,177 @@
+"""Floating PV as a generation source of the profile, and the economics settings of the profile (cost table,
+trade-tax multiplier per municipality or for all), checked against exact geometry and the trade-tax formula."""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from conftest import LogRecorder
+
+from wip_qgis_plugin.core.data.layers import LayerRef
+from wip_qgis_plugin.core.economics.costs import load_cost_table
+from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
+from wip_qgis_plugin.core.errors import InputError
+from wip_qgis_plugin.core.profile.engine import run_profile
+from wip_qgis_plugin.core.profile.model import ProfilePlan, SourceSpec
+from wip_qgis_plugin.core.solar.systems import load_pv_systems
+
+REPO = Path(__file__).resolve().parents[2]
+GPKG = REPO / "sample_layers" / "revier_sample.gpkg"
+#: Flooded open-cast mines of the sample tagged water=lake (the planner names them), and its reservoir.
+MINE_LAKES = ["Goitzschesee", "Seelhausener See"]
+
+pytestmark = pytest.mark.skipif(not GPKG.is_file(), reason="sample region missing")
+
+
+def floating_plan(out: Path, **extra) -> ProfilePlan:
+    lake_filter = {"any": [{"water": ["reservoir", "basin"]}, {"name": MINE_LAKES}]}
+    kwargs = dict(layers={"water": LayerRef(str(GPKG), "water")},
+                  aoi=AreaOfInterest(LayerRef(str(GPKG), "municipalities"), "name", ()), output_dir=out,
+                  sources=(SourceSpec("pv_floating", options={"lake_filter": lake_filter}),), report=False,
+                  grid_catalogue=None)
+    kwargs.update(extra)
+    return ProfilePlan(**kwargs)
+
+
+@pytest.fixture(scope="module")
+def floating(tmp_path_factory):
+    progress = LogRecorder()
+    result = run_profile(floating_plan(tmp_path_factory.mktemp("floating")), progress)
+    return result, progress
+
+
+def test_floating_fields_keep_the_law_and_add_up(floating):
+    """Each field lies on its lake, covers at most 15 % of it and keeps 40 m from every shore (exact shapely
+    geometry of the input layer); capacity = area × the floating system's density; the municipality figures and
+    the hourly series sum to the sites."""
+    result, progress = floating
+    water = gpd.read_file(GPKG, layer="water", engine="pyogrio")
+    lakes = water[(water["water"] == "reservoir") | water["name"].isin(MINE_LAKES)].set_index("name")
+    sites = result.sites[result.sites["source"] == "pv_floating"]
+    assert sorted(sites["lake"]) == sorted(lakes.index)
+    density = load_pv_systems().capacity_density_mwp_per_ha("floating")
+    for _, site in sites.iterrows():
+        lake = lakes.loc[site["lake"], "geometry"]
+        field = site.geometry
+        assert field.area <= 0.15 * lake.area * (1 + 1e-9)
+        assert field.area >= 0.14 * lake.area  # a large lake gives its whole share
+        assert shapely.difference(field, lake).area < 1e-6 * field.area
+        assert field.distance(lake.boundary) >= 40.0 - 1e-6  # every ring of every part: shores and islands
+        assert site["capacity_mw"] == pytest.approx(field.area / 1e4 * density, rel=1e-6)
+    for m in result.municipalities:
+        mine = sites[sites["municipality"] == m.name]
+        assert m.indicators["pv_floating_capacity_mw"] == pytest.approx(mine["capacity_mw"].sum())
+        assert m.indicators["pv_floating_energy_gwh"] == pytest.approx(mine["energy_mwh_per_a"].sum() / 1000)
+    src = result.sources["pv_floating"]
+    for name, series in src.hourly_mw.items():
+        expected = sites.loc[sites["municipality"] == name, "energy_mwh_per_a"].sum()
+        assert series.sum() == pytest.approx(expected, rel=1e-9, abs=1e-9)
+    # the named water=lake features are selected, so no warning that water=lake lakes were left out
+    assert not [w for w in progress.warnings if "water=lake" in w]
+    # § 6 EEG: floating PV pays its own municipality 0.2 ct/kWh
+    for m in result.municipalities:
+        energy = sites.loc[sites["municipality"] == m.name, "energy_mwh_per_a"].sum()
+        assert m.indicators["eeg6_keur"] == pytest.approx(energy * 2.0 / 1000)
+
+
+def test_without_a_filter_only_reservoirs_qualify_and_the_mine_lakes_are_named(tmp_path):
+    progress = LogRecorder()
+    plan = floating_plan(tmp_path, sources=(SourceSpec("pv_floating"),))
+    result = run_profile(plan, progress)
+    assert set(result.sites["lake"]) == {"Muldestausee"}
+    assert any("water=lake" in w and "2 lake(s)" in w for w in progress.warnings)
+
+
+def test_floating_without_water_layer_is_missing_not_zero(tmp_path):
+    plan = floating_plan(tmp_path, layers={})
+    result = run_profile(plan, LogRecorder())
+    assert result.sources["pv_floating"].status == "missing"
+    assert "water layer" in result.sources["pv_floating"].reason
+
+
+def test_unknown_floating_option_is_refused(tmp_path):
+    plan = floating_plan(tmp_path, sources=(SourceSpec("pv_floating", options={"shore": 50}),))
+    with pytest.raises(InputError, match="shore_m"):
+        run_profile(plan, LogRecorder())
+
+
+def sites_layer(folder: Path) -> tuple[LayerRef, str]:
+    """Two cheap PV parks (profitable at the table's market price), one in each of two municipalities."""
+    munis = gpd.read_file(GPKG, layer="municipalities", engine="pyogrio")
+    rows = []
+    for name in ("Zörbig", "Landsberg"):
+        poly = munis.loc[munis["name"] == name].geometry.iloc[0]
+        rows.append({"site_id": f"pv-{name[:3]}", "municipality": name, "capacity_mw": 20.0,
+                     "energy_mwh_per_a": 20.0 * 1050.0, "geometry": poly.representative_point()})
+    path = folder / "sites.gpkg"
+    gpd.GeoDataFrame(rows, crs=munis.crs).to_file(path, layer="sites", engine="pyogrio")
+    hourly = folder / "hourly.csv"
+    np.savetxt(hourly, np.full(8760, 1050.0 / 8760), header="capacity_factor", comments="", fmt="%.9f")
+    return LayerRef(str(path), "sites"), str(hourly)
+
+
+def municipalities_with_hebesatz(folder: Path) -> LayerRef:
+    munis = gpd.read_file(GPKG, layer="municipalities", engine="pyogrio")
+    munis["hebesatz"] = [450.0 if n == "Zörbig" else None for n in munis["name"]]
+    path = folder / "munis.gpkg"
+    munis.to_file(path, layer="municipalities", engine="pyogrio")
+    return LayerRef(str(path), "municipalities")
+
+
+def test_trade_tax_follows_the_hebesatz_of_the_layer_and_the_default(tmp_path):
+    """Zörbig's field says 450 %, Landsberg has none and gets the run's 300 %: the trade tax of identical parks is
+    profit × 3.5 % × Hebesatz × 90 %, so their ratio is 450/300 and each equals the formula."""
+    ref, hourly = sites_layer(tmp_path)
+    aoi = AreaOfInterest(municipalities_with_hebesatz(tmp_path), "name", ("Zörbig", "Landsberg"))
+    plan = ProfilePlan(layers={}, aoi=aoi, output_dir=tmp_path / "out", sources=(SourceSpec("pv_ground", ref, hourly),),
+                       report=False, grid_catalogue=None, hebesatz_pct=300.0)
+    result = run_profile(plan, LogRecorder())
+    tax = {m.name: m.indicators["trade_tax_keur"] for m in result.municipalities}
+    assert tax["Zörbig"] > 0
+    assert tax["Zörbig"] / tax["Landsberg"] == pytest.approx(450 / 300, rel=1e-9)
+    t = load_cost_table()
+    p = t.technology("pv_ground")
+    kw, energy = 20_000.0, 21_000.0
+    invest = kw * p.capex_eur_per_kw
+    profit = energy * t.market_price_eur_per_mwh - kw * (p.opex_eur_per_kw_a + p.lease_eur_per_kw_a) \
+        - invest / t.lifetime_a - 0.5 * invest * t.discount_rate
+    assert tax["Landsberg"] * 1000 == pytest.approx(profit * 0.035 * 3.0 * 0.9, rel=1e-9)
+    assert result.provenance["economics"]["hebesatz_pct"] == {"Zörbig": 450.0, "Landsberg": 300.0}
+    # without the run's default, Landsberg gets the cost table's
+    plan2 = dataclasses.replace(plan, hebesatz_pct=None, output_dir=tmp_path / "out2")
+    tax2 = {m.name: m.indicators["trade_tax_keur"] for m in run_profile(plan2, LogRecorder()).municipalities}
+    assert tax2["Landsberg"] / tax["Landsberg"] == pytest.approx(t.hebesatz / 3.0, rel=1e-9)
+    assert tax2["Zörbig"] == pytest.approx(tax["Zörbig"], rel=1e-12)
+
+
+def test_implausible_hebesatz_in_the_layer_is_reported_and_replaced(tmp_path):
+    ref, hourly = sites_layer(tmp_path)
+    munis = gpd.read_file(GPKG, layer="municipalities", engine="pyogrio")
+    munis["hs"] = [4000.0 if n == "Zörbig" else 380.0 for n in munis["name"]]
+    path = tmp_path / "m.gpkg"
+    munis.to_file(path, layer="municipalities", engine="pyogrio")
+    aoi = AreaOfInterest(LayerRef(str(path), "municipalities"), "name", ("Zörbig", "Landsberg"))
+    progress = LogRecorder()
+    plan = ProfilePlan(layers={}, aoi=aoi, output_dir=tmp_path / "out", sources=(SourceSpec("pv_ground", ref, hourly),),
+                       report=False, grid_catalogue=None, hebesatz_field="hs")
+    result = run_profile(plan, progress)
+    assert any("Zörbig" in w and "hs" in w for w in progress.warnings)
+    assert result.provenance["economics"]["hebesatz_pct"] == {"Landsberg": 380.0}
+    with pytest.raises(InputError, match="hebesatz_pct"):
+        dataclasses.replace(plan, hebesatz_pct=40.0).check()
+
+
+def test_scenario_economics_keys(tmp_path):
+    from wip_qgis_plugin.core.scenario.profile_section import read_economics
+
+    problems: list[str] = []
+    assert read_economics({"table": "economics", "hebesatz_field": "hs", "hebesatz_pct": 380}, tmp_path,
+                          problems) == {"cost_table": "economics", "hebesatz_field": "hs", "hebesatz_pct": 380.0}
+    assert not problems
+    read_economics({"table": "no_such_table", "hebesatz_pct": 40, "hebesats": 1}, tmp_path, problems)
+    assert len(problems) == 3
+    assert any("hebesats" in p for p in problems) and any("no_such_table" in p for p in problems)
