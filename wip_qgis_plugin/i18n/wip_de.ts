@@ -1324,127 +1324,152 @@
       <translation>{name}: {eligible:.1f} ha geeignet von {total:.1f} ha ({pct:.2f} %)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="68" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="78" />
       <source>Municipal energy profile</source>
       <translation>Kommunales Energieprofil</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="79" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="89" />
       <source>Population field</source>
       <translation>Feld mit der Einwohnerzahl</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="82" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="92" />
       <source>Wind criteria preset (none: no wind areas)</source>
       <translation>Kriterienkatalog Wind (none: keine Windflächen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="83" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="93" />
       <source>Ground-mounted PV criteria preset (none: no PV areas)</source>
       <translation>Kriterienkatalog Freiflächen-PV (none: keine PV-Flächen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="95" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="105" />
       <source>Generation sources</source>
       <translation>Erzeugungsarten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="100" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="110" />
       <source>Reuse computed sites: {source} (site_id, municipality, capacity_mw, energy_mwh_per_a)</source>
       <translation>Berechnete Standorte übernehmen: {source} (site_id, municipality, capacity_mw, energy_mwh_per_a)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="103" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="113" />
+      <source>Lakes where floating PV is allowed (artificial or heavily modified, e.g. flooded open-cast mines; empty: the reservoirs and basins of the water layer)</source>
+      <translation>Seen, auf denen schwimmende PV zulässig ist (künstlich oder erheblich verändert, z. B. geflutete Tagebaue; leer: die Speicher und Becken des Gewässer-Layers)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="117" />
+      <source>Trade-tax multiplier field (Hebesatz, e.g. 400)</source>
+      <translation>Feld mit dem Gewerbesteuer-Hebesatz (z. B. 400)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="120" />
+      <source>Trade-tax multiplier where the field gives none [%] (empty: the cost table's)</source>
+      <translation>Hebesatz, wo das Feld keinen angibt [%] (leer: der der Kostentabelle)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="123" />
+      <source>Cost table (YAML; empty: the shipped economics table)</source>
+      <translation>Kostentabelle (YAML; leer: die mitgelieferte Tabelle)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="124" />
+      <source>YAML files (*.yml *.yaml)</source>
+      <translation>YAML-Dateien (*.yml *.yaml)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="126" />
       <source>Demand table (CSV: name or ags, MWh/a per sector or total_mwh)</source>
       <translation>Bedarfstabelle (CSV: name oder ags, MWh/a je Sektor oder total_mwh)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="106" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="129" />
       <source>Top sites per municipality [-]</source>
       <translation>Beste Standorte je Gemeinde [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="108" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="131" />
       <source>Report language</source>
       <translation>Sprache der Berichte</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="108" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="131" />
       <source>German</source>
       <translation>Deutsch</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="108" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="131" />
       <source>English</source>
       <translation>Englisch</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="110" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="133" />
       <source>Chart of the wind area share by settlement setback, 400–1500 m (50 m grid)</source>
       <translation>Diagramm des Windflächenanteils nach Abstand zu Siedlungen, 400–1500 m (50-m-Raster)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="113" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="136" />
       <source>Rotor inside the wind areas (rotor-in): the turbine layout and the WindBG accounting</source>
       <translation>Rotor innerhalb der Windflächen (Rotor-in): Anlagenlayout und WindBG-Anrechnung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="116" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="139" />
       <source>Land, where the municipality key (AGS) does not tell</source>
       <translation>Land, wo der Gemeindeschlüssel (AGS) es nicht angibt</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="117" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="140" />
       <source>from the AGS</source>
       <translation>aus dem AGS</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="120" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="143" />
       <source>Reuse outputs of an earlier run in the output folder (same catalogue, grid and area)</source>
       <translation>Ergebnisse eines früheren Laufs im Ausgabeordner wiederverwenden (gleicher Katalog, gleiches Raster, gleiches Gebiet)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="122" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="145" />
       <source>Output folder</source>
       <translation>Ausgabeordner</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="123" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="146" />
       <source>Profile report (overview)</source>
       <translation>Profilbericht (Übersicht)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="124" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="147" />
       <source>Indicators per municipality (CSV)</source>
       <translation>Kennzahlen je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="125" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="148" />
       <source>Sites of the profile</source>
       <translation>Standorte des Profils</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="126" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="149" />
       <source>Municipalities with indicators</source>
       <translation>Gemeinden mit Kennzahlen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="127" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="150" />
       <source>Number of municipalities</source>
       <translation>Anzahl der Gemeinden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="160" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="183" />
       <source>Give the municipalities layer.</source>
       <translation>Geben Sie die Gemeindeebene an.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="187" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="219" />
       <source>{source}: missing — {reason}</source>
       <translation>{source}: fehlt – {reason}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="191" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="223" />
       <source>{name}: {area:.0f} ha, demand {demand:.1f} GWh/a, energy {energy} GWh/a</source>
       <translation>{name}: {area:.0f} ha, Bedarf {demand:.1f} GWh/a, Ertrag {energy} GWh/a</translation>
     </message>

@@ -19,7 +19,15 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from ..compat import FIELD_ANY, FILE_BEHAVIOR_FILE, NUMBER_DOUBLE, NUMBER_INTEGER, SOURCE_ANY_GEOMETRY, push_warning
+from ..compat import (
+    FIELD_ANY,
+    FILE_BEHAVIOR_FILE,
+    NUMBER_DOUBLE,
+    NUMBER_INTEGER,
+    SOURCE_ANY_GEOMETRY,
+    SOURCE_POLYGON,
+    push_warning,
+)
 from ..core.jobs.build import profile_job
 from ..i18n import tr
 from .base import WipAlgorithm, preset_ids
@@ -48,6 +56,8 @@ class MunicipalProfile(WipAlgorithm):
     SOURCES, TOP_N, LANGUAGE, REUSE = "SOURCES", "TOP_N", "LANGUAGE", "REUSE"
     SWEEP = "SWEEP"
     ROTOR_IN, LAND = "ROTOR_IN", "LAND"
+    FLOATING_LAKES = "FLOATING_LAKES"
+    COST_TABLE, HEBESATZ_FIELD, HEBESATZ_PCT = "COST_TABLE", "HEBESATZ_FIELD", "HEBESATZ_PCT"
     #: The Länder a profile can name where the AGS does not tell (None: from the AGS).
     LAND_IDS = (None, "ST", "SN", "TH", "BB", "BE", "BW", "BY", "HB", "HE", "HH", "MV", "NI", "NW", "RP", "SH", "SL")
     DATA_SOURCES = "DATA_SOURCES"  # layers in a source profile (SOURCES are the generation sources)
@@ -99,6 +109,19 @@ class MunicipalProfile(WipAlgorithm):
                 self.site_parameter(key),
                 tr("Reuse computed sites: {source} (site_id, municipality, capacity_mw, energy_mwh_per_a)").format(
                     source=source_label(key)), [SOURCE_ANY_GEOMETRY], optional=True), advanced=True)
+        self.add_parameter(QgsProcessingParameterFeatureSource(
+            self.FLOATING_LAKES, tr("Lakes where floating PV is allowed (artificial or heavily modified, e.g. flooded "
+                                    "open-cast mines; empty: the reservoirs and basins of the water layer)"),
+            [SOURCE_POLYGON], optional=True), advanced=True)
+        self.add_parameter(QgsProcessingParameterField(
+            self.HEBESATZ_FIELD, tr("Trade-tax multiplier field (Hebesatz, e.g. 400)"), defaultValue="hebesatz",
+            parentLayerParameterName=self.AOI, type=FIELD_ANY, optional=True), advanced=True)
+        self.add_parameter(QgsProcessingParameterNumber(
+            self.HEBESATZ_PCT, tr("Trade-tax multiplier where the field gives none [%] (empty: the cost table's)"),
+            type=NUMBER_DOUBLE, minValue=200.0, maxValue=1000.0, optional=True), advanced=True)
+        self.add_parameter(QgsProcessingParameterFile(
+            self.COST_TABLE, tr("Cost table (YAML; empty: the shipped economics table)"), behavior=FILE_BEHAVIOR_FILE,
+            optional=True, fileFilter=tr("YAML files (*.yml *.yaml)")), advanced=True)
         self.add_parameter(QgsProcessingParameterFile(
             self.DEMAND_TABLE, tr("Demand table (CSV: name or ags, MWh/a per sector or total_mwh)"),
             behavior=FILE_BEHAVIOR_FILE, optional=True, fileFilter=tr("CSV files (*.csv)")))
@@ -178,7 +201,16 @@ class MunicipalProfile(WipAlgorithm):
             "sweep_resolution_m": self.SWEEP_RESOLUTION_M,
             "rotor_in": self.parameterAsBool(parameters, self.ROTOR_IN, context),
             "land": self.LAND_IDS[self.parameterAsEnum(parameters, self.LAND, context)],
+            "hebesatz_field": self.parameterAsString(parameters, self.HEBESATZ_FIELD, context) or "hebesatz",
         }
+        if parameters.get(self.HEBESATZ_PCT) not in (None, ""):
+            plan["hebesatz_pct"] = self.parameterAsDouble(parameters, self.HEBESATZ_PCT, context)
+        cost_table = self.parameterAsFile(parameters, self.COST_TABLE, context)
+        if cost_table:
+            plan["cost_table"] = cost_table
+        lakes = self.layer_ref(parameters, self.FLOATING_LAKES, context, feedback)
+        if lakes:
+            plan["layers"]["lakes"] = lakes
         result = self.run_engine(profile_job(plan, data_sources), feedback)
         for line in (result.get("data_sources") or {}).get("detected") or []:
             feedback.pushInfo(line)
