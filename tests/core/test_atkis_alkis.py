@@ -43,7 +43,7 @@ FEATURES = [
     ("sie02_f", 41006, {}, box(4800, 4800, 5400, 5300), "landuse", {"landuse": "residential"}),
     ("sie02_f", 41002, {}, box(3000, 500, 3600, 900), "landuse", {"landuse": "industrial"}),
     ("sie02_f", 41008, {}, box(1500, 1500, 1700, 1700), "landuse", {"landuse": "recreation_ground"}),  # not read
-    ("veg01_f", 43001, {}, box(0, 3000, 6000, 3500), "landuse", {"landuse": "farmland"}),  # not read
+    ("veg01_f", 43001, {}, box(0, 3000, 6000, 3500), "landuse", {"landuse": "farmland"}),  # no VEG: farmland
     ("veg02_f", 43002, {}, box(2000, 2500, 3000, 4000), "landuse", {"landuse": "forest"}),
     ("gew01_f", 44006, {}, box(4000, 2000, 4300, 2400), "water", {"natural": "water", "water": "lake"}),
     ("gew01_f", 44001, {}, box(0, 5700, 6000, 5760), "water", {"natural": "water", "water": "river"}),
@@ -136,7 +136,7 @@ def eligibility(out: Path, catalogue: str, *args: str) -> dict:
 
 
 #: Eligible hectares of the OSM-tagged oracle (25 m grid; wind: hard and soft; PV: the preset's kinds).
-EXPECTED = {"wind_sachsen_anhalt": 2399.44, "pv_ground": 1073.31}
+EXPECTED = {"wind_sachsen_anhalt": 2399.44, "pv_ground": 1223.94}  # PV: + the farmland strip as agri-PV
 
 
 @pytest.mark.parametrize("catalogue", ["wind_sachsen_anhalt", "pv_ground"])
@@ -148,8 +148,8 @@ def test_atkis_and_alkis_give_the_eligibility_of_the_osm_layers(data, tmp_path, 
     detected = official["sources"]["detected"]
     assert "ATKIS Basis-DLM" in detected[0] and "ALKIS buildings" in detected[1]
     counts = official["sources"]["counts"]
-    # the polygons of sie02_f, veg01_f, veg02_f and gew01_f are read for landuse: 41008, 43001 and the water left out
-    assert counts["landuse"]["kept"] == 4 and counts["landuse"]["dropped"]["not selected by the profile"] == 4
+    # the polygons of sie02_f, veg01_f, veg02_f and gew01_f are read for landuse: 41008 and the water left out
+    assert counts["landuse"]["kept"] == 5 and counts["landuse"]["dropped"]["not selected by the profile"] == 3
     assert (counts["roads"]["kept"], counts["railways"]["kept"], counts["power_lines"]["kept"]) == (3, 1, 1)
     assert (counts["water"]["kept"], counts["waterways"]["kept"], counts["buildings"]["kept"]) == (2, 2, 7)
     assert official["total_ha"] == pytest.approx(3600.0)

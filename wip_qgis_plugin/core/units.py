@@ -83,6 +83,8 @@ KINDS: dict[str, QuantityKind] = {
                              {"W/m²": 1.0, "W/m2": 1.0, "kW/m²": 1000.0, "kW/m2": 1000.0}, "'215 W/m²'"),
     "per_k": QuantityKind("temperature coefficient", "1/K", {"%/K": 0.01, "1/K": 1.0}, "'-0.35 %/K'"),
     "m2": QuantityKind("area", "m²", {"m²": 1.0, "m2": 1.0}, "'2 m²'"),
+    "MWp/ha": QuantityKind("capacity per land area", "MWp/ha", {"MWp/ha": 1.0, "MW/ha": 1.0, "kWp/ha": 1e-3,
+                           "MWp/km²": 0.01, "MW/km²": 0.01, "MWp/km2": 0.01, "MW/km2": 0.01}, "'0.73 MWp/ha'"),
     # economics
     "EUR/kW": QuantityKind("cost per power", "EUR/kW", {"EUR/kW": 1.0, "EUR/kWp": 1.0, "€/kW": 1.0, "€/kWp": 1.0,
                                                         "EUR/MW": 1e-3, "€/MW": 1e-3, "kEUR/MW": 1.0,

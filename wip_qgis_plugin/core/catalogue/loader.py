@@ -16,9 +16,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-
 from ..data.layers import ROLES
 from ..data.rasters import RASTER_ROLES
+from .categories import AreaCategory, parse_categories
 from .exceptions import in_force, parse_exceptions, zone_category
 from .species import expand_species_zones
 from ..errors import CatalogueError, InputError
@@ -27,26 +27,15 @@ from ..units import Distance, Turbine, parse_distance, parse_length_m, setback_p
 from .classes import parse_values
 from .dwellings import SELECTIONS, DwellingRule, parse_dwelling_rule
 from .filters import FeatureFilter, parse_filter
-from .model import (
-    DEFAULT_KINDS,
-    KINDS,
-    SCHEMA,
-    TECHNOLOGIES,
-    WEIGHTINGS,
-    Criterion,
-    GroupRule,
-    PresetInfo,
-    SuitabilityCriterion,
-    SuitabilityInput,
-    SuitabilitySpec,
-)
+from .model import (DEFAULT_KINDS, KINDS, SCHEMA, TECHNOLOGIES, WEIGHTINGS, Criterion, GroupRule, PresetInfo,
+                    SuitabilityCriterion, SuitabilityInput, SuitabilitySpec)
 from .value_functions import ValueFunction
 from .weights import AGGREGATION_NAMES, ahp_weights, pairwise_matrix
 
 _TOP_KEYS = {
     "schema", "id", "version", "technology", "land", "title", "description", "valid_from",
     "sources", "reference_turbine", "criteria", "extends", "remove", "suitability", "dwelling_rule", "species_zones",
-}
+    "categories"}
 _CRIT_KEYS = {
     "id", "label", "kind", "layer", "filter", "buffer", "line_offset", "source", "valid_from",
     "valid_to", "tags", "note", "group", "dwellings", "raster", "values", "except_within", "category",
@@ -76,6 +65,7 @@ class Catalogue:
     raw_json: str = field(default="{}", repr=False, compare=False)
     suitability: SuitabilitySpec | None = None
     dwelling_rule: DwellingRule | None = None
+    categories: dict[str, AreaCategory] = field(default_factory=dict, compare=False)  # id → its law, system, density
 
     def criterion(self, criterion_id: str) -> Criterion:
         """Return the criterion with this id (KeyError naming the known ids otherwise)."""
@@ -290,8 +280,8 @@ def _merge(base: dict[str, Any], user: dict[str, Any], origin: str) -> dict[str,
         if key == "suitability" and isinstance(value, dict) and isinstance(out.get("suitability"), dict):
             out[key] = _merge_suitability(out["suitability"], value, problems)
             continue
-        if key == "sources" and isinstance(value, dict) and isinstance(out.get("sources"), dict):
-            out[key] = {**out["sources"], **copy.deepcopy(value)}  # the base's criteria still cite their sources
+        if key in ("sources", "categories") and isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = {**out[key], **copy.deepcopy(value)}  # the base's criteria still cite their sources
             continue
         out[key] = copy.deepcopy(value)
     remove = user.get("remove") or []
@@ -407,6 +397,8 @@ def _build(raw: dict[str, Any], origin: str) -> Catalogue:
     suitability = None
     if raw.get("suitability") is not None:
         suitability = _suitability(raw["suitability"], sources, problems)
+    categories = parse_categories(raw.get("categories"), [(f"criteria ({c.id})", c.category) for c in criteria
+                                                          if c.category], sources, problems)
     if problems:
         raise CatalogueError(origin, problems)
     return Catalogue(
@@ -414,8 +406,7 @@ def _build(raw: dict[str, Any], origin: str) -> Catalogue:
         title=title, valid_from=valid_from, criteria=tuple(criteria),
         sources=tuple(sorted(sources.items())), reference_turbine=turbine,
         description=str(raw.get("description", "")), origin=origin, raw_json=json.dumps(raw),
-        suitability=suitability, dwelling_rule=dwelling_rule,
-    )
+        suitability=suitability, dwelling_rule=dwelling_rule, categories=categories)
 
 
 def _turbine(raw: Any, where: str, problems: list[str]) -> Turbine | None:

@@ -43,6 +43,8 @@ ROLES: dict[str, str] = {
     "wind_turbines": "existing wind turbines (OSM power=generator, generator:source=wind)",
     "pv_parks": "existing PV parks (OSM power=plant, plant:source=solar)",
     "nest_sites": "nests of collision-prone birds (points with a species field; BNatSchG § 45b)",
+    "parking": "parking lots (OSM amenity=parking, parking=surface|multi-storey|underground …)",
+    "disadvantaged_areas": "disadvantaged farming areas (benachteiligte Gebiete, EEG § 3 Nr. 7) opened by a Land ordinance",
 }
 
 

@@ -46,6 +46,7 @@ CANONICAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "airfields": ("aeroway", "icao", "name"),
     "wind_turbines": ("power", "generator:source", "name"),
     "pv_parks": ("power", "plant:source", "generator:source", "name"),
+    "parking": ("amenity", "parking", "name"),
 }
 GEOMETRIES = ("point", "line", "polygon")
 
