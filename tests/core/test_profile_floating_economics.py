@@ -175,3 +175,12 @@ def test_scenario_economics_keys(tmp_path):
     read_economics({"table": "no_such_table", "hebesatz_pct": 40, "hebesats": 1}, tmp_path, problems)
     assert len(problems) == 3
     assert any("hebesats" in p for p in problems) and any("no_such_table" in p for p in problems)
+
+
+def test_scenario_floating_options_are_checked_on_load(tmp_path):
+    from wip_qgis_plugin.core.scenario.profile_section import read_sources
+
+    problems: list[str] = []
+    specs = read_sources({"pv_floating": {"options": {"shore_m": 50, "max_shares": 0.1}}}, tmp_path, problems)
+    assert specs[0].options == {"shore_m": 50, "max_shares": 0.1}
+    assert len(problems) == 1 and "max_shares" in problems[0] and "max_share" in problems[0]

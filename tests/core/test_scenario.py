@@ -202,7 +202,9 @@ def test_plan_of_the_sample_scenario(monkeypatch):
                                        options=layout),
                             SourceSpec("pv_ground", LayerRef(str(out / "pv_ground_solar_sites.gpkg"), "solar_sites")),
                             SourceSpec("agri_pv", LayerRef(str(out / "agri_pv_solar_sites.gpkg"), "solar_sites")),
-                            SourceSpec("pv_rooftop", LayerRef(str(out / "rooftop_pv.gpkg"), "rooftop_pv")))
+                            SourceSpec("pv_rooftop", LayerRef(str(out / "rooftop_pv.gpkg"), "rooftop_pv")),
+                            SourceSpec("pv_floating", options={"lake_filter": {"any": [
+                                {"water": ["reservoir", "basin"]}, {"name": ["Goitzschesee", "Seelhausener See"]}]}}))
     assert (plan.resolution_m, plan.top_n, plan.language, plan.grid_catalogue, plan.weather) == (
         10.0, 5, "de", "grid_connection", None)
     assert plan.output_dir == out and plan.aoi.names == () and plan.sweep_setbacks_m == ()

@@ -13,6 +13,7 @@ from ..data.layers import LayerRef
 from ..economics.costs import load_cost_table
 from ..errors import InputError, SpecError
 from ..profile.model import GENERATION_SOURCES, SourceSpec
+from ..profile.sources import FLOATING_OPTIONS
 from ..spec import suggest, unknown_keys
 from .model import ProfileSection, all_sources
 from .values import layer_ref, parse_setbacks, read_names, resolved, weather_source
@@ -64,6 +65,12 @@ def read_sources(raw: Any, base: Path, problems: list[str],
                                 f"{suggest(str(raw_sites), list(steps))}; steps: {', '.join(steps) or 'none'}")
         else:
             sites = None if raw_sites is None else layer_ref(raw_sites, base, f"{where}.sites", problems)
+        options = spec.get("options") or {}
+        if key == "pv_floating" and isinstance(options, Mapping):
+            for k in options:
+                if k not in FLOATING_OPTIONS:
+                    problems.append(f"{where}.options.{k}: unknown option{suggest(str(k), FLOATING_OPTIONS)}; "
+                                    f"options: {', '.join(FLOATING_OPTIONS)}")
         hourly = str((base / str(spec["hourly"])).resolve()) if spec.get("hourly") else None
         specs.append(SourceSpec(str(key), sites, hourly, dict(spec.get("options") or {})))
     return tuple(specs)
