@@ -8,6 +8,7 @@ This module only parses arguments and prints.
 Examples::
 
     wip run sample_layers/scenario.yaml
+    wip batch sample_layers/scenario.yaml --out-dir batch --dask local:2
     wip eligibility --catalogue wind_sachsen_anhalt --gpkg region.gpkg --resolution 25 --out-dir out
     wip presets
     wip presets show wind_sachsen
@@ -401,6 +402,52 @@ def cmd_profile(args: argparse.Namespace) -> int:
     names = _names(args)
     _print_profile(run_profile_step(sc, args.resolution, names, args.language, False if args.no_report else None,
                                     TerminalProgress))
+    return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Run a scenario's chain for every municipality of a layer, resuming where an earlier batch stopped."""
+    from .core.data.layers import LayerRef
+    from .core.jobs.batch import FOLDERS_NAME, MANIFEST_NAME, OVERVIEW_NAME, BatchSettings, batch_tasks, run_batch
+    from .core.scenario.spec import load_scenario
+
+    if args.dask and args.scheduler:
+        raise SystemExit("wip batch: give --dask local[:N] or --scheduler tcp://HOST:PORT, not both")
+    layer = None
+    if args.municipalities:
+        ref = _layer_arg(args.municipalities, "municipalities")
+        layer = LayerRef(ref["path"], ref["layer"])
+    out_dir = Path(args.out_dir or load_scenario(args.scenario, _sources(args)).output_dir).resolve()
+    settings = BatchSettings(layer, args.name_field, args.id_field, args.where, tuple(args.only or ()),
+                             args.resolution, tuple(_sources(args)))
+    tasks = batch_tasks(args.scenario, out_dir, settings)
+    where = f"Dask scheduler {args.scheduler}" if args.scheduler else \
+        f"a local Dask cluster ({args.dask})" if args.dask else "this process"
+    print(f"Batch of {len(tasks)} municipalities → {out_dir} (on {where})")
+    with contextlib.ExitStack() as stack:
+        runner = None
+        if args.dask or args.scheduler:
+            from .core.jobs.distributed import dask_client, dask_runner, local_workers
+
+            client = stack.enter_context(dask_client(args.scheduler, local_workers(args.dask) if args.dask else None))
+            runner = dask_runner(client, args.retries)
+        t0 = time.perf_counter()
+        counts = {"done": 0, "skipped": 0, "failed": 0}
+        for i, outcome in enumerate(run_batch(args.scenario, out_dir, settings, runner, TerminalProgress("batch"),
+                                              tasks), 1):
+            counts[outcome.status] += 1
+            m = outcome.municipality
+            what = {"done": f"done ({outcome.seconds:.1f} s)", "skipped": "finished earlier, kept",
+                    "failed": f"FAILED: {outcome.error}"}[outcome.status]
+            print(f"  [{i}/{len(tasks)}] {m.name}{f' ({m.ags})' if m.ags and m.ags != m.name else ''}: {what}")
+    print(f"{counts['done']} run, {counts['skipped']} kept, {counts['failed']} failed in "
+          f"{time.perf_counter() - t0:.1f} s; results per municipality in {out_dir / FOLDERS_NAME}")
+    if counts["failed"]:
+        print(f"wip batch: {counts['failed']} municipalities failed (see {out_dir / MANIFEST_NAME}); run the same "
+              "command again to retry them, the finished ones are kept.", file=sys.stderr)
+        return 1
+    print(f"  → {out_dir / OVERVIEW_NAME}")
+    print(f"  → {out_dir / MANIFEST_NAME}")
     return 0
 
 
@@ -1234,6 +1281,27 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--across", type=float, default=3.0, help="replacement layout: spacing across it [D]")
     rp.add_argument("--objective", choices=["count", "energy"], default="count")
     rp.set_defaults(func=cmd_repowering)
+    bt = sub.add_parser("batch", help="a scenario's chain up to the profile for every municipality of a layer, one "
+                                      "folder each plus an overview; resumes after a crash, on Dask if asked")
+    bt.add_argument("scenario")
+    bt.add_argument("--municipalities", metavar="FILE[:LAYER]",
+                    help="the municipalities (default: the scenario's area_of_interest layer)")
+    bt.add_argument("--name-field", help="field naming them (default: the scenario's area_of_interest.name_field)")
+    bt.add_argument("--id-field", help="key field, e.g. ags (default: the scenario's area_of_interest.id_field)")
+    bt.add_argument("--where", metavar="EXPR", help="OGR SQL condition selecting municipalities, e.g. \"ags LIKE "
+                                                    "'15082%%'\"")
+    bt.add_argument("--out-dir", metavar="DIR", help="the batch folder (default: the scenario's output_dir)")
+    bt.add_argument("--only", action="append", help="run only this technology key (repeatable; the profile runs "
+                                                    "always)")
+    bt.add_argument("--resolution", type=float, help="override the scenario's resolution [m]")
+    bt.add_argument("--dask", metavar="local[:N]", help="run the municipalities on a local Dask cluster of N worker "
+                                                         "processes (default N: one per core)")
+    bt.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run the municipalities on the workers of this "
+                                                                    "Dask scheduler (docs/scale.md)")
+    bt.add_argument("--retries", type=int, default=1, help="Dask: retries of a municipality that failed with an "
+                                                           "error (a killed worker's task is rerun anyway)")
+    _source_options(bt)
+    bt.set_defaults(func=cmd_batch)
     pf = sub.add_parser("profile", help="municipal energy profile and reports of a scenario")
     pf.add_argument("scenario")
     pf.add_argument("--names", help="comma-separated municipality names (default: the scenario's)")

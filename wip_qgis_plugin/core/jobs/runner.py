@@ -158,10 +158,12 @@ def _files(*paths: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(str(p) for p in paths if p is not None))
 
 
-def run_step(step: ScenarioStep, progress: Progress | None = None) -> StepResult:
-    """Run one step's job in this process (:func:`.protocol.run_job`), timing it."""
+def run_step(step: ScenarioStep, progress: Progress | None = None, single_process: bool = False) -> StepResult:
+    """Run one step's job in this process (:func:`.protocol.run_job`), timing it (``single_process``: no forked
+    tile workers, e.g. in a Dask worker, whose processes may not have children)."""
     t0 = time.perf_counter()
-    result = run_job(step.job, progress or NullProgress())
+    job = replace(step.job, single_process=True) if single_process else step.job
+    result = run_job(job, progress or NullProgress())
     return StepResult(step.job.name, step.key, result, time.perf_counter() - t0, step.files, step.details)
 
 
@@ -443,7 +445,7 @@ def check_scenario_paths(sc: Scenario) -> None:
 
 
 def run_scenario(sc: Scenario, only: Collection[str] | None = None, resolution_m: float | None = None,
-                 progress_for: ProgressFactory | None = None) -> Iterator[StepResult]:
+                 progress_for: ProgressFactory | None = None, single_process: bool = False) -> Iterator[StepResult]:
     """Run the steps of a scenario in order (:func:`scenario_steps`), yielding each result as it finishes.
 
     With sources, the first result is of kind ``sources`` (:func:`sources_result`) and the steps read
@@ -459,6 +461,8 @@ def run_scenario(sc: Scenario, only: Collection[str] | None = None, resolution_m
         Overrides the scenario's resolution of the eligibility and profile steps [m].
     progress_for : callable, optional
         ``progress_for(label)`` gives the progress of each step.
+    single_process : bool
+        Compute every step in this process, without forked tile workers (a Dask worker's tasks).
     """
     progress_for = progress_for or (lambda label: NullProgress())
     check_scenario_paths(sc)
@@ -467,7 +471,7 @@ def run_scenario(sc: Scenario, only: Collection[str] | None = None, resolution_m
             yield sources_result(prepared)
         done = []
         for step in scenario_steps(bound, only, resolution_m):
-            result = run_step(step, progress_for(step.label))
+            result = run_step(step, progress_for(step.label), single_process)
             done.append((result, tuple(str(p) for p in job_outputs(step.job))))
             yield result
         write_manifest(sc, done)
