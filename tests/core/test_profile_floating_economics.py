@@ -184,3 +184,21 @@ def test_scenario_floating_options_are_checked_on_load(tmp_path):
     specs = read_sources({"pv_floating": {"options": {"shore_m": 50, "max_shares": 0.1}}}, tmp_path, problems)
     assert specs[0].options == {"shore_m": 50, "max_shares": 0.1}
     assert len(problems) == 1 and "max_shares" in problems[0] and "max_share" in problems[0]
+
+
+def test_report_economics_section_states_the_weighted_lcoe_and_the_rates(floating):
+    """The report's economics table gives the energy-weighted LCOE of the sites (recomputed here from the site table)
+    with its range, and the assumptions list the cost table's rates and the multiplier of each municipality."""
+    from wip_qgis_plugin.core.profile.report_parts import economics_assumptions, economics_section, fmt_number
+
+    result, _ = floating
+    sites = result.sites[result.sites["municipality"] == "Muldestausee"]
+    weighted = (sites["lcoe_eur_per_mwh"] * sites["energy_mwh_per_a"]).sum() / sites["energy_mwh_per_a"].sum()
+    html_text = economics_section(result, "Muldestausee")
+    assert "Schwimmende PV" in html_text and f">{fmt_number(weighted, '€/MWh', 'de')}<" in html_text
+    assert ">3<" in html_text  # three fields
+    assert "keine Standorte" in economics_section(result, "Zörbig")
+    t = load_cost_table()
+    text = economics_assumptions(result)
+    assert f">{fmt_number(100 * t.discount_rate, '', 'de')}<" in text and "Fraunhofer ISE" in text
+    assert "Standard-Hebesatz" in text and ">400<" in text  # no field, no default given: the table's 400 %

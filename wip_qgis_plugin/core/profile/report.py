@@ -37,6 +37,9 @@ from .legend import (
     source_colour,
 )
 from .model import GENERATION_SOURCES, MunicipalProfile, ProfileResult
+from .report_parts import economics_assumptions, economics_section
+from .report_parts import fmt_number as _fmt
+from .report_parts import html_table as _table
 from .report_style import REPORT_CSS
 
 #: User-facing texts of the report, by language.
@@ -260,19 +263,6 @@ def slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", t).strip("_") or "municipality"
 
 
-def _fmt(value: Any, unit: str = "", language: str = "de") -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "–"
-    if isinstance(value, (int, float, np.floating)):
-        v = float(value)
-        digits = 0 if abs(v) >= 100 or unit in ("-", "ha") else (1 if abs(v) >= 10 else 2)
-        s = f"{v:,.{digits}f}"
-        if language == "de":
-            s = s.replace(",", "\u2009").replace(".", ",")
-        return s
-    return html.escape(str(value))
-
-
 # ----------------------------------------------------------------- charts
 def _png(fig: Any) -> str:
     buf = io.BytesIO()
@@ -437,13 +427,6 @@ def _page(title: str, body: str, language: str) -> str:
             f"<title>{html.escape(title)}</title><style>{REPORT_CSS}</style></head><body>\n{body}\n</body></html>\n")
 
 
-def _table(header: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
-    head = "".join(f"<th>{h}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f'<td class="n">{c}</td>' if i in numeric else f"<td>{c}</td>"
-                                    for i, c in enumerate(r)) + "</tr>" for r in rows)
-    return f"<table><tr>{head}</tr>{body}</table>"
-
-
 def _sources_table(result: ProfileResult, lang: str) -> str:
     rows = []
     for key, src in result.sources.items():
@@ -473,6 +456,7 @@ def _assumptions(result: ProfileResult, lang: str) -> str:
     params = prov.get("parameters", {})
     prow = [[html.escape(k), html.escape(str(v))] for k, v in params.items() if k not in ("output_dir",)]
     out += f"<h3>{text('parameter', lang)}</h3>" + _table([text("parameter", lang), text("value", lang)], prow)
+    out += economics_assumptions(result)
     lrows = [[html.escape(r), html.escape(p)] for r, p in {**prov.get("input_layers", {}),
                                                           **prov.get("input_rasters", {})}.items()]
     out += f"<h3>{text('layer', lang)}</h3>" + _table(["role", text("layer", lang)], lrows)
@@ -528,6 +512,7 @@ def municipality_html(result: ProfileResult, m: MunicipalProfile, map_png: str |
                              text("grid_cost", lang), text("substation", lang)], rows, {2, 3, 4}))
     else:
         parts.append(f"<p class=\"note\">{text('no_sites', lang)}</p>")
+    parts.append(economics_section(result, m.name))
     if m.notes:
         parts.append(f"<h3>{text('notes', lang)}</h3><ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in m.notes)
                      + "</ul>")
@@ -540,7 +525,7 @@ def overview_html(result: ProfileResult, links: Mapping[str, str], map_png: str 
     lang = result.plan.language
     keys = [c for c in ("area_ha", "population", "wind_eligible_pct", "windbg_counted_pct", "pv_ground_eligible_pct",
                         "capacity_mw", "energy_gwh", "demand_gwh", "balance_pct", "self_sufficiency_pct",
-                        "grid_cost_meur") if c in indicator_columns(result)]
+                        "grid_cost_meur", "municipal_value_keur") if c in indicator_columns(result)]
     header = [text("municipality", lang)] + [
         f"{html.escape(indicator_label(k, lang)[0])} [{html.escape(indicator_label(k, lang)[1])}]" for k in keys]
     rows = [[f'<a href="{html.escape(links[m.name])}">{html.escape(m.name)}</a>'] +
@@ -557,6 +542,7 @@ def overview_html(result: ProfileResult, links: Mapping[str, str], map_png: str 
     sweep = chart_sweep(result.sweep["rows"], None, lang) if result.sweep else None
     if sweep:
         parts.append(f"<h2>{text('charts', lang)}</h2>" + _img(sweep, text("sweep", lang)))
+    parts.append(economics_section(result, None))
     parts.append(f"<h2>{text('assumptions', lang)}</h2>" + _assumptions(result, lang))
     return _page(f"{text('title', lang)}: {text('overview', lang)}", "\n".join(parts), lang)
 

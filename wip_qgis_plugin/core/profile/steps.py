@@ -30,7 +30,6 @@ from ..eligibility.engine import (
 )
 from ..eligibility.sweep import SweepSettings, run_setback_sweep
 from ..eligibility.windbg import WindbgSettings, municipal_areas_from_stats, windbg_accounting
-from ..errors import InputError
 from ..grid.catalogue import load_connection_catalogue
 from ..grid.connection import plan_connections
 from ..grid.settings import ConnectionSettings
@@ -107,9 +106,9 @@ def eligibility_step(plan: ProfilePlan, step: TechnologyStep, progress: Progress
                                    rasters={r: RasterRef(p) for r, p in plan.rasters.items() if r in raster_roles})
     layers = {r: ref for r, ref in plan.layers.items() if r in catalogue.roles_needed(step.kinds)}
     missing = [r for r in catalogue.roles_needed(step.kinds) if r not in layers and r != "municipalities"]
-    if missing:
-        raise InputError(f"The criteria of catalogue {catalogue.id!r} need layers for {', '.join(missing)}; "
-                         "add them to the profile's inputs.")
+    if missing:  # the eligibility run lists each criterion on them as not assessed (or refuses under require_all)
+        progress.warning(f"{step.key}: the profile has no layer for {', '.join(missing)}; the criteria of catalogue "
+                         f"{catalogue.id!r} on them are not assessed — add the layers to assess them")
     if "municipalities" in catalogue.roles_needed(step.kinds):
         layers.setdefault("municipalities", plan.aoi.layer)
     result = run_eligibility(catalogue, layers, plan.aoi, outputs, settings, progress)
