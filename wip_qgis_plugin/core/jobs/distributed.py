@@ -59,11 +59,11 @@ def import_distributed() -> Any:
 
 
 @contextmanager
-def dask_client(scheduler: str | None = None, workers: int | None = None) -> Iterator[Any]:
+def dask_client(scheduler: str | None = None, workers: int | None = None, timeout_s: float = 20.0) -> Iterator[Any]:
     """A Dask client for the block: of the scheduler at ``scheduler``, or of a LocalCluster of ``workers`` processes.
 
     The LocalCluster listens on the loopback interface only, without dashboard, one thread per worker; it is
-    closed when the block ends.
+    closed when the block ends. ``timeout_s``: how long to wait for the scheduler to answer. [s]
 
     Raises
     ------
@@ -75,7 +75,7 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
     distributed = import_distributed()
     if scheduler is not None:
         try:
-            client = distributed.Client(scheduler, timeout="20s")
+            client = distributed.Client(scheduler, timeout=f"{timeout_s}s")
         except OSError as exc:
             raise InputError(f"--scheduler {scheduler!r}: no Dask scheduler answers there ({exc}). Start one with "
                              "`dask scheduler` and its workers with `dask worker ADDRESS` (docs/scale.md).") from exc
