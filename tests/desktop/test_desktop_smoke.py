@@ -190,10 +190,7 @@ def test_one_algorithm_runs_from_its_dialog_onto_the_canvas_styled(session):
     assert "main_window.png" in session["screenshots"]
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "wip:sitemaps declares MUNICIPALITIES without a default, so the dialog pre-selects the alphabetically "
-    "first polygon layer (Flugplatz in the sample project); the fix belongs in "
-    "processing_algorithms/site_maps.py (owned by the Processing work), see the issue-17 notes"))
 def test_site_maps_dialog_preselects_the_municipalities(session):
+    """Not the alphabetically first polygon layer ("Flugplatz"), which QGIS shows for a layer without a default."""
     for (alg, name), layer in EXPECTED_LAYERS.items():
         assert session["dialogs"][alg]["values"].get(name) == layer, (alg, name, session["dialogs"][alg]["values"].get(name))

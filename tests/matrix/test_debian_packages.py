@@ -2,8 +2,8 @@
 
 Sid's python3-shapely 2.2.0-1 reports its version as "0+unknown" (the package was built without its
 version); the engine's dependency check then reads "shapely 0 < 2" and refuses to run. The matrix repairs
-the chroot's metadata (scripts/qgis_matrix.sh, fixups) so the other tests run; this test states what the
-check itself should do with such a version: not knowing a version is not a version that is too old.
+the chroot's metadata (scripts/qgis_matrix.sh, fixups) so the other tests run; these tests state what the
+check itself does with such a version: not knowing a version is not a version that is too old.
 """
 from __future__ import annotations
 
@@ -12,16 +12,22 @@ import importlib.metadata
 import pytest
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "core/jobs/protocol.py dependency_problems() compares '0+unknown' as version 0; it should treat a "
-    "version without a release number like a package whose version cannot be told (owned by the engine work)"))
-def test_a_version_debian_could_not_tell_is_not_too_old(monkeypatch):
+@pytest.mark.parametrize("placeholder", ["0+unknown", "0", "0.0.0", "unknown"])
+def test_a_version_debian_could_not_tell_is_not_too_old(monkeypatch, placeholder):
     from wip_qgis_plugin.core.jobs import protocol
 
     real = importlib.metadata.version
     monkeypatch.setattr(importlib.metadata, "version",
-                        lambda name: "0+unknown" if name == "shapely" else real(name))
+                        lambda name: placeholder if name == "shapely" else real(name))
     assert protocol.dependency_problems({"shapely": "shapely>=2"}) == []
+
+
+@pytest.mark.parametrize(("version", "release"), [("2.0.6", (2, 0, 6)), ("0.2.2", (0, 2, 2)),
+                                                  ("2.2.0+ds", (2, 2, 0)), ("0+unknown", None), ("", None)])
+def test_release_number(version, release):
+    from wip_qgis_plugin.core.jobs import protocol
+
+    assert protocol.release_number(version) == release
 
 
 def test_a_version_that_is_too_old_is_still_reported(monkeypatch):

@@ -120,3 +120,87 @@ def test_a_refused_run_leaves_qgis_able_to_exit(provider, profile_dir, tmp_path)
     assert "REFUSED" in proc.stdout, proc.stderr[-2000:]
     assert proc.returncode == 0, f"exit status {proc.returncode}: {proc.stderr[-2000:]}"
     assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.fixture
+def project_layers():
+    """Layers added to the open project (as a planner has them in the desktop); removed afterwards."""
+    from qgis.core import QgsProject, QgsVectorLayer
+
+    added = []
+
+    def add(uri: str, name: str) -> QgsVectorLayer:
+        layer = QgsVectorLayer(uri, name, "ogr")
+        assert layer.isValid(), uri
+        QgsProject.instance().addMapLayer(layer)
+        added.append(layer.id())
+        return layer
+
+    yield add
+    QgsProject.instance().removeMapLayers(added)
+
+
+def gui_defaults(alg_id: str = "wip:sitemaps") -> dict:
+    """What the dialog starts with (defaultValueForGui) and the plain defaults, per layer parameter."""
+    from qgis.core import QgsApplication
+
+    alg = QgsApplication.processingRegistry().createAlgorithmById(alg_id)  # as each dialog does
+    return {name: (alg.parameterDefinition(name).defaultValueForGui(), alg.parameterDefinition(name).defaultValue())
+            for name in ("MUNICIPALITIES", "SITES", "CONNECTIONS")}
+
+
+def test_the_dialog_preselects_the_municipalities_not_the_first_polygon_layer(provider, sample_region, profile_dir,
+                                                                              project_layers):
+    from qgis.core import QgsProject
+
+    # the sample project's names: "Flugplatz" comes first alphabetically, the sites are polygons too
+    project_layers(sample_region.uri("airfields"), "Flugplatz")
+    gemeinden = project_layers(sample_region.uri("municipalities"), "Gemeinden")
+    project_layers(f"{profile_dir / 'profile_sites.gpkg'}|layername=sites", "Standorte")
+    assert gui_defaults()["MUNICIPALITIES"] == (gemeinden.id(), None)  # the dialog only: runs still name it
+    # after a profile run its own municipalities win, with the sites and connections of the same file
+    gpkg = profile_dir / "profile_sites.gpkg"
+    munis = project_layers(f"{gpkg}|layername=municipalities", "Gemeinden (Profil)")
+    connections = project_layers(f"{gpkg}|layername=connections", "Netzanschluss")
+    sites = QgsProject.instance().mapLayersByName("Standorte")[0]
+    assert gui_defaults() == {"MUNICIPALITIES": (munis.id(), None), "SITES": (sites.id(), None),
+                              "CONNECTIONS": (connections.id(), None)}
+
+
+def test_nothing_is_preselected_without_a_municipalities_layer(provider, sample_region, profile_dir, project_layers):
+    project_layers(sample_region.uri("airfields"), "Flugplatz")
+    project_layers(f"{profile_dir / 'profile_sites.gpkg'}|layername=sites", "Standorte")
+    assert gui_defaults() == {"MUNICIPALITIES": (None, None), "SITES": (None, None), "CONNECTIONS": (None, None)}
+
+
+def test_a_municipalities_layer_is_recognised_by_source_name_or_fields(sample_region, profile_dir):
+    from qgis.core import QgsVectorLayer
+
+    from wip_qgis_plugin.processing_algorithms.site_maps import municipality_score
+
+    score = lambda uri, name: municipality_score(QgsVectorLayer(uri, name, "ogr"))  # noqa: E731
+    gpkg = profile_dir / "profile_sites.gpkg"
+    assert score(f"{gpkg}|layername=municipalities", "x") == 3
+    assert score(sample_region.uri("municipalities"), "x") == 2
+    assert score(sample_region.uri("landuse"), "Gemeinden") == 2  # named so by the planner
+    assert score(f"{gpkg}|layername=sites", "x") == 0
+    assert score(sample_region.uri("airfields"), "x") == 0
+    assert score(sample_region.uri("roads"), "municipalities") == 0  # lines are never municipalities
+
+
+def test_an_engine_job_leaves_the_warning_filters_as_it_found_them(monkeypatch, tmp_path):
+    """In QGIS's Python a job's libraries must not change the filters for the session: demandlib 0.2.2 sets
+    ``simplefilter('error')``, after which GDAL's warnings (through pyogrio) raised inside site maps."""
+    import warnings
+
+    from wip_qgis_plugin.core.jobs import protocol
+
+    def leaky(arguments, single_process, progress):
+        warnings.simplefilter("error")
+        return {"ok": True}
+
+    monkeypatch.setattr(protocol, "resolve", lambda reference: leaky)
+    monkeypatch.setattr(protocol, "job_outputs", lambda job: [])
+    before = list(warnings.filters)
+    assert protocol.run_job(protocol.Job("check_data", {})) == {"ok": True}
+    assert list(warnings.filters) == before

@@ -2,11 +2,14 @@
 
 The map shows eligible areas, suitability, sites, connection lines and municipal boundaries,
 styled from ``styles/site_map_*.qml`` in the colours of the report (``core.profile.legend``).
-The pages and the layout are built in ``atlas.py``.
+The pages and the layout are built in ``atlas.py``. The dialog starts with the open project's
+municipalities layer (and the sites and connections of the same profile), recognised by its data source,
+name or fields (:func:`profile_layers`).
 """
 from __future__ import annotations
 
 import gc
+import re
 from pathlib import Path
 
 from qgis.core import (
@@ -29,7 +32,7 @@ from ..compat import FLAG_NO_THREADING, NUMBER_INTEGER, SOURCE_ANY_GEOMETRY, SOU
 from ..core.defaults import DEFAULT_CRS
 from ..i18n import tr
 from .atlas import atlas_layout, pages_layer
-from .base import WipAlgorithm
+from .base import WipAlgorithm, in_main_thread
 from .inputs import source_label
 from .output_styles import STYLE_DIR
 
@@ -52,6 +55,56 @@ def style_sites(sites: QgsVectorLayer) -> QgsVectorLayer:
     for index, category in enumerate(renderer.categories()):
         renderer.updateCategoryLabel(index, source_label(category.value()))
     return sites
+
+
+#: Names a municipalities layer goes by (lower case): the role, the sample project's and VG250's.
+MUNICIPALITY_NAMES = ("municipalities", "gemeinden", "gemeinde", "vg250_gem")
+#: The profile's output GeoPackage (wip:municipalprofile) and its layers.
+PROFILE_GPKG = "profile_sites.gpkg"
+
+
+def _source_layer(layer) -> tuple[str, str]:
+    """(file name, layer name inside it) of an OGR layer's source, lower case ('' where absent)."""
+    path, _, options = layer.source().partition("|")
+    match = re.search(r"layername=([^|]+)", options)
+    return Path(path).name.lower(), (match.group(1).strip().lower() if match else Path(path).stem.lower())
+
+
+def municipality_score(layer, name_field: str = "name") -> int:
+    """How surely ``layer`` holds municipalities: 3 the profile's output, 2 by its data source's layer or
+    its name, 1 by its fields (name and AGS key), 0 not at all (e.g. the profile's sites)."""
+    if not isinstance(layer, QgsVectorLayer) or not layer.isValid() \
+            or layer.geometryType() != getattr(QgsWkbTypes, "PolygonGeometry", 2):
+        return 0
+    file_name, source_layer = _source_layer(layer)
+    if source_layer == "municipalities":
+        return 3 if file_name == PROFILE_GPKG else 2
+    if layer.name().strip().lower() in MUNICIPALITY_NAMES or source_layer in MUNICIPALITY_NAMES:
+        return 2
+    fields = {f.lower() for f in layer.fields().names()}
+    return 1 if {name_field, "ags"} <= fields else 0
+
+
+def profile_layers(project: QgsProject) -> dict[str, str]:
+    """Layer ids for the dialog: MUNICIPALITIES (the best-scored layer, the topmost of equals in the layer
+    tree), and SITES and CONNECTIONS where they come from the same profile_sites.gpkg. Empty if the project
+    has no layer that looks like municipalities."""
+    ordered = [node.layer() for node in project.layerTreeRoot().findLayers() if node.layer() is not None]
+    ordered += [lyr for lyr in project.mapLayers().values() if lyr not in ordered]
+    scored = [(municipality_score(lyr), -i, lyr) for i, lyr in enumerate(ordered)]
+    scored = [s for s in scored if s[0] > 0]
+    if not scored:
+        return {}
+    best = max(scored, key=lambda s: s[:2])[2]
+    chosen = {SiteMaps.MUNICIPALITIES: best.id()}
+    gpkg = best.source().partition("|")[0]
+    if Path(gpkg).name.lower() == PROFILE_GPKG:
+        for parameter, wanted in ((SiteMaps.SITES, "sites"), (SiteMaps.CONNECTIONS, "connections")):
+            for lyr in ordered:
+                if lyr.source().partition("|")[0] == gpkg and _source_layer(lyr)[1] == wanted:
+                    chosen[parameter] = lyr.id()
+                    break
+    return chosen
 
 
 class SiteMaps(WipAlgorithm):
@@ -98,6 +151,20 @@ class SiteMaps(WipAlgorithm):
         self.add_parameter(QgsProcessingParameterFileDestination(
             self.OUTPUT_PDF, tr("Site maps (PDF)"), fileFilter=tr("PDF files (*.pdf)")))
         self.addOutput(QgsProcessingOutputNumber(self.PAGES, tr("Number of pages")))
+        self.preselect_layers()
+
+    def preselect_layers(self) -> None:
+        """Start the dialog with the open project's municipalities (not the alphabetically first polygon
+        layer, which is what QGIS shows for a layer parameter without a default).
+
+        A default for the dialog only (``setGuiDefaultValueOverride``): processing.run, qgis_process and
+        models still have to name the layers. Read in the main thread only, where the dialog is made
+        (QGIS creates the algorithm afresh for each dialog); never while an algorithm runs in a task.
+        """
+        if not in_main_thread():
+            return
+        for name, layer_id in profile_layers(QgsProject.instance()).items():
+            self.parameterDefinition(name).setGuiDefaultValueOverride(layer_id)
 
     # ----------------------------------------------------------------- layers
     def _layer(self, parameters, name, context) -> QgsVectorLayer | None:

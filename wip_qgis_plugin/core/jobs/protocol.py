@@ -53,6 +53,7 @@ import sys
 import threading
 import time
 import traceback
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -128,11 +129,24 @@ def _version_tuple(text: str) -> tuple[int, ...]:
     return tuple(int(p) for p in re.findall(r"\d+", text.split("+")[0])[:3])
 
 
+def release_number(version: str) -> tuple[int, ...] | None:
+    """The release number of an installed version (``2.0.6`` → (2, 0, 6)), or None if it has none.
+
+    A package built without its version reports a placeholder such as ``0+unknown`` (Debian sid's
+    python3-shapely 2.2.0-1), ``0`` or ``0.0.0``: no release is all zeros, so these say only that the
+    version cannot be told.
+    """
+    numbers = _version_tuple(version)
+    return numbers if any(numbers) else None
+
+
 def dependency_problems(dependencies: Mapping[str, str] | None = None) -> list[str]:
     """Pip requirements of the engine that are missing or too old in this Python.
 
     Looks the packages up without importing them (cheap enough for every QGIS start). A
-    requirement ``name>=x`` is reported when the installed version is older than ``x``.
+    requirement ``name>=x`` is reported when the installed version is older than ``x``; a package
+    whose version cannot be told (no metadata, or a version without a release number such as
+    ``0+unknown``) is taken as it is.
     """
     problems = []
     for module, requirement in (ENGINE_DEPENDENCIES if dependencies is None else dependencies).items():
@@ -149,7 +163,8 @@ def dependency_problems(dependencies: Mapping[str, str] | None = None) -> list[s
                 installed = importlib.metadata.version(name)
             except importlib.metadata.PackageNotFoundError:  # e.g. a source checkout: cannot tell
                 continue
-            if _version_tuple(installed) < _version_tuple(minimum):
+            release = release_number(installed)
+            if release is not None and release < _version_tuple(minimum):
                 problems.append(requirement)
     return problems
 
@@ -581,8 +596,16 @@ def run_job(job: Job, progress: Any = None) -> dict[str, Any]:
     """Run a job in this process and return its JSON result (the worker, CLI and plugin call this).
 
     The adapter is imported here, by name, on the first job: the engine's packages are needed
-    only to run a job, not to write or read one.
+    only to run a job, not to write or read one. The process's warning filters are as before when
+    it returns: in QGIS's Python a library's process-wide change (demandlib 0.2.2 sets
+    ``simplefilter('error')``) would make every later warning raise, GDAL's too (pyogrio turns them
+    into Python warnings), even inside QGIS's own calls.
     """
+    with warnings.catch_warnings():
+        return _run_job(job, progress)
+
+
+def _run_job(job: Job, progress: Any) -> dict[str, Any]:
     if job.name not in ENTRY_POINTS:
         raise ProtocolError(f"Unknown job {job.name!r}; known: {', '.join(sorted(ENTRY_POINTS))}.")
     arguments = to_jsonable(dict(job.arguments))  # what a worker reads from the file, in this process too
