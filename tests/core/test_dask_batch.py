@@ -108,3 +108,17 @@ def test_a_worker_killed_during_a_task_is_retried_and_the_batch_ends_with_the_sa
     assert read_marker(folder)["pid"] != pid  # finished by another worker process
     assert read_overview(tmp_path / OVERVIEW_NAME) == local_rows
     assert not list(tmp_path.rglob(".*.part*"))
+
+
+def test_wip_batch_scheduler_option_sends_the_tasks_to_that_scheduler(scenario, local_rows, client, tmp_path, capsys):
+    """`wip batch --scheduler ADDRESS` (here the address of the test's LocalCluster, as `dask scheduler` prints it)."""
+    from wip_qgis_plugin.cli import main
+
+    address = client.scheduler.address
+    assert main(["batch", str(scenario), "--out-dir", str(tmp_path), "--where", "name = 'Raguhn-Jeßnitz'",
+                 "--scheduler", address]) == 0
+    printed = capsys.readouterr().out
+    assert f"on Dask scheduler {address}" in printed and "Raguhn-Jeßnitz (15082298): done" in printed
+    assert read_overview(tmp_path / OVERVIEW_NAME) == [r for r in local_rows if r["name"] == "Raguhn-Jeßnitz"]
+    assert read_marker(tmp_path / FOLDERS_NAME / "15082298_Raguhn-Jessnitz")["pid"] in set(
+        client.run(os.getpid).values())
