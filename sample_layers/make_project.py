@@ -182,6 +182,8 @@ def style_landuse(layer: QgsVectorLayer) -> None:
         ("commercial", "Gewerbe", fill("#f2dad9", "#d9b5b3", 0.1)),
         ("industrial", "Industrie", fill("#ebdbe8", "#cdb8c9", 0.1)),
         ("quarry", "Tagebau / Halde", fill("#c5c3c3", "#a09e9e", 0.2)),
+        ("brownfield", "Kippe / Brache (Bergbaufolgefläche)", fill("#c7c7b4", "#a3a38c", 0.2)),
+        ("spoil_heap", "Halde", fill("#b9aea2", "#8f8377", 0.2)),
     ]))
 
 
@@ -268,6 +270,20 @@ def style_wind_turbines(layer: QgsVectorLayer) -> None:
     layer.setRenderer(QgsSingleSymbolRenderer(marker("triangle", "#1f5fbf", 3.2)))
 
 
+def style_parking(layer: QgsVectorLayer) -> None:
+    """Parking lots: grey, surface lots with a dark outline, others dashed."""
+    layer.setRenderer(categorized("parking", [
+        ("surface", "Parkplatz (ebenerdig)", fill("#eeeeee", "#5b5b5b", 0.3)),
+        ("multi-storey", "Parkhaus", fill("#cfcfcf", "#5b5b5b", 0.3)),
+    ]))
+    label(layer, "name", 7.0, bold=False)
+
+
+def style_disadvantaged(layer: QgsVectorLayer) -> None:
+    """Benachteiligte Gebiete: an orange hatch over the land."""
+    layer.setRenderer(QgsSingleSymbolRenderer(hatch("#d98c1f", 45.0, 3.0)))
+
+
 def style_pv_parks(layer: QgsVectorLayer) -> None:
     """PV parks: blue fill with panel-row hatching."""
     sym = fill("#8fa8d8", "#2c4f9e", 0.3)
@@ -337,13 +353,17 @@ GROUPS: tuple[tuple[str, tuple[LayerSpec, ...]], ...] = (
         LayerSpec("Bahnstrecken", "railways", style_railways),
         LayerSpec("Straßen", "roads", style_roads),
         LayerSpec("Flugplatz", "airfields", style_airfields),
+        LayerSpec("Parkplätze", "parking", style_parking),
     )),
     ("Natur und Wasser", (
         LayerSpec("Schutzgebiete", "protected_areas", style_protected_areas),
         LayerSpec("Fließgewässer", "waterways", style_waterways),
         LayerSpec("Gewässer", "water", style_water),
     )),
-    ("Landnutzung", (LayerSpec("Landnutzung", "landuse", style_landuse),)),
+    ("Landnutzung", (
+        LayerSpec("Benachteiligte Gebiete (synthetisch)", "disadvantaged_areas", style_disadvantaged, False),
+        LayerSpec("Landnutzung", "landuse", style_landuse),
+    )),
     ("Raster", (
         LayerSpec("Windgeschwindigkeit 100 m", "wind_speed_100m.tif", style_wind, False),
         LayerSpec("Windgeschwindigkeit 150 m", "wind_speed_150m.tif", style_wind, False),

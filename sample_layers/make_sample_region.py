@@ -7,7 +7,7 @@ names and rough positions follow the real area; every geometry and attribute is 
 
 The script writes one GeoPackage (``revier_sample.gpkg``) with OpenStreetMap-tagged layers
 (municipalities, landuse, buildings, roads, railways, power_lines, substations, water, waterways,
-protected_areas, airfields, wind_turbines, pv_parks) and four GeoTIFFs (``dem.tif``,
+protected_areas, airfields, wind_turbines, pv_parks, parking, disadvantaged_areas) and four GeoTIFFs (``dem.tif``,
 ``wind_speed_100m.tif``, ``wind_speed_150m.tif``, ``soil_quality.tif``).
 
 All randomness flows from one seed through named ``numpy.random.Generator`` streams (one per
@@ -212,6 +212,26 @@ SAMPLE_TRUNKS = {
 }
 SAMPLE_PV = (("motorway", "Solarpark Brehna"), ("quarry", "Solarpark Tagebau Holzweißig"),
              ("railway", "Solarpark Roitzsch"), ("farmland", "Solarpark Zörbig"))
+# Solar land of the Revier (issue 19): former mining land, a flooded opencast lake, parking lots, and the
+# benachteiligte Gebiete of a Land ordinance. Added over the finished layers, so nothing else moves.
+SAMPLE_MINING_LAND = (  # landuse (man_made), r = mean radius [m]; on farmland without buildings or roads
+    (Anchor("Kippe Gölzau", 711450, 5731200, 480), "brownfield", ""),
+    (Anchor("Halde Gölzau", 709300, 5730000, 300), "spoil_heap", "spoil_heap"),
+    (Anchor("Kippenfläche Friedersdorf-Ost", 734750, 5727000, 430), "brownfield", ""),
+    (Anchor("Tagebau Muldenstein (stillgelegt)", 733000, 5729300, 380), "quarry", ""),
+)
+SAMPLE_FLOODED_PITS = (Anchor("Tagebausee Gölzau", 710300, 5731200, 430),)  # water=reservoir: artificial
+SAMPLE_PARKING = (  # (place, length, width, parking, capacity, name): a lot beside the place's centre
+    ("Weißandt-Gölzau", 130.0, 90.0, "surface", 420, "Parkplatz Einkaufszentrum Weißandt-Gölzau"),
+    ("Weißandt-Gölzau", 25.0, 20.0, "surface", 18, "Parkplatz Friedhof Weißandt-Gölzau"),
+    ("Pouch", 160.0, 80.0, "surface", 450, "Parkplatz Strandbad Pouch"),
+    ("Muldenstein", 110.0, 70.0, "surface", 280, "Parkplatz Freizeitpark Muldestausee"),
+    ("Bitterfeld", 60.0, 40.0, "multi-storey", 400, "Parkhaus Bitterfeld Bahnhof"),
+)
+SAMPLE_DISADVANTAGED = (  # synthetic benachteiligte Gebiete (the sandy Dübener Heide edge east of the Mulde)
+    ("Benachteiligtes Gebiet Dübener Heide (synthetisch)", ((733000, 5726000), (738000, 5726000), (738000, 5733000),
+                                                             (731500, 5733000), (731500, 5729000))),
+)
 DEFECT_LINE_110KV = "Umspannwerk Zörbig"   # one 110 kV line ends 5 m short of this substation
 DEFECT_LINE_20KV = "Umspannwerk Landsberg"  # one 20 kV line starts 5 m beside this substation
 
@@ -2463,9 +2483,122 @@ def write_geotiff(path: Path, array: np.ndarray, grid: Grid, description: str, u
 # ----------------------------------------------------------------------------------------------
 # Output, validation, orchestration
 # ----------------------------------------------------------------------------------------------
+def named_places(landuse: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Centre and radius of each named settlement area of the landuse layer (name, x, y, r)."""
+    named = landuse[landuse.landuse.isin(list(BUILT_UP_NAMES)) & landuse["name"].notna()]
+    named = named.dissolve(by="name", as_index=False)
+    centre = shapely.centroid(geoms_of(named))
+    return pd.DataFrame({"name": named["name"].to_numpy(), "x": shapely.get_x(centre), "y": shapely.get_y(centre),
+                         "r": np.sqrt(named.geometry.area.to_numpy() / np.pi)})
+
+
+def add_solar_land(seed: int, ext: Extent, layers: dict[str, gpd.GeoDataFrame]) -> None:
+    """Former mining land, flooded opencast lakes, parking lots and disadvantaged areas (PV categories).
+
+    Drawn over the finished layers (farmland and meadow give way; settlements, forest, water, buildings and
+    roads stay), so the rest of the region is unchanged. Outside the sample's anchors (other extents) a
+    brownfield, a lake, three parking lots and one disadvantaged area are placed at random.
+    """
+    rng = make_rng(seed, "solar_land")
+    places = named_places(layers["landuse"])
+    landuse, box = layers["landuse"], ext.box()
+    mining = [(a, lu, mm) for a, lu, mm in SAMPLE_MINING_LAND if ext.inside(np.array([a.x]), np.array([a.y]), a.r)[0]]
+    pits = list(anchors_inside(SAMPLE_FLOODED_PITS, ext, 500.0))
+    if not mining and not pits:
+        x, y = ext.uniform(rng, 2, 3000.0)
+        mining = [(Anchor("Kippe (synthetisch)", x[0], y[0], 450.0), "brownfield", "")]
+        pits = [Anchor("Tagebausee (synthetisch)", x[1], y[1], 400.0)]
+    kept = ~landuse.landuse.isin(["farmland", "meadow"]).to_numpy()
+    blocked = shapely.union_all(np.concatenate([geoms_of(landuse)[kept], geoms_of(layers["water"])]))
+    anchors = [a for a, _, _ in mining] + pits
+    blobs = star_blobs(rng, np.array([a.x for a in anchors]), np.array([a.y for a in anchors]),
+                       np.array([a.r for a in anchors]), 0.2, 48, 1.2, rng.uniform(0, np.pi, len(anchors)))
+    blobs = only_polygons(shapely.intersection(shapely.difference(blobs, blocked), box))
+    lake_geoms = blobs[len(mining):]
+    new_lu = frame({"landuse": [lu for _, lu, _ in mining], "name": [a.name for a, _, _ in mining],
+                    "man_made": [mm or None for _, _, mm in mining]}, blobs[:len(mining)])
+    cut = shapely.union_all(blobs)
+    landuse["man_made"] = None
+    landuse["geometry"] = only_polygons(shapely.difference(geoms_of(landuse), cut))
+    landuse = landuse[~shapely.is_empty(geoms_of(landuse))]
+    layers["landuse"] = pd.concat([landuse, new_lu], ignore_index=True)
+    lakes = frame({"natural": ["water"] * len(pits), "water": ["reservoir"] * len(pits),
+                   "name": [a.name for a in pits]}, lake_geoms)
+    layers["water"] = pd.concat([layers["water"], lakes], ignore_index=True)
+
+    # Parking lots: the first rectangle on rings round the place that touches no building, road or water.
+    obstacles = list(np.concatenate([geoms_of(layers["buildings"]), geoms_of(layers["roads"]),
+                                     geoms_of(layers["water"]), geoms_of(new_lu)]))
+    tree = shapely.STRtree(obstacles)
+    by_name = {n: (x, y, r) for n, x, y, r in zip(places["name"], places["x"], places["y"], places["r"])}
+    plan = [p for p in SAMPLE_PARKING if p[0] in by_name]
+    if not plan:
+        big = places.sort_values("r", ascending=False).head(3)
+        plan = [(n, 120.0, 80.0, "surface", 380, f"Parkplatz {n}") for n in big["name"]]
+    rows, geoms = [], []
+    for place, length, width, kind, capacity, name in plan:
+        px, py, pr = by_name[place]
+        for dist in np.arange(0.3, 1.6, 0.1) * pr:
+            angles = np.arange(0.0, 2 * np.pi, np.pi / 12)
+            cand = rectangles(px + dist * np.cos(angles), py + dist * np.sin(angles), np.full(angles.size, length),
+                              np.full(angles.size, width), np.zeros(angles.size))
+            hit = np.zeros(angles.size, dtype=bool)
+            hit[tree.query(cand, predicate="intersects")[0]] = True
+            hit |= shapely.intersects(cand, shapely.union_all([g.buffer(5.0) for g in geoms]))
+            free = np.flatnonzero(~hit & shapely.within(cand, box))
+            if free.size:
+                geoms.append(cand[free[0]])
+                rows.append({"amenity": "parking", "parking": kind, "capacity": capacity, "name": name})
+                break
+    layers["parking"] = rows_frame([{**r, "geometry": g} for r, g in zip(rows, geoms)],
+                                   ["amenity", "parking", "capacity", "name"])
+    lu = layers["landuse"]
+    open_land = lu.landuse.isin(["farmland", "meadow", "forest"]).to_numpy()
+    if geoms and open_land.any():  # a lot in the fields takes the land; in a settlement it lies inside its area
+        lu.loc[open_land, "geometry"] = only_polygons(shapely.difference(geoms_of(lu)[open_land],
+                                                                         shapely.union_all(geoms)))
+        layers["landuse"] = lu[~shapely.is_empty(geoms_of(lu))].reset_index(drop=True)
+
+    areas = [(n, shapely.Polygon(pts).intersection(box)) for n, pts in SAMPLE_DISADVANTAGED]
+    areas = [(n, g) for n, g in areas if not g.is_empty]
+    if not areas:
+        areas = [("Benachteiligtes Gebiet (synthetisch)", shapely.box(ext.xmax - 0.3 * ext.width, ext.ymax - 0.3 *
+                                                                      ext.height, ext.xmax, ext.ymax))]
+    layers["disadvantaged_areas"] = frame({"name": [n for n, _ in areas], "land": ["ST"] * len(areas),
+                                           "source": ["synthetisch, nach der Kulisse der FFAVO LSA"] * len(areas)},
+                                          [g for _, g in areas])
+
+
+BUILT_UP_NAMES = ("residential", "commercial", "industrial")
+
+
+def add_solar_land_to(gpkg: Path, seed: int = 2024) -> Path:
+    """Add the solar land (:func:`add_solar_land`) to the base layers of an existing GeoPackage, in place.
+
+    A full regeneration under another GEOS version moves municipality boundaries and everything placed after
+    them (the coverage functions need GEOS >= 3.12 and fall back to plain unions before). This keeps the shipped
+    layers and adds only the solar land (idempotent: the base layers are those without it; a second run gives the
+    same land, its vertices within floating-point noise).
+    """
+    layers = {name: pyogrio.read_dataframe(gpkg, layer=name) for name in BASE_LAYERS}
+    solar_names = {a.name for a, _, _ in SAMPLE_MINING_LAND} | {a.name for a in SAMPLE_FLOODED_PITS}
+    layers["landuse"] = layers["landuse"][~layers["landuse"]["name"].isin(solar_names)].drop(
+        columns=[c for c in ("man_made",) if c in layers["landuse"].columns]).reset_index(drop=True)
+    layers["water"] = layers["water"][~layers["water"]["name"].isin(solar_names)].reset_index(drop=True)
+    x0, y0, x1, y1 = layers["municipalities"].total_bounds
+    add_solar_land(seed, Extent(x0, y0, x1, y1), layers)
+    tmp = gpkg.with_suffix(".tmp.gpkg")
+    write_gpkg(tmp, layers)
+    tmp.replace(gpkg)
+    return gpkg
+
+
 LAYER_ORDER = ("municipalities", "landuse", "buildings", "roads", "railways", "power_lines", "substations", "water",
-               "waterways", "protected_areas", "airfields", "wind_turbines", "pv_parks")
-MULTI_LAYERS = {"municipalities", "landuse", "water", "protected_areas", "airfields", "pv_parks"}
+               "waterways", "protected_areas", "airfields", "wind_turbines", "pv_parks", "parking",
+               "disadvantaged_areas")
+BASE_LAYERS = LAYER_ORDER[:13]  # without the solar land of add_solar_land
+MULTI_LAYERS = {"municipalities", "landuse", "water", "protected_areas", "airfields", "pv_parks", "parking",
+                "disadvantaged_areas"}
 RASTER_FILES = {"dem": "dem.tif", "wind_speed_100m": "wind_speed_100m.tif", "wind_speed_150m": "wind_speed_150m.tif",
                 "soil_quality": "soil_quality.tif"}
 
@@ -2652,6 +2785,8 @@ def generate_region(out_dir: Path, size_km_x: float = 30.0, size_km_y: float = 2
         "wind_turbines": turbines,
         "pv_parks": pv,
     }
+    add_solar_land(seed, ext, layers)
+    step("mining land, flooded pit, parking lots, disadvantaged areas")
     paths = {"gpkg": write_gpkg(out_dir / GPKG_NAME, layers)}
     step(f"wrote {paths['gpkg'].name}")
     if rasters:
@@ -2706,7 +2841,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--n-municipalities", type=int, default=None)
     ap.add_argument("--no-rasters", action="store_true")
+    ap.add_argument("--solar-land-only", action="store_true",
+                    help="only add the solar land (mining land, flooded pit, parking, disadvantaged areas) to the "
+                         "GeoPackage in --out-dir, keeping its other layers")
     args = ap.parse_args(argv)
+    if args.solar_land_only:
+        path = add_solar_land_to(args.out_dir / GPKG_NAME, args.seed)
+        validate_region({"gpkg": path})
+        print(f"  added the solar land to {path}")
+        return
     print(f"generating {args.size_km_x:g} x {args.size_km_y:g} km region into {args.out_dir}")
     paths = generate_region(args.out_dir, args.size_km_x, args.size_km_y, args.x0, args.y0, args.seed,
                             rasters=not args.no_rasters, n_municipalities=args.n_municipalities)
