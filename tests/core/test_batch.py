@@ -132,6 +132,35 @@ def test_a_batch_run_again_keeps_every_finished_municipality(scenario, uninterru
     assert (out / OVERVIEW_NAME).read_bytes() == before
 
 
+def test_a_change_of_the_scenario_redoes_every_municipality(scenario, uninterrupted, tmp_path):
+    """A marker counts only for the inputs it was computed from (its fingerprint): after a change of the scenario
+    file, the finished folders are handed to the runner again instead of being kept."""
+    import shutil
+    from dataclasses import replace
+
+    out = tmp_path / "copy"
+    shutil.copytree(uninterrupted[0], out)
+    tasks = batch_tasks(scenario, out, BatchSettings(where=WHERE))
+    assert tasks[0].fingerprint and read_marker(tasks[0].folder, tasks[0].fingerprint) is not None
+    changed = tmp_path / "changed" / "scenario.yaml"
+    changed.parent.mkdir()
+    changed.write_text(scenario.read_text(encoding="utf-8").replace("min_area_ha: 5", "min_area_ha: 6"),
+                       encoding="utf-8")
+    assert batch_tasks(changed, out, BatchSettings(where=WHERE))[0].fingerprint != tasks[0].fingerprint
+    assert batch_tasks(scenario, out, BatchSettings(where=WHERE, resolution_m=25))[0].fingerprint != \
+        tasks[0].fingerprint
+    handed = []
+
+    def recording_runner(todo):
+        for task in todo:
+            handed.append(task.municipality.name)
+            yield task, {"key": task.municipality.key, "folder": task.municipality.folder, "rows": []}
+
+    other = [replace(t, fingerprint="of other inputs") for t in tasks]
+    outcomes = list(run_batch(scenario, out, BatchSettings(where=WHERE), recording_runner, tasks=other))
+    assert handed == ["Petersberg", "Raguhn-Jeßnitz"] and [o.status for o in outcomes] == ["done", "done"]
+
+
 def test_a_batch_killed_half_way_resumes_with_the_same_overview(scenario, uninterrupted, tmp_path):
     """`wip batch` in a subprocess, SIGKILLed once the first municipality's marker is there; the second's folder is
     half-written. Run again, the batch keeps the first, redoes the second from an empty folder, and joins the same

@@ -5,7 +5,10 @@ municipality per task through the area of interest, for every municipality of a 
 Each municipality gets a folder of its own under ``<out>/municipalities/``; when its run has finished, a marker
 (:data:`MARKER_NAME`, holding the municipality's row of the overview) is written into the folder, last and
 atomically. A batch started again skips the folders with a marker and redoes the others from scratch, so a batch
-killed at any moment (``kill -9`` included) resumes and ends with the same overview as an uninterrupted one.
+killed at any moment (``kill -9`` included) resumes and ends with the same overview as an uninterrupted one. A marker
+holds the fingerprint of what the municipality was computed from (:func:`batch_fingerprint`: the scenario file, the
+size and time of every input file, the batch's options, the engine's version): after a change of the rules or the
+data, the batch redoes every municipality instead of keeping results of the old inputs.
 When every municipality has its marker, the rows are joined into :data:`OVERVIEW_NAME` (atomically) and the batch
 writes :data:`MANIFEST_NAME` (the municipalities, their status and times).
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import json
 import math
 import os
@@ -41,7 +45,7 @@ from ..progress import NullProgress, Progress
 from ..scenario.model import ProfileSection, Scenario
 from ..scenario.spec import load_scenario
 from .paths import folder_lock, remove_stale_parts
-from .runner import ProgressFactory, check_scenario_paths, run_scenario
+from .runner import ProgressFactory, check_scenario_paths, run_scenario, scenario_paths
 
 #: The marker a finished municipality's folder holds (its overview row), written last and atomically.
 MARKER_NAME = "wip_batch_done.json"
@@ -126,6 +130,7 @@ class MunicipalityTask:
     name_field: str
     id_field: str | None
     settings: BatchSettings = field(default_factory=BatchSettings)
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True)
@@ -240,18 +245,42 @@ def batch_tasks(scenario: str | Path, out_dir: str | Path, settings: BatchSettin
     name_field = settings.name_field or sc.aoi.name_field
     id_field = settings.id_field or sc.aoi.id_field
     root = Path(out_dir).resolve() / FOLDERS_NAME
-    return [MunicipalityTask(str(scenario), str(root / m.folder), m, layer, name_field, id_field, settings)
+    fingerprint = batch_fingerprint(sc, layer, name_field, id_field, settings)
+    return [MunicipalityTask(str(scenario), str(root / m.folder), m, layer, name_field, id_field, settings,
+                             fingerprint)
             for m in list_municipalities(layer, name_field, id_field, settings.where)]
 
 
-def read_marker(folder: str | Path) -> dict[str, Any] | None:
-    """The marker of a finished municipality's folder (None if it has none, or an unreadable one)."""
+def batch_fingerprint(sc: Scenario, layer: LayerRef, name_field: str, id_field: str | None,
+                      settings: BatchSettings) -> str:
+    """What a municipality's results depend on, hashed: the scenario file's bytes, the path, size and modification
+    time of every input file (layers, rasters, catalogues, weather …), the municipality layer, the options that
+    change results (``only``, resolution, sources) and the engine's version."""
+    h = hashlib.sha256()
+    h.update(Path(sc.path).read_bytes())
+    inputs, _ = scenario_paths(sc)
+    for path in sorted({*inputs, Path(layer.path)}):
+        try:
+            st = path.stat()
+            h.update(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+        except OSError:
+            h.update(f"{path}|missing\n".encode())
+    h.update(json.dumps([layer.path, layer.layer, name_field, id_field, sorted(settings.only), settings.resolution_m,
+                         [str(x) for x in settings.sources], __version__], default=str).encode())
+    return h.hexdigest()[:32]
+
+
+def read_marker(folder: str | Path, fingerprint: str | None = None) -> dict[str, Any] | None:
+    """The marker of a finished municipality's folder (None if it has none, an unreadable one, or, with
+    ``fingerprint``, one of other inputs)."""
     path = Path(folder) / MARKER_NAME
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) and isinstance(data.get("rows"), list) else None
+    if not (isinstance(data, dict) and isinstance(data.get("rows"), list)):
+        return None
+    return data if fingerprint is None or data.get("fingerprint") == fingerprint else None
 
 
 def municipality_scenario(task: MunicipalityTask) -> Scenario:
@@ -276,19 +305,19 @@ def clear_folder(folder: Path) -> None:
 def run_municipality(task: MunicipalityTask, progress_for: ProgressFactory | None = None) -> dict[str, Any]:
     """Run one municipality's chain into its folder and write its marker last; returns the marker.
 
-    A folder with a marker is left as it is (its marker is returned); a folder without one is emptied first, so
-    what an interrupted run left is redone, never mixed in. The folder is locked for the run
+    A folder with a marker of the task's fingerprint is left as it is (its marker is returned); any other folder is
+    emptied first, so what an interrupted run (or a run on other inputs) left is redone, never mixed in. The folder is locked for the run
     (:func:`.paths.folder_lock`): a second process on the same municipality is refused.
     """
     folder = Path(task.folder)
-    done = read_marker(folder)
+    done = read_marker(folder, task.fingerprint)
     if done is not None:
         return done
     t0 = time.perf_counter()
     # demandlib 0.2.2 (BDEW load profiles) sets warnings.simplefilter("error") for the whole process and leaves
     # it so: without the guard, every warning of the next municipality in this process would end it as an error
     with warnings.catch_warnings(), folder_lock(folder, "batch task"):
-        done = read_marker(folder)  # finished by another process while this one waited for the folder
+        done = read_marker(folder, task.fingerprint)  # finished by another process meanwhile
         if done is not None:
             return done
         clear_folder(folder)
@@ -304,6 +333,7 @@ def run_municipality(task: MunicipalityTask, progress_for: ProgressFactory | Non
         m = task.municipality
         marker = {"key": m.key, "name": m.name, "ags": m.ags, "folder": m.folder, "rows": rows,
                   "seconds": round(time.perf_counter() - t0, 2), "steps": steps, "version": __version__,
+                  "fingerprint": task.fingerprint,
                   "finished": dt.datetime.now().astimezone().isoformat(timespec="seconds"), "pid": os.getpid()}
         with OutputTransaction() as tx:
             write_json(tx.temp_for(folder / MARKER_NAME), marker)
@@ -329,7 +359,7 @@ def run_batch(scenario: str | Path, out_dir: str | Path, settings: BatchSettings
               tasks: Sequence[MunicipalityTask] | None = None) -> Iterator[MunicipalityOutcome]:
     """Run a batch, yielding what becomes of each municipality as it is known; join the overview at the end.
 
-    The finished municipalities (a folder with a marker) come first, as ``skipped``; the others are handed to
+    The finished municipalities (a marker of the same inputs) come first, as ``skipped``; the others are handed to
     ``runner`` (default: :func:`run_in_process`). When every municipality has finished, their rows are joined into
     ``<out_dir>/batch_overview.csv``; in any case ``<out_dir>/wip_batch.json`` lists every municipality with its
     status. The batch folder is locked for the run (a second batch into it is refused).
@@ -359,7 +389,7 @@ def run_batch(scenario: str | Path, out_dir: str | Path, settings: BatchSettings
         remove_stale_parts(out_dir)
         todo = []
         for task in tasks:
-            marker = read_marker(task.folder)
+            marker = read_marker(task.folder, task.fingerprint)
             if marker is None:
                 todo.append(task)
                 continue
