@@ -1324,152 +1324,162 @@
       <translation>{name}: {eligible:.1f} ha geeignet von {total:.1f} ha ({pct:.2f} %)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="78" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="79" />
       <source>Municipal energy profile</source>
       <translation>Kommunales Energieprofil</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="89" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="90" />
       <source>Population field</source>
       <translation>Feld mit der Einwohnerzahl</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="92" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="93" />
       <source>Wind criteria preset (none: no wind areas)</source>
       <translation>Kriterienkatalog Wind (none: keine Windflächen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="93" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="94" />
       <source>Ground-mounted PV criteria preset (none: no PV areas)</source>
       <translation>Kriterienkatalog Freiflächen-PV (none: keine PV-Flächen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="105" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="106" />
       <source>Generation sources</source>
       <translation>Erzeugungsarten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="110" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="111" />
       <source>Reuse computed sites: {source} (site_id, municipality, capacity_mw, energy_mwh_per_a)</source>
       <translation>Berechnete Standorte übernehmen: {source} (site_id, municipality, capacity_mw, energy_mwh_per_a)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="113" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="114" />
       <source>Lakes where floating PV is allowed (artificial or heavily modified, e.g. flooded open-cast mines; empty: the reservoirs and basins of the water layer)</source>
       <translation>Seen, auf denen schwimmende PV zulässig ist (künstlich oder erheblich verändert, z. B. geflutete Tagebaue; leer: die Speicher und Becken des Gewässer-Layers)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="117" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="118" />
       <source>Trade-tax multiplier field (Hebesatz, e.g. 400)</source>
       <translation>Feld mit dem Gewerbesteuer-Hebesatz (z. B. 400)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="120" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="121" />
       <source>Trade-tax multiplier where the field gives none [%] (empty: the cost table's)</source>
       <translation>Hebesatz, wo das Feld keinen angibt [%] (leer: der der Kostentabelle)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="123" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="124" />
       <source>Cost table (YAML; empty: the shipped economics table)</source>
       <translation>Kostentabelle (YAML; leer: die mitgelieferte Tabelle)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="124" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="125" />
       <source>YAML files (*.yml *.yaml)</source>
       <translation>YAML-Dateien (*.yml *.yaml)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="126" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="127" />
+      <source>Demand scenarios 2030 and 2045 (heat pumps, electric cars) with the storage for 80 and 90 % self-sufficiency</source>
+      <translation>Bedarfsszenarien 2030 und 2045 (Wärmepumpen, Elektroautos) mit dem Speicher für 80 und 90 % Eigenversorgung</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="130" />
+      <source>Demand scenario file (YAML; empty: the shipped scenarios)</source>
+      <translation>Datei der Bedarfsszenarien (YAML; leer: die mitgelieferten Szenarien)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="133" />
       <source>Demand table (CSV: name or ags, MWh/a per sector or total_mwh)</source>
       <translation>Bedarfstabelle (CSV: name oder ags, MWh/a je Sektor oder total_mwh)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="129" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="136" />
       <source>Top sites per municipality [-]</source>
       <translation>Beste Standorte je Gemeinde [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="131" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="138" />
       <source>Report language</source>
       <translation>Sprache der Berichte</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="131" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="138" />
       <source>German</source>
       <translation>Deutsch</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="131" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="138" />
       <source>English</source>
       <translation>Englisch</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="133" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="140" />
       <source>Chart of the wind area share by settlement setback, 400–1500 m (50 m grid)</source>
       <translation>Diagramm des Windflächenanteils nach Abstand zu Siedlungen, 400–1500 m (50-m-Raster)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="136" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="143" />
       <source>Rotor inside the wind areas (rotor-in): the turbine layout and the WindBG accounting</source>
       <translation>Rotor innerhalb der Windflächen (Rotor-in): Anlagenlayout und WindBG-Anrechnung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="139" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="146" />
       <source>Land, where the municipality key (AGS) does not tell</source>
       <translation>Land, wo der Gemeindeschlüssel (AGS) es nicht angibt</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="140" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="147" />
       <source>from the AGS</source>
       <translation>aus dem AGS</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="143" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="150" />
       <source>Reuse outputs of an earlier run in the output folder (same catalogue, grid and area)</source>
       <translation>Ergebnisse eines früheren Laufs im Ausgabeordner wiederverwenden (gleicher Katalog, gleiches Raster, gleiches Gebiet)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="145" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="152" />
       <source>Output folder</source>
       <translation>Ausgabeordner</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="146" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="153" />
       <source>Profile report (overview)</source>
       <translation>Profilbericht (Übersicht)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="147" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="154" />
       <source>Indicators per municipality (CSV)</source>
       <translation>Kennzahlen je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="148" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="155" />
       <source>Sites of the profile</source>
       <translation>Standorte des Profils</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="149" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="156" />
       <source>Municipalities with indicators</source>
       <translation>Gemeinden mit Kennzahlen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="150" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="157" />
       <source>Number of municipalities</source>
       <translation>Anzahl der Gemeinden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="183" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="190" />
       <source>Give the municipalities layer.</source>
       <translation>Geben Sie die Gemeindeebene an.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="219" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="230" />
       <source>{source}: missing — {reason}</source>
       <translation>{source}: fehlt – {reason}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="223" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="234" />
       <source>{name}: {area:.0f} ha, demand {demand:.1f} GWh/a, energy {energy} GWh/a</source>
       <translation>{name}: {area:.0f} ha, Bedarf {demand:.1f} GWh/a, Ertrag {energy} GWh/a</translation>
     </message>
@@ -1829,112 +1839,112 @@
       <translation>Geben Sie Abstände mit von ≤ bis und positiver Schrittweite an, höchstens {max} (angegeben: von {start:g} m bis {stop:g} m in Schritten von {step:g} m).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="50" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="53" />
       <source>Sites</source>
       <translation>Standorte</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="70" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="123" />
       <source>Site maps (PDF)</source>
       <translation>Standortkarten (PDF)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="78" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="131" />
       <source>Municipalities [polygons] (profile_sites.gpkg, layer municipalities)</source>
       <translation>Gemeinden [Polygone] (profile_sites.gpkg, Ebene municipalities)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="83" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="136" />
       <source>Sites (profile_sites.gpkg, layer sites: municipality, source, energy_mwh_per_a)</source>
       <translation>Standorte (profile_sites.gpkg, Ebene sites: municipality, source, energy_mwh_per_a)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="86" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="139" />
       <source>Grid connection lines (profile_sites.gpkg, layer connections)</source>
       <translation>Netzanschlussleitungen (profile_sites.gpkg, Ebene connections)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="89" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="142" />
       <source>Eligible wind areas [polygons]</source>
       <translation>Potenzialflächen Wind [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="91" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="144" />
       <source>Eligible ground-mounted PV areas [polygons]</source>
       <translation>Potenzialflächen Freiflächen-PV [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="93" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="146" />
       <source>Suitability raster (score 0–100)</source>
       <translation>Eignungsraster (Bewertung 0–100)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="95" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="148" />
       <source>Site pages per municipality [-]</source>
       <translation>Standortseiten je Gemeinde [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="97" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="150" />
       <source>Title</source>
       <translation>Titel</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="99" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="152" />
       <source>PDF files (*.pdf)</source>
       <translation>PDF-Dateien (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="100" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="153" />
       <source>Number of pages</source>
       <translation>Anzahl der Seiten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="108" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="175" />
       <source>“{parameter}”: cannot open the layer.</source>
       <translation>„{parameter}“: die Ebene lässt sich nicht öffnen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="115" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="182" />
       <source>“{output}”: the file must end in .pdf (got “{path}”).</source>
       <translation>„{output}“: die Datei muss auf .pdf enden (angegeben: „{path}“).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="126" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="193" />
       <source>Printing {n} pages</source>
       <translation>Drucke {n} Seiten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="135" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="202" />
       <source>The PDF could not be written: {error}</source>
       <translation>Die PDF-Datei konnte nicht geschrieben werden: {error}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="153" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="220" />
       <source>The municipalities layer has no field “{field}”.</source>
       <translation>Die Gemeindeebene hat kein Feld „{field}“.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="165" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="232" />
       <source>Suitability (0–100)</source>
       <translation>Eignung (0–100)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="173" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="240" />
       <source>Municipal boundary</source>
       <translation>Gemeindegrenze</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="179" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="246" />
       <source>Potential area wind</source>
       <translation>Potenzialfläche Wind</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="181" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="248" />
       <source>Potential area ground PV</source>
       <translation>Potenzialfläche Freiflächen-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="189" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="256" />
       <source>The municipalities layer has no features: nothing to print.</source>
       <translation>Die Gemeindeebene enthält keine Objekte: nichts zu drucken.</translation>
     </message>

@@ -58,6 +58,7 @@ class MunicipalProfile(WipAlgorithm):
     ROTOR_IN, LAND = "ROTOR_IN", "LAND"
     FLOATING_LAKES = "FLOATING_LAKES"
     COST_TABLE, HEBESATZ_FIELD, HEBESATZ_PCT = "COST_TABLE", "HEBESATZ_FIELD", "HEBESATZ_PCT"
+    DEMAND_SCENARIOS, SCENARIO_FILE = "DEMAND_SCENARIOS", "SCENARIO_FILE"
     #: The Länder a profile can name where the AGS does not tell (None: from the AGS).
     LAND_IDS = (None, "ST", "SN", "TH", "BB", "BE", "BW", "BY", "HB", "HE", "HH", "MV", "NI", "NW", "RP", "SH", "SL")
     DATA_SOURCES = "DATA_SOURCES"  # layers in a source profile (SOURCES are the generation sources)
@@ -122,6 +123,12 @@ class MunicipalProfile(WipAlgorithm):
         self.add_parameter(QgsProcessingParameterFile(
             self.COST_TABLE, tr("Cost table (YAML; empty: the shipped economics table)"), behavior=FILE_BEHAVIOR_FILE,
             optional=True, fileFilter=tr("YAML files (*.yml *.yaml)")), advanced=True)
+        self.add_parameter(QgsProcessingParameterBoolean(
+            self.DEMAND_SCENARIOS, tr("Demand scenarios 2030 and 2045 (heat pumps, electric cars) with the storage for "
+                                      "80 and 90 % self-sufficiency"), defaultValue=True))
+        self.add_parameter(QgsProcessingParameterFile(
+            self.SCENARIO_FILE, tr("Demand scenario file (YAML; empty: the shipped scenarios)"),
+            behavior=FILE_BEHAVIOR_FILE, optional=True, fileFilter=tr("YAML files (*.yml *.yaml)")), advanced=True)
         self.add_parameter(QgsProcessingParameterFile(
             self.DEMAND_TABLE, tr("Demand table (CSV: name or ags, MWh/a per sector or total_mwh)"),
             behavior=FILE_BEHAVIOR_FILE, optional=True, fileFilter=tr("CSV files (*.csv)")))
@@ -205,6 +212,10 @@ class MunicipalProfile(WipAlgorithm):
         }
         if parameters.get(self.HEBESATZ_PCT) not in (None, ""):
             plan["hebesatz_pct"] = self.parameterAsDouble(parameters, self.HEBESATZ_PCT, context)
+        if not self.parameterAsBool(parameters, self.DEMAND_SCENARIOS, context):
+            plan["demand_scenarios"] = None
+        elif self.parameterAsFile(parameters, self.SCENARIO_FILE, context):
+            plan["demand_scenarios"] = self.parameterAsFile(parameters, self.SCENARIO_FILE, context)
         cost_table = self.parameterAsFile(parameters, self.COST_TABLE, context)
         if cost_table:
             plan["cost_table"] = cost_table

@@ -37,10 +37,12 @@ from ..economics.sites import hebesatz_of, site_economics
 from ..eligibility.aoi import read_aoi_frame
 from ..progress import NullProgress, Progress, SubProgress, check_cancelled
 from .demand import DemandCatalogue, MunicipalDemand, demands_for, load_demand_catalogue, read_demand_table
-from .indicators import municipal_profile, municipal_value_indicators, site_records, unique_ids
+from .demand_scenarios import DemandScenarioCatalogue, load_demand_scenarios
+from .indicators import municipal_profile, municipal_value_indicators, municipality_land, site_records, unique_ids
 from .model import (
     GENERATION_SOURCES,
     SITE_FIELDS,
+    MunicipalProfile,
     ProfilePlan,
     ProfileResult,
     SourceContext,
@@ -48,7 +50,8 @@ from .model import (
     TechnologyFigures,
 )
 from .outputs import write_outputs
-from .sources import run_source
+from .scenarios import municipal_scenarios, scenario_indicators, scenario_temperature
+from .sources import profile_weather, run_source
 from .steps import eligibility_step, grid_step, suitability_step, sweep_series, windbg_step
 
 
@@ -178,6 +181,29 @@ def run_profile(plan: ProfilePlan, progress: Progress | None = None) -> ProfileR
     return result
 
 
+def demand_scenarios_step(plan: ProfilePlan, ctx: SourceContext, boundaries: gpd.GeoDataFrame,
+                          municipalities: list[MunicipalProfile], progress: Progress) -> DemandScenarioCatalogue | None:
+    """Each municipality's balance and storage in the demand scenarios (fills ``m.scenarios`` and its indicators);
+    the catalogue, or None without scenarios. A municipality without an hourly balance or population gets a note."""
+    if not plan.demand_scenarios:
+        return None
+    cat = load_demand_scenarios(plan.demand_scenarios)
+    temperature = scenario_temperature(profile_weather(ctx))
+    population = dict(zip(boundaries["name"].astype(str), boundaries["population"].astype(float)))
+    ags = dict(zip(boundaries["name"].astype(str), boundaries["ags"].astype(str)))
+    for i, m in enumerate(municipalities):
+        progress.report(i / max(1, len(municipalities)), f"{m.name}: demand scenarios")
+        pop = population.get(m.name, float("nan"))
+        if m.balance is None or not np.isfinite(pop):
+            m.notes.append("demand scenarios: need the hourly balance and the population; not computed")
+            continue
+        m.scenarios = municipal_scenarios(m.balance.generation, m.balance.demand, pop, cat, temperature, plan.year,
+                                          municipality_land(plan, ags.get(m.name, "")), plan.storage_targets_pct)
+        m.indicators.update(scenario_indicators(m.scenarios, cat.reference))
+        check_cancelled(progress)
+    return cat
+
+
 def generation_to_outputs(plan: ProfilePlan, progress: Progress, t0: float, crs: Any, boundaries: gpd.GeoDataFrame,
                           demand_cat: DemandCatalogue, demands: Mapping[str, MunicipalDemand],
                           technologies: dict[str, TechnologyFigures], windbg: Mapping[str, Any],
@@ -219,9 +245,12 @@ def generation_to_outputs(plan: ProfilePlan, progress: Progress, t0: float, crs:
                                                 demand_cat, per_site, grid_note, tops))
     for m in municipalities:
         m.indicators.update(municipal_value_indicators(economics.get(m.name, {})))
+    scenario_cat = demand_scenarios_step(plan, ctx, boundaries, municipalities, SubProgress(progress, 0.9, 0.95))
     result = ProfileResult(plan, municipalities, technologies, sources, sites, connections, boundaries, demand_cat,
                            provenance_of(plan, technologies, sources, demand_cat, grid_prov), {},
                            sweep, grid_note)
+    result.scenario_catalogue = scenario_cat
+    result.provenance["demand_scenarios"] = scenario_cat.provenance() if scenario_cat is not None else None
     result.provenance["windbg_accounting"] = windbg.get("_accounting")
     result.provenance["economics"] = {"table": costs.id, "price_year": costs.price_year, "file": costs.origin,
                                       "discount_rate": costs.discount_rate, "lifetime_a": costs.lifetime_a,
@@ -233,4 +262,4 @@ def generation_to_outputs(plan: ProfilePlan, progress: Progress, t0: float, crs:
     return result
 
 
-__all__ = ["generation_to_outputs", "municipal_demands", "municipal_hebesatz", "provenance_of", "read_boundaries", "run_profile"]
+__all__ = ["demand_scenarios_step", "generation_to_outputs", "municipal_demands", "municipal_hebesatz", "provenance_of", "read_boundaries", "run_profile"]

@@ -201,6 +201,11 @@ class ProfilePlan:
         municipality without a value gets ``hebesatz_pct``.
     hebesatz_pct : float or None
         Trade-tax multiplier of the municipalities without a field value (None: the cost table's). [%]
+    demand_scenarios : str or None
+        Demand scenarios (preset id or YAML file, ``presets/demand_scenarios.yml``): the balance and the storage
+        of each municipality today, in 2030 and 2045 (None: none).
+    storage_targets_pct : tuple of float
+        Self-sufficiency targets the storage of each scenario is sized for. [%]
     """
 
     layers: dict[str, LayerRef]
@@ -233,6 +238,8 @@ class ProfilePlan:
     cost_table: str = "economics"
     hebesatz_field: str = "hebesatz"
     hebesatz_pct: float | None = None
+    demand_scenarios: str | None = "demand_scenarios"
+    storage_targets_pct: tuple[float, ...] = (80.0, 90.0)
 
     def check(self) -> None:
         """Raise :class:`InputError` naming every impossible setting."""
@@ -252,6 +259,9 @@ class ProfilePlan:
         if self.hebesatz_pct is not None and not 200 <= self.hebesatz_pct <= 1000:
             problems.append(f"hebesatz_pct {self.hebesatz_pct:g}: a trade-tax multiplier in per cent, between 200 "
                             "(the legal minimum, § 16 (4) GewStG) and 1000 (e.g. 400)")
+        if any(not 0 < float(t) <= 100 for t in self.storage_targets_pct):
+            problems.append(f"storage_targets_pct {list(self.storage_targets_pct)}: self-sufficiency targets in per "
+                            "cent, above 0 and at most 100 (e.g. 80, 90)")
         if problems:
             raise InputError("The profile settings have problems:\n" + "\n".join(f"  - {p}" for p in problems))
 
@@ -325,6 +335,7 @@ class MunicipalProfile:
     balance: HourlyBalance | None = None
     top_sites: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    scenarios: list[Any] = field(default_factory=list)  # .scenarios.ScenarioFigures per demand scenario
 
 
 @dataclass
@@ -344,6 +355,7 @@ class ProfileResult:
     sweep: dict[str, Any] | None = None
     grid_note: str = ""
     seconds: float = 0.0
+    scenario_catalogue: Any = None  # .demand_scenarios.DemandScenarioCatalogue of the demand scenarios, if any
 
     def municipality(self, name: str) -> MunicipalProfile:
         """The profile of one municipality."""

@@ -102,6 +102,8 @@ def profile_json(result: ProfileResult) -> dict[str, Any]:
             entry["demand_origin"] = m.demand.origin
         if m.balance is not None:
             entry["monthly_mwh"] = {k: v.tolist() for k, v in m.balance.monthly().items()}
+        if m.scenarios:
+            entry["demand_scenarios"] = [f.as_json() for f in m.scenarios]
         munis.append(entry)
     return to_plain({"municipalities": munis, "total": total_row(result),
                      "sources": {k: {"status": s.status, "reason": s.reason, "density": s.density}

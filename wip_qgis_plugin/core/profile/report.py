@@ -37,7 +37,13 @@ from .legend import (
     source_colour,
 )
 from .model import GENERATION_SOURCES, MunicipalProfile, ProfileResult
-from .report_parts import economics_assumptions, economics_section
+from .report_parts import (
+    economics_assumptions,
+    economics_section,
+    scenario_assumptions,
+    scenario_indicator_label,
+    scenarios_section,
+)
 from .report_parts import fmt_number as _fmt
 from .report_parts import html_table as _table
 from .report_style import REPORT_CSS
@@ -245,8 +251,9 @@ def text(key: str, language: str) -> str:
     return MESSAGES.get(language, MESSAGES["de"]).get(key) or MESSAGES["en"][key]
 
 
-def indicator_label(key: str, language: str, sources: Mapping[str, Any] | None = None) -> tuple[str, str]:
-    """(label, unit) of an indicator key."""
+def indicator_label(key: str, language: str, sources: Mapping[str, Any] | None = None,
+                    catalogue: Any = None) -> tuple[str, str]:
+    """(label, unit) of an indicator key (``catalogue``: the demand scenarios, for their names)."""
     table = INDICATOR_LABELS.get(language, INDICATOR_LABELS["de"])
     if key in table:
         return table[key]
@@ -254,7 +261,7 @@ def indicator_label(key: str, language: str, sources: Mapping[str, Any] | None =
         for suffix, (what, unit) in _SOURCE_FIELDS.items():
             if key == f"{src.key}_{suffix}":
                 return f"{src.label(language)}: {text(what, language).split(' [')[0]}", unit
-    return key, ""
+    return scenario_indicator_label(key, language, catalogue) or (key, "")
 
 
 def slug(name: str) -> str:
@@ -456,7 +463,7 @@ def _assumptions(result: ProfileResult, lang: str) -> str:
     params = prov.get("parameters", {})
     prow = [[html.escape(k), html.escape(str(v))] for k, v in params.items() if k not in ("output_dir",)]
     out += f"<h3>{text('parameter', lang)}</h3>" + _table([text("parameter", lang), text("value", lang)], prow)
-    out += economics_assumptions(result)
+    out += economics_assumptions(result) + scenario_assumptions(result)
     lrows = [[html.escape(r), html.escape(p)] for r, p in {**prov.get("input_layers", {}),
                                                           **prov.get("input_rasters", {})}.items()]
     out += f"<h3>{text('layer', lang)}</h3>" + _table(["role", text("layer", lang)], lrows)
@@ -513,6 +520,7 @@ def municipality_html(result: ProfileResult, m: MunicipalProfile, map_png: str |
     else:
         parts.append(f"<p class=\"note\">{text('no_sites', lang)}</p>")
     parts.append(economics_section(result, m.name))
+    parts.append(scenarios_section(result, m))
     if m.notes:
         parts.append(f"<h3>{text('notes', lang)}</h3><ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in m.notes)
                      + "</ul>")
@@ -526,6 +534,10 @@ def overview_html(result: ProfileResult, links: Mapping[str, str], map_png: str 
     keys = [c for c in ("area_ha", "population", "wind_eligible_pct", "windbg_counted_pct", "pv_ground_eligible_pct",
                         "capacity_mw", "energy_gwh", "demand_gwh", "balance_pct", "self_sufficiency_pct",
                         "grid_cost_meur", "municipal_value_keur") if c in indicator_columns(result)]
+    last = result.scenario_catalogue.scenario_ids[-1] if result.scenario_catalogue is not None else None
+    if last and f"self_sufficiency_{last}_pct" in indicator_columns(result):
+        keys.insert(keys.index("self_sufficiency_pct") + 1 if "self_sufficiency_pct" in keys else len(keys),
+                    f"self_sufficiency_{last}_pct")
     header = [text("municipality", lang)] + [
         f"{html.escape(indicator_label(k, lang)[0])} [{html.escape(indicator_label(k, lang)[1])}]" for k in keys]
     rows = [[f'<a href="{html.escape(links[m.name])}">{html.escape(m.name)}</a>'] +

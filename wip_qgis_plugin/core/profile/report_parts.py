@@ -157,11 +157,126 @@ def economics_assumptions(result: ProfileResult) -> str:
     return out
 
 
+#: Texts of the demand-scenario sections, by language.
+SCENARIO_TEXTS: dict[str, dict[str, str]] = {
+    "de": {
+        "scenarios": "Bedarfsszenarien: Strom, Wärmepumpen, Elektroautos", "scenario": "Szenario",
+        "demand": "Strombedarf", "heat_pumps": "davon Wärmepumpen", "electric_vehicles": "davon Elektroautos",
+        "peak": "Spitzenlast", "balance": "bilanzielle Deckung", "self_sufficiency": "zeitgleiche Eigenversorgung",
+        "storage": "Speicher für {target:g} % Eigenversorgung", "unreachable": "nicht erreichbar",
+        "scenarios_note": "Erzeugung wie oben (das heute berechnete Potenzial); der Bedarf je Szenario: heutiger "
+                          "Strombedarf × Effizienzfaktor, dazu Wärmepumpen (Wärmebedarf je Einwohner, BDEW-"
+                          "Wärmeprofile, Leistungszahl aus der Temperatur des Wetterjahres) und Elektroautos, "
+                          "jeweils über den heutigen Bestand hinaus. Speicher: kleinste Kapazität (Leistung = halbe "
+                          "Kapazität je Stunde, Wirkungsgrad 90 %), die stündlich gefahren die Eigenversorgung "
+                          "erreicht; ab etwa 90 % ist das eher die Größe der saisonalen Lücke als eine Batterie.",
+        "scenario_assumptions": "Annahmen der Bedarfsszenarien", "place": "Größe", "value": "Wert",
+        "source": "Quelle", "no_scenarios": "keine Bedarfsszenarien (keine stündliche Bilanz oder Einwohnerzahl)",
+    },
+    "en": {
+        "scenarios": "Demand scenarios: electricity, heat pumps, electric cars", "scenario": "Scenario",
+        "demand": "Electricity demand", "heat_pumps": "of which heat pumps", "electric_vehicles": "of which electric cars",
+        "peak": "Peak demand", "balance": "Annual balance", "self_sufficiency": "Self-sufficiency (same hour)",
+        "storage": "Storage for {target:g} % self-sufficiency", "unreachable": "not reachable",
+        "scenarios_note": "Generation as above (the potential computed today); the demand of each scenario: today's "
+                          "electricity × an efficiency factor, plus heat pumps (heat demand per inhabitant, BDEW heat "
+                          "profiles, COP from the weather year's temperature) and electric cars, each beyond "
+                          "today's stock. Storage: the smallest capacity (power = half the capacity per hour, "
+                          "round-trip efficiency 90 %) that reaches the self-sufficiency in an hourly dispatch; from "
+                          "about 90 % on it is the size of the seasonal gap rather than a battery.",
+        "scenario_assumptions": "Assumptions of the demand scenarios", "place": "Item", "value": "Value",
+        "source": "Source", "no_scenarios": "no demand scenarios (no hourly balance or population)",
+    },
+}
+
+
+def stext(key: str, language: str) -> str:
+    """A text of the demand-scenario sections in ``language`` (German for an unknown language)."""
+    return SCENARIO_TEXTS.get(language, SCENARIO_TEXTS["de"])[key]
+
+
+def scenario_label(catalogue: Any, scenario_id: str, language: str) -> str:
+    """The name of a demand scenario (its id without a catalogue)."""
+    try:
+        return catalogue.scenario(scenario_id).label.get(language)
+    except Exception:  # noqa: BLE001 - a label is never worth failing a report
+        return scenario_id
+
+
+def scenario_indicator_label(key: str, language: str, catalogue: Any = None) -> tuple[str, str] | None:
+    """(label, unit) of a scenario indicator (``demand_2045_gwh``, ``storage_80_2045_mwh`` …), None for other keys."""
+    parts = key.split("_")
+    if key.startswith("storage_") and key.endswith("_mwh") and len(parts) == 4:
+        try:
+            target = float(parts[1])
+        except ValueError:
+            return None
+        return f"{stext('storage', language).format(target=target)} ({scenario_label(catalogue, parts[2], language)})", \
+            "MWh"
+    for prefix, what, unit in (("demand_", "demand", "GWh/a"), ("balance_", "balance", "%"),
+                               ("self_sufficiency_", "self_sufficiency", "%")):
+        suffix = "_gwh" if unit == "GWh/a" else "_pct"
+        if key.startswith(prefix) and key.endswith(suffix):
+            sid = key[len(prefix):-len(suffix)]
+            if sid and "_" not in sid:
+                return f"{stext(what, language)} {scenario_label(catalogue, sid, language)}", unit
+    return None
+
+
+def scenarios_section(result: ProfileResult, m: Any) -> str:
+    """The demand scenarios of one municipality: demand by component, balance and storage per scenario (HTML)."""
+    lang = result.plan.language
+    cat = result.scenario_catalogue
+    if cat is None:
+        return ""
+    head = f"<h2>{stext('scenarios', lang)}</h2>"
+    if not m.scenarios:
+        return head + f"<p class=\"note\">{stext('no_scenarios', lang)}</p>"
+    targets = list(m.scenarios[0].storage)
+    reasons = []
+    rows = []
+    for f in m.scenarios:
+        cells = [html.escape(scenario_label(cat, f.scenario, lang)),
+                 fmt_number(f.demand_mwh["total"] / 1000, "GWh/a", lang),
+                 fmt_number(f.demand_mwh["heat_pumps"] / 1000, "GWh/a", lang),
+                 fmt_number(f.demand_mwh["electric_vehicles"] / 1000, "GWh/a", lang),
+                 fmt_number(f.peak_mw, "MW", lang), fmt_number(f.balance.get("balance_pct"), "%", lang),
+                 fmt_number(f.balance.get("self_sufficiency_pct"), "%", lang)]
+        for t in targets:
+            sizing = f.storage[t]
+            if sizing.capacity_mwh is None:
+                cells.append(stext("unreachable", lang))
+                reasons.append(f"{scenario_label(cat, f.scenario, lang)}, {t:g} %: {sizing.reason}")
+            else:
+                cells.append(fmt_number(sizing.capacity_mwh, "MWh", lang))
+        rows.append(cells)
+    header = [stext("scenario", lang), f"{stext('demand', lang)} [GWh/a]", f"{stext('heat_pumps', lang)} [GWh/a]",
+              f"{stext('electric_vehicles', lang)} [GWh/a]", f"{stext('peak', lang)} [MW]",
+              f"{stext('balance', lang)} [%]", f"{stext('self_sufficiency', lang)} [%]"] + \
+        [f"{stext('storage', lang).format(target=t)} [MWh]" for t in targets]
+    note = f"<p class=\"note\">{stext('scenarios_note', lang)}</p>"
+    if reasons:
+        note += "<ul class=\"note\">" + "".join(f"<li>{html.escape(r)}</li>" for r in dict.fromkeys(reasons)) + "</ul>"
+    return head + html_table(header, rows, set(range(1, len(header)))) + note
+
+
+def scenario_assumptions(result: ProfileResult) -> str:
+    """Every figure of the demand scenarios with its source (HTML; '' without scenarios)."""
+    cat = result.scenario_catalogue
+    if cat is None:
+        return ""
+    lang = result.plan.language
+    rows = [[html.escape(place), html.escape(value), html.escape(text or key)] for place, value, key, text in cat.rows]
+    return f"<h3>{stext('scenario_assumptions', lang)} ({html.escape(cat.id)} {html.escape(cat.version)})</h3>" + \
+        html_table([stext("place", lang), stext("value", lang), stext("source", lang)], rows)
+
+
 def municipal_value_rows(indicators: Mapping[str, float]) -> dict[str, float]:
     """The € indicators of a municipality (the keys the report's economics section and the overview show)."""
     return {k: v for k, v in indicators.items() if k in ("eeg6_keur", "trade_tax_keur", "municipal_value_keur",
                                                          "lease_keur") or k.startswith("lcoe_")}
 
 
-__all__ = ["ECONOMICS_TEXTS", "cost_table_of", "economics_assumptions", "economics_section", "etext", "fmt_number",
-           "html_table", "municipal_value_rows", "source_economics_rows"]
+__all__ = ["ECONOMICS_TEXTS", "SCENARIO_TEXTS", "cost_table_of", "economics_assumptions", "economics_section",
+           "etext", "fmt_number", "html_table", "municipal_value_rows", "scenario_assumptions",
+           "scenario_indicator_label", "scenario_label", "scenarios_section", "source_economics_rows", "stext"]

@@ -12,6 +12,7 @@ from typing import Any
 from ..data.layers import LayerRef
 from ..economics.costs import load_cost_table
 from ..errors import InputError, SpecError
+from ..profile.demand_scenarios import load_demand_scenarios
 from ..profile.model import GENERATION_SOURCES, SourceSpec
 from ..profile.sources import FLOATING_OPTIONS
 from ..spec import suggest, unknown_keys
@@ -21,9 +22,10 @@ from .values import layer_ref, parse_setbacks, read_names, resolved, weather_sou
 #: Keys of a scenario's ``profile:`` section.
 PROFILE_KEYS = {"names", "technologies", "sources", "demand", "grid", "weather", "year", "top_n",
                 "suitable_min_score", "rotor_in", "language", "report", "suitability", "reuse", "sweep",
-                "economics"}
+                "economics", "demand_scenarios"}
 _DEMAND_KEYS = {"catalogue", "table", "population_field", "land"}
 _ECONOMICS_KEYS = {"table", "hebesatz_field", "hebesatz_pct"}
+_SCENARIO_KEYS = {"catalogue", "storage_targets_pct"}
 _SOURCE_KEYS = ("sites", "hourly", "options")
 #: Kinds of earlier steps a source's ``sites`` may name (``layout.wind``, ``immission.wind``, ``repowering.wind``,
 #: ``solar.pv_ground``, ``rooftop``).
@@ -105,6 +107,37 @@ def read_economics(raw: Any, base: Path, problems: list[str]) -> dict[str, Any]:
     return out
 
 
+def read_demand_scenarios(raw: Any, base: Path, problems: list[str]) -> dict[str, Any]:
+    """``profile.demand_scenarios``: ``{catalogue: demand_scenarios|file.yml, storage_targets_pct: [80, 90]}``, or
+    ``null`` for none, as :class:`~..profile.model.ProfilePlan` fields (problems are collected)."""
+    where = "profile.demand_scenarios"
+    if raw is None:
+        return {"demand_scenarios": None}
+    if raw is True or raw == {}:
+        return {}
+    if not isinstance(raw, Mapping):
+        problems.append(f"{where}: give {{catalogue: demand_scenarios, storage_targets_pct: [80, 90]}} or null")
+        return {}
+    unknown_keys(raw, _SCENARIO_KEYS, f"{where}.", problems)
+    out: dict[str, Any] = {}
+    if raw.get("catalogue") is not None:
+        out["demand_scenarios"] = resolved(str(raw["catalogue"]), base)
+        try:
+            load_demand_scenarios(out["demand_scenarios"])
+        except (SpecError, InputError) as exc:
+            problems.append(f"{where}.catalogue: {exc}")
+    targets = raw.get("storage_targets_pct")
+    if targets is not None:
+        values = targets if isinstance(targets, list) else [targets]
+        if not values or any(isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 < t <= 100
+                             for t in values):
+            problems.append(f"{where}.storage_targets_pct: {targets!r}; give self-sufficiency targets in per cent "
+                            "above 0 and at most 100, e.g. [80, 90]")
+        else:
+            out["storage_targets_pct"] = tuple(float(t) for t in values)
+    return out
+
+
 def read_profile(raw: Any, base: Path, technology_keys: list[str], problems: list[str],
                  steps: Mapping[str, LayerRef] | None = None) -> ProfileSection | None:
     """Read the ``profile:`` key (problems are collected, not raised); ``steps``: the scenario's site outputs by key."""
@@ -142,6 +175,8 @@ def read_profile(raw: Any, base: Path, technology_keys: list[str], problems: lis
             problems.append(f"profile.{key}: a number")
     names = read_names(raw.get("names"))
     options = read_economics(raw.get("economics"), base, problems)
+    if "demand_scenarios" in raw:
+        options.update(read_demand_scenarios(raw.get("demand_scenarios"), base, problems))
     try:
         return ProfileSection(
             technologies=None if not techs else tuple(str(k) for k in techs), sources=sources,
