@@ -211,6 +211,7 @@ class EligibilityPlan:
     nodata_pct: dict[str, float] = field(default_factory=dict)  # raster criterion id → nodata share of the AOI [%]
     exceptions: list[ExceptionZone] = field(default_factory=list)  # areas where a criterion does not apply
     categories: list[str] = field(default_factory=list)  # the categories of the permitted zones, in order
+    counted_only: set[str] = field(default_factory=set)  # categories reported but not opening land (opens: false)
 
 
 def prepare_run(
@@ -363,6 +364,8 @@ def prepare_run(
                            {ci.criterion.id: "; ".join(b.describe() for b in ci.sources) for ci in inputs}
                            | {ri.criterion.id: ri.describe() for ri in raster_inputs}, nodata_pct)
     plan.categories = list(dict.fromkeys(criteria[i].category for i in permitted if criteria[i].category))
+    plan.counted_only = {c for c, cat in (getattr(catalogue, "categories", None) or {}).items()
+                         if not getattr(cat, "opens", True)}
     plan.exceptions = read_exception_zones(
         criteria, layers, settings.rasters, settings.layer_bindings, settings.on_date or dt.date.today(), turbine,
         crs, aoi_union.bounds, aoi_geoms, grid, settings.invalid_geometries, progress)
@@ -410,8 +413,9 @@ def _compute_tile(plan: EligibilityPlan, window: Window) -> _TileResult:
         for (ci, _), mask in zip(use, masks):
             if plan.bit_of[ci] >= 0:
                 reasons |= mask.astype(plan.reason_dtype) << np.array(plan.bit_of[ci], dtype=plan.reason_dtype)
-            else:
-                permitted |= mask
+            else:  # a zone of a counted-only category is measured but opens no land
+                if plan.criteria[ci].category not in plan.counted_only:
+                    permitted |= mask
                 if plan.criteria[ci].category:
                     in_category[plan.categories.index(plan.criteria[ci].category)] |= mask
     for ci, mask in exception_masks(plan.exceptions, grid, window).items():
@@ -433,8 +437,10 @@ def _compute_tile(plan: EligibilityPlan, window: Window) -> _TileResult:
         hit = (rin & bit) != 0
         excluded[k] = np.bincount(lab[hit], minlength=n_areas + 1)
         only[k] = np.bincount(lab[rin == bit], minlength=n_areas + 1)
-    for k, zone in enumerate(in_category):
-        by_category[k] = np.bincount(lab[(rin == 0) & zone[inside]], minlength=n_areas + 1)
+    outside = np.array(((1 << plan.n_bits) if plan.permitted_idx else 0), dtype=plan.reason_dtype)
+    for k, zone in enumerate(in_category):  # counted-only: free of every exclusion, whatever the permitted zones
+        free = (rin & ~outside) == 0 if plan.categories[k] in plan.counted_only else rin == 0
+        by_category[k] = np.bincount(lab[free & zone[inside]], minlength=n_areas + 1)
     polys: list[tuple[Any, int]] = []
     if plan.want_polygons:
         elig_labels = np.where(eligible == ELIGIBLE, labels, 0).astype(np.int32)

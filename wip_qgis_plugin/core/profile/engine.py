@@ -37,6 +37,7 @@ from ..economics.sites import hebesatz_of, site_economics
 from ..eligibility.aoi import read_aoi_frame
 from ..progress import NullProgress, Progress, SubProgress, check_cancelled
 from .demand import DemandCatalogue, MunicipalDemand, demands_for, load_demand_catalogue, read_demand_table
+from .categories import category_indicators, category_potentials, system_yields
 from .demand_scenarios import DemandScenarioCatalogue, load_demand_scenarios
 from .indicators import municipal_profile, municipal_value_indicators, municipality_land, site_records, unique_ids
 from .model import (
@@ -51,7 +52,7 @@ from .model import (
 )
 from .outputs import write_outputs
 from .scenarios import municipal_scenarios, scenario_indicators, scenario_temperature
-from .sources import profile_weather, run_source
+from .sources import centre_lonlat, profile_weather, run_source
 from .steps import eligibility_step, grid_step, suitability_step, sweep_series, windbg_step
 
 
@@ -181,6 +182,23 @@ def run_profile(plan: ProfilePlan, progress: Progress | None = None) -> ProfileR
     return result
 
 
+def categories_step(ctx: SourceContext, technologies: Mapping[str, TechnologyFigures],
+                    municipalities: list[MunicipalProfile], costs: Any) -> None:
+    """PV potential per category of land of each technology whose catalogue declares categories (fills
+    ``m.categories`` and the ``<key>_<category>_…`` indicators)."""
+    for key, tech in technologies.items():
+        cats = getattr(tech.catalogue, "categories", None) or {}
+        if not cats:
+            continue
+        yields = system_yields({c.system for c in cats.values()}, profile_weather(ctx), *centre_lonlat(ctx))
+        for m in municipalities:
+            st = tech.stats.get(m.name)
+            if st is None:
+                continue
+            m.categories[key] = category_potentials(cats, st.categories, yields, costs)
+            m.indicators.update(category_indicators(key, m.categories[key]))
+
+
 def demand_scenarios_step(plan: ProfilePlan, ctx: SourceContext, boundaries: gpd.GeoDataFrame,
                           municipalities: list[MunicipalProfile], progress: Progress) -> DemandScenarioCatalogue | None:
     """Each municipality's balance and storage in the demand scenarios (fills ``m.scenarios`` and its indicators);
@@ -245,6 +263,7 @@ def generation_to_outputs(plan: ProfilePlan, progress: Progress, t0: float, crs:
                                                 demand_cat, per_site, grid_note, tops))
     for m in municipalities:
         m.indicators.update(municipal_value_indicators(economics.get(m.name, {})))
+    categories_step(ctx, technologies, municipalities, costs)
     scenario_cat = demand_scenarios_step(plan, ctx, boundaries, municipalities, SubProgress(progress, 0.9, 0.95))
     result = ProfileResult(plan, municipalities, technologies, sources, sites, connections, boundaries, demand_cat,
                            provenance_of(plan, technologies, sources, demand_cat, grid_prov), {},
@@ -262,4 +281,4 @@ def generation_to_outputs(plan: ProfilePlan, progress: Progress, t0: float, crs:
     return result
 
 
-__all__ = ["demand_scenarios_step", "generation_to_outputs", "municipal_demands", "municipal_hebesatz", "provenance_of", "read_boundaries", "run_profile"]
+__all__ = ["categories_step", "demand_scenarios_step", "generation_to_outputs", "municipal_demands", "municipal_hebesatz", "provenance_of", "read_boundaries", "run_profile"]

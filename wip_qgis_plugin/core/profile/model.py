@@ -336,6 +336,7 @@ class MunicipalProfile:
     top_sites: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     scenarios: list[Any] = field(default_factory=list)  # .scenarios.ScenarioFigures per demand scenario
+    categories: dict[str, list[Any]] = field(default_factory=dict)  # technology → .categories.CategoryPotential list
 
 
 @dataclass

@@ -38,6 +38,9 @@ from .legend import (
 )
 from .model import GENERATION_SOURCES, MunicipalProfile, ProfileResult
 from .report_parts import (
+    categories_section,
+    category_indicator_label,
+    category_labels,
     economics_assumptions,
     economics_section,
     scenario_assumptions,
@@ -252,8 +255,9 @@ def text(key: str, language: str) -> str:
 
 
 def indicator_label(key: str, language: str, sources: Mapping[str, Any] | None = None,
-                    catalogue: Any = None) -> tuple[str, str]:
-    """(label, unit) of an indicator key (``catalogue``: the demand scenarios, for their names)."""
+                    catalogue: Any = None, categories: Mapping[str, Any] | None = None) -> tuple[str, str]:
+    """(label, unit) of an indicator key (``catalogue``: the demand scenarios, ``categories``: the PV land
+    categories' labels, for their names)."""
     table = INDICATOR_LABELS.get(language, INDICATOR_LABELS["de"])
     if key in table:
         return table[key]
@@ -261,7 +265,8 @@ def indicator_label(key: str, language: str, sources: Mapping[str, Any] | None =
         for suffix, (what, unit) in _SOURCE_FIELDS.items():
             if key == f"{src.key}_{suffix}":
                 return f"{src.label(language)}: {text(what, language).split(' [')[0]}", unit
-    return scenario_indicator_label(key, language, catalogue) or (key, "")
+    return (scenario_indicator_label(key, language, catalogue) or category_indicator_label(key, language, categories)
+            or (key, ""))
 
 
 def slug(name: str) -> str:
@@ -470,11 +475,13 @@ def _assumptions(result: ProfileResult, lang: str) -> str:
     return out
 
 
-def _indicator_rows(ind: Mapping[str, float], cols: list[str], lang: str, sources: Any) -> list[list[str]]:
+def _indicator_rows(ind: Mapping[str, float], cols: list[str], lang: str, result: ProfileResult) -> list[list[str]]:
+    """The indicator table's rows; the PV land categories have their own section and are left out here."""
     rows = []
+    stems = category_labels(result)
     for c in cols:
-        if c in ind:
-            label, unit = indicator_label(c, lang, sources)
+        if c in ind and not any(c.startswith(f"{stem}_") for stem in stems):
+            label, unit = indicator_label(c, lang, result.sources, result.scenario_catalogue)
             rows.append([html.escape(label), _fmt(ind[c], unit, lang), html.escape(unit)])
     return rows
 
@@ -490,7 +497,7 @@ def municipality_html(result: ProfileResult, m: MunicipalProfile, map_png: str |
              f"WIP {html.escape(str(result.provenance.get('wip_version')))}. {text('lang_note', lang)}</p>",
              f"<h2>{text('indicators', lang)}</h2>",
              _table([text("indicator", lang), text("value", lang), text("unit", lang)],
-                    _indicator_rows(m.indicators, cols, lang, result.sources), {1})]
+                    _indicator_rows(m.indicators, cols, lang, result), {1})]
     parts.append(f"<h2>{text('sources_status', lang)}</h2>" + _sources_table(result, lang)
                  + f"<p class=\"note\">{text('density_scope', lang)}</p>")
     if m.demand is not None:
@@ -519,6 +526,7 @@ def municipality_html(result: ProfileResult, m: MunicipalProfile, map_png: str |
                              text("grid_cost", lang), text("substation", lang)], rows, {2, 3, 4}))
     else:
         parts.append(f"<p class=\"note\">{text('no_sites', lang)}</p>")
+    parts.append(categories_section(result, m))
     parts.append(economics_section(result, m.name))
     parts.append(scenarios_section(result, m))
     if m.notes:

@@ -271,12 +271,88 @@ def scenario_assumptions(result: ProfileResult) -> str:
         html_table([stext("place", lang), stext("value", lang), stext("source", lang)], rows)
 
 
+#: Texts of the PV land category section, by language.
+CATEGORY_TEXTS: dict[str, dict[str, str]] = {
+    "de": {"categories": "PV-Flächenkategorien", "category": "Kategorie", "law": "Rechtsgrundlage (seit)",
+           "area": "Fläche", "capacity": "Leistung", "energy": "Ertrag", "lcoe": "Stromgestehungskosten",
+           "cap": "Deckel / Einschränkung",
+           "categories_note": "Die Kategorien überlappen (ein benachteiligtes Feld an der Autobahn zählt in beiden) "
+                              "und werden nicht addiert; die Potenzialfläche oben ist ihre Vereinigung. Leistung = "
+                              "Fläche × Belegungsdichte der Kategorie, Ertrag mit dem PV-System der Kategorie im "
+                              "Wetterjahr (pvlib); Stromgestehungskosten ohne Netzanschluss. Deckel der Länder "
+                              "werden genannt, nicht auf die Fläche angewendet.",
+           "counted_only": "nur ausgewiesen, öffnet keine Freiflächen-PV-Fläche"},
+    "en": {"categories": "PV land categories", "category": "Category", "law": "Legal basis (since)",
+           "area": "Area", "capacity": "Capacity", "energy": "Energy", "lcoe": "LCOE", "cap": "Cap / restriction",
+           "categories_note": "The categories overlap (a disadvantaged field along a motorway counts in both) and are "
+                              "not added up; the eligible area above is their union. Capacity = area × the "
+                              "category's density, energy with the category's PV system in the weather year (pvlib); "
+                              "LCOE without grid connection. The Länder's caps are stated, not applied to the area.",
+           "counted_only": "reported only, opens no ground-PV land"},
+}
+
+
+def categories_section(result: ProfileResult, m: Any) -> str:
+    """PV potential per category of land of a municipality (HTML; '' without categories)."""
+    lang = result.plan.language
+    texts = CATEGORY_TEXTS.get(lang, CATEGORY_TEXTS["de"])
+    parts = []
+    for key, potentials in (m.categories or {}).items():
+        cats = getattr(result.technologies[key].catalogue, "categories", {}) or {}
+        rows = []
+        for p in potentials:
+            cat = cats.get(p.category)
+            label = cat.label.get(lang) if cat is not None else p.category
+            law = ""
+            if cat is not None:
+                text = result.technologies[key].catalogue.source_text(cat.law)
+                law = f"{text if len(text) <= 160 else text[:157] + '…'} ({cat.valid_from.isoformat()})"
+            cap = cat.cap.text.get(lang) if cat is not None and cat.cap is not None else ""
+            if cat is not None and not getattr(cat, "opens", True):
+                cap = f"{texts['counted_only']}. {cap}".strip()
+            rows.append([html.escape(label), html.escape(law), fmt_number(p.eligible_ha, "ha", lang),
+                         fmt_number(p.capacity_mwp, "MW", lang), fmt_number(p.energy_gwh, "GWh/a", lang),
+                         fmt_number(p.lcoe_eur_per_mwh, "€/MWh", lang), html.escape(cap)])
+        parts.append(html_table([texts["category"], texts["law"], f"{texts['area']} [ha]",
+                                 f"{texts['capacity']} [MWp]", f"{texts['energy']} [GWh/a]",
+                                 f"{texts['lcoe']} [€/MWh]", texts["cap"]], rows, {2, 3, 4, 5}))
+    if not parts:
+        return ""
+    return f"<h2>{texts['categories']}</h2>" + "".join(parts) + f"<p class=\"note\">{texts['categories_note']}</p>"
+
+
+def category_labels(result: ProfileResult) -> dict[str, Any]:
+    """``<technology>_<category>`` → the category's Label, for the indicator names."""
+    out = {}
+    for key, tech in result.technologies.items():
+        for cid, cat in (getattr(tech.catalogue, "categories", None) or {}).items():
+            out[f"{key}_{cid}"] = cat.label
+    return out
+
+
+def category_indicator_label(key: str, language: str, labels: Mapping[str, Any] | None = None) -> \
+        tuple[str, str] | None:
+    """(label, unit) of a category indicator (``pv_ground_conversion_potential_gwh`` …), None for other keys;
+    ``labels``: :func:`category_labels` (without: the category's id)."""
+    texts = CATEGORY_TEXTS.get(language, CATEGORY_TEXTS["de"])
+    for suffix, what, unit in (("_eligible_ha", "area", "ha"), ("_potential_mwp", "capacity", "MWp"),
+                               ("_potential_gwh", "energy", "GWh/a"), ("_lcoe_eur_per_mwh", "lcoe", "€/MWh")):
+        if key.endswith(suffix) and key.count("_") >= 3 and not key.startswith(("lcoe_", "demand_")):
+            stem = key[:-len(suffix)]
+            if stem in ("wind", "pv_ground"):
+                return None
+            name = labels[stem].get(language) if labels and stem in labels else stem
+            return f"{name}: {texts[what]}", unit
+    return None
+
+
 def municipal_value_rows(indicators: Mapping[str, float]) -> dict[str, float]:
     """The € indicators of a municipality (the keys the report's economics section and the overview show)."""
     return {k: v for k, v in indicators.items() if k in ("eeg6_keur", "trade_tax_keur", "municipal_value_keur",
                                                          "lease_keur") or k.startswith("lcoe_")}
 
 
-__all__ = ["ECONOMICS_TEXTS", "SCENARIO_TEXTS", "cost_table_of", "economics_assumptions", "economics_section",
+__all__ = ["CATEGORY_TEXTS", "ECONOMICS_TEXTS", "SCENARIO_TEXTS", "categories_section", "category_indicator_label",
+           "category_labels", "cost_table_of", "economics_assumptions", "economics_section",
            "etext", "fmt_number", "html_table", "municipal_value_rows", "scenario_assumptions",
            "scenario_indicator_label", "scenario_label", "scenarios_section", "source_economics_rows", "stext"]

@@ -62,8 +62,10 @@ def read_table(path: Path) -> dict[str, MunicipalityStats]:
         for row in csv.DictReader(fh):
             if row["name"] == "TOTAL":
                 continue
+            cats = {k[len("eligible_"):-len("_ha")]: float(v) for k, v in row.items()
+                    if k.startswith("eligible_") and k.endswith("_ha") and k != "eligible_ha" and v not in ("", None)}
             out[row["name"]] = MunicipalityStats(row["name"], row.get("ags", ""), float(row["total_ha"]),
-                                                 float(row["eligible_ha"]), {})
+                                                 float(row["eligible_ha"]), {}, categories=cats)
     return out
 
 

@@ -118,7 +118,17 @@ def floating_area(lake: Any, shore_m: float = 40.0, max_share: float = 0.15, rel
     """
     # around a bay's corner the offset is an arc drawn as chords; the radius is widened so that every chord,
     # not only its ends, keeps the distance
-    inner = shapely.buffer(lake, -shore_m / math.cos(math.pi / (4 * QUAD_SEGS)), quad_segs=QUAD_SEGS)
+    radius = shore_m / math.cos(math.pi / (4 * QUAD_SEGS))
+    inner = shapely.buffer(lake, -radius, quad_segs=QUAD_SEGS)
+    # GEOS simplifies the shore by up to 1 % of the distance before offsetting: measure, and shrink by what lacks
+    for _ in range(3):
+        if inner.is_empty or shore_m <= 0:
+            break
+        gap = shore_m - float(shapely.distance(inner, shapely.boundary(lake)))
+        if gap <= 0:
+            break
+        radius += gap + 1e-6 * shore_m
+        inner = shapely.buffer(lake, -radius, quad_segs=QUAD_SEGS)
     target = max_share * lake.area
     if inner.is_empty or inner.area <= target:
         return inner
