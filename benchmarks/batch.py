@@ -46,6 +46,26 @@ def scenario(folder: Path, res: float, full: bool) -> Path:
     return path
 
 
+def differences(a: str, b: str) -> str:
+    """The columns in which two overviews differ, with the largest relative difference of each."""
+    import csv
+    import io
+
+    ra, rb = list(csv.DictReader(io.StringIO(a))), list(csv.DictReader(io.StringIO(b)))
+    if len(ra) != len(rb) or (ra and ra[0].keys() != rb[0].keys()):
+        return f"other rows or columns ({len(ra)} vs {len(rb)} rows)"
+    out = {}
+    for x, y in zip(ra, rb):
+        for k in x:
+            if x[k] != y[k]:
+                try:
+                    d = abs(float(x[k]) - float(y[k])) / max(abs(float(x[k])), 1e-12)
+                except ValueError:
+                    d = float("inf")
+                out[k] = max(out.get(k, 0.0), d)
+    return ", ".join(f"{k} (rel. {v:.1e})" for k, v in out.items())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--res", type=float, default=50.0, help="grid resolution [m]")
@@ -82,6 +102,9 @@ def main() -> int:
         print(f"{r['case']:<10} {r['wall_s']:>7.1f} {r['peak_mib']:>9} {r['municipalities']:>6} "
               f"{r['task_s_sum']:>9.1f}  {per}")
     print("same overview in every case:", all(o == first for o in overviews.values()))
+    for case, text in overviews.items():
+        if text != first:
+            print(f"  {case} differs from {next(iter(overviews))}: {differences(first, text)}")
     print(json.dumps(rows, ensure_ascii=False))
     return 0
 

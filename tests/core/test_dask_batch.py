@@ -26,7 +26,12 @@ from wip_qgis_plugin.core.jobs.batch import (  # noqa: E402
     read_overview,
     run_batch,
 )
-from wip_qgis_plugin.core.jobs.distributed import dask_client, dask_runner, local_workers  # noqa: E402
+from wip_qgis_plugin.core.jobs.distributed import (  # noqa: E402
+    check_workers,
+    dask_client,
+    dask_runner,
+    local_workers,
+)
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +64,35 @@ def test_local_workers_spec():
 def test_no_scheduler_at_the_address_is_an_input_error():
     with pytest.raises(InputError, match="no Dask scheduler answers"), dask_client("tcp://127.0.0.1:9", timeout_s=1):
         pass
+
+
+class FakeClient:
+    """What check_workers asks of a client: workers that connect (or not) and run a function."""
+
+    def __init__(self, versions, connected=True):
+        self.versions, self.connected = versions, connected
+        self.scheduler = type("Scheduler", (), {"address": "tcp://127.0.0.1:8786"})()
+
+    def wait_for_workers(self, n, timeout=None):
+        if not self.connected:
+            raise TimeoutError("no workers")
+
+    def run(self, function):
+        if isinstance(self.versions, Exception):
+            raise self.versions
+        return self.versions
+
+
+def test_workers_of_another_engine_version_or_none_at_all_are_refused(client):
+    from wip_qgis_plugin.core import __version__
+
+    assert set(check_workers(client).values()) == {__version__}  # the LocalCluster's workers: this engine
+    with pytest.raises(InputError, match=r"another version.*tcp://w2 \(0.0.1\)"):
+        check_workers(FakeClient({"tcp://w1": __version__, "tcp://w2": "0.0.1"}))
+    with pytest.raises(InputError, match="No Dask worker is connected"):
+        check_workers(FakeClient({}, connected=False), timeout_s=0.1)
+    with pytest.raises(InputError, match="cannot import this plugin's engine"):
+        check_workers(FakeClient(ModuleNotFoundError("No module named 'wip_qgis_plugin'")))
 
 
 def test_local_cluster_batch_equals_the_local_batch_row_for_row(scenario, local_rows, client, tmp_path):

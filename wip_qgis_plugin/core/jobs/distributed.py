@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
+from .. import __version__
 from ..errors import InputError
 from .batch import MunicipalityTask, TaskRunner, run_municipality
 
@@ -80,6 +81,7 @@ def dask_client(scheduler: str | None = None, workers: int | None = None, timeou
             raise InputError(f"--scheduler {scheduler!r}: no Dask scheduler answers there ({exc}). Start one with "
                              "`dask scheduler` and its workers with `dask worker ADDRESS` (docs/scale.md).") from exc
         try:
+            check_workers(client, timeout_s)
             yield client
         finally:
             client.close()
@@ -91,6 +93,38 @@ def dask_client(scheduler: str | None = None, workers: int | None = None, timeou
             yield client
     finally:
         cluster.close()
+
+
+def engine_version() -> str:
+    """The version of the engine in this process (what :func:`check_workers` asks every worker)."""
+    return __version__
+
+
+def check_workers(client: Any, timeout_s: float = 20.0) -> dict[str, str]:
+    """Refuse a cluster whose workers cannot run this engine's tasks: none connected within ``timeout_s``, the
+    plugin missing on a worker, or another version of it there. Returns each worker's version.
+
+    Raises
+    ------
+    InputError
+        Naming the workers and the fix.
+    """
+    try:
+        client.wait_for_workers(1, timeout=timeout_s)
+    except TimeoutError as exc:
+        raise InputError(f"No Dask worker is connected to the scheduler {client.scheduler.address} (waited "
+                         f"{timeout_s:g} s). Start workers with `dask worker {client.scheduler.address}`.") from exc
+    try:
+        versions = client.run(engine_version)
+    except ImportError as exc:
+        raise InputError(f"A Dask worker cannot import this plugin's engine ({exc}). Install the same version of it "
+                         "in the workers' Python environment (docs/scale.md).") from exc
+    other = {w: v for w, v in versions.items() if v != __version__}
+    if other:
+        listed = ", ".join(f"{w} ({v})" for w, v in list(other.items())[:5])
+        raise InputError(f"Dask workers run another version of the engine than this one ({__version__}): {listed}. "
+                         "Install the same version everywhere, so that every municipality is computed alike.")
+    return versions
 
 
 def run_task(task: MunicipalityTask) -> dict[str, Any]:
