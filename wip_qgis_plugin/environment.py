@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
+import sys
+import sysconfig
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from . import worker
 from .core.jobs import protocol as worker_protocol
@@ -144,13 +147,41 @@ def engine_plan() -> EnginePlan:
     return EnginePlan("worker", python)
 
 
+def externally_managed(stdlib: str | None = None, prefix: str | None = None, base_prefix: str | None = None) -> bool:
+    """Whether pip must not install into this Python (PEP 668): an ``EXTERNALLY-MANAGED`` file in its
+    standard library folder, as Debian 12, Ubuntu 23.04 and Fedora 38 ship for their system Python, which
+    QGIS uses there. A venv is never externally managed. The arguments are for tests."""
+    prefix = sys.prefix if prefix is None else prefix
+    base_prefix = sys.base_prefix if base_prefix is None else base_prefix
+    if prefix != base_prefix:
+        return False
+    folder = stdlib if stdlib is not None else sysconfig.get_path("stdlib")
+    return bool(folder) and (Path(folder) / "EXTERNALLY-MANAGED").is_file()
+
+
 # ----------------------------------------------------------------- messages
 def _quoted(requirements: list[str]) -> str:
     return " ".join(f'"{m}"' if any(c in m for c in "<>=") else m for m in requirements)
 
 
+def start_message(missing: list[str]) -> str:
+    """The short message of the first start (message bar, with the button that creates the engine
+    environment): what is missing, in one sentence, and the way out that works on every platform."""
+    shown = missing[:4] + (["…"] if len(missing) > 4 else [])
+    return tr("The WIP engine needs Python packages that QGIS's Python lacks ({packages}). Create an engine "
+              "environment for them: about a minute online, QGIS's own Python stays unchanged.").format(
+                  packages=", ".join(shown))
+
+
 def missing_dependencies_message(missing: list[str]) -> str:
-    """What is missing in QGIS's Python and the three ways to fix it."""
+    """What is missing in QGIS's Python and the ways to fix it (pip only where pip may install into it)."""
+    if externally_managed():
+        return tr(
+            "The WIP engine needs Python packages that are missing in the Python environment of QGIS: "
+            "{packages}. That Python is managed by the operating system (PEP 668): pip cannot add packages to it. "
+            "Let the plugin create an engine environment for them under Plugins → {menu} → Create "
+            "engine environment (QGIS's own Python stays unchanged), or set a Python that has them under "
+            "Plugins → {menu} → Engine Python….").format(packages=_quoted(missing), menu=menu_name())
     no_deps = [m for m in missing if m in worker_protocol.NO_DEPS_REQUIREMENTS]
     with_deps = [m for m in missing if m not in worker_protocol.NO_DEPS_REQUIREMENTS]
     text = tr(
@@ -187,6 +218,12 @@ def engine_python_message(status) -> str:
 
 def library_mismatch_message(mismatches: list[str]) -> str:
     """Warning about engine packages built against other C libraries than QGIS's, with the fix."""
+    if externally_managed():
+        return tr(
+            "These Python packages use other versions of GEOS, PROJ or GDAL than QGIS: {list}. Inside QGIS "
+            "this can give wrong results or crashes. Run the engine in an engine environment instead: "
+            "Plugins → {menu} → Create engine environment, then Always run the engine in the engine Python."
+        ).format(list="; ".join(mismatches), menu=menu_name())
     return tr(
         "These Python packages use other versions of GEOS, PROJ or GDAL than QGIS: {list}. "
         "Inside QGIS this can give wrong results or crashes. Reinstall them compiled "

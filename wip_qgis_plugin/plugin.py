@@ -1,25 +1,20 @@
 """The plugin object QGIS creates: the Processing provider, the engine check and the engine menu."""
 from __future__ import annotations
 
-from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsTask
+from qgis.core import Qgis, QgsApplication, QgsMessageLog
 
 from . import environment
+from .first_run import EngineSetup
 from .i18n import install_translator, remove_translator, tr
 from .provider import WipProvider
-from .worker import (
-    create_engine_environment,
-    default_environment_dir,
-    engine_mode,
-    engine_python,
-    set_engine_mode,
-    set_engine_python,
-)
+from .worker import engine_mode, engine_python, set_engine_mode, set_engine_python
 
 LOG_TAG = "WIP"
 
 
 def engine_status_message() -> tuple[str, bool]:
-    """The start-up message about the engine and whether it is a problem ('' if all is well in-process)."""
+    """The engine's state as the log and the menu's *Check engine* word it, and whether it is a problem
+    ('' if all is well in-process)."""
     plan = environment.engine_plan()
     if plan.where is None:
         return plan.message, True
@@ -28,12 +23,28 @@ def engine_status_message() -> tuple[str, bool]:
     return "", False
 
 
+def start_message() -> tuple[str, str, bool]:
+    """The start-up check: (short text for the message bar, full text for the log, problem).
+
+    Where only packages are missing in QGIS's Python and no engine Python is set, the bar gets one short
+    sentence with the button that creates the engine environment (``first_run``); the log keeps the full
+    text (with the pip command where pip may install into QGIS's Python, never where the system manages it).
+    """
+    message, problem = engine_status_message()
+    if problem and not engine_python() and engine_mode() == "auto":
+        missing = environment.missing_dependencies()
+        if missing:
+            return environment.start_message(missing), message, True
+    return message, message, problem
+
+
 class WipPlugin:
     """Registers the ``wip`` Processing provider (also when QGIS runs headless, e.g. qgis_process).
 
     On start it checks the engine once: when neither QGIS's Python nor a configured engine
-    Python can run it, one message (log, and in the desktop the message bar) says what is
-    missing and what to do; the algorithms are listed all the same. The menu Plugins → WIP
+    Python can run it, one message says what is missing (the full text in the log; in the desktop
+    a short one in the message bar with a button that creates the engine environment, see
+    ``first_run.py``); the algorithms are listed all the same. The menu Plugins → WIP
     Energy & Spatial Planning sets the engine Python or creates an engine environment.
     """
 
@@ -41,7 +52,7 @@ class WipPlugin:
         self.iface = iface
         self.provider: WipProvider | None = None
         self.actions: list = []
-        self.task: QgsTask | None = None
+        self.setup = EngineSetup(iface, engine_status_message)
         self._reported = False
         install_translator()
 
@@ -53,19 +64,24 @@ class WipPlugin:
         self.report_engine_status()
 
     def report_engine_status(self) -> str:
-        """Log the engine check once per session (message bar too in the desktop); returns the message."""
+        """Log the engine check once per session (in the desktop also the start message with its button);
+        returns the logged message."""
         if self._reported:
             return ""
         self._reported = True
         try:
-            message, problem = engine_status_message()
+            short, message, problem = start_message()
         except Exception as exc:  # noqa: BLE001 - a broken environment must not stop QGIS from starting
-            message, problem = tr("The WIP engine could not be checked: {error}").format(error=exc), True
+            message = tr("The WIP engine could not be checked: {error}").format(error=exc)
+            short, problem = message, True
         if message:
             level = Qgis.MessageLevel.Warning if problem else Qgis.MessageLevel.Info
             QgsMessageLog.logMessage(message, LOG_TAG, level)
-            if problem and self.iface is not None and hasattr(self.iface, "messageBar"):
-                self.iface.messageBar().pushMessage(tr("WIP Energy & Spatial Planning"), message, level, 0)
+            if problem:
+                try:
+                    self.setup.show(short)
+                except Exception as exc:  # noqa: BLE001 - the message must not stop QGIS from starting
+                    QgsMessageLog.logMessage(f"start message: {exc}", LOG_TAG, Qgis.MessageLevel.Warning)
         return message
 
     def initGui(self) -> None:  # noqa: N802 (QGIS API)
@@ -100,6 +116,7 @@ class WipPlugin:
         return environment.menu_name().replace("&", "&&")
 
     def unload(self) -> None:
+        self.setup.dismiss()
         if self.iface is not None and hasattr(self.iface, "removePluginMenu"):
             for action in self.actions:
                 self.iface.removePluginMenu(self.menu_title(), action)
@@ -124,48 +141,12 @@ class WipPlugin:
         set_engine_mode("worker" if checked else "auto")
 
     def check_engine(self) -> None:
-        message, problem = engine_status_message()
+        message, problem = self.setup.recheck()
         level = Qgis.MessageLevel.Warning if problem else Qgis.MessageLevel.Success
         self.iface.messageBar().pushMessage(
             tr("WIP Energy & Spatial Planning"),
             message or tr("The WIP engine runs in the Python of QGIS."), level, 0 if problem else 8)
 
     def create_engine_environment(self) -> None:
-        """Create the engine environment in a background task (progress in the task bar, log in the log panel)."""
-        if self.task is not None:
-            return
-        target = default_environment_dir()
-
-        class TaskProgress:
-            def __init__(self, task):
-                self.task = task
-
-            def report(self, fraction, message=None):
-                self.task.setProgress(100.0 * fraction)
-
-            def info(self, message):
-                QgsMessageLog.logMessage(message, LOG_TAG, Qgis.MessageLevel.Info)
-
-            def warning(self, message):
-                QgsMessageLog.logMessage(message, LOG_TAG, Qgis.MessageLevel.Warning)
-
-            def is_cancelled(self):
-                return self.task.isCanceled()
-
-        def work(task):
-            return str(create_engine_environment(target, progress=TaskProgress(task)))
-
-        def finished(exception, result=None):
-            self.task = None
-            if exception is None and result:
-                self.iface.messageBar().pushMessage(
-                    tr("WIP Energy & Spatial Planning"),
-                    tr("Engine environment ready: {python}").format(python=result), Qgis.MessageLevel.Success, 10)
-            else:
-                self.iface.messageBar().pushMessage(
-                    tr("WIP Energy & Spatial Planning"),
-                    tr("Creating the engine environment failed: {error} (details in the log panel, tab WIP)").format(
-                        error=exception), Qgis.MessageLevel.Critical, 0)
-
-        self.task = QgsTask.fromFunction(tr("Creating the WIP engine environment"), work, on_finished=finished)
-        QgsApplication.taskManager().addTask(self.task)
+        """Create the engine environment in a background task, with a progress dialog (``first_run``)."""
+        self.setup.start()
