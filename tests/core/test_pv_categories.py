@@ -177,7 +177,9 @@ def test_every_category_from_osm_gdal_and_from_atkis_is_the_exact_area(two_schem
     for cat, geom in oracle.items():
         assert osm_row[f"eligible_{cat}_ha"] == pytest.approx(geom.area / 1e4, rel=0.003), cat
         assert atkis_row[f"eligible_{cat}_ha"] == pytest.approx(osm_row[f"eligible_{cat}_ha"], abs=1e-6), cat
-    assert osm_row["eligible_ha"] == pytest.approx(shapely.union_all(list(oracle.values())).area / 1e4, rel=0.003)
+    # agri-PV is counted only (opens: false): measured on land free of every exclusion, opening nothing
+    opened = [g for cat, g in oracle.items() if cat != "agri_pv"]
+    assert osm_row["eligible_ha"] == pytest.approx(shapely.union_all(opened).area / 1e4, rel=0.003)
     assert atkis_row["eligible_ha"] == pytest.approx(osm_row["eligible_ha"], abs=1e-6)
     # the small lot (0.075 ha < 0.09 ha) and the underground garage open nothing
     assert osm_row["eligible_parking_ha"] == pytest.approx((LOT_TOWN.area + LOT_BIG.area) / 1e4, rel=1e-9)
@@ -193,9 +195,8 @@ def test_disadvantaged_areas_from_the_users_layer(two_schemas, tmp_path):
     _, row = _run(tmp_path / "dis", two_schemas["osm"], two_schemas["muni"],
                   "--layer", f"disadvantaged_areas={two_schemas['muni']}:benachteiligte_gebiete")
     assert row["eligible_disadvantaged_ha"] == pytest.approx(DISADVANTAGED.area / 1e4, rel=1e-9)
-    without = _oracle()
-    assert row["eligible_ha"] == pytest.approx(
-        shapely.union_all([*without.values(), DISADVANTAGED]).area / 1e4, rel=0.003)
+    opened = [g for cat, g in _oracle().items() if cat != "agri_pv"]   # agri-PV opens no land
+    assert row["eligible_ha"] == pytest.approx(shapely.union_all([*opened, DISADVANTAGED]).area / 1e4, rel=0.003)
 
 
 def test_the_categories_block_gives_law_system_density_and_cap():
@@ -205,6 +206,7 @@ def test_the_categories_block_gives_law_system_density_and_cap():
     assert (agri.system, agri.density_mwp_per_ha, agri.valid_from.isoformat()) == ("agri_vertical", 0.30, "2023-01-01")
     assert "§ 37 Abs. 1 Nr. 3" in cat.source_text(agri.law)
     assert agri.capacity_mwp(10.0) == pytest.approx(3.0)
+    assert [c for c, v in cat.categories.items() if not v.opens] == ["agri_pv"]     # counted only
     cap = cat.categories["disadvantaged"].cap
     assert cap is not None and cap.per_year_mw == {"ST": 100.0, "SN": 180.0, "TH": 180.0}
     assert "100 MW" in cap.text.en and "FFAVO" in cat.source_text(cap.source)
@@ -226,7 +228,7 @@ def test_categories_block_problems_are_reported_at_once(tmp_path):
             "agri_pv": {"label": {"de": "a", "en": "a"}, "law": "eeg2023_37_agri", "valid_from": "2023-01-01",
                         "system": "agri_vertikal", "density": {"value": 0.3, "source": "pv_systems_agri_vertical"}},
             "parking": {"label": {"de": "p", "en": "p"}, "law": "eeg_parkplatz", "valid_from": "2023-01-01",
-                        "system": "fixed_south", "density": {"value": "10 MW"}},
+                        "system": "fixed_south", "density": {"value": "10 MW"}, "opens": "nein"},
             "gruen": {"label": {"de": "g", "en": "g"}, "law": "bplan", "system": "fixed_south",
                       "density": {"value": "73 MWp/km²", "source": "carport_density"},
                       "cap": {"text": {"de": "x", "en": "x"}, "per_year": {"XX": "5 MW"}, "source": "bplan"}}}}),
@@ -240,6 +242,7 @@ def test_categories_block_problems_are_reported_at_once(tmp_path):
     assert "categories.parking.law: 'eeg_parkplatz' is not a key of 'sources'" in text
     assert "categories.parking.density.value: '10 MW' is a power, but this value is a capacity per land area" in text
     assert "categories.parking.density.source: required" in text
+    assert "categories.parking.opens: 'nein' must be true (the zones open land) or false (counted only)" in text
     assert "categories.gruen.valid_from: required" in text
     assert "categories.gruen.cap.per_year.XX: not a Land" in text
     assert "criteria (moor).category: 'moor' is not declared in 'categories'" in text

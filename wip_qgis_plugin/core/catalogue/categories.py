@@ -11,6 +11,7 @@ is, so that the municipal profile can turn the eligible hectares per category in
         valid_from: 2023-01-01
         system: agri_vertical            # a system of presets/pv_systems.yml
         density: {value: 0.30 MWp/ha, source: pv_systems_agri_vertical}
+        opens: false                     # optional: measured and reported, but opens no land (default true)
         cap:                             # optional: a statutory cap, stated in the outputs, never applied
           text: {de: "…", en: "…"}
           per_year: {ST: 100 MW}         # optional: MW of awards per calendar year, by Land
@@ -34,7 +35,7 @@ from ..units import parse_quantity
 
 #: The PV system preset whose ``systems:`` a category's ``system`` names.
 PV_SYSTEMS_FILE = PRESET_DIR / "pv_systems.yml"
-_KEYS = {"label", "law", "valid_from", "system", "density", "cap", "note"}
+_KEYS = {"label", "law", "valid_from", "system", "density", "cap", "note", "opens"}
 _CAP_KEYS = {"text", "per_year", "source"}
 _LANDS = ("BW", "BY", "BE", "BB", "HB", "HH", "HE", "MV", "NI", "NW", "RP", "SL", "SN", "ST", "SH", "TH")
 
@@ -84,6 +85,10 @@ class AreaCategory:
         A statutory cap, to be stated, not applied.
     note : str
         The simplifications of the model.
+    opens : bool
+        True: the category's zones open land (the run's total holds it). False: *counted only* — its land free
+        of every exclusion is measured and reported, but opens nothing (e.g. agri-PV on all farmland, which
+        would otherwise make nearly every field ground-PV land).
     """
 
     id: str
@@ -95,6 +100,7 @@ class AreaCategory:
     density_source: str
     cap: CategoryCap | None = None
     note: str = ""
+    opens: bool = True
 
     def capacity_mwp(self, eligible_ha: float) -> float:
         """Installed capacity on ``eligible_ha`` hectares of this category. [MWp]"""
@@ -176,10 +182,13 @@ def _category(cid: str, raw: Any, where: str, sources: Mapping[str, str], system
         density_source = _source(d.get("source"), f"{where}.density.source", sources, problems,
                                  "where the density comes from")
     cap = _cap(raw["cap"], f"{where}.cap", sources, problems) if raw.get("cap") is not None else None
+    opens = raw.get("opens", True)
+    if not isinstance(opens, bool):
+        problems.append(f"{where}.opens: {opens!r} must be true (the zones open land) or false (counted only)")
     if len(problems) > n_before or valid_from is None:
         return None
     return AreaCategory(cid, label, law, valid_from, str(system), density, density_source, cap,
-                        str(raw.get("note", "")))
+                        str(raw.get("note", "")), opens)
 
 
 def parse_categories(raw: Any, zones: Sequence[tuple[str, str]], sources: Mapping[str, str],

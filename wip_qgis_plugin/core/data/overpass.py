@@ -60,7 +60,8 @@ ROLE_SELECTORS: dict[str, tuple[str, ...]] = {
     "municipalities": ('relation["boundary"="administrative"]["admin_level"="8"]',),
     "landuse": ('way["landuse"]', 'relation["landuse"]',
                 'way["natural"~"^(wood|scrub|heath|wetland|grassland)$"]',
-                'relation["natural"~"^(wood|scrub|heath|wetland|grassland)$"]'),
+                'relation["natural"~"^(wood|scrub|heath|wetland|grassland)$"]',
+                'way["man_made"="spoil_heap"]', 'relation["man_made"="spoil_heap"]'),
     "settlements": ('way["landuse"~"^(residential|commercial|industrial|retail)$"]',
                     'relation["landuse"~"^(residential|commercial|industrial|retail)$"]'),
     "forest": ('way["landuse"="forest"]', 'relation["landuse"="forest"]',
@@ -82,6 +83,8 @@ ROLE_SELECTORS: dict[str, tuple[str, ...]] = {
     "pv_parks": ('way["power"="plant"]["plant:source"="solar"]',
                  'relation["power"="plant"]["plant:source"="solar"]'),
     "nest_sites": (),  # not in OpenStreetMap: the nature conservation authority's layer (kept confidential)
+    "parking": ('way["amenity"="parking"]', 'relation["amenity"="parking"]'),
+    "disadvantaged_areas": (),  # not in OpenStreetMap: the Land's layer of the benachteiligte Gebiete
 }
 
 #: One degree of latitude, at its shortest (at the equator, WGS84). [m]
