@@ -3,8 +3,10 @@
 A profile of two sample municipalities (engine, 100 m, with the setback sweep, so every chart is there)
 writes report/index.html and one page per municipality. Each page is opened at 1,280 px wide and must
 show no console error, no failed load, every image decoded (non-zero size), and nothing reaching past
-the right edge; it is then printed to PDF (A4) and every table that fits on a page must sit on one page
-(markers put at the start and end of each table are looked up per PDF page with pdftotext). Screenshots
+the right edge; it is then printed to PDF (A4): every table must reach the PDF whole (not cut at the
+page's edge), every table that fits on a page must sit on one page, and no section heading may be left at
+the foot of a page (markers put at the start and end of each table, and in each heading and the first line
+after it, are looked up per PDF page with pdftotext). Screenshots
 and PDFs go to $CI_ARTIFACTS/browser (kept by CI, not committed). Without chromium or pdftotext the
 tests skip with the reason (make test-browser installs them).
 """
@@ -41,6 +43,20 @@ MARK_TABLES = """(() => {
     heights.push(t.getBoundingClientRect().height);
   });
   return heights;
+})()"""
+
+MARK_HEADINGS = """(() => {
+  const mark = (text) => { const m = document.createElement('span'); m.textContent = text;
+    m.style.fontSize = '1px'; m.style.whiteSpace = 'nowrap'; return m; };
+  const headings = [...document.querySelectorAll('h2')];
+  headings.forEach((h, i) => {
+    h.appendChild(mark('QH' + i + 'XQ'));
+    const next = h.nextElementSibling;
+    if (!next) return;
+    if (next.tagName === 'IMG') next.after(mark('QN' + i + 'XQ'));
+    else (next.tagName === 'TABLE' ? next.querySelector('td, th') || next : next).prepend(mark('QN' + i + 'XQ'));
+  });
+  return headings.length;
 })()"""
 
 OVERFLOW = """(() => {
@@ -129,17 +145,19 @@ def rendered(chromium, report_pages, artefacts, tmp_path_factory) -> dict:
             page.call("Emulation.setDeviceMetricsOverride", {"width": int(PAGE_CONTENT_PX[0]), "height": 1000,
                                                              "deviceScaleFactor": 1, "mobile": False})
             info["table_heights"] = page.evaluate(MARK_TABLES)
+            info["headings"] = page.evaluate(MARK_HEADINGS)
             pdf = artefacts / f"{name}.pdf"
             page.pdf_a4(pdf)
             info["marker_pages"] = marker_pages(pdf)
+            info["heading_pages"] = marker_pages(pdf, r"Q([HN]\d+)XQ")
             results[name] = info
     finally:
         browser.close()
     return results
 
 
-def marker_pages(pdf: Path) -> dict[str, list[int]]:
-    """Each table marker (QX<i><S|E>XQ) with the PDF pages its text is on."""
+def marker_pages(pdf: Path, pattern: str = r"QX(\d+[SE])XQ") -> dict[str, list[int]]:
+    """Each marker (by default a table's, QX<i><S|E>XQ) with the PDF pages its text is on."""
     import re
 
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True)
@@ -149,7 +167,7 @@ def marker_pages(pdf: Path) -> dict[str, list[int]]:
         text = subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
                               capture_output=True, text=True).stdout
         text = re.sub(r"\s+", "", text)  # a marker may wrap in a narrow cell
-        for marker in re.findall(r"QX(\d+[SE])XQ", text):
+        for marker in re.findall(pattern, text):
             found.setdefault(marker, []).append(n)
     return found
 
@@ -173,14 +191,6 @@ def test_nothing_is_cut_off_at_1280_px(rendered):
         assert overflow["scrollWidth"] <= overflow["width"] and not overflow["cut"], (name, overflow)
 
 
-PRINT_CSS_NOTE = (
-    "the report's CSS (core/profile/report.py, owned by the engine work) has no print rules: a table "
-    "may break across A4 pages and the 8-column overview table is wider than the A4 content box, so its "
-    "right edge is cut; needs @media print {table{break-inside:avoid} h2{break-after:avoid} "
-    "table{font-size:8pt}} or similar (see the issue-17 notes)")
-
-
-@pytest.mark.xfail(strict=False, reason=PRINT_CSS_NOTE)
 def test_printed_tables_are_not_cut_at_the_page_edge(rendered):
     """Every table's last cell reaches the PDF (a table wider than A4 loses its right edge)."""
     missing = {name: [i for i in range(len(info["table_heights"]))
@@ -189,7 +199,6 @@ def test_printed_tables_are_not_cut_at_the_page_edge(rendered):
     assert not any(missing.values()), missing
 
 
-@pytest.mark.xfail(strict=False, reason=PRINT_CSS_NOTE)
 def test_pdf_page_breaks_do_not_split_tables(rendered):
     """A table shorter than a page is printed on one page."""
     split = {}
@@ -200,6 +209,19 @@ def test_pdf_page_breaks_do_not_split_tables(rendered):
             if start and end and height < PAGE_CONTENT_PX[1] * 0.9 and start[0] != end[-1]:
                 split.setdefault(name, []).append(f"table {i} ({height:.0f} px) on pages {start[0]}–{end[-1]}")
     assert not split, split
+
+
+def test_no_heading_is_left_at_the_foot_of_a_page(rendered):
+    """A section heading is printed on the page where its section starts (its next element's first line)."""
+    orphaned = {}
+    for name, info in rendered.items():
+        pages = info["heading_pages"]
+        assert len([k for k in pages if k.startswith("H")]) == info["headings"], (name, pages)
+        for i in range(info["headings"]):
+            heading, start = pages.get(f"H{i}"), pages.get(f"N{i}")
+            if heading and start and heading[-1] != start[0]:
+                orphaned.setdefault(name, []).append(f"heading {i} on page {heading[-1]}, its section on {start[0]}")
+    assert not orphaned, orphaned
 
 
 def test_every_page_prints_to_an_a4_pdf(rendered, artefacts):
