@@ -408,7 +408,8 @@ def cmd_profile(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     """Run a scenario's chain for every municipality of a layer, resuming where an earlier batch stopped."""
     from .core.data.layers import LayerRef
-    from .core.jobs.batch import FOLDERS_NAME, MANIFEST_NAME, OVERVIEW_NAME, BatchSettings, batch_tasks, run_batch
+    from .core.jobs.batch import (FOLDERS_NAME, MANIFEST_NAME, OVERVIEW_MAP_NAME, OVERVIEW_NAME, BatchSettings,
+                                  batch_tasks, run_batch)
     from .core.scenario.spec import load_scenario
 
     if args.dask and args.scheduler:
@@ -447,6 +448,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
               "command again to retry them, the finished ones are kept.", file=sys.stderr)
         return 1
     print(f"  → {out_dir / OVERVIEW_NAME}")
+    print(f"  → {out_dir / OVERVIEW_MAP_NAME}")
     print(f"  → {out_dir / MANIFEST_NAME}")
     return 0
 

@@ -25,6 +25,7 @@ from wip_qgis_plugin.core.jobs.batch import (
     FOLDERS_NAME,
     MANIFEST_NAME,
     MARKER_NAME,
+    OVERVIEW_MAP_NAME,
     OVERVIEW_NAME,
     BatchSettings,
     batch_tasks,
@@ -122,6 +123,21 @@ def test_uninterrupted_batch_writes_a_folder_per_municipality_and_the_overview(u
     manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
     assert manifest["complete"] and [m["status"] for m in manifest["municipalities"]] == ["done", "done"]
     assert not list(out.rglob(".*.part*"))
+
+
+def test_the_overview_map_holds_each_municipality_with_its_row(uninterrupted):
+    """batch_overview.gpkg: the municipalities' polygons in the scenario's CRS with the overview's numbers; each
+    polygon's area is the profile's area of the municipality (50 m pixels: within 1 %)."""
+    import geopandas as gpd
+
+    out, _ = uninterrupted
+    rows = read_overview(out / OVERVIEW_NAME)
+    layer = gpd.read_file(out / OVERVIEW_MAP_NAME, layer="municipalities", engine="pyogrio")
+    assert list(layer["key"]) == [r["key"] for r in rows] and layer.crs.to_epsg() == 25832
+    assert set(layer.geom_type) == {"MultiPolygon"}
+    for (_, feature), row in zip(layer.iterrows(), rows):
+        assert feature["wind_eligible_ha"] == float(row["wind_eligible_ha"])
+        assert feature.geometry.area / 1e4 == pytest.approx(float(row["area_ha"]), rel=0.01)
 
 
 def test_a_batch_run_again_keeps_every_finished_municipality(scenario, uninterrupted):

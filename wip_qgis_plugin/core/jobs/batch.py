@@ -9,8 +9,9 @@ killed at any moment (``kill -9`` included) resumes and ends with the same overv
 holds the fingerprint of what the municipality was computed from (:func:`batch_fingerprint`: the scenario file, the
 size and time of every input file, the batch's options, the engine's version): after a change of the rules or the
 data, the batch redoes every municipality instead of keeping results of the old inputs.
-When every municipality has its marker, the rows are joined into :data:`OVERVIEW_NAME` (atomically) and the batch
-writes :data:`MANIFEST_NAME` (the municipalities, their status and times).
+When every municipality has its marker, the rows are joined into :data:`OVERVIEW_NAME` and, with the municipalities'
+polygons, into :data:`OVERVIEW_MAP_NAME` (both atomically), and the batch writes :data:`MANIFEST_NAME` (the
+municipalities, their status and times).
 
 The tasks are independent (a task loads the scenario file itself and writes only into its own folder), so who
 runs them is a parameter: :func:`run_in_process` runs them one after the other in this process; the Dask runner
@@ -37,7 +38,7 @@ from typing import Any
 
 from .. import __version__
 from ..data.layers import LayerRef, layer_info, read_frame
-from ..data.outputs import OutputTransaction, write_json
+from ..data.outputs import OutputTransaction, write_json, write_vector
 from ..eligibility.aoi import AreaOfInterest
 from ..errors import InputError, WipError
 from ..profile.indicators import INDICATOR_ORDER
@@ -51,6 +52,8 @@ from .runner import ProgressFactory, check_scenario_paths, run_scenario, scenari
 MARKER_NAME = "wip_batch_done.json"
 #: The overview of a batch: one row per municipality, joined when every municipality has finished.
 OVERVIEW_NAME = "batch_overview.csv"
+#: The overview as a map: each municipality's polygon with its overview row (layer ``municipalities``).
+OVERVIEW_MAP_NAME = "batch_overview.gpkg"
 #: What a batch did: the municipalities, their status and times (written at the end of every batch run).
 MANIFEST_NAME = "wip_batch.json"
 #: The folder of the municipalities' result folders inside the batch folder.
@@ -411,7 +414,11 @@ def run_batch(scenario: str | Path, out_dir: str | Path, settings: BatchSettings
                 progress.report(len(outcomes) / len(tasks), task.municipality.name)
                 yield outcomes[key]
             if len(markers) == len(tasks):
-                write_overview(out_dir / OVERVIEW_NAME, [markers[t.municipality.key] for t in tasks])
+                joined = [markers[t.municipality.key] for t in tasks]
+                write_overview(out_dir / OVERVIEW_NAME, joined)
+                if tasks:
+                    write_overview_map(out_dir / OVERVIEW_MAP_NAME, tasks, joined,
+                                       load_scenario(tasks[0].scenario, settings.sources, output_dir=out_dir).crs)
         finally:  # also after a cancel: which municipalities are finished, failed or still to run
             write_batch_manifest(out_dir / MANIFEST_NAME, scenario, tasks, outcomes)
 
@@ -439,6 +446,35 @@ def write_overview(path: Path, markers: Sequence[dict[str, Any]]) -> Path:
             writer.writeheader()
             for row in rows:
                 writer.writerow({k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()})
+    return path
+
+
+def write_overview_map(path: Path, tasks: Sequence[MunicipalityTask], markers: Sequence[dict[str, Any]],
+                       crs: str) -> Path:
+    """The overview as a GeoPackage layer ``municipalities``: each municipality's polygon (its features dissolved,
+    in ``crs``) with its overview row, numbers as reals (NULL where a municipality has no such indicator)."""
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    columns, rows = overview_rows(markers)
+    task = tasks[0]
+    fields = [c for c in dict.fromkeys((task.name_field, task.id_field)) if c]
+    frame = read_frame(task.layer.path, task.layer.layer, "The municipality layer",
+                       columns=[f for f in fields if f in layer_info(task.layer, "municipalities").fields])
+    names = frame[task.name_field].map(_text) if task.name_field in frame else pd.Series([""] * len(frame))
+    ids = frame[task.id_field].map(_text) if task.id_field and task.id_field in frame else pd.Series([""] * len(frame))
+    frame = frame.assign(batch_key=[i or n for n, i in zip(names, ids)])
+    frame = frame[frame["batch_key"].isin({r["key"] for r in rows})]
+    shapes = frame[["batch_key", "geometry"]].dissolve(by="batch_key").to_crs(crs).geometry
+    geoms = [shapes.get(r["key"]) for r in rows]
+    geoms = [shapely.MultiPolygon([g]) if isinstance(g, shapely.Polygon) else g for g in geoms]
+    data = pd.DataFrame([{c: r.get(c) for c in columns} for r in rows], columns=columns)
+    for c in columns[len(OVERVIEW_KEYS):]:
+        data[c] = pd.to_numeric(data[c], errors="coerce").astype("float64")
+    with OutputTransaction() as tx:
+        write_vector(tx.temp_for(path), gpd.GeoDataFrame(data, geometry=geoms, crs=crs), "municipalities",
+                     "MultiPolygon")
     return path
 
 
