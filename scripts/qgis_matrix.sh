@@ -8,11 +8,10 @@
 #   scripts/qgis_matrix.sh versions SUITE      the package versions that key the cache
 #
 # Cache: $WIP_MATRIX_CACHE (default /var/cache/wip-qgis-matrix), one directory per suite keyed by the
-# candidate versions of qgis, python3-qgis and python3 in Debian's archive and by a hash of this
+# candidate versions of qgis, python3-qgis and python3 in Debian's archive and by a hash of the
 # package lists below, e.g. trixie-3.40.6+dfsg-1-py3.13.5-1-1a2b3c4d5e6f. A build
 # goes to a temporary directory and is renamed when complete, so a killed build is never reused;
-
-# complete build of the suite is used.
+# without the archive the newest complete build of the suite is used.
 #
 # In the chroot: QGIS, its Python bindings and the engine's dependencies from Debian's python3-*
 # packages; a venv (/opt/wip-venv, --system-site-packages) adds what Debian does not package

@@ -68,9 +68,20 @@ OVERFLOW = """(() => {
   return {width: W, scrollWidth: document.documentElement.scrollWidth, cut: out.slice(0, 10)};
 })()"""
 
-IMAGES = """Promise.all([...document.images].map(img => img.decode().then(
-  () => ({ok: img.naturalWidth > 0 && img.naturalHeight > 0, alt: img.alt, w: img.naturalWidth}),
-  () => ({ok: false, alt: img.alt, w: 0}))))"""
+# Chromium shows what it can of a cut-off PNG (the rows it got, the rest transparent) and decode() succeeds:
+# the image is also drawn to a canvas and its last row must be painted (the charts and maps are opaque).
+IMAGES = """Promise.all([...document.images].map(img => img.decode().then(() => {
+  const w = img.naturalWidth, h = img.naturalHeight;
+  let lastRow = null;
+  if (w > 0 && h > 0) {
+    const c = document.createElement('canvas'); c.width = w; c.height = h;
+    const ctx = c.getContext('2d'); ctx.drawImage(img, 0, 0);
+    try { lastRow = [...ctx.getImageData(0, h - 1, w, 1).data].some((v, i) => i % 4 === 3 && v > 0); }
+    catch (e) { lastRow = null; }
+  }
+  return {ok: w > 0 && h > 0 && lastRow !== false, alt: img.alt, w: w, last_row_painted: lastRow,
+          src: img.currentSrc};
+}, () => ({ok: false, alt: img.alt, w: 0, src: img.currentSrc}))))"""
 
 
 @pytest.fixture(scope="module")
@@ -178,11 +189,35 @@ def test_no_console_errors_and_nothing_failed_to_load(rendered):
     assert not any(problems.values()), problems
 
 
+def image_problem(src: str) -> str:
+    """Why the image file behind ``src`` (a data: or file: URI) is not complete ('' if it is)."""
+    import base64
+    import io
+    from urllib.parse import unquote, urlparse
+
+    from PIL import Image
+
+    if src.startswith("data:"):
+        data = base64.b64decode(src.split(",", 1)[1])
+    elif src.startswith("file:"):
+        data = Path(unquote(urlparse(src).path)).read_bytes()
+    else:
+        return ""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()  # reads every row: a cut-off file raises
+    except Exception as exc:  # noqa: BLE001 - PIL raises OSError, SyntaxError … for broken files
+        return f"{type(exc).__name__}: {exc}"
+    return ""
+
+
 def test_every_image_is_decoded(rendered):
     for name, info in rendered.items():
         assert info["images"], f"{name}: no images (charts and map expected)"
-        bad = [i for i in info["images"] if not i["ok"]]
+        bad = [{k: v for k, v in i.items() if k != "src"} for i in info["images"] if not i["ok"]]
         assert not bad, (name, bad)
+        broken = {i["alt"]: image_problem(i["src"]) for i in info["images"] if image_problem(i["src"])}
+        assert not broken, (name, broken)
 
 
 def test_nothing_is_cut_off_at_1280_px(rendered):
