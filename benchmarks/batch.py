@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark of `wip batch` on the sample region (not a test): in this process, and on a LocalCluster of 1, 2 … workers.
+"""Benchmark of `wip batch` on the sample region (not a test): in one process, and on LocalClusters of N workers.
 
 Each case is a fresh `wip batch` process into a fresh folder (nothing reused): the scenario's chain up to the
 municipal profile for every selected municipality. The scenario is the sample scenario reduced to eligibility (wind,

@@ -256,9 +256,12 @@ def batch_tasks(scenario: str | Path, out_dir: str | Path, settings: BatchSettin
 
 def batch_fingerprint(sc: Scenario, layer: LayerRef, name_field: str, id_field: str | None,
                       settings: BatchSettings) -> str:
-    """What a municipality's results depend on, hashed: the scenario file's bytes, the path, size and modification
-    time of every input file (layers, rasters, catalogues, weather …), the municipality layer, the options that
-    change results (``only``, resolution, sources) and the engine's version."""
+    """What a municipality's results depend on, hashed.
+
+    The scenario file's bytes, the path, size and modification time of every input file (layers, rasters,
+    catalogues, weather …), the municipality layer, the options that change results (``only``, resolution,
+    sources) and the engine's version.
+    """
     h = hashlib.sha256()
     h.update(Path(sc.path).read_bytes())
     inputs, _ = scenario_paths(sc)
@@ -274,8 +277,10 @@ def batch_fingerprint(sc: Scenario, layer: LayerRef, name_field: str, id_field: 
 
 
 def read_marker(folder: str | Path, fingerprint: str | None = None) -> dict[str, Any] | None:
-    """The marker of a finished municipality's folder (None if it has none, an unreadable one, or, with
-    ``fingerprint``, one of other inputs)."""
+    """The marker of a finished municipality's folder.
+
+    None if it has none, an unreadable one, or, with ``fingerprint``, one of other inputs.
+    """
     path = Path(folder) / MARKER_NAME
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -287,8 +292,11 @@ def read_marker(folder: str | Path, fingerprint: str | None = None) -> dict[str,
 
 
 def municipality_scenario(task: MunicipalityTask) -> Scenario:
-    """The scenario of one task: its outputs in the task's folder, its area of interest the one municipality,
-    a profile (the scenario's ``profile:`` section, or the defaults) for that municipality."""
+    """The scenario of one task.
+
+    Its outputs in the task's folder, its area of interest the one municipality, a profile (the scenario's
+    ``profile:`` section, or the defaults) for that municipality.
+    """
     sc = load_scenario(task.scenario, task.settings.sources, output_dir=task.folder)
     aoi = AreaOfInterest(task.layer, task.name_field, (task.municipality.key,), task.id_field)
     return replace(sc, aoi=aoi, profile=replace(sc.profile or ProfileSection(), names=()))
@@ -309,8 +317,8 @@ def run_municipality(task: MunicipalityTask, progress_for: ProgressFactory | Non
     """Run one municipality's chain into its folder and write its marker last; returns the marker.
 
     A folder with a marker of the task's fingerprint is left as it is (its marker is returned); any other folder is
-    emptied first, so what an interrupted run (or a run on other inputs) left is redone, never mixed in. The folder is locked for the run
-    (:func:`.paths.folder_lock`): a second process on the same municipality is refused.
+    emptied first, so what an interrupted run (or a run on other inputs) left is redone, never mixed in. The folder
+    is locked for the run (:func:`.paths.folder_lock`): a second process on the same municipality is refused.
     """
     folder = Path(task.folder)
     done = read_marker(folder, task.fingerprint)
@@ -451,8 +459,11 @@ def write_overview(path: Path, markers: Sequence[dict[str, Any]]) -> Path:
 
 def write_overview_map(path: Path, tasks: Sequence[MunicipalityTask], markers: Sequence[dict[str, Any]],
                        crs: str) -> Path:
-    """The overview as a GeoPackage layer ``municipalities``: each municipality's polygon (its features dissolved,
-    in ``crs``) with its overview row, numbers as reals (NULL where a municipality has no such indicator)."""
+    """The overview as a GeoPackage layer ``municipalities``.
+
+    Each municipality's polygon (its features dissolved, in ``crs``) with its overview row, numbers as reals (NULL
+    where a municipality has no such indicator).
+    """
     import geopandas as gpd
     import pandas as pd
     import shapely

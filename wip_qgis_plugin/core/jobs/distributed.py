@@ -101,8 +101,10 @@ def engine_version() -> str:
 
 
 def check_workers(client: Any, timeout_s: float = 20.0) -> dict[str, str]:
-    """Refuse a cluster whose workers cannot run this engine's tasks: none connected within ``timeout_s``, the
-    plugin missing on a worker, or another version of it there. Returns each worker's version.
+    """Refuse a cluster whose workers cannot run this engine's tasks; return each worker's version.
+
+    Refused: no worker connected within ``timeout_s``, the plugin missing on a worker, or another version of it
+    there.
 
     Raises
     ------

@@ -159,8 +159,10 @@ def _files(*paths: Any) -> tuple[str, ...]:
 
 
 def run_step(step: ScenarioStep, progress: Progress | None = None, single_process: bool = False) -> StepResult:
-    """Run one step's job in this process (:func:`.protocol.run_job`), timing it (``single_process``: no forked
-    tile workers, e.g. in a Dask worker, whose processes may not have children)."""
+    """Run one step's job in this process (:func:`.protocol.run_job`), timing it.
+
+    ``single_process``: no forked tile workers, e.g. in a Dask worker, whose processes may not have children.
+    """
     t0 = time.perf_counter()
     job = replace(step.job, single_process=True) if single_process else step.job
     result = run_job(job, progress or NullProgress())
