@@ -88,6 +88,15 @@ def test_municipalities_of_a_layer_in_order_selected_by_where():
     assert [m.key for m in by_name] == ["Petersberg", "Raguhn-Jeßnitz"] and by_name[0].ags == ""
 
 
+def test_without_where_the_batch_takes_the_scenarios_area_of_interest_names(tmp_path):
+    path = batch_scenario(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert batch_tasks(path, tmp_path / "b") and len(batch_tasks(path, tmp_path / "b")) == 8  # names: []: all
+    path.write_text(text.replace("names: []", "names: [Zörbig, '15088305']"), encoding="utf-8")
+    assert [t.municipality.name for t in batch_tasks(path, tmp_path / "b")] == ["Zörbig", "Petersberg"]
+    assert len(batch_tasks(path, tmp_path / "b", BatchSettings(where="name LIKE 'B%'"))) == 1  # --where wins
+
+
 @pytest.mark.parametrize("where, message", [("nosuchfield = 1", "cannot be evaluated"),
                                             ("name = 'Atlantis'", "No municipality selected")])
 def test_a_bad_selection_is_an_input_error(where, message):

@@ -233,6 +233,10 @@ def batch_tasks(scenario: str | Path, out_dir: str | Path, settings: BatchSettin
                 ) -> list[MunicipalityTask]:
     """The tasks of a batch: the scenario checked once, then one task per selected municipality.
 
+    The municipalities are those of the layer that ``settings.where`` selects; without ``where`` and without a
+    layer of its own, the batch takes the scenario's ``area_of_interest`` as it stands (its ``names``, by name or
+    key, where it lists some).
+
     Raises
     ------
     InputError
@@ -249,9 +253,16 @@ def batch_tasks(scenario: str | Path, out_dir: str | Path, settings: BatchSettin
     id_field = settings.id_field or sc.aoi.id_field
     root = Path(out_dir).resolve() / FOLDERS_NAME
     fingerprint = batch_fingerprint(sc, layer, name_field, id_field, settings)
+    chosen = list_municipalities(layer, name_field, id_field, settings.where)
+    if settings.municipalities is None and settings.where is None and sc.aoi.names:
+        names = set(sc.aoi.names)
+        missing = names - {m.name for m in chosen} - {m.key for m in chosen}
+        if missing:
+            raise InputError(f"area_of_interest.names: no municipality {', '.join(sorted(missing))!s} in "
+                             f"{layer.describe()}.")
+        chosen = [m for m in chosen if m.name in names or m.key in names]
     return [MunicipalityTask(str(scenario), str(root / m.folder), m, layer, name_field, id_field, settings,
-                             fingerprint)
-            for m in list_municipalities(layer, name_field, id_field, settings.where)]
+                             fingerprint) for m in chosen]
 
 
 def batch_fingerprint(sc: Scenario, layer: LayerRef, name_field: str, id_field: str | None,
