@@ -143,3 +143,17 @@ def test_without_scenarios_no_scenario_indicators(tmp_path):
     result = run_profile(plan, LogRecorder())
     assert not [k for k in result.municipalities[0].indicators if "2045" in k]
     assert result.provenance["demand_scenarios"] is None
+
+
+def test_demand_profiles_leave_the_warning_filters_alone():
+    """demandlib 0.2.2's ElecSlp sets warnings.simplefilter('error') for the process; a second profile (or any
+    later library warning) must not turn into an error."""
+    import warnings
+
+    from wip_qgis_plugin.core.profile import demand as demand_module
+
+    before = list(warnings.filters)
+    demand_module.profile_shares.cache_clear()
+    for key in ("h0", "g0"):
+        demand_module.profile_shares(key, 2011, "ST")
+    assert warnings.filters == before

@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import functools
 import re
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -447,7 +448,8 @@ def profile_shares(profile: str, year: int, land: str = "ST") -> np.ndarray:
     """Hourly shares of the annual demand of a profile (sum 1; cached, read-only). [-]"""
     if profile not in PROFILE_BUILDERS:
         raise InputError(f"Unknown load profile {profile!r}; profiles: {', '.join(sorted(PROFILE_BUILDERS))}.")
-    shares = PROFILE_BUILDERS[profile](int(year), land)
+    with warnings.catch_warnings():  # demandlib 0.2.2's ElecSlp sets simplefilter("error") for the whole process
+        shares = PROFILE_BUILDERS[profile](int(year), land)
     shares.setflags(write=False)
     return shares
 

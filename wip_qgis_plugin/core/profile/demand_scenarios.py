@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -496,11 +497,12 @@ def _heat_shares_cached(temperature_bytes: bytes, year: int, shlp_type: str, bui
 
     temperature = np.frombuffer(temperature_bytes, dtype=float)
     index = pd.date_range(f"{year}-01-01", periods=temperature.size, freq="h")
-    building = bdew.HeatBuilding(index, holidays=public_holidays(year, land),
-                                 temperature=pd.Series(temperature, index=index), shlp_type=shlp_type,
-                                 building_class=building_class, wind_class=wind_class, annual_heat_demand=1.0,
-                                 ww_incl=hot_water, ww_only=hot_water)
-    profile = np.asarray(building.get_normalized_bdew_profile(), dtype=float)
+    with warnings.catch_warnings():  # demandlib may change the process's warning filters
+        building = bdew.HeatBuilding(index, holidays=public_holidays(year, land),
+                                     temperature=pd.Series(temperature, index=index), shlp_type=shlp_type,
+                                     building_class=building_class, wind_class=wind_class, annual_heat_demand=1.0,
+                                     ww_incl=hot_water, ww_only=hot_water)
+        profile = np.asarray(building.get_normalized_bdew_profile(), dtype=float)
     total = profile.sum()
     if profile.shape != temperature.shape or not np.isfinite(total) or total <= 0 or np.any(profile < 0):
         raise InputError(f"demandlib returned no usable heat profile for {shlp_type} (class {building_class}) in "
