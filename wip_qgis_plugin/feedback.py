@@ -94,6 +94,9 @@ def _engine_messages():
         (r"(\S+): eligibility", lambda key: tr("{source}: eligibility").format(source=key)),
         (r"(\S+): suitability", lambda key: tr("{source}: suitability").format(source=key)),
         (r"(\S+): generation", lambda key: tr("{source}: generation").format(source=key)),
+        (r"(.+): demand scenarios", lambda name: tr("{name}: demand scenarios").format(name=name)),
+        (r"(\d+) of (\d+) municipalities finished earlier; (\d+) to run\.",
+         lambda n, m, k: tr("{n} of {m} municipalities finished earlier; {k} to run.").format(n=n, m=m, k=k)),
         (r"(\S+): reusing (.+) \(same catalogue, resolution and area\)",
          lambda key, path: tr("{source}: reusing {path} (same catalogue, resolution and area)").format(
              source=key, path=path)),

@@ -4,47 +4,62 @@
   <context>
     <name>wip</name>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="31" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="35" />
       <source>WIP Energy &amp; Spatial Planning</source>
       <translation>WIP Energie &amp; Raumplanung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="136" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="140" />
       <source>The engine is set to run in a separate Python (wip/engine_mode = worker), but no engine Python is set: set one under Plugins → {menu} → Engine Python…, or run Plugins → {menu} → Create engine environment.</source>
       <translation>Der Rechenkern soll in einem eigenen Python laufen (wip/engine_mode = worker), aber es ist kein Rechenkern-Python eingestellt: Wählen Sie eines unter Erweiterungen → {menu} → Rechenkern-Python…, oder führen Sie Erweiterungen → {menu} → Rechenkernumgebung erstellen aus.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="156" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="173" />
+      <source>The engine lacks Python packages ({packages}).</source>
+      <translation>Dem Rechenkern fehlen Python-Pakete ({packages}).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/environment.py" line="179" />
+      <source>The WIP engine needs Python packages that are missing in the Python environment of QGIS: {packages}. That Python is managed by the operating system (PEP 668): pip cannot add packages to it. Let the plugin create an engine environment for them under Plugins → {menu} → Create engine environment (QGIS's own Python stays unchanged), or set a Python that has them under Plugins → {menu} → Engine Python….</source>
+      <translation>Der WIP-Rechenkern benötigt Python-Pakete, die in der Python-Umgebung von QGIS fehlen: {packages}. Dieses Python wird vom Betriebssystem verwaltet (PEP 668): pip kann ihm keine Pakete hinzufügen. Lassen Sie die Erweiterung dafür eine Rechenkernumgebung erstellen unter Erweiterungen → {menu} → Rechenkernumgebung erstellen (das Python von QGIS bleibt unverändert), oder wählen Sie ein Python, das sie hat, unter Erweiterungen → {menu} → Rechenkern-Python….</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/environment.py" line="187" />
       <source>The WIP engine needs Python packages that are missing in the Python environment of QGIS: {packages}. Install them and restart QGIS, e.g. with: python3 -m pip install --user --no-binary shapely,pyproj,pyogrio,rasterio {packages} (on Windows in the OSGeo4W Shell).</source>
       <translation>Der WIP-Rechenkern benötigt Python-Pakete, die in der Python-Umgebung von QGIS fehlen: {packages}. Installieren Sie sie und starten Sie QGIS neu, z. B. mit: python3 -m pip install --user --no-binary shapely,pyproj,pyogrio,rasterio {packages} (unter Windows in der OSGeo4W Shell).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="163" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="194" />
       <source>Install {packages} without its dependencies (its metadata asks for numpy 2, which the GDAL bindings of QGIS cannot load): python3 -m pip install --user --no-deps {packages}</source>
       <translation>Installieren Sie {packages} ohne Abhängigkeiten (die Paketdaten verlangen numpy 2, das die GDAL-Anbindung von QGIS nicht laden kann): python3 -m pip install --user --no-deps {packages}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="169" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="200" />
       <source>The numpy found does not work with the GDAL bindings of QGIS ({error}).</source>
       <translation>Das gefundene numpy funktioniert nicht mit den GDAL-Anbindungen von QGIS ({error}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="170" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="201" />
       <source>Or run the engine in a separate Python that has them: set it under Plugins → {menu} → Engine Python…, or let the plugin create one under Plugins → {menu} → Create engine environment (QGIS's own Python stays unchanged).</source>
       <translation>Oder führen Sie den Rechenkern in einem eigenen Python aus, das sie hat: wählen Sie es unter Erweiterungen → {menu} → Rechenkern-Python…, oder lassen Sie die Erweiterung eines erstellen unter Erweiterungen → {menu} → Rechenkernumgebung erstellen (das Python von QGIS bleibt unverändert).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="179" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="210" />
       <source>The engine Python “{python}” lacks these packages: {packages}. Install them with: "{python}" -m pip install {packages}, or run Plugins → {menu} → Create engine environment.</source>
       <translation>Dem Rechenkern-Python „{python}“ fehlen diese Pakete: {packages}. Installieren Sie sie mit: "{python}" -m pip install {packages}, oder führen Sie Erweiterungen → {menu} → Rechenkernumgebung erstellen aus.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="183" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="214" />
       <source>The engine Python “{python}” cannot run the engine ({error}). Set another one under Plugins → {menu} → Engine Python…, or run Plugins → {menu} → Create engine environment.</source>
       <translation>Das Rechenkern-Python „{python}“ kann den Rechenkern nicht ausführen ({error}). Wählen Sie ein anderes unter Erweiterungen → {menu} → Rechenkern-Python…, oder führen Sie Erweiterungen → {menu} → Rechenkernumgebung erstellen aus.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="190" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="222" />
+      <source>These Python packages use other versions of GEOS, PROJ or GDAL than QGIS: {list}. Inside QGIS this can give wrong results or crashes. Run the engine in an engine environment instead: Plugins → {menu} → Create engine environment, then Always run the engine in the engine Python.</source>
+      <translation>Diese Python-Pakete verwenden andere Versionen von GEOS, PROJ oder GDAL als QGIS: {list}. In QGIS kann das zu falschen Ergebnissen oder Abstürzen führen. Führen Sie den Rechenkern stattdessen in einer Rechenkernumgebung aus: Erweiterungen → {menu} → Rechenkernumgebung erstellen, dann Rechenkern immer im Rechenkern-Python ausführen.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/environment.py" line="227" />
       <source>These Python packages use other versions of GEOS, PROJ or GDAL than QGIS: {list}. Inside QGIS this can give wrong results or crashes. Reinstall them compiled against the libraries of QGIS: python3 -m pip install --user --force-reinstall --no-binary shapely,pyproj,pyogrio,rasterio shapely pyproj pyogrio rasterio</source>
       <translation>Diese Python-Pakete verwenden andere Versionen von GEOS, PROJ oder GDAL als QGIS: {list}. In QGIS kann das zu falschen Ergebnissen oder Abstürzen führen. Installieren Sie sie neu, kompiliert gegen die Bibliotheken von QGIS: python3 -m pip install --user --force-reinstall --no-binary shapely,pyproj,pyogrio,rasterio shapely pyproj pyogrio rasterio</translation>
     </message>
@@ -309,219 +324,259 @@
       <translation>{source}: Erzeugung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="98" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="97" />
+      <source>{name}: demand scenarios</source>
+      <translation>{name}: Bedarfsszenarien</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="99" />
+      <source>{n} of {m} municipalities finished earlier; {k} to run.</source>
+      <translation>{n} von {m} Gemeinden bereits fertig; {k} noch zu rechnen.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/feedback.py" line="101" />
       <source>{source}: reusing {path} (same catalogue, resolution and area)</source>
       <translation>{source}: {path} wird wiederverwendet (gleicher Katalog, gleiche Auflösung und Fläche)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="100" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="103" />
       <source>{source}: reusing {path}</source>
       <translation>{source}: {path} wird wiederverwendet</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="101" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="104" />
       <source>Report {name}</source>
       <translation>Bericht {name}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="103" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="106" />
       <source>{ha} ha lie outside the TRY region outlines: TRY region {code} is used there.</source>
       <translation>{ha} ha liegen außerhalb der TRY-Regionsgrenzen: dort wird TRY-Region {code} verwendet.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="106" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="109" />
       <source>{weather}: {n} orientation bin(s), tilt {tilt}°, level ground {kwh} kWh/kWp/a.</source>
       <translation>{weather}: {n} Ausrichtungsklasse(n), Neigung {tilt}°, ebenes Gelände {kwh} kWh/kWp/a.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="109" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="112" />
       <source>Turbine {turbine}; wind at hub height from {source}; weather {weather}</source>
       <translation>Anlage {turbine}; Wind in Nabenhöhe aus {source}; Wetter {weather}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="112" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="115" />
       <source>Losses: {losses} → net = {factor} × gross</source>
       <translation>Verluste: {losses} → netto = {factor} × brutto</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="114" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="117" />
       <source>Turbine {turbine}; main wind direction {direction}° ({origin}); spacing {along} D along × {across} D across; {rest}</source>
       <translation>Anlage {turbine}; Hauptwindrichtung {direction}° ({origin}); Abstand {along} D längs × {across} D quer; {rest}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="120" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="123" />
       <source>Area of interest: {n} area(s), grid {w} × {h} pixels at {res} m; reading features up to {reach} m around it.</source>
       <translation>Untersuchungsgebiet: {n} Fläche(n), Raster {w} × {h} Pixel zu {res} m; Objekte werden bis {reach} m um das Gebiet gelesen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="124" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="127" />
       <source>Layer “{role}”: {n} feature(s) within reach.</source>
       <translation>Layer „{role}“: {n} Objekt(e) in Reichweite.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="127" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="130" />
       <source>Exception “{zone}”: {n} feature(s) within reach; criterion “{criterion}” does not apply within {m} m of them.</source>
       <translation>Ausnahme „{zone}“: {n} Objekt(e) in Reichweite; das Kriterium „{criterion}“ gilt im Umkreis von {m} m um sie nicht.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="132" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="135" />
       <source>Exception “{zone}”: {n} feature(s) within reach; criterion “{criterion}” does not apply within {m} m of them, from {inset} m inside their edges.</source>
       <translation>Ausnahme „{zone}“: {n} Objekt(e) in Reichweite; Kriterium „{criterion}“ gilt nicht im Umkreis von {m} m um sie, ab {inset} m innerhalb ihrer Ränder.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="138" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="141" />
       <source>BNatSchG § 45b: the central check zones weigh {w} in the suitability, shared by {n} species group(s) with nests within reach{rest}.</source>
       <translation>BNatSchG § 45b: Die zentralen Prüfbereiche wiegen {w} in der Eignungsbewertung, aufgeteilt auf {n} Artengruppe(n) mit Brutplätzen in Reichweite{rest}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="141" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="144" />
       <source>Floating PV: {n} field(s) on {m} qualifying lake(s), {mwp} MWp, {gwh} GWh/a ({law})</source>
       <translation>Schwimmende PV: {n} Feld(er) auf {m} geeigneten See(n), {mwp} MWp, {gwh} GWh/a ({law})</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="143" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="146" />
       <source>Lake {n} of {m}</source>
       <translation>See {n} von {m}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="145" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="148" />
       <source>Shadow flicker, real case: {name}, {sun} h of sunshine, hub {hub} m; limit {limit} h/a.</source>
       <translation>Schattenwurf, realer Fall: {name}, {sun} h Sonnenschein, Nabe {hub} m; Grenze {limit} h/a.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="148" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="151" />
       <source>Floating PV: lake “{lake}” left out: {why}.</source>
       <translation>Schwimmende PV: See „{lake}“ ausgelassen: {why}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="150" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="153" />
       <source>Layer “{role}”: {n} feature(s) within {reach} m.</source>
       <translation>Layer „{role}“: {n} Objekt(e) innerhalb von {reach} m.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="154" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="157" />
       <source>Criterion “{criterion}”: {n} building(s) tagged as dwellings, {u} of unknown use treated as dwellings, {x} excluded as non-dwellings (within reach).</source>
       <translation>Kriterium „{criterion}“: {n} Gebäude als Wohngebäude erfasst, {u} unbekannter Nutzung als Wohngebäude behandelt, {x} als Nichtwohngebäude ausgenommen (in Reichweite).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="159" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="162" />
       <source>Criterion “{criterion}”: {n} building(s) tagged as dwellings, {u} of unknown use not counted, {x} excluded as non-dwellings (within reach).</source>
       <translation>Kriterium „{criterion}“: {n} Gebäude als Wohngebäude erfasst, {u} unbekannter Nutzung nicht gezählt, {x} als Nichtwohngebäude ausgenommen (in Reichweite).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="163" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="166" />
       <source>Criterion “{criterion}” is NOT ASSESSED: {reason}. Its land counts as not excluded by it; to assess it, {hint}.</source>
       <translation>Kriterium „{criterion}“ wird NICHT BEWERTET: {reason}. Seine Flächen gelten als nicht durch es ausgeschlossen; um es zu bewerten: {hint}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="167" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="170" />
       <source>Not assessed: criterion “{criterion}” (layer role “{role}”: {reason}).</source>
       <translation>Nicht bewertet: Kriterium „{criterion}“ (Ebenenrolle „{role}“: {reason}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="170" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="173" />
       <source>Criterion “{criterion}”: no feature of “{layer}” matches {filter} within reach.</source>
       <translation>Kriterium „{criterion}“: kein Objekt von „{layer}“ erfüllt {filter} in Reichweite.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="173" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="176" />
       <source>Criterion “{criterion}”: {n} cell(s) of raster “{role}” with {values} within reach ({path}).</source>
       <translation>Kriterium „{criterion}“: {n} Zelle(n) des Rasters „{role}“ mit {values} in Reichweite ({path}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="178" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="181" />
       <source>Raster “{role}” ({path}) has no value on {pct} % of the area of interest (nodata or not covered): there criterion “{criterion}” excludes nothing.</source>
       <translation>Raster „{role}“ ({path}) hat auf {pct} % des Untersuchungsgebiets keinen Wert (NoData oder nicht abgedeckt): dort schließt Kriterium „{criterion}“ nichts aus.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="183" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="186" />
       <source>Querying the Overpass server {server}</source>
       <translation>Frage den Overpass-Server {server} ab</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="185" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="188" />
       <source>Downloaded {mb} MB from {server}</source>
       <translation>{mb} MB von {server} geladen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="186" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="189" />
       <source>Checking the OSM data</source>
       <translation>Prüfe die OSM-Daten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="188" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="191" />
       <source>OSM data from {server}: {nodes} nodes, {ways} ways, {relations} relations ({mb} MB).</source>
       <translation>OSM-Daten von {server}: {nodes} Knoten, {ways} Wege, {relations} Relationen ({mb} MB).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="191" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="194" />
       <source>The Overpass server {server} remarked: {remark}</source>
       <translation>Hinweis des Overpass-Servers {server}: {remark}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="193" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="196" />
       <source>OSM download: {n} area(s), margin {margin} m (largest setback: {criterion}), layers {roles}.</source>
       <translation>OSM-Download: {n} Gebiet(e), Rand {margin} m (größter Abstand: {criterion}), Layer {roles}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="27" />
-      <source>The WIP engine runs in the engine Python {python}.</source>
-      <translation>Der WIP-Rechenkern läuft im Rechenkern-Python {python}.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="63" />
-      <source>The WIP engine could not be checked: {error}</source>
-      <translation>Der WIP-Rechenkern konnte nicht geprüft werden: {error}</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="81" />
-      <source>Engine Python…</source>
-      <translation>Rechenkern-Python…</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="82" />
+      <location filename="../../wip_qgis_plugin/first_run.py" line="103" />
       <source>Create engine environment</source>
       <translation>Rechenkernumgebung erstellen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="83" />
-      <source>Check engine</source>
-      <translation>Rechenkern prüfen</translation>
+      <location filename="../../wip_qgis_plugin/first_run.py" line="103" />
+      <source>Creates a separate Python environment with the engine's packages (about a minute, needs the internet); QGIS's own Python stays unchanged.</source>
+      <translation>Erstellt eine eigene Python-Umgebung mit den Paketen des Rechenkerns (etwa eine Minute, braucht Internet); das Python von QGIS bleibt unverändert.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="88" />
-      <source>Always run the engine in the engine Python</source>
-      <translation>Rechenkern immer im Rechenkern-Python ausführen</translation>
+      <location filename="../../wip_qgis_plugin/first_run.py" line="136" />
+      <source>Creating the engine environment in {folder}</source>
+      <translation>Rechenkernumgebung wird in {folder} erstellt</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="117" />
-      <source>Engine Python (an interpreter with the engine's packages)</source>
-      <translation>Rechenkern-Python (ein Interpreter mit den Paketen des Rechenkerns)</translation>
+      <location filename="../../wip_qgis_plugin/first_run.py" line="137" />
+      <source>Cancel</source>
+      <translation>Abbrechen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="118" />
-      <source>Python interpreter (python*)</source>
-      <translation>Python-Interpreter (python*)</translation>
+      <location filename="../../wip_qgis_plugin/first_run.py" line="138" />
+      <source>Creating the WIP engine environment</source>
+      <translation>WIP-Rechenkernumgebung wird erstellt</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="131" />
-      <source>The WIP engine runs in the Python of QGIS.</source>
-      <translation>Der WIP-Rechenkern läuft im Python von QGIS.</translation>
+      <location filename="../../wip_qgis_plugin/first_run.py" line="156" />
+      <source>Cancelling …</source>
+      <translation>Wird abgebrochen …</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="163" />
+      <location filename="../../wip_qgis_plugin/first_run.py" line="184" />
       <source>Engine environment ready: {python}</source>
       <translation>Rechenkernumgebung bereit: {python}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="167" />
-      <source>Creating the engine environment failed: {error} (details in the log panel, tab WIP)</source>
-      <translation>Das Erstellen der Rechenkernumgebung ist fehlgeschlagen: {error} (Einzelheiten im Protokollfenster, Reiter WIP)</translation>
+      <location filename="../../wip_qgis_plugin/first_run.py" line="193" />
+      <source>Creating the engine environment was cancelled.</source>
+      <translation>Das Erstellen der Rechenkernumgebung wurde abgebrochen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="170" />
-      <source>Creating the WIP engine environment</source>
-      <translation>WIP-Rechenkernumgebung wird erstellt</translation>
+      <location filename="../../wip_qgis_plugin/first_run.py" line="200" />
+      <source>Creating the engine environment failed: {error}. The whole output is in {log}.</source>
+      <translation>Das Erstellen der Rechenkernumgebung ist fehlgeschlagen: {error}. Die vollständige Ausgabe steht in {log}.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/first_run.py" line="208" />
+      <source>Show log</source>
+      <translation>Protokoll anzeigen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/plugin.py" line="22" />
+      <source>The WIP engine runs in the engine Python {python}.</source>
+      <translation>Der WIP-Rechenkern läuft im Rechenkern-Python {python}.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/plugin.py" line="75" />
+      <source>The WIP engine could not be checked: {error}</source>
+      <translation>Der WIP-Rechenkern konnte nicht geprüft werden: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/plugin.py" line="97" />
+      <source>Engine Python…</source>
+      <translation>Rechenkern-Python…</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/plugin.py" line="99" />
+      <source>Check engine</source>
+      <translation>Rechenkern prüfen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/plugin.py" line="104" />
+      <source>Always run the engine in the engine Python</source>
+      <translation>Rechenkern immer im Rechenkern-Python ausführen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/plugin.py" line="134" />
+      <source>Engine Python (an interpreter with the engine's packages)</source>
+      <translation>Rechenkern-Python (ein Interpreter mit den Paketen des Rechenkerns)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/plugin.py" line="135" />
+      <source>Python interpreter (python*)</source>
+      <translation>Python-Interpreter (python*)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/plugin.py" line="148" />
+      <source>The WIP engine runs in the Python of QGIS.</source>
+      <translation>Der WIP-Rechenkern läuft im Python von QGIS.</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="88" />
@@ -2716,21 +2771,11 @@
       <translation>Kein Python-Interpreter gefunden, mit dem die Rechenkernumgebung erstellt werden kann. Installieren Sie Python 3 und stellen Sie seinen Pfad als Rechenkern-Python ein.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="371" />
-      <source>Creating the engine environment was cancelled.</source>
-      <translation>Das Erstellen der Rechenkernumgebung wurde abgebrochen.</translation>
-    </message>
-    <message>
       <location filename="../../wip_qgis_plugin/worker.py" line="386" />
       <source>“{command}” failed (exit code {code}):
 {output}</source>
       <translation>„{command}“ ist fehlgeschlagen (Exit-Code {code}):
 {output}</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="410" />
-      <source>Creating the engine environment in {folder}</source>
-      <translation>Rechenkernumgebung wird in {folder} erstellt</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/worker.py" line="416" />
