@@ -239,7 +239,9 @@ def _print_profile(step) -> None:
         print(f"  {key:<11} {src['status']:<8} {src['density'] or src['reason']}")
     present = set().union(*(m["indicators"] for m in r["municipalities"])) if r["municipalities"] else set()
     cols = [c for c in ("area_ha", "wind_eligible_pct", "pv_ground_eligible_pct", "capacity_mw", "energy_gwh",
-                        "demand_gwh", "balance_pct", "self_sufficiency_pct", "grid_cost_meur") if c in present]
+                        "demand_gwh", "balance_pct", "self_sufficiency_pct", "demand_2045_gwh",
+                        "self_sufficiency_2045_pct", "storage_90_2045_mwh", "municipal_value_keur", "grid_cost_meur")
+            if c in present]
 
     def cell(m, c):
         if c not in m["indicators"]:
@@ -375,6 +377,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     # --source: more sources, relative to the working folder; --out-dir: the outputs anywhere (inputs stay relative
     # to the scenario file)
     sc = load_scenario(args.scenario, _sources(args), args.out_dir)
+    if sc.profile is not None:
+        sc = _with_profile_options(sc, args)
     print(f"Scenario '{sc.name}' → {sc.output_dir}")
     known = scenario_keys(sc)
     unknown = [k for k in args.only or [] if k not in known]
@@ -388,6 +392,41 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _with_profile_options(sc, args: argparse.Namespace):
+    """The scenario with the profile flags (--cost-table, --hebesatz-*, --demand-scenarios, --storage-targets) laid
+    over its ``profile:`` keys, read by the same functions as the scenario file (files relative to the working
+    folder); a bad value stops with the scenario's wording."""
+    from dataclasses import replace
+
+    from .core.scenario.model import ProfileSection
+    from .core.scenario.profile_section import read_demand_scenarios, read_economics
+
+    economics = {k: v for k, v in (("table", args.cost_table), ("hebesatz_field", args.hebesatz_field),
+                                   ("hebesatz_pct", args.hebesatz_pct)) if v is not None}
+    scenarios: dict = {}
+    if args.demand_scenarios is not None and args.demand_scenarios.lower() != "none":
+        scenarios["catalogue"] = args.demand_scenarios
+    if args.storage_targets is not None:
+        try:
+            scenarios["storage_targets_pct"] = [float(t) for t in args.storage_targets.split(",") if t.strip()]
+        except ValueError:
+            raise SystemExit(f"--storage-targets {args.storage_targets!r}: per cent values, e.g. 80,90") from None
+    problems: list[str] = []
+    options = read_economics(economics, Path.cwd(), problems) if economics else {}
+    if args.demand_scenarios is not None and args.demand_scenarios.lower() == "none":
+        options["demand_scenarios"] = None
+    elif scenarios:
+        options.update(read_demand_scenarios(scenarios, Path.cwd(), problems))
+    if problems:
+        raise SystemExit("wip: " + "; ".join(p.replace("profile.economics.", "--").replace(
+            "profile.demand_scenarios.", "--") for p in problems))
+    if not options:
+        return sc
+    section = sc.profile or ProfileSection()
+    merged = {**dict(section.plan_options), **options}
+    return replace(sc, profile=replace(section, plan_options=tuple(merged.items())))
+
+
 def cmd_profile(args: argparse.Namespace) -> int:
     """Run the ``profile:`` step of a scenario (reusing the outputs of earlier runs)."""
     from dataclasses import replace
@@ -399,6 +438,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
     sc = load_scenario(args.scenario, output_dir=args.out_dir)
     if sc.profile is None:
         sc = replace(sc, profile=ProfileSection())
+    sc = _with_profile_options(sc, args)
     names = _names(args)
     _print_profile(run_profile_step(sc, args.resolution, names, args.language, False if args.no_report else None,
                                     TerminalProgress))
@@ -1153,6 +1193,20 @@ def _bindings(args: argparse.Namespace) -> list[dict]:
     return out
 
 
+def _profile_options(p: argparse.ArgumentParser) -> None:
+    """The economics and demand-scenario options of the profile (the scenario keys profile.economics and
+    profile.demand_scenarios; the Processing parameters COST_TABLE, HEBESATZ_*, DEMAND_SCENARIOS, SCENARIO_FILE)."""
+    p.add_argument("--cost-table", metavar="ID|FILE", help="cost table (preset id or YAML; default: economics)")
+    p.add_argument("--hebesatz-field", metavar="FIELD",
+                   help="field of the municipality layer with the trade-tax multiplier (default: hebesatz)")
+    p.add_argument("--hebesatz-pct", type=float, metavar="PCT",
+                   help="trade-tax multiplier [%%] where the field gives none (default: the cost table's, 400)")
+    p.add_argument("--demand-scenarios", metavar="ID|FILE|none",
+                   help="demand scenarios today/2030/2045 (default: demand_scenarios; none: no scenarios)")
+    p.add_argument("--storage-targets", metavar="PCT[,PCT]",
+                   help="self-sufficiency targets of the storage sizing [%%] (default: 80,90)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``wip``."""
     p = argparse.ArgumentParser(prog="wip", description="WIP energy and spatial planning engine.")
@@ -1162,6 +1216,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("scenario")
     r.add_argument("--only", action="append", help="run only this technology key (repeatable)")
     r.add_argument("--resolution", type=float, help="override the scenario's resolution [m]")
+    _profile_options(r)
     _out_dir_option(r)
     _source_options(r)
     r.set_defaults(func=cmd_run)
@@ -1312,6 +1367,7 @@ def build_parser() -> argparse.ArgumentParser:
     pf.add_argument("--resolution", type=float, help="override the scenario's resolution [m]")
     pf.add_argument("--language", choices=["de", "en"], help="report language (default: the scenario's, else de)")
     pf.add_argument("--no-report", action="store_true", help="indicators only, no HTML reports")
+    _profile_options(pf)
     _out_dir_option(pf)
     pf.set_defaults(func=cmd_profile)
     so = sub.add_parser("solar", help="solar potential of eligible land: yield, capacity and energy density, sites")

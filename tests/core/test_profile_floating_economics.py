@@ -204,3 +204,25 @@ def test_report_economics_section_states_the_weighted_lcoe_and_the_rates(floatin
     text = economics_assumptions(result)
     assert f">{fmt_number(100 * t.discount_rate, '', 'de')}<" in text and "Fraunhofer ISE" in text
     assert "Standard-Hebesatz" in text and ">400<" in text  # no field, no default given: the table's 400 %
+
+
+def test_cli_profile_flags_read_as_the_scenario_keys(tmp_path):
+    """`wip profile/run --hebesatz-pct … --demand-scenarios none` end in the same plan fields as the scenario keys;
+    a bad value stops with the key's wording."""
+    import argparse
+
+    from wip_qgis_plugin.cli import _with_profile_options
+    from wip_qgis_plugin.core.scenario.spec import load_scenario, plan_from_scenario
+
+    sc = load_scenario(REPO / "sample_layers" / "scenario.yaml", output_dir=tmp_path)
+    args = argparse.Namespace(cost_table="economics", hebesatz_field="hs", hebesatz_pct=380.0,
+                              demand_scenarios="none", storage_targets=None)
+    plan = plan_from_scenario(_with_profile_options(sc, args))
+    assert (plan.cost_table, plan.hebesatz_field, plan.hebesatz_pct, plan.demand_scenarios) == \
+        ("economics", "hs", 380.0, None)
+    args = argparse.Namespace(cost_table=None, hebesatz_field=None, hebesatz_pct=None, demand_scenarios=None,
+                              storage_targets="75,95")
+    assert plan_from_scenario(_with_profile_options(sc, args)).storage_targets_pct == (75.0, 95.0)
+    with pytest.raises(SystemExit, match="hebesatz_pct"):
+        _with_profile_options(sc, argparse.Namespace(cost_table=None, hebesatz_field=None, hebesatz_pct=50.0,
+                                                     demand_scenarios=None, storage_targets=None))
