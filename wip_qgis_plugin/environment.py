@@ -164,13 +164,10 @@ def _quoted(requirements: list[str]) -> str:
     return " ".join(f'"{m}"' if any(c in m for c in "<>=") else m for m in requirements)
 
 
-def start_message(missing: list[str]) -> str:
-    """The short message of the first start (message bar, with the button that creates the engine
-    environment): what is missing, in one sentence, and the way out that works on every platform."""
-    shown = missing[:4] + (["…"] if len(missing) > 4 else [])
-    return tr("The WIP engine needs Python packages that QGIS's Python lacks ({packages}). Create an engine "
-              "environment for them: about a minute online, QGIS's own Python stays unchanged.").format(
-                  packages=", ".join(shown))
+def start_message() -> str:
+    """The first start's message: one line of the message bar beside the button that creates the engine
+    environment (the button's tooltip says what that does; the item's tooltip and the log, what is missing)."""
+    return tr("The engine lacks Python packages.")
 
 
 def missing_dependencies_message(missing: list[str]) -> str:

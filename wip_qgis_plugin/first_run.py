@@ -1,7 +1,8 @@
 """The engine set up from the desktop: one message with a button, a progress dialog, a log on failure.
 
-Where neither QGIS's Python nor an engine Python can run the engine, the plugin shows one short message in
-the message bar (``environment.start_message``) with the button *Create engine environment*. The button (and
+Where neither QGIS's Python nor an engine Python can run the engine, the plugin shows one short line in
+the message bar (``environment.start_message``; what is missing in its tooltip and in the log) with the
+button *Create engine environment*. The button (and
 the menu entry of the same name) runs ``worker.create_engine_environment`` as a background task; a progress
 dialog shows the current step and can cancel it. The whole output of venv and pip goes to a log file beside
 the environment (``<QGIS profile>/wip_engine.log``); a failure names it, with a button that opens it. Once the
@@ -55,13 +56,14 @@ class LogProgress:
         return self.task.isCanceled()
 
 
-def message_widget(text: str, button_text: str, slot: Callable[[], None]):
+def message_widget(text: str, button_text: str, slot: Callable[[], None], tooltip: str = ""):
     """A message bar widget: the plugin's name, ``text`` and one button that calls ``slot``."""
     from qgis.gui import QgsMessageBar
     from qgis.PyQt.QtWidgets import QPushButton
 
     widget = QgsMessageBar.createMessage(title(), text)
     button = QPushButton(button_text, widget)
+    button.setToolTip(tooltip)
     button.clicked.connect(slot)
     widget.layout().addWidget(button)
     return widget
@@ -90,8 +92,8 @@ class EngineSetup:
     def bar(self):
         return self.iface.messageBar() if self.iface is not None and hasattr(self.iface, "messageBar") else None
 
-    def show(self, text: str) -> None:
-        """Show ``text`` with the button (replacing an earlier start message)."""
+    def show(self, text: str, details: str = "") -> None:
+        """Show ``text`` with the button (replacing an earlier start message), ``details`` as its tooltip."""
         self.dismiss()
         bar = self.bar()
         if bar is None:
@@ -99,7 +101,10 @@ class EngineSetup:
         if not hasattr(bar, "pushWidget"):  # a message bar that takes text only (pytest-qgis's)
             bar.pushMessage(title(), text, Qgis.MessageLevel.Warning, 0)
             return
-        widget = message_widget(text, tr("Create engine environment"), self.start)
+        widget = message_widget(text, tr("Create engine environment"), self.start, tr(
+            "Creates a separate Python environment with the engine's packages (about a minute, needs the "
+            "internet); QGIS's own Python stays unchanged."))
+        widget.setToolTip(details)
         self.item = bar.pushWidget(widget, Qgis.MessageLevel.Warning, 0)
 
     def dismiss(self) -> None:

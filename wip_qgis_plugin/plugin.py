@@ -27,14 +27,13 @@ def start_message() -> tuple[str, str, bool]:
     """The start-up check: (short text for the message bar, full text for the log, problem).
 
     Where only packages are missing in QGIS's Python and no engine Python is set, the bar gets one short
-    sentence with the button that creates the engine environment (``first_run``); the log keeps the full
-    text (with the pip command where pip may install into QGIS's Python, never where the system manages it).
+    line with the button that creates the engine environment (``first_run``); the log and the message's
+    tooltip keep the full text (with the pip command where pip may install into QGIS's Python, never where
+    the system manages it).
     """
     message, problem = engine_status_message()
-    if problem and not engine_python() and engine_mode() == "auto":
-        missing = environment.missing_dependencies()
-        if missing:
-            return environment.start_message(missing), message, True
+    if problem and not engine_python() and engine_mode() == "auto" and environment.missing_dependencies():
+        return environment.start_message(), message, True
     return message, message, problem
 
 
@@ -79,7 +78,7 @@ class WipPlugin:
             QgsMessageLog.logMessage(message, LOG_TAG, level)
             if problem:
                 try:
-                    self.setup.show(short)
+                    self.setup.show(short, details=message)
                 except Exception as exc:  # noqa: BLE001 - the message must not stop QGIS from starting
                     QgsMessageLog.logMessage(f"start message: {exc}", LOG_TAG, Qgis.MessageLevel.Warning)
         return message

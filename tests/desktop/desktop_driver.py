@@ -6,6 +6,8 @@
 #   - every algorithm's dialog on the sample project: the values it would run with, a screenshot;
 #   - one algorithm (land eligibility) run from its dialog: the layers it adds, their renderers;
 #   - the main window with the outputs on the canvas.
+# With WIP_DESKTOP_MODE=first_run (QGIS's Python without the engine's packages) it records the message
+# bar instead: the start message, its buttons, a screenshot.
 # Every step catches its own errors into the result, so one broken step does not hide the others.
 import json
 import os
@@ -177,6 +179,18 @@ def run_from_dialog():
     shot(iface.mainWindow(), "main_window")
 
 
+@step("first_run")
+def first_run():
+    from qgis.PyQt.QtWidgets import QPushButton
+    wait(3)
+    result["message_bar"] = [
+        {"text": item.text(), "title": item.title(), "level": int(item.level()), "tooltip": item.toolTip(),
+         "buttons": [b.text() for b in item.findChildren(QPushButton) if b.text()],
+         "tooltips": [b.toolTip() for b in item.findChildren(QPushButton) if b.text()]}
+        for item in iface.messageBar().items()]
+    shot(iface.mainWindow(), "first_run")
+
+
 def finish():
     (OUT / "result.json").write_text(json.dumps(result, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
     QgsProject.instance().setDirty(False)
@@ -187,7 +201,9 @@ def finish():
 def main():
     wait(60, lambda: QgsApplication.processingRegistry().providerById("wip") is not None)
     wait(2)
-    for fn in (environment, menu, toolbox, project, dialogs, run_from_dialog):
+    steps = (environment, first_run) if os.environ.get("WIP_DESKTOP_MODE") == "first_run" else \
+        (environment, menu, toolbox, project, dialogs, run_from_dialog)
+    for fn in steps:
         fn()
     finish()
 

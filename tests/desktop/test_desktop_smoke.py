@@ -4,8 +4,9 @@ One QGIS session per run (module fixture ``session``): `scripts/package.py` buil
 unzipped into a fresh profile (as Plugins → Install from ZIP does) and enabled; QGIS starts with
 ``--code desktop_driver.py``, which records what a planner sees (menu, toolbox, every algorithm's
 dialog, one algorithm run from its dialog onto the canvas) and quits. startup.py records the message
-log from before the plugins load. Screenshots go to $CI_ARTIFACTS/desktop/<QGIS version>/ (kept by CI,
-not committed), else to pytest's temporary folder. Without the `qgis` binary or xvfb-run the tests
+log from before the plugins load. A second session (fixture ``first_run_session``) starts QGIS with its
+Python as the system gives it, without the engine's packages, and looks at the start message. Screenshots
+go to $CI_ARTIFACTS/desktop/<QGIS version>/ (kept by CI, not committed), else to pytest's temporary folder. Without the `qgis` binary or xvfb-run the tests
 skip with the reason (make test-desktop installs Xvfb).
 """
 from __future__ import annotations
@@ -66,17 +67,18 @@ def qgis_version_label() -> str:
         return "unknown"
 
 
-@pytest.fixture(scope="module")
-def session(tmp_path_factory) -> dict:
+def run_desktop(root: Path, artefacts: Path, mode: str = "", with_engine: bool = True) -> dict:
+    """Start QGIS under Xvfb with the zip in a fresh German profile and desktop_driver.py; its result.
+
+    ``with_engine``: the engine's packages of the Python running the tests are on QGIS's path (else QGIS's
+    Python has only what the system gives it, as for a planner who installed QGIS and the plugin).
+    """
     qgis = shutil.which("qgis")
     xvfb = shutil.which("xvfb-run")
     if qgis is None:
         pytest.skip("the QGIS desktop (qgis) is not installed")
     if xvfb is None:
         pytest.skip("xvfb-run is not installed (make test-desktop installs it: apt install xvfb xauth)")
-    root = tmp_path_factory.mktemp("desktop")
-    artefacts = Path(os.environ["CI_ARTIFACTS"]) / "desktop" / qgis_version_label() \
-        if os.environ.get("CI_ARTIFACTS") else root / "out"
     shutil.rmtree(artefacts, ignore_errors=True)
     artefacts.mkdir(parents=True)
 
@@ -100,10 +102,11 @@ def session(tmp_path_factory) -> dict:
     (xdg / "QGIS" / "QGIS3").mkdir(parents=True)
     shutil.copy(HERE / "startup.py", xdg / "QGIS" / "QGIS3" / "startup.py")
     log = artefacts / "message_log.jsonl"
-    paths = dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
-    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "QGIS_PLUGINPATH", "PYTHONPATH")}
+    paths = dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]) if with_engine else {}
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("QT_QPA_PLATFORM", "QGIS_PLUGINPATH", "PYTHONPATH") and not k.startswith("WIP_ENGINE")}
     env.update(WIP_DESKTOP_OUT=str(artefacts), WIP_DESKTOP_SAMPLE=str(SAMPLE), WIP_DESKTOP_LOG=str(log),
-               WIP_DESKTOP_RUN=json.dumps(RUN), XDG_DATA_HOME=str(xdg), HOME=str(root),
+               WIP_DESKTOP_RUN=json.dumps(RUN), WIP_DESKTOP_MODE=mode, XDG_DATA_HOME=str(xdg), HOME=str(root),
                XDG_RUNTIME_DIR=str(root), PYTHONPATH=os.pathsep.join(paths), LANG="C.UTF-8")
     cmd = [xvfb, "-a", "-s", "-screen 0 1600x1000x24", qgis, "--profiles-path", str(root / "profiles"),
            "--profile", "default", "--nologo", "--noversioncheck", "--code", str(HERE / "desktop_driver.py")]
@@ -121,6 +124,29 @@ def session(tmp_path_factory) -> dict:
         if log.is_file() else []
     result["artefacts"] = str(artefacts)
     return result
+
+
+def artefact_folder(root: Path, label: str) -> Path:
+    """$CI_ARTIFACTS/desktop/<QGIS version>[-label] (kept by CI), else in pytest's temporary folder."""
+    base = Path(os.environ["CI_ARTIFACTS"]) / "desktop" / qgis_version_label() \
+        if os.environ.get("CI_ARTIFACTS") else root / "out"
+    return base.with_name(f"{base.name}-{label}") if label else base
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("desktop")
+    return run_desktop(root, artefact_folder(root, ""))
+
+
+@pytest.fixture(scope="module")
+def first_run_session(tmp_path_factory) -> dict:
+    """QGIS's Python as the system gives it, without the engine's packages (no engine Python either)."""
+    probe = subprocess.run(["/usr/bin/python3", "-c", "import geopandas, pvlib, edt"], capture_output=True)
+    if probe.returncode == 0:
+        pytest.skip("the system's Python has the engine's packages: no first-run message to see")
+    root = tmp_path_factory.mktemp("desktop-first-run")
+    return run_desktop(root, artefact_folder(root, "first-run"), mode="first_run", with_engine=False)
 
 
 def test_plugin_loads_without_python_errors(session):
@@ -194,3 +220,19 @@ def test_site_maps_dialog_preselects_the_municipalities(session):
     """Not the alphabetically first polygon layer ("Flugplatz"), which QGIS shows for a layer without a default."""
     for (alg, name), layer in EXPECTED_LAYERS.items():
         assert session["dialogs"][alg]["values"].get(name) == layer, (alg, name, session["dialogs"][alg]["values"].get(name))
+
+
+def test_first_start_without_the_engine_shows_one_message_with_the_button(first_run_session):
+    """Issue 15, first run: one short German message, a button that creates the engine environment, and no
+    pip command (Debian's Python is externally managed: pip would refuse)."""
+    assert not first_run_session["errors"], first_run_session["errors"]
+    ours = [m for m in first_run_session["message_bar"] if "WIP" in m["title"]]
+    assert len(ours) == 1, first_run_session["message_bar"]
+    [message] = ours
+    assert message["buttons"] == [german("Create engine environment")]
+    assert message["text"] == "Dem Rechenkern fehlen Python-Pakete."  # one line of the bar, no command
+    assert "Python von QGIS bleibt unverändert" in message["tooltips"][0]
+    assert "geopandas" in message["tooltip"] and "pip install" not in message["tooltip"]
+    logged = [m["message"] for m in first_run_session["log"] if m["tag"] == "WIP"]
+    assert logged and not any("pip install" in m for m in logged), logged  # the full text in the log
+    assert "first_run.png" in first_run_session["screenshots"]

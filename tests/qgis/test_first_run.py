@@ -51,13 +51,13 @@ def desktop(qgis_app):
 
 def items(bar) -> list[tuple[str, list[str], Qgis.MessageLevel]]:
     """The message bar's items: (text, button labels, level)."""
+    return [(item.text(), [b.text() for b in buttons(item)], item.level()) for item in bar.items()]
+
+
+def buttons(item) -> list:
     from qgis.PyQt.QtWidgets import QPushButton
 
-    found = []
-    for item in bar.items():
-        buttons = [b.text() for b in item.findChildren(QPushButton) if b.text()]
-        found.append((item.text(), buttons, item.level()))
-    return found
+    return [b for b in item.findChildren(QPushButton) if b.text()]
 
 
 def wait_for(setup: EngineSetup, seconds: float = 30) -> None:
@@ -97,12 +97,6 @@ def test_where_pip_may_install_into_qgis_python_it_is_still_offered(managed, mon
     assert "Create engine environment" in message
 
 
-def test_the_start_message_is_one_short_sentence_pair_without_commands():
-    text = environment.start_message(["geopandas", "rasterio", "pyogrio", "pyproj", "scipy", "edt"])
-    assert "geopandas, rasterio, pyogrio, pyproj, …" in text and "edt" not in text
-    assert "pip" not in text and "$" not in text and len(text) < 250
-
-
 # ----------------------------------------------------------------- the plugin's start message
 @pytest.fixture
 def engine_missing(monkeypatch, managed):
@@ -123,10 +117,13 @@ def test_the_start_message_has_the_button_and_the_log_the_whole_story(desktop, e
         plugin.report_engine_status()
     finally:
         QgsApplication.messageLog().messageReceived.disconnect(record)
-    [(text, buttons, level)] = items(desktop.bar)
-    assert text == environment.start_message(["geopandas", "rasterio"])
-    assert buttons == ["Create engine environment"] and level == Qgis.MessageLevel.Warning
-    assert len(logged) == 1 and "geopandas" in logged[0] and "pip install" not in logged[0]
+    [(text, labels, level)] = items(desktop.bar)
+    assert text == "The engine lacks Python packages."  # one line; no command
+    assert labels == ["Create engine environment"] and level == Qgis.MessageLevel.Warning
+    [button] = buttons(desktop.bar.items()[0])
+    assert "QGIS's own Python stays unchanged" in button.toolTip()
+    assert len(logged) == 1 and "geopandas rasterio" in logged[0] and "pip install" not in logged[0]
+    assert desktop.bar.items()[0].toolTip() == logged[0]  # what is missing, and every way out
     plugin.setup.dismiss()
 
 
@@ -162,12 +159,10 @@ def recorded_commands(monkeypatch):
 
 
 def test_the_button_creates_the_environment_and_the_message_goes(desktop, tmp_path, recorded_commands):
-    from qgis.PyQt.QtWidgets import QPushButton
-
     target = tmp_path / "wip_engine"
     setup = EngineSetup(desktop, lambda: ("", False), target=target)  # the engine Python works afterwards
     setup.show("The engine needs packages.")
-    button = [b for b in desktop.bar.items()[0].findChildren(QPushButton) if b.text()][0]
+    [button] = buttons(desktop.bar.items()[0])
     button.click()  # the button's slot: the task and its progress dialog
     assert setup.task is not None and setup.dialog is not None and setup.dialog.isVisible()
     wait_for(setup)
@@ -198,8 +193,8 @@ def test_a_failure_names_the_log_with_a_button_to_open_it(desktop, tmp_path):
     setup = EngineSetup(desktop, lambda: ("missing", True), create=failing, target=target)
     setup.start()
     wait_for(setup)
-    [(text, buttons, level)] = items(desktop.bar)
-    assert level == Qgis.MessageLevel.Critical and buttons == ["Show log"]
+    [(text, labels, level)] = items(desktop.bar)
+    assert level == Qgis.MessageLevel.Critical and labels == ["Show log"]
     assert "failed: “pip install” failed (exit code 1). The whole output is in" in text and str(log_file(target)) in text
     assert "error: externally-managed-environment" in log_file(target).read_text(encoding="utf-8")
 
