@@ -243,13 +243,15 @@ def _print_profile(step) -> None:
                         "self_sufficiency_2045_pct", "storage_90_2045_mwh", "municipal_value_keur", "grid_cost_meur")
             if c in present]
 
+    width = {c: max(24, len(c) + 2) for c in cols}
+
     def cell(m, c):
         if c not in m["indicators"]:
-            return f"{'-':>24}"
+            return f"{'-':>{width[c]}}"
         value = m["indicators"][c]
-        return f"{float('nan') if value is None else value:>24,.1f}"
+        return f"{float('nan') if value is None else value:>{width[c]},.1f}"
 
-    print("  " + f"{'municipality':<22}" + "".join(f"{c:>24}" for c in cols))
+    print("  " + f"{'municipality':<22}" + "".join(f"{c:>{width[c]}}" for c in cols))
     for m in r["municipalities"]:
         print("  " + f"{m['name']:<22}" + "".join(cell(m, c) for c in cols))
     print("  units: " + ", ".join(f"{c} [{indicator_label(c, 'en')[1]}]" for c in cols))

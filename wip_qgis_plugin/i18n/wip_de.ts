@@ -4,62 +4,62 @@
   <context>
     <name>wip</name>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="35" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="34" />
       <source>WIP Energy &amp; Spatial Planning</source>
       <translation>WIP Energie &amp; Raumplanung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="140" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="139" />
       <source>The engine is set to run in a separate Python (wip/engine_mode = worker), but no engine Python is set: set one under Plugins → {menu} → Engine Python…, or run Plugins → {menu} → Create engine environment.</source>
       <translation>Der Rechenkern soll in einem eigenen Python laufen (wip/engine_mode = worker), aber es ist kein Rechenkern-Python eingestellt: Wählen Sie eines unter Erweiterungen → {menu} → Rechenkern-Python…, oder führen Sie Erweiterungen → {menu} → Rechenkernumgebung erstellen aus.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="173" />
-      <source>The engine lacks Python packages ({packages}).</source>
-      <translation>Dem Rechenkern fehlen Python-Pakete ({packages}).</translation>
+      <location filename="../../wip_qgis_plugin/environment.py" line="170" />
+      <source>The engine lacks Python packages.</source>
+      <translation>Dem Rechenkern fehlen Python-Pakete.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="179" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="176" />
       <source>The WIP engine needs Python packages that are missing in the Python environment of QGIS: {packages}. That Python is managed by the operating system (PEP 668): pip cannot add packages to it. Let the plugin create an engine environment for them under Plugins → {menu} → Create engine environment (QGIS's own Python stays unchanged), or set a Python that has them under Plugins → {menu} → Engine Python….</source>
       <translation>Der WIP-Rechenkern benötigt Python-Pakete, die in der Python-Umgebung von QGIS fehlen: {packages}. Dieses Python wird vom Betriebssystem verwaltet (PEP 668): pip kann ihm keine Pakete hinzufügen. Lassen Sie die Erweiterung dafür eine Rechenkernumgebung erstellen unter Erweiterungen → {menu} → Rechenkernumgebung erstellen (das Python von QGIS bleibt unverändert), oder wählen Sie ein Python, das sie hat, unter Erweiterungen → {menu} → Rechenkern-Python….</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="187" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="184" />
       <source>The WIP engine needs Python packages that are missing in the Python environment of QGIS: {packages}. Install them and restart QGIS, e.g. with: python3 -m pip install --user --no-binary shapely,pyproj,pyogrio,rasterio {packages} (on Windows in the OSGeo4W Shell).</source>
       <translation>Der WIP-Rechenkern benötigt Python-Pakete, die in der Python-Umgebung von QGIS fehlen: {packages}. Installieren Sie sie und starten Sie QGIS neu, z. B. mit: python3 -m pip install --user --no-binary shapely,pyproj,pyogrio,rasterio {packages} (unter Windows in der OSGeo4W Shell).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="194" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="191" />
       <source>Install {packages} without its dependencies (its metadata asks for numpy 2, which the GDAL bindings of QGIS cannot load): python3 -m pip install --user --no-deps {packages}</source>
       <translation>Installieren Sie {packages} ohne Abhängigkeiten (die Paketdaten verlangen numpy 2, das die GDAL-Anbindung von QGIS nicht laden kann): python3 -m pip install --user --no-deps {packages}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="200" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="197" />
       <source>The numpy found does not work with the GDAL bindings of QGIS ({error}).</source>
       <translation>Das gefundene numpy funktioniert nicht mit den GDAL-Anbindungen von QGIS ({error}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="201" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="198" />
       <source>Or run the engine in a separate Python that has them: set it under Plugins → {menu} → Engine Python…, or let the plugin create one under Plugins → {menu} → Create engine environment (QGIS's own Python stays unchanged).</source>
       <translation>Oder führen Sie den Rechenkern in einem eigenen Python aus, das sie hat: wählen Sie es unter Erweiterungen → {menu} → Rechenkern-Python…, oder lassen Sie die Erweiterung eines erstellen unter Erweiterungen → {menu} → Rechenkernumgebung erstellen (das Python von QGIS bleibt unverändert).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="210" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="207" />
       <source>The engine Python “{python}” lacks these packages: {packages}. Install them with: "{python}" -m pip install {packages}, or run Plugins → {menu} → Create engine environment.</source>
       <translation>Dem Rechenkern-Python „{python}“ fehlen diese Pakete: {packages}. Installieren Sie sie mit: "{python}" -m pip install {packages}, oder führen Sie Erweiterungen → {menu} → Rechenkernumgebung erstellen aus.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="214" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="211" />
       <source>The engine Python “{python}” cannot run the engine ({error}). Set another one under Plugins → {menu} → Engine Python…, or run Plugins → {menu} → Create engine environment.</source>
       <translation>Das Rechenkern-Python „{python}“ kann den Rechenkern nicht ausführen ({error}). Wählen Sie ein anderes unter Erweiterungen → {menu} → Rechenkern-Python…, oder führen Sie Erweiterungen → {menu} → Rechenkernumgebung erstellen aus.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="222" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="219" />
       <source>These Python packages use other versions of GEOS, PROJ or GDAL than QGIS: {list}. Inside QGIS this can give wrong results or crashes. Run the engine in an engine environment instead: Plugins → {menu} → Create engine environment, then Always run the engine in the engine Python.</source>
       <translation>Diese Python-Pakete verwenden andere Versionen von GEOS, PROJ oder GDAL als QGIS: {list}. In QGIS kann das zu falschen Ergebnissen oder Abstürzen führen. Führen Sie den Rechenkern stattdessen in einer Rechenkernumgebung aus: Erweiterungen → {menu} → Rechenkernumgebung erstellen, dann Rechenkern immer im Rechenkern-Python ausführen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/environment.py" line="227" />
+      <location filename="../../wip_qgis_plugin/environment.py" line="224" />
       <source>These Python packages use other versions of GEOS, PROJ or GDAL than QGIS: {list}. Inside QGIS this can give wrong results or crashes. Reinstall them compiled against the libraries of QGIS: python3 -m pip install --user --force-reinstall --no-binary shapely,pyproj,pyogrio,rasterio shapely pyproj pyogrio rasterio</source>
       <translation>Diese Python-Pakete verwenden andere Versionen von GEOS, PROJ oder GDAL als QGIS: {list}. In QGIS kann das zu falschen Ergebnissen oder Abstürzen führen. Installieren Sie sie neu, kompiliert gegen die Bibliotheken von QGIS: python3 -m pip install --user --force-reinstall --no-binary shapely,pyproj,pyogrio,rasterio shapely pyproj pyogrio rasterio</translation>
     </message>
@@ -489,52 +489,52 @@
       <translation>OSM-Download: {n} Gebiet(e), Rand {margin} m (größter Abstand: {criterion}), Layer {roles}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/first_run.py" line="103" />
+      <location filename="../../wip_qgis_plugin/first_run.py" line="104" />
       <source>Create engine environment</source>
       <translation>Rechenkernumgebung erstellen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/first_run.py" line="103" />
+      <location filename="../../wip_qgis_plugin/first_run.py" line="104" />
       <source>Creates a separate Python environment with the engine's packages (about a minute, needs the internet); QGIS's own Python stays unchanged.</source>
       <translation>Erstellt eine eigene Python-Umgebung mit den Paketen des Rechenkerns (etwa eine Minute, braucht Internet); das Python von QGIS bleibt unverändert.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/first_run.py" line="136" />
+      <location filename="../../wip_qgis_plugin/first_run.py" line="138" />
       <source>Creating the engine environment in {folder}</source>
       <translation>Rechenkernumgebung wird in {folder} erstellt</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/first_run.py" line="137" />
+      <location filename="../../wip_qgis_plugin/first_run.py" line="139" />
       <source>Cancel</source>
       <translation>Abbrechen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/first_run.py" line="138" />
+      <location filename="../../wip_qgis_plugin/first_run.py" line="140" />
       <source>Creating the WIP engine environment</source>
       <translation>WIP-Rechenkernumgebung wird erstellt</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/first_run.py" line="156" />
+      <location filename="../../wip_qgis_plugin/first_run.py" line="158" />
       <source>Cancelling …</source>
       <translation>Wird abgebrochen …</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/first_run.py" line="184" />
+      <location filename="../../wip_qgis_plugin/first_run.py" line="186" />
       <source>Engine environment ready: {python}</source>
       <translation>Rechenkernumgebung bereit: {python}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/first_run.py" line="193" />
+      <location filename="../../wip_qgis_plugin/first_run.py" line="195" />
       <source>Creating the engine environment was cancelled.</source>
       <translation>Das Erstellen der Rechenkernumgebung wurde abgebrochen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/first_run.py" line="200" />
+      <location filename="../../wip_qgis_plugin/first_run.py" line="202" />
       <source>Creating the engine environment failed: {error}. The whole output is in {log}.</source>
       <translation>Das Erstellen der Rechenkernumgebung ist fehlgeschlagen: {error}. Die vollständige Ausgabe steht in {log}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/first_run.py" line="208" />
+      <location filename="../../wip_qgis_plugin/first_run.py" line="210" />
       <source>Show log</source>
       <translation>Protokoll anzeigen</translation>
     </message>
@@ -544,37 +544,37 @@
       <translation>Der WIP-Rechenkern läuft im Rechenkern-Python {python}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="75" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="74" />
       <source>The WIP engine could not be checked: {error}</source>
       <translation>Der WIP-Rechenkern konnte nicht geprüft werden: {error}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="97" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="96" />
       <source>Engine Python…</source>
       <translation>Rechenkern-Python…</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="99" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="98" />
       <source>Check engine</source>
       <translation>Rechenkern prüfen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="104" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="103" />
       <source>Always run the engine in the engine Python</source>
       <translation>Rechenkern immer im Rechenkern-Python ausführen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="134" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="133" />
       <source>Engine Python (an interpreter with the engine's packages)</source>
       <translation>Rechenkern-Python (ein Interpreter mit den Paketen des Rechenkerns)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="135" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="134" />
       <source>Python interpreter (python*)</source>
       <translation>Python-Interpreter (python*)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="148" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="147" />
       <source>The WIP engine runs in the Python of QGIS.</source>
       <translation>Der WIP-Rechenkern läuft im Python von QGIS.</translation>
     </message>
@@ -752,6 +752,106 @@
       <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="64" />
       <source>Criteria that would not be assessed</source>
       <translation>Kriterien, die nicht geprüft würden</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="40" />
+      <source>Floating PV on lakes</source>
+      <translation>Schwimmende PV auf Seen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="44" />
+      <source>Water surfaces [polygons] (OSM natural=water, or a layer of the qualifying lakes)</source>
+      <translation>Wasserflächen [Polygone] (OSM natural=water oder ein Layer der geeigneten Seen)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="47" />
+      <source>Which lakes qualify (WHG § 36 (3): artificial or heavily modified waters only)</source>
+      <translation>Welche Seen in Frage kommen (§ 36 Abs. 3 WHG: nur künstliche oder erheblich veränderte Gewässer)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="48" />
+      <source>OSM reservoirs and basins (water=reservoir|basin) and the lakes named below</source>
+      <translation>OSM-Speicher und -Becken (water=reservoir|basin) und die unten genannten Seen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="49" />
+      <source>every feature of the layer (a layer of qualifying lakes)</source>
+      <translation>jedes Objekt des Layers (ein Layer geeigneter Seen)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="51" />
+      <source>Also these lakes by name, comma-separated (flooded open-cast mines OSM tags water=lake)</source>
+      <translation>Zusätzlich diese Seen nach Namen, durch Komma getrennt (geflutete Tagebaue erfasst OSM als water=lake)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="54" />
+      <source>Distance to every shore [m] (WHG § 36 (3): at least 40)</source>
+      <translation>Abstand zu jedem Ufer [m] (§ 36 Abs. 3 WHG: mindestens 40)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="57" />
+      <source>Largest share of a lake's surface [%] (WHG § 36 (3): at most 15)</source>
+      <translation>Größter Anteil der Seefläche [%] (§ 36 Abs. 3 WHG: höchstens 15)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="60" />
+      <source>Smallest field [ha]</source>
+      <translation>Kleinstes Feld [ha]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="63" />
+      <source>Municipalities [polygons] (optional: each field is assigned to one)</source>
+      <translation>Gemeinden [Polygone] (optional: jedes Feld wird einer zugeordnet)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="66" />
+      <source>Municipality name field</source>
+      <translation>Feld mit dem Gemeindenamen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="70" />
+      <source>Weather file (PVGIS TMY, EPW or CSV; empty: DWD test reference year)</source>
+      <translation>Wetterdatei (PVGIS-TMY, EPW oder CSV; leer: DWD-Testreferenzjahr)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="71" />
+      <source>Weather files (*.csv *.json *.epw)</source>
+      <translation>Wetterdateien (*.csv *.json *.epw)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="74" />
+      <source>DWD TRY climate region 1–15 (0: the region of each site) [-]</source>
+      <translation>DWD-TRY-Klimaregion 1–15 (0: die Region des jeweiligen Standorts) [-]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="77" />
+      <source>Floating PV fields [polygons]</source>
+      <translation>Felder schwimmender PV [Polygone]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="79" />
+      <source>Fields per lake (CSV)</source>
+      <translation>Felder je See (CSV)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="81" />
+      <source>Installable capacity [MWp]</source>
+      <translation>Installierbare Leistung [MWp]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="82" />
+      <source>Annual energy [GWh/a]</source>
+      <translation>Jahresenergie [GWh/a]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="83" />
+      <source>Number of fields [-]</source>
+      <translation>Anzahl der Felder [-]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="105" />
+      <source>{lake}: {ha:.1f} ha of {lake_ha:.1f} ha ({share:.1f} %), {mwp:.1f} MWp, {gwh:.1f} GWh/a</source>
+      <translation>{lake}: {ha:.1f} ha von {lake_ha:.1f} ha ({share:.1f} %), {mwp:.1f} MWp, {gwh:.1f} GWh/a</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="73" />
@@ -1059,11 +1159,6 @@
       <translation>Untersuchungsgebiet: Gemeinden [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="82" />
-      <source>Municipality name field</source>
-      <translation>Feld mit dem Gemeindenamen</translation>
-    </message>
-    <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="86" />
       <source>Municipality key field (AGS)</source>
       <translation>Feld mit dem Gemeindeschlüssel (AGS)</translation>
@@ -1087,21 +1182,6 @@
       <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="140" />
       <source>DC losses (empty: the itemised PVWatts defaults, 14.1) [%]</source>
       <translation>DC-Verluste (leer: die einzeln aufgeführten PVWatts-Standardwerte, 14,1) [%]</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="143" />
-      <source>Weather file (PVGIS TMY, EPW or CSV; empty: DWD test reference year)</source>
-      <translation>Wetterdatei (PVGIS-TMY, EPW oder CSV; leer: DWD-Testreferenzjahr)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="144" />
-      <source>Weather files (*.csv *.json *.epw)</source>
-      <translation>Wetterdateien (*.csv *.json *.epw)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="147" />
-      <source>DWD TRY climate region 1–15 (0: the region of each site) [-]</source>
-      <translation>DWD-TRY-Klimaregion 1–15 (0: die Region des jeweiligen Standorts) [-]</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="156" />
@@ -1802,16 +1882,6 @@
       <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="57" />
       <source>Totals per municipality (CSV)</source>
       <translation>Summen je Gemeinde (CSV)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="59" />
-      <source>Installable capacity [MWp]</source>
-      <translation>Installierbare Leistung [MWp]</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="60" />
-      <source>Annual energy [GWh/a]</source>
-      <translation>Jahresenergie [GWh/a]</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/rooftop_solar.py" line="61" />

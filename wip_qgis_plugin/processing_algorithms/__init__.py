@@ -7,6 +7,7 @@ styles into ``styles/`` via ``output_styles.py``; no algorithm module imports an
 engine can run at all is ``wip_qgis_plugin/environment.py``.
 """
 from .check_data import CheckData
+from .floating_pv import FloatingPv
 from .grid_connection import GridConnection
 from .grid_topology_check import GridTopologyCheck
 from .land_eligibility import LandEligibility
@@ -26,7 +27,7 @@ from .windbg_accounting import WindbgAccounting
 
 ALGORITHMS = (
     LandEligibility, SetbackSweep, Suitability, WindbgAccounting, PlanAreaAccounting,  # eligibility … accounting
-    SolarPotential, RooftopSolar, WindYield, TurbineLayout, WindImmission, WindRepowering,  # potential
+    SolarPotential, RooftopSolar, FloatingPv, WindYield, TurbineLayout, WindImmission, WindRepowering,  # potential
     GridTopologyCheck, GridConnection,  # grid
     MunicipalProfile, SiteMaps,  # profile
     OsmDownload, CheckData,  # input data

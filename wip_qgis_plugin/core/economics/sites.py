@@ -88,7 +88,9 @@ def site_economics(sites: gpd.GeoDataFrame, municipalities: gpd.GeoDataFrame, ta
         mode = EEG6.get(str(source))
         if mode == "zone":
             zones = shapely.buffer(np.asarray(part.geometry.values, dtype=object), table.eeg_wind_radius_m, quad_segs=64)
-            inside = shapely.area(shapely.intersection(zones[:, None], areas[None, :]))
+            inside = np.zeros((len(zones), len(areas)))  # only the pairs that meet: GEOS warns on empty results
+            left, right = shapely.STRtree(areas).query(zones, predicate="intersects")
+            inside[left, right] = shapely.area(shapely.intersection(zones[left], areas[right]))
             share = inside / shapely.area(zones)[:, None]
             for j, n in enumerate(names):
                 per[n]["eeg6_eur_per_a"] += float((payment * share[:, j]).sum())

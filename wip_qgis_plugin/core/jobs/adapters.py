@@ -44,6 +44,7 @@ from ..profile.engine import run_profile
 from ..profile.model import ProfilePlan
 from ..profile.outputs import profile_json
 from ..solar.ground import SolarOutputs, SolarSettings, run_solar_potential
+from ..solar.floating import FloatingOutputs, FloatingSettings, run_floating
 from ..solar.rooftop import RooftopOutputs, RooftopSettings, run_rooftop_solar
 from ..suitability.engine import SuitabilityOutputs, SuitabilitySettings, run_suitability
 from ..units import Turbine
@@ -568,6 +569,27 @@ def rooftop_solar_job(arguments: Mapping[str, Any], single_process: bool, progre
         decode_dataclass(RooftopOutputs, arguments.get("outputs") or {}, "outputs"),
         _settings(RooftopSettings, arguments.get("settings"), single_process), progress)
     return rooftop_solar_json(result)
+
+
+def floating_pv_json(result: Any) -> dict[str, Any]:
+    """JSON result of a floating PV run: the fields (without geometry), totals per municipality, lakes left out."""
+    rows = [{k: v for k, v in r.items() if k != "geometry"} for r in result.frame.to_dict("records")]
+    return {"fields": rows, "municipalities": result.municipalities, "skipped": result.skipped,
+            "capacity_mwp": float(sum(r["capacity_mwp"] for r in rows)),
+            "energy_mwh_per_a": float(sum(r["energy_mwh_per_a"] for r in rows)),
+            "outputs": encode_dataclass(result.outputs)}
+
+
+def floating_pv_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Run a floating PV job. Arguments: lakes, outputs (FloatingOutputs), settings (FloatingSettings),
+    municipalities (optional) and name_field."""
+    result = run_floating(
+        decode_dataclass(LayerRef, arguments.get("lakes"), "lakes"),
+        decode_dataclass(FloatingOutputs, arguments.get("outputs") or {}, "outputs"),
+        _settings(FloatingSettings, arguments.get("settings"), single_process),
+        _optional(LayerRef, arguments.get("municipalities"), "municipalities"),
+        str(arguments.get("name_field") or "name"), progress)
+    return floating_pv_json(result)
 
 
 def osm_plan_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:

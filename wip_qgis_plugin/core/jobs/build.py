@@ -156,6 +156,13 @@ def rooftop_solar_job(buildings: Any, outputs: Any, settings: Any, aoi: Any = No
     return _job("rooftop_solar", buildings=buildings, outputs=outputs, settings=settings, aoi=aoi)
 
 
+def floating_pv_job(lakes: Any, outputs: Any, settings: Any = None, municipalities: Any = None,
+                    name_field: str = "name") -> Job:
+    """The ``floating_pv`` job (see :func:`.solar.floating.run_floating`)."""
+    return _job("floating_pv", lakes=lakes, outputs=outputs, settings=settings or {}, municipalities=municipalities,
+                name_field=name_field)
+
+
 def osm_plan_job(catalogue: Mapping[str, Any], aoi: Any, settings: Any = None) -> Job:
     """The ``osm_plan`` job: the Overpass query for the catalogue's roles around the area.
 

@@ -571,6 +571,7 @@ ENTRY_POINTS: dict[str, EntryPoint] = {e.name: e for e in (
                            "municipalities_table")),
     EntryPoint("rooftop_solar", "wip_qgis_plugin.core.solar.rooftop:run_rooftop_solar",
                outputs_of("buildings", "buildings_table", "municipalities_table")),
+    EntryPoint("floating_pv", "wip_qgis_plugin.core.solar.floating:run_floating", outputs_of("fields", "table")),
     EntryPoint("osm_plan", "wip_qgis_plugin.core.jobs.osm_download:plan_osm_download", arguments_of()),
     EntryPoint("osm_convert", "wip_qgis_plugin.core.jobs.osm_download:convert_osm", outputs_of("geopackage")),
 )}

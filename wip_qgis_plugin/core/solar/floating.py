@@ -248,7 +248,10 @@ def run_floating(lakes: LayerRef, outputs: FloatingOutputs, settings: FloatingSe
         mwp = ha * density
         municipality = ""
         if muni is not None and len(muni):
-            overlap = shapely.area(shapely.intersection(muni.geometry.values, field))
+            areas = np.asarray(muni.geometry.values, dtype=object)
+            touching = shapely.intersects(areas, field)  # GEOS warns on every empty intersection otherwise
+            overlap = np.zeros(len(areas))
+            overlap[touching] = shapely.area(shapely.intersection(areas[touching], field))
             if overlap.max() > 0:
                 municipality = str(muni.iloc[int(np.argmax(overlap))][name_field])
         rows.append({"lake": name, "municipality": municipality, "lake_ha": lake.geometry.area / 1e4,
