@@ -1435,6 +1435,7 @@ def main(argv: list[str] | None = None) -> int:
     _end_cleanly_on_signals()
     with warnings.catch_warnings():
         warnings.showwarning = _show_warning
+        _SHOWN.clear()
         warnings.simplefilter("default", _spec_warning())  # once per run, however often a file is read
         return _dispatch(args)
 
@@ -1474,12 +1475,20 @@ def _spec_warning() -> type[Warning]:
     return SpecWarning
 
 
+#: The warnings about the user's files already shown in this run.
+_SHOWN: set[str] = set()
+
+
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001 (warnings API)
     """Warnings about the user's files (encodings …) on stderr as ``wip: warning: …``; others as Python shows them."""
     from .core.spec import SpecWarning
 
     if issubclass(category, SpecWarning):
-        print(f"wip: warning: {message}", file=sys.stderr)
+        # once per run however often a file is read: the "default" filter's registry is reset whenever a job
+        # restores the warning filters (core.jobs.protocol.run_job), so the messages shown are remembered here
+        if str(message) not in _SHOWN:
+            _SHOWN.add(str(message))
+            print(f"wip: warning: {message}", file=sys.stderr)
     else:
         sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 

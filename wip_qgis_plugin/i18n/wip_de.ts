@@ -1779,82 +1779,92 @@
       <translation>Ausgewiesene Fläche, ausgeschlossen durch „{criterion}“: {ha:.1f} ha</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="32" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="33" />
       <source>Settlement areas from another source [polygons, e.g. ATKIS Ortslage]</source>
       <translation>Siedlungsflächen aus anderer Quelle [Polygone, z. B. ATKIS Ortslage]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="33" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="34" />
       <source>Forest from another source [polygons]</source>
       <translation>Wald aus anderer Quelle [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="34" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="35" />
       <source>Buildings [polygons or points, OSM building=*]</source>
       <translation>Gebäude [Polygone oder Punkte, OSM building=*]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="36" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="37" />
       <source>Railways [lines, OSM railway=*]</source>
       <translation>Bahnstrecken [Linien, OSM railway=*]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="40" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="41" />
       <source>Watercourses [lines, OSM waterway=*]</source>
       <translation>Fließgewässer [Linien, OSM waterway=*]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="41" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="42" />
       <source>Protected areas [polygons, OSM boundary=protected_area]</source>
       <translation>Schutzgebiete [Polygone, OSM boundary=protected_area]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="42" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="43" />
       <source>Airfields [polygons or points, OSM aeroway=aerodrome]</source>
       <translation>Flugplätze [Polygone oder Punkte, OSM aeroway=aerodrome]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="43" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="44" />
       <source>Existing wind turbines [points, OSM generator:source=wind]</source>
       <translation>Bestehende Windenergieanlagen [Punkte, OSM generator:source=wind]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="44" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="45" />
       <source>Existing PV parks [polygons, OSM plant:source=solar]</source>
       <translation>Bestehende PV-Freiflächenanlagen [Polygone, OSM plant:source=solar]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="45" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="46" />
       <source>Nests of collision-prone birds [points, species field; BNatSchG § 45b]</source>
       <translation>Brutplätze kollisionsgefährdeter Vögel [Punkte, Feld der Art; BNatSchG § 45b]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="97" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="47" />
+      <source>Parking lots [polygons, OSM amenity=parking] (PV category parking)</source>
+      <translation>Parkplätze [Polygone, OSM amenity=parking] (PV-Kategorie Parkplatz)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="48" />
+      <source>Disadvantaged areas (benachteiligte Gebiete) [polygons] (PV category under the Land ordinance)</source>
+      <translation>Benachteiligte Gebiete [Polygone] (PV-Kategorie nach der Landesverordnung)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="101" />
       <source>Slope [raster, °] (derived from the elevation model if empty)</source>
       <translation>Hangneigung [Raster, °] (aus dem Höhenmodell abgeleitet, wenn leer)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="98" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="102" />
       <source>Aspect [raster, ° from north] (derived from the elevation model if empty)</source>
       <translation>Exposition [Raster, ° ab Norden] (aus dem Höhenmodell abgeleitet, wenn leer)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="101" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="105" />
       <source>Soil quality [raster, Ackerzahl 0–100 points]</source>
       <translation>Bodengüte [Raster, Ackerzahl 0–100 Punkte]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="102" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="106" />
       <source>Land cover [raster, class codes: CORINE, LBM-DE, Copernicus] (for raster criteria)</source>
       <translation>Landbedeckung [Raster, Klassencodes: CORINE, LBM-DE, Copernicus] (für Rasterkriterien)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="126" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="130" />
       <source>“{parameter}”: cannot open the raster “{value}”.</source>
       <translation>„{parameter}“: Das Raster „{value}“ lässt sich nicht öffnen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="129" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="133" />
       <source>“{parameter}”: the raster “{layer}” is not a file read by GDAL (provider {provider}). Save it as GeoTIFF first (right-click → Export → Save As).</source>
       <translation>„{parameter}“: Das Raster „{layer}“ ist keine von GDAL gelesene Datei (Provider {provider}). Speichern Sie es zuerst als GeoTIFF (Rechtsklick → Exportieren → Speichern als).</translation>
     </message>

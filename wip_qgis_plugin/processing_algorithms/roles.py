@@ -16,7 +16,8 @@ from ..i18n import tr
 #: Roles with an input layer parameter, in the order they are shown.
 INPUT_ROLES = (
     "landuse", "settlements", "forest", "buildings", "roads", "railways", "power_lines", "substations", "water",
-    "waterways", "protected_areas", "airfields", "wind_turbines", "pv_parks", "nest_sites",
+    "waterways", "protected_areas", "airfields", "wind_turbines", "pv_parks", "nest_sites", "parking",
+    "disadvantaged_areas",
 )
 
 
@@ -43,6 +44,9 @@ def role_label(role: str) -> str:
         "wind_turbines": tr("Existing wind turbines [points, OSM generator:source=wind]"),
         "pv_parks": tr("Existing PV parks [polygons, OSM plant:source=solar]"),
         "nest_sites": tr("Nests of collision-prone birds [points, species field; BNatSchG § 45b]"),
+        "parking": tr("Parking lots [polygons, OSM amenity=parking] (PV category parking)"),
+        "disadvantaged_areas": tr("Disadvantaged areas (benachteiligte Gebiete) [polygons] (PV category under the "
+                                  "Land ordinance)"),
     }[role]
 
 
