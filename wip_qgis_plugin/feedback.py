@@ -166,6 +166,10 @@ def _engine_messages():
          lambda cid, reason, hint: tr("Criterion “{criterion}” is NOT ASSESSED: {reason}. Its land counts as not "
                                       "excluded by it; to assess it, {hint}.").format(
                                           criterion=cid, reason=reason, hint=hint)),
+        (r"Criterion '([^']+)' is NOT ASSESSED: (.+)\. The land it would open stays closed; to assess it, (.+)\.",
+         lambda cid, reason, hint: tr("Criterion “{criterion}” is NOT ASSESSED: {reason}. The land it would open "
+                                      "stays closed; to assess it, {hint}.").format(
+                                          criterion=cid, reason=reason, hint=hint)),
         (r"Not assessed: criterion '([^']+)' \(role '([^']+)': (.+)\)\.",
          lambda cid, role, reason: tr("Not assessed: criterion “{criterion}” (layer role “{role}”: {reason}).").format(
              criterion=cid, role=role, reason=reason)),

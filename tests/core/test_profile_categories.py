@@ -83,3 +83,24 @@ def test_report_has_the_category_section_with_law_and_caps(run):
     # the indicator table leaves the category figures to their own section
     head = page.split("PV-Flächenkategorien")[0]
     assert "conversion" not in head
+
+
+def test_a_category_without_its_layer_is_not_assessed_not_zero(tmp_path):
+    """Without the disadvantaged-areas layer the category's figures are NaN and the report says 'nicht bewertet';
+    the warning says the land it would open stays closed."""
+    import math
+
+    roles = [name for name, _ in pyogrio.list_layers(GPKG) if name not in ("municipalities", "disadvantaged_areas")]
+    progress = LogRecorder()
+    plan = ProfilePlan(layers={r: LayerRef(str(GPKG), r) for r in roles},
+                       aoi=AreaOfInterest(LayerRef(str(GPKG), "municipalities"), "name", ("Muldestausee",)),
+                       output_dir=tmp_path, technologies=(TechnologyStep("pv_ground", {"source": "pv_ground"}),),
+                       sources=(), resolution_m=100.0, suitability=False, report=True, grid_catalogue=None,
+                       demand_scenarios=None, workers=1)
+    result = run_profile(plan, progress)
+    ind = result.municipalities[0].indicators
+    assert math.isnan(ind["pv_ground_disadvantaged_eligible_ha"]) and math.isnan(ind["pv_ground_disadvantaged_potential_gwh"])
+    assert ind["pv_ground_conversion_eligible_ha"] > 0
+    assert any("NOT ASSESSED" in w and "stays closed" in w for w in progress.warnings)
+    page = (tmp_path / "report" / "Muldestausee.html").read_text(encoding="utf-8")
+    assert "nicht bewertet (Layer fehlt)" in page

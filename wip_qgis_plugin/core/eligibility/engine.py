@@ -257,9 +257,14 @@ def prepare_run(
     if absent and (settings.require_all or not (inputs or raster_inputs)):
         raise InputError(missing_roles_message(catalogue.id, absent) if settings.require_all else
                          "No criterion can be assessed: " + missing_roles_message(catalogue.id, absent))
+    kind_of = {c.id: c.kind for c in active}
     for a in absent:
-        progress.warning(f"Criterion '{a.criterion}' is NOT ASSESSED: {a.reason}. Its land counts as not excluded "
-                         f"by it; to assess it, {a.hint()}.")
+        if kind_of.get(a.criterion) == "permitted":  # a zone without data opens nothing: the area is a lower bound
+            progress.warning(f"Criterion '{a.criterion}' is NOT ASSESSED: {a.reason}. The land it would open stays "
+                             f"closed; to assess it, {a.hint()}.")
+        else:
+            progress.warning(f"Criterion '{a.criterion}' is NOT ASSESSED: {a.reason}. Its land counts as not "
+                             f"excluded by it; to assess it, {a.hint()}.")
     assessed = {ci.criterion.id for ci in inputs} | {ri.criterion.id for ri in raster_inputs}
     criteria = [c for c in active if c.id in assessed]  # catalogue order: the order of the reason bits
     index_of = {c.id: i for i, c in enumerate(criteria)}

@@ -43,6 +43,9 @@ class CategoryPotential:
         capacity × yield. [GWh/a]
     lcoe_eur_per_mwh : float
         Levelised cost without grid connection (NaN without energy). [EUR/MWh]
+    assessed : bool
+        False when the eligibility run could not assess the category (its zones' layer missing): every figure
+        is NaN then, never a zero.
     """
 
     category: str
@@ -51,6 +54,7 @@ class CategoryPotential:
     yield_kwh_per_kwp: float
     energy_gwh: float
     lcoe_eur_per_mwh: float
+    assessed: bool = True
 
 
 def system_yields(systems_wanted: set[str], weather: Any, lon: float, lat: float) -> dict[str, float]:
@@ -71,7 +75,7 @@ def category_potentials(categories: Mapping[str, Any], eligible_ha: Mapping[str,
     categories : mapping of str to AreaCategory
         The catalogue's categories (system, density).
     eligible_ha : mapping of str to float
-        Eligible land per category of one municipality. [ha]
+        Eligible land per category of one municipality (a category missing here was not assessed). [ha]
     yields : mapping of str to float
         Specific yield per PV system (:func:`system_yields`). [kWh/kWp/a]
     table : CostTable
@@ -79,7 +83,11 @@ def category_potentials(categories: Mapping[str, Any], eligible_ha: Mapping[str,
     """
     out = []
     for cid, cat in categories.items():
-        ha = float(eligible_ha.get(cid, 0.0))
+        if cid not in eligible_ha:  # its zones were not assessed: not a zero
+            out.append(CategoryPotential(cid, math.nan, math.nan, float(yields[cat.system]), math.nan, math.nan,
+                                         False))
+            continue
+        ha = float(eligible_ha[cid])
         mwp = cat.capacity_mwp(ha)
         spec = float(yields[cat.system])
         energy_mwh = mwp * spec

@@ -281,14 +281,16 @@ CATEGORY_TEXTS: dict[str, dict[str, str]] = {
                               "Fläche × Belegungsdichte der Kategorie, Ertrag mit dem PV-System der Kategorie im "
                               "Wetterjahr (pvlib); Stromgestehungskosten ohne Netzanschluss. Deckel der Länder "
                               "werden genannt, nicht auf die Fläche angewendet.",
-           "counted_only": "nur ausgewiesen, öffnet keine Freiflächen-PV-Fläche"},
+           "counted_only": "nur ausgewiesen, öffnet keine Freiflächen-PV-Fläche",
+           "not_assessed": "nicht bewertet (Layer fehlt)"},
     "en": {"categories": "PV land categories", "category": "Category", "law": "Legal basis (since)",
            "area": "Area", "capacity": "Capacity", "energy": "Energy", "lcoe": "LCOE", "cap": "Cap / restriction",
            "categories_note": "The categories overlap (a disadvantaged field along a motorway counts in both) and are "
                               "not added up; the eligible area above is their union. Capacity = area × the "
                               "category's density, energy with the category's PV system in the weather year (pvlib); "
                               "LCOE without grid connection. The Länder's caps are stated, not applied to the area.",
-           "counted_only": "reported only, opens no ground-PV land"},
+           "counted_only": "reported only, opens no ground-PV land",
+           "not_assessed": "not assessed (layer missing)"},
 }
 
 
@@ -310,6 +312,10 @@ def categories_section(result: ProfileResult, m: Any) -> str:
             cap = cat.cap.text.get(lang) if cat is not None and cat.cap is not None else ""
             if cat is not None and not getattr(cat, "opens", True):
                 cap = f"{texts['counted_only']}. {cap}".strip()
+            if not p.assessed:
+                rows.append([html.escape(label), html.escape(law), f'<span class="missing">{texts["not_assessed"]}'
+                             "</span>", "–", "–", "–", html.escape(cap)])
+                continue
             rows.append([html.escape(label), html.escape(law), fmt_number(p.eligible_ha, "ha", lang),
                          fmt_number(p.capacity_mwp, "MW", lang), fmt_number(p.energy_gwh, "GWh/a", lang),
                          fmt_number(p.lcoe_eur_per_mwh, "€/MWh", lang), html.escape(cap)])
