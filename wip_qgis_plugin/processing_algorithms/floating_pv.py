@@ -6,18 +6,17 @@ from qgis.core import (
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorDestination,
 )
 
-from ..compat import FIELD_ANY, FILE_BEHAVIOR_FILE, NUMBER_DOUBLE, NUMBER_INTEGER, SOURCE_POLYGON
+from ..compat import FIELD_ANY, NUMBER_DOUBLE, SOURCE_POLYGON
 from ..core.jobs.build import floating_pv_job
 from ..i18n import tr
 from .base import WipAlgorithm
-from .inputs import add_crs_parameter, weather_source, working_crs
+from .inputs import add_crs_parameter, add_weather_parameters, weather_source, working_crs
 
 
 class FloatingPv(WipAlgorithm):
@@ -66,13 +65,7 @@ class FloatingPv(WipAlgorithm):
             self.AOI_NAME_FIELD, tr("Municipality name field"), defaultValue="name", parentLayerParameterName=self.AOI,
             type=FIELD_ANY, optional=True))
         add_crs_parameter(self)
-        self.add_parameter(QgsProcessingParameterFile(
-            self.WEATHER_FILE, tr("Weather file (PVGIS TMY, EPW or CSV; empty: DWD test reference year)"),
-            behavior=FILE_BEHAVIOR_FILE, optional=True, fileFilter=tr("Weather files (*.csv *.json *.epw)")),
-            advanced=True)
-        self.add_parameter(QgsProcessingParameterNumber(
-            self.TRY_REGION, tr("DWD TRY climate region 1–15 (0: the region of each site) [-]"),
-            type=NUMBER_INTEGER, minValue=0, maxValue=15, defaultValue=0), advanced=True)
+        add_weather_parameters(self)
         self.add_parameter(QgsProcessingParameterVectorDestination(
             self.OUTPUT_FIELDS, tr("Floating PV fields [polygons]"), type=SOURCE_POLYGON))
         self.add_parameter(QgsProcessingParameterFileDestination(

@@ -139,6 +139,11 @@ def add_pv_weather_parameters(alg) -> None:
     alg.add_parameter(QgsProcessingParameterNumber(
         alg.LOSSES, tr("DC losses (empty: the itemised PVWatts defaults, 14.1) [%]"), type=NUMBER_DOUBLE,
         minValue=0.0, maxValue=99.0, optional=True), advanced=True)
+    add_weather_parameters(alg)
+
+
+def add_weather_parameters(alg) -> None:
+    """WEATHER_FILE and TRY_REGION (read by :func:`weather_source`), both advanced."""
     alg.add_parameter(QgsProcessingParameterFile(
         alg.WEATHER_FILE, tr("Weather file (PVGIS TMY, EPW or CSV; empty: DWD test reference year)"),
         behavior=FILE_BEHAVIOR_FILE, optional=True, fileFilter=tr("Weather files (*.csv *.json *.epw)")),
