@@ -230,6 +230,18 @@ def _print_rooftop(step) -> None:
     _print_written(step.files, step.seconds)
 
 
+def _print_floating(step) -> None:
+    r = step.result
+    print(f"\nfloating PV: {len(r['fields'])} field(s), {r['capacity_mwp']:,.1f} MWp, "
+          f"{r['energy_mwh_per_a'] / 1000:,.1f} GWh/a")
+    for f in r["fields"]:
+        print(f"  {f['lake']:<28} {f['municipality'] or '-':<22} {f['floating_ha']:8,.1f} ha of {f['lake_ha']:8,.1f} ha "
+              f"{f['capacity_mwp']:8,.1f} MWp {f['energy_mwh_per_a'] / 1000:8,.1f} GWh/a")
+    for lake, why in r["skipped"].items():
+        print(f"  left out: {lake}: {why}")
+    _print_written(step.files, step.seconds)
+
+
 def _print_profile(step) -> None:
     from .core.profile.report import indicator_label
 
@@ -265,7 +277,7 @@ PRINTERS = {
     "eligibility": _print_eligibility, "suitability": _print_suitability, "windbg": _print_windbg,
     "setback_sweep": _print_sweep, "grid_topology": _print_grid_topology, "grid_connection": _print_grid_connection,
     "wind_yield": _print_wind_yield, "turbine_layout": _print_turbine_layout, "solar_potential": _print_solar,
-    "rooftop_solar": _print_rooftop, "profile": _print_profile,
+    "rooftop_solar": _print_rooftop, "profile": _print_profile, "floating_pv": _print_floating,
 }
 
 
@@ -920,6 +932,28 @@ def cmd_rooftop(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_floating(args: argparse.Namespace) -> int:
+    """Floating PV on the qualifying lakes (WHG § 36 (3))."""
+    from .core.jobs.build import floating_pv_job
+    from .core.scenario.values import weather_source
+
+    out, key = Path(args.out_dir), args.prefix
+    names = [n.strip() for n in (args.lakes or "").split(",") if n.strip()]
+    if args.all_features:
+        lake_filter = None
+    else:
+        lake_filter = {"any": [{"water": ["reservoir", "basin"]}, {"name": names}]} if names else \
+            {"water": ["reservoir", "basin"]}
+    settings = {"crs": args.crs, "lake_filter": lake_filter, "shore_m": args.shore_m,
+                "max_share": args.max_share_pct / 100.0, "min_field_ha": args.min_field_ha,
+                "weather": weather_source(args.weather, Path.cwd())}
+    outputs = {"fields": out / f"{key}_fields.gpkg", "table": out / f"{key}_fields.csv"}
+    _run(floating_pv_job(_layer_arg(args.water, "water"), outputs, settings,
+                         _layer_arg(args.aoi, "aoi") if args.aoi else None, args.name_field), "floating",
+         "floating PV")
+    return 0
+
+
 def cmd_osm_download(args: argparse.Namespace) -> int:
     """OSM data for the municipalities and the catalogue's setbacks from an Overpass server (network)."""
     from .core.data.overpass import download_osm, urllib_fetch
@@ -1389,6 +1423,23 @@ def build_parser() -> argparse.ArgumentParser:
     rt.add_argument("--crs", default="EPSG:25832")
     _solar_options(rt, "rooftop")
     rt.set_defaults(func=cmd_rooftop)
+    fl = sub.add_parser("floating", help="floating PV on artificial lakes (WHG § 36 (3): ≤ 15 %% of the lake, "
+                                         "≥ 40 m from the shore)")
+    fl.add_argument("--water", required=True, metavar="FILE[:LAYER]", help="water polygons (OSM natural=water)")
+    fl.add_argument("--lakes", metavar="NAME[,NAME]",
+                    help="also these lakes by name (flooded open-cast mines OSM tags water=lake)")
+    fl.add_argument("--all-features", action="store_true",
+                    help="every feature of the layer qualifies (a layer of the qualifying lakes)")
+    fl.add_argument("--shore-m", type=float, default=40.0, help="distance to every shore [m] (default 40)")
+    fl.add_argument("--max-share-pct", type=float, default=15.0, help="largest share of a lake [%%] (default 15)")
+    fl.add_argument("--min-field-ha", type=float, default=1.0, help="smallest field [ha] (default 1)")
+    fl.add_argument("--aoi", metavar="FILE[:LAYER]", help="municipality polygons (each field assigned to one)")
+    fl.add_argument("--name-field", default="name")
+    fl.add_argument("--weather", help="TRY region (e.g. 4) or weather file; default: the TRY region of each lake")
+    fl.add_argument("--crs", default="EPSG:25832")
+    fl.add_argument("--prefix", default="floating_pv", help="output file prefix")
+    fl.add_argument("--out-dir", default="out")
+    fl.set_defaults(func=cmd_floating)
     od = sub.add_parser("osm-download", help="download OSM data for the municipalities plus the largest setback "
                                              "(Overpass, network) into a GeoPackage with one layer per role")
     od.add_argument("--catalogue", required=True, help="preset id or YAML file: its roles and largest setback")

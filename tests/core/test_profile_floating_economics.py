@@ -226,3 +226,21 @@ def test_cli_profile_flags_read_as_the_scenario_keys(tmp_path):
     with pytest.raises(SystemExit, match="hebesatz_pct"):
         _with_profile_options(sc, argparse.Namespace(cost_table=None, hebesatz_field=None, hebesatz_pct=50.0,
                                                      demand_scenarios=None, storage_targets=None))
+
+
+def test_cli_floating_builds_the_same_job(tmp_path, capsys):
+    """`wip floating` writes the fields of the named lakes and the reservoirs; the flooded mine not named is left out
+    with a warning; the fields keep the WHG limits."""
+    from wip_qgis_plugin.cli import main
+
+    code = main(["floating", "--water", f"{GPKG}:water", "--lakes", "Goitzschesee", "--aoi", f"{GPKG}:municipalities",
+                 "--out-dir", str(tmp_path)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    fields = gpd.read_file(tmp_path / "floating_pv_fields.gpkg", layer="floating_pv", engine="pyogrio")
+    water = gpd.read_file(GPKG, layer="water", engine="pyogrio")
+    wanted = set(water.loc[water["water"].isin(["reservoir", "basin"]) | (water["name"] == "Goitzschesee"), "name"])
+    assert set(fields["lake"]) == wanted
+    assert "Seelhausener" not in set(fields["lake"]) and "water=lake" in out + err
+    assert (fields["share_pct"] <= 15.0 + 1e-6).all()
+    assert f"{len(fields)} field(s)" in out
