@@ -544,6 +544,596 @@
       <translation>Protokoll anzeigen</translation>
     </message>
     <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="88" />
+      <source>Land use</source>
+      <translation>Landnutzung</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="88" />
+      <source>Settlement areas (other source)</source>
+      <translation>Siedlungsflächen (andere Quelle)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="89" />
+      <source>Forest (other source)</source>
+      <translation>Wald (andere Quelle)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="89" />
+      <source>Buildings</source>
+      <translation>Gebäude</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="89" />
+      <source>Roads</source>
+      <translation>Straßen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="90" />
+      <source>Railways</source>
+      <translation>Bahnstrecken</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="90" />
+      <source>Power lines</source>
+      <translation>Stromleitungen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="90" />
+      <source>Substations</source>
+      <translation>Umspannwerke</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="91" />
+      <source>Water bodies</source>
+      <translation>Gewässer</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="91" />
+      <source>Watercourses</source>
+      <translation>Fließgewässer</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="91" />
+      <source>Protected areas</source>
+      <translation>Schutzgebiete</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="92" />
+      <source>Airfields</source>
+      <translation>Flugplätze</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="92" />
+      <source>Existing wind turbines</source>
+      <translation>Bestehende Windenergieanlagen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="93" />
+      <source>Existing PV parks</source>
+      <translation>Bestehende PV-Freiflächenanlagen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="93" />
+      <source>Nest sites</source>
+      <translation>Horststandorte</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="93" />
+      <source>Parking lots</source>
+      <translation>Parkplätze</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="94" />
+      <source>Disadvantaged areas</source>
+      <translation>Benachteiligte Gebiete</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="94" />
+      <source>Lakes for floating PV</source>
+      <translation>Seen für schwimmende PV</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="95" />
+      <source>Elevation model</source>
+      <translation>Höhenmodell</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="95" />
+      <source>Wind speed 150 m</source>
+      <translation>Windgeschwindigkeit 150 m</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="96" />
+      <source>Wind speed 100 m</source>
+      <translation>Windgeschwindigkeit 100 m</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="96" />
+      <source>Soil quality</source>
+      <translation>Bodenqualität</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="158" />
+      <source>WIP Planning</source>
+      <translation>WIP Planung</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="185" />
+      <source>1 Municipalities</source>
+      <translation>1 Gemeinden</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="189" />
+      <source>Layer</source>
+      <translation>Layer</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="194" />
+      <source>Name field</source>
+      <translation>Namensfeld</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="195" />
+      <source>Key field (AGS)</source>
+      <translation>Schlüsselfeld (AGS)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="197" />
+      <source>Filter names…</source>
+      <translation>Namen filtern …</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="206" />
+      <source>2 Land and criteria presets</source>
+      <translation>2 Land und Kriterienvorgaben</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="209" />
+      <source>Land</source>
+      <translation>Land</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="211" />
+      <source>from the AGS</source>
+      <translation>aus dem AGS</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="215" />
+      <source>Land where the AGS does not tell</source>
+      <translation>Land, wo der AGS es nicht angibt</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="218" />
+      <source>no wind areas</source>
+      <translation>keine Windflächen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="223" />
+      <source>Wind</source>
+      <translation>Wind</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="228" />
+      <source>no ground-PV areas</source>
+      <translation>keine Freiflächen-PV</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="232" />
+      <source>Ground PV</source>
+      <translation>Freiflächen-PV</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="235" />
+      <source>3 Input layers</source>
+      <translation>3 Eingangsdaten</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="238" />
+      <source>Role</source>
+      <translation>Rolle</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="255" />
+      <source>4 Levers</source>
+      <translation>4 Stellschrauben</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="266" />
+      <source>Generation sources</source>
+      <translation>Erzeugungsarten</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="267" />
+      <source>Rotor inside the wind areas (rotor-in)</source>
+      <translation>Rotor innerhalb der Windflächen (Rotor-in)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="270" />
+      <source>Chart of the wind area by settlement setback 400–1,500 m</source>
+      <translation>Diagramm der Windfläche nach Siedlungsabstand 400–1.500 m</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="273" />
+      <source>Demand scenarios 2030 and 2045 with storage</source>
+      <translation>Bedarfsszenarien 2030 und 2045 mit Speicher</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="279" />
+      <source>set</source>
+      <translation>festlegen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="286" />
+      <source>Unticked: the Hebesatz field of the municipalities layer, else the cost table's</source>
+      <translation>Nicht angehakt: das Hebesatz-Feld des Gemeindelayers, sonst der Wert der Kostentabelle</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="290" />
+      <source>Trade-tax multiplier (Hebesatz) [%]</source>
+      <translation>Gewerbesteuer-Hebesatz [%]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="294" />
+      <source>Grid resolution [m]</source>
+      <translation>Rasterauflösung [m]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="297" />
+      <source>5 Run</source>
+      <translation>5 Berechnen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="304" />
+      <source>Choose the output folder</source>
+      <translation>Ausgabeordner wählen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="310" />
+      <source>Create energy profile</source>
+      <translation>Energieprofil erstellen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="330" />
+      <source>6 Results</source>
+      <translation>6 Ergebnisse</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="332" />
+      <source>Open report</source>
+      <translation>Bericht öffnen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="479" />
+      <source>(from the AGS)</source>
+      <translation>(aus dem AGS)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="481" />
+      <source>several Länder: the preset's rules are those of one Land</source>
+      <translation>mehrere Länder: Die Vorgabe enthält die Regeln eines Landes</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="486" />
+      <source>not known from the AGS: choose it</source>
+      <translation>aus dem AGS nicht bekannt: bitte wählen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="501" />
+      <source>No wind areas: the profile computes no wind eligibility.</source>
+      <translation>Keine Windflächen: Das Profil berechnet keine Flächeneignung für Wind.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="507" />
+      <source>none</source>
+      <translation>keine</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="509" />
+      <source>not a criterion of the preset</source>
+      <translation>kein Kriterium der Vorgabe</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="511" />
+      <source>excluded</source>
+      <translation>ausgeschlossen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="513" />
+      <source>case by case (not excluded)</source>
+      <translation>Einzelfallprüfung (nicht ausgeschlossen)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="515" />
+      <source>Settlement setback: {setback}</source>
+      <translation>Siedlungsabstand: {setback}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="516" />
+      <source>Forest: {forest}</source>
+      <translation>Wald: {forest}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="517" />
+      <source>Setback and forest are criteria of the preset (the profile has no parameter for them); the report charts the wind area for setbacks of 400–1,500 m.</source>
+      <translation>Siedlungsabstand und Wald sind Kriterien der Vorgabe (das Profil hat dafür keinen Parameter); der Bericht zeigt die Windfläche für Abstände von 400–1.500 m.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="541" />
+      <source>Output folder</source>
+      <translation>Ausgabeordner</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="556" />
+      <source>The algorithm {id} is not available: is the plugin's provider loaded?</source>
+      <translation>Der Algorithmus {id} ist nicht verfügbar: Ist der Provider der Erweiterung geladen?</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="573" />
+      <source>The profile is being created…</source>
+      <translation>Das Profil wird erstellt …</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="582" />
+      <source>Cancelling…</source>
+      <translation>Wird abgebrochen …</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="591" />
+      <source>Cancelled.</source>
+      <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="594" />
+      <source>The profile failed: {error}</source>
+      <translation>Das Profil ist fehlgeschlagen: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="594" />
+      <source>see the log</source>
+      <translation>siehe Protokoll</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="600" />
+      <source>Done: {n} municipalities in {folder}</source>
+      <translation>Fertig: {n} Gemeinden in {folder}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="609" />
+      <source>WIP result {date}</source>
+      <translation>WIP Ergebnis {date}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="610" />
+      <source>Municipalities with indicators</source>
+      <translation>Gemeinden mit Kennzahlen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="612" />
+      <source>Sites of the profile</source>
+      <translation>Standorte des Profils</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="638" />
+      <source>Notes of the run</source>
+      <translation>Hinweise der Berechnung</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="651" />
+      <source>The energy profile is ready.</source>
+      <translation>Das Energieprofil ist fertig.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="703" />
+      <source>WIP planning panel</source>
+      <translation>WIP-Planungsfenster</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_params.py" line="60" />
+      <source>Choose the municipalities layer.</source>
+      <translation>Bitte den Gemeindelayer wählen.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_params.py" line="62" />
+      <source>Tick at least one municipality.</source>
+      <translation>Bitte mindestens eine Gemeinde anhaken.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_params.py" line="64" />
+      <source>A municipality name contains a comma; the profile cannot select it by name.</source>
+      <translation>Ein Gemeindename enthält ein Komma; das Profil kann ihn nicht über den Namen auswählen.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_params.py" line="66" />
+      <source>Choose an output folder.</source>
+      <translation>Bitte einen Ausgabeordner wählen.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_params.py" line="68" />
+      <source>Choose at least one generation source or preset.</source>
+      <translation>Bitte mindestens eine Erzeugungsart oder Vorgabe wählen.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="32" />
+      <source>No profile.json in {folder}: the profile has not been run there.</source>
+      <translation>Keine profile.json in {folder}: Das Profil wurde dort nicht berechnet.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="35" />
+      <source>Cannot read {path}: {error}</source>
+      <translation>{path} kann nicht gelesen werden: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="60" />
+      <source>Corridors along motorways and railways</source>
+      <translation>Korridore an Autobahnen und Schienenwegen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="61" />
+      <source>Conversion land (mining land, spoil heaps, brownfields)</source>
+      <translation>Konversionsflächen (Bergbaufolgeland, Halden, Brachen)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="62" />
+      <source>Farmland in disadvantaged areas</source>
+      <translation>Acker- und Grünland in benachteiligten Gebieten</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="63" />
+      <source>Agri-PV on farmland (counted only)</source>
+      <translation>Agri-PV auf Acker- und Grünland (nur gezählt)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="64" />
+      <source>Parking lots (solar carports)</source>
+      <translation>Parkplatz-PV (Solarcarports)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="82" />
+      <source>not assessed</source>
+      <translation>nicht bewertet</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="88" />
+      <source>Eligible area wind</source>
+      <translation>Potenzialfläche Wind</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="89" />
+      <source>Eligible area ground PV (union of the categories)</source>
+      <translation>Potenzialfläche Freiflächen-PV (Vereinigung der Kategorien)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="90" />
+      <source>Energy of the counted sources</source>
+      <translation>Ertrag der gezählten Erzeugungsarten</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="91" />
+      <source>Electricity demand today</source>
+      <translation>Strombedarf heute</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="101" />
+      <source>Ground PV by land category</source>
+      <translation>Freiflächen-PV nach Flächenkategorie</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="106" />
+      <source>Category</source>
+      <translation>Kategorie</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="106" />
+      <source>Land [ha]</source>
+      <translation>Fläche [ha]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="106" />
+      <source>Energy [GWh/a]</source>
+      <translation>Ertrag [GWh/a]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="107" />
+      <source>The categories overlap: do not add them up.</source>
+      <translation>Die Kategorien überlappen sich: nicht addieren.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="110" />
+      <source>Floating PV</source>
+      <translation>Schwimmende PV</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="111" />
+      <source>Lakes with a field</source>
+      <translation>Seen mit einem Feld</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="112" />
+      <source>Capacity</source>
+      <translation>Leistung</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="113" />
+      <source>Energy</source>
+      <translation>Ertrag</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="115" />
+      <source>Payment under § 6 EEG</source>
+      <translation>Zahlung nach § 6 EEG</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="115" />
+      <source>Trade tax (simplified)</source>
+      <translation>Gewerbesteuer (vereinfacht)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="116" />
+      <source>Municipal income (§ 6 EEG + trade tax)</source>
+      <translation>Kommunale Einnahmen (§ 6 EEG + Gewerbesteuer)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="117" />
+      <source>Lease to the landowners</source>
+      <translation>Pacht an die Flächeneigentümer</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="118" />
+      <source>k€/a</source>
+      <translation>T€/a</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="120" />
+      <source>What the municipality receives</source>
+      <translation>Was die Gemeinde erhält</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="123" />
+      <source>Electricity demand 2045</source>
+      <translation>Strombedarf 2045</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="124" />
+      <source>Annual balance 2045 (generation / demand)</source>
+      <translation>Bilanzielle Deckung 2045 (Erzeugung / Bedarf)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="125" />
+      <source>Self-sufficiency 2045 (same hour)</source>
+      <translation>Zeitgleiche Eigenversorgung 2045</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="126" />
+      <source>Storage for 80 % self-sufficiency</source>
+      <translation>Speicher für 80 % Eigenversorgung</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="127" />
+      <source>Storage for 90 % self-sufficiency</source>
+      <translation>Speicher für 90 % Eigenversorgung</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="130" />
+      <source>Balance 2045</source>
+      <translation>Bilanz 2045</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="133" />
+      <source>–: no storage size reaches the target.</source>
+      <translation>–: Keine Speichergröße erreicht das Ziel.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="135" />
+      <source>Demand scenarios were not computed.</source>
+      <translation>Bedarfsszenarien wurden nicht berechnet.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="145" />
+      <source>The profile holds none of the chosen municipalities.</source>
+      <translation>Das Profil enthält keine der gewählten Gemeinden.</translation>
+    </message>
+    <message>
       <location filename="../../wip_qgis_plugin/plugin.py" line="22" />
       <source>The WIP engine runs in the engine Python {python}.</source>
       <translation>Der WIP-Rechenkern läuft im Rechenkern-Python {python}.</translation>
@@ -759,102 +1349,87 @@
       <translation>Kriterien, die nicht geprüft würden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="40" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="39" />
       <source>Floating PV on lakes</source>
       <translation>Schwimmende PV auf Seen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="44" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="43" />
       <source>Water surfaces [polygons] (OSM natural=water, or a layer of the qualifying lakes)</source>
       <translation>Wasserflächen [Polygone] (OSM natural=water oder ein Layer der geeigneten Seen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="47" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="46" />
       <source>Which lakes qualify (WHG § 36 (3): artificial or heavily modified waters only)</source>
       <translation>Welche Seen in Frage kommen (§ 36 Abs. 3 WHG: nur künstliche oder erheblich veränderte Gewässer)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="48" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="47" />
       <source>OSM reservoirs and basins (water=reservoir|basin) and the lakes named below</source>
       <translation>OSM-Speicher und -Becken (water=reservoir|basin) und die unten genannten Seen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="49" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="48" />
       <source>every feature of the layer (a layer of qualifying lakes)</source>
       <translation>jedes Objekt des Layers (ein Layer geeigneter Seen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="51" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="50" />
       <source>Also these lakes by name, comma-separated (flooded open-cast mines OSM tags water=lake)</source>
       <translation>Zusätzlich diese Seen nach Namen, durch Komma getrennt (geflutete Tagebaue erfasst OSM als water=lake)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="54" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="53" />
       <source>Distance to every shore [m] (WHG § 36 (3): at least 40)</source>
       <translation>Abstand zu jedem Ufer [m] (§ 36 Abs. 3 WHG: mindestens 40)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="57" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="56" />
       <source>Largest share of a lake's surface [%] (WHG § 36 (3): at most 15)</source>
       <translation>Größter Anteil der Seefläche [%] (§ 36 Abs. 3 WHG: höchstens 15)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="60" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="59" />
       <source>Smallest field [ha]</source>
       <translation>Kleinstes Feld [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="63" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="62" />
       <source>Municipalities [polygons] (optional: each field is assigned to one)</source>
       <translation>Gemeinden [Polygone] (optional: jedes Feld wird einer zugeordnet)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="66" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="65" />
       <source>Municipality name field</source>
       <translation>Feld mit dem Gemeindenamen</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="70" />
-      <source>Weather file (PVGIS TMY, EPW or CSV; empty: DWD test reference year)</source>
-      <translation>Wetterdatei (PVGIS-TMY, EPW oder CSV; leer: DWD-Testreferenzjahr)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="71" />
-      <source>Weather files (*.csv *.json *.epw)</source>
-      <translation>Wetterdateien (*.csv *.json *.epw)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="74" />
-      <source>DWD TRY climate region 1–15 (0: the region of each site) [-]</source>
-      <translation>DWD-TRY-Klimaregion 1–15 (0: die Region des jeweiligen Standorts) [-]</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="77" />
       <source>Floating PV fields [polygons]</source>
       <translation>Felder schwimmender PV [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="79" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="72" />
       <source>Fields per lake (CSV)</source>
       <translation>Felder je See (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="81" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="74" />
       <source>Installable capacity [MWp]</source>
       <translation>Installierbare Leistung [MWp]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="82" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="75" />
       <source>Annual energy [GWh/a]</source>
       <translation>Jahresenergie [GWh/a]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="83" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="76" />
       <source>Number of fields [-]</source>
       <translation>Anzahl der Felder [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="105" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="98" />
       <source>{lake}: {ha:.1f} ha of {lake_ha:.1f} ha ({share:.1f} %), {mwp:.1f} MWp, {gwh:.1f} GWh/a</source>
       <translation>{lake}: {ha:.1f} ha von {lake_ha:.1f} ha ({share:.1f} %), {mwp:.1f} MWp, {gwh:.1f} GWh/a</translation>
     </message>
@@ -1189,197 +1764,212 @@
       <translation>DC-Verluste (leer: die einzeln aufgeführten PVWatts-Standardwerte, 14,1) [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="156" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="148" />
+      <source>Weather file (PVGIS TMY, EPW or CSV; empty: DWD test reference year)</source>
+      <translation>Wetterdatei (PVGIS-TMY, EPW oder CSV; leer: DWD-Testreferenzjahr)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="149" />
+      <source>Weather files (*.csv *.json *.epw)</source>
+      <translation>Wetterdateien (*.csv *.json *.epw)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="152" />
+      <source>DWD TRY climate region 1–15 (0: the region of each site) [-]</source>
+      <translation>DWD-TRY-Klimaregion 1–15 (0: die Region des jeweiligen Standorts) [-]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="161" />
       <source>Give either a weather file or a TRY region, not both.</source>
       <translation>Geben Sie entweder eine Wetterdatei oder eine TRY-Region an, nicht beides.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="177" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="182" />
       <source>Turbine (windpowerlib power curve or preset)</source>
       <translation>Anlage (Leistungskennlinie aus windpowerlib oder Vorlage)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="182" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="187" />
       <source>Turbine file (YAML with power curve, replaces the turbine)</source>
       <translation>Anlagendatei (YAML mit Leistungskennlinie, ersetzt die Anlage)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="185" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="190" />
       <source>Hub height [m] (empty: the turbine's)</source>
       <translation>Nabenhöhe [m] (leer: die der Anlage)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="198" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="203" />
       <source>Mean wind speed 100 m above ground [raster, m/s]</source>
       <translation>Mittlere Windgeschwindigkeit 100 m über Grund [Raster, m/s]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="199" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="204" />
       <source>Mean wind speed 150 m above ground [raster, m/s]</source>
       <translation>Mittlere Windgeschwindigkeit 150 m über Grund [Raster, m/s]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="200" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="205" />
       <source>Elevation model [raster, m above sea level]</source>
       <translation>Höhenmodell [Raster, m ü. NHN]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="202" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="207" />
       <source>Land use, forest and settlement areas [polygons, OSM landuse=*]</source>
       <translation>Landnutzung, Wald und Siedlungsflächen [Polygone, OSM landuse=*]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="203" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="208" />
       <source>Water bodies [polygons, OSM natural=water]</source>
       <translation>Gewässerflächen [Polygone, OSM natural=water]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="206" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="211" />
       <source>Weibull shape k [-] (0: fit to the weather)</source>
       <translation>Weibull-Formparameter k [-] (0: an das Wetter angepasst)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="209" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="214" />
       <source>Weibull shape k [raster, -] (replaces the number)</source>
       <translation>Weibull-Formparameter k [Raster, -] (ersetzt die Zahl)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="211" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="216" />
       <source>Weather: DWD TRY region (1–15) or weather file (empty: TRY region of the area)</source>
       <translation>Wetter: DWD-TRY-Region (1–15) oder Wetterdatei (leer: TRY-Region des Gebiets)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="213" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="218" />
       <source>Availability loss [%]</source>
       <translation>Verfügbarkeitsverlust [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="214" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="219" />
       <source>Electrical loss [%]</source>
       <translation>Elektrische Verluste [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="215" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="220" />
       <source>Curtailment and other losses [%]</source>
       <translation>Abschaltungen und sonstige Verluste [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="244" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="249" />
       <source>wind (turbine layout)</source>
       <translation>Wind (Anlagenlayout)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="244" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="249" />
       <source>ground-mounted PV</source>
       <translation>Freiflächen-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="245" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="250" />
       <source>agrivoltaics</source>
       <translation>Agri-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="245" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="250" />
       <source>rooftop PV</source>
       <translation>Dach-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="245" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="250" />
       <source>floating PV</source>
       <translation>Schwimmende PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="256" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="261" />
       <source>Data sources: OSM, QuickOSM, Geofabrik, ATKIS, ALKIS or authority layers (read by their schema)</source>
       <translation>Datenquellen: OSM, QuickOSM, Geofabrik, ATKIS, ALKIS oder Fachbehörden-Layer (nach ihrem Schema gelesen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="277" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="282" />
       <source>Data source “{layer}”: its filter is not applied; every feature of {path} is read by the source profile.</source>
       <translation>Datenquelle „{layer}“: ihr Filter wird nicht angewandt; das Quellprofil liest jedes Objekt von {path}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="298" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="303" />
       <source>Criteria with their own layer (criterion id → layer; every feature of the layer counts)</source>
       <translation>Kriterien mit eigenem Layer (Kriteriums-ID → Layer; jedes Objekt des Layers zählt)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="300" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="305" />
       <source>Criterion id</source>
       <translation>Kriteriums-ID</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="300" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="305" />
       <source>Layer (file, or name of a project layer)</source>
       <translation>Layer (Datei oder Name eines Layers im Projekt)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="302" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="307" />
       <source>Criteria kinds to exclude</source>
       <translation>Auszuschließende Kriterienarten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="303" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="308" />
       <source>hard</source>
       <translation>hart</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="303" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="308" />
       <source>soft</source>
       <translation>weich</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="303" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="308" />
       <source>case by case</source>
       <translation>Einzelfall</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="305" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="310" />
       <source>Setback to settlements [m] (replaces the preset's)</source>
       <translation>Abstand zu Siedlungen [m] (ersetzt den des Presets)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="320" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="325" />
       <source>“{parameter}”: give pairs of criterion id and layer.</source>
       <translation>„{parameter}“: Bitte Paare aus Kriteriums-ID und Layer angeben.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="328" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="333" />
       <source>“{parameter}”, row {row}: give both the criterion id and the layer.</source>
       <translation>„{parameter}“, Zeile {row}: Bitte sowohl die Kriteriums-ID als auch den Layer angeben.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="332" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="337" />
       <source>“{parameter}”, row {row}: cannot open the layer “{value}” (give a file path or the name of a layer of the project).</source>
       <translation>„{parameter}“, Zeile {row}: Der Layer „{value}“ lässt sich nicht öffnen (einen Dateipfad oder den Namen eines Layers des Projekts angeben).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="346" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="351" />
       <source>Choose at least one kind of criteria to exclude.</source>
       <translation>Wählen Sie mindestens eine auszuschließende Kriterienart.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="353" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="358" />
       <source>Give the area of interest “{label}” (AOI), or a data source with administrative boundaries (an OSM file or layer).</source>
       <translation>Geben Sie das Untersuchungsgebiet „{label}“ (AOI) an oder eine Datenquelle mit Verwaltungsgrenzen (eine OSM-Datei oder einen OSM-Layer).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="374" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="379" />
       <source>Reference turbine: hub height [m]</source>
       <translation>Referenzanlage: Nabenhöhe [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="375" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="380" />
       <source>Reference turbine: rotor diameter [m]</source>
       <translation>Referenzanlage: Rotordurchmesser [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="376" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="381" />
       <source>Tower-foot radius [m]</source>
       <translation>Turmfußradius [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="385" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="390" />
       <source>reference turbine</source>
       <translation>Referenzanlage</translation>
     </message>
@@ -1387,11 +1977,6 @@
       <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="67" />
       <source>Land eligibility</source>
       <translation>Flächeneignung (Ausschlusskriterien)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="74" />
-      <source>Grid resolution [m]</source>
-      <translation>Rasterauflösung [m]</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="78" />
@@ -1484,11 +2069,6 @@
       <translation>Kriterienkatalog Freiflächen-PV (none: keine PV-Flächen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="106" />
-      <source>Generation sources</source>
-      <translation>Erzeugungsarten</translation>
-    </message>
-    <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="111" />
       <source>Reuse computed sites: {source} (site_id, municipality, capacity_mw, energy_mwh_per_a)</source>
       <translation>Berechnete Standorte übernehmen: {source} (site_id, municipality, capacity_mw, energy_mwh_per_a)</translation>
@@ -1569,19 +2149,9 @@
       <translation>Land, wo der Gemeindeschlüssel (AGS) es nicht angibt</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="147" />
-      <source>from the AGS</source>
-      <translation>aus dem AGS</translation>
-    </message>
-    <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="150" />
       <source>Reuse outputs of an earlier run in the output folder (same catalogue, grid and area)</source>
       <translation>Ergebnisse eines früheren Laufs im Ausgabeordner wiederverwenden (gleicher Katalog, gleiches Raster, gleiches Gebiet)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="152" />
-      <source>Output folder</source>
-      <translation>Ausgabeordner</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="153" />
@@ -1592,16 +2162,6 @@
       <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="154" />
       <source>Indicators per municipality (CSV)</source>
       <translation>Kennzahlen je Gemeinde (CSV)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="155" />
-      <source>Sites of the profile</source>
-      <translation>Standorte des Profils</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="156" />
-      <source>Municipalities with indicators</source>
-      <translation>Gemeinden mit Kennzahlen</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="157" />
