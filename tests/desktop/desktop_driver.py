@@ -189,6 +189,11 @@ def first_run():
          "tooltips": [b.toolTip() for b in item.findChildren(QPushButton) if b.text()]}
         for item in iface.messageBar().items()]
     shot(iface.mainWindow(), "first_run")
+    import sys
+
+    from wip_qgis_plugin import plugin as wip_plugin
+    result["engine_check"] = {"start_message": list(wip_plugin.start_message()), "python": sys.executable,
+                              "sys_path": sys.path, "reported": getattr(plugins.get("wip_qgis_plugin"), "_reported", None)}
 
 
 def finish():

@@ -108,6 +108,12 @@ def run_desktop(root: Path, artefacts: Path, mode: str = "", with_engine: bool =
     env.update(WIP_DESKTOP_OUT=str(artefacts), WIP_DESKTOP_SAMPLE=str(SAMPLE), WIP_DESKTOP_LOG=str(log),
                WIP_DESKTOP_RUN=json.dumps(RUN), WIP_DESKTOP_MODE=mode, XDG_DATA_HOME=str(xdg), HOME=str(root),
                XDG_RUNTIME_DIR=str(root), PYTHONPATH=os.pathsep.join(paths), LANG="C.UTF-8")
+    if not with_engine:
+        # QGIS's Python takes the first python3 on the PATH as its executable: a venv's (the matrix
+        # chroots put /opt/wip-venv/bin first) would bring the venv's packages along
+        env.pop("VIRTUAL_ENV", None)
+        env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep)
+                                      if p and not (Path(p).parent / "pyvenv.cfg").is_file())
     cmd = [xvfb, "-a", "-s", "-screen 0 1600x1000x24", qgis, "--profiles-path", str(root / "profiles"),
            "--profile", "default", "--nologo", "--noversioncheck", "--code", str(HERE / "desktop_driver.py")]
     try:
