@@ -219,8 +219,13 @@ def test_model_runs_on_the_sample_region(provider, sample_region, tmp_path):
 def main() -> int:
     import os
 
+    import tempfile
+
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("QT_HASH_SEED", "0")  # XML attributes in the same order on every run
+    # the texts stored in the model (help, file filters) in English, whatever the user's QGIS settings say
+    os.environ["QGIS_CUSTOM_CONFIG_PATH"] = tempfile.mkdtemp(prefix="wip-model3-")
+    os.environ["LC_ALL"] = os.environ["LANG"] = "C.UTF-8"
     sys.path.append("/usr/share/qgis/python/plugins")
     from qgis.core import QgsApplication
 
