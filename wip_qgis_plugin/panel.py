@@ -560,9 +560,10 @@ class PlanningPanel(QDockWidget):
         self.context = QgsProcessingContext()
         self.context.setProject(self.project)
         self.feedback = PanelFeedback()
-        self.feedback.progressChanged.connect(lambda value: self.progress.setValue(int(value)))
-        self.feedback.text.connect(self.status.setText)
-        self.feedback.warning.connect(self.messages.append)
+        # bound methods of the dock: queued into the main thread (the algorithm reports from the task's thread)
+        self.feedback.progressChanged.connect(self._progress)
+        self.feedback.text.connect(self._progress_text)
+        self.feedback.warning.connect(self._message)
         self.messages = []
         self.task = QgsProcessingAlgRunnerTask(algorithm, profile_parameters(state), self.context, self.feedback)
         self.task.executed.connect(self._executed)
@@ -574,12 +575,25 @@ class PlanningPanel(QDockWidget):
         QgsApplication.taskManager().addTask(self.task)
         return True
 
+    def _progress(self, value: float) -> None:
+        if self.task is not None:
+            self.progress.setValue(int(value))
+
+    def _progress_text(self, text: str) -> None:
+        if self.task is not None:  # a queued text arriving after the end must not hide the outcome
+            self.status.setText(text)
+
+    def _message(self, text: str) -> None:
+        self.messages.append(text)
+
     def cancel(self) -> None:
+        if self.task is None:
+            return
+        self.status.setText(tr("Cancelling…"))  # first: a task still queued ends within cancel()
         if self.feedback is not None:
             self.feedback.cancel()
         if self.task is not None:
             self.task.cancel()
-        self.status.setText(tr("Cancelling…"))
 
     def _executed(self, ok: bool, results: dict) -> None:
         cancelled = self.feedback is not None and self.feedback.isCanceled()
@@ -597,7 +611,7 @@ class PlanningPanel(QDockWidget):
             self.results = dict(results)
             self.load_results(results)
             self.show_results(state.output_folder, state.names)
-            self.status.setText(tr("Done: {n} municipalities in {folder}").format(
+            self.status.setText(tr("Done. Municipalities: {n}. Folder: {folder}").format(
                 n=results.get("N_MUNICIPALITIES", len(state.names)), folder=state.output_folder))
             self._offer_report()
         self.finished.emit(bool(ok and not cancelled), dict(results or {}))

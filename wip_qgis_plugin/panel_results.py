@@ -71,7 +71,7 @@ def _row(label: str, value: str, unit: str = "") -> str:
 
 def _table(rows: list[str], header: list[str] | None = None) -> str:
     head = "".join(f"<th align='left'>{html.escape(h)}</th>" for h in header) if header else ""
-    return ("<table cellspacing='0' cellpadding='2'>" + (f"<tr>{head}</tr>" if head else "") + "".join(rows)
+    return ("<table width='100%' cellspacing='0' cellpadding='2'>" + (f"<tr>{head}</tr>" if head else "") + "".join(rows)
             + "</table>")
 
 

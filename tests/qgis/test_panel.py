@@ -327,3 +327,27 @@ def test_a_real_run_through_the_panel(german, provider, sample_project, tmp_path
     finally:
         panel.unload()
         panel.deleteLater()
+
+
+def test_cancel_stops_the_run(german, provider, sample_project, tmp_path):
+    from wip_qgis_plugin.panel import PlanningPanel
+
+    panel = PlanningPanel(project=sample_project)
+    try:
+        panel.set_checked_names(["Zörbig"])
+        panel.output.setText(str(tmp_path / "out"))
+        done = []
+        panel.finished.connect(lambda ok, results: done.append(ok))
+        assert panel.run()
+        assert not panel.run()  # one run at a time
+        panel.cancel()
+        start = time.time()
+        while not done and time.time() - start < 60:
+            QgsApplication.processEvents()
+            time.sleep(0.05)
+        assert done == [False]
+        assert panel.status.text() == "Abgebrochen." and panel.run_button.isEnabled()
+        assert panel.result_group is None
+    finally:
+        panel.unload()
+        panel.deleteLater()

@@ -869,62 +869,62 @@
       <translation>Der Algorithmus {id} ist nicht verfügbar: Ist der Provider der Erweiterung geladen?</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="573" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="574" />
       <source>The profile is being created…</source>
       <translation>Das Profil wird erstellt …</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="582" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="592" />
       <source>Cancelling…</source>
       <translation>Wird abgebrochen …</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="591" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="601" />
       <source>Cancelled.</source>
       <translation>Abgebrochen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="594" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="604" />
       <source>The profile failed: {error}</source>
       <translation>Das Profil ist fehlgeschlagen: {error}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="594" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="604" />
       <source>see the log</source>
       <translation>siehe Protokoll</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="600" />
-      <source>Done: {n} municipalities in {folder}</source>
-      <translation>Fertig: {n} Gemeinden in {folder}</translation>
+      <location filename="../../wip_qgis_plugin/panel.py" line="610" />
+      <source>Done. Municipalities: {n}. Folder: {folder}</source>
+      <translation>Fertig. Gemeinden: {n}. Ordner: {folder}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="609" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="619" />
       <source>WIP result {date}</source>
       <translation>WIP Ergebnis {date}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="610" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="620" />
       <source>Municipalities with indicators</source>
       <translation>Gemeinden mit Kennzahlen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="612" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="622" />
       <source>Sites of the profile</source>
       <translation>Standorte des Profils</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="638" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="648" />
       <source>Notes of the run</source>
       <translation>Hinweise der Berechnung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="651" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="661" />
       <source>The energy profile is ready.</source>
       <translation>Das Energieprofil ist fertig.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="703" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="713" />
       <source>WIP planning panel</source>
       <translation>WIP-Planungsfenster</translation>
     </message>
@@ -3382,6 +3382,116 @@
       <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="99" />
       <source>{name}: {counted:.1f} ha = {pct:.2f} % of {area:.1f} ha; target {t27:g} % (2027) / {t32:g} % (2032); gap to the 2032 orientation value {gap:.1f} ha</source>
       <translation>{name}: {counted:.1f} ha = {pct:.2f} % von {area:.1f} ha; Ziel {t27:g} % (2027) / {t32:g} % (2032); Lücke zum Orientierungswert 2032 {gap:.1f} ha</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="52" />
+      <source>no setback</source>
+      <translation>kein Abstand</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="60" />
+      <source>hard criterion</source>
+      <translation>hartes Kriterium</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="60" />
+      <source>soft criterion</source>
+      <translation>weiches Kriterium</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="61" />
+      <source>permitted zones</source>
+      <translation>zulässige Zonen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="67" />
+      <source>not excluded</source>
+      <translation>nicht ausgeschlossen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="69" />
+      <source>outside the area</source>
+      <translation>außerhalb des Gebiets</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="71" />
+      <source>Excluded by one criterion:</source>
+      <translation>Ausgeschlossen durch ein Kriterium:</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="72" />
+      <source>Excluded by {n} criteria:</source>
+      <translation>Ausgeschlossen durch {n} Kriterien:</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="80" />
+      <source>Setback: {setback}</source>
+      <translation>Abstand: {setback}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="81" />
+      <source>Source: {source}</source>
+      <translation>Quelle: {source}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="102" />
+      <source>raster value {value}</source>
+      <translation>Rasterwert {value}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="140" />
+      <source>Exclusion reasons</source>
+      <translation>Ausschlussgründe</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="148" />
+      <source>Click a pixel of an exclusion reasons raster (a *_reasons.tif with its *_bits.json beside it) to see every criterion that excludes it.</source>
+      <translation>Klicken Sie auf ein Pixel eines Ausschlussgründe-Rasters (eine *_reasons.tif mit ihrer *_bits.json daneben), um jedes Kriterium zu sehen, das es ausschließt.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="175" />
+      <source>No exclusion reasons raster in the map: run Land eligibility with the exclusion reasons raster as an output, or add a *_reasons.tif that has its *_bits.json beside it.</source>
+      <translation>Kein Ausschlussgründe-Raster in der Karte: Führen Sie die Flächeneignung mit dem Raster der Ausschlussgründe als Ausgabe aus oder fügen Sie eine *_reasons.tif hinzu, neben der ihre *_bits.json liegt.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="186" />
+      <source>The bit table of {layer} cannot be read: {error}</source>
+      <translation>Die Bit-Tabelle von {layer} kann nicht gelesen werden: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="219" />
+      <source>Exclusion zones: {layer}</source>
+      <translation>Ausschlusszonen: {layer}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="274" />
+      <source>Why is this excluded?</source>
+      <translation>Warum ausgeschlossen?</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="276" />
+      <source>Click a pixel of an exclusion reasons raster to see every criterion that excludes it, with its setback and legal source</source>
+      <translation>Klicken Sie auf ein Pixel eines Ausschlussgründe-Rasters, um jedes Kriterium zu sehen, das es ausschließt, mit Abstand und Rechtsgrundlage</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="280" />
+      <source>Style exclusion reasons per criterion</source>
+      <translation>Ausschlussgründe je Kriterium darstellen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="282" />
+      <source>Exclusion zones per criterion as polygons</source>
+      <translation>Ausschlusszonen je Kriterium als Polygone</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="314" />
+      <source>The active layer is not an exclusion reasons raster (no *_bits.json beside it).</source>
+      <translation>Der aktive Layer ist kein Ausschlussgründe-Raster (keine *_bits.json daneben).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/reason_style.py" line="100" />
+      <source>several reasons, including {criterion}</source>
+      <translation>mehrere Gründe, darunter {criterion}</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/worker.py" line="176" />
