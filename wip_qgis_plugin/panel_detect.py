@@ -79,12 +79,15 @@ class LayerInfo:
 
 
 def normalise(text: str) -> str:
-    """A name as the aliases are written: ``"Benachteiligte Gebiete (synthetisch)"`` → ``"benachteiligte_gebiete_synthetisch"``."""
+    """A name as the aliases are written.
+
+    ``"Benachteiligte Gebiete (synthetisch)"`` → ``"benachteiligte_gebiete_synthetisch"``.
+    """
     return re.sub(r"[^a-z0-9]+", "_", text.lower().translate(_FOLD)).strip("_")
 
 
 def geometry_class(geometry: str) -> str:
-    """``Polygon``, ``MultiPolygon``, ``CurvePolygon`` → polygon; ``Line``, ``LineString`` → line; ``Point`` → point."""
+    """The geometry class: ``MultiPolygon`` → polygon, ``LineString`` → line, ``Point`` → point, ``Raster``."""
     g = (geometry or "").lower()
     if "raster" in g:
         return RASTER

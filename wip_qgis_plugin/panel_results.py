@@ -53,7 +53,7 @@ def format_number(value: Any, decimals: int = 1, locale: QLocale | None = None, 
 
 
 def category_label(key: str, labels: dict[str, dict[str, str]] | None = None, language: str = "de") -> str:
-    """The name of a ground-PV land category: the preset's label in ``language``, else a short built-in one."""
+    """The name of a ground-PV land category: the preset's label in ``language``, else a built-in one."""
     given = (labels or {}).get(key) or {}
     if given.get(language):
         return given[language]
@@ -71,8 +71,8 @@ def _row(label: str, value: str, unit: str = "") -> str:
 
 def _table(rows: list[str], header: list[str] | None = None) -> str:
     head = "".join(f"<th align='left'>{html.escape(h)}</th>" for h in header) if header else ""
-    return ("<table width='100%' cellspacing='0' cellpadding='2'>" + (f"<tr>{head}</tr>" if head else "") + "".join(rows)
-            + "</table>")
+    return ("<table width='100%' cellspacing='0' cellpadding='2'>" + (f"<tr>{head}</tr>" if head else "")
+            + "".join(rows) + "</table>")
 
 
 def municipality_html(entry: dict[str, Any], locale: QLocale | None = None,
