@@ -282,14 +282,31 @@ def _project_context(project) -> QgsProcessingContext:
 
 
 def test_install_and_unload(qgis_iface, qgis_app):
-    from wip_qgis_plugin.panel import install_panel
+    from wip_qgis_plugin.panel import SETTINGS_VISIBLE, install_panel
 
-    handle = install_panel(qgis_iface, "WIP Energie && Raumplanung")
-    assert handle.dock.objectName() == "WipPlanningPanel" and handle.action.isCheckable()
-    handle.action.setChecked(False)
-    assert not handle.dock.isVisibleTo(handle.dock.parentWidget()) or not handle.dock.isVisible()
-    handle.unload()
-    QgsApplication.processEvents()
+    settings = QgsSettings()
+    saved = settings.value(SETTINGS_VISIBLE)
+    settings.remove(SETTINGS_VISIBLE)
+    try:
+        qgis_iface.mainWindow().show()  # the dock reports its visibility in a shown window, as in QGIS
+        handle = install_panel(qgis_iface, "WIP Energie && Raumplanung")
+        assert handle.dock.objectName() == "WipPlanningPanel" and handle.action.isCheckable()
+        assert handle.action.isChecked() and not handle.dock.isHidden()  # shown at the first start
+        handle.action.setChecked(False)
+        assert handle.dock.isHidden()
+        handle.action.setChecked(True)
+        assert not handle.dock.isHidden()
+        handle.dock.hide()  # closed by its title bar: the action follows
+        assert not handle.action.isChecked()
+        handle.unload()
+        QgsApplication.processEvents()
+        assert settings.value(SETTINGS_VISIBLE, type=bool) is False  # hidden at the next start
+    finally:
+        qgis_iface.mainWindow().hide()
+        if saved is None:
+            settings.remove(SETTINGS_VISIBLE)
+        else:
+            settings.setValue(SETTINGS_VISIBLE, saved)
 
 
 def test_a_real_run_through_the_panel(german, provider, sample_project, tmp_path):
