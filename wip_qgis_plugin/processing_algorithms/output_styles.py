@@ -6,6 +6,8 @@ from pathlib import Path
 from qgis.core import QgsProcessingLayerPostProcessorInterface
 from qgis.PyQt import sip
 
+from ..reason_style import apply_reason_style
+
 STYLE_DIR = Path(__file__).resolve().parent.parent / "styles"
 
 
@@ -26,6 +28,23 @@ class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
             layer.triggerRepaint()
 
 
+class ReasonStylePostProcessor(StylePostProcessor):
+    """The reasons raster: ``styles/reasons.qml``, then one legend entry per criterion from the
+    ``*_bits.json`` beside the raster (``reason_style.py``); the QML stays where there is no sidecar."""
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS API)
+        super().postProcessLayer(layer, context, feedback)
+        if layer is not None and layer.isValid():
+            try:
+                apply_reason_style(layer)
+            except (OSError, ValueError) as exc:  # a damaged sidecar must not lose the layer
+                if feedback is not None:
+                    feedback.reportError(str(exc), False)
+
+
+#: Styles whose post-processor does more than load the QML.
+POST_PROCESSOR_CLASSES: dict[str, type[StylePostProcessor]] = {"reasons": ReasonStylePostProcessor}
+
 _POST_PROCESSORS: dict[str, StylePostProcessor] = {}
 
 
@@ -36,7 +55,7 @@ def style_post_processor(style: str) -> StylePostProcessor:
     the Python wrapper stays), so a new one is made once the last one's context is gone.
     """
     if style not in _POST_PROCESSORS or sip.isdeleted(_POST_PROCESSORS[style]):
-        _POST_PROCESSORS[style] = StylePostProcessor(STYLE_DIR / f"{style}.qml")
+        _POST_PROCESSORS[style] = POST_PROCESSOR_CLASSES.get(style, StylePostProcessor)(STYLE_DIR / f"{style}.qml")
     return _POST_PROCESSORS[style]
 
 
