@@ -317,6 +317,7 @@ def test_a_real_run_through_the_panel(german, provider, sample_project, tmp_path
     try:
         panel.set_checked_names(["Zörbig"])
         panel.resolution.setCurrentIndex(panel.resolution.findData(100.0))
+        panel.sweep.setChecked(False)  # the setback chart runs twelve eligibilities at 50 m: not needed here
         panel.output.setText(str(tmp_path / "out"))
         done = []
         panel.finished.connect(lambda ok, results: done.append(ok))
@@ -332,6 +333,7 @@ def test_a_real_run_through_the_panel(german, provider, sample_project, tmp_path
         assert group.name().startswith("WIP Ergebnis ")
         assert [layer.name() for layer in group.findLayers()] == ["Gemeinden mit Kennzahlen", "Standorte des Profils"]
         assert all(node.layer().isValid() for node in group.findLayers())
+        assert len(sample_project.mapLayersByName("Gemeinden mit Kennzahlen")) == 1  # loaded once, by the panel
         assert panel.report_button.isEnabled() and panel.report_path.name == "index.html"
         text = panel.results_view.toPlainText()
         assert "Zörbig" in text and "Was die Gemeinde erhält" in text and "Bilanz 2045" in text
