@@ -17,6 +17,8 @@ import html
 from dataclasses import dataclass
 
 from qgis.core import (
+    Qgis,
+    QgsApplication,
     QgsCategorizedSymbolRenderer,
     QgsCoordinateTransform,
     QgsFeature,
@@ -232,7 +234,7 @@ def exclusion_zones_layer(layer: QgsRasterLayer, language: str | None = None) ->
         mds = mem.Create("", ds.RasterXSize, ds.RasterYSize, 1, gdal.GDT_Byte)
         mds.SetGeoTransform(gt)
         mds.GetRasterBand(1).WriteArray(mask)
-        vds = ogr.GetDriverByName("Memory").CreateDataSource("zones")
+        vds = (ogr.GetDriverByName("Memory") or ogr.GetDriverByName("MEM")).CreateDataSource("zones")  # GDAL ≥ 3.11: MEM
         vlayer = vds.CreateLayer("zones", geom_type=ogr.wkbPolygon)
         vlayer.CreateField(ogr.FieldDefn("v", ogr.OFTInteger))
         gdal.Polygonize(mds.GetRasterBand(1), mds.GetRasterBand(1), vlayer, 0)
@@ -273,6 +275,7 @@ class ReasonInspector:
         self.tool = ReasonInspectorTool(iface.mapCanvas(), self.panel, iface.activeLayer)
         self.inspect_action = QAction(tr("Why is this excluded?"), window)
         self.inspect_action.setCheckable(True)
+        self.inspect_action.setIcon(QgsApplication.getThemeIcon("/mActionIdentify.svg"))
         self.inspect_action.setToolTip(tr("Click a pixel of an exclusion reasons raster to see every criterion "
                                           "that excludes it, with its setback and legal source"))
         self.inspect_action.triggered.connect(self.activate)
@@ -306,7 +309,8 @@ class ReasonInspector:
     def message(self, text: str, warning: bool = False) -> None:
         bar = self.iface.messageBar() if hasattr(self.iface, "messageBar") else None
         if bar is not None:
-            (bar.pushWarning if warning else bar.pushInfo)(tr("Exclusion reasons"), text)
+            level = Qgis.MessageLevel.Warning if warning else Qgis.MessageLevel.Info
+            bar.pushMessage(tr("Exclusion reasons"), text, level, 8)
 
     def style_active_layer(self) -> bool:
         layer = self.reasons_layer()

@@ -149,3 +149,16 @@ def apply_reason_style(layer, language: str | None = None) -> bool:
     layer.emitStyleChanged()
     layer.triggerRepaint()
     return True
+
+
+def add_reasons_layer(path: str | Path, project, group=None, name: str | None = None) -> QgsRasterLayer | None:
+    """Load a reasons raster styled per criterion into ``project`` (under ``group`` if given); ``None`` when
+    the file is not a valid raster. For front ends that open a run's outputs themselves (the guided panel)."""
+    layer = QgsRasterLayer(str(path), name or tr("Exclusion reasons"), "gdal")
+    if not layer.isValid():
+        return None
+    apply_reason_style(layer)
+    project.addMapLayer(layer, group is None)
+    if group is not None:
+        group.addLayer(layer)
+    return layer

@@ -9,12 +9,14 @@ import numpy as np
 import pytest
 import rasterio
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsPointXY,
     QgsProject,
     QgsRasterLayer,
     QgsSettings,
+    QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QLocale
 from wip_qgis_testing import ALG_ID, WIND_ROLES, run_algorithm
@@ -272,7 +274,14 @@ def test_install_and_unload_add_and_remove_the_actions(qgis_iface, layer, german
     assert qgis_iface.mapCanvas().mapTool() is handle.tool
     qgis_iface.setActiveLayer(layer)
     assert handle.style_active_layer()
+    points = QgsVectorLayer("Point?crs=EPSG:25832", "points", "memory")
+    QgsProject.instance().addMapLayer(points)
+    qgis_iface.setActiveLayer(points)  # not a reasons raster, and none on the canvas
+    qgis_iface.mapCanvas().setLayers([points])
+    assert not handle.style_active_layer() and handle.add_zones_of_active_layer() is None
+    assert any("kein Ausschlussgründe-Raster" in m for m in qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Warning))
     handle.unload()
+    QgsProject.instance().removeMapLayer(points.id())
     assert handle.actions == [] and qgis_iface.mapCanvas().mapTool() is not handle.tool
 
 
@@ -281,3 +290,15 @@ def test_the_sidecar_names_the_bits_of_the_raster_metadata(run):
     with rasterio.open(run["path"]) as ds:
         tagged = json.loads(ds.tags()["WIP_BITS"])
     assert [(t["bit"], t["id"]) for t in tagged] == [(b.bit, b.id) for b in read_bit_table(run["path"])]
+
+
+def test_a_front_end_loads_a_styled_reasons_layer_into_a_group(run, german):
+    from wip_qgis_plugin.reason_style import add_reasons_layer
+
+    project = QgsProject()
+    group = project.layerTreeRoot().addGroup("WIP")
+    layer = add_reasons_layer(run["path"], project, group)
+    assert layer is not None and layer.name() == "Ausschlussgründe"
+    assert [n.layer() for n in group.findLayers()] == [layer]
+    assert layer.renderer().legendSymbologyItems()[0][0] == "nicht ausgeschlossen"
+    assert add_reasons_layer(run["path"].with_name("missing.tif"), project) is None
