@@ -38,7 +38,7 @@ from qgis.PyQt.QtWidgets import QDockWidget, QTextBrowser
 from .compat import FIELD_TYPE_DOUBLE, FIELD_TYPE_STRING
 from .core.eligibility.reason_bits import PixelReasons, ReasonBit, decode_reasons, read_bit_table
 from .i18n import tr, ui_language
-from .reason_style import apply_reason_style, criterion_colours, is_reasons_layer, layer_file
+from .reason_style import apply_reason_style, criterion_colours, is_reasons_layer, layer_file, retitle_band_node
 
 try:  # Qt6 (QGIS 4)
     from qgis.PyQt.QtGui import QAction
@@ -317,6 +317,7 @@ class ReasonInspector:
         if layer is None or not apply_reason_style(layer):
             self.message(tr("The active layer is not an exclusion reasons raster (no *_bits.json beside it)."), True)
             return False
+        retitle_band_node(layer, QgsProject.instance())
         return True
 
     def add_zones_of_active_layer(self) -> QgsVectorLayer | None:

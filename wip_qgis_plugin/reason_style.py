@@ -18,7 +18,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from qgis.core import QgsColorRampShader, QgsRasterLayer, QgsRasterShader, QgsSingleBandPseudoColorRenderer
+from qgis.core import (
+    QgsColorRampShader,
+    QgsMapLayerLegendUtils,
+    QgsRasterLayer,
+    QgsRasterShader,
+    QgsSingleBandPseudoColorRenderer,
+)
 from qgis.PyQt.QtGui import QColor
 
 from .compat import qgis_enum
@@ -151,6 +157,24 @@ def apply_reason_style(layer, language: str | None = None) -> bool:
     return True
 
 
+def retitle_band_node(layer, project) -> bool:
+    """Replace the band line QGIS puts atop the legend ("Band 1: exclusion reasons (bit field) (Gray)", the
+    engine's English band description) with a German title, on the layer's node in ``project``'s layer tree.
+
+    Stored as the node's user label (kept in the project); ``False`` when the layer has no node yet or the
+    legend has no band line (then nothing is changed).
+    """
+    node = project.layerTreeRoot().findLayer(layer.id()) if project is not None else None
+    if node is None or layer.legend() is None or layer.renderer() is None:
+        return False
+    nodes = layer.legend().createLayerTreeModelLegendNodes(node)
+    if len(nodes) != len(layer.renderer().legendSymbologyItems()) + 1:
+        return False
+    QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, 0, tr("Exclusion reasons (click with “Why is this "
+                                                              "excluded?” for every reason)"))
+    return True
+
+
 def add_reasons_layer(path: str | Path, project, group=None, name: str | None = None) -> QgsRasterLayer | None:
     """Load a reasons raster styled per criterion into ``project`` (under ``group`` if given); ``None`` when
     the file is not a valid raster. For front ends that open a run's outputs themselves (the guided panel)."""
@@ -161,4 +185,5 @@ def add_reasons_layer(path: str | Path, project, group=None, name: str | None = 
     project.addMapLayer(layer, group is None)
     if group is not None:
         group.addLayer(layer)
+    retitle_band_node(layer, project)
     return layer

@@ -12,13 +12,17 @@ from qgis.core import (
     Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsLayerTreeModel,
+    QgsMapLayerLegendUtils,
     QgsPointXY,
+    QgsProcessingContext,
+    QgsProcessingFeedback,
     QgsProject,
     QgsRasterLayer,
     QgsSettings,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QLocale
+from qgis.PyQt.QtCore import QLocale, Qt
 from wip_qgis_testing import ALG_ID, WIND_ROLES, run_algorithm
 
 from wip_qgis_plugin import i18n
@@ -245,9 +249,13 @@ def test_the_style_has_a_german_legend_entry_per_criterion(run, layer, german):
 def test_the_post_processor_of_the_algorithm_styles_per_criterion(run, layer, german):
     processor = style_post_processor("reasons")
     assert isinstance(processor, ReasonStylePostProcessor)
-    processor.postProcessLayer(layer, None, None)
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())  # the layer fixture added the layer there, as QGIS does
+    processor.postProcessLayer(layer, context, QgsProcessingFeedback())
     legend = [label for label, _ in layer.renderer().legendSymbologyItems()]
     assert "Siedlungsflächen + 1.000 m (Vorsorgeabstand)" in legend
+    node = QgsProject.instance().layerTreeRoot().findLayer(layer.id())
+    assert QgsMapLayerLegendUtils.legendNodeUserLabel(node, 0).startswith("Ausschlussgründe")
 
 
 def test_the_exclusion_zones_are_one_labelled_polygon_per_criterion(run, layer, german):
@@ -301,4 +309,8 @@ def test_a_front_end_loads_a_styled_reasons_layer_into_a_group(run, german):
     assert layer is not None and layer.name() == "Ausschlussgründe"
     assert [n.layer() for n in group.findLayers()] == [layer]
     assert layer.renderer().legendSymbologyItems()[0][0] == "nicht ausgeschlossen"
+    model = QgsLayerTreeModel(project.layerTreeRoot())
+    shown = [n.data(Qt.ItemDataRole.DisplayRole) for n in model.layerLegendNodes(group.findLayer(layer.id()))]
+    assert shown[0].startswith("Ausschlussgründe (Klick mit „Warum ausgeschlossen?“")
+    assert shown[1] == "nicht ausgeschlossen" and not any("bit field" in x for x in shown)
     assert add_reasons_layer(run["path"].with_name("missing.tif"), project) is None

@@ -544,389 +544,389 @@
       <translation>Protokoll anzeigen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="88" />
-      <source>Land use</source>
-      <translation>Landnutzung</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="88" />
-      <source>Settlement areas (other source)</source>
-      <translation>Siedlungsflächen (andere Quelle)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="89" />
-      <source>Forest (other source)</source>
-      <translation>Wald (andere Quelle)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="89" />
-      <source>Buildings</source>
-      <translation>Gebäude</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="89" />
-      <source>Roads</source>
-      <translation>Straßen</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="90" />
-      <source>Railways</source>
-      <translation>Bahnstrecken</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="90" />
-      <source>Power lines</source>
-      <translation>Stromleitungen</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="90" />
-      <source>Substations</source>
-      <translation>Umspannwerke</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="91" />
-      <source>Water bodies</source>
-      <translation>Gewässer</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="91" />
-      <source>Watercourses</source>
-      <translation>Fließgewässer</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="91" />
-      <source>Protected areas</source>
-      <translation>Schutzgebiete</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="92" />
-      <source>Airfields</source>
-      <translation>Flugplätze</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="92" />
-      <source>Existing wind turbines</source>
-      <translation>Bestehende Windenergieanlagen</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="93" />
-      <source>Existing PV parks</source>
-      <translation>Bestehende PV-Freiflächenanlagen</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="93" />
-      <source>Nest sites</source>
-      <translation>Horststandorte</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="93" />
-      <source>Parking lots</source>
-      <translation>Parkplätze</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="94" />
-      <source>Disadvantaged areas</source>
-      <translation>Benachteiligte Gebiete</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="94" />
-      <source>Lakes for floating PV</source>
-      <translation>Seen für schwimmende PV</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="95" />
-      <source>Elevation model</source>
-      <translation>Höhenmodell</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="95" />
-      <source>Wind speed 150 m</source>
-      <translation>Windgeschwindigkeit 150 m</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="96" />
-      <source>Wind speed 100 m</source>
-      <translation>Windgeschwindigkeit 100 m</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="96" />
-      <source>Soil quality</source>
-      <translation>Bodenqualität</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="158" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="118" />
       <source>WIP Planning</source>
       <translation>WIP Planung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="185" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="145" />
       <source>1 Municipalities</source>
       <translation>1 Gemeinden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="189" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="149" />
       <source>Layer</source>
       <translation>Layer</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="194" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="154" />
       <source>Name field</source>
       <translation>Namensfeld</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="195" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="155" />
       <source>Key field (AGS)</source>
       <translation>Schlüsselfeld (AGS)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="197" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="157" />
       <source>Filter names…</source>
       <translation>Namen filtern …</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="206" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="166" />
       <source>2 Land and criteria presets</source>
       <translation>2 Land und Kriterienvorgaben</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="209" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="169" />
       <source>Land</source>
       <translation>Land</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="211" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="171" />
       <source>from the AGS</source>
       <translation>aus dem AGS</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="215" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="175" />
       <source>Land where the AGS does not tell</source>
       <translation>Land, wo der AGS es nicht angibt</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="218" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="178" />
       <source>no wind areas</source>
       <translation>keine Windflächen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="223" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="183" />
       <source>Wind</source>
       <translation>Wind</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="228" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="188" />
       <source>no ground-PV areas</source>
       <translation>keine Freiflächen-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="232" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="192" />
       <source>Ground PV</source>
       <translation>Freiflächen-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="235" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="195" />
       <source>3 Input layers</source>
       <translation>3 Eingangsdaten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="238" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="198" />
       <source>Role</source>
       <translation>Rolle</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="255" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="215" />
       <source>4 Levers</source>
       <translation>4 Stellschrauben</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="266" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="226" />
       <source>Generation sources</source>
       <translation>Erzeugungsarten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="267" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="227" />
       <source>Rotor inside the wind areas (rotor-in)</source>
       <translation>Rotor innerhalb der Windflächen (Rotor-in)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="270" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="230" />
       <source>Chart of the wind area by settlement setback 400–1,500 m</source>
       <translation>Diagramm der Windfläche nach Siedlungsabstand 400–1.500 m</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="273" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="233" />
       <source>Demand scenarios 2030 and 2045 with storage</source>
       <translation>Bedarfsszenarien 2030 und 2045 mit Speicher</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="279" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="239" />
       <source>set</source>
       <translation>festlegen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="286" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="246" />
       <source>Unticked: the Hebesatz field of the municipalities layer, else the cost table's</source>
       <translation>Nicht angehakt: das Hebesatz-Feld des Gemeindelayers, sonst der Wert der Kostentabelle</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="290" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="250" />
       <source>Trade-tax multiplier (Hebesatz) [%]</source>
       <translation>Gewerbesteuer-Hebesatz [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="294" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="254" />
       <source>Grid resolution [m]</source>
       <translation>Rasterauflösung [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="297" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="257" />
       <source>5 Run</source>
       <translation>5 Berechnen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="304" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="264" />
       <source>Choose the output folder</source>
       <translation>Ausgabeordner wählen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="310" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="270" />
       <source>Create energy profile</source>
       <translation>Energieprofil erstellen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="330" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="290" />
       <source>6 Results</source>
       <translation>6 Ergebnisse</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="332" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="292" />
       <source>Open report</source>
       <translation>Bericht öffnen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="479" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="439" />
       <source>(from the AGS)</source>
       <translation>(aus dem AGS)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="481" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="441" />
       <source>several Länder: the preset's rules are those of one Land</source>
       <translation>mehrere Länder: Die Vorgabe enthält die Regeln eines Landes</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="486" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="446" />
       <source>not known from the AGS: choose it</source>
       <translation>aus dem AGS nicht bekannt: bitte wählen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="501" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="461" />
       <source>No wind areas: the profile computes no wind eligibility.</source>
       <translation>Keine Windflächen: Das Profil berechnet keine Flächeneignung für Wind.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="507" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="467" />
       <source>none</source>
       <translation>keine</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="509" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="469" />
       <source>not a criterion of the preset</source>
       <translation>kein Kriterium der Vorgabe</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="511" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="471" />
       <source>excluded</source>
       <translation>ausgeschlossen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="513" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="473" />
       <source>case by case (not excluded)</source>
       <translation>Einzelfallprüfung (nicht ausgeschlossen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="515" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="475" />
       <source>Settlement setback: {setback}</source>
       <translation>Siedlungsabstand: {setback}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="516" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="476" />
       <source>Forest: {forest}</source>
       <translation>Wald: {forest}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="517" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="477" />
       <source>Setback and forest are criteria of the preset (the profile has no parameter for them); the report charts the wind area for setbacks of 400–1,500 m.</source>
       <translation>Siedlungsabstand und Wald sind Kriterien der Vorgabe (das Profil hat dafür keinen Parameter); der Bericht zeigt die Windfläche für Abstände von 400–1.500 m.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="541" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="501" />
       <source>Output folder</source>
       <translation>Ausgabeordner</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="556" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="516" />
       <source>The algorithm {id} is not available: is the plugin's provider loaded?</source>
       <translation>Der Algorithmus {id} ist nicht verfügbar: Ist der Provider der Erweiterung geladen?</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="574" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="534" />
       <source>The profile is being created…</source>
       <translation>Das Profil wird erstellt …</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="592" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="552" />
       <source>Cancelling…</source>
       <translation>Wird abgebrochen …</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="601" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="565" />
       <source>Cancelled.</source>
       <translation>Abgebrochen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="604" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="568" />
       <source>The profile failed: {error}</source>
       <translation>Das Profil ist fehlgeschlagen: {error}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="604" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="568" />
       <source>see the log</source>
       <translation>siehe Protokoll</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="610" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="574" />
       <source>Done. Municipalities: {n}. Folder: {folder}</source>
       <translation>Fertig. Gemeinden: {n}. Ordner: {folder}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="619" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="583" />
       <source>WIP result {date}</source>
       <translation>WIP Ergebnis {date}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="620" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="584" />
       <source>Municipalities with indicators</source>
       <translation>Gemeinden mit Kennzahlen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="622" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="586" />
       <source>Sites of the profile</source>
       <translation>Standorte des Profils</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="648" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="612" />
       <source>Notes of the run</source>
       <translation>Hinweise der Berechnung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="661" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="625" />
       <source>The energy profile is ready.</source>
       <translation>Das Energieprofil ist fertig.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="713" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="677" />
       <source>WIP planning panel</source>
       <translation>WIP-Planungsfenster</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_layers.py" line="23" />
+      <source>Land use</source>
+      <translation>Landnutzung</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_layers.py" line="23" />
+      <source>Settlement areas (other source)</source>
+      <translation>Siedlungsflächen (andere Quelle)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_layers.py" line="24" />
+      <source>Forest (other source)</source>
+      <translation>Wald (andere Quelle)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_layers.py" line="24" />
+      <source>Buildings</source>
+      <translation>Gebäude</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_layers.py" line="24" />
+      <source>Roads</source>
+      <translation>Straßen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_layers.py" line="25" />
+      <source>Railways</source>
+      <translation>Bahnstrecken</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_layers.py" line="25" />
+      <source>Power lines</source>
+      <translation>Stromleitungen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_layers.py" line="25" />
+      <source>Substations</source>
+      <translation>Umspannwerke</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_layers.py" line="26" />
+      <source>Water bodies</source>
+      <translation>Gewässer</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_layers.py" line="26" />
+      <source>Watercourses</source>
+      <translation>Fließgewässer</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_layers.py" line="26" />
+      <source>Protected areas</source>
+      <translation>Schutzgebiete</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_layers.py" line="27" />
+      <source>Airfields</source>
+      <translation>Flugplätze</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_layers.py" line="27" />
+      <source>Existing wind turbines</source>
+      <translation>Bestehende Windenergieanlagen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_layers.py" line="28" />
+      <source>Existing PV parks</source>
+      <translation>Bestehende PV-Freiflächenanlagen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_layers.py" line="28" />
+      <source>Nest sites</source>
+      <translation>Horststandorte</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_layers.py" line="28" />
+      <source>Parking lots</source>
+      <translation>Parkplätze</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_layers.py" line="29" />
+      <source>Disadvantaged areas</source>
+      <translation>Benachteiligte Gebiete</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_layers.py" line="29" />
+      <source>Lakes for floating PV</source>
+      <translation>Seen für schwimmende PV</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_layers.py" line="30" />
+      <source>Elevation model</source>
+      <translation>Höhenmodell</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_layers.py" line="30" />
+      <source>Wind speed 150 m</source>
+      <translation>Windgeschwindigkeit 150 m</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_layers.py" line="31" />
+      <source>Wind speed 100 m</source>
+      <translation>Windgeschwindigkeit 100 m</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_layers.py" line="31" />
+      <source>Soil quality</source>
+      <translation>Bodenqualität</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/panel_params.py" line="60" />
@@ -3384,114 +3384,119 @@
       <translation>{name}: {counted:.1f} ha = {pct:.2f} % von {area:.1f} ha; Ziel {t27:g} % (2027) / {t32:g} % (2032); Lücke zum Orientierungswert 2032 {gap:.1f} ha</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="52" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="54" />
       <source>no setback</source>
       <translation>kein Abstand</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="60" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="62" />
       <source>hard criterion</source>
       <translation>hartes Kriterium</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="60" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="62" />
       <source>soft criterion</source>
       <translation>weiches Kriterium</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="61" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="63" />
       <source>permitted zones</source>
       <translation>zulässige Zonen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="67" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="69" />
       <source>not excluded</source>
       <translation>nicht ausgeschlossen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="69" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="71" />
       <source>outside the area</source>
       <translation>außerhalb des Gebiets</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="71" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="73" />
       <source>Excluded by one criterion:</source>
       <translation>Ausgeschlossen durch ein Kriterium:</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="72" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="74" />
       <source>Excluded by {n} criteria:</source>
       <translation>Ausgeschlossen durch {n} Kriterien:</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="80" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="82" />
       <source>Setback: {setback}</source>
       <translation>Abstand: {setback}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="81" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="83" />
       <source>Source: {source}</source>
       <translation>Quelle: {source}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="102" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="104" />
       <source>raster value {value}</source>
       <translation>Rasterwert {value}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="140" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="142" />
       <source>Exclusion reasons</source>
       <translation>Ausschlussgründe</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="148" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="150" />
       <source>Click a pixel of an exclusion reasons raster (a *_reasons.tif with its *_bits.json beside it) to see every criterion that excludes it.</source>
       <translation>Klicken Sie auf ein Pixel eines Ausschlussgründe-Rasters (eine *_reasons.tif mit ihrer *_bits.json daneben), um jedes Kriterium zu sehen, das es ausschließt.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="175" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="177" />
       <source>No exclusion reasons raster in the map: run Land eligibility with the exclusion reasons raster as an output, or add a *_reasons.tif that has its *_bits.json beside it.</source>
       <translation>Kein Ausschlussgründe-Raster in der Karte: Führen Sie die Flächeneignung mit dem Raster der Ausschlussgründe als Ausgabe aus oder fügen Sie eine *_reasons.tif hinzu, neben der ihre *_bits.json liegt.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="186" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="188" />
       <source>The bit table of {layer} cannot be read: {error}</source>
       <translation>Die Bit-Tabelle von {layer} kann nicht gelesen werden: {error}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="219" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="221" />
       <source>Exclusion zones: {layer}</source>
       <translation>Ausschlusszonen: {layer}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="274" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="276" />
       <source>Why is this excluded?</source>
       <translation>Warum ausgeschlossen?</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="276" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="279" />
       <source>Click a pixel of an exclusion reasons raster to see every criterion that excludes it, with its setback and legal source</source>
       <translation>Klicken Sie auf ein Pixel eines Ausschlussgründe-Rasters, um jedes Kriterium zu sehen, das es ausschließt, mit Abstand und Rechtsgrundlage</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="280" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="283" />
       <source>Style exclusion reasons per criterion</source>
       <translation>Ausschlussgründe je Kriterium darstellen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="282" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="285" />
       <source>Exclusion zones per criterion as polygons</source>
       <translation>Ausschlusszonen je Kriterium als Polygone</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="314" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="318" />
       <source>The active layer is not an exclusion reasons raster (no *_bits.json beside it).</source>
       <translation>Der aktive Layer ist kein Ausschlussgründe-Raster (keine *_bits.json daneben).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_style.py" line="100" />
+      <location filename="../../wip_qgis_plugin/reason_style.py" line="106" />
       <source>several reasons, including {criterion}</source>
       <translation>mehrere Gründe, darunter {criterion}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/reason_style.py" line="173" />
+      <source>Exclusion reasons (click with “Why is this excluded?” for every reason)</source>
+      <translation>Ausschlussgründe (Klick mit „Warum ausgeschlossen?“ zeigt jeden Grund)</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/worker.py" line="176" />

@@ -6,7 +6,7 @@ from pathlib import Path
 from qgis.core import QgsProcessingLayerPostProcessorInterface
 from qgis.PyQt import sip
 
-from ..reason_style import apply_reason_style
+from ..reason_style import apply_reason_style, retitle_band_node
 
 STYLE_DIR = Path(__file__).resolve().parent.parent / "styles"
 
@@ -36,7 +36,8 @@ class ReasonStylePostProcessor(StylePostProcessor):
         super().postProcessLayer(layer, context, feedback)
         if layer is not None and layer.isValid():
             try:
-                apply_reason_style(layer)
+                if apply_reason_style(layer):
+                    retitle_band_node(layer, context.project() if context is not None else None)
             except (OSError, ValueError) as exc:  # a damaged sidecar must not lose the layer
                 if feedback is not None:
                     feedback.reportError(str(exc), False)
