@@ -165,6 +165,14 @@ def test_solarpotential(env, done, out):
     assert_files(out / "solar_yield.tif")
 
 
+def test_floatingpv(env, done, out):
+    res = run(env, done, "floatingpv", {
+        "LAKES": layer("water"), "NAMES": "Goitzschesee", "AOI": layer("municipalities"), "AOI_NAME_FIELD": "name",
+        "OUTPUT_FIELDS": str(out / "floating.gpkg"), "OUTPUT_TABLE": str(out / "floating.csv")}, out)
+    assert_files(out / "floating.gpkg", res["OUTPUT_TABLE"])
+    assert res["CAPACITY_MWP"] > 0 and res["ENERGY_GWH_PER_A"] > 0
+
+
 def test_rooftopsolar(env, done, out):
     res = run(env, done, "rooftopsolar", {"BUILDINGS": layer("buildings"), **AOI,
                                           "OUTPUT_BUILDINGS": str(out / "rooftop.gpkg")}, out)
