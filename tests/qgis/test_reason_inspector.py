@@ -35,6 +35,7 @@ from wip_qgis_plugin.reason_inspector import (
     format_setback,
     install_reason_inspector,
     reason_lines,
+    reasons_at,
 )
 from wip_qgis_plugin.reason_style import apply_reason_style, is_reasons_layer
 
@@ -314,3 +315,40 @@ def test_a_front_end_loads_a_styled_reasons_layer_into_a_group(run, german):
     assert shown[0].startswith("Ausschlussgründe (Klick mit „Warum ausgeschlossen?“")
     assert shown[1] == "nicht ausgeschlossen" and not any("bit field" in x for x in shown)
     assert add_reasons_layer(run["path"].with_name("missing.tif"), project) is None
+
+
+def test_outside_the_permitted_zones_is_a_reason_of_its_own(sample_region, tmp_path, german):
+    """pv_ground: land outside every permitted zone (corridors, disadvantaged farmland, …) is excluded by a
+    bit of its own; the inspector names it, the legend draws it light grey."""
+    import pyogrio
+
+    from wip_qgis_plugin.core.catalogue.loader import load_catalogue
+    from wip_qgis_plugin.core.data.layers import LayerRef
+    from wip_qgis_plugin.core.eligibility.engine import (
+        AreaOfInterest,
+        EligibilityOutputs,
+        EligibilitySettings,
+        run_eligibility,
+    )
+
+    gpkg = str(sample_region.path)
+    roles = [n for n, _ in pyogrio.list_layers(gpkg) if n != "municipalities"]
+    path = tmp_path / "pv_reasons.tif"
+    run_eligibility(load_catalogue("pv_ground"), layers={r: LayerRef(gpkg, r) for r in roles},
+                    aoi=AreaOfInterest(LayerRef(gpkg, "municipalities"), "name", sample_region.names[:1]),
+                    outputs=EligibilityOutputs(eligibility=tmp_path / "pv_eligibility.tif", reasons=path),
+                    settings=EligibilitySettings(resolution_m=100.0, crs="EPSG:25832", workers=1))
+    bits = read_bit_table(path)
+    permitted = bits[-1]
+    assert permitted.kind == "permitted" and permitted.label_de.startswith("außerhalb der zulässigen Zonen")
+    with rasterio.open(path) as ds:
+        data, transform = ds.read(1), ds.transform
+    r, c = np.argwhere(data == permitted.value)[0]
+    layer = QgsRasterLayer(str(path), "pv_reasons")
+    x, y = rasterio.transform.xy(transform, r, c, offset="center")
+    pixel = reasons_at(layer, QgsPointXY(x, y))
+    assert [b.id for b in pixel.reasons] == ["outside_permitted_zones"]
+    assert reason_lines(pixel)[1].startswith("außerhalb der zulässigen Zonen") and "kein Abstand" in reason_lines(pixel)[1]
+    assert apply_reason_style(layer)
+    items = {i.label: i.color for i in layer.renderer().shader().rasterShaderFunction().colorRampItemList()}
+    assert items[permitted.label_de].name() == "#bdbdbd"
