@@ -40,6 +40,13 @@ from .core.eligibility.reason_bits import PixelReasons, ReasonBit, decode_reason
 from .i18n import tr, ui_language
 from .reason_style import apply_reason_style, criterion_colours, is_reasons_layer, layer_file, retitle_band_node
 
+#: Raster layers, for the layer tree's context menu (QGIS ≥ 3.30: ``Qgis.LayerType``; local, not in compat.py).
+if hasattr(Qgis, "LayerType"):
+    LAYER_TYPE_RASTER = Qgis.LayerType.Raster
+else:  # QGIS < 3.30
+    from qgis.core import QgsMapLayerType
+    LAYER_TYPE_RASTER = QgsMapLayerType.RasterLayer
+
 try:  # Qt6 (QGIS 4)
     from qgis.PyQt.QtGui import QAction
 except ImportError:  # Qt5
@@ -166,7 +173,8 @@ class ReasonInspectorTool(QgsMapToolEmitPoint):
         self.setCursor(Qt.CursorShape.WhatsThisCursor)
 
     def canvasReleaseEvent(self, event):  # noqa: N802 (QGIS API)
-        self.inspect(self.toMapCoordinates(event.pos()))
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.inspect(self.toMapCoordinates(event.pos()))
 
     def inspect(self, point: QgsPointXY, layer: QgsRasterLayer | None = None) -> Inspection | None:
         """The reasons for a map point (canvas CRS) on ``layer`` (default: the active or topmost reasons
@@ -290,6 +298,22 @@ class ReasonInspector:
                 iface.addPluginToMenu(menu_name, action)
         if toolbar is not None:
             toolbar.addAction(self.inspect_action)
+        # the layer tree's context menu of each reasons raster: style it, vectorise it
+        self.layer_actions = [self.style_action, self.zones_action]
+        self.in_layer_menu = hasattr(iface, "addCustomActionForLayerType") and hasattr(iface, "addCustomActionForLayer")
+        if self.in_layer_menu:
+            for action in self.layer_actions:
+                iface.addCustomActionForLayerType(action, "", LAYER_TYPE_RASTER, False)
+            QgsProject.instance().layersAdded.connect(self.offer_layer_actions)
+            self.offer_layer_actions(QgsProject.instance().mapLayers().values())
+
+    def offer_layer_actions(self, layers) -> list:
+        """Add the layer actions to the context menu of every reasons raster among ``layers``."""
+        offered = [layer for layer in layers if is_reasons_layer(layer)]
+        for layer in offered:
+            for action in self.layer_actions:
+                self.iface.addCustomActionForLayer(action, layer)
+        return offered
 
     def activate(self, checked: bool = True) -> None:
         canvas = self.iface.mapCanvas()
@@ -330,6 +354,10 @@ class ReasonInspector:
         return zones
 
     def unload(self) -> None:
+        if self.in_layer_menu:
+            QgsProject.instance().layersAdded.disconnect(self.offer_layer_actions)
+            for action in self.layer_actions:
+                self.iface.removeCustomActionForLayerType(action)
         canvas = self.iface.mapCanvas()
         if canvas is not None and canvas.mapTool() is self.tool:
             canvas.unsetMapTool(self.tool)

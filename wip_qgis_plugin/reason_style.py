@@ -91,11 +91,17 @@ def present_values(path: str | Path) -> set[int]:
     nodata = band.GetNoDataValue()
     rows = max(1, min(ds.RasterYSize, 4_000_000 // max(1, ds.RasterXSize)))
     found: set[int] = set()
+    counts = None
     for row in range(0, ds.RasterYSize, rows):
         block = band.ReadAsArray(0, row, ds.RasterXSize, min(rows, ds.RasterYSize - row))
-        values = np.unique(block)
-        found.update(int(v) for v in values if nodata is None or v != nodata)
-    return found
+        if block.dtype.kind == "u" and block.dtype.itemsize <= 2:  # uint8/uint16: a count per value is fastest
+            add = np.bincount(block.ravel(), minlength=1 << (8 * block.dtype.itemsize))
+            counts = add if counts is None else counts + add
+        else:
+            found.update(int(v) for v in np.unique(block))
+    if counts is not None:
+        found.update(int(v) for v in np.flatnonzero(counts))
+    return {v for v in found if nodata is None or v != nodata}
 
 
 def class_label(c: LegendClass, language: str) -> str:

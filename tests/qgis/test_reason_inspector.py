@@ -37,7 +37,7 @@ from wip_qgis_plugin.reason_inspector import (
     reason_lines,
     reasons_at,
 )
-from wip_qgis_plugin.reason_style import apply_reason_style, is_reasons_layer
+from wip_qgis_plugin.reason_style import apply_reason_style, is_reasons_layer, present_values
 
 #: Explicit dwellings of the sample's OSM tags (the preset's dwelling rule counts them as dwellings).
 DWELLINGS = ("house", "detached", "residential", "apartments")
@@ -224,6 +224,7 @@ def test_no_reasons_raster_in_the_map_says_what_to_do(qgis_canvas, german):
 def test_the_style_has_a_german_legend_entry_per_criterion(run, layer, german):
     bits = read_bit_table(run["path"])
     values = {int(v) for v in np.unique(run["data"]) if v != run["nodata"]}
+    assert present_values(run["path"]) == values
     assert apply_reason_style(layer)
     legend = [label for label, _ in layer.renderer().legendSymbologyItems()]
     alone = [b for b in bits if b.value in values]  # criteria that are somewhere the only reason
@@ -352,3 +353,39 @@ def test_outside_the_permitted_zones_is_a_reason_of_its_own(sample_region, tmp_p
     assert apply_reason_style(layer)
     items = {i.label: i.color for i in layer.renderer().shader().rasterShaderFunction().colorRampItemList()}
     assert items[permitted.label_de].name() == "#bdbdbd"
+
+
+class RecordingIface:
+    """The parts of QgisInterface the layer context menu uses, recording the calls (pytest-qgis's iface has none)."""
+
+    def __init__(self, iface):
+        self.iface, self.by_type, self.by_layer, self.removed = iface, [], [], []
+
+    def __getattr__(self, name):
+        return getattr(self.iface, name)
+
+    def addCustomActionForLayerType(self, action, menu, layer_type, all_layers):  # noqa: N802 (QGIS API)
+        self.by_type.append((action.text(), all_layers))
+
+    def addCustomActionForLayer(self, action, layer):  # noqa: N802 (QGIS API)
+        self.by_layer.append((action.text(), layer.name()))
+
+    def removeCustomActionForLayerType(self, action):  # noqa: N802 (QGIS API)
+        self.removed.append(action.text())
+        return True
+
+
+def test_reasons_rasters_get_the_style_and_zone_actions_in_their_context_menu(qgis_iface, run, german):
+    iface = RecordingIface(qgis_iface)
+    handle = install_reason_inspector(iface, "WIP")
+    names = ["Ausschlussgründe je Kriterium darstellen", "Ausschlusszonen je Kriterium als Polygone"]
+    assert iface.by_type == [(n, False) for n in names]
+    other = QgsVectorLayer("Point?crs=EPSG:25832", "points", "memory")
+    reasons = QgsRasterLayer(str(run["path"]), "added later")
+    QgsProject.instance().addMapLayers([other, reasons])
+    try:
+        assert iface.by_layer == [(n, "added later") for n in names]
+    finally:
+        handle.unload()
+        QgsProject.instance().removeMapLayers([other.id(), reasons.id()])
+    assert iface.removed == names
