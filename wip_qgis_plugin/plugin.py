@@ -52,6 +52,8 @@ class WipPlugin:
         self.provider: WipProvider | None = None
         self.actions: list = []
         self.setup = EngineSetup(iface, engine_status_message)
+        self.panel = None  # the dock "WIP Planung" (panel.py)
+        self.reason_inspector = None  # the map tool "Warum ausgeschlossen?" (reason_inspector.py)
         self._reported = False
         install_translator()
 
@@ -106,6 +108,23 @@ class WipPlugin:
         force.toggled.connect(self.force_worker)
         self.iface.addPluginToMenu(menu, force)
         self.actions.append(force)
+        self.install_tools(menu)
+
+    def install_tools(self, menu: str) -> None:
+        """The guided panel and the reason inspector; neither may stop the plugin from loading."""
+        try:
+            from .panel import install_panel
+
+            self.panel = install_panel(self.iface, menu)
+        except Exception as exc:  # noqa: BLE001 - a broken panel must not cost the planner the toolbox
+            QgsMessageLog.logMessage(f"panel: {exc}", LOG_TAG, Qgis.MessageLevel.Warning)
+        try:
+            from .reason_inspector import install_reason_inspector
+
+            toolbar = self.iface.pluginToolBar() if hasattr(self.iface, "pluginToolBar") else None
+            self.reason_inspector = install_reason_inspector(self.iface, menu, toolbar=toolbar)
+        except Exception as exc:  # noqa: BLE001 - as above
+            QgsMessageLog.logMessage(f"reason inspector: {exc}", LOG_TAG, Qgis.MessageLevel.Warning)
 
     @staticmethod
     def menu_title() -> str:
@@ -115,6 +134,10 @@ class WipPlugin:
         return environment.menu_name().replace("&", "&&")
 
     def unload(self) -> None:
+        for tool in ("panel", "reason_inspector"):  # before the provider goes: the panel cancels a running profile
+            if getattr(self, tool) is not None:
+                getattr(self, tool).unload()
+                setattr(self, tool, None)
         self.setup.dismiss()
         if self.iface is not None and hasattr(self.iface, "removePluginMenu"):
             for action in self.actions:
