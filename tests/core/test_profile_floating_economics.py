@@ -61,7 +61,8 @@ def test_floating_fields_keep_the_law_and_add_up(floating):
         assert field.area >= 0.14 * lake.area  # a large lake gives its whole share
         assert shapely.difference(field, lake).area < 1e-6 * field.area
         assert field.distance(lake.boundary) >= 40.0 - 1e-6  # every ring of every part: shores and islands
-        assert site["capacity_mw"] == pytest.approx(field.area / 1e4 * density, rel=1e-6)
+        assert site["capacity_mwp"] == pytest.approx(field.area / 1e4 * density, rel=1e-6)
+        assert site["capacity_mw"] == pytest.approx(site["capacity_mwp"] / load_pv_systems().dc_ac_ratio, rel=1e-9)
     for m in result.municipalities:
         mine = sites[sites["municipality"] == m.name]
         assert m.indicators["pv_floating_capacity_mw"] == pytest.approx(mine["capacity_mw"].sum())
@@ -244,3 +245,24 @@ def test_cli_floating_builds_the_same_job(tmp_path, capsys):
     assert "Seelhausener" not in set(fields["lake"]) and "water=lake" in out + err
     assert (fields["share_pct"] <= 15.0 + 1e-6).all()
     assert f"{len(fields)} field(s)" in out
+
+
+def test_pv_sites_are_priced_by_their_dc_capacity_and_pay_lease_by_area():
+    """The cost table is per kWp: a PV site of 10 MW AC / 12 MWp on 16 ha costs 12,000 kWp × the rates plus
+    16 ha × the lease (closed-form annuity), not 10,000 kW without a lease."""
+    from wip_qgis_plugin.core.economics.lcoe import annuity_factor
+    from wip_qgis_plugin.core.economics.sites import site_economics
+
+    munis = gpd.read_file(GPKG, layer="municipalities", engine="pyogrio")
+    poly = munis.geometry.iloc[0]
+    sites = gpd.GeoDataFrame({"site_id": ["a"], "municipality": [munis["name"].iloc[0]], "capacity_mw": [10.0],
+                              "capacity_mwp": [12.0], "area_ha": [16.0], "energy_mwh_per_a": [11_500.0],
+                              "source": ["pv_ground"], "grid_cost_eur": [0.0]},
+                             geometry=[poly.representative_point()], crs=munis.crs)
+    out, _ = site_economics(sites, munis, load_cost_table())
+    t = load_cost_table()
+    p = t.technology("pv_ground")
+    cost = 12_000 * p.capex_eur_per_kw * annuity_factor(t.discount_rate, t.lifetime_a) + 12_000 * p.opex_eur_per_kw_a \
+        + 16.0 * p.lease_eur_per_ha_a
+    assert out["lcoe_eur_per_mwh"].iloc[0] == pytest.approx(cost / 11_500.0, rel=1e-9)
+    assert out["lease_eur_per_a"].iloc[0] == pytest.approx(16.0 * p.lease_eur_per_ha_a)

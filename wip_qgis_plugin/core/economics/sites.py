@@ -17,6 +17,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from .costs import CostTable
@@ -28,6 +29,25 @@ SOURCE_TECHNOLOGY = {"wind": "wind", "pv_ground": "pv_ground", "agri_pv": "pv_ag
                      "pv_floating": "pv_floating"}
 #: Sources that pay the § 6 EEG payment, and how: shared by the zone around the site, or to its own municipality.
 EEG6 = {"wind": "zone", "pv_ground": "own", "agri_pv": "own", "pv_floating": "own"}
+
+
+def installed_kw(sites: gpd.GeoDataFrame) -> np.ndarray:
+    """The capacity the cost table prices: DC for PV (``capacity_mwp`` or ``capacity_kwp`` where the sites have it;
+    ``capacity_mw`` is AC for PV), else ``capacity_mw``. [kW]"""
+    kw = sites["capacity_mw"].to_numpy(float) * 1000.0
+    for column, factor in (("capacity_kwp", 1.0), ("capacity_mwp", 1000.0)):
+        if column in sites.columns:
+            dc = pd.to_numeric(sites[column], errors="coerce").to_numpy(float) * factor
+            kw = np.where(np.isfinite(dc) & (dc > 0), dc, kw)
+    return kw
+
+
+def site_area_ha(sites: gpd.GeoDataFrame) -> np.ndarray:
+    """Land of each site for a lease per hectare: ``area_ha``, else ``eligible_ha``, else 0. [ha]"""
+    for column in ("area_ha", "eligible_ha"):
+        if column in sites.columns:
+            return np.nan_to_num(pd.to_numeric(sites[column], errors="coerce").to_numpy(float))
+    return np.zeros(len(sites))
 
 
 def site_economics(sites: gpd.GeoDataFrame, municipalities: gpd.GeoDataFrame, table: CostTable,
@@ -72,10 +92,10 @@ def site_economics(sites: gpd.GeoDataFrame, municipalities: gpd.GeoDataFrame, ta
         tech = SOURCE_TECHNOLOGY.get(str(source))
         if tech is None or tech not in table.technologies:
             continue
-        kw = part["capacity_mw"].to_numpy(float) * 1000.0
+        kw = installed_kw(part)
         energy = part["energy_mwh_per_a"].to_numpy(float)
         grid = np.nan_to_num(part["grid_cost_eur"].to_numpy(float)) if "grid_cost_eur" in part else 0.0
-        ha = np.nan_to_num(part["area_ha"].to_numpy(float)) if "area_ha" in part else 0.0
+        ha = site_area_ha(part)
         t = table.technology(tech)
         out.loc[part.index, "lcoe_eur_per_mwh"] = site_lcoe(table, tech, kw, energy, grid, ha)
         profit = taxable_profit_eur(table, tech, kw, energy, grid, ha)

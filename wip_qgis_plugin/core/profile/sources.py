@@ -34,6 +34,7 @@ from ..solar.floating import FloatingOutputs, FloatingSettings, run_floating
 from ..solar.ground import SolarOutputs, SolarSettings, run_solar_potential
 from ..solar.model import prepare_sky
 from ..solar.rooftop import RooftopOutputs, RooftopSettings, run_rooftop_solar
+from ..solar.systems import load_pv_systems
 from ..wind.layout import LayoutOutputs, LayoutSettings, run_turbine_layout
 from ..wind.turbines import load_turbine
 from .model import (
@@ -299,7 +300,10 @@ def floating_source(ctx: SourceContext, spec: SourceSpec, progress: Progress) ->
         raise SourceUnavailable(f"the floating-PV engine cannot run: {exc}") from exc
     names = list(ctx.boundaries["name"])
     frame = res.frame[res.frame["municipality"].isin(names)].reset_index(drop=True)
-    frame = frame.rename(columns={"capacity_mwp": "capacity_mw"})
+    # capacity_mw is AC, as for every PV source (the cost table prices the DC capacity_mwp); the lease per hectare
+    # is the field's water area
+    frame["capacity_mw"] = frame["capacity_mwp"] / load_pv_systems().dc_ac_ratio
+    frame["area_ha"] = frame["floating_ha"]
     frame.insert(0, "site_id", [f"fpv-{i + 1}" for i in range(len(frame))])
     shares = pv_hourly_shares(profile_weather(ctx), PV_PLANES["floating"])
     facts = {"system": settings.system, "shore_m": settings.shore_m, "max_share_pct": 100 * settings.max_share,
@@ -326,7 +330,7 @@ def read_sites(ref: LayerRef, crs: Any, key: str) -> gpd.GeoDataFrame:
     if missing:
         raise InputError(f"The {key} site layer ({ref.describe()}) lacks the field(s) {', '.join(missing)}; a "
                          f"reused site layer needs {', '.join(SITE_FIELDS)} (capacity in MW, energy in MWh/a).")
-    extra = tuple(f for f in ("score", "mean", "rank", "density", "turbine_id", "rotor_diameter_m", "eligible_ha",
+    extra = tuple(f for f in ("score", "mean", "rank", "density", "turbine_id", "rotor_diameter_m", "eligible_ha", "area_ha",
                               "usable_roof_m2", "capacity_mwp", "capacity_kwp", "status", "shadow_module",
                               "energy_lost_noise_mwh_per_a", *REPOWERING_FIELDS) if f in info.fields)
     frame = read_layer(ref, f"{key} sites", crs, columns=SITE_FIELDS + extra, invalid="repair", empty_ok=True)
