@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -141,3 +142,33 @@ def test_site_economics_by_hand():
     assert per["Ost"]["trade_tax_eur_per_a"] == pytest.approx(out.loc[1, "trade_tax_eur_per_a"]
                                                              + out.loc[2, "trade_tax_eur_per_a"])
     assert np.isfinite(out["lcoe_eur_per_mwh"]).all() and "lcoe_wind_eur_per_mwh" in per["West"]
+
+
+def test_size_bands_price_small_plants_apart(tmp_path):
+    """Rooftop PV below 30 kWp takes its band's investment, larger roofs the technology's; the LCOE of both equals
+    the closed-form annuity; bands are checked (a band without a size, or two ending at the same size)."""
+    import numpy as np
+    import pytest as _pytest
+
+    from wip_qgis_plugin.core.economics.costs import load_cost_table
+    from wip_qgis_plugin.core.economics.lcoe import annuity_factor, site_lcoe
+    from wip_qgis_plugin.core.errors import SpecError
+
+    t = load_cost_table()
+    roof = t.technology("pv_rooftop")
+    assert roof.sizes and roof.sizes[0].below_kw == 30.0
+    kw = np.array([9.9, 30.0, 250.0])
+    energy = kw * 0.95
+    a = annuity_factor(t.discount_rate, t.lifetime_a)
+    capex = np.where(kw < 30, roof.sizes[0].capex[0], roof.capex_eur_per_kw)
+    expected = (kw * capex * a + kw * roof.opex_eur_per_kw_a) / energy
+    np.testing.assert_allclose(site_lcoe(t, "pv_rooftop", kw, energy), expected, rtol=1e-12)
+    assert roof.capex_for([10.0], "high")[0] == roof.sizes[0].capex[2]
+    bad = (tmp_path / "costs.yml")
+    text = (Path(t.origin).read_text(encoding="utf-8")
+            .replace("      - below: 30 kW", "      - below: 30 kW\n        capex: {value: 1 EUR/kWp, source: ise2024}\n"
+                     "      - below: 30 kW\n        capex: {value: 2 EUR/kWp, source: ise2024}\n      - below: x", 1))
+    bad.write_text(text, encoding="utf-8")
+    with _pytest.raises(SpecError) as info:
+        load_cost_table(bad)
+    assert "sizes" in str(info.value)

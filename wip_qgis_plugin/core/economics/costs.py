@@ -10,12 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..spec import PRESET_DIR, Label, Problems, read_label, read_quantity, read_yaml
 
 KIND = "Cost table"
 SCHEMA = "wip-economics/1"
 DEFAULT = "economics"
-_TECH_KEYS = {"label", "capex", "opex", "lease", "lease_per_ha"}
+_TECH_KEYS = {"label", "capex", "opex", "lease", "lease_per_ha", "sizes"}
+_SIZE_KEYS = {"below", "capex", "opex", "note"}
 _TOP_KEYS = {"schema", "id", "version", "price_year", "title", "sources", "assumptions", "discount_rate", "lifetime",
              "market_price", "technologies", "municipal"}
 _MUNICIPAL = {"eeg_payment": "EUR/MWh", "eeg_wind_radius": "length", "trade_tax_rate": "fraction",
@@ -40,6 +43,8 @@ class Technology:
         Land lease per installed power and year (wind). [EUR/kW/a]
     lease_eur_per_ha_a : float
         Land lease per hectare and year (ground-mounted PV). [EUR/ha/a]
+    sizes : tuple of SizeBand
+        Rates of smaller plants, by ascending upper bound; a plant at or above the last bound has the rates above.
     """
 
     id: str
@@ -50,6 +55,50 @@ class Technology:
     opex_eur_per_kw_a: float
     lease_eur_per_kw_a: float = 0.0
     lease_eur_per_ha_a: float = 0.0
+    sizes: tuple[SizeBand, ...] = ()
+
+    def capex_for(self, capacity_kw: Any, bound: str = "value") -> np.ndarray:
+        """Investment per kW of plants of ``capacity_kw`` (the rate of their size band). [EUR/kW]
+
+        ``bound``: ``value``, ``low`` or ``high`` of the range.
+        """
+        index = {"value": 0, "low": 1, "high": 2}
+        if bound not in index:
+            raise ValueError(f"bound {bound!r} is not one of value, low, high")
+        kw = np.asarray(capacity_kw, dtype=float)
+        out = np.full(kw.shape, (self.capex_eur_per_kw, self.capex_low_eur_per_kw,
+                                 self.capex_high_eur_per_kw)[index[bound]])
+        for band in reversed(self.sizes):  # the smallest band last, so it wins where bands nest
+            out = np.where(kw < band.below_kw, band.capex[index[bound]], out)
+        return out
+
+    def opex_for(self, capacity_kw: Any) -> np.ndarray:
+        """Operating cost per kW and year of plants of ``capacity_kw``. [EUR/kW/a]"""
+        kw = np.asarray(capacity_kw, dtype=float)
+        out = np.full(kw.shape, self.opex_eur_per_kw_a)
+        for band in reversed(self.sizes):
+            if band.opex_eur_per_kw_a is not None:
+                out = np.where(kw < band.below_kw, band.opex_eur_per_kw_a, out)
+        return out
+
+
+@dataclass(frozen=True)
+class SizeBand:
+    """Rates of plants below a size (e.g. rooftop PV below 30 kWp).
+
+    Attributes
+    ----------
+    below_kw : float
+        Plants of less than this capacity. [kW]
+    capex : tuple of float
+        Investment (value, low, high). [EUR/kW]
+    opex_eur_per_kw_a : float or None
+        Operating cost (None: the technology's). [EUR/kW/a]
+    """
+
+    below_kw: float
+    capex: tuple[float, float, float]
+    opex_eur_per_kw_a: float | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +171,34 @@ def _value(raw: Any, kind: str, where: str, cited: Mapping[str, str], problems: 
     return value, low, high
 
 
+def _sizes(raw: Any, where: str, cited: Mapping[str, str], problems: Problems) -> tuple[SizeBand, ...]:
+    """``sizes: [{below: 30 kW, capex: {value, low, high, source}, opex: {…}}]`` → size bands, ascending."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        problems.add(f"{where}.sizes: a list of {{below: 30 kW, capex: {{value: …, source: …}}}}")
+        return ()
+    bands = []
+    for k, item in enumerate(raw):
+        here = f"{where}.sizes[{k}]"
+        if not isinstance(item, Mapping):
+            problems.add(f"{here}: must be a mapping (below, capex, opex)")
+            continue
+        problems.unknown_keys(item, _SIZE_KEYS, f"{here}.")
+        below = read_quantity(item.get("below"), "kW", f"{here}.below", problems) if "below" in item else None
+        if below is None or below <= 0:
+            problems.add(f"{here}.below: the size the band ends at, a positive power (e.g. 30 kW)")
+            continue
+        capex = _value(item.get("capex"), "EUR/kW", f"{here}.capex", cited, problems)
+        opex = _value(item.get("opex"), "EUR/kW/a", f"{here}.opex", cited, problems, required=False)
+        if capex:
+            bands.append(SizeBand(float(below), capex, opex[0] if opex else None))
+    ordered = sorted(bands, key=lambda b: b.below_kw)
+    if len({b.below_kw for b in ordered}) != len(ordered):
+        problems.add(f"{where}.sizes: two bands end at the same size")
+    return tuple(ordered)
+
+
 def load_cost_table(ref: str | Path | None = None) -> CostTable:
     """Read and check a cost table (preset id or YAML path), every problem at once.
 
@@ -154,9 +231,10 @@ def load_cost_table(ref: str | Path | None = None) -> CostTable:
         opex = _value(t.get("opex"), "EUR/kW/a", f"{where}.opex", cited, problems)
         lease = _value(t.get("lease"), "EUR/kW/a", f"{where}.lease", cited, problems, required=False)
         per_ha = _value(t.get("lease_per_ha"), "EUR/ha/a", f"{where}.lease_per_ha", cited, problems, required=False)
+        sizes = _sizes(t.get("sizes"), where, cited, problems)
         if capex and opex:
             techs[str(tid)] = Technology(str(tid), label, *capex, opex[0], lease[0] if lease else 0.0,
-                                         per_ha[0] if per_ha else 0.0)
+                                         per_ha[0] if per_ha else 0.0, sizes)
     if not techs:
         problems.add("technologies: at least one technology with capex and opex is required")
     municipal_raw = raw.get("municipal") or {}

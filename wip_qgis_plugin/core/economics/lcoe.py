@@ -74,11 +74,8 @@ def site_lcoe(table: CostTable, technology: str, capacity_kw, energy_mwh_per_a, 
         ``value``, ``low`` or ``high``: which investment of the table's range.
     """
     t = table.technology(technology)
-    rates = {"value": t.capex_eur_per_kw, "low": t.capex_low_eur_per_kw, "high": t.capex_high_eur_per_kw}
-    if bound not in rates:
-        raise ValueError(f"bound {bound!r} is not one of value, low, high")
-    capex = rates[bound]
     kw = np.asarray(capacity_kw, dtype=float)
-    opex = kw * (t.opex_eur_per_kw_a + t.lease_eur_per_kw_a) + np.asarray(area_ha, dtype=float) * t.lease_eur_per_ha_a
+    capex = t.capex_for(kw, bound)  # the rate of each plant's size band
+    opex = kw * (t.opex_for(kw) + t.lease_eur_per_kw_a) + np.asarray(area_ha, dtype=float) * t.lease_eur_per_ha_a
     return lcoe_eur_per_mwh(kw * capex, opex, energy_mwh_per_a, table.discount_rate, table.lifetime_a,
                             connection_eur)

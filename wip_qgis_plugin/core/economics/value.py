@@ -66,10 +66,10 @@ def taxable_profit_eur(table: CostTable, technology: str, capacity_kw, energy_mw
     """
     t = table.technology(technology)
     kw = np.asarray(capacity_kw, dtype=float)
-    invest = kw * t.capex_eur_per_kw + np.asarray(connection_eur, dtype=float)
+    invest = kw * t.capex_for(kw) + np.asarray(connection_eur, dtype=float)
     price = table.market_price_eur_per_mwh if price_eur_per_mwh is None else price_eur_per_mwh
     revenue = np.asarray(energy_mwh_per_a, dtype=float) * price
-    cost = kw * (t.opex_eur_per_kw_a + t.lease_eur_per_kw_a) + np.asarray(area_ha, dtype=float) * t.lease_eur_per_ha_a
+    cost = kw * (t.opex_for(kw) + t.lease_eur_per_kw_a) + np.asarray(area_ha, dtype=float) * t.lease_eur_per_ha_a
     profit = revenue - cost - invest / table.lifetime_a - 0.5 * invest * table.discount_rate
     return np.maximum(profit, 0.0)
 

@@ -137,6 +137,10 @@ def economics_assumptions(result: ProfileResult) -> str:
                                        f"{f(tech.lease_eur_per_ha_a)} €/ha/a" if tech.lease_eur_per_ha_a else "") if x)
         tech_rows.append([html.escape(tech.label.get(lang)),
                           capex, f(tech.opex_eur_per_kw_a), lease or "–"])
+        for band in tech.sizes:  # smaller plants' rates
+            opex = band.opex_eur_per_kw_a if band.opex_eur_per_kw_a is not None else tech.opex_eur_per_kw_a
+            tech_rows.append([html.escape(f"{tech.label.get(lang)} < {f(band.below_kw, '-')} kW"),
+                              f"{f(band.capex[0])} ({f(band.capex[1])} – {f(band.capex[2])})", f(opex), lease or "–"])
     out = f"<h3>{etext('cost_table', lang)} ({html.escape(t.id)}, {etext('price_year', lang)} {t.price_year})</h3>"
     out += html_table([etext("technology", lang), f"{etext('capex', lang)} [€/kW]", f"{etext('opex', lang)} [€/kW/a]",
                        etext("lease", lang)], tech_rows, {1, 2})
