@@ -11,6 +11,8 @@ def test_init_gui_installs_and_unload_removes_the_tools(qgis_iface, qgis_app, mo
                         raising=False)
     monkeypatch.setattr(qgis_iface, "removePluginMenu", lambda menu, action: removed.append((menu, action.text())),
                         raising=False)
+    # the session's provider stays registered (the other tests use it): this plugin object adds none
+    monkeypatch.setattr(plugin_module.WipPlugin, "initProcessing", lambda self: None)
     wip = plugin_module.WipPlugin(qgis_iface)
     try:
         wip.initGui()
