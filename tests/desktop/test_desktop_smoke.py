@@ -168,7 +168,10 @@ def test_plugin_loads_without_python_errors(session):
 def test_menu_entries_have_their_german_names(session):
     assert MENU in session["plugin_menu"], f"Plugins menu shows {list(session['plugin_menu'])}"
     expected = [german(s) for s in ("Engine Python…", "Create engine environment", "Check engine",
-                                    "Always run the engine in the engine Python")]
+                                    "Always run the engine in the engine Python",
+                                    "WIP planning panel",  # panel.py
+                                    "Why is this excluded?", "Style exclusion reasons per criterion",
+                                    "Exclusion zones per criterion as polygons")]  # reason_inspector.py
     assert session["plugin_menu"][MENU] == expected
 
 
