@@ -19,6 +19,12 @@ REPO = Path(__file__).resolve().parents[2]
 RUNNER = Path(__file__).resolve().parent / "qt6_stub_run.py"
 
 
+#: The plugin menu's entries (English): the engine's four, the planning panel, the reason inspector's three.
+MENU_ENTRIES = ["Engine Python…", "Create engine environment", "Check engine",
+                "Always run the engine in the engine Python", "WIP planning panel", "Why is this excluded?",
+                "Style exclusion reasons per criterion", "Exclusion zones per criterion as polygons"]
+
+
 def run_stubbed(repo: Path, tmp_path: Path) -> dict:
     probe = subprocess.run([sys.executable, "-c", "import PyQt6.QtWidgets"], capture_output=True, text=True)
     if probe.returncode != 0:
@@ -53,7 +59,15 @@ def test_every_algorithm_declares_its_parameters_under_pyqt6(result):
 def test_plugin_menu_loads_and_unloads_under_pyqt6(result):
     gui = result["gui"]
     assert "error" not in gui, gui.get("error")
-    assert len(gui["menu"]) == 4 and gui["left_after_unload"] == []
+    assert len(gui["menu"]) >= 4 and gui["left_after_unload"] == []  # the engine's four at least
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    "under the PyQt6 stand-in only the engine's four entries appear: the planning panel and the reason inspector "
+    "(installed since 8fe2bd1; a failure is logged, not raised) do not install there; not yet examined whether "
+    "that is their Qt6 code or the stand-in"))
+def test_planning_tools_install_under_pyqt6(result):
+    assert len(result["gui"]["menu"]) == len(MENU_ENTRIES), result["gui"]["menu"]
 
 
 def test_the_stand_in_catches_a_qt5_only_enum(tmp_path):
