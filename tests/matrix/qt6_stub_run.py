@@ -90,6 +90,19 @@ class _Stub(metaclass=_StubMeta):
 _classes: dict[str, type] = {}
 
 
+class _Project(_Stub):
+    """QgsProject.instance(): no project file, no layers."""
+
+    def homePath(self):  # noqa: N802 (QGIS API)
+        return ""
+
+    def fileName(self):  # noqa: N802 (QGIS API)
+        return ""
+
+    def mapLayers(self):  # noqa: N802 (QGIS API)
+        return {}
+
+
 class _Settings:
     """QgsSettings with values kept in memory (the plugin reads its locale and engine settings)."""
 
@@ -137,6 +150,15 @@ def install_fake_qgis(folder: Path) -> None:
     core = _stub_module("qgis.core")
     core.Qgis = qgis_class
     core.QgsSettings = _Settings
+    # what QGIS answers with Qt or Python values where the plugin passes them on to Qt or pathlib
+    from PyQt6.QtGui import QIcon
+
+    app_class = _stub_class("QgsApplication")
+    app_class.getThemeIcon = staticmethod(lambda *args: QIcon())
+    app_class.iconPath = staticmethod(lambda *args: "")
+    project = _stub_class("QgsProject")
+    project.instance = staticmethod(lambda: _Project())
+    core.QgsApplication, core.QgsProject = app_class, project
     gui = _stub_module("qgis.gui")
     sys.modules["qgis.core"], sys.modules["qgis.gui"] = core, gui
     processing = _stub_module("processing")
@@ -197,6 +219,20 @@ def main() -> int:
 
         def messageBar(self):  # noqa: N802 (QGIS API)
             return _Stub()
+
+        def addDockWidget(self, area, dock):  # noqa: N802 (QGIS API) - a real PyQt6 dock in the real window
+            window.addDockWidget(area, dock)
+
+        def removeDockWidget(self, dock):  # noqa: N802 (QGIS API)
+            window.removeDockWidget(dock)
+
+        def pluginToolBar(self):  # noqa: N802 (QGIS API)
+            return toolbar
+
+        def __getattr__(self, name):  # the map canvas, the layer tree …: QGIS objects, stubbed
+            return lambda *args, **kwargs: _Stub()
+
+    toolbar = window.addToolBar("plugins")
 
     try:
         plugin = wip_qgis_plugin.classFactory(Iface())

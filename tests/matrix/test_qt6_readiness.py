@@ -62,11 +62,9 @@ def test_plugin_menu_loads_and_unloads_under_pyqt6(result):
     assert len(gui["menu"]) >= 4 and gui["left_after_unload"] == []  # the engine's four at least
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "under the PyQt6 stand-in only the engine's four entries appear: the planning panel and the reason inspector "
-    "(installed since 8fe2bd1; a failure is logged, not raised) do not install there; not yet examined whether "
-    "that is their Qt6 code or the stand-in"))
 def test_planning_tools_install_under_pyqt6(result):
+    """The planning panel and the reason inspector (a failure of either is only logged) install under PyQt6: their
+    dock, toolbar action and icons are real PyQt6 objects in the stand-in's window."""
     assert len(result["gui"]["menu"]) == len(MENU_ENTRIES), result["gui"]["menu"]
 
 
