@@ -525,7 +525,8 @@ class PlanningPanel(QDockWidget):
         self.feedback.text.connect(self._progress_text)
         self.feedback.warning.connect(self._message)
         self.messages = []
-        self.task = QgsProcessingAlgRunnerTask(algorithm, profile_parameters(state), self.context, self.feedback)
+        self.task = QgsProcessingAlgRunnerTask(algorithm, self.thread_safe(profile_parameters(state)), self.context,
+                                               self.feedback)
         self.task.executed.connect(self._executed)
         self._running_state = state
         self.run_button.setEnabled(False)
@@ -534,6 +535,16 @@ class PlanningPanel(QDockWidget):
         self.status.setText(tr("The profile is being created…"))
         QgsApplication.taskManager().addTask(self.task)
         return True
+
+    def thread_safe(self, params: dict) -> dict:
+        """The parameters with every file-based project layer given by its source, not its id: the task's thread
+        opens its own copy instead of touching the project's layer, which lives in the main thread."""
+        out = dict(params)
+        for key, value in params.items():
+            layer = self.project.mapLayer(value) if isinstance(value, str) and value else None
+            if layer is not None and layer.providerType() in ("ogr", "gdal"):
+                out[key] = layer.source()
+        return out
 
     def _progress(self, value: float) -> None:
         if self.task is not None:
@@ -549,11 +560,11 @@ class PlanningPanel(QDockWidget):
     def cancel(self) -> None:
         if self.task is None:
             return
-        self.status.setText(tr("Cancelling…"))  # first: a task still queued ends within cancel()
+        # cooperative only (the algorithm sees the feedback and ends): QgsTask.cancel() right after the start
+        # crashed QGIS 3.22 in the tests, a task being started deleted under its thread
+        self.status.setText(tr("Cancelling…"))
         if self.feedback is not None:
             self.feedback.cancel()
-        if self.task is not None:
-            self.task.cancel()
 
     def _executed(self, ok: bool, results: dict) -> None:
         cancelled = self.feedback is not None and self.feedback.isCanceled()
