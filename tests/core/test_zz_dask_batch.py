@@ -2,7 +2,11 @@
 the overview of the batch in this process row for row, also when a worker is killed in the middle of a task.
 
 The scenario and the municipalities are those of test_batch.py (two sample municipalities at 50 m).
-"""
+
+
+Named to run last in tests/core: a Dask client leaves its IO-loop thread in the pytest process, and a process
+forked after that (the eligibility engine's tile workers) can inherit a held lock and hang (seen once in CI at
+test_raster_criteria)."""
 from __future__ import annotations
 
 import os
