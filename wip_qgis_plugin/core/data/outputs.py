@@ -46,9 +46,9 @@ class OutputTransaction:
         final.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{final.stem}.{os.getpid()}-", suffix=f".part{final.suffix}",
                                    dir=final.parent)
+        self._pending.append((Path(tmp), final))  # first, so a signal from here on still finds it to delete
         os.close(fd)
         os.unlink(tmp)  # writers create the file themselves (GDAL refuses to overwrite some formats)
-        self._pending.append((Path(tmp), final))
         return Path(tmp)
 
     def commit(self) -> None:
@@ -65,7 +65,7 @@ class OutputTransaction:
                 stale = Path(str(final) + ".aux.xml")
                 if stale.exists():
                     stale.unlink()
-        except OSError:
+        except BaseException:  # an OSError, or Ctrl+C/SIGTERM (raised as KeyboardInterrupt) between two moves
             self.rollback()
             raise
 
