@@ -4,7 +4,7 @@ A dock widget built on ``wip:municipalprofile``: choose the municipalities layer
 and the municipalities, see the Land their key (AGS) gives and the wind preset of that Land (by its title;
 changeable), the input layers detected by role (changeable), the levers the algorithm has (generation
 sources, ground-PV preset, rotor-in, Hebesatz, demand scenarios, setback chart, resolution), then one button
-that runs the profile as a background task with progress and cancel, loads the result layers into a group
+that runs the profile with progress and cancel (the engine in a process of its own, ``panel_run``), loads the result layers into a group
 "WIP Ergebnis <date>", offers the report and shows per municipality the PV land per category, floating PV, the
 € figures and the 2045 balance (``panel_results``). Detection: ``panel_detect``; presets: ``panel_presets``;
 the parameters: ``panel_params.profile_parameters``.
@@ -20,9 +20,8 @@ from qgis.core import (
     Qgis,
     QgsApplication,
     QgsFeatureRequest,
-    QgsProcessingAlgRunnerTask,
     QgsProcessingContext,
-    QgsProcessingFeedback,
+    QgsProcessingException,
     QgsProject,
     QgsSettings,
     QgsVectorLayer,
@@ -55,6 +54,7 @@ from qgis.PyQt.QtWidgets import (
 from . import panel_detect as detect
 from . import panel_presets as presets
 from .compat import qgis_enum
+from .core.errors import WipError
 from .i18n import tr, ui_language
 from .panel_params import (
     ALGORITHM_ID,
@@ -73,6 +73,7 @@ from .panel_layers import (
     role_name,
 )
 from .panel_results import read_profile, results_html
+from .panel_run import PanelFeedback, ProfileRun, engine_command
 from .processing_algorithms.inputs import SOURCE_KEYS, source_label
 from .processing_algorithms.output_styles import STYLE_DIR
 
@@ -89,25 +90,6 @@ def narrow(combo: QComboBox) -> QComboBox:
     return combo
 
 
-class PanelFeedback(QgsProcessingFeedback):
-    """Passes the run's progress text, warnings and errors on as signals (queued into the panel's thread)."""
-
-    text = pyqtSignal(str)
-    warning = pyqtSignal(str)
-
-    def setProgressText(self, text):  # noqa: N802 (QGIS API)
-        super().setProgressText(text)
-        self.text.emit(text)
-
-    def pushWarning(self, message):  # noqa: N802 (QGIS API)
-        super().pushWarning(message)
-        self.warning.emit(message)
-
-    def reportError(self, message, fatalError=False):  # noqa: N802, N803 (QGIS API)
-        super().reportError(message, fatalError)
-        self.warning.emit(message)
-
-
 class PlanningPanel(QDockWidget):
     """The dock widget "WIP Planung" (see the module docstring)."""
 
@@ -121,7 +103,8 @@ class PlanningPanel(QDockWidget):
         self.project = project or QgsProject.instance()
         self.language = ui_language()
         self.locale = QLocale()
-        self.task = None
+        self.task = None  # the running ProfileRun
+        self.algorithm = None
         self.context = None
         self.feedback = None
         self.messages: list[str] = []
@@ -503,7 +486,10 @@ class PlanningPanel(QDockWidget):
             self.output.setText(folder)
 
     def run(self) -> bool:
-        """Start the profile as a background task; False (with the reason shown) if it cannot start."""
+        """Start the profile in the engine's own process; False (with the reason shown) if it cannot start.
+
+        The job is built here, in the main thread, from the project's layers; :mod:`.panel_run` runs it.
+        """
         if self.task is not None:
             return False
         state = self.state()
@@ -520,31 +506,28 @@ class PlanningPanel(QDockWidget):
         self.context = QgsProcessingContext()
         self.context.setProject(self.project)
         self.feedback = PanelFeedback()
-        # bound methods of the dock: queued into the main thread (the algorithm reports from the task's thread)
+        # bound methods of the dock: queued into the main thread (the run reports from its watching thread)
         self.feedback.progressChanged.connect(self._progress)
         self.feedback.text.connect(self._progress_text)
         self.feedback.warning.connect(self._message)
         self.messages = []
-        self.task = QgsProcessingAlgRunnerTask(algorithm, self.thread_safe(profile_parameters(state)), self.context,
-                                               self.feedback)
-        self.task.executed.connect(self._executed)
+        try:
+            job = algorithm.build_job(profile_parameters(state), self.context, self.feedback)
+            command = engine_command()
+        except (QgsProcessingException, WipError) as exc:
+            self.status.setText(tr("The profile cannot start: {error}").format(error=str(exc)))
+            return False
+        self.algorithm = algorithm
+        self.task = ProfileRun(job, self.feedback, command, Path(state.output_folder),
+                               describe=algorithm.job_error_message, parent=self)
+        self.task.finished.connect(self._ended)
         self._running_state = state
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setValue(0)
         self.status.setText(tr("The profile is being created…"))
-        QgsApplication.taskManager().addTask(self.task)
+        self.task.start()
         return True
-
-    def thread_safe(self, params: dict) -> dict:
-        """The parameters with every file-based project layer given by its source, not its id: the task's thread
-        opens its own copy instead of touching the project's layer, which lives in the main thread."""
-        out = dict(params)
-        for key, value in params.items():
-            layer = self.project.mapLayer(value) if isinstance(value, str) and value else None
-            if layer is not None and layer.providerType() in ("ogr", "gdal"):
-                out[key] = layer.source()
-        return out
 
     def _progress(self, value: float) -> None:
         if self.task is not None:
@@ -558,13 +541,24 @@ class PlanningPanel(QDockWidget):
         self.messages.append(text)
 
     def cancel(self) -> None:
+        """Stop the running profile: its worker process ends, nothing half-written stays."""
         if self.task is None:
             return
-        # cooperative only (the algorithm sees the feedback and ends): QgsTask.cancel() right after the start
-        # crashed QGIS 3.22 in the tests, a task being started deleted under its thread
         self.status.setText(tr("Cancelling…"))
-        if self.feedback is not None:
-            self.feedback.cancel()
+        self.task.cancel()
+
+    def _ended(self, ok: bool, cancelled: bool, result: dict, message: str) -> None:
+        """The run's end (queued from its watching thread): the algorithm's outputs, or the reason."""
+        results = {}
+        if ok:
+            try:
+                results = self.algorithm.outputs(result, self._running_state.output_folder, self.context,
+                                                 self.feedback)
+            except (KeyError, TypeError, QgsProcessingException) as exc:
+                ok, message = False, str(exc)
+        if message and not cancelled:
+            self.messages.append(message)
+        self._executed(ok, results)
 
     def _executed(self, ok: bool, results: dict) -> None:
         cancelled = self.feedback is not None and self.feedback.isCanceled()
@@ -645,6 +639,7 @@ class PlanningPanel(QDockWidget):
         """Cancel a running profile and let go of the project's signals."""
         if self.task is not None:
             self.cancel()
+            self.task.wait(5.0)
         for signal in (self.project.layersAdded, self.project.layersRemoved):
             try:
                 signal.disconnect(self.refresh_layers)

@@ -24,6 +24,7 @@ import threading
 import time
 import uuid
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -86,7 +87,7 @@ def set_engine_mode(mode: str) -> None:
 
 
 # ----------------------------------------------------------------- the worker process
-def worker_environment(python: str) -> dict:
+def worker_environment(python: str, extra_path: Sequence[str] = ()) -> dict:
     """Environment of the worker: this plugin on the path, none of QGIS's Python variables.
 
     An interpreter of the QGIS installation itself (e.g. OSGeo4W's python.exe) keeps GDAL_DATA
@@ -100,7 +101,7 @@ def worker_environment(python: str) -> dict:
     for name in FOREIGN_ENV:
         if not same_install or name.startswith("PYTHON"):
             env.pop(name, None)
-    env["PYTHONPATH"] = str(PLUGIN_DIR.parent)
+    env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys([str(PLUGIN_DIR.parent), *map(str, extra_path)]))
     env["PYTHONIOENCODING"] = "utf-8"
     env["PYTHONUNBUFFERED"] = "1"
     return env
@@ -157,11 +158,12 @@ class WorkerRun:
     lines: queue.Queue
 
 
-def start_worker(job: Job, python: str, folder: Path | None = None) -> WorkerRun:
+def start_worker(job: Job, python: str, folder: Path | None = None, extra_path: Sequence[str] = ()) -> WorkerRun:
     """Write the job file and start ``python -m wip_qgis_plugin.cli worker`` on it.
 
     The worker starts in this process's working folder, so relative layer paths (as qgis_process
-    users type them) mean the same files.
+    users type them) mean the same files. ``extra_path``: folders put on the worker's ``PYTHONPATH`` after the
+    plugin's (the planning panel gives QGIS's own ``sys.path`` when the engine's packages are QGIS's).
     """
     folder = Path(folder or QgsProcessingUtils.tempFolder())
     folder.mkdir(parents=True, exist_ok=True)
@@ -169,7 +171,7 @@ def start_worker(job: Job, python: str, folder: Path | None = None) -> WorkerRun
     command = [python, "-m", "wip_qgis_plugin.cli", "worker", "--control-stdin", str(job_file)]
     try:
         proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                env=worker_environment(python), cwd=os.getcwd(), text=True, encoding="utf-8",
+                                env=worker_environment(python, extra_path), cwd=os.getcwd(), text=True, encoding="utf-8",
                                 errors="replace", bufsize=1, **_popen_options())
     except OSError as exc:
         job_file.unlink(missing_ok=True)
@@ -204,7 +206,7 @@ def cancel_worker(run: WorkerRun, grace_s: float | None = None) -> None:
 
 
 def run_in_worker(job: Job, progress, python: str | None = None, grace_s: float | None = None,
-                  folder: Path | None = None) -> dict:
+                  folder: Path | None = None, extra_path: Sequence[str] = ()) -> dict:
     """Run a job in the engine Python; messages go to ``progress`` (the engine's Progress protocol).
 
     Returns the job's JSON result. Raises what the engine raised (:class:`JobError`,
@@ -217,7 +219,7 @@ def run_in_worker(job: Job, progress, python: str | None = None, grace_s: float 
         raise WorkerFailed(tr("No engine Python is set."))
     if progress.is_cancelled():
         raise Cancelled()
-    run = start_worker(job, python, folder)
+    run = start_worker(job, python, folder, extra_path)
     result = error = None
     stderr_tail: deque = deque(maxlen=40)
     open_streams = {"out", "err"}

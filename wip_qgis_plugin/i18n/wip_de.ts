@@ -544,277 +544,282 @@
       <translation>Protokoll anzeigen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="118" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="100" />
       <source>WIP Planning</source>
       <translation>WIP Planung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="145" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="128" />
       <source>1 Municipalities</source>
       <translation>1 Gemeinden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="149" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="132" />
       <source>Layer</source>
       <translation>Layer</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="154" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="137" />
       <source>Name field</source>
       <translation>Namensfeld</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="155" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="138" />
       <source>Key field (AGS)</source>
       <translation>Schlüsselfeld (AGS)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="157" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="140" />
       <source>Filter names…</source>
       <translation>Namen filtern …</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="166" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="149" />
       <source>2 Land and criteria presets</source>
       <translation>2 Land und Kriterienvorgaben</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="169" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="152" />
       <source>Land</source>
       <translation>Land</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="171" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="154" />
       <source>from the AGS</source>
       <translation>aus dem AGS</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="175" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="158" />
       <source>Land where the AGS does not tell</source>
       <translation>Land, wo der AGS es nicht angibt</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="178" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="161" />
       <source>no wind areas</source>
       <translation>keine Windflächen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="183" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="166" />
       <source>Wind</source>
       <translation>Wind</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="188" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="171" />
       <source>no ground-PV areas</source>
       <translation>keine Freiflächen-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="192" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="175" />
       <source>Ground PV</source>
       <translation>Freiflächen-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="195" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="178" />
       <source>3 Input layers</source>
       <translation>3 Eingangsdaten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="198" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="181" />
       <source>Role</source>
       <translation>Rolle</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="215" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="198" />
       <source>4 Levers</source>
       <translation>4 Stellschrauben</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="226" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="209" />
       <source>Generation sources</source>
       <translation>Erzeugungsarten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="227" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="210" />
       <source>Rotor inside the wind areas (rotor-in)</source>
       <translation>Rotor innerhalb der Windflächen (Rotor-in)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="230" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="213" />
       <source>Chart of the wind area by settlement setback 400–1,500 m</source>
       <translation>Diagramm der Windfläche nach Siedlungsabstand 400–1.500 m</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="233" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="216" />
       <source>Demand scenarios 2030 and 2045 with storage</source>
       <translation>Bedarfsszenarien 2030 und 2045 mit Speicher</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="239" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="222" />
       <source>set</source>
       <translation>festlegen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="246" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="229" />
       <source>Unticked: the Hebesatz field of the municipalities layer, else the cost table's</source>
       <translation>Nicht angehakt: das Hebesatz-Feld des Gemeindelayers, sonst der Wert der Kostentabelle</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="250" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="233" />
       <source>Trade-tax multiplier (Hebesatz) [%]</source>
       <translation>Gewerbesteuer-Hebesatz [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="254" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="237" />
       <source>Grid resolution [m]</source>
       <translation>Rasterauflösung [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="257" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="240" />
       <source>5 Run</source>
       <translation>5 Berechnen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="264" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="247" />
       <source>Choose the output folder</source>
       <translation>Ausgabeordner wählen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="270" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="253" />
       <source>Create energy profile</source>
       <translation>Energieprofil erstellen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="290" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="273" />
       <source>6 Results</source>
       <translation>6 Ergebnisse</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="292" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="275" />
       <source>Open report</source>
       <translation>Bericht öffnen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="439" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="422" />
       <source>(from the AGS)</source>
       <translation>(aus dem AGS)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="441" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="424" />
       <source>several Länder: the preset's rules are those of one Land</source>
       <translation>mehrere Länder: Die Vorgabe enthält die Regeln eines Landes</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="446" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="429" />
       <source>not known from the AGS: choose it</source>
       <translation>aus dem AGS nicht bekannt: bitte wählen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="461" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="444" />
       <source>No wind areas: the profile computes no wind eligibility.</source>
       <translation>Keine Windflächen: Das Profil berechnet keine Flächeneignung für Wind.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="467" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="450" />
       <source>none</source>
       <translation>keine</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="469" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="452" />
       <source>not a criterion of the preset</source>
       <translation>kein Kriterium der Vorgabe</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="471" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="454" />
       <source>excluded</source>
       <translation>ausgeschlossen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="473" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="456" />
       <source>case by case (not excluded)</source>
       <translation>Einzelfallprüfung (nicht ausgeschlossen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="475" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="458" />
       <source>Settlement setback: {setback}</source>
       <translation>Siedlungsabstand: {setback}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="476" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="459" />
       <source>Forest: {forest}</source>
       <translation>Wald: {forest}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="477" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="460" />
       <source>Setback and forest are criteria of the preset (the profile has no parameter for them); the report charts the wind area for setbacks of 400–1,500 m.</source>
       <translation>Siedlungsabstand und Wald sind Kriterien der Vorgabe (das Profil hat dafür keinen Parameter); der Bericht zeigt die Windfläche für Abstände von 400–1.500 m.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="501" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="484" />
       <source>Output folder</source>
       <translation>Ausgabeordner</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="516" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="502" />
       <source>The algorithm {id} is not available: is the plugin's provider loaded?</source>
       <translation>Der Algorithmus {id} ist nicht verfügbar: Ist der Provider der Erweiterung geladen?</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="534" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="518" />
+      <source>The profile cannot start: {error}</source>
+      <translation>Das Profil kann nicht starten: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="528" />
       <source>The profile is being created…</source>
       <translation>Das Profil wird erstellt …</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="552" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="547" />
       <source>Cancelling…</source>
       <translation>Wird abgebrochen …</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="565" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="570" />
       <source>Cancelled.</source>
       <translation>Abgebrochen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="568" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="573" />
       <source>The profile failed: {error}</source>
       <translation>Das Profil ist fehlgeschlagen: {error}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="568" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="573" />
       <source>see the log</source>
       <translation>siehe Protokoll</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="574" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="579" />
       <source>Done. Municipalities: {n}. Folder: {folder}</source>
       <translation>Fertig. Gemeinden: {n}. Ordner: {folder}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="583" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="588" />
       <source>WIP result {date}</source>
       <translation>WIP Ergebnis {date}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="584" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="589" />
       <source>Municipalities with indicators</source>
       <translation>Gemeinden mit Kennzahlen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="586" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="591" />
       <source>Sites of the profile</source>
       <translation>Standorte des Profils</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="612" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="617" />
       <source>Notes of the run</source>
       <translation>Hinweise der Berechnung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="625" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="630" />
       <source>The energy profile is ready.</source>
       <translation>Das Energieprofil ist fertig.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="677" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="683" />
       <source>WIP planning panel</source>
       <translation>WIP-Planungsfenster</translation>
     </message>
@@ -1134,42 +1139,47 @@
       <translation>Das Profil enthält keine der gewählten Gemeinden.</translation>
     </message>
     <message>
+      <location filename="../../wip_qgis_plugin/panel_run.py" line="118" />
+      <source>The run was cancelled; no output was written.</source>
+      <translation>Der Lauf wurde abgebrochen; es wurde keine Ausgabe geschrieben.</translation>
+    </message>
+    <message>
       <location filename="../../wip_qgis_plugin/plugin.py" line="22" />
       <source>The WIP engine runs in the engine Python {python}.</source>
       <translation>Der WIP-Rechenkern läuft im Rechenkern-Python {python}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="74" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="76" />
       <source>The WIP engine could not be checked: {error}</source>
       <translation>Der WIP-Rechenkern konnte nicht geprüft werden: {error}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="96" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="98" />
       <source>Engine Python…</source>
       <translation>Rechenkern-Python…</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="98" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="100" />
       <source>Check engine</source>
       <translation>Rechenkern prüfen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="103" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="105" />
       <source>Always run the engine in the engine Python</source>
       <translation>Rechenkern immer im Rechenkern-Python ausführen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="133" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="156" />
       <source>Engine Python (an interpreter with the engine's packages)</source>
       <translation>Rechenkern-Python (ein Interpreter mit den Paketen des Rechenkerns)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="134" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="157" />
       <source>Python interpreter (python*)</source>
       <translation>Python-Interpreter (python*)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/plugin.py" line="147" />
+      <location filename="../../wip_qgis_plugin/plugin.py" line="170" />
       <source>The WIP engine runs in the Python of QGIS.</source>
       <translation>Der WIP-Rechenkern läuft im Python von QGIS.</translation>
     </message>
@@ -1199,127 +1209,122 @@
       <translation>Potenziale unter den genannten Annahmen, keine Planung. WIP Energie &amp; Raumplanung.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="48" />
-      <source>Eligibility</source>
-      <translation>Flächeneignung</translation>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="56" />
+      <source>0 Input data</source>
+      <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="48" />
-      <source>Suitability</source>
-      <translation>Eignungsbewertung</translation>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="56" />
+      <source>1 Eligibility</source>
+      <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="49" />
-      <source>Area accounting</source>
-      <translation>Flächenbilanzen</translation>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="56" />
+      <source>2 Suitability</source>
+      <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="49" />
-      <source>Grid</source>
-      <translation>Netz</translation>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="57" />
+      <source>3 Potential</source>
+      <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="49" />
-      <source>Potential</source>
-      <translation>Potenzial</translation>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="57" />
+      <source>4 Grid</source>
+      <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="50" />
-      <source>Profile</source>
-      <translation>Profil</translation>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="57" />
+      <source>5 Energy profile</source>
+      <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="50" />
-      <source>Input data</source>
-      <translation>Eingangsdaten</translation>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="58" />
+      <source>6 Area accounting</source>
+      <translation type="unfinished" />
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="92" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="100" />
       <source>a number from {low} to {high}</source>
       <translation>erwartet wird eine Zahl von {low} bis {high}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="93" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="101" />
       <source>a number</source>
       <translation>erwartet wird eine Zahl</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="93" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="101" />
       <source>a number of at least {low}</source>
       <translation>erwartet wird eine Zahl von mindestens {low}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="95" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="103" />
       <source>one of: {options}</source>
       <translation>erwartet wird einer dieser Werte: {options}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="97" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="105" />
       <source>a layer of the project or a file QGIS can open (check the path and the layer name)</source>
       <translation>erwartet wird ein Layer des Projekts oder eine Datei, die QGIS öffnen kann (Pfad und Layernamen prüfen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="99" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="107" />
       <source>a coordinate reference system, e.g. EPSG:25832</source>
       <translation>erwartet wird ein Koordinatenbezugssystem, z. B. EPSG:25832</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="101" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="109" />
       <source>a field of the chosen layer</source>
       <translation>erwartet wird ein Feld des gewählten Layers</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="103" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="111" />
       <source>a value (this parameter is required)</source>
       <translation>erwartet wird ein Wert (dieser Parameter ist erforderlich)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="104" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="112" />
       <source>a valid value (see the help of the parameter)</source>
       <translation>erwartet wird ein gültiger Wert (siehe Hilfe zum Parameter)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="139" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="147" />
       <source>Parameters</source>
       <translation>Parameter</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="157" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="165" />
       <source>“{label}” ({name}): the value “{value}” cannot be used — {expected}.</source>
       <translation>„{label}“ ({name}): Der Wert „{value}“ ist nicht verwendbar — {expected}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="195" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="203" />
       <source>Running the engine in the engine Python {python}</source>
       <translation>Der Rechenkern läuft im Rechenkern-Python {python}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="201" />
-      <source>The run was cancelled; no output was written.</source>
-      <translation>Der Lauf wurde abgebrochen; es wurde keine Ausgabe geschrieben.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="212" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="220" />
       <source>The criteria of catalogue “{catalogue}” ({kinds}) need these input layers, which were not given: {layers}. Add them, or choose fewer criteria kinds or another catalogue.</source>
       <translation>Die Kriterien des Katalogs „{catalogue}“ ({kinds}) benötigen diese Eingabelayer, die nicht angegeben wurden: {layers}. Geben Sie sie an oder wählen Sie weniger Kriterienarten oder einen anderen Katalog.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="219" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="227" />
       <source>The suitability criteria of catalogue “{catalogue}” need these inputs, which were not given: {inputs}. Add them, or remove those criteria from the catalogue.</source>
       <translation>Die Bewertungskriterien des Katalogs „{catalogue}“ brauchen diese Eingaben, die nicht angegeben wurden: {inputs}. Ergänzen Sie sie oder entfernen Sie diese Kriterien aus dem Katalog.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="224" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="232" />
       <source>The catalogue “{catalogue}” has no active criterion tagged settlement_setback: give the id of the criterion to vary.</source>
       <translation>Der Katalog „{catalogue}“ hat kein aktives Kriterium mit der Markierung settlement_setback: Geben Sie die ID des zu variierenden Kriteriums an.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="228" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="236" />
       <source>The chart needs the Python package matplotlib: install it ("{python}" -m pip install matplotlib), or leave the chart out.</source>
       <translation>Das Diagramm benötigt das Python-Paket matplotlib: Installieren Sie es ("{python}" -m pip install matplotlib) oder lassen Sie das Diagramm weg.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="257" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="265" />
       <source>“{output}”: the file must end in {suffixes} (got “{path}”).</source>
       <translation>„{output}“: Die Datei muss auf {suffixes} enden (angegeben: „{path}“).</translation>
     </message>
@@ -1889,87 +1894,87 @@
       <translation>Datenquelle „{layer}“: ihr Filter wird nicht angewandt; das Quellprofil liest jedes Objekt von {path}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="303" />
-      <source>Criteria with their own layer (criterion id → layer; every feature of the layer counts)</source>
-      <translation>Kriterien mit eigenem Layer (Kriteriums-ID → Layer; jedes Objekt des Layers zählt)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="305" />
-      <source>Criterion id</source>
-      <translation>Kriteriums-ID</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="305" />
-      <source>Layer (file, or name of a project layer)</source>
-      <translation>Layer (Datei oder Name eines Layers im Projekt)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="307" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="302" />
       <source>Criteria kinds to exclude</source>
       <translation>Auszuschließende Kriterienarten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="308" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="303" />
       <source>hard</source>
       <translation>hart</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="308" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="303" />
       <source>soft</source>
       <translation>weich</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="308" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="303" />
       <source>case by case</source>
       <translation>Einzelfall</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="310" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="314" />
       <source>Setback to settlements [m] (replaces the preset's)</source>
       <translation>Abstand zu Siedlungen [m] (ersetzt den des Presets)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="325" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="320" />
+      <source>Criteria with their own layer (criterion id → layer; every feature of the layer counts)</source>
+      <translation>Kriterien mit eigenem Layer (Kriteriums-ID → Layer; jedes Objekt des Layers zählt)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="322" />
+      <source>Criterion id</source>
+      <translation>Kriteriums-ID</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="322" />
+      <source>Layer (file, or name of a project layer)</source>
+      <translation>Layer (Datei oder Name eines Layers im Projekt)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="336" />
       <source>“{parameter}”: give pairs of criterion id and layer.</source>
       <translation>„{parameter}“: Bitte Paare aus Kriteriums-ID und Layer angeben.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="333" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="344" />
       <source>“{parameter}”, row {row}: give both the criterion id and the layer.</source>
       <translation>„{parameter}“, Zeile {row}: Bitte sowohl die Kriteriums-ID als auch den Layer angeben.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="337" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="348" />
       <source>“{parameter}”, row {row}: cannot open the layer “{value}” (give a file path or the name of a layer of the project).</source>
       <translation>„{parameter}“, Zeile {row}: Der Layer „{value}“ lässt sich nicht öffnen (einen Dateipfad oder den Namen eines Layers des Projekts angeben).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="351" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="362" />
       <source>Choose at least one kind of criteria to exclude.</source>
       <translation>Wählen Sie mindestens eine auszuschließende Kriterienart.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="358" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="369" />
       <source>Give the area of interest “{label}” (AOI), or a data source with administrative boundaries (an OSM file or layer).</source>
       <translation>Geben Sie das Untersuchungsgebiet „{label}“ (AOI) an oder eine Datenquelle mit Verwaltungsgrenzen (eine OSM-Datei oder einen OSM-Layer).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="379" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="390" />
       <source>Reference turbine: hub height [m]</source>
       <translation>Referenzanlage: Nabenhöhe [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="380" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="391" />
       <source>Reference turbine: rotor diameter [m]</source>
       <translation>Referenzanlage: Rotordurchmesser [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="381" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="392" />
       <source>Tower-foot radius [m]</source>
       <translation>Turmfußradius [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="390" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="401" />
       <source>reference turbine</source>
       <translation>Referenzanlage</translation>
     </message>
@@ -2049,137 +2054,137 @@
       <translation>{name}: {eligible:.1f} ha geeignet von {total:.1f} ha ({pct:.2f} %)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="79" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="80" />
       <source>Municipal energy profile</source>
       <translation>Kommunales Energieprofil</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="90" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="91" />
       <source>Population field</source>
       <translation>Feld mit der Einwohnerzahl</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="93" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="94" />
       <source>Wind criteria preset (none: no wind areas)</source>
       <translation>Kriterienkatalog Wind (none: keine Windflächen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="94" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="95" />
       <source>Ground-mounted PV criteria preset (none: no PV areas)</source>
       <translation>Kriterienkatalog Freiflächen-PV (none: keine PV-Flächen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="111" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="112" />
       <source>Reuse computed sites: {source} (site_id, municipality, capacity_mw, energy_mwh_per_a)</source>
       <translation>Berechnete Standorte übernehmen: {source} (site_id, municipality, capacity_mw, energy_mwh_per_a)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="114" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="115" />
       <source>Lakes where floating PV is allowed (artificial or heavily modified, e.g. flooded open-cast mines; empty: the reservoirs and basins of the water layer)</source>
       <translation>Seen, auf denen schwimmende PV zulässig ist (künstlich oder erheblich verändert, z. B. geflutete Tagebaue; leer: die Speicher und Becken des Gewässer-Layers)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="118" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="119" />
       <source>Trade-tax multiplier field (Hebesatz, e.g. 400)</source>
       <translation>Feld mit dem Gewerbesteuer-Hebesatz (z. B. 400)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="121" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="122" />
       <source>Trade-tax multiplier where the field gives none [%] (empty: the cost table's)</source>
       <translation>Hebesatz, wo das Feld keinen angibt [%] (leer: der der Kostentabelle)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="124" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="125" />
       <source>Cost table (YAML; empty: the shipped economics table)</source>
       <translation>Kostentabelle (YAML; leer: die mitgelieferte Tabelle)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="125" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="126" />
       <source>YAML files (*.yml *.yaml)</source>
       <translation>YAML-Dateien (*.yml *.yaml)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="127" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="128" />
       <source>Demand scenarios 2030 and 2045 (heat pumps, electric cars) with the storage for 80 and 90 % self-sufficiency</source>
       <translation>Bedarfsszenarien 2030 und 2045 (Wärmepumpen, Elektroautos) mit dem Speicher für 80 und 90 % Eigenversorgung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="130" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="131" />
       <source>Demand scenario file (YAML; empty: the shipped scenarios)</source>
       <translation>Datei der Bedarfsszenarien (YAML; leer: die mitgelieferten Szenarien)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="133" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="134" />
       <source>Demand table (CSV: name or ags, MWh/a per sector or total_mwh)</source>
       <translation>Bedarfstabelle (CSV: name oder ags, MWh/a je Sektor oder total_mwh)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="136" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="137" />
       <source>Top sites per municipality [-]</source>
       <translation>Beste Standorte je Gemeinde [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="138" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="139" />
       <source>Report language</source>
       <translation>Sprache der Berichte</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="138" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="139" />
       <source>German</source>
       <translation>Deutsch</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="138" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="139" />
       <source>English</source>
       <translation>Englisch</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="140" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="141" />
       <source>Chart of the wind area share by settlement setback, 400–1500 m (50 m grid)</source>
       <translation>Diagramm des Windflächenanteils nach Abstand zu Siedlungen, 400–1500 m (50-m-Raster)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="143" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="144" />
       <source>Rotor inside the wind areas (rotor-in): the turbine layout and the WindBG accounting</source>
       <translation>Rotor innerhalb der Windflächen (Rotor-in): Anlagenlayout und WindBG-Anrechnung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="146" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="147" />
       <source>Land, where the municipality key (AGS) does not tell</source>
       <translation>Land, wo der Gemeindeschlüssel (AGS) es nicht angibt</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="150" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="151" />
       <source>Reuse outputs of an earlier run in the output folder (same catalogue, grid and area)</source>
       <translation>Ergebnisse eines früheren Laufs im Ausgabeordner wiederverwenden (gleicher Katalog, gleiches Raster, gleiches Gebiet)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="153" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="154" />
       <source>Profile report (overview)</source>
       <translation>Profilbericht (Übersicht)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="154" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="155" />
       <source>Indicators per municipality (CSV)</source>
       <translation>Kennzahlen je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="157" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="158" />
       <source>Number of municipalities</source>
       <translation>Anzahl der Gemeinden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="190" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="201" />
       <source>Give the municipalities layer.</source>
       <translation>Geben Sie die Gemeindeebene an.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="230" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="245" />
       <source>{source}: missing — {reason}</source>
       <translation>{source}: fehlt – {reason}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="234" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="249" />
       <source>{name}: {area:.0f} ha, demand {demand:.1f} GWh/a, energy {energy} GWh/a</source>
       <translation>{name}: {area:.0f} ha, Bedarf {demand:.1f} GWh/a, Ertrag {energy} GWh/a</translation>
     </message>
@@ -3384,171 +3389,171 @@
       <translation>{name}: {counted:.1f} ha = {pct:.2f} % von {area:.1f} ha; Ziel {t27:g} % (2027) / {t32:g} % (2032); Lücke zum Orientierungswert 2032 {gap:.1f} ha</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="54" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="61" />
       <source>no setback</source>
       <translation>kein Abstand</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="62" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="69" />
       <source>hard criterion</source>
       <translation>hartes Kriterium</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="62" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="69" />
       <source>soft criterion</source>
       <translation>weiches Kriterium</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="63" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="70" />
       <source>permitted zones</source>
       <translation>zulässige Zonen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="69" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="76" />
       <source>not excluded</source>
       <translation>nicht ausgeschlossen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="71" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="78" />
       <source>outside the area</source>
       <translation>außerhalb des Gebiets</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="73" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="80" />
       <source>Excluded by one criterion:</source>
       <translation>Ausgeschlossen durch ein Kriterium:</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="74" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="81" />
       <source>Excluded by {n} criteria:</source>
       <translation>Ausgeschlossen durch {n} Kriterien:</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="82" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="89" />
       <source>Setback: {setback}</source>
       <translation>Abstand: {setback}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="83" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="90" />
       <source>Source: {source}</source>
       <translation>Quelle: {source}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="104" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="111" />
       <source>raster value {value}</source>
       <translation>Rasterwert {value}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="142" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="149" />
       <source>Exclusion reasons</source>
       <translation>Ausschlussgründe</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="150" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="157" />
       <source>Click a pixel of an exclusion reasons raster (a *_reasons.tif with its *_bits.json beside it) to see every criterion that excludes it.</source>
       <translation>Klicken Sie auf ein Pixel eines Ausschlussgründe-Rasters (eine *_reasons.tif mit ihrer *_bits.json daneben), um jedes Kriterium zu sehen, das es ausschließt.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="177" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="185" />
       <source>No exclusion reasons raster in the map: run Land eligibility with the exclusion reasons raster as an output, or add a *_reasons.tif that has its *_bits.json beside it.</source>
       <translation>Kein Ausschlussgründe-Raster in der Karte: Führen Sie die Flächeneignung mit dem Raster der Ausschlussgründe als Ausgabe aus oder fügen Sie eine *_reasons.tif hinzu, neben der ihre *_bits.json liegt.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="188" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="196" />
       <source>The bit table of {layer} cannot be read: {error}</source>
       <translation>Die Bit-Tabelle von {layer} kann nicht gelesen werden: {error}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="221" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="229" />
       <source>Exclusion zones: {layer}</source>
       <translation>Ausschlusszonen: {layer}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="276" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="284" />
       <source>Why is this excluded?</source>
       <translation>Warum ausgeschlossen?</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="279" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="287" />
       <source>Click a pixel of an exclusion reasons raster to see every criterion that excludes it, with its setback and legal source</source>
       <translation>Klicken Sie auf ein Pixel eines Ausschlussgründe-Rasters, um jedes Kriterium zu sehen, das es ausschließt, mit Abstand und Rechtsgrundlage</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="283" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="291" />
       <source>Style exclusion reasons per criterion</source>
       <translation>Ausschlussgründe je Kriterium darstellen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="285" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="293" />
       <source>Exclusion zones per criterion as polygons</source>
       <translation>Ausschlusszonen je Kriterium als Polygone</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="318" />
+      <location filename="../../wip_qgis_plugin/reason_inspector.py" line="342" />
       <source>The active layer is not an exclusion reasons raster (no *_bits.json beside it).</source>
       <translation>Der aktive Layer ist kein Ausschlussgründe-Raster (keine *_bits.json daneben).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_style.py" line="106" />
+      <location filename="../../wip_qgis_plugin/reason_style.py" line="112" />
       <source>several reasons, including {criterion}</source>
       <translation>mehrere Gründe, darunter {criterion}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/reason_style.py" line="173" />
+      <location filename="../../wip_qgis_plugin/reason_style.py" line="179" />
       <source>Exclusion reasons (click with “Why is this excluded?” for every reason)</source>
       <translation>Ausschlussgründe (Klick mit „Warum ausgeschlossen?“ zeigt jeden Grund)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="176" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="178" />
       <source>The engine Python “{python}” cannot be started: {error}. Check the setting Plugins → WIP Energy &amp; Spatial Planning → Engine Python.</source>
       <translation>Das Rechenkern-Python „{python}“ lässt sich nicht starten: {error}. Prüfen Sie die Einstellung Erweiterungen → WIP Energie &amp; Raumplanung → Rechenkern-Python.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="217" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="219" />
       <source>No engine Python is set.</source>
       <translation>Es ist kein Rechenkern-Python eingestellt.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="247" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="249" />
       <source>The engine Python runs another version of the plugin's engine (protocol {theirs}, needed {ours}).</source>
       <translation>Das Rechenkern-Python führt eine andere Version des Rechenkerns der Erweiterung aus (Protokoll {theirs}, benötigt {ours}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="272" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="274" />
       <source>The engine Python “{python}” ended without a result (exit code {code}):
 {output}</source>
       <translation>Das Rechenkern-Python „{python}“ endete ohne Ergebnis (Exit-Code {code}):
 {output}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="321" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="323" />
       <source>no such file</source>
       <translation>Datei nicht vorhanden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="352" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="354" />
       <source>No Python interpreter found to create the engine environment with. Install Python 3 and set its path as the engine Python.</source>
       <translation>Kein Python-Interpreter gefunden, mit dem die Rechenkernumgebung erstellt werden kann. Installieren Sie Python 3 und stellen Sie seinen Pfad als Rechenkern-Python ein.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="386" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="388" />
       <source>“{command}” failed (exit code {code}):
 {output}</source>
       <translation>„{command}“ ist fehlgeschlagen (Exit-Code {code}):
 {output}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="416" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="418" />
       <source>“{python} -m venv” made no interpreter at {path}. On Debian and Ubuntu install python3-venv.</source>
       <translation>„{python} -m venv“ hat keinen Interpreter unter {path} angelegt. Unter Debian und Ubuntu installieren Sie python3-venv.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="418" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="420" />
       <source>Installing the engine's packages (pinned versions)</source>
       <translation>Pakete des Rechenkerns werden installiert (festgelegte Versionen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="428" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="430" />
       <source>Engine environment ready ({seconds:.0f} s): {python}</source>
       <translation>Rechenkernumgebung bereit ({seconds:.0f} s): {python}</translation>
     </message>

@@ -29,6 +29,7 @@ from ..compat import (
     push_warning,
 )
 from ..core.jobs.build import profile_job
+from ..core.jobs.protocol import Job
 from ..i18n import tr
 from .base import WipAlgorithm, preset_ids
 from .inputs import (
@@ -172,6 +173,16 @@ class MunicipalProfile(WipAlgorithm):
             context.addLayerToLoadOnCompletion(uri, details)
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 (QGIS API)
+        job = self.build_job(parameters, context, feedback)
+        folder = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context)
+        return self.outputs(self.run_engine(job, feedback), folder, context, feedback)
+
+    def build_job(self, parameters, context, feedback) -> Job:
+        """The engine job of the parameters (layers resolved to files); raises ``QgsProcessingException``.
+
+        Reads the project's layers, so call it in the main thread when the layers are the project's
+        (the planning panel builds the job here and runs it in the engine's own process).
+        """
         folder = Path(self.parameterAsString(parameters, self.OUTPUT_FOLDER, context))
         technologies = []
         for key, name in (("wind", self.WIND_PRESET), ("pv_ground", self.PV_PRESET)):
@@ -222,7 +233,11 @@ class MunicipalProfile(WipAlgorithm):
         lakes = self.layer_ref(parameters, self.FLOATING_LAKES, context, feedback)
         if lakes:
             plan["layers"]["lakes"] = lakes
-        result = self.run_engine(profile_job(plan, data_sources), feedback)
+        return profile_job(plan, data_sources)
+
+    def outputs(self, result: dict, folder: str, context, feedback) -> dict:
+        """The algorithm's outputs from the engine's result; reports missing sources and the figures per
+        municipality to ``feedback`` and has the layers loaded when the run ends (:meth:`load_on_completion`)."""
         for line in (result.get("data_sources") or {}).get("detected") or []:
             feedback.pushInfo(line)
         for key, src in result["sources"].items():
@@ -240,7 +255,8 @@ class MunicipalProfile(WipAlgorithm):
              "profile_municipalities"),
             (f"{files['gpkg']}|layername=sites", tr("Sites of the profile"), "profile_sites")])
         return {
-            self.OUTPUT_FOLDER: str(folder), self.OUTPUT_REPORT: files.get("report"),
+            self.OUTPUT_FOLDER: str(folder),
+            self.OUTPUT_REPORT: files.get("report"),
             self.OUTPUT_INDICATORS: files.get("indicators"),
             self.OUTPUT_SITES: f"{files['gpkg']}|layername=sites",
             self.OUTPUT_MUNICIPALITIES: f"{files['gpkg']}|layername=municipalities",
