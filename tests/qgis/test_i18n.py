@@ -70,18 +70,18 @@ def test_compiled_qm_matches_the_ts(qgis_app):
 
 def test_german_locale_translates_the_algorithm(german):
     algorithm = LandEligibility()
-    assert algorithm.displayName() == "Flächeneignung (Ausschlusskriterien)"
-    assert algorithm.group() == "Flächeneignung"
+    assert algorithm.displayName() == "Flächeneignung (Tabuzonen)"
+    assert algorithm.group() == "1 Flächeneignung"
     assert algorithm.shortDescription().startswith("Schließt Flächen")
     algorithm.initAlgorithm()
     assert algorithm.parameterDefinition("RESOLUTION").description() == "Rasterauflösung [m]"
 
 
 @pytest.mark.parametrize("cls, name, group, parameter, label", [
-    (Suitability, "Eignungsbewertung (gewichtete Kriterien)", "Eignungsbewertung", "PERTURBATION",
+    (Suitability, "Gewichtete Eignungsbewertung", "2 Eignungsbewertung", "PERTURBATION",
      "Sensitivität: Variation der Gewichte ± [%]"),
-    (WindbgAccounting, "WindBG-Flächenbilanz", "Flächenbilanzen", "TOWER_FOOT_RADIUS", "Turmfußradius [m]"),
-    (SetbackSweep, "Abstandsvariation", "Flächeneignung", "SETBACK_STEP", "Schrittweite [m]"),
+    (WindbgAccounting, "WindBG-Flächenbilanz", "6 Flächenbilanz", "TOWER_FOOT_RADIUS", "Turmfußradius [m]"),
+    (SetbackSweep, "Abstandsvariation", "1 Flächeneignung", "SETBACK_STEP", "Schrittweite [m]"),
 ])
 def test_german_locale_translates_the_planning_algorithms(german, cls, name, group, parameter, label):
     algorithm = cls()

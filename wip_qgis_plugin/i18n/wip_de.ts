@@ -1211,37 +1211,37 @@
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="56" />
       <source>0 Input data</source>
-      <translation type="unfinished" />
+      <translation>0 Eingangsdaten</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="56" />
       <source>1 Eligibility</source>
-      <translation type="unfinished" />
+      <translation>1 Flächeneignung</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="56" />
       <source>2 Suitability</source>
-      <translation type="unfinished" />
+      <translation>2 Eignungsbewertung</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="57" />
       <source>3 Potential</source>
-      <translation type="unfinished" />
+      <translation>3 Potenzial</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="57" />
       <source>4 Grid</source>
-      <translation type="unfinished" />
+      <translation>4 Netz</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="57" />
       <source>5 Energy profile</source>
-      <translation type="unfinished" />
+      <translation>5 Energieprofil</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="58" />
       <source>6 Area accounting</source>
-      <translation type="unfinished" />
+      <translation>6 Flächenbilanz</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/base.py" line="100" />
@@ -1979,77 +1979,77 @@
       <translation>Referenzanlage</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="67" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="70" />
       <source>Land eligibility</source>
-      <translation>Flächeneignung (Ausschlusskriterien)</translation>
+      <translation>Flächeneignung (Tabuzonen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="78" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="81" />
       <source>Minimum area of an eligible patch [ha]</source>
       <translation>Mindestgröße einer geeigneten Teilfläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="81" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="84" />
       <source>Refuse to run if a criterion's layer is missing (otherwise: not assessed)</source>
       <translation>Lauf verweigern, wenn die Ebene eines Kriteriums fehlt (sonst: nicht bewertet)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="84" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="87" />
       <source>Invalid geometries</source>
       <translation>Ungültige Geometrien</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="85" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="88" />
       <source>refuse</source>
       <translation>verweigern</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="85" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="88" />
       <source>repair</source>
       <translation>reparieren</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="85" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="88" />
       <source>leave out</source>
       <translation>weglassen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="87" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="90" />
       <source>Eligibility raster (1 eligible, 0 excluded)</source>
       <translation>Eignungsraster (1 geeignet, 0 ausgeschlossen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="89" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="92" />
       <source>Exclusion reasons raster</source>
       <translation>Raster der Ausschlussgründe</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="92" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="97" />
       <source>Eligible areas [polygons]</source>
       <translation>Geeignete Flächen [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="95" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="100" />
       <source>Table per municipality (CSV)</source>
       <translation>Tabelle je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="97" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="102" />
       <source>Eligible area [ha]</source>
       <translation>Geeignete Fläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="98" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="103" />
       <source>Total area [ha]</source>
       <translation>Gesamtfläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="99" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="104" />
       <source>Eligible share [%]</source>
       <translation>Geeigneter Anteil [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="127" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="132" />
       <source>{name}: {eligible:.1f} ha eligible of {total:.1f} ha ({pct:.2f} %)</source>
       <translation>{name}: {eligible:.1f} ha geeignet von {total:.1f} ha ({pct:.2f} %)</translation>
     </message>
@@ -2296,7 +2296,7 @@
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="44" />
       <source>Designated wind areas of a plan</source>
-      <translation>Windflächen eines Regionalplans bilanzieren</translation>
+      <translation>Windflächen eines Plans bilanzieren</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/plan_area_accounting.py" line="48" />
@@ -2479,67 +2479,67 @@
       <translation>{n} von {total} Gebäuden: {roof:.1f} ha nutzbare Dachfläche, {mwp:.1f} MWp ({mw:.1f} MW AC), {gwh:.1f} GWh/a, {yield_:.0f} kWh/kWp/a</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="60" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="58" />
       <source>Criterion to vary (id; empty: the preset's settlement setback)</source>
       <translation>Zu variierendes Kriterium (ID; leer: der Siedlungsabstand des Presets)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="61" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="59" />
       <source>Smallest setback [m]</source>
       <translation>Kleinster Abstand [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="62" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="60" />
       <source>Largest setback [m]</source>
       <translation>Größter Abstand [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="63" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="61" />
       <source>Step [m]</source>
       <translation>Schrittweite [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="67" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="65" />
       <source>Variants without some criteria (ids comma-separated, variants separated by ;)</source>
       <translation>Varianten ohne einzelne Kriterien (IDs kommagetrennt, Varianten durch ; getrennt)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="73" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="71" />
       <source>Sweep table per municipality (CSV)</source>
       <translation>Tabelle der Abstandsvariation je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="75" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="73" />
       <source>Chart (PNG or SVG)</source>
       <translation>Diagramm (PNG oder SVG)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="75" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="73" />
       <source>PNG images (*.png);;SVG images (*.svg)</source>
       <translation>PNG-Bilder (*.png);;SVG-Bilder (*.svg)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="77" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="75" />
       <source>Varied criterion</source>
       <translation>Variiertes Kriterium</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="87" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="85" />
       <source>all criteria</source>
       <translation>alle Kriterien</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="91" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="89" />
       <source>without {ids}</source>
       <translation>ohne {ids}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="101" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="99" />
       <source>Eligible share of the whole area by setback of “{criterion}”:</source>
       <translation>Geeigneter Anteil des ganzen Gebiets je Abstand von „{criterion}“:</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="115" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="113" />
       <source>Give setbacks from ≤ to with a positive step, at most {max} of them (got from {start:g} m to {stop:g} m in steps of {step:g} m).</source>
       <translation>Geben Sie Abstände mit von ≤ bis und positiver Schrittweite an, höchstens {max} (angegeben: von {start:g} m bis {stop:g} m in Schritten von {step:g} m).</translation>
     </message>
@@ -2776,7 +2776,7 @@
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="51" />
       <source>Suitability analysis</source>
-      <translation>Eignungsbewertung (gewichtete Kriterien)</translation>
+      <translation>Gewichtete Eignungsbewertung</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="55" />

@@ -43,11 +43,19 @@ HOMEPAGE = "https://github.com/wip-energy/wip_qgis_plugin"
 ENGINE_VECTOR_FORMATS = ["gpkg", "shp", "geojson", "json", "fgb", "sqlite", "gml", "kml"]
 
 
+#: Group ids in the order of the work: data, eligibility, suitability, potential, grid, profile, accounting.
+GROUP_IDS = ("data", "eligibility", "suitability", "potential", "grid", "profile", "accounting")
+
+
 def group_name(group_id: str) -> str:
-    """Translated name of an algorithm group."""
-    return {"eligibility": tr("Eligibility"), "suitability": tr("Suitability"),
-            "accounting": tr("Area accounting"), "grid": tr("Grid"), "potential": tr("Potential"),
-            "profile": tr("Profile"), "data": tr("Input data")}[group_id]
+    """Translated name of an algorithm group, numbered in the order of the work (:data:`GROUP_IDS`).
+
+    QGIS sorts the toolbox's groups by their names; the leading number keeps them in the order a
+    planner works in, in every language ("0 Eingangsdaten", "1 Flächeneignung" …).
+    """
+    return {"data": tr("0 Input data"), "eligibility": tr("1 Eligibility"), "suitability": tr("2 Suitability"),
+            "potential": tr("3 Potential"), "grid": tr("4 Grid"), "profile": tr("5 Energy profile"),
+            "accounting": tr("6 Area accounting")}[group_id]
 
 
 @cache
