@@ -293,9 +293,26 @@ SETTLEMENT_SETBACK = "SETTLEMENT_SETBACK"
 CRITERION_LAYERS = "CRITERION_LAYERS"
 
 
+def add_kinds_parameter(alg) -> None:
+    """KINDS: which criteria kinds exclude land (default hard and soft), shown as three check boxes.
+
+    QGIS's list widget for a multiple choice reads "2 options selected"; the check boxes show which.
+    """
+    kinds = QgsProcessingParameterEnum(
+        KINDS, tr("Criteria kinds to exclude"),
+        options=[tr("hard"), tr("soft"), tr("case by case")], allowMultiple=True, defaultValue=[0, 1])
+    kinds.setMetadata({"widget_wrapper": {"useCheckBoxes": True, "columns": len(KIND_IDS)}})
+    alg.add_parameter(kinds)
+
+
 def add_eligibility_input_parameters(alg, default_preset: str) -> None:
-    """Catalogue, area of interest, sources, one layer per role, criterion layers, kinds and the settlement setback."""
+    """Catalogue, kinds and the settlement setback (the main levers, at the top), area of interest, sources, one
+    layer per role and criterion layers."""
     add_catalogue_parameters(alg, default_preset)
+    add_kinds_parameter(alg)
+    alg.add_parameter(QgsProcessingParameterNumber(
+        SETTLEMENT_SETBACK, tr("Setback to settlements [m] (replaces the preset's)"),
+        type=NUMBER_DOUBLE, minValue=0.0, optional=True))
     add_aoi_parameters(alg, optional=True)  # without it: the municipalities of an OSM source
     add_sources_parameter(alg, "SOURCES")
     add_role_parameters(alg)
@@ -303,12 +320,6 @@ def add_eligibility_input_parameters(alg, default_preset: str) -> None:
         CRITERION_LAYERS, tr("Criteria with their own layer (criterion id → layer; every feature of the layer counts)"),
         numberRows=1, hasFixedNumberRows=False,
         headers=[tr("Criterion id"), tr("Layer (file, or name of a project layer)")], optional=True), advanced=True)
-    alg.add_parameter(QgsProcessingParameterEnum(
-        KINDS, tr("Criteria kinds to exclude"),
-        options=[tr("hard"), tr("soft"), tr("case by case")], allowMultiple=True, defaultValue=[0, 1]))
-    alg.add_parameter(QgsProcessingParameterNumber(
-        SETTLEMENT_SETBACK, tr("Setback to settlements [m] (replaces the preset's)"),
-        type=NUMBER_DOUBLE, minValue=0.0, optional=True), advanced=True)
 
 
 def criterion_layer_bindings(alg, parameters, context, feedback) -> list[dict]:

@@ -59,6 +59,9 @@ class LandEligibility(WipAlgorithm):
     ELIGIBLE_PCT = "ELIGIBLE_PCT"
     KIND_IDS = KIND_IDS
     DEFAULT_PRESET = "wind_sachsen_anhalt"
+    #: Minimum patch of the default (wind) preset, as sample_layers/scenario.yaml has it for wind (5 ha); the
+    #: scenario's ground PV takes 1 ha: give that for a PV preset (a Processing default cannot follow the preset).
+    DEFAULT_MIN_AREA_HA = 5.0
 
     def name(self) -> str:
         return "landeligibility"
@@ -76,7 +79,7 @@ class LandEligibility(WipAlgorithm):
         add_crs_parameter(self)
         self.add_parameter(QgsProcessingParameterNumber(
             self.MIN_AREA, tr("Minimum area of an eligible patch [ha]"), type=NUMBER_DOUBLE,
-            minValue=0.0, defaultValue=1.0))
+            minValue=0.0, defaultValue=self.DEFAULT_MIN_AREA_HA))
         self.add_parameter(QgsProcessingParameterBoolean(
             self.REQUIRE_ALL, tr("Refuse to run if a criterion's layer is missing (otherwise: not assessed)"),
             defaultValue=False, optional=True), advanced=True)
@@ -88,12 +91,14 @@ class LandEligibility(WipAlgorithm):
         self.add_parameter(QgsProcessingParameterRasterDestination(
             self.OUTPUT_REASONS, tr("Exclusion reasons raster"), optional=True,
             createByDefault=False))
+        # the polygons and the table are what a planner reads first: on in the dialog (a temporary output unless
+        # a file is chosen); scripts and qgis_process write them only when given
         self.add_parameter(QgsProcessingParameterVectorDestination(
             self.OUTPUT_AREAS, tr("Eligible areas [polygons]"), type=SOURCE_POLYGON,
-            optional=True, createByDefault=False, defaultValue=None))
+            optional=True, createByDefault=True, defaultValue=None))
         self.add_parameter(QgsProcessingParameterFileDestination(
             self.OUTPUT_TABLE, tr("Table per municipality (CSV)"),
-            fileFilter=tr("CSV files (*.csv)"), optional=True, createByDefault=False))
+            fileFilter=tr("CSV files (*.csv)"), optional=True, createByDefault=True))
         self.addOutput(QgsProcessingOutputNumber(self.ELIGIBLE_HA, tr("Eligible area [ha]")))
         self.addOutput(QgsProcessingOutputNumber(self.TOTAL_HA, tr("Total area [ha]")))
         self.addOutput(QgsProcessingOutputNumber(self.ELIGIBLE_PCT, tr("Eligible share [%]")))

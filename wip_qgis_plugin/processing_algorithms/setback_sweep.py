@@ -6,7 +6,6 @@ import math
 from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputString,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
@@ -20,6 +19,7 @@ from .inputs import (
     add_aoi_parameters,
     add_catalogue_parameters,
     add_crs_parameter,
+    add_kinds_parameter,
     area_of_interest,
     catalogue_spec,
     working_crs,
@@ -53,9 +53,7 @@ class SetbackSweep(WipAlgorithm):
         add_catalogue_parameters(self, self.DEFAULT_PRESET)
         add_aoi_parameters(self)
         add_role_parameters(self)
-        self.add_parameter(QgsProcessingParameterEnum(
-            self.KINDS, tr("Criteria kinds to exclude"),
-            options=[tr("hard"), tr("soft"), tr("case by case")], allowMultiple=True, defaultValue=[0, 1]))
+        add_kinds_parameter(self)
         self.add_parameter(QgsProcessingParameterString(
             self.CRITERION, tr("Criterion to vary (id; empty: the preset's settlement setback)"), optional=True))
         for name, label, default in ((self.SETBACK_FROM, tr("Smallest setback [m]"), 400.0),
