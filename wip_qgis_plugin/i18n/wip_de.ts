@@ -1185,26 +1185,251 @@
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="88" />
-      <source>{name} – site {rank}: {source} {site} ({gwh:.1f} GWh/a)</source>
-      <translation>{name} – Standort {rank}: {source} {site} ({gwh:.1f} GWh/a)</translation>
+      <source>Wind farm</source>
+      <translation>Windpark</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="132" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="88" />
+      <source>Ground-mounted PV</source>
+      <translation>Freiflächen-PV</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="89" />
+      <source>Agrivoltaics</source>
+      <translation>Agri-PV</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="89" />
+      <source>Rooftop PV</source>
+      <translation>Dach-PV</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="90" />
+      <source>Site</source>
+      <translation>Standort</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="111" />
+      <source>{area} ha</source>
+      <translation>{area} ha</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="114" />
+      <source>{capacity} MWp</source>
+      <translation>{capacity} MWp</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="116" />
+      <source>{capacity} MW</source>
+      <translation>{capacity} MW</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="117" />
+      <source>{name} – site {rank}: {technology}, {figures}</source>
+      <translation>{name} – Standort {rank}: {technology}, {figures}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="122" />
+      <source>connected to one substation</source>
+      <translation>an ein Umspannwerk angeschlossen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="123" />
+      <source>connected, split between substations</source>
+      <translation>angeschlossen, auf mehrere Umspannwerke verteilt</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="124" />
+      <source>only partly: too little free capacity within reach</source>
+      <translation>nur teilweise: zu wenig freie Kapazität in Reichweite</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="125" />
+      <source>no substation within reach has free capacity</source>
+      <translation>kein Umspannwerk in Reichweite hat freie Kapazität</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="126" />
+      <source>no substation of its voltage level within reach</source>
+      <translation>kein Umspannwerk seiner Spannungsebene in Reichweite</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="127" />
+      <source>larger than every voltage level allows</source>
+      <translation>größer, als jede Spannungsebene zulässt</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="133" />
+      <source>Technology: {technology}</source>
+      <translation>Technologie: {technology}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="134" />
+      <source>Area: {area} ha</source>
+      <translation>Fläche: {area} ha</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="137" />
+      <source>Peak power (DC): {capacity} MWp</source>
+      <translation>Spitzenleistung (DC): {capacity} MWp</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="139" />
+      <source>Inverter power (AC): {capacity} MW</source>
+      <translation>Wechselrichterleistung (AC): {capacity} MW</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="140" />
+      <source>Rated power: {capacity} MW</source>
+      <translation>Nennleistung: {capacity} MW</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="142" />
+      <source>Annual energy: {energy} GWh/a</source>
+      <translation>Jahresertrag: {energy} GWh/a</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="144" />
+      <source>Full-load hours: {hours} h/a</source>
+      <translation>Volllaststunden: {hours} h/a</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="147" />
+      <source>Electricity generation cost (LCOE): {lcoe} €/MWh</source>
+      <translation>Stromgestehungskosten (LCOE): {lcoe} €/MWh</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="150" />
+      <source>Grid connection: {status}</source>
+      <translation>Netzanschluss: {status}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="152" />
+      <source>({cost} M€)</source>
+      <translation>({cost} Mio. €)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="156" />
+      <source>Lease to landowners: {lease} k€/a</source>
+      <translation>Pacht an Flächeneigentümer: {lease} T€/a</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="169" />
+      <source>Generation: {energy} GWh/a from {capacity} MW</source>
+      <translation>Erzeugung: {energy} GWh/a aus {capacity} MW</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="170" />
+      <source>– wind: {n} farms, {capacity} MW, {energy} GWh/a</source>
+      <translation>– Wind: {n} Windparks, {capacity} MW, {energy} GWh/a</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="172" />
+      <source>– ground-mounted PV: {n} sites, {capacity} MW, {energy} GWh/a</source>
+      <translation>– Freiflächen-PV: {n} Standorte, {capacity} MW, {energy} GWh/a</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="174" />
+      <source>– rooftop PV (not drawn): {capacity} MW, {energy} GWh/a</source>
+      <translation>– Dach-PV (nicht dargestellt): {capacity} MW, {energy} GWh/a</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="176" />
+      <source>Electricity demand: {demand} GWh/a</source>
+      <translation>Strombedarf: {demand} GWh/a</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="177" />
+      <source>Annual balance (generation ÷ demand over the year): {pct} %</source>
+      <translation>Jahresbilanz (Erzeugung ÷ Bedarf übers Jahr): {pct} %</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="178" />
+      <source>Self-sufficiency (demand met hour by hour): {pct} %</source>
+      <translation>Eigenversorgung (Bedarf Stunde für Stunde gedeckt): {pct} %</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="179" />
+      <source>Hours in which generation covers demand: {pct} %</source>
+      <translation>Stunden, in denen die Erzeugung den Bedarf deckt: {pct} %</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="180" />
+      <source>Eligible land for wind: {area} ha ({pct} % of the municipality)</source>
+      <translation>Potenzialfläche Wind: {area} ha ({pct} % der Gemeindefläche)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="182" />
+      <source>Eligible land for ground-mounted PV: {area} ha ({pct} % of the municipality)</source>
+      <translation>Potenzialfläche Freiflächen-PV: {area} ha ({pct} % der Gemeindefläche)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="185" />
+      <source>The layer has no indicators of a profile.</source>
+      <translation>Die Ebene enthält keine Kennzahlen eines Energieprofils.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="190" />
+      <source>The profile counts the energy of both in full: no deduction for the shared land.</source>
+      <translation>Das Profil zählt die Energie beider Standorte voll: kein Abzug für die gemeinsam belegte Fläche.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="224" />
+      <source>Overlap: {area} ha of this site are also part of a site of another technology ({others}).</source>
+      <translation>Überschneidung: {area} ha dieses Standorts gehören auch zu einem Standort einer anderen Technologie ({others}).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="244" />
+      <source>Overlap: on {area} ha, sites of different technologies ({names}) lie on the same land.</source>
+      <translation>Überschneidung: Auf {area} ha liegen Standorte verschiedener Technologien ({names}) auf derselben Fläche.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="296" />
+      <source>{name} – overview of the municipality</source>
+      <translation>{name} – Gemeindeübersicht</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="297" />
+      <source>Figures of the municipality (potentials)</source>
+      <translation>Kennzahlen der Gemeinde (Potenziale)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="307" />
+      <source>Figures of this site</source>
+      <translation>Kennzahlen des Standorts</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="395" />
       <source>Legend</source>
       <translation>Legende</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="167" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="402" />
+      <source>Site of this page</source>
+      <translation>Standort dieser Seite</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="407" />
+      <source>score: 100 most, 0 least suitable</source>
+      <translation>Bewertung: 100 am besten, 0 am wenigsten geeignet</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="410" />
+      <source>Base map</source>
+      <translation>Grundkarte</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="448" />
       <source>Page [% @atlas_featurenumber %] of [% @atlas_totalfeatures %]</source>
       <translation>Seite [% @atlas_featurenumber %] von [% @atlas_totalfeatures %]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="168" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="451" />
       <source>Date: {date}</source>
       <translation>Datum: {date}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="170" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="453" />
       <source>Potentials under the stated assumptions, not plans. WIP energy and spatial planning.</source>
       <translation>Potenziale unter den genannten Annahmen, keine Planung. WIP Energie &amp; Raumplanung.</translation>
     </message>
@@ -2544,112 +2769,147 @@
       <translation>Geben Sie Abstände mit von ≤ bis und positiver Schrittweite an, höchstens {max} (angegeben: von {start:g} m bis {stop:g} m in Schritten von {step:g} m).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="53" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="60" />
       <source>Sites</source>
       <translation>Standorte</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="123" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="115" />
+      <source>Place names</source>
+      <translation>Ortsnamen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="205" />
       <source>Site maps (PDF)</source>
       <translation>Standortkarten (PDF)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="131" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="213" />
       <source>Municipalities [polygons] (profile_sites.gpkg, layer municipalities)</source>
       <translation>Gemeinden [Polygone] (profile_sites.gpkg, Ebene municipalities)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="136" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="218" />
       <source>Sites (profile_sites.gpkg, layer sites: municipality, source, energy_mwh_per_a)</source>
       <translation>Standorte (profile_sites.gpkg, Ebene sites: municipality, source, energy_mwh_per_a)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="139" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="221" />
       <source>Grid connection lines (profile_sites.gpkg, layer connections)</source>
       <translation>Netzanschlussleitungen (profile_sites.gpkg, Ebene connections)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="142" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="224" />
       <source>Eligible wind areas [polygons]</source>
       <translation>Potenzialflächen Wind [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="144" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="226" />
       <source>Eligible ground-mounted PV areas [polygons]</source>
       <translation>Potenzialflächen Freiflächen-PV [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="146" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="228" />
       <source>Suitability raster (score 0–100)</source>
       <translation>Eignungsraster (Bewertung 0–100)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="148" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="230" />
+      <source>Base map: settlement areas [polygons, ATKIS Ortslage or OSM landuse=residential]</source>
+      <translation>Grundkarte: Siedlungsflächen [Polygone, ATKIS Ortslage oder OSM landuse=residential]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="233" />
+      <source>Base map: roads [lines, OSM highway=*]</source>
+      <translation>Grundkarte: Straßen [Linien, OSM highway=*]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="235" />
+      <source>Base map: water bodies [polygons]</source>
+      <translation>Grundkarte: Gewässer [Polygone]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="237" />
+      <source>Base map: place names [points or polygons with a name field; default: the named settlement areas]</source>
+      <translation>Grundkarte: Ortsnamen [Punkte oder Polygone mit Namensfeld; sonst die benannten Siedlungsflächen]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="240" />
       <source>Site pages per municipality [-]</source>
       <translation>Standortseiten je Gemeinde [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="150" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="242" />
       <source>Title</source>
       <translation>Titel</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="152" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="244" />
       <source>PDF files (*.pdf)</source>
       <translation>PDF-Dateien (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="153" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="245" />
       <source>Number of pages</source>
       <translation>Anzahl der Seiten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="175" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="268" />
       <source>“{parameter}”: cannot open the layer.</source>
       <translation>„{parameter}“: die Ebene lässt sich nicht öffnen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="182" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="275" />
       <source>“{output}”: the file must end in .pdf (got “{path}”).</source>
       <translation>„{output}“: die Datei muss auf .pdf enden (angegeben: „{path}“).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="193" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="286" />
       <source>Printing {n} pages</source>
       <translation>Drucke {n} Seiten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="202" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="295" />
       <source>The PDF could not be written: {error}</source>
       <translation>Die PDF-Datei konnte nicht geschrieben werden: {error}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="220" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="325" />
+      <source>“{parameter}”: the layer has no name field ({fields}).</source>
+      <translation>„{parameter}“: Die Ebene hat kein Namensfeld ({fields}).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="337" />
+      <source>Settlement areas</source>
+      <translation>Siedlungsflächen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="346" />
       <source>The municipalities layer has no field “{field}”.</source>
       <translation>Die Gemeindeebene hat kein Feld „{field}“.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="232" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="358" />
       <source>Suitability (0–100)</source>
       <translation>Eignung (0–100)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="240" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="369" />
       <source>Municipal boundary</source>
       <translation>Gemeindegrenze</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="246" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="375" />
       <source>Potential area wind</source>
       <translation>Potenzialfläche Wind</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="248" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="377" />
       <source>Potential area ground PV</source>
       <translation>Potenzialfläche Freiflächen-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="256" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="383" />
       <source>The municipalities layer has no features: nothing to print.</source>
       <translation>Die Gemeindeebene enthält keine Objekte: nichts zu drucken.</translation>
     </message>

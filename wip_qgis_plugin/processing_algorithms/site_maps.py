@@ -1,10 +1,12 @@
 """Processing algorithm ``wip:sitemaps``: a print-layout atlas, one PDF page per municipality and top site.
 
 The map shows eligible areas, suitability, sites, connection lines and municipal boundaries,
-styled from ``styles/site_map_*.qml`` in the colours of the report (``core.profile.legend``).
-The pages and the layout are built in ``atlas.py``. The dialog starts with the open project's
-municipalities layer (and the sites and connections of the same profile), recognised by its data source,
-name or fields (:func:`profile_layers`).
+styled from ``styles/site_map_*.qml`` in the colours of the report (``core.profile.legend``), over a
+muted base map of the planner's own layers (settlement areas, roads, water bodies, place names:
+``styles/site_map_base_*.qml``). The pages and the layout are built in ``atlas.py``. The dialog starts with
+the open project's municipalities layer (and the sites and connections of the same profile), recognised by
+its data source, name or fields (:func:`profile_layers`), and with the base layers recognised by their role
+as the planning panel recognises them (:func:`base_layers_in`, ``panel_detect``).
 """
 from __future__ import annotations
 
@@ -14,6 +16,9 @@ from pathlib import Path
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
+    QgsFeature,
+    QgsField,
+    QgsGeometry,
     QgsLayoutExporter,
     QgsProcessingException,
     QgsProcessingOutputNumber,
@@ -28,9 +33,11 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..compat import FLAG_NO_THREADING, NUMBER_INTEGER, SOURCE_ANY_GEOMETRY, SOURCE_POLYGON
+from ..compat import FIELD_TYPE_STRING, FLAG_NO_THREADING, NUMBER_INTEGER, SOURCE_ANY_GEOMETRY, SOURCE_LINE, \
+    SOURCE_POINT, SOURCE_POLYGON
 from ..core.defaults import DEFAULT_CRS
 from ..i18n import tr
+from ..panel_detect import LayerInfo, detect_roles, name_score, normalise, source_names
 from .atlas import atlas_layout, pages_layer
 from .base import WipAlgorithm, in_main_thread
 from .inputs import source_label
@@ -55,6 +62,80 @@ def style_sites(sites: QgsVectorLayer) -> QgsVectorLayer:
     for index, category in enumerate(renderer.categories()):
         renderer.updateCategoryLabel(index, source_label(category.value()))
     return sites
+
+
+#: Base-map parameters and the roles of the project's layers that fill them in the dialog (first found wins):
+#: settlement areas from ATKIS or the OSM land use, roads, water bodies, and place names.
+BASE_ROLES = {"SETTLEMENTS": ("settlements", "landuse"), "ROADS": ("roads",), "WATER": ("water",),
+              "PLACES": ("places",)}
+#: Names a layer of place names goes by (normalised as ``panel_detect`` does).
+PLACE_NAMES = ("places", "place_names", "orte", "ortsnamen", "ortschaften", "ortslagen_namen", "siedlungsnamen")
+#: The OSM land use that is a settlement area, the OSM roads drawn (no tracks, paths or service roads).
+SETTLEMENT_LANDUSE = ("residential", "commercial", "industrial", "retail")
+MAP_ROADS = ("motorway", "trunk", "primary", "secondary", "tertiary", "unclassified", "residential", "living_street",
+             "motorway_link", "trunk_link", "primary_link", "secondary_link", "tertiary_link")
+#: Fields a place's name is read from, in this order.
+NAME_FIELDS = ("name", "name_de", "gen", "bez", "ortsname")
+
+
+def base_layers_in(project: QgsProject) -> dict[str, str]:
+    """Layer ids for the dialog's base-map parameters (``SETTLEMENTS``, ``ROADS``, ``WATER``, ``PLACES``): the
+    project's layers recognised by their role, by their name or data source as the planning panel does."""
+    ordered = [node.layer() for node in project.layerTreeRoot().findLayers() if node.layer() is not None]
+    ordered += [lyr for lyr in project.mapLayers().values() if lyr not in ordered]
+    infos = [LayerInfo(lyr.name(), lyr.source(), QgsWkbTypes.displayString(lyr.wkbType()),
+                       tuple(lyr.fields().names()), lyr.id())
+             for lyr in ordered if isinstance(lyr, QgsVectorLayer) and lyr.isValid()]
+    found = detect_roles(infos, ("settlements", "landuse", "roads", "water"))
+    places = [i for i in infos if max(name_score(source_names(i.source), PLACE_NAMES),
+                                      name_score([normalise(i.name)], PLACE_NAMES)) > 0]
+    if places:
+        found["places"] = places[0]
+    chosen = {}
+    for parameter, roles in BASE_ROLES.items():
+        layer = next((found[r] for r in roles if r in found), None)
+        if layer is not None:
+            chosen[parameter] = layer.key
+    return chosen
+
+
+def name_field_of(layer: QgsVectorLayer) -> str | None:
+    """The field with the places' names (``name``, ``gen`` … case-insensitive), None without one."""
+    by_lower = {f.lower(): f for f in layer.fields().names()}
+    return next((by_lower[n] for n in NAME_FIELDS if n in by_lower), None)
+
+
+def place_points(layer: QgsVectorLayer, filtered: bool) -> QgsVectorLayer | None:
+    """The named places of ``layer`` as points with a ``name`` field (polygons: a point on their surface, the
+    largest polygon of each name, so a town split into parts is named once); None without a name field.
+    ``filtered``: only the features with a name (the settlement areas the names are taken from)."""
+    field = name_field_of(layer)
+    if field is None:
+        return None
+    points = QgsVectorLayer(f"Point?crs={layer.crs().authid() or DEFAULT_CRS}", tr("Place names"), "memory")
+    points.setCrs(layer.crs())
+    points.dataProvider().addAttributes([QgsField("name", FIELD_TYPE_STRING)])
+    points.updateFields()
+    best: dict[str, tuple[float, QgsGeometry]] = {}
+    for f in layer.getFeatures():
+        name = f[field]
+        if name is None or not str(name).strip() or str(name) == "NULL" or not f.hasGeometry():
+            continue
+        geom = f.geometry()
+        size = geom.area() if geom.type() == 2 else 0.0
+        if str(name) not in best or size > best[str(name)][0]:
+            best[str(name)] = (size, geom.pointOnSurface() if geom.type() == 2 else QgsGeometry(geom))
+    features = []
+    for name, (_, point) in best.items():
+        feature = QgsFeature(points.fields())
+        feature.setGeometry(point)
+        feature.setAttributes([name])
+        features.append(feature)
+    if not features and filtered:
+        return None
+    points.dataProvider().addFeatures(features)
+    points.updateExtents()
+    return styled(points, "site_map_base_places", tr("Place names"))
 
 
 #: Names a municipalities layer goes by (lower case): the role, the sample project's and VG250's.
@@ -113,6 +194,7 @@ class SiteMaps(WipAlgorithm):
     GROUP_ID = "profile"
     MUNICIPALITIES, SITES, CONNECTIONS = "MUNICIPALITIES", "SITES", "CONNECTIONS"
     WIND_AREAS, PV_AREAS, SUITABILITY = "WIND_AREAS", "PV_AREAS", "SUITABILITY"
+    SETTLEMENTS, ROADS, WATER, PLACES = "SETTLEMENTS", "ROADS", "WATER", "PLACES"
     NAME_FIELD, TOP_N, TITLE = "NAME_FIELD", "TOP_N", "TITLE"
     OUTPUT_PDF, PAGES = "OUTPUT_PDF", "PAGES"
 
@@ -144,6 +226,16 @@ class SiteMaps(WipAlgorithm):
             self.PV_AREAS, tr("Eligible ground-mounted PV areas [polygons]"), [SOURCE_POLYGON], optional=True))
         self.add_parameter(QgsProcessingParameterRasterLayer(
             self.SUITABILITY, tr("Suitability raster (score 0–100)"), optional=True))
+        self.add_parameter(QgsProcessingParameterFeatureSource(
+            self.SETTLEMENTS, tr("Base map: settlement areas [polygons, ATKIS Ortslage or OSM landuse=residential]"),
+            [SOURCE_POLYGON], optional=True))
+        self.add_parameter(QgsProcessingParameterFeatureSource(
+            self.ROADS, tr("Base map: roads [lines, OSM highway=*]"), [SOURCE_LINE], optional=True))
+        self.add_parameter(QgsProcessingParameterFeatureSource(
+            self.WATER, tr("Base map: water bodies [polygons]"), [SOURCE_POLYGON], optional=True))
+        self.add_parameter(QgsProcessingParameterFeatureSource(
+            self.PLACES, tr("Base map: place names [points or polygons with a name field; default: the named "
+                            "settlement areas]"), [SOURCE_POINT, SOURCE_POLYGON], optional=True))
         self.add_parameter(QgsProcessingParameterNumber(
             self.TOP_N, tr("Site pages per municipality [-]"), type=NUMBER_INTEGER, minValue=0, defaultValue=3))
         self.add_parameter(QgsProcessingParameterString(
@@ -163,7 +255,8 @@ class SiteMaps(WipAlgorithm):
         """
         if not in_main_thread():
             return
-        for name, layer_id in profile_layers(QgsProject.instance()).items():
+        project = QgsProject.instance()
+        for name, layer_id in {**profile_layers(project), **base_layers_in(project)}.items():
             self.parameterDefinition(name).setGuiDefaultValueOverride(layer_id)
 
     # ----------------------------------------------------------------- layers
@@ -211,6 +304,39 @@ class SiteMaps(WipAlgorithm):
             gc.collect()
         return {self.OUTPUT_PDF: str(pdf), self.PAGES: n_pages}
 
+    def base_layers(self, parameters, context) -> list:
+        """The base map, top first: place names, roads, water bodies, settlement areas (muted; each in the legend).
+
+        OSM layers are thinned: the land use to settlement areas, the roads to those a council finds its way by.
+        Without a layer of place names the names come from the settlement areas where they have a name field.
+        """
+        layers = []
+        settlements = self._layer(parameters, self.SETTLEMENTS, context)
+        if settlements is not None and settlements.fields().indexOf("landuse") >= 0:
+            settlements.setSubsetString('"landuse" IN ({})'.format(", ".join(f"'{v}'" for v in SETTLEMENT_LANDUSE)))
+        roads = self._layer(parameters, self.ROADS, context)
+        if roads is not None and roads.fields().indexOf("highway") >= 0:
+            roads.setSubsetString('"highway" IN ({})'.format(", ".join(f"'{v}'" for v in MAP_ROADS)))
+        water = self._layer(parameters, self.WATER, context)
+        places = self._layer(parameters, self.PLACES, context)
+        if places is not None:
+            named = place_points(places, False)
+            if named is None:
+                raise QgsProcessingException(tr("“{parameter}”: the layer has no name field ({fields}).").format(
+                    parameter=self.parameterDefinition(self.PLACES).description(), fields=", ".join(NAME_FIELDS)))
+            layers.append(named)
+        elif settlements is not None:
+            named = place_points(settlements, True)
+            if named is not None:
+                layers.append(named)
+        if roads is not None:
+            layers.append(styled(roads, "site_map_base_roads", tr("Roads")))
+        if water is not None:
+            layers.append(styled(water, "site_map_base_water", tr("Water bodies")))
+        if settlements is not None:
+            layers.append(styled(settlements, "site_map_base_settlements", tr("Settlement areas")))
+        return layers
+
     def build(self, parameters, context):
         """The project (styled layers), the print layout with its atlas, and the pages layer."""
         munis = self._layer(parameters, self.MUNICIPALITIES, context)
@@ -231,13 +357,16 @@ class SiteMaps(WipAlgorithm):
             if raster is not None and raster.isValid():
                 suitability = QgsRasterLayer(raster.source(), tr("Suitability (0–100)"), raster.providerType())
                 suitability.loadNamedStyle(str(STYLE_DIR / "suitability.qml"))
+        base = self.base_layers(parameters, context)
         top_n = self.parameterAsInt(parameters, self.TOP_N, context)
         title = self.parameterAsString(parameters, self.TITLE, context) or tr("Municipal energy profile")
 
         project = QgsProject()
         crs = munis.crs() if not munis.crs().isGeographic() else QgsCoordinateReferenceSystem(DEFAULT_CRS)
         project.setCrs(crs)
-        styled_layers = [styled(munis.clone(), "site_map_boundary", tr("Municipal boundary"))]
+        pages, focus = pages_layer(munis, sites, name_field, top_n, crs)
+        styled_layers = [styled(focus, "site_map_focus", tr("Site of this page"))] if focus.featureCount() else []
+        styled_layers.append(styled(munis.clone(), "site_map_boundary", tr("Municipal boundary")))
         if connections is not None:
             styled_layers.append(styled(connections, "site_map_connections", tr("Grid connection")))
         if sites is not None:
@@ -248,10 +377,8 @@ class SiteMaps(WipAlgorithm):
             styled_layers.append(styled(pv, "site_map_pv_areas", tr("Potential area ground PV")))
         if suitability is not None:
             styled_layers.append(suitability)
-        for lyr in styled_layers:
+        for lyr in (*styled_layers, *base, pages):
             project.addMapLayer(lyr, False)
-        pages = pages_layer(munis, sites, name_field, top_n, crs)
-        project.addMapLayer(pages, False)
         if pages.featureCount() == 0:
             raise QgsProcessingException(tr("The municipalities layer has no features: nothing to print."))
-        return project, atlas_layout(project, styled_layers, pages, title), pages
+        return project, atlas_layout(project, styled_layers, base, pages, title), pages
