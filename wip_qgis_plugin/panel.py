@@ -290,6 +290,7 @@ class PlanningPanel(QDockWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         self.setWidget(scroll)
+        self.setMinimumWidth(min(body.sizeHint().width() + 24, 460))  # wide enough for its texts, at most 460 px
         self._show_preset()
 
     # ------------------------------------------------------------- layers of the project

@@ -7,7 +7,9 @@
 #   - one algorithm (land eligibility) run from its dialog: the layers it adds, their renderers;
 #   - the main window with the outputs on the canvas.
 # With WIP_DESKTOP_MODE=first_run (QGIS's Python without the engine's packages) it records the message
-# bar instead: the start message, its buttons, a screenshot.
+# bar instead: the start message, its buttons, a screenshot. With WIP_DESKTOP_MODE=panel it drives the
+# planning panel on the sample project (Zörbig, 100 m), records the layer tree, the results and the report,
+# then asks the reason inspector about the points of $WIP_DESKTOP_PROBES (EPSG:25832), with screenshots.
 # Every step catches its own errors into the result, so one broken step does not hide the others.
 import json
 import os
@@ -179,6 +181,73 @@ def run_from_dialog():
     shot(iface.mainWindow(), "main_window")
 
 
+@step("panel")
+def panel_run():
+    handle = plugins["wip_qgis_plugin"].panel
+    dock = handle.dock
+    if not dock.isVisible():
+        handle.action.trigger()  # the menu entry shows (and hides) the dock
+    wait(2)
+    result["panel_visible"] = dock.isVisible()
+    result["panel_municipalities_layer"] = dock.aoi_layer().name() if dock.aoi_layer() is not None else None
+    dock.set_checked_names(["Zörbig"])
+    dock.resolution.setCurrentIndex(dock.resolution.findData(100.0))
+    dock.sweep.setChecked(False)
+    dock.output.setText(str(OUT / "profil"))
+    wait(1)
+    result["panel_land"] = dock.land_label.text()
+    shot(dock, "panel")
+    done = []
+    dock.finished.connect(lambda ok, results: done.append(ok))
+    result["panel_started"] = dock.run()
+    result["panel_status_start"] = dock.status.text()
+    wait(600, lambda: bool(done))
+    wait(3)
+    result["panel_done"] = done
+    result["panel_status"] = dock.status.text()
+    group = dock.result_group
+    result["panel_group"] = group.name() if group is not None else None
+    result["panel_group_layers"] = [
+        {"name": node.layer().name(), "valid": node.layer().isValid(),
+         "renderer": type(node.layer().renderer()).__name__ if node.layer().renderer() else None}
+        for node in group.findLayers()] if group is not None else []
+    result["panel_report"] = str(dock.report_path) if dock.report_path is not None else None
+    result["panel_results_text"] = dock.results_view.toPlainText()
+    from qgis.PyQt.QtWidgets import QScrollArea
+    for scroll in dock.findChildren(QScrollArea):
+        scroll.ensureWidgetVisible(dock.results_view)  # the results are at the foot of the panel
+    wait(1)
+    shot(dock, "panel_results")
+    iface.mapCanvas().refreshAllLayers()
+    wait(5, lambda: not iface.mapCanvas().isDrawing())
+    shot(iface.mainWindow(), "panel_main_window")
+
+
+@step("reason_inspector")
+def reason_inspector():
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY
+    inspector = plugins["wip_qgis_plugin"].reason_inspector
+    layer = QgsRasterLayer(str(OUT / "profil" / "wind_reasons.tif"), "wind_reasons")
+    result["reasons_layer_valid"] = layer.isValid()
+    QgsProject.instance().addMapLayer(layer)
+    iface.setActiveLayer(layer)
+    inspector.style_action.trigger()
+    inspector.inspect_action.trigger()  # the map tool, and the dock on the right
+    wait(2)
+    canvas = iface.mapCanvas()
+    to_canvas = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:25832"),
+                                       canvas.mapSettings().destinationCrs(), QgsProject.instance())
+    result["reasons"] = {}
+    for name, (x, y) in json.loads(os.environ.get("WIP_DESKTOP_PROBES", "{}")).items():
+        found = inspector.tool.inspect(to_canvas.transform(QgsPointXY(x, y)), layer)
+        result["reasons"][name] = None if found is None else {
+            "status": found.pixel.status, "ids": [b.id for b in found.pixel.reasons],
+            "text": inspector.panel.browser.toPlainText()}
+    wait(1)
+    shot(inspector.panel, "reason_inspector")
+    shot(iface.mainWindow(), "reason_inspector_main_window")
+
+
 @step("first_run")
 def first_run():
     from qgis.PyQt.QtWidgets import QPushButton
@@ -206,8 +275,8 @@ def finish():
 def main():
     wait(60, lambda: QgsApplication.processingRegistry().providerById("wip") is not None)
     wait(2)
-    steps = (environment, first_run) if os.environ.get("WIP_DESKTOP_MODE") == "first_run" else \
-        (environment, menu, toolbox, project, dialogs, run_from_dialog)
+    steps = {"first_run": (environment, first_run), "panel": (environment, project, panel_run, reason_inspector)}.get(
+        os.environ.get("WIP_DESKTOP_MODE", ""), (environment, menu, toolbox, project, dialogs, run_from_dialog))
     for fn in steps:
         fn()
     finish()

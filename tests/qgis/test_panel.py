@@ -322,7 +322,7 @@ def test_a_real_run_through_the_panel(german, provider, sample_project, tmp_path
         done = []
         panel.finished.connect(lambda ok, results: done.append(ok))
         start = time.time()
-        assert panel.run()
+        assert panel.run(), panel.status.text()
         assert not panel.run_button.isEnabled() and panel.cancel_button.isEnabled()
         while not done and time.time() - start < 120:
             QgsApplication.processEvents()
@@ -357,7 +357,7 @@ def test_cancel_stops_the_run(german, provider, sample_project, tmp_path):
         panel.output.setText(str(tmp_path / "out"))
         done = []
         panel.finished.connect(lambda ok, results: done.append(ok))
-        assert panel.run()
+        assert panel.run(), panel.status.text()
         assert not panel.run()  # one run at a time
         panel.cancel()
         start = time.time()
