@@ -12,6 +12,7 @@ import datetime as dt
 import math
 
 from qgis.core import (
+    Qgis,
     QgsBasicNumericFormat,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
@@ -37,6 +38,7 @@ from qgis.core import (
     QgsSpatialIndex,
     QgsSymbolLayerUtils,
     QgsVectorLayer,
+    QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QLocale, Qt
 from qgis.PyQt.QtGui import QColor, QFont
@@ -63,6 +65,9 @@ PAGE_W, PAGE_H, MARGIN = 297.0, 210.0, 7.0
 MAP_X, MAP_Y, MAP_W, MAP_H = MARGIN, 21.0, 210.0, PAGE_H - 21.0 - MARGIN - 9.0
 SIDE_X = MAP_X + MAP_W + 4.0
 SIDE_W = PAGE_W - MARGIN - SIDE_X
+#: The geometry type of polygons (``Qgis.GeometryType`` from QGIS 3.30: an enum, not 2, under Qt6).
+POLYGON_GEOMETRY = getattr(getattr(Qgis, "GeometryType", None), "Polygon", None) \
+    or getattr(QgsWkbTypes, "PolygonGeometry", 2)
 EXCLUDE_FROM_EXPORTS = getattr(getattr(QgsLayoutObject, "DataDefinedProperty", QgsLayoutObject),
                                "ExcludeFromExports")
 
@@ -109,7 +114,7 @@ def is_pv(source: str) -> bool:
 def site_title(name: str, rank: int, site: QgsFeature, area_ha: float) -> str:
     """``Zörbig – Standort 1: Freiflächen-PV, 12,3 ha, 8,9 MWp`` (MW: AC; MWp where the layer has the DC power)."""
     source = str(site["source"]) if site.fields().indexOf("source") >= 0 else ""
-    parts = [tr("{area} ha").format(area=fmt(area_ha))]
+    parts = [tr("{area} ha").format(area=fmt(area_ha))] if area_ha > 0 else []
     mwp, mw = value(site, "capacity_mwp"), value(site, "capacity_mw")
     if is_pv(source) and mwp is not None:
         parts.append(tr("{capacity} MWp").format(capacity=fmt(mwp)))
@@ -131,8 +136,9 @@ def grid_status_text(status: str) -> str:
 def site_info(site: QgsFeature, area_ha: float) -> str:
     """The figures of a site page, one labelled line each."""
     source = str(site["source"]) if site.fields().indexOf("source") >= 0 else ""
-    lines = [tr("Technology: {technology}").format(technology=technology_name(source)),
-             tr("Area: {area} ha").format(area=fmt(area_ha))]
+    lines = [tr("Technology: {technology}").format(technology=technology_name(source))]
+    if area_ha > 0:
+        lines.append(tr("Area: {area} ha").format(area=fmt(area_ha)))
     mw, mwp, mwh = value(site, "capacity_mw"), value(site, "capacity_mwp"), value(site, "energy_mwh_per_a")
     if mwp is not None and is_pv(source):
         lines.append(tr("Peak power (DC): {capacity} MWp").format(capacity=fmt(mwp)))
@@ -299,7 +305,7 @@ def pages_layer(munis: QgsVectorLayer, sites: QgsVectorLayer | None, name_field:
                     overlaps.municipality_note(name)])
         ranked = sorted(by_name.get(name, []), key=lambda t: -t[0])[:max(0, top_n)]
         for rank, (_, i, site, sgeom) in enumerate(ranked, start=1):
-            area_ha = sgeom.area() / 1e4 if sgeom.type() == 2 else 0.0  # polygons; points have no area
+            area_ha = sgeom.area() / 1e4 if sgeom.type() == POLYGON_GEOMETRY else 0.0  # points have no area
             focus_feature = QgsFeature(focus.fields())
             focus_feature.setGeometry(sgeom)
             focus_feature.setAttributes([str(len(features))])

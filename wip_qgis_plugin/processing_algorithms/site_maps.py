@@ -38,7 +38,7 @@ from ..compat import FIELD_TYPE_STRING, FLAG_NO_THREADING, NUMBER_INTEGER, SOURC
 from ..core.defaults import DEFAULT_CRS
 from ..i18n import tr
 from ..panel_detect import LayerInfo, detect_roles, name_score, normalise, source_names
-from .atlas import atlas_layout, pages_layer
+from .atlas import POLYGON_GEOMETRY, atlas_layout, pages_layer
 from .base import WipAlgorithm, in_main_thread
 from .inputs import source_label
 from .output_styles import STYLE_DIR
@@ -122,9 +122,10 @@ def place_points(layer: QgsVectorLayer, filtered: bool) -> QgsVectorLayer | None
         if name is None or not str(name).strip() or str(name) == "NULL" or not f.hasGeometry():
             continue
         geom = f.geometry()
-        size = geom.area() if geom.type() == 2 else 0.0
+        polygon = geom.type() == POLYGON_GEOMETRY
+        size = geom.area() if polygon else 0.0
         if str(name) not in best or size > best[str(name)][0]:
-            best[str(name)] = (size, geom.pointOnSurface() if geom.type() == 2 else QgsGeometry(geom))
+            best[str(name)] = (size, geom.pointOnSurface() if polygon else QgsGeometry(geom))
     features = []
     for name, (_, point) in best.items():
         feature = QgsFeature(points.fields())
