@@ -60,9 +60,9 @@ def params(folder: Path, out: Path, **extra) -> dict:
     return p
 
 
-def test_one_page_per_municipality_and_top_site(provider, profile_dir, tmp_path):
+def test_one_page_per_municipality_and_top_site(provider, profile_dir, sample_region, tmp_path):
     out = tmp_path / "maps.pdf"
-    result = run_algorithm("wip:sitemaps", params(profile_dir, out))
+    result = run_algorithm("wip:sitemaps", {**params(profile_dir, out), **base_params(sample_region)})
     assert result["PAGES"] == 2 + 2 * 2
     assert out.is_file() and out.read_bytes().startswith(b"%PDF")
     assert pdf_pages(out) == 6
