@@ -75,8 +75,7 @@ class FeatureSet:
         Returns the tree and the spacing actually used. Built once per spacing.
         """
         if spacing_m not in self._vertices:
-            dense = shapely.segmentize(self.pieces, max_segment_length=spacing_m)
-            coords = shapely.get_coordinates(dense)
+            coords = densified_vertices(self.pieces, spacing_m)
             self._vertices[spacing_m] = (cKDTree(coords, balanced_tree=False, compact_nodes=False), spacing_m)
         return self._vertices[spacing_m]
 
@@ -86,6 +85,46 @@ class FeatureSet:
     def candidates(self, bounds: tuple[float, float, float, float]) -> np.ndarray:
         """Indices of features whose envelope meets ``bounds``."""
         return self.tree.query(shapely.box(*bounds))
+
+
+def densified_vertices(geoms: np.ndarray, spacing_m: float) -> np.ndarray:
+    """Points on every boundary, line and point of ``geoms``, consecutive points at most ``spacing_m`` apart. [m]
+
+    Each segment longer than ``spacing_m`` is cut into ``ceil(length / spacing_m)`` equal parts, as
+    ``shapely.segmentize`` does, but in bulk with numpy (several times faster on a million buildings).
+    Every point lies on a geometry: rings, lines and points are separated first, so no point is
+    placed between two parts or between a polygon's rings.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, 2)`` coordinates. [m]
+    """
+    parts = np.asarray(geoms, dtype=object)
+    if parts.size == 0:
+        return np.empty((0, 2))
+    while True:  # multi-parts and collections (which may hold multi-parts) into single parts
+        multi = shapely.get_type_id(parts) >= 4
+        if not multi.any():
+            break
+        parts = np.concatenate([parts[~multi], shapely.get_parts(parts[multi])])
+    holed = (shapely.get_type_id(parts) == 3) & (shapely.get_num_interior_rings(parts) > 0)
+    if holed.any():  # each ring on its own; a polygon without holes is its exterior ring already
+        parts = np.concatenate([parts[~holed], shapely.get_rings(parts[holed])])
+    coords, idx = shapely.get_coordinates(parts, return_index=True)
+    if coords.shape[0] < 2:
+        return coords
+    same = idx[1:] == idx[:-1]  # a segment joins consecutive coordinates of one line or ring
+    a = coords[:-1][same]
+    vec = coords[1:][same] - a
+    n = np.maximum(np.ceil(np.hypot(vec[:, 0], vec[:, 1]) / spacing_m), 1.0).astype(np.int64)
+    extra = n - 1
+    if not extra.any():
+        return coords
+    seg = np.repeat(np.arange(n.size), extra)
+    step = np.arange(seg.size) - np.repeat(np.cumsum(extra) - extra, extra) + 1
+    t = step / n[seg]
+    return np.concatenate([coords, a[seg] + t[:, None] * vec[seg]])
 
 
 def margin_pixels(max_buffer_m: float, resolution_m: float) -> int:
