@@ -200,14 +200,19 @@ def within_masks(
             mask |= _upsample(d < lo, k, shape)
             band |= (d >= lo) & (d < hi)
     if band.any():
-        rows, cols = np.nonzero(_upsample(band, k, shape))
         if min(positive) <= 2 * tol:
+            rows, cols = np.nonzero(_upsample(band, k, shape))
             exact = _exact_distance(features, grid, window, rows, cols, max(positive) + tol, check_inside=True)
             for mask, b in zip(out, buffers_m):
                 if b > 0:
                     sel = exact < b
                     mask[rows[sel], cols[sel]] = True
+        elif k > 1:
+            rows, cols = _refine_cells(features, grid, window, band, k, buffers_m, out, tol)
+            if rows.size:
+                _refine_band(features, grid, window, rows, cols, buffers_m, out, tol)
         else:
+            rows, cols = np.nonzero(band)
             _refine_band(features, grid, window, rows, cols, buffers_m, out, tol)
     return out
 
@@ -303,6 +308,54 @@ def _upsample(cells: np.ndarray, k: int, shape: tuple[int, int]) -> np.ndarray:
     if k == 1:
         return cells[:shape[0], :shape[1]]
     return np.repeat(np.repeat(cells, k, axis=0), k, axis=1)[:shape[0], :shape[1]]
+
+
+def _refine_cells(
+    features: FeatureSet, grid: Grid, window: Window, band: np.ndarray, k: int,
+    buffers_m: tuple[float, ...], out: list[np.ndarray], tol: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Decide the band's pixels from one vertex query per band cell; return the pixels left undecided.
+
+    ``band`` marks cells of ``k`` × ``k`` pixels. For a cell centre ``c`` the nearest densified
+    vertex ``v`` lies on a feature at ``d_v`` ≥ ``d(c)`` ≥ ``d_v - eps`` (as in :func:`_refine_band`).
+    A pixel ``p`` of the cell is within ``B`` if ``|p - v| < B`` (``v`` is a point of a feature),
+    and outside if ``d_v - eps - |p - c| >= B`` (the distance changes by at most ``|p - c|``
+    from ``c`` to ``p``). Pixels proven neither way are returned (rows, columns in the window)
+    for :func:`_refine_band`: about a quarter of the queries of one per pixel, plus the few left.
+    """
+    r = grid.resolution_m
+    height, width = out[0].shape
+    x0, _, _, y1 = grid.window_bounds(window)
+    cr, cc = np.nonzero(band)
+    tree, spacing = features.vertex_tree(r)
+    positive = [b for b in buffers_m if b > 0]
+    xc, yc = x0 + (cc + 0.5) * (k * r), y1 - (cr + 0.5) * (k * r)
+    d_c, i_c = tree.query(np.column_stack([xc, yc]), k=1, distance_upper_bound=max(positive) + 2 * tol + spacing)
+    found = np.isfinite(d_c)
+    vx = np.full(d_c.shape, np.nan)
+    vy = np.full(d_c.shape, np.nan)
+    vx[found], vy[found] = tree.data[i_c[found], 0], tree.data[i_c[found], 1]
+    off_r, off_c = np.divmod(np.arange(k * k), k)
+    rows = (cr[:, None] * k + off_r).ravel()
+    cols = (cc[:, None] * k + off_c).ravel()
+    cell = np.repeat(np.arange(cr.size), k * k)
+    keep = (rows < height) & (cols < width)
+    rows, cols, cell = rows[keep], cols[keep], cell[keep]
+    dx = np.tile((off_c + 0.5 - k / 2.0) * r, cr.size)[keep]  # pixel centre minus cell centre [m]
+    dy = np.tile((k / 2.0 - off_r - 0.5) * r, cr.size)[keep]
+    offset = np.hypot(dx, dy)
+    to_vertex = np.hypot(xc[cell] + dx - vx[cell], yc[cell] + dy - vy[cell])  # NaN where no vertex was found
+    low = d_c[cell] - offset
+    undecided = ~found[cell]
+    for mask, b in zip(out, buffers_m):
+        if b <= 0:
+            continue
+        d_low = max(b - 2 * tol, 1e-9)  # band cells' centres are at least this far from every feature
+        eps = min(spacing / 2.0, spacing * spacing / (8.0 * d_low)) * (1 + 1e-6)
+        inside = to_vertex < b
+        mask[rows[inside], cols[inside]] = True
+        undecided |= ~inside & (low - eps < b)
+    return rows[undecided], cols[undecided]
 
 
 def _refine_band(

@@ -417,7 +417,8 @@ def _compute_tile(plan: EligibilityPlan, window: Window) -> _TileResult:
         masks = within_masks(fs, grid, window, tuple(b for _, b in use))
         for (ci, _), mask in zip(use, masks):
             if plan.bit_of[ci] >= 0:
-                reasons |= mask.astype(plan.reason_dtype) << np.array(plan.bit_of[ci], dtype=plan.reason_dtype)
+                np.bitwise_or(reasons, np.array(1 << plan.bit_of[ci], dtype=plan.reason_dtype), out=reasons,
+                              where=mask)
             else:  # a zone of a counted-only category is measured but opens no land
                 if plan.criteria[ci].category not in plan.counted_only:
                     permitted |= mask
@@ -429,19 +430,13 @@ def _compute_tile(plan: EligibilityPlan, window: Window) -> _TileResult:
     if permitted is not None:
         reasons |= (~permitted).astype(plan.reason_dtype) << np.array(plan.n_bits, dtype=plan.reason_dtype)
     inside = labels > 0
-    eligible = np.where(inside, (reasons == 0).astype(np.uint8), NODATA).astype(np.uint8)
+    eligible = (reasons == 0).view(np.uint8)
+    eligible[~inside] = NODATA
     reasons[~inside] = np.iinfo(plan.reason_dtype).max
-    lab = labels[inside].astype(np.int64)
-    rin = reasons[inside]
-    total = np.bincount(lab, minlength=n_areas + 1).astype(float)
-    elig_count = np.bincount(lab[rin == 0], minlength=n_areas + 1).astype(float)
-    excluded = np.zeros((n_total_bits, n_areas + 1))
-    only = np.zeros((n_total_bits, n_areas + 1))
-    for k in range(n_total_bits):
-        bit = np.array(1 << k, dtype=plan.reason_dtype)
-        hit = (rin & bit) != 0
-        excluded[k] = np.bincount(lab[hit], minlength=n_areas + 1)
-        only[k] = np.bincount(lab[rin == bit], minlength=n_areas + 1)
+    all_inside = bool(inside.all())
+    lab = labels.ravel().astype(np.int64) if all_inside else labels[inside].astype(np.int64)
+    rin = reasons.ravel() if all_inside else reasons[inside]
+    total, elig_count, excluded, only = reason_counts(lab, rin, n_areas + 1, n_total_bits)
     outside = np.array(((1 << plan.n_bits) if plan.permitted_idx else 0), dtype=plan.reason_dtype)
     for k, zone in enumerate(in_category):  # counted-only: free of every exclusion, whatever the permitted zones
         free = (rin & ~outside) == 0 if plan.categories[k] in plan.counted_only else rin == 0
@@ -454,6 +449,47 @@ def _compute_tile(plan: EligibilityPlan, window: Window) -> _TileResult:
                                       transform=grid.window_transform(window), connectivity=4):
                 polys.append((shapely.geometry.shape(geom), int(value)))
     return _TileResult(window, eligible, reasons, total, elig_count, excluded, only, polys, by_category)
+
+
+def reason_counts(labels: np.ndarray, reasons: np.ndarray, n_labels: int,
+                  n_bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Pixels per label: in all, eligible, excluded by each bit, and excluded by that bit alone.
+
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        Area label (0 … ``n_labels`` - 1) of each pixel.
+    reasons : numpy.ndarray
+        Reason bits of each pixel (unsigned integers, ``n_bits`` bits used).
+    n_labels : int
+        Number of labels.
+    n_bits : int
+        Number of reason bits.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray, numpy.ndarray, numpy.ndarray)
+        ``total`` and ``eligible`` of shape ``(n_labels,)``, ``excluded`` and ``only`` of shape
+        ``(n_bits, n_labels)``; counts of pixels as floats.
+    """
+    codes = 1 << n_bits
+    excluded = np.zeros((n_bits, n_labels))
+    only = np.zeros((n_bits, n_labels))
+    if n_labels * codes <= 1 << 22:  # one histogram of (label, reason code), then sums over the codes
+        hist = np.bincount(labels * codes + reasons, minlength=n_labels * codes).reshape(n_labels, codes)
+        hist = hist.astype(float)
+        code = np.arange(codes)
+        for k in range(n_bits):
+            excluded[k] = hist[:, (code >> k) & 1 == 1].sum(axis=1)
+            only[k] = hist[:, 1 << k]
+        return hist.sum(axis=1), hist[:, 0].copy(), excluded, only
+    total = np.bincount(labels, minlength=n_labels).astype(float)
+    eligible = np.bincount(labels[reasons == 0], minlength=n_labels).astype(float)
+    for k in range(n_bits):
+        bit = np.array(1 << k, dtype=reasons.dtype)
+        excluded[k] = np.bincount(labels[(reasons & bit) != 0], minlength=n_labels)
+        only[k] = np.bincount(labels[reasons == bit], minlength=n_labels)
+    return total, eligible, excluded, only
 
 
 def _worker(window: Window) -> Any:
