@@ -74,6 +74,7 @@ from .report import (
     criteria_table_path,
     json_bits,
     provenance_tags,
+    reason_counts,
     sidecar_data,
     total_row,
     write_criteria_table,
@@ -449,47 +450,6 @@ def _compute_tile(plan: EligibilityPlan, window: Window) -> _TileResult:
                                       transform=grid.window_transform(window), connectivity=4):
                 polys.append((shapely.geometry.shape(geom), int(value)))
     return _TileResult(window, eligible, reasons, total, elig_count, excluded, only, polys, by_category)
-
-
-def reason_counts(labels: np.ndarray, reasons: np.ndarray, n_labels: int,
-                  n_bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Pixels per label: in all, eligible, excluded by each bit, and excluded by that bit alone.
-
-    Parameters
-    ----------
-    labels : numpy.ndarray
-        Area label (0 … ``n_labels`` - 1) of each pixel.
-    reasons : numpy.ndarray
-        Reason bits of each pixel (unsigned integers, ``n_bits`` bits used).
-    n_labels : int
-        Number of labels.
-    n_bits : int
-        Number of reason bits.
-
-    Returns
-    -------
-    (numpy.ndarray, numpy.ndarray, numpy.ndarray, numpy.ndarray)
-        ``total`` and ``eligible`` of shape ``(n_labels,)``, ``excluded`` and ``only`` of shape
-        ``(n_bits, n_labels)``; counts of pixels as floats.
-    """
-    codes = 1 << n_bits
-    excluded = np.zeros((n_bits, n_labels))
-    only = np.zeros((n_bits, n_labels))
-    if n_labels * codes <= 1 << 22:  # one histogram of (label, reason code), then sums over the codes
-        hist = np.bincount(labels * codes + reasons, minlength=n_labels * codes).reshape(n_labels, codes)
-        hist = hist.astype(float)
-        code = np.arange(codes)
-        for k in range(n_bits):
-            excluded[k] = hist[:, (code >> k) & 1 == 1].sum(axis=1)
-            only[k] = hist[:, 1 << k]
-        return hist.sum(axis=1), hist[:, 0].copy(), excluded, only
-    total = np.bincount(labels, minlength=n_labels).astype(float)
-    eligible = np.bincount(labels[reasons == 0], minlength=n_labels).astype(float)
-    for k in range(n_bits):
-        bit = np.array(1 << k, dtype=reasons.dtype)
-        excluded[k] = np.bincount(labels[(reasons & bit) != 0], minlength=n_labels)
-        only[k] = np.bincount(labels[reasons == bit], minlength=n_labels)
-    return total, eligible, excluded, only
 
 
 def _worker(window: Window) -> Any:

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .. import __version__ as wip_version
 from ..catalogue.dwellings import DwellingCounts
 from ..catalogue.loader import Catalogue
@@ -205,3 +207,44 @@ def total_row(stats: list[MunicipalityStats], bits: list[dict[str, Any]]) -> Mun
                                  sum(m.criteria[b["id"]].only_this_ha for m in stats)) for b in bits},
         {c: sum(m.categories.get(c, 0.0) for m in stats) for c in (stats[0].categories if stats else {})},
     )
+
+
+def reason_counts(labels: np.ndarray, reasons: np.ndarray, n_labels: int,
+                  n_bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Pixels per label: in all, eligible, excluded by each bit, and excluded by that bit alone.
+
+    Parameters
+    ----------
+    labels : numpy.ndarray
+        Area label (0 … ``n_labels`` - 1) of each pixel.
+    reasons : numpy.ndarray
+        Reason bits of each pixel (unsigned integers, ``n_bits`` bits used).
+    n_labels : int
+        Number of labels.
+    n_bits : int
+        Number of reason bits.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray, numpy.ndarray, numpy.ndarray)
+        ``total`` and ``eligible`` of shape ``(n_labels,)``, ``excluded`` and ``only`` of shape
+        ``(n_bits, n_labels)``; counts of pixels as floats.
+    """
+    codes = 1 << n_bits
+    excluded = np.zeros((n_bits, n_labels))
+    only = np.zeros((n_bits, n_labels))
+    if n_labels * codes <= 1 << 22:  # one histogram of (label, reason code), then sums over the codes
+        hist = np.bincount(labels * codes + reasons, minlength=n_labels * codes).reshape(n_labels, codes)
+        hist = hist.astype(float)
+        code = np.arange(codes)
+        for k in range(n_bits):
+            excluded[k] = hist[:, (code >> k) & 1 == 1].sum(axis=1)
+            only[k] = hist[:, 1 << k]
+        return hist.sum(axis=1), hist[:, 0].copy(), excluded, only
+    total = np.bincount(labels, minlength=n_labels).astype(float)
+    eligible = np.bincount(labels[reasons == 0], minlength=n_labels).astype(float)
+    for k in range(n_bits):
+        bit = np.array(1 << k, dtype=reasons.dtype)
+        excluded[k] = np.bincount(labels[(reasons & bit) != 0], minlength=n_labels)
+        only[k] = np.bincount(labels[reasons == bit], minlength=n_labels)
+    return total, eligible, excluded, only
