@@ -7,6 +7,7 @@ from qgis.core import QgsProcessingFeedback
 
 from .compat import push_warning
 from .core.eligibility.check_text import translate_check_line  # standard library only
+from .core.messages import Message  # standard library only
 from .i18n import tr, ui_language
 
 
@@ -207,7 +208,10 @@ _COMPILED: list | None = None
 
 
 def translate_engine_message(message: str) -> str:
-    """The engine line in the UI language (unchanged if it is not a known line)."""
+    """The engine line in the UI language: a :class:`~.core.messages.Message` rendered by its id and parameters
+    (numbers in the language's format); an older plain line by the patterns above; unchanged if unknown."""
+    if isinstance(message, Message):
+        return message.render("de" if ui_language() == "de" else "en")
     global _COMPILED
     if _COMPILED is None:
         _COMPILED = [(re.compile(f"^{pattern}$"), wording) for pattern, wording in _engine_messages()]

@@ -17,7 +17,7 @@ from typing import Any
 
 from qgis.PyQt.QtCore import QLocale
 
-from .i18n import tr
+from .i18n import format_number, tr
 
 #: The ground-PV land categories of the shipped preset, in the order of the report.
 PV_CATEGORIES = ("corridor", "conversion", "disadvantaged", "agri_pv", "parking")
@@ -43,13 +43,6 @@ def is_missing(value: Any) -> bool:
         return math.isnan(float(value))
     except (TypeError, ValueError):
         return True
-
-
-def format_number(value: Any, decimals: int = 1, locale: QLocale | None = None, missing: str = "–") -> str:
-    """``value`` with ``decimals`` in the locale (``QLocale()``, QGIS's), ``missing`` for None or NaN."""
-    if is_missing(value):
-        return missing
-    return (locale or QLocale()).toString(float(value), "f", decimals)
 
 
 def category_label(key: str, labels: dict[str, dict[str, str]] | None = None, language: str = "de") -> str:

@@ -32,6 +32,7 @@ from pathlib import Path
 from qgis.core import QgsApplication, QgsProcessingUtils, QgsSettings
 
 from .core.errors import Cancelled
+from .core.messages import from_wire
 from .core.jobs.protocol import (
     PROTOCOL_VERSION,
     Job,
@@ -250,11 +251,11 @@ def run_in_worker(job: Job, progress, python: str | None = None, grace_s: float 
                                       "(protocol {theirs}, needed {ours}).").format(
                                           theirs=message.get("protocol"), ours=PROTOCOL_VERSION))
             elif kind == "progress":
-                progress.report(float(message["fraction"]), message.get("message"))
+                progress.report(float(message["fraction"]), from_wire(message) if message.get("message") else None)
             elif kind == "info":
-                progress.info(str(message["message"]))
+                progress.info(from_wire(message))
             elif kind == "warning":
-                progress.warning(str(message["message"]))
+                progress.warning(from_wire(message))
             elif kind == "result":
                 result = message["result"]
             elif kind == "error":

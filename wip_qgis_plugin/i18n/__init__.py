@@ -22,6 +22,18 @@ def tr(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
 
 
+def format_number(value, decimals: int = 1, locale: QLocale | None = None, missing: str = "–") -> str:
+    """``value`` with ``decimals`` digits and the separators of ``locale`` (default ``QLocale()``, QGIS's: German
+    ``1.234,5``); ``missing`` for None, NaN or anything that is not a number."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return missing
+    if number != number:  # NaN
+        return missing
+    return (locale or QLocale()).toString(number, "f", decimals)
+
+
 def ui_language() -> str:
     """Two-letter language of the QGIS user interface, e.g. ``de`` or ``en``."""
     locale = QgsSettings().value("locale/userLocale", "", type=str) or QLocale().name()

@@ -64,432 +64,432 @@
       <translation>Diese Python-Pakete verwenden andere Versionen von GEOS, PROJ oder GDAL als QGIS: {list}. In QGIS kann das zu falschen Ergebnissen oder Abstürzen führen. Installieren Sie sie neu, kompiliert gegen die Bibliotheken von QGIS: python3 -m pip install --user --force-reinstall --no-binary shapely,pyproj,pyogrio,rasterio shapely pyproj pyogrio rasterio</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="20" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="21" />
       <source>Reading layers</source>
       <translation>Layer werden gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="21" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="22" />
       <source>Reading inputs</source>
       <translation>Eingaben werden gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="22" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="23" />
       <source>Tile {n} of {m}</source>
       <translation>Kachel {n} von {m}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="23" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="24" />
       <source>Stability: tile {n} of {m}</source>
       <translation>Stabilität: Kachel {n} von {m}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="24" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="25" />
       <source>Building eligible-area polygons</source>
       <translation>Polygone der geeigneten Flächen werden gebildet</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="25" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="26" />
       <source>Ranking candidate sites</source>
       <translation>Potenzialflächen werden gereiht</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="26" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="27" />
       <source>Done</source>
       <translation>Fertig</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="27" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="28" />
       <source>Road network</source>
       <translation>Straßennetz</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="28" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="29" />
       <source>Routes</source>
       <translation>Trassen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="29" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="30" />
       <source>Allocation</source>
       <translation>Zuordnung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="30" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="31" />
       <source>Drawing routes</source>
       <translation>Trassen zeichnen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="31" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="32" />
       <source>Reading voltage levels</source>
       <translation>Spannungsebenen lesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="32" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="33" />
       <source>Cleaning lines</source>
       <translation>Leitungen bereinigen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="33" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="34" />
       <source>Building the graph</source>
       <translation>Graph aufbauen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="34" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="35" />
       <source>Topology report</source>
       <translation>Topologiebericht</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="36" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="37" />
       <source>Reading the turbines</source>
       <translation>Anlagen werden gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="37" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="38" />
       <source>Receptors</source>
       <translation>Immissionsorte</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="38" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="39" />
       <source>Noise (ISO 9613-2)</source>
       <translation>Lärm (ISO 9613-2)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="39" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="40" />
       <source>Shadow flicker</source>
       <translation>Schattenwurf</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="40" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="41" />
       <source>Shadow raster</source>
       <translation>Schattenraster</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="41" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="42" />
       <source>Writing</source>
       <translation>Schreiben</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="43" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="44" />
       <source>Existing turbines (pre-load): {n} within {km} km.</source>
       <translation>Bestehende Anlagen (Vorbelastung): {n} im Umkreis von {km} km.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="45" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="46" />
       <source>No dwelling within {m} m of the new turbines: nothing to assess.</source>
       <translation>Kein Wohngebäude im Abstand von {m} m zu den neuen Anlagen: nichts zu bewerten.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="48" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="49" />
       <source>Repowering {year}: {n} of {m} existing turbines are at least {age} years old; {k} of them have a new turbine within {h} H.</source>
       <translation>Repowering {year}: {n} von {m} Bestandsanlagen sind mindestens {age} Jahre alt; bei {k} davon steht eine neue Anlage im Umkreis von {h} H.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="53" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="54" />
       <source>Repowering areas of the plan: {n} new turbine(s) stand in them, {m} of them outside every {h} H zone; they replace {k} more candidate(s).</source>
       <translation>Repoweringgebiete des Plans: {n} neue Anlage(n) stehen darin, {m} davon außerhalb jedes {h}-H-Umkreises; sie ersetzen {k} weitere(n) Kandidaten.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="57" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="58" />
       <source>Replacement layout: {ha} ha of eligible land within {h} H of the candidates or in the plan's repowering areas.</source>
       <translation>Ersatzplanung: {ha} ha geeignete Fläche im {h}-H-Umkreis der Kandidaten oder in den Repoweringgebieten des Plans.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="60" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="61" />
       <source>Replacement layout: {ha} ha of eligible land within {h} H of the candidates.</source>
       <translation>Ersatzplanung: {ha} ha geeignete Fläche im {h}-H-Umkreis der Kandidaten.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="64" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="65" />
       <source>0 turbines: no eligible area ({layer} holds no polygons).</source>
       <translation>0 Windenergieanlagen: keine Potenzialfläche ({layer} enthält keine Polygone).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="66" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="67" />
       <source>0 turbines: no eligible area is large enough for one turbine (rotor {d} m, {mode}).</source>
       <translation>0 Windenergieanlagen: keine Potenzialfläche ist groß genug für eine Anlage (Rotor {d} m, {mode}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="69" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="70" />
       <source>0 sites to connect ({layer} holds none): 0 MW connected, cost 0 EUR.</source>
       <translation>0 Standorte anzuschließen ({layer} enthält keine): 0 MW angeschlossen, Kosten 0 EUR.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="71" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="72" />
       <source>0 power lines in {layer}: no grid to check; {n} substation(s) not attached.</source>
       <translation>0 Stromleitungen in {layer}: kein Netz zu prüfen; {n} Umspannwerk(e) nicht angebunden.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="74" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="75" />
       <source>Terrain: tile {n} of {m}</source>
       <translation>Gelände: Kachel {n} von {m}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="75" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="76" />
       <source>Writing: tile {n} of {m}</source>
       <translation>Schreiben: Kachel {n} von {m}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="76" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="77" />
       <source>pvlib: TRY region {code}</source>
       <translation>pvlib: TRY-Region {code}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="77" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="78" />
       <source>Reading buildings</source>
       <translation>Gebäude werden gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="78" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="79" />
       <source>Reading source layer {name}</source>
       <translation>Quell-Layer {name} wird gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="80" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="81" />
       <source>Sources read within {w} × {h} km around the selected areas.</source>
       <translation>Quellen gelesen im Umkreis von {w} × {h} km um die gewählten Gebiete.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="81" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="82" />
       <source>Writing the prepared layers</source>
       <translation>Die aufbereiteten Layer werden geschrieben</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="82" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="83" />
       <source>Roof faces of {n} buildings</source>
       <translation>Dachflächen von {n} Gebäuden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="84" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="85" />
       <source>Reading the area and the rasters</source>
       <translation>Gebiet und Raster werden gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="85" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="86" />
       <source>Computing the yield</source>
       <translation>Ertrag wird berechnet</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="86" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="87" />
       <source>Reading the eligible areas</source>
       <translation>Geeignete Flächen werden gelesen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="87" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="88" />
       <source>Wind resource at hub height</source>
       <translation>Windangebot in Nabenhöhe</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="88" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="89" />
       <source>Placing turbines</source>
       <translation>Anlagen werden platziert</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="89" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="90" />
       <source>Wake losses</source>
       <translation>Nachlaufverluste</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="90" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="91" />
       <source>Distance to houses</source>
       <translation>Abstand zu Wohngebäuden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="91" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="92" />
       <source>Grid connection</source>
       <translation>Netzanschluss</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="92" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="93" />
       <source>Setback sweep</source>
       <translation>Abstandsvariation</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="93" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="94" />
       <source>Indicators and balance</source>
       <translation>Kennzahlen und Bilanz</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="94" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="95" />
       <source>{source}: eligibility</source>
       <translation>{source}: Flächeneignung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="95" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="96" />
       <source>{source}: suitability</source>
       <translation>{source}: Standortgüte</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="96" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="97" />
       <source>{source}: generation</source>
       <translation>{source}: Erzeugung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="97" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="98" />
       <source>{name}: demand scenarios</source>
       <translation>{name}: Bedarfsszenarien</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="99" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="100" />
       <source>{n} of {m} municipalities finished earlier; {k} to run.</source>
       <translation>{n} von {m} Gemeinden bereits fertig; {k} noch zu rechnen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="101" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="102" />
       <source>{source}: reusing {path} (same catalogue, resolution and area)</source>
       <translation>{source}: {path} wird wiederverwendet (gleicher Katalog, gleiche Auflösung und Fläche)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="103" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="104" />
       <source>{source}: reusing {path}</source>
       <translation>{source}: {path} wird wiederverwendet</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="104" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="105" />
       <source>Report {name}</source>
       <translation>Bericht {name}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="106" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="107" />
       <source>{ha} ha lie outside the TRY region outlines: TRY region {code} is used there.</source>
       <translation>{ha} ha liegen außerhalb der TRY-Regionsgrenzen: dort wird TRY-Region {code} verwendet.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="109" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="110" />
       <source>{weather}: {n} orientation bin(s), tilt {tilt}°, level ground {kwh} kWh/kWp/a.</source>
       <translation>{weather}: {n} Ausrichtungsklasse(n), Neigung {tilt}°, ebenes Gelände {kwh} kWh/kWp/a.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="112" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="113" />
       <source>Turbine {turbine}; wind at hub height from {source}; weather {weather}</source>
       <translation>Anlage {turbine}; Wind in Nabenhöhe aus {source}; Wetter {weather}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="115" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="116" />
       <source>Losses: {losses} → net = {factor} × gross</source>
       <translation>Verluste: {losses} → netto = {factor} × brutto</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="117" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="118" />
       <source>Turbine {turbine}; main wind direction {direction}° ({origin}); spacing {along} D along × {across} D across; {rest}</source>
       <translation>Anlage {turbine}; Hauptwindrichtung {direction}° ({origin}); Abstand {along} D längs × {across} D quer; {rest}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="123" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="124" />
       <source>Area of interest: {n} area(s), grid {w} × {h} pixels at {res} m; reading features up to {reach} m around it.</source>
       <translation>Untersuchungsgebiet: {n} Fläche(n), Raster {w} × {h} Pixel zu {res} m; Objekte werden bis {reach} m um das Gebiet gelesen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="127" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="128" />
       <source>Layer “{role}”: {n} feature(s) within reach.</source>
       <translation>Layer „{role}“: {n} Objekt(e) in Reichweite.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="130" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="131" />
       <source>Exception “{zone}”: {n} feature(s) within reach; criterion “{criterion}” does not apply within {m} m of them.</source>
       <translation>Ausnahme „{zone}“: {n} Objekt(e) in Reichweite; das Kriterium „{criterion}“ gilt im Umkreis von {m} m um sie nicht.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="135" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="136" />
       <source>Exception “{zone}”: {n} feature(s) within reach; criterion “{criterion}” does not apply within {m} m of them, from {inset} m inside their edges.</source>
       <translation>Ausnahme „{zone}“: {n} Objekt(e) in Reichweite; Kriterium „{criterion}“ gilt nicht im Umkreis von {m} m um sie, ab {inset} m innerhalb ihrer Ränder.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="141" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="142" />
       <source>BNatSchG § 45b: the central check zones weigh {w} in the suitability, shared by {n} species group(s) with nests within reach{rest}.</source>
       <translation>BNatSchG § 45b: Die zentralen Prüfbereiche wiegen {w} in der Eignungsbewertung, aufgeteilt auf {n} Artengruppe(n) mit Brutplätzen in Reichweite{rest}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="144" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="145" />
       <source>Floating PV: {n} field(s) on {m} qualifying lake(s), {mwp} MWp, {gwh} GWh/a ({law})</source>
       <translation>Schwimmende PV: {n} Feld(er) auf {m} geeigneten See(n), {mwp} MWp, {gwh} GWh/a ({law})</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="146" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="147" />
       <source>Lake {n} of {m}</source>
       <translation>See {n} von {m}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="148" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="149" />
       <source>Shadow flicker, real case: {name}, {sun} h of sunshine, hub {hub} m; limit {limit} h/a.</source>
       <translation>Schattenwurf, realer Fall: {name}, {sun} h Sonnenschein, Nabe {hub} m; Grenze {limit} h/a.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="151" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="152" />
       <source>Floating PV: lake “{lake}” left out: {why}.</source>
       <translation>Schwimmende PV: See „{lake}“ ausgelassen: {why}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="153" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="154" />
       <source>Layer “{role}”: {n} feature(s) within {reach} m.</source>
       <translation>Layer „{role}“: {n} Objekt(e) innerhalb von {reach} m.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="157" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="158" />
       <source>Criterion “{criterion}”: {n} building(s) tagged as dwellings, {u} of unknown use treated as dwellings, {x} excluded as non-dwellings (within reach).</source>
       <translation>Kriterium „{criterion}“: {n} Gebäude als Wohngebäude erfasst, {u} unbekannter Nutzung als Wohngebäude behandelt, {x} als Nichtwohngebäude ausgenommen (in Reichweite).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="162" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="163" />
       <source>Criterion “{criterion}”: {n} building(s) tagged as dwellings, {u} of unknown use not counted, {x} excluded as non-dwellings (within reach).</source>
       <translation>Kriterium „{criterion}“: {n} Gebäude als Wohngebäude erfasst, {u} unbekannter Nutzung nicht gezählt, {x} als Nichtwohngebäude ausgenommen (in Reichweite).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="166" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="167" />
       <source>Criterion “{criterion}” is NOT ASSESSED: {reason}. Its land counts as not excluded by it; to assess it, {hint}.</source>
       <translation>Kriterium „{criterion}“ wird NICHT BEWERTET: {reason}. Seine Flächen gelten als nicht durch es ausgeschlossen; um es zu bewerten: {hint}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="170" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="171" />
       <source>Criterion “{criterion}” is NOT ASSESSED: {reason}. The land it would open stays closed; to assess it, {hint}.</source>
       <translation>Kriterium „{criterion}“ wird NICHT BEWERTET: {reason}. Die Flächen, die es öffnen würde, bleiben geschlossen; um es zu bewerten: {hint}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="174" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="175" />
       <source>Not assessed: criterion “{criterion}” (layer role “{role}”: {reason}).</source>
       <translation>Nicht bewertet: Kriterium „{criterion}“ (Ebenenrolle „{role}“: {reason}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="177" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="178" />
       <source>Criterion “{criterion}”: no feature of “{layer}” matches {filter} within reach.</source>
       <translation>Kriterium „{criterion}“: kein Objekt von „{layer}“ erfüllt {filter} in Reichweite.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="180" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="181" />
       <source>Criterion “{criterion}”: {n} cell(s) of raster “{role}” with {values} within reach ({path}).</source>
       <translation>Kriterium „{criterion}“: {n} Zelle(n) des Rasters „{role}“ mit {values} in Reichweite ({path}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="185" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="186" />
       <source>Raster “{role}” ({path}) has no value on {pct} % of the area of interest (nodata or not covered): there criterion “{criterion}” excludes nothing.</source>
       <translation>Raster „{role}“ ({path}) hat auf {pct} % des Untersuchungsgebiets keinen Wert (NoData oder nicht abgedeckt): dort schließt Kriterium „{criterion}“ nichts aus.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="190" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="191" />
       <source>Querying the Overpass server {server}</source>
       <translation>Frage den Overpass-Server {server} ab</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="192" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="193" />
       <source>Downloaded {mb} MB from {server}</source>
       <translation>{mb} MB von {server} geladen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="193" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="194" />
       <source>Checking the OSM data</source>
       <translation>Prüfe die OSM-Daten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="195" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="196" />
       <source>OSM data from {server}: {nodes} nodes, {ways} ways, {relations} relations ({mb} MB).</source>
       <translation>OSM-Daten von {server}: {nodes} Knoten, {ways} Wege, {relations} Relationen ({mb} MB).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="198" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="199" />
       <source>The Overpass server {server} remarked: {remark}</source>
       <translation>Hinweis des Overpass-Servers {server}: {remark}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="200" />
+      <location filename="../../wip_qgis_plugin/feedback.py" line="201" />
       <source>OSM download: {n} area(s), margin {margin} m (largest setback: {criterion}), layers {roles}.</source>
       <translation>OSM-Download: {n} Gebiet(e), Rand {margin} m (größter Abstand: {criterion}), Layer {roles}.</translation>
     </message>
@@ -694,132 +694,132 @@
       <translation>Bericht öffnen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="422" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="423" />
       <source>(from the AGS)</source>
       <translation>(aus dem AGS)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="424" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="425" />
       <source>several Länder: the preset's rules are those of one Land</source>
       <translation>mehrere Länder: Die Vorgabe enthält die Regeln eines Landes</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="429" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="430" />
       <source>not known from the AGS: choose it</source>
       <translation>aus dem AGS nicht bekannt: bitte wählen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="444" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="445" />
       <source>No wind areas: the profile computes no wind eligibility.</source>
       <translation>Keine Windflächen: Das Profil berechnet keine Flächeneignung für Wind.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="450" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="451" />
       <source>none</source>
       <translation>keine</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="452" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="453" />
       <source>not a criterion of the preset</source>
       <translation>kein Kriterium der Vorgabe</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="454" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="455" />
       <source>excluded</source>
       <translation>ausgeschlossen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="456" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="457" />
       <source>case by case (not excluded)</source>
       <translation>Einzelfallprüfung (nicht ausgeschlossen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="458" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="459" />
       <source>Settlement setback: {setback}</source>
       <translation>Siedlungsabstand: {setback}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="459" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="460" />
       <source>Forest: {forest}</source>
       <translation>Wald: {forest}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="460" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="461" />
       <source>Setback and forest are criteria of the preset (the profile has no parameter for them); the report charts the wind area for setbacks of 400–1,500 m.</source>
       <translation>Siedlungsabstand und Wald sind Kriterien der Vorgabe (das Profil hat dafür keinen Parameter); der Bericht zeigt die Windfläche für Abstände von 400–1.500 m.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="484" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="485" />
       <source>Output folder</source>
       <translation>Ausgabeordner</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="502" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="503" />
       <source>The algorithm {id} is not available: is the plugin's provider loaded?</source>
       <translation>Der Algorithmus {id} ist nicht verfügbar: Ist der Provider der Erweiterung geladen?</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="518" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="519" />
       <source>The profile cannot start: {error}</source>
       <translation>Das Profil kann nicht starten: {error}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="528" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="529" />
       <source>The profile is being created…</source>
       <translation>Das Profil wird erstellt …</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="547" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="548" />
       <source>Cancelling…</source>
       <translation>Wird abgebrochen …</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="570" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="571" />
       <source>Cancelled.</source>
       <translation>Abgebrochen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="573" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="574" />
       <source>The profile failed: {error}</source>
       <translation>Das Profil ist fehlgeschlagen: {error}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="573" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="574" />
       <source>see the log</source>
       <translation>siehe Protokoll</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="579" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="580" />
       <source>Done. Municipalities: {n}. Folder: {folder}</source>
       <translation>Fertig. Gemeinden: {n}. Ordner: {folder}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="588" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="589" />
       <source>WIP result {date}</source>
       <translation>WIP Ergebnis {date}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="589" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="590" />
       <source>Municipalities with indicators</source>
       <translation>Gemeinden mit Kennzahlen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="591" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="592" />
       <source>Sites of the profile</source>
       <translation>Standorte des Profils</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="617" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="618" />
       <source>Notes of the run</source>
       <translation>Hinweise der Berechnung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="630" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="631" />
       <source>The energy profile is ready.</source>
       <translation>Das Energieprofil ist fertig.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="683" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="684" />
       <source>WIP planning panel</source>
       <translation>WIP-Planungsfenster</translation>
     </message>
@@ -969,172 +969,172 @@
       <translation>{path} kann nicht gelesen werden: {error}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="60" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="53" />
       <source>Corridors along motorways and railways</source>
       <translation>Korridore an Autobahnen und Schienenwegen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="61" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="54" />
       <source>Conversion land (mining land, spoil heaps, brownfields)</source>
       <translation>Konversionsflächen (Bergbaufolgeland, Halden, Brachen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="62" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="55" />
       <source>Farmland in disadvantaged areas</source>
       <translation>Acker- und Grünland in benachteiligten Gebieten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="63" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="56" />
       <source>Agri-PV on farmland (counted only)</source>
       <translation>Agri-PV auf Acker- und Grünland (nur gezählt)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="64" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="57" />
       <source>Parking lots (solar carports)</source>
       <translation>Parkplatz-PV (Solarcarports)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="82" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="75" />
       <source>not assessed</source>
       <translation>nicht bewertet</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="88" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="81" />
       <source>Eligible area wind</source>
       <translation>Potenzialfläche Wind</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="89" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="82" />
       <source>Eligible area ground PV (union of the categories)</source>
       <translation>Potenzialfläche Freiflächen-PV (Vereinigung der Kategorien)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="90" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="83" />
       <source>Energy of the counted sources</source>
       <translation>Ertrag der gezählten Erzeugungsarten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="91" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="84" />
       <source>Electricity demand today</source>
       <translation>Strombedarf heute</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="101" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="94" />
       <source>Ground PV by land category</source>
       <translation>Freiflächen-PV nach Flächenkategorie</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="106" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="99" />
       <source>Category</source>
       <translation>Kategorie</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="106" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="99" />
       <source>Land [ha]</source>
       <translation>Fläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="106" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="99" />
       <source>Energy [GWh/a]</source>
       <translation>Ertrag [GWh/a]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="107" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="100" />
       <source>The categories overlap: do not add them up.</source>
       <translation>Die Kategorien überlappen sich: nicht addieren.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="110" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="103" />
       <source>Floating PV</source>
       <translation>Schwimmende PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="111" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="104" />
       <source>Lakes with a field</source>
       <translation>Seen mit einem Feld</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="112" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="105" />
       <source>Capacity</source>
       <translation>Leistung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="113" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="106" />
       <source>Energy</source>
       <translation>Ertrag</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="115" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="108" />
       <source>Payment under § 6 EEG</source>
       <translation>Zahlung nach § 6 EEG</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="115" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="108" />
       <source>Trade tax (simplified)</source>
       <translation>Gewerbesteuer (vereinfacht)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="116" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="109" />
       <source>Municipal income (§ 6 EEG + trade tax)</source>
       <translation>Kommunale Einnahmen (§ 6 EEG + Gewerbesteuer)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="117" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="110" />
       <source>Lease to the landowners</source>
       <translation>Pacht an die Flächeneigentümer</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="118" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="111" />
       <source>k€/a</source>
       <translation>T€/a</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="120" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="113" />
       <source>What the municipality receives</source>
       <translation>Was die Gemeinde erhält</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="123" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="116" />
       <source>Electricity demand 2045</source>
       <translation>Strombedarf 2045</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="124" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="117" />
       <source>Annual balance 2045 (generation / demand)</source>
       <translation>Bilanzielle Deckung 2045 (Erzeugung / Bedarf)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="125" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="118" />
       <source>Self-sufficiency 2045 (same hour)</source>
       <translation>Zeitgleiche Eigenversorgung 2045</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="126" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="119" />
       <source>Storage for 80 % self-sufficiency</source>
       <translation>Speicher für 80 % Eigenversorgung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="127" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="120" />
       <source>Storage for 90 % self-sufficiency</source>
       <translation>Speicher für 90 % Eigenversorgung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="130" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="123" />
       <source>Balance 2045</source>
       <translation>Bilanz 2045</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="133" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="126" />
       <source>–: no storage size reaches the target.</source>
       <translation>–: Keine Speichergröße erreicht das Ziel.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="135" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="128" />
       <source>Demand scenarios were not computed.</source>
       <translation>Bedarfsszenarien wurden nicht berechnet.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="145" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="138" />
       <source>The profile holds none of the chosen municipalities.</source>
       <translation>Das Profil enthält keine der gewählten Gemeinden.</translation>
     </message>
@@ -1184,252 +1184,252 @@
       <translation>Der WIP-Rechenkern läuft im Python von QGIS.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="88" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="94" />
       <source>Wind farm</source>
       <translation>Windpark</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="88" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="94" />
       <source>Ground-mounted PV</source>
       <translation>Freiflächen-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="89" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="95" />
       <source>Agrivoltaics</source>
       <translation>Agri-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="89" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="95" />
       <source>Rooftop PV</source>
       <translation>Dach-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="90" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="96" />
       <source>Site</source>
       <translation>Standort</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="111" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="117" />
       <source>{area} ha</source>
       <translation>{area} ha</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="114" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="120" />
       <source>{capacity} MWp</source>
       <translation>{capacity} MWp</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="116" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="122" />
       <source>{capacity} MW</source>
       <translation>{capacity} MW</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="117" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="123" />
       <source>{name} – site {rank}: {technology}, {figures}</source>
       <translation>{name} – Standort {rank}: {technology}, {figures}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="122" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="128" />
       <source>connected to one substation</source>
       <translation>an ein Umspannwerk angeschlossen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="123" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="129" />
       <source>connected, split between substations</source>
       <translation>angeschlossen, auf mehrere Umspannwerke verteilt</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="124" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="130" />
       <source>only partly: too little free capacity within reach</source>
       <translation>nur teilweise: zu wenig freie Kapazität in Reichweite</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="125" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="131" />
       <source>no substation within reach has free capacity</source>
       <translation>kein Umspannwerk in Reichweite hat freie Kapazität</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="126" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="132" />
       <source>no substation of its voltage level within reach</source>
       <translation>kein Umspannwerk seiner Spannungsebene in Reichweite</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="127" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="133" />
       <source>larger than every voltage level allows</source>
       <translation>größer, als jede Spannungsebene zulässt</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="133" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="139" />
       <source>Technology: {technology}</source>
       <translation>Technologie: {technology}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="134" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="141" />
       <source>Area: {area} ha</source>
       <translation>Fläche: {area} ha</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="137" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="144" />
       <source>Peak power (DC): {capacity} MWp</source>
       <translation>Spitzenleistung (DC): {capacity} MWp</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="139" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="146" />
       <source>Inverter power (AC): {capacity} MW</source>
       <translation>Wechselrichterleistung (AC): {capacity} MW</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="140" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="147" />
       <source>Rated power: {capacity} MW</source>
       <translation>Nennleistung: {capacity} MW</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="142" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="149" />
       <source>Annual energy: {energy} GWh/a</source>
       <translation>Jahresertrag: {energy} GWh/a</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="144" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="151" />
       <source>Full-load hours: {hours} h/a</source>
       <translation>Volllaststunden: {hours} h/a</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="147" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="154" />
       <source>Electricity generation cost (LCOE): {lcoe} €/MWh</source>
       <translation>Stromgestehungskosten (LCOE): {lcoe} €/MWh</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="150" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="157" />
       <source>Grid connection: {status}</source>
       <translation>Netzanschluss: {status}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="152" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="159" />
       <source>({cost} M€)</source>
       <translation>({cost} Mio. €)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="156" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="163" />
       <source>Lease to landowners: {lease} k€/a</source>
       <translation>Pacht an Flächeneigentümer: {lease} T€/a</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="169" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="176" />
       <source>Generation: {energy} GWh/a from {capacity} MW</source>
       <translation>Erzeugung: {energy} GWh/a aus {capacity} MW</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="170" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="177" />
       <source>– wind: {n} farms, {capacity} MW, {energy} GWh/a</source>
       <translation>– Wind: {n} Windparks, {capacity} MW, {energy} GWh/a</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="172" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="179" />
       <source>– ground-mounted PV: {n} sites, {capacity} MW, {energy} GWh/a</source>
       <translation>– Freiflächen-PV: {n} Standorte, {capacity} MW, {energy} GWh/a</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="174" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="181" />
       <source>– rooftop PV (not drawn): {capacity} MW, {energy} GWh/a</source>
       <translation>– Dach-PV (nicht dargestellt): {capacity} MW, {energy} GWh/a</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="176" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="183" />
       <source>Electricity demand: {demand} GWh/a</source>
       <translation>Strombedarf: {demand} GWh/a</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="177" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="184" />
       <source>Annual balance (generation ÷ demand over the year): {pct} %</source>
       <translation>Jahresbilanz (Erzeugung ÷ Bedarf übers Jahr): {pct} %</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="178" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="185" />
       <source>Self-sufficiency (demand met hour by hour): {pct} %</source>
       <translation>Eigenversorgung (Bedarf Stunde für Stunde gedeckt): {pct} %</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="179" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="186" />
       <source>Hours in which generation covers demand: {pct} %</source>
       <translation>Stunden, in denen die Erzeugung den Bedarf deckt: {pct} %</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="180" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="187" />
       <source>Eligible land for wind: {area} ha ({pct} % of the municipality)</source>
       <translation>Potenzialfläche Wind: {area} ha ({pct} % der Gemeindefläche)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="182" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="189" />
       <source>Eligible land for ground-mounted PV: {area} ha ({pct} % of the municipality)</source>
       <translation>Potenzialfläche Freiflächen-PV: {area} ha ({pct} % der Gemeindefläche)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="185" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="192" />
       <source>The layer has no indicators of a profile.</source>
       <translation>Die Ebene enthält keine Kennzahlen eines Energieprofils.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="190" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="197" />
       <source>The profile counts the energy of both in full: no deduction for the shared land.</source>
       <translation>Das Profil zählt die Energie beider Standorte voll: kein Abzug für die gemeinsam belegte Fläche.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="224" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="231" />
       <source>Overlap: {area} ha of this site are also part of a site of another technology ({others}).</source>
       <translation>Überschneidung: {area} ha dieses Standorts gehören auch zu einem Standort einer anderen Technologie ({others}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="244" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="251" />
       <source>Overlap: on {area} ha, sites of different technologies ({names}) lie on the same land.</source>
       <translation>Überschneidung: Auf {area} ha liegen Standorte verschiedener Technologien ({names}) auf derselben Fläche.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="296" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="303" />
       <source>{name} – overview of the municipality</source>
       <translation>{name} – Gemeindeübersicht</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="297" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="304" />
       <source>Figures of the municipality (potentials)</source>
       <translation>Kennzahlen der Gemeinde (Potenziale)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="307" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="314" />
       <source>Figures of this site</source>
       <translation>Kennzahlen des Standorts</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="395" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="402" />
       <source>Legend</source>
       <translation>Legende</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="402" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="409" />
       <source>Site of this page</source>
       <translation>Standort dieser Seite</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="407" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="414" />
       <source>score: 100 most, 0 least suitable</source>
       <translation>Bewertung: 100 am besten, 0 am wenigsten geeignet</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="410" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="417" />
       <source>Base map</source>
       <translation>Grundkarte</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="448" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="461" />
       <source>Page [% @atlas_featurenumber %] of [% @atlas_totalfeatures %]</source>
       <translation>Seite [% @atlas_featurenumber %] von [% @atlas_totalfeatures %]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="451" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="464" />
       <source>Date: {date}</source>
       <translation>Datum: {date}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="453" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/atlas.py" line="466" />
       <source>Potentials under the stated assumptions, not plans. WIP energy and spatial planning.</source>
       <translation>Potenziale unter den genannten Annahmen, keine Planung. WIP Energie &amp; Raumplanung.</translation>
     </message>
@@ -2410,8 +2410,8 @@
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="249" />
-      <source>{name}: {area:.0f} ha, demand {demand:.1f} GWh/a, energy {energy} GWh/a</source>
-      <translation>{name}: {area:.0f} ha, Bedarf {demand:.1f} GWh/a, Ertrag {energy} GWh/a</translation>
+      <source>{name}: {area} ha, demand {demand} GWh/a, energy {energy} GWh/a</source>
+      <translation>{name}: {area} ha, Bedarf {demand} GWh/a, Ertrag {energy} GWh/a</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="96" />
@@ -2779,137 +2779,137 @@
       <translation>Ortsnamen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="205" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="206" />
       <source>Site maps (PDF)</source>
       <translation>Standortkarten (PDF)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="213" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="214" />
       <source>Municipalities [polygons] (profile_sites.gpkg, layer municipalities)</source>
       <translation>Gemeinden [Polygone] (profile_sites.gpkg, Ebene municipalities)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="218" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="219" />
       <source>Sites (profile_sites.gpkg, layer sites: municipality, source, energy_mwh_per_a)</source>
       <translation>Standorte (profile_sites.gpkg, Ebene sites: municipality, source, energy_mwh_per_a)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="221" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="222" />
       <source>Grid connection lines (profile_sites.gpkg, layer connections)</source>
       <translation>Netzanschlussleitungen (profile_sites.gpkg, Ebene connections)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="224" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="225" />
       <source>Eligible wind areas [polygons]</source>
       <translation>Potenzialflächen Wind [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="226" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="227" />
       <source>Eligible ground-mounted PV areas [polygons]</source>
       <translation>Potenzialflächen Freiflächen-PV [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="228" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="229" />
       <source>Suitability raster (score 0–100)</source>
       <translation>Eignungsraster (Bewertung 0–100)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="230" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="231" />
       <source>Base map: settlement areas [polygons, ATKIS Ortslage or OSM landuse=residential]</source>
       <translation>Grundkarte: Siedlungsflächen [Polygone, ATKIS Ortslage oder OSM landuse=residential]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="233" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="234" />
       <source>Base map: roads [lines, OSM highway=*]</source>
       <translation>Grundkarte: Straßen [Linien, OSM highway=*]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="235" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="236" />
       <source>Base map: water bodies [polygons]</source>
       <translation>Grundkarte: Gewässer [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="237" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="238" />
       <source>Base map: place names [points or polygons with a name field; default: the named settlement areas]</source>
       <translation>Grundkarte: Ortsnamen [Punkte oder Polygone mit Namensfeld; sonst die benannten Siedlungsflächen]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="240" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="241" />
       <source>Site pages per municipality [-]</source>
       <translation>Standortseiten je Gemeinde [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="242" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="243" />
       <source>Title</source>
       <translation>Titel</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="244" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="245" />
       <source>PDF files (*.pdf)</source>
       <translation>PDF-Dateien (*.pdf)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="245" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="246" />
       <source>Number of pages</source>
       <translation>Anzahl der Seiten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="268" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="269" />
       <source>“{parameter}”: cannot open the layer.</source>
       <translation>„{parameter}“: die Ebene lässt sich nicht öffnen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="275" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="276" />
       <source>“{output}”: the file must end in .pdf (got “{path}”).</source>
       <translation>„{output}“: die Datei muss auf .pdf enden (angegeben: „{path}“).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="286" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="287" />
       <source>Printing {n} pages</source>
       <translation>Drucke {n} Seiten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="295" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="296" />
       <source>The PDF could not be written: {error}</source>
       <translation>Die PDF-Datei konnte nicht geschrieben werden: {error}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="325" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="326" />
       <source>“{parameter}”: the layer has no name field ({fields}).</source>
       <translation>„{parameter}“: Die Ebene hat kein Namensfeld ({fields}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="337" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="338" />
       <source>Settlement areas</source>
       <translation>Siedlungsflächen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="346" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="347" />
       <source>The municipalities layer has no field “{field}”.</source>
       <translation>Die Gemeindeebene hat kein Feld „{field}“.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="358" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="359" />
       <source>Suitability (0–100)</source>
       <translation>Eignung (0–100)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="369" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="370" />
       <source>Municipal boundary</source>
       <translation>Gemeindegrenze</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="375" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="376" />
       <source>Potential area wind</source>
       <translation>Potenzialfläche Wind</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="377" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="378" />
       <source>Potential area ground PV</source>
       <translation>Potenzialfläche Freiflächen-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="383" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/site_maps.py" line="384" />
       <source>The municipalities layer has no features: nothing to print.</source>
       <translation>Die Gemeindeebene enthält keine Objekte: nichts zu drucken.</translation>
     </message>
@@ -3764,56 +3764,56 @@
       <translation>Ausschlussgründe (Klick mit „Warum ausgeschlossen?“ zeigt jeden Grund)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="178" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="179" />
       <source>The engine Python “{python}” cannot be started: {error}. Check the setting Plugins → WIP Energy &amp; Spatial Planning → Engine Python.</source>
       <translation>Das Rechenkern-Python „{python}“ lässt sich nicht starten: {error}. Prüfen Sie die Einstellung Erweiterungen → WIP Energie &amp; Raumplanung → Rechenkern-Python.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="219" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="220" />
       <source>No engine Python is set.</source>
       <translation>Es ist kein Rechenkern-Python eingestellt.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="249" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="250" />
       <source>The engine Python runs another version of the plugin's engine (protocol {theirs}, needed {ours}).</source>
       <translation>Das Rechenkern-Python führt eine andere Version des Rechenkerns der Erweiterung aus (Protokoll {theirs}, benötigt {ours}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="274" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="275" />
       <source>The engine Python “{python}” ended without a result (exit code {code}):
 {output}</source>
       <translation>Das Rechenkern-Python „{python}“ endete ohne Ergebnis (Exit-Code {code}):
 {output}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="323" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="324" />
       <source>no such file</source>
       <translation>Datei nicht vorhanden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="354" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="355" />
       <source>No Python interpreter found to create the engine environment with. Install Python 3 and set its path as the engine Python.</source>
       <translation>Kein Python-Interpreter gefunden, mit dem die Rechenkernumgebung erstellt werden kann. Installieren Sie Python 3 und stellen Sie seinen Pfad als Rechenkern-Python ein.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="388" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="389" />
       <source>“{command}” failed (exit code {code}):
 {output}</source>
       <translation>„{command}“ ist fehlgeschlagen (Exit-Code {code}):
 {output}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="418" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="419" />
       <source>“{python} -m venv” made no interpreter at {path}. On Debian and Ubuntu install python3-venv.</source>
       <translation>„{python} -m venv“ hat keinen Interpreter unter {path} angelegt. Unter Debian und Ubuntu installieren Sie python3-venv.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="420" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="421" />
       <source>Installing the engine's packages (pinned versions)</source>
       <translation>Pakete des Rechenkerns werden installiert (festgelegte Versionen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="430" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="431" />
       <source>Engine environment ready ({seconds:.0f} s): {python}</source>
       <translation>Rechenkernumgebung bereit ({seconds:.0f} s): {python}</translation>
     </message>

@@ -30,7 +30,7 @@ from ..compat import (
 )
 from ..core.jobs.build import profile_job
 from ..core.jobs.protocol import Job
-from ..i18n import tr
+from ..i18n import format_number, tr
 from .base import WipAlgorithm, preset_ids
 from .inputs import (
     SOURCE_KEYS,
@@ -246,9 +246,9 @@ class MunicipalProfile(WipAlgorithm):
                                                                              reason=src["reason"]))
         for m in result["municipalities"]:
             ind = m["indicators"]
-            feedback.pushInfo(tr("{name}: {area:.0f} ha, demand {demand:.1f} GWh/a, energy {energy} GWh/a").format(
-                name=m["name"], area=ind.get("area_ha", 0.0), demand=ind.get("demand_gwh") or 0.0,
-                energy=f"{ind['energy_gwh']:.1f}" if ind.get("energy_gwh") is not None else "–"))
+            feedback.pushInfo(tr("{name}: {area} ha, demand {demand} GWh/a, energy {energy} GWh/a").format(
+                name=m["name"], area=format_number(ind.get("area_ha"), 0), demand=format_number(ind.get("demand_gwh")),
+                energy=format_number(ind.get("energy_gwh"))))
         files = result["files"]
         self.load_on_completion(context, [
             (f"{files['gpkg']}|layername=municipalities", tr("Municipalities with indicators"),

@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..messages import msg
 from .pvlib_shim import pvlib_module
 
 #: Columns of :attr:`Weather.data` and their units.
@@ -299,7 +300,7 @@ def _load_try_cached(region: int, irradiance: bool) -> Weather:
     return Weather(
         data=frame[columns], latitude=meta["latitude"], longitude=meta["longitude"],
         elevation_m=meta["elevation_m"], wind_height_m=10.0,
-        name=f"TRY 2010 region {region} ({station})",
+        name=msg("try_region", region=region, station=station),
         source=TRY_SOURCE.format(region=region, region_name=meta["region_name"], station=station),
         irradiance_time_offset_min=offset, region=region, dni_derived=irradiance,
     )

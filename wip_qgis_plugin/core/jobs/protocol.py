@@ -68,6 +68,7 @@ from .paths import (
     profile_outputs,
     remove_stale_parts,
 )
+from ..messages import to_wire
 from ..plain import to_plain
 from ..progress import NullProgress
 
@@ -425,13 +426,14 @@ class WorkerProgress:
         if (message is not None and message != last_message) or fraction - last_fraction >= 0.005 \
                 or fraction >= 1.0 or now - last_time >= 0.2:
             self._last = (fraction, message if message is not None else last_message, now)
-            self._writer.send("progress", fraction=fraction, message=message)
+            self._writer.send("progress", fraction=fraction, **(to_wire(message) if message is not None else
+                                                                {"message": None}))
 
     def info(self, message: str) -> None:  # noqa: D102
-        self._writer.send("info", message=str(message))
+        self._writer.send("info", **to_wire(message))
 
     def warning(self, message: str) -> None:  # noqa: D102
-        self._writer.send("warning", message=str(message))
+        self._writer.send("warning", **to_wire(message))
 
     def is_cancelled(self) -> bool:  # noqa: D102
         return self._cancel.is_set()

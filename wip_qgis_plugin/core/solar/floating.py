@@ -34,6 +34,7 @@ from ..errors import InputError
 from ..progress import NullProgress, Progress
 from .model import prepare_sky, specific_yields
 from .systems import load_pv_systems
+from ..messages import msg
 
 #: WHG § 36 (3) as amended in 2023.
 WHG_SOURCE = ("Wasserhaushaltsgesetz (WHG) § 36 Abs. 3 (in Kraft seit 2023): schwimmende Photovoltaikanlagen nur auf "
@@ -213,10 +214,7 @@ def run_floating(lakes: LayerRef, outputs: FloatingOutputs, settings: FloatingSe
         others = others[~others.index.isin(frame.index)]  # a filter may name flooded mines tagged water=lake
         big = int((others.geometry.area >= 10_000.0 * settings.min_field_ha).sum())
         if big:
-            progress.warning(f"Floating PV: {big} lake(s) tagged water=lake of at least {settings.min_field_ha:g} ha "
-                             "are left out: WHG § 36 (3) allows floating PV only on artificial or heavily modified "
-                             "waters, and OSM tags the flooded open-cast mines water=lake as well. Give a layer of "
-                             "the lakes that qualify (lake filter none) to assess them.")
+            progress.warning(msg("floating_lakes_left_out", n=big, min_ha=float(settings.min_field_ha)))
     if frame.empty:
         progress.warning(f"Floating PV: no lake of {lakes.describe()} qualifies"
                          + (f" (filter {flt})" if flt is not None else "") + "; 0 MWp. WHG § 36 (3) allows floating "
@@ -277,7 +275,7 @@ def run_floating(lakes: LayerRef, outputs: FloatingOutputs, settings: FloatingSe
             write_vector(tx.temp_for(outputs.fields), out, "floating_pv", "MultiPolygon")
         if outputs.table is not None:
             write_csv(tx.temp_for(outputs.table), list(FIELDS), [[r[f] for f in FIELDS] for r in rows])
-    progress.info(f"Floating PV: {len(rows)} field(s) on {len(frame)} qualifying lake(s), "
-                  f"{sum(r['capacity_mwp'] for r in rows):.1f} MWp, "
-                  f"{sum(r['energy_mwh_per_a'] for r in rows) / 1000:.1f} GWh/a ({WHG_SOURCE})")
+    progress.info(msg("floating_summary", fields=len(rows), lakes=len(frame),
+                      mwp=float(sum(r["capacity_mwp"] for r in rows)),
+                      gwh=float(sum(r["energy_mwh_per_a"] for r in rows) / 1000), source=WHG_SOURCE))
     return FloatingResult(out, totals, skipped, outputs)

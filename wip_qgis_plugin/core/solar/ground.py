@@ -66,6 +66,7 @@ from .horizon import horizon_angles, horizon_loss
 from .model import HorizonBands, optimal_tilt, prepare_sky, specific_yields
 from .systems import PvSystem, PvSystems, load_pv_systems
 from ..data.weather import Weather, find_try_region, load_try, read_weather, try_region_outlines
+from ..messages import msg
 
 NODATA = -9999.0
 #: Fields of the site outputs (units in the names).
@@ -508,7 +509,7 @@ def run_solar_potential(
 
         def step(fraction: float, sub: SubProgress = sub, code: int = code) -> None:
             check_cancelled(sub)
-            sub.report(fraction, f"pvlib: region {code}")
+            sub.report(fraction, msg("pvlib_region", region=str(code)))
 
         values = specific_yields(sky, system, systems, slope_c, aspect_c, tilt_deg=tilt, losses_pct=losses,
                                  progress=step, horizon=bands)
@@ -522,8 +523,8 @@ def run_solar_potential(
         flat = float(specific_yields(sky, system, systems, [0.0], [np.nan], tilt_deg=tilt, losses_pct=losses)[0])
         regions.append(RegionModel(str(code) if user_weather is None else "user", weather.name, lat, lon, float(tilt),
                                    int(used.size), flat))
-        progress.info(f"{weather.name}: {used.size} orientation bin(s), tilt {tilt:g}°, level ground "
-                      f"{flat:,.0f} kWh/kWp/a.")
+        progress.info(msg("pv_region_yield", weather=weather.name, bins=int(used.size), tilt_deg=float(tilt),
+                          yield_kwh_per_kwp=flat))
 
     # pass 2: write rasters, sum per site and municipality
     site_frame = _read_sites(sites, crs, aoi, names, ids, muni_geoms, settings) if sites is not None else None

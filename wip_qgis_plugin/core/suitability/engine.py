@@ -60,6 +60,7 @@ from .mcda import (
 )
 from ..progress import NullProgress, Progress, SubProgress, check_cancelled
 from ..data.rasters import RasterRef, check_raster, eligibility_grid, role_values, sources_for
+from ..messages import msg
 
 SCORE_NODATA = 255
 #: Score bins of the sensitivity thresholds (a run's top X % is found to 1/N_BINS).
@@ -317,7 +318,7 @@ def _prepare(
             grow = role_reach + 2 * r
             box = (base[0] - grow, base[1] - grow, base[2] + grow, base[3] + grow)
             frames[role] = read_layer(layers[role], role, crs, box, cols, settings.invalid_geometries)
-            progress.info(f"Layer '{role}': {len(frames[role])} feature(s) within {role_reach:,.0f} m.")
+            progress.info(msg("layer_features_within", layer=role, n=len(frames[role]), reach_m=float(role_reach)))
         key = keys[c.id]
         if key not in sets:
             frame = frames[role]
@@ -537,9 +538,7 @@ def run_suitability(
         finally:
             ds.close()
         if unscored:
-            progress.warning(
-                f"{unscored * grid.pixel_area_ha:,.1f} ha of eligible land have no score: an input is undefined "
-                "there (raster nodata or not covered). Fill the raster, or give the criterion a missing_score.")
+            progress.warning(msg("suitability_unscored", area_ha=float(unscored * grid.pixel_area_ha)))
         thresholds = top_threshold_bins(run_hist, sens.top_pct) if sens is not None else None
         if want_pass2:
             assert sens is not None and thresholds is not None and run_w is not None

@@ -51,6 +51,7 @@ from .resource import (
 )
 from .turbines import WindTurbine, load_turbine
 from .wakes import WAKE_MODELS, efficiency_curve_wake_loss, jensen_wake_loss, wind_rose
+from ..messages import msg
 
 #: Building values counted as houses for ``dist_house_m`` (OSM ``building=*``; others are ignored
 #: when the layer has a ``building`` field).
@@ -504,10 +505,13 @@ def _place_and_yield(turbine: WindTurbine, areas: gpd.GeoDataFrame, rasters: Map
     weather = site_weather(settings.resource.weather, lon, lat)
     climate = climate_from_weather(weather)
     direction = settings.main_direction_deg if settings.main_direction_deg is not None else climate.main_direction_deg
-    progress.info(f"Turbine {turbine.describe()}; main wind direction {direction:.0f}° "
-                  f"({'parameter' if settings.main_direction_deg is not None else climate.name}); spacing "
-                  f"{settings.spacing_along_d:g} D along × {settings.spacing_across_d:g} D across; "
-                  f"{'rotor-in' if settings.rotor_in else 'rotor-out'}")
+    progress.info(msg("layout_turbine_rotor_in" if settings.rotor_in else "layout_turbine_rotor_out",
+                      turbine=turbine.name or turbine.id, power_mw=float(turbine.nominal_power_mw),
+                      rotor_m=float(turbine.rotor_diameter_m), hub_m=float(turbine.hub_height_m),
+                      total_m=float(turbine.total_height_m), direction_deg=float(direction),
+                      direction_source=msg("direction_parameter") if settings.main_direction_deg is not None
+                      else climate.name, along_d=float(settings.spacing_along_d),
+                      across_d=float(settings.spacing_across_d)))
     model, inp = prepare_resource(turbine.hub_height_m, rasters, layers, grid, crs, settings.resource, climate)
     table = table_for(turbine, settings.resource, climate)
     fields = _resource_grid(model, inp, grid, crs, turbine.hub_height_m, SubProgress(progress, 0.02, 0.3))
