@@ -1184,7 +1184,8 @@ def _common_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--kinds", default="hard,soft", help="exclusion kinds, comma-separated")
     p.add_argument("--resolution", type=float, default=10.0, help="pixel size [m]")
     p.add_argument("--crs", default="EPSG:25832")
-    p.add_argument("--min-area", type=float, default=1.0, help="minimum polygon area [ha]")
+    p.add_argument("--min-area", type=float, default=5.0,
+                   help="minimum patch area [ha] (default 5, the sample scenario's wind; give 1 for a PV catalogue)")
     p.add_argument("--settlement-setback", type=float, help="setback to settlements [m]")
     p.add_argument("--workers", type=int)
     p.add_argument("--prefix", help="output file prefix (default: the technology)")

@@ -117,7 +117,7 @@ def test_wip_eligibility_builds_the_job_of_the_land_eligibility_algorithm():
                 "names": ["Aland", "Barby"]},
         "outputs": {"eligibility": "/out/wind_eligibility.tif", "reasons": "/out/wind_reasons.tif",
                     "polygons": "/out/wind_areas.gpkg", "table": "/out/wind_table.csv"},
-        "settings": {"resolution_m": 25.0, "crs": "EPSG:25832", "kinds": ["hard", "soft"], "min_area_ha": 1.0,
+        "settings": {"resolution_m": 25.0, "crs": "EPSG:25832", "kinds": ["hard", "soft"], "min_area_ha": 5.0,
                      "require_all": False, "invalid_geometries": "error"},
     }
 

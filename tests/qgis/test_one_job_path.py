@@ -96,7 +96,7 @@ def test_land_eligibility_and_wip_eligibility_build_the_same_job(provider, small
     args = build_parser().parse_args([
         "eligibility", "--catalogue", "wind_sachsen_anhalt", "--layer", f"municipalities={gpkg}:municipalities",
         *[f"--layer={role}={gpkg}:{role}" for role in roles], "--names", "Westdorf", "--resolution", "25",
-        "--settlement-setback", "900", "--min-area", "5", "--out-dir", str(out)])  # the dialog's 5 ha (the CLI: 1)
+        "--settlement-setback", "900", "--out-dir", str(out)])  # no --min-area: the defaults must agree (5 ha)
     cli_job, key = eligibility_job_from_args(args)
     assert key == "wind"
     assert algorithm_job.name == cli_job.name == "eligibility"
@@ -121,7 +121,6 @@ def test_criterion_layers_and_criterion_layer_flags_build_the_same_job(provider,
     args = build_parser().parse_args([
         "eligibility", "--catalogue", "wind_sachsen_anhalt", "--layer", f"municipalities={gpkg}:municipalities",
         "--layer", f"landuse={gpkg}:landuse", "--layer", f"buildings={gpkg}:buildings", "--resolution", "25",
-        "--min-area", "5",
         "--criterion-layer", f"nature_reserves={gpkg}:protected_areas",
         "--criterion-layer", f"standing_water={gpkg}:water", "--out-dir", str(out)])
     cli_job, _ = eligibility_job_from_args(args)
@@ -212,7 +211,7 @@ def test_land_cover_parameter_and_raster_flag_build_the_same_job(provider, small
     algorithm_job = captured_job("wip:landeligibility", params)
     args = build_parser().parse_args([
         "eligibility", "--catalogue", "wind_sachsen_anhalt", "--layer", f"municipalities={gpkg}:municipalities",
-        f"--layer=landuse={gpkg}:landuse", "--resolution", "25", "--min-area", "5", "--raster", f"land_cover={raster}",
+        f"--layer=landuse={gpkg}:landuse", "--resolution", "25", "--raster", f"land_cover={raster}",
         "--out-dir", str(out)])
     cli_job, _ = eligibility_job_from_args(args)
     assert dict(algorithm_job.arguments) == dict(cli_job.arguments)
