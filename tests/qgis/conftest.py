@@ -7,11 +7,14 @@ eligibility run on two of its municipalities at 50 m. Helpers live in wip_qgis_t
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from qgis.core import QgsApplication
+from qgis.core import QgsApplication, QgsSettings
+from qgis.PyQt.QtCore import QLocale
 from wip_qgis_testing import SAMPLE_GPKG, WIND_ROLES, X0, Y0, Region, require_engine
 
 
@@ -143,3 +146,30 @@ def sample_eligibility(sample_region, tmp_path_factory) -> EligibilityRun:
         settings=EligibilitySettings(resolution_m=50.0, crs="EPSG:25832", workers=1),
     )
     return EligibilityRun(sample_region, names, folder / "elig.tif", folder / "areas.gpkg", result.eligible_ha)
+
+
+@contextmanager
+def german_ui() -> Iterator[None]:
+    """QGIS in German as the plugin finds it: the locale setting, the translator installed as the plugin does at
+    start, and German number formats (QLocale's default); all restored afterwards."""
+    from wip_qgis_plugin import i18n
+
+    settings = QgsSettings()
+    old, old_locale = settings.value("locale/userLocale", ""), QLocale()
+    settings.setValue("locale/userLocale", "de_DE")
+    QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+    assert i18n.ui_language() == "de"
+    assert i18n.install_translator()
+    try:
+        yield
+    finally:
+        i18n.remove_translator()
+        QLocale.setDefault(old_locale)
+        settings.setValue("locale/userLocale", old)
+
+
+@pytest.fixture
+def german(qgis_app):
+    """German UI and number format for one test (:func:`german_ui`)."""
+    with german_ui():
+        yield

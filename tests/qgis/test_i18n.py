@@ -7,7 +7,6 @@ import importlib.util
 import xml.etree.ElementTree as ET
 
 import pytest
-from qgis.core import QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, QTranslator
 from wip_qgis_testing import PLUGIN_DIR, REPO
 
@@ -38,17 +37,6 @@ def collect_tr_strings() -> dict:
     return module.collect_messages()
 
 
-@pytest.fixture
-def german(qgis_app):
-    """German translator installed through the locale setting, as the plugin does at start."""
-    settings = QgsSettings()
-    old = settings.value("locale/userLocale", "")
-    settings.setValue("locale/userLocale", "de_DE")
-    assert i18n.ui_language() == "de"
-    assert i18n.install_translator()
-    yield
-    i18n.remove_translator()
-    settings.setValue("locale/userLocale", old)
 
 
 def test_every_tr_string_has_a_finished_german_translation():

@@ -16,7 +16,6 @@ from qgis.core import QgsApplication, QgsProcessingContext, QgsProject, QgsSetti
 from qgis.PyQt.QtCore import QLocale
 from wip_qgis_testing import SAMPLE_DIR, SAMPLE_GPKG
 
-from wip_qgis_plugin import i18n
 from wip_qgis_plugin import panel_detect as detect
 from wip_qgis_plugin import panel_presets as presets
 from wip_qgis_plugin.panel_params import ALGORITHM_ID, PanelState, profile_parameters, state_problems
@@ -49,19 +48,6 @@ def sample_infos(names: dict[str, str] | None = None, with_uri: bool = True) -> 
             for i, (layer, geometry) in enumerate(SAMPLE_LAYERS.items())]
 
 
-@pytest.fixture
-def german(qgis_app):
-    """German UI (translator) and German number format (QLocale default), as QGIS sets them."""
-    settings = QgsSettings()
-    old = settings.value("locale/userLocale", "")
-    old_locale = QLocale()
-    settings.setValue("locale/userLocale", "de_DE")
-    QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
-    assert i18n.install_translator("de")
-    yield
-    i18n.remove_translator()
-    QLocale.setDefault(old_locale)
-    settings.setValue("locale/userLocale", old)
 
 
 @pytest.fixture

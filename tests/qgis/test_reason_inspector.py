@@ -19,13 +19,11 @@ from qgis.core import (
     QgsProcessingFeedback,
     QgsProject,
     QgsRasterLayer,
-    QgsSettings,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QLocale, Qt
+from qgis.PyQt.QtCore import Qt
 from wip_qgis_testing import ALG_ID, WIND_ROLES, run_algorithm
 
-from wip_qgis_plugin import i18n
 from wip_qgis_plugin.core.eligibility.reason_bits import decode_reasons, read_bit_table
 from wip_qgis_plugin.processing_algorithms.output_styles import ReasonStylePostProcessor, style_post_processor
 from wip_qgis_plugin.reason_inspector import (
@@ -89,18 +87,6 @@ def oracle(run):
             "boundary": distance([area.boundary])}
 
 
-@pytest.fixture
-def german(qgis_app):
-    """German UI: the translator installed as the plugin does, German number format."""
-    settings = QgsSettings()
-    old, old_locale = settings.value("locale/userLocale", ""), QLocale()
-    settings.setValue("locale/userLocale", "de_DE")
-    QLocale.setDefault(QLocale("de_DE"))
-    assert i18n.install_translator()
-    yield
-    i18n.remove_translator()
-    QLocale.setDefault(old_locale)
-    settings.setValue("locale/userLocale", old)
 
 
 @pytest.fixture

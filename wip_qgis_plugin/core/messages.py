@@ -48,6 +48,8 @@ class _LocalFormatter(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
         if isinstance(value, Message):  # a message inside a message (a weather's name, a word) in the same language
             return format(value.render(self.language), format_spec)
+        if isinstance(value, Mapping) and "en" in value:  # a value worded per language (localised())
+            return format(str(value.get(self.language) or value["en"]), format_spec)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return super().format_field(value, format_spec)
         if not format_spec:
@@ -90,6 +92,13 @@ def _render(message_id: str, params: Mapping[str, Any], language: str) -> str:
         raise KeyError(f"engine message {message_id!r} is not in {TABLE.name}: add its wordings there")
     wording = entry.get(language) or entry["en"]
     return _LocalFormatter(language).vformat(wording, (), params)
+
+
+def localised(**wordings_by_language: str) -> dict[str, str]:
+    """A parameter worded per language (``localised(en="all features", de="alle Objekte")``); English is needed."""
+    if "en" not in wordings_by_language:
+        raise ValueError("a localised value needs its English wording (en=...)")
+    return dict(wordings_by_language)
 
 
 def msg(message_id: str, **params: Any) -> Message:

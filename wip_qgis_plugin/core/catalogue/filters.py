@@ -57,6 +57,32 @@ class FeatureFilter:
             parts.append("(" + " or ".join(str(f) for f in self.any_of) + ")")
         return " and ".join(parts) or "all features"
 
+    def describe(self) -> dict[str, str]:
+        """The filter for a person, per language (``{"en": ..., "de": ...}``, a value for :mod:`..messages`).
+
+        German: ``landuse = quarry oder brownfield und $area_ha ≥ 0,09``; English as :meth:`__str__`.
+        """
+        return {"en": str(self), "de": _german(self)}
+
+
+_GERMAN_OPS = {"in": "=", "not_in": "≠", "==": "=", "!=": "≠", ">": ">", ">=": "≥", "<": "<", "<=": "≤"}
+
+
+def _german_value(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    return f"{value:,}".translate(str.maketrans({",": ".", ".": ","}))
+
+
+def _german(flt: FeatureFilter) -> str:
+    parts = []
+    for c in flt.conditions:
+        joiner = " oder " if c.op in ("in", "==") else ", "
+        parts.append(f"{c.field} {_GERMAN_OPS.get(c.op, c.op)} {joiner.join(_german_value(v) for v in c.values)}")
+    if flt.any_of:
+        parts.append("(" + " oder ".join(_german(f) for f in flt.any_of) + ")")
+    return " und ".join(parts) or "alle Objekte"
+
 
 def parse_filter(raw: Any) -> FeatureFilter:
     """Parse the YAML form of a filter.

@@ -88,7 +88,7 @@ def climate_from_weather(weather: Any) -> SiteClimate:
         elevation_m=float(weather.elevation_m) if np.isfinite(weather.elevation_m) else 0.0,
         weibull_k=weibull_k_from_speeds(data["wind_speed"]),
         main_direction_deg=main_wind_direction_deg(data["wind_speed"], data["wind_direction"]),
-        name=str(weather.name))
+        name=weather.name)
 
 
 def site_weather(source: str | int | None, lon: float, lat: float) -> Weather:
