@@ -1201,9 +1201,10 @@ def _common_options(p: argparse.ArgumentParser) -> None:
                         "'protected_areas=NSG.shp;protection_title=Naturschutzgebiet' (repeatable)")
 
 
-def _accounting_options(p: argparse.ArgumentParser, rotor_in_help: str) -> None:
-    """Rotor-in, the reference turbine, the tower foot and the Land of a WindBG accounting (windbg, plan-areas)."""
-    p.add_argument("--rotor-in", action="store_true", help=rotor_in_help)
+def _accounting_options(p: argparse.ArgumentParser, rotor_in_help: str, rotor_in: bool) -> None:
+    """Rotor-in (default ``rotor_in``, as the algorithm's), the reference turbine, the tower foot and the Land of a
+    WindBG accounting (windbg, plan-areas)."""
+    p.add_argument("--rotor-in", action=argparse.BooleanOptionalAction, default=rotor_in, help=rotor_in_help)
     p.add_argument("--hub-height", type=float, help="reference turbine hub height [m] (default: the catalogue's)")
     p.add_argument("--rotor-diameter", type=float, help="reference turbine rotor diameter [m]")
     p.add_argument("--tower-foot", type=float, default=4.0, help="tower-foot radius [m]")
@@ -1278,21 +1279,21 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--step", type=float, default=100.0, help="step [m]")
     s.add_argument("--variant", action="append", metavar="NAME=ID[,ID]",
                    help="a variant dropping criteria, e.g. 'ohne Wald=forest' (repeatable)")
-    s.set_defaults(func=cmd_sweep)
+    s.set_defaults(func=cmd_sweep, resolution=25.0)  # the sample scenario's sweep, as the algorithm's
     su = sub.add_parser("suitability", help="score eligible land with the catalogue's soft criteria")
     _common_options(su)
     su.add_argument("--eligibility", required=True, help="eligibility raster of `wip eligibility`")
     su.add_argument("--areas", help="eligible-area polygons (GeoPackage) for ranked candidate sites")
     su.add_argument("--raster", action="append", metavar="ROLE=FILE",
                     help="raster for a role: dem, slope, aspect, wind_speed_100m, wind_speed_150m, soil_quality")
-    su.add_argument("--runs", type=int, default=0, help="sensitivity runs (0: none)")
+    su.add_argument("--runs", type=int, default=50, help="sensitivity runs (default 50, the sample scenario's; 0: none)")
     su.add_argument("--perturbation", type=float, default=0.2, help="weight perturbation (0.2 = ±20 %%)")
     su.add_argument("--top", type=float, default=10.0, help="top share for the stability raster [%%]")
     su.set_defaults(func=cmd_suitability)
     wb = sub.add_parser("windbg", help="WindBG area accounting of eligible wind areas")
     _common_options(wb)
     wb.add_argument("--areas", required=True, help="eligible-area polygons (GeoPackage) of `wip eligibility`")
-    _accounting_options(wb, "apply the WindBG § 4 rotor-in deduction")
+    _accounting_options(wb, "apply the WindBG § 4 rotor-in deduction (default: on, as the sample scenario)", True)
     wb.set_defaults(func=cmd_windbg)
     gc = sub.add_parser("grid-check", help="check power lines as a graph: dangling ends, islands, missing voltages")
     _grid_options(gc, "grid")
@@ -1319,7 +1320,8 @@ def build_parser() -> argparse.ArgumentParser:
     wl = sub.add_parser("layout", help="place turbines in eligible areas; energy, wake losses, totals")
     _wind_options(wl, 50.0)
     wl.add_argument("--areas", required=True, metavar="FILE[:LAYER]", help="eligible areas of `wip eligibility`")
-    wl.add_argument("--rotor-in", action="store_true", help="the whole rotor inside the area")
+    wl.add_argument("--rotor-in", action=argparse.BooleanOptionalAction, default=True,
+                    help="the whole rotor inside the area (default: on, as the sample scenario)")
     wl.add_argument("--along", type=float, default=5.0, help="spacing along the main wind direction [D]")
     wl.add_argument("--across", type=float, default=3.0, help="spacing across it [D]")
     wl.add_argument("--direction", type=float, help="main wind direction [°] (default: from the weather)")
@@ -1342,9 +1344,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="a turbine its quietest mode leaves over a limit: off at night (22–6 h) or removed")
     im.add_argument("--no-noise", action="store_true", help="skip the noise")
     im.add_argument("--no-shadow", action="store_true", help="skip the shadow flicker")
-    im.add_argument("--shadow-real-case", action="store_true",
+    im.add_argument("--shadow-real-case", action=argparse.BooleanOptionalAction, default=True,
                     help="also the real shadow duration per receptor (sunshine, operation, rotor turned into the wind "
-                         "of the weather year) against the LAI's 8 h/a")
+                         "of the weather year) against the LAI's 8 h/a (default: on, as the sample scenario)")
     im.add_argument("--weather", default=None,
                     help="weather of the real case: a file or a TRY region (default: the site's TRY region)")
     im.add_argument("--table", help="immission table (YAML, schema wip-immission/1; default presets/immission.yml)")
@@ -1370,7 +1372,8 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--zone-h", type=float, default=5.0, help="replacement zone in total heights of the new turbine")
     rp.add_argument("--old-full-load-hours", type=float, default=1630.0, help="of the old turbines [h/a]")
     _wind_options(rp, 50.0)  # the replacement layout (--areas): turbine, rasters, --gpkg layers, losses
-    rp.add_argument("--rotor-in", action="store_true", help="replacement layout: the whole rotor inside the area")
+    rp.add_argument("--rotor-in", action=argparse.BooleanOptionalAction, default=True,
+                    help="replacement layout: the whole rotor inside the area (default: on, as the sample scenario)")
     rp.add_argument("--along", type=float, default=5.0, help="replacement layout: spacing along the wind [D]")
     rp.add_argument("--across", type=float, default=3.0, help="replacement layout: spacing across it [D]")
     rp.add_argument("--objective", choices=["count", "energy"], default="count")
@@ -1462,7 +1465,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common_options(pa)
     pa.add_argument("--areas", required=True, metavar="FILE[:LAYER]", help="the plan's designated wind areas")
     pa.add_argument("--reasons", help="reasons raster of an eligibility run (wind_reasons.tif) in the same CRS")
-    _accounting_options(pa, "the plan requires the rotor inside (WindBG § 4 (3))")
+    _accounting_options(pa, "the plan requires the rotor inside (WindBG § 4 (3))", False)
     pa.set_defaults(func=cmd_plan_areas)
     cl = sub.add_parser("clean", help="delete temporary files that interrupted runs left in output folders")
     cl.add_argument("folders", nargs="*", help="output folders (default: out)")

@@ -154,6 +154,82 @@ def test_the_minimum_patch_of_pv_is_documented_where_the_default_cannot_follow_t
         assert f"{pv:g} ha" in text and "5 ha" in text, text
 
 
+def dialog_default(algorithm_id: str, parameter: str):
+    """The default the algorithm's dialog shows for ``parameter``."""
+    cls = next(c for c in ALGORITHMS if c().name() == algorithm_id)
+    instance = cls()
+    instance.initAlgorithm()
+    return instance.parameterDefinition(parameter).defaultValue()  # read while the algorithm lives
+
+
+def cli_default(argv: list[str], dest: str):
+    """The value ``wip`` gives ``dest`` when the flag is left out (the subcommand's required arguments given)."""
+    from wip_qgis_plugin.cli import build_parser
+
+    return getattr(build_parser().parse_args(argv), dest)
+
+
+#: Dialog defaults that the sample scenario also sets: (algorithm, parameter, the scenario's value, the
+#: subcommand with its required arguments, the flag's dest, the words of the help that state the default).
+SCENARIO_DEFAULTS = [
+    ("landeligibility", "MIN_AREA", lambda s: s["eligibility"]["wind"]["min_area_ha"],
+     ["eligibility", "--catalogue", "x"], "min_area", {"en": "5 ha", "de": "5 ha"}),
+    ("setbacksweep", "RESOLUTION", lambda s: s["sweep"]["wind"]["resolution_m"],
+     ["sweep", "--catalogue", "x", "--criterion", "c"], "resolution", {"en": "Default 25 m", "de": "Standard 25 m"}),
+    ("suitability", "SENSITIVITY_RUNS", lambda s: s["suitability"]["wind"]["sensitivity"]["runs"],
+     ["suitability", "--catalogue", "x", "--eligibility", "e.tif"], "runs", {"en": "Default 50", "de": "Standard 50"}),
+    ("windbgaccounting", "ROTOR_IN", lambda s: s["windbg"]["wind"]["rotor_in"],
+     ["windbg", "--catalogue", "x", "--areas", "a.gpkg"], "rotor_in", {"en": "Default: on", "de": "Voreinstellung: an"}),
+    ("turbinelayout", "ROTOR_IN", lambda s: s["wind"]["layout"]["rotor_in"],
+     ["layout", "--areas", "a.gpkg"], "rotor_in", {"en": "Default: on", "de": "Voreinstellung: an"}),
+    # the scenario's repowering places no layout of its own; a replacement layout follows the scenario's layout
+    ("windrepowering", "ROTOR_IN", lambda s: s["wind"]["layout"]["rotor_in"],
+     ["repowering", "--existing", "t.gpkg"], "rotor_in", {"en": "Default: on", "de": "Voreinstellung: an"}),
+    ("windimmission", "SHADOW_REAL_CASE", lambda s: s["wind"]["immission"]["shadow_real_case"],
+     ["immission", "--turbines", "t.gpkg"], "shadow_real_case", {"en": "Default: on", "de": "Voreinstellung: an"}),
+]
+
+
+@pytest.mark.parametrize("algorithm_id, parameter, in_scenario, argv, dest, words", SCENARIO_DEFAULTS,
+                         ids=[f"{a}-{p}" for a, p, *_ in SCENARIO_DEFAULTS])
+def test_dialog_defaults_are_the_scenarios_and_the_flags(qgis_app, algorithm_id, parameter, in_scenario, argv, dest,
+                                                         words):
+    """A planner who opens a dialog gets the sample scenario's choice, `wip` without the flag the same, and the
+    help says so (issue 15: a flag and a parameter never disagree)."""
+    from wip_qgis_plugin.processing_algorithms.base import help_for
+
+    expected = in_scenario(scenario())
+    assert dialog_default(algorithm_id, parameter) == pytest.approx(expected)
+    assert cli_default(argv, dest) == pytest.approx(expected)
+    for language, text in words.items():
+        assert text in help_for(algorithm_id, language)["parameters"][parameter], (language, text)
+
+
+def test_plan_area_rotor_in_stays_off_because_it_is_the_plans_rule(qgis_app):
+    """Whether a regional plan requires rotor-in is a fact of the plan, not a choice (WindBG § 4 (3)); the scenario
+    has no plan, its model default is off. Dialog and flag agree on off."""
+    assert dialog_default("planareaaccounting", "ROTOR_IN") is False
+    assert cli_default(["plan-areas", "--catalogue", "x", "--areas", "a.gpkg"], "rotor_in") is False
+
+
+def test_the_profile_and_the_turbine_tools_agree_on_rotor_in(qgis_app):
+    """The profile's layout and WindBG accounting, and the single tools, all start rotor-in."""
+    assert {dialog_default(a, "ROTOR_IN")
+            for a in ("municipalprofile", "windbgaccounting", "turbinelayout", "windrepowering")} == {True}
+
+
+def test_repowering_year_stays_this_year_and_the_help_names_the_scenarios(qgis_app):
+    """The dialog counts the age this year (a fixed 2030 would go stale and answer another question than "which
+    turbines may be repowered now"); the help names the scenario's 2030 for a look ahead; `wip` agrees."""
+    from wip_qgis_plugin.processing_algorithms.base import help_for
+
+    assert dialog_default("windrepowering", "YEAR") is None
+    assert cli_default(["repowering", "--existing", "t.gpkg"], "year") is None
+    year = scenario()["wind"]["repowering"]["year"]
+    for language in ("en", "de"):
+        assert str(year) in help_for("windrepowering", language)["parameters"]["YEAR"]
+
+
 @pytest.mark.parametrize("algorithm_id", ["landeligibility", "setbacksweep", "checkdata"])
 def test_criteria_kinds_show_as_check_boxes(qgis_app, algorithm_id):
     """Not "2 options selected": one check box per kind, hard and soft ticked."""

@@ -40,6 +40,8 @@ class SetbackSweep(WipAlgorithm):
     CRITERION_ID = "CRITERION_ID"
     KIND_IDS = ("hard", "soft", "case_by_case")
     DEFAULT_PRESET = "wind_sachsen_anhalt"
+    #: The sample scenario's sweep (one eligibility run per setback and variant: coarser than a plan's 10 m). [m]
+    DEFAULT_RESOLUTION_M = 25.0
     #: More setbacks than this are refused (each one holds a mask per tile in memory).
     MAX_SETBACKS = 100
 
@@ -65,7 +67,8 @@ class SetbackSweep(WipAlgorithm):
             self.VARIANTS, tr("Variants without some criteria (ids comma-separated, variants separated by ;)"),
             optional=True))
         self.add_parameter(QgsProcessingParameterNumber(
-            self.RESOLUTION, tr("Grid resolution [m]"), type=NUMBER_DOUBLE, minValue=1.0, defaultValue=10.0))
+            self.RESOLUTION, tr("Grid resolution [m]"), type=NUMBER_DOUBLE, minValue=1.0,
+            defaultValue=self.DEFAULT_RESOLUTION_M))
         add_crs_parameter(self)
         self.add_parameter(QgsProcessingParameterFileDestination(
             self.OUTPUT_TABLE, tr("Sweep table per municipality (CSV)"), fileFilter=tr("CSV files (*.csv)")))

@@ -41,6 +41,8 @@ class Suitability(WipAlgorithm):
     MEAN_SCORE, CONSISTENCY_RATIO = "MEAN_SCORE", "CONSISTENCY_RATIO"
     AGGREGATION_IDS = (None, "weighted_linear", "weighted_geometric")  # None: the catalogue's
     DEFAULT_PRESET = "wind_sachsen_anhalt"
+    #: Weight sets of the sensitivity analysis, as the sample scenario's (``wip suitability --runs``). [-]
+    DEFAULT_RUNS = 50
     #: Layer roles the shipped presets' suitability criteria read; the others are advanced.
     SHOWN_ROLES = ("landuse", "substations", "roads")
 
@@ -70,7 +72,7 @@ class Suitability(WipAlgorithm):
             headers=[tr("criterion A"), tr("criterion B"), tr("value (A is … times as important as B)")]))
         self.add_parameter(QgsProcessingParameterNumber(
             self.RUNS, tr("Sensitivity: number of runs (0: none) [-]"), type=NUMBER_INTEGER,
-            minValue=0, defaultValue=100), advanced=True)
+            minValue=0, defaultValue=self.DEFAULT_RUNS), advanced=True)
         self.add_parameter(QgsProcessingParameterNumber(
             self.PERTURBATION, tr("Sensitivity: weight perturbation ± [%]"), type=NUMBER_DOUBLE,
             minValue=0.0, maxValue=99.0, defaultValue=20.0), advanced=True)

@@ -58,7 +58,7 @@ class TurbineLayout(WipAlgorithm):
             self.ELIGIBLE_AREAS, tr("Eligible wind areas [polygons] (from Land eligibility)"), [SOURCE_POLYGON]))
         add_turbine_parameters(self)
         self.add_parameter(QgsProcessingParameterBoolean(
-            self.ROTOR_IN, tr("Rotor-in: the whole rotor inside the eligible area"), defaultValue=False))
+            self.ROTOR_IN, tr("Rotor-in: the whole rotor inside the eligible area"), defaultValue=True))
         self.add_parameter(QgsProcessingParameterNumber(
             self.SPACING_ALONG, tr("Spacing along the main wind direction, in rotor diameters [-]"), type=NUMBER_DOUBLE,
             minValue=1.0, defaultValue=5.0))

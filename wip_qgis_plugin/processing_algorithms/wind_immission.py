@@ -93,7 +93,7 @@ class WindImmission(WipAlgorithm):
                            advanced=True)
         self.add_parameter(QgsProcessingParameterBoolean(
             self.SHADOW_REAL_CASE, tr("Also the real shadow duration (sunshine, operation, rotor in the wind; 8 h/a)"),
-            defaultValue=False), advanced=True)
+            defaultValue=True), advanced=True)
         self.add_parameter(QgsProcessingParameterString(
             self.WEATHER, tr("Weather of the real case: TRY region or weather file (empty: the site's TRY region)"),
             optional=True), advanced=True)

@@ -83,7 +83,7 @@ class WindRepowering(WipAlgorithm):
             minValue=1.0, maxValue=8759.0, defaultValue=1630.0), advanced=True)
         add_turbine_parameters(self)
         self.add_parameter(QgsProcessingParameterBoolean(
-            self.ROTOR_IN, tr("Rotor-in: the whole rotor inside the eligible area"), defaultValue=False))
+            self.ROTOR_IN, tr("Rotor-in: the whole rotor inside the eligible area"), defaultValue=True))
         self.add_parameter(QgsProcessingParameterNumber(
             self.SPACING_ALONG, tr("Spacing along the main wind direction, in rotor diameters [-]"), type=NUMBER_DOUBLE,
             minValue=1.0, defaultValue=5.0), advanced=True)

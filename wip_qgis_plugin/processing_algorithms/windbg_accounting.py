@@ -70,7 +70,7 @@ class WindbgAccounting(WipAlgorithm):
         add_crs_parameter(self)
         self.add_parameter(QgsProcessingParameterBoolean(
             self.ROTOR_IN, tr("Rotor-in: count only the area the whole rotor fits in (WindBG § 4)"),
-            defaultValue=False))
+            defaultValue=True))  # as the sample scenario, the profile and the turbine layout
         add_reference_turbine_parameters(self)
         self.add_parameter(QgsProcessingParameterFileDestination(
             self.OUTPUT_TABLE, tr("WindBG table per municipality (CSV)"), fileFilter=tr("CSV files (*.csv)")))
