@@ -29,7 +29,6 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QDateTime, QLocale, Qt, QUrl, pyqtSignal
 from qgis.PyQt.QtGui import QDesktopServices, QIcon
 from qgis.PyQt.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDockWidget,
     QFileDialog,
@@ -44,7 +43,6 @@ from qgis.PyQt.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QTableWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -59,7 +57,6 @@ from .i18n import tr, ui_language
 from .panel_params import (
     ALGORITHM_ID,
     PANEL_RASTER_ROLES,
-    RESOLUTIONS_M,
     PanelState,
     profile_parameters,
     state_problems,
@@ -72,9 +69,9 @@ from .panel_layers import (
     project_layers,
     role_name,
 )
+from .panel_levers import LeverBox
 from .panel_results import read_profile, results_html
 from .panel_run import PanelFeedback, ProfileRun, engine_command
-from .processing_algorithms.inputs import SOURCE_KEYS, source_label
 from .processing_algorithms.output_styles import STYLE_DIR
 
 ICON = Path(__file__).resolve().parent / "icons" / "wip.svg"
@@ -195,47 +192,12 @@ class PlanningPanel(QDockWidget):
         inner.addWidget(self.role_table)
         layout.addWidget(box)
 
-        box = QGroupBox(tr("4 Levers"))
-        form = QFormLayout(box)
-        self.source_checks: dict[str, QCheckBox] = {}
-        sources = QWidget()
-        grid = QVBoxLayout(sources)
-        grid.setContentsMargins(0, 0, 0, 0)
-        for key in SOURCE_KEYS:
-            check = QCheckBox(source_label(key))
-            check.setChecked(True)
-            grid.addWidget(check)
-            self.source_checks[key] = check
-        form.addRow(tr("Generation sources"), sources)
-        self.rotor_in = QCheckBox(tr("Rotor inside the wind areas (rotor-in)"))
-        self.rotor_in.setChecked(True)
-        form.addRow(self.rotor_in)
-        self.sweep = QCheckBox(tr("Chart of the wind area by settlement setback 400–1,500 m"))
-        self.sweep.setChecked(True)
-        form.addRow(self.sweep)
-        self.demand_scenarios = QCheckBox(tr("Demand scenarios 2030 and 2045 with storage"))
-        self.demand_scenarios.setChecked(True)
-        form.addRow(self.demand_scenarios)
-        row = QWidget()
-        line = QHBoxLayout(row)
-        line.setContentsMargins(0, 0, 0, 0)
-        self.hebesatz_on = QCheckBox(tr("set"))
-        self.hebesatz = QSpinBox()
-        self.hebesatz.setRange(200, 1000)
-        self.hebesatz.setValue(400)
-        self.hebesatz.setSuffix(" %")
-        self.hebesatz.setEnabled(False)
-        self.hebesatz_on.toggled.connect(self.hebesatz.setEnabled)
-        self.hebesatz_on.setToolTip(tr("Unticked: the Hebesatz field of the municipalities layer, else the cost "
-                                       "table's"))
-        line.addWidget(self.hebesatz_on)
-        line.addWidget(self.hebesatz)
-        form.addRow(tr("Trade-tax multiplier (Hebesatz) [%]"), row)
-        self.resolution = QComboBox()
-        for value in RESOLUTIONS_M:
-            self.resolution.addItem(f"{self.locale.toString(value, 'f', 0)} m", value)
-        form.addRow(tr("Grid resolution [m]"), self.resolution)
-        layout.addWidget(box)
+        self.levers = LeverBox(self.locale)
+        for name in ("source_checks", "rotor_in", "sweep", "demand_scenarios", "hebesatz_on", "hebesatz",
+                     "resolution"):
+            setattr(self, name, getattr(self.levers, name))  # the panel's controls, as tests and scripts use them
+        self.pv_preset.currentIndexChanged.connect(self._show_preset)
+        layout.addWidget(self.levers)
 
         box = QGroupBox(tr("5 Run"))
         inner = QVBoxLayout(box)
@@ -441,6 +403,10 @@ class PlanningPanel(QDockWidget):
 
     def _show_preset(self, *_args) -> None:
         preset_id = self.wind_preset.currentData()
+        if hasattr(self, "levers"):
+            summaries = presets.summaries()
+            self.levers.show_presets(summaries.get(preset_id or ""), summaries.get(self.pv_preset.currentData() or ""),
+                                     self.language)
         if not preset_id:
             self.preset_info.setText(tr("No wind areas: the profile computes no wind eligibility."))
             return
@@ -458,8 +424,7 @@ class PlanningPanel(QDockWidget):
         self.preset_info.setText(
             tr("Settlement setback: {setback}").format(setback=setback) + "\n"
             + tr("Forest: {forest}").format(forest=forest) + "\n"
-            + tr("Setback and forest are criteria of the preset (the profile has no parameter for them); the "
-                 "report charts the wind area for setbacks of 400–1,500 m."))
+            + tr("Change them under 4 Levers; the report charts the wind area for setbacks of 400–1,500 m."))
 
     # ------------------------------------------------------------- state and run
     def state(self) -> PanelState:
@@ -475,11 +440,7 @@ class PlanningPanel(QDockWidget):
             layers={r: v for r, v in roles.items() if r not in PANEL_RASTER_ROLES},
             rasters={r: v for r, v in roles.items() if r in PANEL_RASTER_ROLES},
             land=self.land_combo.currentData() if self.land_combo.isEnabled() else None,
-            sources=tuple(k for k, c in self.source_checks.items() if c.isChecked()),
-            rotor_in=self.rotor_in.isChecked(),
-            hebesatz_pct=float(self.hebesatz.value()) if self.hebesatz_on.isChecked() else None,
-            demand_scenarios=self.demand_scenarios.isChecked(), sweep=self.sweep.isChecked(),
-            resolution_m=float(self.resolution.currentData()), language="de" if self.language == "de" else "en")
+            language="de" if self.language == "de" else "en", **self.levers.values())
 
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, tr("Output folder"), self.output.text())

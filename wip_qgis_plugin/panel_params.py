@@ -2,8 +2,8 @@
 
 :func:`profile_parameters` is the one place where the panel's controls meet the algorithm: it uses the
 algorithm's own parameter names (class constants of ``MunicipalProfile``, ``roles.parameter_name``) so the
-two cannot drift apart, and maps only the levers the algorithm has. What the panel shows but cannot change
-(the preset's settlement setback, forest) stays with the preset.
+two cannot drift apart: the planning levers (settlement setback, forest, turbine, ground-PV land categories)
+and the run's options.
 """
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ class PanelState:
     (tests, scripts). ``wind_preset``/``pv_preset`` ``None`` means no wind areas / no ground-PV areas.
     ``land`` is the Land code the planner chose where the key (AGS) does not tell; None: from the AGS.
     ``hebesatz_pct`` None: the field of the municipalities layer, else the cost table's.
+    ``settlement_setback_m`` None: the wind preset's; ``forest`` one of ``preset``, ``excluded``, ``open``;
+    ``pv_categories`` None: every category of the ground-PV preset.
     """
 
     aoi: str
@@ -51,6 +53,10 @@ class PanelState:
     sweep: bool = True
     resolution_m: float = 25.0
     language: str = "de"
+    settlement_setback_m: float | None = None
+    forest: str = "preset"
+    turbine: str | None = None
+    pv_categories: tuple[str, ...] | None = None
 
 
 def state_problems(state: PanelState) -> list[str]:
@@ -99,6 +105,14 @@ def profile_parameters(state: PanelState) -> dict:
         params[Alg.POPULATION_FIELD] = state.population_field
     if state.hebesatz_pct is not None:
         params[Alg.HEBESATZ_PCT] = float(state.hebesatz_pct)
+    if state.settlement_setback_m is not None:
+        params[Alg.SETTLEMENT_SETBACK] = float(state.settlement_setback_m)
+    params[Alg.FOREST] = Alg.FOREST_MODES.index(state.forest) if state.forest in Alg.FOREST_MODES else 0
+    if state.turbine:
+        params[Alg.TURBINE] = state.turbine
+    if state.pv_categories is not None:
+        params[Alg.PV_CATEGORIES] = [Alg.PV_CATEGORY_KEYS.index(k) for k in state.pv_categories
+                                     if k in Alg.PV_CATEGORY_KEYS]
     for role, layer in state.layers.items():
         if not layer:
             continue

@@ -18,6 +18,7 @@ from typing import Any
 from qgis.PyQt.QtCore import QLocale
 
 from .i18n import format_number, tr
+from .processing_algorithms.inputs import category_label
 
 #: The ground-PV land categories of the shipped preset, in the order of the report.
 PV_CATEGORIES = ("corridor", "conversion", "disadvantaged", "agri_pv", "parking")
@@ -43,18 +44,6 @@ def is_missing(value: Any) -> bool:
         return math.isnan(float(value))
     except (TypeError, ValueError):
         return True
-
-
-def category_label(key: str, labels: dict[str, dict[str, str]] | None = None, language: str = "de") -> str:
-    """The name of a ground-PV land category: the preset's label in ``language``, else a built-in one."""
-    given = (labels or {}).get(key) or {}
-    if given.get(language):
-        return given[language]
-    return {"corridor": tr("Corridors along motorways and railways"),
-            "conversion": tr("Conversion land (mining land, spoil heaps, brownfields)"),
-            "disadvantaged": tr("Farmland in disadvantaged areas"),
-            "agri_pv": tr("Agri-PV on farmland (counted only)"),
-            "parking": tr("Parking lots (solar carports)")}.get(key, key)
 
 
 def _row(label: str, value: str, unit: str = "") -> str:

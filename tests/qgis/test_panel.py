@@ -169,6 +169,52 @@ def test_parameters_of_the_panel_state(tmp_path):
     assert defaults["DEM"] == str(SAMPLE_DIR / "dem.tif") and defaults["BUILDINGS"].endswith("layername=buildings")
 
 
+def test_the_levers_become_the_algorithms_parameters_and_catalogue_spec(provider, tmp_path):
+    """Setback, forest, turbine and PV categories of the panel reach the engine's catalogue spec and sources."""
+    if not SAMPLE_GPKG.is_file():
+        pytest.skip(f"{SAMPLE_GPKG} does not exist")
+    state = sample_state(tmp_path, settlement_setback_m=1200.0, forest="open", turbine="E-126/4200",
+                         pv_categories=("corridor", "parking"))
+    params = profile_parameters(state)
+    assert params["SETTLEMENT_SETBACK"] == 1200.0 and params["FOREST"] == 2 and params["TURBINE"] == "E-126/4200"
+    assert params["PV_CATEGORIES"] == [0, 4]
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById(ALGORITHM_ID)
+    context = QgsProcessingContext()
+    ok, message = algorithm.checkParameterValues(params, context)
+    assert ok, message
+    plan = algorithm.build_job(params, context, None).arguments["plan"]
+    wind, pv = plan["technologies"]
+    assert wind["catalogue"] == {"source": "wind_sachsen_anhalt", "forest": "open",
+                                 "tag_buffers": {"settlement_setback": 1200.0}}
+    assert pv["catalogue"] == {"source": "pv_ground", "categories": ["corridor", "parking"]}
+    assert {s["key"]: s["options"] for s in plan["sources"]}["wind"] == {"turbine": "E-126/4200"}
+    defaults = algorithm.build_job(profile_parameters(sample_state(tmp_path)), context, None).arguments["plan"]
+    assert defaults["technologies"][0]["catalogue"] == {"source": "wind_sachsen_anhalt", "forest": "preset"}
+    assert defaults["technologies"][1]["catalogue"] == {"source": "pv_ground"}
+
+
+def test_the_lever_box_starts_at_the_presets_setback_and_categories(german, qgis_app):
+    from wip_qgis_plugin.panel_levers import LeverBox, setback_m
+
+    assert setback_m("1000 m") == 1000 and setback_m("1.5 km") == 1500 and setback_m("2 H") is None
+    box = LeverBox(QLocale())
+    summaries = presets.summaries()
+    box.show_presets(summaries["wind_sachsen_anhalt"], summaries["pv_ground"], "de")
+    assert box.setback.value() == 1000 and not box.setback.isEnabled()
+    assert list(box.category_checks) == ["corridor", "conversion", "disadvantaged", "agri_pv", "parking"]
+    values = box.values()
+    assert values["settlement_setback_m"] is None and values["pv_categories"] is None and values["forest"] == "preset"
+    box.setback_on.setChecked(True)
+    box.setback.setValue(800)
+    box.category_checks["agri_pv"].setChecked(False)
+    box.forest.setCurrentIndex(box.forest.findData("excluded"))
+    values = box.values()
+    assert values["settlement_setback_m"] == 800.0 and values["forest"] == "excluded"
+    assert values["pv_categories"] == ("corridor", "conversion", "disadvantaged", "parking")
+    box.show_presets(None, None, "de")  # no presets: nothing to change, nothing to choose
+    assert not box.setback_on.isEnabled() and not box.forest.isEnabled() and box.category_checks == {}
+
+
 def test_the_algorithm_accepts_the_panels_parameters(provider, tmp_path):
     if not SAMPLE_GPKG.is_file():
         pytest.skip(f"{SAMPLE_GPKG} does not exist")

@@ -544,282 +544,237 @@
       <translation>Protokoll anzeigen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="100" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="97" />
       <source>WIP Planning</source>
       <translation>WIP Planung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="128" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="125" />
       <source>1 Municipalities</source>
       <translation>1 Gemeinden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="132" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="129" />
       <source>Layer</source>
       <translation>Layer</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="137" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="134" />
       <source>Name field</source>
       <translation>Namensfeld</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="138" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="135" />
       <source>Key field (AGS)</source>
       <translation>Schlüsselfeld (AGS)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="140" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="137" />
       <source>Filter names…</source>
       <translation>Namen filtern …</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="149" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="146" />
       <source>2 Land and criteria presets</source>
       <translation>2 Land und Kriterienvorgaben</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="152" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="149" />
       <source>Land</source>
       <translation>Land</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="154" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="151" />
       <source>from the AGS</source>
       <translation>aus dem AGS</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="158" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="155" />
       <source>Land where the AGS does not tell</source>
       <translation>Land, wo der AGS es nicht angibt</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="161" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="158" />
       <source>no wind areas</source>
       <translation>keine Windflächen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="166" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="163" />
       <source>Wind</source>
       <translation>Wind</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="171" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="168" />
       <source>no ground-PV areas</source>
       <translation>keine Freiflächen-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="175" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="172" />
       <source>Ground PV</source>
       <translation>Freiflächen-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="178" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="175" />
       <source>3 Input layers</source>
       <translation>3 Eingangsdaten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="181" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="178" />
       <source>Role</source>
       <translation>Rolle</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="198" />
-      <source>4 Levers</source>
-      <translation>4 Stellschrauben</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="209" />
-      <source>Generation sources</source>
-      <translation>Erzeugungsarten</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="210" />
-      <source>Rotor inside the wind areas (rotor-in)</source>
-      <translation>Rotor innerhalb der Windflächen (Rotor-in)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="213" />
-      <source>Chart of the wind area by settlement setback 400–1,500 m</source>
-      <translation>Diagramm der Windfläche nach Siedlungsabstand 400–1.500 m</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="216" />
-      <source>Demand scenarios 2030 and 2045 with storage</source>
-      <translation>Bedarfsszenarien 2030 und 2045 mit Speicher</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="222" />
-      <source>set</source>
-      <translation>festlegen</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="229" />
-      <source>Unticked: the Hebesatz field of the municipalities layer, else the cost table's</source>
-      <translation>Nicht angehakt: das Hebesatz-Feld des Gemeindelayers, sonst der Wert der Kostentabelle</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="233" />
-      <source>Trade-tax multiplier (Hebesatz) [%]</source>
-      <translation>Gewerbesteuer-Hebesatz [%]</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="237" />
-      <source>Grid resolution [m]</source>
-      <translation>Rasterauflösung [m]</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="240" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="202" />
       <source>5 Run</source>
       <translation>5 Berechnen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="247" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="209" />
       <source>Choose the output folder</source>
       <translation>Ausgabeordner wählen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="253" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="215" />
       <source>Create energy profile</source>
       <translation>Energieprofil erstellen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="273" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="235" />
       <source>6 Results</source>
       <translation>6 Ergebnisse</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="275" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="237" />
       <source>Open report</source>
       <translation>Bericht öffnen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="423" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="385" />
       <source>(from the AGS)</source>
       <translation>(aus dem AGS)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="425" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="387" />
       <source>several Länder: the preset's rules are those of one Land</source>
       <translation>mehrere Länder: Die Vorgabe enthält die Regeln eines Landes</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="430" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="392" />
       <source>not known from the AGS: choose it</source>
       <translation>aus dem AGS nicht bekannt: bitte wählen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="445" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="411" />
       <source>No wind areas: the profile computes no wind eligibility.</source>
       <translation>Keine Windflächen: Das Profil berechnet keine Flächeneignung für Wind.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="451" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="417" />
       <source>none</source>
       <translation>keine</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="453" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="419" />
       <source>not a criterion of the preset</source>
       <translation>kein Kriterium der Vorgabe</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="455" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="421" />
       <source>excluded</source>
       <translation>ausgeschlossen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="457" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="423" />
       <source>case by case (not excluded)</source>
       <translation>Einzelfallprüfung (nicht ausgeschlossen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="459" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="425" />
       <source>Settlement setback: {setback}</source>
       <translation>Siedlungsabstand: {setback}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="460" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="426" />
       <source>Forest: {forest}</source>
       <translation>Wald: {forest}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="461" />
-      <source>Setback and forest are criteria of the preset (the profile has no parameter for them); the report charts the wind area for setbacks of 400–1,500 m.</source>
-      <translation>Siedlungsabstand und Wald sind Kriterien der Vorgabe (das Profil hat dafür keinen Parameter); der Bericht zeigt die Windfläche für Abstände von 400–1.500 m.</translation>
+      <location filename="../../wip_qgis_plugin/panel.py" line="427" />
+      <source>Change them under 4 Levers; the report charts the wind area for setbacks of 400–1,500 m.</source>
+      <translation>Ändern unter 4 Stellschrauben; der Bericht zeigt die Windfläche für Abstände von 400–1.500 m.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="485" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="446" />
       <source>Output folder</source>
       <translation>Ausgabeordner</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="503" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="464" />
       <source>The algorithm {id} is not available: is the plugin's provider loaded?</source>
       <translation>Der Algorithmus {id} ist nicht verfügbar: Ist der Provider der Erweiterung geladen?</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="519" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="480" />
       <source>The profile cannot start: {error}</source>
       <translation>Das Profil kann nicht starten: {error}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="529" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="490" />
       <source>The profile is being created…</source>
       <translation>Das Profil wird erstellt …</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="548" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="509" />
       <source>Cancelling…</source>
       <translation>Wird abgebrochen …</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="571" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="532" />
       <source>Cancelled.</source>
       <translation>Abgebrochen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="574" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="535" />
       <source>The profile failed: {error}</source>
       <translation>Das Profil ist fehlgeschlagen: {error}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="574" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="535" />
       <source>see the log</source>
       <translation>siehe Protokoll</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="580" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="541" />
       <source>Done. Municipalities: {n}. Folder: {folder}</source>
       <translation>Fertig. Gemeinden: {n}. Ordner: {folder}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="589" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="550" />
       <source>WIP result {date}</source>
       <translation>WIP Ergebnis {date}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="590" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="551" />
       <source>Municipalities with indicators</source>
       <translation>Gemeinden mit Kennzahlen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="592" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="553" />
       <source>Sites of the profile</source>
       <translation>Standorte des Profils</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="618" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="579" />
       <source>Notes of the run</source>
       <translation>Hinweise der Berechnung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="631" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="592" />
       <source>The energy profile is ready.</source>
       <translation>Das Energieprofil ist fertig.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="684" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="645" />
       <source>WIP planning panel</source>
       <translation>WIP-Planungsfenster</translation>
     </message>
@@ -934,207 +889,267 @@
       <translation>Bodenqualität</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_params.py" line="60" />
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="48" />
+      <source>4 Levers</source>
+      <translation>4 Stellschrauben</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="50" />
+      <source>own</source>
+      <translation>eigener</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="58" />
+      <source>Unticked: the setbacks of the wind preset</source>
+      <translation>Nicht angehakt: die Abstände der Wind-Kriterienvorgabe</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="59" />
+      <source>Wind: settlement setback</source>
+      <translation>Wind: Siedlungsabstand</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="61" />
+      <source>as the preset says</source>
+      <translation>wie die Vorgabe es sagt</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="62" />
+      <source>not excluded (forest opened)</source>
+      <translation>nicht ausgeschlossen (Wald geöffnet)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="64" />
+      <source>Wind: forest</source>
+      <translation>Wind: Wald</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="69" />
+      <source>Wind: turbine</source>
+      <translation>Wind: Anlage</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="74" />
+      <source>Ground PV: land categories</source>
+      <translation>Freiflächen-PV: Flächenkategorien</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="85" />
+      <source>Generation sources</source>
+      <translation>Erzeugungsarten</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="86" />
+      <source>Rotor inside the wind areas (rotor-in)</source>
+      <translation>Rotor innerhalb der Windflächen (Rotor-in)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="89" />
+      <source>Chart of the wind area by settlement setback 400–1,500 m</source>
+      <translation>Diagramm der Windfläche nach Siedlungsabstand 400–1.500 m</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="92" />
+      <source>Demand scenarios 2030 and 2045 with storage</source>
+      <translation>Bedarfsszenarien 2030 und 2045 mit Speicher</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="95" />
+      <source>set</source>
+      <translation>festlegen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="102" />
+      <source>Unticked: the Hebesatz field of the municipalities layer, else the cost table's</source>
+      <translation>Nicht angehakt: das Hebesatz-Feld des Gemeindelayers, sonst der Wert der Kostentabelle</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="104" />
+      <source>Trade-tax multiplier (Hebesatz) [%]</source>
+      <translation>Gewerbesteuer-Hebesatz [%]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="108" />
+      <source>Grid resolution [m]</source>
+      <translation>Rasterauflösung [m]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_params.py" line="66" />
       <source>Choose the municipalities layer.</source>
       <translation>Bitte den Gemeindelayer wählen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_params.py" line="62" />
+      <location filename="../../wip_qgis_plugin/panel_params.py" line="68" />
       <source>Tick at least one municipality.</source>
       <translation>Bitte mindestens eine Gemeinde anhaken.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_params.py" line="64" />
+      <location filename="../../wip_qgis_plugin/panel_params.py" line="70" />
       <source>A municipality name contains a comma; the profile cannot select it by name.</source>
       <translation>Ein Gemeindename enthält ein Komma; das Profil kann ihn nicht über den Namen auswählen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_params.py" line="66" />
+      <location filename="../../wip_qgis_plugin/panel_params.py" line="72" />
       <source>Choose an output folder.</source>
       <translation>Bitte einen Ausgabeordner wählen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_params.py" line="68" />
+      <location filename="../../wip_qgis_plugin/panel_params.py" line="74" />
       <source>Choose at least one generation source or preset.</source>
       <translation>Bitte mindestens eine Erzeugungsart oder Vorgabe wählen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="32" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="33" />
       <source>No profile.json in {folder}: the profile has not been run there.</source>
       <translation>Keine profile.json in {folder}: Das Profil wurde dort nicht berechnet.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="35" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="36" />
       <source>Cannot read {path}: {error}</source>
       <translation>{path} kann nicht gelesen werden: {error}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="53" />
-      <source>Corridors along motorways and railways</source>
-      <translation>Korridore an Autobahnen und Schienenwegen</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="54" />
-      <source>Conversion land (mining land, spoil heaps, brownfields)</source>
-      <translation>Konversionsflächen (Bergbaufolgeland, Halden, Brachen)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="55" />
-      <source>Farmland in disadvantaged areas</source>
-      <translation>Acker- und Grünland in benachteiligten Gebieten</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="56" />
-      <source>Agri-PV on farmland (counted only)</source>
-      <translation>Agri-PV auf Acker- und Grünland (nur gezählt)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="57" />
-      <source>Parking lots (solar carports)</source>
-      <translation>Parkplatz-PV (Solarcarports)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="75" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="64" />
       <source>not assessed</source>
       <translation>nicht bewertet</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="81" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="70" />
       <source>Eligible area wind</source>
       <translation>Potenzialfläche Wind</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="82" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="71" />
       <source>Eligible area ground PV (union of the categories)</source>
       <translation>Potenzialfläche Freiflächen-PV (Vereinigung der Kategorien)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="83" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="72" />
       <source>Energy of the counted sources</source>
       <translation>Ertrag der gezählten Erzeugungsarten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="84" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="73" />
       <source>Electricity demand today</source>
       <translation>Strombedarf heute</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="94" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="83" />
       <source>Ground PV by land category</source>
       <translation>Freiflächen-PV nach Flächenkategorie</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="99" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="88" />
       <source>Category</source>
       <translation>Kategorie</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="99" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="88" />
       <source>Land [ha]</source>
       <translation>Fläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="99" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="88" />
       <source>Energy [GWh/a]</source>
       <translation>Ertrag [GWh/a]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="100" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="89" />
       <source>The categories overlap: do not add them up.</source>
       <translation>Die Kategorien überlappen sich: nicht addieren.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="103" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="92" />
       <source>Floating PV</source>
       <translation>Schwimmende PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="104" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="93" />
       <source>Lakes with a field</source>
       <translation>Seen mit einem Feld</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="105" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="94" />
       <source>Capacity</source>
       <translation>Leistung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="106" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="95" />
       <source>Energy</source>
       <translation>Ertrag</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="108" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="97" />
       <source>Payment under § 6 EEG</source>
       <translation>Zahlung nach § 6 EEG</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="108" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="97" />
       <source>Trade tax (simplified)</source>
       <translation>Gewerbesteuer (vereinfacht)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="109" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="98" />
       <source>Municipal income (§ 6 EEG + trade tax)</source>
       <translation>Kommunale Einnahmen (§ 6 EEG + Gewerbesteuer)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="110" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="99" />
       <source>Lease to the landowners</source>
       <translation>Pacht an die Flächeneigentümer</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="111" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="100" />
       <source>k€/a</source>
       <translation>T€/a</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="113" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="102" />
       <source>What the municipality receives</source>
       <translation>Was die Gemeinde erhält</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="116" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="105" />
       <source>Electricity demand 2045</source>
       <translation>Strombedarf 2045</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="117" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="106" />
       <source>Annual balance 2045 (generation / demand)</source>
       <translation>Bilanzielle Deckung 2045 (Erzeugung / Bedarf)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="118" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="107" />
       <source>Self-sufficiency 2045 (same hour)</source>
       <translation>Zeitgleiche Eigenversorgung 2045</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="119" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="108" />
       <source>Storage for 80 % self-sufficiency</source>
       <translation>Speicher für 80 % Eigenversorgung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="120" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="109" />
       <source>Storage for 90 % self-sufficiency</source>
       <translation>Speicher für 90 % Eigenversorgung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="123" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="112" />
       <source>Balance 2045</source>
       <translation>Bilanz 2045</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="126" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="115" />
       <source>–: no storage size reaches the target.</source>
       <translation>–: Keine Speichergröße erreicht das Ziel.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="128" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="117" />
       <source>Demand scenarios were not computed.</source>
       <translation>Bedarfsszenarien wurden nicht berechnet.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_results.py" line="138" />
+      <location filename="../../wip_qgis_plugin/panel_results.py" line="127" />
       <source>The profile holds none of the chosen municipalities.</source>
       <translation>Das Profil enthält keine der gewählten Gemeinden.</translation>
     </message>
@@ -2109,97 +2124,122 @@
       <translation>Schwimmende PV</translation>
     </message>
     <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="258" />
+      <source>Corridors along motorways and railways</source>
+      <translation>Korridore an Autobahnen und Schienenwegen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="259" />
+      <source>Conversion land (mining land, spoil heaps, brownfields)</source>
+      <translation>Konversionsflächen (Bergbaufolgeland, Halden, Brachen)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="260" />
+      <source>Farmland in disadvantaged areas</source>
+      <translation>Acker- und Grünland in benachteiligten Gebieten</translation>
+    </message>
+    <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="261" />
+      <source>Agri-PV on farmland (counted only)</source>
+      <translation>Agri-PV auf Acker- und Grünland (nur gezählt)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="262" />
+      <source>Parking lots (solar carports)</source>
+      <translation>Parkplatz-PV (Solarcarports)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="273" />
       <source>Data sources: OSM, QuickOSM, Geofabrik, ATKIS, ALKIS or authority layers (read by their schema)</source>
       <translation>Datenquellen: OSM, QuickOSM, Geofabrik, ATKIS, ALKIS oder Fachbehörden-Layer (nach ihrem Schema gelesen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="282" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="294" />
       <source>Data source “{layer}”: its filter is not applied; every feature of {path} is read by the source profile.</source>
       <translation>Datenquelle „{layer}“: ihr Filter wird nicht angewandt; das Quellprofil liest jedes Objekt von {path}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="302" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="314" />
       <source>Criteria kinds to exclude</source>
       <translation>Auszuschließende Kriterienarten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="303" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="315" />
       <source>hard</source>
       <translation>hart</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="303" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="315" />
       <source>soft</source>
       <translation>weich</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="303" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="315" />
       <source>case by case</source>
       <translation>Einzelfall</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="314" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="326" />
       <source>Setback to settlements [m] (replaces the preset's)</source>
       <translation>Abstand zu Siedlungen [m] (ersetzt den des Presets)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="320" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="332" />
       <source>Criteria with their own layer (criterion id → layer; every feature of the layer counts)</source>
       <translation>Kriterien mit eigenem Layer (Kriteriums-ID → Layer; jedes Objekt des Layers zählt)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="322" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="334" />
       <source>Criterion id</source>
       <translation>Kriteriums-ID</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="322" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="334" />
       <source>Layer (file, or name of a project layer)</source>
       <translation>Layer (Datei oder Name eines Layers im Projekt)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="336" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="348" />
       <source>“{parameter}”: give pairs of criterion id and layer.</source>
       <translation>„{parameter}“: Bitte Paare aus Kriteriums-ID und Layer angeben.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="344" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="356" />
       <source>“{parameter}”, row {row}: give both the criterion id and the layer.</source>
       <translation>„{parameter}“, Zeile {row}: Bitte sowohl die Kriteriums-ID als auch den Layer angeben.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="348" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="360" />
       <source>“{parameter}”, row {row}: cannot open the layer “{value}” (give a file path or the name of a layer of the project).</source>
       <translation>„{parameter}“, Zeile {row}: Der Layer „{value}“ lässt sich nicht öffnen (einen Dateipfad oder den Namen eines Layers des Projekts angeben).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="362" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="374" />
       <source>Choose at least one kind of criteria to exclude.</source>
       <translation>Wählen Sie mindestens eine auszuschließende Kriterienart.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="369" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="381" />
       <source>Give the area of interest “{label}” (AOI), or a data source with administrative boundaries (an OSM file or layer).</source>
       <translation>Geben Sie das Untersuchungsgebiet „{label}“ (AOI) an oder eine Datenquelle mit Verwaltungsgrenzen (eine OSM-Datei oder einen OSM-Layer).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="390" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="402" />
       <source>Reference turbine: hub height [m]</source>
       <translation>Referenzanlage: Nabenhöhe [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="391" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="403" />
       <source>Reference turbine: rotor diameter [m]</source>
       <translation>Referenzanlage: Rotordurchmesser [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="392" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="404" />
       <source>Tower-foot radius [m]</source>
       <translation>Turmfußradius [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="401" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="413" />
       <source>reference turbine</source>
       <translation>Referenzanlage</translation>
     </message>
@@ -2279,137 +2319,152 @@
       <translation>{name}: {eligible:.1f} ha geeignet von {total:.1f} ha ({pct:.2f} %)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="80" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="88" />
       <source>Municipal energy profile</source>
       <translation>Kommunales Energieprofil</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="91" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="99" />
       <source>Population field</source>
       <translation>Feld mit der Einwohnerzahl</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="94" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="102" />
       <source>Wind criteria preset (none: no wind areas)</source>
       <translation>Kriterienkatalog Wind (none: keine Windflächen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="95" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="103" />
       <source>Ground-mounted PV criteria preset (none: no PV areas)</source>
       <translation>Kriterienkatalog Freiflächen-PV (none: keine PV-Flächen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="112" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="110" />
+      <source>Wind: settlement setback [m] (empty: the preset's)</source>
+      <translation>Wind: Siedlungsabstand [m] (leer: der Vorgabe)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="115" />
+      <source>Wind: turbine (windpowerlib power curve or preset)</source>
+      <translation>Wind: Anlage (Leistungskurve aus windpowerlib oder Vorgabe)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="120" />
+      <source>Ground-mounted PV: land categories that open land</source>
+      <translation>Freiflächen-PV: Flächenkategorien, die Flächen öffnen</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="134" />
       <source>Reuse computed sites: {source} (site_id, municipality, capacity_mw, energy_mwh_per_a)</source>
       <translation>Berechnete Standorte übernehmen: {source} (site_id, municipality, capacity_mw, energy_mwh_per_a)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="115" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="137" />
       <source>Lakes where floating PV is allowed (artificial or heavily modified, e.g. flooded open-cast mines; empty: the reservoirs and basins of the water layer)</source>
       <translation>Seen, auf denen schwimmende PV zulässig ist (künstlich oder erheblich verändert, z. B. geflutete Tagebaue; leer: die Speicher und Becken des Gewässer-Layers)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="119" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="141" />
       <source>Trade-tax multiplier field (Hebesatz, e.g. 400)</source>
       <translation>Feld mit dem Gewerbesteuer-Hebesatz (z. B. 400)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="122" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="144" />
       <source>Trade-tax multiplier where the field gives none [%] (empty: the cost table's)</source>
       <translation>Hebesatz, wo das Feld keinen angibt [%] (leer: der der Kostentabelle)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="125" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="147" />
       <source>Cost table (YAML; empty: the shipped economics table)</source>
       <translation>Kostentabelle (YAML; leer: die mitgelieferte Tabelle)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="126" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="148" />
       <source>YAML files (*.yml *.yaml)</source>
       <translation>YAML-Dateien (*.yml *.yaml)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="128" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="150" />
       <source>Demand scenarios 2030 and 2045 (heat pumps, electric cars) with the storage for 80 and 90 % self-sufficiency</source>
       <translation>Bedarfsszenarien 2030 und 2045 (Wärmepumpen, Elektroautos) mit dem Speicher für 80 und 90 % Eigenversorgung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="131" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="153" />
       <source>Demand scenario file (YAML; empty: the shipped scenarios)</source>
       <translation>Datei der Bedarfsszenarien (YAML; leer: die mitgelieferten Szenarien)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="134" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="156" />
       <source>Demand table (CSV: name or ags, MWh/a per sector or total_mwh)</source>
       <translation>Bedarfstabelle (CSV: name oder ags, MWh/a je Sektor oder total_mwh)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="137" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="159" />
       <source>Top sites per municipality [-]</source>
       <translation>Beste Standorte je Gemeinde [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="139" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="161" />
       <source>Report language</source>
       <translation>Sprache der Berichte</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="139" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="161" />
       <source>German</source>
       <translation>Deutsch</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="139" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="161" />
       <source>English</source>
       <translation>Englisch</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="141" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="163" />
       <source>Chart of the wind area share by settlement setback, 400–1500 m (50 m grid)</source>
       <translation>Diagramm des Windflächenanteils nach Abstand zu Siedlungen, 400–1500 m (50-m-Raster)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="144" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="166" />
       <source>Rotor inside the wind areas (rotor-in): the turbine layout and the WindBG accounting</source>
       <translation>Rotor innerhalb der Windflächen (Rotor-in): Anlagenlayout und WindBG-Anrechnung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="147" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="169" />
       <source>Land, where the municipality key (AGS) does not tell</source>
       <translation>Land, wo der Gemeindeschlüssel (AGS) es nicht angibt</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="151" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="173" />
       <source>Reuse outputs of an earlier run in the output folder (same catalogue, grid and area)</source>
       <translation>Ergebnisse eines früheren Laufs im Ausgabeordner wiederverwenden (gleicher Katalog, gleiches Raster, gleiches Gebiet)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="154" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="176" />
       <source>Profile report (overview)</source>
       <translation>Profilbericht (Übersicht)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="155" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="177" />
       <source>Indicators per municipality (CSV)</source>
       <translation>Kennzahlen je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="158" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="180" />
       <source>Number of municipalities</source>
       <translation>Anzahl der Gemeinden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="201" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="226" />
       <source>Give the municipalities layer.</source>
       <translation>Geben Sie die Gemeindeebene an.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="245" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="284" />
       <source>{source}: missing — {reason}</source>
       <translation>{source}: fehlt – {reason}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="249" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="288" />
       <source>{name}: {area} ha, demand {demand} GWh/a, energy {energy} GWh/a</source>
       <translation>{name}: {area} ha, Bedarf {demand} GWh/a, Ertrag {energy} GWh/a</translation>
     </message>
@@ -2704,67 +2759,67 @@
       <translation>{n} von {total} Gebäuden: {roof:.1f} ha nutzbare Dachfläche, {mwp:.1f} MWp ({mw:.1f} MW AC), {gwh:.1f} GWh/a, {yield_:.0f} kWh/kWp/a</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="58" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="60" />
       <source>Criterion to vary (id; empty: the preset's settlement setback)</source>
       <translation>Zu variierendes Kriterium (ID; leer: der Siedlungsabstand des Presets)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="59" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="61" />
       <source>Smallest setback [m]</source>
       <translation>Kleinster Abstand [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="60" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="62" />
       <source>Largest setback [m]</source>
       <translation>Größter Abstand [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="61" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="63" />
       <source>Step [m]</source>
       <translation>Schrittweite [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="65" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="67" />
       <source>Variants without some criteria (ids comma-separated, variants separated by ;)</source>
       <translation>Varianten ohne einzelne Kriterien (IDs kommagetrennt, Varianten durch ; getrennt)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="71" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="74" />
       <source>Sweep table per municipality (CSV)</source>
       <translation>Tabelle der Abstandsvariation je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="73" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="76" />
       <source>Chart (PNG or SVG)</source>
       <translation>Diagramm (PNG oder SVG)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="73" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="76" />
       <source>PNG images (*.png);;SVG images (*.svg)</source>
       <translation>PNG-Bilder (*.png);;SVG-Bilder (*.svg)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="75" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="78" />
       <source>Varied criterion</source>
       <translation>Variiertes Kriterium</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="85" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="88" />
       <source>all criteria</source>
       <translation>alle Kriterien</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="89" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="92" />
       <source>without {ids}</source>
       <translation>ohne {ids}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="99" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="102" />
       <source>Eligible share of the whole area by setback of “{criterion}”:</source>
       <translation>Geeigneter Anteil des ganzen Gebiets je Abstand von „{criterion}“:</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="113" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="116" />
       <source>Give setbacks from ≤ to with a positive step, at most {max} of them (got from {start:g} m to {stop:g} m in steps of {step:g} m).</source>
       <translation>Geben Sie Abstände mit von ≤ bis und positiver Schrittweite an, höchstens {max} (angegeben: von {start:g} m bis {stop:g} m in Schritten von {step:g} m).</translation>
     </message>
@@ -3034,132 +3089,132 @@
       <translation>{ha:.1f} ha × {density:.2f} MWp/ha = {mwp:.1f} MWp ({mw:.1f} MW AC), {gwh:.1f} GWh/a, {yield_:.0f} kWh/kWp/a bei {losses:.1f} % Verlusten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="51" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="53" />
       <source>Suitability analysis</source>
       <translation>Gewichtete Eignungsbewertung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="55" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="57" />
       <source>Criteria preset (its suitability section is used)</source>
       <translation>Kriterien-Preset (sein Abschnitt suitability wird verwendet)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="59" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="61" />
       <source>Eligible areas [polygons] (from Land eligibility; ranks candidate sites)</source>
       <translation>Geeignete Flächen [Polygone] (aus Flächeneignung; reiht Potenzialflächen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="65" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="67" />
       <source>Aggregation</source>
       <translation>Aggregation</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="66" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="68" />
       <source>as in the catalogue</source>
       <translation>wie im Katalog</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="66" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="68" />
       <source>weighted linear combination</source>
       <translation>gewichtete Linearkombination</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="66" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="68" />
       <source>weighted geometric mean</source>
       <translation>gewichtetes geometrisches Mittel</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="69" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="71" />
       <source>AHP pairwise comparisons (replace the weights)</source>
       <translation>AHP-Paarvergleiche (ersetzen die Gewichte)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="70" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="72" />
       <source>criterion A</source>
       <translation>Kriterium A</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="70" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="72" />
       <source>criterion B</source>
       <translation>Kriterium B</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="70" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="72" />
       <source>value (A is … times as important as B)</source>
       <translation>Wert (A ist …-mal so wichtig wie B)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="72" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="74" />
       <source>Sensitivity: number of runs (0: none) [-]</source>
       <translation>Sensitivität: Anzahl der Läufe (0: keine) [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="75" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="77" />
       <source>Sensitivity: weight perturbation ± [%]</source>
       <translation>Sensitivität: Variation der Gewichte ± [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="78" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="80" />
       <source>Sensitivity: top share of the scored land [%]</source>
       <translation>Sensitivität: Spitzenanteil der bewerteten Fläche [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="83" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="85" />
       <source>Candidate sites [polygons]</source>
       <translation>Potenzialflächen [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="85" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="87" />
       <source>Candidate sites table (CSV)</source>
       <translation>Tabelle der Potenzialflächen (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="88" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="90" />
       <source>Stability raster (% of sensitivity runs in the top share)</source>
       <translation>Stabilitätsraster (% der Sensitivitätsläufe im Spitzenanteil)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="90" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="92" />
       <source>Mean score of the scored land [0–100]</source>
       <translation>Mittlere Bewertung der bewerteten Fläche [0–100]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="91" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="93" />
       <source>AHP consistency ratio CR</source>
       <translation>AHP-Konsistenzquotient CR</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="102" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="104" />
       <source>No candidate sites: give the eligible areas [polygons] to rank them.</source>
       <translation>Keine Potenzialflächen: Geben Sie die geeigneten Flächen [Polygone] an, um sie zu reihen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="106" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="108" />
       <source>The stability raster needs sensitivity runs: set the number of runs above 0, or leave the stability raster out.</source>
       <translation>Das Stabilitätsraster braucht Sensitivitätsläufe: Setzen Sie die Anzahl der Läufe über 0 oder lassen Sie das Stabilitätsraster weg.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="121" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="123" />
       <source>Weights: {weights}</source>
       <translation>Gewichte: {weights}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="125" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="127" />
       <source>AHP consistency ratio CR = {cr:.3f} (acceptable up to 0.1)</source>
       <translation>AHP-Konsistenzquotient CR = {cr:.3f} (annehmbar bis 0,1)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="127" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="129" />
       <source>Mean score {mean:.1f} on {scored:.1f} ha of eligible land</source>
       <translation>Mittlere Bewertung {mean:.1f} auf {scored:.1f} ha geeigneter Fläche</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="130" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="132" />
       <source>Rank {rank}: site {site} in {name}, {area:.1f} ha, mean score {mean:.1f}</source>
       <translation>Rang {rank}: Fläche {site} in {name}, {area:.1f} ha, mittlere Bewertung {mean:.1f}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="150" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/suitability.py" line="152" />
       <source>The AHP matrix needs rows of three values: criterion A, criterion B, how many times A is as important as B (1/9 … 9, e.g. 3 or 1/3); got {n} values.</source>
       <translation>Die AHP-Matrix braucht Zeilen mit drei Werten: Kriterium A, Kriterium B und wie viel Mal so wichtig A wie B ist (1/9 … 9, z. B. 3 oder 1/3); angegeben wurden {n} Werte.</translation>
     </message>

@@ -250,6 +250,18 @@ def source_label(key: str) -> str:
             "agri_pv": tr("agrivoltaics"), "pv_rooftop": tr("rooftop PV"), "pv_floating": tr("floating PV")}[key]
 
 
+def category_label(key: str, labels: dict[str, dict[str, str]] | None = None, language: str = "de") -> str:
+    """The name of a ground-PV land category: the preset's label in ``language``, else a built-in one."""
+    given = (labels or {}).get(key) or {}
+    if given.get(language):
+        return given[language]
+    return {"corridor": tr("Corridors along motorways and railways"),
+            "conversion": tr("Conversion land (mining land, spoil heaps, brownfields)"),
+            "disadvantaged": tr("Farmland in disadvantaged areas"),
+            "agri_pv": tr("Agri-PV on farmland (counted only)"),
+            "parking": tr("Parking lots (solar carports)")}.get(key, key)
+
+
 # ----------------------------------------------------------------- data sources (core/data/sources, docs/sources.md)
 #: Files the engine reads as sources directly: the vector formats, and OSM files through GDAL's OSM driver.
 SOURCE_FORMATS = [*ENGINE_VECTOR_FORMATS, "osm", "pbf"]

@@ -28,6 +28,7 @@ from ..compat import (
     SOURCE_POLYGON,
     push_warning,
 )
+from ..core.defaults import DEFAULT_TURBINE
 from ..core.jobs.build import profile_job
 from ..core.jobs.protocol import Job
 from ..i18n import format_number, tr
@@ -38,8 +39,10 @@ from .inputs import (
     add_crs_parameter,
     add_sources_parameter,
     area_of_interest,
+    category_label,
     source_label,
     source_list,
+    turbine_ids,
     working_crs,
 )
 from .output_styles import style_post_processor
@@ -60,6 +63,11 @@ class MunicipalProfile(WipAlgorithm):
     FLOATING_LAKES = "FLOATING_LAKES"
     COST_TABLE, HEBESATZ_FIELD, HEBESATZ_PCT = "COST_TABLE", "HEBESATZ_FIELD", "HEBESATZ_PCT"
     DEMAND_SCENARIOS, SCENARIO_FILE = "DEMAND_SCENARIOS", "SCENARIO_FILE"
+    SETTLEMENT_SETBACK, FOREST, TURBINE, PV_CATEGORIES = "SETTLEMENT_SETBACK", "FOREST", "TURBINE", "PV_CATEGORIES"
+    #: Choices of FOREST (core.catalogue.levers.FOREST_MODES) and of PV_CATEGORIES (the land categories of the
+    #: ground-PV presets, core/catalogue/categories.py).
+    FOREST_MODES = ("preset", "excluded", "open")
+    PV_CATEGORY_KEYS = ("corridor", "conversion", "disadvantaged", "agri_pv", "parking")
     #: The Länder a profile can name where the AGS does not tell (None: from the AGS).
     LAND_IDS = (None, "ST", "SN", "TH", "BB", "BE", "BW", "BY", "HB", "HE", "HH", "MV", "NI", "NW", "RP", "SH", "SL")
     DATA_SOURCES = "DATA_SOURCES"  # layers in a source profile (SOURCES are the generation sources)
@@ -98,6 +106,20 @@ class MunicipalProfile(WipAlgorithm):
                                                defaultValue=default if default in options else self.NO_PRESET)
             param.setUsesStaticStrings(True)
             self.add_parameter(param)
+        self.add_parameter(QgsProcessingParameterNumber(
+            self.SETTLEMENT_SETBACK, tr("Wind: settlement setback [m] (empty: the preset's)"), type=NUMBER_DOUBLE,
+            minValue=0.0, maxValue=5000.0, optional=True))
+        self.add_parameter(QgsProcessingParameterEnum(
+            self.FOREST, tr("Wind: forest"), options=[tr("as the preset says"), tr("excluded"),
+                                                      tr("not excluded (forest opened)")], defaultValue=0))
+        turbine = QgsProcessingParameterEnum(self.TURBINE, tr("Wind: turbine (windpowerlib power curve or preset)"),
+                                             options=turbine_ids(), defaultValue=DEFAULT_TURBINE)
+        turbine.setUsesStaticStrings(True)
+        self.add_parameter(turbine)
+        self.add_parameter(QgsProcessingParameterEnum(
+            self.PV_CATEGORIES, tr("Ground-mounted PV: land categories that open land"),
+            options=[category_label(k) for k in self.PV_CATEGORY_KEYS], allowMultiple=True, optional=True,
+            defaultValue=list(range(len(self.PV_CATEGORY_KEYS)))))
         add_role_parameters(self, shown=self.SHOWN_ROLES)
         add_raster_role_parameters(self, shown=("dem", "wind_speed_150m", "soil_quality"))
         self.add_parameter(QgsProcessingParameterNumber(
@@ -188,13 +210,16 @@ class MunicipalProfile(WipAlgorithm):
         for key, name in (("wind", self.WIND_PRESET), ("pv_ground", self.PV_PRESET)):
             preset = self.parameterAsEnumString(parameters, name, context)
             if preset and preset != self.NO_PRESET:
-                technologies.append({"key": key, "catalogue": {"source": preset},
+                technologies.append({"key": key, "catalogue": {"source": preset, **self.levers(key, parameters,
+                                                                                                context)},
                                      "min_area_ha": 5.0 if key == "wind" else 1.0})
         chosen = [SOURCE_KEYS[i] for i in self.parameterAsEnums(parameters, self.SOURCES, context)]
         sources = []
         for key in chosen:
             reused = self.layer_ref(parameters, self.site_parameter(key), context, feedback)
-            sources.append({"key": key, "sites": reused})
+            options = {"turbine": self.parameterAsEnumString(parameters, self.TURBINE, context) or DEFAULT_TURBINE} \
+                if key == "wind" else {}
+            sources.append({"key": key, "sites": reused, "options": options})
         data_sources = source_list(self, parameters, self.DATA_SOURCES, context, feedback)
         aoi = area_of_interest(self, parameters, context, feedback)
         if aoi is None and not data_sources:
@@ -234,6 +259,20 @@ class MunicipalProfile(WipAlgorithm):
         if lakes:
             plan["layers"]["lakes"] = lakes
         return profile_job(plan, data_sources)
+
+    def levers(self, technology: str, parameters, context) -> dict:
+        """The planning levers of a technology's catalogue spec (core.catalogue.levers): the wind settlement
+        setback (a tag buffer) and forest; the ground-PV land categories (only where some are left out)."""
+        if technology == "wind":
+            out = {"forest": self.FOREST_MODES[self.parameterAsEnum(parameters, self.FOREST, context)]}
+            if parameters.get(self.SETTLEMENT_SETBACK) not in (None, ""):
+                out["tag_buffers"] = {"settlement_setback": self.parameterAsDouble(
+                    parameters, self.SETTLEMENT_SETBACK, context)}
+            return out
+        chosen = self.parameterAsEnums(parameters, self.PV_CATEGORIES, context)
+        if parameters.get(self.PV_CATEGORIES) in (None, "") or len(set(chosen)) == len(self.PV_CATEGORY_KEYS):
+            return {}
+        return {"categories": [self.PV_CATEGORY_KEYS[i] for i in sorted(set(chosen))]}
 
     def outputs(self, result: dict, folder: str, context, feedback) -> dict:
         """The algorithm's outputs from the engine's result; reports missing sources and the figures per

@@ -20,6 +20,7 @@ from ..data.layers import ROLES
 from ..data.rasters import RASTER_ROLES
 from .categories import AreaCategory, parse_categories
 from .exceptions import in_force, parse_exceptions, zone_category
+from .levers import category_overrides, forest_overrides
 from .species import expand_species_zones
 from ..errors import CatalogueError, InputError
 from ..spec import PRESET_DIR, items_with_ids, Label, json_roundtrip, read_date, read_label, read_yaml, suggest, unknown_keys
@@ -200,14 +201,14 @@ def list_presets() -> list[PresetInfo]:
 
 
 #: Keys of a catalogue spec (see :func:`load_catalogue_spec`).
-CATALOGUE_SPEC_KEYS = ("source", "tag_buffers", "overrides", "suitability_overrides")
+CATALOGUE_SPEC_KEYS = ("source", "tag_buffers", "overrides", "suitability_overrides", "forest", "categories")
 
 
 def load_catalogue_spec(spec: Mapping[str, Any]) -> Catalogue:
     """The catalogue a technology step or a job names: ``source`` (preset id or YAML path) and optional changes.
 
-    ``tag_buffers`` (``{tag: metres}``), ``overrides`` (``{criterion id: {field: value}}``) and
-    ``suitability_overrides`` are applied in this order. The one reader of a catalogue spec: the
+    ``tag_buffers`` (``{tag: metres}``), ``overrides`` (``{criterion id: {field: value}}``), the levers ``forest``
+    and ``categories`` (:mod:`.levers`) and ``suitability_overrides`` are applied in this order. The one reader of a catalogue spec: the
     profile's steps and the job adapters both call it.
 
     Raises
@@ -225,6 +226,11 @@ def load_catalogue_spec(spec: Mapping[str, Any]) -> Catalogue:
         catalogue = catalogue.with_tag_buffer(tag, float(metres))
     if spec.get("overrides"):
         catalogue = catalogue.with_overrides(spec["overrides"])
+    levers = {**forest_overrides(catalogue, str(spec.get("forest") or "preset")),
+              **(category_overrides(catalogue, list(spec["categories"])) if spec.get("categories") is not None
+                 else {})}
+    if levers:
+        catalogue = catalogue.with_overrides(levers)
     if spec.get("suitability_overrides") and catalogue.suitability is not None:
         catalogue = catalogue.with_suitability_overrides(spec["suitability_overrides"])
     return catalogue
