@@ -114,17 +114,21 @@ def densified_vertices(geoms: np.ndarray, spacing_m: float) -> np.ndarray:
     coords, idx = shapely.get_coordinates(parts, return_index=True)
     if coords.shape[0] < 2:
         return coords
-    same = idx[1:] == idx[:-1]  # a segment joins consecutive coordinates of one line or ring
-    a = coords[:-1][same]
-    vec = coords[1:][same] - a
-    n = np.maximum(np.ceil(np.hypot(vec[:, 0], vec[:, 1]) / spacing_m), 1.0).astype(np.int64)
-    extra = n - 1
-    if not extra.any():
+    vec = np.diff(coords, axis=0)
+    length = np.hypot(vec[:, 0], vec[:, 1])
+    length[idx[1:] != idx[:-1]] = 0.0  # consecutive coordinates of two lines or rings: no segment
+    long = np.flatnonzero(length > spacing_m)
+    if long.size == 0:
         return coords
-    seg = np.repeat(np.arange(n.size), extra)
-    step = np.arange(seg.size) - np.repeat(np.cumsum(extra) - extra, extra) + 1
-    t = step / n[seg]
-    return np.concatenate([coords, a[seg] + t[:, None] * vec[seg]])
+    n = np.ceil(length[long] / spacing_m)  # equal parts of each long segment
+    points = [coords]
+    step = 1
+    while long.size:  # the step-th point inside every segment cut into more than step parts
+        points.append(coords[long] + (step / n)[:, None] * vec[long])
+        step += 1
+        more = n > step
+        long, n = long[more], n[more]
+    return np.concatenate(points)
 
 
 def margin_pixels(max_buffer_m: float, resolution_m: float) -> int:
@@ -184,11 +188,12 @@ def within_masks(
     tol = _HALF_DIAGONAL * r * (2 * k - 1)
     hc, wc = -(-grown.height // k), -(-grown.width // k)
     x0, _, _, y1 = grid.window_bounds(grown)
-    burned = rasterize(
-        burn_shapes(geoms, pack_width_m=2 * rc if min(positive) > 2 * tol + 2 * rc else None),
-        out_shape=(hc, wc), transform=Affine(rc, 0.0, x0, 0.0, -rc, y1),
-        all_touched=True, fill=0, dtype="uint8",
-    )
+    pack_m = 2 * rc if min(positive) > 2 * tol + 2 * rc else None
+    burned = np.zeros((hc, wc), dtype=np.uint8)
+    rest = burn_outlines(geoms, burned, x0, y1, rc, narrow_m=pack_m)
+    if rest.size:
+        rasterize(burn_shapes(rest, pack_width_m=pack_m), out=burned, transform=Affine(rc, 0.0, x0, 0.0, -rc, y1),
+                  all_touched=True)
     mc = margin // k
     d = _cropped_edt(burned, rc, (mc, mc, -(-window.height // k), -(-window.width // k)), max(positive) + tol)
     if d is None:
@@ -471,6 +476,73 @@ def _distance_pieces(geoms: np.ndarray, max_segments: int = 8) -> np.ndarray:
         gid_kept = np.unique(gid[keep], return_inverse=True)[1]
         pieces.append(shapely.linestrings(all_xy[order][keep], indices=gid_kept))
     return np.concatenate([p for p in pieces if p.size]) if any(p.size for p in pieces) else np.empty(0, object)
+
+
+def burn_outlines(
+    geoms: np.ndarray, burned: np.ndarray, x0: float, y1: float, cell_m: float, narrow_m: float | None = None,
+) -> np.ndarray:
+    """Mark (set to 1) every cell of ``burned`` that a line, or the outline of a narrow polygon, touches.
+
+    The cells a segment touches are those holding its ends and, at each crossing of a grid line,
+    the two cells beside the crossing: every point of the segment lies in a marked (closed) cell and
+    every marked cell holds a point of it, which is all the distance transform needs (as GDAL's
+    ``all_touched``, but in bulk with numpy). Polygons without holes whose bounding box is at most
+    ``narrow_m`` wide get their outline only, not their inside: a caller must accept that a pixel
+    inside such a polygon lies up to ``narrow_m / 2`` from a marked cell (as for the packed
+    polygons of :func:`burn_shapes`). Other geometries are returned for rasterio.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely geometries
+        Features, in the grid's CRS.
+    burned : numpy.ndarray
+        ``uint8`` cells (row 0 at the top), changed in place.
+    x0, y1 : float
+        Left and top edge of the cells. [m]
+    cell_m : float
+        Cell size. [m]
+    narrow_m : float or None
+        Widest polygon burned by its outline; None burns every polygon with rasterio. [m]
+
+    Returns
+    -------
+    numpy.ndarray of shapely geometries
+        The parts left to burn (polygons, points, collections).
+    """
+    parts = shapely.get_parts(geoms)
+    gtype = shapely.get_type_id(parts)
+    simple = gtype == 1  # lines
+    if narrow_m is not None:
+        poly = np.flatnonzero((gtype == 3) & (shapely.get_num_interior_rings(parts) == 0))
+        b = shapely.bounds(parts[poly])
+        simple[poly[np.minimum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) <= narrow_m]] = True
+    if not simple.any():
+        return parts
+    coords, idx = shapely.get_coordinates(parts[simple], return_index=True)
+    u = (coords[:, 0] - x0) / cell_m  # columns, continuous
+    v = (y1 - coords[:, 1]) / cell_m  # rows, continuous
+    rows, cols = [np.floor(v)], [np.floor(u)]
+    seg = np.flatnonzero(idx[1:] == idx[:-1])
+    for a, b, other_a, other_b, across in ((u[seg], u[seg + 1], v[seg], v[seg + 1], True),
+                                           (v[seg], v[seg + 1], u[seg], u[seg + 1], False)):
+        first = np.ceil(np.minimum(a, b))
+        last = np.floor(np.maximum(a, b))
+        keep = (last >= first) & (a != b)
+        a, b, other_a, other_b, first, last = (x[keep] for x in (a, b, other_a, other_b, first, last))
+        line = first
+        while line.size:  # each grid line crossed, in turn
+            at = np.floor(other_a + (line - a) / (b - a) * (other_b - other_a))
+            for side in (line - 1.0, line):
+                rows.append(at if across else side)
+                cols.append(side if across else at)
+            line = line + 1.0
+            more = line <= last
+            a, b, other_a, other_b, line, last = (x[more] for x in (a, b, other_a, other_b, line, last))
+    r = np.concatenate(rows)
+    c = np.concatenate(cols)
+    ok = (r >= 0) & (r < burned.shape[0]) & (c >= 0) & (c < burned.shape[1])
+    burned[r[ok].astype(np.intp), c[ok].astype(np.intp)] = 1
+    return parts[~simple]
 
 
 def burn_shapes(geoms: np.ndarray, pack_width_m: float | None = None, chunk: int = 4096):
