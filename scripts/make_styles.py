@@ -5,6 +5,7 @@ The styles are built with the QGIS API (so QGIS 3.22 and later read them) and co
 rerun after changing colours here or in wip_qgis_plugin/core/profile/legend.py (the colours
 of the generation sources, eligible areas and connections, shared with the report):
     QT_QPA_PLATFORM=offscreen python3 scripts/make_styles.py
+``--out DIR`` writes them into DIR instead (to compare with the committed ones).
 """
 import os
 import sys
@@ -541,7 +542,78 @@ def _site_map_styles() -> None:
         _save(areas, name)
 
 
+#: The muted base map under the site maps (``wip:sitemaps``: SETTLEMENTS, ROADS, WATER, PLACES).
+BASE_SETTLEMENTS = {"color": "228,221,212,255", "outline_color": "205,196,186,255", "outline_width": "0.1"}
+BASE_WATER = {"color": "196,220,238,255", "outline_color": "160,196,224,255", "outline_width": "0.15"}
+BASE_ROAD_COLOUR = "165,165,165,255"
+#: Road width by OSM class [mm] (the site maps draw motorway to residential, processing_algorithms/site_maps.py).
+BASE_ROAD_WIDTH = ("coalesce(CASE WHEN \"highway\" IN ('motorway', 'trunk') THEN 0.8 "
+                   "WHEN \"highway\" IN ('primary', 'secondary') THEN 0.55 "
+                   "WHEN \"highway\" IN ('tertiary', 'motorway_link', 'trunk_link', 'primary_link') THEN 0.4 "
+                   "ELSE 0.2 END, 0.3)")
+#: The outline of a site page's own site: red on its page (the atlas feature's ``page``), invisible elsewhere.
+FOCUS_COLOUR = "200,0,0,255"
+FOCUS_EXPRESSION = "if(coalesce(\"page\" = attribute(@atlas_feature, 'page'), true), '200,0,0,255', '0,0,0,0')"
+
+
+def _site_map_base_styles() -> None:
+    """Styles of the site maps' base map (settlement areas, roads by class, water bodies, place names with
+    labels) and of the page's own site (``site_map_focus``)."""
+    from qgis.core import QgsLineSymbol, QgsMarkerSymbol, QgsProperty, QgsSymbolLayer, QgsUnitTypes
+    from qgis.PyQt.QtGui import QFont
+
+    for name, colours in (("site_map_base_settlements", BASE_SETTLEMENTS), ("site_map_base_water", BASE_WATER)):
+        layer = QgsVectorLayer("MultiPolygon?crs=EPSG:25832", name, "memory")
+        layer.setRenderer(QgsSingleSymbolRenderer(QgsFillSymbol.createSimple({
+            **colours, "outline_style": "solid", "outline_width_unit": "MM", "style": "solid"})))
+        _save(layer, name)
+
+    roads = QgsVectorLayer("LineString?crs=EPSG:25832&field=highway:string", "roads", "memory")
+    line = QgsLineSymbol.createSimple({"line_color": BASE_ROAD_COLOUR, "line_width": "0.3", "line_width_unit": "MM",
+                                       "capstyle": "round", "joinstyle": "round"})
+    line.symbolLayer(0).setDataDefinedProperty(QgsSymbolLayer.PropertyStrokeWidth,
+                                               QgsProperty.fromExpression(BASE_ROAD_WIDTH))
+    roads.setRenderer(QgsSingleSymbolRenderer(line))
+    _save(roads, "site_map_base_roads")
+
+    places = QgsVectorLayer("Point?crs=EPSG:25832&field=name:string", "places", "memory")
+    places.setRenderer(QgsSingleSymbolRenderer(QgsMarkerSymbol.createSimple({
+        "name": "circle", "color": "110,110,110,255", "size": "1.1", "outline_style": "no", "outline_width": "0"})))
+    settings = QgsPalLayerSettings()
+    settings.fieldName = "name"
+    settings.isExpression = False
+    settings.placement = QgsPalLayerSettings.AroundPoint
+    settings.dist = 0.6
+    settings.priority = 3
+    text = QgsTextFormat()
+    text.setFont(QFont("Sans"))
+    text.setSize(7.5)
+    text.setSizeUnit(QgsUnitTypes.RenderPoints)
+    text.setColor(QColor(70, 70, 70))
+    text.buffer().setEnabled(True)
+    text.buffer().setSize(0.7)
+    text.buffer().setSizeUnit(QgsUnitTypes.RenderMillimeters)
+    text.buffer().setColor(QColor(255, 255, 255, 220))
+    settings.setFormat(text)
+    places.setLabeling(QgsVectorLayerSimpleLabeling(settings))
+    places.setLabelsEnabled(True)
+    _save(places, "site_map_base_places", labels=True)
+
+    focus = QgsVectorLayer("MultiPolygon?crs=EPSG:25832&field=page:string", "site of this page", "memory")
+    outline = QgsFillSymbol.createSimple({"color": "0,0,0,0", "style": "no", "outline_color": FOCUS_COLOUR,
+                                          "outline_style": "solid", "outline_width": "0.9",
+                                          "outline_width_unit": "MM"})
+    outline.symbolLayer(0).setDataDefinedProperty(QgsSymbolLayer.PropertyStrokeColor,
+                                                  QgsProperty.fromExpression(FOCUS_EXPRESSION))
+    focus.setRenderer(QgsSingleSymbolRenderer(outline))
+    _save(focus, "site_map_focus")
+
+
 def main() -> int:
+    global STYLES
+    if "--out" in sys.argv:
+        STYLES = Path(sys.argv[sys.argv.index("--out") + 1])
+        STYLES.mkdir(parents=True, exist_ok=True)
     app = QgsApplication([], False)
     app.initQgis()
     with tempfile.TemporaryDirectory() as tmp:
@@ -583,6 +655,7 @@ def main() -> int:
     _solar_vector_styles()  # solar sites, rooftop PV
     _profile_styles()  # municipal energy profile
     _site_map_styles()  # layers of the site-map atlas
+    _site_map_base_styles()  # the site maps' base map and the page's own site
     app.exitQgis()
     return 0
 
