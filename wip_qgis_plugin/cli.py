@@ -1286,7 +1286,8 @@ def build_parser() -> argparse.ArgumentParser:
     su.add_argument("--areas", help="eligible-area polygons (GeoPackage) for ranked candidate sites")
     su.add_argument("--raster", action="append", metavar="ROLE=FILE",
                     help="raster for a role: dem, slope, aspect, wind_speed_100m, wind_speed_150m, soil_quality")
-    su.add_argument("--runs", type=int, default=50, help="sensitivity runs (default 50, the sample scenario's; 0: none)")
+    su.add_argument("--runs", type=int, default=50,
+                    help="sensitivity runs (default 50, the sample scenario's; 0: none)")
     su.add_argument("--perturbation", type=float, default=0.2, help="weight perturbation (0.2 = ±20 %%)")
     su.add_argument("--top", type=float, default=10.0, help="top share for the stability raster [%%]")
     su.set_defaults(func=cmd_suitability)

@@ -179,7 +179,8 @@ SCENARIO_DEFAULTS = [
     ("suitability", "SENSITIVITY_RUNS", lambda s: s["suitability"]["wind"]["sensitivity"]["runs"],
      ["suitability", "--catalogue", "x", "--eligibility", "e.tif"], "runs", {"en": "Default 50", "de": "Standard 50"}),
     ("windbgaccounting", "ROTOR_IN", lambda s: s["windbg"]["wind"]["rotor_in"],
-     ["windbg", "--catalogue", "x", "--areas", "a.gpkg"], "rotor_in", {"en": "Default: on", "de": "Voreinstellung: an"}),
+     ["windbg", "--catalogue", "x", "--areas", "a.gpkg"], "rotor_in",
+     {"en": "Default: on", "de": "Voreinstellung: an"}),
     ("turbinelayout", "ROTOR_IN", lambda s: s["wind"]["layout"]["rotor_in"],
      ["layout", "--areas", "a.gpkg"], "rotor_in", {"en": "Default: on", "de": "Voreinstellung: an"}),
     # the scenario's repowering places no layout of its own; a replacement layout follows the scenario's layout
