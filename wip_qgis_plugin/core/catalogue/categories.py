@@ -8,6 +8,7 @@ is, so that the municipal profile can turn the eligible hectares per category in
       agri_pv:
         label: {de: Agri-PV auf Ackerland, en: Agri-PV on farmland}
         law: eeg2023_37_agri             # a key of `sources` or a full citation
+        law_text: {de: "…", en: "…"}     # optional: the law in words per language, for reports
         valid_from: 2023-01-01
         system: agri_vertical            # a system of presets/pv_systems.yml
         density: {value: 0.30 MWp/ha, source: pv_systems_agri_vertical}
@@ -20,7 +21,9 @@ is, so that the municipal profile can turn the eligible hectares per category in
 
 :func:`parse_categories` validates the block in the catalogue's one pass (every problem with its place):
 an unknown PV system, a density without its unit or source, a law or source that is no key of ``sources``,
-and a permitted zone whose category the block does not declare. A catalogue without the block has no
+a ``law_text`` without its German and English text, and a permitted zone whose category the block does not
+declare. ``law`` is the source (a key of ``sources``, whose citation may mix languages); ``law_text`` says the
+same in each language, and the reports show it in theirs. A catalogue without the block has no
 categories (``{}``); one with permitted-zone categories must declare them all.
 """
 from __future__ import annotations
@@ -35,7 +38,7 @@ from ..units import parse_quantity
 
 #: The PV system preset whose ``systems:`` a category's ``system`` names.
 PV_SYSTEMS_FILE = PRESET_DIR / "pv_systems.yml"
-_KEYS = {"label", "law", "valid_from", "system", "density", "cap", "note", "opens"}
+_KEYS = {"label", "law", "law_text", "valid_from", "system", "density", "cap", "note", "opens"}
 _CAP_KEYS = {"text", "per_year", "source"}
 _LANDS = ("BW", "BY", "BE", "BB", "HB", "HH", "HE", "MV", "NI", "NW", "RP", "SL", "SN", "ST", "SH", "TH")
 
@@ -89,6 +92,9 @@ class AreaCategory:
         True: the category's zones open land (the run's total holds it). False: *counted only* — its land free
         of every exclusion is measured and reported, but opens nothing (e.g. agri-PV on all farmland, which
         would otherwise make nearly every field ground-PV land).
+    law_text : Label or None
+        The legal basis in words, in German and in English (for reports); None: the reports show the citation
+        of ``law``.
     """
 
     id: str
@@ -101,6 +107,14 @@ class AreaCategory:
     cap: CategoryCap | None = None
     note: str = ""
     opens: bool = True
+    law_text: Label | None = None
+
+    def law_in(self, language: str, citation: str = "") -> str:
+        """The legal basis in ``language``: ``law_text`` where the catalogue gives it, else ``citation`` (the
+        full text of ``law``, as the catalogue's ``source_text`` gives it) or ``law`` itself."""
+        if self.law_text is not None:
+            return self.law_text.get(language)
+        return citation or self.law
 
     def capacity_mwp(self, eligible_ha: float) -> float:
         """Installed capacity on ``eligible_ha`` hectares of this category. [MWp]"""
@@ -158,6 +172,8 @@ def _category(cid: str, raw: Any, where: str, sources: Mapping[str, str], system
     unknown_keys(raw, _KEYS, f"{where}.", problems)
     label = read_label(raw.get("label"), f"{where}.label", problems)
     law = _source(raw.get("law"), f"{where}.law", sources, problems, "the law that opens the land")
+    law_text = read_label(raw["law_text"], f"{where}.law_text", problems) if raw.get("law_text") is not None \
+        else None
     valid_from = None
     if "valid_from" not in raw:
         problems.append(f"{where}.valid_from: required (date from which the law opens the land, YYYY-MM-DD)")
@@ -188,7 +204,7 @@ def _category(cid: str, raw: Any, where: str, sources: Mapping[str, str], system
     if len(problems) > n_before or valid_from is None:
         return None
     return AreaCategory(cid, label, law, valid_from, str(system), density, density_source, cap,
-                        str(raw.get("note", "")), opens)
+                        str(raw.get("note", "")), opens, law_text)
 
 
 def parse_categories(raw: Any, zones: Sequence[tuple[str, str]], sources: Mapping[str, str],
