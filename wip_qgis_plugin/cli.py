@@ -983,6 +983,19 @@ def cmd_osm_download(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_boundaries(args: argparse.Namespace) -> int:
+    """The official municipal boundaries (BKG VG250-EW) of the Länder from the BKG's WFS (network)."""
+    from .core.data.overpass import urllib_fetch
+    from .core.data.vg250 import download_vg250
+
+    result = download_vg250(args.out, args.land or ["ST", "SN", "TH"], urllib_fetch, TerminalProgress("boundaries"),
+                            args.server, args.crs, args.timeout)
+    print(f"boundaries: {result.count:,} municipalities ("
+          + ", ".join(f"{k} {v:,}" for k, v in result.per_land.items()) + f"), {result.left_out:,} left out")
+    print(f"  → {result.path}")
+    return 0
+
+
 def cmd_plan_areas(args: argparse.Namespace) -> int:
     """WindBG accounting of a plan's designated wind areas per municipality, and their overlap with the model."""
     from .core.catalogue.loader import load_catalogue
@@ -1461,6 +1474,15 @@ def build_parser() -> argparse.ArgumentParser:
     od.add_argument("--osm", help="where to keep the downloaded OSM XML (default: OUT with .osm)")
     od.add_argument("--out", required=True, help="the GeoPackage to write")
     od.set_defaults(func=cmd_osm_download)
+    bd = sub.add_parser("boundaries", help="the official municipal boundaries with population (BKG VG250-EW) of "
+                                           "the Länder, from the BKG's WFS (network), as GeoJSON")
+    bd.add_argument("--land", action="append", metavar="CODE",
+                    help="Land code (ST, SN, TH, BY …), repeatable (default: ST, SN and TH)")
+    bd.add_argument("--server", default="https://sgx.geodatenzentrum.de/wfs_vg250-ew", help="the VG250-EW WFS")
+    bd.add_argument("--crs", default="EPSG:25832", help="CRS of the file")
+    bd.add_argument("--timeout", type=float, default=180.0, help="time limit of the connection [s]")
+    bd.add_argument("--out", required=True, help="the GeoJSON file to write")
+    bd.set_defaults(func=cmd_boundaries)
     pa = sub.add_parser("plan-areas", help="WindBG accounting of a regional plan's designated wind areas per "
                                            "municipality, and the criteria that exclude them in the model")
     _common_options(pa)

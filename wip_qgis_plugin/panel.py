@@ -40,6 +40,7 @@ from qgis.PyQt.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -69,6 +70,7 @@ from .panel_layers import (
     project_layers,
     role_name,
 )
+from .panel_boundaries import BoundariesLoader
 from .panel_levers import LeverBox
 from .panel_results import read_profile, results_html
 from .panel_run import PanelFeedback, ProfileRun, engine_command
@@ -127,6 +129,16 @@ class PlanningPanel(QDockWidget):
         self.aoi_combo = QComboBox()
         self.aoi_combo.currentIndexChanged.connect(self._aoi_changed)
         form.addRow(tr("Layer"), self.aoi_combo)
+        self.boundaries = BoundariesLoader(self.project, self)
+        self.boundaries.finished.connect(self._boundaries_loaded)
+        self.boundaries_button = QPushButton(tr("Load boundaries (VG250-EW)…"))
+        self.boundaries_button.setToolTip(tr("No municipalities layer? The official boundaries of a Land from the "
+                                             "BKG's web service (network)"))
+        lands = QMenu(self.boundaries_button)
+        for code in ("ST", "SN", "TH", *sorted(set(presets.LAND_NAMES) - {"ST", "SN", "TH"})):
+            lands.addAction(presets.LAND_NAMES.get(code, code), lambda c=code: self.load_boundaries(c))
+        self.boundaries_button.setMenu(lands)
+        form.addRow(self.boundaries_button)
         self.name_field = QComboBox()
         self.name_field.currentIndexChanged.connect(self._fill_names)
         self.key_field = QComboBox()
@@ -289,6 +301,22 @@ class PlanningPanel(QDockWidget):
         finally:
             self._filling = False
         self._aoi_changed()
+
+    def load_boundaries(self, land: str, server_url: str | None = None) -> bool:
+        """Load the VG250-EW boundaries of ``land`` (a Land code) as the municipalities layer (``panel_boundaries``)."""
+        folder = self.output.text().strip() or default_output_folder(self.project)
+        started = self.boundaries.start(land, folder, server_url)
+        if started:
+            self.boundaries_button.setEnabled(False)
+            self.status.setText(tr("Loading the municipal boundaries of {land}…").format(
+                land=presets.LAND_NAMES.get(land, land)))
+        return started
+
+    def _boundaries_loaded(self, layer, message: str) -> None:
+        self.boundaries_button.setEnabled(True)
+        self.status.setText(message)
+        if layer is not None:
+            self.aoi_combo.setCurrentIndex(max(self.aoi_combo.findData(layer.id()), 0))
 
     def _role_chosen(self, role: str) -> None:
         if not self._filling:

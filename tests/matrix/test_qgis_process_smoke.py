@@ -288,6 +288,37 @@ def test_osmdownload(env, done, out):
     assert_files(out / "osm.gpkg")
 
 
+class _Vg250(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 (http.server API)
+        ring = [[700000.0, 5700000.0], [701000.0, 5700000.0], [701000.0, 5701000.0], [700000.0, 5700000.0]]
+        body = json.dumps({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"GEN": "Zörbig", "AGS": "15082430", "EWZ": 9000, "GF": 4},
+             "geometry": {"type": "Polygon", "coordinates": [ring]}}]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_vg250boundaries(env, done, out):
+    """A VG250-EW answer from a WFS stand-in on 127.0.0.1."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Vg250)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        res = run(env, done, "vg250boundaries", {
+            "LANDS": 14, "SERVER_URL": f"http://127.0.0.1:{server.server_address[1]}/wfs_vg250-ew",
+            "OUTPUT": str(out / "gemeinden.geojson")}, out)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert res["N_MUNICIPALITIES"] == 1
+    assert_files(out / "gemeinden.geojson")
+
+
 def test_every_algorithm_ran(done):
     """The chain above covers the whole provider (runs last: pytest keeps the file's order)."""
     from wip_qgis_plugin.processing_algorithms import ALGORITHMS

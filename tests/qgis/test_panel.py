@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from qgis.core import QgsApplication, QgsProcessingContext, QgsProject, QgsSettings
 from qgis.PyQt.QtCore import QLocale
+from test_vg250_boundaries import wfs  # noqa: F401 (a fixture)
 from wip_qgis_testing import SAMPLE_DIR, SAMPLE_GPKG
 
 from wip_qgis_plugin import panel_detect as detect
@@ -404,3 +405,39 @@ def test_cancel_stops_the_run(german, provider, sample_project, tmp_path):
     finally:
         panel.unload()
         panel.deleteLater()
+
+
+def test_boundaries_for_a_planner_without_a_municipalities_layer(german, provider, tmp_path, wfs):
+    """The panel's VG250-EW button: the Land's boundaries from the (stand-in) WFS become its municipalities layer."""
+    from wip_qgis_plugin.panel import PlanningPanel
+
+    url, queries = wfs
+    project = QgsProject.instance()
+    project.clear()
+    panel = PlanningPanel(project=project)
+    try:
+        assert panel.aoi_combo.count() == 0
+        panel.output.setText(str(tmp_path / "out"))
+        loaded = []
+        panel.boundaries.finished.connect(lambda layer, message: loaded.append((layer, message)))
+        assert panel.load_boundaries("ST", url)
+        assert panel.status.text() == "Die Gemeindegrenzen von Sachsen-Anhalt werden geladen …"
+        start = time.time()
+        while not loaded and time.time() - start < 30:
+            QgsApplication.processEvents()
+            time.sleep(0.05)
+        layer, message = loaded[0]
+        assert layer is not None, message
+        assert message.startswith("2 Gemeinden geladen") and panel.status.text() == message
+        assert panel.aoi_combo.currentData() == layer.id()
+        assert panel.name_field.currentData() == "GEN" and panel.key_field.currentData() == "AGS"
+        assert sorted(panel.names.item(i).text() for i in range(panel.names.count())) == \
+            ["Sandersdorf-Brehna", "Zörbig"]
+        panel.set_checked_names(["Zörbig"])
+        assert panel.land_label.text().startswith("Sachsen-Anhalt")  # from the AGS of the VG250 layer
+        assert (tmp_path / "out" / "gemeinden_vg250_st.geojson").is_file()
+        assert "<fes:Literal>15</fes:Literal>" in queries[0]["FILTER"]
+    finally:
+        panel.unload()
+        panel.deleteLater()
+        project.clear()

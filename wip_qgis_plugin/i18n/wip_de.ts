@@ -544,239 +544,274 @@
       <translation>Protokoll anzeigen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="97" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="99" />
       <source>WIP Planning</source>
       <translation>WIP Planung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="125" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="127" />
       <source>1 Municipalities</source>
       <translation>1 Gemeinden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="129" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="131" />
       <source>Layer</source>
       <translation>Layer</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/panel.py" line="134" />
+      <source>Load boundaries (VG250-EW)…</source>
+      <translation>Gemeindegrenzen laden (VG250-EW) …</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="135" />
+      <source>No municipalities layer? The official boundaries of a Land from the BKG's web service (network)</source>
+      <translation>Kein Gemeinde-Layer? Die amtlichen Grenzen eines Landes vom Webdienst des BKG (Netz)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="146" />
       <source>Name field</source>
       <translation>Namensfeld</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="135" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="147" />
       <source>Key field (AGS)</source>
       <translation>Schlüsselfeld (AGS)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="137" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="149" />
       <source>Filter names…</source>
       <translation>Namen filtern …</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="146" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="158" />
       <source>2 Land and criteria presets</source>
       <translation>2 Land und Kriterienvorgaben</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="149" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="161" />
       <source>Land</source>
       <translation>Land</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="151" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="163" />
       <source>from the AGS</source>
       <translation>aus dem AGS</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="155" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="167" />
       <source>Land where the AGS does not tell</source>
       <translation>Land, wo der AGS es nicht angibt</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="158" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="170" />
       <source>no wind areas</source>
       <translation>keine Windflächen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="163" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="175" />
       <source>Wind</source>
       <translation>Wind</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="168" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="180" />
       <source>no ground-PV areas</source>
       <translation>keine Freiflächen-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="172" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="184" />
       <source>Ground PV</source>
       <translation>Freiflächen-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="175" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="187" />
       <source>3 Input layers</source>
       <translation>3 Eingangsdaten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="178" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="190" />
       <source>Role</source>
       <translation>Rolle</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="202" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="214" />
       <source>5 Run</source>
       <translation>5 Berechnen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="209" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="221" />
       <source>Choose the output folder</source>
       <translation>Ausgabeordner wählen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="215" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="227" />
       <source>Create energy profile</source>
       <translation>Energieprofil erstellen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="235" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="247" />
       <source>6 Results</source>
       <translation>6 Ergebnisse</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="237" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="249" />
       <source>Open report</source>
       <translation>Bericht öffnen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="385" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="311" />
+      <source>Loading the municipal boundaries of {land}…</source>
+      <translation>Die Gemeindegrenzen von {land} werden geladen …</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel.py" line="413" />
       <source>(from the AGS)</source>
       <translation>(aus dem AGS)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="387" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="415" />
       <source>several Länder: the preset's rules are those of one Land</source>
       <translation>mehrere Länder: Die Vorgabe enthält die Regeln eines Landes</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="392" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="420" />
       <source>not known from the AGS: choose it</source>
       <translation>aus dem AGS nicht bekannt: bitte wählen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="411" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="439" />
       <source>No wind areas: the profile computes no wind eligibility.</source>
       <translation>Keine Windflächen: Das Profil berechnet keine Flächeneignung für Wind.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="417" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="445" />
       <source>none</source>
       <translation>keine</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="419" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="447" />
       <source>not a criterion of the preset</source>
       <translation>kein Kriterium der Vorgabe</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="421" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="449" />
       <source>excluded</source>
       <translation>ausgeschlossen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="423" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="451" />
       <source>case by case (not excluded)</source>
       <translation>Einzelfallprüfung (nicht ausgeschlossen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="425" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="453" />
       <source>Settlement setback: {setback}</source>
       <translation>Siedlungsabstand: {setback}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="426" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="454" />
       <source>Forest: {forest}</source>
       <translation>Wald: {forest}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="427" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="455" />
       <source>Change them under 4 Levers; the report charts the wind area for setbacks of 400–1,500 m.</source>
       <translation>Ändern unter 4 Stellschrauben; der Bericht zeigt die Windfläche für Abstände von 400–1.500 m.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="446" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="474" />
       <source>Output folder</source>
       <translation>Ausgabeordner</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="464" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="492" />
       <source>The algorithm {id} is not available: is the plugin's provider loaded?</source>
       <translation>Der Algorithmus {id} ist nicht verfügbar: Ist der Provider der Erweiterung geladen?</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="480" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="508" />
       <source>The profile cannot start: {error}</source>
       <translation>Das Profil kann nicht starten: {error}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="490" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="518" />
       <source>The profile is being created…</source>
       <translation>Das Profil wird erstellt …</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="509" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="537" />
       <source>Cancelling…</source>
       <translation>Wird abgebrochen …</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="532" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="560" />
       <source>Cancelled.</source>
       <translation>Abgebrochen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="535" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="563" />
       <source>The profile failed: {error}</source>
       <translation>Das Profil ist fehlgeschlagen: {error}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="535" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="563" />
       <source>see the log</source>
       <translation>siehe Protokoll</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="541" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="569" />
       <source>Done. Municipalities: {n}. Folder: {folder}</source>
       <translation>Fertig. Gemeinden: {n}. Ordner: {folder}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="550" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="578" />
       <source>WIP result {date}</source>
       <translation>WIP Ergebnis {date}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="551" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="579" />
       <source>Municipalities with indicators</source>
       <translation>Gemeinden mit Kennzahlen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="553" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="581" />
       <source>Sites of the profile</source>
       <translation>Standorte des Profils</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="579" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="607" />
       <source>Notes of the run</source>
       <translation>Hinweise der Berechnung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="592" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="620" />
       <source>The energy profile is ready.</source>
       <translation>Das Energieprofil ist fertig.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel.py" line="645" />
+      <location filename="../../wip_qgis_plugin/panel.py" line="673" />
       <source>WIP planning panel</source>
       <translation>WIP-Planungsfenster</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_boundaries.py" line="82" />
+      <source>The boundaries could not be loaded: {error}</source>
+      <translation>Die Grenzen konnten nicht geladen werden: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_boundaries.py" line="84" />
+      <source>Municipalities (VG250-EW)</source>
+      <translation>Gemeinden (VG250-EW)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_boundaries.py" line="86" />
+      <source>The boundaries file {path} cannot be read.</source>
+      <translation>Die Grenzdatei {path} kann nicht gelesen werden.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_boundaries.py" line="89" />
+      <source>{n} municipalities loaded (© GeoBasis-DE / BKG, dl-de/by-2-0).</source>
+      <translation>{n} Gemeinden geladen (© GeoBasis-DE / BKG, dl-de/by-2-0).</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/panel_layers.py" line="23" />
@@ -2469,107 +2504,107 @@
       <translation>{name}: {area} ha, Bedarf {demand} GWh/a, Ertrag {energy} GWh/a</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="96" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="57" />
       <source> The server said: {remark}</source>
       <translation> Der Server meldet: {remark}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="100" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="61" />
       <source>Cannot reach the Overpass server {server}: no connection ({reason}). Check the internet connection and the proxy settings (Settings → Options → Network), or load a Geofabrik extract ({geofabrik}) and give it as a source instead.</source>
       <translation>Der Overpass-Server {server} ist nicht erreichbar: keine Verbindung ({reason}). Die Internetverbindung und die Proxy-Einstellungen prüfen (Einstellungen → Optionen → Netzwerk) oder stattdessen einen Geofabrik-Auszug ({geofabrik}) laden und als Quelle angeben.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="104" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="65" />
       <source>The Overpass server {server} did not answer in time. The area may be too large for one query: select fewer municipalities, try again later, use another Overpass server (e.g. {others}), or load a Geofabrik extract ({geofabrik}) instead.</source>
       <translation>Der Overpass-Server {server} hat nicht rechtzeitig geantwortet. Das Gebiet ist für eine Abfrage vielleicht zu groß: weniger Gemeinden wählen, es später erneut versuchen, einen anderen Overpass-Server nutzen (z. B. {others}) oder stattdessen einen Geofabrik-Auszug ({geofabrik}) laden.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="108" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="69" />
       <source>The Overpass server {server} is busy (HTTP 429: too many requests).{said} Try again in a few minutes, use another Overpass server (e.g. {others}), or load a Geofabrik extract ({geofabrik}) instead.</source>
       <translation>Der Overpass-Server {server} ist ausgelastet (HTTP 429: zu viele Anfragen).{said} In einigen Minuten erneut versuchen, einen anderen Overpass-Server nutzen (z. B. {others}) oder stattdessen einen Geofabrik-Auszug ({geofabrik}) laden.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="112" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="73" />
       <source>The Overpass server {server} is overloaded (HTTP 504: gateway timeout).{said} Try again later, use another Overpass server (e.g. {others}), or load a Geofabrik extract ({geofabrik}) instead.</source>
       <translation>Der Overpass-Server {server} ist überlastet (HTTP 504: Gateway-Zeitüberschreitung).{said} Später erneut versuchen, einen anderen Overpass-Server nutzen (z. B. {others}) oder stattdessen einen Geofabrik-Auszug ({geofabrik}) laden.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="116" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="77" />
       <source>The Overpass server {server} refused the query (HTTP {status}).{said} Check the server URL, try again later, use another Overpass server (e.g. {others}), or load a Geofabrik extract ({geofabrik}) instead.</source>
       <translation>Der Overpass-Server {server} hat die Abfrage abgelehnt (HTTP {status}).{said} Die Server-URL prüfen, später erneut versuchen, einen anderen Overpass-Server nutzen (z. B. {others}) oder stattdessen einen Geofabrik-Auszug ({geofabrik}) laden.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="120" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="81" />
       <source>The Overpass server {server} stopped the query.{said} Select fewer municipalities, try again later, use another Overpass server (e.g. {others}), or load a Geofabrik extract ({geofabrik}) instead.</source>
       <translation>Der Overpass-Server {server} hat die Abfrage abgebrochen.{said} Weniger Gemeinden wählen, später erneut versuchen, einen anderen Overpass-Server nutzen (z. B. {others}) oder stattdessen einen Geofabrik-Auszug ({geofabrik}) laden.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="123" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="84" />
       <source>The answer of {server} is not OSM data (is the URL an Overpass API “interpreter” endpoint?).{said} Check the server URL, use another Overpass server (e.g. {others}), or load a Geofabrik extract ({geofabrik}) instead.</source>
       <translation>Die Antwort von {server} sind keine OSM-Daten (ist die URL ein „interpreter“-Endpunkt der Overpass-API?).{said} Die Server-URL prüfen, einen anderen Overpass-Server nutzen (z. B. {others}) oder stattdessen einen Geofabrik-Auszug ({geofabrik}) laden.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="148" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="109" />
       <source>Download OSM data for the area</source>
       <translation>OSM-Daten für das Gebiet laden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="155" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="116" />
       <source>Overpass server (API interpreter URL)</source>
       <translation>Overpass-Server (URL des API-Interpreters)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="158" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="119" />
       <source>OSM data, one layer per role (GeoPackage)</source>
       <translation>OSM-Daten, ein Layer je Rolle (GeoPackage)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="158" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="119" />
       <source>GeoPackage (*.gpkg)</source>
       <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="160" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="121" />
       <source>Downloaded OSM XML (empty: next to the GeoPackage)</source>
       <translation>Heruntergeladene OSM-XML-Datei (leer: neben dem GeoPackage)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="161" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="122" />
       <source>OSM XML (*.osm)</source>
       <translation>OSM-XML (*.osm)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="162" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="123" />
       <source>OSM nodes</source>
       <translation>OSM-Knoten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="162" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="123" />
       <source>OSM ways</source>
       <translation>OSM-Wege</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="163" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="124" />
       <source>OSM relations</source>
       <translation>OSM-Relationen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="163" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="124" />
       <source>Margin around the area [m]</source>
       <translation>Rand um das Gebiet [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="170" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="131" />
       <source>“{url}” is no Overpass server URL: give the API endpoint, e.g. {default}.</source>
       <translation>„{url}“ ist keine Overpass-Server-URL: den API-Endpunkt angeben, z. B. {default}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="184" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="145" />
       <source>Margin around the municipalities: {margin:,.0f} m (largest setback: {criterion}); layers: {roles}</source>
       <translation>Rand um die Gemeinden: {margin:,.0f} m (größter Abstand: {criterion}); Layer: {roles}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="202" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/osm_download.py" line="163" />
       <source>{role}: {n} feature(s)</source>
       <translation>{role}: {n} Objekt(e)</translation>
     </message>
@@ -3332,6 +3367,41 @@
       <location filename="../../wip_qgis_plugin/processing_algorithms/turbine_layout.py" line="127" />
       <source>{name}: {n} turbines, {mw:.1f} MW, {gwh:.1f} GWh/a</source>
       <translation>{name}: {n} Anlagen, {mw:.1f} MW, {gwh:.1f} GWh/a</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/vg250_boundaries.py" line="43" />
+      <source>Load municipal boundaries (VG250-EW)</source>
+      <translation>Gemeindegrenzen laden (VG250-EW)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/vg250_boundaries.py" line="47" />
+      <source>Länder</source>
+      <translation>Länder</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/vg250_boundaries.py" line="50" />
+      <source>VG250-EW web feature service (WFS URL)</source>
+      <translation>WFS-Dienst VG250-EW (URL)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/vg250_boundaries.py" line="52" />
+      <source>Municipalities (GeoJSON)</source>
+      <translation>Gemeinden (GeoJSON)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/vg250_boundaries.py" line="52" />
+      <source>GeoJSON (*.geojson)</source>
+      <translation>GeoJSON (*.geojson)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/vg250_boundaries.py" line="58" />
+      <source>Choose at least one Land.</source>
+      <translation>Wählen Sie mindestens ein Land.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/vg250_boundaries.py" line="61" />
+      <source>“{url}” is no WFS URL: give the service's address, e.g. {default}.</source>
+      <translation>„{url}“ ist keine WFS-Adresse: geben Sie die Adresse des Dienstes an, z. B. {default}.</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="39" />

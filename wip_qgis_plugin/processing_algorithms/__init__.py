@@ -19,6 +19,7 @@ from .site_maps import SiteMaps
 from .solar_potential import SolarPotential
 from .suitability import Suitability
 from .turbine_layout import TurbineLayout
+from .vg250_boundaries import Vg250Boundaries
 from .wind_immission import WindImmission
 from .wind_repowering import WindRepowering
 from .wind_yield import WindYield
@@ -30,5 +31,5 @@ ALGORITHMS = (
     SolarPotential, RooftopSolar, FloatingPv, WindYield, TurbineLayout, WindImmission, WindRepowering,  # potential
     GridTopologyCheck, GridConnection,  # grid
     MunicipalProfile, SiteMaps,  # profile
-    OsmDownload, CheckData,  # input data
+    OsmDownload, Vg250Boundaries, CheckData,  # input data
 )

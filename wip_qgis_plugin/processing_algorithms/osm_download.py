@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
-    QgsBlockingNetworkRequest,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingMultiStepFeedback,
@@ -20,17 +19,12 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsSettings,
 )
-from qgis.PyQt.QtCore import QByteArray, QUrl
-from qgis.PyQt.QtNetwork import QNetworkReply, QNetworkRequest
 
-from ..core import __version__
 from ..core.data.overpass import (
-    CHUNK_BYTES,
     DEFAULT_OVERPASS_URL,
     DEFAULT_TIMEOUT_S,
     GEOFABRIK_URL,
     OTHER_OVERPASS_URLS,
-    FetchFailure,
     OverpassError,
     download_osm,
 )
@@ -39,6 +33,7 @@ from ..core.jobs.build import osm_convert_job, osm_plan_job
 from ..feedback import FeedbackProgress
 from ..i18n import tr
 from .base import WipAlgorithm
+from .network import qgis_fetch
 from .inputs import (
     add_aoi_parameters,
     add_catalogue_parameters,
@@ -55,40 +50,6 @@ KEY_OVERPASS_URL = "wip/overpass_url"
 def overpass_url_setting() -> str:
     """The Overpass server of the plugin settings, else the public instance."""
     return (QgsSettings().value(KEY_OVERPASS_URL, "", type=str) or "").strip() or DEFAULT_OVERPASS_URL
-
-
-def _enum(owner, scope: str, name: str):
-    """``owner.scope.name`` (Qt6 scoped enums) or ``owner.name`` (Qt5)."""
-    return getattr(getattr(owner, scope, owner), name)
-
-
-def qgis_fetch(feedback):
-    """A fetch (``core.data.overpass.Fetch``) through QGIS's network stack, aborted by ``feedback``."""
-    def fetch(url: str, body: bytes, timeout_s: float):
-        request = QNetworkRequest(QUrl(url))
-        request.setHeader(_enum(QNetworkRequest, "KnownHeaders", "ContentTypeHeader"),
-                          "application/x-www-form-urlencoded; charset=utf-8")
-        request.setRawHeader(b"User-Agent", f"wip-qgis-plugin/{__version__}".encode())
-        if hasattr(request, "setTransferTimeout"):  # Qt >= 5.15
-            request.setTransferTimeout(int(timeout_s * 1000))
-        blocking = QgsBlockingNetworkRequest()
-        code = blocking.post(request, QByteArray(body), True, feedback)
-        if feedback is not None and feedback.isCanceled():
-            raise Cancelled()
-        reply = blocking.reply()
-        content = bytes(reply.content())
-        if code != _enum(QgsBlockingNetworkRequest, "ErrorCode", "NoError"):
-            status = reply.attribute(_enum(QNetworkRequest, "Attribute", "HttpStatusCodeAttribute"))
-            if status:
-                raise FetchFailure("http", blocking.errorMessage(), int(status), content)
-            timeouts = {_enum(QNetworkReply, "NetworkError", "TimeoutError"),
-                        _enum(QNetworkReply, "NetworkError", "OperationCanceledError")}
-            if code == _enum(QgsBlockingNetworkRequest, "ErrorCode", "TimeoutError") or reply.error() in timeouts:
-                raise FetchFailure("timeout", blocking.errorMessage())
-            raise FetchFailure("offline", blocking.errorMessage())
-        for start in range(0, len(content), CHUNK_BYTES):
-            yield content[start:start + CHUNK_BYTES]
-    return fetch
 
 
 def overpass_error_message(error: OverpassError) -> str:

@@ -182,16 +182,17 @@ Fetch = Callable[[str, bytes, float], Iterable[bytes]]
 
 
 def urllib_fetch(url: str, body: bytes, timeout_s: float) -> Iterable[bytes]:
-    """POST ``body`` to ``url`` with the standard library; yields the answer in chunks.
+    """POST ``body`` to ``url`` (GET for an empty body) with the standard library; yields the answer in chunks.
 
     Raises
     ------
     FetchFailure
         ``offline``, ``timeout`` or ``http`` (with the status and the error body).
     """
-    request = urllib.request.Request(url, data=body, method="POST", headers={
-        "User-Agent": f"wip-qgis-plugin/{__version__}",
-        "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+    headers = {"User-Agent": f"wip-qgis-plugin/{__version__}"}
+    if body:
+        headers["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8"
+    request = urllib.request.Request(url, data=body or None, method="POST" if body else "GET", headers=headers)
     try:
         response = urllib.request.urlopen(request, timeout=timeout_s)  # noqa: S310 (the user's server URL)
     except urllib.error.HTTPError as exc:
