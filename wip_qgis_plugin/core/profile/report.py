@@ -49,6 +49,7 @@ from .report_parts import (
 )
 from .report_parts import fmt_number as _fmt
 from .report_parts import html_table as _table
+from .report_sources import density_text, note_text, sources_table, top_sites_table
 from .report_style import REPORT_CSS
 
 #: User-facing texts of the report, by language.
@@ -58,11 +59,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "indicator": "Kennzahl", "value": "Wert", "unit": "Einheit", "created": "Erstellt",
         "indicators": "Kennzahlen", "map": "Karte", "charts": "Diagramme", "top_sites": "Beste Standorte",
         "assumptions": "Annahmen und Quellen", "provenance": "Herkunft der Daten",
-        "sources_status": "Erzeugungsarten", "missing": "fehlt", "computed": "berechnet", "reused": "übernommen",
-        "density": "Dichte / Layout", "reason": "Grund", "status": "Stand", "source": "Erzeugungsart",
-        "site": "Standort", "capacity": "Leistung [MW]", "energy": "Ertrag [GWh/a]",
-        "grid_cost": "Netzanschluss [Mio. €]",
-        "substation": "Umspannwerk", "no_sites": "Keine Standorte berechnet.", "notes": "Hinweise",
+        "sources_status": "Erzeugungsarten", "source": "Quelle", "file": "Datei", "role": "Rolle",
+        "capacity": "Leistung [MW]", "energy": "Ertrag [GWh/a]", "yes": "ja", "no": "nein",
+        "no_sites": "Keine Standorte berechnet.", "notes": "Hinweise",
         "sweep": "Flächenanteil Wind nach Abstand zu Siedlungen", "setback": "Abstand zu Siedlungen [m]",
         "share": "geeigneter Flächenanteil [%]", "monthly": "Monatliche Energiebilanz",
         "month": "Monat", "mwh": "Energie [MWh]", "generation": "Erzeugung", "demand": "Verbrauch",
@@ -76,8 +75,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "report_of": "Bericht", "lang_note": "Alle Werte sind Potenziale unter den genannten Annahmen, keine Planung.",
         "attribution": "Kartengrundlage: Eingabedaten des Nutzers; © GeoBasis-DE / BKG (Gemeindegrenzen, wo "
                        "VG250 genutzt), © OpenStreetMap-Mitwirkende (OSM-Ebenen)",
-        "back": "zur Übersicht", "grid": "Netz",
-        "density_scope": "Dichten und Summen der Erzeugungsarten gelten für alle Gemeinden dieses Laufs.",
+        "back": "zur Übersicht", "grid": "Netz", "demand_cat": "Strombedarf", "preset": "Vorlage",
         "demand_from_population": "Aus der Einwohnerzahl × Sektorwerten je Einwohner (presets/demand.yml, "
                                   "Bundesdurchschnitte); stündlich nach BDEW-Standardlastprofilen (demandlib).",
         "demand_from_table": "Eigene Werte der Gemeinde aus {table}; stündlich nach BDEW-Standardlastprofilen "
@@ -88,10 +86,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "indicator": "Indicator", "value": "Value", "unit": "Unit", "created": "Created",
         "indicators": "Indicators", "map": "Map", "charts": "Charts", "top_sites": "Top sites",
         "assumptions": "Assumptions and sources", "provenance": "Provenance",
-        "sources_status": "Generation sources", "missing": "missing", "computed": "computed", "reused": "reused",
-        "density": "Density / layout", "reason": "Reason", "status": "Status", "source": "Source",
-        "site": "Site", "capacity": "Capacity [MW]", "energy": "Energy [GWh/a]", "grid_cost": "Grid connection [M€]",
-        "substation": "Substation", "no_sites": "No sites computed.", "notes": "Notes",
+        "sources_status": "Generation sources", "source": "Source", "file": "File", "role": "Role",
+        "capacity": "Capacity [MW]", "energy": "Energy [GWh/a]", "yes": "yes", "no": "no",
+        "no_sites": "No sites computed.", "notes": "Notes",
         "sweep": "Wind area share by setback to settlements", "setback": "Setback to settlements [m]",
         "share": "eligible share of the area [%]", "monthly": "Monthly energy balance",
         "month": "Month", "mwh": "Energy [MWh]", "generation": "Generation", "demand": "Demand",
@@ -105,8 +102,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "report_of": "Report", "lang_note": "All values are potentials under the stated assumptions, not plans.",
         "attribution": "Map data: the user's input layers; © GeoBasis-DE / BKG (municipal boundaries where VG250 "
                        "is used), © OpenStreetMap contributors (OSM layers)",
-        "back": "back to the overview", "grid": "Grid",
-        "density_scope": "Densities and totals of the sources are for all municipalities of this run.",
+        "back": "back to the overview", "grid": "Grid", "demand_cat": "Electricity demand", "preset": "preset",
         "demand_from_population": "From the population × sector figures per inhabitant (presets/demand.yml, "
                                   "national averages); hourly by BDEW standard load profiles (demandlib).",
         "demand_from_table": "The municipality's own figures from {table}; hourly by BDEW standard load profiles "
@@ -183,63 +179,6 @@ _MONTHS = {"de": ["Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep"
 
 #: ``renderer(result, municipality name or None, path) -> None``: draws a map PNG at ``path``.
 MapRenderer = Callable[[ProfileResult, "str | None", Path], None]
-
-
-#: Parts of the density statement of a generation source, by language: fact → template.
-DENSITY_PARTS: dict[str, tuple[tuple[str, str], ...]] = {
-    "de": (("zero_eligible", "0 ha Potenzialfläche"), ("reused", "übernommene Standorte"), ("turbine", "Anlagenlayout {turbine} ({turbine_mw:g} MW, Nabe "
-           "{hub_height_m:g} m, Rotor {rotor_diameter_m:g} m), Abstände {spacing_d[0]:g} D × {spacing_d[1]:g} D"),
-           ("system", "System {system}"), ("capacity_mw", "{capacity_mw:,.1f} MW an {n_sites} Standorten"),
-           ("n_turbines", "{n_turbines} Anlagen"),
-           ("mw_per_km2_eligible", "{mw_per_km2_eligible:.1f} MW je km² Potenzialfläche"),
-           ("mwp_per_ha", "{mwp_per_ha:.2f} MWp je ha"), ("mwp_per_km2_roof", "{mwp_per_km2_roof:.0f} MWp je km² "
-           "nutzbarer Dachfläche"), ("yield_kwh_per_kwp", "{yield_kwh_per_kwp:,.0f} kWh/kWp/a"),
-           ("full_load_hours", "{full_load_hours:,.0f} Volllaststunden"),
-           ("wake_loss_pct", "Parkverluste {wake_loss_pct:.1f} %"),
-           ("noise_checked", "Lärm (TA Lärm) und Schattenwurf geprüft: {noise_reduced} Anlagen schallreduziert · "
-            "{noise_night_off} nachts abgeschaltet · {noise_lost_gwh:.1f} GWh/a weniger · {shadow_modules} Anlagen mit "
-            "Schattenabschaltung"),
-           ("repowering_checked", "Repowering (§ 16b BImSchG): {repowering_new} neue Anlagen ({repowering_new_mw:,.1f} "
-            "MW · {repowering_new_gwh:,.1f} GWh/a) ersetzen {repowering_old} Altanlagen ({repowering_old_mw:,.1f} MW · "
-            "{repowering_old_gwh:,.1f} GWh/a) · {repowering_plan_area} davon über Repoweringflächen des Plans · netto "
-            "{repowering_net_gwh:+,.1f} GWh/a gegenüber den Altanlagen"),
-           ("alternative", "Alternative zur Freiflächen-PV auf derselben Fläche, nicht in den Summen")),
-    "en": (("zero_eligible", "0 ha eligible"), ("reused", "reused sites"), ("turbine", "turbine layout {turbine} ({turbine_mw:g} MW, hub "
-           "{hub_height_m:g} m, rotor {rotor_diameter_m:g} m), spacing {spacing_d[0]:g} D × {spacing_d[1]:g} D"),
-           ("system", "system {system}"), ("capacity_mw", "{capacity_mw:,.1f} MW in {n_sites} sites"),
-           ("n_turbines", "{n_turbines} turbines"),
-           ("mw_per_km2_eligible", "{mw_per_km2_eligible:.1f} MW per km² of eligible area"),
-           ("mwp_per_ha", "{mwp_per_ha:.2f} MWp per ha"), ("mwp_per_km2_roof", "{mwp_per_km2_roof:.0f} MWp per km² "
-           "of usable roof"), ("yield_kwh_per_kwp", "{yield_kwh_per_kwp:,.0f} kWh/kWp/a"),
-           ("full_load_hours", "{full_load_hours:,.0f} full-load hours"),
-           ("wake_loss_pct", "wake losses {wake_loss_pct:.1f} %"),
-           ("noise_checked", "noise (TA Lärm) and shadow flicker checked: {noise_reduced} turbines in a quieter mode, "
-            "{noise_night_off} off at night, {noise_lost_gwh:.1f} GWh/a less; {shadow_modules} turbines with a shadow "
-            "shutdown"),
-           ("repowering_checked", "repowering (§ 16b BImSchG): {repowering_new} new turbines ({repowering_new_mw:,.1f} "
-            "MW, {repowering_new_gwh:,.1f} GWh/a) replace {repowering_old} old ones ({repowering_old_mw:,.1f} MW, "
-            "{repowering_old_gwh:,.1f} GWh/a), {repowering_plan_area} of them by the plan's repowering areas; net "
-            "{repowering_net_gwh:+,.1f} GWh/a against the old turbines"),
-           ("alternative", "an alternative to ground PV on the same land, not in the totals")),
-}
-
-
-def density_text(facts: Mapping[str, Any], language: str = "de") -> str:
-    """The density statement of a source from its facts (see :func:`.sources.density_facts`).
-
-    A zero is a result and is stated ("0 ha eligible; 0.0 MW in 0 sites"); a fact that is None or
-    False is left out.
-    """
-    parts = []
-    for key, template in DENSITY_PARTS.get(language, DENSITY_PARTS["de"]):
-        if facts.get(key) is not None and facts.get(key) is not False:
-            try:
-                part = template.format(**facts)
-            except (KeyError, IndexError, TypeError, ValueError):
-                continue
-            parts.append(part.replace(",", "\u2009").replace(".", ",") if language == "de" and "{" not in part
-                         and any(c.isdigit() for c in part) and key not in ("turbine", "system") else part)
-    return "; ".join(parts)
 
 
 def demand_origin(origin: str, language: str) -> str:
@@ -439,39 +378,54 @@ def _page(title: str, body: str, language: str) -> str:
             f"<title>{html.escape(title)}</title><style>{REPORT_CSS}</style></head><body>\n{body}\n</body></html>\n")
 
 
-def _sources_table(result: ProfileResult, lang: str) -> str:
-    rows = []
-    for key, src in result.sources.items():
-        status = text(src.status, lang)
-        cls = ' class="missing"' if src.status == "missing" else ""
-        rows.append([GENERATION_SOURCES[key].label(lang), f"<span{cls}>{status}</span>",
-                     html.escape(density_text(src.facts, lang) or src.density or "–"), html.escape(src.reason or "")])
-    if not rows:
-        return ""
-    return _table([text("source", lang), text("status", lang), text("density", lang), text("reason", lang)], rows)
+def _origin(origin: Any, lang: str) -> str:
+    """Where a catalogue comes from: ``preset x`` worded in ``lang``, a file as it is."""
+    origin = str(origin or "")
+    return f"{text('preset', lang)} {origin[7:]}" if origin.startswith("preset ") else origin
+
+
+def parameter_value(value: Any, lang: str) -> str:
+    """A parameter's value for the report: yes/no, '–' for none, numbers in the language's format, lists and
+    mappings item by item."""
+    if isinstance(value, bool):
+        return text("yes" if value else "no", lang)
+    if value is None:
+        return "–"
+    if isinstance(value, (int, float)):
+        s = f"{value:g}"
+        return s.replace(".", ",") if lang == "de" else s
+    if isinstance(value, (list, tuple)):
+        return "; ".join(parameter_value(v, lang) for v in value) or "–"
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {parameter_value(v, lang)}" for k, v in value.items()) or "–"
+    return str(value)
 
 
 def _assumptions(result: ProfileResult, lang: str) -> str:
     prov = result.provenance
-    rows = [[html.escape(k), html.escape(f"{v.get('id')} {v.get('version')}"), html.escape(str(v.get("origin", "")))]
-            for k, v in prov.get("catalogues", {}).items()]
-    rows.append(["demand", html.escape(f"{prov['demand'].get('id')} {prov['demand'].get('version')}"),
-                 html.escape(str(prov["demand"].get("origin", "")))])
+    catalogues = [(GENERATION_SOURCES[k].label(lang).split(" (")[0] if k in GENERATION_SOURCES else k, v)
+                  for k, v in prov.get("catalogues", {}).items()]
+    catalogues.append((text("demand_cat", lang), prov["demand"]))
     if prov.get("grid"):
-        rows.append(["grid", html.escape(f"{prov['grid'].get('id')} {prov['grid'].get('version')}"),
-                     html.escape(str(prov["grid"].get("origin", "")))])
-    out = _table([text("catalogue", lang), text("version", lang), "file"], rows)
-    sector_rows = [[html.escape(result.demand_catalogue.sector(sid).label(lang)), html.escape(fig), html.escape(src)]
-                   for sid, fig, src in result.demand_catalogue.source_rows()]
+        catalogues.append((text("grid", lang), prov["grid"]))
+    rows = [[html.escape(k), html.escape(f"{v.get('id')} {v.get('version')}"), html.escape(_origin(v.get("origin"), lang))]
+            for k, v in catalogues]
+    out = _table([text("catalogue", lang), text("version", lang), text("file", lang)], rows)
+    sector_rows = []
+    for sid, fig, src in result.demand_catalogue.source_rows():
+        sector = result.demand_catalogue.sector(sid)
+        if lang == "de":
+            fig = f"{_fmt(float(sector.kwh_per_inhabitant), '-', lang)} kWh je Einwohner und Jahr, Profil {sector.profile}"
+        sector_rows.append([html.escape(sector.label(lang)), html.escape(fig), html.escape(src)])
     out += f"<h3>{text('demand_sectors', lang)}</h3>" + _table([text("sector", lang), text("value", lang),
                                                                text("source", lang)], sector_rows)
     params = prov.get("parameters", {})
-    prow = [[html.escape(k), html.escape(str(v))] for k, v in params.items() if k not in ("output_dir",)]
+    prow = [[html.escape(k), html.escape(parameter_value(v, lang))] for k, v in params.items() if k != "output_dir"]
     out += f"<h3>{text('parameter', lang)}</h3>" + _table([text("parameter", lang), text("value", lang)], prow)
     out += economics_assumptions(result) + scenario_assumptions(result)
     lrows = [[html.escape(r), html.escape(p)] for r, p in {**prov.get("input_layers", {}),
                                                           **prov.get("input_rasters", {})}.items()]
-    out += f"<h3>{text('layer', lang)}</h3>" + _table(["role", text("layer", lang)], lrows)
+    out += f"<h3>{text('layer', lang)}</h3>" + _table([text("role", lang), text("layer", lang)], lrows)
     return out
 
 
@@ -498,8 +452,7 @@ def municipality_html(result: ProfileResult, m: MunicipalProfile, map_png: str |
              f"<h2>{text('indicators', lang)}</h2>",
              _table([text("indicator", lang), text("value", lang), text("unit", lang)],
                     _indicator_rows(m.indicators, cols, lang, result), {1})]
-    parts.append(f"<h2>{text('sources_status', lang)}</h2>" + _sources_table(result, lang)
-                 + f"<p class=\"note\">{text('density_scope', lang)}</p>")
+    parts.append(f"<h2>{text('sources_status', lang)}</h2>" + sources_table(result, lang, m.name))
     if m.demand is not None:
         rows = [[html.escape(result.demand_catalogue.sector(s).label(lang)), _fmt(v / 1000.0, "GWh/a", lang), "GWh/a"]
                 for s, v in m.demand.by_sector_mwh.items()]
@@ -518,19 +471,14 @@ def municipality_html(result: ProfileResult, m: MunicipalProfile, map_png: str |
     parts.append(_img(sweep, text("sweep", lang)) if sweep else f"<p class=\"note\">{text('no_sweep', lang)}</p>")
     parts.append(f"<h2>{text('top_sites', lang)}</h2>")
     if m.top_sites:
-        rows = [[GENERATION_SOURCES[s["source"]].label(lang), html.escape(str(s["site_id"])),
-                 _fmt(s["capacity_mw"], "MW", lang), _fmt(s["energy_mwh_per_a"] / 1000.0, "GWh/a", lang),
-                 _fmt(s["grid_cost_eur"] / 1e6 if s.get("grid_cost_eur") is not None else None, "", lang),
-                 html.escape(str(s.get("substation") or "–"))] for s in m.top_sites]
-        parts.append(_table([text("source", lang), text("site", lang), text("capacity", lang), text("energy", lang),
-                             text("grid_cost", lang), text("substation", lang)], rows, {2, 3, 4}))
+        parts.append(top_sites_table(result, m.top_sites, lang))
     else:
         parts.append(f"<p class=\"note\">{text('no_sites', lang)}</p>")
     parts.append(categories_section(result, m))
     parts.append(economics_section(result, m.name))
     parts.append(scenarios_section(result, m))
     if m.notes:
-        parts.append(f"<h3>{text('notes', lang)}</h3><ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in m.notes)
+        parts.append(f"<h3>{text('notes', lang)}</h3><ul>" + "".join(f"<li>{html.escape(note_text(n, lang))}</li>" for n in m.notes)
                      + "</ul>")
     parts.append(f"<h2>{text('assumptions', lang)}</h2>" + _assumptions(result, lang))
     return _page(f"{text('title', lang)} {m.name}", "\n".join(parts), lang)
@@ -556,7 +504,7 @@ def overview_html(result: ProfileResult, links: Mapping[str, str], map_png: str 
              f"<p class=\"note\">{text('created', lang)} {html.escape(result.provenance.get('created', ''))} · "
              f"WIP {html.escape(str(result.provenance.get('wip_version')))}. {text('lang_note', lang)}</p>",
              f"<h2>{text('indicators', lang)}</h2>", _table(header, rows, set(range(1, len(header)))),
-             f"<h2>{text('sources_status', lang)}</h2>", _sources_table(result, lang)]
+             f"<h2>{text('sources_status', lang)}</h2>", sources_table(result, lang)]
     if map_png:
         parts.append(f"<h2>{text('map', lang)}</h2>" + _img(map_png, text("map", lang)))
     sweep = chart_sweep(result.sweep["rows"], None, lang) if result.sweep else None

@@ -19,7 +19,7 @@ from .model import GENERATION_SOURCES, ProfileResult
 #: Texts of the economics sections, by language.
 ECONOMICS_TEXTS: dict[str, dict[str, str]] = {
     "de": {
-        "economics": "Wirtschaftlichkeit und kommunale Wertschöpfung", "source": "Quelle",
+        "economics": "Wirtschaftlichkeit und kommunale Wertschöpfung", "source": "Erzeugungsart", "origin": "Quelle",
         "lcoe": "Stromgestehungskosten (energiegewichtet)", "lcoe_range": "Spanne der Standorte",
         "trade_tax": "Gewerbesteuer", "lease": "Pacht", "sites": "Standorte", "per_year": "T€/a",
         "economics_note": "Stromgestehungskosten mit Netzanschluss und Pacht (Annuität über die Nutzungsdauer); "
@@ -36,7 +36,7 @@ ECONOMICS_TEXTS: dict[str, dict[str, str]] = {
         "value": "Wert", "unit": "Einheit", "none": "keine Standorte mit Ertrag", "item": "Größe",
     },
     "en": {
-        "economics": "Economics and municipal value", "source": "Source",
+        "economics": "Economics and municipal value", "source": "Source", "origin": "Source",
         "lcoe": "Levelised cost of electricity (energy-weighted)", "lcoe_range": "Range of the sites",
         "trade_tax": "Trade tax", "lease": "Lease", "sites": "Sites", "per_year": "k€/a",
         "economics_note": "LCOE including the grid connection and the lease (annuity over the lifetime); trade tax "
@@ -73,6 +73,11 @@ def fmt_number(value: Any, unit: str = "", language: str = "de") -> str:
             s = s.replace(",", "\u2009").replace(".", ",")
         return s
     return html.escape(str(value))
+
+
+def fmt_date(day: Any, language: str = "de") -> str:
+    """A date for a report cell: ``1.1.2023`` in German, ``2023-01-01`` in English."""
+    return f"{day.day}.{day.month}.{day.year}" if language == "de" else day.isoformat()
 
 
 def html_table(header: list[str], rows: list[list[str]], numeric: set[int] | frozenset[int] = frozenset()) -> str:
@@ -157,7 +162,7 @@ def economics_assumptions(result: ProfileResult) -> str:
     out += f"<h3>{etext('financing', lang)} · {etext('municipal', lang)}</h3>" + html_table(
         [etext("item", lang), etext("value", lang), etext("unit", lang)], rows, {1})
     src_rows = [[html.escape(k), html.escape(v)] for k, v in t.sources.items()]
-    out += f"<h3>{etext('sources', lang)}</h3>" + html_table([etext("source", lang), ""], src_rows)
+    out += f"<h3>{etext('sources', lang)}</h3>" + html_table([etext("origin", lang), ""], src_rows)
     return out
 
 
@@ -311,8 +316,10 @@ def categories_section(result: ProfileResult, m: Any) -> str:
             label = cat.label.get(lang) if cat is not None else p.category
             law = ""
             if cat is not None:
-                text = result.technologies[key].catalogue.source_text(cat.law)
-                law = f"{text if len(text) <= 160 else text[:157] + '…'} ({cat.valid_from.isoformat()})"
+                text = cat.law_in(lang, result.technologies[key].catalogue.source_text(cat.law))
+                if cat.law_text is None and len(text) > 160:  # a citation: its start
+                    text = text[:157] + "…"
+                law = f"{text} ({fmt_date(cat.valid_from, lang)})"
             cap = cat.cap.text.get(lang) if cat is not None and cat.cap is not None else ""
             if cat is not None and not getattr(cat, "opens", True):
                 cap = f"{texts['counted_only']}. {cap}".strip()
@@ -364,5 +371,5 @@ def municipal_value_rows(indicators: Mapping[str, float]) -> dict[str, float]:
 
 __all__ = ["CATEGORY_TEXTS", "ECONOMICS_TEXTS", "SCENARIO_TEXTS", "categories_section", "category_indicator_label",
            "category_labels", "cost_table_of", "economics_assumptions", "economics_section",
-           "etext", "fmt_number", "html_table", "municipal_value_rows", "scenario_assumptions",
+           "etext", "fmt_date", "fmt_number", "html_table", "municipal_value_rows", "scenario_assumptions",
            "scenario_indicator_label", "scenario_label", "scenarios_section", "source_economics_rows", "stext"]
