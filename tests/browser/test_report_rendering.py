@@ -1,6 +1,7 @@
 """The HTML reports rendered in headless Chromium (Debian's chromium), as a planner opens and prints them.
 
-A profile of two sample municipalities (engine, 100 m, with the setback sweep, so every chart is there)
+A profile of two sample municipalities (engine, 100 m, with the setback sweep, so every chart is there, and the
+wind, ground-PV and agri-PV sources, so the sources, best-sites and grid tables are there too)
 writes report/index.html and one page per municipality. Each page is opened at 1,280 px wide and must
 show no console error, no failed load, every image decoded (non-zero size), and nothing reaching past
 the right edge; it is then printed to PDF (A4): every table must reach the PDF whole (not cut at the
@@ -112,7 +113,7 @@ def report_pages(tmp_path_factory) -> list[Path]:
         from wip_qgis_plugin.core.data.layers import LayerRef
         from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
         from wip_qgis_plugin.core.profile.engine import run_profile
-        from wip_qgis_plugin.core.profile.model import ProfilePlan, TechnologyStep
+        from wip_qgis_plugin.core.profile.model import ProfilePlan, SourceSpec, TechnologyStep
     except ImportError as exc:
         pytest.skip(f"the engine's packages are missing: {exc}")
     folder = tmp_path_factory.mktemp("profile")
@@ -124,6 +125,7 @@ def report_pages(tmp_path_factory) -> list[Path]:
         output_dir=folder,
         technologies=(TechnologyStep("wind", {"source": "wind_sachsen_anhalt"}, min_area_ha=5),
                       TechnologyStep("pv_ground", {"source": "pv_ground"})),
+        sources=(SourceSpec("wind"), SourceSpec("pv_ground"), SourceSpec("agri_pv")),
         rasters={"wind_speed_150m": str(GPKG.parent / "wind_speed_150m.tif")}, resolution_m=100.0,
         report=True, language="de", workers=1, sweep_setbacks_m=(600.0, 1000.0), sweep_resolution_m=100.0))
     pages = sorted((folder / "report").glob("*.html"))

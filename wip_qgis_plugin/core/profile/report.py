@@ -48,6 +48,7 @@ from .report_parts import (
     scenarios_section,
 )
 from .report_parts import fmt_number as _fmt
+from .report_parts import soft_hyphens
 from .report_parts import html_table as _table
 from .report_sources import density_text, note_text, sources_table, top_sites_table
 from .report_style import REPORT_CSS
@@ -75,6 +76,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "report_of": "Bericht", "lang_note": "Alle Werte sind Potenziale unter den genannten Annahmen, keine Planung.",
         "attribution": "Kartengrundlage: Eingabedaten des Nutzers; © GeoBasis-DE / BKG (Gemeindegrenzen, wo "
                        "VG250 genutzt), © OpenStreetMap-Mitwirkende (OSM-Ebenen)",
+        "overview_land": "Fläche und Leistung", "overview_energy": "Energie, Netz und Einnahmen",
         "back": "zur Übersicht", "grid": "Netz", "demand_cat": "Strombedarf", "preset": "Vorlage",
         "demand_from_population": "Aus der Einwohnerzahl × Sektorwerten je Einwohner (presets/demand.yml, "
                                   "Bundesdurchschnitte); stündlich nach BDEW-Standardlastprofilen (demandlib).",
@@ -102,6 +104,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "report_of": "Report", "lang_note": "All values are potentials under the stated assumptions, not plans.",
         "attribution": "Map data: the user's input layers; © GeoBasis-DE / BKG (municipal boundaries where VG250 "
                        "is used), © OpenStreetMap contributors (OSM layers)",
+        "overview_land": "Land and capacity", "overview_energy": "Energy, grid and income",
         "back": "back to the overview", "grid": "Grid", "demand_cat": "Electricity demand", "preset": "preset",
         "demand_from_population": "From the population × sector figures per inhabitant (presets/demand.yml, "
                                   "national averages); hourly by BDEW standard load profiles (demandlib).",
@@ -418,7 +421,7 @@ def _assumptions(result: ProfileResult, lang: str) -> str:
             fig = f"{_fmt(float(sector.kwh_per_inhabitant), '-', lang)} kWh je Einwohner und Jahr, Profil {sector.profile}"
         sector_rows.append([html.escape(sector.label(lang)), html.escape(fig), html.escape(src)])
     out += f"<h3>{text('demand_sectors', lang)}</h3>" + _table([text("sector", lang), text("value", lang),
-                                                               text("source", lang)], sector_rows)
+                                                               text("source", lang)], sector_rows, wide={2})
     params = prov.get("parameters", {})
     prow = [[html.escape(k), html.escape(parameter_value(v, lang))] for k, v in params.items() if k != "output_dir"]
     out += f"<h3>{text('parameter', lang)}</h3>" + _table([text("parameter", lang), text("value", lang)], prow)
@@ -494,16 +497,26 @@ def overview_html(result: ProfileResult, links: Mapping[str, str], map_png: str 
     if last and f"self_sufficiency_{last}_pct" in indicator_columns(result):
         keys.insert(keys.index("self_sufficiency_pct") + 1 if "self_sufficiency_pct" in keys else len(keys),
                     f"self_sufficiency_{last}_pct")
-    header = [text("municipality", lang)] + [
-        f"{html.escape(indicator_label(k, lang)[0])} [{html.escape(indicator_label(k, lang)[1])}]" for k in keys]
-    rows = [[f'<a href="{html.escape(links[m.name])}">{html.escape(m.name)}</a>'] +
-            [_fmt(m.indicators.get(k), indicator_label(k, lang)[1], lang) for k in keys] for m in result.municipalities]
     tot = total_row(result)
-    rows.append([f"<b>{text('total', lang)}</b>"] + [_fmt(tot.get(k), indicator_label(k, lang)[1], lang) for k in keys])
+    land = [k for k in keys if k in ("area_ha", "population", "wind_eligible_pct", "windbg_counted_pct",
+                                     "pv_ground_eligible_pct", "capacity_mw")]
+    tables = ""
+    for title, part in (("overview_land", land), ("overview_energy", [k for k in keys if k not in land])):
+        if not part:
+            continue
+        header = [text("municipality", lang)] + [
+            f"{soft_hyphens(html.escape(indicator_label(k, lang)[0]))} [{html.escape(indicator_label(k, lang)[1])}]"
+            for k in part]
+        rows = [[f'<a href="{html.escape(links[m.name])}">{html.escape(m.name)}</a>'] +
+                [_fmt(m.indicators.get(k), indicator_label(k, lang)[1], lang) for k in part]
+                for m in result.municipalities]
+        rows.append([f"<b>{text('total', lang)}</b>"] +
+                    [_fmt(tot.get(k), indicator_label(k, lang)[1], lang) for k in part])
+        tables += f"<h3>{text(title, lang)}</h3>" + _table(header, rows, set(range(1, len(header))))
     parts = [f"<h1>{text('title', lang)}: {text('overview', lang)}</h1>",
              f"<p class=\"note\">{text('created', lang)} {html.escape(result.provenance.get('created', ''))} · "
              f"WIP {html.escape(str(result.provenance.get('wip_version')))}. {text('lang_note', lang)}</p>",
-             f"<h2>{text('indicators', lang)}</h2>", _table(header, rows, set(range(1, len(header)))),
+             f"<h2>{text('indicators', lang)}</h2>", tables,
              f"<h2>{text('sources_status', lang)}</h2>", sources_table(result, lang)]
     if map_png:
         parts.append(f"<h2>{text('map', lang)}</h2>" + _img(map_png, text("map", lang)))

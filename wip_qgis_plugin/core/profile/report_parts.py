@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -75,16 +76,36 @@ def fmt_number(value: Any, unit: str = "", language: str = "de") -> str:
     return html.escape(str(value))
 
 
+#: Parts of German compounds a narrow table header may break before (with a soft hyphen).
+_STEMS = ("fläche", "anteil", "versorgung", "anschluss", "kosten", "bedarf", "steuer", "einnahmen", "leistung",
+          "deckung", "gestehungs", "eigentümer", "gemeinde")
+
+
+def soft_hyphens(label: str) -> str:
+    """``label`` with a soft hyphen (U+00AD) before the parts of its long German compounds
+    ("Eigen\u00adversorgung"), so that a narrow table header breaks there and not past the page's edge."""
+    def split(m: re.Match) -> str:
+        word = m.group(0)
+        for stem in _STEMS:
+            i = word.lower().find(stem, 3)
+            if i > 0 and len(word) - i >= 4:
+                word = word[:i] + "\u00ad" + word[i:]
+        return word
+    return re.sub(r"\w{12,}", split, label)
+
+
 def fmt_date(day: Any, language: str = "de") -> str:
     """A date for a report cell: ``1.1.2023`` in German, ``2023-01-01`` in English."""
     return f"{day.day}.{day.month}.{day.year}" if language == "de" else day.isoformat()
 
 
-def html_table(header: list[str], rows: list[list[str]], numeric: set[int] | frozenset[int] = frozenset()) -> str:
-    """An HTML table; the cells of the ``numeric`` columns right-aligned (cells are HTML already)."""
+def html_table(header: list[str], rows: list[list[str]], numeric: set[int] | frozenset[int] = frozenset(),
+               wide: set[int] | frozenset[int] = frozenset()) -> str:
+    """An HTML table; the cells of the ``numeric`` columns right-aligned, those of the ``wide`` columns (running
+    text: a law, a reason, a source) given room to read (cells are HTML already)."""
     head = "".join(f"<th>{h}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f'<td class="n">{c}</td>' if i in numeric else f"<td>{c}</td>"
-                                    for i, c in enumerate(r)) + "</tr>" for r in rows)
+    cls = {**{i: ' class="w"' for i in wide}, **{i: ' class="n"' for i in numeric}}
+    body = "".join("<tr>" + "".join(f"<td{cls.get(i, '')}>{c}</td>" for i, c in enumerate(r)) + "</tr>" for r in rows)
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
@@ -162,7 +183,7 @@ def economics_assumptions(result: ProfileResult) -> str:
     out += f"<h3>{etext('financing', lang)} · {etext('municipal', lang)}</h3>" + html_table(
         [etext("item", lang), etext("value", lang), etext("unit", lang)], rows, {1})
     src_rows = [[html.escape(k), html.escape(v)] for k, v in t.sources.items()]
-    out += f"<h3>{etext('sources', lang)}</h3>" + html_table([etext("origin", lang), ""], src_rows)
+    out += f"<h3>{etext('sources', lang)}</h3>" + html_table([etext("origin", lang), ""], src_rows, wide={1})
     return out
 
 
@@ -277,7 +298,7 @@ def scenario_assumptions(result: ProfileResult) -> str:
     lang = result.plan.language
     rows = [[html.escape(place), html.escape(value), html.escape(text or key)] for place, value, key, text in cat.rows]
     return f"<h3>{stext('scenario_assumptions', lang)} ({html.escape(cat.id)} {html.escape(cat.version)})</h3>" + \
-        html_table([stext("place", lang), stext("value", lang), stext("source", lang)], rows)
+        html_table([stext("place", lang), stext("value", lang), stext("source", lang)], rows, wide={2})
 
 
 #: Texts of the PV land category section, by language.
@@ -332,7 +353,7 @@ def categories_section(result: ProfileResult, m: Any) -> str:
                          fmt_number(p.lcoe_eur_per_mwh, "€/MWh", lang), html.escape(cap)])
         parts.append(html_table([texts["category"], texts["law"], f"{texts['area']} [ha]",
                                  f"{texts['capacity']} [MWp]", f"{texts['energy']} [GWh/a]",
-                                 f"{texts['lcoe']} [€/MWh]", texts["cap"]], rows, {2, 3, 4, 5}))
+                                 f"{texts['lcoe']} [€/MWh]", texts["cap"]], rows, {2, 3, 4, 5}, {1, 6}))
     if not parts:
         return ""
     return f"<h2>{texts['categories']}</h2>" + "".join(parts) + f"<p class=\"note\">{texts['categories_note']}</p>"
@@ -372,4 +393,5 @@ def municipal_value_rows(indicators: Mapping[str, float]) -> dict[str, float]:
 __all__ = ["CATEGORY_TEXTS", "ECONOMICS_TEXTS", "SCENARIO_TEXTS", "categories_section", "category_indicator_label",
            "category_labels", "cost_table_of", "economics_assumptions", "economics_section",
            "etext", "fmt_date", "fmt_number", "html_table", "municipal_value_rows", "scenario_assumptions",
-           "scenario_indicator_label", "scenario_label", "scenarios_section", "source_economics_rows", "stext"]
+           "scenario_indicator_label", "scenario_label", "scenarios_section", "soft_hyphens", "source_economics_rows",
+           "stext"]

@@ -90,6 +90,7 @@ SOURCE_TEXTS: dict[str, dict[str, str]] = {
         "no_sites": "nicht bewertet: kein Standort mit Leistung zum Anschließen",
         "not_assessed": "nicht bewertet: {why}",
         "unknown_status": "kein Anschluss ({status})",
+        "no_sources": "Keine Erzeugungsart in diesem Profil.",
     },
     "en": {
         "source": "Source", "status": "Status", "density": "Capacity, density, layout", "reason": "Reason",
@@ -114,6 +115,7 @@ SOURCE_TEXTS: dict[str, dict[str, str]] = {
         "no_sites": "not assessed: no site with a capacity to connect",
         "not_assessed": "not assessed: {why}",
         "unknown_status": "not connected ({status})",
+        "no_sources": "No generation source in this profile.",
     },
 }
 
@@ -223,7 +225,7 @@ def sources_table(result: ProfileResult, language: str, name: str | None = None)
     sites) or, with None, of the whole run; with the note which of the two it is."""
     rows = []
     for key, src in result.sources.items():
-        cls = ' class="missing"' if src.status == "missing" else ""
+        cls = ' class="s missing"' if src.status == "missing" else ' class="s"'
         if src.status == "missing":
             figures = "–"
         else:
@@ -232,9 +234,9 @@ def sources_table(result: ProfileResult, language: str, name: str | None = None)
         rows.append([GENERATION_SOURCES[key].label(language), f"<span{cls}>{stext(src.status, language)}</span>",
                      figures, html.escape(note_text(src.reason, language) if src.reason else "")])
     if not rows:
-        return ""
+        return f'<p class="note">{stext("no_sources", language)}</p>'
     scope = stext("scope_run" if name is None else "scope_municipality", language)
-    return html_table([stext(k, language) for k in ("source", "status", "density", "reason")], rows) + \
+    return html_table([stext(k, language) for k in ("source", "status", "density", "reason")], rows, wide={2}) + \
         f'<p class="note">{scope}</p>'
 
 
@@ -281,7 +283,7 @@ def top_sites_table(result: ProfileResult, top_sites: list[Mapping[str, Any]], l
                      fmt_number(s["energy_mwh_per_a"] / 1000.0, "GWh/a", language), fmt_number(cost, "", language),
                      html.escape(str(s.get("substation") or "–")), html.escape(grid_reason(s, result, language))])
     return html_table([stext(k, language) for k in ("source", "site", "capacity", "energy", "grid_cost",
-                                                    "substation", "grid")], rows, {2, 3, 4})
+                                                    "substation", "grid")], rows, {2, 3, 4}, {6})
 
 
 #: The engine's notes (English) and their German wording: pattern → template (groups by name).
