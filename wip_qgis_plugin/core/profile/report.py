@@ -411,14 +411,15 @@ def _assumptions(result: ProfileResult, lang: str) -> str:
     catalogues.append((text("demand_cat", lang), prov["demand"]))
     if prov.get("grid"):
         catalogues.append((text("grid", lang), prov["grid"]))
-    rows = [[html.escape(k), html.escape(f"{v.get('id')} {v.get('version')}"), html.escape(_origin(v.get("origin"), lang))]
-            for k, v in catalogues]
+    rows = [[html.escape(k), html.escape(f"{v.get('id')} {v.get('version')}"),
+             html.escape(_origin(v.get("origin"), lang))] for k, v in catalogues]
     out = _table([text("catalogue", lang), text("version", lang), text("file", lang)], rows)
     sector_rows = []
     for sid, fig, src in result.demand_catalogue.source_rows():
         sector = result.demand_catalogue.sector(sid)
         if lang == "de":
-            fig = f"{_fmt(float(sector.kwh_per_inhabitant), '-', lang)} kWh je Einwohner und Jahr, Profil {sector.profile}"
+            fig = (f"{_fmt(float(sector.kwh_per_inhabitant), '-', lang)} kWh je Einwohner und Jahr, "
+                   f"Profil {sector.profile}")
         sector_rows.append([html.escape(sector.label(lang)), html.escape(fig), html.escape(src)])
     out += f"<h3>{text('demand_sectors', lang)}</h3>" + _table([text("sector", lang), text("value", lang),
                                                                text("source", lang)], sector_rows, wide={2})
@@ -481,7 +482,8 @@ def municipality_html(result: ProfileResult, m: MunicipalProfile, map_png: str |
     parts.append(economics_section(result, m.name))
     parts.append(scenarios_section(result, m))
     if m.notes:
-        parts.append(f"<h3>{text('notes', lang)}</h3><ul>" + "".join(f"<li>{html.escape(note_text(n, lang))}</li>" for n in m.notes)
+        parts.append(f"<h3>{text('notes', lang)}</h3><ul>"
+                     + "".join(f"<li>{html.escape(note_text(n, lang))}</li>" for n in m.notes)
                      + "</ul>")
     parts.append(f"<h2>{text('assumptions', lang)}</h2>" + _assumptions(result, lang))
     return _page(f"{text('title', lang)} {m.name}", "\n".join(parts), lang)
