@@ -205,8 +205,8 @@ def municipal_facts(result: ProfileResult, key: str, name: str) -> dict[str, Any
             facts["mw_per_km2_eligible"] = cap / km2
         else:
             facts["zero_eligible"] = True
-    dc = "capacity_mwp" if "capacity_mwp" in sites.columns else "capacity_kwp" if "capacity_kwp" in sites.columns \
-        else None
+    # the run's site table holds every source's columns: a column counts where this source's sites fill it
+    dc = next((c for c in ("capacity_mwp", "capacity_kwp") if c in sites.columns and sites[c].notna().any()), None)
     if dc is not None and len(sites):
         mwp = float(sites[dc].fillna(0).sum()) / (1000.0 if dc == "capacity_kwp" else 1.0)
         if mwp > 0:
