@@ -42,6 +42,7 @@ from ..compat import (
 from ..core.defaults import DEFAULT_CRS, DEFAULT_TURBINE
 from ..i18n import tr
 from .base import ENGINE_VECTOR_FORMATS, PLUGIN_DIR, preset_ids
+from .preselect import preselect_municipalities
 from .roles import add_role_parameters, raster_path, role_layers
 
 # Field and CRS parameters are optional with defaults: QGIS 3.22 (processing.run, qgis_process)
@@ -87,6 +88,7 @@ def add_aoi_parameters(alg, optional: bool = False, id_field: bool = False) -> N
             parentLayerParameterName=alg.AOI, type=FIELD_ANY, optional=True))
     alg.add_parameter(QgsProcessingParameterString(
         alg.AOI_NAMES, tr("Only these municipalities (comma-separated names)"), optional=True))
+    preselect_municipalities(alg, alg.AOI, alg.AOI_NAME_FIELD, alg.AOI_ID_FIELD if id_field else None)
 
 
 def area_of_interest(alg, parameters, context, feedback) -> dict | None:

@@ -12,6 +12,8 @@ from qgis.core import QgsProcessingException, QgsProcessingParameterFeatureSourc
 
 from ..compat import SOURCE_ANY_GEOMETRY
 from ..i18n import tr
+from ..panel_detect import ROLE_ALIASES
+from .preselect import preselect_roles
 
 #: Roles with an input layer parameter, in the order they are shown.
 INPUT_ROLES = (
@@ -59,6 +61,7 @@ def add_role_parameters(alg, shown: tuple[str, ...] | None = None) -> None:
         alg.add_parameter(QgsProcessingParameterFeatureSource(
             parameter_name(role), role_label(role), [SOURCE_ANY_GEOMETRY], optional=True),
             advanced=shown is not None and role not in shown)
+    preselect_roles(alg, INPUT_ROLES, parameter_name)  # the dialog starts with the project's layers
 
 
 def role_layers(alg, parameters, context, feedback, roles: tuple[str, ...] = INPUT_ROLES) -> dict:
@@ -110,10 +113,12 @@ def raster_role_label(role: str) -> str:
 def add_raster_role_parameters(alg, shown: tuple[str, ...] | None = None) -> None:
     """Declare one optional raster parameter per scored raster role on ``alg`` (others advanced; class rasters
     such as land cover are read by exclusion criteria only and get no parameter here)."""
-    for role in (r for r in RASTER_INPUT_ROLES if r not in CLASS_RASTER_ROLES):
+    roles = [r for r in RASTER_INPUT_ROLES if r not in CLASS_RASTER_ROLES]
+    for role in roles:
         alg.add_parameter(QgsProcessingParameterRasterLayer(
             parameter_name(role), raster_role_label(role), optional=True),
             advanced=shown is not None and role not in shown)
+    preselect_roles(alg, [r for r in roles if r in ROLE_ALIASES], parameter_name)
 
 
 def raster_path(alg, parameters, name, context) -> str | None:
