@@ -73,7 +73,7 @@ test-qgis-matrix: venv
 # The desktop smoke test on the system's QGIS (the matrix runs it on 3.40 and 3.44 in the chroots);
 # screenshots to $$CI_ARTIFACTS/desktop when set. Installs Xvfb when run as root.
 test-desktop: venv
-	@scripts/ensure_system_deps.sh xvfb
+	@scripts/ensure_system_deps.sh xvfb chromium
 	$(VENV)/bin/python -m pytest tests/desktop -p no:cacheprovider
 
 # The reports in Debian's headless Chromium; screenshots and PDFs to $$CI_ARTIFACTS/browser when set.

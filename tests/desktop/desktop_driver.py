@@ -248,6 +248,22 @@ def reason_inspector():
     shot(iface.mainWindow(), "reason_inspector_main_window")
 
 
+@step("site_maps")
+def site_maps():
+    """The site maps of the panel's profile (wip:sitemaps with the sample's land use, roads and water as base map)."""
+    import processing
+    folder = OUT / "profil"
+    gpkg = folder / "profile_sites.gpkg"
+    sample = SAMPLE / "revier_sample.gpkg"
+    res = processing.run("wip:sitemaps", {
+        "MUNICIPALITIES": f"{gpkg}|layername=municipalities", "SITES": f"{gpkg}|layername=sites",
+        "CONNECTIONS": f"{gpkg}|layername=connections", "SETTLEMENTS": f"{sample}|layername=landuse",
+        "ROADS": f"{sample}|layername=roads", "WATER": f"{sample}|layername=water", "TOP_N": 1,
+        "OUTPUT_PDF": str(OUT / "site_maps.pdf")})
+    result["site_maps_pages"] = res.get("PAGES")
+    result["site_maps_pdf"] = str(OUT / "site_maps.pdf")
+
+
 @step("first_run")
 def first_run():
     from qgis.PyQt.QtWidgets import QPushButton
@@ -275,7 +291,7 @@ def finish():
 def main():
     wait(60, lambda: QgsApplication.processingRegistry().providerById("wip") is not None)
     wait(2)
-    steps = {"first_run": (environment, first_run), "panel": (environment, project, panel_run, reason_inspector)}.get(
+    steps = {"first_run": (environment, first_run), "panel": (environment, project, panel_run, reason_inspector, site_maps)}.get(
         os.environ.get("WIP_DESKTOP_MODE", ""), (environment, menu, toolbox, project, dialogs, run_from_dialog))
     for fn in steps:
         fn()

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -99,3 +102,40 @@ def test_screenshots_of_the_panel_and_the_inspector(panel_session):
     for name in ("panel", "panel_results", "panel_main_window", "reason_inspector"):
         shot = folder / f"{name}.png"
         assert shot.is_file() and shot.stat().st_size > 5_000, name
+
+
+def test_a_site_map_page_of_the_profile(panel_session):
+    """wip:sitemaps on the panel's result, in the same QGIS: a PDF page per municipality and top site; page 2
+    (Zörbig's best site) as a picture (pdftoppm)."""
+    assert panel_session["site_maps_pages"] >= 2
+    pdf = Path(panel_session["site_maps_pdf"])
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed: no picture of the page")
+    stem = Path(panel_session["artefacts"]) / "site_map_page"
+    subprocess.run(["pdftoppm", "-f", "2", "-l", "2", "-r", "60", "-png", "-singlefile", str(pdf), str(stem)],
+                   check=True, timeout=120)
+    assert stem.with_suffix(".png").stat().st_size > 20_000
+
+
+def test_the_report_at_1280_px(panel_session):
+    """The panel's report in headless Chromium at 1,280 px (overview and Zörbig's page), as a council member
+    opens it: nothing wider than the window."""
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("chromium is not installed (make test-desktop installs it)")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
+    from chromium_cdp import Browser
+
+    folder = Path(panel_session["artefacts"])
+    report = Path(panel_session["panel_report"])
+    browser = Browser(chromium, folder / "chromium-profile")
+    try:
+        page = browser.page()
+        for name, html in (("report_overview", report), ("report_zoerbig", report.with_name("Zoerbig.html"))):
+            page.open(html.as_uri(), 1280, 900)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 1280, name
+            page.screenshot(folder / f"{name}.png")
+            assert (folder / f"{name}.png").stat().st_size > 20_000
+    finally:
+        browser.close()
