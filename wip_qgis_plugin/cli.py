@@ -517,12 +517,13 @@ def _names(args: argparse.Namespace) -> list[str]:
 
 def _layer_arg(text: str, role: str) -> dict:
     """``FILE[:LAYER]`` → a layer of a job (a Windows drive colon is no layer)."""
+    from .core.data.vsi import path_exists
     from .core.errors import InputError
 
     path, sep, layer = text.rpartition(":")
     if not sep or "/" in layer or "\\" in layer:
         path, layer = text, ""
-    if not Path(path).exists():
+    if not path_exists(path):  # a GDAL virtual file system path (/vsicurl/ …) is GDAL's to check
         raise InputError(f"--{role} {text!r}: file {path!r} does not exist.")
     return {"path": path, "layer": layer or None}
 
@@ -541,6 +542,7 @@ def _engine_inputs(args: argparse.Namespace):
     """Catalogue, layers, AOI and settings of a job from the common command-line options."""
     from .core.catalogue.loader import load_catalogue
     from .core.data.layers import ROLES
+    from .core.data.vsi import path_exists
     from .core.errors import InputError
     from .core.eligibility.budget import check_resolution
     from .core.jobs.build import catalogue_spec
@@ -554,7 +556,7 @@ def _engine_inputs(args: argparse.Namespace):
     cat = load_catalogue(args.catalogue)  # its problems first, as the job would report them
     for tag, metres in (tags or {}).items():
         cat = cat.with_tag_buffer(tag, metres)
-    if args.gpkg and not Path(args.gpkg).exists():
+    if args.gpkg and not path_exists(args.gpkg):
         raise InputError(f"--gpkg {args.gpkg!r} does not exist.")
     layers = _gpkg_layers(args.gpkg, ROLES)
     for item in args.layer or []:

@@ -24,6 +24,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from ..errors import InputError
+from .vsi import is_vsi
 
 #: Vector layer roles the catalogues may name, with a short description.
 ROLES: dict[str, str] = {
@@ -112,6 +113,8 @@ _MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf]")
 
 
 def _shapefile_without_cpg(path: str | Path) -> bool:
+    if is_vsi(path):  # a remote Shapefile: its .cpg cannot be looked for without a request; GDAL's reading stands
+        return False
     p = Path(path)
     return p.suffix.lower() == ".shp" and not p.with_suffix(".cpg").exists() and not p.with_suffix(".CPG").exists()
 
@@ -168,6 +171,14 @@ def read_frame(path: str | Path, layer: str | None = None, what: str = "layer", 
 
 def layer_names(path: str | Path, what: str) -> list[str]:
     """The layer names of a vector file; InputError naming the file and ``what`` it was given as if it cannot be read."""
+    if is_vsi(path):  # /vsicurl/, /vsis3/, /vsizip/ …: no local file to look for; GDAL's open answers
+        try:
+            return [name for name, _ in pyogrio.list_layers(str(path))]
+        except Exception as exc:  # pyogrio raises DataSourceError and friends
+            raise InputError(f"{what}: GDAL cannot open {str(path)!r} (a GDAL virtual file system path): "
+                             f"{' '.join(str(exc).split())}. Check the address and that every machine running the "
+                             "engine reaches it (for /vsis3/: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, "
+                             "AWS_S3_ENDPOINT; for /vsicurl/: the server must answer HTTP Range requests).") from exc
     if not Path(path).exists():
         raise InputError(f"{what}: file {str(path)!r} does not exist.")
     try:
@@ -334,6 +345,8 @@ def read_layer(
 def _stamp(path: str) -> tuple[int, int]:
     """Modification time and size of a file and its SQLite write-ahead log (a key that changes with the data)."""
     out = []
+    if is_vsi(path):  # a remote object: no stamp without a request; counted once per process
+        return (0, 0, 0, 0)
     for p in (Path(path), Path(str(path) + "-wal")):
         try:
             st = p.stat()

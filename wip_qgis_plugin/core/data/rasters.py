@@ -25,6 +25,7 @@ from rasterio.warp import reproject, transform_bounds
 from ..errors import InputError
 from .layers import check_working_crs
 from .raster_grid import Grid, Window
+from .vsi import is_vsi
 
 
 @dataclass(frozen=True)
@@ -123,12 +124,15 @@ def raster_bounds(ref: RasterRef, role: str, crs: CRS) -> tuple[float, float, fl
     InputError
         Missing file or band, unreadable file, or no CRS (naming the role, the file and the fix).
     """
-    if not Path(ref.path).exists():
+    if not is_vsi(ref.path) and not Path(ref.path).exists():
         raise InputError(f"Raster for role '{role}': file {ref.path!r} does not exist.")
     try:
         src = rasterio.open(ref.path)
     except rasterio.errors.RasterioIOError as exc:
-        raise InputError(f"Raster for role '{role}': cannot open {ref.path!r}: {exc}") from exc
+        hint = (" (a GDAL virtual file system path: check the address and that every machine running the engine "
+                "reaches it; /vsis3/ reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_S3_ENDPOINT)"
+                if is_vsi(ref.path) else "")
+        raise InputError(f"Raster for role '{role}': cannot open {ref.path!r}{hint}: {exc}") from exc
     with src:
         if not 1 <= ref.band <= src.count:
             raise InputError(f"Raster for role '{role}' ({ref.path}) has {src.count} band(s); band {ref.band} "
@@ -237,7 +241,7 @@ def eligibility_grid(path: Path | str) -> tuple[Grid, CRS]:
         The file does not exist, has no CRS, is not north-up with square pixels, or its CRS is not
         a projected CRS in metres.
     """
-    if not Path(path).exists():
+    if not is_vsi(path) and not Path(path).exists():
         raise InputError(f"Eligibility raster {str(path)!r} does not exist; run the eligibility analysis first.")
     with rasterio.open(path) as ds:
         if ds.crs is None:

@@ -16,6 +16,7 @@ from typing import Any
 from ..catalogue.loader import Catalogue, load_catalogue
 from ..data.layers import ROLES, LayerRef
 from ..data.rasters import RASTER_ROLES, RasterRef
+from ..data.vsi import resolve_input
 from ..defaults import DEFAULT_CRS, DEFAULT_TURBINE
 from ..eligibility.aoi import AreaOfInterest
 from ..eligibility.engine import EligibilityOutputs, EligibilitySettings
@@ -230,7 +231,7 @@ def read_rasters(raw: Any, base: Path, problems: list[str]) -> dict[str, str]:
             problems.append(f"rasters.{role}: not a raster role{suggest(role, RASTER_ROLES)}; "
                             f"roles: {', '.join(RASTER_ROLES)}")
             continue
-        rasters[role] = str((base / str(rpath)).resolve())
+        rasters[role] = resolve_input(str(rpath), base)
     return rasters
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..data.layers import ROLES, LayerRef
+from ..data.vsi import resolve_input
 from ..defaults import DEFAULT_CRS, DEFAULT_TURBINE
 from ..errors import InputError, SpecError
 from ..solar.ground import SolarOutputs, SolarSettings
@@ -63,7 +64,7 @@ def read_wind(raw: Any, base: Path, by_key: dict[str, TechnologyRun], out_dir: P
                 weibull_k=None if raw.get("weibull_k", 2.0) == "weather" else float(raw.get("weibull_k", 2.0)),
                 weather=None if raw.get("weather") is None else str(raw["weather"]),
                 roughness_field=raw.get("roughness_field"),
-                weibull_k_raster=str((base / str(raw["weibull_k_raster"])).resolve()) if raw.get("weibull_k_raster")
+                weibull_k_raster=resolve_input(str(raw["weibull_k_raster"]), base) if raw.get("weibull_k_raster")
                 else None))
         settings.losses.factor()
     except (TypeError, ValueError) as exc:

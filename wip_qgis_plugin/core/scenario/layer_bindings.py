@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..data.layers import ROLES, LayerRef
+from ..data.vsi import resolve_input
 from ..eligibility.inputs import LayerBinding
 from ..spec import suggest
 
@@ -33,9 +34,9 @@ TECHNOLOGY_KEYS = {"criterion_layers", "role_layers", "require_all"}
 def _ref(raw: Any, base: Path, where: str, problems: list[str]) -> LayerRef | None:
     if isinstance(raw, str):
         path, _, layer = raw.partition("|layername=")
-        return LayerRef(str((base / path).resolve()), layer or None)
+        return LayerRef(resolve_input(path, base), layer or None)
     if isinstance(raw, dict) and isinstance(raw.get("path"), str):
-        return LayerRef(str((base / raw["path"]).resolve()), raw.get("layer"))
+        return LayerRef(resolve_input(raw["path"], base), raw.get("layer"))
     problems.append(f"{where}: give a path or {{path: file.gpkg, layer: name}}")
     return None
 

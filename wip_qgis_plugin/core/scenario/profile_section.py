@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..data.layers import LayerRef
+from ..data.vsi import resolve_input
 from ..economics.costs import load_cost_table
 from ..errors import InputError, SpecError
 from ..profile.demand_scenarios import load_demand_scenarios
@@ -73,7 +74,7 @@ def read_sources(raw: Any, base: Path, problems: list[str],
                 if k not in FLOATING_OPTIONS:
                     problems.append(f"{where}.options.{k}: unknown option{suggest(str(k), FLOATING_OPTIONS)}; "
                                     f"options: {', '.join(FLOATING_OPTIONS)}")
-        hourly = str((base / str(spec["hourly"])).resolve()) if spec.get("hourly") else None
+        hourly = resolve_input(str(spec["hourly"]), base) if spec.get("hourly") else None
         specs.append(SourceSpec(str(key), sites, hourly, dict(spec.get("options") or {})))
     return tuple(specs)
 
@@ -182,7 +183,7 @@ def read_profile(raw: Any, base: Path, technology_keys: list[str], problems: lis
             technologies=None if not techs else tuple(str(k) for k in techs), sources=sources,
             names=tuple(str(n) for n in names),
             demand_catalogue=resolved(str(demand.get("catalogue", "demand")), base),
-            demand_table=str((base / str(demand["table"])).resolve()) if demand.get("table") else None,
+            demand_table=resolve_input(str(demand["table"]), base) if demand.get("table") else None,
             population_field=str(demand.get("population_field", "population")),
             land=None if demand.get("land") is None else str(demand["land"]),
             grid_catalogue=None if grid is None else resolved(str(grid.get("catalogue", "grid_connection")), base),

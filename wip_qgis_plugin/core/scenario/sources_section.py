@@ -23,6 +23,7 @@ from typing import Any
 from ..data.layers import LayerRef
 from ..data.sources.detect import detect_source
 from ..data.sources.prepare import SourceSpec
+from ..data.vsi import resolve_input
 from ..errors import InputError
 
 #: Path of the placeholder layers the prepared sources replace at run time.
@@ -48,7 +49,7 @@ def read_sources(raw: Any, base: Path, problems: list[str]) -> tuple[SourceSpec,
     for k, item in enumerate(items):
         where = f"sources[{k}]"
         if isinstance(item, str) and item:
-            out.append(SourceSpec(str((base / item).resolve())))
+            out.append(SourceSpec(resolve_input(item, base)))
         elif isinstance(item, Mapping) and isinstance(item.get("path"), str):
             extra = sorted(set(item) - {"path", "profile"})
             if extra:
@@ -61,7 +62,7 @@ def read_sources(raw: Any, base: Path, problems: list[str]) -> tuple[SourceSpec,
                 continue
             if isinstance(profile, str) and profile.endswith((".yaml", ".yml")):
                 profile = str((base / profile).resolve())
-            out.append(SourceSpec(str((base / item["path"]).resolve()), profile or None))
+            out.append(SourceSpec(resolve_input(item["path"], base), profile or None))
         else:
             problems.append(f"{where}: give a path or {{path: FILE, profile: ID}} "
                             "(e.g. data/extract.osm.pbf or {path: NSG.shp, profile: 'authority_layer:nsg'})")

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..catalogue.model import DEFAULT_KINDS
 from ..data.layers import LayerRef
+from ..data.vsi import resolve_input
 
 
 def layer_ref(raw: Any, base: Path, where: str, problems: list[str]) -> LayerRef | None:
@@ -36,12 +37,12 @@ def layer_ref(raw: Any, base: Path, where: str, problems: list[str]) -> LayerRef
     """
     if isinstance(raw, str):
         path, _, layer = raw.partition("|layername=")
-        return LayerRef(str((base / path).resolve()), layer or None)
+        return LayerRef(resolve_input(path, base), layer or None)
     if isinstance(raw, dict) and "path" in raw:
         extra = set(raw) - {"path", "layer"}
         if extra:
             problems.append(f"{where}: unknown key(s) {sorted(extra)}; use path and layer")
-        return LayerRef(str((base / raw["path"]).resolve()), raw.get("layer"))
+        return LayerRef(resolve_input(str(raw["path"]), base), raw.get("layer"))
     problems.append(f"{where}: give {{path: file.gpkg, layer: name}} or a path")
     return None
 
@@ -117,4 +118,4 @@ def weather_source(raw: Any, base: Path) -> str | None:
     text = str(raw).strip()
     if re.fullmatch(r"(?i)(try\s*[:_ -]?\s*)?\d{1,2}", text):
         return text
-    return str((base / text).resolve())
+    return resolve_input(text, base)
