@@ -202,7 +202,7 @@ def within_masks(
     for mask, b in zip(out, buffers_m):
         if b > 0:
             lo, hi = (b - tol) * (1 - _SAFETY), (b + tol) * (1 + _SAFETY)
-            mask |= _upsample(d < lo, k, shape)
+            _or_upsampled(mask, d < lo, k)
             band |= (d >= lo) & (d < hi)
     if band.any():
         if min(positive) <= 2 * tol:
@@ -312,6 +312,21 @@ def _coarse_factor(resolution_m: float, min_buffer_m: float) -> int:
         if k * resolution_m <= 50.0 and min_buffer_m >= 2.2 * _HALF_DIAGONAL * resolution_m * (2 * k - 1):
             return k
     return 1
+
+
+def _or_upsampled(mask: np.ndarray, cells: np.ndarray, k: int) -> None:
+    """``mask |= cells`` with each cell repeated ``k`` × ``k`` times (cropped to ``mask``), without copies."""
+    if k == 1:
+        mask |= cells[:mask.shape[0], :mask.shape[1]]
+        return
+    h, w = mask.shape
+    hk, wk = h // k, w // k
+    if hk and wk:  # the whole cells: a view of the mask as (cell row, k, cell column, k)
+        mask[:hk * k, :wk * k].reshape(hk, k, wk, k)[...] |= cells[:hk, None, :wk, None]
+    if hk * k < h:
+        mask[hk * k:] |= _upsample(cells[hk:], k, (h - hk * k, w))
+    if wk * k < w:
+        mask[:hk * k, wk * k:] |= _upsample(cells[:hk, wk:], k, (hk * k, w - wk * k))
 
 
 def _upsample(cells: np.ndarray, k: int, shape: tuple[int, int]) -> np.ndarray:

@@ -435,7 +435,7 @@ def _compute_tile(plan: EligibilityPlan, window: Window) -> _TileResult:
     eligible[~inside] = NODATA
     reasons[~inside] = np.iinfo(plan.reason_dtype).max
     all_inside = bool(inside.all())
-    lab = labels.ravel().astype(np.int64) if all_inside else labels[inside].astype(np.int64)
+    lab = labels.ravel() if all_inside else labels[inside]
     rin = reasons.ravel() if all_inside else reasons[inside]
     total, elig_count, excluded, only = reason_counts(lab, rin, n_areas + 1, n_total_bits)
     outside = np.array(((1 << plan.n_bits) if plan.permitted_idx else 0), dtype=plan.reason_dtype)

@@ -234,13 +234,19 @@ def reason_counts(labels: np.ndarray, reasons: np.ndarray, n_labels: int,
     excluded = np.zeros((n_bits, n_labels))
     only = np.zeros((n_bits, n_labels))
     if n_labels * codes <= 1 << 22:  # one histogram of (label, reason code), then sums over the codes
-        hist = np.bincount(labels * codes + reasons, minlength=n_labels * codes).reshape(n_labels, codes)
-        hist = hist.astype(float)
+        first = int(labels[0]) if labels.size else 0
+        if labels.size and (labels == first).all():  # one area (a tile inside one municipality)
+            hist = np.zeros((n_labels, codes))
+            hist[first] = np.bincount(reasons, minlength=codes)
+        else:
+            hist = np.bincount(labels.astype(np.int64) * codes + reasons, minlength=n_labels * codes)
+            hist = hist.reshape(n_labels, codes).astype(float)
         code = np.arange(codes)
         for k in range(n_bits):
             excluded[k] = hist[:, (code >> k) & 1 == 1].sum(axis=1)
             only[k] = hist[:, 1 << k]
         return hist.sum(axis=1), hist[:, 0].copy(), excluded, only
+    labels = labels.astype(np.int64)
     total = np.bincount(labels, minlength=n_labels).astype(float)
     eligible = np.bincount(labels[reasons == 0], minlength=n_labels).astype(float)
     for k in range(n_bits):
