@@ -6,6 +6,8 @@ as a sum of RSS would.
 """
 from __future__ import annotations
 
+import os
+import resource
 import subprocess
 import time
 from pathlib import Path
@@ -40,13 +42,32 @@ def _tree_rss_bytes(root: int) -> int:
     return total
 
 
+def _load_1min() -> float:
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return float("nan")
+
+
 def measure(cmd: list[str], interval_s: float = 0.5, env: dict | None = None) -> dict:
-    """Run ``cmd``; return wall time [s], peak tree RSS [MiB], exit code and output."""
+    """Run ``cmd``; return wall time [s], CPU time of the tree [s], peak tree PSS [MiB], exit code and output.
+
+    ``cpu_s`` (user + system of the command and every descendant it waited for) does not grow when
+    other jobs share the cores, unlike ``wall_s``; ``load_before`` and ``load_after`` (1-minute load
+    averages) say how busy the machine was.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load_before = _load_1min()
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     peak = 0
+    out_parts: list[str] = []
     while proc.poll() is None:
         peak = max(peak, _tree_rss_bytes(proc.pid))
         time.sleep(interval_s)
-    out = proc.stdout.read() if proc.stdout else ""
-    return {"wall_s": time.perf_counter() - t0, "peak_mib": peak / 2**20, "rc": proc.returncode, "output": out}
+    out_parts.append(proc.stdout.read() if proc.stdout else "")
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall_s": wall, "cpu_s": cpu, "peak_mib": peak / 2**20, "rc": proc.returncode, "output": "".join(out_parts),
+            "load_before": load_before, "load_after": _load_1min()}

@@ -62,7 +62,9 @@ def main() -> int:
         for res in a.res:
             m = run_case(gpkg, "wind_sachsen_anhalt", res, a.data_dir / f"out_{int(res)}m", ["--names", ""])
             rows.append({"case": f"own region {a.size_km:g} km, wind_sachsen_anhalt hard+soft", "res_m": res,
-                         "wall_s": round(m["wall_s"], 1), "peak_mib": round(m["peak_mib"]), "total": m["total_line"]})
+                         "wall_s": round(m["wall_s"], 1), "cpu_s": round(m["cpu_s"], 1),
+                         "peak_mib": round(m["peak_mib"]),
+                         "load": f"{m['load_before']:.1f}–{m['load_after']:.1f}", "total": m["total_line"]})
             print(rows[-1])
     if a.peer_gpkg:
         for res in a.res:
@@ -70,7 +72,8 @@ def main() -> int:
                          ["--layer", f"municipalities={a.peer_gpkg}:region", "--name-field", "",
                           "--layer", f"waterways={a.peer_gpkg}:rivers"])
             rows.append({"case": "peer scenario, 9 criteria", "res_m": res, "wall_s": round(m["wall_s"], 1),
-                         "peak_mib": round(m["peak_mib"]), "total": m["total_line"]})
+                         "cpu_s": round(m["cpu_s"], 1), "peak_mib": round(m["peak_mib"]),
+                         "load": f"{m['load_before']:.1f}–{m['load_after']:.1f}", "total": m["total_line"]})
             print(rows[-1])
     if a.peer_results and a.peer_results.exists():
         print("\npeer results (same input):")
@@ -78,6 +81,7 @@ def main() -> int:
             d = json.loads(js.read_text())
             t = js.with_suffix(".time")
             wall = peak = None
+            cpu = 0.0
             if t.exists():
                 for line in t.read_text().splitlines():
                     if "Elapsed (wall clock)" in line:
@@ -85,7 +89,9 @@ def main() -> int:
                         wall = sum(float(p) * 60 ** i for i, p in enumerate(reversed(parts)))
                     if "Maximum resident" in line:
                         peak = int(line.rsplit(" ", 1)[1]) / 1024
-            print(f"  {js.stem:<32} wall {wall or 0:7.1f} s  peak {peak or 0:7.0f} MiB  "
+                    if "User time" in line or "System time" in line:
+                        cpu += float(line.rsplit(" ", 1)[1])
+            print(f"  {js.stem:<32} wall {wall or 0:7.1f} s  cpu {cpu:7.1f} s  peak RSS {peak or 0:7.0f} MiB  "
                   f"eligible {d.get('eligible_km2', d.get('eligible_fraction'))}")
     if a.json:
         a.json.write_text(json.dumps(rows, indent=1))
