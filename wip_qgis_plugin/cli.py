@@ -507,6 +507,30 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_prepare(args: argparse.Namespace) -> int:
+    """Convert large vector inputs once into spatially indexed files (FlatGeobuf) every worker reads by box."""
+    from .core.jobs.prepare import PrepareSettings, prepare_files, prepare_scenario
+    from .core.scenario.spec import load_scenario
+
+    scenarios = [i for i in args.inputs if i.lower().endswith((".yaml", ".yml"))]
+    if scenarios and len(args.inputs) > 1:
+        raise SystemExit("wip prepare: give one scenario, or vector files, not both")
+    progress = TerminalProgress("prepare")
+    if scenarios:
+        crs = args.crs or load_scenario(scenarios[0]).crs
+        done = prepare_scenario(scenarios[0], args.out_dir, PrepareSettings(crs, args.format, args.invalid), progress,
+                                args.scenario_out)
+        print(f"{len(set(p.path for p in done.layers.values()))} layer(s) prepared into {args.out_dir}")
+        print(f"  → {done.scenario}  (the scenario naming the prepared layers)")
+        return 0
+    layers = prepare_files(args.inputs, args.out_dir, PrepareSettings(args.crs or PrepareSettings().crs, args.format,
+                                                                       args.invalid), progress)
+    print(f"{len(layers)} layer(s) prepared into {args.out_dir}")
+    for layer in layers:
+        print(f"  → {layer.path}")
+    return 0
+
+
 # --- arguments → inputs
 def _names(args: argparse.Namespace) -> list[str]:
     """``--names`` split at commas (the engine joins the pieces of a name with a comma again) and every exact
@@ -1415,6 +1439,20 @@ def build_parser() -> argparse.ArgumentParser:
                                                            "error (a killed worker's task is rerun anyway)")
     _source_options(bt)
     bt.set_defaults(func=cmd_batch)
+    pr = sub.add_parser("prepare", help="convert large vector inputs once into spatially indexed files (FlatGeobuf, "
+                                        "in the working CRS) that every batch worker reads by bounding box")
+    pr.add_argument("inputs", nargs="+", metavar="INPUT",
+                    help="a scenario (.yaml: every layer of its layers:) or vector files FILE[:LAYER] (a file "
+                         "without a layer name: every layer); /vsicurl/, /vsis3/, /vsizip/ paths too")
+    pr.add_argument("--out-dir", metavar="DIR", required=True, help="folder of the prepared files")
+    pr.add_argument("--crs", help="working CRS (default: the scenario's, else EPSG:25832)")
+    pr.add_argument("--format", choices=["flatgeobuf", "geoparquet"], default="flatgeobuf",
+                    help="flatgeobuf (default, with its spatial index) or geoparquet (needs GDAL's Parquet driver)")
+    pr.add_argument("--invalid", choices=["drop", "repair"], default="drop",
+                    help="invalid geometries: left out (default) or repaired; counted either way")
+    pr.add_argument("--scenario-out", metavar="FILE",
+                    help="the prepared copy of the scenario (default: <scenario>_prepared.yaml beside it)")
+    pr.set_defaults(func=cmd_prepare)
     pf = sub.add_parser("profile", help="municipal energy profile and reports of a scenario")
     pf.add_argument("scenario")
     pf.add_argument("--names", help="comma-separated municipality names (default: the scenario's)")
