@@ -30,7 +30,7 @@ def test_preset_has_sources_and_units(cat):
     assert cat.id == "demand" and cat.version
     assert {s.id for s in cat.sectors} >= {"households", "commerce", "industry"}
     for s in cat.sectors:
-        assert s.source and s.kwh_per_inhabitant > 0 and s.profile in PROFILE_BUILDERS
+        assert s.source.de and s.source.en and s.kwh_per_inhabitant > 0 and s.profile in PROFILE_BUILDERS
     assert cat.sector("households").kwh_per_inhabitant == 1500.0
 
 

@@ -54,7 +54,7 @@ def test_preset_has_the_three_scenarios_with_sources(cat):
     assert cat.scenario_ids == ("today", "2030", "2045") and cat.reference == "today"
     assert cat.id == "demand_scenarios" and cat.version
     for place, value, source, text in cat.rows:
-        assert source and text.strip(), f"{place} has no source text"
+        assert source and text.de.strip() and text.en.strip(), f"{place} has no source text"
     places = {r[0] for r in cat.rows}
     assert "transport.charging_profile" in places and "heat_pump.intercept" in places
     s2045 = cat.scenario("2045")
@@ -66,7 +66,8 @@ def test_preset_has_the_three_scenarios_with_sources(cat):
 
 def test_assumptions_say_they_are_assumptions(raw):
     for key, text in raw["assumptions"].items():
-        assert "assumption" in text.lower() or "definition" in text.lower(), key
+        assert "assumption" in text["en"].lower() or "definition" in text["en"].lower(), key
+        assert "modellannahme" in text["de"].lower() or "definition" in text["de"].lower(), key
 
 
 def test_every_problem_is_reported_at_once_with_its_place(raw):

@@ -28,7 +28,8 @@ def test_the_shipped_table_has_a_source_and_unit_for_every_value():
     assert set(t.technologies) == {"wind", "pv_ground", "pv_agri", "pv_floating", "pv_parking", "pv_rooftop"}
     for tech in t.technologies.values():
         assert tech.capex_low_eur_per_kw <= tech.capex_eur_per_kw <= tech.capex_high_eur_per_kw
-    assert t.price_year == 2024 and "Fraunhofer ISE" in t.sources["ise2024"]
+    assert t.price_year == 2024 and "Fraunhofer ISE" in t.sources["ise2024"].en
+    assert "Spannen der Investitions- und Betriebskosten" in t.sources["ise2024"].de
 
 
 def test_a_bad_table_lists_every_problem(tmp_path):

@@ -121,6 +121,8 @@ class CostTable:
         Steuermesszahl, the share of the site municipalities, default multiplier (4.0 = 400 %). [-]
     trade_tax_allowance_eur : float
         Allowance of partnerships. [EUR]
+    sources : dict of str to Label
+        Every source and assumption text by key (the same text in both languages where the file has one string).
     """
 
     id: str
@@ -135,7 +137,7 @@ class CostTable:
     trade_tax_site_share: float
     trade_tax_allowance_eur: float
     hebesatz: float
-    sources: dict[str, str]
+    sources: dict[str, Label]
     origin: str = ""
 
     def technology(self, tech_id: str) -> Technology:
@@ -146,7 +148,34 @@ class CostTable:
         return self.technologies[tech_id]
 
 
-def _value(raw: Any, kind: str, where: str, cited: Mapping[str, str], problems: Problems,
+def read_text(value: Any, where: str, problems: Problems | list[str]) -> Label:
+    """A quoted text of a preset (a source, an assumption, a note): a plain string, shown as written in every
+    language (users' own files), or ``{de: …, en: …}``, shown in the reader's language; a problem otherwise."""
+    if isinstance(value, Mapping):
+        extra = sorted(str(k) for k in value if k not in ("de", "en"))
+        if extra:
+            problems.append(f"{where}: {', '.join(extra)}: unknown language; write {{de: '…', en: '…'}}")
+        return read_label(value, where, problems)
+    if value is None or isinstance(value, (list, tuple)):
+        problems.append(f"{where}: write a text, or one per language {{de: '…', en: '…'}}")
+        return Label("", "")
+    return Label(str(value), str(value))
+
+
+def read_texts(raw: Mapping[str, Any], blocks: tuple[str, ...], problems: Problems | list[str]) -> dict[str, Label]:
+    """The texts of the ``blocks`` of ``raw`` (``sources``, ``assumptions``) by key, each read with
+    :func:`read_text`; a block that is not a mapping is a problem."""
+    texts: dict[str, Label] = {}
+    for block in blocks:
+        entries = raw.get(block) or {}
+        if not isinstance(entries, Mapping):
+            problems.append(f"{block}: must be a mapping of key: text")
+            continue
+        texts.update({str(k): read_text(v, f"{block}.{k}", problems) for k, v in entries.items()})
+    return texts
+
+
+def _value(raw: Any, kind: str, where: str, cited: Mapping[str, Label], problems: Problems,
            required: bool = True) -> tuple[float, float, float] | None:
     """``{value, low?, high?, source}`` → (value, low, high) in the canonical unit of ``kind``."""
     if raw is None:
@@ -171,7 +200,7 @@ def _value(raw: Any, kind: str, where: str, cited: Mapping[str, str], problems: 
     return value, low, high
 
 
-def _sizes(raw: Any, where: str, cited: Mapping[str, str], problems: Problems) -> tuple[SizeBand, ...]:
+def _sizes(raw: Any, where: str, cited: Mapping[str, Label], problems: Problems) -> tuple[SizeBand, ...]:
     """``sizes: [{below: 30 kW, capex: {value, low, high, source}, opex: {…}}]`` → size bands, ascending."""
     if raw is None:
         return ()
@@ -215,8 +244,7 @@ def load_cost_table(ref: str | Path | None = None) -> CostTable:
         problems.add(f"schema: must be {SCHEMA!r}")
         problems.raise_if_any()
     problems.unknown_keys(raw, _TOP_KEYS, "")
-    cited = {**{str(k): str(v) for k, v in (raw.get("sources") or {}).items()},
-             **{str(k): str(v) for k, v in (raw.get("assumptions") or {}).items()}}
+    cited = read_texts(raw, ("sources", "assumptions"), problems)
     top = {key: _value(raw.get(key), kind, key, cited, problems)
            for key, kind in (("discount_rate", "fraction"), ("lifetime", "years"), ("market_price", "EUR/MWh"))}
     techs: dict[str, Technology] = {}

@@ -28,8 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from ..spec import PRESET_DIR, read_yaml
+from ..economics.costs import read_text, read_texts
 from ..errors import InputError, SpecError
+from ..spec import PRESET_DIR, Label, read_yaml
 
 DEFAULT_PRESET = "demand"
 #: What a demand file is called in messages.
@@ -38,6 +39,8 @@ SCHEMA = "wip-demand/1"
 
 _TOP = {"schema", "id", "version", "valid_from", "title", "sources", "assumptions", "sectors"}
 _SECTOR = {"id", "label", "per_inhabitant", "profile"}
+#: No text (a figure without an assumption or note).
+NO_TEXT = Label("", "")
 
 
 @dataclass(frozen=True)
@@ -55,11 +58,11 @@ class Sector:
         Annual electricity per inhabitant. [kWh/a]
     profile : str
         Key of :data:`PROFILE_BUILDERS` (``h0``, ``g0``, ``l0``, ``industrial`` …).
-    source : str
-        Text of the figure's source.
-    assumption : str
-        Text of the modelling assumption ('' if none).
-    note : str
+    source : Label
+        Text of the figure's source, per language (the same in both where the file gives one string).
+    assumption : Label
+        Text of the modelling assumption (empty if none).
+    note : Label
         How the figure was derived.
     """
 
@@ -68,9 +71,9 @@ class Sector:
     label_en: str
     kwh_per_inhabitant: float
     profile: str
-    source: str = ""
-    assumption: str = ""
-    note: str = ""
+    source: Label = NO_TEXT
+    assumption: Label = NO_TEXT
+    note: Label = NO_TEXT
 
     def label(self, language: str = "de") -> str:
         """Name in ``language``."""
@@ -100,10 +103,12 @@ class DemandCatalogue:
         """What a result records about the catalogue."""
         return {"id": self.id, "version": self.version, "origin": self.origin}
 
-    def source_rows(self) -> list[tuple[str, str, str]]:
-        """(sector, figure, source and assumption) rows for a report's assumptions table."""
+    def source_rows(self, language: str = "en") -> list[tuple[str, str, str]]:
+        """(sector, figure, source and assumption) rows for a report's assumptions table, the texts in
+        ``language``."""
         return [(s.id, f"{s.kwh_per_inhabitant:g} kWh/inhabitant/a, profile {s.profile}",
-                 " ".join(t for t in (s.source, s.assumption, s.note) if t)) for s in self.sectors]
+                 " ".join(t.get(language) for t in (s.source, s.assumption, s.note) if t.get(language)))
+                for s in self.sectors]
 
 
 # ----------------------------------------------------------------- loading
@@ -143,8 +148,8 @@ def build_demand_catalogue(raw: Any, origin: str = "<mapping>") -> DemandCatalog
             problems.append(f"{key}: unknown key")
     if raw.get("schema") != SCHEMA:
         problems.append(f"schema: must be {SCHEMA!r}")
-    sources = {str(k): str(v) for k, v in (raw.get("sources") or {}).items()}
-    assumptions = {str(k): str(v) for k, v in (raw.get("assumptions") or {}).items()}
+    sources = read_texts(raw, ("sources",), problems)
+    assumptions = read_texts(raw, ("assumptions",), problems)
     try:
         valid_from = dt.date.fromisoformat(str(raw.get("valid_from")))
     except ValueError:
@@ -188,9 +193,10 @@ def build_demand_catalogue(raw: Any, origin: str = "<mapping>") -> DemandCatalog
                 isinstance(label.get(k), str) for k in ("de", "en")):
             problems.append(f"{where}.label: give {{de: text, en: text}} (quote texts with commas)")
             label = {}
+        note = read_text(figure["note"], f"{where}.per_inhabitant.note", problems) if "note" in figure else NO_TEXT
         sectors.append(Sector(sid, str(label.get("de", sid)), str(label.get("en", sid)), kwh, str(profile),
-                              sources.get(src, ""), assumptions.get(assumption, "") if assumption else "",
-                              str(figure.get("note", ""))))
+                              sources.get(src, NO_TEXT), assumptions.get(assumption, NO_TEXT) if assumption else NO_TEXT,
+                              note))
     if not sectors:
         problems.append("sectors: give at least one sector")
     if problems:

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..economics.costs import read_texts
 from ..errors import InputError
 from ..spec import PRESET_DIR, Label, Problems, items_with_ids, read_date, read_label, read_quantity, read_yaml
 from .demand import public_holidays
@@ -178,10 +179,10 @@ class DemandScenarioCatalogue:
     ----------
     reference : str
         The scenario whose heat pumps and electric cars are inside today's demand.
-    citations : dict of str to str
-        Every source and assumption text by key.
-    rows : tuple of (str, str, str, str)
-        (place, value with unit, source key, source text) of every figure, for an assumptions table.
+    citations : dict of str to Label
+        Every source and assumption text by key, per language.
+    rows : tuple of (str, str, str, Label)
+        (place, value with unit, source key, source and assumption text) of every figure, for an assumptions table.
     """
 
     id: str
@@ -193,8 +194,8 @@ class DemandScenarioCatalogue:
     cop: CopModel
     transport: Transport
     scenarios: tuple[Scenario, ...]
-    citations: dict[str, str]
-    rows: tuple[tuple[str, str, str, str], ...] = ()
+    citations: dict[str, Label]
+    rows: tuple[tuple[str, str, str, Label], ...] = ()
     origin: str = ""
 
     def scenario(self, scenario_id: str) -> Scenario:
@@ -233,10 +234,10 @@ def read_amount(raw: Any, unit: str, where: str, problems: Problems) -> float | 
 class _Reader:
     """Reads ``{value, source, assumption?, note?}`` figures, citing keys and recording each for the table."""
 
-    def __init__(self, citations: Mapping[str, str], problems: Problems):
+    def __init__(self, citations: Mapping[str, Label], problems: Problems):
         self.citations = citations
         self.problems = problems
-        self.rows: list[tuple[str, str, str, str]] = []
+        self.rows: list[tuple[str, str, str, Label]] = []
 
     def figure(self, raw: Any, where: str, unit: str) -> Any:
         """The figure's value: a float in the canonical ``unit`` (``fraction`` via units, ``text`` as it is)."""
@@ -260,7 +261,8 @@ class _Reader:
             self.problems.add(f"{where}.value: {value!r} is not a whole number")
         elif unit != "text":
             out = read_amount(value, unit, f"{where}.value", self.problems)
-        text = " ".join(self.citations.get(str(k), "") for k in (raw.get("source"), raw.get("assumption")) if k)
+        texts = [self.citations[str(k)] for k in (raw.get("source"), raw.get("assumption")) if str(k) in self.citations]
+        text = Label(" ".join(t.de for t in texts), " ".join(t.en for t in texts))
         self.rows.append((where, str(value), str(raw.get("source", "")), text))
         return out
 
@@ -306,13 +308,7 @@ def build_demand_scenarios(raw: Any, origin: str = "<mapping>") -> DemandScenari
         problems.add(f"schema: must be {SCHEMA!r}")
         problems.raise_if_any()
     problems.unknown_keys(raw, _TOP, "")
-    citations: dict[str, str] = {}
-    for block in ("sources", "assumptions"):
-        texts = raw.get(block) or {}
-        if not isinstance(texts, Mapping):
-            problems.add(f"{block}: must be a mapping of key: text")
-            continue
-        citations.update({str(k): str(v) for k, v in texts.items()})
+    citations = read_texts(raw, ("sources", "assumptions"), problems)
     reader = _Reader(citations, problems)
     valid_from = read_date(raw.get("valid_from"), "valid_from", problems)
     title = read_label(raw.get("title"), "title", problems)

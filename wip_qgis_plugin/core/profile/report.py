@@ -415,7 +415,7 @@ def _assumptions(result: ProfileResult, lang: str) -> str:
              html.escape(_origin(v.get("origin"), lang))] for k, v in catalogues]
     out = _table([text("catalogue", lang), text("version", lang), text("file", lang)], rows)
     sector_rows = []
-    for sid, fig, src in result.demand_catalogue.source_rows():
+    for sid, fig, src in result.demand_catalogue.source_rows(lang):
         sector = result.demand_catalogue.sector(sid)
         if lang == "de":
             fig = (f"{_fmt(float(sector.kwh_per_inhabitant), '-', lang)} kWh je Einwohner und Jahr, "

@@ -182,7 +182,7 @@ def economics_assumptions(result: ProfileResult) -> str:
     rows += [[f"{etext('hebesatz', lang)} {html.escape(str(n))}", f(v, "-"), "%"] for n, v in used.items()]
     out += f"<h3>{etext('financing', lang)} · {etext('municipal', lang)}</h3>" + html_table(
         [etext("item", lang), etext("value", lang), etext("unit", lang)], rows, {1})
-    src_rows = [[html.escape(k), html.escape(v)] for k, v in t.sources.items()]
+    src_rows = [[html.escape(k), html.escape(v.get(lang))] for k, v in t.sources.items()]
     out += f"<h3>{etext('sources', lang)}</h3>" + html_table([etext("origin", lang), ""], src_rows, wide={1})
     return out
 
@@ -290,13 +290,30 @@ def scenarios_section(result: ProfileResult, m: Any) -> str:
     return head + html_table(header, rows, set(range(1, len(header)))) + note
 
 
+#: The unit words of the demand-scenario figures in German (the file writes its units in English).
+UNIT_WORDS_DE = {"cars/1000 inhabitants": "Pkw je 1\u2009000 Einwohner", "relative weights": "relative Gewichte"}
+
+
+def figure_text(value: str, language: str) -> str:
+    """A figure as its file writes it (``0.20 kWh/km``, ``12320 km``) in ``language``: for German with its digits
+    as written, a decimal comma, thin-space grouping and German unit words (``0,20 kWh/km``, ``12\u2009320 km``)."""
+    m = re.fullmatch(r"([-−]?)(\d+)(?:\.(\d+))?(\s.*)?", value.strip())
+    if language != "de" or m is None:
+        return value
+    sign, whole, fraction, unit = m.groups()
+    number = f"{int(whole):,}".replace(",", "\u2009") + (f",{fraction}" if fraction else "")
+    unit = (unit or "").strip()
+    return f"{sign}{number}" + (f" {UNIT_WORDS_DE.get(unit, unit)}" if unit else "")
+
+
 def scenario_assumptions(result: ProfileResult) -> str:
     """Every figure of the demand scenarios with its source (HTML; '' without scenarios)."""
     cat = result.scenario_catalogue
     if cat is None:
         return ""
     lang = result.plan.language
-    rows = [[html.escape(place), html.escape(value), html.escape(text or key)] for place, value, key, text in cat.rows]
+    rows = [[html.escape(place), html.escape(figure_text(value, lang)), html.escape(text.get(lang) or key)]
+            for place, value, key, text in cat.rows]
     return f"<h3>{stext('scenario_assumptions', lang)} ({html.escape(cat.id)} {html.escape(cat.version)})</h3>" + \
         html_table([stext("place", lang), stext("value", lang), stext("source", lang)], rows, wide={2})
 
@@ -390,8 +407,8 @@ def municipal_value_rows(indicators: Mapping[str, float]) -> dict[str, float]:
                                                          "lease_keur") or k.startswith("lcoe_")}
 
 
-__all__ = ["CATEGORY_TEXTS", "ECONOMICS_TEXTS", "SCENARIO_TEXTS", "categories_section", "category_indicator_label",
-           "category_labels", "cost_table_of", "economics_assumptions", "economics_section",
-           "etext", "fmt_date", "fmt_number", "html_table", "municipal_value_rows", "scenario_assumptions",
-           "scenario_indicator_label", "scenario_label", "scenarios_section", "soft_hyphens", "source_economics_rows",
-           "stext"]
+__all__ = ["CATEGORY_TEXTS", "ECONOMICS_TEXTS", "SCENARIO_TEXTS", "UNIT_WORDS_DE", "categories_section",
+           "category_indicator_label", "category_labels", "cost_table_of", "economics_assumptions",
+           "economics_section", "etext", "figure_text", "fmt_date", "fmt_number", "html_table",
+           "municipal_value_rows", "scenario_assumptions", "scenario_indicator_label", "scenario_label",
+           "scenarios_section", "soft_hyphens", "source_economics_rows", "stext"]
