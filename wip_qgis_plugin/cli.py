@@ -460,52 +460,47 @@ def cmd_profile(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    """Run a scenario's chain for every municipality of a layer, resuming where an earlier batch stopped."""
-    from .core.data.layers import LayerRef
-    from .core.jobs.batch import (FOLDERS_NAME, MANIFEST_NAME, OVERVIEW_MAP_NAME, OVERVIEW_NAME, BatchSettings,
-                                  batch_tasks, run_batch)
-    from .core.scenario.spec import load_scenario
+    """Run a scenario's chain for every municipality of a layer, resuming where an earlier batch stopped.
+
+    Builds the ``batch`` job, as the algorithm "Energy profiles of many municipalities" does.
+    """
+    from .core.jobs.batch import FOLDERS_NAME
+    from .core.jobs.build import batch_job
+    from .core.jobs.protocol import run_job
 
     if args.dask and args.scheduler:
         raise SystemExit("wip batch: give --dask local[:N] or --scheduler tcp://HOST:PORT, not both")
-    layer = None
-    if args.municipalities:
-        ref = _layer_arg(args.municipalities, "municipalities")
-        layer = LayerRef(ref["path"], ref["layer"])
-    out_dir = Path(args.out_dir or load_scenario(args.scenario, _sources(args)).output_dir).resolve()
-    settings = BatchSettings(layer, args.name_field, args.id_field, args.where, tuple(args.only or ()),
-                             args.resolution, tuple(_sources(args)))
-    tasks = batch_tasks(args.scenario, out_dir, settings)
-    where = f"Dask scheduler {args.scheduler}" if args.scheduler else \
-        f"a local Dask cluster ({args.dask})" if args.dask else "this process"
-    print(f"Batch of {len(tasks)} municipalities → {out_dir} (on {where})")
-    with contextlib.ExitStack() as stack:
-        runner = None
-        if args.dask or args.scheduler:
-            from .core.jobs.distributed import dask_client, dask_runner, local_workers
+    sources = _sources(args)
+    settings = {"municipalities": _layer_arg(args.municipalities, "municipalities") if args.municipalities else None,
+                "name_field": args.name_field, "id_field": args.id_field, "where": args.where,
+                "only": list(args.only or ()), "resolution_m": args.resolution, "sources": sources}
+    out_dir = args.out_dir
+    if not out_dir:
+        from .core.scenario.spec import load_scenario
 
-            client = stack.enter_context(dask_client(args.scheduler, local_workers(args.dask) if args.dask else None))
-            runner = dask_runner(client, args.retries)
-        t0 = time.perf_counter()
-        counts = {"done": 0, "skipped": 0, "failed": 0}
-        for i, outcome in enumerate(run_batch(args.scenario, out_dir, settings, runner, TerminalProgress("batch"),
-                                              tasks), 1):
-            counts[outcome.status] += 1
-            m = outcome.municipality
-            what = {"done": f"done ({outcome.seconds:.1f} s)", "skipped": "finished earlier, kept",
-                    "failed": f"FAILED: {outcome.error}"}[outcome.status]
-            print(f"  [{i}/{len(tasks)}] {m.name}{f' ({m.ags})' if m.ags and m.ags != m.name else ''}: {what}")
-    print(f"{counts['done']} run, {counts['skipped']} kept, {counts['failed']} failed in "
-          f"{time.perf_counter() - t0:.1f} s; results per municipality in {out_dir / FOLDERS_NAME}")
-    if counts["failed"]:
-        print(f"wip batch: {counts['failed']} municipalities failed (see {out_dir / MANIFEST_NAME}); run the same "
+        out_dir = str(load_scenario(args.scenario, sources).output_dir)
+    job = batch_job(args.scenario, str(Path(out_dir).resolve()), settings, args.scheduler, args.dask, args.retries)
+    result = run_job(job, _BatchProgress("batch"))
+    out = Path(result["out_dir"])
+    print(f"{result['done']} run, {result['skipped']} kept, {result['failed']} failed in "
+          f"{result['seconds']:.1f} s; results per municipality in {out / FOLDERS_NAME}")
+    if result["failed"]:
+        print(f"wip batch: {result['failed']} municipalities failed (see {result['manifest']}); run the same "
               "command again to retry them, the finished ones are kept.", file=sys.stderr)
         return 1
-    print(f"  → {out_dir / OVERVIEW_NAME}")
-    print(f"  → {out_dir / OVERVIEW_MAP_NAME}")
-    print(f"  → {out_dir / MANIFEST_NAME}")
+    for path in (result["overview"], result["overview_map"], result["manifest"]):
+        if path:
+            print(f"  → {path}")
     return 0
 
+
+class _BatchProgress(TerminalProgress):
+    """The bar on stderr, the batch's lines (one per municipality) on stdout."""
+
+    def info(self, message: str) -> None:  # noqa: D102
+        if self._tty:
+            self.stream.write("\r" + " " * 100 + "\r")
+        print(f"  {message}", flush=True)
 
 def cmd_prepare(args: argparse.Namespace) -> int:
     """Convert large vector inputs once into spatially indexed files (FlatGeobuf) every worker reads by box."""

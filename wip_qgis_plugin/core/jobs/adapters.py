@@ -53,7 +53,7 @@ from ..wind.immission import ImmissionOutputs, ImmissionSettings, run_immission
 from ..wind.layout import LayoutOutputs, LayoutSettings, run_turbine_layout
 from ..wind.repowering import ReplacementLayout, RepoweringOutputs, RepoweringSettings, run_repowering
 from .osm_download import OsmDownloadSettings, convert_osm, plan_osm_download
-from .protocol import JobError, ProtocolError, decode_dataclass, encode_dataclass, to_jsonable
+from .protocol import JobError, ProtocolError, decode_dataclass, encode_dataclass, resolve, to_jsonable
 
 
 def _layers(data: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -609,3 +609,13 @@ def osm_convert_job(arguments: Mapping[str, Any], single_process: bool, progress
     bbox = arguments.get("bbox")
     return convert_osm(arguments["osm"], geopackage, str(arguments.get("crs") or DEFAULT_CRS),
                        [float(v) for v in bbox] if bbox else None, progress)
+
+
+#: The batch job's adapter, named rather than imported: the batch runs the scenario runner, which imports this
+#: module (an import would close a cycle); resolved by name as :func:`.protocol.run_job` resolves the adapters.
+BATCH_ADAPTER = "wip_qgis_plugin.core.jobs.batch_job:run_batch_job"
+
+
+def batch_job(arguments: Mapping[str, Any], single_process: bool, progress: Any) -> dict[str, Any]:
+    """Run a batch: scenario, out_dir, settings, scheduler or dask, retries (see :mod:`.batch_job`)."""
+    return resolve(BATCH_ADAPTER)(arguments, single_process, progress)

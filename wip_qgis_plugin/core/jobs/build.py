@@ -175,3 +175,16 @@ def osm_convert_job(osm: Any, geopackage: Any, crs: str, bbox: Sequence[float] |
     """The ``osm_convert`` job: an ``.osm`` file → the canonical GeoPackage (see :func:`.osm_download.convert_osm`)."""
     return _job("osm_convert", osm=osm, outputs={"geopackage": geopackage}, crs=crs,
                 bbox=[float(v) for v in bbox] if bbox is not None else None)
+
+
+def batch_job(scenario: Any, out_dir: Any, settings: Mapping[str, Any] | None = None, scheduler: str | None = None,
+              dask: str | None = None, retries: int = 1) -> Job:
+    """The ``batch`` job: a scenario's chain for every municipality of a layer (see :mod:`.batch_job`).
+
+    ``settings``: the fields of :class:`.batch.BatchSettings` (``municipalities`` as ``{path, layer}``,
+    ``name_field``, ``id_field``, ``where``, ``only``, ``resolution_m``, ``sources``); ``scheduler``: a Dask
+    scheduler's address (``tcp://host:8786``), ``dask``: ``local[:N]``; neither: in the job's process.
+    """
+    return _job("batch", scenario=str(scenario), out_dir=str(out_dir),
+                settings={k: v for k, v in dict(settings or {}).items() if v not in (None, "", (), [])},
+                scheduler=scheduler or None, dask=dask or None, retries=int(retries))

@@ -544,6 +544,16 @@ class EntryPoint:
             object.__setattr__(self, "adapter", f"{ADAPTERS_MODULE}:{self.name}_job")
 
 
+#: What a batch writes into its folder besides the municipalities' folders (:mod:`.batch`'s OVERVIEW_NAME,
+#: OVERVIEW_MAP_NAME, MANIFEST_NAME; this module needs only the standard library).
+BATCH_FILES = ("batch_overview.csv", "batch_overview.gpkg", "wip_batch.json")
+
+
+def batch_outputs(arguments: Mapping[str, Any]) -> list[str]:
+    """The files of a ``batch`` job's folder (the municipalities' folders are the batch's own to clean)."""
+    return [os.path.join(str(arguments["out_dir"]), name) for name in BATCH_FILES] if arguments.get("out_dir") else []
+
+
 #: The jobs by name.
 ENTRY_POINTS: dict[str, EntryPoint] = {e.name: e for e in (
     EntryPoint("eligibility", "wip_qgis_plugin.core.eligibility.engine:run_eligibility", eligibility_outputs),
@@ -576,6 +586,7 @@ ENTRY_POINTS: dict[str, EntryPoint] = {e.name: e for e in (
     EntryPoint("floating_pv", "wip_qgis_plugin.core.solar.floating:run_floating", outputs_of("fields", "table")),
     EntryPoint("osm_plan", "wip_qgis_plugin.core.jobs.osm_download:plan_osm_download", arguments_of()),
     EntryPoint("osm_convert", "wip_qgis_plugin.core.jobs.osm_download:convert_osm", outputs_of("geopackage")),
+    EntryPoint("batch", "wip_qgis_plugin.core.jobs.batch:run_batch", batch_outputs),
 )}
 
 
