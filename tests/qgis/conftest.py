@@ -7,15 +7,19 @@ eligibility run on two of its municipalities at 50 m. Helpers live in wip_qgis_t
 """
 from __future__ import annotations
 
+import http.server
+import json
+import threading
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from qgis.core import QgsApplication, QgsSettings
+from qgis.core import QgsApplication, QgsProject, QgsSettings
 from qgis.PyQt.QtCore import QLocale
-from wip_qgis_testing import SAMPLE_GPKG, WIND_ROLES, X0, Y0, Region, require_engine
+from wip_qgis_testing import SAMPLE_DIR, SAMPLE_GPKG, WIND_ROLES, X0, Y0, Region, require_engine
 
 
 @pytest.fixture(autouse=True)
@@ -173,3 +177,55 @@ def german(qgis_app):
     """German UI and number format for one test (:func:`german_ui`)."""
     with german_ui():
         yield
+
+
+SAMPLE_PROJECT = SAMPLE_DIR / "revier_sample.qgz"
+
+
+@pytest.fixture
+def sample_project(qgis_app):
+    """The sample project read into the project instance (cleared afterwards)."""
+    if not SAMPLE_PROJECT.is_file():
+        pytest.skip(f"{SAMPLE_PROJECT} does not exist (sample_layers/make_project.py writes it)")
+    project = QgsProject.instance()
+    assert project.read(str(SAMPLE_PROJECT))
+    yield project
+    project.clear()
+
+
+# ----------------------------------------------------------------- a VG250-EW WFS on the loopback interface
+def feature(name: str, ags: str, x0: float, gf: int = 4) -> dict:
+    ring = [[x0, 5_700_000.0], [x0 + 1000.0, 5_700_000.0], [x0 + 1000.0, 5_701_000.0], [x0, 5_700_000.0]]
+    return {"type": "Feature", "properties": {"GEN": name, "AGS": ags, "EWZ": 1000, "GF": gf, "SN_L": ags[:2]},
+            "geometry": {"type": "Polygon", "coordinates": [ring]}}
+
+
+ANSWER = {"type": "FeatureCollection", "features": [
+    feature("Zörbig", "15082430", 700_000.0), feature("Sandersdorf-Brehna", "15082440", 702_000.0),
+    feature("Leipzig", "14713000", 720_000.0), feature("Wasserfläche", "15082999", 704_000.0, gf=2)]}
+
+
+@pytest.fixture
+def wfs():
+    """A WFS stand-in: GeoJSON for GetFeature requests; records the queries."""
+    queries = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
+            queries.append(query)
+            answer = json.dumps(ANSWER).encode() if query.get("REQUEST") == "GetFeature" else b""
+            self.send_response(200 if answer else 400)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/wfs_vg250-ew", queries
+    server.shutdown()
+    server.server_close()

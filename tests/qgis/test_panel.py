@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from qgis.core import QgsApplication, QgsProcessingContext, QgsProject, QgsSettings
 from qgis.PyQt.QtCore import QLocale
-from test_vg250_boundaries import wfs  # noqa: F401 (a fixture)
 from wip_qgis_testing import SAMPLE_DIR, SAMPLE_GPKG
 
 from wip_qgis_plugin import panel_detect as detect
@@ -22,7 +21,6 @@ from wip_qgis_plugin import panel_presets as presets
 from wip_qgis_plugin.panel_params import ALGORITHM_ID, PanelState, profile_parameters, state_problems
 from wip_qgis_plugin.panel_results import format_number, results_html
 
-SAMPLE_PROJECT = SAMPLE_DIR / "revier_sample.qgz"
 #: The sample GeoPackage's layers and their geometry (sample_layers/make_sample_region.py).
 SAMPLE_LAYERS = {
     "municipalities": "MultiPolygon", "landuse": "MultiPolygon", "buildings": "Polygon", "roads": "LineString",
@@ -51,15 +49,6 @@ def sample_infos(names: dict[str, str] | None = None, with_uri: bool = True) -> 
 
 
 
-@pytest.fixture
-def sample_project(qgis_app):
-    """The sample project read into the project instance (cleared afterwards)."""
-    if not SAMPLE_PROJECT.is_file():
-        pytest.skip(f"{SAMPLE_PROJECT} does not exist (sample_layers/make_project.py writes it)")
-    project = QgsProject.instance()
-    assert project.read(str(SAMPLE_PROJECT))
-    yield project
-    project.clear()
 
 
 # ----------------------------------------------------------------- detection (pure)

@@ -1,21 +1,7 @@
 """The dialogs start with the project's layers, recognised by role (processing_algorithms/preselect.py)."""
 from __future__ import annotations
 
-import pytest
 from qgis.core import QgsApplication, QgsProject
-from wip_qgis_testing import SAMPLE_DIR
-
-SAMPLE_PROJECT = SAMPLE_DIR / "revier_sample.qgz"
-
-
-@pytest.fixture
-def sample_project(qgis_app):
-    if not SAMPLE_PROJECT.is_file():
-        pytest.skip(f"{SAMPLE_PROJECT} does not exist")
-    project = QgsProject.instance()
-    assert project.read(str(SAMPLE_PROJECT))
-    yield project
-    project.clear()
 
 
 def override_names(algorithm, project) -> dict[str, str]:
