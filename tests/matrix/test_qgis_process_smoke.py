@@ -319,6 +319,24 @@ def test_vg250boundaries(env, done, out):
     assert_files(out / "gemeinden.geojson")
 
 
+def test_batchprofile(env, done, out):
+    """Two municipalities of the sample as a batch (wind eligibility and the profile, 100 m), in the engine's process."""
+    import yaml
+
+    layers = {r: {"path": str(GPKG), "layer": r} for r in ("municipalities", *ROLES)}
+    scenario = out / "batch_scenario.yaml"
+    scenario.write_text(yaml.safe_dump({
+        "name": "smoke batch", "crs": "EPSG:25832", "resolution_m": 100, "layers": layers,
+        "area_of_interest": {"layer": "municipalities", "name_field": "name", "id_field": "ags"},
+        "eligibility": {"wind": {"catalogue": "wind_sachsen_anhalt", "min_area_ha": 5}},
+        "profile": {"report": False, "suitability": False, "grid": None, "sources": {"wind": {}}}},
+        allow_unicode=True), encoding="utf-8")
+    res = run(env, done, "batchprofile", {
+        "SCENARIO": str(scenario), "WHERE": "name IN ('Zörbig', 'Petersberg')", "SCHEDULER": "",
+        "OUTPUT_FOLDER": str(out / "batch")}, out)
+    assert (res["N_DONE"], res["N_FAILED"]) == (2, 0)
+    assert_files(out / "batch" / "batch_overview.csv", out / "batch" / "batch_overview.gpkg")
+
 def test_every_algorithm_ran(done):
     """The chain above covers the whole provider (runs last: pytest keeps the file's order)."""
     from wip_qgis_plugin.processing_algorithms import ALGORITHMS

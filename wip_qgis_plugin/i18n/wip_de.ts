@@ -1604,6 +1604,101 @@
       <translation>„{output}“: Die Datei muss auf {suffixes} enden (angegeben: „{path}“).</translation>
     </message>
     <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="62" />
+      <source>Energy profiles of many municipalities</source>
+      <translation>Energieprofile vieler Gemeinden</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="66" />
+      <source>Scenario file</source>
+      <translation>Szenariodatei</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="68" />
+      <source>Municipalities (default: the scenario's area of interest)</source>
+      <translation>Gemeinden (Standard: Untersuchungsgebiet des Szenarios)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="73" />
+      <source>Key field (e.g. AGS)</source>
+      <translation>Schlüsselfeld (z. B. AGS)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="75" />
+      <source>Selection (OGR SQL condition)</source>
+      <translation>Auswahl (OGR-SQL-Bedingung)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="77" />
+      <source>Grid resolution [m] (default: the scenario's)</source>
+      <translation>Rasterauflösung [m] (Standard: die des Szenarios)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="79" />
+      <source>Dask scheduler (empty: one after the other)</source>
+      <translation>Dask-Scheduler (leer: nacheinander)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="82" />
+      <source>Batch folder</source>
+      <translation>Stapelordner</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="83" />
+      <source>Overview table</source>
+      <translation>Übersichtstabelle</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="84" />
+      <source>Overview map</source>
+      <translation>Übersichtskarte</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="85" />
+      <source>Municipalities computed</source>
+      <translation>Gerechnete Gemeinden</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="86" />
+      <source>Municipalities kept from an earlier run</source>
+      <translation>Aus einem früheren Lauf übernommene Gemeinden</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="87" />
+      <source>Municipalities failed</source>
+      <translation>Fehlgeschlagene Gemeinden</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="92" />
+      <source>Choose the scenario file (.yaml).</source>
+      <translation>Wählen Sie die Szenariodatei (.yaml).</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="97" />
+      <source>“{address}” is no Dask scheduler address: give tcp://HOST:PORT, or leave it empty.</source>
+      <translation>„{address}“ ist keine Adresse eines Dask-Schedulers: tcp://HOST:PORT angeben oder leer lassen.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="112" />
+      <source>{name}: failed ({error}); run the algorithm again into the same folder to retry it.</source>
+      <translation>{name}: fehlgeschlagen ({error}); den Algorithmus erneut in denselben Ordner starten, um es noch einmal zu versuchen.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="116" />
+      <source>Energy profiles (batch)</source>
+      <translation>Energieprofile (Stapel)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="128" />
+      <source>Running the batch in the engine Python {python}</source>
+      <translation>Der Stapel läuft im Engine-Python {python}</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="133" />
+      <source>The batch was cancelled; finished municipalities are kept, run it again to go on.</source>
+      <translation>Der Stapel wurde abgebrochen; fertige Gemeinden bleiben erhalten, erneut starten, um fortzufahren.</translation>
+    </message>
+    <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="56" />
       <source>Check input data</source>
       <translation>Eingangsdaten prüfen</translation>
@@ -2004,277 +2099,277 @@
       <translation>{kind}: {count}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="56" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="57" />
       <source>Criteria preset</source>
       <translation>Kriterien-Preset</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="61" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="62" />
       <source>Criteria catalogue file (YAML, replaces the preset)</source>
       <translation>Kriterienkatalog-Datei (YAML, ersetzt das Preset)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="80" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="81" />
       <source>Area of interest: municipalities [polygons]</source>
       <translation>Untersuchungsgebiet: Gemeinden [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="86" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="87" />
       <source>Municipality key field (AGS)</source>
       <translation>Feld mit dem Gemeindeschlüssel (AGS)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="89" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="90" />
       <source>Only these municipalities (comma-separated names)</source>
       <translation>Nur diese Gemeinden (Namen, kommagetrennt)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="109" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="111" />
       <source>Working CRS (projected, in metres)</source>
       <translation>Arbeits-KBS (projiziert, in Metern)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="116" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="118" />
       <source>The working CRS “{crs}” is not a projected CRS in metres; setbacks and areas are measured in metres. Choose EPSG:25832 (ETRS89 / UTM 32N, Sachsen-Anhalt and Thüringen) or EPSG:25833 (ETRS89 / UTM 33N, Sachsen).</source>
       <translation>Das Arbeits-KBS „{crs}“ ist kein projiziertes KBS in Metern; Abstände und Flächen werden in Metern gemessen. Wählen Sie EPSG:25832 (ETRS89 / UTM 32N, Sachsen-Anhalt und Thüringen) oder EPSG:25833 (ETRS89 / UTM 33N, Sachsen).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="140" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="142" />
       <source>DC losses (empty: the itemised PVWatts defaults, 14.1) [%]</source>
       <translation>DC-Verluste (leer: die einzeln aufgeführten PVWatts-Standardwerte, 14,1) [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="148" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="150" />
       <source>Weather file (PVGIS TMY, EPW or CSV; empty: DWD test reference year)</source>
       <translation>Wetterdatei (PVGIS-TMY, EPW oder CSV; leer: DWD-Testreferenzjahr)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="149" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="151" />
       <source>Weather files (*.csv *.json *.epw)</source>
       <translation>Wetterdateien (*.csv *.json *.epw)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="152" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="154" />
       <source>DWD TRY climate region 1–15 (0: the region of each site) [-]</source>
       <translation>DWD-TRY-Klimaregion 1–15 (0: die Region des jeweiligen Standorts) [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="161" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="163" />
       <source>Give either a weather file or a TRY region, not both.</source>
       <translation>Geben Sie entweder eine Wetterdatei oder eine TRY-Region an, nicht beides.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="182" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="184" />
       <source>Turbine (windpowerlib power curve or preset)</source>
       <translation>Anlage (Leistungskennlinie aus windpowerlib oder Vorlage)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="187" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="189" />
       <source>Turbine file (YAML with power curve, replaces the turbine)</source>
       <translation>Anlagendatei (YAML mit Leistungskennlinie, ersetzt die Anlage)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="190" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="192" />
       <source>Hub height [m] (empty: the turbine's)</source>
       <translation>Nabenhöhe [m] (leer: die der Anlage)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="203" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="205" />
       <source>Mean wind speed 100 m above ground [raster, m/s]</source>
       <translation>Mittlere Windgeschwindigkeit 100 m über Grund [Raster, m/s]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="204" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="206" />
       <source>Mean wind speed 150 m above ground [raster, m/s]</source>
       <translation>Mittlere Windgeschwindigkeit 150 m über Grund [Raster, m/s]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="205" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="207" />
       <source>Elevation model [raster, m above sea level]</source>
       <translation>Höhenmodell [Raster, m ü. NHN]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="207" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="209" />
       <source>Land use, forest and settlement areas [polygons, OSM landuse=*]</source>
       <translation>Landnutzung, Wald und Siedlungsflächen [Polygone, OSM landuse=*]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="208" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="210" />
       <source>Water bodies [polygons, OSM natural=water]</source>
       <translation>Gewässerflächen [Polygone, OSM natural=water]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="211" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="213" />
       <source>Weibull shape k [-] (0: fit to the weather)</source>
       <translation>Weibull-Formparameter k [-] (0: an das Wetter angepasst)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="214" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="216" />
       <source>Weibull shape k [raster, -] (replaces the number)</source>
       <translation>Weibull-Formparameter k [Raster, -] (ersetzt die Zahl)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="216" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="218" />
       <source>Weather: DWD TRY region (1–15) or weather file (empty: TRY region of the area)</source>
       <translation>Wetter: DWD-TRY-Region (1–15) oder Wetterdatei (leer: TRY-Region des Gebiets)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="218" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="220" />
       <source>Availability loss [%]</source>
       <translation>Verfügbarkeitsverlust [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="219" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="221" />
       <source>Electrical loss [%]</source>
       <translation>Elektrische Verluste [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="220" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="222" />
       <source>Curtailment and other losses [%]</source>
       <translation>Abschaltungen und sonstige Verluste [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="249" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="251" />
       <source>wind (turbine layout)</source>
       <translation>Wind (Anlagenlayout)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="249" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="251" />
       <source>ground-mounted PV</source>
       <translation>Freiflächen-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="250" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="252" />
       <source>agrivoltaics</source>
       <translation>Agri-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="250" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="252" />
       <source>rooftop PV</source>
       <translation>Dach-PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="250" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="252" />
       <source>floating PV</source>
       <translation>Schwimmende PV</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="258" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="260" />
       <source>Corridors along motorways and railways</source>
       <translation>Korridore an Autobahnen und Schienenwegen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="259" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="261" />
       <source>Conversion land (mining land, spoil heaps, brownfields)</source>
       <translation>Konversionsflächen (Bergbaufolgeland, Halden, Brachen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="260" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="262" />
       <source>Farmland in disadvantaged areas</source>
       <translation>Acker- und Grünland in benachteiligten Gebieten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="261" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="263" />
       <source>Agri-PV on farmland (counted only)</source>
       <translation>Agri-PV auf Acker- und Grünland (nur gezählt)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="262" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="264" />
       <source>Parking lots (solar carports)</source>
       <translation>Parkplatz-PV (Solarcarports)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="273" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="275" />
       <source>Data sources: OSM, QuickOSM, Geofabrik, ATKIS, ALKIS or authority layers (read by their schema)</source>
       <translation>Datenquellen: OSM, QuickOSM, Geofabrik, ATKIS, ALKIS oder Fachbehörden-Layer (nach ihrem Schema gelesen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="294" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="296" />
       <source>Data source “{layer}”: its filter is not applied; every feature of {path} is read by the source profile.</source>
       <translation>Datenquelle „{layer}“: ihr Filter wird nicht angewandt; das Quellprofil liest jedes Objekt von {path}.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="314" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="316" />
       <source>Criteria kinds to exclude</source>
       <translation>Auszuschließende Kriterienarten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="315" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="317" />
       <source>hard</source>
       <translation>hart</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="315" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="317" />
       <source>soft</source>
       <translation>weich</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="315" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="317" />
       <source>case by case</source>
       <translation>Einzelfall</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="326" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="328" />
       <source>Setback to settlements [m] (replaces the preset's)</source>
       <translation>Abstand zu Siedlungen [m] (ersetzt den des Presets)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="332" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="334" />
       <source>Criteria with their own layer (criterion id → layer; every feature of the layer counts)</source>
       <translation>Kriterien mit eigenem Layer (Kriteriums-ID → Layer; jedes Objekt des Layers zählt)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="334" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="336" />
       <source>Criterion id</source>
       <translation>Kriteriums-ID</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="334" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="336" />
       <source>Layer (file, or name of a project layer)</source>
       <translation>Layer (Datei oder Name eines Layers im Projekt)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="348" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="350" />
       <source>“{parameter}”: give pairs of criterion id and layer.</source>
       <translation>„{parameter}“: Bitte Paare aus Kriteriums-ID und Layer angeben.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="356" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="358" />
       <source>“{parameter}”, row {row}: give both the criterion id and the layer.</source>
       <translation>„{parameter}“, Zeile {row}: Bitte sowohl die Kriteriums-ID als auch den Layer angeben.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="360" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="362" />
       <source>“{parameter}”, row {row}: cannot open the layer “{value}” (give a file path or the name of a layer of the project).</source>
       <translation>„{parameter}“, Zeile {row}: Der Layer „{value}“ lässt sich nicht öffnen (einen Dateipfad oder den Namen eines Layers des Projekts angeben).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="374" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="376" />
       <source>Choose at least one kind of criteria to exclude.</source>
       <translation>Wählen Sie mindestens eine auszuschließende Kriterienart.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="381" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="383" />
       <source>Give the area of interest “{label}” (AOI), or a data source with administrative boundaries (an OSM file or layer).</source>
       <translation>Geben Sie das Untersuchungsgebiet „{label}“ (AOI) an oder eine Datenquelle mit Verwaltungsgrenzen (eine OSM-Datei oder einen OSM-Layer).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="402" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="404" />
       <source>Reference turbine: hub height [m]</source>
       <translation>Referenzanlage: Nabenhöhe [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="403" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="405" />
       <source>Reference turbine: rotor diameter [m]</source>
       <translation>Referenzanlage: Rotordurchmesser [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="404" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="406" />
       <source>Tower-foot radius [m]</source>
       <translation>Turmfußradius [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="413" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/inputs.py" line="415" />
       <source>reference turbine</source>
       <translation>Referenzanlage</translation>
     </message>
@@ -2664,92 +2759,92 @@
       <translation>Ausgewiesene Fläche, ausgeschlossen durch „{criterion}“: {ha:.1f} ha</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="33" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="35" />
       <source>Settlement areas from another source [polygons, e.g. ATKIS Ortslage]</source>
       <translation>Siedlungsflächen aus anderer Quelle [Polygone, z. B. ATKIS Ortslage]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="34" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="36" />
       <source>Forest from another source [polygons]</source>
       <translation>Wald aus anderer Quelle [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="35" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="37" />
       <source>Buildings [polygons or points, OSM building=*]</source>
       <translation>Gebäude [Polygone oder Punkte, OSM building=*]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="37" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="39" />
       <source>Railways [lines, OSM railway=*]</source>
       <translation>Bahnstrecken [Linien, OSM railway=*]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="41" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="43" />
       <source>Watercourses [lines, OSM waterway=*]</source>
       <translation>Fließgewässer [Linien, OSM waterway=*]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="42" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="44" />
       <source>Protected areas [polygons, OSM boundary=protected_area]</source>
       <translation>Schutzgebiete [Polygone, OSM boundary=protected_area]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="43" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="45" />
       <source>Airfields [polygons or points, OSM aeroway=aerodrome]</source>
       <translation>Flugplätze [Polygone oder Punkte, OSM aeroway=aerodrome]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="44" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="46" />
       <source>Existing wind turbines [points, OSM generator:source=wind]</source>
       <translation>Bestehende Windenergieanlagen [Punkte, OSM generator:source=wind]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="45" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="47" />
       <source>Existing PV parks [polygons, OSM plant:source=solar]</source>
       <translation>Bestehende PV-Freiflächenanlagen [Polygone, OSM plant:source=solar]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="46" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="48" />
       <source>Nests of collision-prone birds [points, species field; BNatSchG § 45b]</source>
       <translation>Brutplätze kollisionsgefährdeter Vögel [Punkte, Feld der Art; BNatSchG § 45b]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="47" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="49" />
       <source>Parking lots [polygons, OSM amenity=parking] (PV category parking)</source>
       <translation>Parkplätze [Polygone, OSM amenity=parking] (PV-Kategorie Parkplatz)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="48" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="50" />
       <source>Disadvantaged areas (benachteiligte Gebiete) [polygons] (PV category under the Land ordinance)</source>
       <translation>Benachteiligte Gebiete [Polygone] (PV-Kategorie nach der Landesverordnung)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="101" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="104" />
       <source>Slope [raster, °] (derived from the elevation model if empty)</source>
       <translation>Hangneigung [Raster, °] (aus dem Höhenmodell abgeleitet, wenn leer)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="102" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="105" />
       <source>Aspect [raster, ° from north] (derived from the elevation model if empty)</source>
       <translation>Exposition [Raster, ° ab Norden] (aus dem Höhenmodell abgeleitet, wenn leer)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="105" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="108" />
       <source>Soil quality [raster, Ackerzahl 0–100 points]</source>
       <translation>Bodengüte [Raster, Ackerzahl 0–100 Punkte]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="106" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="109" />
       <source>Land cover [raster, class codes: CORINE, LBM-DE, Copernicus] (for raster criteria)</source>
       <translation>Landbedeckung [Raster, Klassencodes: CORINE, LBM-DE, Copernicus] (für Rasterkriterien)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="130" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="135" />
       <source>“{parameter}”: cannot open the raster “{value}”.</source>
       <translation>„{parameter}“: Das Raster „{value}“ lässt sich nicht öffnen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="133" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/roles.py" line="138" />
       <source>“{parameter}”: the raster “{layer}” is not a file read by GDAL (provider {provider}). Save it as GeoTIFF first (right-click → Export → Save As).</source>
       <translation>„{parameter}“: Das Raster „{layer}“ ist keine von GDAL gelesene Datei (Provider {provider}). Speichern Sie es zuerst als GeoTIFF (Rechtsklick → Exportieren → Speichern als).</translation>
     </message>

@@ -6,6 +6,7 @@ Parameter blocks two algorithms share go into ``inputs.py`` (layer roles: ``role
 styles into ``styles/`` via ``output_styles.py``; no algorithm module imports another. Whether the
 engine can run at all is ``wip_qgis_plugin/environment.py``.
 """
+from .batch_profile import BatchProfile
 from .check_data import CheckData
 from .floating_pv import FloatingPv
 from .grid_connection import GridConnection
@@ -30,6 +31,6 @@ ALGORITHMS = (
     LandEligibility, SetbackSweep, Suitability, WindbgAccounting, PlanAreaAccounting,  # eligibility … accounting
     SolarPotential, RooftopSolar, FloatingPv, WindYield, TurbineLayout, WindImmission, WindRepowering,  # potential
     GridTopologyCheck, GridConnection,  # grid
-    MunicipalProfile, SiteMaps,  # profile
+    MunicipalProfile, SiteMaps, BatchProfile,  # profile
     OsmDownload, Vg250Boundaries, CheckData,  # input data
 )

@@ -78,7 +78,9 @@ def run_batch_job(arguments: Mapping[str, Any], single_process: bool, progress: 
     tasks = batch_tasks(scenario, out_dir, settings)
     where = f"Dask scheduler {scheduler}" if scheduler else f"a local Dask cluster ({local})" if local else \
         "this process"
-    progress.info(f"Batch of {len(tasks)} municipalities → {out_dir} (on {where})")
+    # the batch's lines are the command line's; in QGIS they are shown in English (feedback.py has no entries)
+    head = f"Batch of {len(tasks)} municipalities → {out_dir} (on {where})"
+    progress.info(head)
     counts = {"done": 0, "skipped": 0, "failed": 0}
     rows: list[dict[str, Any]] = []
     t0 = time.perf_counter()
@@ -92,7 +94,8 @@ def run_batch_job(arguments: Mapping[str, Any], single_process: bool, progress: 
             m = outcome.municipality
             what = {"done": f"done ({outcome.seconds:.1f} s)", "skipped": "finished earlier, kept",
                     "failed": f"FAILED: {outcome.error}"}[outcome.status]
-            progress.info(f"[{i}/{len(tasks)}] {m.name}{f' ({m.ags})' if m.ags and m.ags != m.name else ''}: {what}")
+            line = f"[{i}/{len(tasks)}] {m.name}{f' ({m.ags})' if m.ags and m.ags != m.name else ''}: {what}"
+            progress.info(line)
             rows.append({"key": m.key, "name": m.name, "ags": m.ags, "folder": str(out_dir / FOLDERS_NAME / m.folder),
                          "status": outcome.status, "seconds": round(outcome.seconds, 2), "error": outcome.error})
     complete = (out_dir / OVERVIEW_NAME).exists() and not counts["failed"]

@@ -263,11 +263,13 @@ def prepare_scenario(scenario: str | Path, out_dir: str | Path, settings: Prepar
     roles = [r for r in raw["layers"] if r in sc.layers]
     for i, role in enumerate(roles):
         ref = sc.layers[role]
-        progress.report(i / max(len(roles), 1), f"Preparing {role}")
+        step = f"Preparing {role}"  # `wip prepare` only: no algorithm runs it, so no line of it is shown in QGIS
+        progress.report(i / max(len(roles), 1), step)
         check_cancelled(progress)
         if ref not in done:
             done[ref] = prepare_layer(ref, out_dir / prepared_name(ref, suffix), settings, progress, role)
-            progress.info(f"  {role}: {done[ref].describe(settings.invalid == 'repair')}")
+            line = f"  {role}: {done[ref].describe(settings.invalid == 'repair')}"
+            progress.info(line)
         prepared[role] = done[ref]
     target = Path(scenario_out).resolve() if scenario_out else scenario.with_name(f"{scenario.stem}_prepared.yaml")
     data = dict(raw)
@@ -339,9 +341,11 @@ def prepare_files(items: Sequence[str], out_dir: str | Path, settings: PrepareSe
                          "folders.")
     out: list[PreparedLayer] = []
     for i, (ref, name) in enumerate(zip(refs, names)):
-        progress.report(i / len(refs), f"Preparing {ref.describe()}")
+        step = f"Preparing {ref.describe()}"
+        progress.report(i / len(refs), step)
         check_cancelled(progress)
         out.append(prepare_layer(ref, Path(out_dir) / name, settings, progress))
-        progress.info(f"  {out[-1].describe(settings.invalid == 'repair')}")
+        line = f"  {out[-1].describe(settings.invalid == 'repair')}"
+        progress.info(line)
     progress.report(1.0, "Done")
     return out
