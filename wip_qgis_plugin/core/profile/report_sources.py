@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..grid.connection import SITE_STATUS
+from ..messages import Message
 from ..solar.systems import load_pv_systems
 from .model import GENERATION_SOURCES, NO_SITES_TO_CONNECT, ProfileResult
 from .report_parts import fmt_number, html_table
@@ -258,7 +259,7 @@ def grid_reason(site: Mapping[str, Any], result: ProfileResult, language: str) -
             return stext("no_substation_layer", language)
         if note == NO_SITES_TO_CONNECT:
             return stext("no_sites", language)
-        return stext("not_assessed", language).format(why=note)
+        return stext("not_assessed", language).format(why=note_text(note, language))
     if status == "partly_connected":
         connected = site.get("grid_connected_mw")
         if connected is None and "uid" in site and "grid_connected_mw" in result.sites.columns:
@@ -305,8 +306,11 @@ NOTE_PATTERNS: tuple[tuple[str, str], ...] = (
 
 
 def note_text(note: str, language: str) -> str:
-    """An engine note in ``language``: English as it is; German where :data:`NOTE_PATTERNS` knows it, source
-    keys by their names (else the English note)."""
+    """An engine note or reason in ``language``: a :class:`~..messages.Message` rendered from the engine's message
+    table; a plain English note as it is in English, in German where :data:`NOTE_PATTERNS` knows it, source keys
+    by their names (else the English note)."""
+    if isinstance(note, Message):
+        return note.render(language)
     if language == "en":
         return note
     for pattern, template in NOTE_PATTERNS:

@@ -29,6 +29,7 @@ from ..data.pvlib_shim import pvlib_module
 from ..data.weather import weather_for_site
 from ..defaults import DEFAULT_TURBINE
 from ..errors import InputError
+from ..messages import Message, localised, msg
 from ..progress import Progress
 from ..solar.floating import FloatingOutputs, FloatingSettings, run_floating
 from ..solar.ground import SolarOutputs, SolarSettings, run_solar_potential
@@ -104,12 +105,18 @@ def profile_weather(ctx: SourceContext) -> Any:
     return weather
 
 
+def error_text(exc: Exception) -> str:
+    """The text of ``exc``: its :class:`~..messages.Message` where it was raised with one (rendered in the reader's
+    language later), else its English text."""
+    return exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], Message) else str(exc)
+
+
 def shares_of(values: np.ndarray) -> np.ndarray:
     """Hourly values as shares of their sum (negative and NaN hours count 0). [-]"""
     values = np.clip(np.nan_to_num(np.asarray(values, dtype=float)), 0.0, None)
     total = values.sum()
     if total <= 0:
-        raise SourceUnavailable("the weather year gives no generation at all (check the weather file)")
+        raise SourceUnavailable(msg("profile_no_generation"))
     return values / total
 
 
@@ -200,7 +207,7 @@ def wind_layout_source(ctx: SourceContext, spec: SourceSpec, progress: Progress)
         res = run_turbine_layout(turbine, LayerRef(str(tech.outputs.polygons), "eligible_areas"), wind_rasters,
                                  layers, LayoutOutputs(turbines=out), settings, progress)
     except InputError as exc:
-        raise SourceUnavailable(f"the turbine layout cannot run: {exc}") from exc
+        raise SourceUnavailable(msg("profile_layout_cannot_run", error=error_text(exc))) from exc
     turbines = res.turbines
     names = list(ctx.boundaries["name"])
     turbines = turbines[turbines["municipality"].isin(names)]
@@ -230,7 +237,7 @@ def ground_pv_source(default_system: str) -> SourceCompute:
             res = run_solar_potential(tech.outputs.eligibility, rasters, ctx.plan.aoi, sites_ref, outputs,
                                       SolarSettings(system=system, weather=ctx.plan.weather), progress)
         except InputError as exc:
-            raise SourceUnavailable(f"the solar engine cannot run: {exc}") from exc
+            raise SourceUnavailable(msg("profile_solar_cannot_run", error=error_text(exc))) from exc
         frame = gpd.read_file(out, layer="solar_sites", engine="pyogrio")
         names = list(ctx.boundaries["name"])
         frame = frame[frame["municipality"].isin(names)].reset_index(drop=True)
@@ -249,14 +256,14 @@ def ground_pv_source(default_system: str) -> SourceCompute:
 def rooftop_source(ctx: SourceContext, spec: SourceSpec, progress: Progress) -> SourceResult:
     """Rooftop PV on the buildings of the profile's municipalities."""
     if "buildings" not in ctx.plan.layers:
-        raise SourceUnavailable("no building layer given")
+        raise SourceUnavailable(msg("profile_no_building_layer"))
     out = ctx.output("profile_pv_rooftop.gpkg")
     try:
         run_rooftop_solar(ctx.plan.layers["buildings"], ctx.plan.aoi, RooftopOutputs(buildings=out),
                           RooftopSettings(crs=ctx.plan.crs, weather=ctx.plan.weather,
                                           invalid_geometries=ctx.plan.invalid_geometries), progress)
     except InputError as exc:
-        raise SourceUnavailable(f"the rooftop engine cannot run: {exc}") from exc
+        raise SourceUnavailable(msg("profile_rooftop_cannot_run", error=error_text(exc))) from exc
     frame = gpd.read_file(out, layer="rooftop_pv", engine="pyogrio")
     names = list(ctx.boundaries["name"])
     frame = frame[frame["municipality"].isin(names) & (frame["capacity_mw"] > 0)].reset_index(drop=True)
@@ -279,7 +286,7 @@ def floating_source(ctx: SourceContext, spec: SourceSpec, progress: Progress) ->
     """
     role = "lakes" if "lakes" in ctx.plan.layers else "water"
     if role not in ctx.plan.layers:
-        raise SourceUnavailable("no water layer given (role water, or lakes for a layer of qualifying lakes)")
+        raise SourceUnavailable(msg("profile_no_water_layer"))
     unknown = sorted(set(spec.options) - set(FLOATING_OPTIONS))
     if unknown:
         raise InputError(f"pv_floating options: unknown {', '.join(unknown)}; options: {', '.join(FLOATING_OPTIONS)}")
@@ -297,7 +304,7 @@ def floating_source(ctx: SourceContext, spec: SourceSpec, progress: Progress) ->
         res = run_floating(ctx.plan.layers[role], FloatingOutputs(fields=out), settings, ctx.plan.aoi.layer,
                            ctx.plan.aoi.name_field, progress)
     except InputError as exc:
-        raise SourceUnavailable(f"the floating-PV engine cannot run: {exc}") from exc
+        raise SourceUnavailable(msg("profile_floating_cannot_run", error=error_text(exc))) from exc
     names = list(ctx.boundaries["name"])
     frame = res.frame[res.frame["municipality"].isin(names)].reset_index(drop=True)
     # capacity_mw is AC, as for every PV source (the cost table prices the DC capacity_mwp); the lease per hectare
@@ -466,12 +473,15 @@ def run_source(ctx: SourceContext, spec: SourceSpec, progress: Progress) -> Sour
             result = reuse_source(ctx, spec)
         else:
             if source.technology is not None and source.technology not in ctx.technologies:
-                raise SourceUnavailable(f"it builds on the eligible areas of '{source.technology}', which this "
-                                        "profile does not compute")
+                needed = GENERATION_SOURCES.get(source.technology)
+                raise SourceUnavailable(msg("profile_source_needs_technology", technology=localised(
+                    en=needed.label("en"), de=needed.label("de")) if needed else source.technology))
             result = SOURCE_COMPUTE[spec.key](ctx, spec, progress)
     except SourceUnavailable as exc:
-        progress.warning(f"{spec.key}: missing — {exc}")
-        return SourceResult(spec.key, "missing", reason=str(exc))
+        reason = error_text(exc)
+        label = localised(en=source.label("en"), de=source.label("de"))
+        progress.warning(msg("profile_source_missing", source=label, reason=reason))
+        return SourceResult(spec.key, "missing", reason=reason)
     if result.sites is not None:
         result.facts = {**density_facts(ctx, spec.key, result.sites), **result.facts,
                         "reused": result.status == "reused"}
