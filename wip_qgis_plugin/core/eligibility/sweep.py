@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from rasterio.features import rasterize
@@ -264,6 +265,24 @@ _TEXT = {
 }
 
 
+def tick_label(value: float, language: str) -> str:
+    """A chart's tick value in ``language``: as many decimals as the value has (``0.5``, ``1000``), digits grouped,
+    matplotlib's minus; German with a thin space and a decimal comma (``1\u2009000``, ``0,5``), as the report's
+    tables write numbers."""
+    text = f"{round(float(value), 6):,.6f}".rstrip("0").rstrip(".")
+    text = "0" if text in ("-0", "") else text.replace("-", "\u2212")
+    return text.replace(",", "\u2009").replace(".", ",") if language == "de" else text
+
+
+def localise_ticks(ax: Any, language: str, axes: str = "xy") -> None:
+    """Number the ``axes`` (``"x"``, ``"y"`` or ``"xy"``) of the matplotlib axes ``ax`` in ``language`` with
+    :func:`tick_label` (matplotlib's own format is English: ``1000``, ``0.5``)."""
+    from matplotlib.ticker import FuncFormatter
+
+    for name in axes:
+        getattr(ax, f"{name}axis").set_major_formatter(FuncFormatter(lambda v, _pos: tick_label(v, language)))
+
+
 def _write_chart(path: Path, result: SweepResult, catalogue: Catalogue, language: str) -> None:
     """Line chart of the eligible share against the setback (matplotlib, no pyplot state)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -286,6 +305,7 @@ def _write_chart(path: Path, result: SweepResult, catalogue: Catalogue, language
                 label=f"{text['all']} ({variant})" if len(result.variants) > 1 else text["all"])
     ax.set_xlabel(text["x"].format(label=label))
     ax.set_ylabel(text["y"])
+    localise_ticks(ax, language)
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..data.outputs import OutputTransaction
+from ..eligibility.sweep import localise_ticks
 from ..progress import NullProgress, Progress
 from .balance import HourlyBalance
 from .indicators import indicator_columns, total_row
@@ -252,6 +253,7 @@ def chart_monthly(balance: HourlyBalance, language: str) -> str:
            edgecolor=SELF_CONSUMED_COLOUR, linewidth=0)
     ax.set_xticks(x, _MONTHS.get(language, _MONTHS["de"]))
     ax.set_ylabel(text("mwh", language))
+    localise_ticks(ax, language, "y")
     ax.set_title(text("monthly", language))
     ax.legend(fontsize=8, ncol=3)
     ax.grid(axis="y", alpha=0.3)
@@ -270,6 +272,7 @@ def chart_duration(balance: HourlyBalance, language: str) -> str:
     ax.axhline(0, color="black", linewidth=0.6)
     ax.set_xlabel(text("hours", language))
     ax.set_ylabel(text("mw", language))
+    localise_ticks(ax, language)
     ax.set_title(text("duration", language))
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
@@ -293,6 +296,7 @@ def chart_sweep(rows: list[dict[str, Any]], name: str | None, language: str) -> 
         ax.plot(setbacks, share, marker="o", label=str(variant))
     ax.set_xlabel(text("setback", language))
     ax.set_ylabel(text("share", language))
+    localise_ticks(ax, language)
     ax.set_title(text("sweep", language))
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
