@@ -2449,152 +2449,147 @@
       <translation>{name}: {eligible:.1f} ha geeignet von {total:.1f} ha ({pct:.2f} %)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="88" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="87" />
       <source>Municipal energy profile</source>
       <translation>Kommunales Energieprofil</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="99" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="98" />
       <source>Population field</source>
       <translation>Feld mit der Einwohnerzahl</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="102" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="101" />
       <source>Wind criteria preset (none: no wind areas)</source>
       <translation>Kriterienkatalog Wind (none: keine Windflächen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="103" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="102" />
       <source>Ground-mounted PV criteria preset (none: no PV areas)</source>
       <translation>Kriterienkatalog Freiflächen-PV (none: keine PV-Flächen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="110" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="109" />
       <source>Wind: settlement setback [m] (empty: the preset's)</source>
       <translation>Wind: Siedlungsabstand [m] (leer: der Vorgabe)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="115" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="114" />
       <source>Wind: turbine (windpowerlib power curve or preset)</source>
       <translation>Wind: Anlage (Leistungskurve aus windpowerlib oder Vorgabe)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="120" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="119" />
       <source>Ground-mounted PV: land categories that open land</source>
       <translation>Freiflächen-PV: Flächenkategorien, die Flächen öffnen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="134" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="133" />
       <source>Reuse computed sites: {source} (site_id, municipality, capacity_mw, energy_mwh_per_a)</source>
       <translation>Berechnete Standorte übernehmen: {source} (site_id, municipality, capacity_mw, energy_mwh_per_a)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="137" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="136" />
       <source>Lakes where floating PV is allowed (artificial or heavily modified, e.g. flooded open-cast mines; empty: the reservoirs and basins of the water layer)</source>
       <translation>Seen, auf denen schwimmende PV zulässig ist (künstlich oder erheblich verändert, z. B. geflutete Tagebaue; leer: die Speicher und Becken des Gewässer-Layers)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="141" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="140" />
       <source>Trade-tax multiplier field (Hebesatz, e.g. 400)</source>
       <translation>Feld mit dem Gewerbesteuer-Hebesatz (z. B. 400)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="144" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="143" />
       <source>Trade-tax multiplier where the field gives none [%] (empty: the cost table's)</source>
       <translation>Hebesatz, wo das Feld keinen angibt [%] (leer: der der Kostentabelle)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="147" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="146" />
       <source>Cost table (YAML; empty: the shipped economics table)</source>
       <translation>Kostentabelle (YAML; leer: die mitgelieferte Tabelle)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="148" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="147" />
       <source>YAML files (*.yml *.yaml)</source>
       <translation>YAML-Dateien (*.yml *.yaml)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="150" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="149" />
       <source>Demand scenarios 2030 and 2045 (heat pumps, electric cars) with the storage for 80 and 90 % self-sufficiency</source>
       <translation>Bedarfsszenarien 2030 und 2045 (Wärmepumpen, Elektroautos) mit dem Speicher für 80 und 90 % Eigenversorgung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="153" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="152" />
       <source>Demand scenario file (YAML; empty: the shipped scenarios)</source>
       <translation>Datei der Bedarfsszenarien (YAML; leer: die mitgelieferten Szenarien)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="156" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="155" />
       <source>Demand table (CSV: name or ags, MWh/a per sector or total_mwh)</source>
       <translation>Bedarfstabelle (CSV: name oder ags, MWh/a je Sektor oder total_mwh)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="159" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="158" />
       <source>Top sites per municipality [-]</source>
       <translation>Beste Standorte je Gemeinde [-]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="161" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="160" />
       <source>Report language</source>
       <translation>Sprache der Berichte</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="161" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="160" />
       <source>German</source>
       <translation>Deutsch</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="161" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="160" />
       <source>English</source>
       <translation>Englisch</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="163" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="162" />
       <source>Chart of the wind area share by settlement setback, 400–1500 m (50 m grid)</source>
       <translation>Diagramm des Windflächenanteils nach Abstand zu Siedlungen, 400–1500 m (50-m-Raster)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="166" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="165" />
       <source>Rotor inside the wind areas (rotor-in): the turbine layout and the WindBG accounting</source>
       <translation>Rotor innerhalb der Windflächen (Rotor-in): Anlagenlayout und WindBG-Anrechnung</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="169" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="168" />
       <source>Land, where the municipality key (AGS) does not tell</source>
       <translation>Land, wo der Gemeindeschlüssel (AGS) es nicht angibt</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="173" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="172" />
       <source>Reuse outputs of an earlier run in the output folder (same catalogue, grid and area)</source>
       <translation>Ergebnisse eines früheren Laufs im Ausgabeordner wiederverwenden (gleicher Katalog, gleiches Raster, gleiches Gebiet)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="176" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="175" />
       <source>Profile report (overview)</source>
       <translation>Profilbericht (Übersicht)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="177" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="176" />
       <source>Indicators per municipality (CSV)</source>
       <translation>Kennzahlen je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="180" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="179" />
       <source>Number of municipalities</source>
       <translation>Anzahl der Gemeinden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="226" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="225" />
       <source>Give the municipalities layer.</source>
       <translation>Geben Sie die Gemeindeebene an.</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="284" />
-      <source>{source}: missing — {reason}</source>
-      <translation>{source}: fehlt – {reason}</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/municipal_profile.py" line="288" />
       <source>{name}: {area} ha, demand {demand} GWh/a, energy {energy} GWh/a</source>
       <translation>{name}: {area} ha, Bedarf {demand} GWh/a, Ertrag {energy} GWh/a</translation>
     </message>

@@ -26,7 +26,6 @@ from ..compat import (
     NUMBER_INTEGER,
     SOURCE_ANY_GEOMETRY,
     SOURCE_POLYGON,
-    push_warning,
 )
 from ..core.defaults import DEFAULT_TURBINE
 from ..core.jobs.build import profile_job
@@ -279,10 +278,7 @@ class MunicipalProfile(WipAlgorithm):
         municipality to ``feedback`` and has the layers loaded when the run ends (:meth:`load_on_completion`)."""
         for line in (result.get("data_sources") or {}).get("detected") or []:
             feedback.pushInfo(line)
-        for key, src in result["sources"].items():
-            if src["status"] == "missing":
-                push_warning(feedback, tr("{source}: missing — {reason}").format(source=source_label(key),
-                                                                             reason=src["reason"]))
+        # a missing source was reported by the engine as it happened, in the UI language (core/profile/sources.py)
         for m in result["municipalities"]:
             ind = m["indicators"]
             feedback.pushInfo(tr("{name}: {area} ha, demand {demand} GWh/a, energy {energy} GWh/a").format(
