@@ -26,7 +26,7 @@ ENGLISH_GROUPS = ["0 Input data", "1 Eligibility", "2 Suitability", "3 Potential
 ALGORITHM_IDS = {"checkdata", "osmdownload", "landeligibility", "setbacksweep", "suitability", "windbgaccounting",
                  "planareaaccounting", "solarpotential", "rooftopsolar", "floatingpv", "windyield", "turbinelayout",
                  "windimmission", "windrepowering", "gridtopologycheck", "gridconnection", "municipalprofile",
-                 "sitemaps", "vg250boundaries"}
+                 "sitemaps", "vg250boundaries", "batchprofile"}
 #: Longest display name the toolbox shows without cutting it off at its default width (German).
 MAX_NAME = 35
 

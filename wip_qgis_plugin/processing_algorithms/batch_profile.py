@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingOutputFile,
@@ -28,7 +27,7 @@ from qgis.core import (
 )
 
 from .. import worker
-from ..compat import push_warning
+from ..compat import NUMBER_DOUBLE, SOURCE_POLYGON, push_warning
 from ..core.errors import Cancelled, InternalError, WipError
 from ..core.jobs.build import batch_job
 from ..core.jobs.protocol import JobError
@@ -66,7 +65,7 @@ class BatchProfile(WipAlgorithm):
             self.SCENARIO, tr("Scenario file"), extension="yaml"))
         self.add_parameter(QgsProcessingParameterVectorLayer(
             self.MUNICIPALITIES, tr("Municipalities (default: the scenario's area of interest)"),
-            [QgsProcessing.TypeVectorPolygon], optional=True))
+            [SOURCE_POLYGON], optional=True))
         self.add_parameter(QgsProcessingParameterField(
             self.NAME_FIELD, tr("Name field"), parentLayerParameterName=self.MUNICIPALITIES, optional=True))
         self.add_parameter(QgsProcessingParameterField(
@@ -75,7 +74,7 @@ class BatchProfile(WipAlgorithm):
             self.WHERE, tr("Selection (OGR SQL condition)"), optional=True))
         self.add_parameter(QgsProcessingParameterNumber(
             self.RESOLUTION, tr("Grid resolution [m] (default: the scenario's)"),
-            QgsProcessingParameterNumber.Double, optional=True, minValue=1.0), advanced=True)
+            NUMBER_DOUBLE, optional=True, minValue=1.0), advanced=True)
         scheduler = QgsProcessingParameterString(self.SCHEDULER, tr("Dask scheduler (empty: one after the other)"),
                                                  defaultValue=dask_scheduler_setting(), optional=True)
         self.add_parameter(scheduler)
