@@ -41,6 +41,7 @@ from ..data.layers import LayerRef, layer_info, read_frame
 from ..data.outputs import OutputTransaction, write_json, write_vector
 from ..eligibility.aoi import AreaOfInterest
 from ..errors import InputError, WipError
+from ..messages import msg
 from ..profile.indicators import INDICATOR_ORDER
 from ..progress import NullProgress, Progress
 from ..scenario.model import ProfileSection, Scenario
@@ -419,7 +420,7 @@ def run_batch(scenario: str | Path, out_dir: str | Path, settings: BatchSettings
             outcomes[task.municipality.key] = MunicipalityOutcome(task.municipality, "skipped")
             yield outcomes[task.municipality.key]
         if markers:
-            progress.info(f"{len(markers)} of {len(tasks)} municipalities finished earlier; {len(todo)} to run.")
+            progress.info(msg("batch_resumed", finished=len(markers), n=len(tasks), todo=len(todo)))
         progress.report(len(markers) / len(tasks) if tasks else 1.0)
         try:
             for task, result in runner(todo) if todo else ():

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..data.layers import LayerRef
 from ..errors import InputError
+from ..messages import msg
 from ..progress import NullProgress
 from .batch import FOLDERS_NAME, MANIFEST_NAME, OVERVIEW_MAP_NAME, OVERVIEW_NAME, BatchSettings, batch_tasks, run_batch
 from .distributed import DEFAULT_RETRIES, dask_client, dask_runner, local_workers
@@ -76,11 +77,9 @@ def run_batch_job(arguments: Mapping[str, Any], single_process: bool, progress: 
     out_dir = Path(arguments["out_dir"]).resolve()
     settings = batch_settings(arguments.get("settings"), single_process)
     tasks = batch_tasks(scenario, out_dir, settings)
-    where = f"Dask scheduler {scheduler}" if scheduler else f"a local Dask cluster ({local})" if local else \
-        "this process"
-    # the batch's lines are the command line's; in QGIS they are shown in English (feedback.py has no entries)
-    head = f"Batch of {len(tasks)} municipalities → {out_dir} (on {where})"
-    progress.info(head)
+    where = msg("batch_where_scheduler", address=scheduler) if scheduler else \
+        msg("batch_where_local", spec=local) if local else msg("batch_where_process")
+    progress.info(msg("batch_head", n=len(tasks), out_dir=str(out_dir), where=where))
     counts = {"done": 0, "skipped": 0, "failed": 0}
     rows: list[dict[str, Any]] = []
     t0 = time.perf_counter()
@@ -92,10 +91,13 @@ def run_batch_job(arguments: Mapping[str, Any], single_process: bool, progress: 
         for i, outcome in enumerate(run_batch(scenario, out_dir, settings, runner, progress, tasks), 1):
             counts[outcome.status] += 1
             m = outcome.municipality
-            what = {"done": f"done ({outcome.seconds:.1f} s)", "skipped": "finished earlier, kept",
-                    "failed": f"FAILED: {outcome.error}"}[outcome.status]
-            line = f"[{i}/{len(tasks)}] {m.name}{f' ({m.ags})' if m.ags and m.ags != m.name else ''}: {what}"
-            progress.info(line)
+            name = f"{m.name} ({m.ags})" if m.ags and m.ags != m.name else m.name
+            if outcome.status == "done":
+                progress.info(msg("batch_done", i=i, n=len(tasks), name=name, seconds=float(outcome.seconds)))
+            elif outcome.status == "skipped":
+                progress.info(msg("batch_skipped", i=i, n=len(tasks), name=name))
+            else:
+                progress.info(msg("batch_failed", i=i, n=len(tasks), name=name, error=str(outcome.error)))
             rows.append({"key": m.key, "name": m.name, "ags": m.ags, "folder": str(out_dir / FOLDERS_NAME / m.folder),
                          "status": outcome.status, "seconds": round(outcome.seconds, 2), "error": outcome.error})
     complete = (out_dir / OVERVIEW_NAME).exists() and not counts["failed"]
