@@ -397,9 +397,11 @@ def run_rooftop_solar(
     centres = shapely.point_on_surface(frame.geometry.values)
     muni_index = np.full(len(frame), -1)
     if muni_geoms is not None:
-        tree = shapely.STRtree(muni_geoms)
-        pairs = tree.query(centres, predicate="within")
-        muni_index[pairs[0]] = pairs[1]
+        # "centre within municipality" asked from the municipalities' side: each polygon is prepared once
+        # (querying from the points tested a million points against unprepared polygons: 72 s at 1.16 M)
+        muni, point = shapely.STRtree(centres).query(muni_geoms, predicate="contains")
+        order = np.lexsort((muni, point))  # a centre in two overlapping areas keeps the later one
+        muni_index[point[order]] = muni[order]
         keep = muni_index >= 0
         frame, centres, muni_index = frame[keep].reset_index(drop=True), centres[keep], muni_index[keep]
     check_cancelled(progress)
