@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -34,6 +33,7 @@ from ..catalogue.dwellings import DwellingCounts, select
 from ..catalogue.filters import evaluate, unparsed_values
 from ..catalogue.model import Criterion
 from ..data.layers import MAX_DROPPED_PCT, ROLES, LayerRef, layer_info, read_layer
+from ..data.vsi import path_exists
 from ..errors import InputError
 from ..progress import Progress
 from ..spec import suggest
@@ -142,7 +142,7 @@ def resolve_inputs(criteria: Sequence[Criterion], layers: Mapping[str, LayerRef]
             continue
         own = tuple(b for b in bindings if b.criterion == c.id)
         if own:
-            present = tuple(b for b in own if Path(b.layer.path).exists())
+            present = tuple(b for b in own if path_exists(b.layer.path))
             if present:
                 inputs.append(CriterionInput(c, present, True))
             else:
@@ -151,7 +151,7 @@ def resolve_inputs(criteria: Sequence[Criterion], layers: Mapping[str, LayerRef]
             continue
         given = ((LayerBinding(layers[c.layer], role=c.layer),) if c.layer in layers else ()) + \
             tuple(b for b in bindings if b.role == c.layer)
-        present = tuple(b for b in given if Path(b.layer.path).exists())
+        present = tuple(b for b in given if path_exists(b.layer.path))
         if present:
             own = c.layer in layers and present[0] is given[0]
             inputs.append(CriterionInput(c, present, False, own))
