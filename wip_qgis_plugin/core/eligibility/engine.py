@@ -47,6 +47,7 @@ from ..defaults import DEFAULT_CRS
 from ..errors import Cancelled, InputError
 from ..progress import NullProgress, Progress, SubProgress, check_cancelled
 from ..units import Turbine, setback_problem
+from ..messages import msg
 from .aoi import AreaOfInterest, check_invalid_mode, read_aoi_areas
 from .budget import MAX_CELLS, check_grid_budget, check_resolution
 from .distance import FeatureSet, within_masks
@@ -286,10 +287,8 @@ def prepare_run(
     reach = max(max(buffers), extra_reach_m) + 2 * settings.resolution_m
     xmin, ymin, xmax, ymax = aoi_union.bounds
     read_box = (xmin - reach, ymin - reach, xmax + reach, ymax + reach)
-    progress.info(
-        f"Area of interest: {len(names)} area(s), grid {grid.width} × {grid.height} pixels at "
-        f"{settings.resolution_m:g} m; reading features up to {reach:,.0f} m around it."
-    )
+    progress.info(msg("aoi_grid", n=len(names), width=int(grid.width), height=int(grid.height),
+                      resolution_m=float(settings.resolution_m), reach_m=float(reach)))
     boxes = {}
     for ci in inputs:
         key = frame_key(ci)
@@ -328,15 +327,13 @@ def prepare_run(
             sets[key] = FeatureSet(key, geoms)
             counts_of[key] = counts
             if counts is not None and counts.unknown_as_dwelling:
-                progress.info(f"Criterion '{c.id}': {counts.explicit} building(s) tagged as dwellings, "
-                              f"{counts.unknown} of unknown use treated as dwellings, "
-                              f"{counts.not_dwelling} excluded as non-dwellings (within reach).")
+                progress.info(msg("dwellings_unknown_counted", criterion=c.id, n=int(counts.explicit),
+                                  unknown=int(counts.unknown), excluded=int(counts.not_dwelling)))
             elif counts is not None:
-                progress.info(f"Criterion '{c.id}': {counts.explicit} building(s) tagged as dwellings, "
-                              f"{counts.unknown} of unknown use not counted, "
-                              f"{counts.not_dwelling} excluded as non-dwellings (within reach).")
+                progress.info(msg("dwellings_unknown_left_out", criterion=c.id, n=int(counts.explicit),
+                                  unknown=int(counts.unknown), excluded=int(counts.not_dwelling)))
             if len(geoms) == 0:
-                progress.info(f"Criterion '{c.id}': no feature of '{c.layer}' matches {c.filter} within reach.")
+                progress.info(msg("criterion_no_feature", criterion=c.id, layer=c.layer, filter=c.filter.describe()))
         if counts_of[key] is not None:
             dwellings[c.id] = counts_of[key]
         uses.setdefault(key, []).append((i, buffers[i]))

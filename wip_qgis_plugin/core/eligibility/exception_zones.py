@@ -19,6 +19,7 @@ from ..data.layers import LayerRef, layer_info
 from ..data.raster_grid import Grid, Window
 from ..progress import Progress
 from ..units import Turbine
+from ..messages import msg
 from .distance import FeatureSet, within_masks
 from .inputs import (
     CriterionInput,
@@ -129,9 +130,12 @@ def read_exception_zones(
                                                                      else [], dtype=object))
             if len(edges):
                 edges.vertex_tree(grid.resolution_m)
-        progress.info(f"Exception '{z.id}': {len(fs)} feature(s) within reach; criterion "
-                      f"'{criteria[owner[z.id]].id}' does not apply within {buffers[z.id]:,.0f} m of them"
-                      + (f", from {inset:,.0f} m inside their edges" if inset > 0 else "") + ".")
+        if inset > 0:
+            progress.info(msg("exception_zone_inset", exception=z.id, n=len(fs), criterion=criteria[owner[z.id]].id,
+                              buffer_m=float(buffers[z.id]), inset_m=float(inset)))
+        else:
+            progress.info(msg("exception_zone", exception=z.id, n=len(fs), criterion=criteria[owner[z.id]].id,
+                              buffer_m=float(buffers[z.id])))
         out.append(ExceptionZone(owner[z.id], z, fs, buffers[z.id], edges, inset))
     reach = max(buffers.values()) + 2 * grid.resolution_m
     for ri, (fs, _) in zip(raster_inputs, raster_feature_sets(raster_inputs, grid, reach, aoi_geoms, crs, progress)):

@@ -37,6 +37,7 @@ from ..data.vsi import path_exists
 from ..errors import InputError
 from ..progress import Progress
 from ..spec import suggest
+from ..messages import msg
 
 
 @dataclass(frozen=True)
@@ -225,7 +226,7 @@ def read_inputs(inputs: Sequence[CriterionInput], crs: Any, boxes: Mapping[str, 
         frame = parts[0] if len(parts) == 1 else gpd.GeoDataFrame(
             pd.concat(parts, ignore_index=True), geometry="geometry", crs=crs)
         frames[key] = frame.reset_index(drop=True)
-        progress.info(f"Layer '{_frame_label(group[0])}': {len(frame)} feature(s) within reach.")
+        progress.info(msg("layer_features_in_reach", layer=_frame_label(group[0]), n=len(frame)))
     return frames, any_in_reach or not any_data
 
 
