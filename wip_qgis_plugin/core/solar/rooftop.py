@@ -46,6 +46,7 @@ from ..progress import NullProgress, Progress, check_cancelled
 from .model import plane_yields, prepare_sky
 from .systems import PvSystems, load_pv_systems
 from ..data.weather import find_try_region, load_try, read_weather, try_region_outlines
+from ..messages import msg
 
 #: Fields of the building output (units in the names).
 BUILDING_FIELDS = ("site_id", "municipality", "ags", "building", "roof_shape", "height_m", "footprint_m2",
@@ -407,7 +408,7 @@ def run_rooftop_solar(
     check_cancelled(progress)
     if len(frame) == 0:
         progress.warning(f"No building footprint in {buildings.describe()} within the area.")
-    progress.report(0.1, f"Roof faces of {len(frame):,} buildings")
+    progress.report(0.1, msg("rooftop_roof_faces", n=len(frame)))
     faces, meta = _faces_table(frame, systems, columns) if len(frame) else (
         pd.DataFrame(columns=["building", "area_m2", "tilt_deg", "azimuth_deg", "usable", "flat"]),
         pd.DataFrame(columns=["type", "shape", "tilt_deg", "footprint_m2"]))
