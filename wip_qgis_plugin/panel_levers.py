@@ -2,7 +2,8 @@
 
 The planning levers of the presets — the settlement setback, forest in or out, the turbine, the ground-PV land
 categories that open land — and the run's options: generation sources, rotor-in, the setback chart, the demand
-scenarios, the Hebesatz and the grid resolution. Each is a parameter of ``wip:municipalprofile``
+scenarios, the Hebesatz and the grid resolution; and whether the tables get German-Excel copies (the setting
+``wip/csv_format``, ``core/data/excel_csv.py``). Each is a parameter of ``wip:municipalprofile``
 (``panel_params.profile_parameters`` maps :meth:`LeverBox.values` onto them). The setback starts at the preset's
 value and the categories are those of the chosen ground-PV preset (:meth:`LeverBox.show_presets`).
 """
@@ -11,9 +12,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from qgis.core import QgsSettings
 from qgis.PyQt.QtCore import QLocale
 from qgis.PyQt.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QSpinBox, QVBoxLayout, QWidget
 
+from . import worker
 from .core.defaults import DEFAULT_TURBINE
 from .i18n import tr
 from .panel_params import RESOLUTIONS_M
@@ -106,6 +109,11 @@ class LeverBox(QGroupBox):
         for value in RESOLUTIONS_M:
             self.resolution.addItem(f"{locale.toString(value, 'f', 0)} m", value)
         form.addRow(tr("Grid resolution [m]"), self.resolution)
+        self.excel = QCheckBox(tr("Tables also for Excel (semicolons, decimal commas: *_excel.csv)"))
+        self.excel.setChecked(worker.csv_format() == "excel_de")
+        self.excel.toggled.connect(lambda on: QgsSettings().setValue(worker.KEY_CSV_FORMAT,
+                                                                     "excel_de" if on else "standard"))
+        form.addRow(self.excel)
 
     def show_presets(self, wind, pv, language: str) -> None:
         """Start the setback at the wind preset's (``PresetSummary`` or None) and offer the ground-PV preset's

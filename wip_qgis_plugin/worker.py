@@ -15,6 +15,7 @@ Settings (QgsSettings; the environment variables override them, e.g. for qgis_pr
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import queue
 import shutil
@@ -43,11 +44,12 @@ from .core.jobs.protocol import (
     job_outputs,
     remove_partial_files,
 )
-from .i18n import tr
+from .i18n import tr, ui_language
 
 PLUGIN_DIR = Path(__file__).resolve().parent
 KEY_ENGINE_PYTHON = "wip/engine_python"
 KEY_ENGINE_MODE = "wip/engine_mode"
+KEY_CSV_FORMAT = "wip/csv_format"
 ENV_ENGINE_PYTHON = "WIP_ENGINE_PYTHON"
 ENV_ENGINE_MODE = "WIP_ENGINE_MODE"
 MODES = ("auto", "worker", "in_process")
@@ -85,6 +87,20 @@ def set_engine_mode(mode: str) -> None:
     if mode not in MODES:
         raise ValueError(f"engine mode {mode!r}: use one of {', '.join(MODES)}")
     QgsSettings().setValue(KEY_ENGINE_MODE, mode)
+
+
+def csv_format() -> str:
+    """``excel_de`` (a German-Excel copy of every table, ``core/data/excel_csv.py``) or ``standard``: the setting
+    ``wip/csv_format``, by default ``excel_de`` where QGIS speaks German."""
+    value = (QgsSettings().value(KEY_CSV_FORMAT, "", type=str) or "").strip()
+    if value in ("excel_de", "standard"):
+        return value
+    return "excel_de" if ui_language() == "de" else "standard"
+
+
+def with_csv_format(job: Job) -> Job:
+    """``job`` with the CSV format of the settings where it names none."""
+    return job if job.csv_format else dataclasses.replace(job, csv_format=csv_format())
 
 
 # ----------------------------------------------------------------- the worker process
@@ -220,7 +236,7 @@ def run_in_worker(job: Job, progress, python: str | None = None, grace_s: float 
         raise WorkerFailed(tr("No engine Python is set."))
     if progress.is_cancelled():
         raise Cancelled()
-    run = start_worker(job, python, folder, extra_path)
+    run = start_worker(with_csv_format(job), python, folder, extra_path)
     result = error = None
     stderr_tail: deque = deque(maxlen=40)
     open_streams = {"out", "err"}

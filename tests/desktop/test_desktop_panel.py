@@ -86,6 +86,8 @@ def test_the_results_are_a_styled_layer_group_and_a_report(panel_session):
     page = report.read_text(encoding="utf-8")
     assert "Zörbig" in page and 'lang="de"' in page
     assert "Zörbig" in r["panel_results_text"] and "Bilanz 2045" in r["panel_results_text"]
+    excel = report.parent.parent / "profile_indicators_excel.csv"  # German QGIS: tables also for Excel
+    assert excel.read_bytes().startswith(b"\xef\xbb\xbf") and ";" in excel.read_text(encoding="utf-8-sig")
 
 
 def test_the_reason_inspector_names_the_criteria_of_known_pixels(panel_session):

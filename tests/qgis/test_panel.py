@@ -430,3 +430,31 @@ def test_boundaries_for_a_planner_without_a_municipalities_layer(german, provide
         panel.unload()
         panel.deleteLater()
         project.clear()
+
+
+def test_tables_for_excel_follow_the_language_unless_chosen(qgis_app):
+    from qgis.core import QgsSettings
+
+    from conftest import german_ui
+    from wip_qgis_plugin import worker
+    from wip_qgis_plugin.core.jobs.protocol import Job
+    from wip_qgis_plugin.panel_levers import LeverBox
+
+    settings = QgsSettings()
+    saved = settings.value(worker.KEY_CSV_FORMAT)
+    settings.remove(worker.KEY_CSV_FORMAT)
+    try:
+        assert worker.csv_format() == "standard"
+        with german_ui():
+            assert worker.csv_format() == "excel_de"
+            assert worker.with_csv_format(Job("profile", {})).csv_format == "excel_de"
+            assert worker.with_csv_format(Job("profile", {}, csv_format="standard")).csv_format == "standard"
+            box = LeverBox(QLocale())
+            assert box.excel.isChecked()
+            box.excel.setChecked(False)  # the planner's choice is kept
+            assert worker.csv_format() == "standard"
+    finally:
+        if saved is None:
+            settings.remove(worker.KEY_CSV_FORMAT)
+        else:
+            settings.setValue(worker.KEY_CSV_FORMAT, saved)

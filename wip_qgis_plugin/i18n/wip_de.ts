@@ -64,436 +64,6 @@
       <translation>Diese Python-Pakete verwenden andere Versionen von GEOS, PROJ oder GDAL als QGIS: {list}. In QGIS kann das zu falschen Ergebnissen oder Abstürzen führen. Installieren Sie sie neu, kompiliert gegen die Bibliotheken von QGIS: python3 -m pip install --user --force-reinstall --no-binary shapely,pyproj,pyogrio,rasterio shapely pyproj pyogrio rasterio</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="21" />
-      <source>Reading layers</source>
-      <translation>Layer werden gelesen</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="22" />
-      <source>Reading inputs</source>
-      <translation>Eingaben werden gelesen</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="23" />
-      <source>Tile {n} of {m}</source>
-      <translation>Kachel {n} von {m}</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="24" />
-      <source>Stability: tile {n} of {m}</source>
-      <translation>Stabilität: Kachel {n} von {m}</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="25" />
-      <source>Building eligible-area polygons</source>
-      <translation>Polygone der geeigneten Flächen werden gebildet</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="26" />
-      <source>Ranking candidate sites</source>
-      <translation>Potenzialflächen werden gereiht</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="27" />
-      <source>Done</source>
-      <translation>Fertig</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="28" />
-      <source>Road network</source>
-      <translation>Straßennetz</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="29" />
-      <source>Routes</source>
-      <translation>Trassen</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="30" />
-      <source>Allocation</source>
-      <translation>Zuordnung</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="31" />
-      <source>Drawing routes</source>
-      <translation>Trassen zeichnen</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="32" />
-      <source>Reading voltage levels</source>
-      <translation>Spannungsebenen lesen</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="33" />
-      <source>Cleaning lines</source>
-      <translation>Leitungen bereinigen</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="34" />
-      <source>Building the graph</source>
-      <translation>Graph aufbauen</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="35" />
-      <source>Topology report</source>
-      <translation>Topologiebericht</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="37" />
-      <source>Reading the turbines</source>
-      <translation>Anlagen werden gelesen</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="38" />
-      <source>Receptors</source>
-      <translation>Immissionsorte</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="39" />
-      <source>Noise (ISO 9613-2)</source>
-      <translation>Lärm (ISO 9613-2)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="40" />
-      <source>Shadow flicker</source>
-      <translation>Schattenwurf</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="41" />
-      <source>Shadow raster</source>
-      <translation>Schattenraster</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="42" />
-      <source>Writing</source>
-      <translation>Schreiben</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="44" />
-      <source>Existing turbines (pre-load): {n} within {km} km.</source>
-      <translation>Bestehende Anlagen (Vorbelastung): {n} im Umkreis von {km} km.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="46" />
-      <source>No dwelling within {m} m of the new turbines: nothing to assess.</source>
-      <translation>Kein Wohngebäude im Abstand von {m} m zu den neuen Anlagen: nichts zu bewerten.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="49" />
-      <source>Repowering {year}: {n} of {m} existing turbines are at least {age} years old; {k} of them have a new turbine within {h} H.</source>
-      <translation>Repowering {year}: {n} von {m} Bestandsanlagen sind mindestens {age} Jahre alt; bei {k} davon steht eine neue Anlage im Umkreis von {h} H.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="54" />
-      <source>Repowering areas of the plan: {n} new turbine(s) stand in them, {m} of them outside every {h} H zone; they replace {k} more candidate(s).</source>
-      <translation>Repoweringgebiete des Plans: {n} neue Anlage(n) stehen darin, {m} davon außerhalb jedes {h}-H-Umkreises; sie ersetzen {k} weitere(n) Kandidaten.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="58" />
-      <source>Replacement layout: {ha} ha of eligible land within {h} H of the candidates or in the plan's repowering areas.</source>
-      <translation>Ersatzplanung: {ha} ha geeignete Fläche im {h}-H-Umkreis der Kandidaten oder in den Repoweringgebieten des Plans.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="61" />
-      <source>Replacement layout: {ha} ha of eligible land within {h} H of the candidates.</source>
-      <translation>Ersatzplanung: {ha} ha geeignete Fläche im {h}-H-Umkreis der Kandidaten.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="65" />
-      <source>0 turbines: no eligible area ({layer} holds no polygons).</source>
-      <translation>0 Windenergieanlagen: keine Potenzialfläche ({layer} enthält keine Polygone).</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="67" />
-      <source>0 turbines: no eligible area is large enough for one turbine (rotor {d} m, {mode}).</source>
-      <translation>0 Windenergieanlagen: keine Potenzialfläche ist groß genug für eine Anlage (Rotor {d} m, {mode}).</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="70" />
-      <source>0 sites to connect ({layer} holds none): 0 MW connected, cost 0 EUR.</source>
-      <translation>0 Standorte anzuschließen ({layer} enthält keine): 0 MW angeschlossen, Kosten 0 EUR.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="72" />
-      <source>0 power lines in {layer}: no grid to check; {n} substation(s) not attached.</source>
-      <translation>0 Stromleitungen in {layer}: kein Netz zu prüfen; {n} Umspannwerk(e) nicht angebunden.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="75" />
-      <source>Terrain: tile {n} of {m}</source>
-      <translation>Gelände: Kachel {n} von {m}</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="76" />
-      <source>Writing: tile {n} of {m}</source>
-      <translation>Schreiben: Kachel {n} von {m}</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="77" />
-      <source>pvlib: TRY region {code}</source>
-      <translation>pvlib: TRY-Region {code}</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="78" />
-      <source>Reading buildings</source>
-      <translation>Gebäude werden gelesen</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="79" />
-      <source>Reading source layer {name}</source>
-      <translation>Quell-Layer {name} wird gelesen</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="81" />
-      <source>Sources read within {w} × {h} km around the selected areas.</source>
-      <translation>Quellen gelesen im Umkreis von {w} × {h} km um die gewählten Gebiete.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="82" />
-      <source>Writing the prepared layers</source>
-      <translation>Die aufbereiteten Layer werden geschrieben</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="83" />
-      <source>Roof faces of {n} buildings</source>
-      <translation>Dachflächen von {n} Gebäuden</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="85" />
-      <source>Reading the area and the rasters</source>
-      <translation>Gebiet und Raster werden gelesen</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="86" />
-      <source>Computing the yield</source>
-      <translation>Ertrag wird berechnet</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="87" />
-      <source>Reading the eligible areas</source>
-      <translation>Geeignete Flächen werden gelesen</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="88" />
-      <source>Wind resource at hub height</source>
-      <translation>Windangebot in Nabenhöhe</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="89" />
-      <source>Placing turbines</source>
-      <translation>Anlagen werden platziert</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="90" />
-      <source>Wake losses</source>
-      <translation>Nachlaufverluste</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="91" />
-      <source>Distance to houses</source>
-      <translation>Abstand zu Wohngebäuden</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="92" />
-      <source>Grid connection</source>
-      <translation>Netzanschluss</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="93" />
-      <source>Setback sweep</source>
-      <translation>Abstandsvariation</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="94" />
-      <source>Indicators and balance</source>
-      <translation>Kennzahlen und Bilanz</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="95" />
-      <source>{source}: eligibility</source>
-      <translation>{source}: Flächeneignung</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="96" />
-      <source>{source}: suitability</source>
-      <translation>{source}: Standortgüte</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="97" />
-      <source>{source}: generation</source>
-      <translation>{source}: Erzeugung</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="98" />
-      <source>{name}: demand scenarios</source>
-      <translation>{name}: Bedarfsszenarien</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="100" />
-      <source>{n} of {m} municipalities finished earlier; {k} to run.</source>
-      <translation>{n} von {m} Gemeinden bereits fertig; {k} noch zu rechnen.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="102" />
-      <source>{source}: reusing {path} (same catalogue, resolution and area)</source>
-      <translation>{source}: {path} wird wiederverwendet (gleicher Katalog, gleiche Auflösung und Fläche)</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="104" />
-      <source>{source}: reusing {path}</source>
-      <translation>{source}: {path} wird wiederverwendet</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="105" />
-      <source>Report {name}</source>
-      <translation>Bericht {name}</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="107" />
-      <source>{ha} ha lie outside the TRY region outlines: TRY region {code} is used there.</source>
-      <translation>{ha} ha liegen außerhalb der TRY-Regionsgrenzen: dort wird TRY-Region {code} verwendet.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="110" />
-      <source>{weather}: {n} orientation bin(s), tilt {tilt}°, level ground {kwh} kWh/kWp/a.</source>
-      <translation>{weather}: {n} Ausrichtungsklasse(n), Neigung {tilt}°, ebenes Gelände {kwh} kWh/kWp/a.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="113" />
-      <source>Turbine {turbine}; wind at hub height from {source}; weather {weather}</source>
-      <translation>Anlage {turbine}; Wind in Nabenhöhe aus {source}; Wetter {weather}</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="116" />
-      <source>Losses: {losses} → net = {factor} × gross</source>
-      <translation>Verluste: {losses} → netto = {factor} × brutto</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="118" />
-      <source>Turbine {turbine}; main wind direction {direction}° ({origin}); spacing {along} D along × {across} D across; {rest}</source>
-      <translation>Anlage {turbine}; Hauptwindrichtung {direction}° ({origin}); Abstand {along} D längs × {across} D quer; {rest}</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="124" />
-      <source>Area of interest: {n} area(s), grid {w} × {h} pixels at {res} m; reading features up to {reach} m around it.</source>
-      <translation>Untersuchungsgebiet: {n} Fläche(n), Raster {w} × {h} Pixel zu {res} m; Objekte werden bis {reach} m um das Gebiet gelesen.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="128" />
-      <source>Layer “{role}”: {n} feature(s) within reach.</source>
-      <translation>Layer „{role}“: {n} Objekt(e) in Reichweite.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="131" />
-      <source>Exception “{zone}”: {n} feature(s) within reach; criterion “{criterion}” does not apply within {m} m of them.</source>
-      <translation>Ausnahme „{zone}“: {n} Objekt(e) in Reichweite; das Kriterium „{criterion}“ gilt im Umkreis von {m} m um sie nicht.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="136" />
-      <source>Exception “{zone}”: {n} feature(s) within reach; criterion “{criterion}” does not apply within {m} m of them, from {inset} m inside their edges.</source>
-      <translation>Ausnahme „{zone}“: {n} Objekt(e) in Reichweite; Kriterium „{criterion}“ gilt nicht im Umkreis von {m} m um sie, ab {inset} m innerhalb ihrer Ränder.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="142" />
-      <source>BNatSchG § 45b: the central check zones weigh {w} in the suitability, shared by {n} species group(s) with nests within reach{rest}.</source>
-      <translation>BNatSchG § 45b: Die zentralen Prüfbereiche wiegen {w} in der Eignungsbewertung, aufgeteilt auf {n} Artengruppe(n) mit Brutplätzen in Reichweite{rest}.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="145" />
-      <source>Floating PV: {n} field(s) on {m} qualifying lake(s), {mwp} MWp, {gwh} GWh/a ({law})</source>
-      <translation>Schwimmende PV: {n} Feld(er) auf {m} geeigneten See(n), {mwp} MWp, {gwh} GWh/a ({law})</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="147" />
-      <source>Lake {n} of {m}</source>
-      <translation>See {n} von {m}</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="149" />
-      <source>Shadow flicker, real case: {name}, {sun} h of sunshine, hub {hub} m; limit {limit} h/a.</source>
-      <translation>Schattenwurf, realer Fall: {name}, {sun} h Sonnenschein, Nabe {hub} m; Grenze {limit} h/a.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="152" />
-      <source>Floating PV: lake “{lake}” left out: {why}.</source>
-      <translation>Schwimmende PV: See „{lake}“ ausgelassen: {why}.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="154" />
-      <source>Layer “{role}”: {n} feature(s) within {reach} m.</source>
-      <translation>Layer „{role}“: {n} Objekt(e) innerhalb von {reach} m.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="158" />
-      <source>Criterion “{criterion}”: {n} building(s) tagged as dwellings, {u} of unknown use treated as dwellings, {x} excluded as non-dwellings (within reach).</source>
-      <translation>Kriterium „{criterion}“: {n} Gebäude als Wohngebäude erfasst, {u} unbekannter Nutzung als Wohngebäude behandelt, {x} als Nichtwohngebäude ausgenommen (in Reichweite).</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="163" />
-      <source>Criterion “{criterion}”: {n} building(s) tagged as dwellings, {u} of unknown use not counted, {x} excluded as non-dwellings (within reach).</source>
-      <translation>Kriterium „{criterion}“: {n} Gebäude als Wohngebäude erfasst, {u} unbekannter Nutzung nicht gezählt, {x} als Nichtwohngebäude ausgenommen (in Reichweite).</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="167" />
-      <source>Criterion “{criterion}” is NOT ASSESSED: {reason}. Its land counts as not excluded by it; to assess it, {hint}.</source>
-      <translation>Kriterium „{criterion}“ wird NICHT BEWERTET: {reason}. Seine Flächen gelten als nicht durch es ausgeschlossen; um es zu bewerten: {hint}.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="171" />
-      <source>Criterion “{criterion}” is NOT ASSESSED: {reason}. The land it would open stays closed; to assess it, {hint}.</source>
-      <translation>Kriterium „{criterion}“ wird NICHT BEWERTET: {reason}. Die Flächen, die es öffnen würde, bleiben geschlossen; um es zu bewerten: {hint}.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="175" />
-      <source>Not assessed: criterion “{criterion}” (layer role “{role}”: {reason}).</source>
-      <translation>Nicht bewertet: Kriterium „{criterion}“ (Ebenenrolle „{role}“: {reason}).</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="178" />
-      <source>Criterion “{criterion}”: no feature of “{layer}” matches {filter} within reach.</source>
-      <translation>Kriterium „{criterion}“: kein Objekt von „{layer}“ erfüllt {filter} in Reichweite.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="181" />
-      <source>Criterion “{criterion}”: {n} cell(s) of raster “{role}” with {values} within reach ({path}).</source>
-      <translation>Kriterium „{criterion}“: {n} Zelle(n) des Rasters „{role}“ mit {values} in Reichweite ({path}).</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="186" />
-      <source>Raster “{role}” ({path}) has no value on {pct} % of the area of interest (nodata or not covered): there criterion “{criterion}” excludes nothing.</source>
-      <translation>Raster „{role}“ ({path}) hat auf {pct} % des Untersuchungsgebiets keinen Wert (NoData oder nicht abgedeckt): dort schließt Kriterium „{criterion}“ nichts aus.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="191" />
-      <source>Querying the Overpass server {server}</source>
-      <translation>Frage den Overpass-Server {server} ab</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="193" />
-      <source>Downloaded {mb} MB from {server}</source>
-      <translation>{mb} MB von {server} geladen</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="194" />
-      <source>Checking the OSM data</source>
-      <translation>Prüfe die OSM-Daten</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="196" />
-      <source>OSM data from {server}: {nodes} nodes, {ways} ways, {relations} relations ({mb} MB).</source>
-      <translation>OSM-Daten von {server}: {nodes} Knoten, {ways} Wege, {relations} Relationen ({mb} MB).</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="199" />
-      <source>The Overpass server {server} remarked: {remark}</source>
-      <translation>Hinweis des Overpass-Servers {server}: {remark}</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/feedback.py" line="201" />
-      <source>OSM download: {n} area(s), margin {margin} m (largest setback: {criterion}), layers {roles}.</source>
-      <translation>OSM-Download: {n} Gebiet(e), Rand {margin} m (größter Abstand: {criterion}), Layer {roles}.</translation>
-    </message>
-    <message>
       <location filename="../../wip_qgis_plugin/first_run.py" line="104" />
       <source>Create engine environment</source>
       <translation>Rechenkernumgebung erstellen</translation>
@@ -924,89 +494,94 @@
       <translation>Bodenqualität</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_levers.py" line="48" />
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="51" />
       <source>4 Levers</source>
       <translation>4 Stellschrauben</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_levers.py" line="50" />
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="53" />
       <source>own</source>
       <translation>eigener</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_levers.py" line="58" />
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="61" />
       <source>Unticked: the setbacks of the wind preset</source>
       <translation>Nicht angehakt: die Abstände der Wind-Kriterienvorgabe</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_levers.py" line="59" />
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="62" />
       <source>Wind: settlement setback</source>
       <translation>Wind: Siedlungsabstand</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_levers.py" line="61" />
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="64" />
       <source>as the preset says</source>
       <translation>wie die Vorgabe es sagt</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_levers.py" line="62" />
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="65" />
       <source>not excluded (forest opened)</source>
       <translation>nicht ausgeschlossen (Wald geöffnet)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_levers.py" line="64" />
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="67" />
       <source>Wind: forest</source>
       <translation>Wind: Wald</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_levers.py" line="69" />
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="72" />
       <source>Wind: turbine</source>
       <translation>Wind: Anlage</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_levers.py" line="74" />
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="77" />
       <source>Ground PV: land categories</source>
       <translation>Freiflächen-PV: Flächenkategorien</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_levers.py" line="85" />
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="88" />
       <source>Generation sources</source>
       <translation>Erzeugungsarten</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_levers.py" line="86" />
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="89" />
       <source>Rotor inside the wind areas (rotor-in)</source>
       <translation>Rotor innerhalb der Windflächen (Rotor-in)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_levers.py" line="89" />
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="92" />
       <source>Chart of the wind area by settlement setback 400–1,500 m</source>
       <translation>Diagramm der Windfläche nach Siedlungsabstand 400–1.500 m</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_levers.py" line="92" />
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="95" />
       <source>Demand scenarios 2030 and 2045 with storage</source>
       <translation>Bedarfsszenarien 2030 und 2045 mit Speicher</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_levers.py" line="95" />
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="98" />
       <source>set</source>
       <translation>festlegen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_levers.py" line="102" />
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="105" />
       <source>Unticked: the Hebesatz field of the municipalities layer, else the cost table's</source>
       <translation>Nicht angehakt: das Hebesatz-Feld des Gemeindelayers, sonst der Wert der Kostentabelle</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_levers.py" line="104" />
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="107" />
       <source>Trade-tax multiplier (Hebesatz) [%]</source>
       <translation>Gewerbesteuer-Hebesatz [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/panel_levers.py" line="108" />
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="111" />
       <source>Grid resolution [m]</source>
       <translation>Rasterauflösung [m]</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/panel_levers.py" line="112" />
+      <source>Tables also for Excel (semicolons, decimal commas: *_excel.csv)</source>
+      <translation>Tabellen auch für Excel (Semikolon, Dezimalkomma: *_excel.csv)</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/panel_params.py" line="66" />
@@ -1604,97 +1179,97 @@
       <translation>„{output}“: Die Datei muss auf {suffixes} enden (angegeben: „{path}“).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="62" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="61" />
       <source>Energy profiles of many municipalities</source>
       <translation>Energieprofile vieler Gemeinden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="66" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="65" />
       <source>Scenario file</source>
       <translation>Szenariodatei</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="68" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="67" />
       <source>Municipalities (default: the scenario's area of interest)</source>
       <translation>Gemeinden (Standard: Untersuchungsgebiet des Szenarios)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="73" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="72" />
       <source>Key field (e.g. AGS)</source>
       <translation>Schlüsselfeld (z. B. AGS)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="75" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="74" />
       <source>Selection (OGR SQL condition)</source>
       <translation>Auswahl (OGR-SQL-Bedingung)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="77" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="76" />
       <source>Grid resolution [m] (default: the scenario's)</source>
       <translation>Rasterauflösung [m] (Standard: die des Szenarios)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="79" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="78" />
       <source>Dask scheduler (empty: one after the other)</source>
       <translation>Dask-Scheduler (leer: nacheinander)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="82" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="81" />
       <source>Batch folder</source>
       <translation>Stapelordner</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="83" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="82" />
       <source>Overview table</source>
       <translation>Übersichtstabelle</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="84" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="83" />
       <source>Overview map</source>
       <translation>Übersichtskarte</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="85" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="84" />
       <source>Municipalities computed</source>
       <translation>Gerechnete Gemeinden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="86" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="85" />
       <source>Municipalities kept from an earlier run</source>
       <translation>Aus einem früheren Lauf übernommene Gemeinden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="87" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="86" />
       <source>Municipalities failed</source>
       <translation>Fehlgeschlagene Gemeinden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="92" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="91" />
       <source>Choose the scenario file (.yaml).</source>
       <translation>Wählen Sie die Szenariodatei (.yaml).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="97" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="96" />
       <source>“{address}” is no Dask scheduler address: give tcp://HOST:PORT, or leave it empty.</source>
       <translation>„{address}“ ist keine Adresse eines Dask-Schedulers: tcp://HOST:PORT angeben oder leer lassen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="112" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="111" />
       <source>{name}: failed ({error}); run the algorithm again into the same folder to retry it.</source>
       <translation>{name}: fehlgeschlagen ({error}); den Algorithmus erneut in denselben Ordner starten, um es noch einmal zu versuchen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="116" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="115" />
       <source>Energy profiles (batch)</source>
       <translation>Energieprofile (Stapel)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="128" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="127" />
       <source>Running the batch in the engine Python {python}</source>
       <translation>Der Stapel läuft im Engine-Python {python}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="133" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="132" />
       <source>The batch was cancelled; finished municipalities are kept, run it again to go on.</source>
       <translation>Der Stapel wurde abgebrochen; fertige Gemeinden bleiben erhalten, erneut starten, um fortzufahren.</translation>
     </message>
@@ -1809,6 +1384,11 @@
       <translation>{lake}: {ha:.1f} ha von {lake_ha:.1f} ha ({share:.1f} %), {mwp:.1f} MWp, {gwh:.1f} GWh/a</translation>
     </message>
     <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="69" />
+      <source>Grid connection</source>
+      <translation>Netzanschluss</translation>
+    </message>
+    <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="73" />
       <source>Candidate sites [polygons or points]</source>
       <translation>Standorte [Polygone oder Punkte]</translation>
@@ -1907,6 +1487,11 @@
       <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="120" />
       <source>YAML files (*.yaml *.yml)</source>
       <translation>YAML-Dateien (*.yaml *.yml)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="122" />
+      <source>Allocation</source>
+      <translation>Zuordnung</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/grid_connection.py" line="123" />
@@ -2444,6 +2029,11 @@
       <translation>Geeigneter Anteil [%]</translation>
     </message>
     <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="129" />
+      <source>Not assessed: criterion “{criterion}” (layer role “{role}”: {reason}).</source>
+      <translation>Nicht bewertet: Kriterium „{criterion}“ (Ebenenrolle „{role}“: {reason}).</translation>
+    </message>
+    <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="132" />
       <source>{name}: {eligible:.1f} ha eligible of {total:.1f} ha ({pct:.2f} %)</source>
       <translation>{name}: {eligible:.1f} ha geeignet von {total:.1f} ha ({pct:.2f} %)</translation>
@@ -2884,67 +2474,72 @@
       <translation>{n} von {total} Gebäuden: {roof:.1f} ha nutzbare Dachfläche, {mwp:.1f} MWp ({mw:.1f} MW AC), {gwh:.1f} GWh/a, {yield_:.0f} kWh/kWp/a</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="60" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="55" />
+      <source>Setback sweep</source>
+      <translation>Abstandsvariation</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="63" />
       <source>Criterion to vary (id; empty: the preset's settlement setback)</source>
       <translation>Zu variierendes Kriterium (ID; leer: der Siedlungsabstand des Presets)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="61" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="64" />
       <source>Smallest setback [m]</source>
       <translation>Kleinster Abstand [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="62" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="65" />
       <source>Largest setback [m]</source>
       <translation>Größter Abstand [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="63" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="66" />
       <source>Step [m]</source>
       <translation>Schrittweite [m]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="67" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="70" />
       <source>Variants without some criteria (ids comma-separated, variants separated by ;)</source>
       <translation>Varianten ohne einzelne Kriterien (IDs kommagetrennt, Varianten durch ; getrennt)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="74" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="77" />
       <source>Sweep table per municipality (CSV)</source>
       <translation>Tabelle der Abstandsvariation je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="76" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="79" />
       <source>Chart (PNG or SVG)</source>
       <translation>Diagramm (PNG oder SVG)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="76" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="79" />
       <source>PNG images (*.png);;SVG images (*.svg)</source>
       <translation>PNG-Bilder (*.png);;SVG-Bilder (*.svg)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="78" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="81" />
       <source>Varied criterion</source>
       <translation>Variiertes Kriterium</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="88" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="91" />
       <source>all criteria</source>
       <translation>alle Kriterien</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="92" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="95" />
       <source>without {ids}</source>
       <translation>ohne {ids}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="102" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="106" />
       <source>Eligible share of the whole area by setback of “{criterion}”:</source>
       <translation>Geeigneter Anteil des ganzen Gebiets je Abstand von „{criterion}“:</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="116" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/setback_sweep.py" line="120" />
       <source>Give setbacks from ≤ to with a positive step, at most {max} of them (got from {start:g} m to {stop:g} m in steps of {step:g} m).</source>
       <translation>Geben Sie Abstände mit von ≤ bis und positiver Schrittweite an, höchstens {max} (angegeben: von {start:g} m bis {stop:g} m in Schritten von {step:g} m).</translation>
     </message>
@@ -3574,6 +3169,11 @@
       <translation>Lärm</translation>
     </message>
     <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="92" />
+      <source>Shadow flicker</source>
+      <translation>Schattenwurf</translation>
+    </message>
+    <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/wind_immission.py" line="95" />
       <source>Also the real shadow duration (sunshine, operation, rotor in the wind; 8 h/a)</source>
       <translation>Auch die reale Schattenwurfdauer (Sonnenschein, Betrieb, Rotor im Wind; 8 h/a)</translation>
@@ -3854,12 +3454,12 @@
       <translation>Lücke zum Orientierungswert 2032 [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="96" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="98" />
       <source>Rotor-in: the boundary moves inward by {offset:g} m (rotor radius minus tower-foot radius).</source>
       <translation>Rotor innerhalb: Die Grenze rückt um {offset:g} m nach innen (Rotorradius minus Turmfußradius).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="99" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/windbg_accounting.py" line="101" />
       <source>{name}: {counted:.1f} ha = {pct:.2f} % of {area:.1f} ha; target {t27:g} % (2027) / {t32:g} % (2032); gap to the 2032 orientation value {gap:.1f} ha</source>
       <translation>{name}: {counted:.1f} ha = {pct:.2f} % von {area:.1f} ha; Ziel {t27:g} % (2027) / {t32:g} % (2032); Lücke zum Orientierungswert 2032 {gap:.1f} ha</translation>
     </message>
@@ -3979,56 +3579,56 @@
       <translation>Ausschlussgründe (Klick mit „Warum ausgeschlossen?“ zeigt jeden Grund)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="179" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="195" />
       <source>The engine Python “{python}” cannot be started: {error}. Check the setting Plugins → WIP Energy &amp; Spatial Planning → Engine Python.</source>
       <translation>Das Rechenkern-Python „{python}“ lässt sich nicht starten: {error}. Prüfen Sie die Einstellung Erweiterungen → WIP Energie &amp; Raumplanung → Rechenkern-Python.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="220" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="236" />
       <source>No engine Python is set.</source>
       <translation>Es ist kein Rechenkern-Python eingestellt.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="250" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="266" />
       <source>The engine Python runs another version of the plugin's engine (protocol {theirs}, needed {ours}).</source>
       <translation>Das Rechenkern-Python führt eine andere Version des Rechenkerns der Erweiterung aus (Protokoll {theirs}, benötigt {ours}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="275" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="291" />
       <source>The engine Python “{python}” ended without a result (exit code {code}):
 {output}</source>
       <translation>Das Rechenkern-Python „{python}“ endete ohne Ergebnis (Exit-Code {code}):
 {output}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="324" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="340" />
       <source>no such file</source>
       <translation>Datei nicht vorhanden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="355" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="371" />
       <source>No Python interpreter found to create the engine environment with. Install Python 3 and set its path as the engine Python.</source>
       <translation>Kein Python-Interpreter gefunden, mit dem die Rechenkernumgebung erstellt werden kann. Installieren Sie Python 3 und stellen Sie seinen Pfad als Rechenkern-Python ein.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="389" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="405" />
       <source>“{command}” failed (exit code {code}):
 {output}</source>
       <translation>„{command}“ ist fehlgeschlagen (Exit-Code {code}):
 {output}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="419" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="435" />
       <source>“{python} -m venv” made no interpreter at {path}. On Debian and Ubuntu install python3-venv.</source>
       <translation>„{python} -m venv“ hat keinen Interpreter unter {path} angelegt. Unter Debian und Ubuntu installieren Sie python3-venv.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="421" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="437" />
       <source>Installing the engine's packages (pinned versions)</source>
       <translation>Pakete des Rechenkerns werden installiert (festgelegte Versionen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/worker.py" line="431" />
+      <location filename="../../wip_qgis_plugin/worker.py" line="447" />
       <source>Engine environment ready ({seconds:.0f} s): {python}</source>
       <translation>Rechenkernumgebung bereit ({seconds:.0f} s): {python}</translation>
     </message>

@@ -202,7 +202,7 @@ class WipAlgorithm(QgsProcessingAlgorithm):
             if plan.where == "worker":
                 progress.info(tr("Running the engine in the engine Python {python}").format(python=plan.python))
                 return worker.run_in_worker(job, progress, plan.python)
-            return run_job(replace(job, single_process=not in_main_thread()), progress)
+            return run_job(replace(worker.with_csv_format(job), single_process=not in_main_thread()), progress)
         except JobError as exc:
             raise QgsProcessingException(self.job_error_message(exc)) from exc
         except Cancelled as exc:

@@ -68,6 +68,7 @@ from .paths import (
     profile_outputs,
     remove_stale_parts,
 )
+from ..data.excel_csv import CSV_FORMATS, csv_paths, excel_copies
 from ..messages import to_wire
 from ..plain import to_plain
 from ..progress import NullProgress
@@ -191,17 +192,21 @@ class Job:
         Compute tiles in this process (no forked tile workers), e.g. in a QGIS worker thread.
     protocol : int
         :data:`PROTOCOL_VERSION` of the writer.
+    csv_format : str or None
+        ``excel_de``: a German-Excel copy of every CSV the job writes (:mod:`..data.excel_csv`); ``standard``:
+        none; None: the environment variable ``WIP_CSV_FORMAT``, else ``standard``.
     """
 
     name: str
     arguments: Mapping[str, Any]
     single_process: bool = False
     protocol: int = PROTOCOL_VERSION
+    csv_format: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The job as JSON data."""
         return {"protocol": self.protocol, "job": self.name, "single_process": self.single_process,
-                "arguments": to_jsonable(dict(self.arguments))}
+                "csv_format": self.csv_format, "arguments": to_jsonable(dict(self.arguments))}
 
     @classmethod
     def from_dict(cls, data: Any) -> Job:
@@ -217,10 +222,13 @@ class Job:
         arguments = data.get("arguments")
         if not isinstance(arguments, Mapping):
             raise ProtocolError("The job's arguments must be a JSON object.")
-        unknown = sorted(set(data) - {"protocol", "job", "single_process", "arguments"})
+        unknown = sorted(set(data) - {"protocol", "job", "single_process", "arguments", "csv_format"})
         if unknown:
             raise ProtocolError(f"The job has unknown keys: {', '.join(unknown)}.")
-        return cls(name, dict(arguments), bool(data.get("single_process", False)), PROTOCOL_VERSION)
+        csv_format = data.get("csv_format")
+        if csv_format not in (None, *CSV_FORMATS):
+            raise ProtocolError(f"The job's csv_format {csv_format!r} is none of {', '.join(CSV_FORMATS)}.")
+        return cls(name, dict(arguments), bool(data.get("single_process", False)), PROTOCOL_VERSION, csv_format)
 
     def write(self, path: Path) -> Path:
         """Write the job as JSON (UTF-8), atomically."""
@@ -629,7 +637,11 @@ def _run_job(job: Job, progress: Any) -> dict[str, Any]:
         check_outputs_are_not_inputs(arguments, outputs)
         for folder in sorted({Path(p).parent for p in outputs}):  # what a killed run left there
             remove_stale_parts(folder)
-        return to_jsonable(run(arguments, job.single_process, progress or NullProgress()))
+        result = to_jsonable(run(arguments, job.single_process, progress or NullProgress()))
+        if (job.csv_format or os.environ.get("WIP_CSV_FORMAT") or "standard") == "excel_de" \
+                and isinstance(result, dict):
+            result["excel_csv"] = excel_copies(csv_paths([str(p) for p in outputs] + [result]))
+        return result
     except (WipError, Cancelled, KeyboardInterrupt):
         raise
     except Exception as exc:  # noqa: BLE001 - the one boundary where library errors become user errors
