@@ -142,31 +142,79 @@ def test_user_facing_texts_go_through_tr():
     assert not bad, f"wrap these texts in tr(): {bad}"
 
 
-def engine_lines() -> list[str]:
-    """Samples of the progress and info lines of the engine modules the algorithms run (values as 1)."""
-    samples = []
+def literal_english(node) -> str | None:
+    """The English text a call argument spells out in the source (a literal, an f-string or a sum with one)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and any(c.isalpha() for c in node.value):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        text = "".join(v.value if isinstance(v, ast.Constant) else "1" for v in node.values)
+        return text if any(c.isalpha() for c in text) else None
+    if isinstance(node, ast.BinOp):
+        return literal_english(node.left) or literal_english(node.right)
+    return None
+
+
+def engine_literal_lines() -> dict[str, str]:
+    """``{"path:line": text}`` of every report/info/warning call in core that passes English text, not a msg()."""
+    found = {}
     for path in sorted((PLUGIN_DIR / "core").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and call_name(node) in ("report", "info"):
+            if isinstance(node, ast.Call) and call_name(node) in ("report", "info", "warning"):
                 for arg in node.args:
-                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                        samples.append(arg.value)
-                    elif isinstance(arg, ast.JoinedStr):
-                        samples.append("".join(v.value if isinstance(v, ast.Constant) else "1" for v in arg.values))
-    return samples
+                    text = literal_english(arg)
+                    if text:
+                        found[f"{path.relative_to(PLUGIN_DIR / 'core')}:{node.lineno}"] = text
+    return found
+
+
+#: Warnings still passed as English text (shown in English in a German QGIS): the data problems below have no
+#: message id yet. A new line must not join them: give it a msg() id in core/messages.json.
+ENGLISH_WARNINGS = (
+    "1 feature(s) of 1 have no name in field",
+    "1 name(s) in 1 belong to several municipalities",
+    "Area of interest: left out 1 invalid geometr",
+    "Area of interest: repaired 1 invalid geometr",
+    "No feature of any input layer lies within reach of the area of interest",
+    "Exception '1' of criterion '1' is NOT ASSESSED",
+    "Layer 1 has no field 1: its features have no value there.",
+    "The substations layer also holds features that are no substation",
+    "Allocation: within 1 s the built cost could not be proven least",
+    "economics: trade-tax multiplier (field 1) outside 200–1000 %",
+    "demand: missing for 1",
+    "1: the profile has no layer for 1",
+    "1 suitability: 1",
+    "sweep: the wind catalogue has no criterion tagged settlement_setback",
+    "Floating PV: no lake of 1 qualifies",
+    "Floating PV: field(s) outside every municipality given: ",
+    "No elevation model (raster role 'dem')",
+    "No eligible pixel in the area: nothing to model.",
+    "No building footprint in 1 within the area.",
+    "The eligible-area layer 1 holds no polygons: no candidate sites.",
+    "AHP consistency ratio 1 > 0.1",
+    "Suitability criterion '1': no feature of '1' matches",
+    "No buildings layer: noise and shadow flicker are not assessed",
+    "The new turbines have no energy_mwh_per_a field",
+    "No existing turbines given (role wind_turbines)",
+    "1 of 1 existing turbine(s) have no commissioning year",
+    "Layer 1: ",  # jobs/prepare.py: a prepared layer's problems, worded by PreparedLayer.describe
+)
 
 
 def test_the_engine_lines_shown_in_qgis_are_translated(german):
+    """Core reports its progress and log lines by message id (core/messages.json), never as English text that
+    the QGIS side would have to rematch: QGIS renders them in its language, numbers included."""
+    from wip_qgis_plugin.core.messages import msg
     from wip_qgis_plugin.feedback import translate_engine_message
 
-    samples = engine_lines()
-    assert "Reading layers" in samples and "Tile 1 of 1" in samples
-    untranslated = [s for s in samples if translate_engine_message(s) == s]
-    assert not untranslated, f"add these engine lines to feedback._engine_messages: {untranslated}"
-    assert translate_engine_message("Tile 3 of 8") == "Kachel 3 von 8"
-    assert translate_engine_message("Layer 'roads': 2 feature(s) within reach.") == \
-        "Layer „roads“: 2 Objekt(e) in Reichweite."
+    lines = engine_literal_lines()
+    english = {where: text for where, text in lines.items() if not text.startswith(ENGLISH_WARNINGS)}
+    assert not english, f"report these engine lines by msg() with an entry in core/messages.json: {english}"
+    stale = [w for w in ENGLISH_WARNINGS if not any(text.startswith(w) for text in lines.values())]
+    assert not stale, f"these warnings have a message id now, remove them from ENGLISH_WARNINGS: {stale}"
+    assert translate_engine_message(msg("step_tile", n=3, m=8)) == "Kachel 3 von 8"
+    assert translate_engine_message(msg("sources_read_within", w=1200.0, h=4.25)) == \
+        "Quellen gelesen im Umkreis von 1.200,0 × 4,2 km um die gewählten Gebiete."
     assert translate_engine_message("AOI has no feature 'X'") == "AOI has no feature 'X'"  # others pass through
 
 

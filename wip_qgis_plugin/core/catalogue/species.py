@@ -32,6 +32,7 @@ import numpy as np
 
 from ..errors import SpecError
 from ..spec import PRESET_DIR, read_yaml, unknown_keys
+from ..messages import msg
 
 SPECIES_KIND = "Species table"
 SCHEMA = "wip-species/1"
@@ -272,10 +273,11 @@ def share_central_weight(ids: list[str], weights: np.ndarray, features: Mapping[
     else:
         out = out / out.sum() if out.sum() > 0 else weights
     if progress is not None:
-        progress.info(f"BNatSchG § 45b: the central check zones weigh {total:.3f} in the suitability, shared by "
-                      f"{len(present)} species group(s) with nests within reach"
-                      + (f" ({', '.join(ids[k] for k in present)})" if present else "; no nest: the weight goes to "
-                         "the other criteria") + ".")
+        if present:
+            progress.info(msg("species_zones_weight", weight=total, n=len(present),
+                              groups=", ".join(ids[k] for k in present)))
+        else:
+            progress.info(msg("species_zones_weight_no_nest", weight=total))
     return out
 
 

@@ -37,6 +37,7 @@ from typing import Any
 from .. import __version__
 from ..errors import InputError
 from ..progress import NullProgress, Progress, check_cancelled
+from ..messages import msg
 
 #: The public Overpass instance (the default server; a setting of the CLI and the plugin).
 DEFAULT_OVERPASS_URL = "https://overpass-api.de/api/interpreter"
@@ -366,7 +367,7 @@ def download_osm(query: str, out_path: str | Path, fetch: Fetch = urllib_fetch, 
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     body = urllib.parse.urlencode({"data": query}).encode("utf-8")
-    progress.report(0.02, f"Querying the Overpass server {server_url}")
+    progress.report(0.02, msg("osm_querying", server=server_url))
     check_cancelled(progress)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.stem}.", suffix=f".part{out_path.suffix}",
                                     dir=out_path.parent)
@@ -382,11 +383,11 @@ def download_osm(query: str, out_path: str | Path, fetch: Fetch = urllib_fetch, 
                     if size - reported >= 1 << 20:
                         reported = size
                         mb = size / 1e6
-                        progress.report(0.05 + 0.85 * mb / (mb + 50.0), f"Downloaded {mb:.1f} MB from {server_url}")
+                        progress.report(0.05 + 0.85 * mb / (mb + 50.0), msg("osm_downloaded", mb=mb, server=server_url))
             except FetchFailure as failure:
                 raise _failure_error(failure, server_url) from failure
         check_cancelled(progress)
-        progress.report(0.92, "Checking the OSM data")
+        progress.report(0.92, msg("osm_checking"))
         counts = count_osm_elements(tmp, server_url, progress)
         check_cancelled(progress)
         os.replace(tmp, out_path)
@@ -395,10 +396,10 @@ def download_osm(query: str, out_path: str | Path, fetch: Fetch = urllib_fetch, 
         raise
     result = DownloadResult(out_path, counts["node"], counts["way"], counts["relation"], size, server_url,
                             counts["timestamp"], counts["remarks"])
-    progress.info(f"OSM data from {server_url}: {result.nodes} nodes, {result.ways} ways, "
-                  f"{result.relations} relations ({size / 1e6:.1f} MB).")
+    progress.info(msg("osm_data_counts", server=server_url, nodes=result.nodes, ways=result.ways,
+                      relations=result.relations, mb=size / 1e6))
     for remark in result.remarks:
-        progress.warning(f"The Overpass server {server_url} remarked: {remark}")
+        progress.warning(msg("osm_remark", server=server_url, remark=remark))
     return result
 
 

@@ -56,6 +56,7 @@ from .check_reads import (
 from .check_text import DataWarning, render
 from .engine import EligibilitySettings
 from .inputs import CriterionInput, check_bindings, frame_key, resolve_inputs, selection_mask
+from ..messages import msg
 
 #: Columns of the check's CSV table (docs/check_data.md).
 CSV_COLUMNS = ("row_type", "code", "criterion", "kind", "role", "layer", "status", "filter", "buffer_m", "in_reach",
@@ -495,7 +496,7 @@ def run_data_check(catalogue: Catalogue, layers: Mapping[str, LayerRef], aoi: Ar
     n_absent = sum(1 for r in criteria if r.status == "not_assessed")
     progress.info(render("summary", {"n_criteria": len(criteria), "n_not_assessed": n_absent,
                                      "n_warnings": len(found.items)}))
-    progress.report(1.0, "Done")
+    progress.report(1.0, msg("step_done"))
     return result
 
 

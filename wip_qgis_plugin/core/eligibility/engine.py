@@ -262,11 +262,10 @@ def prepare_run(
     kind_of = {c.id: c.kind for c in active}
     for a in absent:
         if kind_of.get(a.criterion) == "permitted":  # a zone without data opens nothing: the area is a lower bound
-            progress.warning(f"Criterion '{a.criterion}' is NOT ASSESSED: {a.reason}. The land it would open stays "
-                             f"closed; to assess it, {a.hint()}.")
+            progress.warning(msg("criterion_not_assessed_permitted", criterion=a.criterion, reason=a.reason,
+                                 hint=a.hint()))
         else:
-            progress.warning(f"Criterion '{a.criterion}' is NOT ASSESSED: {a.reason}. Its land counts as not "
-                             f"excluded by it; to assess it, {a.hint()}.")
+            progress.warning(msg("criterion_not_assessed", criterion=a.criterion, reason=a.reason, hint=a.hint()))
     assessed = {ci.criterion.id for ci in inputs} | {ri.criterion.id for ri in raster_inputs}
     criteria = [c for c in active if c.id in assessed]  # catalogue order: the order of the reason bits
     index_of = {c.id: i for i, c in enumerate(criteria)}
@@ -495,7 +494,7 @@ def run_eligibility(
     progress = progress or NullProgress()
     check_outputs_not_inputs(outputs, [*layers.values(), aoi.layer, *(b.layer for b in settings.layer_bindings),
                                        *settings.rasters.values()])
-    progress.report(0.0, "Reading layers")
+    progress.report(0.0, msg("step_reading_layers"))
     plan, names, ids = prepare_run(catalogue, layers, aoi, settings, outputs.polygons is not None,
                                 SubProgress(progress, 0.0, 0.15))
     grid = plan.grid
@@ -544,7 +543,7 @@ def run_eligibility(
                 by_category += res.by_category
                 polygons.extend(res.polygons)
                 progress.report(0.15 + 0.75 * done / len(tiles),
-                                f"Tile {done} of {len(tiles)}")
+                                msg("step_tile", n=done, m=len(tiles)))
         finally:
             results.close()  # stops the worker pool at once on an error or cancel
             elig_ds.close()
@@ -565,7 +564,7 @@ def run_eligibility(
             write_json(tx.temp_for(bits_sidecar(outputs.reasons)), sidecar_data(bits, status, tags))
         n_polys = 0
         if outputs.polygons is not None:
-            progress.report(0.92, "Building eligible-area polygons")
+            progress.report(0.92, msg("step_eligible_polygons"))
             frame = _polygons_frame(polygons, tiles, grid, names, ids, settings.min_area_ha, crs,
                                     catalogue)
             n_polys = len(frame)
@@ -575,10 +574,10 @@ def run_eligibility(
             write_criteria_table(tx.temp_for(criteria_table_path(outputs.table)), status, total_row(stats, bits),
                                  {c.id: round(b, 3) for c, b in zip(plan.criteria, plan.buffers_m)})
         check_cancelled(progress)
-    progress.report(1.0, "Done")
+    progress.report(1.0, msg("step_done"))
     written = EligibilityOutputs(outputs.eligibility, outputs.reasons, outputs.polygons, outputs.table)
     for a in plan.not_assessed:  # once more at the end, where the figures are read
-        progress.warning(f"Not assessed: criterion '{a.criterion}' (role '{a.role}': {a.reason}).")
+        progress.warning(msg("not_assessed_role", criterion=a.criterion, role=a.role, reason=a.reason))
     return EligibilityResult(written, stats, bits, grid, n_polys, tuple(plan.not_assessed), dict(plan.dwellings),
                              status)
 

@@ -37,6 +37,7 @@ from ..errors import InputError
 from ..progress import Progress, check_cancelled
 from .distance import FeatureSet
 from .inputs import NotAssessed
+from ..messages import msg
 
 _BLOCK_PX = 2048  # edge of the blocks the raster is read in [pixels]
 
@@ -200,12 +201,11 @@ def raster_feature_sets(raster_inputs: Sequence[RasterInput], grid: Grid, reach_
             check_cancelled(progress)
             cells = class_cells(ri, grid, reach_m, aoi_geoms, crs, progress)
             done[key] = (FeatureSet(key, cells.geometries), cells)
-            progress.info(f"Criterion '{c.id}': {cells.cells} cell(s) of raster '{c.raster}' with "
-                          f"{c.values} within reach ({ri.describe()}).")
+            progress.info(msg("raster_criterion_cells", criterion=c.id, n=int(cells.cells), raster=c.raster,
+                              values=str(c.values), path=ri.describe()))
             if cells.nodata_pixels:
-                progress.warning(f"Raster '{c.raster}' ({ri.describe()}) has no value on {cells.nodata_pct:.2f} % of "
-                                 f"the area of interest (nodata or not covered): there criterion '{c.id}' excludes "
-                                 "nothing.")
+                progress.warning(msg("raster_nodata_share", raster=c.raster, path=ri.describe(),
+                                     pct=cells.nodata_pct, criterion=c.id))
         out.append(done[key])
     return out
 

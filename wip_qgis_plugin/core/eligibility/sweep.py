@@ -25,6 +25,7 @@ from ..errors import InputError
 from ..data.raster_grid import Window
 from ..data.layers import LayerRef
 from ..progress import NullProgress, Progress, SubProgress, check_cancelled
+from ..messages import msg
 
 
 @dataclass(frozen=True)
@@ -237,7 +238,7 @@ def run_setback_sweep(
             check_cancelled(progress)
             total += t
             eligible += e
-            progress.report(0.1 + 0.8 * done / len(tiles), f"Tile {done} of {len(tiles)}")
+            progress.report(0.1 + 0.8 * done / len(tiles), msg("step_tile", n=done, m=len(tiles)))
     finally:
         results.close()
     px = grid.pixel_area_ha
@@ -255,7 +256,7 @@ def run_setback_sweep(
         if chart is not None:
             _write_chart(tx.temp_for(chart), result, catalogue, language)
         check_cancelled(progress)
-    progress.report(1.0, "Done")
+    progress.report(1.0, msg("step_done"))
     return replace(result, table=table, chart=chart)
 
 

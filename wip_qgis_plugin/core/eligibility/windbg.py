@@ -32,6 +32,7 @@ from ..errors import InputError
 from ..data.layers import LayerRef, check_working_crs, layer_info, read_layer
 from ..progress import NullProgress, Progress, check_cancelled
 from ..units import Turbine
+from ..messages import msg
 
 #: Tower-foot radius of the reference turbine (modelling assumption: a modern tubular
 #: or hybrid tower is about 8 m across at its foot). [m]
@@ -433,7 +434,7 @@ def windbg_accounting(
     check_cancelled(progress)
     if outputs.table is not None:
         write_windbg_csv(outputs.table, result)
-    progress.report(1.0, "Done")
+    progress.report(1.0, msg("step_done"))
     return result
 
 

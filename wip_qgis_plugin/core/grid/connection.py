@@ -46,6 +46,7 @@ from .routing import (
 from .settings import ConnectionSettings, TopologySettings
 from .sites import SiteInputs, SubstationInputs, group_sites, prepare_sites, prepare_substations
 from .topology import GridTopology, build_topology, read_grid_layers
+from ..messages import msg
 
 #: Site status values and what they mean.
 SITE_STATUS: dict[str, str] = {
@@ -173,7 +174,7 @@ def plan_connections(
             f"{', '.join(f'{n} {settings.substation_type_field}={k}' for k, n in sub_in.dropped)} (substations are "
             f"{' or '.join(settings.substation_types)}). Give a layer of substations only (an OSM grid's vertices "
             "layer holds every joint of the lines).")
-    progress.report(0.02, "Road network")
+    progress.report(0.02, msg("step_road_network"))
     network = None
     if isinstance(roads, RoadNetwork):
         network = roads
@@ -190,7 +191,7 @@ def plan_connections(
         suitable = np.array([[lv.suits(s) for s in sub_in.levels_v] for lv in levels], dtype=bool).reshape(
             len(levels), len(sub_in.names))
         limit = np.array([lv.max_route_m for lv in levels])
-        progress.report(0.1, "Routes")
+        progress.report(0.1, msg("step_routes"))
         cand = router.candidates(site_in.level, suitable, limit, SubProgress(progress, 0.1, 0.6))
     else:  # no site (0 ha): no route to find, nor a road network needed
         router = None
@@ -199,7 +200,7 @@ def plan_connections(
     keep = _cheapest_per_site(cand.site, cost, settings.max_candidates)
     problem = AllocationProblem(site_in.capacity_mw, sub_in.free_mw, cand.site[keep], cand.substation[keep],
                                 cost[keep], settings.mw_unit)
-    progress.report(0.6, "Allocation")
+    progress.report(0.6, msg("step_allocation"))
     # every line a site uses is built: split only where that connects more MW or costs less built
     allocation = fixed_charge_allocation(ALLOCATORS[settings.allocation](problem), settings.allocation_time_limit_s)
     gap = allocation.built_gap_pct
@@ -211,7 +212,7 @@ def plan_connections(
     baseline = allocate_greedy(problem) if settings.baseline and settings.allocation != "greedy" else None
     check_cancelled(progress)
     used = np.flatnonzero(allocation.pair_units > 0)
-    progress.report(0.7, "Drawing routes")
+    progress.report(0.7, msg("step_drawing_routes"))
     routes = router.routes([(int(problem.pair_site[k]), int(problem.pair_sub[k])) for k in used],
                            SubProgress(progress, 0.7, 0.95)) if router is not None else []
     frames = _frames(site_in, sub_in, catalogue, problem, allocation, used, routes, cand, crs)
@@ -427,7 +428,7 @@ def run_grid_connection(
     site_frame = group_sites(read_layer(sites, "sites", working, None, cols, invalid="repair", empty_ok=True),
                              settings)
     if site_frame.empty:  # a technology of 0 ha: nothing to route, every substation keeps its free capacity
-        progress.info(f"0 sites to connect ({sites.describe()} holds none): 0 MW connected, cost 0 EUR.")
+        progress.info(msg("grid_no_sites", layer=sites.describe()))
         numbers = [c for c in cols if c != settings.site_id_field]  # an empty layer's fields come back untyped
         site_frame = site_frame.astype({c: float for c in numbers})
     reach = max(lv.max_route_m for lv in cat.levels) + 1000.0

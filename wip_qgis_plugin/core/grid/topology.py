@@ -34,6 +34,7 @@ from .graph import build_grid_graph, substation_frame
 from .issues import ISSUE_KINDS, TopologyIssue, find_issues, issues_frame
 from .settings import TopologySettings
 from .voltages import explode_lines
+from ..messages import msg
 
 
 @dataclass(frozen=True)
@@ -131,19 +132,19 @@ def build_topology(
     if lines.crs is not None:
         check_working_crs(lines.crs)
     subs = substation_frame(substations, lines.crs, settings)
-    progress.report(0.05, "Reading voltage levels")
+    progress.report(0.05, msg("step_reading_voltage_levels"))
     exploded, no_voltage = explode_lines(lines, settings.voltage_field, settings.min_voltage_v)
     check_cancelled(progress)
     point_subs = np.flatnonzero(shapely.get_type_id(subs.geometry.values) == 0)
     anchors = shapely.get_coordinates(subs.geometry.values[point_subs]) if len(point_subs) else None
-    progress.report(0.15, "Cleaning lines")
+    progress.report(0.15, msg("step_cleaning_lines"))
     cleaned = clean_lines(exploded, settings.snap_tolerance_m, anchors, settings.attach_tolerance_m,
                           settings.max_passes)
     check_cancelled(progress)
-    progress.report(0.6, "Building the graph")
+    progress.report(0.6, msg("step_building_graph"))
     graph, pieces, subs = build_grid_graph(cleaned.lines, subs, settings)
     check_cancelled(progress)
-    progress.report(0.85, "Topology report")
+    progress.report(0.85, msg("step_topology_report"))
     issues = find_issues(lines, graph, pieces, subs, cleaned, no_voltage, settings)
     progress.report(1.0)
     return GridTopology(graph, pieces, subs, tuple(issues), settings, cleaned.converged)
@@ -227,7 +228,7 @@ def check_grid_topology(
     line_frame, sub_frame = read_grid_layers(lines, substations, settings)
     if line_frame.empty:  # an empty layer is a result, not an error
         n_subs = len(sub_frame) if sub_frame is not None else 0
-        progress.info(f"0 power lines in {lines.describe()}: no grid to check; {n_subs} substation(s) not attached.")
+        progress.info(msg("grid_no_lines", layer=lines.describe(), n=n_subs))
     topo = build_topology(line_frame, sub_frame, settings, progress)
     write_topology_outputs(topo, outputs.report, outputs.cleaned_lines)
     return topo

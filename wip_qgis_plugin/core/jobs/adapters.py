@@ -54,6 +54,7 @@ from ..wind.layout import LayoutOutputs, LayoutSettings, run_turbine_layout
 from ..wind.repowering import ReplacementLayout, RepoweringOutputs, RepoweringSettings, run_repowering
 from .osm_download import OsmDownloadSettings, convert_osm, plan_osm_download
 from .protocol import JobError, ProtocolError, decode_dataclass, encode_dataclass, resolve, to_jsonable
+from ..messages import msg
 
 
 def _layers(data: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -156,7 +157,7 @@ def _prepared_sources(arguments: Mapping[str, Any], progress: Any) -> Iterator[t
         prepared = prepare_sources(arguments["sources"], workdir, crs, bbox=bbox, progress=progress)
         if bbox is not None:
             width_km, height_km = (bbox[2] - bbox[0]) / 1000, (bbox[3] - bbox[1]) / 1000
-            progress.info(f"Sources read within {width_km:.1f} × {height_km:.1f} km around the selected areas.")
+            progress.info(msg("sources_read_within", w=width_km, h=height_km))
         for note in prepared.notes:  # the detection lines are in the result (the CLI prints them first)
             progress.info(note)
         if not aoi_data.get("layer"):
@@ -336,7 +337,7 @@ def windbg_job(arguments: Mapping[str, Any], single_process: bool, progress: Any
     aoi = decode_dataclass(AreaOfInterest, arguments.get("aoi"), "aoi")
     crs = str(arguments.get("crs") or "EPSG:25832")
     turbine = _optional(Turbine, arguments.get("turbine"), "turbine")
-    progress.report(0.0, "Reading layers")
+    progress.report(0.0, msg("step_reading_layers"))
     municipalities = municipal_areas(aoi, crs, land=arguments.get("land"),
                                      invalid=str(arguments.get("invalid_geometries") or "error"))
     result = windbg_accounting(

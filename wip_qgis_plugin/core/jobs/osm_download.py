@@ -42,6 +42,7 @@ from ..eligibility.aoi import AreaOfInterest, read_aoi_frame
 from ..errors import InputError
 from ..progress import NullProgress, Progress, SubProgress, check_cancelled
 from ..units import Turbine
+from ..messages import localised, msg
 
 #: Longest building diagonal assumed when a criterion groups buildings (as the eligibility engine). [m]
 GROUP_BUILDING_M = 100.0
@@ -183,8 +184,8 @@ def plan_osm_download(catalogue: Catalogue, aoi: AreaOfInterest, settings: OsmDo
     xmin, ymin, xmax, ymax = (float(v) for v in frame.total_bounds)
     bbox_wgs84 = expand_bbox_wgs84([float(v) for v in frame.to_crs("EPSG:4326").total_bounds], margin)
     query = overpass_query(roles, bbox_wgs84, settings.timeout_s)
-    progress.info(f"OSM download: {len(frame)} area(s), margin {margin:,.0f} m (largest setback: "
-                  f"{criterion or 'none'}), roles {', '.join(roles)}.")
+    progress.info(msg("osm_download_plan", n=len(frame), margin=margin,
+                      criterion=criterion or localised(en="none", de="keiner"), roles=", ".join(roles)))
     return OsmPlan(query, roles, margin, criterion, bbox_wgs84,
                    (xmin - margin, ymin - margin, xmax + margin, ymax + margin), str(settings.crs), len(frame), missing)
 
@@ -255,5 +256,5 @@ def run_osm_download(catalogue: Catalogue, aoi: AreaOfInterest, outputs: OsmDown
     download = download_osm(plan.query, outputs.osm_path(), fetch, SubProgress(progress, 0.05, 0.7),
                             settings.server_url, settings.timeout_s)
     conversion = convert_osm(download.path, outputs.geopackage, plan.crs, plan.bbox, SubProgress(progress, 0.7, 1.0))
-    progress.report(1.0, "Done")
+    progress.report(1.0, msg("step_done"))
     return OsmDownloadResult(plan, download, conversion)

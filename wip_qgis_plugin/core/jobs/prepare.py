@@ -36,6 +36,7 @@ from ..errors import InputError
 from ..progress import NullProgress, Progress, check_cancelled
 from ..scenario.spec import load_scenario
 from ..spec import read_yaml
+from ..messages import msg
 
 #: The formats :func:`prepare_layer` writes: name → (GDAL driver, suffix, layer creation options).
 FORMATS: dict[str, tuple[str, str, dict[str, str]]] = {
@@ -276,7 +277,7 @@ def prepare_scenario(scenario: str | Path, out_dir: str | Path, settings: Prepar
     data["layers"] = {role: (_relative(prepared[role].path, target.parent) if role in prepared else value)
                       for role, value in raw["layers"].items()}
     _write_scenario(target, data, scenario, settings)
-    progress.report(1.0, "Done")
+    progress.report(1.0, msg("step_done"))
     return PreparedScenario(str(target), prepared)
 
 
@@ -347,5 +348,5 @@ def prepare_files(items: Sequence[str], out_dir: str | Path, settings: PrepareSe
         out.append(prepare_layer(ref, Path(out_dir) / name, settings, progress))
         line = f"  {out[-1].describe(settings.invalid == 'repair')}"
         progress.info(line)
-    progress.report(1.0, "Done")
+    progress.report(1.0, msg("step_done"))
     return out

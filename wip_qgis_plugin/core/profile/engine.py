@@ -54,6 +54,7 @@ from .outputs import write_outputs
 from .scenarios import municipal_scenarios, scenario_indicators, scenario_temperature
 from .sources import centre_lonlat, profile_weather, run_source
 from .steps import eligibility_step, grid_step, suitability_step, sweep_series, windbg_step
+from ..messages import msg
 
 
 def read_boundaries(plan: ProfilePlan, crs: Any, progress: Progress | None = None) -> gpd.GeoDataFrame:
@@ -162,10 +163,10 @@ def run_profile(plan: ProfilePlan, progress: Progress | None = None) -> ProfileR
     technologies: dict[str, TechnologyFigures] = {}
     for i, step in enumerate(plan.technologies):
         sub = SubProgress(progress, 0.5 * i / n_tech, 0.5 * (i + 0.8) / n_tech)
-        progress.report(0.5 * i / n_tech, f"{step.key}: eligibility")
+        progress.report(0.5 * i / n_tech, msg("profile_step_eligibility", source=step.key))
         tech = eligibility_step(plan, step, sub)
         if plan.suitability:
-            progress.report(0.5 * (i + 0.8) / n_tech, f"{step.key}: suitability")
+            progress.report(0.5 * (i + 0.8) / n_tech, msg("profile_step_suitability", source=step.key))
             suitability_step(plan, tech, SubProgress(progress, 0.5 * (i + 0.8) / n_tech, 0.5 * (i + 1) / n_tech))
         technologies[step.key] = tech
         check_cancelled(progress)
@@ -178,7 +179,7 @@ def run_profile(plan: ProfilePlan, progress: Progress | None = None) -> ProfileR
     except BaseException:
         tx.rollback()
         raise
-    progress.report(1.0, "Done")
+    progress.report(1.0, msg("step_done"))
     return result
 
 
@@ -210,7 +211,7 @@ def demand_scenarios_step(plan: ProfilePlan, ctx: SourceContext, boundaries: gpd
     population = dict(zip(boundaries["name"].astype(str), boundaries["population"].astype(float)))
     ags = dict(zip(boundaries["name"].astype(str), boundaries["ags"].astype(str)))
     for i, m in enumerate(municipalities):
-        progress.report(i / max(1, len(municipalities)), f"{m.name}: demand scenarios")
+        progress.report(i / max(1, len(municipalities)), msg("profile_step_demand", name=m.name))
         pop = population.get(m.name, float("nan"))
         if m.balance is None or not np.isfinite(pop):
             m.notes.append("demand scenarios: need the hourly balance and the population; not computed")
@@ -230,7 +231,7 @@ def generation_to_outputs(plan: ProfilePlan, progress: Progress, t0: float, crs:
     ctx = SourceContext(plan, technologies, boundaries, crs, tx)
     sources: dict[str, SourceResult] = {}
     for i, spec in enumerate(plan.sources):
-        progress.report(0.5 + 0.3 * i / max(1, len(plan.sources)), f"{spec.key}: generation")
+        progress.report(0.5 + 0.3 * i / max(1, len(plan.sources)), msg("profile_step_generation", source=spec.key))
         sources[spec.key] = run_source(ctx, spec, SubProgress(progress, 0.5 + 0.3 * i / len(plan.sources),
                                                               0.5 + 0.3 * (i + 1) / len(plan.sources)))
         check_cancelled(progress)
@@ -238,7 +239,7 @@ def generation_to_outputs(plan: ProfilePlan, progress: Progress, t0: float, crs:
     sites = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=crs) if frames else \
         gpd.GeoDataFrame({f: [] for f in (*SITE_FIELDS, "source")}, geometry=[], crs=crs)
     sites["uid"] = unique_ids(sites)
-    progress.report(0.8, "Grid connection")
+    progress.report(0.8, msg("step_grid_connection"))
     grid_sites = sites[sites["source"].map(lambda k: GENERATION_SOURCES[k].grid_connected)] if len(sites) else sites
     connections, per_site, grid_note, grid_prov = grid_step(plan, grid_sites, crs, SubProgress(progress, 0.8, 0.9))
     sites["grid_cost_eur"] = sites["uid"].map(lambda u: float(per_site[u]["cost_eur"]) if u in per_site else np.nan)
@@ -253,9 +254,9 @@ def generation_to_outputs(plan: ProfilePlan, progress: Progress, t0: float, crs:
     sites, economics = site_economics(sites, boundaries, costs, hebesatz,
                                       counted={k for k, g in GENERATION_SOURCES.items() if g.additive})
     check_cancelled(progress)
-    progress.report(0.88, "Setback sweep")
+    progress.report(0.88, msg("step_setback_sweep"))
     sweep = sweep_series(plan, technologies, tx, SubProgress(progress, 0.88, 0.9))
-    progress.report(0.9, "Indicators and balance")
+    progress.report(0.9, msg("step_indicators"))
     tops = site_records(sites, plan.top_n)
     municipalities = []
     for _, row in boundaries.iterrows():

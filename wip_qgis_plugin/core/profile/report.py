@@ -53,6 +53,7 @@ from .report_parts import soft_hyphens
 from .report_parts import html_table as _table
 from .report_sources import density_text, note_text, sources_table, top_sites_table
 from .report_style import REPORT_CSS
+from ..messages import msg
 
 #: User-facing texts of the report, by language.
 MESSAGES: dict[str, dict[str, str]] = {
@@ -557,7 +558,7 @@ def write_reports(result: ProfileResult, tx: OutputTransaction, progress: Progre
     links = {m.name: f"{slug(m.name)}.html" for m in result.municipalities}
     files: dict[str, Path] = {}
     for i, m in enumerate(result.municipalities):
-        progress.report(0.92 + 0.07 * i / max(1, len(result.municipalities)), f"Report {m.name}")
+        progress.report(0.92 + 0.07 * i / max(1, len(result.municipalities)), msg("profile_step_report", name=m.name))
         page = municipality_html(result, m, _map_b64(renderer, result, m.name, folder))
         target = folder / links[m.name]
         tmp = tx.temp_for(target)

@@ -36,6 +36,7 @@ from ..grid.settings import ConnectionSettings
 from ..progress import Progress
 from ..suitability.engine import SuitabilityOutputs, SuitabilitySettings, run_suitability
 from .model import NO_SITES_TO_CONNECT, ProfilePlan, TechnologyFigures, TechnologyStep
+from ..messages import msg
 
 #: Keys of a technology step's catalogue (see :class:`~.model.TechnologyStep`).
 
@@ -98,7 +99,7 @@ def eligibility_step(plan: ProfilePlan, step: TechnologyStep, progress: Progress
     same_catalogue = tags.get("WIP_CATALOGUE", "").startswith(f"{catalogue.id} {catalogue.version} (")
     if tags and same_catalogue and all(tags.get(k) == v for k, v in wanted.items()) and outputs.polygons.exists() \
             and outputs.table.exists() and same_criteria(outputs.reasons, catalogue, step.kinds):
-        progress.info(f"{step.key}: reusing {outputs.eligibility} (same catalogue, resolution and area)")
+        progress.info(msg("profile_reusing_eligibility", source=step.key, path=str(outputs.eligibility)))
         return TechnologyFigures(step.key, catalogue, read_table(outputs.table), outputs, True)
     raster_roles = catalogue.raster_roles_needed(step.kinds)  # raster criteria, and the roles they derive from
     raster_roles += tuple(RASTER_ROLES[r].derived_from for r in raster_roles if RASTER_ROLES[r].derived_from)
@@ -127,7 +128,7 @@ def suitability_step(plan: ProfilePlan, tech: TechnologyFigures, progress: Progr
     sites_path = plan.output_dir / f"{tech.key}_sites.gpkg"
     if tech.reused and plan.reuse and raster_path.exists() and sites_path.exists() \
             and raster_path.stat().st_mtime >= tech.outputs.eligibility.stat().st_mtime:
-        progress.info(f"{tech.key}: reusing {raster_path}")
+        progress.info(msg("profile_reusing", source=tech.key, path=str(raster_path)))
     else:
         missing_r = [r for r in spec.raster_roles() if r not in plan.rasters
                      and (RASTER_ROLES[r].derived_from if r in RASTER_ROLES else None) not in plan.rasters]

@@ -258,12 +258,12 @@ def run_floating(lakes: LayerRef, outputs: FloatingOutputs, settings: FloatingSe
                      "energy_mwh_per_a": mwp * yields[key]})
         geoms.append(field if field.geom_type == "MultiPolygon" else shapely.MultiPolygon(
             [g for g in getattr(field, "geoms", [field]) if g.geom_type == "Polygon"]))
-        progress.report((k + 1) / max(1, len(frame)), f"Lake {k + 1} of {len(frame)}")
+        progress.report((k + 1) / max(1, len(frame)), msg("floating_lake_step", n=k + 1, m=len(frame)))
     if any(not r["municipality"] for r in rows) and muni is not None:
         progress.warning("Floating PV: field(s) outside every municipality given: "
                          + ", ".join(r["lake"] for r in rows if not r["municipality"]) + ".")
     for name, why in skipped.items():
-        progress.info(f"Floating PV: lake '{name}' left out: {why}.")
+        progress.info(msg("floating_lake_left_out", lake=name, why=why))
     out = gpd.GeoDataFrame(rows, columns=list(FIELDS), geometry=geoms, crs=crs)
     totals: dict[str, dict[str, float]] = {}
     for r in rows:

@@ -397,7 +397,7 @@ def run_solar_potential(
     for name in ("slope_step_deg", "aspect_step_deg", "max_slope_deg"):
         if not getattr(settings, name) > 0:
             raise InputError(f"{name} must be positive, got {getattr(settings, name)}.")
-    progress.report(0.0, "Reading inputs")
+    progress.report(0.0, msg("step_reading_inputs"))
     systems = load_pv_systems(settings.preset)
     system = resolve_system(systems, settings)
     density = capacity_density_mwp_per_ha(systems, system)
@@ -473,7 +473,7 @@ def run_solar_potential(
                                     settings.horizon_distance_m)
         saved.append(_TileBins(window, index.astype(np.int32), region.astype(np.int16), key.astype(np.int32),
                                muni.ravel()[index].astype(np.int32), angles))
-        progress.report(0.3 * (t + 1) / len(tiles), f"Terrain: tile {t + 1} of {len(tiles)}")
+        progress.report(0.3 * (t + 1) / len(tiles), msg("step_terrain_tile", n=t + 1, m=len(tiles)))
     if not saved:
         progress.warning("No eligible pixel in the area: nothing to model.")
 
@@ -481,8 +481,7 @@ def run_solar_potential(
     if 0 in stats and user_weather is None:
         n, sx, sy = stats.pop(0)
         fallback = find_try_region(*_to_lonlat(crs, sx / n, sy / n))
-        progress.info(f"{n * grid.pixel_area_ha:,.1f} ha lie outside the TRY region outlines: TRY region "
-                      f"{fallback} is used there.")
+        progress.info(msg("solar_try_fallback", area_ha=float(n * grid.pixel_area_ha), code=str(fallback)))
         acc = stats.setdefault(fallback, [0.0, 0.0, 0.0])
         acc[0] += n
         acc[1] += sx
@@ -586,7 +585,7 @@ def run_solar_potential(
                         lab = labels.ravel()[tile.index]
                         site_n += np.bincount(lab, minlength=n_sites + 1)
                         site_y += np.bincount(lab, weights=yields, minlength=n_sites + 1)
-                progress.report(0.7 + 0.25 * (t + 1) / len(tiles), f"Writing: tile {t + 1} of {len(tiles)}")
+                progress.report(0.7 + 0.25 * (t + 1) / len(tiles), msg("step_writing_tile", n=t + 1, m=len(tiles)))
         finally:
             for ds in writers.values():
                 ds.close()
@@ -607,7 +606,7 @@ def run_solar_potential(
             write_csv(tx.temp_for(outputs.municipalities_table), MUNICIPALITY_FIELDS,
                          ([getattr(m, f) for f in MUNICIPALITY_FIELDS] for m in rows))
         check_cancelled(progress)
-    progress.report(1.0, "Done")
+    progress.report(1.0, msg("step_done"))
     total = _municipal("TOTAL", "", total_n, total_y, px_ha, density, systems.dc_ac_ratio)
     return SolarResult(
         outputs=outputs, system=system.id, capacity_density_mwp_per_ha=density, dc_ac_ratio=systems.dc_ac_ratio,

@@ -377,7 +377,7 @@ def run_rooftop_solar(
     if outputs.municipalities_table is not None and aoi is None:
         raise InputError("Rooftop totals per municipality need the area of interest (municipality layer and "
                          "name field).")
-    progress.report(0.0, "Reading buildings")
+    progress.report(0.0, msg("step_reading_buildings"))
     systems = load_pv_systems(settings.preset)
     spec = systems.rooftop
     crs = check_working_crs(settings.crs)
@@ -457,7 +457,7 @@ def run_rooftop_solar(
                                      spec.temperature_model, losses)
             faces.loc[flat, "yield"] = float(np.mean(east_west))
         n_classes += len(classes) + (1 if flat.any() else 0)
-        progress.report(0.1 + 0.6 * (k + 1) / max(1, len(regions)), f"pvlib: region {code}")
+        progress.report(0.1 + 0.6 * (k + 1) / max(1, len(regions)), msg("rooftop_pvlib_region", code=str(code)))
     faces["energy_mwh"] = faces["kwp"] * faces["yield"].fillna(0.0) / 1000.0
 
     # per building
@@ -487,7 +487,7 @@ def run_rooftop_solar(
     munis = [_municipal(names[m], ids[m], table[muni_index == m], systems.dc_ac_ratio) for m in range(len(names))]
     total = _municipal("TOTAL", "", table, systems.dc_ac_ratio)
     check_cancelled(progress)
-    progress.report(0.8, "Writing")
+    progress.report(0.8, msg("step_writing"))
     with OutputTransaction() as tx:
         if outputs.buildings is not None:
             out = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(list(frame.geometry.values), crs=crs), crs=crs)
@@ -499,7 +499,7 @@ def run_rooftop_solar(
             write_csv(tx.temp_for(outputs.municipalities_table), MUNICIPALITY_FIELDS,
                          ([getattr(m, f) for f in MUNICIPALITY_FIELDS] for m in munis + [total]))
         check_cancelled(progress)
-    progress.report(1.0, "Done")
+    progress.report(1.0, msg("step_done"))
     return RooftopResult(outputs, total.n_buildings, total.n_with_pv, total.usable_roof_m2, total.capacity_mwp,
                          total.capacity_mw, total.energy_mwh_per_a, total.yield_kwh_per_kwp, n_classes,
                          tuple(munis), table)

@@ -474,7 +474,7 @@ def run_suitability(
     if sens is not None and (sens.runs < 1 or not 0 <= sens.perturbation < 1 or not 0 < sens.top_pct <= 100):
         raise InputError(f"Sensitivity settings out of range: runs ≥ 1, perturbation in [0, 1), top share in "
                          f"(0, 100] %; got {sens}.")
-    progress.report(0.0, "Reading inputs")
+    progress.report(0.0, msg("step_reading_inputs"))
     plan = _prepare(catalogue, layers, rasters, aoi, Path(eligibility_raster), eligible_areas, settings,
                     SubProgress(progress, 0.0, 0.1))
     spec, grid = plan.spec, plan.grid
@@ -534,7 +534,7 @@ def run_suitability(
                     if want_pass2:
                         saved[t] = Path(tmp) / f"tile_{t}.npz"
                         np.savez(saved[t], index=tile.index.astype(np.int32), q=q)
-                progress.report(0.1 + (pass1_end - 0.1) * (t + 1) / len(tiles), f"Tile {t + 1} of {len(tiles)}")
+                progress.report(0.1 + (pass1_end - 0.1) * (t + 1) / len(tiles), msg("step_tile", n=t + 1, m=len(tiles)))
         finally:
             ds.close()
         if unscored:
@@ -545,14 +545,14 @@ def run_suitability(
             _write_stability(tx.temp_for(outputs.stability), plan, tiles, saved, run_w, thresholds,
                              spec.aggregation, settings.chunk_px, tags, SubProgress(progress, 0.6, 0.9))
         check_cancelled(progress)
-        progress.report(0.92, "Ranking candidate sites")
+        progress.report(0.92, msg("step_ranking_sites"))
         sites = _site_scores(plan, site_n, site_sum, site_hist, run_site_sum) if plan.sites is not None else ()
         if outputs.sites is not None:
             write_vector(tx.temp_for(outputs.sites), _sites_frame(plan, sites), "candidate_sites", "MultiPolygon")
         if outputs.sites_table is not None:
             _write_sites_csv(tx.temp_for(outputs.sites_table), sites)
         check_cancelled(progress)
-    progress.report(1.0, "Done")
+    progress.report(1.0, msg("step_done"))
     px_ha = grid.pixel_area_ha
     return SuitabilityResult(
         outputs=outputs, grid=grid, criteria=ids, weights=tuple(float(w) for w in plan.weights),
@@ -609,7 +609,7 @@ def _write_stability(path: Path, plan: _Plan, tiles: list[Window], saved: dict[i
             pct = np.rint(100.0 * count / runs).astype(np.uint8)
             ds.write(_tile_raster(window, index, pct), 1, window=_window_slices(window))
             saved[t].unlink()
-            progress.report((t + 1) / len(tiles), f"Stability: tile {t + 1} of {len(tiles)}")
+            progress.report((t + 1) / len(tiles), msg("step_stability_tile", n=t + 1, m=len(tiles)))
     finally:
         ds.close()
 

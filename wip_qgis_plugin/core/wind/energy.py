@@ -40,6 +40,7 @@ from .resource import (
     table_for,
 )
 from .turbines import WindTurbine, load_turbine
+from ..messages import msg
 
 NODATA = -9999.0
 
@@ -245,15 +246,15 @@ def run_wind_yield(
     crs = check_working_crs(settings.crs)
     turbine = load_turbine(turbine, settings.hub_height_m)
     hub = turbine.hub_height_m
-    progress.report(0.0, "Reading the area and the rasters")
+    progress.report(0.0, msg("step_reading_area_rasters"))
     grid, names, ids, geoms = _grid_for(aoi, rasters, crs, settings.resolution_m)
     model, inp = prepare_resource(hub, rasters, layers, grid, crs, settings.resource)
     climate = inp.climate
-    progress.info(f"Turbine {turbine.describe()}; wind at hub from {RESOURCE_DESCRIPTIONS[model]}; "
-                  f"weather {climate.name}")
+    progress.info(msg("energy_turbine_resource", turbine=turbine.describe(), source=RESOURCE_DESCRIPTIONS[model],
+                      weather=climate.name))
     table = table_for(turbine, settings.resource, climate)
     loss_factor = settings.losses.factor()
-    progress.info(f"Losses: {settings.losses.describe()} → net = {loss_factor:.3f} × gross")
+    progress.info(msg("energy_losses", losses=settings.losses.describe(), factor=float(loss_factor)))
     check_cancelled(progress)
     n_m = len(names)
     acc = _Accumulator(np.zeros(n_m + 1), np.zeros(n_m + 1), np.zeros(n_m + 1), np.zeros(n_m + 1))
@@ -288,7 +289,7 @@ def run_wind_yield(
                     ds.write(out, 1, window=((window.row, window.row + window.height),
                                              (window.col, window.col + window.width)))
                 _accumulate(acc, zone, valid, speed, flh, rho)
-                progress.report(0.05 + 0.9 * (i + 1) / len(tiles), "Computing the yield")
+                progress.report(0.05 + 0.9 * (i + 1) / len(tiles), msg("step_computing_yield"))
         finally:
             for ds in writers.values():
                 ds.close()
@@ -297,7 +298,7 @@ def run_wind_yield(
         if outputs.table is not None:
             _write_table(tx.temp_for(Path(outputs.table)), munis, turbine, settings.losses)
     n_all = acc.n.sum()
-    progress.report(1.0, "Done")
+    progress.report(1.0, msg("step_done"))
     return WindYieldResult(
         turbine=turbine, resource_model=model, climate=climate,
         weibull_k=None if settings.resource.weibull_k_raster else (settings.resource.weibull_k or climate.weibull_k),

@@ -52,6 +52,7 @@ from .noise import (
 )
 from .shadow import grid_convergence_deg, shadow_flicker, shadow_hours_grid, shadow_reach_m, sun_path
 from .shadow_real import REAL_LIMIT_H_PER_A, receptor_real_hours
+from ..messages import msg
 
 #: Field names read from a turbines layer, first found wins (ours, UFZ/MaStR-like, German).
 HUB_FIELDS = ("hub_height_m", "Hub_m", "height:hub", "nabenhoehe", "Nabenhoehe")
@@ -538,7 +539,7 @@ def run_immission(
     settings.check()
     crs = check_working_crs(settings.crs)
     table = load_immission_table(settings.table)
-    progress.report(0.0, "Reading the turbines")
+    progress.report(0.0, msg("step_reading_turbines"))
     new = read_turbines(turbines, "new turbines", crs, table, settings.sound_power_db)
     new_xy = shapely.get_coordinates(new.geometry.values)
     if "energy_mwh_per_a" not in new:
@@ -552,15 +553,15 @@ def run_immission(
         bbox = (*(new_xy.min(axis=0) - 2 * settings.reach_m), *(new_xy.max(axis=0) + 2 * settings.reach_m))
         existing = read_turbines(layers["wind_turbines"], "existing turbines", crs, table,
                                  settings.existing_sound_power_db, bbox)
-        progress.info(f"Existing turbines (pre-load): {len(existing)} within {2 * settings.reach_m / 1000:g} km.")
+        progress.info(msg("immission_preload", n=len(existing), km=2 * settings.reach_m / 1000))
     elif len(new_xy):
         progress.warning("No existing turbines given (role wind_turbines): the noise pre-load is not assessed.")
-    progress.report(0.1, "Receptors")
+    progress.report(0.1, msg("step_receptors"))
     receptors, sources = _receptors(layers.get("buildings"), layers.get("landuse"), new_xy, crs, table, settings)
     if layers.get("buildings") is None and len(new_xy):
         progress.warning("No buildings layer: noise and shadow flicker are not assessed (no receptor).")
     elif len(new_xy) and receptors.empty:
-        progress.info(f"No dwelling within {settings.reach_m:,.0f} m of the new turbines: nothing to assess.")
+        progress.info(msg("immission_no_dwelling", reach_m=float(settings.reach_m)))
     rec_xy = shapely.get_coordinates(receptors.geometry.values) if len(receptors) else np.empty((0, 2))
     dem = (rasters or {}).get("dem")
     rec_z = _ground(dem, rec_xy, crs) + table.noise.receptor_height_m
@@ -592,13 +593,13 @@ def run_immission(
         job = pool.apply_async(_shadow_stage, (*shadow_args, np.ones(len(new), dtype=bool)))
     try:
         check_cancelled(progress)
-        progress.report(0.2, "Noise (ISO 9613-2)" + (" and shadow flicker" if job is not None else ""))
+        progress.report(0.2, msg("step_noise_shadow" if job is not None else "step_noise"))
         mode, level, pre_level, noise_met = _noise_stage(new_xyz, new["sound_power_db"], ex_xyz, ex_lw, np.column_stack(
             [rec_xy, rec_z]), limits, modes, table, settings) if settings.noise and len(receptors) else (
             np.zeros(len(new), dtype=np.int64), *np.full((2, len(receptors)), -np.inf), True)
         kept = mode >= 0
         check_cancelled(progress)
-        progress.report(0.5, "Shadow flicker")
+        progress.report(0.5, msg("step_shadow_flicker"))
         shadow = None if shadow_args is None or not kept.any() else job.get() if job is not None and kept.all() \
             else _shadow_stage(*shadow_args, kept)
     finally:
@@ -636,7 +637,7 @@ def run_immission(
         rec["shadow_real_over_limit"] = rec["shadow_real_h_per_a"] > REAL_LIMIT_H_PER_A
     rec["area_label"] = np.asarray([table.noise.area_labels.get(a, a) for a in rec["area_type"]], dtype=object)
     check_cancelled(progress)
-    progress.report(0.7, "Writing")
+    progress.report(0.7, msg("step_writing"))
     with OutputTransaction() as tx:
         write_vector(tx.temp_for(Path(outputs.receptors)), rec, "receptors", "Point")
         if outputs.turbines is not None:
@@ -666,7 +667,7 @@ def run_immission(
                 write_vector(tx.temp_for(Path(outputs.contours)), _contours(values, transform, crs), "noise_contours",
                              "MultiPolygon")
         if outputs.shadow_raster is not None and sun is not None and settings.shadow_resolution_m > 0:
-            progress.report(0.8, "Shadow raster")
+            progress.report(0.8, msg("step_shadow_raster"))
             hub_xy = np.vstack([new_xy[kept], ex_xyz[:, :2]]) if len(ex_xyz) else new_xy[kept]
             hub_h = np.r_[new["hub_height_m"].to_numpy(float)[kept],
                           existing["hub_height_m"].to_numpy(float) if len(ex_xyz) else []]
@@ -682,7 +683,7 @@ def run_immission(
         check_cancelled(progress)
     over_noise = int(np.sum(level > limits + 1e-9))
     counts = pd.Series(rec["area_type"]).value_counts()
-    progress.report(1.0, "Done")
+    progress.report(1.0, msg("step_done"))
     cap = new["capacity_mw"].to_numpy(float)
     return ImmissionResult(
         len(new), int(np.sum(mode == 0)), int(np.sum((mode > 0) & ~night_off)), int(night_off.sum()),

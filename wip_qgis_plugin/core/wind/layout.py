@@ -209,7 +209,7 @@ def place_turbines(feasible: shapely.Geometry, main_direction_deg: float, along_
                 accepted.append((x, y))
         if accepted:
             placed.append(np.asarray(accepted))
-        progress.report((n_part + 1) / max(len(parts), 1), "Placing turbines")
+        progress.report((n_part + 1) / max(len(parts), 1), msg("step_placing_turbines"))
     return np.vstack(placed) if placed else np.empty((0, 2))
 
 
@@ -436,11 +436,11 @@ def run_turbine_layout(
         raise InputError(f"Unknown wake model {settings.wake_model!r}; use one of {', '.join(WAKE_MODELS)}.")
     if settings.spacing_along_d <= 0 or settings.spacing_across_d <= 0:
         raise InputError("The spacing along and across the main wind direction must be positive (rotor diameters).")
-    progress.report(0.0, "Reading the eligible areas")
+    progress.report(0.0, msg("step_reading_eligible"))
     areas = _read_areas(eligible_areas, crs)
     aoi_names = [str(n) for n in read_aoi_areas(aoi, crs, "repair")[0]] if aoi is not None else []
     if areas.empty:
-        progress.info(f"0 turbines: no eligible area ({eligible_areas.describe()} holds no polygons).")
+        progress.info(msg("layout_no_polygons", layer=eligible_areas.describe()))
         direction = settings.main_direction_deg if settings.main_direction_deg is not None else math.nan
         xy, speed, gross, wake = np.empty((0, 2)), np.empty(0), np.empty(0), np.empty(0)
     else:
@@ -448,11 +448,10 @@ def run_turbine_layout(
                                                              progress)
         if not len(xy):
             mode = "rotor-in" if settings.rotor_in else "rotor-out"
-            progress.info(f"0 turbines: no eligible area is large enough for one turbine "
-                          f"(rotor {turbine.rotor_diameter_m:g} m, {mode}).")
+            progress.info(msg("layout_no_area_large_enough", rotor_m=float(turbine.rotor_diameter_m), mode=mode))
     net = gross * (1 - wake) * settings.losses.factor(include_wake=False)
     check_cancelled(progress)
-    progress.report(0.9, "Distance to houses")
+    progress.report(0.9, msg("step_distance_houses"))
     dist = _house_distance(layers.get("buildings"), xy, crs)
     site_idx = _site_of(areas, xy)
     frame = gpd.GeoDataFrame({  # text columns stay text with 0 turbines (the empty layer keeps its schema)
@@ -486,7 +485,7 @@ def run_turbine_layout(
         check_cancelled(progress)
     total_gross_free = float(np.nansum(gross))
     total = _total_row(frame, float(areas.geometry.area.sum()) / 1e4, "", "TOTAL")
-    progress.report(1.0, "Done")
+    progress.report(1.0, msg("step_done"))
     return LayoutResult(turbine, len(frame), total.capacity_mw, total.energy_mwh_per_a, total.full_load_hours,
                         100.0 * float(np.nansum(gross * wake)) / total_gross_free if total_gross_free else 0.0,
                         float(direction), settings.rotor_in, tuple(sites), tuple(munis), frame, outputs)
@@ -531,7 +530,7 @@ def _place_and_yield(turbine: WindTurbine, areas: gpd.GeoDataFrame, rasters: Map
     xy = place_turbines(feasible, direction, along, across, energy_at, settings.objective, settings.offsets,
                         progress=SubProgress(progress, 0.3, 0.8))
     check_cancelled(progress)
-    progress.report(0.8, "Wake losses")
+    progress.report(0.8, msg("step_wake_losses"))
     speed, k, rho = at(xy) if len(xy) else (np.empty(0),) * 3
     directions, freq, ratios = wind_rose(weather.data["wind_speed"], weather.data["wind_direction"],
                                          settings.wake_sectors, settings.wake_step_deg)
@@ -600,7 +599,7 @@ def _resource_grid(model: str, inp: ResourceInputs, grid: Grid, crs: Any, hub: f
         s, kk, r = resource_on_window(model, inp, grid, w, crs, hub)
         sl = (slice(w.row, w.row + w.height), slice(w.col, w.col + w.width))
         speed[sl], k[sl], rho[sl] = s, kk, r
-        progress.report((i + 1) / len(tiles), "Wind resource at hub height")
+        progress.report((i + 1) / len(tiles), msg("step_wind_resource"))
     return speed, k, rho
 
 

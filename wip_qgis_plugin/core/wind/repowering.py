@@ -47,6 +47,7 @@ from ..progress import NullProgress, Progress, SubProgress, check_cancelled
 from .immission import HUB_FIELDS, ROTOR_FIELDS, metres
 from .layout import LayoutOutputs, LayoutSettings, run_turbine_layout
 from .turbines import load_turbine
+from ..messages import msg
 
 #: Fields with the commissioning year (or a date starting with it), first found wins.
 YEAR_FIELDS = ("commissioning_year", "start_date", "Year", "Inbetriebnahme", "inbetriebnahme")
@@ -273,10 +274,9 @@ def place_replacements(placement: ReplacementLayout, candidates: np.ndarray, pla
         areas = areas[shapely.area(areas.geometry.values) > 0].reset_index(drop=True)
     ha = float(areas.geometry.area.sum()) / 1e4
     if plan_areas is not None and len(plan_areas):
-        progress.info(f"Replacement layout: {ha:.1f} ha of eligible land within {zone_h:g} H of the candidates or in "
-                      "the plan's repowering areas.")
+        progress.info(msg("repowering_replacement_plan", area_ha=ha, h=float(zone_h)))
     else:
-        progress.info(f"Replacement layout: {ha:.1f} ha of eligible land within {zone_h:g} H of the candidates.")
+        progress.info(msg("repowering_replacement", area_ha=ha, h=float(zone_h)))
     ref = LayerRef(str(folder / "replacement_areas.gpkg"), "eligible_areas")
     write_vector(Path(ref.path), areas, "eligible_areas", "MultiPolygon")
     out = LayoutOutputs(folder / "replacement_turbines.gpkg")
@@ -454,13 +454,11 @@ def run_repowering(existing: LayerRef, new: LayerRef | None, outputs: Repowering
             write_csv(tx.temp_for(Path(outputs.table)), TABLE_FIELDS, [[r[f] for f in TABLE_FIELDS] for r in rows])
         if outputs.turbines is not None:
             write_vector(tx.temp_for(Path(outputs.turbines)), turbines, "turbines", "Point")
-    progress.info(f"Repowering {year_now}: {int(candidate.sum())} of {len(old)} existing turbines are at least "
-                  f"{settings.min_age_years:g} years old; {int(by_zone.sum())} of them have a new turbine within "
-                  f"{settings.zone_h:g} H.")
+    progress.info(msg("repowering_summary", year=int(year_now), n=int(candidate.sum()), m=len(old),
+                      age=float(settings.min_age_years), k=int(by_zone.sum()), h=float(settings.zone_h)))
     if plan is not None:
-        progress.info(f"Repowering areas of the plan: {int(in_plan.sum())} new turbine(s) stand in them, "
-                      f"{int(np.sum(rule == RULE_PLAN))} of them outside every {settings.zone_h:g} H zone; they "
-                      f"replace {int(np.sum(replaced & ~by_zone))} more candidate(s).")
+        progress.info(msg("repowering_plan_areas", n=int(in_plan.sum()), m=int(np.sum(rule == RULE_PLAN)),
+                          h=float(settings.zone_h), k=int(np.sum(replaced & ~by_zone))))
     return RepoweringResult(year_now, len(old), int(no_year.sum()), int(candidate.sum()), int(replaced.sum()),
                             float(np.sum(old_mw[replaced])), float(np.sum(old_mwh[replaced])), int(repowering.sum()),
                             float(new_mw[repowering].sum()), float(new_mwh[repowering].sum()), tuple(rows), outputs,

@@ -24,6 +24,7 @@ import numpy as np
 
 from .physics import log_law_speed
 from .shadow import SunPath, shadow_hits
+from ..messages import msg
 
 #: WMO: sunshine where the direct normal irradiance is at least this. [W/m²]
 SUNSHINE_DNI_W_M2 = 120.0
@@ -175,8 +176,8 @@ def receptor_real_hours(hub_xyz: np.ndarray, rotor_radius_m: Any, receptor_xyz: 
     hub = float(np.nanmedian(heights)) if np.isfinite(heights).any() else 150.0
     conditions = hourly_conditions(year, hub, grid_convergence_deg=conv)
     if progress is not None:
-        progress.info(f"Shadow flicker, real case: {year.name}, {int(conditions.sunshine.sum())} h of sunshine, "
-                      f"hub {hub:.0f} m; limit {REAL_LIMIT_H_PER_A:g} h/a.")
+        progress.info(msg("shadow_real_case", name=year.name, sun=int(conditions.sunshine.sum()), hub_m=hub,
+                          limit=float(REAL_LIMIT_H_PER_A)))
     idx = np.flatnonzero(shaded)
     out[idx] = real_case_hours(hub_xyz, rotor_radius_m, np.asarray(receptor_xyz)[idx], sun, conditions, reach_m)
     return out

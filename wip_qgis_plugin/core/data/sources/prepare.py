@@ -27,6 +27,7 @@ from ..outputs import OutputTransaction, write_vector
 from .detect import SourceLayer, SourceMatch, detect_source
 from .profile import CANONICAL_COLUMNS, RolePart
 from .tags import LayerTags, geometry_mask, part_columns, part_mask
+from ...messages import msg
 
 #: Name of the prepared GeoPackage in the work folder.
 PREPARED_NAME = "sources.gpkg"
@@ -233,7 +234,7 @@ def prepare_sources(sources: Sequence[SourceSpec | Mapping[str, Any] | str | Pat
                 covered.add(part.role)
         for lyr, parts in by_layer.items():
             check_cancelled(progress)
-            progress.report(0.9 * done / max(n_layers, 1), f"Reading source layer {lyr.name}")
+            progress.report(0.9 * done / max(n_layers, 1), msg("sources_reading_layer", name=lyr.name))
             frame = _read(lyr, _needed_fields(match, parts, lyr), working, bbox, f"Source {match.path!r}")
             frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)].reset_index(drop=True)
             if not frame.crs.equals(working):
@@ -260,7 +261,7 @@ def prepare_sources(sources: Sequence[SourceSpec | Mapping[str, Any] | str | Pat
     if not covered:
         raise InputError("The sources give no layer role: " + "; ".join(m.describe() for m in matches) +
                          ". Name their profile (--source-profile) or give the layers by role (--layer ROLE=FILE).")
-    progress.report(0.9, "Writing the prepared layers")
+    progress.report(0.9, msg("step_writing_prepared"))
     gpkg = Path(workdir) / PREPARED_NAME
     layers: dict[str, LayerRef] = {}
     counts: dict[str, RoleCount] = {}
