@@ -146,7 +146,7 @@ def test_worker_gives_the_in_process_result(provider, small_region, tmp_path, mo
     assert feedback.progress_values and feedback.progress_values[-1] == 100.0
     assert feedback.progress_values == sorted(feedback.progress_values)
     assert "Reading layers" in feedback.progress_texts and "Tile 1 of 1" in feedback.progress_texts
-    assert any(line.startswith("Layer “buildings”:") for line in feedback.infos)
+    assert any(line.startswith("Layer 'buildings':") for line in feedback.infos)
     assert any(line.startswith("Westdorf:") for line in feedback.infos)
     assert not list(Path(QgsProcessingUtils.tempFolder()).glob("wip_job_*.json"))
 
