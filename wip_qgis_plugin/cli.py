@@ -652,11 +652,21 @@ def cmd_check_data(args: argparse.Namespace) -> int:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run a setback sweep from command-line arguments."""
+    job, key = sweep_job_from_args(args)
+    _run(job, key, f"{key} sweep")
+    return 0
+
+
+def sweep_job_from_args(args: argparse.Namespace):
+    """The ``setback_sweep`` job of ``wip sweep`` and its output prefix (the algorithm "Setback sweep" builds the
+    same job)."""
     from .core.errors import InputError
     from .core.jobs.build import setback_sweep_job
     from .core.scenario.values import parse_setbacks
 
     catalogue, layers, aoi, settings, key = _engine_inputs(args)
+    # the AOI's layer serves the role municipalities (the job adds it), as the algorithm's AOI parameter does
+    layers = {role: ref for role, ref in layers.items() if role != "municipalities"}
     try:
         steps = parse_setbacks({"from": args.start, "to": args.stop, "step": args.step})
     except ValueError as exc:
@@ -666,9 +676,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         name, _, drop = item.partition("=")
         variants[name] = [d for d in drop.split(",") if d]
     out = Path(args.out_dir)
-    _run(setback_sweep_job(catalogue, layers, aoi, args.criterion, steps, settings, variants, out / f"{key}_sweep.csv",
-                           out / f"{key}_sweep.png"), key, f"{key} sweep")
-    return 0
+    return setback_sweep_job(catalogue, layers, aoi, args.criterion, steps, settings, variants,
+                             out / f"{key}_sweep.csv", out / f"{key}_sweep.png"), key
 
 
 def cmd_suitability(args: argparse.Namespace) -> int:
@@ -689,21 +698,30 @@ def cmd_suitability(args: argparse.Namespace) -> int:
 
 def cmd_windbg(args: argparse.Namespace) -> int:
     """WindBG area accounting of eligible wind areas."""
+    job, key = windbg_job_from_args(args)
+    _run(job, key)
+    return 0
+
+
+def windbg_job_from_args(args: argparse.Namespace):
+    """The ``windbg`` job of ``wip windbg`` and its output prefix (the algorithm "WindBG accounting" builds the
+    same job)."""
     from .core.catalogue.loader import load_catalogue
     from .core.jobs.build import windbg_job
 
     _, _, aoi, settings, key = _engine_inputs(args)
-    turbine = load_catalogue(args.catalogue).reference_turbine
-    if args.hub_height or args.rotor_diameter:
-        if turbine is None and not (args.hub_height and args.rotor_diameter):
+    aoi["id_field"] = args.id_field or None  # the AGS, whose first two digits name the Land
+    turbine = None  # only rotor-in needs one, its dimensions (as the algorithm "WindBG accounting" sends them)
+    if args.rotor_in:
+        ref = load_catalogue(args.catalogue).reference_turbine
+        if ref is None and not (args.hub_height and args.rotor_diameter):
             raise SystemExit("wip windbg: the catalogue has no reference turbine; give --hub-height and "
                              "--rotor-diameter")
-        turbine = {"hub_height_m": args.hub_height or turbine.hub_height_m,
-                   "rotor_diameter_m": args.rotor_diameter or turbine.rotor_diameter_m}
-    _run(windbg_job(aoi, settings["crs"], {"path": args.areas, "layer": "eligible_areas"},
-                    Path(args.out_dir) / f"{key}_windbg.csv", args.rotor_in, turbine, args.tower_foot,
-                    land=args.land, invalid_geometries=settings.get("invalid_geometries")), key)
-    return 0
+        turbine = {"hub_height_m": args.hub_height or ref.hub_height_m,
+                   "rotor_diameter_m": args.rotor_diameter or ref.rotor_diameter_m}
+    return windbg_job(aoi, settings["crs"], {"path": args.areas, "layer": "eligible_areas"},
+                      Path(args.out_dir) / f"{key}_windbg.csv", args.rotor_in, turbine, args.tower_foot,
+                      land=args.land, invalid_geometries=settings.get("invalid_geometries")), key
 
 
 def _grid_inputs(args: argparse.Namespace, need_substations: bool):
@@ -1328,6 +1346,8 @@ def build_parser() -> argparse.ArgumentParser:
     wb = sub.add_parser("windbg", help="WindBG area accounting of eligible wind areas")
     _common_options(wb)
     wb.add_argument("--areas", required=True, help="eligible-area polygons (GeoPackage) of `wip eligibility`")
+    wb.add_argument("--id-field", default="ags",
+                    help="municipality key field (AGS: it names the Land; default: ags, as the algorithm's)")
     _accounting_options(wb, "apply the WindBG § 4 rotor-in deduction (default: on, as the sample scenario)", True)
     wb.set_defaults(func=cmd_windbg)
     gc = sub.add_parser("grid-check", help="check power lines as a graph: dangling ends, islands, missing voltages")

@@ -282,3 +282,66 @@ def test_repowering_and_wip_repowering_build_the_same_job(provider, small_region
     assert placement["settings"]["rotor_in"] is True and placement["settings"]["spacing_along_d"] == 6.0
     assert sorted(placement["layers"]) == ["landuse", "water"]
     assert algorithm_job.arguments["settings"]["zone_h"] == 4.0 and algorithm_job.arguments["turbines"] is None
+
+
+@pytest.mark.parametrize("rotor_in", [True, False], ids=["rotor-in", "rotor-out"])
+def test_windbg_accounting_and_wip_windbg_build_the_same_job(provider, small_region, captured_job, tmp_path,
+                                                             rotor_in):
+    """Rotor-in sends the reference turbine's dimensions (the presets' 159 m hub, 141 m rotor: the dialog's
+    defaults); rotor-out sends none, from either front end."""
+    import geopandas as gpd
+    import shapely
+
+    from wip_qgis_plugin.cli import windbg_job_from_args
+
+    gpkg = small_region.path
+    areas = tmp_path / "wind_areas.gpkg"  # as `wip eligibility` writes them
+    gpd.GeoDataFrame({"area_ha": [400.0]}, geometry=[shapely.box(X0, Y0, X0 + 2000, Y0 + 2000)],
+                     crs="EPSG:25832").to_file(areas, layer="eligible_areas", driver="GPKG", engine="pyogrio")
+    out = tmp_path / "out"
+    algorithm_job = captured_job("wip:windbgaccounting", {
+        "AOI": small_region.uri("municipalities"), "AOI_NAME_FIELD": "name", "AOI_NAMES": "Westdorf",
+        "ELIGIBLE_AREAS": f"{areas}|layername=eligible_areas", "ROTOR_IN": rotor_in,
+        "OUTPUT_TABLE": str(out / "wind_windbg.csv")})
+    cli_job, key = windbg_job_from_args(build_parser().parse_args([
+        "windbg", "--catalogue", "wind_sachsen_anhalt", "--layer", f"municipalities={gpkg}:municipalities",
+        "--names", "Westdorf", "--areas", str(areas), "--rotor-in" if rotor_in else "--no-rotor-in",
+        "--out-dir", str(out)]))
+    assert key == "wind"
+    assert algorithm_job.name == cli_job.name == "windbg"
+    assert dict(algorithm_job.arguments) == dict(cli_job.arguments)
+    arguments = algorithm_job.arguments
+    assert arguments["rotor_in"] is rotor_in
+    assert arguments["turbine"] == ({"hub_height_m": 159.0, "rotor_diameter_m": 141.0} if rotor_in else None)
+    assert arguments["tower_foot_radius_m"] == 4.0 and arguments["invalid_geometries"] == "error"
+    assert arguments["aoi"]["id_field"] == "ags" and arguments["land"] is None
+
+
+def test_setback_sweep_and_wip_sweep_build_the_same_job(provider, small_region, captured_job, tmp_path):
+    """Both keep the eligible patches of at least 5 ha (as "Land eligibility"), not the engine's 1 ha."""
+    from wip_qgis_plugin.cli import sweep_job_from_args
+
+    gpkg = small_region.path
+    roles = ("landuse", "buildings")
+    out = tmp_path / "out"
+    algorithm_job = captured_job("wip:setbacksweep", small_region.parameters(
+        roles, PRESET="wind_sachsen_anhalt", AOI_NAMES="Westdorf", CRITERION="settlements_soft",
+        SETBACK_FROM=600, SETBACK_TO=1000, SETBACK_STEP=200, OUTPUT_TABLE=str(out / "wind_sweep.csv"),
+        OUTPUT_CHART=str(out / "wind_sweep.png")))
+    cli_job, key = sweep_job_from_args(build_parser().parse_args([
+        "sweep", "--catalogue", "wind_sachsen_anhalt", "--layer", f"municipalities={gpkg}:municipalities",
+        *[f"--layer={role}={gpkg}:{role}" for role in roles], "--names", "Westdorf",
+        "--criterion", "settlements_soft", "--from", "600", "--to", "1000", "--step", "200",
+        "--out-dir", str(out)]))  # no --min-area, no --resolution: the defaults must agree
+    assert key == "wind"
+    assert algorithm_job.name == cli_job.name == "setback_sweep"
+    algorithm_arguments, cli_arguments = dict(algorithm_job.arguments), dict(cli_job.arguments)
+    # the labels follow the front end: the dialog names its variants and the chart in the QGIS language
+    for arguments in (algorithm_arguments, cli_arguments):
+        arguments["variants"] = list(arguments["variants"].values())
+        del arguments["language"]
+    assert algorithm_arguments == cli_arguments
+    assert algorithm_job.arguments["settings"] == {"resolution_m": 25.0, "crs": "EPSG:25832",
+                                                   "kinds": ["hard", "soft"], "min_area_ha": 5.0,
+                                                   "require_all": False, "invalid_geometries": "error"}
+    assert algorithm_job.arguments["setbacks_m"] == [600.0, 800.0, 1000.0]

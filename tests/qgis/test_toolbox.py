@@ -191,17 +191,50 @@ SCENARIO_DEFAULTS = [
 ]
 
 
+#: The scenario parser's default where a scenario file leaves the key out: (algorithm, parameter) → (the key's
+#: place in the sample scenario, what the loaded Scenario holds). The repowering's replacement layout is the
+#: scenario's wind.layout (wind.repowering.turbines: place).
+PARSER_DEFAULTS = {
+    ("windbgaccounting", "ROTOR_IN"): (("windbg", "wind", "rotor_in"), lambda sc: sc.windbg[0].rotor_in),
+    ("turbinelayout", "ROTOR_IN"): (("wind", "layout", "rotor_in"), lambda sc: sc.wind.layout.rotor_in),
+    ("windrepowering", "ROTOR_IN"): (("wind", "layout", "rotor_in"), lambda sc: sc.wind.layout.rotor_in),
+    ("windimmission", "SHADOW_REAL_CASE"): (("wind", "immission", "shadow_real_case"),
+                                            lambda sc: sc.wind.immission.shadow_real_case),
+}
+
+
+def scenario_default(tmp_path, keys: tuple[str, ...], read):
+    """What the scenario parser makes of the sample scenario without the key ``keys`` (its layers made absolute,
+    the file written elsewhere)."""
+    from wip_qgis_plugin.core.scenario.spec import load_scenario
+
+    raw = scenario()
+    for ref in raw["layers"].values():
+        ref["path"] = str(SCENARIO.parent / ref["path"])
+    raw["output_dir"] = str(tmp_path / "out")
+    section = raw
+    for key in keys[:-1]:
+        section = section[key]
+    del section[keys[-1]]
+    path = tmp_path / "scenario.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return read(load_scenario(path))
+
+
 @pytest.mark.parametrize("algorithm_id, parameter, in_scenario, argv, dest, words", SCENARIO_DEFAULTS,
                          ids=[f"{a}-{p}" for a, p, *_ in SCENARIO_DEFAULTS])
 def test_dialog_defaults_are_the_scenarios_and_the_flags(qgis_app, algorithm_id, parameter, in_scenario, argv, dest,
-                                                         words):
-    """A planner who opens a dialog gets the sample scenario's choice, `wip` without the flag the same, and the
-    help says so (issue 15: a flag and a parameter never disagree)."""
+                                                         words, tmp_path):
+    """A planner who opens a dialog gets the sample scenario's choice, `wip` without the flag the same, a scenario
+    file without the key the same, and the help says so (issue 15: a flag and a parameter never disagree)."""
     from wip_qgis_plugin.processing_algorithms.base import help_for
 
     expected = in_scenario(scenario())
     assert dialog_default(algorithm_id, parameter) == pytest.approx(expected)
     assert cli_default(argv, dest) == pytest.approx(expected)
+    if (algorithm_id, parameter) in PARSER_DEFAULTS:
+        keys, read = PARSER_DEFAULTS[algorithm_id, parameter]
+        assert scenario_default(tmp_path, keys, read) == pytest.approx(expected), keys
     for language, text in words.items():
         assert text in help_for(algorithm_id, language)["parameters"][parameter], (language, text)
 

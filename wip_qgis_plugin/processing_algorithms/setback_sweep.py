@@ -42,6 +42,9 @@ class SetbackSweep(WipAlgorithm):
     DEFAULT_PRESET = "wind_sachsen_anhalt"
     #: The sample scenario's sweep (one eligibility run per setback and variant: coarser than a plan's 10 m). [m]
     DEFAULT_RESOLUTION_M = 25.0
+    #: Minimum eligible patch, as "Land eligibility" and `wip sweep` default it (the same job for the same
+    #: choices; the engine's own default, 1 ha, would count smaller patches). [ha]
+    MIN_AREA_HA = 5.0
     #: More setbacks than this are refused (each one holds a mask per tile in memory).
     MAX_SETBACKS = 100
 
@@ -95,7 +98,8 @@ class SetbackSweep(WipAlgorithm):
             area_of_interest(self, parameters, context, feedback),
             self.parameterAsString(parameters, self.CRITERION, context).strip() or None, setbacks,
             settings={"resolution_m": self.parameterAsDouble(parameters, self.RESOLUTION, context),
-                      "crs": crs, "kinds": kinds},
+                      "crs": crs, "kinds": kinds, "min_area_ha": self.MIN_AREA_HA, "require_all": False,
+                      "invalid_geometries": "error"},
             variants=variants, table=table, chart=chart,
             language="de" if ui_language() == "de" else "en"), feedback)
         criterion = result["criterion_id"]

@@ -85,13 +85,15 @@ class WindbgAccounting(WipAlgorithm):
         crs = working_crs(self, parameters, context)
         table = self.output_path(parameters, self.OUTPUT_TABLE, context, (".csv",))
         rotor_in = self.parameterAsBoolean(parameters, self.ROTOR_IN, context)
-        turbine = reference_turbine(self, parameters, context)
+        # only rotor-in needs the reference turbine, its dimensions; the engine's default for invalid geometries
+        # (refuse) given as `wip windbg` gives it: the same job for the same choices
+        turbine = {k: v for k, v in reference_turbine(self, parameters, context).items() if k != "name"}
         aoi = area_of_interest(self, parameters, context, feedback)
         land = self.LAND_IDS[self.parameterAsEnum(parameters, self.LAND, context)]
         result = self.run_engine(windbg_job(
             aoi, crs, self.layer_ref(parameters, self.ELIGIBLE_AREAS, context, feedback), table, rotor_in,
             turbine if rotor_in else None, self.parameterAsDouble(parameters, self.TOWER_FOOT_RADIUS, context),
-            land=land), feedback)
+            land=land, invalid_geometries="error"), feedback)
         if result["rotor_in"]:
             feedback.pushInfo(tr("Rotor-in: the boundary moves inward by {offset:g} m (rotor radius minus "
                                  "tower-foot radius).").format(offset=result["inward_offset_m"]))

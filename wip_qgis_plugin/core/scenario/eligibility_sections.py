@@ -25,7 +25,7 @@ from ..spec import suggest, unknown_keys
 from ..units import Turbine
 from ..wind.turbines import load_turbine
 from .layer_bindings import TECHNOLOGY_KEYS, read_layer_bindings, read_require_all
-from .model import SuitabilityRun, SweepRun, TechnologyRun, WindbgRun
+from .model import DEFAULT_ROTOR_IN, SuitabilityRun, SweepRun, TechnologyRun, WindbgRun
 from .values import layer_ref, parse_setbacks, read_kinds, read_names, resolved
 
 _SUIT = {"sensitivity", "aggregation", "weights", "ahp", "weighting"}
@@ -283,7 +283,7 @@ def read_windbg(raw: Any, by_key: dict[str, TechnologyRun], out_dir: Path, probl
         unknown_keys(spec, _WINDBG, f"{where}.", problems)
         plan = None if spec.get("plan_areas") is None else layer_ref(spec["plan_areas"], base, f"{where}.plan_areas",
                                                                        problems)
-        windbgs.append(WindbgRun(key, by_key[key], bool(spec.get("rotor_in", False)),
+        windbgs.append(WindbgRun(key, by_key[key], bool(spec.get("rotor_in", DEFAULT_ROTOR_IN)),
                                  float(spec.get("tower_foot_radius_m", 4.0)), out_dir / f"{key}_windbg.csv",
                                  plan, bool(spec.get("plan_rotor_in", False)),
                                  out_dir / f"{key}_plan_areas.csv" if plan else None,

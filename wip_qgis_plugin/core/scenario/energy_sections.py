@@ -24,7 +24,16 @@ from ..wind.noise import load_immission_table
 from ..wind.repowering import RepoweringOutputs, RepoweringSettings
 from ..wind.resource import WindResourceSettings
 from ..wind.turbines import load_turbine
-from .model import RepoweringRun, RooftopRun, SolarRun, SuitabilityRun, TechnologyRun, WindRun
+from .model import (
+    DEFAULT_ROTOR_IN,
+    DEFAULT_SHADOW_REAL_CASE,
+    RepoweringRun,
+    RooftopRun,
+    SolarRun,
+    SuitabilityRun,
+    TechnologyRun,
+    WindRun,
+)
 from .values import layer_ref, weather_source
 
 _WIND = {"turbine", "hub_height_m", "resolution_m", "weibull_k", "weibull_k_raster", "weather", "losses", "layout",
@@ -98,7 +107,8 @@ def read_wind(raw: Any, base: Path, by_key: dict[str, TechnologyRun], out_dir: P
         return None
     try:
         layout = LayoutSettings(
-            crs=settings.crs, hub_height_m=settings.hub_height_m, rotor_in=bool(spec.get("rotor_in", False)),
+            crs=settings.crs, hub_height_m=settings.hub_height_m,
+            rotor_in=bool(spec.get("rotor_in", DEFAULT_ROTOR_IN)),
             spacing_along_d=float(spec.get("spacing_along_d", 5.0)),
             spacing_across_d=float(spec.get("spacing_across_d", 3.0)),
             main_direction_deg=None if spec.get("main_direction_deg") is None else float(spec["main_direction_deg"]),
@@ -193,7 +203,7 @@ def read_immission(raw: Any, base: Path, crs: str, problems: list[str]) -> Immis
             shadow=bool(spec.get("shadow", True)), area_type_field=str(spec.get("area_type_field", "area_type")),
             reach_m=float(spec.get("reach_m", 3000.0)), resolution_m=float(spec.get("resolution_m", 25.0)),
             shadow_resolution_m=float(spec.get("shadow_resolution_m", 50.0)), year=int(spec.get("year", 2023)),
-            shadow_real_case=bool(spec.get("shadow_real_case", False)),
+            shadow_real_case=bool(spec.get("shadow_real_case", DEFAULT_SHADOW_REAL_CASE)),
             weather=None if spec.get("weather") is None else str(spec["weather"]), **optional)
         settings.check()
         if table is not None:

@@ -64,6 +64,13 @@ class SuitabilityRun:
     stability: Path | None
 
 
+#: What a scenario that leaves the key out gets: the defaults of the dialogs and of the `wip` flags (Turbine layout,
+#: WindBG accounting, Repowering: rotor-in; Wind immission: the real shadow duration), as the sample scenario sets
+#: them (one job path, docs/architecture.md). A regional plan's ``plan_rotor_in`` stays off: a fact of the plan.
+DEFAULT_ROTOR_IN = True
+DEFAULT_SHADOW_REAL_CASE = True
+
+
 @dataclass(frozen=True)
 class WindbgRun:
     """WindBG area accounting of one technology's eligible areas (``windbg.<key>``)."""
