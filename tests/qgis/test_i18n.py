@@ -168,35 +168,9 @@ def engine_literal_lines() -> dict[str, str]:
     return found
 
 
-#: Warnings still passed as English text (shown in English in a German QGIS): the data problems below have no
-#: message id yet. A new line must not join them: give it a msg() id in core/messages.json.
+#: Warnings still passed as English text (shown in English in a German QGIS): the line below is assembled from
+#: PreparedLayer.describe's terminal wording. A new line must not join it: give it a msg() id in core/messages.json.
 ENGLISH_WARNINGS = (
-    "1 feature(s) of 1 have no name in field",
-    "1 name(s) in 1 belong to several municipalities",
-    "Area of interest: left out 1 invalid geometr",
-    "Area of interest: repaired 1 invalid geometr",
-    "No feature of any input layer lies within reach of the area of interest",
-    "Exception '1' of criterion '1' is NOT ASSESSED",
-    "Layer 1 has no field 1: its features have no value there.",
-    "The substations layer also holds features that are no substation",
-    "Allocation: within 1 s the built cost could not be proven least",
-    "economics: trade-tax multiplier (field 1) outside 200–1000 %",
-    "demand: missing for 1",
-    "1: the profile has no layer for 1",
-    "1 suitability: 1",
-    "sweep: the wind catalogue has no criterion tagged settlement_setback",
-    "Floating PV: no lake of 1 qualifies",
-    "Floating PV: field(s) outside every municipality given: ",
-    "No elevation model (raster role 'dem')",
-    "No eligible pixel in the area: nothing to model.",
-    "No building footprint in 1 within the area.",
-    "The eligible-area layer 1 holds no polygons: no candidate sites.",
-    "AHP consistency ratio 1 > 0.1",
-    "Suitability criterion '1': no feature of '1' matches",
-    "No buildings layer: noise and shadow flicker are not assessed",
-    "The new turbines have no energy_mwh_per_a field",
-    "No existing turbines given (role wind_turbines)",
-    "1 of 1 existing turbine(s) have no commissioning year",
     "Layer 1: ",  # jobs/prepare.py: a prepared layer's problems, worded by PreparedLayer.describe
 )
 

@@ -22,6 +22,7 @@ import shapely
 
 from ..data.layers import LayerRef, layer_info, read_frame
 from ..errors import InputError
+from ..messages import msg
 from ..progress import NullProgress, Progress
 
 #: How invalid geometries are handled (``--invalid-geometries``, scenario ``invalid_geometries``).
@@ -96,10 +97,9 @@ def _label_names(frame: gpd.GeoDataFrame, aoi: AreaOfInterest, id_field: str | N
             "by name.")
     for i in nameless:
         names[i] = ids[i]
-    progress.warning(
-        f"{len(nameless)} feature(s) of {aoi.layer.describe()} have no name in field {aoi.name_field!r}; they are "
-        f"labelled by their {id_field!r}: {', '.join(names[i] for i in nameless[:10])}"
-        f"{' …' if len(nameless) > 10 else ''}.")
+    progress.warning(msg("aoi_features_without_name", n=len(nameless), layer=aoi.layer.describe(),
+                         field=aoi.name_field, id_field=id_field, names=", ".join(names[i] for i in nameless[:10])
+                         + (" …" if len(nameless) > 10 else "")))
     return names
 
 
@@ -155,10 +155,8 @@ def _separate_namesakes(label: list[str], ids: list[str], shared: set[str], aoi:
             f"{', '.join(repr(n) for n in keyless[:5])} that cannot be told apart (some have no value in "
             f"{id_field!r}); they would be merged into one area. Fill in the key of each, or dissolve them on "
             "purpose first.")
-    progress.warning(
-        f"{len(mine)} name(s) in {aoi.layer.describe()} belong to several municipalities with different "
-        f"{id_field!r}: {', '.join(mine[:10])}{' …' if len(mine) > 10 else ''}; they are kept apart as "
-        "“name (key)”.")
+    progress.warning(msg("aoi_shared_names", n=len(mine), layer=aoi.layer.describe(), id_field=id_field,
+                         names=", ".join(mine[:10]) + (" …" if len(mine) > 10 else "")))
     return [f"{n} ({i})" if n in shared else n for n, i in zip(label, ids)]
 
 
@@ -181,11 +179,9 @@ def _apply_invalid(frame: gpd.GeoDataFrame, label: list[str], aoi: AreaOfInteres
     if invalid == "repair":
         geoms = frame.geometry.values.copy()
         geoms[bad] = [_polygonal(g) for g in shapely.make_valid(geoms[bad])]
-        progress.warning(f"Area of interest: repaired {len(bad)} invalid geometr{'y' if len(bad) == 1 else 'ies'} "
-                         f"({listed}).")
+        progress.warning(msg("aoi_repaired_one" if len(bad) == 1 else "aoi_repaired", n=len(bad), names=listed))
         return frame.set_geometry(geoms)
-    progress.warning(f"Area of interest: left out {len(bad)} invalid geometr{'y' if len(bad) == 1 else 'ies'} "
-                     f"({listed}); repair them to include them.")
+    progress.warning(msg("aoi_left_out_one" if len(bad) == 1 else "aoi_left_out", n=len(bad), names=listed))
     return frame[valid]
 
 

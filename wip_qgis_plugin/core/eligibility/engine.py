@@ -307,9 +307,7 @@ def prepare_run(
             "Check the selected municipalities and the layers' CRS."
         )
     if inputs and not any(len(f) for f in frames.values()):
-        progress.warning("No feature of any input layer lies within reach of the area of interest, although the "
-                         "layers cover it: no vector criterion excludes land here. Check that the layers hold "
-                         "this area's features (an extract of another region gives the same picture).")
+        progress.warning(msg("no_feature_within_reach"))
 
     sets: dict[str, FeatureSet] = {}
     uses: dict[str, list[tuple[int, float]]] = {}

@@ -103,9 +103,8 @@ def read_exception_zones(
     inputs, lacking = _with_fields(inputs)
     for a in absent + raster_absent + lacking:
         parent = criteria[owner[a.criterion]].id
-        progress.warning(f"Exception '{a.criterion}' of criterion '{parent}' is NOT ASSESSED: {a.reason}. The "
-                         f"criterion excludes its land there as well (the stricter reading); to assess it, "
-                         f"{a.hint()}.")
+        progress.warning(msg("exception_not_assessed", exception=a.criterion, criterion=parent, reason=a.reason,
+                             hint=a.hint()))
     buffers = {z.id: z.buffer_m(turbine) for z in zones}
     boxes = {}
     for ci in inputs:

@@ -189,8 +189,7 @@ def _source_frame(source: LayerBinding, columns: Sequence[str], strict: bool, cr
     present = wanted if strict else [c for c in wanted if c in info.fields]
     lacking = [c for c in wanted if c not in present]
     if lacking:
-        progress.warning(f"Layer {source.describe()} has no field {', '.join(lacking)}: its features have no value "
-                         "there.")
+        progress.warning(msg("layer_lacks_fields", layer=source.describe(), fields=", ".join(lacking)))
     if info.feature_count == 0:
         frame = gpd.GeoDataFrame({c: pd.Series([], dtype=object) for c in present}, geometry=[], crs=crs)
     else:

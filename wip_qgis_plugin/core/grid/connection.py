@@ -46,7 +46,7 @@ from .routing import (
 from .settings import ConnectionSettings, TopologySettings
 from .sites import SiteInputs, SubstationInputs, group_sites, prepare_sites, prepare_substations
 from .topology import GridTopology, build_topology, read_grid_layers
-from ..messages import msg
+from ..messages import localised, msg
 
 #: Site status values and what they mean.
 SITE_STATUS: dict[str, str] = {
@@ -169,11 +169,10 @@ def plan_connections(
     site_in = prepare_sites(sites, catalogue, settings)
     sub_in = prepare_substations(substations, settings)
     if sub_in.dropped:
-        progress.warning(
-            f"The substations layer also holds features that are no substation, left out: "
-            f"{', '.join(f'{n} {settings.substation_type_field}={k}' for k, n in sub_in.dropped)} (substations are "
-            f"{' or '.join(settings.substation_types)}). Give a layer of substations only (an OSM grid's vertices "
-            "layer holds every joint of the lines).")
+        types = settings.substation_types
+        progress.warning(msg("substations_layer_mixed", dropped=", ".join(
+            f"{n} {settings.substation_type_field}={k}" for k, n in sub_in.dropped),
+            types=localised(en=" or ".join(types), de=" oder ".join(types))))
     progress.report(0.02, msg("step_road_network"))
     network = None
     if isinstance(roads, RoadNetwork):
@@ -205,10 +204,8 @@ def plan_connections(
     allocation = fixed_charge_allocation(ALLOCATORS[settings.allocation](problem), settings.allocation_time_limit_s)
     gap = allocation.built_gap_pct
     if not gap == 0.0 and allocation.pair_units.any():
-        progress.warning(
-            f"Allocation: within {settings.allocation_time_limit_s:g} s the built cost could not be proven least "
-            + (f"(it may lie up to {gap:.1f} % above the optimum)" if np.isfinite(gap) else "(no bound known)")
-            + "; raise allocation_time_limit_s for an exact result.")
+        progress.warning(msg("allocation_not_proven_gap" if np.isfinite(gap) else "allocation_not_proven",
+                             seconds=float(settings.allocation_time_limit_s), gap_pct=float(gap)))
     baseline = allocate_greedy(problem) if settings.baseline and settings.allocation != "greedy" else None
     check_cancelled(progress)
     used = np.flatnonzero(allocation.pair_units > 0)

@@ -88,8 +88,7 @@ def municipal_hebesatz(plan: ProfilePlan, boundaries: gpd.GeoDataFrame, progress
     given = hebesatz_of(boundaries, "hebesatz")
     odd = sorted(n for n, v in given.items() if not 2.0 <= v <= 10.0)
     if odd:
-        progress.warning(f"economics: trade-tax multiplier (field {plan.hebesatz_field!r}) outside 200–1000 % for "
-                         f"{', '.join(odd[:10])}; these municipalities get the default instead — correct the field")
+        progress.warning(msg("hebesatz_implausible", field=plan.hebesatz_field, names=", ".join(odd[:10])))
         given = {n: v for n, v in given.items() if n not in odd}
     if plan.hebesatz_pct is not None:
         return {str(n): given.get(str(n), plan.hebesatz_pct / 100.0) for n in boundaries["name"]}
@@ -106,9 +105,8 @@ def municipal_demands(plan: ProfilePlan, boundaries: gpd.GeoDataFrame, cat: Dema
              or ags[i] in (table or {})]
     lacking = [names[i] for i in range(len(names)) if i not in set(known)]
     if lacking:
-        progress.warning(f"demand: missing for {', '.join(lacking[:10])}{' …' if len(lacking) > 10 else ''} — no "
-                         f"population (field {plan.population_field!r}) and no row in a demand table; no balance "
-                         "for them")
+        progress.warning(msg("demand_missing", names=", ".join(lacking[:10]) + (" …" if len(lacking) > 10 else ""),
+                             field=plan.population_field))
     return demands_for([names[i] for i in known], [ags[i] for i in known], [pops[i] for i in known], cat, table,
                        f"table {plan.demand_table}" if plan.demand_table else "table")
 

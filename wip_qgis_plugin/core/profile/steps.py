@@ -110,8 +110,7 @@ def eligibility_step(plan: ProfilePlan, step: TechnologyStep, progress: Progress
     layers = {r: ref for r, ref in plan.layers.items() if r in catalogue.roles_needed(step.kinds)}
     missing = [r for r in catalogue.roles_needed(step.kinds) if r not in layers and r != "municipalities"]
     if missing:  # the eligibility run lists each criterion on them as not assessed (or refuses under require_all)
-        progress.warning(f"{step.key}: the profile has no layer for {', '.join(missing)}; the criteria of catalogue "
-                         f"{catalogue.id!r} on them are not assessed — add the layers to assess them")
+        progress.warning(msg("profile_layers_missing", step=step.key, roles=", ".join(missing), catalogue=catalogue.id))
     if "municipalities" in catalogue.roles_needed(step.kinds):
         layers.setdefault("municipalities", plan.aoi.layer)
     result = run_eligibility(catalogue, layers, plan.aoi, outputs, settings, progress)
@@ -135,7 +134,8 @@ def suitability_step(plan: ProfilePlan, tech: TechnologyFigures, progress: Progr
         missing_l = [r for r in spec.layer_roles() if r not in plan.layers and r != "municipalities"]
         if missing_r or missing_l:
             tech.suitability_note = f"not scored: inputs missing ({', '.join(missing_l + missing_r)})"
-            progress.warning(f"{tech.key} suitability: {tech.suitability_note}")
+            progress.warning(msg("suitability_inputs_missing", technology=tech.key,
+                                 roles=", ".join(missing_l + missing_r)))
             return
         layers = {r: ref for r, ref in plan.layers.items() if r in spec.layer_roles()}
         run_suitability(tech.catalogue, layers, plan.rasters, plan.aoi, tech.outputs.eligibility,
@@ -170,7 +170,7 @@ def sweep_series(plan: ProfilePlan, technologies: Mapping[str, TechnologyFigures
         step = next(s for s in plan.technologies if s.key == "wind")
         swept = [c.id for c in cat.active(step.kinds) if "settlement_setback" in c.tags and c.kind != "permitted"]
         if not swept:
-            progress.warning("sweep: the wind catalogue has no criterion tagged settlement_setback")
+            progress.warning(msg("sweep_no_setback_criterion"))
             return None
         forest = [c.id for c in cat.active(step.kinds) if c.id == "forest" or "forest" in c.tags]
         labels = ("with forest", "without forest") if plan.language == "en" else ("mit Wald", "ohne Wald")

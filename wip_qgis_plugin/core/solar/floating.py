@@ -216,9 +216,8 @@ def run_floating(lakes: LayerRef, outputs: FloatingOutputs, settings: FloatingSe
         if big:
             progress.warning(msg("floating_lakes_left_out", n=big, min_ha=float(settings.min_field_ha)))
     if frame.empty:
-        progress.warning(f"Floating PV: no lake of {lakes.describe()} qualifies"
-                         + (f" (filter {flt})" if flt is not None else "") + "; 0 MWp. WHG § 36 (3) allows floating "
-                         "PV on artificial or heavily modified waters only: give a layer of such lakes.")
+        progress.warning(msg("floating_no_lake" if flt is None else "floating_no_lake_filter",
+                             layer=lakes.describe(), filter=str(flt)))
     systems = load_pv_systems()
     systems = dataclasses.replace(systems, albedo=settings.albedo)
     system = systems.system(settings.system)
@@ -260,8 +259,8 @@ def run_floating(lakes: LayerRef, outputs: FloatingOutputs, settings: FloatingSe
             [g for g in getattr(field, "geoms", [field]) if g.geom_type == "Polygon"]))
         progress.report((k + 1) / max(1, len(frame)), msg("floating_lake_step", n=k + 1, m=len(frame)))
     if any(not r["municipality"] for r in rows) and muni is not None:
-        progress.warning("Floating PV: field(s) outside every municipality given: "
-                         + ", ".join(r["lake"] for r in rows if not r["municipality"]) + ".")
+        progress.warning(msg("floating_outside_municipalities",
+                             lakes=", ".join(r["lake"] for r in rows if not r["municipality"])))
     for name, why in skipped.items():
         progress.info(msg("floating_lake_left_out", lake=name, why=why))
     out = gpd.GeoDataFrame(rows, columns=list(FIELDS), geometry=geoms, crs=crs)

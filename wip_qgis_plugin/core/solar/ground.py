@@ -408,7 +408,7 @@ def run_solar_potential(
     refs = {role: r if isinstance(r, RasterRef) else RasterRef(str(r)) for role, r in (rasters or {}).items()}
     terrain = settings.use_terrain and ("dem" in refs or {"slope", "aspect"} <= set(refs))
     if settings.use_terrain and not terrain:
-        progress.warning("No elevation model (raster role 'dem'): the ground is taken as level everywhere.")
+        progress.warning(msg("ground_no_dem"))
     for role in (("slope", "aspect") if {"slope", "aspect"} <= set(refs) else ("dem",)) if terrain else ():
         check_raster(refs[role], role, grid, crs)
     if settings.horizon:
@@ -475,7 +475,7 @@ def run_solar_potential(
                                muni.ravel()[index].astype(np.int32), angles))
         progress.report(0.3 * (t + 1) / len(tiles), msg("step_terrain_tile", n=t + 1, m=len(tiles)))
     if not saved:
-        progress.warning("No eligible pixel in the area: nothing to model.")
+        progress.warning(msg("ground_no_eligible_pixel"))
 
     # pixels outside every TRY polygon (coarse borders) take the region of the area's centre
     if 0 in stats and user_weather is None:

@@ -407,7 +407,7 @@ def run_rooftop_solar(
         frame, centres, muni_index = frame[keep].reset_index(drop=True), centres[keep], muni_index[keep]
     check_cancelled(progress)
     if len(frame) == 0:
-        progress.warning(f"No building footprint in {buildings.describe()} within the area.")
+        progress.warning(msg("rooftop_no_buildings", layer=buildings.describe()))
     progress.report(0.1, msg("rooftop_roof_faces", n=len(frame)))
     faces, meta = _faces_table(frame, systems, columns) if len(frame) else (
         pd.DataFrame(columns=["building", "area_m2", "tilt_deg", "azimuth_deg", "usable", "flat"]),

@@ -60,7 +60,7 @@ from .mcda import (
 )
 from ..progress import NullProgress, Progress, SubProgress, check_cancelled
 from ..data.rasters import RasterRef, check_raster, eligibility_grid, role_values, sources_for
-from ..messages import msg
+from ..messages import localise_number, localised, msg
 
 SCORE_NODATA = 255
 #: Score bins of the sensitivity thresholds (a run's top X % is found to 1/N_BINS).
@@ -257,7 +257,7 @@ def _read_sites(ref: LayerRef, crs: CRS, labels: set[str] | None, invalid: str,
     info = layer_info(ref, "eligible areas")
     cols = tuple(c for c in ("area_id", "name", "ags", "area_ha") if c in info.fields)
     if info.feature_count == 0:
-        progress.warning(f"The eligible-area layer {ref.describe()} holds no polygons: no candidate sites.")
+        progress.warning(msg("suitability_no_eligible_polygons", layer=ref.describe()))
         return gpd.GeoDataFrame({c: [] for c in cols}, geometry=[], crs=crs)
     frame = read_layer(ref, "eligible areas", crs, columns=cols, invalid=invalid)
     if labels is not None and "name" in frame.columns:
@@ -325,8 +325,8 @@ def _prepare(
             geoms = np.asarray(frame.geometry.values[evaluate(c.input.filter, frame)], dtype=object)
             sets[key] = FeatureSet(key, geoms)
             if len(geoms) == 0:
-                progress.warning(f"Suitability criterion '{c.id}': no feature of '{role}' matches "
-                                 f"{c.input.filter} within {reach[key]:,.0f} m; it scores as far away everywhere.")
+                progress.warning(msg("suitability_no_feature_matches", criterion=c.id, role=role,
+                                     filter=str(c.input.filter), reach_m=float(reach[key])))
     sites = None
     tree = None
     if eligible_areas is not None:
@@ -483,10 +483,11 @@ def run_suitability(
     bad_pairs: tuple[InconsistentPair, ...] = ()
     if ahp is not None and not ahp.consistent:
         bad_pairs = tuple(inconsistent_pairs(spec.ahp_matrix(), ahp.weights, ids))
-        progress.warning(
-            f"AHP consistency ratio {ahp.consistency_ratio:.3f} > 0.1: revise the judgements, first "
-            + "; ".join(f"{p.first} vs {p.second}: given {p.judgement:.3g}, the weights imply {p.implied:.3g}"
-                        for p in bad_pairs))
+        de = [f"{p.first} gegenüber {p.second}: angegeben {localise_number(f'{p.judgement:.3g}', 'de')}, die "
+              f"Gewichte ergeben {localise_number(f'{p.implied:.3g}', 'de')}" for p in bad_pairs]
+        progress.warning(msg("ahp_inconsistent", ratio=float(ahp.consistency_ratio), pairs=localised(en="; ".join(
+            f"{p.first} vs {p.second}: given {p.judgement:.3g}, the weights imply {p.implied:.3g}" for p in bad_pairs),
+            de="; ".join(de))))
     n_sites = len(plan.sites) if plan.sites is not None else 0
     run_w = (perturbed_weights(plan.weights, sens.runs, sens.perturbation, np.random.default_rng(sens.seed))
              if sens is not None else None)

@@ -545,7 +545,7 @@ def run_immission(
     if "energy_mwh_per_a" not in new:
         new["energy_mwh_per_a"] = 0.0
         if len(new):
-            progress.warning("The new turbines have no energy_mwh_per_a field: the energy lost is not assessed.")
+            progress.warning(msg("immission_no_energy_field"))
     if "capacity_mw" not in new:
         new["capacity_mw"] = np.nan
     existing = None
@@ -555,11 +555,11 @@ def run_immission(
                                  settings.existing_sound_power_db, bbox)
         progress.info(msg("immission_preload", n=len(existing), km=2 * settings.reach_m / 1000))
     elif len(new_xy):
-        progress.warning("No existing turbines given (role wind_turbines): the noise pre-load is not assessed.")
+        progress.warning(msg("immission_no_existing_turbines"))
     progress.report(0.1, msg("step_receptors"))
     receptors, sources = _receptors(layers.get("buildings"), layers.get("landuse"), new_xy, crs, table, settings)
     if layers.get("buildings") is None and len(new_xy):
-        progress.warning("No buildings layer: noise and shadow flicker are not assessed (no receptor).")
+        progress.warning(msg("immission_no_buildings"))
     elif len(new_xy) and receptors.empty:
         progress.info(msg("immission_no_dwelling", reach_m=float(settings.reach_m)))
     rec_xy = shapely.get_coordinates(receptors.geometry.values) if len(receptors) else np.empty((0, 2))

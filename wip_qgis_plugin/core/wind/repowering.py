@@ -376,8 +376,7 @@ def run_repowering(existing: LayerRef, new: LayerRef | None, outputs: Repowering
     mw = rated_mw(old)
     no_year = ~np.isfinite(years)
     if no_year.any():
-        progress.warning(f"{int(no_year.sum())} of {len(old)} existing turbine(s) have no commissioning year in "
-                         f"{year_field!r}: not assessed for repowering.")
+        progress.warning(msg("repowering_no_year", n=int(no_year.sum()), m=len(old), field=year_field))
     candidate = np.isfinite(years) & (year_now - years >= settings.min_age_years)
     if np.any(candidate & ~np.isfinite(mw)):
         raise InputError(f"{int(np.sum(candidate & ~np.isfinite(mw)))} repowering candidate(s) have no readable rated "
