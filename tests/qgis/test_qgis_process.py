@@ -142,7 +142,7 @@ def test_qgis_process_runs_through_the_engine_python(small_region, tmp_path):
     assert (tmp_path / "worker.tif").is_file()
     infos = output["log"]["info"]
     assert infos[0] == f"Running the engine in the engine Python {sys.executable}"
-    assert any(line.startswith("Layer “buildings”:") for line in infos)  # the worker's messages
+    assert any(line.startswith("Layer 'buildings':") for line in infos)  # the worker's messages
 
 
 @pytest.fixture(scope="module")
