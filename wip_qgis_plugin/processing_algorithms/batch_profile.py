@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
+    QgsProject,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingOutputFile,
@@ -34,7 +35,7 @@ from ..core.jobs.protocol import JobError
 from ..feedback import FeedbackProgress
 from ..i18n import tr
 from ..panel_run import engine_command
-from .base import WipAlgorithm
+from .base import WipAlgorithm, in_main_thread
 
 #: QgsSettings key of the Dask scheduler's address (the default of the SCHEDULER parameter); empty: no cluster.
 KEY_DASK_SCHEDULER = "wip/dask_scheduler"
@@ -63,6 +64,10 @@ class BatchProfile(WipAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802 (QGIS API)
         self.add_parameter(QgsProcessingParameterFile(
             self.SCENARIO, tr("Scenario file"), extension="yaml"))
+        project_scenario = Path(QgsProject.instance().homePath() or ".") / "scenario.yaml"
+        if in_main_thread() and QgsProject.instance().homePath() and project_scenario.is_file():
+            # the dialog starts with the open project's scenario.yaml (scripts still have to name it)
+            self.parameterDefinition(self.SCENARIO).setGuiDefaultValueOverride(str(project_scenario))
         self.add_parameter(QgsProcessingParameterVectorLayer(
             self.MUNICIPALITIES, tr("Municipalities (default: the scenario's area of interest)"),
             [SOURCE_POLYGON], optional=True))
@@ -76,7 +81,7 @@ class BatchProfile(WipAlgorithm):
             self.RESOLUTION, tr("Grid resolution [m] (default: the scenario's)"),
             NUMBER_DOUBLE, optional=True, minValue=1.0), advanced=True)
         scheduler = QgsProcessingParameterString(self.SCHEDULER, tr("Dask scheduler (empty: one after the other)"),
-                                                 defaultValue=dask_scheduler_setting(), optional=True)
+                                                 defaultValue=dask_scheduler_setting() or None, optional=True)
         self.add_parameter(scheduler)
         self.add_parameter(QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, tr("Batch folder")))
         self.addOutput(QgsProcessingOutputFile(self.OVERVIEW, tr("Overview table")))
