@@ -401,7 +401,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                          f"{', '.join(sorted(known))}")
     check_scenario_paths(sc)  # before the lock: a refused run leaves the folder untouched
     with folder_lock(sc.output_dir, "scenario"):
-        for step in run_scenario(sc, args.only, args.resolution, TerminalProgress):
+        for step in run_scenario(sc, args.only, args.resolution, TerminalProgress, scheduler=_scheduler(args)):
             PRINTERS[step.kind](step)
     return 0
 
@@ -597,6 +597,8 @@ def _engine_inputs(args: argparse.Namespace):
     # always given, as the algorithm "Land eligibility" gives them (the same job for the same choices)
     settings["require_all"] = bool(getattr(args, "require_all", False))
     settings["invalid_geometries"] = getattr(args, "invalid_geometries", None) or "error"
+    if _scheduler(args):  # the tiles as Dask tasks (core/eligibility/dask_tiles.py)
+        settings["scheduler"] = _scheduler(args)
     if getattr(args, "eligibility_raster", None):  # raster criteria (e.g. land_cover): --raster ROLE=FILE
         settings["rasters"] = _raster_args(args.eligibility_raster)
     if _bindings(args):
@@ -1192,6 +1194,28 @@ def _out_dir_option(p: argparse.ArgumentParser) -> None:
                         "folder; the scenario's inputs stay relative to the scenario file)")
 
 
+def _dask_options(p: argparse.ArgumentParser, what: str) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--dask", metavar="local[:N]",
+                   help=f"run {what} as tasks of a local Dask cluster of N worker processes (default N: one per core)")
+    g.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help=f"run {what} on the workers of this Dask scheduler; they must see the inputs under the same "
+                        "paths (docs/scale.md)")
+
+
+def _scheduler(args: argparse.Namespace) -> str | None:
+    """The Dask scheduler of ``--dask local[:N]`` / ``--scheduler ADDRESS``, checked (None: no Dask)."""
+    from .core.cluster import local_workers
+
+    if getattr(args, "dask", None):
+        local_workers(args.dask)  # refuses anything but local / local:N
+        return args.dask
+    address = getattr(args, "scheduler", None)
+    if address and "://" not in address:
+        raise SystemExit(f"--scheduler {address!r}: give the scheduler's address, e.g. tcp://10.0.0.5:8786")
+    return address or None
+
+
 def _source_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", action="append", metavar="PATH",
                    help="data in a source profile (OSM .osm/.pbf/GeoPackage, QuickOSM layers, Geofabrik shapefiles "
@@ -1308,10 +1332,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--resolution", type=float, help="override the scenario's resolution [m]")
     _profile_options(r)
     _out_dir_option(r)
+    _dask_options(r, "the tiles of every eligibility step")
     _source_options(r)
     r.set_defaults(func=cmd_run)
     e = sub.add_parser("eligibility", help="land eligibility for one catalogue")
     _common_options(e)
+    _dask_options(e, "the tiles")
     _source_options(e)
     _raster_option(e)
     e.set_defaults(func=cmd_eligibility)

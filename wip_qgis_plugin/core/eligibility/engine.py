@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import shapely
 from rasterio.features import rasterize, shapes
@@ -50,6 +49,7 @@ from ..units import Turbine, setback_problem
 from ..messages import msg
 from .aoi import AreaOfInterest, check_invalid_mode, read_aoi_areas
 from .budget import MAX_CELLS, check_grid_budget, check_resolution
+from .dask_tiles import TileJob, iterate_dask_tiles
 from .distance import FeatureSet, within_masks
 from .exception_zones import ExceptionZone, exception_masks, read_exception_zones
 from .inputs import (
@@ -64,6 +64,7 @@ from .inputs import (
     select_features,
 )
 from .plausibility import covering_features
+from .tile_polygons import polygons_frame
 from .raster_criteria import raster_feature_sets, resolve_raster_inputs
 from .report import (
     OUTSIDE_PERMITTED,
@@ -138,6 +139,9 @@ class EligibilitySettings:
         Raster per raster role for the raster criteria (e.g. ``{"land_cover": RasterRef("clc.tif")}``;
         any CRS and resolution, see :mod:`.raster_criteria`). A raster criterion whose role has none
         is not assessed.
+    scheduler : str or None
+        Run the tiles as tasks of a Dask cluster (:mod:`.dask_tiles`): ``local``, ``local:N`` or a
+        scheduler's address ``tcp://HOST:PORT``; None runs them on ``workers`` local processes.
     """
 
     resolution_m: float = 10.0
@@ -153,6 +157,7 @@ class EligibilitySettings:
     require_all: bool = False
     layer_bindings: tuple[LayerBinding, ...] = ()
     rasters: dict[str, RasterRef] = field(default_factory=dict)
+    scheduler: str | None = None
 
 
 @dataclass(frozen=True)
@@ -219,6 +224,7 @@ class EligibilityPlan:
 def prepare_run(
     catalogue: Catalogue, layers: Mapping[str, LayerRef], aoi: AreaOfInterest,
     settings: EligibilitySettings, want_polygons: bool, progress: Progress, extra_reach_m: float = 0.0,
+    tile: Window | None = None,
 ) -> tuple[EligibilityPlan, list[str], list[str]]:
     """Check the inputs, read every feature within reach and build the tile plan.
 
@@ -236,6 +242,9 @@ def prepare_run(
         Read features farther out than the catalogue's largest setback (a sweep's longest
         setback). Layers with a group rule are read farther still, so that groups straddling the
         edge of the reach keep all their members. [m]
+    tile : Window, optional
+        Read only the features within reach of this window of the run's grid (a Dask tile task,
+        :mod:`.dask_tiles`): the plan then serves this tile only.
 
     Returns
     -------
@@ -284,7 +293,7 @@ def prepare_run(
     aoi_union = shapely.union_all(aoi_geoms)
     grid = Grid.aligned(aoi_union.bounds, settings.resolution_m)
     reach = max(max(buffers), extra_reach_m) + 2 * settings.resolution_m
-    xmin, ymin, xmax, ymax = aoi_union.bounds
+    xmin, ymin, xmax, ymax = aoi_union.bounds if tile is None else grid.window_bounds(tile)
     read_box = (xmin - reach, ymin - reach, xmax + reach, ymax + reach)
     progress.info(msg("aoi_grid", n=len(names), width=int(grid.width), height=int(grid.height),
                       resolution_m=float(settings.resolution_m), reach_m=float(reach)))
@@ -300,7 +309,7 @@ def prepare_run(
                            for k in range(4))
     check_cancelled(progress)
     frames, overlapping = read_inputs(inputs, crs, boxes, settings.invalid_geometries, progress)
-    if not overlapping:
+    if not overlapping and tile is None:
         raise InputError(
             f"The area of interest (bounds {', '.join(f'{v:.0f}' for v in aoi_union.bounds)} in "
             f"{crs.to_string()}) lies outside every input layer: no layer's extent reaches it. "
@@ -378,7 +387,7 @@ _TILE_FN: Any = None
 
 
 @dataclass
-class _TileResult:
+class TileResult:
     window: Window
     eligible: np.ndarray
     reasons: np.ndarray
@@ -390,7 +399,7 @@ class _TileResult:
     by_category: np.ndarray  # (n_categories, n_areas + 1) eligible pixels within each category's zones
 
 
-def _compute_tile(plan: EligibilityPlan, window: Window) -> _TileResult:
+def compute_tile(plan: EligibilityPlan, window: Window) -> TileResult:
     grid = plan.grid
     shape = (window.height, window.width)
     n_areas = len(plan.aoi_geoms)
@@ -404,7 +413,7 @@ def _compute_tile(plan: EligibilityPlan, window: Window) -> _TileResult:
     by_category = np.zeros((len(plan.categories), n_areas + 1))
     if not labels.any():
         reasons[:] = np.iinfo(plan.reason_dtype).max
-        return _TileResult(window, np.full(shape, NODATA, np.uint8), reasons,
+        return TileResult(window, np.full(shape, NODATA, np.uint8), reasons,
                            np.zeros(n_areas + 1), np.zeros(n_areas + 1), zeros, zeros.copy(), [], by_category)
     permitted = np.zeros(shape, dtype=bool) if plan.permitted_idx else None
     in_category = [np.zeros(shape, dtype=bool) for _ in plan.categories]
@@ -443,7 +452,14 @@ def _compute_tile(plan: EligibilityPlan, window: Window) -> _TileResult:
             for geom, value in shapes(elig_labels, mask=elig_labels > 0,
                                       transform=grid.window_transform(window), connectivity=4):
                 polys.append((shapely.geometry.shape(geom), int(value)))
-    return _TileResult(window, eligible, reasons, total, elig_count, excluded, only, polys, by_category)
+    return TileResult(window, eligible, reasons, total, elig_count, excluded, only, polys, by_category)
+
+
+def tile_task(job: TileJob, window: Window) -> TileResult:
+    """One tile as a Dask worker computes it (:mod:`.dask_tiles`): read the features within reach, compute it."""
+    plan, _, _ = prepare_run(job.catalogue, job.layers, job.aoi, job.settings, job.want_polygons, NullProgress(),
+                             tile=window)
+    return compute_tile(plan, window)
 
 
 def _worker(window: Window) -> Any:
@@ -508,8 +524,8 @@ def run_eligibility(
     excluded = np.zeros((n_total_bits, n_areas + 1))
     only = np.zeros((n_total_bits, n_areas + 1))
     by_category = np.zeros((len(plan.categories), n_areas + 1))
-    polygons: list[tuple[Any, int]] = []
     tiles = list(grid.tiles(max(2, settings.tile_px // 2 * 2)))  # even: coarse cells align
+    pieces: dict[Window, list[tuple[Any, int]]] = {}  # polygons per tile: joined in tile order, whatever the finish
     tags = provenance_tags(catalogue, settings, layers, aoi, plan.not_assessed)
 
     with OutputTransaction() as tx:
@@ -517,7 +533,11 @@ def run_eligibility(
             tx.temp_for(outputs.eligibility), grid.width, grid.height, grid.transform, crs,
             "uint8", NODATA, tags, "eligible (1) / excluded (0)")
         reason_ds = None
-        results = iterate_tiles(plan, tiles, settings.workers, progress)
+        if settings.scheduler:  # tiles as tasks of a Dask cluster, each reading its own inputs
+            results = iterate_dask_tiles(TileJob(catalogue, dict(layers), aoi, settings, outputs.polygons is not None),
+                                         plan, tiles, progress, tile_task, compute_tile)
+        else:
+            results = iterate_tiles(plan, tiles, settings.workers, progress)
         try:
             if outputs.reasons is not None:
                 reason_tags = dict(tags, WIP_BITS=json_bits(bits))
@@ -539,7 +559,7 @@ def run_eligibility(
                 excluded += res.excluded
                 only += res.only
                 by_category += res.by_category
-                polygons.extend(res.polygons)
+                pieces[res.window] = res.polygons
                 progress.report(0.15 + 0.75 * done / len(tiles),
                                 msg("step_tile", n=done, m=len(tiles)))
         finally:
@@ -563,7 +583,8 @@ def run_eligibility(
         n_polys = 0
         if outputs.polygons is not None:
             progress.report(0.92, msg("step_eligible_polygons"))
-            frame = _polygons_frame(polygons, tiles, grid, names, ids, settings.min_area_ha, crs,
+            polygons = [piece for w in tiles for piece in pieces.get(w, [])]
+            frame = polygons_frame(polygons, tiles, grid, names, ids, settings.min_area_ha, crs,
                                     catalogue)
             n_polys = len(frame)
             write_vector(tx.temp_for(outputs.polygons), frame, "eligible_areas", "MultiPolygon")
@@ -602,7 +623,7 @@ def iterate_tiles(plan: EligibilityPlan, tiles: list[Window], workers: int, prog
     Workers are forked, so they share the plan (features, trees) with this process.
     """
     global _PLAN, _TILE_FN
-    tile_fn = tile_fn or _compute_tile
+    tile_fn = tile_fn or compute_tile
     if workers <= 1 or len(tiles) == 1 or "fork" not in mp.get_all_start_methods():
         for w in tiles:
             check_cancelled(progress)
@@ -625,50 +646,3 @@ def iterate_tiles(plan: EligibilityPlan, tiles: list[Window], workers: int, prog
             pool.terminate()
             pool.join()
         _PLAN, _TILE_FN = None, None
-
-
-
-
-def _polygons_frame(
-    polygons: list[tuple[Any, int]], tiles: list[Window], grid: Grid, names: list[str],
-    ids: list[str], min_area_ha: float, crs: Any, catalogue: Catalogue,
-) -> gpd.GeoDataFrame:
-    """Merge tile pieces across tile seams, attach attributes and apply the area filter."""
-    cols = ["area_id", "name", "ags", "area_ha", "technology", "catalogue"]
-    if not polygons:
-        return gpd.GeoDataFrame({c: [] for c in cols}, geometry=[], crs=crs)
-    geoms = np.asarray([p for p, _ in polygons], dtype=object)
-    labels = np.asarray([v for _, v in polygons])
-    seams_x = sorted({grid.left + w.col * grid.resolution_m for w in tiles if w.col > 0})
-    seams_y = sorted({grid.top - w.row * grid.resolution_m for w in tiles if w.row > 0})
-    b = shapely.bounds(geoms)
-    eps = grid.resolution_m * 1e-3
-    on_seam = np.zeros(len(geoms), dtype=bool)
-    for x in seams_x:
-        on_seam |= (np.abs(b[:, 0] - x) < eps) | (np.abs(b[:, 2] - x) < eps)
-    for y in seams_y:
-        on_seam |= (np.abs(b[:, 1] - y) < eps) | (np.abs(b[:, 3] - y) < eps)
-    keep_geoms = list(geoms[~on_seam])
-    keep_labels = list(labels[~on_seam])
-    if on_seam.any():
-        sg, sl = geoms[on_seam], labels[on_seam]
-        for lab in np.unique(sl):
-            merged = shapely.union_all(sg[sl == lab], grid_size=grid.resolution_m * 1e-3)
-            parts = shapely.get_parts(merged)
-            keep_geoms.extend(parts)
-            keep_labels.extend([lab] * len(parts))
-    garr = np.asarray(keep_geoms, dtype=object)
-    larr = np.asarray(keep_labels, dtype=int)
-    area_ha = shapely.area(garr) / 10_000.0
-    sel = area_ha >= min_area_ha
-    garr, larr, area_ha = garr[sel], larr[sel], area_ha[sel]
-    order = np.lexsort((-area_ha, larr))
-    garr, larr, area_ha = garr[order], larr[order], area_ha[order]
-    return gpd.GeoDataFrame({
-        "area_id": np.arange(1, len(garr) + 1),
-        "name": [names[i - 1] for i in larr],
-        "ags": [ids[i - 1] for i in larr],
-        "area_ha": np.round(area_ha, 4),
-        "technology": catalogue.technology,
-        "catalogue": f"{catalogue.id} {catalogue.version}",
-    }, geometry=list(garr), crs=crs)

@@ -67,8 +67,11 @@ def _optional(cls: type, data: Any, where: str) -> Any:
 
 def _settings(cls: type, data: Mapping[str, Any] | None, single_process: bool, where: str = "settings") -> Any:
     data = dict(data or {})
-    if single_process and "workers" in {f.name for f in dataclasses.fields(cls)}:
+    names = {f.name for f in dataclasses.fields(cls)}
+    if single_process and "workers" in names:  # a Dask worker's task: no forked tile workers, no cluster of its own
         data["workers"] = 1
+    if single_process and "scheduler" in names:
+        data["scheduler"] = None
     return decode_dataclass(cls, data, where)
 
 

@@ -170,7 +170,7 @@ def run_step(step: ScenarioStep, progress: Progress | None = None, single_proces
 
 
 def scenario_steps(sc: Scenario, only: Collection[str] | None = None,
-                   resolution_m: float | None = None) -> Iterator[ScenarioStep]:
+                   resolution_m: float | None = None, scheduler: str | None = None) -> Iterator[ScenarioStep]:
     """The steps of a scenario in order, each built when the previous one has run.
 
     A step's job may depend on the files of earlier steps (the eligible areas of windbg and
@@ -185,6 +185,8 @@ def scenario_steps(sc: Scenario, only: Collection[str] | None = None,
         Technology keys to run (see :func:`scenario_keys`); default: every step.
     resolution_m : float, optional
         Overrides the scenario's resolution of the eligibility and profile steps [m].
+    scheduler : str, optional
+        Run the tiles of the eligibility steps on this Dask scheduler (``local[:N]`` or ``tcp://HOST:PORT``).
     """
     def wanted(key: str) -> bool:
         return not only or key in only
@@ -194,6 +196,7 @@ def scenario_steps(sc: Scenario, only: Collection[str] | None = None,
     for run in sc.runs:
         if wanted(run.key):
             settings = replace(run.settings, resolution_m=resolution_m) if resolution_m is not None else run.settings
+            settings = replace(settings, scheduler=scheduler) if scheduler else settings
             yield ScenarioStep(run.key, run.key, eligibility_job(
                 job_catalogue(run), sc.layers, sc.aoi, run.outputs,
                 replace(settings, turbine=setback_turbine(settings.turbine))),
@@ -447,7 +450,8 @@ def check_scenario_paths(sc: Scenario) -> None:
 
 
 def run_scenario(sc: Scenario, only: Collection[str] | None = None, resolution_m: float | None = None,
-                 progress_for: ProgressFactory | None = None, single_process: bool = False) -> Iterator[StepResult]:
+                 progress_for: ProgressFactory | None = None, single_process: bool = False,
+                 scheduler: str | None = None) -> Iterator[StepResult]:
     """Run the steps of a scenario in order (:func:`scenario_steps`), yielding each result as it finishes.
 
     With sources, the first result is of kind ``sources`` (:func:`sources_result`) and the steps read
@@ -465,6 +469,8 @@ def run_scenario(sc: Scenario, only: Collection[str] | None = None, resolution_m
         ``progress_for(label)`` gives the progress of each step.
     single_process : bool
         Compute every step in this process, without forked tile workers (a Dask worker's tasks).
+    scheduler : str, optional
+        Run the tiles of the eligibility steps as tasks of this Dask scheduler (:mod:`.eligibility.dask_tiles`).
     """
     progress_for = progress_for or (lambda label: NullProgress())
     check_scenario_paths(sc)
@@ -472,7 +478,7 @@ def run_scenario(sc: Scenario, only: Collection[str] | None = None, resolution_m
         if prepared is not None:
             yield sources_result(prepared)
         done = []
-        for step in scenario_steps(bound, only, resolution_m):
+        for step in scenario_steps(bound, only, resolution_m, scheduler):
             result = run_step(step, progress_for(step.label), single_process)
             done.append((result, tuple(str(p) for p in job_outputs(step.job))))
             yield result
