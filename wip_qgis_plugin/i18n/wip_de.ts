@@ -1179,97 +1179,92 @@
       <translation>„{output}“: Die Datei muss auf {suffixes} enden (angegeben: „{path}“).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="61" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="53" />
       <source>Energy profiles of many municipalities</source>
       <translation>Energieprofile vieler Gemeinden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="65" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="57" />
       <source>Scenario file</source>
       <translation>Szenariodatei</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="67" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="63" />
       <source>Municipalities (default: the scenario's area of interest)</source>
       <translation>Gemeinden (Standard: Untersuchungsgebiet des Szenarios)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="72" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="68" />
       <source>Key field (e.g. AGS)</source>
       <translation>Schlüsselfeld (z. B. AGS)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="74" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="70" />
       <source>Selection (OGR SQL condition)</source>
       <translation>Auswahl (OGR-SQL-Bedingung)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="76" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="72" />
       <source>Grid resolution [m] (default: the scenario's)</source>
       <translation>Rasterauflösung [m] (Standard: die des Szenarios)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="78" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="74" />
       <source>Dask scheduler (empty: one after the other)</source>
       <translation>Dask-Scheduler (leer: nacheinander)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="81" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="77" />
       <source>Batch folder</source>
       <translation>Stapelordner</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="82" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="78" />
       <source>Overview table</source>
       <translation>Übersichtstabelle</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="83" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="79" />
       <source>Overview map</source>
       <translation>Übersichtskarte</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="84" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="80" />
       <source>Municipalities computed</source>
       <translation>Gerechnete Gemeinden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="85" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="81" />
       <source>Municipalities kept from an earlier run</source>
       <translation>Aus einem früheren Lauf übernommene Gemeinden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="86" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="82" />
       <source>Municipalities failed</source>
       <translation>Fehlgeschlagene Gemeinden</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="91" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="87" />
       <source>Choose the scenario file (.yaml).</source>
       <translation>Wählen Sie die Szenariodatei (.yaml).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="96" />
-      <source>“{address}” is no Dask scheduler address: give tcp://HOST:PORT, or leave it empty.</source>
-      <translation>„{address}“ ist keine Adresse eines Dask-Schedulers: tcp://HOST:PORT angeben oder leer lassen.</translation>
-    </message>
-    <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="111" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="104" />
       <source>{name}: failed ({error}); run the algorithm again into the same folder to retry it.</source>
       <translation>{name}: fehlgeschlagen ({error}); den Algorithmus erneut in denselben Ordner starten, um es noch einmal zu versuchen.</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="115" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="108" />
       <source>Energy profiles (batch)</source>
       <translation>Energieprofile (Stapel)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="127" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="120" />
       <source>Running the batch in the engine Python {python}</source>
       <translation>Der Stapel läuft im Engine-Python {python}</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="132" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/batch_profile.py" line="125" />
       <source>The batch was cancelled; finished municipalities are kept, run it again to go on.</source>
       <translation>Der Stapel wurde abgebrochen; fertige Gemeinden bleiben erhalten, erneut starten, um fortzufahren.</translation>
     </message>
@@ -1297,6 +1292,16 @@
       <location filename="../../wip_qgis_plugin/processing_algorithms/check_data.py" line="64" />
       <source>Criteria that would not be assessed</source>
       <translation>Kriterien, die nicht geprüft würden</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/dask_setting.py" line="35" />
+      <source>“{address}” is no Dask scheduler: give tcp://HOST:PORT, local:N (N worker processes on this computer), or leave it empty.</source>
+      <translation>„{address}“ ist kein Dask-Scheduler: tcp://HOST:PORT angeben, local:N (N Worker-Prozesse auf diesem Rechner) oder leer lassen.</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/dask_setting.py" line="37" />
+      <source>“{address}” is no Dask scheduler address: give tcp://HOST:PORT, or leave it empty.</source>
+      <translation>„{address}“ ist keine Adresse eines Dask-Schedulers: tcp://HOST:PORT angeben oder leer lassen.</translation>
     </message>
     <message>
       <location filename="../../wip_qgis_plugin/processing_algorithms/floating_pv.py" line="39" />
@@ -1959,82 +1964,87 @@
       <translation>Referenzanlage</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="70" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="73" />
       <source>Land eligibility</source>
       <translation>Flächeneignung (Tabuzonen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="81" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="84" />
       <source>Minimum area of an eligible patch [ha]</source>
       <translation>Mindestgröße einer geeigneten Teilfläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="84" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="87" />
       <source>Refuse to run if a criterion's layer is missing (otherwise: not assessed)</source>
       <translation>Lauf verweigern, wenn die Ebene eines Kriteriums fehlt (sonst: nicht bewertet)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="87" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="90" />
       <source>Invalid geometries</source>
       <translation>Ungültige Geometrien</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="88" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="91" />
       <source>refuse</source>
       <translation>verweigern</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="88" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="91" />
       <source>repair</source>
       <translation>reparieren</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="88" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="91" />
       <source>leave out</source>
       <translation>weglassen</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="90" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="93" />
+      <source>Dask scheduler for the tiles (empty: this computer)</source>
+      <translation>Dask-Scheduler für die Kacheln (leer: dieser Rechner)</translation>
+    </message>
+    <message>
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="96" />
       <source>Eligibility raster (1 eligible, 0 excluded)</source>
       <translation>Eignungsraster (1 geeignet, 0 ausgeschlossen)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="92" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="98" />
       <source>Exclusion reasons raster</source>
       <translation>Raster der Ausschlussgründe</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="97" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="103" />
       <source>Eligible areas [polygons]</source>
       <translation>Geeignete Flächen [Polygone]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="100" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="106" />
       <source>Table per municipality (CSV)</source>
       <translation>Tabelle je Gemeinde (CSV)</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="102" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="108" />
       <source>Eligible area [ha]</source>
       <translation>Geeignete Fläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="103" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="109" />
       <source>Total area [ha]</source>
       <translation>Gesamtfläche [ha]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="104" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="110" />
       <source>Eligible share [%]</source>
       <translation>Geeigneter Anteil [%]</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="129" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="138" />
       <source>Not assessed: criterion “{criterion}” (layer role “{role}”: {reason}).</source>
       <translation>Nicht bewertet: Kriterium „{criterion}“ (Ebenenrolle „{role}“: {reason}).</translation>
     </message>
     <message>
-      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="132" />
+      <location filename="../../wip_qgis_plugin/processing_algorithms/land_eligibility.py" line="141" />
       <source>{name}: {eligible:.1f} ha eligible of {total:.1f} ha ({pct:.2f} %)</source>
       <translation>{name}: {eligible:.1f} ha geeignet von {total:.1f} ha ({pct:.2f} %)</translation>
     </message>

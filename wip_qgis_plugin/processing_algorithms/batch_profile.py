@@ -24,7 +24,6 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
-    QgsSettings,
 )
 
 from .. import worker
@@ -36,15 +35,7 @@ from ..feedback import FeedbackProgress
 from ..i18n import tr
 from ..panel_run import engine_command
 from .base import WipAlgorithm, in_main_thread
-
-#: QgsSettings key of the Dask scheduler's address (the default of the SCHEDULER parameter); empty: no cluster.
-KEY_DASK_SCHEDULER = "wip/dask_scheduler"
-
-
-def dask_scheduler_setting() -> str:
-    """The Dask scheduler of the plugin settings (``tcp://host:8786``), '' if none is set."""
-    return (QgsSettings().value(KEY_DASK_SCHEDULER, "", type=str) or "").strip()
-
+from .dask_setting import KEY_DASK_SCHEDULER, checked_scheduler, dask_scheduler_setting  # noqa: F401
 
 class BatchProfile(WipAlgorithm):
     """Energy profiles of many municipalities: `wip batch` as an algorithm."""
@@ -96,10 +87,7 @@ class BatchProfile(WipAlgorithm):
             raise QgsProcessingException(tr("Choose the scenario file (.yaml)."))
         out_dir = self.parameterAsString(parameters, self.OUTPUT_FOLDER, context)
         out_dir = self.parameterAsFileOutput(parameters, self.OUTPUT_FOLDER, context) or out_dir
-        scheduler = (self.parameterAsString(parameters, self.SCHEDULER, context) or "").strip()
-        if scheduler and "://" not in scheduler:
-            raise QgsProcessingException(tr("“{address}” is no Dask scheduler address: give tcp://HOST:PORT, or "
-                                            "leave it empty.").format(address=scheduler))
+        scheduler = checked_scheduler(self.parameterAsString(parameters, self.SCHEDULER, context))
         resolution = parameters.get(self.RESOLUTION)
         settings = {
             "municipalities": self.layer_ref(parameters, self.MUNICIPALITIES, context, feedback),

@@ -9,6 +9,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
     QgsProcessingParameterVectorDestination,
 )
 
@@ -16,6 +17,7 @@ from ..compat import NUMBER_DOUBLE, SOURCE_POLYGON, push_warning
 from ..core.jobs.build import eligibility_job
 from ..i18n import tr
 from .base import WipAlgorithm
+from .dask_setting import checked_scheduler, dask_scheduler_setting
 from .inputs import (
     CRITERION_LAYERS,
     KIND_IDS,
@@ -50,6 +52,7 @@ class LandEligibility(WipAlgorithm):
     SOURCES = "SOURCES"
     INVALID_GEOMETRIES = "INVALID_GEOMETRIES"
     INVALID_IDS = ("error", "repair", "skip")
+    SCHEDULER = "SCHEDULER"
     OUTPUT_ELIGIBILITY = "OUTPUT_ELIGIBILITY"
     OUTPUT_REASONS = "OUTPUT_REASONS"
     OUTPUT_AREAS = "OUTPUT_AREAS"
@@ -86,6 +89,9 @@ class LandEligibility(WipAlgorithm):
         self.add_parameter(QgsProcessingParameterEnum(
             self.INVALID_GEOMETRIES, tr("Invalid geometries"),
             options=[tr("refuse"), tr("repair"), tr("leave out")], defaultValue=0, optional=True), advanced=True)
+        self.add_parameter(QgsProcessingParameterString(
+            self.SCHEDULER, tr("Dask scheduler for the tiles (empty: this computer)"),
+            defaultValue=dask_scheduler_setting() or None, optional=True), advanced=True)
         self.add_parameter(QgsProcessingParameterRasterDestination(
             self.OUTPUT_ELIGIBILITY, tr("Eligibility raster (1 eligible, 0 excluded)")))
         self.add_parameter(QgsProcessingParameterRasterDestination(
@@ -120,6 +126,9 @@ class LandEligibility(WipAlgorithm):
                         self.parameterAsEnum(parameters, self.INVALID_GEOMETRIES, context)]}
         if given["layer_bindings"]:
             settings["layer_bindings"] = given["layer_bindings"]
+        scheduler = checked_scheduler(self.parameterAsString(parameters, self.SCHEDULER, context), local=True)
+        if scheduler:  # the tiles as tasks of a Dask cluster (wip eligibility --scheduler/--dask)
+            settings["scheduler"] = scheduler
         result = self.run_engine(eligibility_job(
             given["catalogue"], given["layers"], given["aoi"], outputs, settings=settings,
             sources=given["sources"]), feedback)
