@@ -353,8 +353,8 @@ def prepare_run(
         uses.setdefault(fs.key, []).append((index_of[ri.criterion.id], buffers[index_of[ri.criterion.id]]))
         features[ri.criterion.id] = cells.cells
         nodata_pct[ri.criterion.id] = round(cells.nodata_pct, 4)
-    for key, fs in sets.items():  # build the vertex trees once, before workers fork
-        if len(fs) and any(b > 0 for _, b in uses[key]):
+    for key, fs in sets.items():  # build the vertex trees once, before workers fork (Dask: the tasks build theirs)
+        if len(fs) and any(b > 0 for _, b in uses[key]) and (tile is not None or not settings.scheduler):
             fs.vertex_tree(settings.resolution_m)
 
     permitted = [i for i, c in enumerate(criteria) if c.kind == "permitted"]
