@@ -180,3 +180,140 @@ def test_roof_orientation_across_and_angle_tags(tmp_path):
     # the 20 × 10 m house: one 100 m² south face at 45°; across: two 100 m² faces (east, west) at 20°
     assert t["roof_area_m2"].iloc[0] == pytest.approx(200 / math.cos(math.radians(45)))
     assert t["usable_roof_m2"].iloc[1] == pytest.approx(2 * 100 / math.cos(math.radians(20)) * 0.5)
+
+
+def test_vectorised_buildings_equal_a_direct_computation_per_building(tmp_path):
+    """Every building of a mixed town, one at a time through roof_faces(), against the vectorised run."""
+    from pyproj import Transformer
+
+    from wip_qgis_plugin.core.solar.rooftop import _number, _try_regions
+
+    rng = np.random.default_rng(18)
+    n = 120
+    shapes = rng.choice(["gabled", "hipped", "skillion", "flat", "mansard", None, "dome"], n)
+    types = rng.choice(["house", "detached", "commercial", "garage", "barn", "Residential ", None], n)
+    angle = rng.choice([None, "15", "30°", "47", "3", "85"], n)
+    direction = rng.choice([None, "S", "sw", "100", "WNW"], n)
+    across = rng.choice([None, "across", "along"], n)
+    houses = [_house(X0 + 60 * (i % 12), Y0 + 60 * (i // 12), lo, wi, a) for i, (lo, wi, a) in
+              enumerate(zip(rng.uniform(5, 40, n), rng.uniform(4, 15, n), rng.uniform(0, 180, n)))]
+    houses[7] = shapely.Polygon([(X0 + 420, Y0), (X0 + 450, Y0), (X0 + 450, Y0 + 30), (X0 + 435, Y0 + 30),
+                                 (X0 + 435, Y0 + 12), (X0 + 420, Y0 + 12)])          # an L-shaped one
+    layers = write_layers(tmp_path / "mixed.gpkg", {"buildings": frame(
+        houses, building=list(types), **{"roof:shape": list(shapes), "roof:angle": list(angle),
+                                         "roof:direction": list(direction), "roof:orientation": list(across)})})
+    t = run_rooftop_solar(layers["buildings"], None, RooftopOutputs(), RooftopSettings()).buildings
+    systems = load_pv_systems()
+    spec = systems.rooftop
+    compass = {"N": 0, "S": 180, "SW": 225, "WNW": 292.5}
+    centres = shapely.point_on_surface(np.array(houses, dtype=object))
+    lon, lat = Transformer.from_crs("EPSG:25832", "EPSG:4326", always_xy=True).transform(
+        shapely.get_x(centres), shapely.get_y(centres))
+    region = _try_regions(np.asarray(lon), np.asarray(lat))
+    assert (region == region[0]).all()
+    weather = load_try(int(region[0]))
+    sky = sm.prepare_sky(weather, float(np.mean(lat)), float(np.mean(lon)), weather.elevation_m)
+    for i, house in enumerate(houses):
+        kind = types[i].strip().lower() if isinstance(types[i], str) else "yes"
+        kind = kind if kind in spec.building_types else "yes"
+        shape = shapes[i] if shapes[i] in spec.roof_shapes else spec.building_types[kind].default_shape
+        tilt = _number(angle[i])
+        tilt = tilt if math.isfinite(tilt) and 0 <= tilt < 80 else spec.roof_shapes[shape].tilt_deg
+        ridge, length, width = (float(v[0]) for v in long_axis_deg(np.array([house], dtype=object)))
+        if across[i] == "across":
+            ridge, length, width = (ridge + 90) % 180, width, length
+        towards = float(compass.get(str(direction[i]).upper(), direction[i] or "nan"))
+        faces = roof_faces(shape, tilt, ridge, length, width, towards, spec.flat_roof_tilt_deg)
+        flat = math.isnan(faces[0].azimuth_deg)
+        areas = [house.area * f.plan_share / (1.0 if flat else math.cos(math.radians(f.tilt_deg))) for f in faces]
+        usable = [a * (0.0 if not flat and abs((f.azimuth_deg % 360) - 180) > 180 - spec.exclude_north_deg
+                       else spec.building_types[kind].usable) for a, f in zip(areas, faces)]
+        module = [u * spec.packing for u in usable]
+        if sum(module) < spec.min_module_area_m2:
+            module = [0.0] * len(module)
+        kwp = [m * systems.module_w_per_m2 / 1000 for m in module]
+        if flat:
+            face_yield = [float(np.mean(sm.plane_yields(sky, systems, [spec.flat_roof_tilt_deg] * 2, [90.0, 270.0],
+                                                        spec.temperature_model)))]
+        else:
+            face_yield = list(sm.plane_yields(
+                sky, systems, [round(f.tilt_deg / 5) * 5 for f in faces],
+                [(round(f.azimuth_deg / 10) * 10) % 360 for f in faces], spec.temperature_model))
+        row = t.iloc[i]
+        assert row["roof_shape"] == shape and row["building"] == kind, i
+        assert row["roof_tilt_deg"] == pytest.approx(0.0 if flat else tilt), i
+        assert row["roof_area_m2"] == pytest.approx(sum(areas), rel=1e-9), i
+        assert row["usable_roof_m2"] == pytest.approx(sum(usable), rel=1e-9, abs=1e-12), i
+        assert row["capacity_kwp"] == pytest.approx(sum(kwp), rel=1e-9, abs=1e-12), i
+        assert row["energy_mwh_per_a"] == pytest.approx(sum(k * y / 1000 for k, y in zip(kwp, face_yield)),
+                                                        rel=1e-9, abs=1e-12), i
+        best = max(range(len(faces)), key=lambda j: kwp[j]) if max(kwp) > 0 else None
+        if best is None:
+            assert row["orientation"] == "-", i
+        elif flat:
+            assert row["orientation"] == "flat E-W", i
+        elif sum(k == kwp[best] for k in kwp) == 1:                 # ties: either face
+            assert row["orientation"] == compass_class(faces[best].azimuth_deg), i
+    assert t["capacity_kwp"].gt(0).sum() > 40 and set(t["roof_shape"]) >= {"gabled", "hipped", "skillion", "flat"}
+
+
+def test_bulk_spatial_index_is_what_gdal_writes(tmp_path):
+    """The GeoPackage with the bulk-built R*Tree: same schema as GDAL's, a valid tree, right bbox reads, editable."""
+    import sqlite3
+
+    import geopandas as gpd
+    import pyogrio
+
+    from wip_qgis_plugin.core.solar.rooftop_gpkg import write_indexed_gpkg
+
+    rng = np.random.default_rng(5)
+    n = 3000                                                    # > 51², a tree of three levels
+    x, y = rng.uniform(X0, X0 + 20_000, n), rng.uniform(Y0, Y0 + 20_000, n)
+    geoms = [shapely.box(a, b, a + s, b + s) for a, b, s in zip(x, y, rng.uniform(2, 300, n))]
+    geoms[10] = shapely.MultiPolygon([geoms[10], shapely.box(X0 - 500, Y0 - 500, X0 - 400, Y0 - 400)])
+    f = gpd.GeoDataFrame({"site_id": [f"roof-{i + 1}" for i in range(n)], "kwp": rng.random(n)},
+                         geometry=geoms, crs="EPSG:25832")
+    mine, gdal = tmp_path / "mine.gpkg", tmp_path / "gdal.gpkg"
+    write_indexed_gpkg(mine, f, "rooftop_pv", "MultiPolygon")
+    f.to_file(gdal, layer="rooftop_pv", driver="GPKG", engine="pyogrio", dataset_options={"VERSION": "1.2"})
+
+    def sql(path, query, *args):
+        con = sqlite3.connect(path)
+        try:
+            return con.execute(query, args).fetchall()
+        finally:
+            con.close()
+
+    master = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
+    assert sql(mine, master) == sql(gdal, master)
+    assert sql(mine, "SELECT * FROM gpkg_extensions") == sql(gdal, "SELECT * FROM gpkg_extensions")
+    assert sql(mine, "SELECT rtreecheck('rtree_rooftop_pv_geom')") == [("ok",)]
+    assert sql(mine, "SELECT count(*) FROM rtree_rooftop_pv_geom") == [(n,)]
+    assert pyogrio.read_info(mine, layer="rooftop_pv")["capabilities"]["fast_spatial_filter"]
+    assert pyogrio.read_dataframe(mine).equals(pyogrio.read_dataframe(gdal))
+    for _ in range(6):
+        a, b = rng.uniform(X0, X0 + 18_000), rng.uniform(Y0, Y0 + 18_000)
+        box = (a, b, a + 2000, b + 1500)
+        got = pyogrio.read_dataframe(mine, bbox=box, columns=["site_id"])
+        assert sorted(got["site_id"]) == sorted(f["site_id"][f.intersects(shapely.box(*box))])
+        # the index itself: every box whose float32 rounding meets the window, nothing else
+        hits = {r[0] for r in sql(mine, "SELECT id FROM rtree_rooftop_pv_geom WHERE maxx >= ? AND minx <= ? AND "
+                                        "maxy >= ? AND miny <= ?", box[0], box[2], box[1], box[3])}
+        lo, hi = shapely.bounds(np.array(geoms, dtype=object))[:, :2], shapely.bounds(np.array(geoms, dtype=object))[:, 2:]
+        near = ((hi[:, 0] >= box[0] - 0.01) & (lo[:, 0] <= box[2] + 0.01) & (hi[:, 1] >= box[1] - 0.01)
+                & (lo[:, 1] <= box[3] + 0.01))
+        sure = ((hi[:, 0] >= box[0] + 0.01) & (lo[:, 0] <= box[2] - 0.01) & (hi[:, 1] >= box[1] + 0.01)
+                & (lo[:, 1] <= box[3] - 0.01))
+        assert set((np.flatnonzero(sure) + 1).tolist()) <= hits <= set((np.flatnonzero(near) + 1).tolist())
+    # edited later (QGIS, GDAL): the triggers keep the index
+    extra = f.iloc[:1].copy()
+    extra["geometry"] = [shapely.MultiPolygon([shapely.box(X0 + 30_000, Y0, X0 + 30_010, Y0 + 10)])]
+    extra.to_file(mine, layer="rooftop_pv", driver="GPKG", engine="pyogrio", append=True)
+    assert len(pyogrio.read_dataframe(mine, bbox=(X0 + 29_999, Y0 - 1, X0 + 30_011, Y0 + 11))) == 1
+    assert sql(mine, "SELECT rtreecheck('rtree_rooftop_pv_geom')") == [("ok",)]
+    # a handful of features: the root is the only (leaf) node
+    few = tmp_path / "few.gpkg"
+    write_indexed_gpkg(few, f.iloc[:7], "rooftop_pv", "MultiPolygon")
+    assert sql(few, "SELECT rtreecheck('rtree_rooftop_pv_geom')") == [("ok",)]
+    assert sql(few, "SELECT count(*) FROM rtree_rooftop_pv_geom_node") == [(1,)]
+    assert len(pyogrio.read_dataframe(few, bbox=tuple(shapely.bounds(geoms[3])))) >= 1
