@@ -317,3 +317,11 @@ def test_bulk_spatial_index_is_what_gdal_writes(tmp_path):
     assert sql(few, "SELECT rtreecheck('rtree_rooftop_pv_geom')") == [("ok",)]
     assert sql(few, "SELECT count(*) FROM rtree_rooftop_pv_geom_node") == [(1,)]
     assert len(pyogrio.read_dataframe(few, bbox=tuple(shapely.bounds(geoms[3])))) >= 1
+    # a feature without geometry has no entry (the ids then have a gap)
+    gap = tmp_path / "gap.gpkg"
+    holed = f.iloc[:60].copy()
+    holed.loc[5, "geometry"] = None
+    write_indexed_gpkg(gap, holed, "rooftop_pv", "MultiPolygon")
+    assert sql(gap, "SELECT rtreecheck('rtree_rooftop_pv_geom')") == [("ok",)]
+    assert sql(gap, "SELECT count(*) FROM rtree_rooftop_pv_geom") == [(59,)]
+    assert sql(gap, "SELECT count(*) FROM rtree_rooftop_pv_geom WHERE id = 6") == [(0,)]

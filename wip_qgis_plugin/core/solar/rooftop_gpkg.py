@@ -106,13 +106,24 @@ def _add_spatial_index(path: Path, layer: str, geoms: np.ndarray) -> None:
             nodes, parents, leaf_of = _pack(ids, bounds[present], (node_size - 4) // _CELL, node_size)
             con.executemany(f'INSERT OR REPLACE INTO "{rtree}_node" (nodeno, data) VALUES (?, ?)', nodes)
             con.executemany(f'INSERT INTO "{rtree}_parent" (nodeno, parentnode) VALUES (?, ?)', parents)
-            con.executemany(f'INSERT INTO "{rtree}_rowid" (rowid, nodeno) VALUES (?, ?)',
-                            zip(ids.tolist(), leaf_of.tolist()))
+            _insert_rowids(con, f'"{rtree}_rowid"', ids, leaf_of)
             check = con.execute(f"SELECT rtreecheck('{rtree}')").fetchone()[0]
             if check != "ok":
                 raise ValueError(f"rtreecheck: {check}")
     finally:
         con.close()
+
+
+def _insert_rowids(con: sqlite3.Connection, table: str, ids: np.ndarray, leaf_of: np.ndarray) -> None:
+    """``(rowid, nodeno)`` rows; ids 1…n as one JSON array (a third faster than a million bound rows)."""
+    if len(ids) and ids[0] == 1 and ids[-1] == len(ids):        # ids ascend: 1…n without gaps
+        try:
+            con.execute(f"INSERT INTO {table} (rowid, nodeno) SELECT key + 1, value FROM json_each(?)",
+                        ("[" + ",".join(map(str, leaf_of.tolist())) + "]",))
+            return
+        except sqlite3.OperationalError:                        # an SQLite without JSON functions
+            pass
+    con.executemany(f"INSERT INTO {table} (rowid, nodeno) VALUES (?, ?)", zip(ids.tolist(), leaf_of.tolist()))
 
 
 def _float_down(d: np.ndarray) -> np.ndarray:
