@@ -88,3 +88,21 @@ def test_setback_sweep_chart_data(reports):
         with_forest, without_forest = (at_1000[v] for v in sorted(variants, key=lambda v: ("ohne" in v or "out" in v)))
         assert without_forest >= with_forest                                   # dropping the forest rule adds land
     assert result.sweep["criterion"] == "settlements_soft"
+
+
+def test_pages_drawn_in_forked_workers_are_the_same(reports, monkeypatch, tmp_path):
+    """With ``plan.workers`` > 1 the municipality pages come from forked processes: the same pages, in order."""
+    import multiprocessing as mp
+
+    from wip_qgis_plugin.core.profile import report
+
+    if "fork" not in mp.get_all_start_methods():
+        pytest.skip("no fork on this platform")
+    result, _ = reports
+    monkeypatch.setattr(result, "plan", dataclasses.replace(result.plan, workers=2))
+    alone = list(report.municipality_pages(result, report.matplotlib_map, tmp_path, may_fork=False))
+    monkeypatch.setattr(report, "PARALLEL_PAGES_FROM", 1)
+    forked = list(report.municipality_pages(result, report.matplotlib_map, tmp_path))
+    assert [i for i, _ in forked] == list(range(len(result.municipalities)))
+    assert forked == alone
+    assert not list(tmp_path.iterdir())   # the maps' temporary files are gone

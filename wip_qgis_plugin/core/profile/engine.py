@@ -39,7 +39,14 @@ from ..progress import NullProgress, Progress, SubProgress, check_cancelled
 from .demand import DemandCatalogue, MunicipalDemand, demands_for, load_demand_catalogue, read_demand_table
 from .categories import category_indicators, category_potentials, system_yields
 from .demand_scenarios import DemandScenarioCatalogue, load_demand_scenarios
-from .indicators import municipal_profile, municipal_value_indicators, municipality_land, site_records, unique_ids
+from .indicators import (
+    group_positions,
+    municipal_profile,
+    municipal_value_indicators,
+    municipality_land,
+    site_records,
+    unique_ids,
+)
 from .model import (
     GENERATION_SOURCES,
     SITE_FIELDS,
@@ -257,9 +264,11 @@ def generation_to_outputs(plan: ProfilePlan, progress: Progress, t0: float, crs:
     progress.report(0.9, msg("step_indicators"))
     tops = site_records(sites, plan.top_n)
     municipalities = []
+    groups = group_positions(sites, "municipality")   # each municipality's sites in one pass
     for _, row in boundaries.iterrows():
+        mine = sites.iloc[groups.get(str(row["name"]), np.empty(0, dtype=np.intp))] if len(sites) else sites
         municipalities.append(municipal_profile(plan, row, technologies, windbg, sources, sites, demands,
-                                                demand_cat, per_site, grid_note, tops))
+                                                demand_cat, per_site, grid_note, tops, mine))
     for m in municipalities:
         m.indicators.update(municipal_value_indicators(economics.get(m.name, {})))
     categories_step(ctx, technologies, municipalities, costs)

@@ -75,6 +75,28 @@ def unique_ids(sites: gpd.GeoDataFrame) -> pd.Series:
     return uid
 
 
+def group_positions(frame: pd.DataFrame, keys: Any) -> dict[Any, np.ndarray]:
+    """Row positions of each group of ``keys`` (a column name or a list of Series), in the rows' order: the rows a
+    selection by equality with the group's key picks (NaN keys in none), found in one pass instead of one per key."""
+    if not len(frame):
+        return {}
+    return dict(frame.groupby(keys, sort=False).indices)
+
+
+def sites_of(result: Any, key: str, name: Any) -> pd.DataFrame:
+    """The sites of ``result`` whose ``key`` column (``municipality``, or ``source+municipality`` for the pair
+    ``(source, str(municipality))``) equals ``name``, in their order; the groups are found once per result."""
+    sites = result.sites
+    cache = result.__dict__.setdefault("_site_groups", {})
+    if cache.get("_of") is not sites:   # another site table: group again
+        cache.clear()
+        cache["_of"] = sites
+    if key not in cache:
+        cache[key] = group_positions(sites, [sites["source"], sites["municipality"].astype(str)]) \
+            if key == "source+municipality" else group_positions(sites, key)
+    return sites.iloc[cache[key].get(name, np.empty(0, dtype=np.intp))]
+
+
 def site_records(sites: gpd.GeoDataFrame, top_n: int) -> dict[str, list[dict[str, Any]]]:
     """The ``top_n`` ranked sites of each municipality, by energy (NaN as None)."""
     out: dict[str, list[dict[str, Any]]] = {}
@@ -96,8 +118,11 @@ def municipal_profile(plan: ProfilePlan, row: Any, technologies: Mapping[str, Te
                       windbg: Mapping[str, Any], sources: Mapping[str, SourceResult], sites: gpd.GeoDataFrame,
                       demands: Mapping[str, MunicipalDemand], demand_cat: DemandCatalogue,
                       per_site: Mapping[str, Any], grid_note: str,
-                      tops: Mapping[str, list[dict[str, Any]]]) -> MunicipalProfile:
-    """Indicators, balance and notes of one municipality (``row`` of the boundaries)."""
+                      tops: Mapping[str, list[dict[str, Any]]], mine: pd.DataFrame | None = None) -> MunicipalProfile:
+    """Indicators, balance and notes of one municipality (``row`` of the boundaries).
+
+    ``mine``: its rows of ``sites`` where the caller has them (:func:`group_positions`), else they are selected here.
+    """
     name = str(row["name"])
     ind: dict[str, float] = {"area_ha": float(row.geometry.area) / 10_000.0}
     if np.isfinite(row["population"]):
@@ -118,7 +143,8 @@ def municipal_profile(plan: ProfilePlan, row: Any, technologies: Mapping[str, Te
                    windbg_target_2027_pct=wb.target_2027_pct, windbg_target_2032_pct=wb.target_2032_pct,
                    windbg_share_of_target_2032_pct=100.0 * wb.counted_pct / wb.target_2032_pct
                    if wb.target_2032_pct else float("nan"))
-    mine = sites[sites["municipality"] == name] if len(sites) else sites
+    if mine is None:
+        mine = sites[sites["municipality"] == name] if len(sites) else sites
     gen_hourly = None
     hours = hours_of_year(plan.year)
     for key, src in sources.items():

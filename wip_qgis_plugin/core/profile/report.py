@@ -15,8 +15,10 @@ import datetime as dt
 import html
 import io
 import math
+import multiprocessing as mp
+import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +26,9 @@ import numpy as np
 
 from ..data.outputs import OutputTransaction
 from ..eligibility.sweep import localise_ticks
-from ..progress import NullProgress, Progress
+from ..progress import NullProgress, Progress, check_cancelled
 from .balance import HourlyBalance
-from .indicators import indicator_columns, total_row
+from .indicators import indicator_columns, sites_of, total_row
 from .legend import (
     BOUNDARY_COLOUR,
     CONNECTION_COLOUR,
@@ -342,12 +344,12 @@ def matplotlib_map(result: ProfileResult, name: str | None, path: Path) -> None:
     if result.connections is not None and len(result.connections):
         conn = result.connections
         if name is not None:
-            uids = set(result.sites.loc[result.sites["municipality"] == name, "uid"])
+            uids = set(sites_of(result, "municipality", name)["uid"]) if len(result.sites) else set()
             conn = conn[conn["site_id"].isin(uids)]
         if len(conn):
             conn.plot(ax=ax, color=CONNECTION_COLOUR, linewidth=1.0)
             handles.append(Patch(color=CONNECTION_COLOUR, label=text("connections", lang)))
-    sites = result.sites if name is None else result.sites[result.sites["municipality"] == name]
+    sites = result.sites if name is None or not len(result.sites) else sites_of(result, "municipality", name)
     if len(sites):  # single roofs and agri-PV (an alternative on the ground-PV land) are not drawn
         sites = sites[sites["source"].map(lambda k: GENERATION_SOURCES[k].ranked and GENERATION_SOURCES[k].additive)]
     for key, group in sites.groupby("source") if len(sites) else []:
@@ -536,13 +538,64 @@ def overview_html(result: ProfileResult, links: Mapping[str, str], map_png: str 
 
 
 def _map_b64(renderer: MapRenderer, result: ProfileResult, name: str | None, tmp_dir: Path) -> str | None:
-    path = tmp_dir / f".map_{slug(name or 'overview')}.png"
+    path = tmp_dir / f".map_{slug(name or 'overview')}.{os.getpid()}.png"   # namesakes' slugs in two workers
     try:
         renderer(result, name, path)
         return base64.b64encode(path.read_bytes()).decode("ascii")
     finally:
         if path.exists():
             path.unlink()
+
+
+#: What the forked report workers draw from (set before the fork, inherited by every worker): the result, the map
+#: renderer and the report folder.
+_PAGE_JOB: tuple[ProfileResult, MapRenderer, Path] | None = None
+#: Municipalities from which the pages are drawn in ``plan.workers`` forked processes (below: in this process).
+PARALLEL_PAGES_FROM = 8
+
+
+def _page_of(i: int) -> tuple[int, str]:
+    result, renderer, folder = _PAGE_JOB
+    m = result.municipalities[i]
+    return i, municipality_html(result, m, _map_b64(renderer, result, m.name, folder))
+
+
+def municipality_pages(result: ProfileResult, renderer: MapRenderer, folder: Path, may_fork: bool = True
+                       ) -> Iterator[tuple[int, str]]:
+    """Each municipality's index and report page (HTML text), in order.
+
+    With ``plan.workers`` > 1, many municipalities and ``may_fork`` (the matplotlib maps: a QGIS renderer is not
+    forked), the pages are drawn in that many forked processes (the same function, the same pages); the eligible
+    areas are read once, before the fork.
+    """
+    global _PAGE_JOB
+    n = len(result.municipalities)
+    workers = min(int(result.plan.workers), n)
+    if workers <= 1 or n < PARALLEL_PAGES_FROM or not may_fork or "fork" not in mp.get_all_start_methods():
+        _PAGE_JOB = (result, renderer, folder)
+        try:
+            yield from (_page_of(i) for i in range(n))
+        finally:
+            _PAGE_JOB = None
+        return
+    cache = result.__dict__.setdefault("_area_frames", {})
+    for key in ("wind", "pv_ground"):
+        tech = result.technologies.get(key)
+        _areas(tech.outputs.polygons if tech else None, None, result.boundaries.crs, cache)
+    _pyplot()
+    _PAGE_JOB = (result, renderer, folder)
+    pool = mp.get_context("fork").Pool(workers)
+    done = False
+    try:
+        yield from pool.imap(_page_of, range(n))
+        done = True
+    finally:
+        if done:   # every page drawn: the workers end by themselves
+            pool.close()
+        else:      # an error or a cancel
+            pool.terminate()
+        pool.join()
+        _PAGE_JOB = None
 
 
 def write_reports(result: ProfileResult, tx: OutputTransaction, progress: Progress | None = None,
@@ -557,9 +610,11 @@ def write_reports(result: ProfileResult, tx: OutputTransaction, progress: Progre
     folder.mkdir(parents=True, exist_ok=True)
     links = {m.name: f"{slug(m.name)}.html" for m in result.municipalities}
     files: dict[str, Path] = {}
-    for i, m in enumerate(result.municipalities):
-        progress.report(0.92 + 0.07 * i / max(1, len(result.municipalities)), msg("profile_step_report", name=m.name))
-        page = municipality_html(result, m, _map_b64(renderer, result, m.name, folder))
+    n = len(result.municipalities)
+    for i, page in municipality_pages(result, renderer, folder, map_renderer is None):
+        m = result.municipalities[i]
+        progress.report(0.92 + 0.07 * i / max(1, n), msg("profile_step_report", name=m.name))
+        check_cancelled(progress)
         target = folder / links[m.name]
         tmp = tx.temp_for(target)
         tmp.write_text(page, encoding="utf-8")

@@ -146,8 +146,12 @@ def economics_section(result: ProfileResult, name: str | None) -> str:
 
 
 def cost_table_of(result: ProfileResult) -> CostTable:
-    """The cost table the profile used (its plan's)."""
-    return load_cost_table(getattr(result.plan, "cost_table", None))
+    """The cost table the profile used (its plan's), read once per result (every page quotes it)."""
+    ref = getattr(result.plan, "cost_table", None)
+    cached = result.__dict__.get("_cost_table")
+    if cached is None or cached[0] != ref:
+        cached = result.__dict__["_cost_table"] = (ref, load_cost_table(ref))
+    return cached[1]
 
 
 def economics_assumptions(result: ProfileResult) -> str:

@@ -19,7 +19,9 @@ from typing import Any
 
 from ..grid.connection import SITE_STATUS
 from ..messages import Message
-from ..solar.systems import load_pv_systems
+from ..solar.systems import DEFAULT_PRESET, load_pv_systems
+from ..spec import PRESET_DIR
+from .indicators import sites_of
 from .model import GENERATION_SOURCES, NO_SITES_TO_CONNECT, ProfileResult
 from .report_parts import fmt_number, html_table
 
@@ -150,13 +152,30 @@ class _LocalNumbers(string.Formatter):
         return s
 
 
+def _system_labels() -> dict[str, tuple[str, str]]:
+    """The (German, English) names of the preset's PV systems; read once per version of the preset file."""
+    try:
+        stamp = (PRESET_DIR / f"{DEFAULT_PRESET}.yml").stat().st_mtime_ns
+    except OSError:
+        stamp = None
+    if _LABELS.get("stamp", ...) != stamp:
+        systems = load_pv_systems().systems
+        _LABELS.clear()
+        _LABELS.update(stamp=stamp, labels={k: (s.label_de, s.label_en) for k, s in systems.items()})
+    return _LABELS["labels"]
+
+
+#: The last read of :func:`_system_labels`.
+_LABELS: dict[str, Any] = {}
+
+
 def system_label(system: str, language: str) -> str:
     """The name of a PV system of ``presets/pv_systems.yml`` in ``language`` (its id if the preset lacks it)."""
     try:
-        s = load_pv_systems().systems[system]
+        de, en = _system_labels()[system]
     except Exception:  # noqa: BLE001 - a label is never worth failing a report
         return system
-    return (s.label_en if language == "en" else s.label_de) or system
+    return (en if language == "en" else de) or system
 
 
 def density_text(facts: Mapping[str, Any], language: str = "de") -> str:
@@ -192,7 +211,7 @@ def municipal_facts(result: ProfileResult, key: str, name: str) -> dict[str, Any
                                                          "spacing_d", "system", "reused", "alternative")}
     sites = result.sites
     if len(sites):
-        sites = sites[(sites["source"] == key) & (sites["municipality"].astype(str) == name)]
+        sites = sites_of(result, "source+municipality", (key, name))
     cap = float(sites["capacity_mw"].sum()) if len(sites) else 0.0
     energy = float(sites["energy_mwh_per_a"].sum()) if len(sites) else 0.0
     facts.update(capacity_mw=cap, n_sites=int(len(sites)))

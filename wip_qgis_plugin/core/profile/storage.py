@@ -160,14 +160,56 @@ def _dispatch(surplus: list[float], deficit: list[float], capacity: float, power
     return delivered, soc, rows
 
 
+def hour_runs(surplus: list[float], deficit: list[float]) -> list[tuple[bool, list[float]]]:
+    """The hours as runs of charging hours (surplus > 0: their surplus) and discharging hours (else deficit > 0:
+    their deficit), in order; hours with neither are left out (the dispatch does nothing in them)."""
+    runs: list[tuple[bool, list[float]]] = []
+    for s, d in zip(surplus, deficit):
+        kind, value = (True, s) if s > 0.0 else (False, d) if d > 0.0 else (None, 0.0)
+        if kind is None:
+            continue
+        if runs and runs[-1][0] is kind:
+            runs[-1][1].append(value)
+        else:
+            runs.append((kind, [value]))
+    return runs
+
+
+def dispatch_runs(runs: list[tuple[bool, list[float]]], capacity: float, power: float, eta_in: float,
+                  eta_out: float, soc: float) -> tuple[float, float]:
+    """:func:`_dispatch` without the record, on :func:`hour_runs`: (energy delivered, final charge).
+
+    The same arithmetic hour by hour, so the same figures to the last bit, but the rest of a run is skipped once
+    the storage is full (charging) or empty (discharging): those hours change nothing.
+    """
+    delivered = 0.0
+    for charging, values in runs:
+        if charging:
+            for s in values:
+                if soc >= capacity:
+                    break
+                charge = min(s, power, max(capacity - soc, 0.0) / eta_in)
+                soc = min(soc + charge * eta_in, capacity)
+        else:
+            for d in values:
+                if soc <= 0.0:
+                    break
+                discharge = min(d, power, soc * eta_out)
+                soc = max(soc - discharge / eta_out, 0.0)
+                delivered += discharge
+    return delivered, soc
+
+
 def _start(surplus: list[float], deficit: list[float], capacity: float, power: float, eta: float,
-           initial_soc_fraction: float | None) -> float:
+           initial_soc_fraction: float | None, runs: list[tuple[bool, list[float]]] | None = None) -> float:
     """State of charge before the first hour: given, or the end of a warm-up run from empty. [MWh]"""
     if initial_soc_fraction is not None:
         if not 0 <= initial_soc_fraction <= 1:
             raise InputError(f"Initial state of charge {initial_soc_fraction!r} must lie in [0, 1] (share of the "
                              "capacity), or be None for a warm-up year.")
         return initial_soc_fraction * capacity
+    if runs is not None:
+        return dispatch_runs(runs, capacity, power, eta, eta, 0.0)[1]
     return _dispatch(surplus, deficit, capacity, power, eta, eta, 0.0, False)[1]
 
 
@@ -298,9 +340,11 @@ def storage_for_self_sufficiency(generation_mw: ArrayLike, demand_mw: ArrayLike,
     def power(capacity: float) -> float:
         return c_rate_per_h * capacity if power_mw is None else float(power_mw)
 
+    runs = hour_runs(surplus, deficit)
+
     def reaches(capacity: float) -> bool:
-        soc0 = _start(surplus, deficit, capacity, power(capacity), eta, initial_soc_fraction)
-        return _dispatch(surplus, deficit, capacity, power(capacity), eta, eta, soc0, False)[0] >= need
+        soc0 = _start(surplus, deficit, capacity, power(capacity), eta, initial_soc_fraction, runs)
+        return dispatch_runs(runs, capacity, power(capacity), eta, eta, soc0)[0] >= need
 
     if need <= 0:
         return StorageSizing(target_pct, 0.0, 0.0, base_pct, base_pct, bound_pct)
