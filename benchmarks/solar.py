@@ -12,7 +12,7 @@ of the process tree). Target of issue 4: ≤ 60 s and ≤ 2 GB on 2 cores.
 Usage::
 
     python benchmarks/solar.py [--size-km 140] [--res 25] [--eligibility pv_ground|wind] [--rooftop | --rooftop-only]
-                               [--data-dir benchmarks/.data]
+                               [--stages] [--data-dir benchmarks/.data]
 """
 from __future__ import annotations
 
@@ -46,18 +46,42 @@ print(json.dumps({"eligible_ha": round(res.eligible_ha), "capacity_mwp": round(r
 """
 
 ROOFTOP = r"""
-import sys, json
+import sys, json, time
 from pathlib import Path
 from wip_qgis_plugin.core.eligibility.engine import AreaOfInterest
 from wip_qgis_plugin.core.data.layers import LayerRef
 from wip_qgis_plugin.core.solar.rooftop import RooftopOutputs, RooftopSettings, run_rooftop_solar
 region, out_dir = Path(sys.argv[1]), Path(sys.argv[2])
 gpkg = str(region / "revier_sample.gpkg")
+
+
+class Stages:
+    # wall and CPU time [s] from one progress report to the next, labelled by the step that ran
+    def __init__(self):
+        self.rows, self.last = [], (time.perf_counter(), time.process_time(), "start")
+
+    def report(self, fraction, message=None):
+        now = (time.perf_counter(), time.process_time())
+        self.rows.append([self.last[2], round(now[0] - self.last[0], 2), round(now[1] - self.last[1], 2)])
+        self.last = (*now, str(message or fraction))
+
+    def info(self, message):
+        pass
+
+    def warning(self, message):
+        pass
+
+    def is_cancelled(self):
+        return False
+
+
+stages = Stages()
 res = run_rooftop_solar(LayerRef(gpkg, "buildings"), AreaOfInterest(LayerRef(gpkg, "municipalities"), "name"),
                         RooftopOutputs(out_dir / "rooftop.gpkg", None, out_dir / "rooftop_municipalities.csv"),
-                        RooftopSettings())
+                        RooftopSettings(), stages)
 print(json.dumps({"buildings": res.n_buildings, "capacity_mwp": round(res.capacity_mwp),
-                  "energy_gwh_per_a": round(res.energy_mwh_per_a / 1000), "classes": res.n_classes}))
+                  "energy_gwh_per_a": round(res.energy_mwh_per_a / 1000), "classes": res.n_classes,
+                  "stages": stages.rows[1:]}))
 """
 
 
@@ -70,6 +94,8 @@ def main() -> int:
     ap.add_argument("--rooftop", action="store_true", help="also measure rooftop PV of all buildings")
     ap.add_argument("--rooftop-only", action="store_true", help="measure rooftop PV only (no eligibility, no ground PV)")
     ap.add_argument("--data-dir", type=Path, default=HERE / ".data")
+    ap.add_argument("--stages", action="store_true",
+                    help="rooftop: also print wall and CPU time of each step (from the engine's progress reports)")
     a = ap.parse_args()
     region = ensure_region(a.data_dir, a.size_km)
     tag = f"{int(a.size_km)}km_{int(a.res)}m"
@@ -84,7 +110,7 @@ def main() -> int:
     out_dir = a.data_dir / f"solar_{tag}_{tech}"
     out_dir.mkdir(parents=True, exist_ok=True)
     if a.rooftop_only:
-        return _rooftop(region, out_dir, a.size_km)
+        return _rooftop(region, out_dir, a.size_km, a.stages)
     m = measure([sys.executable, "-c", GROUND, str(region), str(elig), str(areas), str(out_dir)])
     if m["rc"] != 0:
         print(m["output"])
@@ -93,17 +119,21 @@ def main() -> int:
     print(json.dumps({"case": f"solar potential, fixed south, DEM terrain, {tech} eligible land, {a.size_km:g} km",
                       "res_m": a.res, "wall_s": round(m["wall_s"], 1), "peak_mib": round(m["peak_mib"]), **info}))
     if a.rooftop:
-        return _rooftop(region, out_dir, a.size_km)
+        return _rooftop(region, out_dir, a.size_km, a.stages)
     return 0
 
 
-def _rooftop(region: Path, out_dir: Path, size_km: float) -> int:
-    """Rooftop PV of every building of the region in a fresh process: wall, CPU, peak PSS, load."""
+def _rooftop(region: Path, out_dir: Path, size_km: float, stages: bool = False) -> int:
+    """Rooftop PV of every building of the region in a fresh process: wall, CPU, peak PSS, load (and per step)."""
     m = measure([sys.executable, "-c", ROOFTOP, str(region), str(out_dir)])
     if m["rc"] != 0:
         print(m["output"])
         return 1
     info = json.loads(m["output"].strip().splitlines()[-1])
+    steps = info.pop("stages", [])
+    if stages:
+        for label, wall, cpu in steps:
+            print(f"  {wall:7.2f} s wall {cpu:7.2f} s CPU  {label}")
     print(json.dumps({"case": f"rooftop PV, all buildings, {size_km:g} km", "wall_s": round(m["wall_s"], 1),
                       "cpu_s": round(m["cpu_s"], 1), "peak_mib": round(m["peak_mib"]),
                       "load": f"{m['load_before']:.1f}–{m['load_after']:.1f}", **info}))

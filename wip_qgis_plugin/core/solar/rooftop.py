@@ -305,24 +305,25 @@ def _faces_table(frame: gpd.GeoDataFrame, systems: PvSystems,
     length, width = np.where(across, width, length), np.where(across, length, width)
     direction = _per_value(tag("roof_direction"), _direction, float)
 
-    flat = (shapes == "flat") | (tilt < 5.0)
-    skillion = ~flat & (shapes == "skillion")
-    hipped = ~flat & np.isin(shapes, ("hipped", "mansard")) & (length > 0) & (width > 0)
+    def is_shape(*names: str) -> np.ndarray:
+        return np.isin(shape_ix, [shape_keys.index(x) for x in names if x in shape_keys])
+
+    flat = is_shape("flat") | (tilt < 5.0)
+    skillion = ~flat & is_shape("skillion")
+    hipped = ~flat & is_shape("hipped", "mansard") & (length > 0) & (width > 0)
     gabled = ~flat & ~skillion & ~hipped
     left, right = (ridge + 90.0) % 360.0, (ridge + 270.0) % 360.0
     off_south = lambda a: np.abs(((a - 180.0) + 180.0) % 360.0 - 180.0)  # noqa: E731
     nearer_south = np.where(off_south(left) <= off_south(right), left, right)
     end = np.minimum(0.5, width / np.maximum(4.0 * length, 1e-9))
     main = (1.0 - 2.0 * end) / 2.0
-    parts = []
+    parts: list[tuple[np.ndarray, ...]] = []
 
     def add(sel: np.ndarray, share: np.ndarray | float, face_tilt: np.ndarray | float, azimuth: np.ndarray | float,
             is_flat: bool) -> None:
         idx = np.flatnonzero(sel)
-        parts.append(pd.DataFrame({
-            "building": idx, "share": np.broadcast_to(share, (n,))[idx],
-            "tilt_deg": np.broadcast_to(face_tilt, (n,))[idx], "azimuth_deg": np.broadcast_to(azimuth, (n,))[idx],
-            "flat": is_flat}))
+        parts.append((idx, np.broadcast_to(share, (n,))[idx], np.broadcast_to(face_tilt, (n,))[idx],
+                      np.broadcast_to(azimuth, (n,))[idx], np.full(len(idx), is_flat)))
 
     add(flat, 1.0, spec.flat_roof_tilt_deg, np.nan, True)
     add(skillion, 1.0, tilt, np.where(np.isfinite(direction), direction % 360.0, nearer_south), False)
@@ -330,16 +331,18 @@ def _faces_table(frame: gpd.GeoDataFrame, systems: PvSystems,
         add(hipped, share, tilt, azimuth, False)
     for azimuth in (left, right):
         add(gabled, 0.5, tilt, azimuth, False)
-    faces = pd.concat(parts, ignore_index=True).sort_values(["building"], kind="stable").reset_index(drop=True)
-    b = faces["building"].to_numpy(int)
-    plan = footprint[b] * faces["share"].to_numpy(float)
-    is_flat = faces["flat"].to_numpy(bool)
-    faces["area_m2"] = np.where(is_flat, plan, plan / np.cos(np.radians(faces["tilt_deg"].to_numpy(float))))
-    north = ~is_flat & (off_south(faces["azimuth_deg"].to_numpy(float) + 180.0) < spec.exclude_north_deg)
-    faces["usable"] = np.where(north, 0.0, usable[b])
+    b, face_share, face_tilt, face_azimuth, is_flat = (np.concatenate(column) for column in zip(*parts))
+    order = np.argsort(b, kind="stable")                  # the faces of a building together, in the order above
+    b, face_share, face_tilt, face_azimuth, is_flat = (a[order] for a in (b, face_share, face_tilt, face_azimuth,
+                                                                          is_flat))
+    plan = footprint[b] * face_share
+    area = np.where(is_flat, plan, plan / np.cos(np.radians(face_tilt)))
+    north = ~is_flat & (off_south(face_azimuth + 180.0) < spec.exclude_north_deg)
+    faces = pd.DataFrame({"building": b, "area_m2": area, "tilt_deg": face_tilt, "azimuth_deg": face_azimuth,
+                          "usable": np.where(north, 0.0, usable[b]), "flat": is_flat})
     meta = pd.DataFrame({"type": types, "shape": shapes, "tilt_deg": np.where(flat, 0.0, tilt),
                          "footprint_m2": footprint})
-    return faces[["building", "area_m2", "tilt_deg", "azimuth_deg", "usable", "flat"]], meta
+    return faces, meta
 
 
 def _per_value(values: pd.Series, func: Any, dtype: Any) -> np.ndarray:
@@ -574,14 +577,16 @@ def _classes(tilt: np.ndarray, azimuth: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 def _orientations(n: int, owner: np.ndarray, kwp: np.ndarray, azimuth: np.ndarray, flat: np.ndarray) -> np.ndarray:
     """Compass class of each building's face of the largest capacity (``flat E-W``; ``-`` without PV)."""
-    faces = pd.DataFrame({"building": owner, "kwp": kwp, "azimuth_deg": azimuth, "flat": flat})
-    best = faces[faces["kwp"] > 0].sort_values("kwp", ascending=False).drop_duplicates("building")
+    with_pv = np.flatnonzero(kwp > 0)
+    # largest first, ties as pandas' sort_values(ascending=False) orders them (the order of earlier versions)
+    by_kwp = with_pv[::-1][kwp[with_pv][::-1].argsort(kind="quicksort")][::-1]
+    _, first = np.unique(owner[by_kwp], return_index=True)     # each building's first face in that order
+    best = by_kwp[first]
     labels = np.array(COMPASS + ("flat E-W",), dtype=object)
-    az = best["azimuth_deg"].to_numpy(float)
-    cls = np.where(best["flat"].to_numpy(bool), len(COMPASS),
-                   (((np.mod(np.nan_to_num(az), 360.0) + 22.5) // 45.0).astype(int) % 8))
+    cls = np.where(flat[best], len(COMPASS), (((np.mod(np.nan_to_num(azimuth[best]), 360.0) + 22.5) // 45.0)
+                                              .astype(int) % 8))
     orientation = np.full(n, "-", dtype=object)
-    orientation[best["building"].to_numpy(int)] = labels[cls]
+    orientation[owner[best]] = labels[cls]
     return orientation
 
 
