@@ -79,3 +79,34 @@ def check_cancelled(progress: Progress) -> None:
     """Raise :class:`Cancelled` if the user asked to stop."""
     if progress.is_cancelled():
         raise Cancelled()
+
+
+class RecordedProgress:
+    """Holds the lines of work done in a helper thread, to pass them on in a fixed order afterwards.
+
+    Reads done side by side must not interleave their lines: each gets one of these, and :meth:`replay` passes its
+    info and warning lines to the run's progress in the order of the work, whichever thread finished first.
+    Cancellation is asked of the parent at once; fractions are dropped (the caller reports its own).
+    """
+
+    def __init__(self, parent: Progress):
+        self._parent = parent
+        self._lines: list[tuple[str, str]] = []
+
+    def report(self, fraction: float, message: str | None = None) -> None:  # noqa: D102
+        pass
+
+    def info(self, message: str) -> None:  # noqa: D102
+        self._lines.append(("info", message))
+
+    def warning(self, message: str) -> None:  # noqa: D102
+        self._lines.append(("warning", message))
+
+    def is_cancelled(self) -> bool:  # noqa: D102
+        return self._parent.is_cancelled()
+
+    def replay(self) -> None:
+        """Pass the recorded lines to the parent, in the order they were recorded."""
+        for kind, message in self._lines:
+            getattr(self._parent, kind)(message)
+        self._lines.clear()

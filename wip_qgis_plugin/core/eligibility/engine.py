@@ -25,6 +25,7 @@ import datetime as dt
 import multiprocessing as mp
 import os
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ from .dask_tiles import TileJob, iterate_dask_tiles
 from .distance import FeatureSet, within_masks
 from .exception_zones import ExceptionZone, exception_masks, read_exception_zones
 from .inputs import (
+    READ_THREADS,
     LayerBinding,
     NotAssessed,
     check_bindings,
@@ -353,9 +355,11 @@ def prepare_run(
         uses.setdefault(fs.key, []).append((index_of[ri.criterion.id], buffers[index_of[ri.criterion.id]]))
         features[ri.criterion.id] = cells.cells
         nodata_pct[ri.criterion.id] = round(cells.nodata_pct, 4)
-    for key, fs in sets.items():  # build the vertex trees once, before workers fork (Dask: the tasks build theirs)
-        if len(fs) and any(b > 0 for _, b in uses[key]) and (tile is not None or not settings.scheduler):
-            fs.vertex_tree(settings.resolution_m)
+    # build the vertex trees once, before workers fork (Dask: the tasks build theirs); side by side, as the reads
+    trees = [fs for key, fs in sets.items() if len(fs) and any(b > 0 for _, b in uses[key])
+             and (tile is not None or not settings.scheduler)]
+    with ThreadPoolExecutor(max_workers=max(1, min(len(trees), READ_THREADS))) as pool:
+        list(pool.map(lambda fs: fs.vertex_tree(settings.resolution_m), trees))
 
     permitted = [i for i, c in enumerate(criteria) if c.kind == "permitted"]
     bit_of = [-1] * len(criteria)

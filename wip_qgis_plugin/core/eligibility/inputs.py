@@ -18,7 +18,9 @@ An *empty* layer is assessed: no such features, 0 ha excluded.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +37,7 @@ from ..catalogue.model import Criterion
 from ..data.layers import MAX_DROPPED_PCT, ROLES, LayerRef, layer_info, read_layer
 from ..data.vsi import path_exists
 from ..errors import InputError
-from ..progress import Progress
+from ..progress import Progress, RecordedProgress
 from ..spec import suggest
 from ..messages import msg
 
@@ -176,6 +178,10 @@ def missing_roles_message(catalogue_id: str, absent: Sequence[NotAssessed]) -> s
                else ""))
 
 
+#: Layers read side by side (threads) by :func:`read_inputs`.
+READ_THREADS = min(4, os.cpu_count() or 1)
+
+
 def _source_frame(source: LayerBinding, columns: Sequence[str], strict: bool, crs: Any,
                   box: tuple[float, float, float, float], invalid: str, progress: Progress) -> gpd.GeoDataFrame:
     """Features of one layer within ``box``, with its fixed attributes set.
@@ -208,23 +214,39 @@ def read_inputs(inputs: Sequence[CriterionInput], crs: Any, boxes: Mapping[str, 
     features has one within reach or an extent that overlaps its box (land far from every feature of
     layers that cover it is eligible; layers that all lie elsewhere point to a wrong CRS or selection).
     """
-    frames: dict[str, gpd.GeoDataFrame] = {}
-    any_data, any_in_reach = False, False
-    for key, group in _by_frame(inputs).items():
+    groups = list(_by_frame(inputs).items())
+
+    def read_group(group: list[CriterionInput], key: str, lines: Progress) -> tuple[gpd.GeoDataFrame, bool, bool]:
         columns = tuple(dict.fromkeys(f for ci in group for f in ci.criterion.fields())) if not group[0].bound else ()
         dwell = tuple(ci.criterion.group.dwellings_field for ci in group
                       if ci.criterion.group and ci.criterion.group.dwellings_field)
         parts = []
+        any_data, any_in_reach = False, False
         for k, source in enumerate(group[0].sources):
             info = layer_info(source.layer, source.role or source.criterion)
             extra = tuple(f for f in dwell if f in info.fields and f not in columns)
             strict = k == 0 and group[0].own_layer
-            parts.append(_source_frame(source, columns + extra, strict, crs, boxes[key], invalid, progress))
+            parts.append(_source_frame(source, columns + extra, strict, crs, boxes[key], invalid, lines))
             any_data |= info.feature_count != 0
             any_in_reach |= len(parts[-1]) > 0 or _extent_reaches(info, crs, boxes[key])
         frame = parts[0] if len(parts) == 1 else gpd.GeoDataFrame(
             pd.concat(parts, ignore_index=True), geometry="geometry", crs=crs)
-        frames[key] = frame.reset_index(drop=True)
+        return frame.reset_index(drop=True), any_data, any_in_reach
+
+    # the layers side by side: GDAL's reading and shapely's validity checks release the GIL; each read's lines are
+    # held and passed on in the order of the layers, and the first failing layer in that order is the error raised
+    recorded = [RecordedProgress(progress) for _ in groups]
+    with ThreadPoolExecutor(max_workers=max(1, min(len(groups), READ_THREADS))) as pool:
+        futures = [pool.submit(read_group, group, key, lines) for (key, group), lines in zip(groups, recorded)]
+        wait(futures)
+    frames: dict[str, gpd.GeoDataFrame] = {}
+    any_data, any_in_reach = False, False
+    for (key, group), lines, future in zip(groups, recorded, futures):
+        lines.replay()
+        frame, data, reach = future.result()  # raises the layer's own error
+        frames[key] = frame
+        any_data |= data
+        any_in_reach |= reach
         progress.info(msg("layer_features_in_reach", layer=_frame_label(group[0]), n=len(frame)))
     return frames, any_in_reach or not any_data
 
