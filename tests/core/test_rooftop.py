@@ -325,3 +325,18 @@ def test_bulk_spatial_index_is_what_gdal_writes(tmp_path):
     assert sql(gap, "SELECT rtreecheck('rtree_rooftop_pv_geom')") == [("ok",)]
     assert sql(gap, "SELECT count(*) FROM rtree_rooftop_pv_geom") == [(59,)]
     assert sql(gap, "SELECT count(*) FROM rtree_rooftop_pv_geom WHERE id = 6") == [(0,)]
+
+
+def test_no_building_in_the_area_is_a_result(tmp_path):
+    """The array paths with zero buildings: an empty layer of roofs, zero totals, no error."""
+    import pyogrio
+
+    layers = write_layers(tmp_path / "t.gpkg", {
+        "buildings": frame([_house(X0 + 5000, Y0 + 5, 20, 10)], building=["house"]),
+        "municipalities": frame([shapely.box(X0, Y0, X0 + 1000, Y0 + 1000)], name=["A"], ags=["1"])})
+    out = RooftopOutputs(tmp_path / "r.gpkg", tmp_path / "r.csv", tmp_path / "m.csv")
+    result = run_rooftop_solar(layers["buildings"], AreaOfInterest(layers["municipalities"], "name", (), "ags"), out,
+                               RooftopSettings())
+    assert result.n_buildings == 0 and result.capacity_mwp == 0 and len(result.buildings) == 0
+    assert pyogrio.read_info(out.buildings)["features"] == 0
+    assert pd.read_csv(out.municipalities_table)["n_buildings"].tolist() == [0, 0]

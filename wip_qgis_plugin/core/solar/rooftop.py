@@ -427,13 +427,16 @@ def run_rooftop_solar(
     frame = read_layer(buildings, "buildings", crs, bbox, tuple(columns.values()), settings.invalid_geometries,
                        empty_ok=True)  # no building is a result: 0 MWp
     geoms = np.asarray(frame.geometry.values, dtype=object)
-    frame = frame[(shapely.get_type_id(geoms) != 0) & (shapely.area(geoms) > 0)].reset_index(drop=True)  # no points
+    footprints = (shapely.get_type_id(geoms) != 0) & (shapely.area(geoms) > 0)  # no points
+    if not footprints.all():                        # (a million rows are copied only if some go)
+        frame = frame[footprints].reset_index(drop=True)
     centres = shapely.point_on_surface(np.asarray(frame.geometry.values, dtype=object))
     muni_index = np.full(len(frame), -1)
     if muni_geoms is not None:
         muni_index = _containing_area(muni_geoms, shapely.get_x(centres), shapely.get_y(centres))
         keep = muni_index >= 0
-        frame, centres, muni_index = frame[keep].reset_index(drop=True), centres[keep], muni_index[keep]
+        if not keep.all():
+            frame, centres, muni_index = frame[keep].reset_index(drop=True), centres[keep], muni_index[keep]
     check_cancelled(progress)
     if len(frame) == 0:
         progress.warning(msg("rooftop_no_buildings", layer=buildings.describe()))
