@@ -2,10 +2,11 @@
 
 GDAL 3.6 builds a GeoPackage's R*Tree (the ``gpkg_rtree_index`` extension) by inserting every
 feature's box into SQLite's rtree module one by one: for the 1.16 M roofs of the Land-size
-region 13 of the 20 s of writing. :func:`write_indexed_gpkg` lets GDAL write the features
+region 13 of the 20 s CPU of writing. :func:`write_indexed_gpkg` lets GDAL write the features
 without the index, then builds the same index in one pass: the boxes are packed into a balanced
 tree (sort-tile-recursive) and its nodes written straight into the rtree's three shadow tables,
-in SQLite's node format (GDAL ≥ 3.9 does the same, ``ogr_sqlite_rtree_bulk_load``). The
+in SQLite's node format (2-byte depth, 2-byte cell count, cells of a 64-bit id and float32
+boxes, big-endian; node size from the empty root SQLite made). The
 virtual table, its triggers and the extension's row are those GDAL makes for the same layer
 (taken from a one-feature GeoPackage it writes), so the file is what GDAL would write, with a
 different but equally valid tree (``rtreecheck`` is run on it). If any of this fails (an SQLite
