@@ -327,6 +327,20 @@ def test_contributions_in_blocks_equal_one_pair_at_a_time(table):
                                                   abs=1e-3)
 
 
+def test_ungrouped_contributions_give_the_same_levels_to_the_last_bit(table):
+    """``grouped=False`` (the noise raster's path) skips the sort by receptor: the same pairs and the same levels."""
+    rng = np.random.default_rng(9)
+    hubs = np.column_stack([rng.uniform(0, 6000, 40), rng.uniform(0, 6000, 40), np.full(40, 160.0)])
+    receptors = np.column_stack([rng.uniform(0, 6000, 3000), rng.uniform(0, 6000, 3000), np.full(3000, 5.0)])
+    bands = band_power_db(rng.uniform(100, 106, 40), table.noise.spectrum_db)
+    grouped = contributions(hubs, bands, receptors, table.noise, 2500.0, block=97)
+    loose = contributions(hubs, bands, receptors, table.noise, 2500.0, block=97, grouped=False)
+    assert grouped.grouped and not loose.grouped
+    assert np.array_equal(grouped.levels_db(), loose.levels_db())
+    key = lambda c: sorted(zip(c.receptor.tolist(), c.source.tolist(), c.energy.tolist()))  # noqa: E731
+    assert key(grouped) == key(loose)
+
+
 def _instants(sun, hub, radius, points):
     """Every instant tested: the ray towards the sun passes within the rotor radius of the hub, in front."""
     v = np.asarray(hub, float)[None, :] - points

@@ -324,11 +324,12 @@ class Contributions:
 
 
 def contributions(source_xyz: np.ndarray, band_power: np.ndarray, receptor_xyz: np.ndarray, table: NoiseTable,
-                  reach_m: float = 10_000.0, block: int = 512) -> Contributions:
+                  reach_m: float = 10_000.0, block: int = 512, grouped: bool = True) -> Contributions:
     """Energy of every source at every receptor within ``reach_m`` (horizontal). [-]
 
     The pairs of each receptor come together (``grouped``: the receptors go in blocks of neighbours, the
-    search is faster so); indices are 32-bit.
+    search is faster so); indices are 32-bit. ``grouped=False`` leaves the pairs of a block in the search's
+    order (for levels only: each receptor's pairs keep their order, so its sum is the same to the last bit).
 
     Parameters
     ----------
@@ -371,8 +372,11 @@ def contributions(source_xyz: np.ndarray, band_power: np.ndarray, receptor_xyz: 
         # the sparse distance matrix leaves out distance 0: the receptors are moved by 1 mm for the search only
         pairs = cKDTree(part[:, :2] + np.array([1e-3, 0.0])).sparse_distance_matrix(
             sources, reach_m, output_type="ndarray")
-        by_receptor = np.argsort(pairs["i"].astype(np.int16), kind="stable")
-        r, s = pairs["i"][by_receptor], pairs["j"][by_receptor]
+        if grouped:
+            by_receptor = np.argsort(pairs["i"].astype(np.int16), kind="stable")
+            r, s = pairs["i"][by_receptor], pairs["j"][by_receptor]
+        else:
+            r, s = pairs["i"], pairs["j"]
         if n + len(r) > len(out_r):
             size = int(1.5 * (n + len(r)))
             out_r, out_s, out_e = (np.concatenate([a[:n], np.empty(size - n, a.dtype)]) for a in (out_r, out_s, out_e))
@@ -385,7 +389,7 @@ def contributions(source_xyz: np.ndarray, band_power: np.ndarray, receptor_xyz: 
         out_s[n:n + len(r)] = s
         n += len(r)
     r, s, energy = out_r[:n], out_s[:n], out_e[:n]
-    return Contributions(r, s, energy, n_rec, grouped=True)
+    return Contributions(r, s, energy, n_rec, grouped=grouped)
 
 
 def _slant_distance_m(receptor_cols: np.ndarray, receptor: np.ndarray, source_cols: np.ndarray,
@@ -434,7 +438,7 @@ def levels_on_points(source_xyz: np.ndarray, band_power: np.ndarray, points_xyz:
     points_xyz = np.asarray(points_xyz, dtype=float).reshape(-1, 3)
     out = np.full(len(points_xyz), -np.inf)
     for start in range(0, len(points_xyz), chunk):
-        part = contributions(source_xyz, band_power, points_xyz[start:start + chunk], table, reach_m)
+        part = contributions(source_xyz, band_power, points_xyz[start:start + chunk], table, reach_m, grouped=False)
         out[start:start + chunk] = part.levels_db()
     return out
 
