@@ -455,7 +455,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
     sc = _with_profile_options(sc, args)
     names = _names(args)
     _print_profile(run_profile_step(sc, args.resolution, names, args.language, False if args.no_report else None,
-                                    TerminalProgress))
+                                    TerminalProgress, _scheduler(args)))
     return 0
 
 
@@ -1504,6 +1504,7 @@ def build_parser() -> argparse.ArgumentParser:
     pf.add_argument("--no-report", action="store_true", help="indicators only, no HTML reports")
     _profile_options(pf)
     _out_dir_option(pf)
+    _dask_options(pf, "the tiles of the profile's eligibility runs")
     pf.set_defaults(func=cmd_profile)
     so = sub.add_parser("solar", help="solar potential of eligible land: yield, capacity and energy density, sites")
     so.add_argument("--eligibility", required=True, help="eligibility raster of `wip eligibility`")

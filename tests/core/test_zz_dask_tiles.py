@@ -191,3 +191,37 @@ def test_wip_eligibility_dask_flag_runs_the_tiles_on_a_local_cluster(local_resul
     assert main([*argv, str(tmp_path / "bad"), "--dask", "tcp://127.0.0.1:8786"]) == 2  # --dask is local[:N] only
     assert "local:N" in capsys.readouterr().err
     assert not (tmp_path / "bad").exists() or not list((tmp_path / "bad").iterdir())
+
+
+def test_wip_run_on_the_scheduler_gives_the_same_tables_and_profile(client, tmp_path):
+    """`wip run --scheduler ADDRESS` (run_scenario(scheduler=…)): the scenario's eligibility steps and the profile's own
+    eligibility runs send their tiles to the cluster; every table and the profile's indicators equal the run here.
+    The sample reduced to two municipalities at 100 m (test_batch.py's scenario)."""
+    import yaml
+    from distributed import get_task_stream
+    from test_batch import batch_scenario
+
+    from wip_qgis_plugin.core.jobs.runner import run_profile_step, run_scenario
+
+    path = batch_scenario(tmp_path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["resolution_m"] = 100
+    data["area_of_interest"]["names"] = ["Petersberg", "Raguhn-Jeßnitz"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    results = {}
+    for label, scheduler in (("here", None), ("cluster", client.scheduler.address)):
+        sc = load_scenario(path, output_dir=tmp_path / label)
+        steps = list(run_scenario(sc, scheduler=scheduler))
+        assert "profile" in [s.kind for s in steps]
+        results[label] = {p.name: [line for line in p.read_text(encoding="utf-8").splitlines()
+                                   if not line.startswith("# WIP")]  # the header line holds the run's time
+                          for p in sorted((tmp_path / label).glob("*.csv"))}
+    assert results["cluster"] == results["here"]
+    assert {"wind_table.csv", "pv_ground_table.csv", "profile_indicators.csv"} <= set(results["here"])
+    # the profile alone into an empty folder: nothing to reuse, it runs its own eligibility steps, on the cluster
+    sc = load_scenario(path, output_dir=tmp_path / "profile_only")
+    with get_task_stream(client) as stream:
+        run_profile_step(sc, scheduler=client.scheduler.address)
+    assert any("wip-tile" in str(t["key"]) for t in stream.data), "no tile ran on the cluster"
+    indicators = (tmp_path / "profile_only" / "profile_indicators.csv").read_text(encoding="utf-8").splitlines()
+    assert [line for line in indicators if not line.startswith("# WIP")] == results["here"]["profile_indicators.csv"]

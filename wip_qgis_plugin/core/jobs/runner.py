@@ -247,7 +247,7 @@ def scenario_steps(sc: Scenario, only: Collection[str] | None = None,
     if sc.grid is not None:
         yield from grid_steps(sc.grid, wanted)
     if sc.profile is not None and wanted("profile"):
-        yield profile_step(sc, resolution_m)
+        yield profile_step(sc, resolution_m, scheduler=scheduler)
 
 
 def wind_steps(run: Any, layers: Any, aoi: Any) -> Iterator[ScenarioStep]:
@@ -305,8 +305,10 @@ def grid_steps(grid: Any, wanted: Callable[[str], bool]) -> Iterator[ScenarioSte
 
 
 def profile_step(sc: Scenario, resolution_m: float | None = None, names: Collection[str] | None = None,
-                 language: str | None = None, report: bool | None = None) -> ScenarioStep:
-    """The ``profile:`` step as a job: the scenario's plan, with the CLI's overrides."""
+                 language: str | None = None, report: bool | None = None,
+                 scheduler: str | None = None) -> ScenarioStep:
+    """The ``profile:`` step as a job: the scenario's plan, with the CLI's overrides (``scheduler``: the Dask
+    scheduler of its eligibility tiles)."""
     if resolution_m is not None:
         check_resolution(resolution_m)
     plan = plan_from_scenario(sc, resolution_m)
@@ -316,6 +318,8 @@ def profile_step(sc: Scenario, resolution_m: float | None = None, names: Collect
         plan = replace(plan, language=language)
     if report is not None:
         plan = replace(plan, report=report)
+    if scheduler:
+        plan = replace(plan, scheduler=scheduler)
     return ScenarioStep("profile", "profile", profile_job(plan))
 
 
@@ -521,9 +525,9 @@ def run_wind(run: Any, layers: Any, aoi: Any, progress_for: ProgressFactory | No
 
 def run_profile_step(sc: Scenario, resolution_m: float | None = None, names: Collection[str] | None = None,
                      language: str | None = None, report: bool | None = None,
-                     progress_for: ProgressFactory | None = None) -> StepResult:
+                     progress_for: ProgressFactory | None = None, scheduler: str | None = None) -> StepResult:
     """Run the ``profile:`` step: indicators, balance and reports per municipality (core/profile/)."""
     progress_for = progress_for or (lambda label: NullProgress())
     with prepared_scenario(sc, progress_for("sources") if sc.sources else None) as (bound, _):
-        step = profile_step(bound, resolution_m, names, language, report)
+        step = profile_step(bound, resolution_m, names, language, report, scheduler)
         return run_step(step, progress_for(step.label))

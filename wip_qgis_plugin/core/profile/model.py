@@ -187,6 +187,9 @@ class ProfilePlan:
         ``de`` or ``en`` for the reports.
     workers : int
         Processes for the eligibility tiles.
+    scheduler : str or None
+        Run the eligibility tiles as tasks of this Dask scheduler (``local[:N]`` or ``tcp://HOST:PORT``;
+        :mod:`.eligibility.dask_tiles`); None: on ``workers`` local processes.
     invalid_geometries : str
         ``error`` or ``repair``.
     sweep_setbacks_m : tuple of float
@@ -232,6 +235,7 @@ class ProfilePlan:
     report: bool = True
     language: str = "de"
     workers: int = 2
+    scheduler: str | None = None
     invalid_geometries: str = "error"
     sweep_setbacks_m: tuple[float, ...] = ()
     sweep_resolution_m: float = 50.0

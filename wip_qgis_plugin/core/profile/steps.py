@@ -104,7 +104,7 @@ def eligibility_step(plan: ProfilePlan, step: TechnologyStep, progress: Progress
     raster_roles = catalogue.raster_roles_needed(step.kinds)  # raster criteria, and the roles they derive from
     raster_roles += tuple(RASTER_ROLES[r].derived_from for r in raster_roles if RASTER_ROLES[r].derived_from)
     settings = EligibilitySettings(resolution_m=plan.resolution_m, crs=plan.crs, kinds=step.kinds,
-                                   min_area_ha=step.min_area_ha, workers=plan.workers,
+                                   min_area_ha=step.min_area_ha, workers=plan.workers, scheduler=plan.scheduler,
                                    invalid_geometries=plan.invalid_geometries,
                                    rasters={r: RasterRef(p) for r, p in plan.rasters.items() if r in raster_roles})
     layers = {r: ref for r, ref in plan.layers.items() if r in catalogue.roles_needed(step.kinds)}
