@@ -141,8 +141,9 @@ def measure_tree(cmd: list[str], log: Path, timeout_s: float, interval_s: float 
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     mib = 2 ** 20
-    per_proc = [{"pid": p["pid"], "kind": _kind(p["pid"], proc.pid, root_cmd, p["cmd"]), "peak_pss_mib": round(p["peak_pss"] / mib),
-                 "cpu_s_sampled": round(p["cpu_s"], 1), "alive_s": [round(p["first_s"], 1), round(p.get("last_s", 0), 1)]}
+    per_proc = [{"pid": p["pid"], "kind": _kind(p["pid"], proc.pid, root_cmd, p["cmd"]),
+                 "peak_pss_mib": round(p["peak_pss"] / mib), "cpu_s_sampled": round(p["cpu_s"], 1),
+                 "alive_s": [round(p["first_s"], 1), round(p.get("last_s", 0), 1)]}
                 for p in procs.values()]
     return {"wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "peak_pss_mib": round(peak_tree / mib),
             "rc": None if timed_out else proc.returncode, "timed_out": timed_out, "processes": per_proc,
@@ -353,7 +354,8 @@ def profile(gpkg: Path, res: float, out_dir: Path, dask_ns: list[int]) -> dict[s
             with PeakRss() as m:
                 r = engine.compute_tile(plan_, w)
             d = per_tile.setdefault((w.row, w.col), {"row": w.row, "col": w.col, "px": w.width * w.height})
-            d.update(compute_s=m.seconds, compute_cpu_s=m.cpu, compute_peak_mib=m.peak_mib, same=d.get("digest", _digest(r)) == _digest(r))
+            d.update(compute_s=m.seconds, compute_cpu_s=m.cpu, compute_peak_mib=m.peak_mib,
+                     same=d.get("digest", _digest(r)) == _digest(r))
             times["compute_sum_s"] = times.get("compute_sum_s", 0.0) + m.seconds
             times["compute_cpu_sum_s"] = times.get("compute_cpu_sum_s", 0.0) + m.cpu
             t = time.perf_counter()
@@ -396,7 +398,8 @@ def profile(gpkg: Path, res: float, out_dir: Path, dask_ns: list[int]) -> dict[s
         "prepare_warm_s": times["prepare_warm_s"],
         "task_sum_s": sum(task_s), "task_cpu_sum_s": sum(task_cpu),
         "task_cpu_longest_s": task_cpu[-1] if task_cpu else 0.0, "base_rss_mib": base_rss_mib,
-        "task_peak_abs_mib_max": max((d["task_peak_abs_mib"] for d in tasks), default=0.0), "task_longest_s": task_s[-1] if task_s else 0.0,
+        "task_peak_abs_mib_max": max((d["task_peak_abs_mib"] for d in tasks), default=0.0),
+        "task_longest_s": task_s[-1] if task_s else 0.0,
         "task_median_s": task_s[len(task_s) // 2] if task_s else 0.0, "task_shortest_s": task_s[0] if task_s else 0.0,
         "task_peak_mib_max": max((d["task_peak_mib"] for d in tasks), default=0.0),
         "task_peak_mib_median": sorted(d["task_peak_mib"] for d in tasks)[len(tasks) // 2] if tasks else 0.0,
@@ -408,7 +411,8 @@ def profile(gpkg: Path, res: float, out_dir: Path, dask_ns: list[int]) -> dict[s
         "tasks_equal_local": all(d.get("same", False) for d in tasks),
         "result_mib_sum": sum(d["result_mib"] for d in tasks),
         "pickle_cpu_sum_s": sum(d["pickle_cpu_s"] + d["unpickle_cpu_s"] for d in tasks),
-        "steps_cpu_s": steps.rounded(), "startup": startup, "tiles": [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in d.items()
+        "steps_cpu_s": steps.rounded(), "startup": startup,
+        "tiles": [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in d.items()
                                         if k != "digest"} for d in per_tile.values()],
     }
 
@@ -448,7 +452,8 @@ def model(prof: dict[str, Any], runs: list[dict[str, Any]], cores: int, basis: s
         xs.append(n)
         ys.append(r["cpu_s"])
     fit: dict[str, Any] = {"basis": basis,
-                           "cpu_model_terms_s": round(prof.get("prepare_client_cpu_s", prof["prepare_cpu_s"]) + prof["task_cpu_sum_s"]
+                           "cpu_model_terms_s": round(prof.get("prepare_client_cpu_s", prof["prepare_cpu_s"])
+                                                      + prof["task_cpu_sum_s"]
                                                       + prof["join_cpu_s"], 1),
                            "cpu_local_serial_terms_s": round(prof["prepare_cpu_s"] + prof["compute_cpu_sum_s"]
                                                              + prof["join_cpu_s"], 1),
@@ -494,7 +499,8 @@ def markdown(runs: list[dict], profs: dict[str, dict], models: dict[str, dict], 
              "| table = local | load | rc |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in runs:
-        lines.append(f"| {r['res_m']:g} m | {r['case']}{' (*)' if r.get('engine_note') else ''} | {r.get('rep', 1)} | {r['wall_s']} | {r['cpu_s']} | "
+        mark = " (*)" if r.get("engine_note") else ""
+        lines.append(f"| {r['res_m']:g} m | {r['case']}{mark} | {r.get('rep', 1)} | {r['wall_s']} | {r['cpu_s']} | "
                      f"{r['peak_pss_mib']} | {r['client_peak_pss_mib']} | "
                      f"{', '.join(map(str, r['worker_peak_pss_mib'])) or '–'} | {r.get('table_equal', '–')} | "
                      f"{r['load_before']}–{r['load_after']} | {'timeout' if r['timed_out'] else r['rc']} |")
@@ -517,11 +523,13 @@ def markdown(runs: list[dict], profs: dict[str, dict], models: dict[str, dict], 
              f"{p['task_shortest_s']:.1f} s"),
             ("tile_task CPU: sum / longest", f"{p['task_cpu_sum_s']:.1f} / {p['task_cpu_longest_s']:.1f} s"),
             ("tile_task peak RSS above start: max / median; whole process max",
-             f"+{p['task_peak_mib_max']:.0f} / +{p['task_peak_mib_median']:.0f} MiB; {p['task_peak_abs_mib_max']:.0f} MiB "
+             f"+{p['task_peak_mib_max']:.0f} / +{p['task_peak_mib_median']:.0f} MiB; "
+             f"{p['task_peak_abs_mib_max']:.0f} MiB "
              f"(idle process {p['base_rss_mib']:.0f} MiB)"),
             ("compute_tile from the whole plan (local run): sum wall / CPU",
              f"{p['compute_sum_s']:.1f} / {p['compute_cpu_sum_s']:.1f} s"),
-            ("re-reading by bounding box: sum / median per task", f"{p['reread_sum_s']:.1f} / {p['reread_median_s']:.2f} s"),
+            ("re-reading by bounding box: sum / median per task",
+             f"{p['reread_sum_s']:.1f} / {p['reread_median_s']:.2f} s"),
             ("client join CPU", f"{p['join_cpu_s']:.1f} s"),
             ("client join (writing rasters, polygons, tables)", f"{p['join_s']:.1f} s (of it writing tiles "
                                                                   f"{p['write_tiles_s']:.1f} s)"),
@@ -537,7 +545,8 @@ def markdown(runs: list[dict], profs: dict[str, dict], models: dict[str, dict], 
         for m in (models.get(key, {}), models.get(key + " (wall basis)", {})):
             if not m:
                 continue
-            lines += ["", f"Model ({m['basis']} basis) T(N) = {m['T_prepare_s']} + T_start(N) + max({m['T_longest_s']}, "
+            lines += ["", f"Model ({m['basis']} basis) T(N) = {m['T_prepare_s']} + T_start(N) + "
+                          f"max({m['T_longest_s']}, "
                           f"{m['T_task_sum_s']}/min(N, cores)) + {m['T_join_s']} s; fit: {m['fit']}", "",
                       "| case | rep | wall measured s | wall model s | measured/model | CPU s | load |",
                       "|---|---|---|---|---|---|---|"]
