@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import gc
 import html
 import io
 import math
@@ -584,6 +585,10 @@ def municipality_pages(result: ProfileResult, renderer: MapRenderer, folder: Pat
         _areas(tech.outputs.polygons if tech else None, None, result.boundaries.crs, cache)
     _pyplot()
     _PAGE_JOB = (result, renderer, folder)
+    # the parent's objects out of the workers' garbage collection: a collection in a worker would write to every
+    # object's header and so copy every page of the parent's heap (1.2 M sites: gigabytes per worker)
+    gc.collect()
+    gc.freeze()
     pool = mp.get_context("fork").Pool(workers)
     done = False
     try:
@@ -595,6 +600,7 @@ def municipality_pages(result: ProfileResult, renderer: MapRenderer, folder: Pat
         else:      # an error or a cancel
             pool.terminate()
         pool.join()
+        gc.unfreeze()
         _PAGE_JOB = None
 
 
