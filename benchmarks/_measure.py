@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import resource
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -62,10 +63,15 @@ def measure(cmd: list[str], interval_s: float = 0.5, env: dict | None = None) ->
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     peak = 0
     out_parts: list[str] = []
+    # the output is read while the command runs: a command printing more than the pipe holds (64 KiB) would
+    # otherwise block on its next line and never end
+    reader = threading.Thread(target=lambda: out_parts.append(proc.stdout.read() if proc.stdout else ""),
+                              daemon=True)
+    reader.start()
     while proc.poll() is None:
         peak = max(peak, _tree_rss_bytes(proc.pid))
         time.sleep(interval_s)
-    out_parts.append(proc.stdout.read() if proc.stdout else "")
+    reader.join()
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
